@@ -1,0 +1,88 @@
+# edhoc-harness — see README.md. The two commands a newcomer needs:
+#   make run    install missing packages, build, run the suite (today: verify the vectors)
+#   make test   install missing packages, build, run unit tests (plain and under
+#               ASan+UBSan) and the end-to-end tests
+.DEFAULT_GOAL := all
+
+DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
+                libyaml-dev libxml2-dev libpcap-dev libcoap3-dev libcoap3-bin check \
+                python3-pytest
+
+CC      ?= cc
+PKGS    := libsodium libcrypto jansson
+CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
+               -Wstrict-prototypes -Wvla -g
+OPTFLAGS ?= -O2
+SANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c)
+CLI_SRCS := $(wildcard harness/cli/*.c)
+TEST_SRCS := $(wildcard harness/tests/*.c)
+HDRS := $(wildcard harness/*/*.h)
+
+PY := /usr/bin/python3
+
+# $(1) = build dir, $(2) = extra flags
+define build_rules
+$(1)/%.o: %.c $(HDRS) | $(1)/dirs
+	$$(CC) $$(CFLAGS_BASE) $(2) $$(PKG_CFLAGS) -DEH_SOURCE_DIR='"$$(CURDIR)"' -I$(1) -c $$< -o $$@
+$(1)/dirs:
+	@mkdir -p $(1) $(addprefix $(1)/,$(sort $(dir $(LIB_SRCS) $(CLI_SRCS) $(TEST_SRCS))))
+	@touch $$@
+$(1)/edhoc-harness: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_SRCS))
+	$$(CC) $(2) $$^ $$(PKG_LIBS) -o $$@
+$(1)/test_suites.h: $(TEST_SRCS) | $(1)/dirs
+	@grep -ho 'Suite \*eh_test_[a-z0-9_]*(void)' $(TEST_SRCS) | sort -u | \
+	  sed 's/^Suite \*\(.*\)(void)$$$$/X(\1)/' > $$@
+$(1)/harness/tests/test_main.o: $(1)/test_suites.h
+$(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(TEST_SRCS))
+	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
+endef
+
+$(eval $(call build_rules,build,$(OPTFLAGS)))
+$(eval $(call build_rules,build/asan,$(SANFLAGS)))
+
+.PHONY: all deps run test unit unit-asan e2e vectors-check clean format
+all: build/edhoc-harness build/unit-tests
+
+# Install every missing Debian package (as root), or say exactly what to run.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory build/edhoc-harness
+	build/edhoc-harness vectors check vectors/*.json
+
+test: deps
+	@$(MAKE) --no-print-directory all build/asan/unit-tests build/asan/edhoc-harness
+	@$(MAKE) --no-print-directory unit unit-asan e2e
+
+unit: build/unit-tests
+	build/unit-tests
+
+unit-asan: build/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
+
+# End-to-end: the shipped binary, then the sanitizer build of the same CLI.
+e2e: build/edhoc-harness build/asan/edhoc-harness
+	EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q tests
+	EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q tests
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i $(wildcard harness/*/*.c harness/*/*.h)

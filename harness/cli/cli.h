@@ -1,0 +1,8 @@
+/* cli.h - subcommands of edhoc-harness; each returns the process exit code. */
+#ifndef EH_CLI_H
+#define EH_CLI_H
+
+/* `vectors check FILE...` (argv starts after "vectors"). */
+int cli_vectors(int argc, char **argv);
+
+#endif

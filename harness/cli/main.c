@@ -1,0 +1,37 @@
+/*
+ * edhoc-harness - command-line entry point: dispatches subcommands.
+ * Exit codes: 0 success, 1 a check failed, 2 usage or input error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../crypto/crypto.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: edhoc-harness <command> [options]\n"
+               "\n"
+               "commands:\n"
+               "  vectors check FILE...   recompute every value of EDHOC vector files\n"
+               "                          (format: vectors/README.md) in both roles\n"
+               "  help                    this text\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (eh_crypto_init() != EH_OK) {
+        fprintf(stderr, "edhoc-harness: crypto library initialisation failed\n");
+        return 2;
+    }
+    if (strcmp(argv[1], "vectors") == 0)
+        return cli_vectors(argc - 2, argv + 2);
+    fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

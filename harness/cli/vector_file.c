@@ -1,0 +1,119 @@
+#include "vector_file.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const int_keys[] = {"app_aead_alg", "app_hash_alg", "exporter_label",
+                                       "exporter_length"};
+
+bool vfile_key_is_int(const char *key)
+{
+    for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++)
+        if (strcmp(key, int_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_hex(const char *s)
+{
+    size_t n = strlen(s);
+    if (n % 2 != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+int vfile_load(vfile *vf, const char *path)
+{
+    json_error_t jerr;
+    const char *key;
+    json_t *value;
+    vf->path = path;
+    vf->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (vf->root == NULL) {
+        fprintf(stderr, "%s: not a valid JSON vector file (line %d: %s)\n", path, jerr.line,
+                jerr.text);
+        return 2;
+    }
+    if (!json_is_object(vf->root)) {
+        fprintf(stderr, "%s: not a vector file: the top level is not a JSON object\n", path);
+        goto fail;
+    }
+    json_object_foreach(vf->root, key, value) {
+        if (key[0] == '_')
+            continue; /* metadata */
+        if (vfile_key_is_int(key)) {
+            if (!json_is_integer(value)) {
+                fprintf(stderr, "%s: key '%s': expected a JSON integer\n", path, key);
+                goto fail;
+            }
+        } else if (!json_is_string(value) || !is_hex(json_string_value(value))) {
+            fprintf(stderr, "%s: key '%s': not a hex string\n", path, key);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    json_decref(vf->root);
+    vf->root = NULL;
+    return 2;
+}
+
+void vfile_free(vfile *vf)
+{
+    json_decref(vf->root);
+    vf->root = NULL;
+}
+
+bool vfile_has(const vfile *vf, const char *key)
+{
+    return json_object_get(vf->root, key) != NULL;
+}
+
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return c - 'A' + 10; /* validated at load */
+}
+
+int vfile_hex(const vfile *vf, const char *key, uint8_t *buf, size_t cap, size_t *len,
+              bool required)
+{
+    json_t *v = json_object_get(vf->root, key);
+    *len = 0;
+    if (v == NULL) {
+        if (!required)
+            return 0;
+        fprintf(stderr, "%s: missing input key '%s'\n", vf->path, key);
+        return 2;
+    }
+    const char *s = json_string_value(v);
+    size_t n = strlen(s) / 2;
+    if (n > cap) {
+        fprintf(stderr, "%s: key '%s': %zu bytes, more than the %zu this harness supports\n",
+                vf->path, key, n, cap);
+        return 2;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (uint8_t)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+    *len = n;
+    return 0;
+}
+
+int vfile_int(const vfile *vf, const char *key, long long *value)
+{
+    json_t *v = json_object_get(vf->root, key);
+    if (!json_is_integer(v)) {
+        fprintf(stderr, "%s: missing integer key '%s'\n", vf->path, key);
+        return 2;
+    }
+    *value = json_integer_value(v);
+    return 0;
+}

@@ -1,0 +1,601 @@
+/*
+ * vectors_check.c - `edhoc-harness vectors check FILE...`
+ *
+ * Runs an Initiator and a Responder from a vector file's inputs. Each role
+ * is fed the file's messages (not the other role's output), so a fault in
+ * one role cannot hide or cause a mismatch in the other. Every value the
+ * engine traces is compared with the file's value of the same key; values
+ * the checker derives itself (public keys, y-coordinates, identifier
+ * encodings) form a third column. A file key that nothing computed is
+ * reported as not checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../cbor/cbor.h"
+#include "../edhoc/edhoc.h"
+#include "cli.h"
+#include "vector_file.h"
+
+#define VMAX 16384
+
+/* Inputs of a vector file: never derived, never compared. */
+static const char *const input_keys[] = {
+    "method", "suites_i", "x", "y", "c_i", "c_r", "ead_1", "ead_2", "ead_3", "ead_4",
+    "sk_i", "sk_r", "id_cred_i", "id_cred_r", "cred_i", "cred_r", "cred_i_der", "cred_r_der",
+    "root_ca_pk", "exporter_label", "exporter_context", "exporter_length", "keyupdate_context",
+    "first_method", "first_suites_i", "first_x", "first_c_i", "first_ead_1", NULL};
+
+static bool is_input(const char *key)
+{
+    for (size_t i = 0; input_keys[i] != NULL; i++)
+        if (strcmp(key, input_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+typedef struct bytes {
+    uint8_t b[VMAX];
+    size_t n;
+} bytes;
+
+/* What one role (or the checker itself) computed: key -> hex. */
+typedef struct trace_log {
+    json_t *values;
+    const char *prefix; /* "first_" while the first message_1 is processed */
+} trace_log;
+
+static char *to_hex(const uint8_t *v, size_t n)
+{
+    char *s = malloc(2 * n + 1);
+    if (s == NULL)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        sprintf(s + 2 * i, "%02x", v[i]);
+    s[2 * n] = 0;
+    return s;
+}
+
+static void log_put(trace_log *log, const char *name, const uint8_t *val, size_t len)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s%s", log->prefix ? log->prefix : "", name);
+    char *hex = to_hex(val, len);
+    json_object_set_new(log->values, key, json_string(hex));
+    free(hex);
+}
+
+static void trace_cb(void *arg, const char *name, const uint8_t *val, size_t len)
+{
+    log_put(arg, name, val, len);
+}
+
+typedef struct checker {
+    const vfile *vf;
+    int failures; /* engine failures and mismatches */
+    trace_log log_i, log_r, log_derived;
+} checker;
+
+static void report_engine_failure(checker *ck, const char *role, const char *step, eh_err err,
+                                  const eh_session *s)
+{
+    ck->failures++;
+    if (s != NULL && s->finding.err != EH_OK)
+        fprintf(stdout, "%s: %s: %s failed: %s (%s at offset %zu: %s; %s)\n", ck->vf->path, role,
+                step, eh_err_name(err), s->finding.field ? s->finding.field : "?",
+                s->finding.offset, s->finding.reason ? s->finding.reason : "",
+                s->finding.rfc ? s->finding.rfc : "");
+    else
+        fprintf(stdout, "%s: %s: %s failed: %s\n", ck->vf->path, role, step, eh_err_name(err));
+}
+
+/* Public key of an authentication private key, as the engine's eh_cred wants it. */
+static eh_err auth_public_key(const eh_suite *suite, bool static_dh, const uint8_t *sk,
+                              size_t sk_len, uint8_t *pub, size_t *pub_len, trace_log *derived,
+                              const char *who)
+{
+    char k[32];
+    eh_err err;
+    if (static_dh) {
+        const eh_ecdh_alg *e = suite->ecdh;
+        if (sk_len != e->priv_len)
+            return EH_ERR_ARG;
+        err = e->public_key(sk, pub, e->is_okp ? NULL : pub + e->coord_len);
+        *pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
+    } else {
+        const eh_sig_alg *sg = suite->sig;
+        if (sk_len != sg->priv_len)
+            return EH_ERR_ARG;
+        err = sg->public_key(sk, pub);
+        *pub_len = sg->pub_len;
+    }
+    if (err != EH_OK)
+        return err;
+    if (*pub_len == 32 || *pub_len == 57 || *pub_len == 56) { /* OKP */
+        snprintf(k, sizeof k, "pk_%s", who);
+        log_put(derived, k, pub, *pub_len);
+    } else {
+        size_t half = *pub_len / 2;
+        snprintf(k, sizeof k, "pk_%s_x", who);
+        log_put(derived, k, pub, half);
+        snprintf(k, sizeof k, "pk_%s_y", who);
+        log_put(derived, k, pub + half, half);
+    }
+    return EH_OK;
+}
+
+/* Decode a CBOR int or [2* int] (SUITES_I / METHOD items of the file). */
+static int parse_int_list(const uint8_t *b, size_t n, int *out, size_t *count)
+{
+    eh_cbor_reader r;
+    size_t k = 1;
+    int64_t v;
+    eh_cbor_reader_init(&r, b, n);
+    if (eh_cbor_peek_major(&r) == EH_CBOR_ARRAY && eh_cbor_read_array(&r, &k) != EH_OK)
+        return -1;
+    if (k == 0 || k > EH_MAX_SUITES)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        if (eh_cbor_read_int(&r, &v) != EH_OK || v < -65536 || v > 65535)
+            return -1;
+        out[i] = (int)v;
+    }
+    *count = k;
+    return eh_cbor_at_end(&r) ? 0 : -1;
+}
+
+typedef struct inputs {
+    bytes method, suites_i, x, y, c_i, c_r, ead[5], sk_i, sk_r, id_cred_i, id_cred_r, cred_i,
+        cred_r, first_suites_i, first_x, first_g_x, first_c_i, keyupdate_context,
+        exporter_context;
+    bytes msg1, msg2, msg3, msg4, first_msg1, error_msg;
+} inputs;
+
+static int load_inputs(const vfile *vf, inputs *in)
+{
+    static const char *const ead_keys[5] = {NULL, "ead_1", "ead_2", "ead_3", "ead_4"};
+    struct {
+        const char *key;
+        bytes *b;
+        bool required;
+    } spec[] = {
+        {"method", &in->method, true},       {"suites_i", &in->suites_i, true},
+        {"x", &in->x, true},                 {"y", &in->y, true},
+        {"c_i", &in->c_i, true},             {"c_r", &in->c_r, true},
+        {"sk_i", &in->sk_i, true},           {"sk_r", &in->sk_r, true},
+        {"id_cred_i", &in->id_cred_i, true}, {"id_cred_r", &in->id_cred_r, true},
+        {"cred_i", &in->cred_i, true},       {"cred_r", &in->cred_r, true},
+        {"message_1", &in->msg1, true},      {"message_2", &in->msg2, true},
+        {"message_3", &in->msg3, true},      {"message_4", &in->msg4, false},
+        {"first_suites_i", &in->first_suites_i, false},
+        {"first_x", &in->first_x, false},    {"first_g_x", &in->first_g_x, false},
+        {"first_c_i", &in->first_c_i, false},
+        {"first_message_1", &in->first_msg1, false},
+        {"error_message", &in->error_msg, false},
+        {"keyupdate_context", &in->keyupdate_context, false},
+        {"exporter_context", &in->exporter_context, false},
+    };
+    for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++)
+        if (vfile_hex(vf, spec[i].key, spec[i].b->b, VMAX, &spec[i].b->n, spec[i].required))
+            return 2;
+    for (int k = 1; k <= 4; k++)
+        if (vfile_hex(vf, ead_keys[k], in->ead[k].b, VMAX, &in->ead[k].n, false))
+            return 2;
+    if (vfile_has(vf, "first_message_1") &&
+        (!vfile_has(vf, "first_x") || !vfile_has(vf, "first_suites_i") ||
+         !vfile_has(vf, "first_c_i") || !vfile_has(vf, "error_message"))) {
+        fprintf(stderr, "%s: first_message_1 needs first_x, first_suites_i, first_c_i and "
+                        "error_message\n", vf->path);
+        return 2;
+    }
+    return 0;
+}
+
+/* Compare every non-input key of the file with what was computed. */
+static void compare_all(checker *ck, int *checked_i, int *checked_r)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(ck->vf->root, key, value) {
+        if (key[0] == '_' || is_input(key))
+            continue;
+        char expected[64];
+        const char *exp = NULL;
+        if (json_is_integer(value)) {
+            snprintf(expected, sizeof expected, "%lld", (long long)json_integer_value(value));
+            exp = expected;
+        } else {
+            exp = json_string_value(value);
+        }
+        bool any = false;
+        trace_log *logs[3] = {&ck->log_i, &ck->log_r, &ck->log_derived};
+        const char *names[3] = {"initiator", "responder", "derived"};
+        for (int l = 0; l < 3; l++) {
+            json_t *got = json_object_get(logs[l]->values, key);
+            if (got == NULL)
+                continue;
+            any = true;
+            const char *g = json_string_value(got);
+            if (strcasecmp(g, exp) != 0) {
+                ck->failures++;
+                fprintf(stdout, "%s: %s: expected %s got %s [%s]\n", ck->vf->path, key, exp, g,
+                        names[l]);
+            }
+            if (l == 0)
+                (*checked_i)++;
+            if (l == 1)
+                (*checked_r)++;
+        }
+        if (!any)
+            fprintf(stdout, "%s: note: key '%s' was not checked (not computed by this harness)\n",
+                    ck->vf->path, key);
+    }
+}
+
+/* Add `<name>_cbor` entries for every traced raw value the file wants
+ * CBOR-encoded (bstr), except identifiers which follow §3.3.2. */
+static void add_cbor_forms(const vfile *vf, trace_log *log)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(vf->root, key, value) {
+        size_t n = strlen(key);
+        if (n < 6 || strcmp(key + n - 5, "_cbor") != 0 || json_object_get(log->values, key))
+            continue;
+        char base[128];
+        snprintf(base, sizeof base, "%.*s", (int)(n - 5), key);
+        json_t *raw = json_object_get(log->values, base);
+        if (raw == NULL)
+            continue;
+        static uint8_t b[VMAX], enc[VMAX + 9];
+        const char *h = json_string_value(raw);
+        size_t len = strlen(h) / 2;
+        for (size_t i = 0; i < len; i++)
+            sscanf(h + 2 * i, "%2hhx", &b[i]);
+        eh_cbor_writer w;
+        eh_cbor_writer_init(&w, enc, sizeof enc);
+        bool ident = strcmp(base, "c_i") == 0 || strcmp(base, "c_r") == 0 ||
+                     strcmp(base, "first_c_i") == 0;
+        if (ident && eh_conn_id_is_int(b, len))
+            eh_cbor_write_raw(&w, b, 1);
+        else
+            eh_cbor_write_bstr(&w, b, len);
+        char *hex = to_hex(enc, w.len);
+        json_object_set_new(log->values, key, json_string(hex));
+        free(hex);
+    }
+}
+
+static void finish_session(checker *ck, eh_session *s, const inputs *in, const char *role)
+{
+    eh_oscore_params o;
+    eh_err err = eh_oscore_params_derive(s, &o);
+    if (err != EH_OK) {
+        report_engine_failure(ck, role, "OSCORE parameters", err, s);
+        return;
+    }
+    trace_log *log = s->cfg->trace_arg;
+    char num[32];
+    snprintf(num, sizeof num, "%d", o.aead_alg);
+    json_object_set_new(log->values, "app_aead_alg", json_string(num));
+    snprintf(num, sizeof num, "%d", o.hash_alg);
+    json_object_set_new(log->values, "app_hash_alg", json_string(num));
+    if (vfile_has(ck->vf, "exporter_label")) {
+        long long label = 0, length = 0;
+        uint8_t outb[1024];
+        if (vfile_int(ck->vf, "exporter_label", &label) == 0 &&
+            vfile_int(ck->vf, "exporter_length", &length) == 0 && label >= 0 && length > 0 &&
+            length <= (long long)sizeof outb) {
+            err = eh_exporter(s, (uint64_t)label, in->exporter_context.b,
+                              in->exporter_context.n, outb, (size_t)length);
+            if (err != EH_OK)
+                report_engine_failure(ck, role, "EDHOC_Exporter", err, s);
+            else
+                log_put(log, "exporter_output", outb, (size_t)length);
+        }
+    }
+    if (vfile_has(ck->vf, "keyupdate_context")) {
+        err = eh_key_update(s, in->keyupdate_context.b, in->keyupdate_context.n);
+        if (err == EH_OK)
+            err = eh_oscore_params_derive(s, &o);
+        if (err != EH_OK)
+            report_engine_failure(ck, role, "EDHOC_KeyUpdate", err, s);
+    }
+    eh_wipe(&o, sizeof o);
+}
+
+static int check_file(const char *path)
+{
+    vfile vf;
+    int rc = vfile_load(&vf, path);
+    if (rc != 0)
+        return rc;
+    inputs *in = calloc(1, sizeof *in);
+    checker ck = {.vf = &vf};
+    ck.log_i.values = json_object();
+    ck.log_r.values = json_object();
+    ck.log_derived.values = json_object();
+    eh_session *si = calloc(1, sizeof *si), *sr = calloc(1, sizeof *sr);
+    eh_config *ci = calloc(1, sizeof *ci), *cr = calloc(1, sizeof *cr);
+    uint8_t *out = malloc(VMAX);
+    if (!in || !si || !sr || !ci || !cr || !out || !ck.log_i.values || !ck.log_r.values ||
+        !ck.log_derived.values) {
+        fprintf(stderr, "%s: out of memory\n", path);
+        rc = 2;
+        goto done;
+    }
+    if ((rc = load_inputs(&vf, in)) != 0)
+        goto done;
+
+    /* METHOD, suites, and the Responder's supported suites. */
+    int method_list[EH_MAX_SUITES], prefs[EH_MAX_SUITES], first_sel[EH_MAX_SUITES];
+    size_t n_method, n_prefs, n_first = 0;
+    if (parse_int_list(in->method.b, in->method.n, method_list, &n_method) || n_method != 1 ||
+        method_list[0] < 0 || method_list[0] > 3) {
+        fprintf(stderr, "%s: key 'method': not a METHOD 0..3 as a CBOR int\n", path);
+        rc = 2;
+        goto done;
+    }
+    if (parse_int_list(in->suites_i.b, in->suites_i.n, prefs, &n_prefs)) {
+        fprintf(stderr, "%s: key 'suites_i': not a CBOR int or array of ints\n", path);
+        rc = 2;
+        goto done;
+    }
+    if (in->first_suites_i.n &&
+        parse_int_list(in->first_suites_i.b, in->first_suites_i.n, first_sel, &n_first)) {
+        fprintf(stderr, "%s: key 'first_suites_i': not a CBOR int or array of ints\n", path);
+        rc = 2;
+        goto done;
+    }
+    int method = method_list[0];
+    const eh_suite *suite = eh_suite_by_id(prefs[n_prefs - 1]);
+    if (suite == NULL) {
+        fprintf(stderr, "%s: key 'suites_i': selected suite %d is not supported\n", path,
+                prefs[n_prefs - 1]);
+        rc = 2;
+        goto done;
+    }
+    int r_suites[EH_MAX_SUITES];
+    size_t n_r_suites = 1;
+    r_suites[0] = suite->id;
+    json_t *rs = json_object_get(vf.root, "_responder_suites");
+    if (json_is_array(rs) && json_array_size(rs) > 0 && json_array_size(rs) <= EH_MAX_SUITES) {
+        n_r_suites = json_array_size(rs);
+        for (size_t i = 0; i < n_r_suites; i++)
+            r_suites[i] = (int)json_integer_value(json_array_get(rs, i));
+    }
+
+    /* Authentication keys: derived from the private keys in the file. */
+    uint8_t pub_i[EH_MAX_SIG_PUB_LEN], pub_r[EH_MAX_SIG_PUB_LEN];
+    size_t pub_i_len = 0, pub_r_len = 0;
+    eh_err err = auth_public_key(suite, method == 2 || method == 3, in->sk_i.b, in->sk_i.n, pub_i,
+                                 &pub_i_len, &ck.log_derived, "i");
+    if (err == EH_OK)
+        err = auth_public_key(suite, method == 1 || method == 3, in->sk_r.b, in->sk_r.n, pub_r,
+                              &pub_r_len, &ck.log_derived, "r");
+    if (err != EH_OK) {
+        fprintf(stderr, "%s: keys 'sk_i'/'sk_r': not private keys of suite %d for METHOD %d (%s)\n",
+                path, suite->id, method, eh_err_name(err));
+        rc = 2;
+        goto done;
+    }
+    eh_cred cred_i = {in->cred_i.b, in->cred_i.n, in->id_cred_i.b, in->id_cred_i.n, pub_i,
+                      pub_i_len};
+    eh_cred cred_r = {in->cred_r.b, in->cred_r.n, in->id_cred_r.b, in->id_cred_r.n, pub_r,
+                      pub_r_len};
+
+    /* Ephemeral public keys and their y-coordinates. */
+    {
+        uint8_t gx[EH_MAX_COORD_LEN], gy[EH_MAX_COORD_LEN];
+        const eh_ecdh_alg *e = suite->ecdh;
+        if (in->x.n == e->priv_len && e->public_key(in->x.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
+            log_put(&ck.log_derived, "g_x", gx, e->coord_len);
+            if (!e->is_okp)
+                log_put(&ck.log_derived, "g_x_y_coord", gy, e->coord_len);
+        }
+        if (in->y.n == e->priv_len && e->public_key(in->y.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
+            log_put(&ck.log_derived, "g_y", gx, e->coord_len);
+            if (!e->is_okp)
+                log_put(&ck.log_derived, "g_y_y_coord", gy, e->coord_len);
+        }
+        log_put(&ck.log_derived, "c_i", in->c_i.b, in->c_i.n);
+        log_put(&ck.log_derived, "c_r", in->c_r.b, in->c_r.n);
+        if (in->first_c_i.n)
+            log_put(&ck.log_derived, "first_c_i", in->first_c_i.b, in->first_c_i.n);
+        if (vfile_has(&vf, "keyupdate_context")) /* for keyupdate_context_cbor */
+            log_put(&ck.log_derived, "keyupdate_context", in->keyupdate_context.b,
+                    in->keyupdate_context.n);
+    }
+
+    ci->role = EH_INITIATOR;
+    ci->method = method;
+    memcpy(ci->suites, prefs, sizeof prefs);
+    ci->n_suites = n_prefs;
+    ci->initial_suite_index = n_prefs - 1;
+    ci->conn_id = in->c_i.b;
+    ci->conn_id_len = in->c_i.n;
+    ci->own_cred = cred_i;
+    ci->own_priv = in->sk_i.b;
+    ci->own_priv_len = in->sk_i.n;
+    ci->peer_creds = &cred_r;
+    ci->n_peer_creds = 1;
+    ci->ead[1] = in->ead[1].b, ci->ead_len[1] = in->ead[1].n;
+    ci->ead[3] = in->ead[3].b, ci->ead_len[3] = in->ead[3].n;
+    ci->message_4 = in->msg4.n > 0;
+    ci->trace = trace_cb;
+    ci->trace_arg = &ck.log_i;
+
+    cr->role = EH_RESPONDER;
+    cr->method = method;
+    memcpy(cr->suites, r_suites, sizeof r_suites);
+    cr->n_suites = n_r_suites;
+    cr->conn_id = in->c_r.b;
+    cr->conn_id_len = in->c_r.n;
+    cr->own_cred = cred_r;
+    cr->own_priv = in->sk_r.b;
+    cr->own_priv_len = in->sk_r.n;
+    cr->peer_creds = &cred_i;
+    cr->n_peer_creds = 1;
+    cr->ead[2] = in->ead[2].b, cr->ead_len[2] = in->ead[2].n;
+    cr->ead[4] = in->ead[4].b, cr->ead_len[4] = in->ead[4].n;
+    cr->message_4 = ci->message_4;
+    cr->trace = trace_cb;
+    cr->trace_arg = &ck.log_r;
+
+    size_t out_len = 0;
+    /* ------------------------------------------------ Initiator */
+    if (eh_session_init(si, ci) != EH_OK) {
+        fprintf(stderr, "%s: cannot configure the Initiator from the file\n", path);
+        rc = 2;
+        goto done;
+    }
+    if (in->first_msg1.n) {
+        /* First attempt (rejected with ERR_CODE 2 in the file). */
+        size_t idx = n_prefs;
+        for (size_t i = 0; i < n_prefs; i++)
+            if (prefs[i] == first_sel[n_first - 1])
+                idx = i;
+        if (idx == n_prefs) {
+            fprintf(stderr, "%s: key 'first_suites_i': its selected suite is not in suites_i\n",
+                    path);
+            rc = 2;
+            goto done;
+        }
+        si->suite_index = idx;
+        const eh_suite *fs = eh_suite_by_id(prefs[idx]);
+        uint8_t g[EH_MAX_COORD_LEN];
+        bool pub_verbatim = false;
+        if (fs != NULL && in->first_x.n == fs->ecdh->priv_len &&
+            fs->ecdh->public_key(in->first_x.b, g, NULL) == EH_OK &&
+            (in->first_g_x.n != fs->ecdh->coord_len || memcmp(g, in->first_g_x.b, in->first_g_x.n))) {
+            /* RFC 9529 trace 2 quirk: first_g_x is the P-256 key of first_x. */
+            uint8_t g256[32];
+            if (in->first_x.n == 32 && eh_ecdh_p256.public_key(in->first_x.b, g256, NULL) == EH_OK &&
+                in->first_g_x.n == 32 && memcmp(g256, in->first_g_x.b, 32) == 0) {
+                fprintf(stdout, "%s: note: first_g_x is the P-256 public key of first_x although "
+                                "suite %d uses %s (known RFC 9529 quirk; nothing depends on it)\n",
+                        path, fs->id, fs->ecdh->name);
+                log_put(&ck.log_derived, "first_g_x", g256, 32);
+            } else {
+                log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
+            }
+            pub_verbatim = true;
+        } else if (fs != NULL) {
+            log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
+        }
+        eh_session_set_ephemeral(si, in->first_x.b, in->first_x.n,
+                                 pub_verbatim ? in->first_g_x.b : NULL, in->first_g_x.n);
+        eh_session_set_conn_id(si, in->first_c_i.b, in->first_c_i.n);
+        ck.log_i.prefix = "first_";
+        err = eh_initiator_message_1(si, out, VMAX, &out_len);
+        if (pub_verbatim)
+            json_object_del(ck.log_i.values, "first_g_x"); /* not computed: injected */
+        ck.log_i.prefix = NULL;
+        if (err != EH_OK)
+            report_engine_failure(&ck, "initiator", "first message_1", err, si);
+        err = eh_initiator_process_message_2(si, in->error_msg.b, in->error_msg.n);
+        if (err != EH_ERR_PEER_ERROR || si->state != EH_STATE_START)
+            report_engine_failure(&ck, "initiator", "error message (ERR_CODE 2) handling",
+                                  err == EH_OK ? EH_ERR_STATE : err, si);
+        eh_session_set_conn_id(si, in->c_i.b, in->c_i.n);
+    }
+    eh_session_set_ephemeral(si, in->x.b, in->x.n, NULL, 0);
+    if ((err = eh_initiator_message_1(si, out, VMAX, &out_len)) != EH_OK)
+        report_engine_failure(&ck, "initiator", "message_1", err, si);
+    else if ((err = eh_initiator_process_message_2(si, in->msg2.b, in->msg2.n)) != EH_OK)
+        report_engine_failure(&ck, "initiator", "processing message_2", err, si);
+    else if ((err = eh_initiator_message_3(si, out, VMAX, &out_len)) != EH_OK)
+        report_engine_failure(&ck, "initiator", "message_3", err, si);
+    else if (ci->message_4 &&
+             (err = eh_initiator_process_message_4(si, in->msg4.b, in->msg4.n)) != EH_OK)
+        report_engine_failure(&ck, "initiator", "processing message_4", err, si);
+    else
+        finish_session(&ck, si, in, "initiator");
+
+    /* ------------------------------------------------ Responder */
+    if (in->first_msg1.n) {
+        eh_session first;
+        eh_session_init(&first, cr);
+        eh_session_set_ephemeral(&first, in->y.b, in->y.n, NULL, 0);
+        ck.log_r.prefix = "first_";
+        err = eh_responder_process_message_1(&first, in->first_msg1.b, in->first_msg1.n);
+        ck.log_r.prefix = NULL;
+        if (err != EH_ERR_SUITE) {
+            report_engine_failure(&ck, "responder", "rejecting first_message_1 with ERR_CODE 2",
+                                  err == EH_OK ? EH_ERR_STATE : err, &first);
+        } else if ((err = eh_error_message(&first, out, VMAX, &out_len)) != EH_OK) {
+            report_engine_failure(&ck, "responder", "error message", err, &first);
+        } else {
+            eh_cbor_reader r;
+            int64_t code;
+            log_put(&ck.log_r, "error_message", out, out_len);
+            eh_cbor_reader_init(&r, out, out_len);
+            if (eh_cbor_read_int(&r, &code) == EH_OK)
+                log_put(&ck.log_r, "suites_r", out + r.pos, out_len - r.pos);
+        }
+        eh_session_wipe(&first);
+    }
+    eh_session_init(sr, cr);
+    eh_session_set_ephemeral(sr, in->y.b, in->y.n, NULL, 0);
+    if ((err = eh_responder_process_message_1(sr, in->msg1.b, in->msg1.n)) != EH_OK)
+        report_engine_failure(&ck, "responder", "processing message_1", err, sr);
+    else if ((err = eh_responder_message_2(sr, out, VMAX, &out_len)) != EH_OK)
+        report_engine_failure(&ck, "responder", "message_2", err, sr);
+    else if ((err = eh_responder_process_message_3(sr, in->msg3.b, in->msg3.n)) != EH_OK)
+        report_engine_failure(&ck, "responder", "processing message_3", err, sr);
+    else if (cr->message_4 && (err = eh_responder_message_4(sr, out, VMAX, &out_len)) != EH_OK)
+        report_engine_failure(&ck, "responder", "message_4", err, sr);
+    else
+        finish_session(&ck, sr, in, "responder");
+
+    add_cbor_forms(&vf, &ck.log_i);
+    add_cbor_forms(&vf, &ck.log_r);
+    add_cbor_forms(&vf, &ck.log_derived);
+    int checked_i = 0, checked_r = 0;
+    compare_all(&ck, &checked_i, &checked_r);
+    if (ck.failures == 0)
+        fprintf(stdout, "%s: OK: %d values reproduced by the Initiator, %d by the Responder\n",
+                path, checked_i, checked_r);
+    else
+        fprintf(stdout, "%s: FAILED: %d mismatches or failures\n", path, ck.failures);
+    rc = ck.failures == 0 ? 0 : 1;
+done:
+    if (si)
+        eh_session_wipe(si);
+    if (sr)
+        eh_session_wipe(sr);
+    free(si);
+    free(sr);
+    free(ci);
+    free(cr);
+    free(out);
+    if (in)
+        eh_wipe(in, sizeof *in);
+    free(in);
+    json_decref(ck.log_i.values);
+    json_decref(ck.log_r.values);
+    json_decref(ck.log_derived.values);
+    vfile_free(&vf);
+    return rc;
+}
+
+int cli_vectors(int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "check") != 0 || argc < 2) {
+        if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+            printf("usage: edhoc-harness vectors check FILE...\n");
+            return 0;
+        }
+        fprintf(stderr, "usage: edhoc-harness vectors check FILE...\n");
+        return 2;
+    }
+    int worst = 0;
+    for (int i = 1; i < argc; i++) {
+        int rc = check_file(argv[i]);
+        if (rc > worst)
+            worst = rc;
+    }
+    return worst;
+}

@@ -1,0 +1,360 @@
+/*
+ * sig.c - signature algorithms of the EDHOC cipher suites:
+ *   Ed25519 (libsodium; private key = 32-byte seed, detached signatures)
+ *   Ed448   (OpenSSL EVP_PKEY raw keys; 57-byte seed, empty context)
+ *   ES256 / ES384 (OpenSSL; ECDSA with SHA-256 / SHA-384 on P-256 / P-384,
+ *     signatures in the COSE form r || s (RFC 9053 §2.1), public keys x || y)
+ * ECDSA signing is randomised (OpenSSL 3.0 has no RFC 6979 mode).
+ */
+#include "crypto.h"
+
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <sodium.h>
+
+/* --------------------------------------------------------------- Ed25519 -- */
+
+static eh_err ed25519_public_key(const uint8_t *priv, uint8_t *pub)
+{
+    uint8_t sk[crypto_sign_ed25519_SECRETKEYBYTES];
+    if (priv == NULL || pub == NULL)
+        return EH_ERR_ARG;
+    int rc = crypto_sign_ed25519_seed_keypair(pub, sk, priv);
+    sodium_memzero(sk, sizeof sk);
+    return rc == 0 ? EH_OK : EH_ERR_CRYPTO;
+}
+
+static eh_err ed25519_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len,
+                           uint8_t *sig)
+{
+    uint8_t pk[crypto_sign_ed25519_PUBLICKEYBYTES];
+    uint8_t sk[crypto_sign_ed25519_SECRETKEYBYTES];
+    static const uint8_t empty[1] = {0};
+    int rc;
+
+    if (priv == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_ARG;
+    rc = crypto_sign_ed25519_seed_keypair(pk, sk, priv);
+    if (rc == 0)
+        rc = crypto_sign_ed25519_detached(sig, NULL, msg_len ? msg : empty, msg_len, sk);
+    sodium_memzero(sk, sizeof sk);
+    if (rc != 0) {
+        sodium_memzero(sig, crypto_sign_ed25519_BYTES);
+        return EH_ERR_CRYPTO;
+    }
+    return EH_OK;
+}
+
+static eh_err ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_len,
+                             const uint8_t *sig)
+{
+    static const uint8_t empty[1] = {0};
+    if (pub == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_SIGNATURE;
+    return crypto_sign_ed25519_verify_detached(sig, msg_len ? msg : empty, msg_len, pub) == 0
+               ? EH_OK
+               : EH_ERR_SIGNATURE;
+}
+
+/* ----------------------------------------------------------------- Ed448 -- */
+
+#define ED448_KEY_LEN 57
+#define ED448_SIG_LEN 114
+
+static eh_err ed448_public_key(const uint8_t *priv, uint8_t *pub)
+{
+    size_t len = ED448_KEY_LEN;
+    eh_err err = EH_ERR_CRYPTO;
+    if (priv == NULL || pub == NULL)
+        return EH_ERR_ARG;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED448, NULL, priv, ED448_KEY_LEN);
+    if (key != NULL && EVP_PKEY_get_raw_public_key(key, pub, &len) == 1 && len == ED448_KEY_LEN)
+        err = EH_OK;
+    EVP_PKEY_free(key);
+    if (err != EH_OK)
+        ERR_clear_error();
+    return err;
+}
+
+static eh_err ed448_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+{
+    static const uint8_t empty[1] = {0};
+    size_t len = ED448_SIG_LEN;
+    eh_err err = EH_ERR_CRYPTO;
+    EVP_MD_CTX *md = NULL;
+
+    if (priv == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_ARG;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED448, NULL, priv, ED448_KEY_LEN);
+    md = EVP_MD_CTX_new();
+    if (key == NULL || md == NULL || EVP_DigestSignInit(md, NULL, NULL, NULL, key) != 1 ||
+        EVP_DigestSign(md, sig, &len, msg_len ? msg : empty, msg_len) != 1 ||
+        len != ED448_SIG_LEN)
+        goto done;
+    err = EH_OK;
+done:
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    if (err != EH_OK) {
+        sodium_memzero(sig, ED448_SIG_LEN);
+        ERR_clear_error();
+    }
+    return err;
+}
+
+static eh_err ed448_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_len,
+                           const uint8_t *sig)
+{
+    static const uint8_t empty[1] = {0};
+    eh_err err = EH_ERR_SIGNATURE;
+    EVP_MD_CTX *md = NULL;
+
+    if (pub == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_SIGNATURE;
+    EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, NULL, pub, ED448_KEY_LEN);
+    md = EVP_MD_CTX_new();
+    if (key != NULL && md != NULL && EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) == 1 &&
+        EVP_DigestVerify(md, sig, ED448_SIG_LEN, msg_len ? msg : empty, msg_len) == 1)
+        err = EH_OK;
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    return err;
+}
+
+/* ---------------------------------------------------------- ES256/ES384 -- */
+
+typedef struct ecdsa_params {
+    const char *group;  /* OpenSSL group name */
+    const char *digest; /* OpenSSL digest name */
+    size_t coord_len;
+    const eh_ecdh_alg *ecdh; /* same curve: public key derivation, point check */
+} ecdsa_params;
+
+static const ecdsa_params es256_params = {"prime256v1", "SHA256", 32, &eh_ecdh_p256};
+static const ecdsa_params es384_params = {"secp384r1", "SHA384", 48, &eh_ecdh_p384};
+
+/* EVP_PKEY for the key pair (priv != NULL) or the public key pub = x || y. */
+static EVP_PKEY *ecdsa_key(const ecdsa_params *ep, const uint8_t *priv, const uint8_t *pub)
+{
+    uint8_t point[1 + 2 * EH_MAX_COORD_LEN];
+    size_t point_len = 1 + 2 * ep->coord_len;
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    BIGNUM *d = NULL;
+
+    point[0] = 0x04; /* SEC 1 uncompressed point */
+    if (priv != NULL) {
+        if (ep->ecdh->public_key(priv, point + 1, point + 1 + ep->coord_len) != EH_OK)
+            goto done;
+        d = BN_secure_new(); /* so that the parameter builder keeps it in secure memory */
+        if (d == NULL || BN_bin2bn(priv, (int)ep->coord_len, d) == NULL)
+            goto done;
+    } else {
+        memcpy(point + 1, pub, 2 * ep->coord_len);
+    }
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL ||
+        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, ep->group, 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) != 1 ||
+        (d != NULL && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1))
+        goto done;
+    params = OSSL_PARAM_BLD_to_param(bld);
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &key,
+                          d != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) != 1) {
+        EVP_PKEY_free(key);
+        key = NULL;
+    }
+done:
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_clear_free(d);
+    sodium_memzero(point, sizeof point);
+    return key;
+}
+
+static eh_err ecdsa_public_key(const ecdsa_params *ep, const uint8_t *priv, uint8_t *pub)
+{
+    if (priv == NULL || pub == NULL)
+        return EH_ERR_ARG;
+    return ep->ecdh->public_key(priv, pub, pub + ep->coord_len);
+}
+
+static eh_err ecdsa_sign(const ecdsa_params *ep, const uint8_t *priv, const uint8_t *msg,
+                         size_t msg_len, uint8_t *sig)
+{
+    static const uint8_t empty[1] = {0};
+    uint8_t der[160]; /* a DER ECDSA-Sig-Value for P-384 is at most 104 bytes */
+    size_t der_len = sizeof der;
+    const unsigned char *p = der;
+    ECDSA_SIG *es = NULL;
+    EVP_MD_CTX *md = NULL;
+    EVP_PKEY *key = NULL;
+    eh_err err = EH_ERR_CRYPTO;
+    int n = (int)ep->coord_len;
+
+    if (priv == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_ARG;
+    /* Reject scalars outside [1, n-1] with the EC2 range check. */
+    uint8_t pub[2 * EH_MAX_COORD_LEN];
+    err = ecdsa_public_key(ep, priv, pub);
+    if (err != EH_OK)
+        goto done;
+    err = EH_ERR_CRYPTO;
+    key = ecdsa_key(ep, priv, NULL);
+    md = EVP_MD_CTX_new();
+    if (key == NULL || md == NULL ||
+        EVP_DigestSignInit_ex(md, NULL, ep->digest, NULL, NULL, key, NULL) != 1 ||
+        EVP_DigestSign(md, der, &der_len, msg_len ? msg : empty, msg_len) != 1)
+        goto done;
+    es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+    if (es == NULL || BN_bn2binpad(ECDSA_SIG_get0_r(es), sig, n) != n ||
+        BN_bn2binpad(ECDSA_SIG_get0_s(es), sig + n, n) != n)
+        goto done;
+    err = EH_OK;
+done:
+    ECDSA_SIG_free(es);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    if (err != EH_OK) {
+        sodium_memzero(sig, 2 * ep->coord_len);
+        ERR_clear_error();
+    }
+    return err;
+}
+
+static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uint8_t *msg,
+                           size_t msg_len, const uint8_t *sig)
+{
+    static const uint8_t empty[1] = {0};
+    unsigned char *der = NULL;
+    ECDSA_SIG *es = NULL;
+    BIGNUM *r = NULL, *s = NULL;
+    EVP_MD_CTX *md = NULL;
+    EVP_PKEY *key = NULL;
+    eh_err err = EH_ERR_SIGNATURE;
+    int n = (int)ep->coord_len;
+
+    if (pub == NULL || sig == NULL || (msg == NULL && msg_len))
+        return EH_ERR_SIGNATURE;
+    if (ep->ecdh->check_point(pub, pub + ep->coord_len) != EH_OK)
+        goto done;
+    key = ecdsa_key(ep, NULL, pub);
+    es = ECDSA_SIG_new();
+    r = BN_bin2bn(sig, n, NULL);
+    s = BN_bin2bn(sig + n, n, NULL);
+    if (key == NULL || es == NULL || r == NULL || s == NULL)
+        goto done;
+    if (ECDSA_SIG_set0(es, r, s) != 1)
+        goto done;
+    r = s = NULL; /* owned by es now */
+    int der_len = i2d_ECDSA_SIG(es, &der);
+    md = EVP_MD_CTX_new();
+    if (der_len <= 0 || md == NULL ||
+        EVP_DigestVerifyInit_ex(md, NULL, ep->digest, NULL, NULL, key, NULL) != 1)
+        goto done;
+    if (EVP_DigestVerify(md, der, (size_t)der_len, msg_len ? msg : empty, msg_len) == 1)
+        err = EH_OK;
+done:
+    OPENSSL_free(der);
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(es);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    return err;
+}
+
+static eh_err es256_public_key(const uint8_t *priv, uint8_t *pub)
+{
+    return ecdsa_public_key(&es256_params, priv, pub);
+}
+
+static eh_err es256_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+{
+    return ecdsa_sign(&es256_params, priv, msg, msg_len, sig);
+}
+
+static eh_err es256_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_len,
+                           const uint8_t *sig)
+{
+    return ecdsa_verify(&es256_params, pub, msg, msg_len, sig);
+}
+
+static eh_err es384_public_key(const uint8_t *priv, uint8_t *pub)
+{
+    return ecdsa_public_key(&es384_params, priv, pub);
+}
+
+static eh_err es384_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+{
+    return ecdsa_sign(&es384_params, priv, msg, msg_len, sig);
+}
+
+static eh_err es384_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_len,
+                           const uint8_t *sig)
+{
+    return ecdsa_verify(&es384_params, pub, msg, msg_len, sig);
+}
+
+/* --------------------------------------------------------------- tables -- */
+
+const eh_sig_alg eh_sig_ed25519 = {
+    .name = "Ed25519",
+    .cose_alg = -8,
+    .cose_crv = 6,
+    .priv_len = 32,
+    .pub_len = 32,
+    .sig_len = 64,
+    .public_key = ed25519_public_key,
+    .sign = ed25519_sign,
+    .verify = ed25519_verify,
+};
+
+const eh_sig_alg eh_sig_ed448 = {
+    .name = "Ed448",
+    .cose_alg = -8,
+    .cose_crv = 7,
+    .priv_len = ED448_KEY_LEN,
+    .pub_len = ED448_KEY_LEN,
+    .sig_len = ED448_SIG_LEN,
+    .public_key = ed448_public_key,
+    .sign = ed448_sign,
+    .verify = ed448_verify,
+};
+
+const eh_sig_alg eh_sig_es256 = {
+    .name = "ES256",
+    .cose_alg = -7,
+    .cose_crv = 1,
+    .priv_len = 32,
+    .pub_len = 64,
+    .sig_len = 64,
+    .public_key = es256_public_key,
+    .sign = es256_sign,
+    .verify = es256_verify,
+};
+
+const eh_sig_alg eh_sig_es384 = {
+    .name = "ES384",
+    .cose_alg = -35,
+    .cose_crv = 2,
+    .priv_len = 48,
+    .pub_len = 96,
+    .sig_len = 96,
+    .public_key = es384_public_key,
+    .sign = es384_sign,
+    .verify = es384_verify,
+};

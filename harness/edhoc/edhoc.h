@@ -1,0 +1,271 @@
+/*
+ * edhoc.h - sans-I/O EDHOC engine (RFC 9528): bytes in, bytes out.
+ *
+ * No sockets, no clock, no globals, no hidden randomness. The caller owns
+ * every buffer: the configuration (and everything it points to) must stay
+ * valid and unchanged for the life of a session; output buffers are filled
+ * up to `cap` and their length returned. A session is a plain struct the
+ * caller allocates (about 1.5 KiB); eh_session_wipe() erases its secrets.
+ *
+ * Flow (forward, RFC 9528 §5):
+ *   Initiator                              Responder
+ *   eh_initiator_message_1  -- message_1 -> eh_responder_process_message_1
+ *   eh_initiator_process_message_2 <- message_2 -- eh_responder_message_2
+ *   eh_initiator_message_3  -- message_3 -> eh_responder_process_message_3
+ *   eh_initiator_process_message_4 <- message_4 -- eh_responder_message_4 (optional)
+ *
+ * A process_* call that fails leaves the session ABORTED (except a received
+ * ERR_CODE 2 at the Initiator, which allows a retry with another suite),
+ * fills `s->finding` (field, byte offset, reason, RFC section) and sets the
+ * ERR_CODE the session must answer with; eh_error_message() encodes it.
+ *
+ * Every intermediate value is passed to the optional trace callback under
+ * the key names of vectors/README.md ("th_2", "prk_3e2m", ...).
+ */
+#ifndef EH_EDHOC_H
+#define EH_EDHOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/eh_err.h"
+#include "../crypto/crypto.h"
+
+#define EH_MAX_SUITES 10
+#define EH_MAX_CONN_ID 24     /* bytes of a connection identifier */
+#define EH_MAX_ID_CRED 512    /* bytes of a received ID_CRED map kept */
+#define EH_MAX_EAD_RECV 512   /* bytes of a received EAD kept */
+#define EH_MAX_ERR_INFO 256   /* bytes of a received ERR_INFO kept */
+#define EH_WORK_SIZE 16384    /* largest context_x / TH input / plaintext */
+
+/* --------------------------------------------------------- cipher suites */
+
+typedef struct eh_suite {
+    int id;
+    const eh_aead_alg *aead;     /* EDHOC AEAD */
+    const eh_hash_alg *hash;     /* EDHOC hash */
+    size_t mac_len;              /* EDHOC MAC length (methods with static DH) */
+    const eh_ecdh_alg *ecdh;     /* EDHOC key exchange */
+    const eh_sig_alg *sig;       /* EDHOC signature algorithm */
+    const eh_aead_alg *app_aead; /* application AEAD (OSCORE) */
+    const eh_hash_alg *app_hash; /* application hash (OSCORE HKDF) */
+} eh_suite;
+
+/* Registered suite by its value (RFC 9528 §3.6), or NULL. */
+const eh_suite *eh_suite_by_id(int id);
+
+/* ------------------------------------------------------------ credentials */
+
+/*
+ * An authentication credential as both peers must see it (RFC 9528 §3.5).
+ * The engine never re-encodes these bytes.
+ */
+typedef struct eh_cred {
+    const uint8_t *cred;    /* CRED_x exactly as in context_x and TH: bstr-wrapped
+                             * DER for X.509, the CCS map for CCS */
+    size_t cred_len;
+    const uint8_t *id_cred; /* ID_CRED_x: the complete COSE header map */
+    size_t id_cred_len;
+    /* Authentication public key. Signature methods: the suite's signature
+     * key (OKP raw, EC2 x || y). Static DH: the ECDH key; for EC2 x || y
+     * or x alone (only x is used). */
+    const uint8_t *pub;
+    size_t pub_len;
+} eh_cred;
+
+/* ------------------------------------------------------------- callbacks */
+
+/* Fill out[0..len) with random bytes; EH_OK or EH_ERR_RNG. */
+typedef eh_err (*eh_rng_fn)(void *arg, uint8_t *out, size_t len);
+/* Observe an intermediate value; val is valid only during the call. */
+typedef void (*eh_trace_fn)(void *arg, const char *name, const uint8_t *val, size_t len);
+
+/* --------------------------------------------------------- configuration */
+
+typedef enum eh_role { EH_INITIATOR = 0, EH_RESPONDER = 1 } eh_role;
+
+typedef struct eh_config {
+    eh_role role;
+    int method;              /* Initiator: METHOD to send (0..3) */
+    unsigned methods;        /* Responder: bit m set = METHOD m accepted;
+                              * 0 = only `method` */
+    /* Initiator: supported suites in preference order (most preferred first).
+     * Responder: supported suites (sent as SUITES_R in this order). */
+    int suites[EH_MAX_SUITES];
+    size_t n_suites;
+    /* Initiator: index in `suites` of the suite selected in the first
+     * message_1 (0 = most preferred, the normal choice). */
+    size_t initial_suite_index;
+
+    /* Own connection identifier (C_I or C_R), raw bytes; may be changed per
+     * attempt with eh_session_set_conn_id(). */
+    const uint8_t *conn_id;
+    size_t conn_id_len;
+
+    /* Own credential and its private key (signature key or static DH key). */
+    eh_cred own_cred;
+    const uint8_t *own_priv;
+    size_t own_priv_len;
+
+    /* Credentials accepted from the peer, matched by their ID_CRED map. */
+    const eh_cred *peer_creds;
+    size_t n_peer_creds;
+
+    /* EAD to send, as the raw EAD item sequence (NULL/0 = none). Index by
+     * message number: ead[1] and ead[3] for the Initiator, ead[2] and
+     * ead[4] for the Responder. */
+    const uint8_t *ead[5];
+    size_t ead_len[5];
+    /* Critical EAD labels (negative) this application processes; an unknown
+     * critical item aborts (RFC 9528 §3.8). Padding (0) is always ignored. */
+    const int64_t *ead_known;
+    size_t n_ead_known;
+
+    bool message_4;          /* Responder sends, Initiator expects message_4 */
+    bool lenient_cbor;       /* accept non-shortest CBOR heads in input
+                              * (RFC 9528 §9.8 allows either) */
+
+    eh_rng_fn rng;           /* required unless every key is injected */
+    void *rng_arg;
+    eh_trace_fn trace;       /* optional */
+    void *trace_arg;
+} eh_config;
+
+/* ---------------------------------------------------------------- session */
+
+typedef enum eh_state {
+    EH_STATE_START = 0,   /* Initiator: may send message_1 */
+    EH_STATE_WAIT_M2,     /* Initiator sent message_1 */
+    EH_STATE_VERIFIED_M2, /* Initiator processed message_2, may send message_3 */
+    EH_STATE_WAIT_M4,     /* Initiator sent message_3, expects message_4 */
+    EH_STATE_WAIT_M1,     /* Responder: nothing received yet */
+    EH_STATE_RECEIVED_M1, /* Responder processed message_1, may send message_2 */
+    EH_STATE_WAIT_M3,     /* Responder sent message_2 */
+    EH_STATE_COMPLETED,   /* keys available (Responder may still send message_4) */
+    EH_STATE_ABORTED
+} eh_state;
+
+typedef struct eh_session {
+    const eh_config *cfg;
+    eh_state state;
+    int method;
+    const eh_suite *suite;
+    size_t suite_index;           /* Initiator: index of the selected suite */
+
+    uint8_t eph_priv[EH_MAX_PRIV_LEN];
+    uint8_t g_own[EH_MAX_COORD_LEN];  /* own ephemeral public key (x) */
+    uint8_t g_peer[EH_MAX_COORD_LEN]; /* peer's ephemeral public key (x) */
+    uint8_t g_xy[EH_MAX_COORD_LEN];   /* Responder: computed with message_1 */
+    bool eph_injected, eph_pub_injected;
+
+    uint8_t c_i[EH_MAX_CONN_ID], c_r[EH_MAX_CONN_ID];
+    size_t c_i_len, c_r_len;
+    const uint8_t *conn_id;       /* own identifier for the next message */
+    size_t conn_id_len;
+
+    uint8_t h_message_1[EH_MAX_HASH_LEN];
+    uint8_t th[EH_MAX_HASH_LEN];  /* latest transcript hash: TH_2, TH_3, TH_4 */
+    uint8_t prk_3e2m[EH_MAX_HASH_LEN];
+    uint8_t prk_4e3m[EH_MAX_HASH_LEN];
+    uint8_t prk_out[EH_MAX_HASH_LEN];
+    uint8_t prk_exporter[EH_MAX_HASH_LEN];
+
+    const eh_cred *peer_cred;     /* matched credential of the peer */
+    uint8_t peer_id_cred[EH_MAX_ID_CRED]; /* full ID_CRED map as received */
+    size_t peer_id_cred_len;
+    uint8_t ead_recv[EH_MAX_EAD_RECV];    /* last EAD received (raw items) */
+    size_t ead_recv_len;
+    bool message_4_sent;
+    bool key_updated;             /* EDHOC_KeyUpdate has been run */
+
+    /* Why the session failed, and the error it must send (0 = none). */
+    eh_finding finding;
+    int err_code_to_send;
+    /* The peer's error message, if one was received. */
+    int64_t peer_err_code;
+    uint8_t peer_err_info[EH_MAX_ERR_INFO]; /* ERR_INFO as encoded */
+    size_t peer_err_info_len;
+    int suites_r[EH_MAX_SUITES];  /* SUITES_R of a received ERR_CODE 2 */
+    size_t n_suites_r;
+} eh_session;
+
+/* Start a session in the role of cfg->role. EH_ERR_ARG on a bad config. */
+eh_err eh_session_init(eh_session *s, const eh_config *cfg);
+/* Erase keys and secrets; the session must be initialised again to reuse. */
+void eh_session_wipe(eh_session *s);
+
+/*
+ * Inject the ephemeral key for the next message_1 (Initiator) or the next
+ * message_1 processing (Responder), instead of drawing it from the RNG.
+ * pub may be NULL (derived from priv); if given it is used verbatim, as a
+ * vector file may dictate. Copied; used once.
+ */
+eh_err eh_session_set_ephemeral(eh_session *s, const uint8_t *priv, size_t priv_len,
+                                const uint8_t *pub, size_t pub_len);
+/* Own connection identifier for the next message_1 / message_2 (the bytes
+ * must stay valid until that message is built). */
+eh_err eh_session_set_conn_id(eh_session *s, const uint8_t *id, size_t len);
+
+/* Initiator. */
+eh_err eh_initiator_message_1(eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+/* Also accepts an error message: returns EH_ERR_PEER_ERROR; on ERR_CODE 2
+ * with a usable SUITES_R the session returns to START with a new selected
+ * suite (RFC 9528 §6.3.2), else it is ABORTED. */
+eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t len);
+eh_err eh_initiator_message_3(eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+eh_err eh_initiator_process_message_4(eh_session *s, const uint8_t *msg, size_t len);
+
+/* Responder. */
+eh_err eh_responder_process_message_1(eh_session *s, const uint8_t *msg, size_t len);
+eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t len);
+eh_err eh_responder_message_4(eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * The error message the session must send after a failed process_* call
+ * (RFC 9528 §6): ERR_CODE 1 with a text naming the finding, 2 with
+ * SUITES_R, or 3 with `true`. EH_ERR_STATE if no error is due (for
+ * instance after receiving an error message, which is never answered).
+ */
+eh_err eh_error_message(const eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+
+/* Encode an error message with arbitrary content (ERR_INFO pre-encoded). */
+eh_err eh_error_message_encode(int64_t err_code, const uint8_t *err_info, size_t info_len,
+                               uint8_t *out, size_t cap, size_t *out_len);
+
+/* ---------------------------------------------------- after the handshake */
+
+/* EDHOC_Exporter(label, context, length) (RFC 9528 §4.2.1). Available once
+ * the Initiator has sent message_3 or the Responder has verified it. */
+eh_err eh_exporter(eh_session *s, uint64_t label, const uint8_t *context, size_t context_len,
+                   uint8_t *out, size_t out_len);
+
+/* OSCORE security context parameters (RFC 9528 Appendix A.1). */
+typedef struct eh_oscore_params {
+    uint8_t master_secret[EH_MAX_AEAD_KEY_LEN];
+    size_t master_secret_len;   /* key length of the application AEAD */
+    uint8_t master_salt[8];
+    size_t master_salt_len;     /* 8 */
+    uint8_t sender_id[EH_MAX_CONN_ID], recipient_id[EH_MAX_CONN_ID];
+    size_t sender_id_len, recipient_id_len;
+    int aead_alg;               /* COSE id of the application AEAD */
+    int hash_alg;               /* COSE id of the application hash */
+} eh_oscore_params;
+
+eh_err eh_oscore_params_derive(eh_session *s, eh_oscore_params *out);
+
+/* EDHOC_KeyUpdate(context) (RFC 9528 Appendix H): new PRK_out, PRK_exporter. */
+eh_err eh_key_update(eh_session *s, const uint8_t *context, size_t context_len);
+
+/* --------------------------------------------------------------- helpers */
+
+/* Connection identifier / compact kid encoding of §3.3.2: a one-byte id
+ * that is a one-byte CBOR integer encoding is sent as that byte. */
+bool eh_conn_id_is_int(const uint8_t *id, size_t len);
+
+/* EDHOC_KDF(PRK, label, context, length) with the suite's hash (§4.1.2). */
+eh_err eh_kdf(const eh_suite *suite, const uint8_t *prk, int64_t label, const uint8_t *context,
+              size_t context_len, uint8_t *out, size_t out_len);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * edhoc_internal.h - shared by the engine's files only; not a public API.
+ */
+#ifndef EH_EDHOC_INTERNAL_H
+#define EH_EDHOC_INTERNAL_H
+
+#include "../cbor/cbor.h"
+#include "edhoc.h"
+
+/* Run a fallible call; on failure jump to the function's `out:` label. */
+#define TRY(expr)            \
+    do {                     \
+        err = (expr);        \
+        if (err != EH_OK)    \
+            goto out;        \
+    } while (0)
+
+/* Report an intermediate value to the configured trace callback. */
+void eh_trace(const eh_session *s, const char *name, const uint8_t *val, size_t len);
+
+/*
+ * Record why processing failed, abort the session and choose the ERR_CODE
+ * to answer with (2 for EH_ERR_SUITE, 3 for EH_ERR_UNKNOWN_CREDENTIAL, 1
+ * otherwise). Returns err, so callers can `return eh_fail(...)`.
+ */
+eh_err eh_fail(eh_session *s, eh_err err, const char *field, size_t offset, const char *reason,
+               const char *rfc);
+/* Map a CBOR reader error on `field` to a finding (structural errors become
+ * EH_ERR_MESSAGE_FORMAT, non-deterministic encodings keep their code). */
+eh_err eh_fail_cbor(eh_session *s, const eh_cbor_reader *r, eh_err cbor_err, const char *field,
+                    const char *rfc);
+
+/* A reader over input, strict unless the config says lenient. */
+void eh_reader_init(const eh_session *s, eh_cbor_reader *r, const uint8_t *buf, size_t len);
+
+/* EDHOC_KDF with the info and output traced under the given names (either
+ * may be NULL). */
+eh_err eh_kdf_traced(const eh_session *s, const uint8_t *prk, int64_t label, const uint8_t *ctx,
+                     size_t ctx_len, uint8_t *out, size_t out_len, const char *info_name,
+                     const char *out_name);
+/* TH = H(parts...) of a concatenation built in `work`, traced as
+ * input_name / th_name. */
+eh_err eh_transcript_hash(const eh_session *s, const uint8_t *input, size_t input_len,
+                          uint8_t *th, const char *input_name, const char *th_name);
+/* Own ephemeral key: injected, or drawn from the RNG; fills eph_priv and
+ * g_own. */
+eh_err eh_ephemeral_generate(eh_session *s);
+/* ECDH with the session's suite; traced as `name`. */
+eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret,
+               const char *name);
+
+/* Write a connection identifier / compact kid (§3.3.2). */
+void eh_conn_id_write(eh_cbor_writer *w, const uint8_t *id, size_t len);
+/* Read one; field names the item for findings. EH_OK or the failure. */
+eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
+                       const char *field);
+
+/* Write ID_CRED_x for a PLAINTEXT: compact kid when the map is exactly
+ * {4: kid} (§3.5.3.2), else the map. */
+eh_err eh_id_cred_write_compact(eh_cbor_writer *w, const eh_cred *cred);
+/* Read ID_CRED_x from a PLAINTEXT into s->peer_id_cred (full map form). */
+eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field);
+/* Find the peer credential for s->peer_id_cred; EH_ERR_UNKNOWN_CREDENTIAL. */
+eh_err eh_peer_cred_lookup(eh_session *s, const char *field);
+
+/* Parse the EAD items remaining in r (may be none), copy them to
+ * s->ead_recv and apply the critical-item rule of §3.8. */
+eh_err eh_ead_read(eh_session *s, eh_cbor_reader *r, const char *field);
+
+/* If msg is an EDHOC error message (first item an int), parse it into the
+ * session, abort (or allow a suite retry) and return EH_ERR_PEER_ERROR;
+ * otherwise return EH_OK. */
+eh_err eh_error_message_check(eh_session *s, const uint8_t *msg, size_t len);
+
+/*
+ * Shared by message_2 and message_3: MAC_x = KDF(prk, label, context_x,
+ * mac_length) and Signature_or_MAC_x. `n` is 2 or 3 (for trace names).
+ * context = [C_R,] ID_CRED_x, TH_x, CRED_x, ? EAD_x (C_R only for n=2).
+ */
+typedef struct eh_auth_input {
+    int n;                       /* 2 or 3 */
+    const uint8_t *prk;          /* PRK_3e2m / PRK_4e3m */
+    const uint8_t *c_r_enc;      /* encoded C_R (n = 2), else NULL */
+    size_t c_r_enc_len;
+    const uint8_t *id_cred;      /* full map */
+    size_t id_cred_len;
+    const uint8_t *cred;
+    size_t cred_len;
+    const uint8_t *ead;
+    size_t ead_len;
+    bool static_dh;              /* authenticating party uses static DH */
+} eh_auth_input;
+
+/* Produce Signature_or_MAC_x with own_priv (sign) or the MAC. */
+eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t *out,
+                          size_t *out_len);
+/* Verify a received Signature_or_MAC_x with the peer credential: EH_OK,
+ * EH_ERR_MAC or EH_ERR_SIGNATURE. */
+eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const uint8_t *sig,
+                            size_t sig_len);
+/* Expected length of Signature_or_MAC_x. */
+size_t eh_sig_or_mac_len(const eh_session *s, bool static_dh);
+
+/*
+ * COSE_Encrypt0 of message_n (n = 3: K_3/IV_3 from `prk` with labels 3/4;
+ * n = 4: K_4/IV_4 with labels 8/9), keyed on TH = s->th, with
+ * A_n = ["Encrypt0", h'', TH]. seal writes pt_len + tag bytes to ct; open
+ * writes ct_len - tag bytes to pt, or fails with EH_ERR_AEAD_TAG.
+ */
+eh_err eh_encrypt0_seal(const eh_session *s, const uint8_t *prk, int n, const uint8_t *pt,
+                        size_t pt_len, uint8_t *ct);
+eh_err eh_encrypt0_open(const eh_session *s, const uint8_t *prk, int n, const uint8_t *ct,
+                        size_t ct_len, uint8_t *pt);
+
+/* METHOD m: does the Initiator / Responder authenticate with static DH? */
+static inline bool eh_method_i_static(int m) { return m == 2 || m == 3; }
+static inline bool eh_method_r_static(int m) { return m == 1 || m == 3; }
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * encoding.c - the small encodings shared by several messages: connection
+ * identifiers (§3.3.2), ID_CRED with the compact kid (§3.5.3.2), and EAD
+ * items (§3.8).
+ */
+#include <string.h>
+
+#include "edhoc_internal.h"
+
+#define RFC_CID "RFC 9528 §3.3.2"
+#define RFC_KID "RFC 9528 §3.5.3.2"
+#define RFC_EAD "RFC 9528 §3.8"
+
+bool eh_conn_id_is_int(const uint8_t *id, size_t len)
+{
+    return len == 1 && (id[0] <= 0x17 || (id[0] >= 0x20 && id[0] <= 0x37));
+}
+
+void eh_conn_id_write(eh_cbor_writer *w, const uint8_t *id, size_t len)
+{
+    if (eh_conn_id_is_int(id, len))
+        eh_cbor_write_raw(w, id, 1);
+    else
+        eh_cbor_write_bstr(w, id, len);
+}
+
+eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
+                       const char *field)
+{
+    size_t start = r->pos;
+    int major = eh_cbor_peek_major(r);
+    eh_err err;
+    if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        int64_t v;
+        if ((err = eh_cbor_read_int(r, &v)) != EH_OK)
+            return eh_fail_cbor(s, r, err, field, RFC_CID);
+        if (v < -24 || v > 23 || r->pos - start != 1)
+            return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
+                           "integer identifier outside -24..23", RFC_CID);
+        id[0] = r->buf[start];
+        *len = 1;
+        return EH_OK;
+    }
+    if (major == EH_CBOR_BSTR) {
+        const uint8_t *p;
+        size_t n;
+        if ((err = eh_cbor_read_bstr(r, &p, &n)) != EH_OK)
+            return eh_fail_cbor(s, r, err, field, RFC_CID);
+        if (eh_conn_id_is_int(p, n))
+            return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
+                           "one-byte identifier sent as bstr; it must be the CBOR integer", RFC_CID);
+        if (n > EH_MAX_CONN_ID)
+            return eh_fail(s, EH_ERR_LENGTH, field, start, "identifier longer than supported",
+                           RFC_CID);
+        memcpy(id, p, n);
+        *len = n;
+        return EH_OK;
+    }
+    return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, start,
+                   major < 0 ? "missing" : "must be a bstr or an int in -24..23", RFC_CID);
+}
+
+/* If the map is exactly {4: bstr}, return the kid. */
+static bool id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid,
+                             size_t *kid_len)
+{
+    eh_cbor_reader r;
+    size_t n;
+    int64_t label;
+    eh_cbor_reader_init(&r, map, len);
+    r.lenient = true;
+    if (eh_cbor_read_map(&r, &n) != EH_OK || n != 1)
+        return false;
+    if (eh_cbor_read_int(&r, &label) != EH_OK || label != 4)
+        return false;
+    if (eh_cbor_read_bstr(&r, kid, kid_len) != EH_OK)
+        return false;
+    return eh_cbor_at_end(&r);
+}
+
+eh_err eh_id_cred_write_compact(eh_cbor_writer *w, const eh_cred *cred)
+{
+    const uint8_t *kid;
+    size_t kid_len;
+    if (id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len))
+        eh_conn_id_write(w, kid, kid_len);
+    else
+        eh_cbor_write_raw(w, cred->id_cred, cred->id_cred_len);
+    return EH_OK;
+}
+
+eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
+{
+    size_t start = r->pos;
+    int major = eh_cbor_peek_major(r);
+    eh_err err;
+    if (major == EH_CBOR_MAP) {
+        /* A full header map; labels need not be sorted (§3.5.3). */
+        const uint8_t *item, *kid;
+        size_t item_len, kid_len;
+        bool strict = !r->lenient;
+        r->lenient = true;
+        err = eh_cbor_read_item(r, &item, &item_len);
+        r->lenient = !strict;
+        if (err != EH_OK)
+            return eh_fail_cbor(s, r, err, field, "RFC 9528 §3.5.3");
+        if (id_cred_kid_only(item, item_len, &kid, &kid_len))
+            return eh_fail(s, EH_ERR_ID_CRED_ENCODING, field, start,
+                           "ID_CRED is only a kid, so it must be sent in compact form", RFC_KID);
+        if (item_len > sizeof s->peer_id_cred)
+            return eh_fail(s, EH_ERR_LENGTH, field, start, "ID_CRED larger than supported",
+                           "RFC 9528 §3.5.3");
+        memcpy(s->peer_id_cred, item, item_len);
+        s->peer_id_cred_len = item_len;
+        return EH_OK;
+    }
+    if (major == EH_CBOR_BSTR || major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        uint8_t kid[EH_MAX_CONN_ID];
+        size_t kid_len;
+        /* The compact kid follows the identifier rule of §3.3.2. */
+        err = eh_conn_id_read(s, r, kid, &kid_len, field);
+        if (err != EH_OK) {
+            if (err == EH_ERR_CONN_ID_ENCODING)
+                s->finding.err = EH_ERR_ID_CRED_ENCODING, s->finding.rfc = RFC_KID;
+            return s->finding.err;
+        }
+        eh_cbor_writer w;
+        eh_cbor_writer_init(&w, s->peer_id_cred, sizeof s->peer_id_cred);
+        eh_cbor_write_map(&w, 1);
+        eh_cbor_write_uint(&w, 4);
+        eh_cbor_write_bstr(&w, kid, kid_len);
+        s->peer_id_cred_len = w.len;
+        return EH_OK;
+    }
+    return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, start,
+                   major < 0 ? "missing" : "must be a map, a bstr or an int", "RFC 9528 §5.3.2");
+}
+
+eh_err eh_peer_cred_lookup(eh_session *s, const char *field)
+{
+    for (size_t i = 0; i < s->cfg->n_peer_creds; i++) {
+        const eh_cred *c = &s->cfg->peer_creds[i];
+        if (c->id_cred_len == s->peer_id_cred_len &&
+            memcmp(c->id_cred, s->peer_id_cred, c->id_cred_len) == 0) {
+            s->peer_cred = c;
+            return EH_OK;
+        }
+    }
+    return eh_fail(s, EH_ERR_UNKNOWN_CREDENTIAL, field, 0,
+                   "ID_CRED refers to no credential known to this peer", "RFC 9528 §6.4");
+}
+
+static bool ead_label_known(const eh_session *s, int64_t label)
+{
+    for (size_t i = 0; i < s->cfg->n_ead_known; i++)
+        if (s->cfg->ead_known[i] == label)
+            return true;
+    return false;
+}
+
+eh_err eh_ead_read(eh_session *s, eh_cbor_reader *r, const char *field)
+{
+    size_t start = r->pos;
+    eh_err err;
+    s->ead_recv_len = 0;
+    while (!eh_cbor_at_end(r)) {
+        size_t item = r->pos;
+        int64_t label;
+        int major = eh_cbor_peek_major(r);
+        if (major != EH_CBOR_UINT && major != EH_CBOR_NEGINT)
+            return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, item,
+                           "unexpected item: an EAD item starts with an int label", RFC_EAD);
+        if ((err = eh_cbor_read_int(r, &label)) != EH_OK)
+            return eh_fail_cbor(s, r, err, field, RFC_EAD);
+        if (eh_cbor_peek_major(r) == EH_CBOR_BSTR) {
+            const uint8_t *v;
+            size_t n;
+            if ((err = eh_cbor_read_bstr(r, &v, &n)) != EH_OK)
+                return eh_fail_cbor(s, r, err, field, RFC_EAD);
+        } else if (!eh_cbor_at_end(r) && eh_cbor_peek_major(r) != EH_CBOR_UINT &&
+                   eh_cbor_peek_major(r) != EH_CBOR_NEGINT) {
+            return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, r->pos,
+                           "ead_value must be a bstr", RFC_EAD);
+        }
+        if (label < 0 && !ead_label_known(s, label))
+            return eh_fail(s, EH_ERR_EAD_CRITICAL, field, item,
+                           "unknown critical EAD item (negative label)", RFC_EAD);
+    }
+    size_t n = r->pos - start;
+    if (n > sizeof s->ead_recv)
+        return eh_fail(s, EH_ERR_LENGTH, field, start, "EAD larger than supported", RFC_EAD);
+    memcpy(s->ead_recv, r->buf + start, n);
+    s->ead_recv_len = n;
+    return EH_OK;
+}
