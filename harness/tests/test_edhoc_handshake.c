@@ -1,0 +1,391 @@
+/*
+ * In-memory handshakes, Initiator <-> Responder, no I/O: every METHOD with
+ * every registered suite, CCS credentials by kid and X.509-style
+ * credentials by x5t, with and without EAD. Message sizes are checked
+ * against RFC 9528 Table 1 (suite 2 profile), which is independent of our
+ * code; key agreement is checked by both sides deriving the same keys.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "../cbor/cbor.h"
+#include "testutil.h"
+
+static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
+
+typedef struct party {
+    uint8_t priv[EH_MAX_PRIV_LEN];
+    size_t priv_len;
+    uint8_t pub[EH_MAX_SIG_PUB_LEN];
+    uint8_t cred[256], id_cred[32];
+    eh_cred c;
+} party;
+
+static uint64_t seed;
+
+/* An authentication key for the suite (signature or static DH), and a
+ * credential for it: a CCS {2: name, 8: {1: COSE_Key}} or a DER-like blob
+ * in a bstr, identified by kid or by x5t. */
+static void party_make(party *p, const eh_suite *suite, bool static_dh, bool x5t, uint8_t kid)
+{
+    size_t pub_len;
+    memset(p, 0, sizeof *p);
+    if (static_dh) {
+        const eh_ecdh_alg *e = suite->ecdh;
+        p->priv_len = e->priv_len;
+        tu_rng(&seed, p->priv, p->priv_len);
+        ck_assert_int_eq(e->public_key(p->priv, p->pub, e->is_okp ? NULL : p->pub + e->coord_len),
+                         EH_OK);
+        pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
+    } else {
+        const eh_sig_alg *sg = suite->sig;
+        p->priv_len = sg->priv_len;
+        tu_rng(&seed, p->priv, p->priv_len);
+        ck_assert_int_eq(sg->public_key(p->priv, p->pub), EH_OK);
+        pub_len = sg->pub_len;
+    }
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, p->cred, sizeof p->cred);
+    if (x5t) {
+        uint8_t der[64];
+        memset(der, 0x30, sizeof der);
+        memcpy(der + 4, p->pub, pub_len < 60 ? pub_len : 60);
+        eh_cbor_write_bstr(&w, der, sizeof der);
+    } else {
+        eh_cbor_write_map(&w, 2);
+        eh_cbor_write_uint(&w, 2);
+        eh_cbor_write_tstr(&w, "harness", 7);
+        eh_cbor_write_uint(&w, 8);
+        eh_cbor_write_map(&w, 1);
+        eh_cbor_write_uint(&w, 1);
+        eh_cbor_write_map(&w, 2);
+        eh_cbor_write_int(&w, -2);
+        eh_cbor_write_bstr(&w, p->pub, pub_len);
+        eh_cbor_write_uint(&w, 2);
+        eh_cbor_write_bstr(&w, &kid, 1);
+    }
+    ck_assert_int_eq(eh_cbor_writer_status(&w), EH_OK);
+    p->c.cred = p->cred, p->c.cred_len = w.len;
+
+    eh_cbor_writer_init(&w, p->id_cred, sizeof p->id_cred);
+    eh_cbor_write_map(&w, 1);
+    if (x5t) {
+        uint8_t h[8];
+        memset(h, kid, sizeof h);
+        eh_cbor_write_uint(&w, 34);
+        eh_cbor_write_array(&w, 2);
+        eh_cbor_write_int(&w, -15);
+        eh_cbor_write_bstr(&w, h, sizeof h);
+    } else {
+        eh_cbor_write_uint(&w, 4);
+        eh_cbor_write_bstr(&w, &kid, 1);
+    }
+    p->c.id_cred = p->id_cred, p->c.id_cred_len = w.len;
+    p->c.pub = p->pub, p->c.pub_len = pub_len;
+}
+
+typedef struct pair {
+    party i, r;
+    eh_config ci, cr;
+    eh_session si, sr;
+    uint8_t c_i, c_r;
+    size_t len[5]; /* message sizes */
+} pair;
+
+static void pair_make(pair *p, int method, int suite_id, bool x5t)
+{
+    const eh_suite *suite = eh_suite_by_id(suite_id);
+    ck_assert_ptr_nonnull(suite);
+    memset(p, 0, sizeof *p);
+    party_make(&p->i, suite, method == 2 || method == 3, x5t, 0x2b);
+    party_make(&p->r, suite, method == 1 || method == 3, x5t, 0x32);
+    p->c_i = 0x37, p->c_r = 0x27;
+    eh_config *c = &p->ci;
+    c->role = EH_INITIATOR;
+    c->method = method;
+    c->suites[0] = suite_id, c->n_suites = 1;
+    c->conn_id = &p->c_i, c->conn_id_len = 1;
+    c->own_cred = p->i.c, c->own_priv = p->i.priv, c->own_priv_len = p->i.priv_len;
+    c->peer_creds = &p->r.c, c->n_peer_creds = 1;
+    c->rng = tu_rng, c->rng_arg = &seed;
+    c = &p->cr;
+    c->role = EH_RESPONDER;
+    c->methods = 0xf;
+    c->suites[0] = suite_id, c->n_suites = 1;
+    c->conn_id = &p->c_r, c->conn_id_len = 1;
+    c->own_cred = p->r.c, c->own_priv = p->r.priv, c->own_priv_len = p->r.priv_len;
+    c->peer_creds = &p->i.c, c->n_peer_creds = 1;
+    c->rng = tu_rng, c->rng_arg = &seed;
+}
+
+/* Run the whole exchange; returns the first failing call's error. */
+static eh_err pair_run(pair *p)
+{
+    uint8_t m[4096];
+    size_t n;
+    eh_err err;
+    if ((err = eh_session_init(&p->si, &p->ci)) || (err = eh_session_init(&p->sr, &p->cr)))
+        return err;
+    if ((err = eh_initiator_message_1(&p->si, m, sizeof m, &n)))
+        return err;
+    p->len[1] = n;
+    if ((err = eh_responder_process_message_1(&p->sr, m, n)))
+        return err;
+    if ((err = eh_responder_message_2(&p->sr, m, sizeof m, &n)))
+        return err;
+    p->len[2] = n;
+    if ((err = eh_initiator_process_message_2(&p->si, m, n)))
+        return err;
+    if ((err = eh_initiator_message_3(&p->si, m, sizeof m, &n)))
+        return err;
+    p->len[3] = n;
+    if ((err = eh_responder_process_message_3(&p->sr, m, n)))
+        return err;
+    if (p->cr.message_4) {
+        if ((err = eh_responder_message_4(&p->sr, m, sizeof m, &n)))
+            return err;
+        p->len[4] = n;
+        if ((err = eh_initiator_process_message_4(&p->si, m, n)))
+            return err;
+    }
+    return EH_OK;
+}
+
+static void assert_same_keys(pair *p)
+{
+    eh_oscore_params oi, or_;
+    ck_assert_int_eq(p->si.state, EH_STATE_COMPLETED);
+    ck_assert_int_eq(p->sr.state, EH_STATE_COMPLETED);
+    size_t hl = p->si.suite->hash->out_len;
+    ck_assert_mem_eq(p->si.prk_out, p->sr.prk_out, hl);
+    ck_assert_int_eq(eh_oscore_params_derive(&p->si, &oi), EH_OK);
+    ck_assert_int_eq(eh_oscore_params_derive(&p->sr, &or_), EH_OK);
+    ck_assert_uint_eq(oi.master_secret_len, p->si.suite->app_aead->key_len);
+    ck_assert_mem_eq(oi.master_secret, or_.master_secret, oi.master_secret_len);
+    ck_assert_mem_eq(oi.master_salt, or_.master_salt, 8);
+    ck_assert_uint_eq(oi.sender_id_len, 1);
+    ck_assert_int_eq(oi.sender_id[0], p->c_r); /* Appendix A.1 */
+    ck_assert_int_eq(or_.sender_id[0], p->c_i);
+}
+
+START_TEST(every_method_every_suite_kid)
+{
+    int method = _i / 9, suite = all_suites[_i % 9];
+    pair p;
+    seed = 1000 + (uint64_t)_i;
+    pair_make(&p, method, suite, false);
+    p.cr.message_4 = p.ci.message_4 = true;
+    eh_err err = pair_run(&p);
+    ck_assert_msg(err == EH_OK, "METHOD %d suite %d: %s (%s: %s)", method, suite,
+                  eh_err_name(err), p.si.finding.field ? p.si.finding.field : "-",
+                  p.sr.finding.field ? p.sr.finding.field : "-");
+    assert_same_keys(&p);
+}
+END_TEST
+
+START_TEST(every_method_every_suite_x5t)
+{
+    int method = _i / 9, suite = all_suites[_i % 9];
+    pair p;
+    seed = 2000 + (uint64_t)_i;
+    pair_make(&p, method, suite, true);
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    assert_same_keys(&p);
+}
+END_TEST
+
+/* RFC 9528 Table 1 (§1.2): suite 2, 1-byte identifiers, no EAD. */
+START_TEST(message_sizes_match_rfc9528_table_1)
+{
+    static const struct {
+        int method;
+        bool x5t;
+        size_t m1, m2, m3;
+    } rows[] = {
+        {3, false, 37, 45, 19},  {3, true, 37, 58, 33},  {0, false, 37, 102, 77},
+        {0, true, 37, 115, 90},  {1, false, 37, 45, 77}, {2, false, 37, 102, 19},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        pair p;
+        seed = 3000 + k;
+        pair_make(&p, rows[k].method, 2, rows[k].x5t);
+        p.c_r = 0x18 - 1; /* keep C_R a one-byte int */
+        p.cr.message_4 = p.ci.message_4 = true;
+        ck_assert_int_eq(pair_run(&p), EH_OK);
+        ck_assert_uint_eq(p.len[1], rows[k].m1);
+        ck_assert_uint_eq(p.len[2], rows[k].m2);
+        ck_assert_uint_eq(p.len[3], rows[k].m3);
+        ck_assert_uint_eq(p.len[4], 9); /* RFC 9529: empty EAD_4, 8-byte tag */
+    }
+}
+END_TEST
+
+START_TEST(ead_on_every_message)
+{
+    /* padding (label 0) with a value, a bare padding item, a non-critical
+     * item (label 100), and a known critical item (label -5). */
+    static const uint8_t ead[] = {0x00, 0x41, 0xe9, 0x00, 0x18, 0x64, 0x41, 0x00, 0x24, 0x40};
+    static const int64_t known[] = {-5};
+    for (int method = 0; method < 4; method++) {
+        pair p;
+        seed = 4000 + (uint64_t)method;
+        pair_make(&p, method, method % 2 ? 0 : 2, false);
+        p.cr.message_4 = p.ci.message_4 = true;
+        for (int k = 1; k <= 4; k++) {
+            eh_config *c = (k % 2) ? &p.ci : &p.cr;
+            c->ead[k] = ead, c->ead_len[k] = sizeof ead;
+        }
+        p.ci.ead_known = p.cr.ead_known = known;
+        p.ci.n_ead_known = p.cr.n_ead_known = 1;
+        ck_assert_int_eq(pair_run(&p), EH_OK);
+        assert_same_keys(&p);
+        ck_assert_uint_eq(p.si.ead_recv_len, sizeof ead); /* EAD_4 */
+        ck_assert_mem_eq(p.si.ead_recv, ead, sizeof ead);
+        ck_assert_uint_eq(p.sr.ead_recv_len, sizeof ead); /* EAD_3 */
+    }
+}
+END_TEST
+
+START_TEST(unknown_critical_ead_aborts_each_message)
+{
+    static const uint8_t critical[] = {0x38, 0x63, 0x40}; /* label -100 */
+    for (int k = 1; k <= 4; k++) {
+        pair p;
+        seed = 5000 + (uint64_t)k;
+        pair_make(&p, 3, 2, false);
+        p.cr.message_4 = p.ci.message_4 = true;
+        eh_config *c = (k % 2) ? &p.ci : &p.cr;
+        c->ead[k] = critical, c->ead_len[k] = sizeof critical;
+        ck_assert_int_eq(pair_run(&p), EH_ERR_EAD_CRITICAL);
+        const eh_session *rx = (k % 2) ? &p.sr : &p.si;
+        ck_assert_int_eq(rx->state, EH_STATE_ABORTED);
+        ck_assert_int_eq(rx->err_code_to_send, 1);
+        char field[8] = "EAD_0";
+        field[4] = (char)('0' + k);
+        ck_assert_str_eq(rx->finding.field, field);
+    }
+}
+END_TEST
+
+START_TEST(suite_negotiation_retry)
+{
+    pair p;
+    uint8_t m[512], g_x_first[32];
+    size_t n;
+    seed = 6000;
+    pair_make(&p, 3, 2, false);
+    p.ci.suites[0] = 0, p.ci.suites[1] = 2, p.ci.n_suites = 2; /* I prefers 0 */
+    p.cr.suites[0] = 3, p.cr.suites[1] = 2, p.cr.n_suites = 2; /* R: 3 and 2 */
+    ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
+    ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+    ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
+    ck_assert_int_eq(m[1], 0x00); /* SUITES_I = 0, a lone int */
+    memcpy(g_x_first, m + 4, 32);
+    ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_ERR_SUITE);
+    ck_assert_int_eq(eh_error_message(&p.sr, m, sizeof m, &n), EH_OK);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_mem_eq(m, "\x02\x82\x03\x02", 4); /* SUITES_R = [3, 2] */
+    ck_assert_int_eq(eh_initiator_process_message_2(&p.si, m, n), EH_ERR_PEER_ERROR);
+    ck_assert_int_eq(p.si.state, EH_STATE_START);
+    ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
+    ck_assert_mem_eq(m, "\x03\x82\x00\x02\x58\x20", 6); /* SUITES_I = [0, 2] */
+    ck_assert_msg(memcmp(m + 6, g_x_first, 32) != 0, "G_X reused after the error");
+    ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+    ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_OK);
+    ck_assert_int_eq(p.sr.suite->id, 2);
+
+    /* SUITES_I = [3, 2] is rejected although 2 is supported: the Responder
+     * also supports 3, which the Initiator prefers (§6.3.1). */
+    uint8_t m1[64];
+    ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+    memcpy(m1, m, n);
+    m1[2] = 0x03; /* SUITES_I [3, 2] */
+    ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m1, n), EH_ERR_SUITE);
+}
+END_TEST
+
+START_TEST(unknown_credential_gets_err_code_3)
+{
+    pair p;
+    uint8_t m[16];
+    size_t n;
+    seed = 7000;
+    pair_make(&p, 3, 2, false);
+    p.ci.n_peer_creds = 0; /* the Initiator knows no Responder credential */
+    ck_assert_int_eq(pair_run(&p), EH_ERR_UNKNOWN_CREDENTIAL);
+    ck_assert_int_eq(eh_error_message(&p.si, m, sizeof m, &n), EH_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_mem_eq(m, "\x03\xf5", 2);
+}
+END_TEST
+
+START_TEST(wrong_key_fails_mac_or_signature)
+{
+    for (int method = 0; method < 4; method++) {
+        pair p;
+        seed = 8000 + (uint64_t)method;
+        pair_make(&p, method, 0, false);
+        p.r.priv[5] ^= 1; /* R authenticates with a key that is not in CRED_R */
+        eh_err want = (method == 1 || method == 3) ? EH_ERR_MAC : EH_ERR_SIGNATURE;
+        ck_assert_int_eq(pair_run(&p), want);
+        ck_assert_int_eq(p.si.state, EH_STATE_ABORTED);
+        ck_assert_str_eq(p.si.finding.field, "Signature_or_MAC_2");
+
+        pair q;
+        seed = 8100 + (uint64_t)method;
+        pair_make(&q, method, 2, false);
+        q.i.priv[5] ^= 1;
+        want = (method == 2 || method == 3) ? EH_ERR_MAC : EH_ERR_SIGNATURE;
+        ck_assert_int_eq(pair_run(&q), want);
+        ck_assert_int_eq(q.sr.state, EH_STATE_ABORTED);
+        ck_assert_str_eq(q.sr.finding.field, "Signature_or_MAC_3");
+    }
+}
+END_TEST
+
+START_TEST(connection_identifier_encodings)
+{
+    /* One-byte ids that are CBOR ints go as that byte; others as bstr. */
+    static const uint8_t ids[][3] = {{1, 0x00}, {1, 0x17}, {1, 0x20}, {1, 0x37},
+                                     {1, 0x18}, {1, 0x38}, {1, 0xff}, {2, 0xab, 0xcd}, {0}};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        pair p;
+        uint8_t m[512];
+        size_t n;
+        seed = 9000 + k;
+        pair_make(&p, 3, 0, false);
+        p.ci.conn_id = &ids[k][1], p.ci.conn_id_len = ids[k][0];
+        ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
+        ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
+        bool as_int = ids[k][0] == 1 && (ids[k][1] <= 0x17 || (ids[k][1] >= 0x20 && ids[k][1] <= 0x37));
+        size_t enc = as_int ? 1 : 1 + ids[k][0];
+        ck_assert_uint_eq(n, 2 + 34 + enc); /* METHOD, SUITES_I, G_X, C_I */
+        if (as_int)
+            ck_assert_int_eq(m[n - 1], ids[k][1]);
+        else
+            ck_assert_int_eq(m[36], 0x40 | ids[k][0]);
+        ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+        ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_OK);
+        ck_assert_uint_eq(p.sr.c_i_len, ids[k][0]);
+        ck_assert_mem_eq(p.sr.c_i, &ids[k][1], ids[k][0]);
+    }
+}
+END_TEST
+
+Suite *eh_test_edhoc_handshake_suite(void)
+{
+    Suite *s = suite_create("edhoc_handshake");
+    TCase *tc = tcase_create("in_memory");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, every_method_every_suite_kid, 0, 4 * 9);
+    tcase_add_loop_test(tc, every_method_every_suite_x5t, 0, 4 * 9);
+    tcase_add_test(tc, message_sizes_match_rfc9528_table_1);
+    tcase_add_test(tc, ead_on_every_message);
+    tcase_add_test(tc, unknown_critical_ead_aborts_each_message);
+    tcase_add_test(tc, suite_negotiation_retry);
+    tcase_add_test(tc, unknown_credential_gets_err_code_3);
+    tcase_add_test(tc, wrong_key_fails_mac_or_signature);
+    tcase_add_test(tc, connection_identifier_encodings);
+    suite_add_tcase(s, tc);
+    return s;
+}
