@@ -64,7 +64,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory build/edhoc-harness
-	build/edhoc-harness vectors check vectors/*.json
+	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
 
 test: deps
 	@$(MAKE) --no-print-directory all build/asan/unit-tests build/asan/edhoc-harness

@@ -4,5 +4,7 @@
 
 /* `vectors check FILE...` (argv starts after "vectors"). */
 int cli_vectors(int argc, char **argv);
+/* `vectors generate ...` (argv starts after "generate"). */
+int cli_vectors_generate(int argc, char **argv);
 
 #endif

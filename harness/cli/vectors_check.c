@@ -17,6 +17,7 @@
 #include "../cbor/cbor.h"
 #include "../edhoc/edhoc.h"
 #include "cli.h"
+#include "trace_log.h"
 #include "vector_file.h"
 
 #define VMAX 16384
@@ -40,37 +41,6 @@ typedef struct bytes {
     uint8_t b[VMAX];
     size_t n;
 } bytes;
-
-/* What one role (or the checker itself) computed: key -> hex. */
-typedef struct trace_log {
-    json_t *values;
-    const char *prefix; /* "first_" while the first message_1 is processed */
-} trace_log;
-
-static char *to_hex(const uint8_t *v, size_t n)
-{
-    char *s = malloc(2 * n + 1);
-    if (s == NULL)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        sprintf(s + 2 * i, "%02x", v[i]);
-    s[2 * n] = 0;
-    return s;
-}
-
-static void log_put(trace_log *log, const char *name, const uint8_t *val, size_t len)
-{
-    char key[128];
-    snprintf(key, sizeof key, "%s%s", log->prefix ? log->prefix : "", name);
-    char *hex = to_hex(val, len);
-    json_object_set_new(log->values, key, json_string(hex));
-    free(hex);
-}
-
-static void trace_cb(void *arg, const char *name, const uint8_t *val, size_t len)
-{
-    log_put(arg, name, val, len);
-}
 
 typedef struct checker {
     const vfile *vf;
@@ -115,13 +85,13 @@ static eh_err auth_public_key(const eh_suite *suite, bool static_dh, const uint8
         return err;
     if (*pub_len == 32 || *pub_len == 57 || *pub_len == 56) { /* OKP */
         snprintf(k, sizeof k, "pk_%s", who);
-        log_put(derived, k, pub, *pub_len);
+        trace_log_put(derived, k, pub, *pub_len);
     } else {
         size_t half = *pub_len / 2;
         snprintf(k, sizeof k, "pk_%s_x", who);
-        log_put(derived, k, pub, half);
+        trace_log_put(derived, k, pub, half);
         snprintf(k, sizeof k, "pk_%s_y", who);
-        log_put(derived, k, pub + half, half);
+        trace_log_put(derived, k, pub + half, half);
     }
     return EH_OK;
 }
@@ -262,7 +232,7 @@ static void add_cbor_forms(const vfile *vf, trace_log *log)
             eh_cbor_write_raw(&w, b, 1);
         else
             eh_cbor_write_bstr(&w, b, len);
-        char *hex = to_hex(enc, w.len);
+        char *hex = hex_encode(enc, w.len);
         json_object_set_new(log->values, key, json_string(hex));
         free(hex);
     }
@@ -292,8 +262,6 @@ static void finish_session(checker *ck, eh_session *s, const inputs *in, const c
                               in->exporter_context.n, outb, (size_t)length);
             if (err != EH_OK)
                 report_engine_failure(ck, role, "EDHOC_Exporter", err, s);
-            else
-                log_put(log, "exporter_output", outb, (size_t)length);
         }
     }
     if (vfile_has(ck->vf, "keyupdate_context")) {
@@ -304,6 +272,158 @@ static void finish_session(checker *ck, eh_session *s, const inputs *in, const c
             report_engine_failure(ck, role, "EDHOC_KeyUpdate", err, s);
     }
     eh_wipe(&o, sizeof o);
+}
+
+/* Bring a session to the state in which it receives `applies_to`. */
+static eh_err to_receiving_state(const inputs *in, const char *applies_to, eh_session *s,
+                                 const eh_config *ci, const eh_config *cr, uint8_t *out)
+{
+    size_t n;
+    eh_err err;
+    bool initiator = strcmp(applies_to, "message_2") == 0 || strcmp(applies_to, "message_4") == 0;
+    if ((err = eh_session_init(s, initiator ? ci : cr)) != EH_OK)
+        return err;
+    if ((err = eh_session_set_ephemeral(s, initiator ? in->x.b : in->y.b,
+                                        initiator ? in->x.n : in->y.n, NULL, 0)) != EH_OK)
+        return err;
+    if (strcmp(applies_to, "message_1") == 0)
+        return EH_OK;
+    if (initiator) {
+        if ((err = eh_initiator_message_1(s, out, VMAX, &n)) != EH_OK ||
+            strcmp(applies_to, "message_2") == 0)
+            return err;
+        if ((err = eh_initiator_process_message_2(s, in->msg2.b, in->msg2.n)) != EH_OK)
+            return err;
+        return eh_initiator_message_3(s, out, VMAX, &n);
+    }
+    if ((err = eh_responder_process_message_1(s, in->msg1.b, in->msg1.n)) != EH_OK)
+        return err;
+    return eh_responder_message_2(s, out, VMAX, &n);
+}
+
+static eh_err deliver(eh_session *s, const char *applies_to, const uint8_t *m, size_t n)
+{
+    if (strcmp(applies_to, "message_1") == 0)
+        return eh_responder_process_message_1(s, m, n);
+    if (strcmp(applies_to, "message_2") == 0)
+        return eh_initiator_process_message_2(s, m, n);
+    if (strcmp(applies_to, "message_3") == 0)
+        return eh_responder_process_message_3(s, m, n);
+    return eh_initiator_process_message_4(s, m, n);
+}
+
+/*
+ * A negative vector: run the valid transcript to the receiver's state,
+ * deliver invalid_message, and pass only if the receiver aborts (with the
+ * expected ERR_CODE where given) while the valid message from the same
+ * state is accepted.
+ */
+static int check_negative(checker *ck, const inputs *in, eh_config *ci, eh_config *cr,
+                          uint8_t *out)
+{
+    const vfile *vf = ck->vf;
+    const char *applies = json_string_value(json_object_get(vf->root, "_applies_to"));
+    const char *receiver = json_string_value(json_object_get(vf->root, "_receiver"));
+    json_t *code_j = json_object_get(vf->root, "_expected_err_code");
+    static const char *const kinds[] = {"message_1", "message_2", "message_3", "message_4"};
+    const bytes *valid = NULL;
+    bytes *bad = malloc(sizeof *bad);
+    eh_session *base = malloc(sizeof *base), *trial = malloc(sizeof *trial);
+    int rc = 2;
+    if (bad == NULL || base == NULL || trial == NULL)
+        goto done;
+    for (int k = 0; k < 4; k++)
+        if (applies != NULL && strcmp(applies, kinds[k]) == 0)
+            valid = k == 0 ? &in->msg1 : k == 1 ? &in->msg2 : k == 2 ? &in->msg3 : &in->msg4;
+    bool to_initiator = valid == &in->msg2 || valid == &in->msg4;
+    if (valid == NULL || valid->n == 0 || receiver == NULL ||
+        strcmp(receiver, to_initiator ? "initiator" : "responder") != 0 ||
+        (code_j != NULL && !json_is_null(code_j) && !json_is_integer(code_j))) {
+        fprintf(stderr, "%s: negative vector needs _applies_to message_1..4 (with that message "
+                        "in the file), a matching _receiver, and an integer or null "
+                        "_expected_err_code\n", vf->path);
+        goto done;
+    }
+    if (vfile_hex(vf, "invalid_message", bad->b, VMAX, &bad->n, true))
+        goto done;
+    ci->trace = cr->trace = NULL;
+    eh_err err = to_receiving_state(in, applies, base, ci, cr, out);
+    if (err != EH_OK) {
+        report_engine_failure(ck, receiver, "the valid transcript", err, base);
+        rc = 1;
+        goto done;
+    }
+    rc = 0;
+    *trial = *base;
+    err = deliver(trial, applies, bad->b, bad->n);
+    if (err == EH_OK || err == EH_ERR_STATE) {
+        fprintf(stdout, "%s: the %s accepted the invalid %s\n", vf->path, receiver, applies);
+        rc = 1;
+    } else {
+        size_t em_len = 0;
+        char *em_hex = NULL;
+        if (eh_error_message(trial, out, VMAX, &em_len) == EH_OK)
+            em_hex = hex_encode(out, em_len);
+        fprintf(stdout, "%s: invalid %s rejected by the %s: %s (%s at offset %zu: %s; %s), "
+                        "error message %s\n", vf->path, applies, receiver, eh_err_name(err),
+                trial->finding.field ? trial->finding.field : "?", trial->finding.offset,
+                trial->finding.reason ? trial->finding.reason : "",
+                trial->finding.rfc ? trial->finding.rfc : "", em_hex ? em_hex : "(none)");
+        free(em_hex);
+        if (json_is_integer(code_j) && trial->err_code_to_send != json_integer_value(code_j)) {
+            fprintf(stdout, "%s: _expected_err_code: expected %lld got %d\n", vf->path,
+                    (long long)json_integer_value(code_j), trial->err_code_to_send);
+            rc = 1;
+        }
+    }
+    eh_session_wipe(trial);
+    *trial = *base;
+    err = deliver(trial, applies, valid->b, valid->n);
+    if (err != EH_OK) {
+        report_engine_failure(ck, receiver, "the valid message from the same state", err, trial);
+        rc = 1;
+    }
+    fprintf(stdout, "%s: %s\n", vf->path, rc == 0 ? "OK: negative vector" : "FAILED: negative vector");
+done:
+    if (base)
+        eh_session_wipe(base);
+    if (trial)
+        eh_session_wipe(trial);
+    free(base);
+    free(trial);
+    free(bad);
+    return rc;
+}
+
+/* Signatures of randomised schemes (ECDSA) cannot be recomputed: the
+ * file's signature is verified over our to_be_signed with the signer's
+ * public key and then used, so the rest of the transcript can be checked
+ * byte for byte (vectors/README.md). */
+typedef struct file_signature {
+    checker *ck;
+    const char *key; /* "sig_or_mac_2" (Responder) or "sig_or_mac_3" (Initiator) */
+    const eh_sig_alg *alg;
+    const uint8_t *pub, *priv;
+} file_signature;
+
+static eh_err file_signature_cb(void *arg, const uint8_t *tbs, size_t len, uint8_t *sig)
+{
+    file_signature *fs = arg;
+    uint8_t recorded[EH_MAX_SIG_LEN];
+    size_t n = 0;
+    if (vfile_hex(fs->ck->vf, fs->key, recorded, sizeof recorded, &n, false) == 0 &&
+        n == fs->alg->sig_len && fs->alg->verify(fs->pub, tbs, len, recorded) == EH_OK) {
+        memcpy(sig, recorded, n);
+        fprintf(stdout, "%s: note: %s (%s) verified with the public key, not recomputed\n",
+                fs->ck->vf->path, fs->key, fs->alg->name);
+        return EH_OK;
+    }
+    if (n != 0) {
+        fs->ck->failures++;
+        fprintf(stdout, "%s: %s: the recorded %s signature does not verify over to_be_signed\n",
+                fs->ck->vf->path, fs->key, fs->alg->name);
+    }
+    return fs->alg->sign(fs->priv, tbs, len, sig);
 }
 
 static int check_file(const char *path)
@@ -391,21 +511,21 @@ static int check_file(const char *path)
         uint8_t gx[EH_MAX_COORD_LEN], gy[EH_MAX_COORD_LEN];
         const eh_ecdh_alg *e = suite->ecdh;
         if (in->x.n == e->priv_len && e->public_key(in->x.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
-            log_put(&ck.log_derived, "g_x", gx, e->coord_len);
+            trace_log_put(&ck.log_derived, "g_x", gx, e->coord_len);
             if (!e->is_okp)
-                log_put(&ck.log_derived, "g_x_y_coord", gy, e->coord_len);
+                trace_log_put(&ck.log_derived, "g_x_y_coord", gy, e->coord_len);
         }
         if (in->y.n == e->priv_len && e->public_key(in->y.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
-            log_put(&ck.log_derived, "g_y", gx, e->coord_len);
+            trace_log_put(&ck.log_derived, "g_y", gx, e->coord_len);
             if (!e->is_okp)
-                log_put(&ck.log_derived, "g_y_y_coord", gy, e->coord_len);
+                trace_log_put(&ck.log_derived, "g_y_y_coord", gy, e->coord_len);
         }
-        log_put(&ck.log_derived, "c_i", in->c_i.b, in->c_i.n);
-        log_put(&ck.log_derived, "c_r", in->c_r.b, in->c_r.n);
+        trace_log_put(&ck.log_derived, "c_i", in->c_i.b, in->c_i.n);
+        trace_log_put(&ck.log_derived, "c_r", in->c_r.b, in->c_r.n);
         if (in->first_c_i.n)
-            log_put(&ck.log_derived, "first_c_i", in->first_c_i.b, in->first_c_i.n);
+            trace_log_put(&ck.log_derived, "first_c_i", in->first_c_i.b, in->first_c_i.n);
         if (vfile_has(&vf, "keyupdate_context")) /* for keyupdate_context_cbor */
-            log_put(&ck.log_derived, "keyupdate_context", in->keyupdate_context.b,
+            trace_log_put(&ck.log_derived, "keyupdate_context", in->keyupdate_context.b,
                     in->keyupdate_context.n);
     }
 
@@ -424,7 +544,7 @@ static int check_file(const char *path)
     ci->ead[1] = in->ead[1].b, ci->ead_len[1] = in->ead[1].n;
     ci->ead[3] = in->ead[3].b, ci->ead_len[3] = in->ead[3].n;
     ci->message_4 = in->msg4.n > 0;
-    ci->trace = trace_cb;
+    ci->trace = trace_log_cb;
     ci->trace_arg = &ck.log_i;
 
     cr->role = EH_RESPONDER;
@@ -441,8 +561,19 @@ static int check_file(const char *path)
     cr->ead[2] = in->ead[2].b, cr->ead_len[2] = in->ead[2].n;
     cr->ead[4] = in->ead[4].b, cr->ead_len[4] = in->ead[4].n;
     cr->message_4 = ci->message_4;
-    cr->trace = trace_cb;
+    cr->trace = trace_log_cb;
     cr->trace_arg = &ck.log_r;
+
+    file_signature fs_i = {&ck, "sig_or_mac_3", suite->sig, pub_i, in->sk_i.b};
+    file_signature fs_r = {&ck, "sig_or_mac_2", suite->sig, pub_r, in->sk_r.b};
+    if (suite->sig->cose_alg == -7 || suite->sig->cose_alg == -35) {
+        ci->sign = file_signature_cb, ci->sign_arg = &fs_i;
+        cr->sign = file_signature_cb, cr->sign_arg = &fs_r;
+    }
+    if (vfile_has(&vf, "invalid_message")) {
+        rc = check_negative(&ck, in, ci, cr, out);
+        goto done;
+    }
 
     size_t out_len = 0;
     /* ------------------------------------------------ Initiator */
@@ -477,13 +608,13 @@ static int check_file(const char *path)
                 fprintf(stdout, "%s: note: first_g_x is the P-256 public key of first_x although "
                                 "suite %d uses %s (known RFC 9529 quirk; nothing depends on it)\n",
                         path, fs->id, fs->ecdh->name);
-                log_put(&ck.log_derived, "first_g_x", g256, 32);
+                trace_log_put(&ck.log_derived, "first_g_x", g256, 32);
             } else {
-                log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
+                trace_log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
             }
             pub_verbatim = true;
         } else if (fs != NULL) {
-            log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
+            trace_log_put(&ck.log_derived, "first_g_x", g, fs->ecdh->coord_len);
         }
         eh_session_set_ephemeral(si, in->first_x.b, in->first_x.n,
                                  pub_verbatim ? in->first_g_x.b : NULL, in->first_g_x.n);
@@ -530,10 +661,10 @@ static int check_file(const char *path)
         } else {
             eh_cbor_reader r;
             int64_t code;
-            log_put(&ck.log_r, "error_message", out, out_len);
+            trace_log_put(&ck.log_r, "error_message", out, out_len);
             eh_cbor_reader_init(&r, out, out_len);
             if (eh_cbor_read_int(&r, &code) == EH_OK)
-                log_put(&ck.log_r, "suites_r", out + r.pos, out_len - r.pos);
+                trace_log_put(&ck.log_r, "suites_r", out + r.pos, out_len - r.pos);
         }
         eh_session_wipe(&first);
     }
@@ -583,13 +714,14 @@ done:
 
 int cli_vectors(int argc, char **argv)
 {
+    if (argc >= 1 && strcmp(argv[0], "generate") == 0)
+        return cli_vectors_generate(argc - 1, argv + 1);
     if (argc < 1 || strcmp(argv[0], "check") != 0 || argc < 2) {
-        if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-            printf("usage: edhoc-harness vectors check FILE...\n");
-            return 0;
-        }
-        fprintf(stderr, "usage: edhoc-harness vectors check FILE...\n");
-        return 2;
+        bool help = argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+                                  (argc >= 2 && strcmp(argv[1], "--help") == 0));
+        fprintf(help ? stdout : stderr, "usage: edhoc-harness vectors check FILE...\n"
+                                        "       edhoc-harness vectors generate --help\n");
+        return help ? 0 : 2;
     }
     int worst = 0;
     for (int i = 1; i < argc; i++) {

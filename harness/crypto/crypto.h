@@ -99,7 +99,7 @@ typedef struct eh_sig_alg {
     size_t pub_len;      /* 32, 57, 64 (x||y), 96 */
     size_t sig_len;      /* 64, 114, 64 (r||s), 96 */
     eh_err (*public_key)(const uint8_t *priv, uint8_t *pub);
-    /* ECDSA: randomised unless the backend offers RFC 6979; EdDSA is
+    /* ECDSA: deterministic (RFC 6979, ecdsa_rfc6979.c); EdDSA is
      * deterministic. Signature in COSE form (r || s for ECDSA). */
     eh_err (*sign)(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig);
     /* EH_OK or EH_ERR_SIGNATURE (also for a malformed public key). */

@@ -4,9 +4,11 @@
  *   Ed448   (OpenSSL EVP_PKEY raw keys; 57-byte seed, empty context)
  *   ES256 / ES384 (OpenSSL; ECDSA with SHA-256 / SHA-384 on P-256 / P-384,
  *     signatures in the COSE form r || s (RFC 9053 §2.1), public keys x || y)
- * ECDSA signing is randomised (OpenSSL 3.0 has no RFC 6979 mode).
+ * ECDSA signing is deterministic (RFC 6979, implemented in ecdsa_rfc6979.c
+ * because OpenSSL 3.0 has no deterministic mode); verification uses EVP.
  */
 #include "crypto.h"
+#include "ecdsa_internal.h"
 
 #include <string.h>
 
@@ -140,8 +142,8 @@ typedef struct ecdsa_params {
 static const ecdsa_params es256_params = {"prime256v1", "SHA256", 32, &eh_ecdh_p256};
 static const ecdsa_params es384_params = {"secp384r1", "SHA384", 48, &eh_ecdh_p384};
 
-/* EVP_PKEY for the key pair (priv != NULL) or the public key pub = x || y. */
-static EVP_PKEY *ecdsa_key(const ecdsa_params *ep, const uint8_t *priv, const uint8_t *pub)
+/* EVP_PKEY for the public key pub = x || y (verification only). */
+static EVP_PKEY *ecdsa_key(const ecdsa_params *ep, const uint8_t *pub)
 {
     uint8_t point[1 + 2 * EH_MAX_COORD_LEN];
     size_t point_len = 1 + 2 * ep->coord_len;
@@ -149,29 +151,18 @@ static EVP_PKEY *ecdsa_key(const ecdsa_params *ep, const uint8_t *priv, const ui
     EVP_PKEY_CTX *ctx = NULL;
     OSSL_PARAM_BLD *bld = NULL;
     OSSL_PARAM *params = NULL;
-    BIGNUM *d = NULL;
 
     point[0] = 0x04; /* SEC 1 uncompressed point */
-    if (priv != NULL) {
-        if (ep->ecdh->public_key(priv, point + 1, point + 1 + ep->coord_len) != EH_OK)
-            goto done;
-        d = BN_secure_new(); /* so that the parameter builder keeps it in secure memory */
-        if (d == NULL || BN_bin2bn(priv, (int)ep->coord_len, d) == NULL)
-            goto done;
-    } else {
-        memcpy(point + 1, pub, 2 * ep->coord_len);
-    }
+    memcpy(point + 1, pub, 2 * ep->coord_len);
     bld = OSSL_PARAM_BLD_new();
     if (bld == NULL ||
         OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, ep->group, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) != 1 ||
-        (d != NULL && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1))
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) != 1)
         goto done;
     params = OSSL_PARAM_BLD_to_param(bld);
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &key,
-                          d != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) != 1) {
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
         EVP_PKEY_free(key);
         key = NULL;
     }
@@ -179,8 +170,6 @@ done:
     EVP_PKEY_CTX_free(ctx);
     OSSL_PARAM_free(params);
     OSSL_PARAM_BLD_free(bld);
-    BN_clear_free(d);
-    sodium_memzero(point, sizeof point);
     return key;
 }
 
@@ -191,47 +180,11 @@ static eh_err ecdsa_public_key(const ecdsa_params *ep, const uint8_t *priv, uint
     return ep->ecdh->public_key(priv, pub, pub + ep->coord_len);
 }
 
+/* Deterministic ECDSA (RFC 6979), see ecdsa_rfc6979.c. */
 static eh_err ecdsa_sign(const ecdsa_params *ep, const uint8_t *priv, const uint8_t *msg,
                          size_t msg_len, uint8_t *sig)
 {
-    static const uint8_t empty[1] = {0};
-    uint8_t der[160]; /* a DER ECDSA-Sig-Value for P-384 is at most 104 bytes */
-    size_t der_len = sizeof der;
-    const unsigned char *p = der;
-    ECDSA_SIG *es = NULL;
-    EVP_MD_CTX *md = NULL;
-    EVP_PKEY *key = NULL;
-    eh_err err = EH_ERR_CRYPTO;
-    int n = (int)ep->coord_len;
-
-    if (priv == NULL || sig == NULL || (msg == NULL && msg_len))
-        return EH_ERR_ARG;
-    /* Reject scalars outside [1, n-1] with the EC2 range check. */
-    uint8_t pub[2 * EH_MAX_COORD_LEN];
-    err = ecdsa_public_key(ep, priv, pub);
-    if (err != EH_OK)
-        goto done;
-    err = EH_ERR_CRYPTO;
-    key = ecdsa_key(ep, priv, NULL);
-    md = EVP_MD_CTX_new();
-    if (key == NULL || md == NULL ||
-        EVP_DigestSignInit_ex(md, NULL, ep->digest, NULL, NULL, key, NULL) != 1 ||
-        EVP_DigestSign(md, der, &der_len, msg_len ? msg : empty, msg_len) != 1)
-        goto done;
-    es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
-    if (es == NULL || BN_bn2binpad(ECDSA_SIG_get0_r(es), sig, n) != n ||
-        BN_bn2binpad(ECDSA_SIG_get0_s(es), sig + n, n) != n)
-        goto done;
-    err = EH_OK;
-done:
-    ECDSA_SIG_free(es);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    if (err != EH_OK) {
-        sodium_memzero(sig, 2 * ep->coord_len);
-        ERR_clear_error();
-    }
-    return err;
+    return eh_ecdsa_rfc6979_sign(ep->ecdh->cose_crv, priv, msg, msg_len, sig);
 }
 
 static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uint8_t *msg,
@@ -250,7 +203,7 @@ static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uin
         return EH_ERR_SIGNATURE;
     if (ep->ecdh->check_point(pub, pub + ep->coord_len) != EH_OK)
         goto done;
-    key = ecdsa_key(ep, NULL, pub);
+    key = ecdsa_key(ep, pub);
     es = ECDSA_SIG_new();
     r = BN_bin2bn(sig, n, NULL);
     s = BN_bin2bn(sig + n, n, NULL);

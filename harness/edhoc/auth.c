@@ -81,7 +81,9 @@ eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t 
         err = to_be_signed(s, in, mac, mac_len, tbs, sizeof tbs, &tbs_len);
         if (err == EH_OK && s->cfg->own_priv_len != sig->priv_len)
             err = EH_ERR_CREDENTIAL;
-        if (err == EH_OK)
+        if (err == EH_OK && s->cfg->sign != NULL)
+            err = s->cfg->sign(s->cfg->sign_arg, tbs, tbs_len, out);
+        else if (err == EH_OK)
             err = sig->sign(s->cfg->own_priv, tbs, tbs_len, out);
         *out_len = sig->sig_len;
     }
@@ -108,10 +110,10 @@ eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const 
         const eh_sig_alg *sig = s->suite->sig;
         err = to_be_signed(s, in, mac, mac_len, tbs, sizeof tbs, &tbs_len);
         if (err == EH_OK) {
-            if (s->peer_cred->pub_len != sig->pub_len || sig_len != sig->sig_len)
+            if (in->pub_len != sig->pub_len || sig_len != sig->sig_len)
                 err = EH_ERR_SIGNATURE;
             else
-                err = sig->verify(s->peer_cred->pub, tbs, tbs_len, sig_in) == EH_OK
+                err = sig->verify(in->pub, tbs, tbs_len, sig_in) == EH_OK
                           ? EH_OK
                           : EH_ERR_SIGNATURE;
         }

@@ -37,6 +37,7 @@
 #define EH_MAX_ID_CRED 512    /* bytes of a received ID_CRED map kept */
 #define EH_MAX_EAD_RECV 512   /* bytes of a received EAD kept */
 #define EH_MAX_ERR_INFO 256   /* bytes of a received ERR_INFO kept */
+#define EH_MAX_CRED 2048      /* bytes of a credential received by value */
 #define EH_WORK_SIZE 16384    /* largest context_x / TH input / plaintext */
 
 /* --------------------------------------------------------- cipher suites */
@@ -78,6 +79,11 @@ typedef struct eh_cred {
 
 /* Fill out[0..len) with random bytes; EH_OK or EH_ERR_RNG. */
 typedef eh_err (*eh_rng_fn)(void *arg, uint8_t *out, size_t len);
+/* Produce Signature_or_MAC_x as a signature over to_be_signed (sig_len
+ * bytes of the suite's algorithm) instead of the built-in signer; used by a
+ * vector checker to reproduce a file's randomised ECDSA signature after
+ * verifying it. */
+typedef eh_err (*eh_sign_fn)(void *arg, const uint8_t *to_be_signed, size_t len, uint8_t *sig);
 /* Observe an intermediate value; val is valid only during the call. */
 typedef void (*eh_trace_fn)(void *arg, const char *name, const uint8_t *val, size_t len);
 
@@ -108,9 +114,14 @@ typedef struct eh_config {
     const uint8_t *own_priv;
     size_t own_priv_len;
 
-    /* Credentials accepted from the peer, matched by their ID_CRED map. */
+    /* Credentials accepted from the peer: matched by their ID_CRED map, by
+     * the certificate hash of an x5t, or (sent by value: kccs, x5chain) by
+     * their CRED bytes. */
     const eh_cred *peer_creds;
     size_t n_peer_creds;
+    /* Also accept any credential the peer sends by value (kccs, x5chain)
+     * that is not in peer_creds: a test peer trusts what it is shown. */
+    bool trust_by_value;
 
     /* EAD to send, as the raw EAD item sequence (NULL/0 = none). Index by
      * message number: ead[1] and ead[3] for the Initiator, ead[2] and
@@ -126,6 +137,8 @@ typedef struct eh_config {
     bool lenient_cbor;       /* accept non-shortest CBOR heads in input
                               * (RFC 9528 §9.8 allows either) */
 
+    eh_sign_fn sign;         /* optional signer override, see eh_sign_fn */
+    void *sign_arg;
     eh_rng_fn rng;           /* required unless every key is injected */
     void *rng_arg;
     eh_trace_fn trace;       /* optional */
@@ -171,7 +184,14 @@ typedef struct eh_session {
     uint8_t prk_out[EH_MAX_HASH_LEN];
     uint8_t prk_exporter[EH_MAX_HASH_LEN];
 
-    const eh_cred *peer_cred;     /* matched credential of the peer */
+    /* Matched credential of the peer: a provisioned one, or (by_value_used)
+     * the one received by value, kept inside the session so that a session
+     * stays plain data that can be copied to snapshot its state. */
+    const eh_cred *peer_cred;
+    bool by_value_used;
+    eh_cred by_value;             /* pointers refreshed by eh_peer_cred() */
+    uint8_t by_value_cred[EH_MAX_CRED];
+    uint8_t by_value_pub[EH_MAX_SIG_PUB_LEN];
     uint8_t peer_id_cred[EH_MAX_ID_CRED]; /* full ID_CRED map as received */
     size_t peer_id_cred_len;
     uint8_t ead_recv[EH_MAX_EAD_RECV];    /* last EAD received (raw items) */
@@ -190,7 +210,9 @@ typedef struct eh_session {
     size_t n_suites_r;
 } eh_session;
 
-/* Start a session in the role of cfg->role. EH_ERR_ARG on a bad config. */
+/* Start a session in the role of cfg->role. EH_ERR_ARG on a bad config.
+ * A session holds no pointer into itself: copying the struct snapshots its
+ * state (the copy shares the caller's config). */
 eh_err eh_session_init(eh_session *s, const eh_config *cfg);
 /* Erase keys and secrets; the session must be initialised again to reuse. */
 void eh_session_wipe(eh_session *s);

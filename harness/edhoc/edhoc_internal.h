@@ -60,6 +60,8 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
 eh_err eh_id_cred_write_compact(eh_cbor_writer *w, const eh_cred *cred);
 /* Read ID_CRED_x from a PLAINTEXT into s->peer_id_cred (full map form). */
 eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field);
+/* The peer's credential once looked up (NULL before). */
+const eh_cred *eh_peer_cred(eh_session *s);
 /* Find the peer credential for s->peer_id_cred; EH_ERR_UNKNOWN_CREDENTIAL. */
 eh_err eh_peer_cred_lookup(eh_session *s, const char *field);
 
@@ -88,6 +90,8 @@ typedef struct eh_auth_input {
     size_t cred_len;
     const uint8_t *ead;
     size_t ead_len;
+    const uint8_t *pub;          /* peer's authentication key (verify only) */
+    size_t pub_len;
     bool static_dh;              /* authenticating party uses static DH */
 } eh_auth_input;
 

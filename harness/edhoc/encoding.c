@@ -136,20 +136,6 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
                    major < 0 ? "missing" : "must be a map, a bstr or an int", "RFC 9528 §5.3.2");
 }
 
-eh_err eh_peer_cred_lookup(eh_session *s, const char *field)
-{
-    for (size_t i = 0; i < s->cfg->n_peer_creds; i++) {
-        const eh_cred *c = &s->cfg->peer_creds[i];
-        if (c->id_cred_len == s->peer_id_cred_len &&
-            memcmp(c->id_cred, s->peer_id_cred, c->id_cred_len) == 0) {
-            s->peer_cred = c;
-            return EH_OK;
-        }
-    }
-    return eh_fail(s, EH_ERR_UNKNOWN_CREDENTIAL, field, 0,
-                   "ID_CRED refers to no credential known to this peer", "RFC 9528 §6.4");
-}
-
 static bool ead_label_known(const eh_session *s, int64_t label)
 {
     for (size_t i = 0; i < s->cfg->n_ead_known; i++)

@@ -177,6 +177,7 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
     size_t body_len, coord, pt_len, sig_len, off_body, off_sig, off_cr, off_cr_end;
     eh_cbor_reader r;
     eh_auth_input in;
+    const eh_cred *peer;
     eh_err err;
     if (c->role != EH_INITIATOR || s->state != EH_STATE_WAIT_M2)
         return EH_ERR_STATE;
@@ -244,19 +245,21 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
 
     if ((err = eh_peer_cred_lookup(s, "ID_CRED_R")) != EH_OK)
         goto out;
-    if (eh_method_r_static(s->method) && s->peer_cred->pub_len < coord) {
+    peer = eh_peer_cred(s);
+    if (eh_method_r_static(s->method) && peer->pub_len < coord) {
         err = eh_fail(s, EH_ERR_CREDENTIAL, "CRED_R", 0, "no static DH key of the suite's curve",
                       "RFC 9528 §3.5.1");
         goto out;
     }
-    if ((err = prk_3e2m_derive(s, prk_2e, s->eph_priv, s->peer_cred->pub)) != EH_OK) {
+    if ((err = prk_3e2m_derive(s, prk_2e, s->eph_priv, peer->pub)) != EH_OK) {
         err = eh_fail(s, err, "CRED_R", 0,
                       err == EH_ERR_CRYPTO ? "key derivation failed" : "static DH key invalid",
                       "RFC 9528 §4.1.1.2");
         goto out;
     }
-    auth_input_2(s, &in, pt + off_cr, off_cr_end - off_cr, s->peer_cred, s->peer_id_cred,
+    auth_input_2(s, &in, pt + off_cr, off_cr_end - off_cr, peer, s->peer_id_cred,
                  s->peer_id_cred_len, pt + ead_reader.pos, pt_len - ead_reader.pos);
+    in.pub = peer->pub, in.pub_len = peer->pub_len;
     if ((err = eh_sig_or_mac_verify(s, &in, sig, sig_len)) != EH_OK) {
         err = eh_fail(s, err, "Signature_or_MAC_2", off_sig,
                       err == EH_ERR_MAC ? "MAC_2 does not match" : "signature does not verify",
@@ -265,7 +268,7 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
     }
     if ((err = eh_ead_read(s, &ead_reader, "EAD_2")) != EH_OK)
         goto out;
-    if ((err = th_3_compute(s, pt, pt_len, s->peer_cred)) != EH_OK)
+    if ((err = th_3_compute(s, pt, pt_len, peer)) != EH_OK)
         goto crypto_fail;
     s->state = EH_STATE_VERIFIED_M2;
     eh_wipe(s->eph_priv, sizeof s->eph_priv); /* X is not needed any more */

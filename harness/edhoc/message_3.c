@@ -121,6 +121,7 @@ eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t 
     size_t ct_len, pt_len, sig_len, off_sig, tag;
     eh_cbor_reader r;
     eh_auth_input in;
+    const eh_cred *peer;
     eh_err err;
     if (c->role != EH_RESPONDER || s->state != EH_STATE_WAIT_M3)
         return EH_ERR_STATE;
@@ -166,18 +167,20 @@ eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t 
     eh_cbor_reader ead_reader = r;
     if ((err = eh_peer_cred_lookup(s, "ID_CRED_I")) != EH_OK)
         goto out;
-    if (eh_method_i_static(s->method) && s->peer_cred->pub_len < s->suite->ecdh->coord_len) {
+    peer = eh_peer_cred(s);
+    if (eh_method_i_static(s->method) && peer->pub_len < s->suite->ecdh->coord_len) {
         err = eh_fail(s, EH_ERR_CREDENTIAL, "CRED_I", 0, "no static DH key of the suite's curve",
                       "RFC 9528 §3.5.1");
         goto out;
     }
-    if ((err = prk_4e3m_derive(s, s->eph_priv, s->peer_cred->pub)) != EH_OK) {
+    if ((err = prk_4e3m_derive(s, s->eph_priv, peer->pub)) != EH_OK) {
         err = eh_fail(s, err, "CRED_I", 0, "static DH with the Initiator's key failed",
                       "RFC 9528 §4.1.1.3");
         goto out;
     }
-    auth_input_3(s, &in, s->peer_cred, s->peer_id_cred, s->peer_id_cred_len, pt + ead_reader.pos,
+    auth_input_3(s, &in, peer, s->peer_id_cred, s->peer_id_cred_len, pt + ead_reader.pos,
                  pt_len - ead_reader.pos);
+    in.pub = peer->pub, in.pub_len = peer->pub_len;
     if ((err = eh_sig_or_mac_verify(s, &in, sig, sig_len)) != EH_OK) {
         err = eh_fail(s, err, "Signature_or_MAC_3", off_sig,
                       err == EH_ERR_MAC ? "MAC_3 does not match" : "signature does not verify",
@@ -186,7 +189,7 @@ eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t 
     }
     if ((err = eh_ead_read(s, &ead_reader, "EAD_3")) != EH_OK)
         goto out;
-    if ((err = th_4_and_prk_out(s, pt, pt_len, s->peer_cred)) != EH_OK) {
+    if ((err = th_4_and_prk_out(s, pt, pt_len, peer)) != EH_OK) {
         err = eh_fail(s, err, "message_3", 0, "key derivation failed", RFC_M3);
         goto out;
     }

@@ -166,7 +166,8 @@ eh_err eh_exporter(eh_session *s, uint64_t label, const uint8_t *context, size_t
         return EH_ERR_STATE;
     if (label > INT64_MAX || (context == NULL && context_len > 0))
         return EH_ERR_ARG;
-    return eh_kdf(s->suite, s->prk_exporter, (int64_t)label, context, context_len, out, out_len);
+    return eh_kdf_traced(s, s->prk_exporter, (int64_t)label, context, context_len, out, out_len,
+                         "info_exporter", "exporter_output");
 }
 
 eh_err eh_oscore_params_derive(eh_session *s, eh_oscore_params *o)

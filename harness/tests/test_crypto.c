@@ -702,7 +702,7 @@ static void run_ecdsa(const eh_sig_alg *alg, const char *priv_hex, const char *p
     ck_assert_err(alg->verify(pub.b, msg, 6, sig.b), EH_ERR_SIGNATURE);
     sig.b[sig.n - 1] ^= 0x01;
     ck_assert_err(alg->verify(pub.b, (const uint8_t *)"samplf", 6, sig.b), EH_ERR_SIGNATURE);
-    /* Sign then verify (OpenSSL 3.0 signs with a random nonce). */
+    /* Sign then verify (deterministic RFC 6979 signatures, see test_ecdsa.c). */
     for (int round = 0; round < 3; round++) {
         ck_assert_err(alg->sign(priv.b, msg, 6, s), EH_OK);
         ck_assert_err(alg->verify(pub.b, msg, 6, s), EH_OK);

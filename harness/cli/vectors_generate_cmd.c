@@ -1,0 +1,275 @@
+/*
+ * vectors_generate_cmd.c - option parsing of `vectors generate`, and the
+ * `--all` matrix: METHOD 0-3 x the nine suites x the four credential
+ * kinds, plus mixed-kind, EAD, message_4 and identifier-length variants.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../cbor/cbor.h"
+#include "cli.h"
+#include "vector_gen.h"
+
+static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
+
+static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n % 2 || n / 2 > cap)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1 || strchr("0123456789abcdefABCDEF", s[2 * i]) == NULL ||
+            strchr("0123456789abcdefABCDEF", s[2 * i + 1]) == NULL)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    *len = n / 2;
+    return 0;
+}
+
+/* --ead-N LABEL:HEX appends one EAD item (label, ? bstr value). */
+static int add_ead(gen_opts *o, int k, const char *arg)
+{
+    char *end;
+    long label = strtol(arg, &end, 10);
+    uint8_t val[48];
+    size_t val_len = 0;
+    if (end == arg || (*end != 0 && *end != ':') || label < -65536 || label > 65535)
+        return -1;
+    bool has_value = *end == ':';
+    if (has_value && parse_hex(end + 1, val, sizeof val, &val_len))
+        return -1;
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, o->ead[k] + o->ead_len[k], sizeof o->ead[k] - o->ead_len[k]);
+    eh_cbor_write_int(&w, label);
+    if (has_value)
+        eh_cbor_write_bstr(&w, val, val_len);
+    if (eh_cbor_writer_status(&w) != EH_OK)
+        return -1;
+    o->ead_len[k] += w.len;
+    return 0;
+}
+
+static void defaults(gen_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->c_i[0] = 0x37, o->c_i_len = 1; /* as RFC 9529 trace 2 */
+    o->c_r[0] = 0x27, o->c_r_len = 1;
+}
+
+static int write_one(const gen_opts *o, const char *path)
+{
+    json_t *j = gen_vector(o);
+    if (j == NULL)
+        return 1;
+    int rc = gen_write_json(j, path);
+    json_decref(j);
+    return rc;
+}
+
+static int generate_all(uint64_t seed, const char *dir)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "vectors generate: cannot create %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    int written = 0, rc = 0;
+    char path[4096];
+    gen_opts o;
+    for (int method = 0; method < 4; method++)
+        for (size_t s = 0; s < sizeof all_suites / sizeof all_suites[0]; s++) {
+            int suite = all_suites[s];
+            /* every credential kind on both sides */
+            for (int k = 0; k < 4; k++) {
+                defaults(&o);
+                o.method = method, o.suite = suite, o.seed = seed;
+                o.kind_i = o.kind_r = (gen_cred_kind)k;
+                snprintf(path, sizeof path, "%s/m%d-s%d-%s.json", dir, method, suite,
+                         gen_kind_name(o.kind_i));
+                if ((rc = write_one(&o, path)) != 0)
+                    return rc;
+                written++;
+            }
+            /* EAD on every message (padding with and without a value, and a
+             * non-critical item) and message_4 */
+            defaults(&o);
+            o.method = method, o.suite = suite, o.seed = seed, o.message_4 = true;
+            o.variant = "ead";
+            for (int k = 1; k <= 4; k++)
+                if (add_ead(&o, k, "0:e9") || add_ead(&o, k, "0") || add_ead(&o, k, "100:00"))
+                    return 2;
+            snprintf(path, sizeof path, "%s/m%d-s%d-kid-ead-msg4.json", dir, method, suite);
+            if ((rc = write_one(&o, path)) != 0)
+                return rc;
+            written++;
+        }
+    /* Mixed credential kinds and identifier lengths, on the two suites of
+     * RFC 9529. */
+    static const struct {
+        gen_cred_kind i, r;
+    } mixed[] = {{GEN_KID, GEN_X5CHAIN}, {GEN_X5T, GEN_KCCS}, {GEN_KCCS, GEN_X5T},
+                 {GEN_X5CHAIN, GEN_KID}};
+    for (int method = 0; method < 4; method++)
+        for (int s = 0; s < 2; s++) {
+            int suite = s == 0 ? 0 : 2;
+            for (size_t k = 0; k < sizeof mixed / sizeof mixed[0]; k++) {
+                defaults(&o);
+                o.method = method, o.suite = suite, o.seed = seed, o.variant = "mixed";
+                o.kind_i = mixed[k].i, o.kind_r = mixed[k].r;
+                snprintf(path, sizeof path, "%s/m%d-s%d-%s-%s.json", dir, method, suite,
+                         gen_kind_name(o.kind_i), gen_kind_name(o.kind_r));
+                if ((rc = write_one(&o, path)) != 0)
+                    return rc;
+                written++;
+            }
+            defaults(&o);
+            o.method = method, o.suite = suite, o.seed = seed, o.variant = "longcid";
+            o.c_i_len = 8, o.c_r_len = 7;
+            memcpy(o.c_i, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+            memcpy(o.c_r, "\xa1\xa2\xa3\xa4\xa5\xa6\xa7", 7);
+            snprintf(path, sizeof path, "%s/m%d-s%d-kid-longcid.json", dir, method, suite);
+            if ((rc = write_one(&o, path)) != 0)
+                return rc;
+            defaults(&o);
+            o.method = method, o.suite = suite, o.seed = seed, o.variant = "emptycid";
+            o.c_i_len = 0, o.c_r[0] = 0x18; /* empty C_I; C_R 0x18 needs a bstr */
+            snprintf(path, sizeof path, "%s/m%d-s%d-kid-emptycid.json", dir, method, suite);
+            if ((rc = write_one(&o, path)) != 0)
+                return rc;
+            written += 2;
+        }
+    printf("vectors generate: wrote %d files to %s\n", written, dir);
+    return 0;
+}
+
+static int usage(FILE *f, int rc)
+{
+    fprintf(f,
+            "usage: edhoc-harness vectors generate --method M --suite S --cred-i KIND --cred-r KIND\n"
+            "           [--ead-1 LABEL[:HEX]]... [--ead-2 ...] [--ead-3 ...] [--ead-4 ...]\n"
+            "           [--c-i HEX] [--c-r HEX] [--message-4] --seed N [--out FILE]\n"
+            "       edhoc-harness vectors generate --all --seed N --out DIR\n"
+            "       edhoc-harness vectors generate --negatives BASE.json --out DIR\n"
+            "KIND: kid | kccs | x5t | x5chain. Without --out, one file goes to stdout.\n");
+    return rc;
+}
+
+int cli_vectors_generate(int argc, char **argv)
+{
+    gen_opts o;
+    defaults(&o);
+    bool all = false, have_method = false, have_suite = false, have_seed = false;
+    bool have_ki = false, have_kr = false;
+    const char *out = NULL, *negatives = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return usage(stdout, 0);
+        if (strcmp(a, "--all") == 0) {
+            all = true;
+            continue;
+        }
+        if (strcmp(a, "--message-4") == 0) {
+            o.message_4 = true;
+            continue;
+        }
+        if (v == NULL) {
+            fprintf(stderr, "vectors generate: %s needs a value\n", a);
+            return usage(stderr, 2);
+        }
+        i++;
+        if (strcmp(a, "--method") == 0) {
+            o.method = (int)strtol(v, &end, 10);
+            if (*end || o.method < 0 || o.method > 3) {
+                fprintf(stderr, "vectors generate: --method must be 0..3\n");
+                return 2;
+            }
+            have_method = true;
+        } else if (strcmp(a, "--suite") == 0) {
+            o.suite = (int)strtol(v, &end, 10);
+            if (*end || eh_suite_by_id(o.suite) == NULL) {
+                fprintf(stderr, "vectors generate: --suite must be one of 0 1 2 3 4 5 6 24 25\n");
+                return 2;
+            }
+            have_suite = true;
+        } else if (strcmp(a, "--cred-i") == 0 || strcmp(a, "--cred-r") == 0) {
+            gen_cred_kind *k = a[7] == 'i' ? &o.kind_i : &o.kind_r;
+            if (gen_kind_parse(v, k)) {
+                fprintf(stderr, "vectors generate: %s must be kid, kccs, x5t or x5chain\n", a);
+                return 2;
+            }
+            *(a[7] == 'i' ? &have_ki : &have_kr) = true;
+        } else if (strncmp(a, "--ead-", 6) == 0 && a[6] >= '1' && a[6] <= '4' && a[7] == 0) {
+            if (add_ead(&o, a[6] - '0', v)) {
+                fprintf(stderr, "vectors generate: %s: expected LABEL[:HEX], e.g. 0:e9\n", a);
+                return 2;
+            }
+        } else if (strcmp(a, "--c-i") == 0 || strcmp(a, "--c-r") == 0) {
+            bool ci = a[4] == 'i';
+            if (parse_hex(v, ci ? o.c_i : o.c_r, EH_MAX_CONN_ID, ci ? &o.c_i_len : &o.c_r_len)) {
+                fprintf(stderr, "vectors generate: %s: expected hex of at most %d bytes\n", a,
+                        EH_MAX_CONN_ID);
+                return 2;
+            }
+        } else if (strcmp(a, "--seed") == 0) {
+            errno = 0;
+            o.seed = strtoull(v, &end, 10);
+            if (*end || errno) {
+                fprintf(stderr, "vectors generate: --seed must be a number\n");
+                return 2;
+            }
+            have_seed = true;
+        } else if (strcmp(a, "--out") == 0) {
+            out = v;
+        } else if (strcmp(a, "--negatives") == 0) {
+            negatives = v;
+        } else {
+            fprintf(stderr, "vectors generate: unknown option %s\n", a);
+            return usage(stderr, 2);
+        }
+    }
+    if (negatives != NULL) {
+        json_error_t jerr;
+        json_t *base = json_load_file(negatives, JSON_PRESERVE_ORDER, &jerr);
+        int count = 0;
+        if (base == NULL || out == NULL) {
+            fprintf(stderr, "vectors generate: --negatives needs a readable vector file and --out DIR\n");
+            json_decref(base);
+            return 2;
+        }
+        int rc = gen_negatives(base, out, &count);
+        json_decref(base);
+        if (rc == 0)
+            printf("vectors generate: wrote %d negative files to %s\n", count, out);
+        return rc;
+    }
+    if (!have_seed) {
+        fprintf(stderr, "vectors generate: --seed is required (the output is reproducible from it)\n");
+        return 2;
+    }
+    if (all) {
+        if (out == NULL) {
+            fprintf(stderr, "vectors generate: --all needs --out DIR\n");
+            return 2;
+        }
+        return generate_all(o.seed, out);
+    }
+    if (!have_method || !have_suite || !have_ki || !have_kr) {
+        fprintf(stderr, "vectors generate: --method, --suite, --cred-i and --cred-r are required\n");
+        return usage(stderr, 2);
+    }
+    if (out != NULL)
+        return write_one(&o, out);
+    json_t *j = gen_vector(&o);
+    if (j == NULL)
+        return 1;
+    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(j);
+    return 0;
+}
