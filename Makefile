@@ -20,6 +20,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
+# The CLI's modules (all but main.c) are linked into the unit tests too.
+CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
 TEST_SRCS := $(wildcard harness/tests/*.c)
 HDRS := $(wildcard harness/*/*.h)
 
@@ -38,7 +40,7 @@ $(1)/test_suites.h: $(TEST_SRCS) | $(1)/dirs
 	@grep -ho 'Suite \*eh_test_[a-z0-9_]*(void)' $(TEST_SRCS) | sort -u | \
 	  sed 's/^Suite \*\(.*\)(void)$$$$/X(\1)/' > $$@
 $(1)/harness/tests/test_main.o: $(1)/test_suites.h
-$(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(TEST_SRCS))
+$(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
 endef
 

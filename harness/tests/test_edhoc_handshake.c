@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../cbor/cbor.h"
+#include "../crypto/x509.h"
 #include "testutil.h"
 
 static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
@@ -17,40 +18,68 @@ typedef struct party {
     uint8_t priv[EH_MAX_PRIV_LEN];
     size_t priv_len;
     uint8_t pub[EH_MAX_SIG_PUB_LEN];
-    uint8_t cred[256], id_cred[32];
+    uint8_t cred[1100], id_cred[1200];
     eh_cred c;
 } party;
 
 static uint64_t seed;
 
+typedef enum cred_kind { KIND_KID, KIND_KCCS, KIND_X5T, KIND_X5CHAIN } cred_kind;
+
+static eh_key_type key_type_of(int cose_crv)
+{
+    switch (cose_crv) {
+    case 1: return EH_KEY_P256;
+    case 2: return EH_KEY_P384;
+    case 4: return EH_KEY_X25519;
+    case 5: return EH_KEY_X448;
+    case 6: return EH_KEY_ED25519;
+    default: return EH_KEY_ED448;
+    }
+}
+
 /* An authentication key for the suite (signature or static DH), and a
- * credential for it: a CCS {2: name, 8: {1: COSE_Key}} or a DER-like blob
- * in a bstr, identified by kid or by x5t. */
-static void party_make(party *p, const eh_suite *suite, bool static_dh, bool x5t, uint8_t kid)
+ * credential for it: a CCS {2: name, 8: {1: COSE_Key}} identified by kid
+ * or sent by value (kccs), or an X.509 certificate (signed by a test root)
+ * identified by x5t or sent as x5chain. */
+static void party_make(party *p, const eh_suite *suite, bool static_dh, cred_kind kind, uint8_t kid)
 {
     size_t pub_len;
+    eh_key_type type;
     memset(p, 0, sizeof *p);
-    if (static_dh) {
-        const eh_ecdh_alg *e = suite->ecdh;
-        p->priv_len = e->priv_len;
-        tu_rng(&seed, p->priv, p->priv_len);
-        ck_assert_int_eq(e->public_key(p->priv, p->pub, e->is_okp ? NULL : p->pub + e->coord_len),
-                         EH_OK);
-        pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
-    } else {
-        const eh_sig_alg *sg = suite->sig;
-        p->priv_len = sg->priv_len;
-        tu_rng(&seed, p->priv, p->priv_len);
-        ck_assert_int_eq(sg->public_key(p->priv, p->pub), EH_OK);
-        pub_len = sg->pub_len;
+    for (int attempt = 0;; attempt++) {
+        eh_err err;
+        ck_assert_int_lt(attempt, 8);
+        if (static_dh) {
+            const eh_ecdh_alg *e = suite->ecdh;
+            p->priv_len = e->priv_len;
+            tu_rng(&seed, p->priv, p->priv_len);
+            err = e->public_key(p->priv, p->pub, e->is_okp ? NULL : p->pub + e->coord_len);
+            pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
+            type = key_type_of(e->cose_crv);
+        } else {
+            const eh_sig_alg *sg = suite->sig;
+            p->priv_len = sg->priv_len;
+            tu_rng(&seed, p->priv, p->priv_len);
+            err = sg->public_key(p->priv, p->pub);
+            pub_len = sg->pub_len;
+            type = key_type_of(sg->cose_crv);
+        }
+        if (err == EH_OK)
+            break;
+        ck_assert_int_eq(err, EH_ERR_ARG); /* scalar out of range: draw again */
     }
     eh_cbor_writer w;
     eh_cbor_writer_init(&w, p->cred, sizeof p->cred);
-    if (x5t) {
-        uint8_t der[64];
-        memset(der, 0x30, sizeof der);
-        memcpy(der + 4, p->pub, pub_len < 60 ? pub_len : 60);
-        eh_cbor_write_bstr(&w, der, sizeof der);
+    uint8_t der[1024];
+    size_t der_len = 0;
+    if (kind == KIND_X5T || kind == KIND_X5CHAIN) {
+        static const uint8_t root_seed[32] = {1, 2, 3};
+        ck_assert_int_eq(eh_x509_create(type, p->pub, pub_len, kid == 0x2b ? "I" : "R", root_seed,
+                                        "Root", kid, "20260101000000Z", "20300101000000Z", der,
+                                        sizeof der, &der_len),
+                         EH_OK);
+        eh_cbor_write_bstr(&w, der, der_len);
     } else {
         eh_cbor_write_map(&w, 2);
         eh_cbor_write_uint(&w, 2);
@@ -58,28 +87,42 @@ static void party_make(party *p, const eh_suite *suite, bool static_dh, bool x5t
         eh_cbor_write_uint(&w, 8);
         eh_cbor_write_map(&w, 1);
         eh_cbor_write_uint(&w, 1);
-        eh_cbor_write_map(&w, 2);
-        eh_cbor_write_int(&w, -2);
-        eh_cbor_write_bstr(&w, p->pub, pub_len);
+        bool ec2 = pub_len == 64 || pub_len == 96;
+        eh_cbor_write_map(&w, ec2 ? 4 : 3);
+        eh_cbor_write_uint(&w, 1);
+        eh_cbor_write_uint(&w, ec2 ? 2 : 1); /* kty */
         eh_cbor_write_uint(&w, 2);
         eh_cbor_write_bstr(&w, &kid, 1);
+        eh_cbor_write_int(&w, -2);
+        eh_cbor_write_bstr(&w, p->pub, ec2 ? pub_len / 2 : pub_len);
+        if (ec2) {
+            eh_cbor_write_int(&w, -3);
+            eh_cbor_write_bstr(&w, p->pub + pub_len / 2, pub_len / 2);
+        }
     }
     ck_assert_int_eq(eh_cbor_writer_status(&w), EH_OK);
     p->c.cred = p->cred, p->c.cred_len = w.len;
 
     eh_cbor_writer_init(&w, p->id_cred, sizeof p->id_cred);
     eh_cbor_write_map(&w, 1);
-    if (x5t) {
-        uint8_t h[8];
-        memset(h, kid, sizeof h);
+    if (kind == KIND_X5T) {
+        uint8_t h[32];
+        eh_hash_sha256.digest(der, der_len, h);
         eh_cbor_write_uint(&w, 34);
         eh_cbor_write_array(&w, 2);
         eh_cbor_write_int(&w, -15);
-        eh_cbor_write_bstr(&w, h, sizeof h);
+        eh_cbor_write_bstr(&w, h, 8);
+    } else if (kind == KIND_X5CHAIN) {
+        eh_cbor_write_uint(&w, 33);
+        eh_cbor_write_bstr(&w, der, der_len);
+    } else if (kind == KIND_KCCS) {
+        eh_cbor_write_uint(&w, 14);
+        eh_cbor_write_raw(&w, p->cred, p->c.cred_len);
     } else {
         eh_cbor_write_uint(&w, 4);
         eh_cbor_write_bstr(&w, &kid, 1);
     }
+    ck_assert_int_eq(eh_cbor_writer_status(&w), EH_OK);
     p->c.id_cred = p->id_cred, p->c.id_cred_len = w.len;
     p->c.pub = p->pub, p->c.pub_len = pub_len;
 }
@@ -92,13 +135,13 @@ typedef struct pair {
     size_t len[5]; /* message sizes */
 } pair;
 
-static void pair_make(pair *p, int method, int suite_id, bool x5t)
+static void pair_make(pair *p, int method, int suite_id, cred_kind kind)
 {
     const eh_suite *suite = eh_suite_by_id(suite_id);
     ck_assert_ptr_nonnull(suite);
     memset(p, 0, sizeof *p);
-    party_make(&p->i, suite, method == 2 || method == 3, x5t, 0x2b);
-    party_make(&p->r, suite, method == 1 || method == 3, x5t, 0x32);
+    party_make(&p->i, suite, method == 2 || method == 3, kind, 0x2b);
+    party_make(&p->r, suite, method == 1 || method == 3, kind, 0x32);
     p->c_i = 0x37, p->c_r = 0x27;
     eh_config *c = &p->ci;
     c->role = EH_INITIATOR;
@@ -168,29 +211,51 @@ static void assert_same_keys(pair *p)
     ck_assert_int_eq(or_.sender_id[0], p->c_i);
 }
 
-START_TEST(every_method_every_suite_kid)
+/* Every (METHOD, suite, credential kind), with EAD on all four messages
+ * (padding with a value, bare padding, a non-critical item) and message_4.
+ * Loop index: method * 36 + suite index * 4 + kind. */
+START_TEST(every_method_suite_and_credential_kind)
 {
-    int method = _i / 9, suite = all_suites[_i % 9];
+    static const uint8_t ead[] = {0x00, 0x41, 0xe9, 0x00, 0x18, 0x64, 0x41, 0x00};
+    int method = _i / 36, suite = all_suites[(_i / 4) % 9];
+    cred_kind kind = (cred_kind)(_i % 4);
     pair p;
     seed = 1000 + (uint64_t)_i;
-    pair_make(&p, method, suite, false);
+    pair_make(&p, method, suite, kind);
     p.cr.message_4 = p.ci.message_4 = true;
+    for (int k = 1; k <= 4; k++) {
+        eh_config *c = (k % 2) ? &p.ci : &p.cr;
+        c->ead[k] = ead, c->ead_len[k] = sizeof ead;
+    }
     eh_err err = pair_run(&p);
-    ck_assert_msg(err == EH_OK, "METHOD %d suite %d: %s (%s: %s)", method, suite,
-                  eh_err_name(err), p.si.finding.field ? p.si.finding.field : "-",
+    ck_assert_msg(err == EH_OK, "METHOD %d suite %d kind %d: %s (I: %s, R: %s)", method, suite,
+                  kind, eh_err_name(err), p.si.finding.field ? p.si.finding.field : "-",
                   p.sr.finding.field ? p.sr.finding.field : "-");
     assert_same_keys(&p);
+    ck_assert_uint_eq(p.sr.ead_recv_len, sizeof ead); /* EAD_3 */
+    ck_assert_mem_eq(p.si.ead_recv, ead, sizeof ead); /* EAD_4 */
+    /* A credential sent by value was matched to the provisioned one. */
+    ck_assert_ptr_eq(p.si.peer_cred, &p.r.c);
+    ck_assert_ptr_eq(p.sr.peer_cred, &p.i.c);
 }
 END_TEST
 
-START_TEST(every_method_every_suite_x5t)
+/* A credential sent by value that the peer does not have is refused
+ * (ERR_CODE 3), unless the peer trusts credentials by value. */
+START_TEST(credential_by_value_trust)
 {
-    int method = _i / 9, suite = all_suites[_i % 9];
-    pair p;
-    seed = 2000 + (uint64_t)_i;
-    pair_make(&p, method, suite, true);
-    ck_assert_int_eq(pair_run(&p), EH_OK);
-    assert_same_keys(&p);
+    for (cred_kind kind = KIND_KCCS; kind <= KIND_X5CHAIN; kind += 2) {
+        pair p;
+        seed = 1500 + (uint64_t)kind;
+        pair_make(&p, 0, 2, kind);
+        p.ci.n_peer_creds = 0;
+        ck_assert_int_eq(pair_run(&p), EH_ERR_UNKNOWN_CREDENTIAL);
+        ck_assert_int_eq(p.si.err_code_to_send, 3);
+        p.ci.trust_by_value = true;
+        ck_assert_int_eq(pair_run(&p), EH_OK);
+        ck_assert(p.si.by_value_used);
+        assert_same_keys(&p);
+    }
 }
 END_TEST
 
@@ -199,16 +264,16 @@ START_TEST(message_sizes_match_rfc9528_table_1)
 {
     static const struct {
         int method;
-        bool x5t;
+        cred_kind kind;
         size_t m1, m2, m3;
     } rows[] = {
-        {3, false, 37, 45, 19},  {3, true, 37, 58, 33},  {0, false, 37, 102, 77},
-        {0, true, 37, 115, 90},  {1, false, 37, 45, 77}, {2, false, 37, 102, 19},
+        {3, KIND_KID, 37, 45, 19},  {3, KIND_X5T, 37, 58, 33},  {0, KIND_KID, 37, 102, 77},
+        {0, KIND_X5T, 37, 115, 90}, {1, KIND_KID, 37, 45, 77},  {2, KIND_KID, 37, 102, 19},
     };
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
         pair p;
         seed = 3000 + k;
-        pair_make(&p, rows[k].method, 2, rows[k].x5t);
+        pair_make(&p, rows[k].method, 2, rows[k].kind);
         p.c_r = 0x18 - 1; /* keep C_R a one-byte int */
         p.cr.message_4 = p.ci.message_4 = true;
         ck_assert_int_eq(pair_run(&p), EH_OK);
@@ -229,7 +294,7 @@ START_TEST(ead_on_every_message)
     for (int method = 0; method < 4; method++) {
         pair p;
         seed = 4000 + (uint64_t)method;
-        pair_make(&p, method, method % 2 ? 0 : 2, false);
+        pair_make(&p, method, method % 2 ? 0 : 2, KIND_KID);
         p.cr.message_4 = p.ci.message_4 = true;
         for (int k = 1; k <= 4; k++) {
             eh_config *c = (k % 2) ? &p.ci : &p.cr;
@@ -252,7 +317,7 @@ START_TEST(unknown_critical_ead_aborts_each_message)
     for (int k = 1; k <= 4; k++) {
         pair p;
         seed = 5000 + (uint64_t)k;
-        pair_make(&p, 3, 2, false);
+        pair_make(&p, 3, 2, KIND_KID);
         p.cr.message_4 = p.ci.message_4 = true;
         eh_config *c = (k % 2) ? &p.ci : &p.cr;
         c->ead[k] = critical, c->ead_len[k] = sizeof critical;
@@ -273,7 +338,7 @@ START_TEST(suite_negotiation_retry)
     uint8_t m[512], g_x_first[32];
     size_t n;
     seed = 6000;
-    pair_make(&p, 3, 2, false);
+    pair_make(&p, 3, 2, KIND_KID);
     p.ci.suites[0] = 0, p.ci.suites[1] = 2, p.ci.n_suites = 2; /* I prefers 0 */
     p.cr.suites[0] = 3, p.cr.suites[1] = 2, p.cr.n_suites = 2; /* R: 3 and 2 */
     ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
@@ -310,7 +375,7 @@ START_TEST(unknown_credential_gets_err_code_3)
     uint8_t m[16];
     size_t n;
     seed = 7000;
-    pair_make(&p, 3, 2, false);
+    pair_make(&p, 3, 2, KIND_KID);
     p.ci.n_peer_creds = 0; /* the Initiator knows no Responder credential */
     ck_assert_int_eq(pair_run(&p), EH_ERR_UNKNOWN_CREDENTIAL);
     ck_assert_int_eq(eh_error_message(&p.si, m, sizeof m, &n), EH_OK);
@@ -324,7 +389,7 @@ START_TEST(wrong_key_fails_mac_or_signature)
     for (int method = 0; method < 4; method++) {
         pair p;
         seed = 8000 + (uint64_t)method;
-        pair_make(&p, method, 0, false);
+        pair_make(&p, method, 0, KIND_KID);
         p.r.priv[5] ^= 1; /* R authenticates with a key that is not in CRED_R */
         eh_err want = (method == 1 || method == 3) ? EH_ERR_MAC : EH_ERR_SIGNATURE;
         ck_assert_int_eq(pair_run(&p), want);
@@ -333,12 +398,49 @@ START_TEST(wrong_key_fails_mac_or_signature)
 
         pair q;
         seed = 8100 + (uint64_t)method;
-        pair_make(&q, method, 2, false);
+        pair_make(&q, method, 2, KIND_KID);
         q.i.priv[5] ^= 1;
         want = (method == 2 || method == 3) ? EH_ERR_MAC : EH_ERR_SIGNATURE;
         ck_assert_int_eq(pair_run(&q), want);
         ck_assert_int_eq(q.sr.state, EH_STATE_ABORTED);
         ck_assert_str_eq(q.sr.finding.field, "Signature_or_MAC_3");
+    }
+}
+END_TEST
+
+/* A flipped AEAD tag on message_3 / message_4 aborts the receiver with
+ * EH_ERR_AEAD_TAG, and the aborted session then refuses the genuine
+ * message (RFC 9528 §5.4.3, §5.5.3). */
+START_TEST(aead_tag_failures_abort)
+{
+    for (int suite_idx = 0; suite_idx < 9; suite_idx++) {
+        pair p;
+        uint8_t m[512], bad[512];
+        size_t n;
+        seed = 9500 + (uint64_t)suite_idx;
+        pair_make(&p, 3, all_suites[suite_idx], KIND_KID);
+        p.cr.message_4 = p.ci.message_4 = true;
+        ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
+        ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+        ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
+        ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_OK);
+        ck_assert_int_eq(eh_responder_message_2(&p.sr, m, sizeof m, &n), EH_OK);
+        ck_assert_int_eq(eh_initiator_process_message_2(&p.si, m, n), EH_OK);
+        ck_assert_int_eq(eh_initiator_message_3(&p.si, m, sizeof m, &n), EH_OK);
+        eh_session r_before = p.sr;
+        memcpy(bad, m, n);
+        bad[n - 1] ^= 0x80;
+        ck_assert_int_eq(eh_responder_process_message_3(&p.sr, bad, n), EH_ERR_AEAD_TAG);
+        ck_assert_int_eq(p.sr.err_code_to_send, 1);
+        ck_assert_int_eq(eh_responder_process_message_3(&p.sr, m, n), EH_ERR_STATE);
+        p.sr = r_before;
+        ck_assert_int_eq(eh_responder_process_message_3(&p.sr, m, n), EH_OK);
+        ck_assert_int_eq(eh_responder_message_4(&p.sr, m, sizeof m, &n), EH_OK);
+        memcpy(bad, m, n);
+        bad[n - 1] ^= 0x01;
+        ck_assert_int_eq(eh_initiator_process_message_4(&p.si, bad, n), EH_ERR_AEAD_TAG);
+        ck_assert_int_eq(p.si.state, EH_STATE_ABORTED);
+        ck_assert_str_eq(p.si.finding.field, "CIPHERTEXT_4");
     }
 }
 END_TEST
@@ -353,7 +455,7 @@ START_TEST(connection_identifier_encodings)
         uint8_t m[512];
         size_t n;
         seed = 9000 + k;
-        pair_make(&p, 3, 0, false);
+        pair_make(&p, 3, 0, KIND_KID);
         p.ci.conn_id = &ids[k][1], p.ci.conn_id_len = ids[k][0];
         ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
         ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
@@ -377,8 +479,8 @@ Suite *eh_test_edhoc_handshake_suite(void)
     Suite *s = suite_create("edhoc_handshake");
     TCase *tc = tcase_create("in_memory");
     tcase_set_timeout(tc, 120);
-    tcase_add_loop_test(tc, every_method_every_suite_kid, 0, 4 * 9);
-    tcase_add_loop_test(tc, every_method_every_suite_x5t, 0, 4 * 9);
+    tcase_add_loop_test(tc, every_method_suite_and_credential_kind, 0, 4 * 9 * 4);
+    tcase_add_test(tc, credential_by_value_trust);
     tcase_add_test(tc, message_sizes_match_rfc9528_table_1);
     tcase_add_test(tc, ead_on_every_message);
     tcase_add_test(tc, unknown_critical_ead_aborts_each_message);
@@ -386,6 +488,7 @@ Suite *eh_test_edhoc_handshake_suite(void)
     tcase_add_test(tc, unknown_credential_gets_err_code_3);
     tcase_add_test(tc, wrong_key_fails_mac_or_signature);
     tcase_add_test(tc, connection_identifier_encodings);
+    tcase_add_test(tc, aead_tag_failures_abort);
     suite_add_tcase(s, tc);
     return s;
 }
