@@ -190,8 +190,32 @@ START_TEST(test_sha384_hkdf)
     ck_assert_err(eh_hash_sha384.extract(k1, 20, (const uint8_t *)"Hi There", 8, prk), EH_OK);
     ck_assert_bytes(prk, H("afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
                            "faea9ea9076ede7f4af152e8b2fa9cb6"));
-    /* No published HKDF-SHA-384 Expand vector was found: check the
-     * structural properties of RFC 5869 §2.3 instead (shorter outputs are
+    /* Project Wycheproof, testvectors/hkdf_sha384_test.json (C2SP/wycheproof),
+     * tcId 9, 12 and 18: extract then expand, 64-byte outputs (two blocks). */
+    static const struct {
+        const char *ikm, *salt, *info, *okm;
+    } wp[] = {
+        {"08867e76311126089356623ba5381e73", "0c164c443edcdfaedb1ab150f047951f", "",
+         "59debea3637c46394e2fb2790ebf8760de4986f36a6b142305bb62d1466dd56f"
+         "a201c96814a2e5846acdf141733ccc54df9e6ccbaebf84c4f40e21201e180b12"},
+        {"8677dc79233ef3480777c4c601ef4f0b", "ad88db718244e2cb60e35f874d7ad81f",
+         "a38f634d947819a9bfa792174b42baa20c9fce15",
+         "758546362a070c0f13cbfbf1756e8f29b7819fb903c7ed4f97a56be3c8f81e8c"
+         "37aef5c0f8e5d2b17eb1aa02ec04c33f546cb2f3d193e930a9f89ec9ce3a82b5"},
+        {"6cf725e939e8824d4392233eeac75d30",
+         "1e72f24b05a91a0093f34306ffced79e7003055b0833c6d0f27a4f33a1bd",
+         "495425d9727fee2e2b7e78899868c1c3e7735e1d",
+         "e13a7490f842b6e5be206e6d5ce69b2a8e2cba5525715283f22b021d2fbc2aec"
+         "59d0144088581058f0fb2f551c6d62bfbd8a15d2706e23e10f3bf7277fff337f"},
+    };
+    for (size_t i = 0; i < sizeof wp / sizeof wp[0]; i++) {
+        bytes ikm = H(wp[i].ikm), salt = H(wp[i].salt), info = H(wp[i].info);
+        uint8_t p384[48];
+        ck_assert_err(eh_hash_sha384.extract(salt.b, salt.n, ikm.b, ikm.n, p384), EH_OK);
+        ck_assert_err(eh_hash_sha384.expand(p384, 48, info.b, info.n, out, 64), EH_OK);
+        ck_assert_bytes(out, H(wp[i].okm));
+    }
+    /* Structural properties of RFC 5869 §2.3 (shorter outputs are
      * prefixes; more than one block; limit 255 * HashLen). */
     ck_assert_err(eh_hash_sha384.expand(prk, 48, (const uint8_t *)"info", 4, out, 150), EH_OK);
     ck_assert_err(eh_hash_sha384.expand(prk, 48, (const uint8_t *)"info", 4, out2, 20), EH_OK);
@@ -328,6 +352,14 @@ static const aead_kat aead_kats[] = {
      "04ff0f44456e96e217853c3601",
      "8368456e637279707430405820c902b1e3a4326c93c5551f5f3aa6c5ecc0246806765612e52b5d99e6059d6b6e",
      "", "28c966b7ca304f83"},
+    /* COSE WG examples (github.com/cose-wg/Examples, the RFC 8152 example
+     * set), aes-ccm-examples/aes-ccm-enc-02.json: "Encrypt w/ AES-CCM
+     * 16-128/128" (COSE alg 30 = AES-CCM-16-128-128), plaintext "This is the
+     * content.", AAD = the Enc_structure of the example. */
+    {&eh_aead_aes_ccm_16_128_128, "849b57219dae48de646d07dbb533566e",
+     "89f52f65a1c580933b5261a72f", "8369456e6372797074656444a101181e40",
+     "546869732069732074686520636f6e74656e742e",
+     "6899da0a132bd2d2b9b10915743ee1f7b92a4680122d9d77e744a057a24c041740301098"},
     /* McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)",
      * Appendix B, Test Case 3 (AES-128, no AAD). */
     {&eh_aead_a128gcm, "feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888", "",
@@ -381,9 +413,8 @@ START_TEST(test_aead_kat)
 }
 END_TEST
 
-/* Every AEAD, including AES-CCM-16-128-128 for which no published vector
- * with a 13-byte nonce and a 16-byte tag was found: round trips of several
- * lengths (0 included), in place, tamper detection, and tag length. */
+/* Every AEAD: round trips of several lengths (0 included), in place,
+ * tamper detection, and tag length. */
 START_TEST(test_aead_roundtrip_all)
 {
     static const eh_aead_alg *const algs[] = {
