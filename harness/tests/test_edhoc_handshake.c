@@ -259,6 +259,42 @@ START_TEST(credential_by_value_trust)
 }
 END_TEST
 
+/* x5chain with several certificates, [end-entity, issuer] (RFC 9360 §2):
+ * the receiver takes the first as CRED. */
+START_TEST(x5chain_with_two_certificates)
+{
+    pair p;
+    seed = 1600;
+    pair_make(&p, 0, 0, KIND_X5CHAIN);
+    uint8_t chain[1200], root[600];
+    size_t root_len;
+    static const uint8_t root_seed[32] = {9};
+    uint8_t root_pub[32];
+    ck_assert_int_eq(eh_sig_ed25519.public_key(root_seed, root_pub), EH_OK);
+    ck_assert_int_eq(eh_x509_create(EH_KEY_ED25519, root_pub, 32, "Root", root_seed, "Root", 1,
+                                    "20260101000000Z", "20300101000000Z", root, sizeof root,
+                                    &root_len),
+                     EH_OK);
+    eh_cbor_reader rd;
+    const uint8_t *der;
+    size_t der_len;
+    eh_cbor_reader_init(&rd, p.r.c.cred, p.r.c.cred_len);
+    ck_assert_int_eq(eh_cbor_read_bstr(&rd, &der, &der_len), EH_OK);
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, chain, sizeof chain);
+    eh_cbor_write_map(&w, 1);
+    eh_cbor_write_uint(&w, 33);
+    eh_cbor_write_array(&w, 2);
+    eh_cbor_write_bstr(&w, der, der_len);
+    eh_cbor_write_bstr(&w, root, root_len);
+    ck_assert_int_eq(eh_cbor_writer_status(&w), EH_OK);
+    p.cr.own_cred.id_cred = chain, p.cr.own_cred.id_cred_len = w.len;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    ck_assert_ptr_eq(p.si.peer_cred, &p.r.c);
+    assert_same_keys(&p);
+}
+END_TEST
+
 /* RFC 9528 Table 1 (§1.2): suite 2, 1-byte identifiers, no EAD. */
 START_TEST(message_sizes_match_rfc9528_table_1)
 {
@@ -481,6 +517,7 @@ Suite *eh_test_edhoc_handshake_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, every_method_suite_and_credential_kind, 0, 4 * 9 * 4);
     tcase_add_test(tc, credential_by_value_trust);
+    tcase_add_test(tc, x5chain_with_two_certificates);
     tcase_add_test(tc, message_sizes_match_rfc9528_table_1);
     tcase_add_test(tc, ead_on_every_message);
     tcase_add_test(tc, unknown_critical_ead_aborts_each_message);
