@@ -9,7 +9,7 @@ DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-d
                 python3-pytest
 
 CC      ?= cc
-PKGS    := libsodium libcrypto jansson
+PKGS    := libsodium libcrypto jansson libcoap-3-notls
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
                -Wstrict-prototypes -Wvla -g
 OPTFLAGS ?= -O2
@@ -18,7 +18,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c)
+LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
+                      harness/transport/*.c harness/oscore/*.c harness/peer/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
@@ -29,14 +30,13 @@ PY := /usr/bin/python3
 
 # $(1) = build dir, $(2) = extra flags
 define build_rules
-$(1)/%.o: %.c $(HDRS) | $(1)/dirs
+$(1)/%.o: %.c $(HDRS)
+	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) $(2) $$(PKG_CFLAGS) -DEH_SOURCE_DIR='"$$(CURDIR)"' -I$(1) -c $$< -o $$@
-$(1)/dirs:
-	@mkdir -p $(1) $(addprefix $(1)/,$(sort $(dir $(LIB_SRCS) $(CLI_SRCS) $(TEST_SRCS))))
-	@touch $$@
 $(1)/edhoc-harness: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) -o $$@
-$(1)/test_suites.h: $(TEST_SRCS) | $(1)/dirs
+$(1)/test_suites.h: $(TEST_SRCS)
+	@mkdir -p $(1)
 	@grep -ho 'Suite \*eh_test_[a-z0-9_]*(void)' $(TEST_SRCS) | sort -u | \
 	  sed 's/^Suite \*\(.*\)(void)$$$$/X(\1)/' > $$@
 $(1)/harness/tests/test_main.o: $(1)/test_suites.h

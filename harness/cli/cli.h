@@ -6,5 +6,7 @@
 int cli_vectors(int argc, char **argv);
 /* `vectors generate ...` (argv starts after "generate"). */
 int cli_vectors_generate(int argc, char **argv);
+/* `peer initiator|responder ...` (argv starts at the role). */
+int cli_peer(int argc, char **argv);
 
 #endif

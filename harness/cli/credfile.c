@@ -3,6 +3,8 @@
  */
 #include "credfile.h"
 
+#include "../common/hex.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,16 +100,6 @@ static void free_secret(char *data, size_t len)
 
 /* ----------------------------------------------------------------- hex -- */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Annotated hex (whitespace ignored, `#` to end of line a comment) -> out. */
 static int hex_decode(const char *path, const char *text, size_t len, uint8_t *out, size_t cap,
@@ -131,7 +123,7 @@ static int hex_decode(const char *path, const char *text, size_t len, uint8_t *o
                 i++;
             continue;
         }
-        int v = hex_digit(c);
+        int v = eh_hex_digit(c);
         if (v < 0) {
             unsigned char uc = (unsigned char)c;
             if (uc >= 0x20 && uc < 0x7f)

@@ -15,6 +15,9 @@ static void usage(FILE *f)
                "commands:\n"
                "  vectors check FILE...   recompute every value of EDHOC vector files\n"
                "                          (format: vectors/README.md) in both roles\n"
+               "  vectors generate ...    write vector files (--help for options)\n"
+               "  peer initiator|responder [options]\n"
+               "                          the reference peer over CoAP or UDP (--help)\n"
                "  help                    this text\n");
 }
 
@@ -31,6 +34,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "vectors") == 0)
         return cli_vectors(argc - 2, argv + 2);
+    if (strcmp(argv[1], "peer") == 0)
+        return cli_peer(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -1,20 +1,17 @@
 #include "trace_log.h"
 
+#include "../common/hex.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 char *hex_encode(const uint8_t *v, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
     char *s = malloc(2 * n + 1);
     if (s == NULL)
         abort();
-    for (size_t i = 0; i < n; i++) {
-        s[2 * i] = digits[v[i] >> 4];
-        s[2 * i + 1] = digits[v[i] & 15];
-    }
-    s[2 * n] = 0;
+    eh_hex_encode(v, n, s);
     return s;
 }
 
@@ -45,30 +42,12 @@ void trace_log_cb(void *arg, const char *name, const uint8_t *val, size_t len)
     trace_log_put(arg, name, val, len);
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 long trace_log_get(const trace_log *log, const char *key, uint8_t *buf, size_t cap)
 {
     const char *h = json_string_value(json_object_get(log->values, key));
     if (h == NULL)
         return -1;
-    size_t n = strlen(h) / 2;
-    if (n > cap)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = nibble(h[2 * i]), lo = nibble(h[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        buf[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return (long)n;
+    size_t n;
+    return eh_hex_decode(h, buf, cap, &n) == 0 ? (long)n : -1;
 }

@@ -1,5 +1,7 @@
 #include "vector_file.h"
 
+#include "../common/hex.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -14,18 +16,6 @@ bool vfile_key_is_int(const char *key)
     return false;
 }
 
-static bool is_hex(const char *s)
-{
-    size_t n = strlen(s);
-    if (n % 2 != 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return false;
-    }
-    return true;
-}
 
 int vfile_load(vfile *vf, const char *path)
 {
@@ -51,7 +41,7 @@ int vfile_load(vfile *vf, const char *path)
                 fprintf(stderr, "%s: key '%s': expected a JSON integer\n", path, key);
                 goto fail;
             }
-        } else if (!json_is_string(value) || !is_hex(json_string_value(value))) {
+        } else if (!json_is_string(value) || !eh_hex_valid(json_string_value(value))) {
             fprintf(stderr, "%s: key '%s': not a hex string\n", path, key);
             goto fail;
         }
@@ -74,14 +64,6 @@ bool vfile_has(const vfile *vf, const char *key)
     return json_object_get(vf->root, key) != NULL;
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return c - 'A' + 10; /* validated at load */
-}
 
 int vfile_hex(const vfile *vf, const char *key, uint8_t *buf, size_t cap, size_t *len,
               bool required)
@@ -101,9 +83,7 @@ int vfile_hex(const vfile *vf, const char *key, uint8_t *buf, size_t cap, size_t
                 vf->path, key, n, cap);
         return 2;
     }
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (uint8_t)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
-    *len = n;
+    eh_hex_decode(s, buf, cap, len); /* validated at load */
     return 0;
 }
 

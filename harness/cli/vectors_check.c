@@ -19,8 +19,8 @@
 #include "cli.h"
 #include "trace_log.h"
 #include "vector_file.h"
+#include "vector_setup.h"
 
-#define VMAX 16384
 
 /* Inputs of a vector file: never derived, never compared. */
 static const char *const input_keys[] = {
@@ -36,11 +36,6 @@ static bool is_input(const char *key)
             return true;
     return false;
 }
-
-typedef struct bytes {
-    uint8_t b[VMAX];
-    size_t n;
-} bytes;
 
 typedef struct checker {
     const vfile *vf;
@@ -59,108 +54,6 @@ static void report_engine_failure(checker *ck, const char *role, const char *ste
                 s->finding.rfc ? s->finding.rfc : "");
     else
         fprintf(stdout, "%s: %s: %s failed: %s\n", ck->vf->path, role, step, eh_err_name(err));
-}
-
-/* Public key of an authentication private key, as the engine's eh_cred wants it. */
-static eh_err auth_public_key(const eh_suite *suite, bool static_dh, const uint8_t *sk,
-                              size_t sk_len, uint8_t *pub, size_t *pub_len, trace_log *derived,
-                              const char *who)
-{
-    char k[32];
-    eh_err err;
-    if (static_dh) {
-        const eh_ecdh_alg *e = suite->ecdh;
-        if (sk_len != e->priv_len)
-            return EH_ERR_ARG;
-        err = e->public_key(sk, pub, e->is_okp ? NULL : pub + e->coord_len);
-        *pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
-    } else {
-        const eh_sig_alg *sg = suite->sig;
-        if (sk_len != sg->priv_len)
-            return EH_ERR_ARG;
-        err = sg->public_key(sk, pub);
-        *pub_len = sg->pub_len;
-    }
-    if (err != EH_OK)
-        return err;
-    if (*pub_len == 32 || *pub_len == 57 || *pub_len == 56) { /* OKP */
-        snprintf(k, sizeof k, "pk_%s", who);
-        trace_log_put(derived, k, pub, *pub_len);
-    } else {
-        size_t half = *pub_len / 2;
-        snprintf(k, sizeof k, "pk_%s_x", who);
-        trace_log_put(derived, k, pub, half);
-        snprintf(k, sizeof k, "pk_%s_y", who);
-        trace_log_put(derived, k, pub + half, half);
-    }
-    return EH_OK;
-}
-
-/* Decode a CBOR int or [2* int] (SUITES_I / METHOD items of the file). */
-static int parse_int_list(const uint8_t *b, size_t n, int *out, size_t *count)
-{
-    eh_cbor_reader r;
-    size_t k = 1;
-    int64_t v;
-    eh_cbor_reader_init(&r, b, n);
-    if (eh_cbor_peek_major(&r) == EH_CBOR_ARRAY && eh_cbor_read_array(&r, &k) != EH_OK)
-        return -1;
-    if (k == 0 || k > EH_MAX_SUITES)
-        return -1;
-    for (size_t i = 0; i < k; i++) {
-        if (eh_cbor_read_int(&r, &v) != EH_OK || v < -65536 || v > 65535)
-            return -1;
-        out[i] = (int)v;
-    }
-    *count = k;
-    return eh_cbor_at_end(&r) ? 0 : -1;
-}
-
-typedef struct inputs {
-    bytes method, suites_i, x, y, c_i, c_r, ead[5], sk_i, sk_r, id_cred_i, id_cred_r, cred_i,
-        cred_r, first_suites_i, first_x, first_g_x, first_c_i, keyupdate_context,
-        exporter_context;
-    bytes msg1, msg2, msg3, msg4, first_msg1, error_msg;
-} inputs;
-
-static int load_inputs(const vfile *vf, inputs *in)
-{
-    static const char *const ead_keys[5] = {NULL, "ead_1", "ead_2", "ead_3", "ead_4"};
-    struct {
-        const char *key;
-        bytes *b;
-        bool required;
-    } spec[] = {
-        {"method", &in->method, true},       {"suites_i", &in->suites_i, true},
-        {"x", &in->x, true},                 {"y", &in->y, true},
-        {"c_i", &in->c_i, true},             {"c_r", &in->c_r, true},
-        {"sk_i", &in->sk_i, true},           {"sk_r", &in->sk_r, true},
-        {"id_cred_i", &in->id_cred_i, true}, {"id_cred_r", &in->id_cred_r, true},
-        {"cred_i", &in->cred_i, true},       {"cred_r", &in->cred_r, true},
-        {"message_1", &in->msg1, true},      {"message_2", &in->msg2, true},
-        {"message_3", &in->msg3, true},      {"message_4", &in->msg4, false},
-        {"first_suites_i", &in->first_suites_i, false},
-        {"first_x", &in->first_x, false},    {"first_g_x", &in->first_g_x, false},
-        {"first_c_i", &in->first_c_i, false},
-        {"first_message_1", &in->first_msg1, false},
-        {"error_message", &in->error_msg, false},
-        {"keyupdate_context", &in->keyupdate_context, false},
-        {"exporter_context", &in->exporter_context, false},
-    };
-    for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++)
-        if (vfile_hex(vf, spec[i].key, spec[i].b->b, VMAX, &spec[i].b->n, spec[i].required))
-            return 2;
-    for (int k = 1; k <= 4; k++)
-        if (vfile_hex(vf, ead_keys[k], in->ead[k].b, VMAX, &in->ead[k].n, false))
-            return 2;
-    if (vfile_has(vf, "first_message_1") &&
-        (!vfile_has(vf, "first_x") || !vfile_has(vf, "first_suites_i") ||
-         !vfile_has(vf, "first_c_i") || !vfile_has(vf, "error_message"))) {
-        fprintf(stderr, "%s: first_message_1 needs first_x, first_suites_i, first_c_i and "
-                        "error_message\n", vf->path);
-        return 2;
-    }
-    return 0;
 }
 
 /* Compare every non-input key of the file with what was computed. */
@@ -238,10 +131,10 @@ static void add_cbor_forms(const vfile *vf, trace_log *log)
     }
 }
 
-static void finish_session(checker *ck, eh_session *s, const inputs *in, const char *role)
+static void finish_session(checker *ck, eh_session *s, const vector_inputs *in, const char *role)
 {
-    eh_oscore_params o;
-    eh_err err = eh_oscore_params_derive(s, &o);
+    eh_oscore_material o;
+    eh_err err = eh_oscore_material_derive(s, &o);
     if (err != EH_OK) {
         report_engine_failure(ck, role, "OSCORE parameters", err, s);
         return;
@@ -267,7 +160,7 @@ static void finish_session(checker *ck, eh_session *s, const inputs *in, const c
     if (vfile_has(ck->vf, "keyupdate_context")) {
         err = eh_key_update(s, in->keyupdate_context.b, in->keyupdate_context.n);
         if (err == EH_OK)
-            err = eh_oscore_params_derive(s, &o);
+            err = eh_oscore_material_derive(s, &o);
         if (err != EH_OK)
             report_engine_failure(ck, role, "EDHOC_KeyUpdate", err, s);
     }
@@ -275,7 +168,7 @@ static void finish_session(checker *ck, eh_session *s, const inputs *in, const c
 }
 
 /* Bring a session to the state in which it receives `applies_to`. */
-static eh_err to_receiving_state(const inputs *in, const char *applies_to, eh_session *s,
+static eh_err to_receiving_state(const vector_inputs *in, const char *applies_to, eh_session *s,
                                  const eh_config *ci, const eh_config *cr, uint8_t *out)
 {
     size_t n;
@@ -318,7 +211,7 @@ static eh_err deliver(eh_session *s, const char *applies_to, const uint8_t *m, s
  * expected ERR_CODE where given) while the valid message from the same
  * state is accepted.
  */
-static int check_negative(checker *ck, const inputs *in, eh_config *ci, eh_config *cr,
+static int check_negative(checker *ck, const vector_inputs *in, eh_config *ci, eh_config *cr,
                           uint8_t *out)
 {
     const vfile *vf = ck->vf;
@@ -432,136 +325,30 @@ static int check_file(const char *path)
     int rc = vfile_load(&vf, path);
     if (rc != 0)
         return rc;
-    inputs *in = calloc(1, sizeof *in);
+    vector_setup *vs = calloc(1, sizeof *vs);
     checker ck = {.vf = &vf};
     ck.log_i.values = json_object();
     ck.log_r.values = json_object();
     ck.log_derived.values = json_object();
     eh_session *si = calloc(1, sizeof *si), *sr = calloc(1, sizeof *sr);
-    eh_config *ci = calloc(1, sizeof *ci), *cr = calloc(1, sizeof *cr);
     uint8_t *out = malloc(VMAX);
-    if (!in || !si || !sr || !ci || !cr || !out || !ck.log_i.values || !ck.log_r.values ||
+    if (!vs || !si || !sr || !out || !ck.log_i.values || !ck.log_r.values ||
         !ck.log_derived.values) {
         fprintf(stderr, "%s: out of memory\n", path);
         rc = 2;
         goto done;
     }
-    if ((rc = load_inputs(&vf, in)) != 0)
+    if ((rc = vector_setup_load(&vf, vs, &ck.log_derived)) != 0)
         goto done;
-
-    /* METHOD, suites, and the Responder's supported suites. */
-    int method_list[EH_MAX_SUITES], prefs[EH_MAX_SUITES], first_sel[EH_MAX_SUITES];
-    size_t n_method, n_prefs, n_first = 0;
-    if (parse_int_list(in->method.b, in->method.n, method_list, &n_method) || n_method != 1 ||
-        method_list[0] < 0 || method_list[0] > 3) {
-        fprintf(stderr, "%s: key 'method': not a METHOD 0..3 as a CBOR int\n", path);
-        rc = 2;
-        goto done;
-    }
-    if (parse_int_list(in->suites_i.b, in->suites_i.n, prefs, &n_prefs)) {
-        fprintf(stderr, "%s: key 'suites_i': not a CBOR int or array of ints\n", path);
-        rc = 2;
-        goto done;
-    }
-    if (in->first_suites_i.n &&
-        parse_int_list(in->first_suites_i.b, in->first_suites_i.n, first_sel, &n_first)) {
-        fprintf(stderr, "%s: key 'first_suites_i': not a CBOR int or array of ints\n", path);
-        rc = 2;
-        goto done;
-    }
-    int method = method_list[0];
-    const eh_suite *suite = eh_suite_by_id(prefs[n_prefs - 1]);
-    if (suite == NULL) {
-        fprintf(stderr, "%s: key 'suites_i': selected suite %d is not supported\n", path,
-                prefs[n_prefs - 1]);
-        rc = 2;
-        goto done;
-    }
-    int r_suites[EH_MAX_SUITES];
-    size_t n_r_suites = 1;
-    r_suites[0] = suite->id;
-    json_t *rs = json_object_get(vf.root, "_responder_suites");
-    if (json_is_array(rs) && json_array_size(rs) > 0 && json_array_size(rs) <= EH_MAX_SUITES) {
-        n_r_suites = json_array_size(rs);
-        for (size_t i = 0; i < n_r_suites; i++)
-            r_suites[i] = (int)json_integer_value(json_array_get(rs, i));
-    }
-
-    /* Authentication keys: derived from the private keys in the file. */
-    uint8_t pub_i[EH_MAX_SIG_PUB_LEN], pub_r[EH_MAX_SIG_PUB_LEN];
-    size_t pub_i_len = 0, pub_r_len = 0;
-    eh_err err = auth_public_key(suite, method == 2 || method == 3, in->sk_i.b, in->sk_i.n, pub_i,
-                                 &pub_i_len, &ck.log_derived, "i");
-    if (err == EH_OK)
-        err = auth_public_key(suite, method == 1 || method == 3, in->sk_r.b, in->sk_r.n, pub_r,
-                              &pub_r_len, &ck.log_derived, "r");
-    if (err != EH_OK) {
-        fprintf(stderr, "%s: keys 'sk_i'/'sk_r': not private keys of suite %d for METHOD %d (%s)\n",
-                path, suite->id, method, eh_err_name(err));
-        rc = 2;
-        goto done;
-    }
-    eh_cred cred_i = {in->cred_i.b, in->cred_i.n, in->id_cred_i.b, in->id_cred_i.n, pub_i,
-                      pub_i_len};
-    eh_cred cred_r = {in->cred_r.b, in->cred_r.n, in->id_cred_r.b, in->id_cred_r.n, pub_r,
-                      pub_r_len};
-
-    /* Ephemeral public keys and their y-coordinates. */
-    {
-        uint8_t gx[EH_MAX_COORD_LEN], gy[EH_MAX_COORD_LEN];
-        const eh_ecdh_alg *e = suite->ecdh;
-        if (in->x.n == e->priv_len && e->public_key(in->x.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
-            trace_log_put(&ck.log_derived, "g_x", gx, e->coord_len);
-            if (!e->is_okp)
-                trace_log_put(&ck.log_derived, "g_x_y_coord", gy, e->coord_len);
-        }
-        if (in->y.n == e->priv_len && e->public_key(in->y.b, gx, e->is_okp ? NULL : gy) == EH_OK) {
-            trace_log_put(&ck.log_derived, "g_y", gx, e->coord_len);
-            if (!e->is_okp)
-                trace_log_put(&ck.log_derived, "g_y_y_coord", gy, e->coord_len);
-        }
-        trace_log_put(&ck.log_derived, "c_i", in->c_i.b, in->c_i.n);
-        trace_log_put(&ck.log_derived, "c_r", in->c_r.b, in->c_r.n);
-        if (in->first_c_i.n)
-            trace_log_put(&ck.log_derived, "first_c_i", in->first_c_i.b, in->first_c_i.n);
-        if (vfile_has(&vf, "keyupdate_context")) /* for keyupdate_context_cbor */
-            trace_log_put(&ck.log_derived, "keyupdate_context", in->keyupdate_context.b,
-                    in->keyupdate_context.n);
-    }
-
-    ci->role = EH_INITIATOR;
-    ci->method = method;
-    memcpy(ci->suites, prefs, sizeof prefs);
-    ci->n_suites = n_prefs;
-    ci->initial_suite_index = n_prefs - 1;
-    ci->conn_id = in->c_i.b;
-    ci->conn_id_len = in->c_i.n;
-    ci->own_cred = cred_i;
-    ci->own_priv = in->sk_i.b;
-    ci->own_priv_len = in->sk_i.n;
-    ci->peer_creds = &cred_r;
-    ci->n_peer_creds = 1;
-    ci->ead[1] = in->ead[1].b, ci->ead_len[1] = in->ead[1].n;
-    ci->ead[3] = in->ead[3].b, ci->ead_len[3] = in->ead[3].n;
-    ci->message_4 = in->msg4.n > 0;
-    ci->trace = trace_log_cb;
+    const vector_inputs *in = &vs->in;
+    eh_config *ci = &vs->ci, *cr = &vs->cr;
+    const eh_suite *suite = vs->suite;
+    const int *prefs = vs->prefs, *first_sel = vs->first_sel;
+    size_t n_prefs = vs->n_prefs, n_first = vs->n_first;
+    uint8_t *pub_i = vs->pub_i, *pub_r = vs->pub_r;
+    eh_err err;
+    ci->trace = cr->trace = trace_log_cb;
     ci->trace_arg = &ck.log_i;
-
-    cr->role = EH_RESPONDER;
-    cr->method = method;
-    memcpy(cr->suites, r_suites, sizeof r_suites);
-    cr->n_suites = n_r_suites;
-    cr->conn_id = in->c_r.b;
-    cr->conn_id_len = in->c_r.n;
-    cr->own_cred = cred_r;
-    cr->own_priv = in->sk_r.b;
-    cr->own_priv_len = in->sk_r.n;
-    cr->peer_creds = &cred_i;
-    cr->n_peer_creds = 1;
-    cr->ead[2] = in->ead[2].b, cr->ead_len[2] = in->ead[2].n;
-    cr->ead[4] = in->ead[4].b, cr->ead_len[4] = in->ead[4].n;
-    cr->message_4 = ci->message_4;
-    cr->trace = trace_log_cb;
     cr->trace_arg = &ck.log_r;
 
     file_signature fs_i = {&ck, "sig_or_mac_3", suite->sig, pub_i, in->sk_i.b};
@@ -699,12 +486,10 @@ done:
         eh_session_wipe(sr);
     free(si);
     free(sr);
-    free(ci);
-    free(cr);
     free(out);
-    if (in)
-        eh_wipe(in, sizeof *in);
-    free(in);
+    if (vs)
+        eh_wipe(vs, sizeof *vs);
+    free(vs);
     json_decref(ck.log_i.values);
     json_decref(ck.log_r.values);
     json_decref(ck.log_derived.values);

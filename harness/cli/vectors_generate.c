@@ -406,13 +406,13 @@ json_t *gen_vector(const gen_opts *o)
                          (err = eh_initiator_process_message_4(si, m, n))))
         goto done;
     step = "exporter";
-    eh_oscore_params op;
+    eh_oscore_material op;
     eh_session *ss[2] = {si, sr};
     for (int k = 0; k < 2; k++) {
-        if ((err = eh_oscore_params_derive(ss[k], &op)) ||
+        if ((err = eh_oscore_material_derive(ss[k], &op)) ||
             (err = eh_exporter(ss[k], 32768, exp_ctx, sizeof exp_ctx, m, 32)) ||
             (err = eh_key_update(ss[k], ku_ctx, sizeof ku_ctx)) ||
-            (err = eh_oscore_params_derive(ss[k], &op)))
+            (err = eh_oscore_material_derive(ss[k], &op)))
             goto done;
     }
 

@@ -10,26 +10,12 @@
 #include <sys/stat.h>
 
 #include "../cbor/cbor.h"
+#include "../common/hex.h"
 #include "cli.h"
 #include "vector_gen.h"
 
 static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
 
-static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-    size_t n = strlen(s);
-    if (n % 2 || n / 2 > cap)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned v;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1 || strchr("0123456789abcdefABCDEF", s[2 * i]) == NULL ||
-            strchr("0123456789abcdefABCDEF", s[2 * i + 1]) == NULL)
-            return -1;
-        out[i] = (uint8_t)v;
-    }
-    *len = n / 2;
-    return 0;
-}
 
 /* --ead-N LABEL:HEX appends one EAD item (label, ? bstr value). */
 static int add_ead(gen_opts *o, int k, const char *arg)
@@ -41,7 +27,7 @@ static int add_ead(gen_opts *o, int k, const char *arg)
     if (end == arg || (*end != 0 && *end != ':') || label < -65536 || label > 65535)
         return -1;
     bool has_value = *end == ':';
-    if (has_value && parse_hex(end + 1, val, sizeof val, &val_len))
+    if (has_value && eh_hex_decode(end + 1, val, sizeof val, &val_len))
         return -1;
     eh_cbor_writer w;
     eh_cbor_writer_init(&w, o->ead[k] + o->ead_len[k], sizeof o->ead[k] - o->ead_len[k]);
@@ -211,7 +197,7 @@ int cli_vectors_generate(int argc, char **argv)
             }
         } else if (strcmp(a, "--c-i") == 0 || strcmp(a, "--c-r") == 0) {
             bool ci = a[4] == 'i';
-            if (parse_hex(v, ci ? o.c_i : o.c_r, EH_MAX_CONN_ID, ci ? &o.c_i_len : &o.c_r_len)) {
+            if (eh_hex_decode(v, ci ? o.c_i : o.c_r, EH_MAX_CONN_ID, ci ? &o.c_i_len : &o.c_r_len)) {
                 fprintf(stderr, "vectors generate: %s: expected hex of at most %d bytes\n", a,
                         EH_MAX_CONN_ID);
                 return 2;

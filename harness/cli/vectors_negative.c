@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "../cbor/cbor.h"
+#include "../common/hex.h"
 #include "trace_log.h"
 #include "vector_gen.h"
 
@@ -22,16 +23,7 @@ static int get(const json_t *base, const char *key, buf *out)
 {
     const char *h = json_string_value(json_object_get(base, key));
     out->n = 0;
-    if (h == NULL || strlen(h) / 2 > sizeof out->b)
-        return -1;
-    for (size_t i = 0; i < strlen(h) / 2; i++) {
-        unsigned v;
-        if (sscanf(h + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out->b[i] = (uint8_t)v;
-    }
-    out->n = strlen(h) / 2;
-    return 0;
+    return h != NULL ? eh_hex_decode(h, out->b, sizeof out->b, &out->n) : -1;
 }
 
 static void cat(buf *dst, const uint8_t *p, size_t n)

@@ -51,3 +51,12 @@ const eh_aead_alg *eh_aead_by_cose(int cose_alg)
             return all[i];
     return NULL;
 }
+
+eh_err eh_crypto_random(void *arg, uint8_t *out, size_t len)
+{
+    (void)arg;
+    if (out == NULL && len > 0)
+        return EH_ERR_ARG;
+    randombytes_buf(out, len);
+    return EH_OK;
+}

@@ -116,6 +116,10 @@ extern const eh_sig_alg eh_sig_ed25519, eh_sig_ed448, eh_sig_es256, eh_sig_es384
 /* Initialise the backends (sodium_init). Idempotent; EH_ERR_CRYPTO on failure. */
 eh_err eh_crypto_init(void);
 
+/* Fill out with len bytes from the operating system's CSPRNG (libsodium's
+ * randombytes). Has the shape of eh_rng_fn; arg is ignored. */
+eh_err eh_crypto_random(void *arg, uint8_t *out, size_t len);
+
 /* Constant-time equality of two n-byte buffers (for MACs and tags). */
 bool eh_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 

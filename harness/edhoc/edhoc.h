@@ -196,6 +196,7 @@ typedef struct eh_session {
     size_t peer_id_cred_len;
     uint8_t ead_recv[EH_MAX_EAD_RECV];    /* last EAD received (raw items) */
     size_t ead_recv_len;
+    bool ead_recv_truncated;      /* the EAD was longer than ead_recv */
     bool message_4_sent;
     bool key_updated;             /* EDHOC_KeyUpdate has been run */
 
@@ -264,7 +265,7 @@ eh_err eh_exporter(eh_session *s, uint64_t label, const uint8_t *context, size_t
                    uint8_t *out, size_t out_len);
 
 /* OSCORE security context parameters (RFC 9528 Appendix A.1). */
-typedef struct eh_oscore_params {
+typedef struct eh_oscore_material {
     uint8_t master_secret[EH_MAX_AEAD_KEY_LEN];
     size_t master_secret_len;   /* key length of the application AEAD */
     uint8_t master_salt[8];
@@ -273,9 +274,9 @@ typedef struct eh_oscore_params {
     size_t sender_id_len, recipient_id_len;
     int aead_alg;               /* COSE id of the application AEAD */
     int hash_alg;               /* COSE id of the application hash */
-} eh_oscore_params;
+} eh_oscore_material;
 
-eh_err eh_oscore_params_derive(eh_session *s, eh_oscore_params *out);
+eh_err eh_oscore_material_derive(eh_session *s, eh_oscore_material *out);
 
 /* EDHOC_KeyUpdate(context) (RFC 9528 Appendix H): new PRK_out, PRK_exporter. */
 eh_err eh_key_update(eh_session *s, const uint8_t *context, size_t context_len);

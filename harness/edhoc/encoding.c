@@ -172,10 +172,11 @@ eh_err eh_ead_read(eh_session *s, eh_cbor_reader *r, const char *field)
             return eh_fail(s, EH_ERR_EAD_CRITICAL, field, item,
                            "unknown critical EAD item (negative label)", RFC_EAD);
     }
+    /* Every item was checked above; keep a copy for the application, cut
+     * when it is larger than the session keeps (large padding is legal). */
     size_t n = r->pos - start;
-    if (n > sizeof s->ead_recv)
-        return eh_fail(s, EH_ERR_LENGTH, field, start, "EAD larger than supported", RFC_EAD);
-    memcpy(s->ead_recv, r->buf + start, n);
-    s->ead_recv_len = n;
+    s->ead_recv_truncated = n > sizeof s->ead_recv;
+    s->ead_recv_len = s->ead_recv_truncated ? sizeof s->ead_recv : n;
+    memcpy(s->ead_recv, r->buf + start, s->ead_recv_len);
     return EH_OK;
 }

@@ -170,7 +170,7 @@ eh_err eh_exporter(eh_session *s, uint64_t label, const uint8_t *context, size_t
                          "info_exporter", "exporter_output");
 }
 
-eh_err eh_oscore_params_derive(eh_session *s, eh_oscore_params *o)
+eh_err eh_oscore_material_derive(eh_session *s, eh_oscore_material *o)
 {
     if (!keys_available(s))
         return EH_ERR_STATE;

@@ -196,13 +196,13 @@ static eh_err pair_run(pair *p)
 
 static void assert_same_keys(pair *p)
 {
-    eh_oscore_params oi, or_;
+    eh_oscore_material oi, or_;
     ck_assert_int_eq(p->si.state, EH_STATE_COMPLETED);
     ck_assert_int_eq(p->sr.state, EH_STATE_COMPLETED);
     size_t hl = p->si.suite->hash->out_len;
     ck_assert_mem_eq(p->si.prk_out, p->sr.prk_out, hl);
-    ck_assert_int_eq(eh_oscore_params_derive(&p->si, &oi), EH_OK);
-    ck_assert_int_eq(eh_oscore_params_derive(&p->sr, &or_), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(&p->si, &oi), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(&p->sr, &or_), EH_OK);
     ck_assert_uint_eq(oi.master_secret_len, p->si.suite->app_aead->key_len);
     ck_assert_mem_eq(oi.master_secret, or_.master_secret, oi.master_secret_len);
     ck_assert_mem_eq(oi.master_salt, or_.master_salt, 8);

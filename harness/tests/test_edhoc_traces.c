@@ -48,7 +48,7 @@ static void run_both_roles(fixture *f, eh_session *si, eh_session *sr)
 {
     uint8_t ctx[64];
     size_t ctx_len = tu_vec(f->json, "keyupdate_context", ctx, sizeof ctx);
-    eh_oscore_params oi, or_;
+    eh_oscore_material oi, or_;
 
     fx_initiator_to_m3_sent(f, si);
     ck_assert_int_eq(si->state, EH_STATE_WAIT_M4);
@@ -60,16 +60,16 @@ static void run_both_roles(fixture *f, eh_session *si, eh_session *sr)
     fx_responder_to_completed(f, sr);
     ck_assert_int_eq(eh_responder_message_4(sr, m4, sizeof m4, &m4_len), EH_OK);
 
-    ck_assert_int_eq(eh_oscore_params_derive(si, &oi), EH_OK);
-    ck_assert_int_eq(eh_oscore_params_derive(sr, &or_), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(si, &oi), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(sr, &or_), EH_OK);
     /* Appendix A.1: each side's Sender ID is the other's Recipient ID. */
     ck_assert_mem_eq(oi.sender_id, or_.recipient_id, oi.sender_id_len);
     ck_assert_int_eq(oi.aead_alg, 10);
     ck_assert_int_eq(oi.hash_alg, -16);
     ck_assert_int_eq(eh_key_update(si, ctx, ctx_len), EH_OK);
     ck_assert_int_eq(eh_key_update(sr, ctx, ctx_len), EH_OK);
-    ck_assert_int_eq(eh_oscore_params_derive(si, &oi), EH_OK);
-    ck_assert_int_eq(eh_oscore_params_derive(sr, &or_), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(si, &oi), EH_OK);
+    ck_assert_int_eq(eh_oscore_material_derive(sr, &or_), EH_OK);
 }
 
 static void check_trace(int n)

@@ -1,0 +1,585 @@
+/*
+ * peer_cmd.c - `edhoc-harness peer initiator|responder`: the reference peer
+ * on the wire, over CoAP (libcoap) or raw UDP.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cbor/cbor.h"
+#include "../common/hex.h"
+#include "../peer/peer.h"
+#include "../transport/udp.h"
+#include "cli.h"
+#include "credfile.h"
+#include "vector_setup.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+typedef struct peer_args {
+    bool initiator;
+    peer_transport transport;
+    const char *host;
+    long port;
+    int method;
+    unsigned methods;
+    int suites[EH_MAX_SUITES];
+    size_t n_suites;
+    const char *cred_dir, *cred, *peer_creds[8];
+    size_t n_peer_creds;
+    credfile_id cred_id;
+    bool trust_by_value;
+    uint8_t conn_id[EH_MAX_CONN_ID];
+    size_t conn_id_len;
+    bool conn_id_set;
+    uint8_t ead[5][4096];
+    size_t ead_len[5];
+    bool message_4, combined, no_oscore;
+    peer_framing framing;
+    const char *resource, *vector, *transcript, *oscore_out;
+    int timeout_ms;
+    long max_sessions, exit_after;
+} peer_args;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: edhoc-harness peer initiator|responder [options]\n"
+            "\n"
+            "  --transport coap|udp      CoAP (RFC 9528 Appendix A.2) or raw UDP (default coap)\n"
+            "  --host ADDR --port N      initiator: where the Responder is; responder: where to\n"
+            "                            listen (port 0 = any free port; default 127.0.0.1:5683)\n"
+            "  --method M                initiator: METHOD 0..3 (default 3)\n"
+            "  --methods LIST            responder: accepted METHODs (default 0,1,2,3)\n"
+            "  --suites LIST             initiator: suites in preference order (default 2);\n"
+            "                            responder: supported suites (default all nine)\n"
+            "  --cred NAME               own credential in --cred-dir (NAME.key.pem + NAME.cert.pem\n"
+            "                            or NAME.ccs.hex; default rfc9529-trace2-i / -r)\n"
+            "  --cred-id kid|kccs|x5t|x5chain   how ID_CRED identifies it (default kid)\n"
+            "  --peer-cred NAME          a credential accepted from the peer (repeatable)\n"
+            "  --cred-dir DIR            credential files (default vectors/creds)\n"
+            "  --trust-by-value          accept any credential sent by value (kccs, x5chain)\n"
+            "  --c-i HEX | --c-r HEX     own connection identifier (responder: fixed C_R)\n"
+            "  --ead-1..--ead-4 L[:HEX]  EAD item to send (repeatable)\n"
+            "  --message-4               the Responder sends / the Initiator expects message_4\n"
+            "  --framing rfc9528|raw|auto  payload prefixes (auto: responder decides per message_1)\n"
+            "  --combined                initiator: RFC 9668 EDHOC + OSCORE combined request\n"
+            "  --no-oscore               initiator: skip the OSCORE check after the handshake\n"
+            "  --resource PATH           OSCORE resource (default /hello)\n"
+            "  --timeout MS              bound of every wait (default 3000)\n"
+            "  --vector FILE             deterministic: keys, identifiers and EAD from a vector file\n"
+            "  --transcript FILE         write every message and derived value as JSON\n"
+            "  --oscore-out FILE         write the OSCORE security context as JSON\n"
+            "  --max-sessions N          responder: concurrent sessions kept (default 1024)\n"
+            "  --exit-after N            responder: exit after N completed handshakes\n"
+            "\n"
+            "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
+            "            2 usage or local error, 3 the other peer did not answer in time\n");
+}
+
+
+static int parse_int_csv(const char *s, int *out, size_t max, size_t *n)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    *n = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *end;
+        long v = strtol(t, &end, 10);
+        if (*end || *n >= max || v < -65536 || v > 65535)
+            return -1;
+        out[(*n)++] = (int)v;
+    }
+    return *n ? 0 : -1;
+}
+
+static int add_ead(peer_args *a, int k, const char *arg)
+{
+    char *end;
+    long label = strtol(arg, &end, 10);
+    uint8_t val[4000];
+    size_t val_len = 0;
+    if (end == arg || (*end && *end != ':') || (*end == ':' && eh_hex_decode(end + 1, val, sizeof val,
+                                                                        &val_len)))
+        return -1;
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, a->ead[k] + a->ead_len[k], sizeof a->ead[k] - a->ead_len[k]);
+    eh_cbor_write_int(&w, label);
+    if (*end == ':')
+        eh_cbor_write_bstr(&w, val, val_len);
+    if (eh_cbor_writer_status(&w) != EH_OK)
+        return -1;
+    a->ead_len[k] += w.len;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, peer_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->host = "127.0.0.1";
+    a->port = 5683;
+    a->method = 3;
+    a->cred_dir = "vectors/creds";
+    a->resource = "/hello";
+    a->timeout_ms = 3000;
+    a->max_sessions = 1024;
+    a->framing = PEER_FRAMING_RFC9528;
+    if (argc < 1 || (strcmp(argv[0], "initiator") && strcmp(argv[0], "responder"))) {
+        if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+            usage(stdout);
+            return -1;
+        }
+        usage(stderr);
+        return 2;
+    }
+    a->initiator = strcmp(argv[0], "initiator") == 0;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage(stdout);
+            return -1;
+        }
+        if (!strcmp(o, "--message-4")) { a->message_4 = true; continue; }
+        if (!strcmp(o, "--combined")) { a->combined = true; continue; }
+        if (!strcmp(o, "--no-oscore")) { a->no_oscore = true; continue; }
+        if (!strcmp(o, "--trust-by-value")) { a->trust_by_value = true; continue; }
+        if (v == NULL) {
+            fprintf(stderr, "peer: %s needs a value (see --help)\n", o);
+            return 2;
+        }
+        i++;
+        bool bad = false;
+        if (!strcmp(o, "--transport")) {
+            bad = strcmp(v, "coap") && strcmp(v, "udp");
+            a->transport = strcmp(v, "udp") ? PEER_COAP : PEER_UDP;
+        } else if (!strcmp(o, "--host")) {
+            a->host = v;
+        } else if (!strcmp(o, "--port")) {
+            a->port = strtol(v, &end, 10);
+            bad = *end || a->port < 0 || a->port > 65535;
+        } else if (!strcmp(o, "--method")) {
+            a->method = (int)strtol(v, &end, 10);
+            bad = *end || a->method < 0 || a->method > 3;
+        } else if (!strcmp(o, "--methods")) {
+            int m[4];
+            size_t n;
+            bad = parse_int_csv(v, m, 4, &n) != 0;
+            for (size_t k = 0; !bad && k < n; k++) {
+                bad = m[k] < 0 || m[k] > 3;
+                a->methods |= 1u << (m[k] & 3);
+            }
+        } else if (!strcmp(o, "--suites")) {
+            bad = parse_int_csv(v, a->suites, EH_MAX_SUITES, &a->n_suites) != 0;
+            for (size_t k = 0; !bad && k < a->n_suites; k++)
+                bad = eh_suite_by_id(a->suites[k]) == NULL;
+        } else if (!strcmp(o, "--cred")) {
+            a->cred = v;
+        } else if (!strcmp(o, "--cred-id")) {
+            bad = credfile_id_parse(v, &a->cred_id) != 0;
+        } else if (!strcmp(o, "--peer-cred")) {
+            bad = a->n_peer_creds >= 8;
+            if (!bad)
+                a->peer_creds[a->n_peer_creds++] = v;
+        } else if (!strcmp(o, "--cred-dir")) {
+            a->cred_dir = v;
+        } else if (!strcmp(o, "--c-i") || !strcmp(o, "--c-r")) {
+            bad = eh_hex_decode(v, a->conn_id, sizeof a->conn_id, &a->conn_id_len) != 0;
+            a->conn_id_set = true;
+        } else if (!strncmp(o, "--ead-", 6) && o[6] >= '1' && o[6] <= '4' && !o[7]) {
+            bad = add_ead(a, o[6] - '0', v) != 0;
+        } else if (!strcmp(o, "--framing")) {
+            bad = strcmp(v, "rfc9528") && strcmp(v, "raw") && strcmp(v, "auto");
+            a->framing = !strcmp(v, "raw") ? PEER_FRAMING_RAW
+                         : !strcmp(v, "auto") ? PEER_FRAMING_AUTO : PEER_FRAMING_RFC9528;
+        } else if (!strcmp(o, "--resource")) {
+            a->resource = v;
+        } else if (!strcmp(o, "--timeout")) {
+            a->timeout_ms = (int)strtol(v, &end, 10);
+            bad = *end || a->timeout_ms < 10 || a->timeout_ms > 600000;
+        } else if (!strcmp(o, "--vector")) {
+            a->vector = v;
+        } else if (!strcmp(o, "--transcript")) {
+            a->transcript = v;
+        } else if (!strcmp(o, "--oscore-out")) {
+            a->oscore_out = v;
+        } else if (!strcmp(o, "--max-sessions")) {
+            a->max_sessions = strtol(v, &end, 10);
+            bad = *end || a->max_sessions < 1 || a->max_sessions > 100000;
+        } else if (!strcmp(o, "--exit-after")) {
+            a->exit_after = strtol(v, &end, 10);
+            bad = *end || a->exit_after < 0;
+        } else {
+            fprintf(stderr, "peer: unknown option %s (see --help)\n", o);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "peer: invalid value for %s: %s (see --help)\n", o, v);
+            return 2;
+        }
+    }
+    if (a->initiator && a->framing == PEER_FRAMING_AUTO) {
+        fprintf(stderr, "peer: --framing auto is for the responder\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* Credentials and keys: from credential files, or from a vector file. */
+typedef struct peer_setup {
+    credfile own, peers[8];
+    eh_cred peer_creds[8];
+    eh_config cfg;
+    vector_setup *vs;
+    const uint8_t *eph;
+    size_t eph_len;
+} peer_setup;
+
+static int setup_from_files(const peer_args *a, peer_setup *ps)
+{
+    const char *own = a->cred ? a->cred : a->initiator ? "rfc9529-trace2-i" : "rfc9529-trace2-r";
+    if (credfile_load(a->cred_dir, own, a->cred_id, &ps->own) != 0)
+        return 2;
+    if (ps->own.priv_len == 0) {
+        fprintf(stderr, "peer: credential %s has no private key (%s.key.pem)\n", own, own);
+        return 2;
+    }
+    size_t n = a->n_peer_creds;
+    const char *def = a->initiator ? "rfc9529-trace2-r" : "rfc9529-trace2-i";
+    for (size_t i = 0; i < (n ? n : 1); i++) {
+        const char *name = n ? a->peer_creds[i] : def;
+        /* the identification kind matters only for matching; load as kid
+         * where possible, else as x5t */
+        if (credfile_load(a->cred_dir, name, a->cred_id, &ps->peers[i]) != 0)
+            return 2;
+        ps->peer_creds[i] = ps->peers[i].c;
+    }
+    eh_config *c = &ps->cfg;
+    c->role = a->initiator ? EH_INITIATOR : EH_RESPONDER;
+    c->method = a->method;
+    c->methods = a->methods ? a->methods : 0xf;
+    static const int all[] = {2, 3, 0, 1, 4, 5, 6, 24, 25};
+    if (a->n_suites) {
+        memcpy(c->suites, a->suites, a->n_suites * sizeof a->suites[0]);
+        c->n_suites = a->n_suites;
+    } else if (a->initiator) {
+        c->suites[0] = 2, c->n_suites = 1;
+    } else {
+        memcpy(c->suites, all, sizeof all);
+        c->n_suites = 9;
+    }
+    c->own_cred = ps->own.c;
+    c->own_priv = ps->own.priv, c->own_priv_len = ps->own.priv_len;
+    c->peer_creds = ps->peer_creds, c->n_peer_creds = n ? n : 1;
+    c->trust_by_value = a->trust_by_value;
+    if (a->conn_id_set) {
+        c->conn_id = a->conn_id, c->conn_id_len = a->conn_id_len;
+    } else {
+        static const uint8_t default_c_i = 0x37;
+        c->conn_id = &default_c_i, c->conn_id_len = 1;
+    }
+    for (int k = 1; k <= 4; k++)
+        c->ead[k] = a->ead[k], c->ead_len[k] = a->ead_len[k];
+    c->message_4 = a->message_4;
+    c->rng = eh_crypto_random;
+    return 0;
+}
+
+static int setup_from_vector(const peer_args *a, peer_setup *ps)
+{
+    vfile vf;
+    if (vfile_load(&vf, a->vector) != 0)
+        return 2;
+    ps->vs = calloc(1, sizeof *ps->vs);
+    int rc = ps->vs ? vector_setup_load(&vf, ps->vs, NULL) : 2;
+    vfile_free(&vf);
+    if (rc != 0)
+        return rc;
+    ps->cfg = a->initiator ? ps->vs->ci : ps->vs->cr;
+    ps->eph = a->initiator ? ps->vs->in.x.b : ps->vs->in.y.b;
+    ps->eph_len = a->initiator ? ps->vs->in.x.n : ps->vs->in.y.n;
+    if (a->message_4)
+        ps->cfg.message_4 = true;
+    return 0;
+}
+
+/* ------------------------------------------------------------ transports */
+
+typedef struct udp_client {
+    tr_udp u;
+    int timeout_ms;
+    uint16_t mid;
+    uint8_t dgram[TR_UDP_MAX_DATAGRAM];
+} udp_client;
+
+static tr_status coap_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
+                               size_t cap)
+{
+    void **ctx = arg;
+    return tr_coap_client_request(ctx[0], req, *(int *)ctx[1], resp, buf, cap);
+}
+
+static bool has_opt(const tr_message *m, uint16_t n)
+{
+    for (size_t i = 0; i < m->n_opts; i++)
+        if (m->opts[i].number == n)
+            return true;
+    return false;
+}
+
+/* Raw UDP: EDHOC payloads go as bare datagrams; the OSCORE request (and
+ * the RFC 9668 combined request) as a CoAP datagram of our own framing. */
+static tr_status udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
+                              size_t cap)
+{
+    udp_client *uc = arg;
+    size_t n = 0;
+    bool coap = has_opt(req, TR_OPTION_OSCORE);
+    const uint8_t *out = req->payload;
+    size_t out_len = req->payload_len;
+    memset(resp, 0, sizeof *resp);
+    resp->content_format = -1;
+    if (coap) {
+        eh_coap_msg m;
+        eh_coap_udp_hdr h = {EH_COAP_CON, ++uc->mid, (const uint8_t *)&uc->mid, 2};
+        memset(&m, 0, sizeof m);
+        m.code = req->code;
+        for (size_t i = 0; i < req->n_opts; i++)
+            m.opts[m.n_opts++] = (eh_coap_option){req->opts[i].number, req->opts[i].value,
+                                                  req->opts[i].len};
+        m.payload = req->payload, m.payload_len = req->payload_len;
+        if (eh_coap_udp_encode(&h, &m, uc->dgram, sizeof uc->dgram, &out_len) != EH_OK)
+            return TR_ERROR;
+        out = uc->dgram;
+    }
+    /* first wait timeout/7, then doubled twice: the sum stays in the bound */
+    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2);
+    if (st != TR_OK)
+        return st;
+    if (coap) {
+        eh_coap_udp_hdr h;
+        eh_coap_msg m;
+        if (eh_coap_udp_decode(buf, n, &h, &m) != EH_OK) {
+            /* not CoAP: an EDHOC error datagram (e.g. message_3 rejected) */
+            resp->code = TR_CODE_BAD_REQUEST;
+            resp->payload = buf, resp->payload_len = n;
+            return TR_OK;
+        }
+        resp->code = m.code;
+        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
+            resp->opts[resp->n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value,
+                                                     m.opts[i].len};
+        resp->payload = m.payload, resp->payload_len = m.payload_len;
+        return TR_OK;
+    }
+    /* An EDHOC error message starts with an int; everything else is the
+     * next EDHOC message (or the empty acknowledgement of message_3). */
+    resp->code = n > 0 && (buf[0] >> 5) <= 1 ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED;
+    resp->payload = buf, resp->payload_len = n;
+    return TR_OK;
+}
+
+static void coap_handler(void *arg, const tr_message *req, const char *peer_addr,
+                         tr_message *resp)
+{
+    peer_responder_handle(arg, req, peer_addr, resp);
+}
+
+static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    peer_initiator_opts o;
+    peer_result res;
+    memset(&o, 0, sizeof o);
+    o.edhoc = &ps->cfg;
+    o.framing = a->framing;
+    o.combined = a->combined;
+    o.oscore = !a->no_oscore;
+    o.resource = a->resource;
+    o.max_attempts = 3;
+    o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
+    o.log = log;
+    o.out = stdout;
+    if (a->transport == PEER_COAP) {
+        tr_coap_client *c = NULL;
+        if (tr_coap_client_open(&c, a->host, (uint16_t)a->port) != EH_OK) {
+            fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
+            return PEER_EXIT_USAGE;
+        }
+        int timeout = a->timeout_ms;
+        void *ctx[2] = {c, &timeout};
+        peer_initiator_run(&o, coap_exchange, ctx, &res);
+        tr_coap_client_close(c);
+    } else {
+        udp_client *uc = calloc(1, sizeof *uc);
+        if (uc == NULL || tr_udp_connect(&uc->u, a->host, (uint16_t)a->port) != EH_OK) {
+            fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
+            free(uc);
+            return PEER_EXIT_USAGE;
+        }
+        uc->timeout_ms = a->timeout_ms;
+        peer_initiator_run(&o, udp_exchange, uc, &res);
+        tr_udp_close(&uc->u);
+        free(uc);
+    }
+    printf("initiator: %s\n", res.verdict);
+    if (a->transcript && peer_log_write(log, a->transcript, res.verdict) != 0)
+        fprintf(stderr, "peer: cannot write %s\n", a->transcript);
+    if (a->oscore_out && res.completed && peer_oscore_write(&res.oscore, a->oscore_out) != 0)
+        fprintf(stderr, "peer: cannot write %s\n", a->oscore_out);
+    eh_wipe(&res.oscore, sizeof res.oscore);
+    return res.exit_code;
+}
+
+/* Raw UDP Responder: a datagram is a CoAP message when it parses as one
+ * and carries an OSCORE option, else a bare EDHOC message. */
+static void udp_serve_one(peer_responder *r, tr_udp *u, const uint8_t *d, size_t n,
+                          const tr_addr *from, uint8_t *out, size_t cap)
+{
+    char client[64];
+    tr_message req, resp;
+    eh_coap_udp_hdr h;
+    eh_coap_msg m;
+    tr_addr_format(from, client, sizeof client);
+    memset(&req, 0, sizeof req);
+    req.content_format = -1;
+    bool coap = eh_coap_udp_decode(d, n, &h, &m) == EH_OK &&
+                eh_coap_find_option(&m, EH_COAP_OPT_OSCORE) >= 0;
+    if (coap) {
+        req.code = m.code;
+        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
+            req.opts[req.n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value, m.opts[i].len};
+        req.payload = m.payload, req.payload_len = m.payload_len;
+    } else {
+        req.code = TR_CODE_POST;
+        req.uri_path = "/.well-known/edhoc";
+        req.payload = d, req.payload_len = n;
+    }
+    peer_responder_handle(r, &req, client, &resp);
+    if (resp.code == 0)
+        return;
+    if (!coap) {
+        tr_udp_send(u, resp.payload, resp.payload_len, from);
+        return;
+    }
+    eh_coap_udp_hdr rh = {EH_COAP_ACK, h.message_id, h.token, h.token_len};
+    eh_coap_msg rm;
+    size_t len = 0;
+    memset(&rm, 0, sizeof rm);
+    rm.code = resp.code;
+    for (size_t i = 0; i < resp.n_opts; i++)
+        rm.opts[rm.n_opts++] = (eh_coap_option){resp.opts[i].number, resp.opts[i].value,
+                                                resp.opts[i].len};
+    rm.payload = resp.payload, rm.payload_len = resp.payload_len;
+    if (eh_coap_udp_encode(&rh, &rm, out, cap, &len) == EH_OK)
+        tr_udp_send(u, out, len, from);
+}
+
+static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    peer_responder_opts o;
+    memset(&o, 0, sizeof o);
+    o.edhoc = &ps->cfg;
+    o.fixed_c_r = a->vector != NULL || a->conn_id_set;
+    o.framing = a->framing;
+    o.max_sessions = (size_t)a->max_sessions;
+    o.resource = a->resource;
+    o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
+    o.log = log;
+    o.out = stdout;
+    peer_responder *r = peer_responder_new(&o);
+    if (r == NULL)
+        return PEER_EXIT_USAGE;
+    int rc = PEER_EXIT_OK;
+    peer_responder_stats st;
+    const char *scheme = a->transport == PEER_COAP ? "coap" : "udp";
+    if (a->transport == PEER_COAP) {
+        tr_coap_server *srv = NULL;
+        if (tr_coap_server_open(&srv, a->host, (uint16_t)a->port, coap_handler, r) != EH_OK) {
+            fprintf(stderr, "peer: cannot listen on %s port %ld\n", a->host, a->port);
+            peer_responder_free(r);
+            return PEER_EXIT_USAGE;
+        }
+        printf("responder: listening on %s://%s:%u\n", scheme, a->host, tr_coap_server_port(srv));
+        fflush(stdout);
+        while (!stop_requested) {
+            if (tr_coap_server_run(srv, 100) != EH_OK) {
+                rc = PEER_EXIT_USAGE;
+                break;
+            }
+            peer_responder_get_stats(r, &st);
+            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+                break;
+        }
+        tr_coap_server_close(srv);
+    } else {
+        tr_udp u;
+        uint8_t *d = malloc(TR_UDP_MAX_DATAGRAM), *out = malloc(TR_UDP_MAX_DATAGRAM);
+        if (d == NULL || out == NULL || tr_udp_bind(&u, a->host, (uint16_t)a->port) != EH_OK) {
+            fprintf(stderr, "peer: cannot listen on %s port %ld\n", a->host, a->port);
+            free(d), free(out);
+            peer_responder_free(r);
+            return PEER_EXIT_USAGE;
+        }
+        printf("responder: listening on %s://%s:%u\n", scheme, a->host, tr_udp_local_port(&u));
+        fflush(stdout);
+        while (!stop_requested) {
+            size_t n = 0;
+            tr_addr from;
+            tr_status s = tr_udp_recv(&u, d, TR_UDP_MAX_DATAGRAM, &n, 100, &from);
+            if (s == TR_OK)
+                udp_serve_one(r, &u, d, n, &from, out, TR_UDP_MAX_DATAGRAM);
+            peer_responder_get_stats(r, &st);
+            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+                break;
+        }
+        tr_udp_close(&u);
+        free(d), free(out);
+    }
+    peer_responder_get_stats(r, &st);
+    printf("responder: stopped: %lu handshakes completed, %lu OSCORE requests served, "
+           "%lu errors sent, %zu sessions open\n",
+           st.handshakes_completed, st.oscore_ok, st.errors_sent, st.active_sessions);
+    if (a->transcript && peer_log_write(log, a->transcript, "responder") != 0)
+        fprintf(stderr, "peer: cannot write %s\n", a->transcript);
+    peer_responder_free(r);
+    return rc;
+}
+
+int cli_peer(int argc, char **argv)
+{
+    peer_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    peer_setup *ps = calloc(1, sizeof *ps);
+    peer_log *log = a.transcript ? peer_log_new() : NULL;
+    if (ps == NULL || (a.transcript && log == NULL))
+        return PEER_EXIT_USAGE;
+    rc = a.vector ? setup_from_vector(&a, ps) : setup_from_files(&a, ps);
+    if (rc == 0) {
+        if (log)
+            ps->cfg.trace = peer_log_trace, ps->cfg.trace_arg = log;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        rc = a.initiator ? run_initiator(&a, ps, log) : run_responder(&a, ps, log);
+    }
+    peer_log_free(log);
+    if (ps->vs)
+        eh_wipe(ps->vs, sizeof *ps->vs);
+    free(ps->vs);
+    eh_wipe(ps, sizeof *ps);
+    free(ps);
+    return rc;
+}

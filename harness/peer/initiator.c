@@ -1,0 +1,304 @@
+/*
+ * initiator.c - the reference Initiator: message_1 (retried after ERR_CODE 2
+ * with the Responder's suites), message_2, message_3 (alone, or inside the
+ * first OSCORE request as RFC 9668 describes), optional message_4, then an
+ * OSCORE-protected request that proves the keys. Every outcome ends in a
+ * verdict: which message, which field, which RFC section.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cbor/cbor.h"
+#include "peer_internal.h"
+
+#define CF_EDHOC 64
+#define CF_CID_EDHOC 65
+
+typedef struct run {
+    const peer_initiator_opts *o;
+    peer_exchange_fn exchange;
+    void *arg;
+    peer_result *res;
+    eh_session s;
+    bool oscore_skipped;
+    uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 16], rbuf[TR_MAX_BODY + 512];
+} run;
+
+static void verdict(run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void verdict(run *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->res->verdict, sizeof r->res->verdict, fmt, ap);
+    va_end(ap);
+    r->res->exit_code = code;
+}
+
+static const char *status_text(tr_status st)
+{
+    return st == TR_TIMEOUT ? "no answer before the timeout"
+           : st == TR_RESET ? "the peer reset the exchange (CoAP Reset or ICMP unreachable)"
+                            : "local transport failure";
+}
+
+/* POST an EDHOC payload to /.well-known/edhoc; the response lands in resp. */
+static tr_status post(run *r, const uint8_t *p, size_t n, int cf, const char *kind,
+                      tr_message *resp)
+{
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.uri_path = "/.well-known/edhoc";
+    req.content_format = cf;
+    req.payload = p;
+    req.payload_len = n;
+    if (r->o->log)
+        peer_log_wire(r->o->log, "sent", kind, p, n, TR_CODE_POST);
+    tr_status st = r->exchange(r->arg, &req, resp, r->rbuf, sizeof r->rbuf);
+    if (st == TR_OK && r->o->log)
+        peer_log_wire(r->o->log, "received", resp->code >= 0x80 ? "error" : "response",
+                      resp->payload, resp->payload_len, resp->code);
+    return st;
+}
+
+/* Prefix with `true` (message_1) or C_R (message_3), per Appendix A.2. */
+static size_t frame(run *r, const uint8_t *prefix, size_t prefix_len, const uint8_t *m, size_t n)
+{
+    size_t k = 0;
+    if (r->o->framing == PEER_FRAMING_RFC9528) {
+        memcpy(r->payload, prefix, prefix_len);
+        k = prefix_len;
+    }
+    memcpy(r->payload + k, m, n);
+    return k + n;
+}
+
+/* Send the error message our session owes after a processing failure,
+ * prefixed with C_R when known (Appendix A.2: client errors go in a POST). */
+static void send_error(run *r)
+{
+    size_t n = 0, used = 0;
+    uint8_t prefix[EH_MAX_CONN_ID + 2];
+    tr_message resp;
+    if (eh_error_message(&r->s, r->msg, sizeof r->msg, &n) != EH_OK)
+        return;
+    if (r->s.c_r_len > 0 || eh_conn_id_is_int(r->s.c_r, r->s.c_r_len)) {
+        eh_cbor_writer w;
+        eh_cbor_writer_init(&w, prefix, sizeof prefix);
+        if (eh_conn_id_is_int(r->s.c_r, r->s.c_r_len))
+            eh_cbor_write_raw(&w, r->s.c_r, 1);
+        else
+            eh_cbor_write_bstr(&w, r->s.c_r, r->s.c_r_len);
+        used = w.len;
+    } else {
+        return; /* C_R unknown: no way to address the Responder's session */
+    }
+    size_t len = frame(r, prefix, used, r->msg, n);
+    post(r, r->payload, len, r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
+         "error", &resp);
+}
+
+static void engine_verdict(run *r, const char *what)
+{
+    char why[400];
+    peer_describe_finding(&r->s, why, sizeof why);
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: %s: %s", what, why);
+}
+
+/* Response to message_1 or message_3 that is not 2.04: an EDHOC error in a
+ * 4.xx/5.xx with Content-Format 64 (A.2.3), or a bare CoAP error. */
+static bool is_edhoc_error(const tr_message *resp)
+{
+    return resp->code >= 0x80 && resp->payload_len > 0;
+}
+
+static bool handshake_to_message_2(run *r, tr_message *resp)
+{
+    const peer_initiator_opts *o = r->o;
+    int attempts = o->max_attempts > 0 ? o->max_attempts : 3;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+        size_t n = 0;
+        if (o->eph_priv != NULL)
+            eh_session_set_ephemeral(&r->s, o->eph_priv, o->eph_priv_len, NULL, 0);
+        eh_err err = eh_initiator_message_1(&r->s, r->msg, sizeof r->msg, &n);
+        if (err != EH_OK) {
+            verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_1: %s", eh_err_name(err));
+            return false;
+        }
+        static const uint8_t t = 0xf5;
+        size_t len = frame(r, &t, 1, r->msg, n);
+        tr_status st = post(r, r->payload, len,
+                            o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
+                            "message_1", resp);
+        if (st != TR_OK) {
+            verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
+                    "FAIL: message_1 sent: %s", status_text(st));
+            return false;
+        }
+        if (resp->code != TR_CODE_CHANGED && !is_edhoc_error(resp)) {
+            verdict(r, PEER_EXIT_VERDICT,
+                    "FAIL: response to message_1 is CoAP %d.%02d without an EDHOC error message "
+                    "(RFC 9528 Appendix A.2: 2.04 with message_2, or an error message)",
+                    resp->code >> 5, resp->code & 31);
+            return false;
+        }
+        if (resp->code == TR_CODE_CHANGED && resp->content_format != CF_EDHOC &&
+            resp->content_format != -1 && o->log)
+            peer_log_note(o->log, "message_2 response has Content-Format %d, not 64",
+                          resp->content_format);
+        err = eh_initiator_process_message_2(&r->s, resp->payload, resp->payload_len);
+        if (err == EH_OK)
+            return true;
+        if (err == EH_ERR_PEER_ERROR && r->s.state == EH_STATE_START) {
+            if (o->out)
+                fprintf(o->out, "initiator: ERR_CODE 2 received; retrying with suite %d\n",
+                        r->s.cfg->suites[r->s.suite_index]);
+            continue; /* §6.3.2: a new message_1 with the Responder's suite */
+        }
+        if (err == EH_ERR_PEER_ERROR) {
+            char info[128];
+            eh_cbor_diag(r->s.peer_err_info, r->s.peer_err_info_len, info, sizeof info);
+            verdict(r, PEER_EXIT_VERDICT, "FAIL: the Responder answered message_1 with an EDHOC "
+                                          "error: ERR_CODE %lld, ERR_INFO %s",
+                    (long long)r->s.peer_err_code, info);
+            return false;
+        }
+        send_error(r);
+        engine_verdict(r, "message_2 from the Responder");
+        return false;
+    }
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: no common cipher suite after %d attempts", attempts);
+    return false;
+}
+
+static bool oscore_exchange(run *r, const uint8_t *m3, size_t m3_len, tr_message *resp)
+{
+    eh_oscore_ctx ctx;
+    peer_oscore_req req_state;
+    tr_message req;
+    bool ok = false;
+    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore);
+    if (err == EH_ERR_UNSUPPORTED && m3 == NULL) {
+        r->oscore_skipped = true;
+        if (r->o->out)
+            fprintf(r->o->out, "initiator: OSCORE not available for suite %d: its application "
+                               "hash has no HKDF (RFC 8613 §3.2); check skipped\n",
+                    r->s.suite->id);
+        return true;
+    }
+    if (err != EH_OK) {
+        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot derive the OSCORE context: %s",
+                eh_err_name(err));
+        return false;
+    }
+    if (peer_oscore_request(&ctx, r->o->resource, m3, m3_len, &req, r->payload,
+                            sizeof r->payload, &req_state) != EH_OK) {
+        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot protect the OSCORE request");
+        goto out;
+    }
+    if (r->o->log)
+        peer_log_wire(r->o->log, "sent", m3 ? "message_3+oscore_request" : "oscore_request",
+                      req.payload, req.payload_len, req.code);
+    tr_status st = r->exchange(r->arg, &req, resp, r->rbuf, sizeof r->rbuf);
+    if (st != TR_OK) {
+        verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
+                "FAIL: OSCORE request to %s: %s", r->o->resource, status_text(st));
+        goto out;
+    }
+    if (r->o->log)
+        peer_log_wire(r->o->log, "received", "oscore_response", resp->payload,
+                      resp->payload_len, resp->code);
+    char what[160];
+    if (peer_oscore_check_response(&ctx, &req_state, resp, what, sizeof what) != EH_OK) {
+        verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
+        goto out;
+    }
+    if (r->o->out)
+        fprintf(r->o->out, "initiator: OSCORE %s -> %s\n", r->o->resource, what);
+    ok = true;
+out:
+    eh_oscore_ctx_clear(&ctx);
+    return ok;
+}
+
+void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange, void *arg,
+                        peer_result *res)
+{
+    run *r = calloc(1, sizeof *r);
+    tr_message resp;
+    memset(res, 0, sizeof *res);
+    if (r == NULL) {
+        res->exit_code = PEER_EXIT_USAGE;
+        snprintf(res->verdict, sizeof res->verdict, "ERROR: out of memory");
+        return;
+    }
+    r->o = o, r->exchange = exchange, r->arg = arg, r->res = res;
+    if (eh_session_init(&r->s, o->edhoc) != EH_OK) {
+        verdict(r, PEER_EXIT_USAGE, "ERROR: invalid EDHOC configuration");
+        goto done;
+    }
+    if (!handshake_to_message_2(r, &resp))
+        goto done;
+
+    size_t n = 0;
+    eh_err err = eh_initiator_message_3(&r->s, r->msg, sizeof r->msg, &n);
+    if (err != EH_OK) {
+        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_3: %s", eh_err_name(err));
+        goto done;
+    }
+    if (o->combined) {
+        /* RFC 9668: message_3 and the first OSCORE request in one request. */
+        if (!oscore_exchange(r, r->msg, n, &resp))
+            goto done;
+        res->completed = true;
+        verdict(r, PEER_EXIT_OK, "PASS: handshake (RFC 9668 combined request) and OSCORE");
+        goto done;
+    }
+    uint8_t prefix[EH_MAX_CONN_ID + 2];
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, prefix, sizeof prefix);
+    if (eh_conn_id_is_int(r->s.c_r, r->s.c_r_len))
+        eh_cbor_write_raw(&w, r->s.c_r, 1);
+    else
+        eh_cbor_write_bstr(&w, r->s.c_r, r->s.c_r_len);
+    size_t len = frame(r, prefix, w.len, r->msg, n);
+    tr_status st = post(r, r->payload, len,
+                        o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
+                        "message_3", &resp);
+    if (st != TR_OK) {
+        verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
+                "FAIL: message_3 sent: %s", status_text(st));
+        goto done;
+    }
+    if (resp.code != TR_CODE_CHANGED) {
+        char info[160] = "";
+        if (resp.payload_len)
+            eh_cbor_diag(resp.payload, resp.payload_len, info, sizeof info);
+        verdict(r, PEER_EXIT_VERDICT, "FAIL: the Responder rejected message_3: CoAP %d.%02d %s",
+                resp.code >> 5, resp.code & 31, info);
+        goto done;
+    }
+    if (o->edhoc->message_4) {
+        err = eh_initiator_process_message_4(&r->s, resp.payload, resp.payload_len);
+        if (err != EH_OK) {
+            send_error(r);
+            engine_verdict(r, "message_4 from the Responder");
+            goto done;
+        }
+    } else if (resp.payload_len > 0 && o->log) {
+        peer_log_note(o->log, "2.04 response to message_3 carries %zu bytes although no "
+                              "message_4 was expected", resp.payload_len);
+    }
+    res->completed = true;
+    if (o->oscore && !oscore_exchange(r, NULL, 0, &resp))
+        goto done;
+    if (!o->oscore)
+        eh_oscore_material_derive(&r->s, &res->oscore);
+    verdict(r, PEER_EXIT_OK, "PASS: handshake%s%s", o->edhoc->message_4 ? " with message_4" : "",
+            o->oscore && !r->oscore_skipped ? " and OSCORE" : "");
+done:
+    eh_session_wipe(&r->s);
+    eh_wipe(r, sizeof *r);
+    free(r);
+}

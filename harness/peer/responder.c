@@ -1,0 +1,454 @@
+/*
+ * responder.c - the reference Responder: a bounded table of concurrent
+ * sessions, the Appendix A.2 framing (with raw and auto modes for
+ * deployed implementations that send bare messages), duplicate handling
+ * for raw UDP, and the OSCORE resource behind a completed handshake.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cbor/cbor.h"
+#include "peer_internal.h"
+
+#define CF_EDHOC 64     /* application/edhoc+cbor-seq */
+#define CF_CID_EDHOC 65 /* application/cid-edhoc+cbor-seq */
+
+struct peer_responder {
+    peer_responder_opts o;
+    resp_session *sessions;
+    size_t cap;
+    uint64_t clock;        /* logical time: orders sessions for eviction */
+    unsigned next_c_r;     /* identifier allocator */
+    uint8_t out[TR_MAX_BODY];
+    tr_option opts_store[TR_MAX_OPTIONS]; /* options of the last response */
+    peer_responder_stats st;
+};
+
+peer_responder *peer_responder_new(const peer_responder_opts *opts)
+{
+    peer_responder *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->o = *opts;
+    r->cap = opts->max_sessions ? opts->max_sessions : 64;
+    r->sessions = calloc(r->cap, sizeof *r->sessions);
+    if (r->sessions == NULL) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void peer_responder_free(peer_responder *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->cap; i++)
+        resp_session_clear(&r->sessions[i]);
+    free(r->sessions);
+    free(r);
+}
+
+void peer_responder_get_stats(const peer_responder *r, peer_responder_stats *st)
+{
+    *st = r->st;
+    st->active_sessions = 0;
+    for (size_t i = 0; i < r->cap; i++)
+        st->active_sessions += r->sessions[i].used;
+}
+
+void resp_session_clear(resp_session *rs)
+{
+    eh_session_wipe(&rs->s);
+    eh_oscore_ctx_clear(&rs->oscore);
+    memset(rs, 0, sizeof *rs);
+}
+
+/* Next C_R not used by a live session: one-byte CBOR ints first (the
+ * cheapest on the wire, RFC 9528 §3.3.2), then two-byte strings. */
+static void choose_c_r(peer_responder *r, resp_session *rs)
+{
+    for (unsigned tries = 0; tries < 65536 + 48; tries++) {
+        unsigned n = r->next_c_r++ % (48 + 65536);
+        if (n < 48) {
+            rs->c_r[0] = (uint8_t)(n < 24 ? n : 0x20 + (n - 24));
+            rs->c_r_len = 1;
+        } else {
+            rs->c_r[0] = (uint8_t)((n - 48) >> 8), rs->c_r[1] = (uint8_t)(n - 48);
+            rs->c_r_len = 2;
+        }
+        resp_session *other = resp_session_by_c_r(r, rs->c_r, rs->c_r_len, rs);
+        if (other == NULL)
+            return;
+    }
+}
+
+resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t len,
+                                  const resp_session *except)
+{
+    for (size_t i = 0; i < r->cap; i++) {
+        resp_session *rs = &r->sessions[i];
+        if (rs != except && rs->used && rs->c_r_len == len && memcmp(rs->c_r, c_r, len) == 0)
+            return rs;
+    }
+    return NULL;
+}
+
+static resp_session *session_by_client(peer_responder *r, const char *client)
+{
+    resp_session *best = NULL;
+    for (size_t i = 0; i < r->cap; i++) {
+        resp_session *rs = &r->sessions[i];
+        if (rs->used && rs->s.state == EH_STATE_WAIT_M3 && strcmp(rs->client, client) == 0 &&
+            (best == NULL || rs->created > best->created))
+            best = rs;
+    }
+    return best;
+}
+
+/* A free slot, or the oldest half-open session, or the oldest at all. */
+static resp_session *session_alloc(peer_responder *r)
+{
+    resp_session *free_slot = NULL, *oldest_half = NULL, *oldest = NULL;
+    for (size_t i = 0; i < r->cap; i++) {
+        resp_session *rs = &r->sessions[i];
+        if (!rs->used) {
+            free_slot = rs;
+            break;
+        }
+        if (rs->s.state != EH_STATE_COMPLETED &&
+            (oldest_half == NULL || rs->created < oldest_half->created))
+            oldest_half = rs;
+        if (oldest == NULL || rs->created < oldest->created)
+            oldest = rs;
+    }
+    resp_session *rs = free_slot ? free_slot : oldest_half ? oldest_half : oldest;
+    if (!free_slot)
+        r->st.evictions++;
+    resp_session_clear(rs);
+    rs->used = true;
+    rs->created = ++r->clock;
+    return rs;
+}
+
+static void respond(peer_responder *r, tr_message *resp, uint8_t code, int cf,
+                    const uint8_t *payload, size_t len, const char *kind)
+{
+    memset(resp, 0, sizeof *resp);
+    resp->code = code;
+    resp->content_format = cf;
+    if (payload != r->out && len > 0)
+        memcpy(r->out, payload, len);
+    resp->payload = r->out;
+    resp->payload_len = len;
+    if (kind != NULL && r->o.log != NULL)
+        peer_log_wire(r->o.log, "sent", kind, r->out, len, code);
+}
+
+/* The error message the failed session owes (RFC 9528 §6), as a 4.00
+ * response with Content-Format 64 (Appendix A.2.3); nothing if none is due. */
+static void respond_error(peer_responder *r, resp_session *rs, tr_message *resp)
+{
+    size_t n = 0;
+    if (eh_error_message(&rs->s, r->out, sizeof r->out, &n) == EH_OK) {
+        r->st.errors_sent++;
+        respond(r, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, r->out, n, "error");
+    } else {
+        respond(r, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, NULL);
+    }
+    peer_report_failure(r->o.out, "responder", &rs->s);
+}
+
+/* An ERR_CODE 1 error for a request that matches no session. */
+static void respond_unknown(peer_responder *r, tr_message *resp, const char *what)
+{
+    uint8_t info[96];
+    eh_cbor_writer w;
+    size_t n = 0;
+    eh_cbor_writer_init(&w, info, sizeof info);
+    eh_cbor_write_tstr(&w, what, strlen(what));
+    eh_error_message_encode(1, info, w.len, r->out, sizeof r->out, &n);
+    r->st.errors_sent++;
+    respond(r, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, r->out, n, "error");
+    if (r->o.out)
+        fprintf(r->o.out, "responder: %s\n", what);
+}
+
+/* A retransmitted message_1 from the same client gets the same message_2,
+ * not a second session (raw UDP; libcoap 4.3.1 does not deduplicate CON
+ * retransmissions either). */
+static resp_session *duplicate_message_1(peer_responder *r, const uint8_t *m1, size_t len,
+                                         const char *client)
+{
+    for (size_t i = 0; i < r->cap; i++) {
+        resp_session *rs = &r->sessions[i];
+        if (rs->used && rs->s.state == EH_STATE_WAIT_M3 && strcmp(rs->client, client) == 0 &&
+            rs->last_req_len == len && len > 0 && memcmp(rs->last_req, m1, len) == 0)
+            return rs;
+    }
+    return NULL;
+}
+
+static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, const char *client,
+                             bool raw, tr_message *resp)
+{
+    resp_session *dup = duplicate_message_1(r, m1, len, client);
+    if (dup != NULL) {
+        respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, dup->last_resp, dup->last_resp_len,
+                "duplicate answered");
+        return;
+    }
+    resp_session *rs = session_alloc(r);
+    size_t n = 0;
+    snprintf(rs->client, sizeof rs->client, "%s", client);
+    rs->raw = raw;
+    if (r->o.fixed_c_r) {
+        memcpy(rs->c_r, r->o.edhoc->conn_id, r->o.edhoc->conn_id_len);
+        rs->c_r_len = r->o.edhoc->conn_id_len;
+    } else {
+        choose_c_r(r, rs);
+    }
+    if (r->o.log)
+        peer_log_wire(r->o.log, "received", "message_1", m1, len, 0);
+    eh_session_init(&rs->s, r->o.edhoc);
+    eh_session_set_conn_id(&rs->s, rs->c_r, rs->c_r_len);
+    if (r->o.eph_priv != NULL)
+        eh_session_set_ephemeral(&rs->s, r->o.eph_priv, r->o.eph_priv_len, NULL, 0);
+    if (eh_responder_process_message_1(&rs->s, m1, len) != EH_OK) {
+        respond_error(r, rs, resp);
+        resp_session_clear(rs);
+        return;
+    }
+    if (eh_responder_message_2(&rs->s, r->out, sizeof r->out, &n) != EH_OK) {
+        respond(r, resp, TR_CODE_INTERNAL, -1, NULL, 0, NULL);
+        resp_session_clear(rs);
+        return;
+    }
+    respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, r->out, n, "message_2");
+    rs->last_resp_len = n < sizeof rs->last_resp ? n : 0;
+    memcpy(rs->last_resp, r->out, rs->last_resp_len);
+    rs->last_req_len = len < sizeof rs->last_req ? len : 0;
+    memcpy(rs->last_req, m1, rs->last_req_len);
+}
+
+/* message_3 for session rs; `extra` is what followed message_3 (RFC 9668). */
+static bool process_message_3(peer_responder *r, resp_session *rs, const uint8_t *m3, size_t len,
+                              tr_message *resp)
+{
+    if (r->o.log)
+        peer_log_wire(r->o.log, "received", "message_3", m3, len, 0);
+    if (eh_responder_process_message_3(&rs->s, m3, len) != EH_OK) {
+        respond_error(r, rs, resp);
+        resp_session_clear(rs);
+        return false;
+    }
+    r->st.handshakes_completed++;
+    peer_responder_completed(r->o.out, rs);
+    eh_err err = peer_oscore_setup(&rs->s, &rs->oscore, &rs->oscore_params);
+    if (err == EH_ERR_UNSUPPORTED) {
+        /* e.g. suite 25: SHAKE256 has no HKDF for OSCORE (RFC 8613 §3.2) */
+        if (r->o.out)
+            fprintf(r->o.out, "responder: OSCORE not available for suite %d\n",
+                    rs->s.suite->id);
+        return true;
+    }
+    if (err != EH_OK) {
+        respond(r, resp, TR_CODE_INTERNAL, -1, NULL, 0, NULL);
+        return false;
+    }
+    rs->oscore_ready = true;
+    return true;
+}
+
+static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t *m3, size_t len,
+                             tr_message *resp)
+{
+    size_t n = 0;
+    /* A retransmitted message_3 (raw UDP) gets the previous answer again. */
+    if (rs->s.state == EH_STATE_COMPLETED) {
+        if (len == rs->last_req_len && memcmp(m3, rs->last_req, len) == 0) {
+            respond(r, resp, TR_CODE_CHANGED, rs->last_resp_len ? CF_EDHOC : -1, rs->last_resp,
+                    rs->last_resp_len, "duplicate answered");
+            return;
+        }
+        respond_unknown(r, resp, "message_3 for a completed session");
+        return;
+    }
+    rs->last_req_len = len < sizeof rs->last_req ? len : 0;
+    memcpy(rs->last_req, m3, rs->last_req_len);
+    if (!process_message_3(r, rs, m3, len, resp))
+        return;
+    rs->last_resp_len = 0;
+    if (r->o.edhoc->message_4 && eh_responder_message_4(&rs->s, r->out, sizeof r->out, &n) == EH_OK) {
+        respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, r->out, n, "message_4");
+        rs->last_resp_len = n < sizeof rs->last_resp ? n : 0;
+        memcpy(rs->last_resp, r->out, rs->last_resp_len);
+    } else {
+        respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, "empty 2.04");
+    }
+}
+
+/* Split a C_R prefix (a CBOR int or bstr) off the payload. */
+static bool split_c_r(const uint8_t *p, size_t len, uint8_t *c_r, size_t *c_r_len, size_t *used)
+{
+    eh_cbor_reader rd;
+    eh_cbor_reader_init(&rd, p, len);
+    int major = eh_cbor_peek_major(&rd);
+    if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        int64_t v;
+        if (eh_cbor_read_int(&rd, &v) != EH_OK || rd.pos != 1 || v < -24 || v > 23)
+            return false;
+        c_r[0] = p[0];
+        *c_r_len = 1;
+    } else if (major == EH_CBOR_BSTR) {
+        const uint8_t *b;
+        size_t n;
+        if (eh_cbor_read_bstr(&rd, &b, &n) != EH_OK || n > EH_MAX_CONN_ID)
+            return false;
+        memcpy(c_r, b, n);
+        *c_r_len = n;
+    } else {
+        return false;
+    }
+    *used = rd.pos;
+    return true;
+}
+
+static void handle_edhoc(peer_responder *r, const tr_message *req, const char *client,
+                         tr_message *resp)
+{
+    const uint8_t *p = req->payload;
+    size_t len = req->payload_len, used = 0;
+    uint8_t c_r[EH_MAX_CONN_ID];
+    size_t c_r_len = 0;
+    if (len == 0) {
+        respond_unknown(r, resp, "empty payload: no EDHOC message");
+        return;
+    }
+    /* message_1 with the `true` prefix of Appendix A.2. */
+    if (p[0] == 0xf5 && r->o.framing != PEER_FRAMING_RAW) {
+        handle_message_1(r, p + 1, len - 1, client, false, resp);
+        return;
+    }
+    /* A C_R prefix followed by message_3 (a bstr). */
+    if (r->o.framing != PEER_FRAMING_RAW && split_c_r(p, len, c_r, &c_r_len, &used) &&
+        used < len && (p[used] >> 5) == EH_CBOR_BSTR) {
+        resp_session *rs = resp_session_by_c_r(r, c_r, c_r_len, NULL);
+        if (rs != NULL && !rs->raw) {
+            handle_message_3(r, rs, p + used, len - used, resp);
+            return;
+        }
+        if (r->o.framing == PEER_FRAMING_RFC9528) {
+            respond_unknown(r, resp, "no session for this C_R");
+            return;
+        }
+    }
+    if (r->o.framing == PEER_FRAMING_RFC9528) {
+        respond_unknown(r, resp, "payload has neither the `true` nor a C_R prefix (RFC 9528 A.2)");
+        return;
+    }
+    /* Raw framing: message_1 starts with METHOD (an int), message_3 is a
+     * bstr correlated by the client's address. */
+    eh_cbor_reader rd;
+    eh_cbor_reader_init(&rd, p, len);
+    int major = eh_cbor_peek_major(&rd);
+    if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        r->st.raw_framing_seen++;
+        if (r->o.framing == PEER_FRAMING_AUTO && r->o.out)
+            fprintf(r->o.out, "responder: deviation: message_1 without the `true` prefix "
+                              "(RFC 9528 Appendix A.2); answering in raw framing\n");
+        if (r->o.log)
+            peer_log_note(r->o.log, "deviation: bare message_1 (no 0xf5 prefix, RFC 9528 A.2)");
+        handle_message_1(r, p, len, client, true, resp);
+        return;
+    }
+    resp_session *rs = session_by_client(r, client);
+    if (rs == NULL) {
+        respond_unknown(r, resp, "message_3 from a client with no session");
+        return;
+    }
+    handle_message_3(r, rs, p, len, resp);
+}
+
+static bool has_option(const tr_message *m, uint16_t number)
+{
+    for (size_t i = 0; i < m->n_opts; i++)
+        if (m->opts[i].number == number)
+            return true;
+    return false;
+}
+
+void peer_responder_handle(peer_responder *r, const tr_message *req, const char *client,
+                           tr_message *resp)
+{
+    if (has_option(req, TR_OPTION_OSCORE)) {
+        peer_responder_oscore(r, req, resp);
+        return;
+    }
+    if (req->uri_path != NULL && strcmp(req->uri_path, "/.well-known/edhoc") == 0 &&
+        req->code == TR_CODE_POST) {
+        handle_edhoc(r, req, client, resp);
+        return;
+    }
+    respond(r, resp, TR_CODE_NOT_FOUND, -1, NULL, 0, NULL);
+}
+
+/* ------------------------------------------------------------ OSCORE side */
+
+/* RFC 9668 §3.3.1: the combined request carries message_3 (a bstr) before
+ * the OSCORE ciphertext, and C_R as the OSCORE kid. */
+void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message *resp)
+{
+    const tr_option *osc = NULL;
+    for (size_t i = 0; i < req->n_opts; i++)
+        if (req->opts[i].number == TR_OPTION_OSCORE)
+            osc = &req->opts[i];
+    uint8_t kid[EH_MAX_CONN_ID];
+    size_t kid_len = 0;
+    if (peer_oscore_option_kid(osc->value, osc->len, kid, &kid_len) != EH_OK) {
+        respond(r, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, "oscore: malformed option");
+        return;
+    }
+    resp_session *rs = resp_session_by_c_r(r, kid, kid_len, NULL);
+    tr_message inner = *req;
+    if (has_option(req, TR_OPTION_EDHOC)) {
+        eh_cbor_reader rd;
+        const uint8_t *item;
+        size_t item_len;
+        eh_cbor_reader_init(&rd, req->payload, req->payload_len);
+        if (rs == NULL || rs->s.state != EH_STATE_WAIT_M3 ||
+            eh_cbor_read_item(&rd, &item, &item_len) != EH_OK) {
+            respond_unknown(r, resp, rs == NULL ? "combined request: no session for this kid"
+                                                : "combined request: malformed EDHOC part");
+            return;
+        }
+        if (r->o.edhoc->message_4) {
+            /* RFC 9668 §3.3.1: a profile that needs message_4 cannot use it. */
+            respond_unknown(r, resp, "combined request while message_4 is required");
+            return;
+        }
+        if (!process_message_3(r, rs, item, item_len, resp))
+            return;
+        inner.payload = req->payload + item_len;
+        inner.payload_len = req->payload_len - item_len;
+    } else if (rs == NULL || !rs->oscore_ready) {
+        respond(r, resp, 0x81 /* 4.01 Unauthorized */, -1, NULL, 0, "oscore: unknown kid");
+        return;
+    }
+    size_t n = 0;
+    uint8_t code = 0;
+    tr_option opts[TR_MAX_OPTIONS];
+    size_t n_opts = 0;
+    if (peer_oscore_serve(rs, &inner, r->o.resource, r->out, sizeof r->out, &n, &code, opts,
+                          &n_opts) != EH_OK) {
+        respond(r, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, "oscore: verification failed");
+        if (r->o.out)
+            fprintf(r->o.out, "responder: OSCORE request did not verify\n");
+        return;
+    }
+    r->st.oscore_ok++;
+    respond(r, resp, code, -1, r->out, n, "oscore_response");
+    memcpy(r->opts_store, opts, n_opts * sizeof opts[0]);
+    memcpy(resp->opts, r->opts_store, n_opts * sizeof opts[0]);
+    resp->n_opts = n_opts;
+}

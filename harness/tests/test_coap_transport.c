@@ -1,0 +1,567 @@
+/*
+ * test_coap_transport.c - unit tests of harness/transport/coap: client and
+ * server in one process, the server driven by a second thread that runs
+ * tr_coap_server_run() until told to stop (no sleeps: the client's own
+ * wait is the synchronisation). Covers the EDHOC POST, error responses,
+ * OSCORE/EDHOC options without Uri-Path, block-wise bodies both ways,
+ * IPv4 and IPv6, timeouts (nobody listening, handler sends nothing), reuse
+ * after a timeout, and interoperability with Debian's coap-client-notls.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../transport/coap.h"
+
+/* ------------------------------------------------------------ fixture */
+
+enum mode { MODE_ECHO, MODE_BAD_REQUEST, MODE_SILENT, MODE_LARGE };
+
+typedef struct srv_state {
+    pthread_mutex_t lock;
+    enum mode mode;
+    int calls;
+    /* copy of the last request */
+    uint8_t code;
+    bool has_path;
+    char path[256];
+    int cf;
+    size_t n_opts;
+    uint16_t opt_num[TR_MAX_OPTIONS];
+    uint8_t opt_val[TR_MAX_OPTIONS][32];
+    size_t opt_len[TR_MAX_OPTIONS];
+    uint8_t payload[TR_MAX_BODY];
+    size_t payload_len;
+    char peer[64];
+    /* response body */
+    uint8_t out[TR_MAX_BODY];
+} srv_state;
+
+typedef struct fixture {
+    tr_coap_server *srv;
+    pthread_t thread;
+    atomic_bool stop;
+    srv_state st;
+} fixture;
+
+static const uint8_t REPLY[] = {0x58, 0x20, 0xaa, 0xbb, 0xcc};
+
+static void handler(void *arg, const tr_message *req, const char *peer, tr_message *resp)
+{
+    srv_state *st = arg;
+    pthread_mutex_lock(&st->lock);
+    st->calls++;
+    st->code = req->code;
+    st->has_path = req->uri_path != NULL;
+    snprintf(st->path, sizeof st->path, "%s", req->uri_path ? req->uri_path : "");
+    st->cf = req->content_format;
+    st->n_opts = req->n_opts;
+    for (size_t i = 0; i < req->n_opts; i++) {
+        st->opt_num[i] = req->opts[i].number;
+        st->opt_len[i] = req->opts[i].len;
+        if (req->opts[i].len <= sizeof st->opt_val[i])
+            memcpy(st->opt_val[i], req->opts[i].value, req->opts[i].len);
+    }
+    st->payload_len = req->payload_len;
+    if (req->payload_len)
+        memcpy(st->payload, req->payload, req->payload_len);
+    snprintf(st->peer, sizeof st->peer, "%s", peer);
+
+    switch (st->mode) {
+    case MODE_ECHO:
+        resp->code = TR_CODE_CHANGED;
+        resp->content_format = 64;
+        resp->payload = REPLY;
+        resp->payload_len = sizeof REPLY;
+        break;
+    case MODE_BAD_REQUEST:
+        resp->code = TR_CODE_BAD_REQUEST;
+        resp->content_format = 64;
+        resp->payload = REPLY;
+        resp->payload_len = 1;
+        resp->opts[0] = (tr_option){TR_OPTION_EDHOC, NULL, 0};
+        resp->n_opts = 1;
+        break;
+    case MODE_SILENT:
+        resp->code = 0;
+        break;
+    case MODE_LARGE:
+        for (size_t i = 0; i < 3000; i++)
+            st->out[i] = (uint8_t)(i * 7 + 1);
+        resp->code = TR_CODE_CHANGED;
+        resp->content_format = 64;
+        resp->payload = st->out;
+        resp->payload_len = 3000;
+        break;
+    }
+    pthread_mutex_unlock(&st->lock);
+}
+
+static void *server_main(void *arg)
+{
+    fixture *f = arg;
+    while (!atomic_load(&f->stop))
+        ck_assert_int_eq(tr_coap_server_run(f->srv, 20), EH_OK);
+    return NULL;
+}
+
+/* Opens the server on host:0 and starts its thread; false if host cannot
+ * be bound (e.g. no IPv6). The port is known before the thread starts. */
+static bool fixture_open(fixture *f, const char *host, enum mode mode)
+{
+    memset(f, 0, sizeof *f);
+    f->st.mode = mode;
+    atomic_init(&f->stop, false);
+    if (tr_coap_server_open(&f->srv, host, 0, handler, &f->st) != EH_OK)
+        return false;
+    pthread_mutex_init(&f->st.lock, NULL);
+    ck_assert_uint_ne(tr_coap_server_port(f->srv), 0);
+    return true;
+}
+
+static void fixture_run_thread(fixture *f)
+{
+    ck_assert_int_eq(pthread_create(&f->thread, NULL, server_main, f), 0);
+}
+
+static bool fixture_start(fixture *f, const char *host, enum mode mode)
+{
+    if (!fixture_open(f, host, mode))
+        return false;
+    fixture_run_thread(f);
+    return true;
+}
+
+static void fixture_stop(fixture *f)
+{
+    atomic_store(&f->stop, true);
+    pthread_join(f->thread, NULL);
+    tr_coap_server_close(f->srv);
+    pthread_mutex_destroy(&f->st.lock);
+}
+
+static void set_mode(fixture *f, enum mode m)
+{
+    pthread_mutex_lock(&f->st.lock);
+    f->st.mode = m;
+    pthread_mutex_unlock(&f->st.lock);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static tr_message edhoc_post(const uint8_t *payload, size_t len)
+{
+    tr_message m;
+    memset(&m, 0, sizeof m);
+    m.code = TR_CODE_POST;
+    m.uri_path = "/.well-known/edhoc";
+    m.content_format = 65;
+    m.payload = payload;
+    m.payload_len = len;
+    return m;
+}
+
+static const uint8_t MSG1[] = {0xf5, 0x01, 0x02, 0x03};
+
+/* The EDHOC POST of RFC 9528 Appendix A.2 and its 2.04 on host. */
+static void check_edhoc_post(const char *host, const char *peer_prefix)
+{
+    fixture f;
+    if (!fixture_start(&f, host, MODE_ECHO)) {
+        fprintf(stderr, "coap_transport: cannot bind %s, test skipped\n", host);
+        return;
+    }
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, host, tr_coap_server_port(f.srv)), EH_OK);
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[256];
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    ck_assert_int_eq(resp.content_format, 64);
+    ck_assert_uint_eq(resp.n_opts, 0);
+    ck_assert_uint_eq(resp.payload_len, sizeof REPLY);
+    ck_assert_mem_eq(resp.payload, REPLY, sizeof REPLY);
+
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_int_eq(f.st.calls, 1);
+    ck_assert_uint_eq(f.st.code, TR_CODE_POST);
+    ck_assert(f.st.has_path);
+    ck_assert_str_eq(f.st.path, "/.well-known/edhoc");
+    ck_assert_int_eq(f.st.cf, 65);
+    ck_assert_uint_eq(f.st.n_opts, 0);
+    ck_assert_uint_eq(f.st.payload_len, sizeof MSG1);
+    ck_assert_mem_eq(f.st.payload, MSG1, sizeof MSG1);
+    ck_assert_msg(strncmp(f.st.peer, peer_prefix, strlen(peer_prefix)) == 0, "peer %s",
+                  f.st.peer);
+    pthread_mutex_unlock(&f.st.lock);
+
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+
+/* -------------------------------------------------------------- tests */
+
+START_TEST(test_edhoc_post_ipv4)
+{
+    check_edhoc_post("127.0.0.1", "127.0.0.1:");
+}
+END_TEST
+
+START_TEST(test_edhoc_post_ipv6)
+{
+    check_edhoc_post("::1", "[::1]:");
+}
+END_TEST
+
+START_TEST(test_bad_request)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_BAD_REQUEST));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[64];
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_BAD_REQUEST);
+    ck_assert_int_eq(resp.content_format, 64);
+    ck_assert_uint_eq(resp.payload_len, 1);
+    ck_assert_uint_eq(resp.payload[0], REPLY[0]);
+    ck_assert_uint_eq(resp.n_opts, 1); /* the EDHOC option, empty */
+    ck_assert_uint_eq(resp.opts[0].number, TR_OPTION_EDHOC);
+    ck_assert_uint_eq(resp.opts[0].len, 0);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+/* RFC 9668 style: OSCORE and EDHOC options, no Uri-Path at all. */
+START_TEST(test_oscore_edhoc_options_no_path)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    static const uint8_t oscore[] = {0x09, 0x00, 0x41, 0x2b};
+    tr_message req, resp;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.content_format = -1;
+    req.opts[0] = (tr_option){TR_OPTION_EDHOC, NULL, 0}; /* order on purpose */
+    req.opts[1] = (tr_option){TR_OPTION_OSCORE, oscore, sizeof oscore};
+    req.n_opts = 2;
+    req.payload = MSG1;
+    req.payload_len = sizeof MSG1;
+    uint8_t buf[64];
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert(!f.st.has_path);
+    ck_assert_int_eq(f.st.cf, -1);
+    ck_assert_uint_eq(f.st.n_opts, 2);
+    ck_assert_uint_eq(f.st.opt_num[0], TR_OPTION_OSCORE);
+    ck_assert_uint_eq(f.st.opt_len[0], sizeof oscore);
+    ck_assert_mem_eq(f.st.opt_val[0], oscore, sizeof oscore);
+    ck_assert_uint_eq(f.st.opt_num[1], TR_OPTION_EDHOC);
+    ck_assert_uint_eq(f.st.opt_len[1], 0);
+    ck_assert_uint_eq(f.st.payload_len, sizeof MSG1);
+    pthread_mutex_unlock(&f.st.lock);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+/* Unknown paths and other methods reach the same handler. */
+START_TEST(test_unknown_path_get)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    tr_message req, resp;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_GET;
+    req.uri_path = "/a/b/c";
+    req.content_format = -1;
+    uint8_t buf[64];
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_uint_eq(f.st.code, TR_CODE_GET);
+    ck_assert_str_eq(f.st.path, "/a/b/c");
+    ck_assert_uint_eq(f.st.payload_len, 0);
+    pthread_mutex_unlock(&f.st.lock);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_blockwise_both_ways)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_LARGE));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    uint8_t *big = malloc(3000);
+    ck_assert_ptr_nonnull(big);
+    for (size_t i = 0; i < 3000; i++)
+        big[i] = (uint8_t)(i * 13 + 5);
+    tr_message req = edhoc_post(big, 3000), resp;
+    uint8_t *buf = malloc(TR_MAX_BODY);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 5000, &resp, buf, TR_MAX_BODY), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    ck_assert_int_eq(resp.content_format, 64);
+    ck_assert_uint_eq(resp.payload_len, 3000);
+    for (size_t i = 0; i < 3000; i++)
+        ck_assert_uint_eq(resp.payload[i], (uint8_t)(i * 7 + 1));
+
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_int_eq(f.st.calls, 1); /* one whole body, not one call per block */
+    ck_assert_str_eq(f.st.path, "/.well-known/edhoc");
+    ck_assert_int_eq(f.st.cf, 65);
+    ck_assert_uint_eq(f.st.payload_len, 3000);
+    ck_assert_mem_eq(f.st.payload, big, 3000);
+    pthread_mutex_unlock(&f.st.lock);
+
+    /* A buffer too small for the response is a local error, not a crash. */
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 5000, &resp, buf, 100), TR_ERROR);
+    free(buf);
+    free(big);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+/* Regression: after an exchange with Block1 in the request AND Block2 in
+ * the response, the next request on the same client (small, then large
+ * both ways again) still gets its response. libcoap's own tokens for the
+ * Block2 continuation requests must not collide with the client's. */
+START_TEST(test_blockwise_both_ways_then_more)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_LARGE));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    uint8_t *big = malloc(3000);
+    uint8_t *buf = malloc(TR_MAX_BODY);
+    ck_assert_ptr_nonnull(big);
+    ck_assert_ptr_nonnull(buf);
+    for (size_t i = 0; i < 3000; i++)
+        big[i] = (uint8_t)(i * 13 + 5);
+    tr_message large = edhoc_post(big, 3000), small = edhoc_post(MSG1, sizeof MSG1), resp;
+
+    for (int round = 0; round < 3; round++) {
+        /* large both ways (rounds 0 and 2), small both ways (round 1) */
+        bool is_large = round != 1;
+        set_mode(&f, is_large ? MODE_LARGE : MODE_ECHO);
+        const tr_message *req = is_large ? &large : &small;
+        ck_assert_msg(tr_coap_client_request(c, req, 5000, &resp, buf, TR_MAX_BODY) == TR_OK,
+                      "round %d: no response", round);
+        ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+        ck_assert_int_eq(resp.content_format, 64);
+        if (is_large) {
+            ck_assert_uint_eq(resp.payload_len, 3000);
+            for (size_t i = 0; i < 3000; i++)
+                ck_assert_uint_eq(resp.payload[i], (uint8_t)(i * 7 + 1));
+        } else {
+            ck_assert_uint_eq(resp.payload_len, sizeof REPLY);
+            ck_assert_mem_eq(resp.payload, REPLY, sizeof REPLY);
+        }
+        pthread_mutex_lock(&f.st.lock);
+        ck_assert_int_eq(f.st.calls, round + 1); /* one handler call per exchange */
+        ck_assert_uint_eq(f.st.payload_len, req->payload_len);
+        ck_assert_mem_eq(f.st.payload, req->payload, req->payload_len);
+        pthread_mutex_unlock(&f.st.lock);
+    }
+    free(buf);
+    free(big);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+/* A UDP port where nobody listens: bound once to learn it, then closed. */
+static uint16_t dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t l = sizeof a;
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &l), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+START_TEST(test_nobody_listening)
+{
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", dead_port()), EH_OK);
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[64];
+    int64_t t0 = now_ms();
+    tr_status st = tr_coap_client_request(c, &req, 1000, &resp, buf, sizeof buf);
+    int64_t elapsed = now_ms() - t0;
+    ck_assert_msg(st == TR_TIMEOUT || st == TR_RESET, "status %d", (int)st);
+    ck_assert_int_lt(elapsed, 1000 + 1000);
+    tr_coap_client_close(c);
+}
+END_TEST
+
+/* Handler code 0: nothing but an empty ACK, so the client times out; the
+ * same client then completes a normal exchange. */
+START_TEST(test_silent_then_reuse)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_SILENT));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[64];
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 800, &resp, buf, sizeof buf), TR_TIMEOUT);
+    int64_t elapsed = now_ms() - t0;
+    ck_assert_int_ge(elapsed, 700);
+    ck_assert_int_lt(elapsed, 800 + 1000);
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_int_eq(f.st.calls, 1); /* empty ACK stopped the retransmissions */
+    pthread_mutex_unlock(&f.st.lock);
+
+    set_mode(&f, MODE_ECHO);
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    ck_assert_mem_eq(resp.payload, REPLY, sizeof REPLY);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+/* The server only starts reading after the client gave up: the old request
+ * (and its retransmissions) reach the handler late and their responses go
+ * to the replaced client socket; the next request gets its own response. */
+START_TEST(test_late_server_then_reuse)
+{
+    fixture f;
+    ck_assert(fixture_open(&f, "127.0.0.1", MODE_ECHO));
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", tr_coap_server_port(f.srv)), EH_OK);
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[64];
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 1200, &resp, buf, sizeof buf), TR_TIMEOUT);
+    int64_t elapsed = now_ms() - t0;
+    ck_assert_int_ge(elapsed, 1100);
+    ck_assert_int_lt(elapsed, 1200 + 1000);
+
+    fixture_run_thread(&f);
+    static const uint8_t second[] = {0x01, 0x02};
+    req.payload = second;
+    req.payload_len = sizeof second;
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_int_ge(f.st.calls, 2);
+    ck_assert_uint_eq(f.st.payload_len, sizeof second); /* the last call is ours */
+    pthread_mutex_unlock(&f.st.lock);
+    tr_coap_client_close(c);
+    fixture_stop(&f);
+}
+END_TEST
+
+START_TEST(test_bad_arguments)
+{
+    tr_coap_client *c = NULL;
+    ck_assert_int_eq(tr_coap_client_open(&c, "no such host.invalid", 5683), EH_ERR_ARG);
+    ck_assert_ptr_null(c);
+    tr_coap_server *s = NULL;
+    ck_assert_int_eq(tr_coap_server_open(&s, "127.0.0.1", 0, NULL, NULL), EH_ERR_ARG);
+    ck_assert_int_eq(tr_coap_server_open(&s, "not-an-address.invalid", 0, handler, NULL),
+                     EH_ERR_ARG);
+    ck_assert_ptr_null(s);
+    /* An address that is not local cannot be bound. (A second server on
+     * the port of a first one cannot be detected: libcoap sets SO_REUSEADDR,
+     * and Linux then lets two UDP sockets bind the same address.) */
+    ck_assert_int_eq(tr_coap_server_open(&s, "192.0.2.1", 0, handler, NULL), EH_ERR_ARG);
+    ck_assert_ptr_null(s);
+    srv_state st;
+    memset(&st, 0, sizeof st);
+    ck_assert_int_eq(tr_coap_server_open(&s, "127.0.0.1", 0, handler, &st), EH_OK);
+    ck_assert_int_eq(tr_coap_server_run(s, 0), EH_OK);
+    tr_coap_server_close(s);
+}
+END_TEST
+
+/* Debian's coap-client-notls (libcoap3-bin) against our server. */
+START_TEST(test_interop_coap_client)
+{
+    const char *tool = "/usr/bin/coap-client-notls";
+    if (access(tool, X_OK) != 0) {
+        fprintf(stderr, "coap_transport: %s not installed, test skipped\n", tool);
+        return;
+    }
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "%s -m post -t 65 -e %%F5abc -B 5 -o - coap://127.0.0.1:%u/.well-known/edhoc",
+             tool, (unsigned)tr_coap_server_port(f.srv));
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    uint8_t out[64];
+    size_t n = fread(out, 1, sizeof out, p);
+    int rc = pclose(p);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(n, sizeof REPLY);
+    ck_assert_mem_eq(out, REPLY, sizeof REPLY);
+
+    static const uint8_t sent[] = {0xf5, 'a', 'b', 'c'};
+    pthread_mutex_lock(&f.st.lock);
+    ck_assert_int_eq(f.st.calls, 1);
+    ck_assert_uint_eq(f.st.code, TR_CODE_POST);
+    ck_assert_str_eq(f.st.path, "/.well-known/edhoc");
+    ck_assert_int_eq(f.st.cf, 65);
+    ck_assert_uint_eq(f.st.payload_len, sizeof sent);
+    ck_assert_mem_eq(f.st.payload, sent, sizeof sent);
+    pthread_mutex_unlock(&f.st.lock);
+    fixture_stop(&f);
+}
+END_TEST
+
+Suite *eh_test_coap_transport_suite(void)
+{
+    Suite *s = suite_create("coap_transport");
+    TCase *tc = tcase_create("coap");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_edhoc_post_ipv4);
+    tcase_add_test(tc, test_edhoc_post_ipv6);
+    tcase_add_test(tc, test_bad_request);
+    tcase_add_test(tc, test_oscore_edhoc_options_no_path);
+    tcase_add_test(tc, test_unknown_path_get);
+    tcase_add_test(tc, test_blockwise_both_ways);
+    tcase_add_test(tc, test_blockwise_both_ways_then_more);
+    tcase_add_test(tc, test_nobody_listening);
+    tcase_add_test(tc, test_silent_then_reuse);
+    tcase_add_test(tc, test_late_server_then_reuse);
+    tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_interop_coap_client);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,464 @@
+/*
+ * coap.c - CoAP transport on libcoap 3 (4.3.1): shared helpers and the
+ * client. The server is in coap_server.c.
+ *
+ * The client owns one libcoap context and one UDP client session. A
+ * request is one confirmable PDU with a fresh token from libcoap; the
+ * response handler copies the (block-wise reassembled) response into the
+ * caller's buffer if the token matches, and ignores anything else (stale
+ * responses to an earlier, timed-out request). After a timeout or a local
+ * failure the session is replaced by a new one, so that a still
+ * retransmitting old request (NSTART = 1) can never delay the next one.
+ *
+ * Tokens: every request token comes from the session's own token counter
+ * (coap_session_new_token()), never from a counter of ours. libcoap 4.3.1
+ * takes tokens from that same counter for its block-wise state: a request
+ * sent with Block1 gets an lg_crcv whose "stateless token" base is a fresh
+ * counter value, used for the following Block1 and all Block2 continuation
+ * requests, and that lg_crcv outlives the exchange. A response whose token
+ * has that base is taken as part of the old transfer and never reaches
+ * client_response(). With a separate counter of ours, the next request
+ * (after one with Block1 and a Block2 response) could get exactly such a
+ * token, and its response was swallowed. A replacement session continues
+ * the old session's counter (coap_session_init_token()), so tokens stay
+ * unique per client across sessions as well.
+ *
+ * No global mutable state except libcoap's own start-up (coap_startup(),
+ * run once through pthread_once).
+ */
+#include "coap.h"
+
+#include <coap3/coap.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* Internal helpers shared with coap_server.c (no separate header). */
+void tr_coap__startup(void);
+eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out);
+bool tr_coap__transport_option(uint16_t number);
+int64_t tr_coap__now_ms(void);
+
+/* ------------------------------------------------------------ shared */
+
+static pthread_once_t startup_once = PTHREAD_ONCE_INIT;
+
+static void startup_impl(void)
+{
+    coap_startup();
+    coap_set_log_level(LOG_EMERG); /* the harness reports errors itself */
+}
+
+void tr_coap__startup(void)
+{
+    pthread_once(&startup_once, startup_impl);
+}
+
+eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out)
+{
+    if (!host || !out)
+        return EH_ERR_ARG;
+    /* Accept "[::1]" as well as "::1". */
+    char name[256];
+    size_t hl = strlen(host);
+    if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host++;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= sizeof name)
+        return EH_ERR_ARG;
+    memcpy(name, host, hl);
+    name[hl] = '\0';
+
+    char serv[8];
+    snprintf(serv, sizeof serv, "%u", (unsigned)port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(name, serv, &hints, &res) != 0 || !res)
+        return EH_ERR_ARG;
+    eh_err err = EH_ERR_ARG;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+            ai->ai_addrlen <= sizeof out->addr) {
+            coap_address_init(out);
+            memcpy(&out->addr, ai->ai_addr, ai->ai_addrlen);
+            out->size = (socklen_t)ai->ai_addrlen;
+            err = EH_OK;
+            break;
+        }
+    }
+    freeaddrinfo(res);
+    return err;
+}
+
+/* Options that libcoap handles itself for block-wise transfer: never shown
+ * to, or taken from, the peer layer. */
+bool tr_coap__transport_option(uint16_t number)
+{
+    return number == COAP_OPTION_BLOCK1 || number == COAP_OPTION_BLOCK2 ||
+           number == COAP_OPTION_SIZE1 || number == COAP_OPTION_SIZE2 ||
+           number == COAP_OPTION_RTAG;
+}
+
+int64_t tr_coap__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ client */
+
+enum { EXCH_IDLE, EXCH_WAITING, EXCH_DONE };
+
+struct tr_coap_client {
+    coap_context_t *ctx;
+    coap_session_t *session;
+    coap_address_t dst;
+    /* the exchange in progress */
+    int state;
+    tr_status result;
+    uint8_t token[8];
+    size_t token_len;
+    /* the token counter carried over to a replacement session (libcoap
+     * would restart it at 0 for every new session) */
+    uint8_t next_token[8];
+    size_t next_token_len;
+    coap_mid_t mid;
+    tr_message *resp;
+    uint8_t *buf;
+    size_t cap;
+};
+
+static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
+{
+    return c->state == EXCH_WAITING && tok.length == c->token_len &&
+           (tok.length == 0 || memcmp(tok.s, c->token, tok.length) == 0);
+}
+
+/* Copies n bytes into the caller's buffer; NULL when it is full. */
+static const uint8_t *buf_put(tr_coap_client *c, size_t *used, const uint8_t *p, size_t n)
+{
+    if (n > c->cap - *used)
+        return NULL;
+    uint8_t *dst = c->buf + *used;
+    if (n)
+        memcpy(dst, p, n);
+    *used += n;
+    return dst;
+}
+
+static coap_response_t client_response(coap_session_t *session, const coap_pdu_t *sent,
+                                       const coap_pdu_t *received, const coap_mid_t mid)
+{
+    (void)sent;
+    (void)mid;
+    tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
+    if (!c || session != c->session || !token_matches(c, coap_pdu_get_token(received)))
+        return COAP_RESPONSE_OK; /* stale or foreign: acknowledge, ignore */
+
+    tr_message *r = c->resp;
+    memset(r, 0, sizeof *r);
+    r->code = (uint8_t)coap_pdu_get_code(received);
+    r->content_format = -1;
+    size_t used = 0;
+    bool overflow = false;
+
+    coap_opt_iterator_t it;
+    coap_opt_t *opt;
+    coap_option_iterator_init(received, &it, COAP_OPT_ALL);
+    while ((opt = coap_option_next(&it)) != NULL) {
+        uint16_t num = it.number;
+        if (tr_coap__transport_option(num))
+            continue;
+        if (num == COAP_OPTION_CONTENT_FORMAT) {
+            r->content_format =
+                (int)coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
+            continue;
+        }
+        if (r->n_opts >= TR_MAX_OPTIONS) {
+            overflow = true;
+            break;
+        }
+        const uint8_t *v = buf_put(c, &used, coap_opt_value(opt), coap_opt_length(opt));
+        if (!v) {
+            overflow = true;
+            break;
+        }
+        r->opts[r->n_opts++] = (tr_option){num, v, coap_opt_length(opt)};
+    }
+
+    size_t len = 0, offset = 0, total = 0;
+    const uint8_t *data = NULL;
+    if (!overflow && coap_get_data_large(received, &len, &data, &offset, &total)) {
+        if (offset != 0 || total != len) {
+            fprintf(stderr, "coap client: partial body (offset %zu, %zu of %zu)\n", offset,
+                    len, total);
+            overflow = true;
+        } else if (len > TR_MAX_BODY || !(r->payload = buf_put(c, &used, data, len))) {
+            overflow = true;
+        } else {
+            r->payload_len = len;
+        }
+    }
+    if (overflow)
+        fprintf(stderr, "coap client: response does not fit the buffer (%zu bytes)\n",
+                c->cap);
+    c->result = overflow ? TR_ERROR : TR_OK;
+    c->state = EXCH_DONE;
+    return COAP_RESPONSE_OK;
+}
+
+static void client_nack(coap_session_t *session, const coap_pdu_t *sent,
+                        const coap_nack_reason_t reason, const coap_mid_t mid)
+{
+    tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
+    if (!c || c->state != EXCH_WAITING)
+        return;
+    if (session != c->session)
+        return; /* a replaced session giving up on an old request */
+    bool ours = sent ? token_matches(c, coap_pdu_get_token(sent)) : mid == c->mid;
+    if (!ours && reason != COAP_NACK_ICMP_ISSUE && reason != COAP_NACK_NOT_DELIVERABLE)
+        return;
+    switch (reason) {
+    case COAP_NACK_RST:
+        c->result = TR_RESET;
+        break;
+    case COAP_NACK_TOO_MANY_RETRIES:
+    case COAP_NACK_NOT_DELIVERABLE:
+    case COAP_NACK_ICMP_ISSUE:
+        /* No response will come: report it now instead of at the deadline. */
+        c->result = TR_TIMEOUT;
+        break;
+    default:
+        c->result = TR_ERROR;
+        break;
+    }
+    c->state = EXCH_DONE;
+}
+
+static eh_err client_new_session(tr_coap_client *c)
+{
+    if (c->session) {
+        /* Remember where the old session's counter (ours and libcoap's
+         * internal block-wise tokens) has got to. */
+        coap_session_new_token(c->session, &c->next_token_len, c->next_token);
+        coap_session_release(c->session);
+        c->session = NULL;
+    }
+    c->session = coap_new_client_session(c->ctx, NULL, &c->dst, COAP_PROTO_UDP);
+    if (!c->session)
+        return EH_ERR_UNSUPPORTED;
+    if (c->next_token_len)
+        coap_session_init_token(c->session, c->next_token_len, c->next_token);
+    return EH_OK;
+}
+
+eh_err tr_coap_client_open(tr_coap_client **out, const char *host, uint16_t port)
+{
+    if (!out)
+        return EH_ERR_ARG;
+    *out = NULL;
+    tr_coap__startup();
+    tr_coap_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return EH_ERR_UNSUPPORTED;
+    eh_err err = tr_coap__resolve(host, port, &c->dst);
+    if (err) {
+        free(c);
+        return err;
+    }
+    c->ctx = coap_new_context(NULL);
+    if (!c->ctx) {
+        free(c);
+        return EH_ERR_UNSUPPORTED;
+    }
+    coap_set_app_data(c->ctx, c);
+    coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    coap_register_option(c->ctx, TR_OPTION_OSCORE);
+    coap_register_option(c->ctx, TR_OPTION_EDHOC);
+    coap_register_response_handler(c->ctx, client_response);
+    coap_register_nack_handler(c->ctx, client_nack);
+    if (client_new_session(c) != EH_OK) {
+        tr_coap_client_close(c);
+        return EH_ERR_UNSUPPORTED;
+    }
+    *out = c;
+    return EH_OK;
+}
+
+void tr_coap_client_close(tr_coap_client *c)
+{
+    if (!c)
+        return;
+    if (c->session)
+        coap_session_release(c->session);
+    if (c->ctx)
+        coap_free_context(c->ctx);
+    free(c);
+}
+
+/*
+ * Retransmission parameters so that libcoap gives up (worst case, with
+ * ACK_RANDOM_FACTOR 1.5) within timeout_ms where libcoap allows it: a CON
+ * lives ACK_TIMEOUT * 1.5 * (2^(MAX_RETRANSMIT+1) - 1). RFC 7252's defaults
+ * (2 s, 4) when they fit, else fewer retransmissions, else a shorter ACK
+ * timeout. libcoap 4.3.1 silently ignores an ACK_TIMEOUT below 1 s and a
+ * MAX_RETRANSMIT of 0, so below ~4.5 s the floor is (1 s, 1): libcoap would
+ * give up after the deadline, but the deadline ends the wait anyway and the
+ * session (with its queued retransmissions) is then replaced.
+ */
+static void client_set_timing(tr_coap_client *c, int timeout_ms)
+{
+    unsigned n = 4;
+    int64_t ack_ms = 2000;
+    for (; n >= 1; n--) {
+        int64_t fit = (int64_t)timeout_ms * 2 / ((int64_t)3 * ((1 << (n + 1)) - 1));
+        if (fit >= 1000) {
+            ack_ms = fit < 2000 ? fit : 2000;
+            break;
+        }
+    }
+    if (n == 0) {
+        n = 1;
+        ack_ms = 1000;
+    }
+    coap_fixed_point_t at = {(uint16_t)(ack_ms / 1000), (uint16_t)(ack_ms % 1000)};
+    coap_session_set_ack_timeout(c->session, at);
+    coap_session_set_max_retransmit(c->session, n);
+}
+
+static void release_copy(coap_session_t *session, void *p)
+{
+    (void)session;
+    free(p);
+}
+
+static void free_optlist(coap_optlist_t **l)
+{
+    coap_delete_optlist(*l);
+    *l = NULL;
+}
+
+static bool add_opt(coap_optlist_t **l, uint16_t num, size_t len, const uint8_t *v)
+{
+    coap_optlist_t *o = coap_new_optlist(num, len, v);
+    return o && coap_insert_optlist(l, o);
+}
+
+/* Builds the request PDU; NULL on failure. */
+static coap_pdu_t *build_request(tr_coap_client *c, const tr_message *req)
+{
+    coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, (coap_pdu_code_t)req->code, c->session);
+    if (!pdu)
+        return NULL;
+    /* The session's token counter, shared with libcoap's block-wise
+     * tokens (see the top of this file). */
+    coap_session_new_token(c->session, &c->token_len, c->token);
+    coap_optlist_t *opts = NULL;
+    bool ok = coap_add_token(pdu, c->token_len, c->token) != 0;
+
+    const char *p = req->uri_path;
+    if (ok && p && *p) {
+        if (*p == '/')
+            p++;
+        if (*p || req->uri_path[0] != '/') {
+            for (;;) { /* one Uri-Path option per segment, empty ones kept */
+                const char *slash = strchr(p, '/');
+                size_t n = slash ? (size_t)(slash - p) : strlen(p);
+                ok = ok && add_opt(&opts, COAP_OPTION_URI_PATH, n, (const uint8_t *)p);
+                if (!slash)
+                    break;
+                p = slash + 1;
+            }
+        }
+    }
+    if (ok && req->content_format >= 0) {
+        uint8_t b[4];
+        unsigned n = coap_encode_var_safe(b, sizeof b, (unsigned)req->content_format);
+        ok = add_opt(&opts, COAP_OPTION_CONTENT_FORMAT, n, b);
+    }
+    for (size_t i = 0; ok && i < req->n_opts && i < TR_MAX_OPTIONS; i++)
+        ok = add_opt(&opts, req->opts[i].number, req->opts[i].len, req->opts[i].value);
+    if (ok && opts)
+        ok = coap_add_optlist_pdu(pdu, &opts) != 0;
+    free_optlist(&opts);
+
+    if (ok && req->payload_len) {
+        uint8_t *copy = malloc(req->payload_len);
+        ok = copy != NULL;
+        if (ok) {
+            memcpy(copy, req->payload, req->payload_len);
+            ok = coap_add_data_large_request(c->session, pdu, req->payload_len, copy,
+                                             release_copy, copy) != 0;
+            if (!ok)
+                free(copy); /* assumption: not released by libcoap on failure */
+        }
+    }
+    if (!ok) {
+        coap_delete_pdu(pdu);
+        return NULL;
+    }
+    return pdu;
+}
+
+tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int timeout_ms,
+                                 tr_message *resp, uint8_t *buf, size_t cap)
+{
+    if (!c || !req || !resp || (!buf && cap) || timeout_ms < 0 ||
+        req->payload_len > TR_MAX_BODY || (req->payload_len && !req->payload) ||
+        req->n_opts > TR_MAX_OPTIONS) {
+        fprintf(stderr, "coap client: invalid request arguments\n");
+        return TR_ERROR;
+    }
+    int64_t deadline = tr_coap__now_ms() + timeout_ms;
+    if (!c->session && client_new_session(c) != EH_OK)
+        return TR_ERROR;
+    client_set_timing(c, timeout_ms);
+
+    coap_pdu_t *pdu = build_request(c, req);
+    if (!pdu) {
+        fprintf(stderr, "coap client: cannot build the request\n");
+        return TR_ERROR;
+    }
+    c->resp = resp;
+    c->buf = buf;
+    c->cap = cap;
+    c->result = TR_TIMEOUT;
+    c->state = EXCH_WAITING;
+    c->mid = coap_pdu_get_mid(pdu);
+    if (coap_send(c->session, pdu) == COAP_INVALID_MID && c->state == EXCH_WAITING) {
+        fprintf(stderr, "coap client: coap_send failed\n");
+        c->result = TR_ERROR;
+        c->state = EXCH_DONE;
+    }
+
+    while (c->state == EXCH_WAITING) {
+        int64_t left = deadline - tr_coap__now_ms();
+        if (left <= 0)
+            break;
+        if (coap_io_process(c->ctx, (uint32_t)(left < 100 ? left : 100)) < 0) {
+            fprintf(stderr, "coap client: coap_io_process failed\n");
+            c->result = TR_ERROR;
+            break;
+        }
+    }
+    tr_status st = c->result;
+    c->state = EXCH_IDLE;
+    c->resp = NULL;
+    c->buf = NULL;
+    c->cap = 0;
+    if (st != TR_OK && st != TR_RESET) {
+        /* Drop the old session with whatever it still retransmits. */
+        if (client_new_session(c) != EH_OK)
+            fprintf(stderr, "coap client: cannot recreate the session\n");
+    }
+    return st;
+}

@@ -1,0 +1,108 @@
+/*
+ * coap.h - CoAP transport on libcoap 3 (Debian libcoap3, 4.3.1, no DTLS):
+ * a client that performs one request/response exchange at a time, and a
+ * server that hands every request to one handler. Block-wise transfer
+ * (RFC 7959) is done by libcoap underneath in both directions, so handlers
+ * see whole bodies.
+ *
+ * Every wait is bounded: the client gives up at its deadline
+ * (EH_ERR_TIMEOUT-like result: tr_status TR_TIMEOUT), the server's run
+ * call returns after at most timeout_ms. Nothing here knows EDHOC; the
+ * peer layer decides what the bytes mean.
+ *
+ * Buffers: request/response views point into memory owned by the caller
+ * (client) or by the server for the duration of the handler call only.
+ */
+#ifndef EH_TRANSPORT_COAP_H
+#define EH_TRANSPORT_COAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/eh_err.h"
+
+#define TR_MAX_OPTIONS 16
+#define TR_MAX_BODY 16384 /* largest request or response body handled */
+
+/* CoAP codes as in RFC 7252 §12.1: class << 5 | detail. */
+enum {
+    TR_CODE_GET = 0x01,
+    TR_CODE_POST = 0x02,
+    TR_CODE_CHANGED = 0x44,     /* 2.04 */
+    TR_CODE_CONTENT = 0x45,     /* 2.05 */
+    TR_CODE_BAD_REQUEST = 0x80, /* 4.00 */
+    TR_CODE_BAD_OPTION = 0x82,  /* 4.02 */
+    TR_CODE_NOT_FOUND = 0x84,   /* 4.04 */
+    TR_CODE_INTERNAL = 0xa0     /* 5.00 */
+};
+
+enum { TR_OPTION_OSCORE = 9, TR_OPTION_EDHOC = 21 };
+
+typedef enum tr_status {
+    TR_OK = 0,        /* a response arrived */
+    TR_TIMEOUT,       /* no response before the deadline */
+    TR_RESET,         /* the peer answered with a CoAP Reset */
+    TR_ERROR          /* local failure (socket, libcoap); see stderr */
+} tr_status;
+
+typedef struct tr_option {
+    uint16_t number;
+    const uint8_t *value;
+    size_t len;
+} tr_option;
+
+/* A CoAP request or response as the peer layer sees it. */
+typedef struct tr_message {
+    uint8_t code;            /* TR_CODE_* or any CoAP code */
+    const char *uri_path;    /* requests: "/.well-known/edhoc", or NULL for none */
+    int content_format;      /* -1 = option absent */
+    tr_option opts[TR_MAX_OPTIONS]; /* other options (e.g. OSCORE, EDHOC), any order */
+    size_t n_opts;
+    const uint8_t *payload;
+    size_t payload_len;
+} tr_message;
+
+/* ------------------------------------------------------------------ client */
+
+typedef struct tr_coap_client tr_coap_client;
+
+/* host: IPv4 or IPv6 literal or name; port: UDP port. Returns EH_OK or
+ * EH_ERR_ARG (unresolvable address) / EH_ERR_UNSUPPORTED (libcoap failure). */
+eh_err tr_coap_client_open(tr_coap_client **out, const char *host, uint16_t port);
+void tr_coap_client_close(tr_coap_client *c);
+
+/*
+ * Send a confirmable request and wait for its response for at most
+ * timeout_ms in total (libcoap retransmits within that time). The
+ * response's payload and options are copied into buf (cap bytes) and resp
+ * points into it. Returns the status; resp is filled only for TR_OK.
+ */
+tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int timeout_ms,
+                                 tr_message *resp, uint8_t *buf, size_t cap);
+
+/* ------------------------------------------------------------------ server */
+
+typedef struct tr_coap_server tr_coap_server;
+
+/*
+ * Called for every request whatever its Uri-Path (unknown paths included).
+ * Fill *resp (code, content format, options, payload pointing to memory
+ * that stays valid until the handler is called again, e.g. a buffer in
+ * arg). Set resp->code to 0 to send no response at all (the request is
+ * then only acknowledged if confirmable, as an empty ACK).
+ */
+typedef void (*tr_coap_handler)(void *arg, const tr_message *req, const char *peer_addr,
+                                tr_message *resp);
+
+/* Bind host:port (port 0 = any free port; tr_coap_server_port() tells
+ * which). Options 9 (OSCORE) and 21 (EDHOC) are registered as known. */
+eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
+                           tr_coap_handler handler, void *arg);
+uint16_t tr_coap_server_port(const tr_coap_server *s);
+/* Process I/O for at most timeout_ms (returns earlier after work).
+ * EH_OK, or EH_ERR_UNSUPPORTED on a libcoap failure. */
+eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms);
+void tr_coap_server_close(tr_coap_server *s);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * coap_server.c - the CoAP server of the transport (see coap.h).
+ *
+ * One libcoap context with one UDP endpoint and two resources that share
+ * one libcoap handler: ".well-known/edhoc" and libcoap's "unknown"
+ * resource. In libcoap 4.3.1 a request whose path matches no resource goes
+ * to the unknown resource whenever a handler for its method is registered
+ * there (not only PUT), and a request without Uri-Path has the empty path,
+ * which matches no resource here, so it lands there too. The only path
+ * libcoap answers itself is GET /.well-known/core (and a request carrying
+ * Proxy-Uri/Proxy-Scheme, which would need a proxy resource).
+ *
+ * Suppressing a response (handler code 0): the response PDU libcoap
+ * prepared is left with code 0 (COAP_EMPTY_CODE). For a CON request
+ * libcoap then strips the token and sends an empty ACK; for a NON request
+ * it sends nothing (CON checked by the unit tests, NON checked by hand).
+ *
+ * Duplicates: libcoap 4.3.1 keeps no response cache for CON requests, so a
+ * retransmission that arrives before the response went out (or whose
+ * response was lost) calls the handler again with the same request. The
+ * peer layer must treat a repeated message as such (RFC 7252 §4.5).
+ */
+#include "coap.h"
+
+#include <coap3/coap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tr_coap__startup(void);
+eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out);
+bool tr_coap__transport_option(uint16_t number);
+int64_t tr_coap__now_ms(void);
+
+#define PATH_CAP 1024
+
+struct tr_coap_server {
+    coap_context_t *ctx;
+    coap_endpoint_t *ep;
+    uint16_t port;
+    tr_coap_handler handler;
+    void *arg;
+    char path[PATH_CAP];
+};
+
+static void add_response_options(coap_pdu_t *response, const tr_message *m, bool with_cf)
+{
+    coap_optlist_t *list = NULL;
+    bool ok = true;
+    if (with_cf && m->content_format >= 0) {
+        uint8_t b[4];
+        unsigned n = coap_encode_var_safe(b, sizeof b, (unsigned)m->content_format);
+        coap_optlist_t *o = coap_new_optlist(COAP_OPTION_CONTENT_FORMAT, n, b);
+        ok = o && coap_insert_optlist(&list, o);
+    }
+    for (size_t i = 0; ok && i < m->n_opts && i < TR_MAX_OPTIONS; i++) {
+        coap_optlist_t *o = coap_new_optlist(m->opts[i].number, m->opts[i].len, m->opts[i].value);
+        ok = o && coap_insert_optlist(&list, o);
+    }
+    if (ok && list)
+        ok = coap_add_optlist_pdu(response, &list) != 0;
+    if (!ok)
+        fprintf(stderr, "coap server: cannot add response options\n");
+    coap_delete_optlist(list);
+}
+
+static void release_copy(coap_session_t *session, void *p)
+{
+    (void)session;
+    free(p);
+}
+
+static void fill_response(coap_resource_t *resource, coap_session_t *session,
+                          const coap_pdu_t *request, const coap_string_t *query,
+                          coap_pdu_t *response, const tr_message *m)
+{
+    coap_pdu_set_code(response, (coap_pdu_code_t)m->code);
+    size_t len = m->payload_len <= TR_MAX_BODY ? m->payload_len : 0;
+    if (len == 0 || !m->payload) {
+        add_response_options(response, m, true);
+        return;
+    }
+    /* Small body without Content-Format: coap_add_data_large_response()
+     * always adds a Content-Format, so add the data directly if it fits. */
+    if (m->content_format < 0) {
+        add_response_options(response, m, false);
+        if (len + 64 <= coap_session_max_pdu_size(session)) {
+            if (!coap_add_data(response, len, m->payload))
+                fprintf(stderr, "coap server: cannot add the payload\n");
+            return;
+        }
+        fprintf(stderr, "coap server: large body without Content-Format sent "
+                        "with Content-Format 0 (libcoap 4.3.1 limitation)\n");
+    } else {
+        add_response_options(response, m, false);
+    }
+    uint8_t *copy = malloc(len);
+    if (!copy) {
+        coap_pdu_set_code(response, COAP_RESPONSE_CODE_INTERNAL_ERROR);
+        return;
+    }
+    memcpy(copy, m->payload, len);
+    uint16_t cf = m->content_format >= 0 ? (uint16_t)m->content_format : 0;
+    if (!coap_add_data_large_response(resource, session, request, response, query, cf, -1, 0,
+                                      len, copy, release_copy, copy)) {
+        fprintf(stderr, "coap server: cannot add the large payload\n");
+        coap_pdu_set_code(response, COAP_RESPONSE_CODE_INTERNAL_ERROR);
+    }
+}
+
+static void server_handler(coap_resource_t *resource, coap_session_t *session,
+                           const coap_pdu_t *request, const coap_string_t *query,
+                           coap_pdu_t *response)
+{
+    tr_coap_server *s = coap_get_app_data(coap_session_get_context(session));
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = (uint8_t)coap_pdu_get_code(request);
+    req.content_format = -1;
+
+    size_t plen = 0;
+    bool has_path = false, too_many = false, path_long = false;
+    coap_opt_iterator_t it;
+    coap_opt_t *opt;
+    coap_option_iterator_init(request, &it, COAP_OPT_ALL);
+    while ((opt = coap_option_next(&it)) != NULL) {
+        uint16_t num = it.number;
+        const uint8_t *v = coap_opt_value(opt);
+        size_t n = coap_opt_length(opt);
+        if (num == COAP_OPTION_URI_PATH) {
+            if (plen + 1 + n >= PATH_CAP) {
+                path_long = true;
+                continue;
+            }
+            s->path[plen++] = '/';
+            memcpy(s->path + plen, v, n);
+            plen += n;
+            has_path = true;
+        } else if (num == COAP_OPTION_CONTENT_FORMAT) {
+            req.content_format = (int)coap_decode_var_bytes(v, n);
+        } else if (!tr_coap__transport_option(num)) {
+            if (req.n_opts < TR_MAX_OPTIONS)
+                req.opts[req.n_opts++] = (tr_option){num, v, n};
+            else
+                too_many = true;
+        }
+    }
+    s->path[plen] = '\0';
+    req.uri_path = has_path ? s->path : NULL;
+
+    size_t len = 0, offset = 0, total = 0;
+    const uint8_t *data = NULL;
+    if (coap_get_data_large(request, &len, &data, &offset, &total)) {
+        if (offset != 0 || total != len || len > TR_MAX_BODY) {
+            coap_pdu_set_code(response, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE);
+            return;
+        }
+        req.payload = data;
+        req.payload_len = len;
+    }
+    if (path_long) {
+        coap_pdu_set_code(response, COAP_RESPONSE_CODE(414));
+        return;
+    }
+    if (too_many) {
+        coap_pdu_set_code(response, COAP_RESPONSE_CODE_BAD_OPTION);
+        return;
+    }
+
+    char peer[64];
+    size_t pn = coap_print_addr(coap_session_get_addr_remote(session), (unsigned char *)peer,
+                                sizeof peer - 1);
+    peer[pn < sizeof peer ? pn : sizeof peer - 1] = '\0';
+
+    tr_message resp;
+    memset(&resp, 0, sizeof resp);
+    resp.content_format = -1;
+    s->handler(s->arg, &req, peer, &resp);
+
+    if (resp.code == 0) {
+        coap_pdu_set_code(response, COAP_EMPTY_CODE); /* empty ACK / nothing */
+        return;
+    }
+    fill_response(resource, session, request, query, response, &resp);
+}
+
+static void register_all(coap_resource_t *r)
+{
+    static const coap_request_t methods[] = {
+        COAP_REQUEST_GET,   COAP_REQUEST_POST,  COAP_REQUEST_PUT,   COAP_REQUEST_DELETE,
+        COAP_REQUEST_FETCH, COAP_REQUEST_PATCH, COAP_REQUEST_IPATCH};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        coap_register_handler(r, methods[i], server_handler);
+}
+
+/* The bound port, from libcoap's description of the endpoint
+ * ("127.0.0.1:5683 UDP", "[::1]:5683 UDP"): the endpoint is opaque in
+ * 4.3.1, and its bind address holds the port getsockname() reported. */
+static uint16_t endpoint_port(const coap_endpoint_t *ep)
+{
+    const char *d = coap_endpoint_str(ep);
+    const char *sp = d ? strchr(d, ' ') : NULL;
+    const char *colon = NULL;
+    for (const char *p = d; p && p < sp; p++)
+        if (*p == ':')
+            colon = p;
+    if (!colon)
+        return 0;
+    unsigned long v = strtoul(colon + 1, NULL, 10);
+    return v <= 65535 ? (uint16_t)v : 0;
+}
+
+eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
+                           tr_coap_handler handler, void *arg)
+{
+    if (!out || !handler)
+        return EH_ERR_ARG;
+    *out = NULL;
+    tr_coap__startup();
+    coap_address_t addr;
+    eh_err err = tr_coap__resolve(host, port, &addr);
+    if (err)
+        return err;
+    tr_coap_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return EH_ERR_UNSUPPORTED;
+    s->handler = handler;
+    s->arg = arg;
+    s->ctx = coap_new_context(NULL);
+    if (!s->ctx) {
+        free(s);
+        return EH_ERR_UNSUPPORTED;
+    }
+    coap_set_app_data(s->ctx, s);
+    coap_context_set_block_mode(s->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    coap_register_option(s->ctx, TR_OPTION_OSCORE);
+    coap_register_option(s->ctx, TR_OPTION_EDHOC);
+
+    s->ep = coap_new_endpoint(s->ctx, &addr, COAP_PROTO_UDP);
+    static const char wk[] = ".well-known/edhoc";
+    /* A heap copy released with the resource (coap_make_str_const() uses a
+     * static ring buffer, not safe with a second thread). */
+    coap_str_const_t *uri = coap_new_str_const((const uint8_t *)wk, sizeof wk - 1);
+    coap_resource_t *edhoc = uri ? coap_resource_init(uri, COAP_RESOURCE_FLAGS_RELEASE_URI) : NULL;
+    if (uri && !edhoc)
+        coap_delete_str_const(uri);
+    coap_resource_t *unknown = coap_resource_unknown_init2(server_handler, 0);
+    if (edhoc) {
+        register_all(edhoc);
+        coap_add_resource(s->ctx, edhoc);
+    }
+    if (unknown) {
+        register_all(unknown);
+        coap_add_resource(s->ctx, unknown);
+    }
+    s->port = s->ep ? endpoint_port(s->ep) : 0;
+    if (!s->ep || !edhoc || !unknown || s->port == 0) {
+        err = s->ep ? EH_ERR_UNSUPPORTED : EH_ERR_ARG; /* no endpoint: cannot bind */
+        tr_coap_server_close(s);
+        return err;
+    }
+    *out = s;
+    return EH_OK;
+}
+
+uint16_t tr_coap_server_port(const tr_coap_server *s)
+{
+    return s ? s->port : 0;
+}
+
+eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms)
+{
+    if (!s)
+        return EH_ERR_ARG;
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    /* COAP_IO_NO_WAIT for 0: coap_io_process(ctx, 0) would block. */
+    uint32_t t = timeout_ms == 0 ? COAP_IO_NO_WAIT : (uint32_t)timeout_ms;
+    return coap_io_process(s->ctx, t) < 0 ? EH_ERR_UNSUPPORTED : EH_OK;
+}
+
+void tr_coap_server_close(tr_coap_server *s)
+{
+    if (!s)
+        return;
+    coap_free_context(s->ctx); /* frees endpoint, sessions and resources */
+    free(s);
+}

@@ -1,0 +1,157 @@
+#define _GNU_SOURCE /* getaddrinfo flags, MSG_TRUNC */
+#include "udp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t tr_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+eh_err tr_addr_resolve(const char *host, uint16_t port, tr_addr *out)
+{
+    struct addrinfo hints, *res = NULL;
+    char service[8];
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    snprintf(service, sizeof service, "%u", port);
+    if (host == NULL || getaddrinfo(host, service, &hints, &res) != 0 || res == NULL)
+        return EH_ERR_ARG;
+    memcpy(&out->sa, res->ai_addr, res->ai_addrlen);
+    out->len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return EH_OK;
+}
+
+void tr_addr_format(const tr_addr *a, char *buf, size_t cap)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+    if (a->sa.ss_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)&a->sa;
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        port = ntohs(s4->sin_port);
+        snprintf(buf, cap, "%s:%u", ip, port);
+    } else {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&a->sa;
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        port = ntohs(s6->sin6_port);
+        snprintf(buf, cap, "[%s]:%u", ip, port);
+    }
+}
+
+static eh_err udp_open(tr_udp *u, const char *host, uint16_t port, bool bind_it)
+{
+    tr_addr a;
+    memset(u, 0, sizeof *u);
+    u->fd = -1;
+    if (tr_addr_resolve(host, port, &a) != EH_OK)
+        return EH_ERR_ARG;
+    u->fd = socket(a.sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (u->fd < 0)
+        return EH_ERR_ARG;
+    int rc = bind_it ? bind(u->fd, (struct sockaddr *)&a.sa, a.len)
+                     : connect(u->fd, (struct sockaddr *)&a.sa, a.len);
+    if (rc != 0) {
+        fprintf(stderr, "udp: cannot %s %s port %u: %s\n", bind_it ? "bind" : "connect", host,
+                port, strerror(errno));
+        close(u->fd);
+        u->fd = -1;
+        return EH_ERR_ARG;
+    }
+    memcpy(&u->peer, &a.sa, a.len);
+    u->peer_len = a.len;
+    return EH_OK;
+}
+
+eh_err tr_udp_bind(tr_udp *u, const char *host, uint16_t port)
+{
+    return udp_open(u, host, port, true);
+}
+
+eh_err tr_udp_connect(tr_udp *u, const char *host, uint16_t port)
+{
+    return udp_open(u, host, port, false);
+}
+
+uint16_t tr_udp_local_port(const tr_udp *u)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(u->fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+void tr_udp_close(tr_udp *u)
+{
+    if (u->fd >= 0)
+        close(u->fd);
+    u->fd = -1;
+}
+
+tr_status tr_udp_send(tr_udp *u, const uint8_t *buf, size_t len, const tr_addr *to)
+{
+    ssize_t n = to ? sendto(u->fd, buf, len, 0, (const struct sockaddr *)&to->sa, to->len)
+                   : send(u->fd, buf, len, 0);
+    return n == (ssize_t)len ? TR_OK : TR_ERROR;
+}
+
+tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int timeout_ms,
+                      tr_addr *from)
+{
+    int64_t deadline = tr_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    for (;;) {
+        int64_t left = deadline - tr_now_ms();
+        struct pollfd p = {.fd = u->fd, .events = POLLIN};
+        int rc = poll(&p, 1, left > 0 ? (int)left : 0);
+        if (rc < 0 && errno == EINTR)
+            return TR_ERROR; /* let the caller look at its signal flags */
+        if (rc <= 0)
+            return rc == 0 ? TR_TIMEOUT : TR_ERROR;
+        tr_addr src;
+        src.len = sizeof src.sa;
+        ssize_t n = recvfrom(u->fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&src.sa, &src.len);
+        if (n < 0) {
+            if (errno == ECONNREFUSED) /* ICMP port unreachable on a connected socket */
+                return TR_RESET;
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            return TR_ERROR;
+        }
+        if ((size_t)n > cap)
+            return TR_ERROR;
+        *len = (size_t)n;
+        if (from)
+            *from = src;
+        return TR_OK;
+    }
+}
+
+tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
+                          size_t cap, size_t *resp_len, int timeout_ms, int retries)
+{
+    int wait = timeout_ms;
+    for (int attempt = 0; attempt <= retries; attempt++) {
+        if (tr_udp_send(u, req, req_len, NULL) != TR_OK)
+            return TR_ERROR;
+        tr_status st = tr_udp_recv(u, resp, cap, resp_len, wait, NULL);
+        if (st != TR_TIMEOUT)
+            return st;
+        wait *= 2;
+    }
+    return TR_TIMEOUT;
+}

@@ -1,0 +1,58 @@
+/*
+ * udp.h - plain UDP datagrams with bounded waits (IPv4 and IPv6).
+ *
+ * One EDHOC message per datagram (same prefixes as the CoAP payloads,
+ * RFC 9528 Appendix A.2). The Initiator side retransmits with exponential
+ * back-off a bounded number of times; every receive has a timeout.
+ */
+#ifndef EH_TRANSPORT_UDP_H
+#define EH_TRANSPORT_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "../common/eh_err.h"
+#include "coap.h" /* tr_status */
+
+#define TR_UDP_MAX_DATAGRAM 65535
+
+typedef struct tr_udp {
+    int fd;
+    struct sockaddr_storage peer; /* client: the server; server: last sender */
+    socklen_t peer_len;
+} tr_udp;
+
+typedef struct tr_addr {
+    struct sockaddr_storage sa;
+    socklen_t len;
+} tr_addr;
+
+/* Resolve host (literal or name) and port. EH_ERR_ARG if it cannot be. */
+eh_err tr_addr_resolve(const char *host, uint16_t port, tr_addr *out);
+/* "127.0.0.1:5683" / "[::1]:5683" into buf. */
+void tr_addr_format(const tr_addr *a, char *buf, size_t cap);
+
+/* Server: bind host:port (0 = any free port). */
+eh_err tr_udp_bind(tr_udp *u, const char *host, uint16_t port);
+/* Client: a socket connected to host:port. */
+eh_err tr_udp_connect(tr_udp *u, const char *host, uint16_t port);
+uint16_t tr_udp_local_port(const tr_udp *u);
+void tr_udp_close(tr_udp *u);
+
+/* Send one datagram to `to` (NULL: the connected peer). */
+tr_status tr_udp_send(tr_udp *u, const uint8_t *buf, size_t len, const tr_addr *to);
+/* Wait at most timeout_ms for one datagram; from may be NULL. A datagram
+ * larger than cap is reported as TR_ERROR (never truncated silently). */
+tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int timeout_ms,
+                      tr_addr *from);
+
+/* Client request/response: send, wait timeout_ms, resend with the wait
+ * doubled, at most `retries` resends; total wait bounded by the sum. */
+tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
+                          size_t cap, size_t *resp_len, int timeout_ms, int retries);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t tr_now_ms(void);
+
+#endif
