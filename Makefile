@@ -1,25 +1,27 @@
 # edhoc-harness — see README.md. The two commands a newcomer needs:
-#   make run    install missing packages, build, run the suite (today: verify the vectors)
+#   make run    install missing packages, build, verify the vectors, run the conformance
+#               suite against the built-in reference peer in both roles (reports/)
 #   make test   install missing packages, build, run unit tests (plain and under
 #               ASan+UBSan) and the end-to-end tests
 .DEFAULT_GOAL := all
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
-                libyaml-dev libxml2-dev libpcap-dev libcoap3-dev libcoap3-bin check \
+                libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
                 python3-pytest
 
 CC      ?= cc
-PKGS    := libsodium libcrypto jansson libcoap-3-notls
+PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
                -Wstrict-prototypes -Wvla -g
 OPTFLAGS ?= -O2
 SANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
-                      harness/transport/*.c harness/oscore/*.c harness/peer/*.c)
+                      harness/transport/*.c harness/oscore/*.c harness/peer/*.c harness/report/*.c \
+                      harness/runner/*.c harness/scenario/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
@@ -67,6 +69,8 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
+	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \
+	    --junit reports/junit.xml --json reports/results.json --out reports
 
 test: deps
 	@$(MAKE) --no-print-directory all build/asan/unit-tests build/asan/edhoc-harness

@@ -8,5 +8,7 @@ int cli_vectors(int argc, char **argv);
 int cli_vectors_generate(int argc, char **argv);
 /* `peer initiator|responder ...` (argv starts at the role). */
 int cli_peer(int argc, char **argv);
+/* `run ...` (argv starts after "run"). */
+int cli_run(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static void usage(FILE *f)
                "  vectors generate ...    write vector files (--help for options)\n"
                "  peer initiator|responder [options]\n"
                "                          the reference peer over CoAP or UDP (--help)\n"
+               "  run [PATH...] --peer FILE [options]\n"
+               "                          the conformance scenarios against an IUT (--help)\n"
                "  help                    this text\n");
 }
 
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
         return cli_vectors(argc - 2, argv + 2);
     if (strcmp(argv[1], "peer") == 0)
         return cli_peer(argc - 2, argv + 2);
+    if (strcmp(argv[1], "run") == 0)
+        return cli_run(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -13,7 +13,7 @@
 #include "../peer/peer.h"
 #include "../transport/udp.h"
 #include "cli.h"
-#include "credfile.h"
+#include "../peer/credfile.h"
 #include "vector_setup.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -47,6 +47,8 @@ typedef struct peer_args {
     const char *resource, *vector, *transcript, *oscore_out;
     int timeout_ms;
     long max_sessions, exit_after;
+    unsigned long engine_faults;
+    unsigned peer_faults;
 } peer_args;
 
 static void usage(FILE *f)
@@ -80,6 +82,13 @@ static void usage(FILE *f)
             "  --oscore-out FILE         write the OSCORE security context as JSON\n"
             "  --max-sessions N          responder: concurrent sessions kept (default 1024)\n"
             "  --exit-after N            responder: exit after N completed handshakes\n"
+            "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
+            "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
+            "                            ignore-suites-order conn-id-bstr accept-bstr-conn-id\n"
+            "                            accept-critical-ead no-error-message wrong-err-code\n"
+            "                            suites-r-wrong trailing-bytes nondeterministic-cbor\n"
+            "                            id-cred-map extra-padding accept-any-method\n"
+            "                            reuse-ephemeral no-message-4 oscore-swap-ids\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
@@ -214,6 +223,12 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--max-sessions")) {
             a->max_sessions = strtol(v, &end, 10);
             bad = *end || a->max_sessions < 1 || a->max_sessions > 100000;
+        } else if (!strcmp(o, "--fault")) {
+            unsigned long f = eh_fault_parse(v);
+            unsigned pf = peer_fault_parse(v);
+            bad = f == 0 && pf == 0;
+            a->engine_faults |= f;
+            a->peer_faults |= pf;
         } else if (!strcmp(o, "--exit-after")) {
             a->exit_after = strtol(v, &end, 10);
             bad = *end || a->exit_after < 0;
@@ -241,6 +256,7 @@ typedef struct peer_setup {
     vector_setup *vs;
     const uint8_t *eph;
     size_t eph_len;
+    uint8_t fixed_eph[EH_MAX_PRIV_LEN];
 } peer_setup;
 
 static int setup_from_files(const peer_args *a, peer_setup *ps)
@@ -313,78 +329,11 @@ static int setup_from_vector(const peer_args *a, peer_setup *ps)
 
 /* ------------------------------------------------------------ transports */
 
-typedef struct udp_client {
-    tr_udp u;
-    int timeout_ms;
-    uint16_t mid;
-    uint8_t dgram[TR_UDP_MAX_DATAGRAM];
-} udp_client;
-
 static tr_status coap_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                                size_t cap)
 {
     void **ctx = arg;
     return tr_coap_client_request(ctx[0], req, *(int *)ctx[1], resp, buf, cap);
-}
-
-static bool has_opt(const tr_message *m, uint16_t n)
-{
-    for (size_t i = 0; i < m->n_opts; i++)
-        if (m->opts[i].number == n)
-            return true;
-    return false;
-}
-
-/* Raw UDP: EDHOC payloads go as bare datagrams; the OSCORE request (and
- * the RFC 9668 combined request) as a CoAP datagram of our own framing. */
-static tr_status udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
-                              size_t cap)
-{
-    udp_client *uc = arg;
-    size_t n = 0;
-    bool coap = has_opt(req, TR_OPTION_OSCORE);
-    const uint8_t *out = req->payload;
-    size_t out_len = req->payload_len;
-    memset(resp, 0, sizeof *resp);
-    resp->content_format = -1;
-    if (coap) {
-        eh_coap_msg m;
-        eh_coap_udp_hdr h = {EH_COAP_CON, ++uc->mid, (const uint8_t *)&uc->mid, 2};
-        memset(&m, 0, sizeof m);
-        m.code = req->code;
-        for (size_t i = 0; i < req->n_opts; i++)
-            m.opts[m.n_opts++] = (eh_coap_option){req->opts[i].number, req->opts[i].value,
-                                                  req->opts[i].len};
-        m.payload = req->payload, m.payload_len = req->payload_len;
-        if (eh_coap_udp_encode(&h, &m, uc->dgram, sizeof uc->dgram, &out_len) != EH_OK)
-            return TR_ERROR;
-        out = uc->dgram;
-    }
-    /* first wait timeout/7, then doubled twice: the sum stays in the bound */
-    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2);
-    if (st != TR_OK)
-        return st;
-    if (coap) {
-        eh_coap_udp_hdr h;
-        eh_coap_msg m;
-        if (eh_coap_udp_decode(buf, n, &h, &m) != EH_OK) {
-            /* not CoAP: an EDHOC error datagram (e.g. message_3 rejected) */
-            resp->code = TR_CODE_BAD_REQUEST;
-            resp->payload = buf, resp->payload_len = n;
-            return TR_OK;
-        }
-        resp->code = m.code;
-        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
-            resp->opts[resp->n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value,
-                                                     m.opts[i].len};
-        resp->payload = m.payload, resp->payload_len = m.payload_len;
-        return TR_OK;
-    }
-    /* An EDHOC error message starts with an int; everything else is the
-     * next EDHOC message (or the empty acknowledgement of message_3). */
-    resp->code = n > 0 && (buf[0] >> 5) <= 1 ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED;
-    resp->payload = buf, resp->payload_len = n;
-    return TR_OK;
 }
 
 static void coap_handler(void *arg, const tr_message *req, const char *peer_addr,
@@ -418,14 +367,14 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
         peer_initiator_run(&o, coap_exchange, ctx, &res);
         tr_coap_client_close(c);
     } else {
-        udp_client *uc = calloc(1, sizeof *uc);
+        peer_udp_client *uc = calloc(1, sizeof *uc);
         if (uc == NULL || tr_udp_connect(&uc->u, a->host, (uint16_t)a->port) != EH_OK) {
             fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
             free(uc);
             return PEER_EXIT_USAGE;
         }
         uc->timeout_ms = a->timeout_ms;
-        peer_initiator_run(&o, udp_exchange, uc, &res);
+        peer_initiator_run(&o, peer_udp_exchange, uc, &res);
         tr_udp_close(&uc->u);
         free(uc);
     }
@@ -438,48 +387,19 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     return res.exit_code;
 }
 
-/* Raw UDP Responder: a datagram is a CoAP message when it parses as one
- * and carries an OSCORE option, else a bare EDHOC message. */
 static void udp_serve_one(peer_responder *r, tr_udp *u, const uint8_t *d, size_t n,
-                          const tr_addr *from, uint8_t *out, size_t cap)
+                          const tr_addr *from, uint8_t *out)
 {
     char client[64];
-    tr_message req, resp;
-    eh_coap_udp_hdr h;
-    eh_coap_msg m;
+    peer_udp_request rq;
+    tr_message resp;
+    const uint8_t *dgram;
+    size_t len;
     tr_addr_format(from, client, sizeof client);
-    memset(&req, 0, sizeof req);
-    req.content_format = -1;
-    bool coap = eh_coap_udp_decode(d, n, &h, &m) == EH_OK &&
-                eh_coap_find_option(&m, EH_COAP_OPT_OSCORE) >= 0;
-    if (coap) {
-        req.code = m.code;
-        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
-            req.opts[req.n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value, m.opts[i].len};
-        req.payload = m.payload, req.payload_len = m.payload_len;
-    } else {
-        req.code = TR_CODE_POST;
-        req.uri_path = "/.well-known/edhoc";
-        req.payload = d, req.payload_len = n;
-    }
-    peer_responder_handle(r, &req, client, &resp);
-    if (resp.code == 0)
-        return;
-    if (!coap) {
-        tr_udp_send(u, resp.payload, resp.payload_len, from);
-        return;
-    }
-    eh_coap_udp_hdr rh = {EH_COAP_ACK, h.message_id, h.token, h.token_len};
-    eh_coap_msg rm;
-    size_t len = 0;
-    memset(&rm, 0, sizeof rm);
-    rm.code = resp.code;
-    for (size_t i = 0; i < resp.n_opts; i++)
-        rm.opts[rm.n_opts++] = (eh_coap_option){resp.opts[i].number, resp.opts[i].value,
-                                                resp.opts[i].len};
-    rm.payload = resp.payload, rm.payload_len = resp.payload_len;
-    if (eh_coap_udp_encode(&rh, &rm, out, cap, &len) == EH_OK)
-        tr_udp_send(u, out, len, from);
+    peer_udp_request_parse(d, n, &rq);
+    peer_responder_handle(r, &rq.req, client, &resp);
+    if (peer_udp_response_encode(&rq, &resp, out, TR_UDP_MAX_DATAGRAM, &dgram, &len))
+        tr_udp_send(u, dgram, len, from);
 }
 
 static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
@@ -494,6 +414,7 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
     o.log = log;
     o.out = stdout;
+    o.faults = a->peer_faults;
     peer_responder *r = peer_responder_new(&o);
     if (r == NULL)
         return PEER_EXIT_USAGE;
@@ -535,7 +456,7 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
             tr_addr from;
             tr_status s = tr_udp_recv(&u, d, TR_UDP_MAX_DATAGRAM, &n, 100, &from);
             if (s == TR_OK)
-                udp_serve_one(r, &u, d, n, &from, out, TR_UDP_MAX_DATAGRAM);
+                udp_serve_one(r, &u, d, n, &from, out);
             peer_responder_get_stats(r, &st);
             if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
                 break;
@@ -567,6 +488,12 @@ int cli_peer(int argc, char **argv)
     if (rc == 0) {
         if (log)
             ps->cfg.trace = peer_log_trace, ps->cfg.trace_arg = log;
+        ps->cfg.faults |= a.engine_faults;
+        if ((a.peer_faults & PEER_FAULT_REUSE_EPHEMERAL) && ps->eph == NULL) {
+            /* one key for every session: its first bytes serve any curve */
+            eh_crypto_random(NULL, ps->fixed_eph, sizeof ps->fixed_eph);
+            ps->eph = ps->fixed_eph, ps->eph_len = sizeof ps->fixed_eph;
+        }
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;

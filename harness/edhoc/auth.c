@@ -87,6 +87,8 @@ eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t 
             err = sig->sign(s->cfg->own_priv, tbs, tbs_len, out);
         *out_len = sig->sig_len;
     }
+    if (err == EH_OK && EH_FAULTY(s, in->n == 2 ? EH_FAULT_WRONG_MAC_2 : EH_FAULT_WRONG_MAC_3))
+        out[0] ^= 0x01;
     if (err == EH_OK)
         eh_trace(s, in->n == 2 ? "sig_or_mac_2" : "sig_or_mac_3", out, *out_len);
     eh_wipe(mac, sizeof mac);
@@ -102,6 +104,10 @@ eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const 
     if (err != EH_OK)
         return err;
     eh_trace(s, in->n == 2 ? "sig_or_mac_2" : "sig_or_mac_3", sig_in, sig_len);
+    if (EH_FAULTY(s, in->n == 2 ? EH_FAULT_SKIP_MAC_2_CHECK : EH_FAULT_SKIP_MAC_3_CHECK)) {
+        eh_wipe(mac, sizeof mac);
+        return EH_OK;
+    }
     if (in->static_dh) {
         err = sig_len == mac_len && eh_ct_equal(mac, sig_in, mac_len) ? EH_OK : EH_ERR_MAC;
     } else {

@@ -91,6 +91,37 @@ typedef void (*eh_trace_fn)(void *arg, const char *name, const uint8_t *val, siz
 
 typedef enum eh_role { EH_INITIATOR = 0, EH_RESPONDER = 1 } eh_role;
 
+/*
+ * Deliberate deviations from RFC 9528 (bit flags in eh_config.faults). The
+ * reference peer's `--fault NAME` switches and a scenario's `faults:` use
+ * them to make a peer misbehave on purpose, so that the conformance suite
+ * can show it catches each one. Never set in normal operation.
+ */
+enum {
+    EH_FAULT_WRONG_MAC_2 = 1u << 0,          /* Signature_or_MAC_2 with a flipped bit */
+    EH_FAULT_WRONG_MAC_3 = 1u << 1,          /* Signature_or_MAC_3 with a flipped bit */
+    EH_FAULT_SKIP_MAC_2_CHECK = 1u << 2,     /* accept any Signature_or_MAC_2 */
+    EH_FAULT_SKIP_MAC_3_CHECK = 1u << 3,     /* accept any Signature_or_MAC_3 */
+    EH_FAULT_IGNORE_SUITES_ORDER = 1u << 4,  /* accept a selected suite although I prefers
+                                              * another supported one (§6.3.1) */
+    EH_FAULT_CONN_ID_BSTR = 1u << 5,         /* own one-byte-int identifier sent as bstr */
+    EH_FAULT_ACCEPT_BSTR_CONN_ID = 1u << 6,  /* accept a bstr-encoded one-byte-int id */
+    EH_FAULT_ACCEPT_CRITICAL_EAD = 1u << 7,  /* ignore unknown critical EAD items */
+    EH_FAULT_NO_ERROR_MESSAGE = 1u << 8,     /* abort without sending an error message */
+    EH_FAULT_WRONG_ERR_CODE = 1u << 9,       /* ERR_CODE 1 where 2 or 3 is due */
+    EH_FAULT_SUITES_R_WRONG = 1u << 10,      /* SUITES_R lists no supported suite */
+    EH_FAULT_TRAILING_BYTES = 1u << 11,      /* an extra 0x00 after message_2 / message_3 */
+    EH_FAULT_NONDETERMINISTIC = 1u << 12,    /* non-shortest CBOR head on message_2 / 3 */
+    EH_FAULT_ID_CRED_MAP = 1u << 13,         /* {4: kid} sent as a map, not compact */
+    EH_FAULT_EXTRA_PADDING = 1u << 14,       /* 40 bytes of padding EAD in message_2 */
+    EH_FAULT_ACCEPT_ANY_METHOD = 1u << 15,   /* accept METHOD values it does not support */
+    EH_FAULT_COUNT_ = 16
+};
+
+/* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */
+unsigned long eh_fault_parse(const char *name);
+const char *eh_fault_name(unsigned long bit);
+
 typedef struct eh_config {
     eh_role role;
     int method;              /* Initiator: METHOD to send (0..3) */
@@ -134,6 +165,7 @@ typedef struct eh_config {
     size_t n_ead_known;
 
     bool message_4;          /* Responder sends, Initiator expects message_4 */
+    unsigned long faults;    /* EH_FAULT_* deliberate deviations (tests only) */
     bool lenient_cbor;       /* accept non-shortest CBOR heads in input
                               * (RFC 9528 §9.8 allows either) */
 
@@ -286,6 +318,9 @@ eh_err eh_key_update(eh_session *s, const uint8_t *context, size_t context_len);
 /* Connection identifier / compact kid encoding of §3.3.2: a one-byte id
  * that is a one-byte CBOR integer encoding is sent as that byte. */
 bool eh_conn_id_is_int(const uint8_t *id, size_t len);
+/* Encode a connection identifier (or compact kid) as on the wire; returns
+ * the length, or 0 if it does not fit cap (an empty id encodes as 0x40). */
+size_t eh_conn_id_encode(const uint8_t *id, size_t len, uint8_t *out, size_t cap);
 
 /* EDHOC_KDF(PRK, label, context, length) with the suite's hash (§4.1.2). */
 eh_err eh_kdf(const eh_suite *suite, const uint8_t *prk, int64_t label, const uint8_t *context,

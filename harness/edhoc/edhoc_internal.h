@@ -15,6 +15,9 @@
             goto out;        \
     } while (0)
 
+/* Is the deliberate deviation F (EH_FAULT_*) switched on? */
+#define EH_FAULTY(s, F) (((s)->cfg->faults & (F)) != 0)
+
 /* Report an intermediate value to the configured trace callback. */
 void eh_trace(const eh_session *s, const char *name, const uint8_t *val, size_t len);
 
@@ -51,13 +54,19 @@ eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x, 
 
 /* Write a connection identifier / compact kid (§3.3.2). */
 void eh_conn_id_write(eh_cbor_writer *w, const uint8_t *id, size_t len);
+/* The session's own identifier (honours EH_FAULT_CONN_ID_BSTR). */
+void eh_conn_id_write_own(const eh_session *s, eh_cbor_writer *w, const uint8_t *id, size_t len);
+/* bstr(body) for message_2/3/4 (honours EH_FAULT_NONDETERMINISTIC and
+ * EH_FAULT_TRAILING_BYTES). */
+void eh_message_bstr_write(const eh_session *s, eh_cbor_writer *w, const uint8_t *body,
+                           size_t len);
 /* Read one; field names the item for findings. EH_OK or the failure. */
 eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
                        const char *field);
 
 /* Write ID_CRED_x for a PLAINTEXT: compact kid when the map is exactly
  * {4: kid} (§3.5.3.2), else the map. */
-eh_err eh_id_cred_write_compact(eh_cbor_writer *w, const eh_cred *cred);
+eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh_cred *cred);
 /* Read ID_CRED_x from a PLAINTEXT into s->peer_id_cred (full map form). */
 eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field);
 /* The peer's credential once looked up (NULL before). */

@@ -16,12 +16,43 @@ bool eh_conn_id_is_int(const uint8_t *id, size_t len)
     return len == 1 && (id[0] <= 0x17 || (id[0] >= 0x20 && id[0] <= 0x37));
 }
 
+size_t eh_conn_id_encode(const uint8_t *id, size_t len, uint8_t *out, size_t cap)
+{
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, out, cap);
+    eh_conn_id_write(&w, id, len);
+    return eh_cbor_writer_status(&w) == EH_OK ? w.len : 0;
+}
+
 void eh_conn_id_write(eh_cbor_writer *w, const uint8_t *id, size_t len)
 {
     if (eh_conn_id_is_int(id, len))
         eh_cbor_write_raw(w, id, 1);
     else
         eh_cbor_write_bstr(w, id, len);
+}
+
+void eh_conn_id_write_own(const eh_session *s, eh_cbor_writer *w, const uint8_t *id, size_t len)
+{
+    if (EH_FAULTY(s, EH_FAULT_CONN_ID_BSTR))
+        eh_cbor_write_bstr(w, id, len);
+    else
+        eh_conn_id_write(w, id, len);
+}
+
+void eh_message_bstr_write(const eh_session *s, eh_cbor_writer *w, const uint8_t *body,
+                           size_t len)
+{
+    if (EH_FAULTY(s, EH_FAULT_NONDETERMINISTIC)) {
+        size_t head = eh_cbor_head_size(len);
+        int width = head < 3 ? 2 : head < 5 ? 4 : 8; /* one size up */
+        eh_cbor_write_head_width(w, EH_CBOR_BSTR, len, width);
+        eh_cbor_write_raw(w, body, len);
+    } else {
+        eh_cbor_write_bstr(w, body, len);
+    }
+    if (EH_FAULTY(s, EH_FAULT_TRAILING_BYTES))
+        eh_cbor_write_raw(w, (const uint8_t *)"", 1);
 }
 
 eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
@@ -46,7 +77,7 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
         size_t n;
         if ((err = eh_cbor_read_bstr(r, &p, &n)) != EH_OK)
             return eh_fail_cbor(s, r, err, field, RFC_CID);
-        if (eh_conn_id_is_int(p, n))
+        if (eh_conn_id_is_int(p, n) && !EH_FAULTY(s, EH_FAULT_ACCEPT_BSTR_CONN_ID))
             return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
                            "one-byte identifier sent as bstr; it must be the CBOR integer", RFC_CID);
         if (n > EH_MAX_CONN_ID)
@@ -78,11 +109,12 @@ static bool id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid
     return eh_cbor_at_end(&r);
 }
 
-eh_err eh_id_cred_write_compact(eh_cbor_writer *w, const eh_cred *cred)
+eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh_cred *cred)
 {
     const uint8_t *kid;
     size_t kid_len;
-    if (id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len))
+    if (!EH_FAULTY(s, EH_FAULT_ID_CRED_MAP) &&
+        id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len))
         eh_conn_id_write(w, kid, kid_len);
     else
         eh_cbor_write_raw(w, cred->id_cred, cred->id_cred_len);
@@ -168,7 +200,8 @@ eh_err eh_ead_read(eh_session *s, eh_cbor_reader *r, const char *field)
             return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, r->pos,
                            "ead_value must be a bstr", RFC_EAD);
         }
-        if (label < 0 && !ead_label_known(s, label))
+        if (label < 0 && !ead_label_known(s, label) &&
+            !EH_FAULTY(s, EH_FAULT_ACCEPT_CRITICAL_EAD))
             return eh_fail(s, EH_ERR_EAD_CRITICAL, field, item,
                            "unknown critical EAD item (negative label)", RFC_EAD);
     }

@@ -41,7 +41,9 @@ eh_err eh_error_message(const eh_session *s, uint8_t *out, size_t cap, size_t *o
     case 2: {
         /* SUITES_R: all supported suites; a single one as an int (§6.3.1). */
         const eh_config *c = s->cfg;
-        if (c->n_suites == 1) {
+        if (EH_FAULTY(s, EH_FAULT_SUITES_R_WRONG)) {
+            eh_cbor_write_int(&w, -24); /* a private-use suite nobody offered */
+        } else if (c->n_suites == 1) {
             eh_cbor_write_int(&w, c->suites[0]);
         } else {
             eh_cbor_write_array(&w, c->n_suites);

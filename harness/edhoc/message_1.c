@@ -38,7 +38,7 @@ eh_err eh_initiator_message_1(eh_session *s, uint8_t *out, size_t cap, size_t *o
             eh_cbor_write_int(&w, c->suites[i]);
     }
     eh_cbor_write_bstr(&w, s->g_own, s->suite->ecdh->coord_len);
-    eh_conn_id_write(&w, s->c_i, s->c_i_len);
+    eh_conn_id_write_own(s, &w, s->c_i, s->c_i_len);
     eh_cbor_write_raw(&w, c->ead[1], c->ead_len[1]);
     if ((err = eh_cbor_writer_status(&w)) != EH_OK)
         return err;
@@ -152,21 +152,27 @@ eh_err eh_responder_process_message_1(eh_session *s, const uint8_t *msg, size_t 
     }
 
     /* 2. METHOD. */
-    if (!responder_accepts_method(c, method))
+    if (!responder_accepts_method(c, method) &&
+        !(EH_FAULTY(s, EH_FAULT_ACCEPT_ANY_METHOD) && method >= 0 && method < 256))
         return eh_fail(s, EH_ERR_METHOD, "METHOD", off_method, "METHOD not supported",
                        "RFC 9528 §3.2, §5.2.3");
     s->method = (int)method;
 
     /* 3. Cipher suite: the selected (last) suite must be supported and no
      *    suite I prefers over it may be (§5.2.3, §6.3.1). */
-    for (size_t i = 0; i < n_suites; i++) {
-        if (!responder_supports(c, suites[i]))
-            continue;
-        if (i != n_suites - 1)
-            return eh_fail(s, EH_ERR_SUITE, "SUITES_I", off_suites,
-                           "a suite preferred over the selected one is supported",
-                           "RFC 9528 §6.3.1");
-        s->suite = eh_suite_by_id(suites[i]);
+    if (EH_FAULTY(s, EH_FAULT_IGNORE_SUITES_ORDER)) {
+        if (responder_supports(c, suites[n_suites - 1]))
+            s->suite = eh_suite_by_id(suites[n_suites - 1]);
+    } else {
+        for (size_t i = 0; i < n_suites; i++) {
+            if (!responder_supports(c, suites[i]))
+                continue;
+            if (i != n_suites - 1)
+                return eh_fail(s, EH_ERR_SUITE, "SUITES_I", off_suites,
+                               "a suite preferred over the selected one is supported",
+                               "RFC 9528 §6.3.1");
+            s->suite = eh_suite_by_id(suites[i]);
+        }
     }
     if (s->suite == NULL)
         return eh_fail(s, EH_ERR_SUITE, "SUITES_I", off_suites, "selected suite not supported",

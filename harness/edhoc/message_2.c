@@ -129,19 +129,33 @@ eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *o
     TRY(prk_3e2m_derive(s, prk_2e, c->own_priv, s->g_peer));
 
     eh_cbor_writer_init(&w, c_r_enc, sizeof c_r_enc);
-    eh_conn_id_write(&w, s->c_r, s->c_r_len);
+    eh_conn_id_write_own(s, &w, s->c_r, s->c_r_len);
     c_r_enc_len = w.len;
     eh_trace(s, "c_r_cbor", c_r_enc, c_r_enc_len);
+    /* EAD_2, plus 40 bytes of padding under EH_FAULT_EXTRA_PADDING. */
+    uint8_t ead2[EH_WORK_SIZE];
+    size_t ead2_len = 0;
+    err = EH_ERR_BUFFER_TOO_SMALL;
+    if (c->ead_len[2] > sizeof ead2 - 43)
+        goto out;
+    if (c->ead_len[2] > 0)
+        memcpy(ead2, c->ead[2], c->ead_len[2]);
+    ead2_len = c->ead_len[2];
+    if (EH_FAULTY(s, EH_FAULT_EXTRA_PADDING)) {
+        memcpy(ead2 + ead2_len, "\x00\x58\x28", 3);
+        memset(ead2 + ead2_len + 3, 0, 40);
+        ead2_len += 43;
+    }
     auth_input_2(s, &in, c_r_enc, c_r_enc_len, &c->own_cred, c->own_cred.id_cred,
-                 c->own_cred.id_cred_len, c->ead[2], c->ead_len[2]);
+                 c->own_cred.id_cred_len, ead2, ead2_len);
     TRY(eh_sig_or_mac_make(s, &in, sig, &sig_len));
 
     /* PLAINTEXT_2 = (C_R, ID_CRED_R, Signature_or_MAC_2, ? EAD_2) */
     eh_cbor_writer_init(&w, pt, sizeof pt);
     eh_cbor_write_raw(&w, c_r_enc, c_r_enc_len);
-    TRY(eh_id_cred_write_compact(&w, &c->own_cred));
+    TRY(eh_id_cred_write_compact(s, &w, &c->own_cred));
     eh_cbor_write_bstr(&w, sig, sig_len);
-    eh_cbor_write_raw(&w, c->ead[2], c->ead_len[2]);
+    eh_cbor_write_raw(&w, ead2, ead2_len);
     TRY(eh_cbor_writer_status(&w));
     pt_len = w.len;
     eh_trace(s, "plaintext_2", pt, pt_len);
@@ -155,7 +169,7 @@ eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *o
     TRY(keystream_2_apply(s, prk_2e, body + coord, pt_len));
     eh_trace(s, "ciphertext_2", body + coord, pt_len);
     eh_cbor_writer_init(&w, out, cap);
-    eh_cbor_write_bstr(&w, body, coord + pt_len);
+    eh_message_bstr_write(s, &w, body, coord + pt_len);
     TRY(eh_cbor_writer_status(&w));
     *out_len = w.len;
     eh_trace(s, "message_2", out, w.len);

@@ -92,7 +92,7 @@ eh_err eh_initiator_message_3(eh_session *s, uint8_t *out, size_t cap, size_t *o
     TRY(eh_sig_or_mac_make(s, &in, sig, &sig_len));
 
     eh_cbor_writer_init(&w, pt, sizeof pt);
-    TRY(eh_id_cred_write_compact(&w, &c->own_cred));
+    TRY(eh_id_cred_write_compact(s, &w, &c->own_cred));
     eh_cbor_write_bstr(&w, sig, sig_len);
     eh_cbor_write_raw(&w, c->ead[3], c->ead_len[3]);
     TRY(eh_cbor_writer_status(&w));
@@ -101,7 +101,7 @@ eh_err eh_initiator_message_3(eh_session *s, uint8_t *out, size_t cap, size_t *o
 
     TRY(eh_encrypt0_seal(s, s->prk_3e2m, 3, pt, pt_len, ct));
     eh_cbor_writer_init(&w, out, cap);
-    eh_cbor_write_bstr(&w, ct, pt_len + s->suite->aead->tag_len);
+    eh_message_bstr_write(s, &w, ct, pt_len + s->suite->aead->tag_len);
     TRY(eh_cbor_writer_status(&w));
     *out_len = w.len;
     eh_trace(s, "message_3", out, w.len);

@@ -13,8 +13,12 @@ void eh_trace(const eh_session *s, const char *name, const uint8_t *val, size_t 
         s->cfg->trace(s->cfg->trace_arg, name, val, len);
 }
 
-static int err_code_for(eh_err err)
+static int err_code_for(const eh_session *s, eh_err err)
 {
+    if (EH_FAULTY(s, EH_FAULT_NO_ERROR_MESSAGE))
+        return 0;
+    if (EH_FAULTY(s, EH_FAULT_WRONG_ERR_CODE))
+        return 1;
     switch (err) {
     case EH_ERR_SUITE:
         return 2;
@@ -33,7 +37,7 @@ eh_err eh_fail(eh_session *s, eh_err err, const char *field, size_t offset, cons
     s->finding.offset = offset;
     s->finding.reason = reason;
     s->finding.rfc = rfc;
-    s->err_code_to_send = err_code_for(err);
+    s->err_code_to_send = err_code_for(s, err);
     s->state = EH_STATE_ABORTED;
     eh_wipe(s->eph_priv, sizeof s->eph_priv);
     return err;

@@ -83,17 +83,9 @@ static void send_error(run *r)
     tr_message resp;
     if (eh_error_message(&r->s, r->msg, sizeof r->msg, &n) != EH_OK)
         return;
-    if (r->s.c_r_len > 0 || eh_conn_id_is_int(r->s.c_r, r->s.c_r_len)) {
-        eh_cbor_writer w;
-        eh_cbor_writer_init(&w, prefix, sizeof prefix);
-        if (eh_conn_id_is_int(r->s.c_r, r->s.c_r_len))
-            eh_cbor_write_raw(&w, r->s.c_r, 1);
-        else
-            eh_cbor_write_bstr(&w, r->s.c_r, r->s.c_r_len);
-        used = w.len;
-    } else {
+    if (r->s.state == EH_STATE_WAIT_M2)
         return; /* C_R unknown: no way to address the Responder's session */
-    }
+    used = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
     size_t len = frame(r, prefix, used, r->msg, n);
     post(r, r->payload, len, r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
          "error", &resp);
@@ -178,7 +170,7 @@ static bool oscore_exchange(run *r, const uint8_t *m3, size_t m3_len, tr_message
     peer_oscore_req req_state;
     tr_message req;
     bool ok = false;
-    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore);
+    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore, false);
     if (err == EH_ERR_UNSUPPORTED && m3 == NULL) {
         r->oscore_skipped = true;
         if (r->o->out)
@@ -256,13 +248,8 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
         goto done;
     }
     uint8_t prefix[EH_MAX_CONN_ID + 2];
-    eh_cbor_writer w;
-    eh_cbor_writer_init(&w, prefix, sizeof prefix);
-    if (eh_conn_id_is_int(r->s.c_r, r->s.c_r_len))
-        eh_cbor_write_raw(&w, r->s.c_r, 1);
-    else
-        eh_cbor_write_bstr(&w, r->s.c_r, r->s.c_r_len);
-    size_t len = frame(r, prefix, w.len, r->msg, n);
+    size_t prefix_len = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
+    size_t len = frame(r, prefix, prefix_len, r->msg, n);
     tr_status st = post(r, r->payload, len,
                         o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
                         "message_3", &resp);

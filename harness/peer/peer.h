@@ -19,6 +19,7 @@
 #include "../edhoc/edhoc.h"
 #include "../oscore/oscore.h"
 #include "../transport/coap.h"
+#include "../transport/udp.h"
 
 typedef enum peer_framing {
     PEER_FRAMING_RFC9528, /* f5 || message_1, C_R || message_3 (Appendix A.2) */
@@ -35,6 +36,18 @@ enum {
     PEER_EXIT_USAGE = 2,    /* usage or local error */
     PEER_EXIT_TIMEOUT = 3   /* the other peer did not answer in time */
 };
+
+/* Deliberate deviations of the reference peer beyond the engine's
+ * EH_FAULT_* (which it also accepts): see peer_fault_parse. */
+enum {
+    PEER_FAULT_REUSE_EPHEMERAL = 1u << 0, /* one ephemeral key for every session / attempt */
+    PEER_FAULT_NO_MESSAGE_4 = 1u << 1,    /* Responder omits a required message_4 */
+    PEER_FAULT_OSCORE_SWAP_IDS = 1u << 2, /* Responder derives OSCORE with swapped IDs */
+    PEER_FAULT_COUNT_ = 3
+};
+/* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
+unsigned peer_fault_parse(const char *name);
+const char *peer_fault_name(unsigned bit);
 
 /* One message on the wire, for the transcript. */
 typedef struct peer_wire_event {
@@ -74,6 +87,7 @@ typedef struct peer_responder_opts {
     size_t eph_priv_len;
     peer_log *log;             /* optional */
     FILE *out;                 /* one-line summaries (stdout), may be NULL */
+    unsigned faults;           /* PEER_FAULT_* */
 } peer_responder_opts;
 
 peer_responder *peer_responder_new(const peer_responder_opts *opts);
@@ -123,5 +137,61 @@ typedef struct peer_result {
 
 void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange, void *arg,
                         peer_result *res);
+
+/* ------------------------------------------------------------- raw UDP */
+
+/* Initiator side: peer_udp_exchange has the shape of peer_exchange_fn
+ * (arg = a peer_udp_client with a connected socket). */
+typedef struct peer_udp_client {
+    tr_udp u;
+    int timeout_ms;           /* bound of one exchange, retransmissions included */
+    uint16_t mid;
+    uint8_t dgram[TR_UDP_MAX_DATAGRAM];
+} peer_udp_client;
+tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
+                            size_t cap);
+
+/* Responder side: a datagram is a CoAP message when it parses as one and
+ * carries an OSCORE option, else a bare EDHOC message (a POST to
+ * /.well-known/edhoc). req points into the datagram. */
+typedef struct peer_udp_request {
+    bool coap;
+    eh_coap_udp_hdr hdr;
+    tr_message req;
+} peer_udp_request;
+void peer_udp_request_parse(const uint8_t *d, size_t n, peer_udp_request *rq);
+/* The datagram answering rq: false when nothing is to be sent (code 0). */
+bool peer_udp_response_encode(const peer_udp_request *rq, const tr_message *resp, uint8_t *out,
+                              size_t cap, const uint8_t **dgram, size_t *len);
+
+/* ------------------------------------------------------------ OSCORE glue
+ * (peer_oscore.c), also used by the scenario executor. */
+/* OSCORE glue (peer_oscore.c). */
+typedef struct peer_oscore_req {
+    eh_oscore_req_state st;
+    uint8_t combined[TR_MAX_BODY]; /* RFC 9668 payload: message_3 || ciphertext */
+} peer_oscore_req;
+
+/* Export the OSCORE material of a completed session (RFC 9528 A.1) and
+ * derive the security context from it (RFC 8613 §3.2). */
+eh_err peer_oscore_setup(eh_session *s, eh_oscore_ctx *ctx, eh_oscore_material *m, bool swap_ids);
+/* Client: a protected GET of `resource`; with m3 != NULL the RFC 9668
+ * combined request (EDHOC option, payload message_3 || ciphertext). The
+ * request points into buf and st. */
+eh_err peer_oscore_request(eh_oscore_ctx *ctx, const char *resource, const uint8_t *m3,
+                           size_t m3_len, tr_message *req, uint8_t *buf, size_t cap,
+                           peer_oscore_req *st);
+/* Client: verify and decrypt the response; `what` describes the outcome
+ * (inner code and payload, or why it failed). */
+eh_err peer_oscore_check_response(eh_oscore_ctx *ctx, const peer_oscore_req *st,
+                                  const tr_message *resp, char *what, size_t cap);
+eh_err peer_oscore_option_kid(const uint8_t *v, size_t len, uint8_t *kid, size_t *kid_len);
+/* Server: unprotect the request with ctx, answer `resource` (2.05 with a
+ * greeting, 4.04 for other paths), protect the response into out. */
+eh_err peer_oscore_serve(eh_oscore_ctx *ctx, const tr_message *req, const char *resource,
+                         uint8_t *out, size_t cap, size_t *n, uint8_t *code, tr_option *opts,
+                         size_t *n_opts);
+
+
 
 #endif

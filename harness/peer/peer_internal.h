@@ -32,29 +32,4 @@ void peer_responder_completed(FILE *out, const resp_session *rs);
 /* One-line description of a session's finding into buf. */
 void peer_describe_finding(const eh_session *s, char *buf, size_t cap);
 
-/* OSCORE glue (peer_oscore.c). */
-typedef struct peer_oscore_req {
-    eh_oscore_req_state st;
-    uint8_t combined[TR_MAX_BODY]; /* RFC 9668 payload: message_3 || ciphertext */
-} peer_oscore_req;
-
-/* Export the OSCORE material of a completed session (RFC 9528 A.1) and
- * derive the security context from it (RFC 8613 §3.2). */
-eh_err peer_oscore_setup(eh_session *s, eh_oscore_ctx *ctx, eh_oscore_material *m);
-/* Client: a protected GET of `resource`; with m3 != NULL the RFC 9668
- * combined request (EDHOC option, payload message_3 || ciphertext). The
- * request points into buf and st. */
-eh_err peer_oscore_request(eh_oscore_ctx *ctx, const char *resource, const uint8_t *m3,
-                           size_t m3_len, tr_message *req, uint8_t *buf, size_t cap,
-                           peer_oscore_req *st);
-/* Client: verify and decrypt the response; `what` describes the outcome
- * (inner code and payload, or why it failed). */
-eh_err peer_oscore_check_response(eh_oscore_ctx *ctx, const peer_oscore_req *st,
-                                  const tr_message *resp, char *what, size_t cap);
-eh_err peer_oscore_option_kid(const uint8_t *v, size_t len, uint8_t *kid, size_t *kid_len);
-/* Unprotect the request, answer the resource, protect the response. */
-eh_err peer_oscore_serve(resp_session *rs, const tr_message *req, const char *resource,
-                         uint8_t *out, size_t cap, size_t *n, uint8_t *code, tr_option *opts,
-                         size_t *n_opts);
-
 #endif

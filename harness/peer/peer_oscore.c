@@ -11,7 +11,7 @@
 
 static const char hello[] = "Hello from edhoc-harness";
 
-eh_err peer_oscore_setup(eh_session *s, eh_oscore_ctx *ctx, eh_oscore_material *m)
+eh_err peer_oscore_setup(eh_session *s, eh_oscore_ctx *ctx, eh_oscore_material *m, bool swap_ids)
 {
     eh_err err = eh_oscore_material_derive(s, m);
     if (err != EH_OK)
@@ -22,6 +22,10 @@ eh_err peer_oscore_setup(eh_session *s, eh_oscore_ctx *ctx, eh_oscore_material *
     p.master_salt = m->master_salt, p.master_salt_len = m->master_salt_len;
     p.sender_id = m->sender_id, p.sender_id_len = m->sender_id_len;
     p.recipient_id = m->recipient_id, p.recipient_id_len = m->recipient_id_len;
+    if (swap_ids) { /* PEER_FAULT_OSCORE_SWAP_IDS */
+        p.sender_id = m->recipient_id, p.sender_id_len = m->recipient_id_len;
+        p.recipient_id = m->sender_id, p.recipient_id_len = m->sender_id_len;
+    }
     p.aead_alg = m->aead_alg;
     p.hkdf = eh_hash_by_cose(m->hash_alg);
     if (p.hkdf == NULL)
@@ -161,7 +165,7 @@ static bool path_matches(const eh_coap_msg *m, const char *resource)
     return strcmp(path, r) == 0;
 }
 
-eh_err peer_oscore_serve(resp_session *rs, const tr_message *req, const char *resource,
+eh_err peer_oscore_serve(eh_oscore_ctx *ctx, const tr_message *req, const char *resource,
                          uint8_t *out, size_t cap, size_t *n, uint8_t *code, tr_option *opts,
                          size_t *n_opts)
 {
@@ -169,7 +173,7 @@ eh_err peer_oscore_serve(resp_session *rs, const tr_message *req, const char *re
     eh_oscore_req_state st;
     uint8_t pbuf[TR_MAX_BODY], obuf[TR_MAX_BODY];
     from_tr(req, &in);
-    eh_err err = eh_oscore_unprotect_request(&rs->oscore, &in, &plain, pbuf, sizeof pbuf, &st);
+    eh_err err = eh_oscore_unprotect_request(ctx, &in, &plain, pbuf, sizeof pbuf, &st);
     if (err != EH_OK)
         return err;
     memset(&inner, 0, sizeof inner);
@@ -180,7 +184,7 @@ eh_err peer_oscore_serve(resp_session *rs, const tr_message *req, const char *re
         inner.payload = (const uint8_t *)hello;
         inner.payload_len = sizeof hello - 1;
     }
-    err = eh_oscore_protect_response(&rs->oscore, &st, false, &inner, &outer, obuf, sizeof obuf);
+    err = eh_oscore_protect_response(ctx, &st, false, &inner, &outer, obuf, sizeof obuf);
     if (err != EH_OK)
         return err;
     if (outer.payload_len > cap)

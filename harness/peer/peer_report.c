@@ -15,6 +15,25 @@ static const char *received_what(const eh_session *s)
     }
 }
 
+static const char *const fault_names[PEER_FAULT_COUNT_] = {"reuse-ephemeral", "no-message-4",
+                                                          "oscore-swap-ids"};
+
+unsigned peer_fault_parse(const char *name)
+{
+    for (unsigned i = 0; i < PEER_FAULT_COUNT_; i++)
+        if (strcmp(name, fault_names[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
+const char *peer_fault_name(unsigned bit)
+{
+    for (unsigned i = 0; i < PEER_FAULT_COUNT_; i++)
+        if (bit == 1u << i)
+            return fault_names[i];
+    return NULL;
+}
+
 void peer_describe_finding(const eh_session *s, char *buf, size_t cap)
 {
     const eh_finding *f = &s->finding;

@@ -244,7 +244,8 @@ static bool process_message_3(peer_responder *r, resp_session *rs, const uint8_t
     }
     r->st.handshakes_completed++;
     peer_responder_completed(r->o.out, rs);
-    eh_err err = peer_oscore_setup(&rs->s, &rs->oscore, &rs->oscore_params);
+    eh_err err = peer_oscore_setup(&rs->s, &rs->oscore, &rs->oscore_params,
+                                   (r->o.faults & PEER_FAULT_OSCORE_SWAP_IDS) != 0);
     if (err == EH_ERR_UNSUPPORTED) {
         /* e.g. suite 25: SHAKE256 has no HKDF for OSCORE (RFC 8613 §3.2) */
         if (r->o.out)
@@ -279,7 +280,8 @@ static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t 
     if (!process_message_3(r, rs, m3, len, resp))
         return;
     rs->last_resp_len = 0;
-    if (r->o.edhoc->message_4 && eh_responder_message_4(&rs->s, r->out, sizeof r->out, &n) == EH_OK) {
+    if (r->o.edhoc->message_4 && !(r->o.faults & PEER_FAULT_NO_MESSAGE_4) &&
+        eh_responder_message_4(&rs->s, r->out, sizeof r->out, &n) == EH_OK) {
         respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, r->out, n, "message_4");
         rs->last_resp_len = n < sizeof rs->last_resp ? n : 0;
         memcpy(rs->last_resp, r->out, rs->last_resp_len);
@@ -439,7 +441,7 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
     uint8_t code = 0;
     tr_option opts[TR_MAX_OPTIONS];
     size_t n_opts = 0;
-    if (peer_oscore_serve(rs, &inner, r->o.resource, r->out, sizeof r->out, &n, &code, opts,
+    if (peer_oscore_serve(&rs->oscore, &inner, r->o.resource, r->out, sizeof r->out, &n, &code, opts,
                           &n_opts) != EH_OK) {
         respond(r, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, "oscore: verification failed");
         if (r->o.out)

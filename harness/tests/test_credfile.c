@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../cli/credfile.h"
+#include "../peer/credfile.h"
 #include "testutil.h"
 
 #define CREDS_DIR EH_SOURCE_DIR "/vectors/creds"

@@ -510,6 +510,112 @@ START_TEST(connection_identifier_encodings)
 }
 END_TEST
 
+/* Every engine fault (EH_FAULT_*) is observable by a healthy peer: each
+ * makes the handshake fail in the way the RFC rule it breaks predicts, or
+ * (for the "accept" faults) makes a deviation pass that must not. */
+START_TEST(engine_faults_are_observable)
+{
+    static const uint8_t critical[] = {0x38, 0x63, 0x40};
+    struct {
+        const char *name;
+        bool on_responder;
+        eh_err want;          /* first failing call's error, EH_OK = completes */
+        const char *field;    /* the healthy side's finding */
+    } cases[] = {
+        {"wrong-mac-2", true, EH_ERR_MAC, "Signature_or_MAC_2"},
+        {"wrong-mac-3", false, EH_ERR_MAC, "Signature_or_MAC_3"},
+        {"conn-id-bstr", true, EH_ERR_CONN_ID_ENCODING, "C_R"},
+        {"conn-id-bstr", false, EH_ERR_CONN_ID_ENCODING, "C_I"},
+        {"trailing-bytes", true, EH_ERR_TRAILING_DATA, "message_2"},
+        {"trailing-bytes", false, EH_ERR_TRAILING_DATA, "message_3"},
+        {"nondeterministic-cbor", true, EH_ERR_CBOR_NONDETERMINISTIC, "G_Y_CIPHERTEXT_2"},
+        {"id-cred-map", true, EH_ERR_ID_CRED_ENCODING, "ID_CRED_R"},
+        {"id-cred-map", false, EH_ERR_ID_CRED_ENCODING, "ID_CRED_I"},
+        {"extra-padding", true, EH_OK, NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        pair p;
+        seed = 12000 + k;
+        pair_make(&p, 3, 2, KIND_KID);
+        unsigned long f = eh_fault_parse(cases[k].name);
+        ck_assert_msg(f != 0, "unknown fault %s", cases[k].name);
+        (cases[k].on_responder ? &p.cr : &p.ci)->faults = f;
+        eh_err err = pair_run(&p);
+        ck_assert_msg(err == cases[k].want, "%s: got %s", cases[k].name, eh_err_name(err));
+        if (cases[k].field) {
+            const eh_session *healthy = cases[k].on_responder ? &p.si : &p.sr;
+            ck_assert_str_eq(healthy->finding.field, cases[k].field);
+        } else {
+            ck_assert_uint_eq(p.len[2], 45 + 43); /* Table 1 size + the padding item */
+        }
+    }
+
+    /* "skip" and "accept" faults: a deviation the healthy engine rejects
+     * goes through. */
+    pair p;
+    seed = 12100;
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.faults = EH_FAULT_WRONG_MAC_3;
+    p.cr.faults = EH_FAULT_SKIP_MAC_3_CHECK;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    pair_make(&p, 3, 2, KIND_KID);
+    p.cr.faults = EH_FAULT_WRONG_MAC_2;
+    p.ci.faults = EH_FAULT_SKIP_MAC_2_CHECK;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.faults = EH_FAULT_CONN_ID_BSTR;
+    p.cr.faults = EH_FAULT_ACCEPT_BSTR_CONN_ID;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.ead[1] = critical, p.ci.ead_len[1] = sizeof critical;
+    p.cr.faults = EH_FAULT_ACCEPT_CRITICAL_EAD;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    /* ignore-suites-order: I offers [3, 2] (selects 2), R supports both */
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.suites[0] = 3, p.ci.suites[1] = 2, p.ci.n_suites = 2, p.ci.initial_suite_index = 1;
+    p.cr.suites[0] = 2, p.cr.suites[1] = 3, p.cr.n_suites = 2;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
+    p.cr.faults = EH_FAULT_IGNORE_SUITES_ORDER;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+
+    /* error-message faults: what the failed Responder would send */
+    uint8_t m[64];
+    size_t n;
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.suites[0] = 0, p.ci.n_suites = 1; /* R supports only 2: ERR_CODE 2 due */
+    ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
+    ck_assert_int_eq(eh_error_message(&p.sr, m, sizeof m, &n), EH_OK);
+    ck_assert_mem_eq(m, "\x02\x02", 2);
+    p.cr.faults = EH_FAULT_SUITES_R_WRONG;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
+    ck_assert_int_eq(eh_error_message(&p.sr, m, sizeof m, &n), EH_OK);
+    ck_assert_mem_eq(m, "\x02\x37", 2);
+    p.cr.faults = EH_FAULT_WRONG_ERR_CODE;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
+    ck_assert_int_eq(p.sr.err_code_to_send, 1);
+    p.cr.faults = EH_FAULT_NO_ERROR_MESSAGE;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
+    ck_assert_int_eq(eh_error_message(&p.sr, m, sizeof m, &n), EH_ERR_STATE);
+
+    /* accept-any-method: METHOD 4 in message_1 */
+    pair_make(&p, 3, 2, KIND_KID);
+    ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
+    ck_assert_int_eq(eh_initiator_message_1(&p.si, m, sizeof m, &n), EH_OK);
+    m[0] = 0x04;
+    ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+    p.cr.methods = 0x8; /* METHOD 3 only */
+    ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_ERR_METHOD);
+    p.cr.faults = EH_FAULT_ACCEPT_ANY_METHOD;
+    ck_assert_int_eq(eh_session_init(&p.sr, &p.cr), EH_OK);
+    ck_assert_int_eq(eh_responder_process_message_1(&p.sr, m, n), EH_OK);
+
+    /* names round-trip */
+    for (unsigned i = 0; i < EH_FAULT_COUNT_; i++)
+        ck_assert_uint_eq(eh_fault_parse(eh_fault_name(1ul << i)), 1ul << i);
+    ck_assert_uint_eq(eh_fault_parse("no-such-fault"), 0);
+}
+END_TEST
+
 Suite *eh_test_edhoc_handshake_suite(void)
 {
     Suite *s = suite_create("edhoc_handshake");
@@ -526,6 +632,7 @@ Suite *eh_test_edhoc_handshake_suite(void)
     tcase_add_test(tc, wrong_key_fails_mac_or_signature);
     tcase_add_test(tc, connection_identifier_encodings);
     tcase_add_test(tc, aead_tag_failures_abort);
+    tcase_add_test(tc, engine_faults_are_observable);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,115 @@
+/*
+ * run_cmd.c - `edhoc-harness run`: option parsing; the work is in
+ * harness/runner/.
+ */
+#define _DEFAULT_SOURCE /* realpath */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../runner/runner.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: edhoc-harness run [SCENARIO-PATH...] --peer peers/NAME.yaml [options]\n"
+            "\n"
+            "Runs scenario files (default: scenarios/) against the implementation under test\n"
+            "described by the peer file, in the roles asked for.\n"
+            "\n"
+            "  --peer FILE          the IUT: how to launch it per role, capabilities, known failures\n"
+            "  --role initiator|responder|both   the IUT's role(s) to test (default both)\n"
+            "  -j N                 scenarios run in parallel (default 1)\n"
+            "  --filter GLOB        only scenario ids matching GLOB (e.g. 'rfc9528/6.3/*')\n"
+            "  --junit FILE         JUnit XML report (default reports/junit.xml)\n"
+            "  --json FILE          JSON report (default reports/results.json)\n"
+            "  --out DIR            transcripts and IUT output (default reports/)\n"
+            "  --strict             SHOULD-level failures and non-strict results fail the run\n"
+            "  --seed N             seed of the harness's keys (default 1)\n"
+            "  --timeout MS         bound of every wait (default 2000)\n"
+            "  --creds DIR          credential files (default vectors/creds)\n"
+            "  --quiet              print only what did not pass, and the summary\n"
+            "\n"
+            "verdicts: pass, fail, non-strict, skipped, error, xfail, xpass\n"
+            "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage error\n");
+}
+
+int cli_run(int argc, char **argv)
+{
+    static const char *paths[256];
+    static char harness[PATH_MAX], creds[PATH_MAX];
+    run_opts o;
+    memset(&o, 0, sizeof o);
+    o.iut_roles = RUN_IUT_INITIATOR | RUN_IUT_RESPONDER;
+    o.jobs = 1;
+    o.junit = "reports/junit.xml";
+    o.json = "reports/results.json";
+    o.out_dir = "reports";
+    o.seed = 1;
+    o.timeout_ms = 2000;
+    const char *cred_dir = "vectors/creds";
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--strict")) { o.strict = true; continue; }
+        if (!strcmp(a, "--quiet")) { o.quiet = true; continue; }
+        if (a[0] != '-') {
+            if (o.n_paths < sizeof paths / sizeof paths[0])
+                paths[o.n_paths++] = a;
+            continue;
+        }
+        if (v == NULL) {
+            fprintf(stderr, "run: %s needs a value (see --help)\n", a);
+            return 2;
+        }
+        i++;
+        bool bad = false;
+        if (!strcmp(a, "--peer")) o.peer_file = v;
+        else if (!strcmp(a, "--role")) {
+            o.iut_roles = !strcmp(v, "initiator") ? RUN_IUT_INITIATOR
+                          : !strcmp(v, "responder") ? RUN_IUT_RESPONDER
+                          : !strcmp(v, "both") ? RUN_IUT_INITIATOR | RUN_IUT_RESPONDER : 0;
+            bad = o.iut_roles == 0;
+        } else if (!strcmp(a, "-j")) {
+            o.jobs = (int)strtol(v, &end, 10);
+            bad = *end || o.jobs < 1 || o.jobs > 64;
+        } else if (!strcmp(a, "--filter")) o.filter = v;
+        else if (!strcmp(a, "--junit")) o.junit = v;
+        else if (!strcmp(a, "--json")) o.json = v;
+        else if (!strcmp(a, "--out")) o.out_dir = v;
+        else if (!strcmp(a, "--seed")) {
+            o.seed = strtoul(v, &end, 10);
+            bad = *end != 0;
+        } else if (!strcmp(a, "--timeout")) {
+            o.timeout_ms = (int)strtol(v, &end, 10);
+            bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
+        } else if (!strcmp(a, "--creds")) cred_dir = v;
+        else {
+            fprintf(stderr, "run: unknown option %s (see --help)\n", a);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "run: invalid value for %s: %s\n", a, v);
+            return 2;
+        }
+    }
+    if (o.peer_file == NULL) {
+        fprintf(stderr, "run: --peer FILE is required (e.g. peers/reference.yaml)\n");
+        return 2;
+    }
+    if (o.n_paths == 0)
+        paths[o.n_paths++] = "scenarios";
+    o.paths = paths;
+    ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
+    harness[n > 0 ? n : 0] = 0;
+    o.harness_path = harness;
+    o.cred_dir = realpath(cred_dir, creds) ? creds : cred_dir;
+    return run_main(&o);
+}

@@ -1,0 +1,110 @@
+/*
+ * udp_glue.c - raw UDP for the peer layer: EDHOC messages travel as bare
+ * datagrams (with the Appendix A.2 prefixes), the OSCORE request and
+ * response (and the RFC 9668 combined request) as CoAP datagrams of our
+ * own minimal framing (harness/oscore/coap_codec.h).
+ */
+#include <string.h>
+
+#include "peer.h"
+
+static bool has_opt(const tr_message *m, uint16_t n)
+{
+    for (size_t i = 0; i < m->n_opts; i++)
+        if (m->opts[i].number == n)
+            return true;
+    return false;
+}
+
+tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
+                            size_t cap)
+{
+    peer_udp_client *uc = arg;
+    size_t n = 0;
+    bool coap = has_opt(req, TR_OPTION_OSCORE);
+    const uint8_t *out = req->payload;
+    size_t out_len = req->payload_len;
+    memset(resp, 0, sizeof *resp);
+    resp->content_format = -1;
+    if (coap) {
+        eh_coap_msg m;
+        eh_coap_udp_hdr h = {EH_COAP_CON, ++uc->mid, (const uint8_t *)&uc->mid, 2};
+        memset(&m, 0, sizeof m);
+        m.code = req->code;
+        for (size_t i = 0; i < req->n_opts; i++)
+            m.opts[m.n_opts++] = (eh_coap_option){req->opts[i].number, req->opts[i].value,
+                                                  req->opts[i].len};
+        m.payload = req->payload, m.payload_len = req->payload_len;
+        if (eh_coap_udp_encode(&h, &m, uc->dgram, sizeof uc->dgram, &out_len) != EH_OK)
+            return TR_ERROR;
+        out = uc->dgram;
+    }
+    /* first wait timeout/7, then doubled twice: the sum stays in the bound */
+    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2);
+    if (st != TR_OK)
+        return st;
+    if (coap) {
+        eh_coap_udp_hdr h;
+        eh_coap_msg m;
+        if (eh_coap_udp_decode(buf, n, &h, &m) != EH_OK) {
+            /* not CoAP: an EDHOC error datagram (e.g. message_3 rejected) */
+            resp->code = TR_CODE_BAD_REQUEST;
+            resp->payload = buf, resp->payload_len = n;
+            return TR_OK;
+        }
+        resp->code = m.code;
+        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
+            resp->opts[resp->n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value,
+                                                     m.opts[i].len};
+        resp->payload = m.payload, resp->payload_len = m.payload_len;
+        return TR_OK;
+    }
+    /* An EDHOC error message starts with an int; everything else is the
+     * next EDHOC message (or the empty acknowledgement of message_3). */
+    resp->code = n > 0 && (buf[0] >> 5) <= 1 ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED;
+    resp->payload = buf, resp->payload_len = n;
+    return TR_OK;
+}
+
+void peer_udp_request_parse(const uint8_t *d, size_t n, peer_udp_request *rq)
+{
+    eh_coap_msg m;
+    memset(rq, 0, sizeof *rq);
+    rq->req.content_format = -1;
+    rq->coap = eh_coap_udp_decode(d, n, &rq->hdr, &m) == EH_OK &&
+               eh_coap_find_option(&m, EH_COAP_OPT_OSCORE) >= 0;
+    if (rq->coap) {
+        rq->req.code = m.code;
+        for (size_t i = 0; i < m.n_opts && i < TR_MAX_OPTIONS; i++)
+            rq->req.opts[rq->req.n_opts++] = (tr_option){m.opts[i].number, m.opts[i].value,
+                                                         m.opts[i].len};
+        rq->req.payload = m.payload, rq->req.payload_len = m.payload_len;
+    } else {
+        rq->req.code = TR_CODE_POST;
+        rq->req.uri_path = "/.well-known/edhoc";
+        rq->req.payload = d, rq->req.payload_len = n;
+    }
+}
+
+bool peer_udp_response_encode(const peer_udp_request *rq, const tr_message *resp, uint8_t *out,
+                              size_t cap, const uint8_t **dgram, size_t *len)
+{
+    if (resp->code == 0)
+        return false;
+    if (!rq->coap) {
+        *dgram = resp->payload, *len = resp->payload_len;
+        return true;
+    }
+    eh_coap_udp_hdr rh = {EH_COAP_ACK, rq->hdr.message_id, rq->hdr.token, rq->hdr.token_len};
+    eh_coap_msg rm;
+    memset(&rm, 0, sizeof rm);
+    rm.code = resp->code;
+    for (size_t i = 0; i < resp->n_opts; i++)
+        rm.opts[rm.n_opts++] = (eh_coap_option){resp->opts[i].number, resp->opts[i].value,
+                                                resp->opts[i].len};
+    rm.payload = resp->payload, rm.payload_len = resp->payload_len;
+    if (eh_coap_udp_encode(&rh, &rm, out, cap, len) != EH_OK)
+        return false;
+    *dgram = out;
+    return true;
+}

@@ -1,0 +1,158 @@
+/*
+ * json.c - the JSON report (jansson), in the format described in report.h.
+ * Strings are made valid UTF-8 first (jansson refuses anything else);
+ * control characters are kept, jansson escapes them.
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A string value from at most n bytes of s; NULL when out of memory. */
+static json_t *jstr(const char *s, size_t n)
+{
+    char *clean = report_clean_text(s, n, false, SIZE_MAX, NULL);
+    if (!clean)
+        return NULL;
+    json_t *j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+#if JSON_INTEGER_IS_LONG_LONG
+#define EH_JSON_INT_MAX LLONG_MAX
+#else
+#define EH_JSON_INT_MAX LONG_MAX
+#endif
+
+/* An integer, or a decimal string when json_int_t cannot hold it. */
+static json_t *jseed(unsigned long seed)
+{
+    if ((unsigned long long)seed <= (unsigned long long)EH_JSON_INT_MAX)
+        return json_integer((json_int_t)seed);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lu", seed);
+    return json_string(buf);
+}
+
+/* Set obj[key] = v; v is taken (jansson frees it on failure too); a NULL v
+ * (out of memory) fails. */
+static int put(json_t *obj, const char *key, json_t *v)
+{
+    return v && json_object_set_new(obj, key, v) == 0 ? 0 : -1;
+}
+
+#define PUT_STR(obj, key, field) put((obj), (key), jstr((field), sizeof(field)))
+
+static json_t *known_failure_json(const sc_result *s)
+{
+    if (!strnlen(s->kf_reason, sizeof s->kf_reason))
+        return json_null();
+    json_t *kf = json_object();
+    if (kf && (PUT_STR(kf, "reason", s->kf_reason) || PUT_STR(kf, "note", s->kf_note))) {
+        json_decref(kf);
+        return NULL;
+    }
+    return kf;
+}
+
+/* message_1..4: sizes[0..3]. */
+static json_t *sizes_json(const sc_result *s)
+{
+    json_t *a = json_array();
+    for (int m = 0; a && m < 4; m++)
+        if (json_array_append_new(a, json_integer(s->sizes[m])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *result_json(const sc_result *s)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    /* jansson rejects NaN and infinities; x - x is 0 only for finite x */
+    double secs = s->seconds - s->seconds == 0 ? s->seconds : 0.0;
+    if (PUT_STR(o, "id", s->id) || PUT_STR(o, "title", s->title) ||
+        PUT_STR(o, "area", s->area) || PUT_STR(o, "role", s->role) ||
+        PUT_STR(o, "level", s->level) || PUT_STR(o, "requirements", s->requirements) ||
+        put(o, "verdict", json_string(verdict_name(s->v))) ||
+        PUT_STR(o, "message", s->message) || put(o, "known_failure", known_failure_json(s)) ||
+        put(o, "seconds", json_real(secs)) || put(o, "method", json_integer(s->method)) ||
+        put(o, "suite", json_integer(s->suite)) || PUT_STR(o, "transport", s->transport) ||
+        put(o, "seed", jseed(s->seed)) || put(o, "sizes", sizes_json(s)) ||
+        PUT_STR(o, "transcript_path", s->transcript_path) ||
+        PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
+        PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||
+        put(o, "transcript", s->transcript ? jstr(s->transcript, SIZE_MAX) : json_null())) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *report_json(const run_report *r)
+{
+    json_t *root = json_object(), *summary = json_object(), *results = json_array();
+    if (!root || !summary || !results)
+        goto fail;
+    size_t c[V_COUNT_];
+    run_report_counts(r, c);
+    for (int v = 0; v < V_COUNT_; v++)
+        if (put(summary, verdict_name((verdict)v), json_integer((json_int_t)c[v])))
+            goto fail;
+    for (size_t i = 0; i < r->n; i++) {
+        json_t *res = result_json(&r->results[i]);
+        if (!res || json_array_append_new(results, res) != 0)
+            goto fail;
+    }
+    if (PUT_STR(root, "peer", r->peer) || PUT_STR(root, "version", r->peer_version) ||
+        put(root, "seed", jseed(r->seed)) || PUT_STR(root, "started", r->started) ||
+        put(root, "interrupted", json_boolean(r->interrupted)))
+        goto fail;
+    int rc = put(root, "summary", summary);
+    summary = NULL;
+    if (rc)
+        goto fail;
+    rc = put(root, "results", results);
+    results = NULL;
+    if (rc)
+        goto fail;
+    return root;
+fail:
+    json_decref(root);
+    json_decref(summary);
+    json_decref(results);
+    return NULL;
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+    return report_write_all(*(int *)data, buf, size);
+}
+
+static int emit_json(int fd, void *ctx)
+{
+    json_t *doc = ctx;
+    if (json_dump_callback(doc, dump_cb, &fd, JSON_PRESERVE_ORDER | JSON_INDENT(2)) != 0)
+        return -1;
+    return report_write_all(fd, "\n", 1);
+}
+
+int report_write_json(const run_report *r, const char *path)
+{
+    if (!r || !path)
+        return -1;
+    json_t *doc = report_json(r);
+    if (!doc)
+        return -1;
+    int rc = report_write_atomic(path, emit_json, doc);
+    json_decref(doc);
+    return rc;
+}

@@ -1,0 +1,247 @@
+/*
+ * report.c - the run report (a growing array of results), verdict names,
+ * and what both writers share: text cleaning and atomic file writes.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const verdict_names[V_COUNT_] = {
+    [V_PASS] = "pass",           [V_FAIL] = "fail",   [V_SKIPPED] = "skipped",
+    [V_NONSTRICT] = "nonstrict", [V_ERROR] = "error", [V_XFAIL] = "xfail",
+    [V_XPASS] = "xpass",
+};
+
+const char *verdict_name(verdict v)
+{
+    if ((int)v < 0 || v >= V_COUNT_)
+        return "unknown";
+    return verdict_names[v];
+}
+
+void run_report_init(run_report *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+int run_report_add(run_report *r, sc_result *res)
+{
+    if (!r || !res)
+        return -1;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        if (cap < r->cap || cap > SIZE_MAX / sizeof *r->results)
+            return -1;
+        sc_result *p = realloc(r->results, cap * sizeof *p);
+        if (!p)
+            return -1;
+        r->results = p;
+        r->cap = cap;
+    }
+    r->results[r->n++] = *res;
+    res->transcript = NULL;
+    return 0;
+}
+
+void run_report_free(run_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->results[i].transcript);
+    free(r->results);
+    r->results = NULL;
+    r->n = r->cap = 0;
+}
+
+void run_report_counts(const run_report *r, size_t counts[V_COUNT_])
+{
+    for (int v = 0; v < V_COUNT_; v++)
+        counts[v] = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        verdict v = r->results[i].v;
+        /* An out-of-range verdict is reported as an error. */
+        counts[((int)v < 0 || v >= V_COUNT_) ? V_ERROR : v]++;
+    }
+}
+
+/* Length of the well-formed UTF-8 sequence at s (n bytes available), its
+ * code point in *cp; 0 if the bytes there are not one (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        *cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        *cp = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        *cp = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    return len;
+}
+
+static bool xml_char_ok(uint32_t cp)
+{
+    return cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
+           (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+char *report_clean_text(const char *s, size_t n, bool xml, size_t max_out, bool *truncated)
+{
+    if (truncated)
+        *truncated = false;
+    if (!s)
+        s = "";
+    n = strnlen(s, n);
+    /* Worst case: every byte becomes "\xNN" (4 bytes) or U+FFFD (3). */
+    size_t cap = n > (SIZE_MAX - 1) / 4 ? SIZE_MAX - 1 : n * 4;
+    if (cap > max_out)
+        cap = max_out;
+    char *out = malloc(cap + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, o = 0;
+    while (i < n) {
+        char piece[20];
+        size_t plen;
+        uint32_t cp = 0;
+        size_t len = utf8_seq(p + i, n - i, &cp);
+        if (len == 0) {
+            memcpy(piece, "\xef\xbf\xbd", 3); /* U+FFFD */
+            plen = 3;
+            len = 1;
+        } else if (xml && !xml_char_ok(cp)) {
+            plen = 0;
+            for (size_t k = 0; k < len; k++)
+                plen += (size_t)snprintf(piece + plen, sizeof piece - plen, "\\x%02x", p[i + k]);
+        } else {
+            memcpy(piece, p + i, len);
+            plen = len;
+        }
+        if (o + plen > cap) {
+            if (truncated)
+                *truncated = true;
+            break;
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+        i += len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int report_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (w == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* fsync the directory holding path, so the rename is durable. Best effort. */
+static void sync_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    if (!slash)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else
+        dir = strndup(path, (size_t)(slash - path));
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return;
+    (void)fsync(fd);
+    close(fd);
+}
+
+int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *ctx)
+{
+    if (!path || !*path || !emit) {
+        errno = EINVAL;
+        return -1;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + sizeof ".tmp");
+    if (!tmp)
+        return -1;
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", sizeof ".tmp");
+
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd < 0) {
+        free(tmp);
+        return -1;
+    }
+    int rc = emit(fd, ctx);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        free(tmp);
+        errno = saved;
+        return -1;
+    }
+    free(tmp);
+    sync_parent_dir(path);
+    return 0;
+}

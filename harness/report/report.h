@@ -1,0 +1,127 @@
+/*
+ * report.h - results of a run and their reports: JUnit XML (libxml2),
+ * JSON (jansson), both written atomically (temporary file + rename, so an
+ * interrupted run never leaves a half-written report).
+ */
+#ifndef EH_REPORT_H
+#define EH_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum verdict {
+    V_PASS = 0,
+    V_FAIL,
+    V_SKIPPED,    /* the IUT lacks a capability (reason given), or exited 127 */
+    V_NONSTRICT,  /* an allowed deviation from a SHOULD / a lower-graded outcome */
+    V_ERROR,      /* the IUT crashed / never became ready, or the harness could not run it */
+    V_XFAIL,      /* failed, and listed as a known failure */
+    V_XPASS,      /* passed although listed as a known failure: fails the run */
+    V_COUNT_
+} verdict;
+
+const char *verdict_name(verdict v); /* "pass", "fail", ... */
+
+typedef struct sc_result {
+    char id[128];           /* scenario id */
+    char title[512];
+    char area[64];          /* classname: first path segments, e.g. "rfc9528.6.3" */
+    char role[16];          /* harness role: "initiator" / "responder" */
+    char level[8];          /* MUST / SHOULD / INFO */
+    char requirements[256]; /* "R-6.3-b (RFC 9528 §6.3), ..." */
+    verdict v;
+    char message[1024];     /* verdict text: step, message, field, offset, expected vs
+                             * actual, requirement and RFC section */
+    char kf_reason[32];     /* known failure: unsupported / known-bug / spec-ambiguity */
+    char kf_note[256];
+    double seconds;
+    /* properties */
+    int method, suite;
+    char transport[8];
+    unsigned long seed;
+    long sizes[5];          /* bytes of message_1..4 seen, -1 if none: sizes[0..3]
+                             * (message_1 in sizes[0]); sizes[4] is not reported */
+    char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
+    char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
+} sc_result;
+
+typedef struct run_report {
+    char peer[64], peer_version[64];
+    unsigned long seed;
+    char started[32];       /* ISO 8601 UTC */
+    bool interrupted;
+    sc_result *results;     /* owned */
+    size_t n, cap;
+} run_report;
+
+void run_report_init(run_report *r);
+/* Append a copy (the transcript string is moved: res->transcript = NULL).
+ * Returns 0, or -1 (out of memory; res, transcript included, is untouched). */
+int run_report_add(run_report *r, sc_result *res);
+void run_report_free(run_report *r);
+/* Counts per verdict. */
+void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
+
+/* JUnit XML: one <testsuite> per (peer, harness role), one <testcase> per
+ * scenario (classname = area, name = id), <properties>, <failure>,
+ * <error>, <skipped>, <system-out>. Returns 0 or -1.
+ *
+ * The format (validated by tests/junit.xsd):
+ *   <testsuites name tests failures errors skipped time>  (totals)
+ *     <testsuite name="PEER/ROLE" tests failures errors skipped time timestamp
+ *                hostname>   one per role, in order of first appearance; its
+ *                            testcases in input order
+ *       <properties> peer, version, seed, role, started, interrupted
+ *       <testcase name=ID classname=AREA time=SECONDS>
+ *         <properties>  per-testcase properties live HERE, as a child of
+ *                       <testcase> (Jenkins reads them; other readers ignore
+ *                       them): title, verdict, level, requirements, method,
+ *                       suite, transport, seed, m1..m4 (only sizes >= 0),
+ *                       known_failure_reason/_note, transcript_path,
+ *                       iut_stdout_path, iut_stderr_path (when set),
+ *                       nonstrict (the message, for V_NONSTRICT)
+ *         then at most one of:
+ *           fail    -> <failure type="fail" message=MESSAGE>
+ *           xpass   -> <failure type="xpass" message="xpass: ...">
+ *           error   -> <error type="error" message=MESSAGE> (also an
+ *                      out-of-range verdict)
+ *           skipped -> <skipped message=MESSAGE>
+ *           xfail   -> <skipped message="xfail: REASON: NOTE">
+ *           pass, nonstrict -> nothing
+ *         <system-out>  "nonstrict: MESSAGE" line (V_NONSTRICT), then the
+ *                       transcript, capped at REPORT_JUNIT_MAX_OUT bytes
+ *   Totals: failures = fail + xpass, errors = error, skipped = skipped + xfail.
+ *   Text is made valid XML 1.0: invalid UTF-8 bytes become U+FFFD, other
+ *   characters XML cannot carry (control characters but tab, LF, CR;
+ *   U+FFFE, U+FFFF) become the text "\xNN" per byte. Empty id / area /
+ *   role are written as "unnamed" / "unclassified" / "unspecified". */
+#define REPORT_JUNIT_MAX_OUT ((size_t)4 << 20)
+int report_write_junit(const run_report *r, const char *path);
+/* JSON with the same content (JSON_PRESERVE_ORDER | JSON_INDENT(2)):
+ *   {"peer","version","seed","started","interrupted",
+ *    "summary": {"pass": N, ... every verdict, in enum order},
+ *    "results": [{"id","title","area","role","level","requirements",
+ *                 "verdict","message","known_failure": {"reason","note"} or
+ *                 null (null when kf_reason is empty),"seconds","method",
+ *                 "suite","transport","seed","sizes": [m1, m2, m3, m4] (-1 =
+ *                 none),"transcript_path","iut_stdout_path","iut_stderr_path",
+ *                 "transcript" (string or null)}]}
+ * Seeds are integers, or decimal strings above the largest JSON integer
+ * jansson can hold (LLONG_MAX). Invalid UTF-8 bytes become U+FFFD.
+ * Returns 0 or -1. */
+int report_write_json(const run_report *r, const char *path);
+
+/* Internal, shared by the writers (report.c). */
+/* A copy of s (at most n bytes, stopping at NUL) that is valid UTF-8:
+ * invalid bytes become U+FFFD; with xml, characters XML 1.0 forbids become
+ * "\xNN" text. At most max_out bytes of output (cut at a character
+ * boundary; *truncated set when given). NULL when out of memory. */
+char *report_clean_text(const char *s, size_t n, bool xml, size_t max_out, bool *truncated);
+/* Write everything (retries short writes and EINTR). 0 or -1. */
+int report_write_all(int fd, const void *buf, size_t len);
+/* Atomic file write: emit(fd, ctx) writes PATH.tmp, which is then fsync'd
+ * and renamed over path (the directory is fsync'd too). On any failure the
+ * temporary file is removed and -1 returned (errno kept); else 0. */
+int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *ctx);
+
+#endif

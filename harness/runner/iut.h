@@ -1,0 +1,66 @@
+/*
+ * iut.h - launching and controlling an implementation under test (IUT)
+ * process: command templates, readiness, output capture, bounded stop.
+ *
+ * Every wait has a timeout; an IUT that ignores SIGTERM is killed; output
+ * is copied to files by a background thread (so a chatty IUT never blocks
+ * on a full pipe) and capped at IUT_MAX_CAPTURE bytes per stream (the rest
+ * is counted and discarded, so the harness's memory and disk stay bounded).
+ */
+#ifndef EH_IUT_H
+#define EH_IUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define IUT_MAX_CAPTURE (4u << 20)
+
+/* Values for the {placeholders} of a command template (the names of the
+ * fields, e.g. {transport} = coap | udp). NULL = empty. */
+typedef struct iut_vars {
+    const char *host, *port, *creds_dir, *method, *suite, *suites, *vector, *harness, *cred,
+        *peer_cred, *transport, *cred_id, *message_4;
+} iut_vars;
+
+/* Expand {name} placeholders; "{{" and "}}" are literal braces. 0, or -1
+ * for an unknown placeholder or an output longer than cap. */
+int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap);
+
+typedef struct iut_proc iut_proc;
+
+/* Start `command` with /bin/sh -c in its own process group, stdout and
+ * stderr captured to the given files (created/truncated). NULL on failure
+ * (message on stderr). */
+iut_proc *iut_start(const char *command, const char *stdout_path, const char *stderr_path);
+
+typedef enum iut_ready {
+    IUT_READY = 0,
+    IUT_EXITED,     /* exited (or crashed) before becoming ready */
+    IUT_NOT_READY   /* the timeout passed */
+} iut_ready;
+
+/* Ready when `line` (a substring) appears on stdout, or, when line is NULL
+ * or "", when a CoAP ping (empty CON) to host:port over UDP gets a Reset or
+ * an ACK. */
+iut_ready iut_wait_ready(iut_proc *p, const char *line, const char *host, int port,
+                         int timeout_ms);
+
+typedef struct iut_exit {
+    bool exited;      /* false: still running when asked */
+    int code;         /* exit code, if exited normally */
+    int signal;       /* terminating signal, 0 if none */
+    bool killed;      /* we had to send SIGKILL */
+    size_t stdout_bytes, stderr_bytes; /* everything written, captured or not */
+} iut_exit;
+
+/* Non-blocking: has it exited? Fills ex when it has. */
+bool iut_poll(iut_proc *p, iut_exit *ex);
+/* Wait up to timeout_ms for it to exit by itself. */
+bool iut_wait(iut_proc *p, int timeout_ms, iut_exit *ex);
+/* SIGTERM to its process group, wait grace_ms, SIGKILL if needed, reap,
+ * stop the capture thread, free p. ex may be NULL. */
+void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex);
+pid_t iut_pid(const iut_proc *p);
+
+#endif

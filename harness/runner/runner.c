@@ -1,0 +1,649 @@
+/* runner.c - see runner.h. */
+#define _GNU_SOURCE /* strsignal, fnmatch */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../report/report.h"
+#include "../scenario/exec.h"
+#include "../scenario/scenario.h"
+#include "../transport/udp.h"
+#include "iut.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* ------------------------------------------------------- scenario files */
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **p = realloc(l->paths, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        l->paths = p, l->cap = cap;
+    }
+    l->paths[l->n] = strdup(path);
+    return l->paths[l->n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.yaml below path (sorted), or path itself. */
+static int collect(const char *path, file_list *l, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "run: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return list_add(l, path);
+    if (depth > 16)
+        return 0;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL && rc == 0) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        size_t n = strlen(e->d_name);
+        struct stat s2;
+        if (stat(sub, &s2) == 0 && S_ISDIR(s2.st_mode))
+            rc = collect(sub, l, depth + 1);
+        else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0)
+            rc = list_add(l, sub);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- jobs */
+
+typedef struct job {
+    scenario *sc;             /* NULL: the file did not load (error text in load_err) */
+    char file[SC_MAX_PATH];
+    char load_err[512];
+    sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
+    const char *skip;         /* capability missing: the reason */
+    char skip_text[160];
+    /* running */
+    pid_t pid;
+    int fd;
+    int64_t deadline;
+    unsigned char *buf;       /* what the child sent */
+    size_t len, cap;
+} job;
+
+/* Bounded copy that always terminates (names here fit; if not, cut). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static const char *iut_role_name(sc_role harness_role)
+{
+    return harness_role == SC_HARNESS_INITIATOR ? "responder" : "initiator";
+}
+
+static void safe_name(const char *id, char *out, size_t cap)
+{
+    size_t i = 0;
+    for (; id[i] && i + 1 < cap; i++)
+        out[i] = (id[i] == '/' || id[i] == ' ') ? '_' : id[i];
+    out[i] = 0;
+}
+
+static void area_of(const char *id, char *out, size_t cap)
+{
+    /* "rfc9528/6.3/selected-suite" -> "rfc9528.6.3" */
+    copy_str(out, cap, id);
+    char *last = strrchr(out, '/');
+    if (last != NULL)
+        *last = 0;
+    for (char *p = out; *p; p++)
+        if (*p == '/')
+            *p = '.';
+}
+
+static void base_result(const job *j, sc_result *res, const run_opts *o)
+{
+    memset(res, 0, sizeof *res);
+    const scenario *sc = j->sc;
+    copy_str(res->id, sizeof res->id, sc ? sc->id : j->file);
+    copy_str(res->title, sizeof res->title, sc ? sc->title : "scenario file did not load");
+    area_of(res->id, res->area, sizeof res->area);
+    snprintf(res->role, sizeof res->role, "%s",
+             j->harness_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
+    snprintf(res->level, sizeof res->level, "%s",
+             !sc ? "MUST" : sc->level == SC_MUST ? "MUST" : sc->level == SC_SHOULD ? "SHOULD" : "INFO");
+    size_t k = 0;
+    for (size_t i = 0; sc && i < sc->n_requirements && k + 1 < sizeof res->requirements; i++) {
+        int w = snprintf(res->requirements + k, sizeof res->requirements - k, "%s%s", i ? ", " : "",
+                         sc->requirements[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    res->method = sc ? sc->method : -1;
+    res->suite = sc && sc->n_suites ? sc->suites[sc->n_suites - 1] : -1;
+    snprintf(res->transport, sizeof res->transport, "%s",
+             sc && sc->transport == SC_UDP ? "udp" : "coap");
+    res->seed = o->seed;
+    for (int m = 0; m < 5; m++)
+        res->sizes[m] = -1;
+}
+
+/* A free UDP port for an IUT Responder to listen on. */
+static int free_port(const char *host)
+{
+    tr_udp u;
+    if (tr_udp_bind(&u, host, 0) != EH_OK)
+        return -1;
+    int port = tr_udp_local_port(&u);
+    tr_udp_close(&u);
+    return port;
+}
+
+typedef struct iut_watch {
+    iut_proc *p;
+} iut_watch;
+
+static int iut_state_cb(void *arg, char *desc, size_t cap)
+{
+    iut_watch *w = arg;
+    iut_exit ex;
+    if (w->p == NULL || !iut_poll(w->p, &ex))
+        return 0;
+    if (ex.signal)
+        snprintf(desc, cap, "killed by signal %d", ex.signal);
+    else
+        snprintf(desc, cap, "exited with code %d", ex.code);
+    return ex.signal ? 2 : 1;
+}
+
+static void join_list(char *out, size_t cap, const int *v, size_t n)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        int w = snprintf(out + k, cap - k, "%s%d", i ? "," : "", v[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+}
+
+/* Run one job (in the child process): IUT, executor, verdict. */
+static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_result *res)
+{
+    const scenario *sc = j->sc;
+    const peer_role_spec *spec =
+        j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+    char dir[SC_MAX_PATH + 64], name[SC_MAX_ID], path_out[1024], path_err[1024], cmd[SC_MAX_CMD];
+    char port_s[16], method_s[8], suite_s[8], suites_s[128], err[512];
+    const char *host = "127.0.0.1";
+    iut_watch w = {NULL};
+    base_result(j, res, o);
+    safe_name(sc->id, name, sizeof name);
+    snprintf(dir, sizeof dir, "%s/iut-%s", o->out_dir, iut_role_name(j->harness_role));
+    mkdir(o->out_dir, 0777);
+    mkdir(dir, 0777);
+    snprintf(path_out, sizeof path_out, "%s/%s.iut.stdout", dir, name);
+    snprintf(path_err, sizeof path_err, "%s/%s.iut.stderr", dir, name);
+
+    sc_exec_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.sc = sc;
+    eo.role = j->harness_role;
+    eo.host = spec->fixed_port ? spec->fixed_host : host;
+    eo.cred_dir = o->cred_dir;
+    eo.timeout_ms = o->timeout_ms;
+    eo.seed = o->seed;
+    eo.iut_state = iut_state_cb;
+    eo.iut_arg = &w;
+
+    int port = spec->fixed_port;
+    sc_exec *x = NULL;
+    if (j->harness_role == SC_HARNESS_RESPONDER) {
+        eo.host = host;
+        x = sc_exec_new(&eo, err, sizeof err);
+        if (x == NULL)
+            goto harness_error;
+        port = sc_exec_port(x);
+    } else if (port == 0) {
+        port = free_port(host);
+    }
+    snprintf(port_s, sizeof port_s, "%d", port);
+    snprintf(method_s, sizeof method_s, "%d", sc->method);
+    snprintf(suite_s, sizeof suite_s, "%d", res->suite);
+    join_list(suites_s, sizeof suites_s, sc->suites, sc->n_suites);
+    if (!spec->fixed_port) {
+        const char *h_own, *h_peer;
+        sc_cred_names(sc, j->harness_role, &h_own, &h_peer);
+        iut_vars v = {host,   port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
+                      o->harness_path, h_peer, h_own, res->transport,
+                      sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
+        if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
+            snprintf(err, sizeof err, "peer file: command template does not expand");
+            goto harness_error;
+        }
+        w.p = iut_start(cmd, path_out, path_err);
+        if (w.p == NULL) {
+            snprintf(err, sizeof err, "cannot start the IUT: %.400s", cmd);
+            goto harness_error;
+        }
+        copy_str(res->iut_stdout_path, sizeof res->iut_stdout_path, path_out);
+        copy_str(res->iut_stderr_path, sizeof res->iut_stderr_path, path_err);
+        if (spec->ready_line[0] || spec->ready_probe) {
+            iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
+                                         port, spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms
+                                                                         : 5000);
+            if (r != IUT_READY) {
+                iut_exit ex;
+                memset(&ex, 0, sizeof ex);
+                iut_stop(w.p, 1000, &ex);
+                w.p = NULL;
+                if (r == IUT_EXITED && !ex.signal && ex.code == 127) {
+                    res->v = V_SKIPPED;
+                    snprintf(res->message, sizeof res->message,
+                             "the IUT exited with code 127: scenario not implemented");
+                } else {
+                    res->v = V_ERROR;
+                    snprintf(res->message, sizeof res->message, "the IUT %s (%s)",
+                             r == IUT_EXITED ? "exited before it was ready" : "never became ready",
+                             r == IUT_EXITED ? (ex.signal ? "killed by a signal" : "exit code")
+                                             : "timeout");
+                }
+                goto done;
+            }
+        }
+    }
+    if (x == NULL) {
+        eo.port = port;
+        x = sc_exec_new(&eo, err, sizeof err);
+        if (x == NULL)
+            goto harness_error;
+    }
+    sc_exec_run(x, res);
+    if (w.p != NULL) {
+        iut_exit ex;
+        memset(&ex, 0, sizeof ex);
+        bool gone = iut_poll(w.p, &ex);
+        /* an IUT Initiator normally ends by itself; give it a moment */
+        if (!gone && j->harness_role == SC_HARNESS_RESPONDER)
+            gone = iut_wait(w.p, 200, &ex);
+        iut_stop(w.p, 1000, &ex);
+        w.p = NULL;
+        if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL &&
+            res->v != V_FAIL) {
+            res->v = V_ERROR;
+            snprintf(res->message, sizeof res->message, "the IUT crashed (signal %d)", ex.signal);
+        } else if (gone && !ex.signal && ex.code == 127 && res->v != V_PASS) {
+            res->v = V_SKIPPED;
+            snprintf(res->message, sizeof res->message,
+                     "the IUT exited with code 127: scenario not implemented");
+        }
+    }
+    goto done;
+harness_error:
+    res->v = V_ERROR;
+    copy_str(res->message, sizeof res->message, err);
+done:
+    if (w.p != NULL)
+        iut_stop(w.p, 1000, NULL);
+    sc_exec_free(x);
+    if (res->transcript != NULL) {
+        char tpath[1024];
+        snprintf(tpath, sizeof tpath, "%s/%s.txt", dir, name);
+        copy_str(res->transcript_path, sizeof res->transcript_path, tpath);
+        FILE *f = fopen(res->transcript_path, "w");
+        if (f != NULL) {
+            fputs(res->transcript, f);
+            fclose(f);
+        }
+    }
+}
+
+/* Child -> parent: the result struct, then the transcript. */
+static void send_result(int fd, const sc_result *res)
+{
+    size_t tl = res->transcript ? strlen(res->transcript) : 0;
+    sc_result copy = *res;
+    copy.transcript = NULL;
+    if (write(fd, &copy, sizeof copy) != (ssize_t)sizeof copy || write(fd, &tl, sizeof tl) < 0)
+        return;
+    for (size_t off = 0; off < tl;) {
+        ssize_t n = write(fd, res->transcript + off, tl - off);
+        if (n <= 0)
+            return;
+        off += (size_t)n;
+    }
+}
+
+static bool recv_result(job *j, sc_result *res)
+{
+    size_t tl;
+    if (j->len < sizeof *res + sizeof tl)
+        return false;
+    memcpy(res, j->buf, sizeof *res);
+    memcpy(&tl, j->buf + sizeof *res, sizeof tl);
+    res->transcript = NULL;
+    if (tl > j->len - sizeof *res - sizeof tl)
+        tl = j->len - sizeof *res - sizeof tl;
+    res->transcript = malloc(tl + 1);
+    if (res->transcript) {
+        memcpy(res->transcript, j->buf + sizeof *res + sizeof tl, tl);
+        res->transcript[tl] = 0;
+    }
+    return true;
+}
+
+static int start_job(job *j, const run_opts *o, const peer_file *pf)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]), close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        sc_result res;
+        run_job(j, o, pf, &res);
+        send_result(p[1], &res);
+        free(res.transcript);
+        _exit(0);
+    }
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    j->pid = pid, j->fd = p[0];
+    int steps = j->sc ? (int)j->sc->n_steps : 1;
+    j->deadline = tr_now_ms() + (int64_t)(steps + 3) * o->timeout_ms + 10000;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- verdicts */
+
+static void apply_known_failures(const peer_file *pf, sc_result *res)
+{
+    for (size_t i = 0; i < pf->n_known; i++) {
+        const known_failure *k = &pf->known[i];
+        if (fnmatch(k->pattern, res->id, 0) != 0)
+            continue;
+        static const char *const reasons[] = {"unsupported", "known-bug", "spec-ambiguity"};
+        copy_str(res->kf_reason, sizeof res->kf_reason, reasons[k->reason]);
+        copy_str(res->kf_note, sizeof res->kf_note, k->note);
+        if (res->v == V_FAIL || res->v == V_ERROR)
+            res->v = V_XFAIL;
+        else if (res->v == V_PASS || res->v == V_NONSTRICT)
+            res->v = V_XPASS;
+        return;
+    }
+}
+
+static bool fails_run(const sc_result *r, bool strict)
+{
+    if (r->v == V_XPASS || r->v == V_ERROR)
+        return true;
+    if (r->v == V_FAIL)
+        return strict || strcmp(r->level, "MUST") == 0;
+    return strict && r->v == V_NONSTRICT;
+}
+
+static void print_result(const sc_result *r, bool quiet)
+{
+    static const char *const tags[V_COUNT_] = {"PASS", "FAIL", "SKIP", "NONSTRICT", "ERROR",
+                                               "XFAIL", "XPASS"};
+    if (quiet && (r->v == V_PASS || r->v == V_SKIPPED || r->v == V_XFAIL))
+        return;
+    const char *iut = strcmp(r->role, "initiator") == 0 ? "IUT responder" : "IUT initiator";
+    printf("%-9s %-58s %-13s %5.2fs\n", tags[r->v], r->id, iut, r->seconds);
+    if (r->v != V_PASS && r->message[0])
+        printf("          %s\n", r->message);
+    if (r->kf_reason[0])
+        printf("          known failure (%s): %s\n", r->kf_reason, r->kf_note);
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ main */
+
+int run_main(const run_opts *o)
+{
+    peer_file *pf = calloc(1, sizeof *pf);
+    char err[512];
+    file_list files = {0};
+    job *jobs = NULL;
+    size_t n_jobs = 0;
+    run_report rep;
+    int rc = 2;
+    run_report_init(&rep);
+    mkdir(o->out_dir, 0777);
+    if (pf == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
+        fprintf(stderr, "run: %s\n", pf ? err : "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < o->n_paths; i++)
+        if (collect(o->paths[i], &files, 0) != 0)
+            goto out;
+    qsort(files.paths, files.n, sizeof *files.paths, cmp_str);
+    jobs = calloc(2 * files.n + 1, sizeof *jobs);
+    if (jobs == NULL)
+        goto out;
+    for (size_t i = 0; i < files.n; i++) {
+        scenario *sc = calloc(1, sizeof *sc);
+        job base;
+        memset(&base, 0, sizeof base);
+        copy_str(base.file, sizeof base.file, files.paths[i]);
+        if (sc == NULL || scenario_load(files.paths[i], sc, base.load_err, sizeof base.load_err)) {
+            free(sc);
+            base.harness_role = SC_HARNESS_INITIATOR;
+            jobs[n_jobs++] = base; /* reported as an error */
+            continue;
+        }
+        if (o->filter && fnmatch(o->filter, sc->id, 0) != 0) {
+            free(sc);
+            continue;
+        }
+        bool first = true;
+        for (int r = SC_HARNESS_INITIATOR; r <= SC_HARNESS_RESPONDER; r <<= 1) {
+            unsigned iut = r == SC_HARNESS_INITIATOR ? RUN_IUT_RESPONDER : RUN_IUT_INITIATOR;
+            if (!(sc->role & r) || !(o->iut_roles & iut))
+                continue;
+            job *j = &jobs[n_jobs++];
+            *j = base;
+            j->sc = first ? sc : malloc(sizeof *sc);
+            if (!first && j->sc)
+                memcpy(j->sc, sc, sizeof *sc);
+            first = false;
+            j->harness_role = (sc_role)r;
+            const peer_role_spec *spec = r == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+            if (!spec->present) {
+                snprintf(j->skip_text, sizeof j->skip_text, "the peer file has no %s",
+                         iut_role_name(j->harness_role));
+                j->skip = j->skip_text;
+            }
+            for (size_t k = 0; !j->skip && k < sc->n_needs; k++)
+                if (!peer_has_capability(pf, sc->needs[k])) {
+                    snprintf(j->skip_text, sizeof j->skip_text,
+                             "the IUT lacks the capability '%s'", sc->needs[k]);
+                    j->skip = j->skip_text;
+                }
+        }
+        if (first)
+            free(sc);
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    copy_str(rep.peer, sizeof rep.peer, pf->name);
+    copy_str(rep.peer_version, sizeof rep.peer_version, pf->version);
+    rep.seed = o->seed;
+    time_t now = time(NULL);
+    strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s\n", n_jobs,
+           files.n, pf->name, pf->version);
+    fflush(stdout);
+
+    /* Results in job order; up to o->jobs children at a time. */
+    sc_result *results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
+    bool *done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
+    size_t next = 0, running = 0, printed = 0;
+    int max_jobs = o->jobs > 0 ? o->jobs : 1;
+    if (results == NULL || done == NULL)
+        goto out;
+    while ((next < n_jobs || running > 0) && !interrupted) {
+        while (next < n_jobs && running < (size_t)max_jobs && !interrupted) {
+            job *j = &jobs[next];
+            if (j->sc == NULL || j->skip) {
+                base_result(j, &results[next], o);
+                results[next].v = j->sc == NULL ? V_ERROR : V_SKIPPED;
+                snprintf(results[next].message, sizeof results[next].message, "%s",
+                         j->sc == NULL ? j->load_err : j->skip);
+                done[next++] = true;
+                continue;
+            }
+            if (start_job(j, o, pf) != 0) {
+                base_result(j, &results[next], o);
+                results[next].v = V_ERROR;
+                snprintf(results[next].message, sizeof results[next].message, "cannot fork");
+                done[next++] = true;
+                continue;
+            }
+            running++, next++;
+        }
+        struct pollfd pfds[64];
+        size_t idx[64], n = 0;
+        for (size_t i = 0; i < next && n < 64; i++)
+            if (!done[i] && jobs[i].fd > 0)
+                pfds[n] = (struct pollfd){.fd = jobs[i].fd, .events = POLLIN}, idx[n++] = i;
+        if (n > 0)
+            poll(pfds, n, 100);
+        for (size_t k = 0; k < n; k++) {
+            job *j = &jobs[idx[k]];
+            for (;;) {
+                if (j->len == j->cap) {
+                    size_t cap = j->cap ? 2 * j->cap : 65536;
+                    unsigned char *b = realloc(j->buf, cap);
+                    if (b == NULL)
+                        break;
+                    j->buf = b, j->cap = cap;
+                }
+                ssize_t r = read(j->fd, j->buf + j->len, j->cap - j->len);
+                if (r > 0) {
+                    j->len += (size_t)r;
+                    continue;
+                }
+                bool eof = r == 0, late = tr_now_ms() > j->deadline;
+                if (!eof && !late)
+                    break;
+                if (late && !eof)
+                    kill(j->pid, SIGKILL);
+                close(j->fd);
+                j->fd = -1;
+                int status;
+                waitpid(j->pid, &status, 0);
+                sc_result *res = &results[idx[k]];
+                if (!recv_result(j, res)) {
+                    base_result(j, res, o);
+                    res->v = V_ERROR;
+                    snprintf(res->message, sizeof res->message,
+                             late ? "the harness did not finish the scenario in time"
+                                  : "the harness process running the scenario failed (%s)",
+                             WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no result");
+                }
+                done[idx[k]] = true;
+                running--;
+                free(j->buf);
+                j->buf = NULL;
+                break;
+            }
+        }
+        while (printed < n_jobs && done[printed]) {
+            sc_result *res = &results[printed];
+            if (res->v != V_ERROR || jobs[printed].sc != NULL)
+                apply_known_failures(pf, res);
+            print_result(res, o->quiet);
+            printed++;
+        }
+    }
+    if (interrupted) {
+        rep.interrupted = true;
+        for (size_t i = 0; i < next; i++)
+            if (!done[i] && jobs[i].fd > 0) {
+                kill(jobs[i].pid, SIGTERM);
+                waitpid(jobs[i].pid, NULL, 0);
+                close(jobs[i].fd);
+            }
+        printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
+    }
+    size_t failing = 0;
+    for (size_t i = 0; i < printed; i++) {
+        failing += fails_run(&results[i], o->strict);
+        run_report_add(&rep, &results[i]);
+    }
+    size_t counts[V_COUNT_];
+    run_report_counts(&rep, counts);
+    printf("summary: %zu pass, %zu fail, %zu non-strict, %zu skipped, %zu error, %zu xfail, "
+           "%zu xpass\n",
+           counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
+           counts[V_XFAIL], counts[V_XPASS]);
+    if (o->junit && report_write_junit(&rep, o->junit) != 0)
+        fprintf(stderr, "run: cannot write %s\n", o->junit);
+    if (o->json && report_write_json(&rep, o->json) != 0)
+        fprintf(stderr, "run: cannot write %s\n", o->json);
+    rc = failing || rep.interrupted ? 1 : 0;
+    for (size_t i = 0; i < n_jobs; i++)
+        free(results[i].transcript);
+    free(results);
+    free(done);
+out:
+    for (size_t i = 0; i < n_jobs; i++)
+        free(jobs[i].sc);
+    free(jobs);
+    for (size_t i = 0; i < files.n; i++)
+        free(files.paths[i]);
+    free(files.paths);
+    run_report_free(&rep);
+    free(pf);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * runner.h - `edhoc-harness run`: scenarios x roles against a peer file's
+ * IUT, in parallel, with verdicts, known failures, console summary and
+ * JUnit/JSON reports.
+ *
+ * Each (scenario, role) job runs in a child process of its own (a harness
+ * problem in one job becomes that job's `error` verdict, never the run's
+ * end), starts the IUT as the peer file says, runs the scenario executor
+ * and sends its result back through a pipe. Every job is bounded in time.
+ */
+#ifndef EH_RUNNER_H
+#define EH_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { RUN_IUT_INITIATOR = 1, RUN_IUT_RESPONDER = 2 };
+
+typedef struct run_opts {
+    const char *peer_file;
+    const char *const *paths;    /* scenario files or directories (recursive) */
+    size_t n_paths;
+    unsigned iut_roles;          /* RUN_IUT_* */
+    int jobs;                    /* parallel jobs */
+    const char *filter;          /* fnmatch glob on scenario ids, or NULL */
+    const char *junit, *json;    /* report files, or NULL */
+    const char *out_dir;         /* transcripts and IUT output */
+    bool strict;                 /* SHOULD-level failures and non-strict fail the run too */
+    unsigned long seed;
+    int timeout_ms;              /* default bound of every wait */
+    const char *harness_path;    /* this binary, for {harness} */
+    const char *cred_dir;        /* {creds_dir} and the harness's credentials */
+    bool quiet;                  /* only failures and the summary on the console */
+} run_opts;
+
+/* Returns the process exit code: 0 no MUST-level failure, error or xpass;
+ * 1 otherwise; 2 usage or set-up error (message printed). */
+int run_main(const run_opts *o);
+
+#endif

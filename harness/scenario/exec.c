@@ -1,0 +1,321 @@
+/*
+ * exec.c - the scenario executor (see exec.h): harness side of one
+ * scenario, step by step, with verdicts that name the step, the message,
+ * the field, the byte offset and the requirement.
+ */
+#include "exec.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cbor/cbor.h"
+#include "../common/hex.h"
+#include "../peer/credfile.h"
+#include "../peer/peer.h"
+#include "../transport/udp.h"
+#include "exec_internal.h"
+
+/* ------------------------------------------------------------ transcript */
+
+void xt_printf(sc_exec *x, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = strnlen(line, sizeof line);
+    if (x->text_len + len + 1 > XT_MAX)
+        return; /* bounded: a runaway IUT cannot grow the report without end */
+    if (x->text_len + len + 1 > x->text_cap) {
+        size_t cap = x->text_cap ? x->text_cap * 2 : 4096;
+        while (cap < x->text_len + len + 1)
+            cap *= 2;
+        char *t = realloc(x->text, cap);
+        if (t == NULL)
+            return;
+        x->text = t, x->text_cap = cap;
+    }
+    memcpy(x->text + x->text_len, line, len + 1);
+    x->text_len += len;
+}
+
+void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n)
+{
+    char hex[2 * 512 + 1], diag[2048];
+    size_t shown = n < 512 ? n : 512;
+    eh_hex_encode(b, shown, hex);
+    eh_cbor_diag(b, n, diag, sizeof diag);
+    xt_printf(x, "  %s %zu bytes: %s%s\n", arrow, n, hex, shown < n ? "..." : "");
+    xt_printf(x, "     cbor: %s\n", diag);
+}
+
+/* --------------------------------------------------------------- verdict */
+
+static void requirement_text(const scenario *sc, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sc->n_requirements && k + 1 < cap; i++) {
+        int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", sc->requirements[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+}
+
+void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
+{
+    if (x->v == V_FAIL || x->v == V_ERROR)
+        return; /* the first failure is the verdict */
+    char what[700], req[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    requirement_text(x->sc, req, sizeof req);
+    const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
+    snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %s%s%s", x->step + 1,
+             st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
+             req[0] ? " [requirements: " : "", req[0] ? req : "");
+    if (req[0])
+        strncat(x->message, "]", sizeof x->message - strlen(x->message) - 1);
+    x->v = v;
+    xt_printf(x, "  => %s: %s\n", verdict_name(v), x->message);
+}
+
+/* ------------------------------------------------------------ set-up */
+
+/* Reproducible harness randomness: SHA-256(seed || counter). */
+static eh_err seeded_rng(void *arg, uint8_t *out, size_t len)
+{
+    sc_exec *x = arg;
+    while (len > 0) {
+        uint8_t in[16], block[32];
+        memcpy(in, &x->o.seed, sizeof x->o.seed < 8 ? sizeof x->o.seed : 8);
+        memset(in + 8, 0, 8);
+        memcpy(in + 8, &x->rng_counter, sizeof x->rng_counter);
+        x->rng_counter++;
+        eh_hash_sha256.digest(in, sizeof in, block);
+        size_t n = len < sizeof block ? len : sizeof block;
+        memcpy(out, block, n);
+        out += n, len -= n;
+    }
+    return EH_OK;
+}
+
+void sc_cred_names(const scenario *sc, sc_role harness_role, const char **own,
+                   const char **peer)
+{
+    bool initiator = harness_role == SC_HARNESS_INITIATOR;
+    bool swap = sc->role == SC_BOTH && !initiator;
+    const char *a = sc->cred[0] ? sc->cred : NULL, *b = sc->peer_cred[0] ? sc->peer_cred : NULL;
+    *own = swap ? b : a;
+    *peer = swap ? a : b;
+    if (*own == NULL)
+        *own = initiator ? "rfc9529-trace2-i" : "rfc9529-trace2-r";
+    if (*peer == NULL)
+        *peer = initiator ? "rfc9529-trace2-r" : "rfc9529-trace2-i";
+}
+
+static int load_creds(sc_exec *x, char *err, size_t cap)
+{
+    const scenario *sc = x->sc;
+    const char *own, *peer;
+    sc_cred_names(x->o.sc, x->o.role, &own, &peer);
+    credfile_id id = CREDFILE_KID;
+    if (sc->cred_id[0] && credfile_id_parse(sc->cred_id, &id) != 0) {
+        snprintf(err, cap, "%s: unknown credential identification %s", sc->file, sc->cred_id);
+        return -1;
+    }
+    if (credfile_load(x->o.cred_dir, own, id, &x->own) != 0 ||
+        credfile_load(x->o.cred_dir, peer, id, &x->peer) != 0) {
+        snprintf(err, cap, "%s: cannot load credentials %s / %s from %s", sc->file, own, peer,
+                 x->o.cred_dir);
+        return -1;
+    }
+    return 0;
+}
+
+static void config_init(sc_exec *x)
+{
+    const scenario *sc = x->sc;
+    eh_config *c = &x->cfg;
+    bool initiator = x->o.role == SC_HARNESS_INITIATOR;
+    memset(c, 0, sizeof *c);
+    c->role = initiator ? EH_INITIATOR : EH_RESPONDER;
+    c->method = sc->method;
+    c->methods = initiator ? 0 : 0xf;
+    for (size_t i = 0; i < sc->n_suites && i < EH_MAX_SUITES; i++)
+        c->suites[c->n_suites++] = sc->suites[i];
+    if (c->n_suites == 0)
+        c->suites[c->n_suites++] = 2;
+    /* the Initiator selects its last listed suite: SUITES_I = the list */
+    c->initial_suite_index = initiator ? c->n_suites - 1 : 0;
+    static const uint8_t default_c_i = 0x37, default_c_r = 0x27;
+    const sc_bytes *cid = initiator ? &sc->c_i : &sc->c_r;
+    if (sc->has_conn_id && cid->n <= EH_MAX_CONN_ID) {
+        c->conn_id = cid->b, c->conn_id_len = cid->n;
+    } else {
+        c->conn_id = initiator ? &default_c_i : &default_c_r;
+        c->conn_id_len = 1;
+    }
+    c->own_cred = x->own.c;
+    c->own_priv = x->own.priv, c->own_priv_len = x->own.priv_len;
+    x->peer_creds[0] = x->peer.c;
+    c->peer_creds = x->peer_creds, c->n_peer_creds = 1;
+    c->trust_by_value = true; /* the harness judges the protocol, not trust */
+    for (int k = 1; k <= 4; k++)
+        c->ead[k] = sc->ead[k].b, c->ead_len[k] = sc->ead[k].n;
+    c->message_4 = sc->message_4;
+    c->rng = seeded_rng, c->rng_arg = x;
+    c->trace = x_trace, c->trace_arg = x;
+}
+
+/*
+ * A `role: both` scenario is written for the harness Initiator. As
+ * Responder the harness mirrors it: `send message_N` becomes `expect
+ * message_N` with the checks of the expect step that followed it (they
+ * describe the IUT's message), expect steps become the engine's natural
+ * answers, oscore stays. Mutations and faults do not mirror: such
+ * scenarios must name one role.
+ */
+static scenario *mirror_scenario(const scenario *sc, char *err, size_t cap)
+{
+    scenario *m = malloc(sizeof *m);
+    if (m == NULL) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    memcpy(m, sc, sizeof *m);
+    m->n_steps = 0;
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        const sc_step *st = &sc->steps[i];
+        if (st->kind == SC_STEP_EXPECT || st->kind == SC_STEP_WAIT)
+            continue;
+        sc_step *d = &m->steps[m->n_steps++];
+        *d = *st;
+        if (st->kind != SC_STEP_SEND)
+            continue;
+        if (st->n_mutations || st->n_faults || strncmp(st->message, "message_", 8) != 0) {
+            snprintf(err, cap, "%s: step %zu cannot be mirrored for the Responder role "
+                               "(mutations, faults or non-message sends): use role: initiator",
+                     sc->file, i + 1);
+            free(m);
+            return NULL;
+        }
+        memset(d, 0, sizeof *d);
+        d->kind = SC_STEP_EXPECT;
+        d->line = st->line;
+        d->outcomes[0].kind = SC_OUT_MESSAGE;
+        memcpy(d->outcomes[0].message, st->message, sizeof d->outcomes[0].message);
+        d->n_outcomes = 1;
+        d->checks.max_size = -1;
+        if (i + 1 < sc->n_steps && sc->steps[i + 1].kind == SC_STEP_EXPECT) {
+            d->checks = sc->steps[i + 1].checks;
+            d->checks.n_fields = 0; /* field names differ between the messages */
+            d->checks.max_size = -1; /* budgets are per message */
+        }
+    }
+    return m;
+}
+
+sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap)
+{
+    sc_exec *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    x->o = *o;
+    x->sc = o->sc;
+    if (o->sc->role == SC_BOTH && o->role == SC_HARNESS_RESPONDER) {
+        x->mirror = mirror_scenario(o->sc, err, cap);
+        if (x->mirror == NULL)
+            goto fail;
+        x->sc = x->mirror;
+    }
+    x->timeout = o->timeout_ms > 0 ? o->timeout_ms : 3000;
+    for (int k = 0; k < 5; k++)
+        x->sizes[k] = -1;
+    if (load_creds(x, err, cap) != 0)
+        goto fail;
+    config_init(x);
+    if (x_transport_open(x, err, cap) != 0)
+        goto fail;
+    return x;
+fail:
+    sc_exec_free(x);
+    return NULL;
+}
+
+int sc_exec_port(const sc_exec *x)
+{
+    return x->port;
+}
+
+void sc_exec_free(sc_exec *x)
+{
+    if (x == NULL)
+        return;
+    x_transport_close(x);
+    eh_session_wipe(&x->s);
+    eh_oscore_ctx_clear(&x->oscore);
+    credfile_wipe(&x->own);
+    credfile_wipe(&x->peer);
+    free(x->text);
+    free(x->mirror);
+    eh_wipe(x, sizeof *x);
+    free(x);
+}
+
+/* --------------------------------------------------------------- running */
+
+const char *x_step_kind_name(sc_step_kind k)
+{
+    return k == SC_STEP_SEND ? "send" : k == SC_STEP_EXPECT ? "expect"
+                                    : k == SC_STEP_WAIT     ? "wait"
+                                                            : "oscore";
+}
+
+void sc_exec_run(sc_exec *x, sc_result *res)
+{
+    const scenario *sc = x->sc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    x->v = V_PASS;
+    xt_printf(x, "scenario %s (%s)\n", sc->id, sc->file);
+    xt_printf(x, "harness %s, IUT %s, %s, METHOD %d\n",
+              x->o.role == SC_HARNESS_INITIATOR ? "Initiator" : "Responder",
+              x->o.role == SC_HARNESS_INITIATOR ? "Responder" : "Initiator",
+              sc->transport == SC_UDP ? "raw UDP" : "CoAP", sc->method);
+    if (eh_session_init(&x->s, &x->cfg) != EH_OK)
+        x_fail(x, V_ERROR, "scenario error: invalid EDHOC configuration (method, suites)");
+    if (x->o.role == SC_HARNESS_INITIATOR) {
+        for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR;
+             x->step++) {
+            const sc_step *st = &sc->steps[x->step];
+            xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, st->line,
+                      x_step_kind_name(st->kind), st->kind == SC_STEP_SEND ? st->message : "");
+            x->cfg.faults = x_faults(x, st);
+            x_initiator_step(x, st);
+        }
+    } else if (x->v == V_PASS) {
+        x_responder_run(x);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    xt_printf(x, "verdict: %s%s%s\n", verdict_name(x->v), x->message[0] ? ": " : "",
+              x->message);
+    res->v = x->v;
+    snprintf(res->message, sizeof res->message, "%s", x->message);
+    for (int k = 0; k < 5; k++)
+        res->sizes[k] = x->sizes[k];
+    res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    res->transcript = x->text; /* moved */
+    x->text = NULL, x->text_len = x->text_cap = 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * exec.h - runs one scenario in one harness role against a running IUT and
+ * produces its verdict, message sizes and annotated transcript.
+ *
+ * Harness Initiator: the executor is a CoAP/UDP client of the IUT at
+ * host:port; `send` steps make requests, `expect` steps judge the answer.
+ * Harness Responder: the executor binds a server first (so the runner can
+ * start the IUT Initiator with its port); `expect` steps judge the IUT's
+ * requests and `send` steps answer them. A request left unanswered when
+ * the next `expect` (or the end) comes gets the engine's natural answer:
+ * message_2 after a valid message_1, the error message the engine owes
+ * after an invalid one, message_4 or an empty 2.04 after message_3.
+ *
+ * Every wait is bounded by the step's timeout (or the run default).
+ */
+#ifndef EH_SCENARIO_EXEC_H
+#define EH_SCENARIO_EXEC_H
+
+#include "../report/report.h"
+#include "scenario.h"
+
+typedef struct sc_exec_opts {
+    const scenario *sc;
+    sc_role role;            /* SC_HARNESS_INITIATOR or SC_HARNESS_RESPONDER */
+    const char *host;        /* IUT address (harness Initiator) or bind address */
+    int port;                /* IUT port (harness Initiator); ignored otherwise */
+    const char *cred_dir;    /* credential files (vectors/creds) */
+    int timeout_ms;          /* default bound of every wait */
+    unsigned long seed;      /* seeds the harness's ephemeral keys */
+    /* Optional: is the IUT still running? 0 running, 1 exited, 2 crashed;
+     * desc receives a short description. Lets waits end early. */
+    int (*iut_state)(void *arg, char *desc, size_t cap);
+    void *iut_arg;
+} sc_exec_opts;
+
+/*
+ * The credential names of a run: the harness's own and the one it expects
+ * from the IUT (the IUT's own). A scenario names them from the harness
+ * Initiator's side for `role: both` (swapped when the harness responds);
+ * the defaults are the RFC 9529 trace-2 credentials of vectors/creds/.
+ */
+void sc_cred_names(const scenario *sc, sc_role harness_role, const char **own,
+                   const char **peer);
+
+typedef struct sc_exec sc_exec;
+
+/* Prepare (load credentials; bind the server in the Responder role). NULL
+ * and err filled on failure (a scenario error, verdict `error`). */
+sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap);
+/* The bound port (harness Responder), to give to the IUT Initiator. */
+int sc_exec_port(const sc_exec *x);
+/* Run every step. Fills res->v (PASS, FAIL, NONSTRICT or ERROR),
+ * res->message, res->sizes and res->transcript (malloc'd text). */
+void sc_exec_run(sc_exec *x, sc_result *res);
+void sc_exec_free(sc_exec *x);
+
+#endif

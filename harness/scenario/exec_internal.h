@@ -1,0 +1,114 @@
+/* exec_internal.h - shared by the executor's files; not a public API. */
+#ifndef EH_SCENARIO_EXEC_INTERNAL_H
+#define EH_SCENARIO_EXEC_INTERNAL_H
+
+#include "../peer/credfile.h"
+#include "../peer/peer.h"
+#include "../transport/udp.h"
+#include "exec.h"
+
+#define XT_MAX (1u << 20) /* transcript bound */
+
+/* What arrived: the answer to our request (harness Initiator) or the IUT's
+ * request (harness Responder), classified. */
+typedef struct received {
+    tr_status st;                 /* TR_OK, TR_TIMEOUT (silence), TR_RESET (close) */
+    int code;                     /* CoAP code, 0 for raw UDP */
+    int cf;                       /* Content-Format, -1 if none */
+    uint8_t payload[TR_MAX_BODY + 512];
+    size_t len;
+    tr_option opts[TR_MAX_OPTIONS];
+    size_t n_opts;
+    uint8_t optval[512];          /* option values of opts */
+    const char *kind;             /* message_1..message_4, error, accepted, oscore, other */
+    const uint8_t *msg;           /* the EDHOC message inside payload (after a prefix) */
+    size_t msg_len;
+    bool bare;                    /* a request without the Appendix A.2 prefix */
+    bool engine_ok;               /* the harness engine accepted the message */
+    char engine_why[512];         /* else why not */
+    int64_t err_code;             /* kind == error */
+    uint8_t err_info[256];
+    size_t err_info_len;
+    bool err_info_ok;             /* ERR_INFO could be parsed */
+} received;
+
+struct sc_exec {
+    sc_exec_opts o;
+    const scenario *sc;
+    scenario *mirror;             /* role: both, run as Responder: mirrored steps */
+    int timeout;
+    credfile own, peer;
+    eh_cred peer_creds[1];
+    eh_config cfg;
+    eh_session s;
+    eh_oscore_ctx oscore;
+    eh_oscore_material oscore_m;
+    bool oscore_ready;
+    uint64_t rng_counter;
+    /* transport */
+    tr_coap_client *client;
+    tr_coap_server *server;
+    tr_udp udp;                   /* harness Responder over UDP */
+    bool udp_open;
+    void *udp_client;             /* harness Initiator over UDP: a peer_udp_client */
+    int port;
+    /* verdict */
+    verdict v;
+    char message[1024];
+    size_t step;
+    long sizes[5];
+    char *text;
+    size_t text_len, text_cap;
+    /* the last thing received, and (harness Initiator) what we last sent */
+    received rx;
+    char last_sent[SC_MAX_NAME];
+    /* harness Responder: the answer being built for the current request */
+    bool handled;                 /* the handler consumed the awaited request */
+    uint8_t answer[TR_MAX_BODY];
+    tr_message resp;
+    /* ephemeral keys the IUT sent in this scenario (freshness, §9.2) */
+    uint8_t seen_keys[8][EH_MAX_COORD_LEN];
+    size_t n_seen_keys;
+    /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
+    uint8_t plaintext[2][TR_MAX_BODY];
+    size_t plaintext_len[2];
+};
+
+/* transcript */
+void xt_printf(sc_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n);
+/* Record the verdict (the first failure wins) with the step and the
+ * scenario's requirement IDs. */
+void x_fail(sc_exec *x, verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* eh_trace_fn of the harness session: keeps PLAINTEXT_2/3 for checks. */
+void x_trace(void *arg, const char *name, const uint8_t *val, size_t len);
+unsigned long x_faults(sc_exec *x, const sc_step *st);
+const char *x_step_kind_name(sc_step_kind k);
+
+/* transport (exec_transport.c) */
+int x_transport_open(sc_exec *x, char *err, size_t cap);
+void x_transport_close(sc_exec *x);
+/* harness Initiator: one request; the answer lands in x->rx (st, code, cf,
+ * payload). */
+void x_exchange(sc_exec *x, const tr_message *req);
+/* harness Responder: serve requests for at most timeout_ms or until
+ * x->handled is set by the handler. */
+void x_serve(sc_exec *x, int timeout_ms);
+/* tr_coap_handler of the harness Responder (arg = the executor). */
+void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_message *resp);
+/* A request from the IUT (harness Responder): judge it against the awaited
+ * step, run the send steps that answer it, fill *resp. */
+void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_message *resp);
+
+/* judging (exec_judge.c) */
+/* Build `message` with the engine, apply the step's mutations: 0, or -1
+ * after x_fail (scenario error / state). */
+int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
+/* Does x->rx match one of the step's outcomes? Sets the verdict. */
+void x_judge(sc_exec *x, const sc_step *st);
+
+/* roles */
+void x_initiator_step(sc_exec *x, const sc_step *st);
+void x_responder_run(sc_exec *x);
+
+#endif

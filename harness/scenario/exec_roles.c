@@ -1,0 +1,463 @@
+/*
+ * exec_roles.c - the harness as Initiator (requests out, answers judged)
+ * and as Responder (requests judged, answers built), over the executor's
+ * transport.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cbor/cbor.h"
+#include "exec_internal.h"
+
+#define CF_EDHOC 64
+#define CF_CID_EDHOC 65
+
+static void engine_why(sc_exec *x, char *buf, size_t cap)
+{
+    const eh_finding *f = &x->s.finding;
+    snprintf(buf, cap, "%s: field %s at byte offset %zu: %s (%s)", eh_err_name(f->err),
+             f->field ? f->field : "?", f->offset, f->reason ? f->reason : "",
+             f->rfc ? f->rfc : "RFC 9528");
+}
+
+static void parse_error(received *rx)
+{
+    eh_cbor_reader r;
+    const uint8_t *info;
+    size_t len;
+    eh_cbor_reader_init(&r, rx->msg, rx->msg_len);
+    r.lenient = true;
+    rx->err_info_ok = eh_cbor_read_int(&r, &rx->err_code) == EH_OK &&
+                      eh_cbor_read_item(&r, &info, &len) == EH_OK && len <= sizeof rx->err_info;
+    if (rx->err_info_ok) {
+        memcpy(rx->err_info, info, len);
+        rx->err_info_len = len;
+    } else {
+        rx->err_code = -1000;
+    }
+}
+
+static void record_size(sc_exec *x, const char *kind, size_t n)
+{
+    if (strncmp(kind, "message_", 8) == 0 && kind[8] >= '1' && kind[8] <= '4' && kind[9] == 0)
+        x->sizes[kind[8] - '1'] = (long)n;
+}
+
+/* ================================================= harness as Initiator */
+
+/* Classify the answer to what we last sent, and let the engine process it. */
+static void classify_answer(sc_exec *x)
+{
+    received *rx = &x->rx;
+    rx->kind = rx->st == TR_TIMEOUT ? "silence" : rx->st == TR_RESET ? "close" : "other";
+    if (rx->st != TR_OK)
+        return;
+    rx->msg = rx->payload, rx->msg_len = rx->len;
+    xt_bytes(x, "<-", rx->payload, rx->len);
+    if (rx->code)
+        xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
+    if (rx->len == 0) {
+        rx->kind = rx->code < 0x80 ? "accepted" : "coap";
+        return;
+    }
+    int major = rx->payload[0] >> 5;
+    if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        rx->kind = "error";
+        parse_error(rx);
+        /* an error message also ends the engine's session (§6) */
+        if (x->s.state == EH_STATE_WAIT_M2)
+            eh_initiator_process_message_2(&x->s, rx->msg, rx->msg_len);
+        else if (x->s.state == EH_STATE_WAIT_M4)
+            eh_initiator_process_message_4(&x->s, rx->msg, rx->msg_len);
+        return;
+    }
+    if (rx->code >= 0x80) {
+        rx->kind = "coap";
+        return;
+    }
+    eh_err err = EH_ERR_STATE;
+    if (strcmp(x->last_sent, "message_1") == 0) {
+        rx->kind = "message_2";
+        err = eh_initiator_process_message_2(&x->s, rx->msg, rx->msg_len);
+    } else if (strcmp(x->last_sent, "message_3") == 0) {
+        rx->kind = "message_4";
+        err = x->s.state == EH_STATE_WAIT_M4
+                  ? eh_initiator_process_message_4(&x->s, rx->msg, rx->msg_len)
+                  : EH_ERR_STATE;
+    }
+    record_size(x, rx->kind, rx->msg_len);
+    rx->engine_ok = err == EH_OK;
+    if (!rx->engine_ok) {
+        if (err == EH_ERR_STATE)
+            snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
+        else
+            engine_why(x, rx->engine_why, sizeof rx->engine_why);
+    }
+    xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
+              rx->engine_ok ? "" : ": ", rx->engine_why);
+}
+
+static void initiator_send(sc_exec *x, const sc_step *st)
+{
+    static uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 32];
+    size_t n = 0, k = 0;
+    if (x_build(x, st, msg, sizeof msg, &n) != 0)
+        return;
+    bool m1 = strcmp(st->message, "message_1") == 0;
+    /* Appendix A.2 prefixes: `true` before message_1, C_R before what
+     * follows message_2; raw payloads go as they are. */
+    if (m1) {
+        payload[k++] = 0xf5;
+    } else if (strcmp(st->message, "raw") != 0 && x->s.state != EH_STATE_WAIT_M2 &&
+               x->s.state != EH_STATE_START) {
+        k = eh_conn_id_encode(x->s.c_r, x->s.c_r_len, payload, sizeof payload);
+    }
+    memcpy(payload + k, msg, n);
+    record_size(x, st->message, n);
+    snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
+    xt_bytes(x, "->", payload, k + n);
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.uri_path = "/.well-known/edhoc";
+    req.content_format = CF_CID_EDHOC;
+    req.payload = payload, req.payload_len = k + n;
+    x_exchange(x, &req);
+    classify_answer(x);
+}
+
+static void oscore_exchange(sc_exec *x, const sc_step *st)
+{
+    const char *resource = st->resource[0] ? st->resource : "/hello";
+    static uint8_t buf[TR_MAX_BODY];
+    static peer_oscore_req rq;
+    tr_message req;
+    char what[160];
+    if (x->s.state != EH_STATE_COMPLETED && x->s.state != EH_STATE_WAIT_M4) {
+        x_fail(x, V_FAIL, "OSCORE cannot run: the handshake did not complete");
+        return;
+    }
+    eh_err err = peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
+    if (err == EH_ERR_UNSUPPORTED) {
+        xt_printf(x, "  OSCORE not available for this suite (no HKDF for its hash)\n");
+        return;
+    }
+    if (err != EH_OK || peer_oscore_request(&x->oscore, resource, NULL, 0, &req, buf, sizeof buf,
+                                            &rq) != EH_OK) {
+        x_fail(x, V_ERROR, "harness error: cannot build the OSCORE request");
+        return;
+    }
+    xt_bytes(x, "-> OSCORE", req.payload, req.payload_len);
+    x_exchange(x, &req);
+    if (x->rx.st != TR_OK) {
+        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)", resource,
+               x->rx.st == TR_TIMEOUT ? "timeout" : "reset");
+        return;
+    }
+    xt_bytes(x, "<- OSCORE", x->rx.payload, x->rx.len);
+    tr_message resp;
+    memset(&resp, 0, sizeof resp);
+    resp.code = (uint8_t)x->rx.code;
+    memcpy(resp.opts, x->rx.opts, x->rx.n_opts * sizeof resp.opts[0]);
+    resp.n_opts = x->rx.n_opts;
+    resp.payload = x->rx.payload, resp.payload_len = x->rx.len;
+    if (peer_oscore_check_response(&x->oscore, &rq, &resp, what, sizeof what) != EH_OK)
+        x_fail(x, V_FAIL, "OSCORE response from the IUT: %s (RFC 9528 Appendix A.1, RFC 8613 "
+                          "§8.4)", what);
+    else
+        xt_printf(x, "  OSCORE %s -> %s\n", resource, what);
+}
+
+void x_initiator_step(sc_exec *x, const sc_step *st)
+{
+    switch (st->kind) {
+    case SC_STEP_SEND: {
+        /* the answer is awaited with the next expect step's timeout */
+        const sc_step *next = x->step + 1 < x->sc->n_steps ? st + 1 : NULL;
+        int saved = x->timeout;
+        if (next && next->kind == SC_STEP_EXPECT && next->timeout_ms > 0)
+            x->timeout = next->timeout_ms;
+        initiator_send(x, st);
+        x->timeout = saved;
+        break;
+    }
+    case SC_STEP_EXPECT:
+        if (x->rx.kind == NULL) {
+            x_fail(x, V_ERROR, "scenario error: expect without a preceding send");
+            return;
+        }
+        x_judge(x, st);
+        x->rx.kind = NULL; /* consumed */
+        break;
+    case SC_STEP_WAIT: {
+        struct timespec ts = {st->wait_ms / 1000, (long)(st->wait_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL); /* a pause the scenario asks for, not synchronisation */
+        break;
+    }
+    case SC_STEP_OSCORE:
+        oscore_exchange(x, st);
+        break;
+    }
+}
+
+/* ================================================= harness as Responder */
+
+static bool split_prefix(sc_exec *x, received *rx)
+{
+    const uint8_t *p = rx->payload;
+    size_t n = rx->len;
+    if (n > 0 && p[0] == 0xf5) {
+        rx->kind = "message_1", rx->msg = p + 1, rx->msg_len = n - 1;
+        return true;
+    }
+    /* our C_R, then message_3 (a bstr) or an error (an int) */
+    uint8_t enc[EH_MAX_CONN_ID + 2];
+    size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
+    if (k > 0 && n > k && memcmp(p, enc, k) == 0) {
+        int major = p[k] >> 5;
+        rx->msg = p + k, rx->msg_len = n - k;
+        rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
+        return true;
+    }
+    /* Another identifier (e.g. an Initiator that could not parse our C_R)
+     * followed by an error message (an int) or a message_3 (a bstr). A bare
+     * message_1 also starts with an int (METHOD) but continues with
+     * SUITES_I, never a bstr or a second int... except SUITES_I as an int:
+     * so only a bstr first item counts here for message_3. */
+    eh_cbor_reader r;
+    eh_cbor_reader_init(&r, p, n);
+    r.lenient = true;
+    const uint8_t *item;
+    size_t len;
+    int first = eh_cbor_peek_major(&r);
+    if ((first == EH_CBOR_BSTR) && eh_cbor_read_item(&r, &item, &len) == EH_OK &&
+        !eh_cbor_at_end(&r)) {
+        int major = eh_cbor_peek_major(&r);
+        if (major == EH_CBOR_BSTR || major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+            rx->msg = p + r.pos, rx->msg_len = n - r.pos;
+            rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
+            xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
+            return true;
+        }
+    }
+    return false;
+}
+
+static void classify_request(sc_exec *x, const tr_message *req)
+{
+    received *rx = &x->rx;
+    memset(rx, 0, sizeof *rx);
+    rx->st = TR_OK;
+    rx->code = req->code;
+    rx->cf = req->content_format;
+    rx->len = req->payload_len < sizeof rx->payload ? req->payload_len : sizeof rx->payload;
+    memcpy(rx->payload, req->payload, rx->len);
+    for (size_t i = 0; i < req->n_opts && i < TR_MAX_OPTIONS; i++)
+        if (req->opts[i].number == TR_OPTION_OSCORE)
+            rx->kind = "oscore";
+    xt_bytes(x, "<-", rx->payload, rx->len);
+    if (rx->kind != NULL)
+        return;
+    if (!split_prefix(x, rx)) {
+        /* no Appendix A.2 prefix: a bare message */
+        rx->bare = true;
+        rx->msg = rx->payload, rx->msg_len = rx->len;
+        int major = rx->len ? rx->payload[0] >> 5 : -1;
+        rx->kind = major == EH_CBOR_BSTR ? "message_3" : major >= 0 && major <= 1 ? "message_1"
+                                                                                : "other";
+        xt_printf(x, "     note: no Appendix A.2 prefix (bare %s)\n", rx->kind);
+    }
+    eh_err err = EH_ERR_STATE;
+    if (strcmp(rx->kind, "message_1") == 0) {
+        eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
+        err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
+    } else if (strcmp(rx->kind, "message_3") == 0) {
+        err = x->s.state == EH_STATE_WAIT_M3
+                  ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
+                  : EH_ERR_STATE;
+    } else if (strcmp(rx->kind, "error") == 0) {
+        parse_error(rx);
+        return;
+    } else {
+        return;
+    }
+    record_size(x, rx->kind, rx->msg_len);
+    rx->engine_ok = err == EH_OK;
+    if (!rx->engine_ok) {
+        if (err == EH_ERR_STATE)
+            snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
+        else
+            engine_why(x, rx->engine_why, sizeof rx->engine_why);
+    }
+    xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
+              rx->engine_ok ? "" : ": ", rx->engine_why);
+}
+
+static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
+{
+    memset(resp, 0, sizeof *resp);
+    resp->code = code;
+    resp->content_format = cf;
+    resp->payload = x->answer;
+    resp->payload_len = n;
+    if (code)
+        xt_bytes(x, "->", x->answer, n);
+}
+
+/* What the engine would answer to the request just classified. */
+static void natural_answer(sc_exec *x, tr_message *resp)
+{
+    const received *rx = &x->rx;
+    size_t n = 0;
+    if (strcmp(rx->kind, "message_1") == 0 || strcmp(rx->kind, "message_3") == 0) {
+        if (!rx->engine_ok) {
+            if (eh_error_message(&x->s, x->answer, sizeof x->answer, &n) == EH_OK)
+                answer(x, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, n);
+            else
+                answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+            return;
+        }
+        if (rx->kind[8] == '1' &&
+            eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
+            record_size(x, "message_2", n);
+            answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+            return;
+        }
+        if (rx->kind[8] == '3') {
+            if (x->cfg.message_4 &&
+                eh_responder_message_4(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
+                record_size(x, "message_4", n);
+                answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+            } else {
+                answer(x, resp, TR_CODE_CHANGED, -1, 0);
+            }
+            return;
+        }
+    }
+    answer(x, resp, strcmp(rx->kind, "error") == 0 ? 0 : TR_CODE_BAD_REQUEST, -1, 0);
+}
+
+static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
+{
+    size_t n = 0, n_opts = 0;
+    uint8_t code = 0;
+    static tr_option opts[TR_MAX_OPTIONS];
+    if (!x->oscore_ready) {
+        eh_err err = peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
+        x->oscore_ready = err == EH_OK;
+        if (!x->oscore_ready) {
+            x_fail(x, V_FAIL, "an OSCORE request arrived but the handshake did not complete "
+                              "(%s)", eh_err_name(err));
+            answer(x, resp, 0x81, -1, 0);
+            return;
+        }
+    }
+    if (peer_oscore_serve(&x->oscore, req, "/hello", x->answer, sizeof x->answer, &n, &code, opts,
+                          &n_opts) != EH_OK) {
+        x_fail(x, V_FAIL, "the IUT's OSCORE request does not verify with the keys of the "
+                          "handshake (RFC 9528 Appendix A.1, RFC 8613 §8.2)");
+        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+        return;
+    }
+    answer(x, resp, code, -1, n);
+    memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
+    resp->n_opts = n_opts;
+    xt_printf(x, "  OSCORE request verified and answered\n");
+}
+
+void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_message *resp)
+{
+    const scenario *sc = x->sc;
+    (void)client;
+    if (x->step >= sc->n_steps || x->v == V_FAIL || x->v == V_ERROR || x->handled) {
+        /* after the scenario (or a verdict): answer as the engine would */
+        xt_printf(x, "after the last step:\n");
+        classify_request(x, req);
+        if (strcmp(x->rx.kind, "oscore") == 0 && x->v != V_FAIL && x->v != V_ERROR)
+            serve_oscore(x, req, resp);
+        else
+            natural_answer(x, resp);
+        return;
+    }
+    const sc_step *st = &sc->steps[x->step];
+    xt_printf(x, "step %zu (line %d): %s\n", x->step + 1, st->line, x_step_kind_name(st->kind));
+    classify_request(x, req);
+    x->handled = true;
+    if (st->kind == SC_STEP_OSCORE) {
+        if (strcmp(x->rx.kind, "oscore") == 0)
+            serve_oscore(x, req, resp);
+        else {
+            x_fail(x, V_FAIL, "expected an OSCORE request, received %s", x->rx.kind);
+            natural_answer(x, resp);
+        }
+        x->step++;
+        return;
+    }
+    x_judge(x, st);
+    x->step++;
+    /* The send steps that follow answer this request. */
+    bool answered = false;
+    while (x->step < sc->n_steps && sc->steps[x->step].kind != SC_STEP_EXPECT &&
+           sc->steps[x->step].kind != SC_STEP_OSCORE && x->v != V_FAIL && x->v != V_ERROR) {
+        const sc_step *s2 = &sc->steps[x->step];
+        xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, s2->line,
+                  x_step_kind_name(s2->kind), s2->kind == SC_STEP_SEND ? s2->message : "");
+        if (s2->kind == SC_STEP_SEND) {
+            size_t n = 0;
+            if (answered) {
+                x_fail(x, V_ERROR, "scenario error: two send steps answer one request");
+                break;
+            }
+            x->cfg.faults = x_faults(x, s2);
+            if (x_build(x, s2, x->answer, sizeof x->answer, &n) != 0)
+                break;
+            bool err = strcmp(s2->message, "error") == 0;
+            record_size(x, s2->message, n);
+            answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n);
+            answered = true;
+        }
+        x->step++;
+    }
+    if (!answered)
+        natural_answer(x, resp);
+}
+
+void x_responder_run(sc_exec *x)
+{
+    const scenario *sc = x->sc;
+    while (x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR) {
+        const sc_step *st = &sc->steps[x->step];
+        if (st->kind == SC_STEP_SEND) {
+            x_fail(x, V_ERROR, "scenario error: in the Responder role a send step answers a "
+                               "request, so it must follow an expect step");
+            return;
+        }
+        if (st->kind == SC_STEP_WAIT) {
+            xt_printf(x, "step %zu (line %d): wait %d ms\n", x->step + 1, st->line, st->wait_ms);
+            x->step++;
+            x_serve(x, st->wait_ms); /* requests meanwhile are answered naturally */
+            x->handled = false;
+            continue;
+        }
+        size_t before = x->step;
+        x_serve(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+        if (x->step == before) {
+            /* nothing arrived in time (or the IUT is gone) */
+            xt_printf(x, "step %zu (line %d): %s\n     nothing received\n", x->step + 1, st->line,
+                      x_step_kind_name(st->kind));
+            memset(&x->rx, 0, sizeof x->rx);
+            x->rx.st = TR_TIMEOUT;
+            x->rx.kind = "silence";
+            if (st->kind == SC_STEP_OSCORE)
+                x_fail(x, V_FAIL, "no OSCORE request from the IUT");
+            else
+                x_judge(x, st);
+            x->step++;
+            while (x->step < sc->n_steps && sc->steps[x->step].kind == SC_STEP_SEND)
+                x->step++; /* nothing to answer */
+        }
+        x->handled = false;
+    }
+    x->handled = true; /* from now on requests are answered naturally */
+}

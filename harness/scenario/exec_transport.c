@@ -1,0 +1,145 @@
+/*
+ * exec_transport.c - the executor's side of the wire: a client of the IUT
+ * (harness Initiator) or a server the IUT connects to (harness Responder),
+ * over CoAP or raw UDP. Every wait is bounded and ends early when the IUT
+ * process is gone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+
+/* The peer layer's raw UDP client, embedded so it shares our socket. */
+static peer_udp_client *udp_client(sc_exec *x)
+{
+    return (peer_udp_client *)x->udp_client;
+}
+
+int x_transport_open(sc_exec *x, char *err, size_t cap)
+{
+    bool coap = x->sc->transport == SC_COAP;
+    if (x->o.role == SC_HARNESS_INITIATOR) {
+        if (coap) {
+            if (tr_coap_client_open(&x->client, x->o.host, (uint16_t)x->o.port) == EH_OK)
+                return 0;
+        } else {
+            x->udp_client = calloc(1, sizeof(peer_udp_client));
+            if (x->udp_client != NULL &&
+                tr_udp_connect(&udp_client(x)->u, x->o.host, (uint16_t)x->o.port) == EH_OK) {
+                udp_client(x)->timeout_ms = x->timeout;
+                return 0;
+            }
+        }
+        snprintf(err, cap, "cannot reach the IUT at %s port %d", x->o.host, x->o.port);
+        return -1;
+    }
+    if (coap) {
+        if (tr_coap_server_open(&x->server, x->o.host, 0, x_coap_handler, x) == EH_OK) {
+            x->port = tr_coap_server_port(x->server);
+            return 0;
+        }
+    } else if (tr_udp_bind(&x->udp, x->o.host, 0) == EH_OK) {
+        x->udp_open = true;
+        x->port = tr_udp_local_port(&x->udp);
+        return 0;
+    }
+    snprintf(err, cap, "cannot listen on %s", x->o.host);
+    return -1;
+}
+
+void x_transport_close(sc_exec *x)
+{
+    if (x->client)
+        tr_coap_client_close(x->client);
+    if (x->server)
+        tr_coap_server_close(x->server);
+    if (x->udp_open)
+        tr_udp_close(&x->udp);
+    if (x->udp_client) {
+        tr_udp_close(&udp_client(x)->u);
+        free(x->udp_client);
+    }
+    x->client = NULL, x->server = NULL, x->udp_open = false, x->udp_client = NULL;
+}
+
+static void copy_message(received *rx, const tr_message *m)
+{
+    size_t used = 0;
+    rx->code = m->code;
+    rx->cf = m->content_format;
+    rx->len = m->payload_len < sizeof rx->payload ? m->payload_len : sizeof rx->payload;
+    if (m->payload != rx->payload && rx->len)
+        memmove(rx->payload, m->payload, rx->len);
+    rx->n_opts = 0;
+    for (size_t i = 0; i < m->n_opts && i < TR_MAX_OPTIONS; i++) {
+        if (m->opts[i].len > sizeof rx->optval - used)
+            break;
+        memcpy(rx->optval + used, m->opts[i].value, m->opts[i].len);
+        rx->opts[rx->n_opts++] = (tr_option){m->opts[i].number, rx->optval + used, m->opts[i].len};
+        used += m->opts[i].len;
+    }
+}
+
+void x_exchange(sc_exec *x, const tr_message *req)
+{
+    static uint8_t buf[TR_MAX_BODY + 1024];
+    tr_message resp;
+    memset(&x->rx, 0, sizeof x->rx);
+    x->rx.cf = -1;
+    if (x->client)
+        x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
+    else
+        x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
+    if (x->rx.st == TR_OK)
+        copy_message(&x->rx, &resp);
+}
+
+/* ------------------------------------------------------------ server side */
+
+void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_message *resp)
+{
+    sc_exec *x = arg;
+    x_on_request(x, req, peer_addr, resp);
+}
+
+static bool iut_gone(sc_exec *x)
+{
+    char desc[128];
+    return x->o.iut_state != NULL && x->o.iut_state(x->o.iut_arg, desc, sizeof desc) != 0;
+}
+
+void x_serve(sc_exec *x, int timeout_ms)
+{
+    int64_t deadline = tr_now_ms() + timeout_ms;
+    static uint8_t d[TR_UDP_MAX_DATAGRAM], out[TR_UDP_MAX_DATAGRAM];
+    x->handled = false;
+    while (!x->handled) {
+        int64_t left = deadline - tr_now_ms();
+        if (left <= 0)
+            return;
+        int slice = left < 100 ? (int)left : 100;
+        if (x->server) {
+            if (tr_coap_server_run(x->server, slice) != EH_OK)
+                return;
+        } else {
+            size_t n = 0;
+            tr_addr from;
+            if (tr_udp_recv(&x->udp, d, sizeof d, &n, slice, &from) == TR_OK) {
+                char client[64];
+                peer_udp_request rq;
+                tr_message resp;
+                const uint8_t *dgram;
+                size_t len;
+                tr_addr_format(&from, client, sizeof client);
+                peer_udp_request_parse(d, n, &rq);
+                x_on_request(x, &rq.req, client, &resp);
+                if (peer_udp_response_encode(&rq, &resp, out, sizeof out, &dgram, &len))
+                    tr_udp_send(&x->udp, dgram, len, &from);
+            }
+        }
+        /* An IUT Initiator that exited has nothing more to send: stop
+         * waiting (whatever it sent has been handled above). */
+        if (!x->handled && iut_gone(x))
+            return;
+    }
+}

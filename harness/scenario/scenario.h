@@ -1,0 +1,204 @@
+/*
+ * scenario.h - the data model of scenario files (scenarios/<dir>/<name>.yaml) and
+ * peer files (peers/<name>.yaml), and their loaders (libyaml). The syntax is
+ * documented with worked examples in scenarios/README.md and peers/README.md.
+ *
+ * Loaders allocate nothing the caller must free beyond the struct itself:
+ * every string and byte field is a fixed-size array, sized by the
+ * SC_MAX_* constants; input that does not fit is an error, never truncated.
+ * Errors are reported as one line "FILE:LINE: message" into err (cap bytes).
+ */
+#ifndef EH_SCENARIO_H
+#define EH_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SC_MAX_ID 128
+#define SC_MAX_TEXT 512
+#define SC_MAX_NAME 64
+#define SC_MAX_LIST 16
+#define SC_MAX_STEPS 32
+#define SC_MAX_MUTATIONS 8
+#define SC_MAX_OUTCOMES 8
+#define SC_MAX_FIELD_CHECKS 8
+#define SC_MAX_BYTES 4096
+#define SC_MAX_PATH 512
+#define SC_MAX_CMD 2048
+
+typedef enum sc_level { SC_MUST = 0, SC_SHOULD, SC_INFO } sc_level;
+
+/* The harness's role; the IUT takes the other. BOTH: run twice. */
+typedef enum sc_role { SC_HARNESS_INITIATOR = 1, SC_HARNESS_RESPONDER = 2, SC_BOTH = 3 } sc_role;
+
+typedef enum sc_transport { SC_COAP = 0, SC_UDP } sc_transport;
+
+typedef struct sc_bytes {
+    uint8_t b[SC_MAX_BYTES];
+    size_t n;
+} sc_bytes;
+
+/* ---------------------------------------------------------------- steps */
+
+typedef enum sc_step_kind { SC_STEP_SEND, SC_STEP_EXPECT, SC_STEP_WAIT, SC_STEP_OSCORE } sc_step_kind;
+
+/*
+ * Mutations of a message the engine built, applied in order (YAML key in
+ * parentheses):
+ *  REPLACE  (replace: {field: NAME, hex: ...})  the CBOR item of a top-level
+ *           field (message_1: METHOD SUITES_I G_X C_I EAD_1; message_2/3/4:
+ *           the bstr) replaced by the given encoded bytes
+ *  FLIP     (flip: {offset: N, bit: B})  offset from the start, negative
+ *           from the end; bit 0 = least significant
+ *  TRUNCATE (truncate: N)  keep N bytes (negative: drop -N from the end)
+ *  APPEND   (append: HEX)  bytes appended after the message
+ *  NONDET   (nondeterministic: {field: NAME, width: 1|2|4|8})  the field's
+ *           CBOR head re-encoded with a longer argument
+ *  RAW      (raw: HEX)  the whole message replaced
+ */
+typedef enum sc_mutation_kind {
+    SC_MUT_REPLACE, SC_MUT_FLIP, SC_MUT_TRUNCATE, SC_MUT_APPEND, SC_MUT_NONDET, SC_MUT_RAW
+} sc_mutation_kind;
+
+typedef struct sc_mutation {
+    sc_mutation_kind kind;
+    char field[SC_MAX_NAME];
+    long offset;  /* FLIP: byte offset; TRUNCATE: length */
+    int bit;      /* FLIP */
+    int width;    /* NONDET */
+    sc_bytes bytes; /* REPLACE, APPEND, RAW */
+} sc_mutation;
+
+/*
+ * One acceptable outcome of an expect step:
+ *  MESSAGE  (message: message_2)   that message arrived and the harness's
+ *           engine accepted it (MACs, signatures, AEAD all verify)
+ *  ERROR    (error: {code: 2, info: tstr|true|suites, suites_include: [..]})
+ *           an EDHOC error message; code -1 = any code
+ *  COAP     (coap: "4.00")         a CoAP response with this code (any
+ *           payload), e.g. an error without EDHOC payload
+ *  SILENCE  (silence)              nothing within the step's timeout
+ *  CLOSE    (close)                the transport was closed / reset
+ * `grade: non-strict` marks an outcome the RFC allows but that deviates
+ * from a SHOULD: the scenario then ends non-strict instead of pass.
+ */
+typedef enum sc_outcome_kind {
+    SC_OUT_MESSAGE, SC_OUT_ERROR, SC_OUT_COAP, SC_OUT_SILENCE, SC_OUT_CLOSE
+} sc_outcome_kind;
+
+typedef struct sc_outcome {
+    sc_outcome_kind kind;
+    char message[SC_MAX_NAME]; /* MESSAGE: message_1 .. message_4, oscore */
+    int err_code;              /* ERROR: -1 = any */
+    char err_info[SC_MAX_NAME]; /* ERROR: "", "tstr", "true", "suites" */
+    int suites_include[SC_MAX_LIST]; /* ERROR code 2: SUITES_R must contain these */
+    size_t n_suites_include;
+    int coap_code;             /* COAP: class << 5 | detail; 0 = any 4.xx/5.xx */
+    bool non_strict;
+} sc_outcome;
+
+/* Checks on the message an expect step received (all optional). */
+typedef struct sc_field_check {
+    char field[SC_MAX_NAME]; /* e.g. "C_R", "ID_CRED_R", "SUITES_I", "METHOD" */
+    sc_bytes equals;         /* expected encoded item */
+} sc_field_check;
+
+typedef struct sc_checks {
+    long max_size;           /* bytes of the EDHOC message; -1 = no budget */
+    bool deterministic;      /* every item in deterministic CBOR (RFC 8949 §4.2.1) */
+    bool equals_vector;      /* equal to the scenario vector's message */
+    sc_field_check fields[SC_MAX_FIELD_CHECKS];
+    size_t n_fields;
+} sc_checks;
+
+typedef struct sc_step {
+    sc_step_kind kind;
+    int line;                         /* in the scenario file, for reports */
+    /* SEND: message_1 .. message_4, error, raw; plus engine options */
+    char message[SC_MAX_NAME];
+    sc_mutation mutations[SC_MAX_MUTATIONS];
+    size_t n_mutations;
+    char faults[SC_MAX_LIST][SC_MAX_NAME]; /* engine deviations (see --fault) */
+    size_t n_faults;
+    int err_code;                     /* SEND error: ERR_CODE */
+    sc_bytes err_info;                /* SEND error: encoded ERR_INFO */
+    /* EXPECT */
+    sc_outcome outcomes[SC_MAX_OUTCOMES];
+    size_t n_outcomes;
+    sc_checks checks;
+    int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
+    int wait_ms;                      /* WAIT */
+    char resource[SC_MAX_NAME];       /* OSCORE: path, default /hello */
+} sc_step;
+
+/* ------------------------------------------------------------- scenario */
+
+typedef struct scenario {
+    char file[SC_MAX_PATH];
+    char id[SC_MAX_ID];               /* stable, e.g. rfc9528/6.3/selected-suite-unsupported */
+    char title[SC_MAX_TEXT];
+    char requirements[SC_MAX_LIST][SC_MAX_NAME]; /* IDs of the requirement catalogue */
+    size_t n_requirements;
+    sc_level level;
+    sc_role role;                     /* harness role(s) */
+    sc_transport transport;
+    int method;
+    int suites[SC_MAX_LIST];          /* harness Initiator: offered, in order;
+                                       * harness Responder: supported */
+    size_t n_suites;
+    char cred[SC_MAX_NAME], peer_cred[SC_MAX_NAME], cred_id[SC_MAX_NAME];
+    char vector[SC_MAX_PATH];         /* deterministic run, or "" */
+    sc_bytes ead[5];                  /* EAD_1..4 the harness sends */
+    sc_bytes c_i, c_r;                /* harness's identifier, if set */
+    bool has_conn_id;
+    bool message_4;
+    char needs[SC_MAX_LIST][SC_MAX_NAME]; /* IUT capabilities required */
+    size_t n_needs;
+    sc_step steps[SC_MAX_STEPS];
+    size_t n_steps;
+} scenario;
+
+/* Load one scenario file; 0 or -1 with err filled. */
+int scenario_load(const char *path, scenario *sc, char *err, size_t cap);
+
+/* ---------------------------------------------------------------- peers */
+
+typedef enum kf_reason { KF_UNSUPPORTED, KF_KNOWN_BUG, KF_SPEC_AMBIGUITY } kf_reason;
+
+typedef struct known_failure {
+    char pattern[SC_MAX_ID];          /* scenario id or glob (fnmatch) */
+    kf_reason reason;
+    char note[SC_MAX_TEXT];
+} known_failure;
+
+typedef struct peer_role_spec {
+    bool present;
+    /* Launch command template (run by /bin/sh -c) with placeholders
+     * {host} {port} {creds_dir} {method} {suite} {suites} {vector} {harness}
+     * {cred} {peer_cred}; or a fixed address of an already-running IUT. */
+    char command[SC_MAX_CMD];
+    char fixed_host[SC_MAX_NAME];
+    int fixed_port;                   /* 0 = launched */
+    char ready_line[SC_MAX_TEXT];     /* substring on stdout that means ready, or "" */
+    bool ready_probe;                 /* probe the port instead */
+    int ready_timeout_ms;
+    bool per_run;                     /* start once per run instead of per scenario */
+} peer_role_spec;
+
+typedef struct peer_file {
+    char file[SC_MAX_PATH];
+    char name[SC_MAX_NAME], version[SC_MAX_NAME];
+    bool is_template;                 /* a template: commands need local paths */
+    peer_role_spec initiator, responder; /* the IUT in that role */
+    char capabilities[64][SC_MAX_NAME]; /* e.g. method-3, suite-2, cred-kid, ead, message-4,
+                                         * rfc9668, coap, udp, error-messages, vectors */
+    size_t n_capabilities;
+    known_failure known[64];
+    size_t n_known;
+} peer_file;
+
+int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);
+bool peer_has_capability(const peer_file *pf, const char *cap);
+
+#endif

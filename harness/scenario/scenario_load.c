@@ -1,0 +1,549 @@
+/*
+ * scenario_load.c - scenario files (scenarios/<dir>/<name>.yaml) into `scenario`
+ * (scenario.h). Schema-driven: every key is known, every value checked
+ * (type, range, size); the first problem is reported as "FILE:LINE: ...".
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../edhoc/edhoc.h"
+#include "sc_yaml.h"
+#include "scenario.h"
+
+#define MAX_MS 600000         /* timeouts and waits: at most 10 minutes */
+#define MAX_MSG_OFFSET 65536L /* flip offsets, truncate lengths */
+#define MAX_SIZE 1048576L     /* max_size budget */
+
+static const char *const top_keys[] = {
+    "id", "title", "requirements", "level", "role", "transport", "method", "suites",
+    "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "steps", NULL};
+static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
+static const char *const roles[] = {"initiator", "responder", "both", NULL};
+static const char *const transports[] = {"coap", "udp", NULL};
+static const char *const cred_keys[] = {"own", "peer", "id", NULL};
+static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
+
+static const char *const step_keys[] = {
+    "send", "expect", "wait", "oscore", "faults", "mutate", "code", "info", "timeout",
+    "max_size", "deterministic", "equals_vector", "fields", NULL};
+static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", NULL};
+static const char *const expect_keys[] = {
+    "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", NULL};
+static const char *const wait_keys[] = {"wait", NULL};
+static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
+static const char *const oscore_map_keys[] = {"resource", "timeout", NULL};
+static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "message_4",
+                                        "error", "raw", NULL};
+
+static const char *const mut_keys[] = {"replace", "flip", "truncate", "append",
+                                       "nondeterministic", "raw", NULL};
+static const char *const replace_keys[] = {"field", "hex", NULL};
+static const char *const flip_keys[] = {"offset", "bit", NULL};
+static const char *const nondet_keys[] = {"field", "width", NULL};
+
+static const char *const outcome_keys[] = {"error", "coap", "message", "grade", "any_of", NULL};
+static const char *const outcome_msgs[] = {"message_1", "message_2", "message_3", "message_4",
+                                           "oscore", "accepted", NULL};
+static const char *const error_keys[] = {"code", "info", "suites_include", NULL};
+static const char *const err_infos[] = {"tstr", "true", "suites", NULL};
+static const char *const grades[] = {"strict", "non-strict", NULL};
+
+static bool in_list(const char *s, const char *const list[])
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A field name as in the RFC: [A-Z][A-Z0-9_]* (METHOD, SUITES_I, C_R, ...). */
+static int field_name(sy_ctx *c, const yaml_node_t *n, const char *key, char out[SC_MAX_NAME])
+{
+    if (sy_str(c, n, key, out, SC_MAX_NAME) != 0)
+        return -1;
+    bool ok = out[0] >= 'A' && out[0] <= 'Z';
+    for (const char *p = out; ok && *p; p++)
+        ok = (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (!ok)
+        return sy_fail(c, n, "%s: '%s' is not a field name (upper case, e.g. SUITES_I, C_R)",
+                       key, sy_show(out, (char[48]){0}));
+    return 0;
+}
+
+static int suite_list(sy_ctx *c, const yaml_node_t *n, const char *key, size_t min, int *out,
+                      size_t *count)
+{
+    size_t k;
+    if (sy_seq(c, n, key, min, SC_MAX_LIST, &k) != 0)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *it = sy_seq_item(c, n, i);
+        if (sy_int(c, it, key, -65536, 65535, &out[i]) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (out[j] == out[i])
+                return sy_fail(c, it, "%s: suite %d listed twice", key, out[i]);
+    }
+    *count = k;
+    return 0;
+}
+
+/* ------------------------------------------------------------ mutations */
+
+static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
+{
+    if (sy_keys(c, n, "mutate", mut_keys) != 0)
+        return -1;
+    if (sy_map_len(n) != 1)
+        return sy_fail(c, n, "mutate: each item is a map with exactly one key "
+                             "(replace, flip, truncate, append, nondeterministic, raw)");
+    const char *kind = sy_text(sy_map_key(c, n, 0));
+    yaml_node_t *v = sy_map_value(c, n, 0), *x;
+    if (!strcmp(kind, "replace")) {
+        m->kind = SC_MUT_REPLACE;
+        return sy_keys(c, v, "replace", replace_keys) || sy_require(c, v, "field", &x) ||
+                       field_name(c, x, "replace.field", m->field) ||
+                       sy_require(c, v, "hex", &x) || sy_hex(c, x, "replace.hex", &m->bytes)
+                   ? -1
+                   : 0;
+    }
+    if (!strcmp(kind, "flip")) {
+        m->kind = SC_MUT_FLIP;
+        if (sy_keys(c, v, "flip", flip_keys) || sy_require(c, v, "offset", &x) ||
+            sy_long(c, x, "flip.offset", -MAX_MSG_OFFSET, MAX_MSG_OFFSET, &m->offset))
+            return -1;
+        x = sy_get(c, v, "bit");
+        return x && sy_int(c, x, "flip.bit", 0, 7, &m->bit) ? -1 : 0;
+    }
+    if (!strcmp(kind, "truncate")) {
+        m->kind = SC_MUT_TRUNCATE;
+        return sy_long(c, v, "truncate", -MAX_MSG_OFFSET, MAX_MSG_OFFSET, &m->offset);
+    }
+    if (!strcmp(kind, "append")) {
+        m->kind = SC_MUT_APPEND;
+        return sy_hex(c, v, "append", &m->bytes);
+    }
+    if (!strcmp(kind, "nondeterministic")) {
+        m->kind = SC_MUT_NONDET;
+        if (sy_keys(c, v, "nondeterministic", nondet_keys) || sy_require(c, v, "field", &x) ||
+            field_name(c, x, "nondeterministic.field", m->field) ||
+            sy_require(c, v, "width", &x) ||
+            sy_int(c, x, "nondeterministic.width", 1, 8, &m->width))
+            return -1;
+        if (m->width != 1 && m->width != 2 && m->width != 4 && m->width != 8)
+            return sy_fail(c, x, "nondeterministic.width: %d is not 1, 2, 4 or 8", m->width);
+        return 0;
+    }
+    m->kind = SC_MUT_RAW; /* "raw": sy_keys admitted nothing else */
+    return sy_hex(c, v, "raw", &m->bytes);
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static int load_faults(sy_ctx *c, const yaml_node_t *n, sc_step *st)
+{
+    if (sy_name_list(c, n, "faults", st->faults, SC_MAX_LIST, &st->n_faults) != 0)
+        return -1;
+    for (size_t i = 0; i < st->n_faults; i++)
+        if (eh_fault_parse(st->faults[i]) == 0) {
+            char known[512] = "";
+            for (unsigned b = 0; b < EH_FAULT_COUNT_; b++) {
+                size_t l = strlen(known);
+                snprintf(known + l, sizeof known - l, "%s%s", b ? ", " : "",
+                         eh_fault_name(1ul << b));
+            }
+            return sy_fail(c, sy_seq_item(c, n, i), "faults: unknown fault '%s' (known: %s)",
+                           st->faults[i], known);
+        }
+    return 0;
+}
+
+static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
+{
+    yaml_node_t *v = sy_get(c, n, "send");
+    int which;
+    if (sy_enum(c, v, "send", send_msgs, &which) != 0)
+        return -1;
+    snprintf(st->message, sizeof st->message, "%s", send_msgs[which]);
+    bool is_error = !strcmp(st->message, "error");
+    if ((v = sy_get(c, n, "faults")) && load_faults(c, v, st) != 0)
+        return -1;
+    if ((v = sy_get(c, n, "mutate"))) {
+        if (sy_seq(c, v, "mutate", 0, SC_MAX_MUTATIONS, &st->n_mutations) != 0)
+            return -1;
+        for (size_t i = 0; i < st->n_mutations; i++)
+            if (load_mutation(c, sy_seq_item(c, v, i), &st->mutations[i]) != 0)
+                return -1;
+    }
+    if (!strcmp(st->message, "raw") &&
+        (st->n_mutations == 0 || st->mutations[0].kind != SC_MUT_RAW))
+        return sy_fail(c, n, "send: raw needs a first mutation 'raw: HEX' (the message bytes)");
+    for (size_t i = 0; i < 2; i++) {
+        const char *key = i ? "info" : "code";
+        if ((v = sy_get(c, n, key)) && !is_error)
+            return sy_fail(c, v, "%s: only valid with 'send: error'", key);
+    }
+    if (is_error) {
+        if (sy_require(c, n, "code", &v) || sy_int(c, v, "code", INT_MIN, INT_MAX, &st->err_code))
+            return -1;
+        if ((v = sy_get(c, n, "info")) && sy_hex(c, v, "info", &st->err_info) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* "D.DD" (class 2..5, detail 00..31) -> class << 5 | detail; "any" -> 0. */
+static int coap_code(sy_ctx *c, const yaml_node_t *n, int *out)
+{
+    char s[SC_MAX_NAME];
+    if (sy_str(c, n, "coap", s, sizeof s) != 0)
+        return -1;
+    if (!strcmp(s, "any")) {
+        *out = 0;
+        return 0;
+    }
+    bool ok = strlen(s) == 4 && s[0] >= '2' && s[0] <= '5' && s[1] == '.' && s[2] >= '0' &&
+              s[2] <= '3' && s[3] >= '0' && s[3] <= '9' && (s[2] - '0') * 10 + (s[3] - '0') <= 31;
+    if (!ok)
+        return sy_fail(c, n, "coap: '%s' is not a CoAP error code like \"4.00\" (class 2..5, "
+                             "detail 00..31) or any", sy_show(s, (char[48]){0}));
+    *out = (s[0] - '0') << 5 | ((s[2] - '0') * 10 + (s[3] - '0'));
+    return 0;
+}
+
+static int load_error_outcome(sy_ctx *c, const yaml_node_t *v, sc_outcome *o)
+{
+    o->kind = SC_OUT_ERROR;
+    if (sy_is_null(v))
+        return 0; /* error: (any) */
+    if (sy_keys(c, v, "error", error_keys) != 0)
+        return -1;
+    yaml_node_t *x;
+    if ((x = sy_get(c, v, "code")) && sy_int(c, x, "error.code", 0, 65535, &o->err_code) != 0)
+        return -1;
+    int info;
+    if ((x = sy_get(c, v, "info"))) {
+        if (sy_enum(c, x, "error.info", err_infos, &info) != 0)
+            return -1;
+        snprintf(o->err_info, sizeof o->err_info, "%s", err_infos[info]);
+    }
+    if ((x = sy_get(c, v, "suites_include"))) {
+        if (o->err_code != 2)
+            return sy_fail(c, x, "error.suites_include: only valid with code: 2");
+        if (suite_list(c, x, "error.suites_include", 0, o->suites_include,
+                       &o->n_suites_include) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One outcome: a bare name, or a map {error|coap|message: ..., grade: ...}. */
+static int load_outcome(sy_ctx *c, const yaml_node_t *n, sc_outcome *o, bool nested)
+{
+    memset(o, 0, sizeof *o);
+    o->err_code = -1;
+    if (n && n->type == YAML_SCALAR_NODE && !sy_is_null(n)) {
+        const char *s = sy_text(n);
+        if (!strcmp(s, "silence"))
+            o->kind = SC_OUT_SILENCE;
+        else if (!strcmp(s, "close"))
+            o->kind = SC_OUT_CLOSE;
+        else if (!strcmp(s, "error"))
+            o->kind = SC_OUT_ERROR;
+        else if (in_list(s, outcome_msgs)) {
+            o->kind = SC_OUT_MESSAGE;
+            snprintf(o->message, sizeof o->message, "%s", s);
+        } else {
+            return sy_fail(c, n, "expect: unknown outcome '%s' (expected silence, close, "
+                                 "error, message_1..message_4, accepted, oscore, or a map with error:, "
+                                 "coap: or message:)", sy_show(s, (char[48]){0}));
+        }
+        return 0;
+    }
+    if (!n || sy_is_null(n))
+        return sy_fail(c, n, "expect: missing outcome (e.g. message_2, silence, "
+                             "{error: {code: 1}} or any_of: [...])");
+    if (sy_keys(c, n, "expect", outcome_keys) != 0)
+        return -1;
+    yaml_node_t *x;
+    if ((x = sy_get(c, n, "any_of")))
+        return sy_fail(c, x, nested ? "expect: any_of cannot be nested"
+                                    : "expect: any_of cannot be combined with other keys");
+    int kinds = 0;
+    if ((x = sy_get(c, n, "error"))) {
+        kinds++;
+        if (load_error_outcome(c, x, o) != 0)
+            return -1;
+    }
+    if ((x = sy_get(c, n, "coap"))) {
+        kinds++;
+        o->kind = SC_OUT_COAP;
+        if (coap_code(c, x, &o->coap_code) != 0)
+            return -1;
+    }
+    if ((x = sy_get(c, n, "message"))) {
+        kinds++;
+        o->kind = SC_OUT_MESSAGE;
+        int m;
+        if (sy_enum(c, x, "message", outcome_msgs, &m) != 0)
+            return -1;
+        snprintf(o->message, sizeof o->message, "%s", outcome_msgs[m]);
+    }
+    if (kinds != 1)
+        return sy_fail(c, n, "expect: an outcome map has exactly one of error, coap, message "
+                             "(besides grade)");
+    int g;
+    if ((x = sy_get(c, n, "grade"))) {
+        if (sy_enum(c, x, "grade", grades, &g) != 0)
+            return -1;
+        o->non_strict = g == 1;
+    }
+    return 0;
+}
+
+static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
+{
+    yaml_node_t *v = sy_get(c, n, "expect"), *x;
+    if (v && v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "any_of"))) {
+        if (sy_keys(c, v, "expect", (const char *const[]){"any_of", NULL}) != 0 ||
+            sy_seq(c, x, "any_of", 1, SC_MAX_OUTCOMES, &st->n_outcomes) != 0)
+            return -1;
+        for (size_t i = 0; i < st->n_outcomes; i++)
+            if (load_outcome(c, sy_seq_item(c, x, i), &st->outcomes[i], true) != 0)
+                return -1;
+    } else {
+        if (load_outcome(c, v, &st->outcomes[0], false) != 0)
+            return -1;
+        st->n_outcomes = 1;
+    }
+    sc_checks *ck = &st->checks;
+    if ((x = sy_get(c, n, "timeout")) && sy_int(c, x, "timeout", 1, MAX_MS, &st->timeout_ms))
+        return -1;
+    if ((x = sy_get(c, n, "max_size")) && sy_long(c, x, "max_size", 0, MAX_SIZE, &ck->max_size))
+        return -1;
+    if ((x = sy_get(c, n, "deterministic")) && sy_bool(c, x, "deterministic", &ck->deterministic))
+        return -1;
+    if ((x = sy_get(c, n, "equals_vector")) && sy_bool(c, x, "equals_vector", &ck->equals_vector))
+        return -1;
+    if ((x = sy_get(c, n, "fields"))) {
+        if (x->type != YAML_MAPPING_NODE)
+            return sy_fail(c, sy_anchor(c, x), "fields: expected a map of FIELD: hex");
+        size_t k = sy_map_len(x);
+        if (k > SC_MAX_FIELD_CHECKS)
+            return sy_fail(c, sy_anchor(c, x), "fields: %zu entries, at most %d allowed", k,
+                           SC_MAX_FIELD_CHECKS);
+        for (size_t i = 0; i < k; i++) {
+            sc_field_check *f = &ck->fields[i];
+            yaml_node_t *key = sy_map_key(c, x, i);
+            if (field_name(c, key, "fields", f->field) ||
+                sy_hex(c, sy_map_value(c, x, i), f->field, &f->equals))
+                return -1;
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(ck->fields[j].field, f->field))
+                    return sy_fail(c, key, "fields: duplicate field '%s'", f->field);
+        }
+        ck->n_fields = k;
+    }
+    return 0;
+}
+
+static int load_oscore(sy_ctx *c, const yaml_node_t *n, sc_step *st)
+{
+    yaml_node_t *v = sy_get(c, n, "oscore"), *res = NULL, *x;
+    yaml_node_t *timeout = sy_get(c, n, "timeout");
+    if (v->type == YAML_MAPPING_NODE) {
+        if (sy_keys(c, v, "oscore", oscore_map_keys) != 0)
+            return -1;
+        res = sy_get(c, v, "resource");
+        if ((x = sy_get(c, v, "timeout"))) {
+            if (timeout)
+                return sy_fail(c, x, "oscore: timeout given twice");
+            timeout = x;
+        }
+    } else if (!sy_is_null(v)) {
+        res = v;
+    }
+    snprintf(st->resource, sizeof st->resource, "/hello");
+    if (res) {
+        if (sy_str(c, res, "oscore.resource", st->resource, sizeof st->resource) != 0)
+            return -1;
+        if (st->resource[0] != '/')
+            return sy_fail(c, res, "oscore.resource: '%s' must start with '/'",
+                           sy_show(st->resource, (char[48]){0}));
+    }
+    if (timeout && sy_int(c, timeout, "timeout", 1, MAX_MS, &st->timeout_ms) != 0)
+        return -1;
+    return 0;
+}
+
+static int load_step(sy_ctx *c, const yaml_node_t *n, size_t idx, sc_step *st)
+{
+    char what[32];
+    snprintf(what, sizeof what, "step %zu", idx + 1);
+    st->checks.max_size = -1;
+    if (sy_keys(c, n, what, step_keys) != 0)
+        return -1;
+    st->line = (int)sy_line(n);
+    static const char *const kinds[] = {"send", "expect", "wait", "oscore", NULL};
+    static const char *const *const allowed[] = {send_keys, expect_keys, wait_keys, oscore_keys};
+    int kind = -1;
+    for (int k = 0; kinds[k]; k++)
+        if (sy_get(c, n, kinds[k])) {
+            if (kind >= 0)
+                return sy_fail(c, n, "%s: has both '%s' and '%s' (one action per step)", what,
+                               kinds[kind], kinds[k]);
+            kind = k;
+        }
+    if (kind < 0)
+        return sy_fail(c, n, "%s: needs one of send, expect, wait, oscore", what);
+    for (size_t i = 0; i < sy_map_len(n); i++) {
+        const char *key = sy_text(sy_map_key(c, n, i));
+        if (!in_list(key, allowed[kind]))
+            return sy_fail(c, sy_map_key(c, n, i), "%s: '%s' does not apply to a %s step", what,
+                           key, kinds[kind]);
+    }
+    switch (kind) {
+    case 0:
+        st->kind = SC_STEP_SEND;
+        return load_send(c, n, st);
+    case 1:
+        st->kind = SC_STEP_EXPECT;
+        return load_expect(c, n, st);
+    case 2:
+        st->kind = SC_STEP_WAIT;
+        return sy_int(c, sy_get(c, n, "wait"), "wait", 0, MAX_MS, &st->wait_ms);
+    default:
+        st->kind = SC_STEP_OSCORE;
+        return load_oscore(c, n, st);
+    }
+}
+
+/* ------------------------------------------------------------- top level */
+
+static int load_ead(sy_ctx *c, const yaml_node_t *n, scenario *sc)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return sy_fail(c, sy_anchor(c, n), "ead: expected a map of message number (1..4): hex");
+    bool seen[5] = {false};
+    for (size_t i = 0; i < sy_map_len(n); i++) {
+        yaml_node_t *k = sy_map_key(c, n, i);
+        int m;
+        if (sy_int(c, k, "ead (message number)", 1, 4, &m) != 0)
+            return -1;
+        if (seen[m])
+            return sy_fail(c, k, "ead: message %d given twice", m);
+        seen[m] = true;
+        char key[8];
+        snprintf(key, sizeof key, "ead.%d", m);
+        if (sy_hex(c, sy_map_value(c, n, i), key, &sc->ead[m]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
+{
+    yaml_node_t *x;
+    int id;
+    if (sy_keys(c, n, "credentials", cred_keys) != 0)
+        return -1;
+    if ((x = sy_get(c, n, "own")) && sy_name(c, x, "credentials.own", sc->cred, SC_MAX_NAME, false))
+        return -1;
+    if ((x = sy_get(c, n, "peer")) &&
+        sy_name(c, x, "credentials.peer", sc->peer_cred, SC_MAX_NAME, false))
+        return -1;
+    if ((x = sy_get(c, n, "id"))) {
+        if (sy_enum(c, x, "credentials.id", cred_ids, &id) != 0)
+            return -1;
+        snprintf(sc->cred_id, sizeof sc->cred_id, "%s", cred_ids[id]);
+    }
+    return 0;
+}
+
+static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
+{
+    yaml_node_t *v;
+    int e;
+    if (sy_keys(c, root, "scenario", top_keys) != 0)
+        return -1;
+    if (sy_require(c, root, "id", &v) || sy_name(c, v, "id", sc->id, sizeof sc->id, true) ||
+        sy_require(c, root, "title", &v) || sy_str(c, v, "title", sc->title, sizeof sc->title))
+        return -1;
+    if (!sc->title[0])
+        return sy_fail(c, v, "title: must not be empty");
+    if (sy_require(c, root, "level", &v) || sy_enum(c, v, "level", levels, &e))
+        return -1;
+    sc->level = (sc_level)e;
+    if (sy_require(c, root, "role", &v) || sy_enum(c, v, "role", roles, &e))
+        return -1;
+    sc->role = (sc_role)(e + 1);
+    if (sy_require(c, root, "steps", &v))
+        return -1;
+    if ((v = sy_get(c, root, "requirements")) &&
+        sy_name_list(c, v, "requirements", sc->requirements, SC_MAX_LIST, &sc->n_requirements))
+        return -1;
+    if ((v = sy_get(c, root, "transport"))) {
+        if (sy_enum(c, v, "transport", transports, &e) != 0)
+            return -1;
+        sc->transport = (sc_transport)e;
+    }
+    if ((v = sy_get(c, root, "method")) && sy_int(c, v, "method", 0, 3, &sc->method))
+        return -1;
+    if ((v = sy_get(c, root, "suites")) && suite_list(c, v, "suites", 1, sc->suites, &sc->n_suites))
+        return -1;
+    if ((v = sy_get(c, root, "credentials")) && load_credentials(c, v, sc))
+        return -1;
+    if ((v = sy_get(c, root, "vector"))) {
+        if (sy_str(c, v, "vector", sc->vector, sizeof sc->vector) != 0)
+            return -1;
+        if (!sc->vector[0])
+            return sy_fail(c, v, "vector: must not be empty");
+    }
+    if ((v = sy_get(c, root, "ead")) && load_ead(c, v, sc))
+        return -1;
+    if ((v = sy_get(c, root, "c_i"))) {
+        if (sy_hex(c, v, "c_i", &sc->c_i) != 0)
+            return -1;
+        sc->has_conn_id = true;
+    }
+    if ((v = sy_get(c, root, "c_r"))) {
+        if (sy_hex(c, v, "c_r", &sc->c_r) != 0)
+            return -1;
+        sc->has_conn_id = true;
+    }
+    if ((v = sy_get(c, root, "message_4")) && sy_bool(c, v, "message_4", &sc->message_4))
+        return -1;
+    if ((v = sy_get(c, root, "needs")) &&
+        sy_name_list(c, v, "needs", sc->needs, SC_MAX_LIST, &sc->n_needs))
+        return -1;
+    v = sy_get(c, root, "steps");
+    if (sy_seq(c, v, "steps", 1, SC_MAX_STEPS, &sc->n_steps) != 0)
+        return -1;
+    for (size_t i = 0; i < sc->n_steps; i++)
+        if (load_step(c, sy_seq_item(c, v, i), i, &sc->steps[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int scenario_load(const char *path, scenario *sc, char *err, size_t cap)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->transport = SC_COAP;
+    sc->method = 3;
+    sc->suites[0] = 2;
+    sc->n_suites = 1;
+    if (strlen(path) >= sizeof sc->file) {
+        if (err && cap)
+            snprintf(err, cap, "%.64s...: path longer than %d characters", path, SC_MAX_PATH - 1);
+        return -1;
+    }
+    memcpy(sc->file, path, strlen(path) + 1);
+    sy_ctx c;
+    yaml_node_t *root;
+    int rc = sy_open(&c, path, err, cap, &root);
+    if (rc == 0)
+        rc = load_top(&c, root, sc);
+    sy_close(&c);
+    return rc;
+}

@@ -1,0 +1,181 @@
+"""The JUnit report validates against tests/junit.xsd, and the schema is not vacuous.
+
+Builds nothing: runs the unit-test binary (EH_UNIT_TESTS, default build/unit-tests)
+with CK_RUN_SUITE=report and EH_JUNIT_SAMPLE=<file>, so that the report round-trip
+test writes its JUnit report (every verdict in both roles, hostile strings, a 1 MB
+transcript) there, then validates it with xmllint (Debian package libxml2-utils).
+"""
+import copy
+import os
+import pathlib
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "tests" / "junit.xsd"
+
+
+def xmllint(path):
+    exe = shutil.which("xmllint")
+    if exe is None:
+        pytest.fail("xmllint not found; install the Debian package libxml2-utils (make deps)")
+    return subprocess.run([exe, "--noout", "--schema", str(SCHEMA), str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """Path of a JUnit report written by the unit tests."""
+    unit = ROOT / os.environ.get("EH_UNIT_TESTS", "build/unit-tests")
+    assert unit.is_file(), f"{unit} not built; run make"
+    path = tmp_path_factory.mktemp("junit") / "sample.xml"
+    env = dict(os.environ, CK_RUN_SUITE="report", EH_JUNIT_SAMPLE=str(path))
+    proc = subprocess.run([str(unit)], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert path.is_file(), "the unit tests did not write EH_JUNIT_SAMPLE"
+    assert not path.with_name(path.name + ".tmp").exists()
+    return path
+
+
+def test_report_validates(sample):
+    proc = xmllint(sample)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+
+
+def test_sample_has_every_verdict_element(sample):
+    root = ET.parse(sample).getroot()
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name").rsplit("/", 1)[1] for s in suites] == ["initiator", "responder"]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert len(cases) == int(suite.get("tests"))
+        kinds = [(c.find("failure") is not None and c.find("failure").get("type"))
+                 or (c.find("error") is not None and "error")
+                 or (c.find("skipped") is not None and "skipped") or "none" for c in cases]
+        assert sorted(kinds) == sorted(["none", "fail", "skipped", "none", "error", "skipped",
+                                        "xpass"])
+        assert sum(k in ("fail", "xpass") for k in kinds) == int(suite.get("failures"))
+        assert kinds.count("error") == int(suite.get("errors"))
+        assert kinds.count("skipped") == int(suite.get("skipped"))
+
+
+# Each mutation breaks the sample in one way the schema must reject.
+def _first(root, path):
+    el = root.find(path)
+    assert el is not None, path
+    return el
+
+
+def no_testcase_name(root):
+    del _first(root, "testsuite/testcase").attrib["name"]
+
+
+def empty_classname(root):
+    _first(root, "testsuite/testcase").set("classname", "  ")
+
+
+def failure_outside_testcase(root):
+    suite = _first(root, "testsuite")
+    failure = copy.deepcopy(_first(root, ".//failure"))
+    suite.insert(1, failure)
+
+
+def two_verdict_elements(root):
+    case = _first(root, ".//failure/..")
+    case.insert(2, ET.Element("error", {"message": "m", "type": "error"}))
+
+
+def failure_without_type(root):
+    del _first(root, ".//failure").attrib["type"]
+
+
+def negative_time(root):
+    _first(root, "testsuite/testcase").set("time", "-1")
+
+
+def time_not_a_number(root):
+    _first(root, "testsuite").set("time", "soon")
+
+
+def count_not_a_number(root):
+    root.set("failures", "two")
+
+
+def missing_total(root):
+    del root.attrib["tests"]
+
+
+def bad_timestamp(root):
+    _first(root, "testsuite").set("timestamp", "yesterday")
+
+
+def property_without_value(root):
+    del _first(root, "testsuite/properties/property").attrib["value"]
+
+
+def duplicate_property(root):
+    props = _first(root, "testsuite/testcase/properties")
+    props.append(copy.deepcopy(props[0]))
+
+
+def unknown_element(root):
+    ET.SubElement(_first(root, "testsuite/testcase"), "flaky")
+
+
+def unknown_attribute(root):
+    _first(root, "testsuite/testcase").set("status", "ok")
+
+
+def system_out_before_properties(root):
+    case = _first(root, "testsuite/testcase")
+    case.insert(0, ET.Element("system-out"))
+
+
+def duplicate_testsuite_name(root):
+    suites = root.findall("testsuite")
+    suites[1].set("name", suites[0].get("name"))
+
+
+def suite_as_root(root):
+    suite = _first(root, "testsuite")
+    root.clear()
+    root.tag = suite.tag
+    root.attrib.update(suite.attrib)
+    root.extend(list(suite))
+
+
+MUTATIONS = [no_testcase_name, empty_classname, failure_outside_testcase, two_verdict_elements,
+             failure_without_type, negative_time, time_not_a_number, count_not_a_number,
+             missing_total, bad_timestamp, property_without_value, duplicate_property,
+             unknown_element, unknown_attribute, system_out_before_properties,
+             duplicate_testsuite_name, suite_as_root]
+
+
+@pytest.fixture(scope="module")
+def sample_tree(sample):
+    return ET.parse(sample)
+
+
+def test_reserialized_sample_validates(sample_tree, tmp_path):
+    """The unmutated sample, written back by ElementTree, still validates, so a
+    failure below is the mutation's doing."""
+    intact = tmp_path / "intact.xml"
+    copy.deepcopy(sample_tree).write(intact, encoding="UTF-8", xml_declaration=True)
+    proc = xmllint(intact)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+
+
+@pytest.mark.parametrize("mutate", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
+def test_broken_report_fails_validation(sample_tree, mutate, tmp_path):
+    tree = copy.deepcopy(sample_tree)
+    mutate(tree.getroot())
+    broken = tmp_path / "broken.xml"
+    tree.write(broken, encoding="UTF-8", xml_declaration=True)
+    proc = xmllint(broken)
+    assert proc.returncode != 0, f"{mutate.__name__}: the schema accepted a broken report"
+    assert "fails to validate" in proc.stderr, proc.stderr[-2000:]
