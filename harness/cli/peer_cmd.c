@@ -497,8 +497,12 @@ int cli_peer(int argc, char **argv)
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        /* The Responder stops cleanly (summary, transcript); an Initiator
+         * has nothing to finish and ends at once. */
+        if (!a.initiator) {
+            sigaction(SIGINT, &sa, NULL);
+            sigaction(SIGTERM, &sa, NULL);
+        }
         signal(SIGPIPE, SIG_IGN);
         rc = a.initiator ? run_initiator(&a, ps, log) : run_responder(&a, ps, log);
     }

@@ -4,6 +4,7 @@
  * deployed implementations that send bare messages), duplicate handling
  * for raw UDP, and the OSCORE resource behind a completed handshake.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,6 +291,18 @@ static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t 
     }
 }
 
+/* Is p[0..len) exactly an error message: (ERR_CODE : int, ERR_INFO)? A
+ * bare message_1 also starts with an int but has four or more items. */
+static bool is_error_message(const uint8_t *p, size_t len)
+{
+    eh_cbor_reader rd;
+    int64_t code;
+    eh_cbor_reader_init(&rd, p, len);
+    rd.lenient = true;
+    return eh_cbor_read_int(&rd, &code) == EH_OK && eh_cbor_read_item(&rd, NULL, NULL) == EH_OK &&
+           eh_cbor_at_end(&rd);
+}
+
 /* Split a C_R prefix (a CBOR int or bstr) off the payload. */
 static bool split_c_r(const uint8_t *p, size_t len, uint8_t *c_r, size_t *c_r_len, size_t *used)
 {
@@ -330,6 +343,21 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
     /* message_1 with the `true` prefix of Appendix A.2. */
     if (p[0] == 0xf5 && r->o.framing != PEER_FRAMING_RAW) {
         handle_message_1(r, p + 1, len - 1, client, false, resp);
+        return;
+    }
+    /* A C_R prefix followed by an EDHOC error from the Initiator: the
+     * session ends; an error is never answered with an error (§6). */
+    if (r->o.framing != PEER_FRAMING_RAW && split_c_r(p, len, c_r, &c_r_len, &used) &&
+        used < len && is_error_message(p + used, len - used)) {
+        resp_session *rs = resp_session_by_c_r(r, c_r, c_r_len, NULL);
+        if (r->o.log)
+            peer_log_wire(r->o.log, "received", "error", p + used, len - used, 0);
+        if (r->o.out)
+            fprintf(r->o.out, "responder: the Initiator sent an EDHOC error message%s\n",
+                    rs ? "; session ended" : "");
+        if (rs != NULL)
+            resp_session_clear(rs);
+        respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, NULL);
         return;
     }
     /* A C_R prefix followed by message_3 (a bstr). */

@@ -298,6 +298,8 @@ static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_res
             goto harness_error;
     }
     sc_exec_run(x, res);
+    if (w.p != NULL && j->harness_role == SC_HARNESS_RESPONDER)
+        sc_exec_drain(x, 1000);
     if (w.p != NULL) {
         iut_exit ex;
         memset(&ex, 0, sizeof ex);

@@ -283,6 +283,16 @@ const char *x_step_kind_name(sc_step_kind k)
                                                             : "oscore";
 }
 
+void sc_exec_drain(sc_exec *x, int timeout_ms)
+{
+    if (x->o.role != SC_HARNESS_RESPONDER)
+        return;
+    x->draining = true;
+    x->step = x->sc->n_steps; /* every request now gets the natural answer */
+    x_serve(x, timeout_ms);
+    x->draining = false;
+}
+
 void sc_exec_run(sc_exec *x, sc_result *res)
 {
     const scenario *sc = x->sc;

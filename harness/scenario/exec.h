@@ -52,6 +52,10 @@ int sc_exec_port(const sc_exec *x);
 /* Run every step. Fills res->v (PASS, FAIL, NONSTRICT or ERROR),
  * res->message, res->sizes and res->transcript (malloc'd text). */
 void sc_exec_run(sc_exec *x, sc_result *res);
+/* Harness Responder, after the run: keep answering the IUT Initiator as the
+ * engine would (e.g. its OSCORE request) until it exits or timeout_ms
+ * passes, so that it can finish cleanly. */
+void sc_exec_drain(sc_exec *x, int timeout_ms);
 void sc_exec_free(sc_exec *x);
 
 #endif

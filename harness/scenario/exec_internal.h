@@ -64,6 +64,7 @@ struct sc_exec {
     char last_sent[SC_MAX_NAME];
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
+    bool draining;                /* sc_exec_drain: serve until the IUT is gone */
     uint8_t answer[TR_MAX_BODY];
     tr_message resp;
     /* ephemeral keys the IUT sent in this scenario (freshness, §9.2) */

@@ -159,7 +159,8 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
     tr_message resp;
     memset(&resp, 0, sizeof resp);
     resp.code = (uint8_t)x->rx.code;
-    memcpy(resp.opts, x->rx.opts, x->rx.n_opts * sizeof resp.opts[0]);
+    if (x->rx.n_opts > 0)
+        memcpy(resp.opts, x->rx.opts, x->rx.n_opts * sizeof resp.opts[0]);
     resp.n_opts = x->rx.n_opts;
     resp.payload = x->rx.payload, resp.payload_len = x->rx.len;
     if (peer_oscore_check_response(&x->oscore, &rq, &resp, what, sizeof what) != EH_OK)
@@ -252,7 +253,8 @@ static void classify_request(sc_exec *x, const tr_message *req)
     rx->code = req->code;
     rx->cf = req->content_format;
     rx->len = req->payload_len < sizeof rx->payload ? req->payload_len : sizeof rx->payload;
-    memcpy(rx->payload, req->payload, rx->len);
+    if (rx->len > 0)
+        memcpy(rx->payload, req->payload, rx->len);
     for (size_t i = 0; i < req->n_opts && i < TR_MAX_OPTIONS; i++)
         if (req->opts[i].number == TR_OPTION_OSCORE)
             rx->kind = "oscore";
@@ -335,7 +337,9 @@ static void natural_answer(sc_exec *x, tr_message *resp)
             return;
         }
     }
-    answer(x, resp, strcmp(rx->kind, "error") == 0 ? 0 : TR_CODE_BAD_REQUEST, -1, 0);
+    /* An error message is never answered with one (RFC 9528 §6); CoAP
+     * still wants a response: an empty 2.04. */
+    answer(x, resp, strcmp(rx->kind, "error") == 0 ? TR_CODE_CHANGED : TR_CODE_BAD_REQUEST, -1, 0);
 }
 
 static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
@@ -361,7 +365,8 @@ static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
         return;
     }
     answer(x, resp, code, -1, n);
-    memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
+    if (n_opts > 0)
+        memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;
     xt_printf(x, "  OSCORE request verified and answered\n");
 }

@@ -74,7 +74,8 @@ static void copy_message(received *rx, const tr_message *m)
     for (size_t i = 0; i < m->n_opts && i < TR_MAX_OPTIONS; i++) {
         if (m->opts[i].len > sizeof rx->optval - used)
             break;
-        memcpy(rx->optval + used, m->opts[i].value, m->opts[i].len);
+        if (m->opts[i].len > 0)
+            memcpy(rx->optval + used, m->opts[i].value, m->opts[i].len);
         rx->opts[rx->n_opts++] = (tr_option){m->opts[i].number, rx->optval + used, m->opts[i].len};
         used += m->opts[i].len;
     }
@@ -113,7 +114,7 @@ void x_serve(sc_exec *x, int timeout_ms)
     int64_t deadline = tr_now_ms() + timeout_ms;
     static uint8_t d[TR_UDP_MAX_DATAGRAM], out[TR_UDP_MAX_DATAGRAM];
     x->handled = false;
-    while (!x->handled) {
+    while (!x->handled || x->draining) {
         int64_t left = deadline - tr_now_ms();
         if (left <= 0)
             return;
@@ -139,7 +140,7 @@ void x_serve(sc_exec *x, int timeout_ms)
         }
         /* An IUT Initiator that exited has nothing more to send: stop
          * waiting (whatever it sent has been handled above). */
-        if (!x->handled && iut_gone(x))
+        if ((!x->handled || x->draining) && iut_gone(x))
             return;
     }
 }

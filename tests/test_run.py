@@ -1,0 +1,177 @@
+"""`edhoc-harness run`: the suite against the reference peer (healthy and
+with every fault switch), every step kind and verdict, known failures,
+broken IUTs, and the reports (JUnit valid against tests/junit.xsd)."""
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests/runner_fixtures/scenarios"
+REFERENCE = (ROOT / "peers/reference.yaml").read_text()
+
+
+def run_suite(harness, tmp_path, peer_text, *args, paths=("scenarios",), timeout=240):
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(peer_text)
+    junit, js, out = tmp_path / "junit.xml", tmp_path / "results.json", tmp_path / "out"
+    r = subprocess.run([str(harness), "run", *map(str, paths), "--peer", str(peer),
+                        "--junit", str(junit), "--json", str(js), "--out", str(out), *args],
+                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    results = json.loads(js.read_text())["results"] if js.exists() else []
+    return r, results, junit
+
+
+def verdicts(results):
+    return {(x["id"], x["role"]): x["verdict"] for x in results}
+
+
+def with_fault(fault):
+    """The reference peer file with --fault added to both commands."""
+    return REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
+
+
+def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE, "-j", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(results) >= 30
+    bad = [(x["id"], x["role"], x["verdict"], x["message"]) for x in results
+           if x["verdict"] != "pass"]
+    assert not bad
+    roles = {x["role"] for x in results}
+    assert roles == {"initiator", "responder"}
+    xmllint = shutil.which("xmllint")
+    assert xmllint, "xmllint (Debian libxml2-utils) is required"
+    v = subprocess.run([xmllint, "--noout", "--schema", str(ROOT / "tests/junit.xsd"),
+                        str(junit)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stderr
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+# Each fault switch of the reference peer, and a scenario that must catch it.
+FAULTS = {
+    "wrong-mac-2": ("interop/m3-s2-kid", "initiator"),
+    "wrong-mac-3": ("interop/m3-s2-kid", "responder"),
+    "skip-mac-2-check": ("rfc9528/5.3.3/wrong-mac-2", "responder"),
+    "skip-mac-3-check": ("rfc9528/5.4.3/wrong-mac-3", "initiator"),
+    "ignore-suites-order": ("rfc9528/5.2.3/preferred-suite-supported", "initiator"),
+    "conn-id-bstr": ("interop/m3-s2-kid", "initiator"),
+    "accept-bstr-conn-id": ("rfc9528/3.3.2/c-i-bstr-encoded", "initiator"),
+    "accept-critical-ead": ("rfc9528/3.8/unknown-critical-ead-1", "initiator"),
+    "no-error-message": ("rfc9528/6.3/selected-suite-unsupported", "initiator"),
+    "wrong-err-code": ("rfc9528/6.3/selected-suite-unsupported", "initiator"),
+    "suites-r-wrong": ("rfc9528/6.3/suites-r-includes-preferred-supported", "initiator"),
+    "trailing-bytes": ("interop/m3-s2-kid", "initiator"),
+    "nondeterministic-cbor": ("interop/m3-s2-kid", "initiator"),
+    "id-cred-map": ("interop/m3-s2-kid", "initiator"),
+    "extra-padding": ("interop/m3-s2-kid", "initiator"),
+    "accept-any-method": ("rfc9528/3.2/unsupported-method", "initiator"),
+    "reuse-ephemeral": ("rfc9528/5.3.2/fresh-ephemeral-key", "initiator"),
+    "no-message-4": ("rfc9528/5.5/message-4", "initiator"),
+    "oscore-swap-ids": ("interop/m3-s2-kid", "initiator"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_every_fault_is_caught(harness, tmp_path, fault):
+    """The whole suite against the faulty peer: the run fails, and the
+    scenario written for this fault is among the failures (harness role)."""
+    r, results, _ = run_suite(harness, tmp_path, with_fault(fault), "-j", "2", "--quiet")
+    assert r.returncode == 1, r.stdout
+    scenario, harness_role = FAULTS[fault]
+    assert verdicts(results)[(scenario, harness_role)] == "fail", r.stdout
+    failing = [x for x in results if x["verdict"] == "fail"]
+    assert all(x["message"] and "step" in x["message"] for x in failing)
+
+
+def test_every_step_kind_and_checks(harness, tmp_path):
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "steps.yaml"])
+    assert r.returncode == 0, r.stdout
+    assert verdicts(results) == {("runner/every-step-kind", "initiator"): "pass"}
+    text = results[0]["transcript"]
+    for step in ("send message_1", "expect", "wait", "oscore", "OSCORE /hello -> 2.05"):
+        assert step in text
+
+
+def test_non_strict_and_strict(harness, tmp_path):
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "nonstrict.yaml"])
+    assert r.returncode == 0 and verdicts(results)[("runner/non-strict", "initiator")] == "nonstrict"
+    r, _, _ = run_suite(harness, tmp_path, REFERENCE, "--strict", paths=[FIX / "nonstrict.yaml"])
+    assert r.returncode == 1
+
+
+def test_should_level_failure_fails_only_strict_runs(harness, tmp_path):
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "fail-should.yaml"])
+    assert verdicts(results)[("runner/should-fail", "initiator")] == "fail"
+    assert r.returncode == 0
+    r, _, _ = run_suite(harness, tmp_path, REFERENCE, "--strict", paths=[FIX / "fail-should.yaml"])
+    assert r.returncode == 1
+
+
+def test_missing_capability_is_skipped_with_the_reason(harness, tmp_path):
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "skipped.yaml"])
+    assert r.returncode == 0
+    assert {x["verdict"] for x in results} == {"skipped"} and len(results) == 2
+    assert all("teleportation" in x["message"] for x in results)
+
+
+def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "broken.yaml"])
+    assert r.returncode == 1
+    assert results[0]["verdict"] == "error"
+    assert "broken.yaml:3" in results[0]["message"] and "levle" in results[0]["message"]
+
+
+def fake_peer(command, ready="listening", timeout=1500):
+    return (f'name: fake\nversion: "1"\ncapabilities: [suite-2]\n'
+            f'responder:\n  command: "{command}"\n  ready: "{ready}"\n  timeout: {timeout}\n')
+
+
+def test_silence_from_an_iut_that_never_answers(harness, tmp_path):
+    peer = fake_peer(f"/usr/bin/python3 {ROOT}/tests/fake_iut/udp_sink.py {{port}}")
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=[FIX / "silence.yaml"])
+    assert r.returncode == 0, r.stdout
+    assert verdicts(results) == {("runner/silence", "initiator"): "pass"}
+
+
+@pytest.mark.parametrize("command,verdict,text", [
+    ("exit 127", "skipped", "code 127"),
+    (f"sh {ROOT}/tests/fake_iut/crash.sh", "error", "exited before it was ready"),
+    (f"sh {ROOT}/tests/fake_iut/never_ready.sh", "error", "never became ready"),
+    (f"sh {ROOT}/tests/fake_iut/garbage.sh", "fail", "received nothing"),
+    (f"sh {ROOT}/tests/fake_iut/ignore_term.sh", "fail", ""),
+])
+def test_broken_iuts_get_a_verdict_and_the_run_finishes(harness, tmp_path, command, verdict, text):
+    import time
+    t0 = time.monotonic()
+    r, results, _ = run_suite(harness, tmp_path, fake_peer(command, ready="READY"),
+                              "--timeout", "300", paths=[FIX / "steps.yaml"])
+    assert time.monotonic() - t0 < 30
+    assert results[0]["verdict"] == verdict, results[0]["message"]
+    assert text in results[0]["message"]
+    assert r.returncode == (0 if verdict == "skipped" else 1)
+
+
+def test_known_failures_xfail_and_xpass(harness, tmp_path):
+    known = ('known_failures:\n  - {id: "interop/m3-s2-kid", reason: known-bug, '
+             'note: "MAC_2 is wrong on purpose"}\n')
+    r, results, _ = run_suite(harness, tmp_path, with_fault("wrong-mac-2") + known,
+                              "--filter", "interop/m3-s2-kid", "--role", "responder")
+    assert verdicts(results) == {("interop/m3-s2-kid", "initiator"): "xfail"}
+    assert r.returncode == 0, r.stdout
+    assert "known failure (known-bug): MAC_2 is wrong on purpose" in r.stdout
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE + known,
+                                  "--filter", "interop/m3-s2-kid", "--role", "responder")
+    assert verdicts(results) == {("interop/m3-s2-kid", "initiator"): "xpass"}
+    assert r.returncode == 1
+    assert 'type="xpass"' in junit.read_text()
+
+
+@pytest.mark.parametrize("args", [[], ["--peer", "/nonexistent.yaml"], ["--peer", "peers/reference.yaml", "-j", "0"],
+                                  ["--peer", "peers/reference.yaml", "--role", "both-ways"]])
+def test_usage_errors(run, args):
+    r = run("run", *args)
+    assert r.returncode == 2
+    assert r.stderr.strip()
