@@ -57,12 +57,28 @@ void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n)
 
 /* --------------------------------------------------------------- verdict */
 
+/* "R-5.2.3-b" -> "R-5.2.3-b (RFC 9528 §5.2.3)", "R-A.2.3-a" -> "... Appendix A.2.3". */
+static void requirement_with_section(const char *id, char *out, size_t cap)
+{
+    const char *start = strncmp(id, "R-", 2) == 0 ? id + 2 : NULL;
+    const char *end = start ? strrchr(start, '-') : NULL;
+    if (start == NULL || end == NULL || end == start) {
+        snprintf(out, cap, "%s", id);
+        return;
+    }
+    int n = (int)(end - start);
+    snprintf(out, cap, "%s (RFC 9528 %s%.*s)", id,
+             start[0] >= 'A' && start[0] <= 'Z' ? "Appendix " : "\xc2\xa7", n, start);
+}
+
 static void requirement_text(const scenario *sc, char *buf, size_t cap)
 {
     size_t k = 0;
     buf[0] = 0;
     for (size_t i = 0; i < sc->n_requirements && k + 1 < cap; i++) {
-        int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", sc->requirements[i]);
+        char r[96];
+        requirement_with_section(sc->requirements[i], r, sizeof r);
+        int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", r);
         if (w < 0)
             break;
         k += (size_t)w;
@@ -73,7 +89,7 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
 {
     if (x->v == V_FAIL || x->v == V_ERROR)
         return; /* the first failure is the verdict */
-    char what[700], req[200];
+    char what[700], req[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
