@@ -175,3 +175,16 @@ def test_usage_errors(run, args):
     r = run("run", *args)
     assert r.returncode == 2
     assert r.stderr.strip()
+
+
+def test_per_run_iut_is_started_once(harness, tmp_path):
+    """`per_run: true`: one IUT Responder for the whole run."""
+    peer = REFERENCE.replace('  ready: "listening on"\n  timeout: 5000',
+                             '  ready: "listening on"\n  timeout: 5000\n  per_run: true', 1)
+    assert "per_run: true" in peer
+    r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder", "--filter",
+                              "rfc9528/9.2/*")
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.count("per-run IUT Responder listening") == 1
+    assert len(results) == 3 and {x["verdict"] for x in results} == {"pass"}
+    assert not results[0]["iut_stdout_path"]  # no per-scenario IUT was launched

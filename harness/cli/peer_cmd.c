@@ -14,7 +14,7 @@
 #include "../transport/udp.h"
 #include "cli.h"
 #include "../peer/credfile.h"
-#include "vector_setup.h"
+#include "../vectors/vector_setup.h"
 
 static volatile sig_atomic_t stop_requested;
 

@@ -17,9 +17,9 @@
 #include "../cbor/cbor.h"
 #include "../edhoc/edhoc.h"
 #include "cli.h"
-#include "trace_log.h"
-#include "vector_file.h"
-#include "vector_setup.h"
+#include "../vectors/trace_log.h"
+#include "../vectors/vector_file.h"
+#include "../vectors/vector_setup.h"
 
 
 /* Inputs of a vector file: never derived, never compared. */

@@ -19,7 +19,7 @@
 #include "../crypto/x509.h"
 #include "../edhoc/edhoc.h"
 #include "cli.h"
-#include "trace_log.h"
+#include "../vectors/trace_log.h"
 #include "vector_gen.h"
 
 static const char *const kind_names[] = {"kid", "kccs", "x5t", "x5chain"};

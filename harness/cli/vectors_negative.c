@@ -11,7 +11,7 @@
 
 #include "../cbor/cbor.h"
 #include "../common/hex.h"
-#include "trace_log.h"
+#include "../vectors/trace_log.h"
 #include "vector_gen.h"
 
 typedef struct buf {

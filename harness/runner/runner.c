@@ -401,6 +401,40 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf)
     return 0;
 }
 
+/*
+ * `per_run: true` (IUT Responder only): start it once before the jobs, on a
+ * free port, and let every job use it like an already-running IUT. The
+ * scenario placeholders get neutral values ({method} 3, {suite} 2).
+ */
+static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
+{
+    peer_role_spec *spec = &pf->responder;
+    if (!spec->present || !spec->per_run || spec->fixed_port)
+        return NULL;
+    char port_s[16], cmd[SC_MAX_CMD], out[1024], err[1024];
+    int port = free_port("127.0.0.1");
+    snprintf(port_s, sizeof port_s, "%d", port);
+    iut_vars v = {"127.0.0.1", port_s, o->cred_dir, "3", "2", "2", "", o->harness_path,
+                  "rfc9529-trace2-r", "rfc9529-trace2-i", "coap", "kid", ""};
+    if (port <= 0 || iut_expand(spec->command, &v, cmd, sizeof cmd) != 0)
+        return NULL;
+    snprintf(out, sizeof out, "%s/iut-responder-per-run.stdout", o->out_dir);
+    snprintf(err, sizeof err, "%s/iut-responder-per-run.stderr", o->out_dir);
+    iut_proc *p = iut_start(cmd, out, err);
+    if (p == NULL)
+        return NULL;
+    if (iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1", port,
+                       spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000) != IUT_READY) {
+        iut_stop(p, 1000, NULL);
+        fprintf(stderr, "run: the per-run IUT Responder did not become ready (%s)\n", cmd);
+        return NULL;
+    }
+    snprintf(spec->fixed_host, sizeof spec->fixed_host, "127.0.0.1");
+    spec->fixed_port = port;
+    printf("per-run IUT Responder listening on port %d\n", port);
+    return p;
+}
+
 /* ---------------------------------------------------------------- verdicts */
 
 static void apply_known_failures(const peer_file *pf, sc_result *res)
@@ -525,6 +559,7 @@ int run_main(const run_opts *o)
     printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s\n", n_jobs,
            files.n, pf->name, pf->version);
     fflush(stdout);
+    iut_proc *per_run = start_per_run(pf, o);
 
     /* Results in job order; up to o->jobs children at a time. */
     sc_result *results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
@@ -618,6 +653,8 @@ int run_main(const run_opts *o)
             }
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
     }
+    if (per_run != NULL)
+        iut_stop(per_run, 1000, NULL);
     size_t failing = 0;
     for (size_t i = 0; i < printed; i++) {
         failing += fails_run(&results[i], o->strict);

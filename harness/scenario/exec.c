@@ -259,9 +259,29 @@ sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap)
     x->timeout = o->timeout_ms > 0 ? o->timeout_ms : 3000;
     for (int k = 0; k < 5; k++)
         x->sizes[k] = -1;
-    if (load_creds(x, err, cap) != 0)
-        goto fail;
-    config_init(x);
+    if (x->sc->vector[0]) {
+        /* Deterministic: keys, identifiers, EAD and credentials of a vector
+         * file, so the harness's messages equal the file's. */
+        vfile vf;
+        x->vs = calloc(1, sizeof *x->vs);
+        if (x->vs == NULL || vfile_load(&vf, x->sc->vector) != 0) {
+            snprintf(err, cap, "%s: cannot load the vector file %s", x->sc->file, x->sc->vector);
+            goto fail;
+        }
+        int rc = vector_setup_load(&vf, x->vs, NULL);
+        vfile_free(&vf);
+        if (rc != 0) {
+            snprintf(err, cap, "%s: the vector file %s is not usable", x->sc->file,
+                     x->sc->vector);
+            goto fail;
+        }
+        x->cfg = o->role == SC_HARNESS_INITIATOR ? x->vs->ci : x->vs->cr;
+        x->cfg.trace = x_trace, x->cfg.trace_arg = x;
+    } else {
+        if (load_creds(x, err, cap) != 0)
+            goto fail;
+        config_init(x);
+    }
     if (x_transport_open(x, err, cap) != 0)
         goto fail;
     return x;
@@ -286,6 +306,9 @@ void sc_exec_free(sc_exec *x)
     credfile_wipe(&x->peer);
     free(x->text);
     free(x->mirror);
+    if (x->vs != NULL)
+        eh_wipe(x->vs, sizeof *x->vs);
+    free(x->vs);
     eh_wipe(x, sizeof *x);
     free(x);
 }
@@ -297,6 +320,14 @@ const char *x_step_kind_name(sc_step_kind k)
     return k == SC_STEP_SEND ? "send" : k == SC_STEP_EXPECT ? "expect"
                                     : k == SC_STEP_WAIT     ? "wait"
                                                             : "oscore";
+}
+
+void x_inject_ephemeral(sc_exec *x)
+{
+    if (x->vs == NULL)
+        return;
+    const bytes *k = x->o.role == SC_HARNESS_INITIATOR ? &x->vs->in.x : &x->vs->in.y;
+    eh_session_set_ephemeral(&x->s, k->b, k->n, NULL, 0);
 }
 
 void sc_exec_drain(sc_exec *x, int timeout_ms)

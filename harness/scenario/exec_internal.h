@@ -5,6 +5,7 @@
 #include "../peer/credfile.h"
 #include "../peer/peer.h"
 #include "../transport/udp.h"
+#include "../vectors/vector_setup.h"
 #include "exec.h"
 
 #define XT_MAX (1u << 20) /* transcript bound */
@@ -36,6 +37,7 @@ struct sc_exec {
     sc_exec_opts o;
     const scenario *sc;
     scenario *mirror;             /* role: both, run as Responder: mirrored steps */
+    vector_setup *vs;             /* `vector:` deterministic mode, else NULL */
     int timeout;
     credfile own, peer;
     eh_cred peer_creds[1];
@@ -107,6 +109,10 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
 /* Does x->rx match one of the step's outcomes? Sets the verdict. */
 void x_judge(sc_exec *x, const sc_step *st);
+
+/* Vector mode: inject the vector's ephemeral key before message_1 is built
+ * (harness Initiator) or processed (harness Responder). */
+void x_inject_ephemeral(sc_exec *x);
 
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);

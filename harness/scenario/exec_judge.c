@@ -167,6 +167,7 @@ int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len
     if (strcmp(st->message, "message_1") == 0) {
         if (x->s.state != EH_STATE_START) /* a new attempt: a new session */
             eh_session_init(&x->s, &x->cfg);
+        x_inject_ephemeral(x);
         err = eh_initiator_message_1(&x->s, out, cap, len);
     } else if (strcmp(st->message, "message_3") == 0) {
         if (x->s.state != EH_STATE_VERIFIED_M2) {
@@ -358,6 +359,26 @@ static void run_checks(sc_exec *x, const sc_step *st)
             x_fail(x, V_FAIL, "%s is not deterministic CBOR: %s at byte offset %zu (RFC 9528 "
                               "§3.1, RFC 8949 §4.2.1)",
                    rx->kind, cr.what ? cr.what : eh_err_name(cr.err), cr.offset);
+    }
+    if (c->equals_vector) {
+        const bytes *want = NULL;
+        if (x->vs != NULL && strncmp(rx->kind, "message_", 8) == 0 && rx->kind[8] >= '1' &&
+            rx->kind[8] <= '4') {
+            const bytes *all[4] = {&x->vs->in.msg1, &x->vs->in.msg2, &x->vs->in.msg3,
+                                   &x->vs->in.msg4};
+            want = all[rx->kind[8] - '1'];
+        }
+        if (want == NULL) {
+            x_fail(x, V_ERROR, "scenario error: equals_vector without a vector file or for %s",
+                   rx->kind);
+        } else if (want->n != rx->msg_len || memcmp(want->b, rx->msg, want->n) != 0) {
+            size_t at = 0;
+            while (at < want->n && at < rx->msg_len && want->b[at] == rx->msg[at])
+                at++;
+            x_fail(x, V_FAIL, "%s differs from the vector's %s at byte offset %zu (%zu bytes, "
+                              "the vector has %zu)",
+                   rx->kind, rx->kind, at, rx->msg_len, want->n);
+        }
     }
     for (size_t i = 0; i < c->n_fields; i++) {
         const sc_field_check *f = &c->fields[i];

@@ -273,6 +273,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
     eh_err err = EH_ERR_STATE;
     if (strcmp(rx->kind, "message_1") == 0) {
         eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
+        x_inject_ephemeral(x);
         err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
     } else if (strcmp(rx->kind, "message_3") == 0) {
         err = x->s.state == EH_STATE_WAIT_M3
