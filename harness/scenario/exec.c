@@ -96,7 +96,7 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
     va_end(ap);
     requirement_text(x->sc, req, sizeof req);
     const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
-    snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %s%s%s", x->step + 1,
+    snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %.600s%s%.380s", x->step + 1,
              st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
              req[0] ? " [requirements: " : "", req[0] ? req : "");
     if (req[0])
