@@ -93,3 +93,18 @@ def test_capabilities_are_known(peer):
     assert not unknown, f"{peer.name}: capabilities neither needed by a scenario nor documented: {unknown}"
     undocumented = sorted(set(caps) - listed)
     assert not undocumented, f"{peer.name}: capabilities missing from peers/README.md: {undocumented}"
+
+
+PLACEHOLDERS = {"host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
+                "cred", "peer_cred", "transport", "cred_id", "message_4"}
+
+
+@pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)
+def test_commands_use_known_placeholders(peer):
+    doc = _load(peer)
+    for role in ("initiator", "responder"):
+        cmd = (doc.get(role) or {}).get("command")
+        if cmd is None:
+            continue
+        names = set(re.findall(r"(?<!\{)\{([A-Za-z0-9_]*)\}(?!\})", cmd))
+        assert names <= PLACEHOLDERS, f"{peer.name} {role}: unknown placeholders {names - PLACEHOLDERS}"
