@@ -21,6 +21,28 @@ static void engine_why(sc_exec *x, char *buf, size_t cap)
              f->rfc ? f->rfc : "RFC 9528");
 }
 
+static void record_size(sc_exec *x, const char *kind, size_t n)
+{
+    if (strncmp(kind, "message_", 8) == 0 && kind[8] >= '1' && kind[8] <= '4' && kind[9] == 0)
+        x->sizes[kind[8] - '1'] = (long)n;
+}
+
+/* Record what the harness engine said of the message just received. */
+static void engine_result(sc_exec *x, eh_err err)
+{
+    received *rx = &x->rx;
+    record_size(x, rx->kind, rx->msg_len);
+    rx->engine_ok = err == EH_OK;
+    if (!rx->engine_ok) {
+        if (err == EH_ERR_STATE)
+            snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
+        else
+            engine_why(x, rx->engine_why, sizeof rx->engine_why);
+    }
+    xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
+              rx->engine_ok ? "" : ": ", rx->engine_why);
+}
+
 static void parse_error(received *rx)
 {
     eh_cbor_reader r;
@@ -38,11 +60,6 @@ static void parse_error(received *rx)
     }
 }
 
-static void record_size(sc_exec *x, const char *kind, size_t n)
-{
-    if (strncmp(kind, "message_", 8) == 0 && kind[8] >= '1' && kind[8] <= '4' && kind[9] == 0)
-        x->sizes[kind[8] - '1'] = (long)n;
-}
 
 /* ================================================= harness as Initiator */
 
@@ -86,16 +103,7 @@ static void classify_answer(sc_exec *x)
                   ? eh_initiator_process_message_4(&x->s, rx->msg, rx->msg_len)
                   : EH_ERR_STATE;
     }
-    record_size(x, rx->kind, rx->msg_len);
-    rx->engine_ok = err == EH_OK;
-    if (!rx->engine_ok) {
-        if (err == EH_ERR_STATE)
-            snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
-        else
-            engine_why(x, rx->engine_why, sizeof rx->engine_why);
-    }
-    xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
-              rx->engine_ok ? "" : ": ", rx->engine_why);
+    engine_result(x, err);
 }
 
 static void initiator_send(sc_exec *x, const sc_step *st)
@@ -285,16 +293,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
     } else {
         return;
     }
-    record_size(x, rx->kind, rx->msg_len);
-    rx->engine_ok = err == EH_OK;
-    if (!rx->engine_ok) {
-        if (err == EH_ERR_STATE)
-            snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
-        else
-            engine_why(x, rx->engine_why, sizeof rx->engine_why);
-    }
-    xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
-              rx->engine_ok ? "" : ": ", rx->engine_why);
+    engine_result(x, err);
 }
 
 static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
