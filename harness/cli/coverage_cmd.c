@@ -1,0 +1,261 @@
+/*
+ * coverage_cmd.c - `edhoc-harness coverage`: which requirement of the
+ * catalogue (scenarios/requirements.md) is checked by which scenario, and
+ * with what result in the last run (reports/results.json).
+ *
+ * A row counts as a testable MUST when its level says MUST or SHALL (in
+ * any of the catalogue's spellings: "MUST NOT", "(SHALL)", "MUST (CDDL)")
+ * and its test idea does not say "not wire-testable".
+ */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "../scenario/scenario.h"
+#include "cli.h"
+
+typedef struct req_row {
+    char id[32], section[16], level[48], text[160];
+    bool testable_must;
+    char scenarios[512];  /* ids, comma separated */
+    size_t n_scenarios;
+    char last[32];        /* worst verdict of its scenarios in the last run */
+} req_row;
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+        s[--n] = 0;
+    return s;
+}
+
+static int load_catalogue(const char *path, req_row **rows, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    size_t cap = 0;
+    if (f == NULL) {
+        fprintf(stderr, "coverage: cannot read %s\n", path);
+        return -1;
+    }
+    *rows = NULL, *n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "| R-", 4) != 0)
+            continue;
+        char *cols[8] = {0}, *save = NULL, *p = line + 1;
+        int k = 0;
+        for (char *t = strtok_r(p, "|", &save); t && k < 8; t = strtok_r(NULL, "|", &save))
+            cols[k++] = trim(t);
+        if (k < 6)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            req_row *r = realloc(*rows, cap * sizeof *r);
+            if (r == NULL)
+                break;
+            *rows = r;
+        }
+        req_row *r = &(*rows)[(*n)++];
+        memset(r, 0, sizeof *r);
+        snprintf(r->id, sizeof r->id, "%.31s", cols[0]);
+        snprintf(r->section, sizeof r->section, "%.15s", cols[1]);
+        snprintf(r->text, sizeof r->text, "%.159s", cols[2]);
+        snprintf(r->level, sizeof r->level, "%.47s", cols[3]);
+        bool must = strstr(cols[3], "MUST") || strstr(cols[3], "SHALL");
+        r->testable_must = must && !strstr(cols[5], "not wire-testable") && strcmp(cols[4], "—");
+    }
+    fclose(f);
+    return 0;
+}
+
+static void collect(const char *path, req_row *rows, size_t n, int *unknown, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || depth > 16)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char **names = NULL;
+        size_t nn = 0;
+        while (d && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char **t = realloc(names, (nn + 1) * sizeof *t);
+            if (t == NULL)
+                break;
+            names = t;
+            names[nn++] = strdup(e->d_name);
+        }
+        if (d)
+            closedir(d);
+        for (size_t i = 0; i < nn; i++) {
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", path, names[i]);
+            size_t l = strlen(names[i]);
+            struct stat s2;
+            if (stat(sub, &s2) == 0 && (S_ISDIR(s2.st_mode) ||
+                                        (l > 5 && !strcmp(names[i] + l - 5, ".yaml"))))
+                collect(sub, rows, n, unknown, depth + 1);
+            free(names[i]);
+        }
+        free(names);
+        return;
+    }
+    scenario *sc = calloc(1, sizeof *sc);
+    char err[512];
+    if (sc == NULL)
+        return;
+    if (scenario_load(path, sc, err, sizeof err) != 0) {
+        fprintf(stderr, "coverage: %s\n", err);
+        (*unknown)++;
+        free(sc);
+        return;
+    }
+    for (size_t i = 0; i < sc->n_requirements; i++) {
+        req_row *r = NULL;
+        for (size_t k = 0; k < n && r == NULL; k++)
+            if (!strcmp(rows[k].id, sc->requirements[i]))
+                r = &rows[k];
+        if (r == NULL) {
+            fprintf(stderr, "coverage: %s: requirement %s is not in the catalogue\n", path,
+                    sc->requirements[i]);
+            (*unknown)++;
+            continue;
+        }
+        size_t len = strlen(r->scenarios);
+        if (!strstr(r->scenarios, sc->id))
+            snprintf(r->scenarios + len, sizeof r->scenarios - len, "%s%s", len ? ", " : "",
+                     sc->id);
+        r->n_scenarios++;
+    }
+    free(sc);
+}
+
+/* The worst verdict among the requirement's scenarios in results.json. */
+static void last_results(const char *path, req_row *rows, size_t n)
+{
+    static const char *const order[] = {"pass", "skipped", "xfail", "nonstrict", "fail", "xpass",
+                                        "error"};
+    json_t *doc = json_load_file(path, 0, NULL);
+    json_t *results = json_object_get(doc, "results"), *res;
+    size_t i;
+    json_array_foreach(results, i, res) {
+        const char *id = json_string_value(json_object_get(res, "id"));
+        const char *v = json_string_value(json_object_get(res, "verdict"));
+        const char *reqs = json_string_value(json_object_get(res, "requirements"));
+        if (!id || !v || !reqs)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            char needle[40];
+            snprintf(needle, sizeof needle, "%s", rows[k].id);
+            const char *hit = strstr(reqs, needle);
+            size_t nl = strlen(needle);
+            if (!hit || (hit[nl] != 0 && hit[nl] != ',' && hit[nl] != ' '))
+                continue;
+            int cur = -1, now = -1;
+            for (int o = 0; o < 7; o++) {
+                if (!strcmp(order[o], rows[k].last))
+                    cur = o;
+                if (!strcmp(order[o], v))
+                    now = o;
+            }
+            if (now > cur)
+                snprintf(rows[k].last, sizeof rows[k].last, "%s", v);
+        }
+    }
+    json_decref(doc);
+}
+
+int cli_coverage(int argc, char **argv)
+{
+    const char *format = "md", *catalogue = "scenarios/requirements.md",
+               *results = "reports/results.json";
+    const char *paths[64];
+    size_t n_paths = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: edhoc-harness coverage [SCENARIO-PATH...] [--format md|json]\n"
+                   "           [--catalogue FILE] [--results FILE]\n"
+                   "Requirement ID -> section -> level -> scenarios -> last result.\n"
+                   "Exit 1 when a scenario names a requirement that is not in the catalogue.\n");
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (n_paths < 64)
+                paths[n_paths++] = a;
+            continue;
+        }
+        if (v == NULL) {
+            fprintf(stderr, "coverage: %s needs a value\n", a);
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "--format") && (!strcmp(v, "md") || !strcmp(v, "json")))
+            format = v;
+        else if (!strcmp(a, "--catalogue"))
+            catalogue = v;
+        else if (!strcmp(a, "--results"))
+            results = v;
+        else {
+            fprintf(stderr, "coverage: unknown option or value %s %s\n", a, v);
+            return 2;
+        }
+    }
+    if (n_paths == 0)
+        paths[n_paths++] = "scenarios";
+    req_row *rows;
+    size_t n;
+    int unknown = 0;
+    if (load_catalogue(catalogue, &rows, &n) != 0)
+        return 2;
+    for (size_t i = 0; i < n_paths; i++)
+        collect(paths[i], rows, n, &unknown, 0);
+    last_results(results, rows, n);
+    size_t testable = 0, covered = 0;
+    for (size_t k = 0; k < n; k++) {
+        testable += rows[k].testable_must;
+        covered += rows[k].testable_must && rows[k].n_scenarios > 0;
+    }
+    if (!strcmp(format, "json")) {
+        json_t *doc = json_object(), *arr = json_array();
+        json_object_set_new(doc, "must_testable", json_integer((json_int_t)testable));
+        json_object_set_new(doc, "must_covered", json_integer((json_int_t)covered));
+        for (size_t k = 0; k < n; k++) {
+            json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id", rows[k].id,
+                                  "section", rows[k].section, "level", rows[k].level,
+                                  "requirement", rows[k].text, "testable_must",
+                                  rows[k].testable_must, "scenarios", rows[k].scenarios,
+                                  "last_result", rows[k].last[0] ? rows[k].last : "none");
+            json_array_append_new(arr, r);
+        }
+        json_object_set_new(doc, "requirements", arr);
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(doc);
+    } else {
+        printf("| requirement | § | level | scenarios | last result |\n|---|---|---|---|---|\n");
+        for (size_t k = 0; k < n; k++)
+            printf("| %s | %s | %s | %s | %s |\n", rows[k].id, rows[k].section, rows[k].level,
+                   rows[k].n_scenarios ? rows[k].scenarios : "**none**",
+                   rows[k].last[0] ? rows[k].last : "-");
+        printf("\ntestable MUST/SHALL requirements covered: %zu of %zu (%.0f%%)\n", covered,
+               testable, testable ? 100.0 * (double)covered / (double)testable : 0.0);
+        printf("not covered:");
+        for (size_t k = 0; k < n; k++)
+            if (rows[k].testable_must && rows[k].n_scenarios == 0)
+                printf(" %s", rows[k].id);
+        printf("\n");
+    }
+    free(rows);
+    return unknown ? 1 : 0;
+}
