@@ -56,3 +56,30 @@ def test_every_scenario_loads(harness, tmp_path):
     # a file that does not load would become an `error` job despite the filter
     assert r.returncode == 0, r.stdout + r.stderr
     assert "0 error" in r.stdout
+
+
+def test_coverage_report(harness, tmp_path):
+    """`coverage --format json`: the counts are consistent with the rows, and
+    every scenario requirement resolves (exit 0)."""
+    r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
+                        str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    import json
+    doc = json.loads(r.stdout)
+    rows = doc["requirements"]
+    assert doc["must_testable"] == sum(1 for x in rows if x["testable_must"])
+    assert doc["must_covered"] == sum(1 for x in rows if x["testable_must"] and x["scenarios"])
+    assert len(rows) == len(catalogue_ids())
+    assert not [x for x in rows if x["id"] == "R-4.2.1-a" and x["testable_must"]]
+
+
+def test_coverage_fails_on_an_unknown_requirement(harness, tmp_path):
+    d = tmp_path / "sc"
+    d.mkdir()
+    (d / "x.yaml").write_text("id: x/y\ntitle: t\nlevel: MUST\nrole: initiator\n"
+                              "requirements: [R-99.9-z]\nsteps:\n  - send: message_1\n")
+    r = subprocess.run([str(harness), "coverage", str(d)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 1
+    assert "R-99.9-z is not in the catalogue" in r.stderr

@@ -18,7 +18,7 @@
 #define SC_MAX_ID 128
 #define SC_MAX_TEXT 512
 #define SC_MAX_NAME 64
-#define SC_MAX_LIST 16
+#define SC_MAX_LIST 32
 #define SC_MAX_STEPS 32
 #define SC_MAX_MUTATIONS 8
 #define SC_MAX_OUTCOMES 8
