@@ -15,7 +15,7 @@ SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml"))
 def catalogue_ids():
     ids = set()
     for line in (ROOT / "scenarios/requirements.md").read_text().splitlines():
-        m = re.match(r"\|\s*(R-[A-Za-z0-9.]+-[a-z]+)\s*\|", line)
+        m = re.match(r"\|\s*(R-[A-Za-z0-9.-]+-[a-z]+)\s*\|", line)
         if m:
             ids.add(m.group(1))
     return ids
