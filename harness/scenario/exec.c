@@ -167,8 +167,13 @@ static void config_init(sc_exec *x)
     c->role = initiator ? EH_INITIATOR : EH_RESPONDER;
     c->method = sc->method;
     c->methods = initiator ? 0 : 0xf;
+    /* Initiator: offers the list (the last one selected). Responder: the
+     * IUT Initiator is told the list as its preferences ({suites}); the
+     * harness supports only the last one, so a preference list makes the
+     * IUT go through the ERR_CODE 2 negotiation of §6.3. */
     for (size_t i = 0; i < sc->n_suites && i < EH_MAX_SUITES; i++)
-        c->suites[c->n_suites++] = sc->suites[i];
+        if (initiator || i == sc->n_suites - 1)
+            c->suites[c->n_suites++] = sc->suites[i];
     if (c->n_suites == 0)
         c->suites[c->n_suites++] = 2;
     /* the Initiator selects its last listed suite: SUITES_I = the list */

@@ -26,6 +26,7 @@ typedef struct received {
     size_t msg_len;
     bool bare;                    /* a request without the Appendix A.2 prefix */
     bool engine_ok;               /* the harness engine accepted the message */
+    bool suite_only;              /* message_1 rejected only for its cipher suite: well-formed */
     char engine_why[512];         /* else why not */
     int64_t err_code;             /* kind == error */
     uint8_t err_info[256];
@@ -71,7 +72,7 @@ struct sc_exec {
     tr_message resp;
     /* ephemeral keys the IUT sent in this scenario (freshness, §9.2) */
     uint8_t seen_keys[8][EH_MAX_COORD_LEN];
-    size_t n_seen_keys;
+    size_t seen_len[8], n_seen_keys;
     /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
     uint8_t plaintext[2][TR_MAX_BODY];
     size_t plaintext_len[2];

@@ -312,7 +312,7 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
                (o->coap_code == 0 ? rx->code >= 0x80 : rx->code == o->coap_code);
     case SC_OUT_MESSAGE:
         return rx->st == TR_OK && strcmp(rx->kind, o->message) == 0 &&
-               (rx->engine_ok || strcmp(o->message, "accepted") == 0);
+               (rx->engine_ok || rx->suite_only || strcmp(o->message, "accepted") == 0);
     case SC_OUT_ERROR:
         if (rx->st != TR_OK || strcmp(rx->kind, "error") != 0)
             return false;
@@ -411,32 +411,76 @@ static void run_checks(sc_exec *x, const sc_step *st)
 }
 
 /* Every message_1 / message_2 must carry a fresh ephemeral key (RFC 9528
- * §9.2, §5.2.2, §5.3.2): a key seen before in this scenario fails it. */
+ * §9.2, §5.2.2, §5.3.2): a key seen before in this scenario fails it. The
+ * key is read from the message itself (G_X: the third item of message_1;
+ * G_Y: the start of message_2's bstr), so a message_1 the harness rejects
+ * for its suite still counts. */
 static void check_fresh_ephemeral(sc_exec *x)
 {
     const received *rx = &x->rx;
-    const uint8_t *g = NULL;
-    size_t glen = x->s.suite ? x->s.suite->ecdh->coord_len : 0;
-    if (rx->st != TR_OK || !rx->engine_ok || glen == 0)
+    bool m1 = strcmp(rx->kind, "message_1") == 0, m2 = strcmp(rx->kind, "message_2") == 0;
+    if (rx->st != TR_OK || !(m1 || m2) || rx->msg == NULL)
         return;
-    if (strcmp(rx->kind, "message_2") == 0 || strcmp(rx->kind, "message_1") == 0)
-        g = x->s.g_peer;
-    if (g == NULL)
+    items it;
+    split_items(rx->msg, rx->msg_len, &it);
+    size_t k = m1 ? 2 : 0;
+    if (k >= it.n)
+        return;
+    eh_cbor_reader r;
+    const uint8_t *b;
+    size_t n;
+    eh_cbor_reader_init(&r, rx->msg + it.off[k], it.len[k]);
+    r.lenient = true;
+    if (eh_cbor_read_bstr(&r, &b, &n) != EH_OK)
+        return;
+    if (m2) { /* G_Y is the first coordinate-length bytes */
+        size_t glen = x->s.suite ? x->s.suite->ecdh->coord_len : 0;
+        if (glen == 0 || n < glen)
+            return;
+        n = glen;
+    }
+    if (n == 0 || n > EH_MAX_COORD_LEN)
         return;
     for (size_t i = 0; i < x->n_seen_keys; i++)
-        if (memcmp(x->seen_keys[i], g, glen) == 0) {
+        if (x->seen_len[i] == n && memcmp(x->seen_keys[i], b, n) == 0) {
             x_fail(x, V_FAIL, "%s reuses the ephemeral key %s of an earlier message in this "
                               "scenario (RFC 9528 §9.2: a fresh ephemeral key per session)",
-                   rx->kind, rx->kind[8] == '2' ? "G_Y" : "G_X");
+                   rx->kind, m2 ? "G_Y" : "G_X");
             return;
         }
-    if (x->n_seen_keys < 8)
-        memcpy(x->seen_keys[x->n_seen_keys++], g, glen);
+    if (x->n_seen_keys < 8) {
+        memcpy(x->seen_keys[x->n_seen_keys], b, n);
+        x->seen_len[x->n_seen_keys++] = n;
+    }
+}
+
+/* The IUT's connection identifier must differ from the harness's (OSCORE
+ * Recipient IDs must differ: RFC 9528 §3.3.3, RFC 9668 §4.1) and fit the
+ * OSCORE Sender ID length of the suite's application AEAD (§3.3.1:
+ * nonce length - 6). */
+static void check_identifier(sc_exec *x)
+{
+    const received *rx = &x->rx;
+    bool m2 = strcmp(rx->kind, "message_2") == 0, m1 = strcmp(rx->kind, "message_1") == 0;
+    if (rx->st != TR_OK || !rx->engine_ok || !(m1 || m2) || x->s.suite == NULL)
+        return;
+    const uint8_t *theirs = m2 ? x->s.c_r : x->s.c_i;
+    size_t n = m2 ? x->s.c_r_len : x->s.c_i_len;
+    if (n == x->cfg.conn_id_len && memcmp(theirs, x->cfg.conn_id, n) == 0)
+        x_fail(x, V_FAIL, "%s: the IUT chose the identifier %s equal to the harness's %s, so "
+                          "both OSCORE Recipient IDs would be equal (RFC 9528 §3.3.3, RFC 9668 "
+                          "§4.1)", rx->kind, m2 ? "C_R" : "C_I", m2 ? "C_I" : "C_R");
+    size_t max = x->s.suite->app_aead->nonce_len - 6;
+    if (n > max)
+        x_fail(x, V_FAIL, "%s: %s is %zu bytes, longer than the %zu bytes an OSCORE Sender ID "
+                          "can have with %s (RFC 9528 §3.3.1, RFC 8613 §3.3)",
+               rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
 void x_judge(sc_exec *x, const sc_step *st)
 {
     check_fresh_ephemeral(x);
+    check_identifier(x);
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];

@@ -33,6 +33,7 @@ static void engine_result(sc_exec *x, eh_err err)
     received *rx = &x->rx;
     record_size(x, rx->kind, rx->msg_len);
     rx->engine_ok = err == EH_OK;
+    rx->suite_only = err == EH_ERR_SUITE && strcmp(rx->kind, "message_1") == 0;
     if (!rx->engine_ok) {
         if (err == EH_ERR_STATE)
             snprintf(rx->engine_why, sizeof rx->engine_why, "not expected in this state");
