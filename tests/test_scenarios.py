@@ -83,3 +83,16 @@ def test_coverage_fails_on_an_unknown_requirement(harness, tmp_path):
                        cwd=ROOT, timeout=60)
     assert r.returncode == 1
     assert "R-99.9-z is not in the catalogue" in r.stderr
+
+
+def test_readme_coverage_figure_is_true(harness, tmp_path):
+    import json
+    r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
+                        str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60)
+    doc = json.loads(r.stdout)
+    m = re.search(r"\*\*(\d+) of (\d+)\*\* \((\d+)%\)", (ROOT / "README.md").read_text())
+    assert m, "README has no coverage figure"
+    covered, testable, pct = map(int, m.groups())
+    assert (covered, testable) == (doc["must_covered"], doc["must_testable"])
+    assert pct == round(100 * covered / testable)
