@@ -71,6 +71,7 @@ FAULTS = {
     "reuse-ephemeral": ("rfc9528/5.3.2/fresh-ephemeral-key", "initiator"),
     "no-message-4": ("rfc9528/5.5/message-4", "initiator"),
     "oscore-swap-ids": ("interop/m3-s2-kid", "initiator"),
+    "c-r-prefix-bstr": ("rfc9528/A.2/c-r-prefix-one-byte-int", "responder"),
 }
 
 
@@ -84,6 +85,30 @@ def test_every_fault_is_caught(harness, tmp_path, fault):
     assert verdicts(results)[(scenario, harness_role)] == "fail", r.stdout
     failing = [x for x in results if x["verdict"] == "fail"]
     assert all(x["message"] and "step" in x["message"] for x in failing)
+
+
+def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
+    """An Initiator IUT that frames message_3 with C_R in the wrong
+    representation, or sends bare messages, fails with the bytes, the
+    offset and Appendix A.2; the healthy peer passes the same scenarios."""
+    paths = [ROOT / "scenarios/rfc9528/A.2"]
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and len(results) == 3, r.stdout
+    r, results, _ = run_suite(harness, tmp_path, with_fault("c-r-prefix-bstr"), paths=paths)
+    got = {x["id"]: x for x in results}
+    bad = got["rfc9528/A.2/c-r-prefix-one-byte-int"]
+    assert bad["verdict"] == "fail"
+    assert "prefixed with 410e at byte offset 0" in bad["message"]
+    assert "C_R is encoded 0e" in bad["message"] and "Appendix A.2" in bad["message"]
+    # C_R 0x18 and 0x0102 are byte strings already: the fault changes nothing
+    assert got["rfc9528/A.2/c-r-prefix-bstr"]["verdict"] == "pass"
+    raw = REFERENCE.replace("--timeout 2000", "--framing raw --timeout 2000")
+    assert raw != REFERENCE
+    r, results, _ = run_suite(harness, tmp_path, raw, paths=paths)
+    assert r.returncode == 1 and len(results) == 3
+    for x in results:
+        assert x["verdict"] == "fail"
+        assert "message_1 arrived without the prefix true (0xf5) at byte offset 0" in x["message"]
 
 
 def test_every_step_kind_and_checks(harness, tmp_path):

@@ -37,7 +37,11 @@ def test_requirements_exist(path):
 def test_ids_are_unique_and_stable_form():
     ids = [yaml.safe_load(p.read_text())["id"] for p in SCENARIOS]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"[a-z0-9][a-z0-9./-]*", i) for i in ids)
+    # lower case, but for the letter of an appendix section (rfc9528/A.2/...)
+    def appendix_lowered(i):
+        return re.sub(r"/([A-Z])(?=[./])", lambda m: "/" + m.group(1).lower(), i)
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9./-]*", appendix_lowered(i)) for i in ids)
+    assert not re.fullmatch(r"[a-z0-9][a-z0-9./-]*", appendix_lowered("rfc9528/A.2/X"))
 
 
 def test_an_unknown_requirement_id_fails_this_check(tmp_path):

@@ -89,6 +89,7 @@ static void usage(FILE *f)
             "                            suites-r-wrong trailing-bytes nondeterministic-cbor\n"
             "                            id-cred-map extra-padding accept-any-method\n"
             "                            reuse-ephemeral no-message-4 oscore-swap-ids\n"
+            "                            c-r-prefix-bstr\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
@@ -356,6 +357,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
     o.log = log;
     o.out = stdout;
+    o.faults = a->peer_faults;
     if (a->transport == PEER_COAP) {
         tr_coap_client *c = NULL;
         if (tr_coap_client_open(&c, a->host, (uint16_t)a->port) != EH_OK) {

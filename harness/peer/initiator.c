@@ -249,6 +249,11 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     }
     uint8_t prefix[EH_MAX_CONN_ID + 2];
     size_t prefix_len = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
+    if ((o->faults & PEER_FAULT_C_R_PREFIX_BSTR) && r->s.c_r_len < 24) {
+        prefix[0] = (uint8_t)(0x40 | r->s.c_r_len); /* C_R as a bstr, whatever its value */
+        memcpy(prefix + 1, r->s.c_r, r->s.c_r_len);
+        prefix_len = 1 + r->s.c_r_len;
+    }
     size_t len = frame(r, prefix, prefix_len, r->msg, n);
     tr_status st = post(r, r->payload, len,
                         o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,

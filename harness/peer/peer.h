@@ -43,7 +43,9 @@ enum {
     PEER_FAULT_REUSE_EPHEMERAL = 1u << 0, /* one ephemeral key for every session / attempt */
     PEER_FAULT_NO_MESSAGE_4 = 1u << 1,    /* Responder omits a required message_4 */
     PEER_FAULT_OSCORE_SWAP_IDS = 1u << 2, /* Responder derives OSCORE with swapped IDs */
-    PEER_FAULT_COUNT_ = 3
+    PEER_FAULT_C_R_PREFIX_BSTR = 1u << 3, /* Initiator prefixes message_3 with C_R always as
+                                             a bstr (breaks §3.3.2 for one-byte integers) */
+    PEER_FAULT_COUNT_ = 4
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);
@@ -126,6 +128,7 @@ typedef struct peer_initiator_opts {
     size_t eph_priv_len;
     peer_log *log;
     FILE *out;
+    unsigned faults;          /* PEER_FAULT_* */
 } peer_initiator_opts;
 
 typedef struct peer_result {

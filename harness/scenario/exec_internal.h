@@ -25,6 +25,7 @@ typedef struct received {
     const uint8_t *msg;           /* the EDHOC message inside payload (after a prefix) */
     size_t msg_len;
     bool bare;                    /* a request without the Appendix A.2 prefix */
+    bool foreign_prefix;          /* prefixed with an identifier that is not our C_R */
     bool engine_ok;               /* the harness engine accepted the message */
     bool suite_only;              /* message_1 rejected only for its cipher suite: well-formed */
     char engine_why[512];         /* else why not */

@@ -477,6 +477,36 @@ static void check_identifier(sc_exec *x)
                rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
+/* Harness Responder over CoAP: the Initiator (the client) prefixes
+ * message_1 with `true` and message_3 with our C_R in its §3.3.2
+ * representation (RFC 9528 Appendix A.2). Errors are not judged here: an
+ * Initiator that could not parse message_2 may not know C_R. */
+static void check_prefix(sc_exec *x)
+{
+    const received *rx = &x->rx;
+    if (x->server == NULL || rx->st != TR_OK)
+        return;
+    if (strcmp(rx->kind, "message_1") == 0 && rx->bare)
+        x_fail(x, V_FAIL, "message_1 arrived without the prefix true (0xf5) at byte offset 0 of "
+                          "the CoAP payload (RFC 9528 Appendix A.2)");
+    if (strcmp(rx->kind, "message_3") != 0 || !(rx->bare || rx->foreign_prefix))
+        return;
+    uint8_t enc[EH_MAX_CONN_ID + 2];
+    size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
+    char want[2 * sizeof enc + 1] = "", got[2 * sizeof enc + 1] = "";
+    for (size_t i = 0; i < k; i++)
+        snprintf(want + 2 * i, 3, "%02x", enc[i]);
+    size_t pl = (size_t)(rx->msg - rx->payload);
+    for (size_t i = 0; i < pl && i < sizeof enc; i++)
+        snprintf(got + 2 * i, 3, "%02x", rx->payload[i]);
+    if (rx->bare)
+        x_fail(x, V_FAIL, "message_3 arrived without the C_R prefix %s at byte offset 0 of the "
+                          "CoAP payload (RFC 9528 Appendix A.2)", want);
+    else
+        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the CoAP payload, "
+                          "but C_R is encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, want);
+}
+
 void x_judge(sc_exec *x, const sc_step *st)
 {
     check_fresh_ephemeral(x);
@@ -493,6 +523,7 @@ void x_judge(sc_exec *x, const sc_step *st)
                          x->step + 1, t);
             }
             xt_printf(x, "  ok: outcome %zu of %zu matches\n", i + 1, st->n_outcomes);
+            check_prefix(x);
             run_checks(x, st);
             return;
         }

@@ -230,23 +230,27 @@ static bool split_prefix(sc_exec *x, received *rx)
         rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
         return true;
     }
-    /* Another identifier (e.g. an Initiator that could not parse our C_R)
-     * followed by an error message (an int) or a message_3 (a bstr). A bare
-     * message_1 also starts with an int (METHOD) but continues with
-     * SUITES_I, never a bstr or a second int... except SUITES_I as an int:
-     * so only a bstr first item counts here for message_3. */
+    /* Another identifier (e.g. an Initiator that could not parse our C_R,
+     * or one that encodes it wrongly) followed by an error message (an
+     * int) or a message_3 (a bstr). A bare message_1 starts with two ints
+     * (METHOD, SUITES_I) or an int and an array, never an int and a bstr:
+     * so a bstr first item is a prefix before message_3 or an error, an
+     * int first item only before a bstr (message_3). */
     eh_cbor_reader r;
     eh_cbor_reader_init(&r, p, n);
     r.lenient = true;
     const uint8_t *item;
     size_t len;
     int first = eh_cbor_peek_major(&r);
-    if ((first == EH_CBOR_BSTR) && eh_cbor_read_item(&r, &item, &len) == EH_OK &&
+    bool first_int = first == EH_CBOR_UINT || first == EH_CBOR_NEGINT;
+    if ((first == EH_CBOR_BSTR || first_int) && eh_cbor_read_item(&r, &item, &len) == EH_OK &&
         !eh_cbor_at_end(&r)) {
         int major = eh_cbor_peek_major(&r);
-        if (major == EH_CBOR_BSTR || major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
+        if (major == EH_CBOR_BSTR ||
+            (!first_int && (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT))) {
             rx->msg = p + r.pos, rx->msg_len = n - r.pos;
             rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
+            rx->foreign_prefix = true;
             xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
             return true;
         }
