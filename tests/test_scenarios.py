@@ -78,6 +78,47 @@ def test_coverage_report(harness, tmp_path):
     assert not [x for x in rows if x["id"] == "R-4.2.1-a" and x["testable_must"]]
 
 
+def catalogue_rows(text):
+    """The catalogue's rows, parsed here independently of the harness:
+    GitHub-flavoured Markdown cells, with \\| a literal bar."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| R-"):
+            cells = [c.strip().replace("\\|", "|")
+                     for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            assert len(cells) == 6, line
+            rows[cells[0]] = cells
+    return rows
+
+
+def test_testable_rows_match_an_independent_reading(harness, tmp_path):
+    """Which rows count as testable MUSTs, by the rule in coverage_cmd.c's
+    header (level says MUST or SHALL, role not "—", test idea not "not
+    wire-testable"), read here from the Markdown without the harness's parser."""
+    import json
+    r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
+                        str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60)
+    doc = json.loads(r.stdout)
+    rows = catalogue_rows((ROOT / "scenarios/requirements.md").read_text())
+    want = {i for i, c in rows.items()
+            if ("MUST" in c[3] or "SHALL" in c[3]) and c[4] != "—"
+            and "not wire-testable" not in c[5]}
+    assert {x["id"] for x in doc["requirements"] if x["testable_must"]} == want
+    assert "R-5.3.1-a" in want  # the row whose text holds an escaped "||"
+    texts = {x["id"]: x["requirement"] for x in doc["requirements"]}
+    assert texts["R-5.3.1-a"] == rows["R-5.3.1-a"][2]
+
+
+def test_coverage_rejects_a_row_with_an_unescaped_bar(harness, tmp_path):
+    cat = tmp_path / "req.md"
+    cat.write_text("| R-1-a | 1 | a || b | MUST | both | P: x |\n")
+    r = subprocess.run([str(harness), "coverage", "--catalogue", str(cat), str(tmp_path)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 2
+    assert "line 1: 7 cells, expected 6" in r.stderr
+
+
 def test_coverage_fails_on_an_unknown_requirement(harness, tmp_path):
     d = tmp_path / "sc"
     d.mkdir()

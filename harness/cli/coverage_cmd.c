@@ -6,6 +6,10 @@
  * A row counts as a testable MUST when its level says MUST or SHALL (in
  * any of the catalogue's spellings: "MUST NOT", "(SHALL)", "MUST (CDDL)")
  * and its test idea does not say "not wire-testable".
+ *
+ * Rows are GitHub-flavoured Markdown table rows: `\|` is a literal bar
+ * inside a cell. A row with other than six cells is an error (a bar left
+ * unescaped would silently shift the level column and the count).
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
@@ -37,6 +41,30 @@ static char *trim(char *s)
     return s;
 }
 
+/* Split "| a | b \| c |\n" in place into trimmed cells ("b | c" keeps
+ * its bar); returns the number of cells, or max + 1 if there are more. */
+static int split_row(char *line, char **cols, int max)
+{
+    char *w = line, *cell = NULL;
+    int k = 0;
+    for (char *r = line; *r && *r != '\n'; r++) {
+        if (r[0] == '\\' && r[1] == '|') {
+            *w++ = '|', r++;
+        } else if (*r == '|') {
+            *w++ = 0;
+            if (cell != NULL) {
+                if (k == max)
+                    return max + 1;
+                cols[k++] = trim(cell);
+            }
+            cell = w;
+        } else {
+            *w++ = *r;
+        }
+    }
+    return k;
+}
+
 static int load_catalogue(const char *path, req_row **rows, size_t *n)
 {
     FILE *f = fopen(path, "r");
@@ -47,15 +75,19 @@ static int load_catalogue(const char *path, req_row **rows, size_t *n)
         return -1;
     }
     *rows = NULL, *n = 0;
+    size_t lineno = 0;
     while (fgets(line, sizeof line, f)) {
+        lineno++;
         if (strncmp(line, "| R-", 4) != 0)
             continue;
-        char *cols[8] = {0}, *save = NULL, *p = line + 1;
-        int k = 0;
-        for (char *t = strtok_r(p, "|", &save); t && k < 8; t = strtok_r(NULL, "|", &save))
-            cols[k++] = trim(t);
-        if (k < 6)
-            continue;
+        char *cols[6] = {0};
+        int k = split_row(line, cols, 6);
+        if (k != 6) {
+            fprintf(stderr, "coverage: %s line %zu: %d cells, expected 6 (escape a bar inside "
+                            "a cell as \\|)\n", path, lineno, k);
+            fclose(f);
+            return -1;
+        }
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             req_row *r = realloc(*rows, cap * sizeof *r);
