@@ -111,6 +111,35 @@ def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
         assert "message_1 arrived without the prefix true (0xf5) at byte offset 0" in x["message"]
 
 
+CREDENTIAL_SCENARIOS = ["rfc9528/5.3.3/unknown-kid", "rfc9528/5.3.3/same-kid-other-key",
+                        "rfc9528/5.4.3/unknown-kid", "rfc9528/5.4.3/same-kid-other-key"]
+
+
+def test_iut_told_another_credential(harness, tmp_path):
+    """`credentials.iut_peer` is what makes these scenarios negative: with it
+    the healthy peer aborts with an error and passes; the same scenarios
+    without it (the IUT knows the harness's credential) complete the
+    handshake, which the scenarios judge a failure."""
+    paths = [ROOT / "scenarios" / (i + ".yaml") for i in CREDENTIAL_SCENARIOS]
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and len(results) == 4, r.stdout
+    # "pass", not "nonstrict": an EDHOC error message came, not a bare CoAP error
+    assert [x["verdict"] for x in results] == ["pass"] * 4
+    trusting = tmp_path / "trusting"
+    trusting.mkdir()
+    for p in paths:
+        text = p.read_text()
+        assert "iut_peer:" in text
+        (trusting / p.name.replace(".yaml", f"-{p.parent.name}.yaml")).write_text(
+            "\n".join(l for l in text.splitlines() if not l.startswith("credentials:")) + "\n")
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[trusting])
+    assert r.returncode == 1 and len(results) == 4
+    for x in results:
+        assert x["verdict"] == "fail", x
+        assert "received message_3" in x["message"] or "received message_4" in x["message"] \
+            or "empty success" in x["message"] or "2.04" in x["message"], x["message"]
+
+
 def test_every_step_kind_and_checks(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "steps.yaml"])
     assert r.returncode == 0, r.stdout

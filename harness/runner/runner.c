@@ -253,6 +253,8 @@ static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_res
     if (!spec->fixed_port) {
         const char *h_own, *h_peer;
         sc_cred_names(sc, j->harness_role, &h_own, &h_peer);
+        if (sc->iut_peer_cred[0])
+            h_own = sc->iut_peer_cred; /* what the IUT is told about the harness */
         iut_vars v = {host,   port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
                       o->harness_path, h_peer, h_own, res->transport,
                       sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};

@@ -148,6 +148,10 @@ typedef struct scenario {
                                        * harness Responder: supported */
     size_t n_suites;
     char cred[SC_MAX_NAME], peer_cred[SC_MAX_NAME], cred_id[SC_MAX_NAME];
+    char iut_peer_cred[SC_MAX_NAME];  /* what the IUT is told the harness's credential is
+                                       * ({peer_cred}); "" = the harness's own. Lets a
+                                       * scenario present a credential the IUT does not
+                                       * know (single-role scenarios only) */
     char vector[SC_MAX_PATH];         /* deterministic run, or "" */
     sc_bytes ead[5];                  /* EAD_1..4 the harness sends */
     sc_bytes c_i, c_r;                /* harness's identifier, if set */

@@ -308,6 +308,7 @@ START_TEST(defaults_of_a_minimal_scenario)
     ck_assert_int_eq(sc->suites[0], 2);
     ck_assert_str_eq(sc->cred, "");
     ck_assert_str_eq(sc->cred_id, "");
+    ck_assert_str_eq(sc->iut_peer_cred, "");
     ck_assert_str_eq(sc->vector, "");
     ck_assert(!sc->has_conn_id);
     ck_assert(!sc->message_4);
@@ -331,6 +332,13 @@ START_TEST(defaults_of_a_minimal_scenario)
     ck_assert_int_eq(sc->level, SC_MUST);
     ck_assert(sc->has_conn_id);
     ck_assert_uint_eq(sc->c_r.n, 0);
+
+    /* what the IUT is told about the harness's credential */
+    text = "id: x\ntitle: T\nlevel: MUST\nrole: responder\n"
+           "credentials: {iut_peer: negative-kid-07}\nsteps: [{wait: 0}]\n";
+    ck_assert_msg(load_sc(text, sc, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(sc->iut_peer_cred, "negative-kid-07");
+    ck_assert_str_eq(sc->cred, "");
     free(sc);
 }
 END_TEST
@@ -464,6 +472,8 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - expect:\n      - silence\n", 6, "expect: expected a map, got a list"},
     {HDR "credentials:\n  own: a\n  id: kid\n  peer: [x]\n" ST, 8,
      "credentials.peer: expected a string, got a list"},
+    {"id: a\ntitle: T\nlevel: MUST\nrole: both\ncredentials: {iut_peer: x}\n" ST, 5,
+     "credentials.iut_peer: needs role initiator or responder, not both"},
     {HDR "requirements:\n  - R-1\n  - [x]\n" ST, 7, "requirements: expected a string, got a list"},
     {HDR "suites:\n  a: 1\n" ST, 5, "suites: expected a list, got a map"},
     /* bad hex */
