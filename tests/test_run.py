@@ -72,6 +72,8 @@ FAULTS = {
     "no-message-4": ("rfc9528/5.5/message-4", "initiator"),
     "oscore-swap-ids": ("interop/m3-s2-kid", "initiator"),
     "c-r-prefix-bstr": ("rfc9528/A.2/c-r-prefix-one-byte-int", "responder"),
+    "id-cred-x5u": ("interop/m3-s2-kid", "initiator"),
+    "err-code-3-unsupported-cred": ("rfc9528/6.4/unsupported-id-cred-kind", "responder"),
 }
 
 
@@ -109,6 +111,23 @@ def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
     for x in results:
         assert x["verdict"] == "fail"
         assert "message_1 arrived without the prefix true (0xf5) at byte offset 0" in x["message"]
+
+
+def test_coap_outcome_does_not_swallow_an_edhoc_error(harness, tmp_path):
+    """`{coap: any, grade: non-strict}` stands for a CoAP error without an
+    EDHOC error message. An IUT Responder that answers an unsupported
+    ID_CRED_I kind with ERR_CODE 3 (which §6.4 forbids) sends an EDHOC
+    error: it must fail, not pass as non-strict through the coap outcome."""
+    paths = [ROOT / "scenarios/rfc9528/6.4/unsupported-id-cred-kind-i.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and verdicts(results) == {
+        ("rfc9528/6.4/unsupported-id-cred-kind-i", "initiator"): "pass"}, r.stdout
+    r, results, _ = run_suite(harness, tmp_path, with_fault("err-code-3-unsupported-cred"),
+                              paths=paths)
+    assert r.returncode == 1
+    assert results[0]["verdict"] == "fail"
+    assert "received error 3, true" in results[0]["message"]
+    assert "without an EDHOC error message" in results[0]["message"]
 
 
 CREDENTIAL_SCENARIOS = ["rfc9528/5.3.3/unknown-kid", "rfc9528/5.3.3/same-kid-other-key",

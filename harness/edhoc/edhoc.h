@@ -115,7 +115,11 @@ enum {
     EH_FAULT_ID_CRED_MAP = 1u << 13,         /* {4: kid} sent as a map, not compact */
     EH_FAULT_EXTRA_PADDING = 1u << 14,       /* 40 bytes of padding EAD in message_2 */
     EH_FAULT_ACCEPT_ANY_METHOD = 1u << 15,   /* accept METHOD values it does not support */
-    EH_FAULT_COUNT_ = 16
+    EH_FAULT_ID_CRED_X5U = 1u << 16,         /* ID_CRED sent as {35 (x5u): uri}, a kind of
+                                                credential identifier hardly anyone supports */
+    EH_FAULT_ERR_CODE_3_UNSUPPORTED = 1u << 17, /* ERR_CODE 3 (unknown credential) also for an
+                                                   unsupported ID_CRED kind (§6.4 forbids) */
+    EH_FAULT_COUNT_ = 18
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

@@ -113,6 +113,13 @@ eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh
 {
     const uint8_t *kid;
     size_t kid_len;
+    if (EH_FAULTY(s, EH_FAULT_ID_CRED_X5U)) {
+        static const char uri[] = "coap://cred.example/c";
+        eh_cbor_write_map(w, 1);
+        eh_cbor_write_int(w, 35); /* x5u (RFC 9360) */
+        eh_cbor_write_tstr(w, uri, sizeof uri - 1);
+        return EH_OK;
+    }
     if (!EH_FAULTY(s, EH_FAULT_ID_CRED_MAP) &&
         id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len))
         eh_conn_id_write(w, kid, kid_len);

@@ -19,6 +19,8 @@ static int err_code_for(const eh_session *s, eh_err err)
         return 0;
     if (EH_FAULTY(s, EH_FAULT_WRONG_ERR_CODE))
         return 1;
+    if (EH_FAULTY(s, EH_FAULT_ERR_CODE_3_UNSUPPORTED) && err == EH_ERR_CREDENTIAL)
+        return 3;
     switch (err) {
     case EH_ERR_SUITE:
         return 2;

@@ -220,7 +220,11 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
             snprintf(buf, cap, "an error message");
         break;
     case SC_OUT_COAP:
-        snprintf(buf, cap, "CoAP %d.%02d", o->coap_code >> 5, o->coap_code & 31);
+        if (o->coap_code == 0)
+            snprintf(buf, cap, "a CoAP error response without an EDHOC error message");
+        else
+            snprintf(buf, cap, "CoAP %d.%02d without an EDHOC error message", o->coap_code >> 5,
+                     o->coap_code & 31);
         break;
     case SC_OUT_SILENCE:
         snprintf(buf, cap, "silence");
@@ -308,7 +312,10 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
     case SC_OUT_CLOSE:
         return rx->st == TR_RESET;
     case SC_OUT_COAP:
-        return rx->st == TR_OK && rx->code != 0 &&
+        /* a CoAP response that is not an EDHOC error message: an error
+         * message is judged by the `error` outcomes (its code, its info),
+         * never let through as "some CoAP error" */
+        return rx->st == TR_OK && rx->code != 0 && strcmp(rx->kind, "error") != 0 &&
                (o->coap_code == 0 ? rx->code >= 0x80 : rx->code == o->coap_code);
     case SC_OUT_MESSAGE:
         return rx->st == TR_OK && strcmp(rx->kind, o->message) == 0 &&

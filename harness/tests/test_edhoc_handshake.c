@@ -597,6 +597,22 @@ START_TEST(engine_faults_are_observable)
     ck_assert_int_eq(pair_run(&p), EH_ERR_SUITE);
     ck_assert_int_eq(eh_error_message(&p.sr, m, sizeof m, &n), EH_ERR_STATE);
 
+    /* id-cred-x5u: the Initiator cannot use ID_CRED_R {35: uri}; it sends
+     * ERR_CODE 1, and ERR_CODE 3 only with err-code-3-unsupported-cred */
+    uint8_t em[160]; /* ERR_INFO text of up to 95 bytes */
+    pair_make(&p, 3, 2, KIND_KID);
+    p.cr.faults = EH_FAULT_ID_CRED_X5U;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_CREDENTIAL);
+    ck_assert_str_eq(p.si.finding.field, "ID_CRED_R");
+    ck_assert_int_eq(eh_error_message(&p.si, em, sizeof em, &n), EH_OK);
+    ck_assert_uint_eq(em[0], 0x01);
+    ck_assert_uint_eq(em[1] >> 5, 3); /* ERR_INFO a text string */
+    p.ci.faults = EH_FAULT_ERR_CODE_3_UNSUPPORTED;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_CREDENTIAL);
+    ck_assert_int_eq(eh_error_message(&p.si, em, sizeof em, &n), EH_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_mem_eq(em, "\x03\xf5", 2);
+
     /* accept-any-method: METHOD 4 in message_1 */
     pair_make(&p, 3, 2, KIND_KID);
     ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
