@@ -74,6 +74,7 @@ FAULTS = {
     "c-r-prefix-bstr": ("rfc9528/A.2/c-r-prefix-one-byte-int", "responder"),
     "id-cred-x5u": ("interop/m3-s2-kid", "initiator"),
     "err-code-3-unsupported-cred": ("rfc9528/6.4/unsupported-id-cred-kind", "responder"),
+    "th-2-other-message-1": ("interop/m3-s2-kid", "initiator"),
 }
 
 

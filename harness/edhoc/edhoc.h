@@ -119,7 +119,10 @@ enum {
                                                 credential identifier hardly anyone supports */
     EH_FAULT_ERR_CODE_3_UNSUPPORTED = 1u << 17, /* ERR_CODE 3 (unknown credential) also for an
                                                    unsupported ID_CRED kind (§6.4 forbids) */
-    EH_FAULT_COUNT_ = 18
+    EH_FAULT_TH_2_OTHER_MESSAGE_1 = 1u << 18, /* Responder's TH_2 covers another message_1
+                                                 (as when a man in the middle rewrote
+                                                 SUITES_I): H(message_1) with a flipped bit */
+    EH_FAULT_COUNT_ = 19
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

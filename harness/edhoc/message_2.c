@@ -19,7 +19,11 @@ static eh_err th_2_and_prk_2e(eh_session *s, const uint8_t *g_y, const uint8_t *
     eh_cbor_writer w;
     eh_cbor_writer_init(&w, input, sizeof input);
     eh_cbor_write_bstr(&w, g_y, s->suite->ecdh->coord_len);
-    eh_cbor_write_bstr(&w, s->h_message_1, hl);
+    uint8_t h_m1[EH_MAX_HASH_LEN];
+    memcpy(h_m1, s->h_message_1, hl);
+    if (s->cfg->role == EH_RESPONDER && EH_FAULTY(s, EH_FAULT_TH_2_OTHER_MESSAGE_1))
+        h_m1[hl - 1] ^= 0x01;
+    eh_cbor_write_bstr(&w, h_m1, hl);
     eh_err err = eh_transcript_hash(s, input, w.len, s->th, "input_th_2", "th_2");
     if (err != EH_OK)
         return err;

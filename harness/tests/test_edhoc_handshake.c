@@ -613,6 +613,16 @@ START_TEST(engine_faults_are_observable)
     ck_assert_uint_eq(n, 2);
     ck_assert_mem_eq(em, "\x03\xf5", 2);
 
+    /* th-2-other-message-1: the healthy Initiator cannot process message_2
+     * (PLAINTEXT_2 decrypts to garbage, or MAC_2 fails), on every run */
+    for (int k = 0; k < 8; k++) {
+        pair_make(&p, k % 4, 2, KIND_KID);
+        p.cr.faults = EH_FAULT_TH_2_OTHER_MESSAGE_1;
+        ck_assert_int_ne(pair_run(&p), EH_OK);
+        ck_assert_int_eq(p.si.state, EH_STATE_ABORTED);
+        ck_assert_int_eq(p.sr.state == EH_STATE_ABORTED, 0);
+    }
+
     /* accept-any-method: METHOD 4 in message_1 */
     pair_make(&p, 3, 2, KIND_KID);
     ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
