@@ -80,11 +80,14 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_every_fault_is_caught(harness, tmp_path, fault):
-    """The whole suite against the faulty peer: the run fails, and the
-    scenario written for this fault is among the failures (harness role)."""
-    r, results, _ = run_suite(harness, tmp_path, with_fault(fault), "-j", "2", "--quiet")
-    assert r.returncode == 1, r.stdout
+    """The scenario written for this fault, against the faulty peer, fails in
+    the harness role named (the healthy peer passes it: the test above).
+    One scenario per fault, not the whole suite: 23 whole-suite runs, twice
+    (plain and ASan), would not fit make test's time budget."""
     scenario, harness_role = FAULTS[fault]
+    r, results, _ = run_suite(harness, tmp_path, with_fault(fault), "--quiet",
+                              paths=[ROOT / "scenarios" / (scenario + ".yaml")])
+    assert r.returncode == 1, r.stdout
     assert verdicts(results)[(scenario, harness_role)] == "fail", r.stdout
     failing = [x for x in results if x["verdict"] == "fail"]
     assert all(x["message"] and "step" in x["message"] for x in failing)

@@ -213,6 +213,26 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
 
 /* ================================================= harness as Responder */
 
+/* METHOD (int), SUITES_I (int or array), G_X (bstr): the start of a bare
+ * message_1, as opposed to a bare error message (ERR_CODE, then ERR_INFO:
+ * a text string, true, or suites and nothing after). */
+static bool looks_like_message_1(const uint8_t *p, size_t n)
+{
+    eh_cbor_reader r;
+    const uint8_t *item;
+    size_t len;
+    eh_cbor_reader_init(&r, p, n);
+    r.lenient = true;
+    int m = eh_cbor_peek_major(&r);
+    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT) || eh_cbor_read_item(&r, &item, &len) != EH_OK)
+        return false;
+    m = eh_cbor_peek_major(&r);
+    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT && m != EH_CBOR_ARRAY) ||
+        eh_cbor_read_item(&r, &item, &len) != EH_OK)
+        return false;
+    return eh_cbor_peek_major(&r) == EH_CBOR_BSTR;
+}
+
 static bool split_prefix(sc_exec *x, received *rx)
 {
     const uint8_t *p = rx->payload;
@@ -230,12 +250,13 @@ static bool split_prefix(sc_exec *x, received *rx)
         rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
         return true;
     }
-    /* Another identifier (e.g. an Initiator that could not parse our C_R,
-     * or one that encodes it wrongly) followed by an error message (an
-     * int) or a message_3 (a bstr). A bare message_1 starts with two ints
-     * (METHOD, SUITES_I) or an int and an array, never an int and a bstr:
-     * so a bstr first item is a prefix before message_3 or an error, an
-     * int first item only before a bstr (message_3). */
+    /* Another identifier (e.g. an Initiator that could not decrypt
+     * PLAINTEXT_2 and so took a garbage C_R, or one that encodes it
+     * wrongly) followed by an error message (an int) or a message_3 (a
+     * bstr). A bare message_1 is METHOD (int), SUITES_I (int or array),
+     * G_X (bstr), ...: so a bstr first item is a prefix before message_3
+     * or an error; an int first item is a prefix before a bstr (message_3),
+     * or before an int (ERR_CODE) unless a bstr (G_X) follows that. */
     eh_cbor_reader r;
     eh_cbor_reader_init(&r, p, n);
     r.lenient = true;
@@ -246,8 +267,14 @@ static bool split_prefix(sc_exec *x, received *rx)
     if ((first == EH_CBOR_BSTR || first_int) && eh_cbor_read_item(&r, &item, &len) == EH_OK &&
         !eh_cbor_at_end(&r)) {
         int major = eh_cbor_peek_major(&r);
-        if (major == EH_CBOR_BSTR ||
-            (!first_int && (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT))) {
+        bool then_int = major == EH_CBOR_UINT || major == EH_CBOR_NEGINT;
+        if (then_int && first_int) {
+            eh_cbor_reader third = r;
+            if (eh_cbor_read_item(&third, &item, &len) != EH_OK ||
+                (!eh_cbor_at_end(&third) && eh_cbor_peek_major(&third) == EH_CBOR_BSTR))
+                then_int = false; /* METHOD, SUITES_I, G_X: a bare message_1 */
+        }
+        if (major == EH_CBOR_BSTR || then_int) {
             rx->msg = p + r.pos, rx->msg_len = n - r.pos;
             rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
             rx->foreign_prefix = true;
@@ -279,8 +306,10 @@ static void classify_request(sc_exec *x, const tr_message *req)
         rx->bare = true;
         rx->msg = rx->payload, rx->msg_len = rx->len;
         int major = rx->len ? rx->payload[0] >> 5 : -1;
-        rx->kind = major == EH_CBOR_BSTR ? "message_3" : major >= 0 && major <= 1 ? "message_1"
-                                                                                : "other";
+        rx->kind = major == EH_CBOR_BSTR                        ? "message_3"
+                   : looks_like_message_1(rx->payload, rx->len) ? "message_1"
+                   : major >= 0 && major <= 1                   ? "error"
+                                                                : "other";
         xt_printf(x, "     note: no Appendix A.2 prefix (bare %s)\n", rx->kind);
     }
     eh_err err = EH_ERR_STATE;
