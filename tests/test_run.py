@@ -231,6 +231,43 @@ def test_broken_iuts_get_a_verdict_and_the_run_finishes(harness, tmp_path, comma
     assert r.returncode == (0 if verdict == "skipped" else 1)
 
 
+def fake_initiator(*payloads):
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/coap_post.py {{host}} {{port}} " + \
+        " ".join(payloads)
+    return (f'name: fake\nversion: "1"\ncapabilities: [suite-2]\n'
+            f'initiator:\n  command: "{cmd}"\n  ready: none\n  timeout: 3000\n')
+
+
+ERROR_1 = "01" + "64" + b"test".hex()  # ERR_CODE 1, ERR_INFO "test"
+
+
+@pytest.mark.parametrize("payload,how", [
+    ("27" + ERROR_1, "our C_R (0x27) as prefix"),
+    ("0e" + ERROR_1, "an integer prefix that is not our C_R"),
+    ("4107" + ERROR_1, "a bstr prefix that is not our C_R"),
+    (ERROR_1, "no prefix"),
+    ("0e" + "03f5", "an integer prefix, ERR_CODE 3 with true"),
+    ("0203", "no prefix, ERR_CODE 2 with SUITES_R 3"),
+])
+def test_an_error_from_the_initiator_is_classified_as_an_error(harness, tmp_path, payload, how):
+    """An Initiator that could not decrypt PLAINTEXT_2 knows no C_R: its error
+    comes with a garbage prefix or none, and is still an error, never a
+    message_1 (RFC 9528 Appendix A.2; message_1 is METHOD, SUITES_I, G_X)."""
+    r, results, _ = run_suite(harness, tmp_path, fake_initiator(payload),
+                              paths=[FIX / "classify-error.yaml"])
+    assert results[0]["verdict"] == "pass", (how, results[0]["message"])
+
+
+def test_a_bare_message_1_is_still_a_message_1(harness, tmp_path):
+    """The classification of the test above does not swallow a message_1 that
+    lacks the true prefix: it is recognised, and judged for the prefix."""
+    m1 = "0302" + "5820" + "8af6f430ebe18d34184017a9a11bf511c8dff8f834730b96c1b7c8dbca2fc3b6" + "37"
+    r, results, _ = run_suite(harness, tmp_path, fake_initiator(m1),
+                              paths=[FIX / "classify-error.yaml"])
+    assert results[0]["verdict"] == "fail"
+    assert "received message_1" in results[0]["message"], results[0]["message"]
+
+
 def test_known_failures_xfail_and_xpass(harness, tmp_path):
     known = ('known_failures:\n  - {id: "interop/m3-s2-kid", reason: known-bug, '
              'note: "MAC_2 is wrong on purpose"}\n')
