@@ -244,3 +244,31 @@ def test_raw_framing_against_strict_responder(harness):
     r, resp_out = run_pair(harness, "coap", ["--framing", "raw"], ["--framing", "rfc9528"])
     assert r.returncode == 1, r.stdout + r.stderr
     assert "ERR_CODE 1" in r.stdout and "prefix" in r.stdout
+
+
+@pytest.mark.parametrize("framing", ["rfc9528", "raw"])
+def test_udp_retransmissions_get_the_identical_answer(harness, framing):
+    """Raw UDP has no deduplication: a retransmitted message_1 or message_3
+    (byte-identical, same client) gets the identical answer again, never a
+    second session or an error (RFC 9528 §7). Known answers: RFC 9529
+    trace 2, with the Responder's ephemeral key and C_R from the trace."""
+    import socket
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    raw = framing == "raw"
+    m1 = bytes.fromhex(("" if raw else "f5") + doc["message_1"])
+    m3 = bytes.fromhex(("" if raw else doc["c_r_cbor"]) + doc["message_3"])
+    with Responder(harness, "--vector", ROOT / "vectors/rfc9529-trace2.json",
+                   "--framing", "auto", transport="udp", cwd=ROOT) as resp:
+        fam = socket.AF_INET
+        with socket.socket(fam, socket.SOCK_DGRAM) as s:
+            s.settimeout(20)
+            s.connect(("127.0.0.1", resp.port))
+            answers = []
+            for m in (m1, m1, m3, m3):
+                s.send(m)
+                answers.append(s.recv(65535))
+        rc, out, _ = resp.stop()
+    assert answers[0].hex() == doc["message_2"] and answers[1] == answers[0]
+    m4 = bytes.fromhex(doc["message_4"])  # the trace has message_4
+    assert answers[2] == m4 and answers[3] == m4, answers
+    assert rc == 0 and "1 handshakes completed" in out and "0 errors sent" in out, out

@@ -390,19 +390,28 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     return res.exit_code;
 }
 
-static void udp_serve_one(peer_responder *r, tr_udp *u, const uint8_t *d, size_t n,
-                          const tr_addr *from, uint8_t *out)
+static void udp_serve_one(peer_responder *r, tr_udp *u, peer_udp_replay *replay,
+                          const uint8_t *d, size_t n, const tr_addr *from, uint8_t *out)
 {
     char client[64];
     peer_udp_request rq;
     tr_message resp;
-    const uint8_t *dgram;
-    size_t len;
+    const uint8_t *dgram = NULL;
+    size_t len = 0;
+    int64_t now = tr_now_ms();
+    if (peer_udp_replay_lookup(replay, from, d, n, now, &dgram, &len)) {
+        if (dgram != NULL)
+            tr_udp_send(u, dgram, len, from);
+        return;
+    }
     tr_addr_format(from, client, sizeof client);
     peer_udp_request_parse(d, n, &rq);
     peer_responder_handle(r, &rq.req, client, &resp);
     if (peer_udp_response_encode(&rq, &resp, out, TR_UDP_MAX_DATAGRAM, &dgram, &len))
         tr_udp_send(u, dgram, len, from);
+    else
+        dgram = NULL;
+    peer_udp_replay_store(replay, from, d, n, dgram, len, now);
 }
 
 static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
@@ -446,9 +455,11 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     } else {
         tr_udp u;
         uint8_t *d = malloc(TR_UDP_MAX_DATAGRAM), *out = malloc(TR_UDP_MAX_DATAGRAM);
-        if (d == NULL || out == NULL || tr_udp_bind(&u, a->host, (uint16_t)a->port) != EH_OK) {
+        peer_udp_replay *replay = calloc(1, sizeof *replay);
+        if (d == NULL || out == NULL || replay == NULL ||
+            tr_udp_bind(&u, a->host, (uint16_t)a->port) != EH_OK) {
             fprintf(stderr, "peer: cannot listen on %s port %ld\n", a->host, a->port);
-            free(d), free(out);
+            free(d), free(out), free(replay);
             peer_responder_free(r);
             return PEER_EXIT_USAGE;
         }
@@ -459,13 +470,14 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
             tr_addr from;
             tr_status s = tr_udp_recv(&u, d, TR_UDP_MAX_DATAGRAM, &n, 100, &from);
             if (s == TR_OK)
-                udp_serve_one(r, &u, d, n, &from, out);
+                udp_serve_one(r, &u, replay, d, n, &from, out);
             peer_responder_get_stats(r, &st);
             if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
                 break;
         }
         tr_udp_close(&u);
-        free(d), free(out);
+        peer_udp_replay_free(replay);
+        free(d), free(out), free(replay);
     }
     peer_responder_get_stats(r, &st);
     printf("responder: stopped: %lu handshakes completed, %lu OSCORE requests served, "

@@ -148,8 +148,15 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
 typedef struct peer_udp_client {
     tr_udp u;
     int timeout_ms;           /* bound of one exchange, retransmissions included */
-    uint16_t mid;
+    uint16_t mid;             /* of the last CoAP request; its token is mid too */
+    uint8_t token[2];
+    bool coap_in_flight;
     uint8_t dgram[TR_UDP_MAX_DATAGRAM];
+    /* The previous answer and how many late copies of it may still come
+     * (one per retransmission of its request): those are dropped. */
+    uint8_t last[TR_UDP_MAX_DATAGRAM];
+    size_t last_len;
+    int late;
 } peer_udp_client;
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                             size_t cap);
@@ -166,6 +173,34 @@ void peer_udp_request_parse(const uint8_t *d, size_t n, peer_udp_request *rq);
 /* The datagram answering rq: false when nothing is to be sent (code 0). */
 bool peer_udp_response_encode(const peer_udp_request *rq, const tr_message *resp, uint8_t *out,
                               size_t cap, const uint8_t **dgram, size_t *len);
+
+/* Responder side, retransmissions: a datagram byte-identical to the last
+ * one from the same client within EXCHANGE_LIFETIME (247 s, RFC 7252
+ * §4.8.2) is a retransmission and gets the identical answer again, or none
+ * if none was sent (RFC 9528 §7: a duplicate never causes a new message;
+ * RFC 7252 §4.5). One slot per client, the least recently used one is
+ * reused; copies are heap-allocated, at most two datagrams per slot. */
+#define PEER_UDP_REPLAY_SLOTS 32
+#define PEER_UDP_EXCHANGE_LIFETIME_MS 247000
+typedef struct peer_udp_replay_slot {
+    tr_addr from;
+    uint8_t *req, *resp;
+    size_t req_len, resp_len;
+    bool answered;
+    int64_t at_ms;
+} peer_udp_replay_slot;
+typedef struct peer_udp_replay {
+    peer_udp_replay_slot slot[PEER_UDP_REPLAY_SLOTS];
+} peer_udp_replay;
+/* True when d[0..n) from `from` is a retransmission: *answer, *answer_len
+ * is what to send again (*answer NULL: nothing was sent). */
+bool peer_udp_replay_lookup(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
+                            int64_t now_ms, const uint8_t **answer, size_t *answer_len);
+/* Remember d[0..n) from `from` and its answer (NULL: none was sent). On
+ * allocation failure the slot is simply left empty. */
+void peer_udp_replay_store(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
+                           const uint8_t *answer, size_t answer_len, int64_t now_ms);
+void peer_udp_replay_free(peer_udp_replay *c);
 
 /* ------------------------------------------------------------ OSCORE glue
  * (peer_oscore.c), also used by the scenario executor. */

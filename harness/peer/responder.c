@@ -95,13 +95,23 @@ resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t 
     return NULL;
 }
 
-static resp_session *session_by_client(peer_responder *r, const char *client)
+/* Raw framing: the newest session of this client waiting for message_3,
+ * else a completed one whose message_3 was exactly m3 (a retransmission,
+ * answered as before by handle_message_3). */
+static resp_session *session_by_client(peer_responder *r, const char *client, const uint8_t *m3,
+                                       size_t len)
 {
     resp_session *best = NULL;
     for (size_t i = 0; i < r->cap; i++) {
         resp_session *rs = &r->sessions[i];
         if (rs->used && rs->s.state == EH_STATE_WAIT_M3 && strcmp(rs->client, client) == 0 &&
             (best == NULL || rs->created > best->created))
+            best = rs;
+    }
+    for (size_t i = 0; i < r->cap && best == NULL; i++) {
+        resp_session *rs = &r->sessions[i];
+        if (rs->used && rs->s.state == EH_STATE_COMPLETED && strcmp(rs->client, client) == 0 &&
+            rs->last_req_len == len && len > 0 && memcmp(rs->last_req, m3, len) == 0)
             best = rs;
     }
     return best;
@@ -392,7 +402,7 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
         handle_message_1(r, p, len, client, true, resp);
         return;
     }
-    resp_session *rs = session_by_client(r, client);
+    resp_session *rs = session_by_client(r, client, p, len);
     if (rs == NULL) {
         respond_unknown(r, resp, "message_3 from a client with no session");
         return;

@@ -4,6 +4,7 @@
  * response (and the RFC 9668 combined request) as CoAP datagrams of our
  * own minimal framing (harness/oscore/coap_codec.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "peer.h"
@@ -16,6 +17,35 @@ static bool has_opt(const tr_message *m, uint16_t n)
     return false;
 }
 
+/* A late copy of the previous answer (the server answered each copy of a
+ * retransmitted request): dropped, at most as many as copies were sent. */
+static bool late_duplicate(peer_udp_client *uc, const uint8_t *d, size_t n)
+{
+    if (uc->late > 0 && n == uc->last_len && memcmp(d, uc->last, n) == 0) {
+        uc->late--;
+        return true;
+    }
+    return false;
+}
+
+static bool drain_seen(void *arg, const uint8_t *d, size_t n)
+{
+    late_duplicate(arg, d, n);
+    return false;
+}
+
+/* Accepts what answers the request in flight: for a CoAP request a CoAP
+ * response with its token, else anything but a late duplicate. */
+static bool answers_request(void *arg, const uint8_t *d, size_t n)
+{
+    peer_udp_client *uc = arg;
+    eh_coap_udp_hdr h;
+    eh_coap_msg m;
+    if (uc->coap_in_flight && eh_coap_udp_decode(d, n, &h, &m) == EH_OK)
+        return h.token_len == sizeof uc->token && memcmp(h.token, uc->token, h.token_len) == 0;
+    return !late_duplicate(uc, d, n);
+}
+
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                             size_t cap)
 {
@@ -26,9 +56,14 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
     size_t out_len = req->payload_len;
     memset(resp, 0, sizeof *resp);
     resp->content_format = -1;
+    /* Whatever is queued answers an earlier request (lockstep). */
+    tr_udp_drain(&uc->u, buf, cap, drain_seen, uc);
+    uc->coap_in_flight = coap;
     if (coap) {
         eh_coap_msg m;
-        eh_coap_udp_hdr h = {EH_COAP_CON, ++uc->mid, (const uint8_t *)&uc->mid, 2};
+        uc->mid++;
+        uc->token[0] = (uint8_t)(uc->mid >> 8), uc->token[1] = (uint8_t)uc->mid;
+        eh_coap_udp_hdr h = {EH_COAP_CON, uc->mid, uc->token, sizeof uc->token};
         memset(&m, 0, sizeof m);
         m.code = req->code;
         for (size_t i = 0; i < req->n_opts; i++)
@@ -40,9 +75,14 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
         out = uc->dgram;
     }
     /* first wait timeout/7, then doubled twice: the sum stays in the bound */
-    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2);
+    int sends = 0;
+    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2,
+                                   answers_request, uc, &sends);
     if (st != TR_OK)
         return st;
+    uc->last_len = n <= sizeof uc->last ? n : 0;
+    memcpy(uc->last, buf, uc->last_len);
+    uc->late = sends - 1;
     if (coap) {
         eh_coap_udp_hdr h;
         eh_coap_msg m;
@@ -107,4 +147,71 @@ bool peer_udp_response_encode(const peer_udp_request *rq, const tr_message *resp
         return false;
     *dgram = out;
     return true;
+}
+
+static bool same_addr(const tr_addr *a, const tr_addr *b)
+{
+    return a->len == b->len && memcmp(&a->sa, &b->sa, a->len) == 0;
+}
+
+bool peer_udp_replay_lookup(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
+                            int64_t now_ms, const uint8_t **answer, size_t *answer_len)
+{
+    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS; i++) {
+        peer_udp_replay_slot *sl = &c->slot[i];
+        if (sl->req == NULL || !same_addr(&sl->from, from))
+            continue;
+        if (now_ms - sl->at_ms > PEER_UDP_EXCHANGE_LIFETIME_MS || sl->req_len != n ||
+            memcmp(sl->req, d, n) != 0)
+            return false;
+        *answer = sl->answered ? sl->resp : NULL;
+        *answer_len = sl->answered ? sl->resp_len : 0;
+        return true;
+    }
+    return false;
+}
+
+static void slot_clear(peer_udp_replay_slot *sl)
+{
+    free(sl->req), free(sl->resp);
+    memset(sl, 0, sizeof *sl);
+}
+
+void peer_udp_replay_store(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
+                           const uint8_t *answer, size_t answer_len, int64_t now_ms)
+{
+    peer_udp_replay_slot *sl = NULL;
+    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS && sl == NULL; i++)
+        if (c->slot[i].req != NULL && same_addr(&c->slot[i].from, from))
+            sl = &c->slot[i];
+    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS && sl == NULL; i++)
+        if (c->slot[i].req == NULL)
+            sl = &c->slot[i];
+    if (sl == NULL) {
+        sl = &c->slot[0];
+        for (size_t i = 1; i < PEER_UDP_REPLAY_SLOTS; i++)
+            if (c->slot[i].at_ms < sl->at_ms)
+                sl = &c->slot[i];
+    }
+    slot_clear(sl);
+    sl->req = malloc(n ? n : 1);
+    sl->resp = malloc(answer_len ? answer_len : 1);
+    if (sl->req == NULL || sl->resp == NULL) {
+        slot_clear(sl);
+        return;
+    }
+    sl->from = *from;
+    memcpy(sl->req, d, n);
+    sl->req_len = n;
+    if (answer != NULL)
+        memcpy(sl->resp, answer, answer_len);
+    sl->resp_len = answer != NULL ? answer_len : 0;
+    sl->answered = answer != NULL;
+    sl->at_ms = now_ms;
+}
+
+void peer_udp_replay_free(peer_udp_replay *c)
+{
+    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS; i++)
+        slot_clear(&c->slot[i]);
 }

@@ -54,6 +54,7 @@ struct sc_exec {
     tr_coap_server *server;
     tr_udp udp;                   /* harness Responder over UDP */
     bool udp_open;
+    void *udp_replay;             /* a peer_udp_replay: IUT retransmissions */
     void *udp_client;             /* harness Initiator over UDP: a peer_udp_client */
     int port;
     /* verdict */

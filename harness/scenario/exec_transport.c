@@ -38,7 +38,8 @@ int x_transport_open(sc_exec *x, char *err, size_t cap)
             x->port = tr_coap_server_port(x->server);
             return 0;
         }
-    } else if (tr_udp_bind(&x->udp, x->o.host, 0) == EH_OK) {
+    } else if ((x->udp_replay = calloc(1, sizeof(peer_udp_replay))) != NULL &&
+               tr_udp_bind(&x->udp, x->o.host, 0) == EH_OK) {
         x->udp_open = true;
         x->port = tr_udp_local_port(&x->udp);
         return 0;
@@ -59,7 +60,12 @@ void x_transport_close(sc_exec *x)
         tr_udp_close(&udp_client(x)->u);
         free(x->udp_client);
     }
+    if (x->udp_replay) {
+        peer_udp_replay_free(x->udp_replay);
+        free(x->udp_replay);
+    }
     x->client = NULL, x->server = NULL, x->udp_open = false, x->udp_client = NULL;
+    x->udp_replay = NULL;
 }
 
 static void copy_message(received *rx, const tr_message *m)
@@ -129,13 +135,26 @@ void x_serve(sc_exec *x, int timeout_ms)
                 char client[64];
                 peer_udp_request rq;
                 tr_message resp;
-                const uint8_t *dgram;
-                size_t len;
+                const uint8_t *dgram = NULL;
+                size_t len = 0;
+                int64_t now = tr_now_ms();
+                /* A retransmission (the IUT gave up waiting too early) gets
+                 * the same answer; it is recorded, not judged again. */
+                if (peer_udp_replay_lookup(x->udp_replay, &from, d, n, now, &dgram, &len)) {
+                    xt_printf(x, "  IUT retransmitted its last datagram (%zu bytes): %s\n", n,
+                              dgram ? "answered as before" : "not answered, as before");
+                    if (dgram != NULL)
+                        tr_udp_send(&x->udp, dgram, len, &from);
+                    continue;
+                }
                 tr_addr_format(&from, client, sizeof client);
                 peer_udp_request_parse(d, n, &rq);
                 x_on_request(x, &rq.req, client, &resp);
                 if (peer_udp_response_encode(&rq, &resp, out, sizeof out, &dgram, &len))
                     tr_udp_send(&x->udp, dgram, len, &from);
+                else
+                    dgram = NULL;
+                peer_udp_replay_store(x->udp_replay, &from, d, n, dgram, len, now);
             }
         }
         /* An IUT Initiator that exited has nothing more to send: stop

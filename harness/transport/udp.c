@@ -141,16 +141,46 @@ tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int time
     }
 }
 
+size_t tr_udp_drain(tr_udp *u, uint8_t *scratch, size_t cap, tr_udp_accept_fn keep_out,
+                    void *arg)
+{
+    size_t dropped = 0;
+    for (;;) {
+        ssize_t n = recv(u->fd, scratch, cap, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return dropped; /* EAGAIN: nothing queued; or an ICMP error consumed */
+        if (keep_out != NULL)
+            keep_out(arg, scratch, (size_t)n < cap ? (size_t)n : cap);
+        dropped++;
+    }
+}
+
 tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
-                          size_t cap, size_t *resp_len, int timeout_ms, int retries)
+                          size_t cap, size_t *resp_len, int timeout_ms, int retries,
+                          tr_udp_accept_fn accept, void *arg, int *sends)
 {
     int wait = timeout_ms;
+    if (sends)
+        *sends = 0;
     for (int attempt = 0; attempt <= retries; attempt++) {
         if (tr_udp_send(u, req, req_len, NULL) != TR_OK)
             return TR_ERROR;
-        tr_status st = tr_udp_recv(u, resp, cap, resp_len, wait, NULL);
-        if (st != TR_TIMEOUT)
-            return st;
+        if (sends)
+            (*sends)++;
+        int64_t deadline = tr_now_ms() + wait;
+        for (;;) {
+            int64_t left = deadline - tr_now_ms();
+            tr_status st = tr_udp_recv(u, resp, cap, resp_len, left > 0 ? (int)left : 0, NULL);
+            if (st != TR_OK && st != TR_TIMEOUT)
+                return st;
+            if (st == TR_TIMEOUT)
+                break;
+            if (accept == NULL || accept(arg, resp, *resp_len))
+                return TR_OK;
+            /* a late answer to an earlier request: dropped, keep waiting */
+        }
         wait *= 2;
     }
     return TR_TIMEOUT;

@@ -8,6 +8,7 @@
 #ifndef EH_TRANSPORT_UDP_H
 #define EH_TRANSPORT_UDP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -47,10 +48,24 @@ tr_status tr_udp_send(tr_udp *u, const uint8_t *buf, size_t len, const tr_addr *
 tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int timeout_ms,
                       tr_addr *from);
 
+/* Does datagram d[0..n) answer the request in flight? */
+typedef bool (*tr_udp_accept_fn)(void *arg, const uint8_t *d, size_t n);
+
 /* Client request/response: send, wait timeout_ms, resend with the wait
- * doubled, at most `retries` resends; total wait bounded by the sum. */
+ * doubled, at most `retries` resends; total wait bounded by the sum. A
+ * datagram that `accept` (if not NULL) rejects is dropped and the wait
+ * goes on. *sends (if not NULL) counts the copies of req sent: the server
+ * may answer each of them, so up to *sends - 1 late answers can follow. */
 tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
-                          size_t cap, size_t *resp_len, int timeout_ms, int retries);
+                          size_t cap, size_t *resp_len, int timeout_ms, int retries,
+                          tr_udp_accept_fn accept, void *arg, int *sends);
+
+/* Drop every datagram already queued on the socket without waiting (in a
+ * lockstep exchange they answer earlier requests), reading each into
+ * scratch[0..cap); keep_out (if not NULL) sees each one first (truncated
+ * to cap). Returns how many were dropped. */
+size_t tr_udp_drain(tr_udp *u, uint8_t *scratch, size_t cap, tr_udp_accept_fn keep_out,
+                    void *arg);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t tr_now_ms(void);

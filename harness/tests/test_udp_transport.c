@@ -1,0 +1,247 @@
+/*
+ * test_udp_transport.c - raw UDP request/response of the peer layer
+ * (peer_udp_exchange) against a scripted server thread, and the
+ * Responder's retransmission cache (peer_udp_replay).
+ *
+ * The server thread answers the k-th datagram it receives with the
+ * datagrams its script lists for k (possibly none). No sleeps: the server
+ * blocks on its socket, the client's own bounded wait is the
+ * synchronisation. What is checked: a late copy of the previous answer
+ * (the server answered every copy of a retransmitted request) is not taken
+ * as the answer to the next request; an identical answer to a request
+ * sent once is kept (RFC 9528 §7 allows the identical message again); a
+ * CoAP response with another token is not taken as the answer.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../peer/peer.h"
+
+#define MAX_STEPS 8
+#define MAX_ANSWERS 3
+
+typedef struct answer {
+    uint8_t bytes[64];
+    size_t len;
+} answer;
+
+typedef struct server {
+    tr_udp u;
+    pthread_t thread;
+    int steps;
+    answer script[MAX_STEPS][MAX_ANSWERS];
+    int n_answers[MAX_STEPS];
+    uint8_t seen[MAX_STEPS][128]; /* what the server received */
+    size_t seen_len[MAX_STEPS];
+} server;
+
+static void *serve(void *arg)
+{
+    server *s = arg;
+    static __thread uint8_t d[TR_UDP_MAX_DATAGRAM];
+    for (int k = 0; k < s->steps; k++) {
+        size_t n = 0;
+        tr_addr from;
+        if (tr_udp_recv(&s->u, d, sizeof d, &n, 10000, &from) != TR_OK)
+            return NULL;
+        s->seen_len[k] = n < sizeof s->seen[k] ? n : sizeof s->seen[k];
+        memcpy(s->seen[k], d, s->seen_len[k]);
+        for (int i = 0; i < s->n_answers[k]; i++)
+            tr_udp_send(&s->u, s->script[k][i].bytes, s->script[k][i].len, &from);
+    }
+    return NULL;
+}
+
+static void script(server *s, int step, const void *bytes, size_t len)
+{
+    answer *a = &s->script[step][s->n_answers[step]++];
+    memcpy(a->bytes, bytes, len);
+    a->len = len;
+    if (step + 1 > s->steps)
+        s->steps = step + 1;
+}
+
+static void start(server *s, peer_udp_client *c, int timeout_ms)
+{
+    ck_assert_int_eq(tr_udp_bind(&s->u, "127.0.0.1", 0), EH_OK);
+    ck_assert_int_eq(tr_udp_connect(&c->u, "127.0.0.1", tr_udp_local_port(&s->u)), EH_OK);
+    c->timeout_ms = timeout_ms;
+    ck_assert_int_eq(pthread_create(&s->thread, NULL, serve, s), 0);
+}
+
+static void stop(server *s, peer_udp_client *c)
+{
+    pthread_join(s->thread, NULL);
+    tr_udp_close(&s->u);
+    tr_udp_close(&c->u);
+}
+
+static tr_status post(peer_udp_client *c, const uint8_t *p, size_t n, tr_message *resp,
+                      uint8_t *buf, size_t cap)
+{
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.uri_path = "/.well-known/edhoc";
+    req.payload = p, req.payload_len = n;
+    req.content_format = -1;
+    return peer_udp_exchange(c, &req, resp, buf, cap);
+}
+
+static const uint8_t M1[] = {0xf5, 0x03, 0x02, 0x41, 0x01};
+static const uint8_t M2[] = {0x58, 0x03, 0xaa, 0xbb, 0xcc};
+static const uint8_t M3[] = {0x37, 0x43, 0x01, 0x02, 0x03};
+static const uint8_t M4[] = {0x42, 0xdd, 0xee};
+
+START_TEST(test_late_copy_of_previous_answer_dropped)
+{
+    /* message_1 is sent twice (the server holds its first answer until
+     * the retransmission arrives, then answers both copies); the second
+     * copy of message_2 then arrives after message_3 was sent. */
+    server *s = calloc(1, sizeof *s);
+    peer_udp_client *c = calloc(1, sizeof *c);
+    static uint8_t buf[TR_UDP_MAX_DATAGRAM];
+    tr_message resp;
+    s->steps = 1; /* first copy of message_1: no answer yet */
+    script(s, 1, M2, sizeof M2);
+    script(s, 2, M2, sizeof M2); /* late copy, after message_3 */
+    script(s, 2, M4, sizeof M4);
+    start(s, c, 700); /* waits 100, 200, 400 ms */
+    ck_assert_int_eq(post(c, M1, sizeof M1, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_mem_eq(resp.payload, M2, sizeof M2);
+    ck_assert_int_eq(post(c, M3, sizeof M3, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.payload_len, sizeof M4);
+    ck_assert_mem_eq(resp.payload, M4, sizeof M4);
+    stop(s, c);
+    ck_assert_mem_eq(s->seen[0], M1, sizeof M1);
+    ck_assert_mem_eq(s->seen[1], M1, sizeof M1);
+    ck_assert_mem_eq(s->seen[2], M3, sizeof M3);
+    free(s), free(c);
+}
+END_TEST
+
+START_TEST(test_identical_answer_to_a_request_sent_once_kept)
+{
+    /* Each request went out once: an identical answer to the next one is
+     * that request's answer (RFC 9528 §7 lets a peer resend the same
+     * message), never dropped as a late copy. */
+    server *s = calloc(1, sizeof *s);
+    peer_udp_client *c = calloc(1, sizeof *c);
+    static uint8_t buf[TR_UDP_MAX_DATAGRAM];
+    tr_message resp;
+    script(s, 0, M2, sizeof M2);
+    script(s, 1, M2, sizeof M2);
+    start(s, c, 7000);
+    ck_assert_int_eq(post(c, M1, sizeof M1, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_int_eq(post(c, M1, sizeof M1, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.payload_len, sizeof M2);
+    ck_assert_mem_eq(resp.payload, M2, sizeof M2);
+    stop(s, c);
+    free(s), free(c);
+}
+END_TEST
+
+START_TEST(test_coap_response_with_another_token_dropped)
+{
+    server *s = calloc(1, sizeof *s);
+    peer_udp_client *c = calloc(1, sizeof *c);
+    static uint8_t buf[TR_UDP_MAX_DATAGRAM];
+    uint8_t d[64];
+    size_t n = 0;
+    eh_coap_msg m;
+    tr_message req, resp;
+    const uint8_t other_token[2] = {0x99, 0x99}, token[2] = {0x00, 0x01}; /* first mid: 1 */
+    memset(&m, 0, sizeof m);
+    m.code = 0x84; /* 4.04: from an earlier exchange */
+    eh_coap_udp_hdr h = {EH_COAP_ACK, 0x9999, other_token, 2};
+    ck_assert_int_eq(eh_coap_udp_encode(&h, &m, d, sizeof d, &n), EH_OK);
+    script(s, 0, d, n);
+    m.code = 0x45; /* 2.05 */
+    h = (eh_coap_udp_hdr){EH_COAP_ACK, 1, token, 2};
+    ck_assert_int_eq(eh_coap_udp_encode(&h, &m, d, sizeof d, &n), EH_OK);
+    script(s, 0, d, n);
+    start(s, c, 7000);
+    static const uint8_t kid[] = {0x09, 0x00};
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.opts[0] = (tr_option){TR_OPTION_OSCORE, kid, sizeof kid};
+    req.n_opts = 1;
+    req.content_format = -1;
+    ck_assert_int_eq(peer_udp_exchange(c, &req, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.code, 0x45);
+    stop(s, c);
+    free(s), free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------ the replay cache */
+
+static tr_addr addr(uint16_t port)
+{
+    tr_addr a;
+    ck_assert_int_eq(tr_addr_resolve("127.0.0.1", port, &a), EH_OK);
+    return a;
+}
+
+START_TEST(test_replay_same_client_same_bytes)
+{
+    peer_udp_replay *c = calloc(1, sizeof *c);
+    tr_addr a = addr(1000), b = addr(1001);
+    const uint8_t *ans;
+    size_t len;
+    ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1, 0, &ans, &len));
+    peer_udp_replay_store(c, &a, M1, sizeof M1, M2, sizeof M2, 0);
+    ck_assert(peer_udp_replay_lookup(c, &a, M1, sizeof M1, 1000, &ans, &len));
+    ck_assert_uint_eq(len, sizeof M2);
+    ck_assert_mem_eq(ans, M2, sizeof M2);
+    /* another client, other bytes, one byte fewer: not a retransmission */
+    ck_assert(!peer_udp_replay_lookup(c, &b, M1, sizeof M1, 1000, &ans, &len));
+    ck_assert(!peer_udp_replay_lookup(c, &a, M3, sizeof M3, 1000, &ans, &len));
+    ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1 - 1, 1000, &ans, &len));
+    /* EXCHANGE_LIFETIME (247 s) over: a new request */
+    ck_assert(peer_udp_replay_lookup(c, &a, M1, sizeof M1, 247000, &ans, &len));
+    ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1, 247001, &ans, &len));
+    /* the next request of the client replaces its slot; no answer sent */
+    peer_udp_replay_store(c, &a, M3, sizeof M3, NULL, 0, 2000);
+    ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1, 2000, &ans, &len));
+    ck_assert(peer_udp_replay_lookup(c, &a, M3, sizeof M3, 2000, &ans, &len));
+    ck_assert_ptr_null(ans);
+    ck_assert_uint_eq(len, 0);
+    peer_udp_replay_free(c);
+    free(c);
+}
+END_TEST
+
+START_TEST(test_replay_bounded_least_recent_evicted)
+{
+    peer_udp_replay *c = calloc(1, sizeof *c);
+    const uint8_t *ans;
+    size_t len;
+    for (uint16_t i = 0; i < PEER_UDP_REPLAY_SLOTS + 1; i++) {
+        tr_addr a = addr((uint16_t)(2000 + i));
+        peer_udp_replay_store(c, &a, M1, sizeof M1, M2, sizeof M2, i);
+    }
+    tr_addr first = addr(2000), second = addr(2001), last = addr(2000 + PEER_UDP_REPLAY_SLOTS);
+    ck_assert(!peer_udp_replay_lookup(c, &first, M1, sizeof M1, 100, &ans, &len));
+    ck_assert(peer_udp_replay_lookup(c, &second, M1, sizeof M1, 100, &ans, &len));
+    ck_assert(peer_udp_replay_lookup(c, &last, M1, sizeof M1, 100, &ans, &len));
+    peer_udp_replay_free(c);
+    free(c);
+}
+END_TEST
+
+Suite *eh_test_udp_transport_suite(void)
+{
+    Suite *s = suite_create("udp_transport");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_late_copy_of_previous_answer_dropped);
+    tcase_add_test(tc, test_identical_answer_to_a_request_sent_once_kept);
+    tcase_add_test(tc, test_coap_response_with_another_token_dropped);
+    tcase_add_test(tc, test_replay_same_client_same_bytes);
+    tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
+    suite_add_tcase(s, tc);
+    return s;
+}
