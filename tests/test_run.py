@@ -75,6 +75,8 @@ FAULTS = {
     "id-cred-x5u": ("interop/m3-s2-kid", "initiator"),
     "err-code-3-unsupported-cred": ("rfc9528/6.4/unsupported-id-cred-kind", "responder"),
     "th-2-other-message-1": ("interop/m3-s2-kid", "initiator"),
+    "duplicate-new-message-2": ("rfc9528/7/duplicate-message-1", "initiator"),
+    "c-r-equals-c-i": ("rfc9668/4.1/c-r-differs-from-c-i", "initiator"),
 }
 
 

@@ -122,7 +122,9 @@ enum {
     EH_FAULT_TH_2_OTHER_MESSAGE_1 = 1u << 18, /* Responder's TH_2 covers another message_1
                                                  (as when a man in the middle rewrote
                                                  SUITES_I): H(message_1) with a flipped bit */
-    EH_FAULT_COUNT_ = 19
+    EH_FAULT_C_R_EQUALS_C_I = 1u << 19,      /* Responder takes C_I as its C_R (RFC 9668
+                                                §4.1.2 forbids: equal OSCORE Recipient IDs) */
+    EH_FAULT_COUNT_ = 20
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

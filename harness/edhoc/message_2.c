@@ -124,6 +124,10 @@ eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *o
     coord = s->suite->ecdh->coord_len;
     memcpy(s->c_r, s->conn_id, s->conn_id_len);
     s->c_r_len = s->conn_id_len;
+    if (c->faults & EH_FAULT_C_R_EQUALS_C_I) {
+        memcpy(s->c_r, s->c_i, s->c_i_len);
+        s->c_r_len = s->c_i_len;
+    }
     eh_trace(s, "g_y", s->g_own, coord);
 
     TRY(th_2_and_prk_2e(s, s->g_own, s->g_xy, prk_2e));

@@ -91,6 +91,32 @@ static void send_error(run *r)
          "error", &resp);
 }
 
+/* RFC 9668 §4.1.3: with OSCORE, C_R equal to C_I would make both OSCORE
+ * Recipient IDs equal: abort with an error message, ERR_CODE 1. */
+static bool c_r_equals_c_i(run *r)
+{
+    static const char info[] = "C_R equals C_I (RFC 9668 4.1.3)";
+    uint8_t prefix[EH_MAX_CONN_ID + 2], tstr[64];
+    size_t n = 0, used;
+    tr_message resp;
+    eh_cbor_writer w;
+    if (!r->o->oscore || r->s.c_r_len != r->s.c_i_len ||
+        memcmp(r->s.c_r, r->s.c_i, r->s.c_i_len) != 0)
+        return false;
+    eh_cbor_writer_init(&w, tstr, sizeof tstr);
+    eh_cbor_write_tstr(&w, info, sizeof info - 1);
+    if (eh_error_message_encode(1, tstr, w.len, r->msg, sizeof r->msg, &n) == EH_OK) {
+        used = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
+        size_t len = frame(r, prefix, used, r->msg, n);
+        post(r, r->payload, len,
+             r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC, "error", &resp);
+    }
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: message_2 from the Responder: C_R equals C_I, so both "
+                                  "OSCORE Recipient IDs would be equal (RFC 9668 §4.1.3); "
+                                  "aborted with ERR_CODE 1");
+    return true;
+}
+
 static void engine_verdict(run *r, const char *what)
 {
     char why[400];
@@ -141,7 +167,7 @@ static bool handshake_to_message_2(run *r, tr_message *resp)
                           resp->content_format);
         err = eh_initiator_process_message_2(&r->s, resp->payload, resp->payload_len);
         if (err == EH_OK)
-            return true;
+            return !c_r_equals_c_i(r);
         if (err == EH_ERR_PEER_ERROR && r->s.state == EH_STATE_START) {
             if (o->out)
                 fprintf(o->out, "initiator: ERR_CODE 2 received; retrying with suite %d\n",

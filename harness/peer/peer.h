@@ -45,7 +45,9 @@ enum {
     PEER_FAULT_OSCORE_SWAP_IDS = 1u << 2, /* Responder derives OSCORE with swapped IDs */
     PEER_FAULT_C_R_PREFIX_BSTR = 1u << 3, /* Initiator prefixes message_3 with C_R always as
                                              a bstr (breaks §3.3.2 for one-byte integers) */
-    PEER_FAULT_COUNT_ = 4
+    PEER_FAULT_DUPLICATE_NEW_MESSAGE_2 = 1u << 4, /* Responder answers a duplicate message_1
+                                             with a new message_2 keeping C_R (breaks §7) */
+    PEER_FAULT_COUNT_ = 5
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);

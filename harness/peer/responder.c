@@ -79,7 +79,8 @@ static void choose_c_r(peer_responder *r, resp_session *rs)
             rs->c_r_len = 2;
         }
         resp_session *other = resp_session_by_c_r(r, rs->c_r, rs->c_r_len, rs);
-        if (other == NULL)
+        bool is_c_i = rs->s.c_i_len == rs->c_r_len && memcmp(rs->s.c_i, rs->c_r, rs->c_r_len) == 0;
+        if (other == NULL && !is_c_i)
             return;
     }
 }
@@ -204,28 +205,41 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
                              bool raw, tr_message *resp)
 {
     resp_session *dup = duplicate_message_1(r, m1, len, client);
-    if (dup != NULL) {
+    uint8_t dup_c_r[EH_MAX_CONN_ID];
+    size_t dup_c_r_len = 0;
+    if (dup != NULL && !(r->o.faults & PEER_FAULT_DUPLICATE_NEW_MESSAGE_2)) {
         respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, dup->last_resp, dup->last_resp_len,
                 "duplicate answered");
         return;
+    }
+    if (dup != NULL) { /* the fault: a new session that takes over the old C_R */
+        dup_c_r_len = dup->c_r_len;
+        memcpy(dup_c_r, dup->c_r, dup_c_r_len);
+        resp_session_clear(dup);
     }
     resp_session *rs = session_alloc(r);
     size_t n = 0;
     snprintf(rs->client, sizeof rs->client, "%s", client);
     rs->raw = raw;
-    if (r->o.fixed_c_r) {
+    if (r->o.log)
+        peer_log_wire(r->o.log, "received", "message_1", m1, len, 0);
+    eh_session_init(&rs->s, r->o.edhoc);
+    if (r->o.eph_priv != NULL)
+        eh_session_set_ephemeral(&rs->s, r->o.eph_priv, r->o.eph_priv_len, NULL, 0);
+    eh_err m1_err = eh_responder_process_message_1(&rs->s, m1, len);
+    /* C_R once C_I is known: distinct from it, as both become OSCORE
+     * Recipient IDs (RFC 9668 §4.1.2) */
+    if (dup_c_r_len > 0) {
+        memcpy(rs->c_r, dup_c_r, dup_c_r_len);
+        rs->c_r_len = dup_c_r_len;
+    } else if (r->o.fixed_c_r) {
         memcpy(rs->c_r, r->o.edhoc->conn_id, r->o.edhoc->conn_id_len);
         rs->c_r_len = r->o.edhoc->conn_id_len;
     } else {
         choose_c_r(r, rs);
     }
-    if (r->o.log)
-        peer_log_wire(r->o.log, "received", "message_1", m1, len, 0);
-    eh_session_init(&rs->s, r->o.edhoc);
     eh_session_set_conn_id(&rs->s, rs->c_r, rs->c_r_len);
-    if (r->o.eph_priv != NULL)
-        eh_session_set_ephemeral(&rs->s, r->o.eph_priv, r->o.eph_priv_len, NULL, 0);
-    if (eh_responder_process_message_1(&rs->s, m1, len) != EH_OK) {
+    if (m1_err != EH_OK) {
         respond_error(r, rs, resp);
         resp_session_clear(rs);
         return;
@@ -423,6 +437,14 @@ void peer_responder_handle(peer_responder *r, const tr_message *req, const char 
 {
     if (has_option(req, TR_OPTION_OSCORE)) {
         peer_responder_oscore(r, req, resp);
+        return;
+    }
+    if (has_option(req, TR_OPTION_EDHOC)) {
+        /* RFC 9668 §3.3.1: a combined request needs the OSCORE option */
+        respond(r, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, "EDHOC option without OSCORE option");
+        if (r->o.out)
+            fprintf(r->o.out, "responder: EDHOC option without OSCORE option: 4.00 "
+                              "(RFC 9668 §3.3.1)\n");
         return;
     }
     if (req->uri_path != NULL && strcmp(req->uri_path, "/.well-known/edhoc") == 0 &&

@@ -66,6 +66,10 @@ static void requirement_with_section(const char *id, char *out, size_t cap)
         snprintf(out, cap, "%s", id);
         return;
     }
+    if (strncmp(start, "9668-", 5) == 0 && end > start + 5) { /* R-9668-3.3.1-a */
+        snprintf(out, cap, "%s (RFC 9668 \xc2\xa7%.*s)", id, (int)(end - start - 5), start + 5);
+        return;
+    }
     int n = (int)(end - start);
     snprintf(out, cap, "%s (RFC 9528 %s%.*s)", id,
              start[0] >= 'A' && start[0] <= 'Z' ? "Appendix " : "\xc2\xa7", n, start);
@@ -306,6 +310,7 @@ void sc_exec_free(sc_exec *x)
         return;
     x_transport_close(x);
     eh_session_wipe(&x->s);
+    eh_session_wipe(&x->snap);
     eh_oscore_ctx_clear(&x->oscore);
     credfile_wipe(&x->own);
     credfile_wipe(&x->peer);

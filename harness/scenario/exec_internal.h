@@ -33,6 +33,8 @@ typedef struct received {
     uint8_t err_info[256];
     size_t err_info_len;
     bool err_info_ok;             /* ERR_INFO could be parsed */
+    bool new_message_same_c_r;    /* after `send: repeat`: a different message_2 that
+                                   * keeps the first one's C_R (RFC 9528 §7) */
 } received;
 
 struct sc_exec {
@@ -67,6 +69,19 @@ struct sc_exec {
     /* the last thing received, and (harness Initiator) what we last sent */
     received rx;
     char last_sent[SC_MAX_NAME];
+    /* harness Initiator, for `send: repeat`: the last request's payload,
+     * the answer to it, and the session as it was right after sending */
+    uint8_t last_payload[TR_MAX_BODY + 32];
+    size_t last_payload_len;
+    int last_cf;
+    uint8_t prev_answer[TR_MAX_BODY + 512];
+    size_t prev_answer_len;
+    int prev_code;
+    bool prev_answer_set;
+    bool repeating;
+    bool combined_in_flight;      /* the RFC 9668 request is awaiting its answer */
+    peer_oscore_req combined_rq;
+    eh_session snap;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */
@@ -97,6 +112,10 @@ void x_transport_close(sc_exec *x);
 /* harness Initiator: one request; the answer lands in x->rx (st, code, cf,
  * payload). */
 void x_exchange(sc_exec *x, const tr_message *req);
+/* harness Initiator over UDP: wait at most timeout_ms for a datagram the
+ * IUT sends unasked (into x->rx); over CoAP nothing can come unasked, so
+ * x->rx is silence at once. */
+void x_listen(sc_exec *x, int timeout_ms);
 /* harness Responder: serve requests for at most timeout_ms or until
  * x->handled is set by the handler. */
 void x_serve(sc_exec *x, int timeout_ms);

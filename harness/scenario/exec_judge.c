@@ -167,6 +167,7 @@ int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len
     if (strcmp(st->message, "message_1") == 0) {
         if (x->s.state != EH_STATE_START) /* a new attempt: a new session */
             eh_session_init(&x->s, &x->cfg);
+        x->oscore_ready = false;
         x_inject_ephemeral(x);
         err = eh_initiator_message_1(&x->s, out, cap, len);
     } else if (strcmp(st->message, "message_3") == 0) {
@@ -232,6 +233,9 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
     case SC_OUT_CLOSE:
         snprintf(buf, cap, "a closed/reset transport");
         break;
+    case SC_OUT_SAME:
+        snprintf(buf, cap, "the identical answer again");
+        break;
     }
 }
 
@@ -256,7 +260,9 @@ static void received_text(const received *rx, char *buf, size_t cap)
         snprintf(coap, sizeof coap, ", CoAP %d.%02d", rx->code >> 5, rx->code & 31);
     bool judged = strncmp(rx->kind, "message_", 8) == 0;
     snprintf(buf, cap, "%s%s%s%.200s (%zu bytes%s)%s%.300s",
-             strcmp(rx->kind, "accepted") == 0 ? "an empty success response" : rx->kind,
+             strcmp(rx->kind, "accepted") == 0 ? "an empty success response"
+             : strcmp(rx->kind, "same") == 0   ? "the identical answer again"
+                                               : rx->kind,
              rx->engine_ok || !judged ? "" : " that the harness rejects",
              diag[0] ? " " : "", diag, rx->msg_len, coap, rx->engine_why[0] ? ": " : "",
              rx->engine_why);
@@ -311,6 +317,8 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
         return rx->st == TR_TIMEOUT;
     case SC_OUT_CLOSE:
         return rx->st == TR_RESET;
+    case SC_OUT_SAME:
+        return rx->st == TR_OK && strcmp(rx->kind, "same") == 0;
     case SC_OUT_COAP:
         /* a CoAP response that is not an EDHOC error message: an error
          * message is judged by the `error` outcomes (its code, its info),
@@ -516,6 +524,11 @@ static void check_prefix(sc_exec *x)
 
 void x_judge(sc_exec *x, const sc_step *st)
 {
+    if (x->rx.new_message_same_c_r)
+        x_fail(x, V_FAIL, "the repeated message_1 was answered with a different message_2 that "
+                          "keeps the first one's C_R: a duplicate caused a new message in the "
+                          "same session (RFC 9528 §7; the identical message_2 again, or "
+                          "nothing, or a new session with another C_R are allowed)");
     check_fresh_ephemeral(x);
     check_identifier(x);
     char why[300] = "", got[700], list[400] = "";

@@ -65,7 +65,92 @@ static void parse_error(received *rx)
 /* ================================================= harness as Initiator */
 
 /* Classify the answer to what we last sent, and let the engine process it. */
+static void classify_answer_in_session(sc_exec *x);
+
+/* After `send: repeat`: the identical answer again is "same"; anything
+ * else is classified against the session as it was right after the first
+ * copy was sent (a new message_2 is a new session), leaving the harness's
+ * own session untouched. */
+static void classify_repeat_answer(sc_exec *x)
+{
+    received *rx = &x->rx;
+    if (rx->st == TR_OK && x->prev_answer_set && rx->code == x->prev_code &&
+        rx->len == x->prev_answer_len && memcmp(rx->payload, x->prev_answer, rx->len) == 0) {
+        rx->msg = rx->payload, rx->msg_len = rx->len;
+        xt_bytes(x, "<-", rx->payload, rx->len);
+        xt_printf(x, "     the identical answer again\n");
+        rx->kind = "same";
+        return;
+    }
+    static eh_session keep;
+    keep = x->s;
+    x->s = x->snap;
+    classify_answer_in_session(x);
+    if (rx->st == TR_OK && rx->engine_ok && strcmp(rx->kind, "message_2") == 0 &&
+        x->s.c_r_len == keep.c_r_len && memcmp(x->s.c_r, keep.c_r, keep.c_r_len) == 0)
+        rx->new_message_same_c_r = true;
+    eh_session_wipe(&x->s);
+    x->s = keep;
+    eh_wipe(&keep, sizeof keep);
+}
+
+/* The answer to an RFC 9668 combined request: an OSCORE-protected
+ * response, an EDHOC error, or a CoAP error. */
+static void classify_combined_answer(sc_exec *x)
+{
+    received *rx = &x->rx;
+    rx->kind = rx->st == TR_TIMEOUT ? "silence" : rx->st == TR_RESET ? "close" : "other";
+    if (rx->st != TR_OK)
+        return;
+    rx->msg = rx->payload, rx->msg_len = rx->len;
+    xt_bytes(x, "<-", rx->payload, rx->len);
+    xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
+    bool has_oscore = false;
+    for (size_t i = 0; i < rx->n_opts; i++)
+        has_oscore |= rx->opts[i].number == TR_OPTION_OSCORE;
+    if (has_oscore) {
+        tr_message resp;
+        char what[160];
+        memset(&resp, 0, sizeof resp);
+        resp.code = (uint8_t)rx->code;
+        memcpy(resp.opts, rx->opts, rx->n_opts * sizeof resp.opts[0]);
+        resp.n_opts = rx->n_opts;
+        resp.payload = rx->payload, resp.payload_len = rx->len;
+        rx->kind = "oscore";
+        rx->engine_ok = peer_oscore_check_response(&x->oscore, &x->combined_rq, &resp, what,
+                                                   sizeof what) == EH_OK;
+        if (!rx->engine_ok)
+            snprintf(rx->engine_why, sizeof rx->engine_why, "OSCORE response %s (RFC 8613 "
+                     "§8.4)", what);
+        xt_printf(x, "     OSCORE response %s\n", what);
+        return;
+    }
+    if (rx->len > 0 && (rx->payload[0] >> 5) <= 1) {
+        rx->kind = "error";
+        parse_error(rx);
+        return;
+    }
+    rx->kind = rx->code >= 0x80 ? "coap" : "other";
+}
+
 static void classify_answer(sc_exec *x)
+{
+    if (x->combined_in_flight)
+        classify_combined_answer(x);
+    else if (x->repeating)
+        classify_repeat_answer(x);
+    else
+        classify_answer_in_session(x);
+    received *rx = &x->rx;
+    if (!x->repeating) {
+        x->prev_answer_set = rx->st == TR_OK;
+        x->prev_code = rx->code;
+        x->prev_answer_len = rx->st == TR_OK ? rx->len : 0;
+        memcpy(x->prev_answer, rx->payload, x->prev_answer_len);
+    }
+}
+
+static void classify_answer_in_session(sc_exec *x)
 {
     received *rx = &x->rx;
     rx->kind = rx->st == TR_TIMEOUT ? "silence" : rx->st == TR_RESET ? "close" : "other";
@@ -107,19 +192,91 @@ static void classify_answer(sc_exec *x)
     engine_result(x, err);
 }
 
+/* `send: repeat`: the previous request's bytes again, as a new request. */
+static void initiator_repeat(sc_exec *x)
+{
+    if (x->last_payload_len == 0 || !x->prev_answer_set) {
+        x_fail(x, V_ERROR, "scenario error: send: repeat needs an earlier send that was "
+                           "answered");
+        return;
+    }
+    xt_bytes(x, "-> (repeated)", x->last_payload, x->last_payload_len);
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.uri_path = "/.well-known/edhoc";
+    req.content_format = x->last_cf;
+    req.payload = x->last_payload, req.payload_len = x->last_payload_len;
+    x->repeating = true;
+    x_exchange(x, &req);
+    classify_answer(x);
+    x->repeating = false;
+}
+
+/* RFC 9668: message_3 and the first OSCORE request in one CoAP request. */
+static void initiator_combined(sc_exec *x, const sc_step *st, const uint8_t *m3, size_t n)
+{
+    static uint8_t buf[TR_MAX_BODY];
+    tr_message req;
+    eh_err err = peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
+    if (err == EH_OK)
+        err = peer_oscore_request(&x->oscore, st->resource, m3, n, &req, buf, sizeof buf,
+                                  &x->combined_rq);
+    if (err != EH_OK) {
+        x_fail(x, V_ERROR, "harness error: cannot build the combined request: %s",
+               eh_err_name(err));
+        return;
+    }
+    x->oscore_ready = true; /* a later oscore step goes on with this context */
+    size_t k = 0;
+    for (size_t i = 0; i < req.n_opts; i++) {
+        if (req.opts[i].number == TR_OPTION_OSCORE && st->no_oscore_option)
+            continue;
+        req.opts[k] = req.opts[i];
+        if (req.opts[k].number == TR_OPTION_EDHOC)
+            req.opts[k].value = st->edhoc_option.b, req.opts[k].len = st->edhoc_option.n;
+        k++;
+    }
+    req.n_opts = k;
+    xt_printf(x, "  combined request (RFC 9668) to %s: message_3 (%zu bytes) || OSCORE "
+                 "ciphertext; EDHOC option %zu bytes%s\n", st->resource, n,
+              st->edhoc_option.n, st->no_oscore_option ? "; no OSCORE option" : "");
+    xt_bytes(x, "->", req.payload, req.payload_len);
+    x->combined_in_flight = true;
+    x_exchange(x, &req);
+    classify_answer(x);
+    x->combined_in_flight = false;
+}
+
 static void initiator_send(sc_exec *x, const sc_step *st)
 {
     static uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 32];
     size_t n = 0, k = 0;
+    if (strcmp(st->message, "repeat") == 0) {
+        initiator_repeat(x);
+        return;
+    }
+    if (strcmp(st->message, "none") == 0) {
+        x_fail(x, V_ERROR, "scenario error: send: none is for the Responder role");
+        return;
+    }
     if (x_build(x, st, msg, sizeof msg, &n) != 0)
         return;
+    x->snap = x->s;
+    if (st->combined) {
+        record_size(x, st->message, n);
+        snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
+        x->last_payload_len = 0; /* not repeatable */
+        initiator_combined(x, st, msg, n);
+        return;
+    }
     bool m1 = strcmp(st->message, "message_1") == 0;
     /* Appendix A.2 prefixes: `true` before message_1, C_R before what
      * follows message_2; raw payloads go as they are. */
     if (m1) {
         payload[k++] = 0xf5;
-    } else if (strcmp(st->message, "raw") != 0 && x->s.state != EH_STATE_WAIT_M2 &&
-               x->s.state != EH_STATE_START) {
+    } else if ((strcmp(st->message, "raw") != 0 || st->with_c_r) &&
+               x->s.state != EH_STATE_WAIT_M2 && x->s.state != EH_STATE_START) {
         k = eh_conn_id_encode(x->s.c_r, x->s.c_r_len, payload, sizeof payload);
     }
     memcpy(payload + k, msg, n);
@@ -132,6 +289,9 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     req.uri_path = "/.well-known/edhoc";
     req.content_format = CF_CID_EDHOC;
     req.payload = payload, req.payload_len = k + n;
+    x->last_payload_len = k + n;
+    x->last_cf = req.content_format;
+    memcpy(x->last_payload, payload, k + n);
     x_exchange(x, &req);
     classify_answer(x);
 }
@@ -147,11 +307,13 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
         x_fail(x, V_FAIL, "OSCORE cannot run: the handshake did not complete");
         return;
     }
-    eh_err err = peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
+    eh_err err = x->oscore_ready ? EH_OK
+                                 : peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
     if (err == EH_ERR_UNSUPPORTED) {
         xt_printf(x, "  OSCORE not available for this suite (no HKDF for its hash)\n");
         return;
     }
+    x->oscore_ready = err == EH_OK;
     if (err != EH_OK || peer_oscore_request(&x->oscore, resource, NULL, 0, &req, buf, sizeof buf,
                                             &rq) != EH_OK) {
         x_fail(x, V_ERROR, "harness error: cannot build the OSCORE request");
@@ -194,8 +356,11 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
     }
     case SC_STEP_EXPECT:
         if (x->rx.kind == NULL) {
-            x_fail(x, V_ERROR, "scenario error: expect without a preceding send");
-            return;
+            /* nothing asked: listen for what the IUT sends unasked */
+            xt_printf(x, "  listening %d ms for anything the IUT sends unasked\n",
+                      st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+            x_listen(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+            classify_answer(x);
         }
         x_judge(x, st);
         x->rx.kind = NULL; /* consumed */
@@ -315,6 +480,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
     eh_err err = EH_ERR_STATE;
     if (strcmp(rx->kind, "message_1") == 0) {
         eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
+        x->oscore_ready = false;
         x_inject_ephemeral(x);
         err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
     } else if (strcmp(rx->kind, "message_3") == 0) {
@@ -446,6 +612,17 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
             size_t n = 0;
             if (answered) {
                 x_fail(x, V_ERROR, "scenario error: two send steps answer one request");
+                break;
+            }
+            if (strcmp(s2->message, "none") == 0) {
+                xt_printf(x, "  left unanswered\n");
+                answer(x, resp, 0, -1, 0);
+                answered = true;
+                x->step++;
+                continue;
+            }
+            if (strcmp(s2->message, "repeat") == 0) {
+                x_fail(x, V_ERROR, "scenario error: send: repeat is for the Initiator role");
                 break;
             }
             x->cfg.faults = x_faults(x, s2);

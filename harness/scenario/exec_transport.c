@@ -101,6 +101,20 @@ void x_exchange(sc_exec *x, const tr_message *req)
         copy_message(&x->rx, &resp);
 }
 
+void x_listen(sc_exec *x, int timeout_ms)
+{
+    size_t n = 0;
+    memset(&x->rx, 0, sizeof x->rx);
+    x->rx.cf = -1;
+    x->rx.st = TR_TIMEOUT;
+    if (x->udp_client == NULL)
+        return;
+    x->rx.st = tr_udp_recv(&udp_client(x)->u, x->rx.payload, sizeof x->rx.payload, &n,
+                           timeout_ms, NULL);
+    if (x->rx.st == TR_OK)
+        x->rx.len = n;
+}
+
 /* ------------------------------------------------------------ server side */
 
 void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_message *resp)

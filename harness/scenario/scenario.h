@@ -80,11 +80,13 @@ typedef struct sc_mutation {
  *           payload), e.g. an error without EDHOC payload
  *  SILENCE  (silence)              nothing within the step's timeout
  *  CLOSE    (close)                the transport was closed / reset
+ *  SAME     (same)                 after `send: repeat`: byte for byte the
+ *           answer the IUT gave to the first copy (RFC 9528 §7)
  * `grade: non-strict` marks an outcome the RFC allows but that deviates
  * from a SHOULD: the scenario then ends non-strict instead of pass.
  */
 typedef enum sc_outcome_kind {
-    SC_OUT_MESSAGE, SC_OUT_ERROR, SC_OUT_COAP, SC_OUT_SILENCE, SC_OUT_CLOSE
+    SC_OUT_MESSAGE, SC_OUT_ERROR, SC_OUT_COAP, SC_OUT_SILENCE, SC_OUT_CLOSE, SC_OUT_SAME
 } sc_outcome_kind;
 
 typedef struct sc_outcome {
@@ -115,8 +117,19 @@ typedef struct sc_checks {
 typedef struct sc_step {
     sc_step_kind kind;
     int line;                         /* in the scenario file, for reports */
-    /* SEND: message_1 .. message_4, error, raw; plus engine options */
+    /* SEND: message_1 .. message_4, error, raw; repeat (harness Initiator:
+     * the bytes of the previous send again, as a new request); none
+     * (harness Responder: leave the request unanswered); plus engine
+     * options */
     char message[SC_MAX_NAME];
+    /* SEND message_3 with `combined:` (RFC 9668): message_3 inside the
+     * first OSCORE request to `resource`; the EDHOC option carries
+     * edhoc_option (normally empty); no_oscore_option drops the OSCORE
+     * option (a malformed combined request, RFC 9668 §3.3.1). */
+    bool combined;
+    bool with_c_r;                    /* SEND raw: prefixed with the IUT's C_R */
+    sc_bytes edhoc_option;
+    bool no_oscore_option;
     sc_mutation mutations[SC_MAX_MUTATIONS];
     size_t n_mutations;
     char faults[SC_MAX_LIST][SC_MAX_NAME]; /* engine deviations (see --fault) */
@@ -129,7 +142,7 @@ typedef struct sc_step {
     sc_checks checks;
     int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
     int wait_ms;                      /* WAIT */
-    char resource[SC_MAX_NAME];       /* OSCORE: path, default /hello */
+    char resource[SC_MAX_NAME];       /* OSCORE, combined: path, default /hello */
 } sc_step;
 
 /* ------------------------------------------------------------- scenario */

@@ -26,15 +26,17 @@ static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "faults", "mutate", "code", "info", "timeout",
-    "max_size", "deterministic", "equals_vector", "fields", NULL};
-static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", NULL};
+    "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r", NULL};
+static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
+                                        "with_c_r", NULL};
+static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", NULL};
 static const char *const wait_keys[] = {"wait", NULL};
 static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
 static const char *const oscore_map_keys[] = {"resource", "timeout", NULL};
 static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "message_4",
-                                        "error", "raw", NULL};
+                                        "error", "raw", "repeat", "none", NULL};
 
 static const char *const mut_keys[] = {"replace", "flip", "truncate", "append",
                                        "nondeterministic", "raw", NULL};
@@ -176,6 +178,41 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             if (load_mutation(c, sy_seq_item(c, v, i), &st->mutations[i]) != 0)
                 return -1;
     }
+    bool repeat = !strcmp(st->message, "repeat"), none = !strcmp(st->message, "none");
+    if ((repeat || none) && (st->n_mutations > 0 || st->n_faults > 0))
+        return sy_fail(c, n, "send: %s takes no mutate or faults", st->message);
+    snprintf(st->resource, sizeof st->resource, "/hello");
+    if ((v = sy_get(c, n, "combined"))) {
+        yaml_node_t *x;
+        bool oscore_option = true;
+        if (strcmp(st->message, "message_3") != 0)
+            return sy_fail(c, v, "combined: only valid with 'send: message_3' (RFC 9668)");
+        st->combined = true;
+        if (v->type == YAML_MAPPING_NODE) {
+            if (sy_keys(c, v, "combined", combined_keys) != 0)
+                return -1;
+            if ((x = sy_get(c, v, "resource")) &&
+                (sy_str(c, x, "combined.resource", st->resource, sizeof st->resource) != 0))
+                return -1;
+            if (st->resource[0] != '/')
+                return sy_fail(c, x, "combined.resource: must start with '/'");
+            if ((x = sy_get(c, v, "edhoc_option")) &&
+                sy_hex(c, x, "combined.edhoc_option", &st->edhoc_option) != 0)
+                return -1;
+            if ((x = sy_get(c, v, "oscore_option")) &&
+                sy_bool(c, x, "combined.oscore_option", &oscore_option) != 0)
+                return -1;
+        } else if (sy_bool(c, v, "combined", &st->combined) != 0) {
+            return -1;
+        }
+        st->no_oscore_option = !oscore_option;
+    }
+    if ((v = sy_get(c, n, "with_c_r"))) {
+        if (strcmp(st->message, "raw") != 0)
+            return sy_fail(c, v, "with_c_r: only valid with 'send: raw'");
+        if (sy_bool(c, v, "with_c_r", &st->with_c_r) != 0)
+            return -1;
+    }
     if (!strcmp(st->message, "raw") &&
         (st->n_mutations == 0 || st->mutations[0].kind != SC_MUT_RAW))
         return sy_fail(c, n, "send: raw needs a first mutation 'raw: HEX' (the message bytes)");
@@ -251,12 +288,14 @@ static int load_outcome(sy_ctx *c, const yaml_node_t *n, sc_outcome *o, bool nes
             o->kind = SC_OUT_CLOSE;
         else if (!strcmp(s, "error"))
             o->kind = SC_OUT_ERROR;
+        else if (!strcmp(s, "same"))
+            o->kind = SC_OUT_SAME;
         else if (in_list(s, outcome_msgs)) {
             o->kind = SC_OUT_MESSAGE;
             snprintf(o->message, sizeof o->message, "%s", s);
         } else {
             return sy_fail(c, n, "expect: unknown outcome '%s' (expected silence, close, "
-                                 "error, message_1..message_4, accepted, oscore, or a map with error:, "
+                                 "error, same, message_1..message_4, accepted, oscore, or a map with error:, "
                                  "coap: or message:)", sy_show(s, (char[48]){0}));
         }
         return 0;

@@ -325,6 +325,25 @@ START_TEST(defaults_of_a_minimal_scenario)
     ck_assert_uint_eq(sc->steps[3].n_outcomes, 1);
     ck_assert_str_eq(sc->steps[3].outcomes[0].message, "message_3");
 
+    /* the send kinds of RFC 9528 §7 and RFC 9668 */
+    text = "id: a/b\ntitle: T\nlevel: MUST\nrole: initiator\nsteps:\n"
+           "  - send: repeat\n  - expect: same\n"
+           "  - send: message_3\n    combined: {edhoc_option: \"01\", oscore_option: false}\n"
+           "  - send: message_3\n    combined: true\n"
+           "  - send: raw\n    with_c_r: true\n    mutate: [{raw: \"40\"}]\n  - send: none\n";
+    ck_assert_msg(load_sc(text, sc, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(sc->steps[0].message, "repeat");
+    ck_assert_int_eq(sc->steps[1].outcomes[0].kind, SC_OUT_SAME);
+    ck_assert(sc->steps[2].combined && sc->steps[2].no_oscore_option);
+    ck_assert_uint_eq(sc->steps[2].edhoc_option.n, 1);
+    ck_assert_uint_eq(sc->steps[2].edhoc_option.b[0], 1);
+    ck_assert_str_eq(sc->steps[2].resource, "/hello");
+    ck_assert(sc->steps[3].combined && !sc->steps[3].no_oscore_option);
+    ck_assert_uint_eq(sc->steps[3].edhoc_option.n, 0);
+    ck_assert(sc->steps[4].with_c_r);
+    ck_assert(!sc->steps[3].with_c_r);
+    ck_assert_str_eq(sc->steps[5].message, "none");
+
     /* role initiator, c_r alone sets has_conn_id */
     text = "id: x\ntitle: T\nlevel: MUST\nrole: initiator\nc_r: \"\"\nsteps: [{wait: 0}]\n";
     ck_assert_msg(load_sc(text, sc, err, sizeof err) == 0, "%s", err);
@@ -465,6 +484,21 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - oscore: {resource: /x, timeout: 5}\n    timeout: 5\n", 6,
      "oscore: timeout given twice"},
     {HDR "steps: []\n", 5, "steps: needs at least 1 item"},
+    /* repeat / none / combined / with_c_r */
+    {HDR "steps:\n  - send: repeat\n    mutate: [{truncate: 1}]\n", 6,
+     "send: repeat takes no mutate or faults"},
+    {HDR "steps:\n  - send: none\n    faults: [wrong-mac-2]\n", 6,
+     "send: none takes no mutate or faults"},
+    {HDR "steps:\n  - send: message_1\n    combined: true\n", 7,
+     "combined: only valid with 'send: message_3'"},
+    {HDR "steps:\n  - send: message_3\n    combined: {resource: x}\n", 7,
+     "combined.resource: must start with '/'"},
+    {HDR "steps:\n  - send: message_3\n    combined: {edhoc_option: \"0\"}\n", 7,
+     "combined.edhoc_option: not hex bytes"},
+    {HDR "steps:\n  - send: message_3\n    combined: {kid: \"00\"}\n", 7, "kid"},
+    {HDR "steps:\n  - send: message_1\n    with_c_r: true\n", 7,
+     "with_c_r: only valid with 'send: raw'"},
+    {HDR "steps:\n  - expect: sam\n", 6, "expected silence, close, error, same"},
     /* problems of a whole block map / list point at its key */
     {HDR "steps:\n  - send: message_1\n    mutate:\n      - flip:\n          bit: 2\n", 8,
      "missing required key 'offset'"},
