@@ -2,6 +2,7 @@
 with every fault switch), every step kind and verdict, known failures,
 broken IUTs, and the reports (JUnit valid against tests/junit.xsd)."""
 import json
+import re
 import pathlib
 import shutil
 import subprocess
@@ -77,7 +78,20 @@ FAULTS = {
     "th-2-other-message-1": ("interop/m3-s2-kid", "initiator"),
     "duplicate-new-message-2": ("rfc9528/7/duplicate-message-1", "initiator"),
     "c-r-equals-c-i": ("rfc9668/4.1/c-r-differs-from-c-i", "initiator"),
+    "mac-for-signature": ("interop/m0-s0-x5t", "initiator"),
+    "kccs-no-cnf": ("interop/m3-s2-kccs", "initiator"),
 }
+
+
+def test_every_fault_switch_has_a_catching_scenario(run):
+    """The fault names `peer --help` lists are exactly the keys of FAULTS."""
+    r = run("peer", "--help")
+    text = r.stdout + r.stderr
+    block = text[text.index("--fault NAME"):text.index("exit codes")]
+    names = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", block.split("\n", 1)[1]))
+    assert names == set(FAULTS), (names ^ set(FAULTS))
+    m = re.search(r"`peer --fault NAME`, (\d+) of them", (ROOT / "README.md").read_text())
+    assert m and int(m.group(1)) == len(FAULTS)
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
@@ -304,3 +318,18 @@ def test_per_run_iut_is_started_once(harness, tmp_path):
     assert r.stdout.count("per-run IUT Responder listening") == 1
     assert len(results) == 3 and {x["verdict"] for x in results} == {"pass"}
     assert not results[0]["iut_stdout_path"]  # no per-scenario IUT was launched
+
+
+def test_an_unregistered_ead_label_is_graded_non_strict(harness, tmp_path):
+    """An IUT that sends EAD label 5 (unknown to RFC 9528's registry): the
+    scenario ends non-strict, naming the label and its offset in the
+    plaintext; the run still exits 0 (a later RFC may have registered it)."""
+    peer = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --ead-2 5:01 --ead-3 5:01")
+    r, results, _ = run_suite(harness, tmp_path, peer,
+                              paths=[ROOT / "scenarios/rfc9528/3.8/registered-ead-labels.yaml"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    got = {x["role"]: x for x in results}  # the harness's role
+    assert got["initiator"]["verdict"] == "nonstrict", got
+    assert "PLAINTEXT_2 carries an EAD item with label 5 at byte offset" in got["initiator"]["message"]
+    assert got["responder"]["verdict"] == "nonstrict", got
+    assert "PLAINTEXT_3 carries an EAD item with label 5" in got["responder"]["message"]

@@ -124,7 +124,11 @@ enum {
                                                  SUITES_I): H(message_1) with a flipped bit */
     EH_FAULT_C_R_EQUALS_C_I = 1u << 19,      /* Responder takes C_I as its C_R (RFC 9668
                                                 §4.1.2 forbids: equal OSCORE Recipient IDs) */
-    EH_FAULT_COUNT_ = 20
+    EH_FAULT_MAC_FOR_SIGNATURE = 1u << 20,   /* a signature METHOD, authenticated as with a
+                                                static DH key: MAC_x sent, not signed (§3.5.1) */
+    EH_FAULT_KCCS_NO_CNF = 1u << 21,         /* ID_CRED kccs: the CCS without its cnf claim,
+                                                so no COSE_Key (§3.5.3.1) */
+    EH_FAULT_COUNT_ = 22
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

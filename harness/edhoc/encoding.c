@@ -109,8 +109,45 @@ static bool id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid
     return eh_cbor_at_end(&r);
 }
 
+/* Fault kccs-no-cnf: {14 (kccs): CCS} written with the CCS's cnf claim (8)
+ * left out. False if id_cred is not a kccs (written as usual then). */
+static bool write_kccs_without_cnf(eh_cbor_writer *w, const uint8_t *id_cred, size_t len)
+{
+    eh_cbor_reader r, scan;
+    size_t n, m, kept = 0;
+    int64_t label, key;
+    const uint8_t *item;
+    size_t item_len;
+    eh_cbor_reader_init(&r, id_cred, len);
+    r.lenient = true;
+    if (eh_cbor_read_map(&r, &n) != EH_OK || n != 1 || eh_cbor_read_int(&r, &label) != EH_OK ||
+        label != 14 || eh_cbor_read_map(&r, &m) != EH_OK)
+        return false;
+    scan = r;
+    for (size_t i = 0; i < m; i++) {
+        if (eh_cbor_read_int(&scan, &key) != EH_OK ||
+            eh_cbor_read_item(&scan, &item, &item_len) != EH_OK)
+            return false;
+        kept += key != 8;
+    }
+    eh_cbor_write_map(w, 1);
+    eh_cbor_write_int(w, 14);
+    eh_cbor_write_map(w, kept);
+    for (size_t i = 0; i < m; i++) {
+        size_t at = r.pos;
+        eh_cbor_read_int(&r, &key);
+        eh_cbor_read_item(&r, &item, &item_len);
+        if (key != 8)
+            eh_cbor_write_raw(w, id_cred + at, r.pos - at);
+    }
+    return true;
+}
+
 eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh_cred *cred)
 {
+    if (EH_FAULTY(s, EH_FAULT_KCCS_NO_CNF) &&
+        write_kccs_without_cnf(w, cred->id_cred, cred->id_cred_len))
+        return EH_OK;
     const uint8_t *kid;
     size_t kid_len;
     if (EH_FAULTY(s, EH_FAULT_ID_CRED_X5U)) {

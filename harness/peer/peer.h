@@ -159,6 +159,11 @@ typedef struct peer_udp_client {
     uint8_t last[TR_UDP_MAX_DATAGRAM];
     size_t last_len;
     int late;
+    /* The request it answered: only the same request again can be
+     * answered by an identical datagram (RFC 9528 §7 allows that). */
+    uint8_t last_req[TR_UDP_MAX_DATAGRAM];
+    size_t last_req_len;
+    bool same_request;
 } peer_udp_client;
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                             size_t cap);

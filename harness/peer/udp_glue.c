@@ -17,20 +17,27 @@ static bool has_opt(const tr_message *m, uint16_t n)
     return false;
 }
 
-/* A late copy of the previous answer (the server answered each copy of a
- * retransmitted request): dropped, at most as many as copies were sent. */
+/* A late copy of the previous answer: the server answered each copy of a
+ * retransmitted request (at most `late` such copies), or a duplicate
+ * reached us (a copy of the previous answer can only answer the same
+ * request again, never a different one). Dropped. */
 static bool late_duplicate(peer_udp_client *uc, const uint8_t *d, size_t n)
 {
-    if (uc->late > 0 && n == uc->last_len && memcmp(d, uc->last, n) == 0) {
+    if (n != uc->last_len || memcmp(d, uc->last, n) != 0)
+        return false;
+    if (uc->late > 0) {
         uc->late--;
         return true;
     }
-    return false;
+    return !uc->same_request;
 }
 
+/* What the drain drops: a late copy counts against `late`. */
 static bool drain_seen(void *arg, const uint8_t *d, size_t n)
 {
-    late_duplicate(arg, d, n);
+    peer_udp_client *uc = arg;
+    if (uc->late > 0 && n == uc->last_len && memcmp(d, uc->last, n) == 0)
+        uc->late--;
     return false;
 }
 
@@ -74,6 +81,7 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
             return TR_ERROR;
         out = uc->dgram;
     }
+    uc->same_request = out_len == uc->last_req_len && memcmp(out, uc->last_req, out_len) == 0;
     /* first wait timeout/7, then doubled twice: the sum stays in the bound */
     int sends = 0;
     tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2,
@@ -83,6 +91,8 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
     uc->last_len = n <= sizeof uc->last ? n : 0;
     memcpy(uc->last, buf, uc->last_len);
     uc->late = sends - 1;
+    uc->last_req_len = out_len <= sizeof uc->last_req ? out_len : 0;
+    memcpy(uc->last_req, out, uc->last_req_len);
     if (coap) {
         eh_coap_udp_hdr h;
         eh_coap_msg m;

@@ -80,6 +80,7 @@ struct sc_exec {
     bool prev_answer_set;
     bool repeating;
     bool combined_in_flight;      /* the RFC 9668 request is awaiting its answer */
+    bool answer_twice;            /* harness Responder: `send: repeat` after a send */
     peer_oscore_req combined_rq;
     eh_session snap;
     /* harness Responder: the answer being built for the current request */

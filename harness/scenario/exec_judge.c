@@ -359,12 +359,57 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
     return false;
 }
 
+/* ead_labels: every EAD item of the message (EAD_1 after C_I in
+ * message_1; EAD_2 / EAD_3 after Signature_or_MAC in the decrypted
+ * plaintext) has a label whose absolute value is listed. */
+static void check_ead_labels(sc_exec *x, const sc_checks *c)
+{
+    const received *rx = &x->rx;
+    const uint8_t *b = rx->msg;
+    size_t n = rx->msg_len, first = 4; /* message_1: METHOD SUITES_I G_X C_I, then EAD_1 */
+    const char *where = rx->kind;
+    if (strcmp(rx->kind, "message_2") == 0)
+        b = x->plaintext[0], n = x->plaintext_len[0], first = 3, where = "PLAINTEXT_2";
+    else if (strcmp(rx->kind, "message_3") == 0)
+        b = x->plaintext[1], n = x->plaintext_len[1], first = 2, where = "PLAINTEXT_3";
+    else if (strcmp(rx->kind, "message_1") != 0)
+        return;
+    if (!rx->engine_ok)
+        return;
+    items it;
+    split_items(b, n, &it);
+    for (size_t i = first; i < it.n; i++) {
+        eh_cbor_reader r;
+        int64_t label;
+        eh_cbor_reader_init(&r, b + it.off[i], it.len[i]);
+        r.lenient = true;
+        if (eh_cbor_read_int(&r, &label) != EH_OK)
+            continue; /* an ead_value: follows its label */
+        int64_t a = label < 0 ? -label : label;
+        bool known = false;
+        for (size_t k = 0; k < c->n_ead_labels; k++)
+            known |= a == c->ead_labels[k];
+        if (!known && x->v == V_PASS) {
+            x->v = V_NONSTRICT;
+            snprintf(x->message, sizeof x->message,
+                     "step %zu: %s carries an EAD item with label %lld at byte offset %zu, not "
+                     "among the labels registered as far as this scenario knows (RFC 9528 "
+                     "§3.8: only registered labels are sent; graded non-strict, as a later "
+                     "specification may have registered it)", x->step + 1, where,
+                     (long long)label, it.off[i]);
+            xt_printf(x, "  note: %s\n", x->message);
+        }
+    }
+}
+
 static void run_checks(sc_exec *x, const sc_step *st)
 {
     const sc_checks *c = &st->checks;
     const received *rx = &x->rx;
     if (rx->st != TR_OK || rx->msg == NULL)
         return;
+    if (c->has_ead_labels)
+        check_ead_labels(x, c);
     if (c->max_size >= 0 && (long)rx->msg_len > c->max_size)
         x_fail(x, V_FAIL, "%s is %zu bytes, over the budget of %ld bytes", rx->kind, rx->msg_len,
                c->max_size);

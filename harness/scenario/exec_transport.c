@@ -164,10 +164,16 @@ void x_serve(sc_exec *x, int timeout_ms)
                 tr_addr_format(&from, client, sizeof client);
                 peer_udp_request_parse(d, n, &rq);
                 x_on_request(x, &rq.req, client, &resp);
-                if (peer_udp_response_encode(&rq, &resp, out, sizeof out, &dgram, &len))
+                if (peer_udp_response_encode(&rq, &resp, out, sizeof out, &dgram, &len)) {
                     tr_udp_send(&x->udp, dgram, len, &from);
-                else
+                    if (x->answer_twice) {
+                        tr_udp_send(&x->udp, dgram, len, &from);
+                        xt_printf(x, "  the same datagram sent a second time\n");
+                    }
+                } else {
                     dgram = NULL;
+                }
+                x->answer_twice = false;
                 peer_udp_replay_store(x->udp_replay, &from, d, n, dgram, len, now);
             }
         }

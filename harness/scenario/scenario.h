@@ -112,6 +112,13 @@ typedef struct sc_checks {
     bool equals_vector;      /* equal to the scenario vector's message */
     sc_field_check fields[SC_MAX_FIELD_CHECKS];
     size_t n_fields;
+    /* ead_labels: the EAD labels (absolute values) the message may carry,
+     * those the harness knows to be registered (RFC 9528 §3.8, §10.5); any
+     * other grades the scenario non-strict (a later specification may
+     * have registered it). */
+    int ead_labels[SC_MAX_LIST];
+    size_t n_ead_labels;
+    bool has_ead_labels;
 } sc_checks;
 
 typedef struct sc_step {

@@ -26,12 +26,14 @@ static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "faults", "mutate", "code", "info", "timeout",
-    "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r", NULL};
+    "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
+    "ead_labels", NULL};
 static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
                                         "with_c_r", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
-    "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", NULL};
+    "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
+    NULL};
 static const char *const wait_keys[] = {"wait", NULL};
 static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
 static const char *const oscore_map_keys[] = {"resource", "timeout", NULL};
@@ -365,6 +367,14 @@ static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
         return -1;
     if ((x = sy_get(c, n, "equals_vector")) && sy_bool(c, x, "equals_vector", &ck->equals_vector))
         return -1;
+    if ((x = sy_get(c, n, "ead_labels"))) {
+        if (sy_seq(c, x, "ead_labels", 0, SC_MAX_LIST, &ck->n_ead_labels) != 0)
+            return -1;
+        for (size_t i = 0; i < ck->n_ead_labels; i++)
+            if (sy_int(c, sy_seq_item(c, x, i), "ead_labels", 0, 65535, &ck->ead_labels[i]) != 0)
+                return -1;
+        ck->has_ead_labels = true;
+    }
     if ((x = sy_get(c, n, "fields"))) {
         if (x->type != YAML_MAPPING_NODE)
             return sy_fail(c, sy_anchor(c, x), "fields: expected a map of FIELD: hex");

@@ -143,6 +143,27 @@ START_TEST(test_identical_answer_to_a_request_sent_once_kept)
 }
 END_TEST
 
+START_TEST(test_copy_of_previous_answer_never_answers_another_request)
+{
+    /* message_1 went out once, but the network delivered message_2 twice:
+     * the copy that arrives after message_3 was sent is not its answer. */
+    server *s = calloc(1, sizeof *s);
+    peer_udp_client *c = calloc(1, sizeof *c);
+    static uint8_t buf[TR_UDP_MAX_DATAGRAM];
+    tr_message resp;
+    script(s, 0, M2, sizeof M2);
+    script(s, 1, M2, sizeof M2);
+    script(s, 1, M4, sizeof M4);
+    start(s, c, 7000);
+    ck_assert_int_eq(post(c, M1, sizeof M1, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_int_eq(post(c, M3, sizeof M3, &resp, buf, sizeof buf), TR_OK);
+    ck_assert_uint_eq(resp.payload_len, sizeof M4);
+    ck_assert_mem_eq(resp.payload, M4, sizeof M4);
+    stop(s, c);
+    free(s), free(c);
+}
+END_TEST
+
 START_TEST(test_coap_response_with_another_token_dropped)
 {
     server *s = calloc(1, sizeof *s);
@@ -239,6 +260,7 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_late_copy_of_previous_answer_dropped);
     tcase_add_test(tc, test_identical_answer_to_a_request_sent_once_kept);
+    tcase_add_test(tc, test_copy_of_previous_answer_never_answers_another_request);
     tcase_add_test(tc, test_coap_response_with_another_token_dropped);
     tcase_add_test(tc, test_replay_same_client_same_bytes);
     tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
