@@ -25,6 +25,49 @@ static bool cred_is_x509(const eh_cred *c, const uint8_t **der, size_t *der_len)
     return eh_cbor_read_bstr(&r, der, der_len) == EH_OK && eh_cbor_at_end(&r);
 }
 
+/* The kid of a provisioned credential: label 4 of its ID_CRED map. */
+static bool cred_kid(const eh_cred *c, const uint8_t **kid, size_t *kid_len)
+{
+    eh_cbor_reader r;
+    size_t n;
+    eh_cbor_reader_init(&r, c->id_cred, c->id_cred_len);
+    r.lenient = true;
+    if (eh_cbor_read_map(&r, &n) != EH_OK)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int64_t label;
+        const uint8_t *v;
+        size_t v_len;
+        if (eh_cbor_read_int(&r, &label) != EH_OK)
+            return false;
+        if (label == LABEL_KID)
+            return eh_cbor_read_bstr(&r, kid, kid_len) == EH_OK;
+        if (eh_cbor_read_item(&r, &v, &v_len) != EH_OK)
+            return false;
+    }
+    return false;
+}
+
+/* kid in an ID_CRED map with other parameters too (RFC 9528 §3.5.3: a
+ * COSE header map): a provisioned credential with that kid. */
+static const eh_cred *match_kid(const eh_session *s, const uint8_t *item, size_t len)
+{
+    eh_cbor_reader r;
+    const uint8_t *kid, *mine;
+    size_t kid_len, mine_len;
+    eh_cbor_reader_init(&r, item, len);
+    r.lenient = true;
+    if (eh_cbor_read_bstr(&r, &kid, &kid_len) != EH_OK)
+        return NULL;
+    for (size_t i = 0; i < s->cfg->n_peer_creds; i++) {
+        const eh_cred *c = &s->cfg->peer_creds[i];
+        if (cred_kid(c, &mine, &mine_len) && mine_len == kid_len &&
+            memcmp(mine, kid, kid_len) == 0)
+            return c;
+    }
+    return NULL;
+}
+
 /* x5t = [alg, hash]: SHA-256/64 (-15), SHA-256 (-16) or SHA-384 (-43). */
 static const eh_cred *match_x5t(const eh_session *s, const uint8_t *x5t, size_t len)
 {
@@ -239,8 +282,11 @@ eh_err eh_peer_cred_lookup(eh_session *s, const char *field)
             if ((s->peer_cred = match_x5t(s, v, v_len)) != NULL)
                 return EH_OK;
         }
-        if (label == LABEL_KID)
+        if (label == LABEL_KID) {
             reference = true;
+            if ((s->peer_cred = match_kid(s, v, v_len)) != NULL)
+                return EH_OK;
+        }
     }
     if (reference)
         return eh_fail(s, EH_ERR_UNKNOWN_CREDENTIAL, field, 0,

@@ -191,6 +191,8 @@ static void config_init(sc_exec *x)
         c->conn_id_len = 1;
     }
     c->own_cred = x->own.c;
+    if (sc->own_id_cred.n > 0) /* ID_CRED with other parameters (§3.5.3) */
+        c->own_cred.id_cred = sc->own_id_cred.b, c->own_cred.id_cred_len = sc->own_id_cred.n;
     c->own_priv = x->own.priv, c->own_priv_len = x->own.priv_len;
     x->peer_creds[0] = x->peer.c;
     c->peer_creds = x->peer_creds, c->n_peer_creds = 1;

@@ -212,7 +212,12 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
 {
     switch (o->kind) {
     case SC_OUT_MESSAGE:
-        snprintf(buf, cap, "a valid %s", o->message);
+        if (strcmp(o->message, "accepted") == 0)
+            snprintf(buf, cap, "an empty success response (accepted)");
+        else if (strcmp(o->message, "oscore") == 0)
+            snprintf(buf, cap, "an OSCORE response that verifies");
+        else
+            snprintf(buf, cap, "a valid %s", o->message);
         break;
     case SC_OUT_ERROR:
         if (o->err_code >= 0)

@@ -172,6 +172,9 @@ typedef struct scenario {
                                        * ({peer_cred}); "" = the harness's own. Lets a
                                        * scenario present a credential the IUT does not
                                        * know (single-role scenarios only) */
+    sc_bytes own_id_cred;             /* credentials.id_cred: the ID_CRED map the harness
+                                       * sends and authenticates for its own credential
+                                       * (e.g. kid with other parameters); single-role */
     char vector[SC_MAX_PATH];         /* deterministic run, or "" */
     sc_bytes ead[5];                  /* EAD_1..4 the harness sends */
     sc_bytes c_i, c_r;                /* harness's identifier, if set */

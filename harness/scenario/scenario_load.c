@@ -21,7 +21,7 @@ static const char *const top_keys[] = {
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const roles[] = {"initiator", "responder", "both", NULL};
 static const char *const transports[] = {"coap", "udp", NULL};
-static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", NULL};
+static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cred", NULL};
 static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 
 static const char *const step_keys[] = {
@@ -505,6 +505,8 @@ static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
     if ((x = sy_get(c, n, "iut_peer")) &&
         sy_name(c, x, "credentials.iut_peer", sc->iut_peer_cred, SC_MAX_NAME, false))
         return -1;
+    if ((x = sy_get(c, n, "id_cred")) && sy_hex(c, x, "credentials.id_cred", &sc->own_id_cred))
+        return -1;
     if ((x = sy_get(c, n, "id"))) {
         if (sy_enum(c, x, "credentials.id", cred_ids, &id) != 0)
             return -1;
@@ -572,6 +574,9 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     if (sc->iut_peer_cred[0] && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.iut_peer: needs role initiator or responder, not both");
+    if (sc->own_id_cred.n > 0 && sc->role == SC_BOTH)
+        return sy_fail(c, sy_get(c, root, "credentials"),
+                       "credentials.id_cred: needs role initiator or responder, not both");
     v = sy_get(c, root, "steps");
     if (sy_seq(c, v, "steps", 1, SC_MAX_STEPS, &sc->n_steps) != 0)
         return -1;
