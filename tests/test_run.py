@@ -80,6 +80,8 @@ FAULTS = {
     "c-r-equals-c-i": ("rfc9668/4.1/c-r-differs-from-c-i", "initiator"),
     "mac-for-signature": ("interop/m0-s0-x5t", "initiator"),
     "kccs-no-cnf": ("interop/m3-s2-kccs", "initiator"),
+    "id-cred-kid-bstr": ("interop/m3-s2-kid", "initiator"),
+    "mac-truncated": ("interop/m3-s2-kid", "initiator"),
 }
 
 

@@ -141,3 +141,42 @@ def test_readme_coverage_figure_is_true(harness, tmp_path):
     covered, testable, pct = map(int, m.groups())
     assert (covered, testable) == (doc["must_covered"], doc["must_testable"])
     assert pct == round(100 * covered / testable)
+
+
+# Every invalid message of RFC 9529 §4 (vectors/invalid/rfc9529-invalid.json)
+# and the scenario that sends it (or its exact equivalent) to an IUT.
+INVALID_VECTOR_SCENARIOS = {
+    "Surplus array encoding of message": "rfc9528/5.2.1/message-1-as-array",
+    "Surplus bstr encoding of connection identifier": "rfc9528/3.3.2/c-i-bstr-encoded",
+    "Surplus array encoding of ciphersuite": "rfc9528/5.2.2/suites-array-of-one",
+    "Text string encoding of ephemeral key": "rfc9528/5.2.1/g-x-text-string",
+    "Wrong number of CBOR sequence elements": "rfc9528/5.3.1/message-2-two-items",
+    "Surplus map encoding of ID_CRED field": "rfc9528/3.5.3.2/id-cred-r-as-full-map",
+    "Surplus bstr encoding of ID_CRED field": "rfc9528/3.5.3.2/kid-as-bstr-r",
+    "Error in length of ephemeral key": "rfc9528/3.7/g-x-wrong-length-for-p384",
+    "Error in elliptic curve representation": "rfc9528/9.2/g-x-not-below-p",
+    "Error in elliptic curve point": "rfc9528/9.2/g-x-not-on-curve",
+    "Curve point of low order": "rfc9528/9.2/x25519-low-order-point",
+    "Error in length of MAC": "rfc9528/3.6/mac-too-short-r",
+    "Error in elliptic curve encoding": "rfc9528/3.7/g-x-leading-zero-stripped",
+    "Unnecessary long encoding": "rfc9528/9.8/non-shortest-method",
+    "Indefinite-length array encoding": "rfc9528/9.8/indefinite-length-suites",
+}
+
+
+def test_every_invalid_vector_has_a_negative_scenario():
+    import json
+    doc = json.loads((ROOT / "vectors/invalid/rfc9529-invalid.json").read_text())
+    sections = [v["section"] for v in doc["vectors"]]
+    assert sorted(sections) == sorted(INVALID_VECTOR_SCENARIOS)
+    by_id = {yaml.safe_load(p.read_text())["id"]: yaml.safe_load(p.read_text())
+             for p in SCENARIOS}
+    category = {v["section"]: v["category"] for v in doc["vectors"]}
+    for section, sid in INVALID_VECTOR_SCENARIOS.items():
+        sc = by_id.get(sid)
+        assert sc is not None, (section, sid)
+        if category[section] == "non-deterministic":
+            continue  # RFC 9528 §9.8: rejecting is allowed, not required
+        # negative: the step after the harness's invalid message expects no valid message
+        outcomes = [s["expect"] for s in sc["steps"] if "expect" in s][-1]
+        assert "message_" not in str(outcomes) and "accepted" not in str(outcomes), sid

@@ -91,7 +91,7 @@ static void usage(FILE *f)
             "                            reuse-ephemeral no-message-4 oscore-swap-ids\n"
             "                            id-cred-x5u err-code-3-unsupported-cred th-2-other-message-1\n"
             "                            c-r-prefix-bstr duplicate-new-message-2 c-r-equals-c-i\n"
-            "                            mac-for-signature kccs-no-cnf\n"
+            "                            mac-for-signature kccs-no-cnf id-cred-kid-bstr mac-truncated\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");

@@ -128,7 +128,11 @@ enum {
                                                 static DH key: MAC_x sent, not signed (§3.5.1) */
     EH_FAULT_KCCS_NO_CNF = 1u << 21,         /* ID_CRED kccs: the CCS without its cnf claim,
                                                 so no COSE_Key (§3.5.3.1) */
-    EH_FAULT_COUNT_ = 22
+    EH_FAULT_ID_CRED_KID_BSTR = 1u << 22,    /* compact kid always a bstr: 41 32 where the
+                                                one-byte rule wants 32 (§3.5.3.2) */
+    EH_FAULT_MAC_TRUNCATED = 1u << 23,       /* Signature_or_MAC_x cut to 4 bytes (a MAC
+                                                must be at least 8: §3.6, §9.3) */
+    EH_FAULT_COUNT_ = 24
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

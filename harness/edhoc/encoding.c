@@ -158,10 +158,14 @@ eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh
         return EH_OK;
     }
     if (!EH_FAULTY(s, EH_FAULT_ID_CRED_MAP) &&
-        id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len))
-        eh_conn_id_write(w, kid, kid_len);
-    else
+        id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len)) {
+        if (EH_FAULTY(s, EH_FAULT_ID_CRED_KID_BSTR))
+            eh_cbor_write_bstr(w, kid, kid_len);
+        else
+            eh_conn_id_write(w, kid, kid_len);
+    } else {
         eh_cbor_write_raw(w, cred->id_cred, cred->id_cred_len);
+    }
     return EH_OK;
 }
 
