@@ -180,3 +180,11 @@ def test_every_invalid_vector_has_a_negative_scenario():
         # negative: the step after the harness's invalid message expects no valid message
         outcomes = [s["expect"] for s in sc["steps"] if "expect" in s][-1]
         assert "message_" not in str(outcomes) and "accepted" not in str(outcomes), sid
+
+
+def test_mutation_scenarios_are_what_their_generator_writes():
+    """scenarios/mutations/ is written by tools/mutation_scenarios.py; a
+    hand edit there (or a stale file) would silently drift from it."""
+    r = subprocess.run(["/usr/bin/python3", str(ROOT / "tools/mutation_scenarios.py"), "--check"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
