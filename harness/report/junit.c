@@ -198,7 +198,7 @@ static void size_entry_text(const sc_size_entry *e, char *buf, size_t cap)
         snprintf(minimum, sizeof minimum, "%ld bytes", e->minimum);
     int n = snprintf(buf, cap, "%ld bytes; budget %s (%.*s); minimum %s", e->size, budget,
                      FLD(e->profile), minimum);
-    size_t k = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+    size_t k = n > 0 ? (size_t)n : 0; /* past cap when cut: nothing more is written */
     if (e->prefix > 0 && k < cap)
         k += (size_t)snprintf(buf + k, cap - k, "; after a %ld-byte prefix", e->prefix);
     if (e->judged && k < cap)
