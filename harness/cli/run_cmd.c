@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../runner/runner.h"
+#include "../scenario/budget.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -32,6 +33,10 @@ static void usage(FILE *f)
             "  --timeout MS         bound of every wait (default 2000)\n"
             "  --creds DIR          credential files (default vectors/creds)\n"
             "  --quiet              print only what did not pass, and the summary\n"
+            "  --budget PROFILE     size budget of each EDHOC message: rfc9528 (default: the\n"
+            "                       minimum for the options; over it: non-strict), lorawan-sf12\n"
+            "                       (51 bytes), 6tisch (45 bytes of CoAP payload) (over these:\n"
+            "                       fail), none; wins over the peer file's budget:\n"
             "\n"
             "verdicts: pass, fail, non-strict, skipped, error, xfail, xpass\n"
             "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage error\n");
@@ -91,6 +96,11 @@ int cli_run(int argc, char **argv)
             o.timeout_ms = (int)strtol(v, &end, 10);
             bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
         } else if (!strcmp(a, "--creds")) cred_dir = v;
+        else if (!strcmp(a, "--budget")) {
+            sc_budget b;
+            o.budget = v;
+            bad = sc_budget_parse(v, &b) != 0;
+        }
         else {
             fprintf(stderr, "run: unknown option %s (see --help)\n", a);
             return 2;

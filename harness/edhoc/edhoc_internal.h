@@ -64,6 +64,8 @@ void eh_message_bstr_write(const eh_session *s, eh_cbor_writer *w, const uint8_t
 eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
                        const char *field);
 
+/* If the ID_CRED map is exactly {4: bstr}, point kid at the kid. */
+bool eh_id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid, size_t *kid_len);
 /* Write ID_CRED_x for a PLAINTEXT: compact kid when the map is exactly
  * {4: kid} (§3.5.3.2), else the map. */
 eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh_cred *cred);

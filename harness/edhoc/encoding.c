@@ -91,9 +91,7 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
                    major < 0 ? "missing" : "must be a bstr or an int in -24..23", RFC_CID);
 }
 
-/* If the map is exactly {4: bstr}, return the kid. */
-static bool id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid,
-                             size_t *kid_len)
+bool eh_id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid, size_t *kid_len)
 {
     eh_cbor_reader r;
     size_t n;
@@ -158,7 +156,7 @@ eh_err eh_id_cred_write_compact(const eh_session *s, eh_cbor_writer *w, const eh
         return EH_OK;
     }
     if (!EH_FAULTY(s, EH_FAULT_ID_CRED_MAP) &&
-        id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len)) {
+        eh_id_cred_kid_only(cred->id_cred, cred->id_cred_len, &kid, &kid_len)) {
         if (EH_FAULTY(s, EH_FAULT_ID_CRED_KID_BSTR))
             eh_cbor_write_bstr(w, kid, kid_len);
         else
@@ -184,7 +182,7 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
         r->lenient = !strict;
         if (err != EH_OK)
             return eh_fail_cbor(s, r, err, field, "RFC 9528 §3.5.3");
-        if (id_cred_kid_only(item, item_len, &kid, &kid_len))
+        if (eh_id_cred_kid_only(item, item_len, &kid, &kid_len))
             return eh_fail(s, EH_ERR_ID_CRED_ENCODING, field, start,
                            "ID_CRED is only a kid, so it must be sent in compact form", RFC_KID);
         if (item_len > sizeof s->peer_id_cred)

@@ -72,6 +72,42 @@ static json_t *sizes_json(const sc_result *s)
     return a;
 }
 
+/* An integer, or null for -1 (no budget, unknown minimum). */
+static json_t *jlong_or_null(long v)
+{
+    return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *size_entry_json(const sc_size_entry *e)
+{
+    char name[16];
+    json_t *o = json_object();
+    snprintf(name, sizeof name, "message_%d", e->message);
+    if (o && (put(o, "message", json_string(name)) || put(o, "size", json_integer(e->size)) ||
+              put(o, "budget", jlong_or_null(e->budget)) ||
+              put(o, "minimum", jlong_or_null(e->minimum)) || PUT_STR(o, "profile", e->profile) ||
+              put(o, "from", json_string(e->from_iut ? "iut" : "harness")) ||
+              put(o, "prefix", json_integer(e->prefix)) ||
+              put(o, "judged", json_boolean(e->judged)))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The size entries, at most REPORT_MAX_SIZES. */
+static json_t *budgets_json(const sc_result *s)
+{
+    json_t *a = json_array();
+    size_t n = s->n_size_entries < REPORT_MAX_SIZES ? s->n_size_entries : REPORT_MAX_SIZES;
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, size_entry_json(&s->size_entries[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 static json_t *result_json(const sc_result *s)
 {
     json_t *o = json_object();
@@ -87,6 +123,7 @@ static json_t *result_json(const sc_result *s)
         put(o, "seconds", json_real(secs)) || put(o, "method", json_integer(s->method)) ||
         put(o, "suite", json_integer(s->suite)) || PUT_STR(o, "transport", s->transport) ||
         put(o, "seed", jseed(s->seed)) || put(o, "sizes", sizes_json(s)) ||
+        put(o, "budgets", budgets_json(s)) ||
         PUT_STR(o, "transcript_path", s->transcript_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
         PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||

@@ -187,6 +187,49 @@ static bool bad_verdict(verdict v)
     return (int)v < 0 || v >= V_COUNT_;
 }
 
+/* "S bytes; budget B bytes (PROFILE); minimum M bytes[; after a P-byte prefix][;
+ * judged][; over budget]" */
+static void size_entry_text(const sc_size_entry *e, char *buf, size_t cap)
+{
+    char budget[32] = "none", minimum[32] = "unknown";
+    if (e->budget >= 0)
+        snprintf(budget, sizeof budget, "%ld bytes", e->budget);
+    if (e->minimum >= 0)
+        snprintf(minimum, sizeof minimum, "%ld bytes", e->minimum);
+    int n = snprintf(buf, cap, "%ld bytes; budget %s (%.*s); minimum %s", e->size, budget,
+                     FLD(e->profile), minimum);
+    size_t k = n > 0 ? (size_t)n : 0; /* past cap when cut: nothing more is written */
+    if (e->prefix > 0 && k < cap)
+        k += (size_t)snprintf(buf + k, cap - k, "; after a %ld-byte prefix", e->prefix);
+    if (e->judged && k < cap)
+        k += (size_t)snprintf(buf + k, cap - k, "; judged");
+    if (e->budget >= 0 && e->size > e->budget && k < cap)
+        snprintf(buf + k, cap - k, "; over budget");
+}
+
+/* One property per size entry: size.FROM.message_N, then .2, .3 ... for a
+ * name already used (names are unique per testcase). */
+static int size_props(xmlTextWriterPtr w, const sc_result *s)
+{
+    size_t n = s->n_size_entries < REPORT_MAX_SIZES ? s->n_size_entries : REPORT_MAX_SIZES;
+    for (size_t i = 0; i < n; i++) {
+        const sc_size_entry *e = &s->size_entries[i];
+        size_t same = 0;
+        for (size_t j = 0; j < i; j++)
+            same += s->size_entries[j].message == e->message &&
+                    s->size_entries[j].from_iut == e->from_iut;
+        char name[48], value[160];
+        int k = snprintf(name, sizeof name, "size.%s.message_%d", e->from_iut ? "iut" : "harness",
+                         e->message);
+        if (same > 0 && k > 0 && (size_t)k < sizeof name)
+            snprintf(name + k, sizeof name - (size_t)k, ".%zu", same + 1);
+        size_entry_text(e, value, sizeof value);
+        if (prop(w, name, value, sizeof value))
+            return -1;
+    }
+    return 0;
+}
+
 /* <testcase>: properties, verdict element, system-out. */
 static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
 {
@@ -218,6 +261,8 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
         if (s->sizes[m - 1] >= 0 && propf(w, name, "%ld", s->sizes[m - 1]))
             return -1;
     }
+    if (size_props(w, s))
+        return -1;
     if (prop_opt(w, "known_failure_reason", s->kf_reason, sizeof s->kf_reason) ||
         prop_opt(w, "known_failure_note", s->kf_note, sizeof s->kf_note) ||
         prop_opt(w, "transcript_path", s->transcript_path, sizeof s->transcript_path) ||

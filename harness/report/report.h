@@ -22,6 +22,21 @@ typedef enum verdict {
 
 const char *verdict_name(verdict v); /* "pass", "fail", ... */
 
+/* One EDHOC message's size against its budget (see scenario/budget.h). */
+#define REPORT_MAX_SIZES 16
+typedef struct sc_size_entry {
+    int message;            /* 1..4: message_1 .. message_4 */
+    bool from_iut;          /* sent by the IUT; else by the harness (for reference) */
+    bool judged;            /* counted towards the verdict: an IUT message on a
+                             * scenario's positive path */
+    long size;              /* bytes of the EDHOC message */
+    long prefix;            /* bytes before it in the CoAP payload / datagram
+                             * (RFC 9528 Appendix A.2: 0xf5, C_R), 0 if none */
+    long budget;            /* bytes the EDHOC message may take, -1 = none */
+    long minimum;           /* smallest size possible for the run's options, -1 unknown */
+    char profile[16];       /* budget profile: rfc9528, lorawan-sf12, 6tisch, none */
+} sc_size_entry;
+
 typedef struct sc_result {
     char id[128];           /* scenario id */
     char title[512];
@@ -41,6 +56,8 @@ typedef struct sc_result {
     unsigned long seed;
     long sizes[5];          /* bytes of message_1..4 seen, -1 if none: sizes[0..3]
                              * (message_1 in sizes[0]); sizes[4] is not reported */
+    sc_size_entry size_entries[REPORT_MAX_SIZES]; /* messages seen, in order */
+    size_t n_size_entries;
     char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
     char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
 } sc_result;
@@ -77,6 +94,12 @@ void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
  *                       <testcase> (Jenkins reads them; other readers ignore
  *                       them): title, verdict, level, requirements, method,
  *                       suite, transport, seed, m1..m4 (only sizes >= 0),
+ *                       size.FROM.message_N per size entry (FROM = iut or
+ *                       harness; a repeated name gets .2, .3, ...), value
+ *                       "S bytes; budget B bytes (PROFILE); minimum M bytes"
+ *                       plus "; after a P-byte prefix" when P > 0, "; judged" when
+ *                       judged, "; over budget" when S > B (B, M: "none" /
+ *                       "unknown" when -1),
  *                       known_failure_reason/_note, transcript_path,
  *                       iut_stdout_path, iut_stderr_path (when set),
  *                       nonstrict (the message, for V_NONSTRICT)
@@ -104,7 +127,10 @@ int report_write_junit(const run_report *r, const char *path);
  *                 "verdict","message","known_failure": {"reason","note"} or
  *                 null (null when kf_reason is empty),"seconds","method",
  *                 "suite","transport","seed","sizes": [m1, m2, m3, m4] (-1 =
- *                 none),"transcript_path","iut_stdout_path","iut_stderr_path",
+ *                 none),"budgets": [{"message": "message_N","size","budget",
+ *                 "minimum" (both null when -1),"profile","from": "iut"|"harness",
+ *                 "prefix","judged"}] (one per size entry, in order),
+ *                 "transcript_path","iut_stdout_path","iut_stderr_path",
  *                 "transcript" (string or null)}]}
  * Seeds are integers, or decimal strings above the largest JSON integer
  * jansson can hold (LLONG_MAX). Invalid UTF-8 bytes become U+FFFD.

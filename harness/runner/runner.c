@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../report/report.h"
+#include "../scenario/budget.h"
 #include "../scenario/exec.h"
 #include "../scenario/scenario.h"
 #include "../transport/udp.h"
@@ -207,7 +208,8 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
 }
 
 /* Run one job (in the child process): IUT, executor, verdict. */
-static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_result *res)
+static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_budget budget,
+                    sc_result *res)
 {
     const scenario *sc = j->sc;
     const peer_role_spec *spec =
@@ -232,6 +234,7 @@ static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_res
     eo.cred_dir = o->cred_dir;
     eo.timeout_ms = o->timeout_ms;
     eo.seed = o->seed;
+    eo.budget = budget;
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
 
@@ -375,7 +378,7 @@ static bool recv_result(job *j, sc_result *res)
     return true;
 }
 
-static int start_job(job *j, const run_opts *o, const peer_file *pf)
+static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget budget)
 {
     int p[2];
     if (pipe(p) != 0)
@@ -390,7 +393,7 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf)
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         sc_result res;
-        run_job(j, o, pf, &res);
+        run_job(j, o, pf, budget, &res);
         send_result(p[1], &res);
         free(res.transcript);
         _exit(0);
@@ -497,6 +500,14 @@ int run_main(const run_opts *o)
         fprintf(stderr, "run: %s\n", pf ? err : "out of memory");
         goto out;
     }
+    /* the command line's profile wins over the peer file's */
+    const char *budget_name = o->budget ? o->budget : pf->budget[0] ? pf->budget : "rfc9528";
+    sc_budget budget;
+    if (sc_budget_parse(budget_name, &budget) != 0) {
+        fprintf(stderr, "run: unknown budget profile '%s' (rfc9528, lorawan-sf12, 6tisch, none)\n",
+                budget_name);
+        goto out;
+    }
     for (size_t i = 0; i < o->n_paths; i++)
         if (collect(o->paths[i], &files, 0) != 0)
             goto out;
@@ -558,8 +569,9 @@ int run_main(const run_opts *o)
     rep.seed = o->seed;
     time_t now = time(NULL);
     strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s\n", n_jobs,
-           files.n, pf->name, pf->version);
+    printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s, size budgets: "
+           "%s\n",
+           n_jobs, files.n, pf->name, pf->version, sc_budget_name(budget));
     fflush(stdout);
     iut_proc *per_run = start_per_run(pf, o);
 
@@ -581,7 +593,7 @@ int run_main(const run_opts *o)
                 done[next++] = true;
                 continue;
             }
-            if (start_job(j, o, pf) != 0) {
+            if (start_job(j, o, pf, budget) != 0) {
                 base_result(j, &results[next], o);
                 results[next].v = V_ERROR;
                 snprintf(results[next].message, sizeof results[next].message, "cannot fork");

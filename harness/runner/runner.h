@@ -31,6 +31,8 @@ typedef struct run_opts {
     const char *harness_path;    /* this binary, for {harness} */
     const char *cred_dir;        /* {creds_dir} and the harness's credentials */
     bool quiet;                  /* only failures and the summary on the console */
+    const char *budget;          /* size budget profile (scenario/budget.h), or NULL:
+                                  * the peer file's `budget:`, else rfc9528 */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;

@@ -89,16 +89,14 @@ static void requirement_text(const scenario *sc, char *buf, size_t cap)
     }
 }
 
-void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
+static void fail_v(sc_exec *x, verdict v, bool with_requirements, const char *fmt, va_list ap)
 {
     if (x->v == V_FAIL || x->v == V_ERROR)
         return; /* the first failure is the verdict */
-    char what[700], req[400];
-    va_list ap;
-    va_start(ap, fmt);
+    char what[700], req[400] = "";
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    requirement_text(x->sc, req, sizeof req);
+    if (with_requirements)
+        requirement_text(x->sc, req, sizeof req);
     const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
     snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %.600s%s%.380s", x->step + 1,
              st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
@@ -107,6 +105,22 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
         strncat(x->message, "]", sizeof x->message - strlen(x->message) - 1);
     x->v = v;
     xt_printf(x, "  => %s: %s\n", verdict_name(v), x->message);
+}
+
+void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(x, v, true, fmt, ap);
+    va_end(ap);
+}
+
+void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(x, v, false, fmt, ap);
+    va_end(ap);
 }
 
 /* ------------------------------------------------------------ set-up */
@@ -378,12 +392,15 @@ void sc_exec_run(sc_exec *x, sc_result *res)
         x_responder_run(x);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    x_budget_transcript(x);
     xt_printf(x, "verdict: %s%s%s\n", verdict_name(x->v), x->message[0] ? ": " : "",
               x->message);
     res->v = x->v;
     snprintf(res->message, sizeof res->message, "%s", x->message);
     for (int k = 0; k < 5; k++)
         res->sizes[k] = x->sizes[k];
+    memcpy(res->size_entries, x->entries, x->n_entries * sizeof x->entries[0]);
+    res->n_size_entries = x->n_entries;
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     res->transcript = x->text; /* moved */
     x->text = NULL, x->text_len = x->text_cap = 0;

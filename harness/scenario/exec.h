@@ -17,6 +17,7 @@
 #define EH_SCENARIO_EXEC_H
 
 #include "../report/report.h"
+#include "budget.h"
 #include "scenario.h"
 
 typedef struct sc_exec_opts {
@@ -27,6 +28,7 @@ typedef struct sc_exec_opts {
     const char *cred_dir;    /* credential files (vectors/creds) */
     int timeout_ms;          /* default bound of every wait */
     unsigned long seed;      /* seeds the harness's ephemeral keys */
+    sc_budget budget;        /* size budget profile (budget.h); 0 = rfc9528 */
     /* Optional: is the IUT still running? 0 running, 1 exited, 2 crashed;
      * desc receives a short description. Lets waits end early. */
     int (*iut_state)(void *arg, char *desc, size_t cap);
@@ -50,7 +52,17 @@ sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap);
 /* The bound port (harness Responder), to give to the IUT Initiator. */
 int sc_exec_port(const sc_exec *x);
 /* Run every step. Fills res->v (PASS, FAIL, NONSTRICT or ERROR),
- * res->message, res->sizes and res->transcript (malloc'd text). */
+ * res->message, res->sizes, res->size_entries and res->transcript
+ * (malloc'd text).
+ *
+ * Budgets: every message_1..4 seen gets a size entry (its size, the
+ * budget of the profile, the minimum for the run's options). A message the
+ * IUT sent is judged against its budget when it matched a `message_N`
+ * outcome, the harness engine accepted it, and the scenario is positive
+ * (no mutations, faults, error or raw sends, no credentials.iut_peer):
+ * over the rfc9528 budget the scenario becomes non-strict, over
+ * lorawan-sf12 or 6tisch it fails. A step's own max_size is judged as
+ * always. */
 void sc_exec_run(sc_exec *x, sc_result *res);
 /* Harness Responder, after the run: keep answering the IUT Initiator as the
  * engine would (e.g. its OSCORE request) until it exits or timeout_ms

@@ -64,6 +64,8 @@ struct sc_exec {
     char message[1024];
     size_t step;
     long sizes[5];
+    sc_size_entry entries[REPORT_MAX_SIZES]; /* sizes and budgets (exec_budget.c) */
+    size_t n_entries;
     char *text;
     size_t text_len, text_cap;
     /* the last thing received, and (harness Initiator) what we last sent */
@@ -102,6 +104,10 @@ void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n);
 /* Record the verdict (the first failure wins) with the step and the
  * scenario's requirement IDs. */
 void x_fail(sc_exec *x, verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same without the requirement IDs: for a verdict that is not about an
+ * RFC requirement (a size budget the user chose). */
+void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* eh_trace_fn of the harness session: keeps PLAINTEXT_2/3 for checks. */
 void x_trace(void *arg, const char *name, const uint8_t *val, size_t len);
 unsigned long x_faults(sc_exec *x, const sc_step *st);
@@ -132,6 +138,18 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
 /* Does x->rx match one of the step's outcomes? Sets the verdict. */
 void x_judge(sc_exec *x, const sc_step *st);
+
+/* budgets (exec_budget.c) */
+/* A message_1..4 (kind; anything else is ignored) of n bytes at msg, sent
+ * after prefix bytes, by the IUT or by the harness: kept in x->sizes and
+ * as a size entry with its budget and minimum (repeats are kept once). */
+void x_record_size(sc_exec *x, bool from_iut, const char *kind, const uint8_t *msg, size_t n,
+                   size_t prefix);
+/* x->rx matched a message outcome: judge its size against the budget (see
+ * exec.h for when it counts). */
+void x_budget_judge(sc_exec *x);
+/* The size entries as transcript lines. */
+void x_budget_transcript(sc_exec *x);
 
 /* Vector mode: inject the vector's ephemeral key before message_1 is built
  * (harness Initiator) or processed (harness Responder). */

@@ -595,6 +595,8 @@ void x_judge(sc_exec *x, const sc_step *st)
             xt_printf(x, "  ok: outcome %zu of %zu matches\n", i + 1, st->n_outcomes);
             check_prefix(x);
             run_checks(x, st);
+            if (st->outcomes[i].kind == SC_OUT_MESSAGE)
+                x_budget_judge(x);
             return;
         }
         if (w[0] && !why[0])

@@ -21,17 +21,11 @@ static void engine_why(sc_exec *x, char *buf, size_t cap)
              f->rfc ? f->rfc : "RFC 9528");
 }
 
-static void record_size(sc_exec *x, const char *kind, size_t n)
-{
-    if (strncmp(kind, "message_", 8) == 0 && kind[8] >= '1' && kind[8] <= '4' && kind[9] == 0)
-        x->sizes[kind[8] - '1'] = (long)n;
-}
-
 /* Record what the harness engine said of the message just received. */
 static void engine_result(sc_exec *x, eh_err err)
 {
     received *rx = &x->rx;
-    record_size(x, rx->kind, rx->msg_len);
+    x_record_size(x, true, rx->kind, rx->msg, rx->msg_len, (size_t)(rx->msg - rx->payload));
     rx->engine_ok = err == EH_OK;
     rx->suite_only = err == EH_ERR_SUITE && strcmp(rx->kind, "message_1") == 0;
     if (!rx->engine_ok) {
@@ -264,7 +258,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
         return;
     x->snap = x->s;
     if (st->combined) {
-        record_size(x, st->message, n);
+        x_record_size(x, false, st->message, msg, n, 0);
         snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
         x->last_payload_len = 0; /* not repeatable */
         initiator_combined(x, st, msg, n);
@@ -280,7 +274,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
         k = eh_conn_id_encode(x->s.c_r, x->s.c_r_len, payload, sizeof payload);
     }
     memcpy(payload + k, msg, n);
-    record_size(x, st->message, n);
+    x_record_size(x, false, st->message, msg, n, k);
     snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
     xt_bytes(x, "->", payload, k + n);
     tr_message req;
@@ -522,14 +516,14 @@ static void natural_answer(sc_exec *x, tr_message *resp)
         }
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
-            record_size(x, "message_2", n);
+            x_record_size(x, false, "message_2", x->answer, n, 0);
             answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
             return;
         }
         if (rx->kind[8] == '3') {
             if (x->cfg.message_4 &&
                 eh_responder_message_4(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
-                record_size(x, "message_4", n);
+                x_record_size(x, false, "message_4", x->answer, n, 0);
                 answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
             } else {
                 answer(x, resp, TR_CODE_CHANGED, -1, 0);
@@ -637,7 +631,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
             if (x_build(x, s2, x->answer, sizeof x->answer, &n) != 0)
                 break;
             bool err = strcmp(s2->message, "error") == 0;
-            record_size(x, s2->message, n);
+            x_record_size(x, false, s2->message, x->answer, n, 0);
             answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n);
             answered = true;
         }

@@ -6,12 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "budget.h"
 #include "sc_yaml.h"
 #include "scenario.h"
 
 static const char *const top_keys[] = {
     "name",      "version",   "template", "capabilities",
-    "initiator", "responder", "known_failures", NULL};
+    "initiator", "responder", "known_failures", "budget", NULL};
 static const char *const role_keys[] = {"command", "address", "ready", "timeout", "per_run", NULL};
 static const char *const address_keys[] = {"host", "port", NULL};
 static const char *const kf_keys[] = {"id", "reason", "note", NULL};
@@ -124,6 +125,12 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
         return -1;
     if ((v = sy_get(c, root, "known_failures")) && load_known(c, v, pf) != 0)
         return -1;
+    int budget;
+    if ((v = sy_get(c, root, "budget"))) {
+        if (sy_enum(c, v, "budget", sc_budget_names, &budget) != 0)
+            return -1;
+        snprintf(pf->budget, sizeof pf->budget, "%s", sc_budget_names[budget]);
+    }
     return 0;
 }
 

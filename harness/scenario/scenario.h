@@ -223,6 +223,7 @@ typedef struct peer_file {
     size_t n_capabilities;
     known_failure known[64];
     size_t n_known;
+    char budget[SC_MAX_NAME];         /* `budget:` size budget profile (budget.h), or "" */
 } peer_file;
 
 int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);

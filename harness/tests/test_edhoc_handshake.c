@@ -10,6 +10,7 @@
 
 #include "../cbor/cbor.h"
 #include "../crypto/x509.h"
+#include "../edhoc/sizes.h"
 #include "testutil.h"
 
 static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
@@ -232,6 +233,19 @@ START_TEST(every_method_suite_and_credential_kind)
                   kind, eh_err_name(err), p.si.finding.field ? p.si.finding.field : "-",
                   p.sr.finding.field ? p.sr.finding.field : "-");
     assert_same_keys(&p);
+    /* The sizes computed from the encoding rules (edhoc/sizes.h) are those
+     * of the messages the engine builds, whatever the combination. */
+    uint8_t enc[4];
+    eh_size_opts so = {.method = method, .suite = suite};
+    so.c_i_len = eh_conn_id_encode(&p.c_i, 1, enc, sizeof enc);
+    so.c_r_len = eh_conn_id_encode(&p.c_r, 1, enc, sizeof enc);
+    so.id_cred_i_len = eh_id_cred_size(p.i.c.id_cred, p.i.c.id_cred_len);
+    so.id_cred_r_len = eh_id_cred_size(p.r.c.id_cred, p.r.c.id_cred_len);
+    for (int k = 1; k <= 4; k++)
+        so.ead_len[k] = sizeof ead;
+    for (int k = 1; k <= 4; k++)
+        ck_assert_msg(eh_message_size(&so, k) == p.len[k], "message_%d: %zu computed, %zu built",
+                      k, eh_message_size(&so, k), p.len[k]);
     ck_assert_uint_eq(p.sr.ead_recv_len, sizeof ead); /* EAD_3 */
     ck_assert_mem_eq(p.si.ead_recv, ead, sizeof ead); /* EAD_4 */
     /* A credential sent by value was matched to the provisioned one. */

@@ -108,6 +108,16 @@ static void fill(sc_result *s, verdict v, int role, int i)
     s->sizes[2] = -1;
     s->sizes[3] = i == 3 ? 0 : -1; /* message_4 */
     s->sizes[4] = 999;             /* not reported */
+    if (i % 3 != 1) { /* size entries: an IUT message_2, a harness message_1, repeats */
+        static const sc_size_entry e[4] = {
+            {1, false, false, 37, 1, 44, 37, "6tisch"},
+            {2, true, true, 47, 0, 45, 45, "rfc9528"},
+            {2, true, false, 45, 0, -1, -1, "none"},
+            {3, true, true, 19, 3, 42, 19, "6tisch"},
+        };
+        s->n_size_entries = (size_t)(i % 3 == 0 ? 4 : 1);
+        memcpy(s->size_entries, e, sizeof e);
+    }
     if (v == V_FAIL && role == 0) {
         s->transcript = big_transcript();
     } else if (v != V_PASS || role == 0) {
@@ -375,6 +385,15 @@ static void check_testcase(xmlNode *tc, const sc_result *s)
         snprintf(buf, sizeof buf, "%ld", s->sizes[m - 1]);
         assert_property(tc, name, s->sizes[m - 1] >= 0 ? buf : NULL);
     }
+    static const char *const size_names[4] = {"size.harness.message_1", "size.iut.message_2",
+                                               "size.iut.message_2.2", "size.iut.message_3"};
+    static const char *const size_values[4] = {
+        "37 bytes; budget 44 bytes (6tisch); minimum 37 bytes; after a 1-byte prefix",
+        "47 bytes; budget 45 bytes (rfc9528); minimum 45 bytes; judged; over budget",
+        "45 bytes; budget none (none); minimum unknown",
+        "19 bytes; budget 42 bytes (6tisch); minimum 19 bytes; after a 3-byte prefix; judged"};
+    for (size_t k = 0; k < 4; k++)
+        assert_property(tc, size_names[k], k < s->n_size_entries ? size_values[k] : NULL);
     assert_property(tc, "transcript_path", *s->transcript_path ? s->transcript_path : NULL);
     assert_property(tc, "iut_stdout_path", *s->iut_stdout_path ? s->iut_stdout_path : NULL);
     assert_property(tc, "iut_stderr_path", *s->iut_stderr_path ? s->iut_stderr_path : NULL);
@@ -592,7 +611,7 @@ START_TEST(json_round_trip)
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
-        "transport",   "seed",   "sizes",  "transcript_path", "iut_stdout_path",
+        "transport",   "seed",   "sizes",  "budgets", "transcript_path", "iut_stdout_path",
         "iut_stderr_path", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
@@ -630,6 +649,36 @@ START_TEST(json_round_trip)
         ck_assert_uint_eq(json_array_size(sizes), 4);
         for (size_t m = 0; m < 4; m++)
             ck_assert_int_eq(json_integer_value(json_array_get(sizes, m)), s->sizes[m]);
+        json_t *budgets = json_object_get(o, "budgets");
+        ck_assert(json_is_array(budgets));
+        ck_assert_uint_eq(json_array_size(budgets), s->n_size_entries);
+        static const char *const bkeys[] = {"message", "size",   "budget", "minimum",
+                                            "profile", "from",   "prefix", "judged"};
+        for (size_t m = 0; m < s->n_size_entries; m++) {
+            const sc_size_entry *e = &s->size_entries[m];
+            json_t *b = json_array_get(budgets, m);
+            size_t kk = 0;
+            for (void *it = json_object_iter(b); it; it = json_object_iter_next(b, it), kk++)
+                ck_assert_str_eq(json_object_iter_key(it), bkeys[kk]);
+            ck_assert_uint_eq(kk, sizeof bkeys / sizeof *bkeys);
+            char name[16];
+            snprintf(name, sizeof name, "message_%d", e->message);
+            assert_jstr(b, "message", name);
+            ck_assert_int_eq(json_integer_value(json_object_get(b, "size")), e->size);
+            if (e->budget < 0)
+                ck_assert(json_is_null(json_object_get(b, "budget")));
+            else
+                ck_assert_int_eq(json_integer_value(json_object_get(b, "budget")), e->budget);
+            if (e->minimum < 0)
+                ck_assert(json_is_null(json_object_get(b, "minimum")));
+            else
+                ck_assert_int_eq(json_integer_value(json_object_get(b, "minimum")), e->minimum);
+            assert_jstr(b, "profile", e->profile);
+            assert_jstr(b, "from", e->from_iut ? "iut" : "harness");
+            ck_assert_int_eq(json_integer_value(json_object_get(b, "prefix")), e->prefix);
+            ck_assert(json_is_boolean(json_object_get(b, "judged")));
+            ck_assert(json_boolean_value(json_object_get(b, "judged")) == e->judged);
+        }
         assert_jstr(o, "transcript_path", s->transcript_path);
         assert_jstr(o, "iut_stdout_path", s->iut_stdout_path);
         assert_jstr(o, "iut_stderr_path", s->iut_stderr_path);

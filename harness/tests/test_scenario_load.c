@@ -759,6 +759,11 @@ START_TEST(peer_file_lands_in_fields)
     ck_assert_str_eq(pf->initiator.ready_line, "");
     ck_assert(!pf->initiator.ready_probe);
     ck_assert(!pf->responder.present);
+    ck_assert_str_eq(pf->budget, ""); /* no budget: the run's default */
+
+    t = "name: x\ninitiator: {command: run}\nbudget: lorawan-sf12\n";
+    ck_assert_msg(load_peer(t, pf, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(pf->budget, "lorawan-sf12");
     free(pf);
 }
 END_TEST
@@ -766,6 +771,8 @@ END_TEST
 static const err_case peer_errors[] = {
     {"version: \"1\"\ninitiator: {command: x}\n", 1, "missing required key 'name'"},
     {"name: x\n", 1, "at least one role"},
+    {"name: x\ninitiator: {command: x}\nbudget: lorawan\n", 3,
+     "budget: unknown value 'lorawan'"},
     {"name: x\nresponder:\n  command: a\n  address: {host: h, port: 1}\n", 3,
      "responder: needs exactly one of 'command' or 'address'"},
     {"name: x\nresponder:\n  ready: probe\n", 3, "needs exactly one of 'command' or 'address'"},
