@@ -85,6 +85,29 @@ FAULTS = {
 }
 
 
+# The areas of the requirement catalogue (issue 6) and the faults that
+# exercise each: every area has at least one fault the suite must catch.
+FAULT_AREAS = {
+    "encoding": ["trailing-bytes", "nondeterministic-cbor", "id-cred-map", "id-cred-kid-bstr"],
+    "negotiation": ["ignore-suites-order", "suites-r-wrong", "th-2-other-message-1"],
+    "identifiers": ["conn-id-bstr", "accept-bstr-conn-id", "c-r-prefix-bstr", "c-r-equals-c-i"],
+    "ead": ["accept-critical-ead"],
+    "error handling": ["no-error-message", "wrong-err-code", "err-code-3-unsupported-cred"],
+    "state machine": ["duplicate-new-message-2", "no-message-4", "accept-any-method"],
+    "crypto checks": ["wrong-mac-2", "wrong-mac-3", "skip-mac-2-check", "skip-mac-3-check",
+                      "reuse-ephemeral", "mac-for-signature", "mac-truncated", "kccs-no-cnf",
+                      "id-cred-x5u"],
+    "sizes": ["extra-padding"],
+    "oscore": ["oscore-swap-ids"],
+}
+
+
+def test_every_catalogue_area_has_a_fault():
+    assert all(FAULT_AREAS.values())
+    listed = [f for faults in FAULT_AREAS.values() for f in faults]
+    assert sorted(listed) == sorted(FAULTS), set(listed) ^ set(FAULTS)
+
+
 def test_every_fault_switch_has_a_catching_scenario(run):
     """The fault names `peer --help` lists are exactly the keys of FAULTS."""
     r = run("peer", "--help")
