@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-LISTEN = re.compile(r"responder: listening on (\w+)://(.+):(\d+)")
+LISTEN = re.compile(r"responder: listening on ([\w+]+)://(.+):(\d+)")
 
 
 class Responder:

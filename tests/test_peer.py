@@ -272,3 +272,31 @@ def test_udp_retransmissions_get_the_identical_answer(harness, framing):
     m4 = bytes.fromhex(doc["message_4"])  # the trace has message_4
     assert answers[2] == m4 and answers[3] == m4, answers
     assert rc == 0 and "1 handshakes completed" in out and "0 errors sent" in out, out
+
+
+def test_coap_over_tcp_with_an_independent_client(harness, tmp_path):
+    """CoAP over TCP (RFC 8323): Debian's coap-client-notls posts RFC 9529
+    trace 2's message_1 with the `true` prefix to the Responder over TCP and
+    gets the trace's message_2 (the vector fixes the Responder's keys)."""
+    import shutil
+    import subprocess
+    client = shutil.which("coap-client-notls")
+    assert client, "coap-client-notls (Debian libcoap3-bin) is required"
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    m1, m2 = tmp_path / "m1", tmp_path / "m2"
+    m1.write_bytes(bytes.fromhex("f5" + doc["message_1"]))
+    with Responder(harness, "--vector", ROOT / "vectors/rfc9529-trace2.json",
+                   transport="coap-tcp", cwd=ROOT) as resp:
+        r = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(m1), "-o", str(m2),
+                            f"coap+tcp://127.0.0.1:{resp.port}/.well-known/edhoc"],
+                           capture_output=True, text=True, timeout=30)
+        resp.stop()
+    assert r.returncode == 0, r.stderr
+    assert m2.read_bytes().hex() == doc["message_2"]
+
+
+def test_handshake_over_coap_tcp(harness):
+    r, resp_out = run_pair(harness, "coap-tcp", ["--message-4"], ["--message-4"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "PASS: handshake with message_4 and OSCORE" in r.stdout
+    assert "listening on coap+tcp://" in resp_out

@@ -56,7 +56,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: edhoc-harness peer initiator|responder [options]\n"
             "\n"
-            "  --transport coap|udp      CoAP (RFC 9528 Appendix A.2) or raw UDP (default coap)\n"
+            "  --transport coap|coap-tcp|udp   CoAP over UDP (RFC 9528 Appendix A.2), CoAP over\n"
+            "                            TCP (RFC 8323) or raw UDP (default coap)\n"
             "  --host ADDR --port N      initiator: where the Responder is; responder: where to\n"
             "                            listen (port 0 = any free port; default 127.0.0.1:5683)\n"
             "  --method M                initiator: METHOD 0..3 (default 3)\n"
@@ -171,8 +172,10 @@ static int parse_args(int argc, char **argv, peer_args *a)
         i++;
         bool bad = false;
         if (!strcmp(o, "--transport")) {
-            bad = strcmp(v, "coap") && strcmp(v, "udp");
-            a->transport = strcmp(v, "udp") ? PEER_COAP : PEER_UDP;
+            bad = strcmp(v, "coap") && strcmp(v, "udp") && strcmp(v, "coap-tcp");
+            a->transport = !strcmp(v, "udp")        ? PEER_UDP
+                           : !strcmp(v, "coap-tcp") ? PEER_COAP_TCP
+                                                    : PEER_COAP;
         } else if (!strcmp(o, "--host")) {
             a->host = v;
         } else if (!strcmp(o, "--port")) {
@@ -360,9 +363,11 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     o.log = log;
     o.out = stdout;
     o.faults = a->peer_faults;
-    if (a->transport == PEER_COAP) {
+    if (a->transport != PEER_UDP) {
         tr_coap_client *c = NULL;
-        if (tr_coap_client_open(&c, a->host, (uint16_t)a->port) != EH_OK) {
+        if (tr_coap_client_open_proto(&c, a->host, (uint16_t)a->port,
+                                      a->transport == PEER_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP) !=
+            EH_OK) {
             fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
             return PEER_EXIT_USAGE;
         }
@@ -433,10 +438,14 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
         return PEER_EXIT_USAGE;
     int rc = PEER_EXIT_OK;
     peer_responder_stats st;
-    const char *scheme = a->transport == PEER_COAP ? "coap" : "udp";
-    if (a->transport == PEER_COAP) {
+    const char *scheme = a->transport == PEER_COAP       ? "coap"
+                         : a->transport == PEER_COAP_TCP ? "coap+tcp"
+                                                         : "udp";
+    if (a->transport != PEER_UDP) {
         tr_coap_server *srv = NULL;
-        if (tr_coap_server_open(&srv, a->host, (uint16_t)a->port, coap_handler, r) != EH_OK) {
+        if (tr_coap_server_open_proto(&srv, a->host, (uint16_t)a->port,
+                                      a->transport == PEER_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP,
+                                      coap_handler, r) != EH_OK) {
             fprintf(stderr, "peer: cannot listen on %s port %ld\n", a->host, a->port);
             peer_responder_free(r);
             return PEER_EXIT_USAGE;

@@ -27,7 +27,7 @@ typedef enum peer_framing {
     PEER_FRAMING_AUTO     /* Responder: decide per message_1 from its first byte */
 } peer_framing;
 
-typedef enum peer_transport { PEER_COAP, PEER_UDP } peer_transport;
+typedef enum peer_transport { PEER_COAP, PEER_UDP, PEER_COAP_TCP } peer_transport;
 
 /* Exit codes of `edhoc-harness peer` (documented in --help and the README). */
 enum {

@@ -52,7 +52,7 @@ typedef struct sc_result {
     double seconds;
     /* properties */
     int method, suite;
-    char transport[8];
+    char transport[16];
     unsigned long seed;
     long sizes[5];          /* bytes of message_1..4 seen, -1 if none: sizes[0..3]
                              * (message_1 in sizes[0]); sizes[4] is not reported */

@@ -161,7 +161,10 @@ static void base_result(const job *j, sc_result *res, const run_opts *o)
     res->method = sc ? sc->method : -1;
     res->suite = sc && sc->n_suites ? sc->suites[sc->n_suites - 1] : -1;
     snprintf(res->transport, sizeof res->transport, "%s",
-             sc && sc->transport == SC_UDP ? "udp" : "coap");
+             !sc                             ? "coap"
+             : sc->transport == SC_UDP       ? "udp"
+             : sc->transport == SC_COAP_TCP ? "coap-tcp"
+                                             : "coap");
     res->seed = o->seed;
     for (int m = 0; m < 5; m++)
         res->sizes[m] = -1;

@@ -376,7 +376,10 @@ void sc_exec_run(sc_exec *x, sc_result *res)
     xt_printf(x, "harness %s, IUT %s, %s, METHOD %d\n",
               x->o.role == SC_HARNESS_INITIATOR ? "Initiator" : "Responder",
               x->o.role == SC_HARNESS_INITIATOR ? "Responder" : "Initiator",
-              sc->transport == SC_UDP ? "raw UDP" : "CoAP", sc->method);
+              sc->transport == SC_UDP       ? "raw UDP"
+              : sc->transport == SC_COAP_TCP ? "CoAP over TCP"
+                                             : "CoAP",
+              sc->method);
     if (eh_session_init(&x->s, &x->cfg) != EH_OK)
         x_fail(x, V_ERROR, "scenario error: invalid EDHOC configuration (method, suites)");
     if (x->o.role == SC_HARNESS_INITIATOR) {

@@ -346,7 +346,7 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
         }
         /* Appendix A.2.3: an error in a CoAP response uses an error code
          * and Content-Format 64. */
-        if (x->o.role == SC_HARNESS_INITIATOR && x->sc->transport == SC_COAP) {
+        if (x->o.role == SC_HARNESS_INITIATOR && x->sc->transport != SC_UDP) {
             if (rx->code < 0x80) {
                 snprintf(why, cap, "the error message came in CoAP %d.%02d; RFC 9528 Appendix "
                                    "A.2.3 requires an error response code", rx->code >> 5,

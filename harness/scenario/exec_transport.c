@@ -17,10 +17,12 @@ static peer_udp_client *udp_client(sc_exec *x)
 
 int x_transport_open(sc_exec *x, char *err, size_t cap)
 {
-    bool coap = x->sc->transport == SC_COAP;
+    bool coap = x->sc->transport != SC_UDP;
+    tr_coap_proto proto = x->sc->transport == SC_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP;
     if (x->o.role == SC_HARNESS_INITIATOR) {
         if (coap) {
-            if (tr_coap_client_open(&x->client, x->o.host, (uint16_t)x->o.port) == EH_OK)
+            if (tr_coap_client_open_proto(&x->client, x->o.host, (uint16_t)x->o.port, proto) ==
+                EH_OK)
                 return 0;
         } else {
             x->udp_client = calloc(1, sizeof(peer_udp_client));
@@ -34,7 +36,8 @@ int x_transport_open(sc_exec *x, char *err, size_t cap)
         return -1;
     }
     if (coap) {
-        if (tr_coap_server_open(&x->server, x->o.host, 0, x_coap_handler, x) == EH_OK) {
+        if (tr_coap_server_open_proto(&x->server, x->o.host, 0, proto, x_coap_handler, x) ==
+            EH_OK) {
             x->port = tr_coap_server_port(x->server);
             return 0;
         }

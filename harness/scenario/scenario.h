@@ -32,7 +32,8 @@ typedef enum sc_level { SC_MUST = 0, SC_SHOULD, SC_INFO } sc_level;
 /* The harness's role; the IUT takes the other. BOTH: run twice. */
 typedef enum sc_role { SC_HARNESS_INITIATOR = 1, SC_HARNESS_RESPONDER = 2, SC_BOTH = 3 } sc_role;
 
-typedef enum sc_transport { SC_COAP = 0, SC_UDP } sc_transport;
+/* CoAP over UDP (RFC 9528 Appendix A.2), raw UDP, CoAP over TCP (RFC 8323) */
+typedef enum sc_transport { SC_COAP = 0, SC_UDP, SC_COAP_TCP } sc_transport;
 
 typedef struct sc_bytes {
     uint8_t b[SC_MAX_BYTES];

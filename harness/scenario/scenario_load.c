@@ -20,7 +20,7 @@ static const char *const top_keys[] = {
     "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "steps", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const roles[] = {"initiator", "responder", "both", NULL};
-static const char *const transports[] = {"coap", "udp", NULL};
+static const char *const transports[] = {"coap", "udp", "coap-tcp", NULL};
 static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cred", NULL};
 static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 

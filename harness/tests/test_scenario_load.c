@@ -414,7 +414,7 @@ static const err_case scenario_errors[] = {
     {HDR "suites: [2, 70000]\n" ST, 5, "suites: 70000 out of range"},
     {HDR "suites: [2, 3, 2]\n" ST, 5, "suites: suite 2 listed twice"},
     {HDR "suites: []\n" ST, 5, "suites: needs at least 1 item"},
-    {HDR "transport: tcp\n" ST, 5, "transport: unknown value 'tcp' (expected one of coap, udp)"},
+    {HDR "transport: tcp\n" ST, 5, "transport: unknown value 'tcp' (expected one of coap, udp, coap-tcp)"},
     {"id: a\ntitle: T\nlevel: must\nrole: initiator\n" ST, 3,
      "level: unknown value 'must' (expected one of MUST, SHOULD, INFO)"},
     {"id: a\ntitle: T\nlevel: MUST\nrole: initator\n" ST, 4,

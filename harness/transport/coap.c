@@ -122,6 +122,7 @@ struct tr_coap_client {
     coap_context_t *ctx;
     coap_session_t *session;
     coap_address_t dst;
+    tr_coap_proto proto;
     /* the exchange in progress */
     int state;
     tr_status result;
@@ -253,7 +254,8 @@ static eh_err client_new_session(tr_coap_client *c)
         coap_session_release(c->session);
         c->session = NULL;
     }
-    c->session = coap_new_client_session(c->ctx, NULL, &c->dst, COAP_PROTO_UDP);
+    c->session = coap_new_client_session(c->ctx, NULL, &c->dst,
+                                         c->proto == TR_COAP_TCP ? COAP_PROTO_TCP : COAP_PROTO_UDP);
     if (!c->session)
         return EH_ERR_UNSUPPORTED;
     if (c->next_token_len)
@@ -263,13 +265,22 @@ static eh_err client_new_session(tr_coap_client *c)
 
 eh_err tr_coap_client_open(tr_coap_client **out, const char *host, uint16_t port)
 {
+    return tr_coap_client_open_proto(out, host, port, TR_COAP_UDP);
+}
+
+eh_err tr_coap_client_open_proto(tr_coap_client **out, const char *host, uint16_t port,
+                                 tr_coap_proto proto)
+{
     if (!out)
         return EH_ERR_ARG;
     *out = NULL;
     tr_coap__startup();
+    if (proto == TR_COAP_TCP && !coap_tcp_is_supported())
+        return EH_ERR_UNSUPPORTED;
     tr_coap_client *c = calloc(1, sizeof *c);
     if (!c)
         return EH_ERR_UNSUPPORTED;
+    c->proto = proto;
     eh_err err = tr_coap__resolve(host, port, &c->dst);
     if (err) {
         free(c);

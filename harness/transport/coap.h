@@ -67,9 +67,16 @@ typedef struct tr_message {
 
 typedef struct tr_coap_client tr_coap_client;
 
+/* CoAP over UDP (RFC 7252) or over TCP (RFC 8323). */
+typedef enum tr_coap_proto { TR_COAP_UDP = 0, TR_COAP_TCP } tr_coap_proto;
+
 /* host: IPv4 or IPv6 literal or name; port: UDP port. Returns EH_OK or
  * EH_ERR_ARG (unresolvable address) / EH_ERR_UNSUPPORTED (libcoap failure). */
 eh_err tr_coap_client_open(tr_coap_client **out, const char *host, uint16_t port);
+/* The same over the given protocol (TCP: the connection is made with the
+ * first request; a refused connection is TR_RESET). */
+eh_err tr_coap_client_open_proto(tr_coap_client **out, const char *host, uint16_t port,
+                                 tr_coap_proto proto);
 void tr_coap_client_close(tr_coap_client *c);
 
 /*
@@ -99,6 +106,9 @@ typedef void (*tr_coap_handler)(void *arg, const tr_message *req, const char *pe
  * which). Options 9 (OSCORE) and 21 (EDHOC) are registered as known. */
 eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
                            tr_coap_handler handler, void *arg);
+/* The same over the given protocol (TCP: a listening endpoint). */
+eh_err tr_coap_server_open_proto(tr_coap_server **out, const char *host, uint16_t port,
+                                 tr_coap_proto proto, tr_coap_handler handler, void *arg);
 uint16_t tr_coap_server_port(const tr_coap_server *s);
 /* Process I/O for at most timeout_ms (returns earlier after work).
  * EH_OK, or EH_ERR_UNSUPPORTED on a libcoap failure. */

@@ -213,10 +213,18 @@ static uint16_t endpoint_port(const coap_endpoint_t *ep)
 eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
                            tr_coap_handler handler, void *arg)
 {
+    return tr_coap_server_open_proto(out, host, port, TR_COAP_UDP, handler, arg);
+}
+
+eh_err tr_coap_server_open_proto(tr_coap_server **out, const char *host, uint16_t port,
+                                 tr_coap_proto proto, tr_coap_handler handler, void *arg)
+{
     if (!out || !handler)
         return EH_ERR_ARG;
     *out = NULL;
     tr_coap__startup();
+    if (proto == TR_COAP_TCP && !coap_tcp_is_supported())
+        return EH_ERR_UNSUPPORTED;
     coap_address_t addr;
     eh_err err = tr_coap__resolve(host, port, &addr);
     if (err)
@@ -236,7 +244,7 @@ eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port
     coap_register_option(s->ctx, TR_OPTION_OSCORE);
     coap_register_option(s->ctx, TR_OPTION_EDHOC);
 
-    s->ep = coap_new_endpoint(s->ctx, &addr, COAP_PROTO_UDP);
+    s->ep = coap_new_endpoint(s->ctx, &addr, proto == TR_COAP_TCP ? COAP_PROTO_TCP : COAP_PROTO_UDP);
     static const char wk[] = ".well-known/edhoc";
     /* A heap copy released with the resource (coap_make_str_const() uses a
      * static ring buffer, not safe with a second thread). */
