@@ -327,6 +327,7 @@ void sc_exec_free(sc_exec *x)
     x_transport_close(x);
     eh_session_wipe(&x->s);
     eh_session_wipe(&x->snap);
+    eh_session_wipe(&x->before_m3);
     eh_oscore_ctx_clear(&x->oscore);
     credfile_wipe(&x->own);
     credfile_wipe(&x->peer);

@@ -85,6 +85,8 @@ struct sc_exec {
     bool answer_twice;            /* harness Responder: `send: repeat` after a send */
     peer_oscore_req combined_rq;
     eh_session snap;
+    eh_session before_m3;         /* the session before message_3 was last built */
+    bool before_m3_set;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */

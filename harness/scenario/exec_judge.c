@@ -171,6 +171,17 @@ int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len
         x_inject_ephemeral(x);
         err = eh_initiator_message_1(&x->s, out, cap, len);
     } else if (strcmp(st->message, "message_3") == 0) {
+        if (st->again && x->before_m3_set) {
+            eh_session_wipe(&x->s);
+            x->s = x->before_m3; /* the state message_3 was first built from */
+        } else if (st->again) {
+            x_fail(x, V_ERROR, "scenario error: message_3 again, but none was sent before");
+            return -1;
+        }
+        if (x->s.state == EH_STATE_VERIFIED_M2) {
+            x->before_m3 = x->s;
+            x->before_m3_set = true;
+        }
         if (x->s.state != EH_STATE_VERIFIED_M2) {
             x_fail(x, V_FAIL, "message_3 cannot be sent: no valid message_2 was received");
             return -1;

@@ -136,6 +136,9 @@ typedef struct sc_step {
      * option (a malformed combined request, RFC 9668 §3.3.1). */
     bool combined;
     bool with_c_r;                    /* SEND raw: prefixed with the IUT's C_R */
+    bool again;                       /* SEND message_3 (harness Initiator): built again
+                                       * from the session as it was before the previous
+                                       * send of it, without that send's faults/mutations */
     sc_bytes edhoc_option;
     bool no_oscore_option;
     sc_mutation mutations[SC_MAX_MUTATIONS];

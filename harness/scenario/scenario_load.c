@@ -27,9 +27,9 @@ static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "faults", "mutate", "code", "info", "timeout",
     "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
-    "ead_labels", NULL};
+    "ead_labels", "again", NULL};
 static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
-                                        "with_c_r", NULL};
+                                        "with_c_r", "again", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
@@ -208,6 +208,12 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             return -1;
         }
         st->no_oscore_option = !oscore_option;
+    }
+    if ((v = sy_get(c, n, "again"))) {
+        if (strcmp(st->message, "message_3") != 0)
+            return sy_fail(c, v, "again: only valid with 'send: message_3'");
+        if (sy_bool(c, v, "again", &st->again) != 0)
+            return -1;
     }
     if ((v = sy_get(c, n, "with_c_r"))) {
         if (strcmp(st->message, "raw") != 0)

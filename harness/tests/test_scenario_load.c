@@ -499,6 +499,8 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - send: message_1\n    with_c_r: true\n", 7,
      "with_c_r: only valid with 'send: raw'"},
     {HDR "steps:\n  - expect: sam\n", 6, "expected silence, close, error, same"},
+    {HDR "steps:\n  - send: message_1\n    again: true\n", 7,
+     "again: only valid with 'send: message_3'"},
     /* problems of a whole block map / list point at its key */
     {HDR "steps:\n  - send: message_1\n    mutate:\n      - flip:\n          bit: 2\n", 8,
      "missing required key 'offset'"},
