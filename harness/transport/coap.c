@@ -135,6 +135,8 @@ struct tr_coap_client {
     tr_message *resp;
     uint8_t *buf;
     size_t cap;
+    /* datagram sizes of the last exchange (tr_coap_client_wire_sizes) */
+    long wire_req, wire_resp;
 };
 
 static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
@@ -155,11 +157,35 @@ static const uint8_t *buf_put(tr_coap_client *c, size_t *used, const uint8_t *p,
     return dst;
 }
 
+/*
+ * Bytes of pdu as one CoAP-over-UDP datagram (RFC 7252 §3): the 4-byte
+ * header, the token, every option as encoded (coap_opt_size: its header
+ * with extended delta and length, and the value), and the payload marker
+ * and payload when there is a payload. *block is set when the PDU carries
+ * a Block1 or Block2 option (a body split over several datagrams).
+ */
+static long pdu_wire_size(const coap_pdu_t *pdu, bool *block)
+{
+    long n = 4 + (long)coap_pdu_get_token(pdu).length;
+    coap_opt_iterator_t it;
+    coap_opt_t *opt;
+    *block = false;
+    coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
+    while ((opt = coap_option_next(&it)) != NULL) {
+        n += (long)coap_opt_size(opt);
+        *block |= it.number == COAP_OPTION_BLOCK1 || it.number == COAP_OPTION_BLOCK2;
+    }
+    size_t len = 0;
+    const uint8_t *data = NULL;
+    if (coap_get_data(pdu, &len, &data) && len > 0)
+        n += 1 + (long)len;
+    return n;
+}
+
 static coap_response_t client_response(coap_session_t *session, const coap_pdu_t *sent,
                                        const coap_pdu_t *received, const coap_mid_t mid)
 {
     (void)sent;
-    (void)mid;
     tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
     if (!c || session != c->session || !token_matches(c, coap_pdu_get_token(received)))
         return COAP_RESPONSE_OK; /* stale or foreign: acknowledge, ignore */
@@ -167,6 +193,14 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
     tr_message *r = c->resp;
     memset(r, 0, sizeof *r);
     r->code = (uint8_t)coap_pdu_get_code(received);
+    /* A body libcoap reassembled from several Block2 datagrams comes as the
+     * last one's PDU (its Block2 option removed, the whole body attached):
+     * a piggybacked answer to another message ID than our request's. Its
+     * size is then not that of one datagram. */
+    bool block = false;
+    c->wire_resp = pdu_wire_size(received, &block);
+    if (block || (coap_pdu_get_type(received) == COAP_MESSAGE_ACK && mid != c->mid))
+        c->wire_resp = -1;
     r->content_format = -1;
     size_t used = 0;
     bool overflow = false;
@@ -280,6 +314,7 @@ eh_err tr_coap_client_open(tr_coap_client **out, const char *host, uint16_t port
         free(c);
         return EH_ERR_UNSUPPORTED;
     }
+    c->wire_req = c->wire_resp = -1;
     coap_set_app_data(c->ctx, c);
     coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
     coap_register_option(c->ctx, TR_OPTION_OSCORE);
@@ -428,6 +463,9 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
         fprintf(stderr, "coap client: cannot build the request\n");
         return TR_ERROR;
     }
+    bool block = false;
+    c->wire_req = pdu_wire_size(pdu, &block); /* with Block1: its first datagram */
+    c->wire_resp = -1;
     c->resp = resp;
     c->buf = buf;
     c->cap = cap;
@@ -461,4 +499,10 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
             fprintf(stderr, "coap client: cannot recreate the session\n");
     }
     return st;
+}
+
+void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *response)
+{
+    *request = c ? c->wire_req : -1;
+    *response = c ? c->wire_resp : -1;
 }

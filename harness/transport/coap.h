@@ -81,6 +81,15 @@ void tr_coap_client_close(tr_coap_client *c);
 tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int timeout_ms,
                                  tr_message *resp, uint8_t *buf, size_t cap);
 
+/*
+ * Sizes of the last exchange's datagrams, bytes of the CoAP-over-UDP message
+ * (header, token, options, payload marker, payload; RFC 7252 §3): the
+ * request's first transmission (with Block1, its first block) and the
+ * response as received. -1 when not known: no request yet, no response, or a
+ * response that libcoap reassembled from several Block2 datagrams.
+ */
+void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *response);
+
 /* ------------------------------------------------------------------ server */
 
 typedef struct tr_coap_server tr_coap_server;
