@@ -45,7 +45,10 @@ enum {
     PEER_FAULT_OSCORE_SWAP_IDS = 1u << 2, /* Responder derives OSCORE with swapped IDs */
     PEER_FAULT_C_R_PREFIX_BSTR = 1u << 3, /* Initiator prefixes message_3 with C_R always as
                                              a bstr (breaks §3.3.2 for one-byte integers) */
-    PEER_FAULT_COUNT_ = 4
+    PEER_FAULT_NO_EVICTION = 1u << 4,     /* Responder with a full session table refuses every
+                                             new message_1 instead of evicting the oldest
+                                             half-open session (so a flood locks it up) */
+    PEER_FAULT_COUNT_ = 5
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);
@@ -83,7 +86,9 @@ typedef struct peer_responder_opts {
     const eh_config *edhoc;    /* template; conn_id ignored unless fixed_c_r */
     bool fixed_c_r;            /* use edhoc->conn_id for every session (vector mode) */
     peer_framing framing;
-    size_t max_sessions;       /* bounded table; the oldest half-open is evicted */
+    size_t max_sessions;       /* bounded table; when it is full a new message_1 evicts
+                                * the oldest half-open session (the oldest completed one
+                                * if none is half-open) */
     const char *resource;      /* OSCORE resource path, e.g. "/hello" */
     const uint8_t *eph_priv;   /* vector mode: ephemeral key for every session */
     size_t eph_priv_len;
@@ -107,6 +112,7 @@ void peer_responder_handle(peer_responder *r, const tr_message *req, const char 
 /* Counters for summaries and tests. */
 typedef struct peer_responder_stats {
     unsigned long handshakes_completed, oscore_ok, errors_sent, evictions, raw_framing_seen;
+    unsigned long refused;     /* message_1 refused for a full table (fault no-eviction) */
     size_t active_sessions;
 } peer_responder_stats;
 void peer_responder_get_stats(const peer_responder *r, peer_responder_stats *st);

@@ -117,7 +117,8 @@ static resp_session *session_by_client(peer_responder *r, const char *client, co
     return best;
 }
 
-/* A free slot, or the oldest half-open session, or the oldest at all. */
+/* A free slot, or the oldest half-open session, or the oldest at all;
+ * NULL when the table is full and the fault no-eviction is on. */
 static resp_session *session_alloc(peer_responder *r)
 {
     resp_session *free_slot = NULL, *oldest_half = NULL, *oldest = NULL;
@@ -133,6 +134,8 @@ static resp_session *session_alloc(peer_responder *r)
         if (oldest == NULL || rs->created < oldest->created)
             oldest = rs;
     }
+    if (!free_slot && (r->o.faults & PEER_FAULT_NO_EVICTION))
+        return NULL;
     resp_session *rs = free_slot ? free_slot : oldest_half ? oldest_half : oldest;
     if (!free_slot)
         r->st.evictions++;
@@ -185,6 +188,25 @@ static void respond_unknown(peer_responder *r, tr_message *resp, const char *wha
         fprintf(r->o.out, "responder: %s\n", what);
 }
 
+/* Fault no-eviction: a full table refuses the new session with an ERR_CODE 1
+ * error in a 5.03 (Service Unavailable; RFC 9528 Appendix A.2.3: a server
+ * error, Content-Format 64). */
+static void respond_refused(peer_responder *r, tr_message *resp)
+{
+    static const char what[] = "session table full";
+    uint8_t info[32];
+    eh_cbor_writer w;
+    size_t n = 0;
+    eh_cbor_writer_init(&w, info, sizeof info);
+    eh_cbor_write_tstr(&w, what, sizeof what - 1);
+    eh_error_message_encode(1, info, w.len, r->out, sizeof r->out, &n);
+    r->st.errors_sent++;
+    r->st.refused++;
+    respond(r, resp, 0xa3 /* 5.03 */, CF_EDHOC, r->out, n, "error");
+    if (r->o.out)
+        fprintf(r->o.out, "responder: message_1 refused: %s\n", what);
+}
+
 /* A retransmitted message_1 from the same client gets the same message_2,
  * not a second session (raw UDP; libcoap 4.3.1 does not deduplicate CON
  * retransmissions either). */
@@ -211,6 +233,10 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
     }
     resp_session *rs = session_alloc(r);
     size_t n = 0;
+    if (rs == NULL) {
+        respond_refused(r, resp);
+        return;
+    }
     snprintf(rs->client, sizeof rs->client, "%s", client);
     rs->raw = raw;
     if (r->o.fixed_c_r) {
