@@ -134,6 +134,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     req.payload = payload, req.payload_len = k + n;
     x_exchange(x, &req);
     classify_answer(x);
+    x_amplification_record(x, payload, k + n, m1);
 }
 
 static void oscore_exchange(sc_exec *x, const sc_step *st)
@@ -207,6 +208,9 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
     }
     case SC_STEP_OSCORE:
         oscore_exchange(x, st);
+        break;
+    case SC_STEP_FLOOD:
+        x_flood(x, st);
         break;
     }
 }

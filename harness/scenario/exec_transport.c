@@ -93,10 +93,19 @@ void x_exchange(sc_exec *x, const tr_message *req)
     tr_message resp;
     memset(&x->rx, 0, sizeof x->rx);
     x->rx.cf = -1;
-    if (x->client)
+    if (x->client) {
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
-    else
+        tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
+    } else {
+        /* an EDHOC message travels as a bare datagram: its size is the
+         * payload's; CoAP (OSCORE) datagrams are not measured */
+        bool coap = false;
+        for (size_t i = 0; i < req->n_opts; i++)
+            coap |= req->opts[i].number == TR_OPTION_OSCORE;
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
+        x->wire_req = coap ? -1 : (long)req->payload_len;
+        x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;
+    }
     if (x->rx.st == TR_OK)
         copy_message(&x->rx, &resp);
 }

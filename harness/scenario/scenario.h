@@ -41,7 +41,13 @@ typedef struct sc_bytes {
 
 /* ---------------------------------------------------------------- steps */
 
-typedef enum sc_step_kind { SC_STEP_SEND, SC_STEP_EXPECT, SC_STEP_WAIT, SC_STEP_OSCORE } sc_step_kind;
+typedef enum sc_step_kind {
+    SC_STEP_SEND, SC_STEP_EXPECT, SC_STEP_WAIT, SC_STEP_OSCORE, SC_STEP_FLOOD
+} sc_step_kind;
+
+#define SC_FLOOD_MAX_COUNT 4096    /* message_1 of one flood step */
+#define SC_FLOOD_MAX_MS 60000      /* time bound of one flood step */
+#define SC_FLOOD_DEFAULT_MS 5000
 
 /*
  * Mutations of a message the engine built, applied in order (YAML key in
@@ -110,6 +116,8 @@ typedef struct sc_checks {
     bool equals_vector;      /* equal to the scenario vector's message */
     sc_field_check fields[SC_MAX_FIELD_CHECKS];
     size_t n_fields;
+    bool amplification;      /* the answer to a message_1: state its amplification
+                              * factor (RFC 9528 §9.7) in the verdict text */
 } sc_checks;
 
 typedef struct sc_step {
@@ -130,6 +138,13 @@ typedef struct sc_step {
     int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
     int wait_ms;                      /* WAIT */
     char resource[SC_MAX_NAME];       /* OSCORE: path, default /hello */
+    /* FLOOD (harness Initiator only): flood_count message_1, each from a fresh
+     * session (fresh ephemeral key), none completed; with flood_distinct_c_i
+     * each with its own C_I, else all with the scenario's C_I. Bounded by
+     * flood_ms in all. */
+    int flood_count;
+    bool flood_distinct_c_i;
+    int flood_ms;
 } sc_step;
 
 /* ------------------------------------------------------------- scenario */
