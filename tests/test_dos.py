@@ -74,6 +74,32 @@ def test_amplification_is_recorded_for_every_message_1_the_harness_sends(harness
                      r"at most \d\.\d{3} \(", r.stdout), r.stdout
 
 
+def test_amplification_of_an_echo_challenge(harness, tmp_path):
+    """An IUT that answers the first POST with 4.01 and an Echo option (RFC 9528
+    Appendix A.2 allows it) gets the request again with the option (RFC 9175
+    §2.4), which is what RFC 9528 §9.7 recommends against amplification; the
+    first answer is recorded as such, with unknown sizes (the CoAP stack
+    consumed it), and the scenario judges the answer to the repetition."""
+    peer = (f'name: echo\nversion: "1"\ncapabilities: [suite-2]\nresponder:\n'
+            f'  command: "/usr/bin/python3 {ROOT}/tests/fake_iut/coap_echo.py {{port}}"\n'
+            f'  ready: "listening"\n  timeout: 3000\n')
+    r, results, junit = run_suite(harness, tmp_path, peer,
+                                  paths=[SC / "rfc9528/9.7/amplification.yaml"])
+    assert r.returncode == 0, r.stdout
+    x = results[0]
+    assert x["verdict"] == "pass", x["message"]
+    a = x["amplification"]
+    assert a["reply"] == "coap 4.01 echo" and a["request_bytes"] == x["sizes"][0]
+    assert a["reply_bytes"] is None and a["factor"] is None
+    assert a["request_datagram_bytes"] > a["request_bytes"] and a["reply_datagram_bytes"] is None
+    assert "coap 4.01 echo of ? bytes" in x["message"]
+    assert "answered 4.01 with an Echo option" in x["transcript"]
+    log = pathlib.Path(x["iut_stdout_path"]).read_text().splitlines()
+    assert [l.split(", ")[1] for l in log if l.startswith("request")] == ["echo no", "echo yes"]
+    p = props(junit, "rfc9528/9.7/amplification", "initiator")
+    assert p["amplification_reply"] == "coap 4.01 echo" and "amplification_factor" not in p
+
+
 def test_amplification_check_needs_a_message_1_before_it(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE,
                               paths=[FIX / "amplification-misplaced.yaml"])

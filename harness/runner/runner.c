@@ -508,7 +508,7 @@ static void print_amplification(const run_report *rep)
     if (best >= 0)
         printf("at most %ld.%03ld (%s)", best / 1000, best % 1000, rep->results[at].id);
     else
-        printf("not computable (empty message_1)");
+        printf("unknown");
     if (best_dg >= 0)
         printf(", datagrams at most %ld.%03ld (%s)", best_dg / 1000, best_dg % 1000,
                rep->results[at_dg].id);

@@ -78,8 +78,11 @@ struct sc_exec {
     /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
     uint8_t plaintext[2][TR_MAX_BODY];
     size_t plaintext_len[2];
-    /* datagram sizes of the last x_exchange (-1 unknown) */
+    /* datagram sizes of the last x_exchange (-1 unknown); whether the IUT
+     * first answered it with 4.01 and an Echo option (the CoAP stack then
+     * repeated the request with it, RFC 9175 §2.4) */
     long wire_req, wire_resp;
+    bool echo_retry;
     /* amplification (RFC 9528 §9.7): of the first message_1 answered (the
      * job's record) and of the last send, if it was a message_1 */
     sc_amplification amp, last_amp;

@@ -96,6 +96,11 @@ void x_exchange(sc_exec *x, const tr_message *req)
     if (x->client) {
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
         tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
+        x->echo_retry = tr_coap_client_echo_retried(x->client);
+        if (x->echo_retry)
+            xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9175 §2.4, RFC 9528 "
+                         "Appendix A.2); the request was repeated with it, and what follows "
+                         "answers the repetition\n");
     } else {
         /* an EDHOC message travels as a bare datagram: its size is the
          * payload's; CoAP (OSCORE) datagrams are not measured */
@@ -103,6 +108,7 @@ void x_exchange(sc_exec *x, const tr_message *req)
         for (size_t i = 0; i < req->n_opts; i++)
             coap |= req->opts[i].number == TR_OPTION_OSCORE;
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
+        x->echo_retry = false;
         x->wire_req = coap ? -1 : (long)req->payload_len;
         x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;
     }

@@ -135,8 +135,10 @@ struct tr_coap_client {
     tr_message *resp;
     uint8_t *buf;
     size_t cap;
-    /* datagram sizes of the last exchange (tr_coap_client_wire_sizes) */
+    /* datagram sizes of the last exchange (tr_coap_client_wire_sizes), and
+     * whether libcoap repeated its request with an Echo option */
     long wire_req, wire_resp;
+    bool echo_retry;
 };
 
 static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
@@ -182,10 +184,15 @@ static long pdu_wire_size(const coap_pdu_t *pdu, bool *block)
     return n;
 }
 
+static bool has_option(const coap_pdu_t *pdu, uint16_t number)
+{
+    coap_opt_iterator_t it;
+    return coap_check_option(pdu, number, &it) != NULL;
+}
+
 static coap_response_t client_response(coap_session_t *session, const coap_pdu_t *sent,
                                        const coap_pdu_t *received, const coap_mid_t mid)
 {
-    (void)sent;
     tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
     if (!c || session != c->session || !token_matches(c, coap_pdu_get_token(received)))
         return COAP_RESPONSE_OK; /* stale or foreign: acknowledge, ignore */
@@ -193,13 +200,20 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
     tr_message *r = c->resp;
     memset(r, 0, sizeof *r);
     r->code = (uint8_t)coap_pdu_get_code(received);
-    /* A body libcoap reassembled from several Block2 datagrams comes as the
-     * last one's PDU (its Block2 option removed, the whole body attached):
-     * a piggybacked answer to another message ID than our request's. Its
-     * size is then not that of one datagram. */
-    bool block = false;
+    /* `sent` is the request this answers. libcoap sends requests of its own
+     * within one exchange: the Block2 continuations of a body it reassembles
+     * (the PDU we get is then the last block's, its Block2 option removed,
+     * the whole body attached: not one datagram), and the repetition of a
+     * request answered with 4.01 and an Echo option (RFC 9175 §2.4), which
+     * carries that Echo option (ours never does) and a token of libcoap's
+     * (the PDU we get has ours again: its size is not the datagram's). */
+    bool block = false, sent_block = false;
     c->wire_resp = pdu_wire_size(received, &block);
-    if (block || (coap_pdu_get_type(received) == COAP_MESSAGE_ACK && mid != c->mid))
+    if (sent != NULL) {
+        sent_block = has_option(sent, COAP_OPTION_BLOCK1) || has_option(sent, COAP_OPTION_BLOCK2);
+        c->echo_retry = has_option(sent, COAP_OPTION_ECHO);
+    }
+    if (block || sent_block || c->echo_retry || (sent == NULL && mid != c->mid))
         c->wire_resp = -1;
     r->content_format = -1;
     size_t used = 0;
@@ -466,6 +480,7 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     bool block = false;
     c->wire_req = pdu_wire_size(pdu, &block); /* with Block1: its first datagram */
     c->wire_resp = -1;
+    c->echo_retry = false;
     c->resp = resp;
     c->buf = buf;
     c->cap = cap;
@@ -505,4 +520,9 @@ void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *res
 {
     *request = c ? c->wire_req : -1;
     *response = c ? c->wire_resp : -1;
+}
+
+bool tr_coap_client_echo_retried(const tr_coap_client *c)
+{
+    return c && c->echo_retry;
 }
