@@ -141,6 +141,28 @@ def test_a_responder_that_stops_evicting_fails_the_flood_scenario(harness, tmp_p
     assert "64 message_2, 136 errors" in x["message"]
 
 
+def test_a_flood_is_bounded_by_its_time(harness, tmp_path):
+    """1000 message_1 to an IUT that never answers, at most 700 ms: each wait is
+    cut to the run's timeout and to what is left, and the step ends when the
+    time is up (noted, not failed)."""
+    import time
+    peer = (f'name: sink\nversion: "1"\ncapabilities: [suite-2]\nresponder:\n'
+            f'  command: "/usr/bin/python3 {ROOT}/tests/fake_iut/udp_sink.py {{port}}"\n'
+            f'  ready: "listening"\n  timeout: 3000\n')
+    t0 = time.monotonic()
+    r, results, _ = run_suite(harness, tmp_path, peer, "--timeout", "300",
+                              paths=[FIX / "flood-silent.yaml"])
+    assert time.monotonic() - t0 < 15
+    x = results[0]
+    assert x["verdict"] == "pass", x["message"]
+    m = re.search(r"flood of (\d+) message_1 \(distinct C_I\) in (\d+) ms: 0 message_2, 0 errors, "
+                  r"0 other, (\d+) unanswered; its time bound of 700 ms ran out after \1 of 1000",
+                  x["message"])
+    assert m, x["message"]
+    assert 1 <= int(m.group(1)) <= 5 and m.group(3) == m.group(1)
+    assert 690 <= int(m.group(2)) < 3000
+
+
 def test_no_flood_off_loopback_or_against_a_shared_iut(harness, tmp_path):
     flood = SC / "rfc9528/9.7/flood-then-handshake.yaml"
     far = ('name: far\nversion: "1"\ncapabilities: [method-3, suite-2, cred-kid, coap, oscore]\n'

@@ -81,12 +81,6 @@ static void count_answer(const received *rx, flood_counts *c)
         c->message_2++; /* counted as such, not verified: the flood is not judged */
 }
 
-static bool iut_gone(sc_exec *x)
-{
-    char desc[128];
-    return x->o.iut_state != NULL && x->o.iut_state(x->o.iut_arg, desc, sizeof desc) != 0;
-}
-
 void x_flood(sc_exec *x, const sc_step *st)
 {
     static uint8_t payload[TR_MAX_BODY];
@@ -111,7 +105,7 @@ void x_flood(sc_exec *x, const sc_step *st)
             out_of_time = true;
             break;
         }
-        if ((gone = iut_gone(x)))
+        if ((gone = x_iut_gone(x)))
             break;
         uint8_t cid[2];
         if (st->flood_distinct_c_i) {

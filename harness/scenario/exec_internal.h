@@ -108,6 +108,8 @@ void x_transport_close(sc_exec *x);
 /* harness Initiator: one request; the answer lands in x->rx (st, code, cf,
  * payload). */
 void x_exchange(sc_exec *x, const tr_message *req);
+/* Has the IUT process exited (o.iut_state)? false when unknown. */
+bool x_iut_gone(sc_exec *x);
 /* harness Responder: serve requests for at most timeout_ms or until
  * x->handled is set by the handler. */
 void x_serve(sc_exec *x, int timeout_ms);

@@ -124,7 +124,7 @@ void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_
     x_on_request(x, req, peer_addr, resp);
 }
 
-static bool iut_gone(sc_exec *x)
+bool x_iut_gone(sc_exec *x)
 {
     char desc[128];
     return x->o.iut_state != NULL && x->o.iut_state(x->o.iut_arg, desc, sizeof desc) != 0;
@@ -174,7 +174,7 @@ void x_serve(sc_exec *x, int timeout_ms)
         }
         /* An IUT Initiator that exited has nothing more to send: stop
          * waiting (whatever it sent has been handled above). */
-        if ((!x->handled || x->draining) && iut_gone(x))
+        if ((!x->handled || x->draining) && x_iut_gone(x))
             return;
     }
 }
