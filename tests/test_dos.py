@@ -77,7 +77,7 @@ def test_amplification_is_recorded_for_every_message_1_the_harness_sends(harness
 def test_amplification_of_an_echo_challenge(harness, tmp_path):
     """An IUT that answers the first POST with 4.01 and an Echo option (RFC 9528
     Appendix A.2 allows it) gets the request again with the option (RFC 9175
-    §2.4), which is what RFC 9528 §9.7 recommends against amplification; the
+    §2.3), which is what RFC 9528 §9.7 recommends against amplification; the
     first answer is recorded as such, with unknown sizes (the CoAP stack
     consumed it), and the scenario judges the answer to the repetition."""
     peer = (f'name: echo\nversion: "1"\ncapabilities: [suite-2]\nresponder:\n'

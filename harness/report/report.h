@@ -34,9 +34,9 @@ const char *verdict_name(verdict v); /* "pass", "fail", ... */
  *                           CoAP message (header, token, options, payload),
  *                           or over raw UDP the prefixed message
  *   reply_datagram_bytes    likewise for the answer (-1: e.g. a Block2 body)
- * An IUT that first answers 4.01 with an Echo option (RFC 9175 §2.4) has the
- * reply "coap 4.01 echo" and unknown reply sizes: the CoAP stack consumed
- * that answer and repeated the request with the option.
+ * An IUT that first answers 4.01 with an Echo option (RFC 9175 §2.4 item 3)
+ * has the reply "coap 4.01 echo" and unknown reply sizes: the CoAP stack
+ * consumed that answer and repeated the request with the option (§2.3).
  * Factors are reply / request (report_amplification_milli).
  */
 typedef struct sc_amplification {

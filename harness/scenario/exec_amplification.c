@@ -10,7 +10,7 @@
  * (without the 0xf5 prefix) and of the answer's EDHOC payload, and the
  * sizes of the two datagrams (x_exchange). An IUT that first answers 4.01
  * with an Echo option gets the request again from the CoAP stack (RFC
- * 9175 §2.4); that first answer is recorded as "coap 4.01 echo" with
+ * 9175 §2.3); that first answer is recorded as "coap 4.01 echo" with
  * unknown sizes (the stack consumed it). The expect check
  * `amplification: true` states the numbers in the verdict text.
  */

@@ -15,7 +15,7 @@
  *    (or its wait ran out), so the IUT has handled every one before the
  *    next step; an unanswered message_1 is allowed (a rate-limiting IUT);
  *    over CoAP a 4.01 with an Echo option makes the CoAP stack send that
- *    message_1 again with the option (RFC 9175 §2.4), as any client would;
+ *    message_1 again with the option (RFC 9175 §2.3), as any client would;
  *  - bounded: at most `count` messages and `time` ms in all (every wait is
  *    cut to what is left); an IUT that exits ends the flood;
  *  - only against a loopback address, and never against an IUT that other

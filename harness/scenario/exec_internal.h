@@ -80,7 +80,7 @@ struct sc_exec {
     size_t plaintext_len[2];
     /* datagram sizes of the last x_exchange (-1 unknown); whether the IUT
      * first answered it with 4.01 and an Echo option (the CoAP stack then
-     * repeated the request with it, RFC 9175 §2.4) */
+     * repeated the request with it, RFC 9175 §2.3) */
     long wire_req, wire_resp;
     bool echo_retry;
     /* amplification (RFC 9528 §9.7): of the first message_1 answered (the

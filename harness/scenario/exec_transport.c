@@ -98,8 +98,8 @@ void x_exchange(sc_exec *x, const tr_message *req)
         tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
         x->echo_retry = tr_coap_client_echo_retried(x->client);
         if (x->echo_retry)
-            xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9175 §2.4, RFC 9528 "
-                         "Appendix A.2); the request was repeated with it, and what follows "
+            xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9528 Appendix A.2); "
+                         "the request was repeated with it (RFC 9175 §2.3), and what follows "
                          "answers the repetition\n");
     } else {
         /* an EDHOC message travels as a bare datagram: its size is the

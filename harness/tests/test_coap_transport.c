@@ -558,7 +558,7 @@ END_TEST
  * datagrams it gets and answers with a piggybacked 2.04 it builds byte by
  * byte, so the client's datagram sizes are checked independently of
  * libcoap's encoder. With `echo`, it first answers 4.01 with an Echo option
- * (RFC 9175 §2.4) and then expects the request again, with that option. */
+ * (RFC 9175 §2.3) and then expects the request again, with that option. */
 typedef struct raw_server {
     int fd;
     bool echo;

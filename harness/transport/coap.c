@@ -204,7 +204,7 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
      * within one exchange: the Block2 continuations of a body it reassembles
      * (the PDU we get is then the last block's, its Block2 option removed,
      * the whole body attached: not one datagram), and the repetition of a
-     * request answered with 4.01 and an Echo option (RFC 9175 §2.4), which
+     * request answered with 4.01 and an Echo option (RFC 9175 §2.3), which
      * carries that Echo option (ours never does) and a token of libcoap's
      * (the PDU we get has ours again: its size is not the datagram's). */
     bool block = false, sent_block = false;

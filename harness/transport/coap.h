@@ -92,10 +92,10 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
 void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *response);
 /*
  * Did the server first answer the last request with 4.01 (Unauthorized) and
- * an Echo option (RFC 9175 §2.4; RFC 9528 Appendix A.2 allows it for the
- * first POST)? libcoap then repeats the request with that Echo option by
- * itself: the response the caller got answers the repetition, and the 4.01
- * was never seen (its size is not known).
+ * an Echo option (RFC 9175 §2.4 item 3; RFC 9528 Appendix A.2 allows it for
+ * the first POST)? libcoap then repeats the request with that Echo option by
+ * itself (RFC 9175 §2.3): the response the caller got answers the
+ * repetition, and the 4.01 was never seen (its size is not known).
  */
 bool tr_coap_client_echo_retried(const tr_coap_client *c);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Fake IUT Responder on 127.0.0.1:PORT ($1) that protects itself with the CoAP
-Echo option (RFC 9175 §2.4, RFC 9528 Appendix A.2): a confirmable request
+Echo option (RFC 9175 §2.4 item 3, RFC 9528 Appendix A.2): a confirmable request
 without an Echo option gets a piggybacked 4.01 with Echo; one with it gets a
 4.00 carrying an EDHOC error message (ERR_CODE 1, "echo seen", Content-Format
 64). Every request is logged to stdout as "request N bytes, echo yes|no"."""
