@@ -112,7 +112,7 @@ def test_over_the_rfc9528_budget_is_non_strict_never_fail(harness, tmp_path):
     trace 1), one over the minimum: message_2 is 46 bytes, non-strict with
     the message, size, budget and profile; `none` judges nothing; the peer
     file's budget: is overridden by --budget."""
-    peer = REFERENCE.replace("peer responder --transport", "peer responder --c-r 18 --transport")
+    peer = REFERENCE.replace("peer responder ", "peer responder --c-r 18 ", 1)
     assert peer != REFERENCE
     paths = scenario("m3-s2-kid-udp")
     r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder", paths=paths)

@@ -93,6 +93,7 @@ static void usage(FILE *f)
             "                            id-cred-x5u err-code-3-unsupported-cred th-2-other-message-1\n"
             "                            c-r-prefix-bstr duplicate-new-message-2 c-r-equals-c-i\n"
             "                            mac-for-signature kccs-no-cnf id-cred-kid-bstr mac-truncated\n"
+            "                            no-eviction\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
@@ -491,8 +492,9 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     }
     peer_responder_get_stats(r, &st);
     printf("responder: stopped: %lu handshakes completed, %lu OSCORE requests served, "
-           "%lu errors sent, %zu sessions open\n",
-           st.handshakes_completed, st.oscore_ok, st.errors_sent, st.active_sessions);
+           "%lu errors sent, %zu sessions open, %lu evicted, %lu refused\n",
+           st.handshakes_completed, st.oscore_ok, st.errors_sent, st.active_sessions,
+           st.evictions, st.refused);
     if (a->transcript && peer_log_write(log, a->transcript, "responder") != 0)
         fprintf(stderr, "peer: cannot write %s\n", a->transcript);
     peer_responder_free(r);

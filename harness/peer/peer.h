@@ -47,7 +47,10 @@ enum {
                                              a bstr (breaks §3.3.2 for one-byte integers) */
     PEER_FAULT_DUPLICATE_NEW_MESSAGE_2 = 1u << 4, /* Responder answers a duplicate message_1
                                              with a new message_2 keeping C_R (breaks §7) */
-    PEER_FAULT_COUNT_ = 5
+    PEER_FAULT_NO_EVICTION = 1u << 5,     /* Responder with a full session table refuses every
+                                             new message_1 instead of evicting the oldest
+                                             half-open session (so a flood locks it up) */
+    PEER_FAULT_COUNT_ = 6
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);
@@ -85,7 +88,9 @@ typedef struct peer_responder_opts {
     const eh_config *edhoc;    /* template; conn_id ignored unless fixed_c_r */
     bool fixed_c_r;            /* use edhoc->conn_id for every session (vector mode) */
     peer_framing framing;
-    size_t max_sessions;       /* bounded table; the oldest half-open is evicted */
+    size_t max_sessions;       /* bounded table; when it is full a new message_1 evicts
+                                * the oldest half-open session (the oldest completed one
+                                * if none is half-open) */
     const char *resource;      /* OSCORE resource path, e.g. "/hello" */
     const uint8_t *eph_priv;   /* vector mode: ephemeral key for every session */
     size_t eph_priv_len;
@@ -109,6 +114,7 @@ void peer_responder_handle(peer_responder *r, const tr_message *req, const char 
 /* Counters for summaries and tests. */
 typedef struct peer_responder_stats {
     unsigned long handshakes_completed, oscore_ok, errors_sent, evictions, raw_framing_seen;
+    unsigned long refused;     /* message_1 refused for a full table (fault no-eviction) */
     size_t active_sessions;
 } peer_responder_stats;
 void peer_responder_get_stats(const peer_responder *r, peer_responder_stats *st);

@@ -17,7 +17,7 @@ static const char *received_what(const eh_session *s)
 
 static const char *const fault_names[PEER_FAULT_COUNT_] = {
     "reuse-ephemeral", "no-message-4", "oscore-swap-ids", "c-r-prefix-bstr",
-    "duplicate-new-message-2"};
+    "duplicate-new-message-2", "no-eviction"};
 
 unsigned peer_fault_parse(const char *name)
 {

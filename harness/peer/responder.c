@@ -67,20 +67,42 @@ void resp_session_clear(resp_session *rs)
 
 /* Next C_R not used by a live session: one-byte CBOR ints first (the
  * cheapest on the wire, RFC 9528 §3.3.2), then two-byte strings. */
+/* The one-byte identifiers (RFC 9528 §3.3.2: 0x00..0x17 and 0x20..0x37
+ * encode as one-byte CBOR integers): index 0..47 -> byte. */
+static uint8_t one_byte_id(unsigned i)
+{
+    return (uint8_t)(i < 24 ? i : 0x20 + (i - 24));
+}
+
+/* C_R for a new session: the smallest free one-byte identifier (the
+ * shortest messages), else a two-byte one from a rotating counter; never
+ * one in use, never C_I (RFC 9668 §4.1.2). */
 static void choose_c_r(peer_responder *r, resp_session *rs)
 {
-    for (unsigned tries = 0; tries < 65536 + 48; tries++) {
-        unsigned n = r->next_c_r++ % (48 + 65536);
-        if (n < 48) {
-            rs->c_r[0] = (uint8_t)(n < 24 ? n : 0x20 + (n - 24));
+    uint64_t used = 0; /* bit i: one_byte_id(i) in use */
+    for (size_t i = 0; i < r->cap; i++) {
+        const resp_session *o = &r->sessions[i];
+        if (o != rs && o->used && o->c_r_len == 1)
+            for (unsigned k = 0; k < 48; k++)
+                if (one_byte_id(k) == o->c_r[0])
+                    used |= 1ull << k;
+    }
+    if (rs->s.c_i_len == 1)
+        for (unsigned k = 0; k < 48; k++)
+            if (one_byte_id(k) == rs->s.c_i[0])
+                used |= 1ull << k;
+    for (unsigned k = 0; k < 48; k++)
+        if (!(used & (1ull << k))) {
+            rs->c_r[0] = one_byte_id(k);
             rs->c_r_len = 1;
-        } else {
-            rs->c_r[0] = (uint8_t)((n - 48) >> 8), rs->c_r[1] = (uint8_t)(n - 48);
-            rs->c_r_len = 2;
+            return;
         }
-        resp_session *other = resp_session_by_c_r(r, rs->c_r, rs->c_r_len, rs);
-        bool is_c_i = rs->s.c_i_len == rs->c_r_len && memcmp(rs->s.c_i, rs->c_r, rs->c_r_len) == 0;
-        if (other == NULL && !is_c_i)
+    for (unsigned tries = 0; tries < 65536; tries++) {
+        unsigned n = r->next_c_r++ % 65536;
+        rs->c_r[0] = (uint8_t)(n >> 8), rs->c_r[1] = (uint8_t)n;
+        rs->c_r_len = 2;
+        bool is_c_i = rs->s.c_i_len == 2 && memcmp(rs->s.c_i, rs->c_r, 2) == 0;
+        if (resp_session_by_c_r(r, rs->c_r, 2, rs) == NULL && !is_c_i)
             return;
     }
 }
@@ -118,7 +140,8 @@ static resp_session *session_by_client(peer_responder *r, const char *client, co
     return best;
 }
 
-/* A free slot, or the oldest half-open session, or the oldest at all. */
+/* A free slot, or the oldest half-open session, or the oldest at all;
+ * NULL when the table is full and the fault no-eviction is on. */
 static resp_session *session_alloc(peer_responder *r)
 {
     resp_session *free_slot = NULL, *oldest_half = NULL, *oldest = NULL;
@@ -134,6 +157,8 @@ static resp_session *session_alloc(peer_responder *r)
         if (oldest == NULL || rs->created < oldest->created)
             oldest = rs;
     }
+    if (!free_slot && (r->o.faults & PEER_FAULT_NO_EVICTION))
+        return NULL;
     resp_session *rs = free_slot ? free_slot : oldest_half ? oldest_half : oldest;
     if (!free_slot)
         r->st.evictions++;
@@ -186,6 +211,25 @@ static void respond_unknown(peer_responder *r, tr_message *resp, const char *wha
         fprintf(r->o.out, "responder: %s\n", what);
 }
 
+/* Fault no-eviction: a full table refuses the new session with an ERR_CODE 1
+ * error in a 5.03 (Service Unavailable; RFC 9528 Appendix A.2.3: a server
+ * error, Content-Format 64). */
+static void respond_refused(peer_responder *r, tr_message *resp)
+{
+    static const char what[] = "session table full";
+    uint8_t info[32];
+    eh_cbor_writer w;
+    size_t n = 0;
+    eh_cbor_writer_init(&w, info, sizeof info);
+    eh_cbor_write_tstr(&w, what, sizeof what - 1);
+    eh_error_message_encode(1, info, w.len, r->out, sizeof r->out, &n);
+    r->st.errors_sent++;
+    r->st.refused++;
+    respond(r, resp, 0xa3 /* 5.03 */, CF_EDHOC, r->out, n, "error");
+    if (r->o.out)
+        fprintf(r->o.out, "responder: message_1 refused: %s\n", what);
+}
+
 /* A retransmitted message_1 from the same client gets the same message_2,
  * not a second session (raw UDP; libcoap 4.3.1 does not deduplicate CON
  * retransmissions either). */
@@ -219,6 +263,10 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
     }
     resp_session *rs = session_alloc(r);
     size_t n = 0;
+    if (rs == NULL) {
+        respond_refused(r, resp);
+        return;
+    }
     snprintf(rs->client, sizeof rs->client, "%s", client);
     rs->raw = raw;
     if (r->o.log)

@@ -95,6 +95,39 @@ static json_t *size_entry_json(const sc_size_entry *e)
     return o;
 }
 
+/* A byte count, or null when unknown (-1). */
+static json_t *jcount(long n)
+{
+    return n >= 0 ? json_integer(n) : json_null();
+}
+
+/* A factor in thousandths as a real (3.027), or null when unknown. */
+static json_t *jfactor(long milli)
+{
+    return milli >= 0 ? json_real((double)milli / 1000.0) : json_null();
+}
+
+static json_t *amplification_json(const sc_result *s)
+{
+    const sc_amplification *a = &s->amplification;
+    if (!a->measured)
+        return json_null();
+    json_t *o = json_object();
+    if (o && (PUT_STR(o, "reply", a->reply) || put(o, "request_bytes", jcount(a->request_bytes)) ||
+              put(o, "reply_bytes", jcount(a->reply_bytes)) ||
+              put(o, "factor", jfactor(report_amplification_milli(a->reply_bytes,
+                                                                  a->request_bytes))) ||
+              put(o, "request_datagram_bytes", jcount(a->request_datagram_bytes)) ||
+              put(o, "reply_datagram_bytes", jcount(a->reply_datagram_bytes)) ||
+              put(o, "datagram_factor",
+                  jfactor(report_amplification_milli(a->reply_datagram_bytes,
+                                                     a->request_datagram_bytes))))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* The size entries, at most REPORT_MAX_SIZES. */
 static json_t *budgets_json(const sc_result *s)
 {
@@ -124,6 +157,7 @@ static json_t *result_json(const sc_result *s)
         put(o, "suite", json_integer(s->suite)) || PUT_STR(o, "transport", s->transport) ||
         put(o, "seed", jseed(s->seed)) || put(o, "sizes", sizes_json(s)) ||
         put(o, "budgets", budgets_json(s)) ||
+        put(o, "amplification", amplification_json(s)) ||
         PUT_STR(o, "transcript_path", s->transcript_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
         PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||

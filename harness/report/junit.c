@@ -230,6 +230,36 @@ static int size_props(xmlTextWriterPtr w, const sc_result *s)
     return 0;
 }
 
+/* "3.027" from thousandths. */
+static int prop_factor(xmlTextWriterPtr w, const char *name, long milli)
+{
+    return milli >= 0 ? propf(w, name, "%ld.%03ld", milli / 1000, milli % 1000) : 0;
+}
+
+static int prop_count(xmlTextWriterPtr w, const char *name, long n)
+{
+    return n >= 0 ? propf(w, name, "%ld", n) : 0;
+}
+
+/* The amplification properties (report.h), when measured. */
+static int amplification_props(xmlTextWriterPtr w, const sc_amplification *a)
+{
+    if (!a->measured)
+        return 0;
+    return prop(w, "amplification_reply", a->reply, sizeof a->reply) ||
+           prop_count(w, "amplification_request_bytes", a->request_bytes) ||
+           prop_count(w, "amplification_reply_bytes", a->reply_bytes) ||
+           prop_factor(w, "amplification_factor",
+                       report_amplification_milli(a->reply_bytes, a->request_bytes)) ||
+           prop_count(w, "amplification_request_datagram_bytes", a->request_datagram_bytes) ||
+           prop_count(w, "amplification_reply_datagram_bytes", a->reply_datagram_bytes) ||
+           prop_factor(w, "amplification_datagram_factor",
+                       report_amplification_milli(a->reply_datagram_bytes,
+                                                  a->request_datagram_bytes))
+               ? -1
+               : 0;
+}
+
 /* <testcase>: properties, verdict element, system-out. */
 static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
 {
@@ -263,7 +293,8 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
     }
     if (size_props(w, s))
         return -1;
-    if (prop_opt(w, "known_failure_reason", s->kf_reason, sizeof s->kf_reason) ||
+    if (amplification_props(w, &s->amplification) ||
+        prop_opt(w, "known_failure_reason", s->kf_reason, sizeof s->kf_reason) ||
         prop_opt(w, "known_failure_note", s->kf_note, sizeof s->kf_note) ||
         prop_opt(w, "transcript_path", s->transcript_path, sizeof s->transcript_path) ||
         prop_opt(w, "iut_stdout_path", s->iut_stdout_path, sizeof s->iut_stdout_path) ||

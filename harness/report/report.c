@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,13 @@ const char *verdict_name(verdict v)
     if ((int)v < 0 || v >= V_COUNT_)
         return "unknown";
     return verdict_names[v];
+}
+
+long report_amplification_milli(long reply, long request)
+{
+    if (reply < 0 || request <= 0 || reply > LONG_MAX / 1000 - request)
+        return -1;
+    return (reply * 1000 + request / 2) / request;
 }
 
 void run_report_init(run_report *r)

@@ -36,6 +36,33 @@ typedef struct sc_size_entry {
     long minimum;           /* smallest size possible for the run's options, -1 unknown */
     char profile[16];       /* budget profile: rfc9528, lorawan-sf12, 6tisch, none */
 } sc_size_entry;
+/*
+ * Amplification (RFC 9528 §9.7): what the IUT Responder sent back to the
+ * first message_1 of a job in which the harness is the Initiator, against
+ * what that message_1 cost. All zero (measured false) when the job sent no
+ * message_1 or got no answer; byte counts of -1 are unknown.
+ *   request_bytes           the EDHOC message_1 as sent (no 0xf5 prefix)
+ *   reply_bytes             the EDHOC payload of the answer (message_2, an
+ *                           error message; 0 for a CoAP error without one)
+ *   request_datagram_bytes  the whole UDP payload carrying message_1: the
+ *                           CoAP message (header, token, options, payload),
+ *                           or over raw UDP the prefixed message
+ *   reply_datagram_bytes    likewise for the answer (-1: e.g. a Block2 body)
+ * An IUT that first answers 4.01 with an Echo option (RFC 9175 §2.4 item 3)
+ * has the reply "coap 4.01 echo" and unknown reply sizes: the CoAP stack
+ * consumed that answer and repeated the request with the option (§2.3).
+ * Factors are reply / request (report_amplification_milli).
+ */
+typedef struct sc_amplification {
+    bool measured;
+    char reply[16];         /* "message_2", "error", "coap 4.01", ... */
+    long request_bytes, reply_bytes;
+    long request_datagram_bytes, reply_datagram_bytes;
+} sc_amplification;
+
+/* reply / request rounded to three decimals, in thousandths (so that both
+ * writers print the same digits); -1 when either is unknown or request is 0. */
+long report_amplification_milli(long reply, long request);
 
 typedef struct sc_result {
     char id[128];           /* scenario id */
@@ -58,6 +85,7 @@ typedef struct sc_result {
                              * (message_1 in sizes[0]); sizes[4] is not reported */
     sc_size_entry size_entries[REPORT_MAX_SIZES]; /* messages seen, in order */
     size_t n_size_entries;
+    sc_amplification amplification;
     char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
     char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
 } sc_result;
@@ -100,6 +128,11 @@ void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
  *                       plus "; after a P-byte prefix" when P > 0, "; judged" when
  *                       judged, "; over budget" when S > B (B, M: "none" /
  *                       "unknown" when -1),
+ *                       amplification_reply, amplification_request_bytes,
+ *                       amplification_reply_bytes, amplification_factor and the
+ *                       same three for datagrams (amplification_request_datagram_bytes,
+ *                       ..._reply_datagram_bytes, ..._datagram_factor); only when
+ *                       measured, numbers only when known, factors as "3.027",
  *                       known_failure_reason/_note, transcript_path,
  *                       iut_stdout_path, iut_stderr_path (when set),
  *                       nonstrict (the message, for V_NONSTRICT)
@@ -130,6 +163,10 @@ int report_write_junit(const run_report *r, const char *path);
  *                 none),"budgets": [{"message": "message_N","size","budget",
  *                 "minimum" (both null when -1),"profile","from": "iut"|"harness",
  *                 "prefix","judged"}] (one per size entry, in order),
+ *                 none),"amplification": null (not measured) or {"reply",
+ *                 "request_bytes","reply_bytes","factor","request_datagram_bytes",
+ *                 "reply_datagram_bytes","datagram_factor"} (unknown numbers
+ *                 null, factors reals with three decimals),
  *                 "transcript_path","iut_stdout_path","iut_stderr_path",
  *                 "transcript" (string or null)}]}
  * Seeds are integers, or decimal strings above the largest JSON integer

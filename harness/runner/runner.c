@@ -240,6 +240,7 @@ static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_bud
     eo.budget = budget;
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
+    eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
 
     int port = spec->fixed_port;
     sc_exec *x = NULL;
@@ -406,6 +407,9 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget b
     j->pid = pid, j->fd = p[0];
     int steps = j->sc ? (int)j->sc->n_steps : 1;
     j->deadline = tr_now_ms() + (int64_t)(steps + 3) * o->timeout_ms + 10000;
+    for (int i = 0; i < steps && j->sc; i++) /* a flood is bounded by its own time */
+        if (j->sc->steps[i].kind == SC_STEP_FLOOD)
+            j->deadline += j->sc->steps[i].flood_ms;
     return 0;
 }
 
@@ -479,11 +483,42 @@ static void print_result(const sc_result *r, bool quiet)
         return;
     const char *iut = strcmp(r->role, "initiator") == 0 ? "IUT responder" : "IUT initiator";
     printf("%-9s %-58s %-13s %5.2fs\n", tags[r->v], r->id, iut, r->seconds);
-    if (r->v != V_PASS && r->message[0])
+    if (r->message[0]) /* on a pass: what the scenario reports (e.g. amplification) */
         printf("          %s\n", r->message);
     if (r->kf_reason[0])
         printf("          known failure (%s): %s\n", r->kf_reason, r->kf_note);
     fflush(stdout);
+}
+
+/* One line on the IUT Responder's amplification (RFC 9528 §9.7) over the
+ * jobs that measured it: the largest factor, and where. Nothing if none. */
+static void print_amplification(const run_report *rep)
+{
+    long best = -1, best_dg = -1;
+    size_t n = 0, at = 0, at_dg = 0;
+    for (size_t i = 0; i < rep->n; i++) {
+        const sc_amplification *a = &rep->results[i].amplification;
+        if (!a->measured)
+            continue;
+        n++;
+        long f = report_amplification_milli(a->reply_bytes, a->request_bytes);
+        long d = report_amplification_milli(a->reply_datagram_bytes, a->request_datagram_bytes);
+        if (f > best)
+            best = f, at = i;
+        if (d > best_dg)
+            best_dg = d, at_dg = i;
+    }
+    if (n == 0)
+        return;
+    printf("amplification (IUT responder, first answer / message_1, %zu jobs): ", n);
+    if (best >= 0)
+        printf("at most %ld.%03ld (%s)", best / 1000, best % 1000, rep->results[at].id);
+    else
+        printf("unknown");
+    if (best_dg >= 0)
+        printf(", datagrams at most %ld.%03ld (%s)", best_dg / 1000, best_dg % 1000,
+               rep->results[at_dg].id);
+    printf("\n");
 }
 
 /* ------------------------------------------------------------------ main */
@@ -683,6 +718,7 @@ int run_main(const run_opts *o)
            "%zu xpass\n",
            counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
            counts[V_XFAIL], counts[V_XPASS]);
+    print_amplification(&rep);
     if (o->junit && report_write_junit(&rep, o->junit) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->junit);
     if (o->json && report_write_json(&rep, o->json) != 0)

@@ -261,6 +261,7 @@ static scenario *mirror_scenario(const scenario *sc, char *err, size_t cap)
             d->checks = sc->steps[i + 1].checks;
             d->checks.n_fields = 0; /* field names differ between the messages */
             d->checks.max_size = -1; /* budgets are per message */
+            d->checks.amplification = false; /* the IUT Responder's answers only */
         }
     }
     return m;
@@ -307,7 +308,7 @@ sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap)
             goto fail;
         config_init(x);
     }
-    if (x_transport_open(x, err, cap) != 0)
+    if (!x_flood_refused(x) && x_transport_open(x, err, cap) != 0)
         goto fail;
     return x;
 fail:
@@ -344,9 +345,11 @@ void sc_exec_free(sc_exec *x)
 
 const char *x_step_kind_name(sc_step_kind k)
 {
-    return k == SC_STEP_SEND ? "send" : k == SC_STEP_EXPECT ? "expect"
-                                    : k == SC_STEP_WAIT     ? "wait"
-                                                            : "oscore";
+    return k == SC_STEP_SEND     ? "send"
+           : k == SC_STEP_EXPECT ? "expect"
+           : k == SC_STEP_WAIT   ? "wait"
+           : k == SC_STEP_FLOOD  ? "flood"
+                                 : "oscore";
 }
 
 void x_inject_ephemeral(sc_exec *x)
@@ -383,7 +386,11 @@ void sc_exec_run(sc_exec *x, sc_result *res)
               sc->method);
     if (eh_session_init(&x->s, &x->cfg) != EH_OK)
         x_fail(x, V_ERROR, "scenario error: invalid EDHOC configuration (method, suites)");
-    if (x->o.role == SC_HARNESS_INITIATOR) {
+    if (x->refused[0]) {
+        x->v = V_SKIPPED; /* nothing was opened, nothing is sent */
+        snprintf(x->message, sizeof x->message, "%s", x->refused);
+        xt_printf(x, "skipped: %s\n", x->refused);
+    } else if (x->o.role == SC_HARNESS_INITIATOR) {
         for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR;
              x->step++) {
             const sc_step *st = &sc->steps[x->step];
@@ -400,11 +407,18 @@ void sc_exec_run(sc_exec *x, sc_result *res)
     xt_printf(x, "verdict: %s%s%s\n", verdict_name(x->v), x->message[0] ? ": " : "",
               x->message);
     res->v = x->v;
-    snprintf(res->message, sizeof res->message, "%s", x->message);
+    if (x->v == V_PASS && !x->message[0])
+        snprintf(res->message, sizeof res->message, "%s", x->info);
+    else if (x->v == V_FAIL && x->info[0]) /* e.g. the flood that came before */
+        snprintf(res->message, sizeof res->message, "%.700s (before: %.300s)", x->message,
+                 x->info);
+    else
+        snprintf(res->message, sizeof res->message, "%s", x->message);
     for (int k = 0; k < 5; k++)
         res->sizes[k] = x->sizes[k];
     memcpy(res->size_entries, x->entries, x->n_entries * sizeof x->entries[0]);
     res->n_size_entries = x->n_entries;
+    res->amplification = x->amp;
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     res->transcript = x->text; /* moved */
     x->text = NULL, x->text_len = x->text_cap = 0;

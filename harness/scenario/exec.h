@@ -33,6 +33,10 @@ typedef struct sc_exec_opts {
      * desc receives a short description. Lets waits end early. */
     int (*iut_state)(void *arg, char *desc, size_t cap);
     void *iut_arg;
+    /* The IUT is shared with other scenarios (an address or per_run IUT in
+     * the peer file): flood steps are then skipped, since the half-open
+     * sessions they leave would change other scenarios' results. */
+    bool iut_shared;
 } sc_exec_opts;
 
 /*
@@ -51,9 +55,12 @@ typedef struct sc_exec sc_exec;
 sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap);
 /* The bound port (harness Responder), to give to the IUT Initiator. */
 int sc_exec_port(const sc_exec *x);
-/* Run every step. Fills res->v (PASS, FAIL, NONSTRICT or ERROR),
- * res->message, res->sizes, res->size_entries and res->transcript
- * (malloc'd text).
+/* Run every step. Fills res->v (PASS, FAIL, NONSTRICT, ERROR, or SKIPPED for
+ * a flood step the IUT's address or sharing rules out), res->message (on a
+ * pass: what the scenario reports, e.g. its amplification factor and flood,
+ * or empty), res->sizes, res->size_entries, res->amplification (harness
+ * Initiator: the answer to the first message_1 sent, RFC 9528 §9.7) and
+ * res->transcript (malloc'd).
  *
  * Budgets: every message_1..4 seen gets a size entry (its size, the
  * budget of the profile, the minimum for the run's options). A message the

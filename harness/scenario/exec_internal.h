@@ -98,6 +98,17 @@ struct sc_exec {
     /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
     uint8_t plaintext[2][TR_MAX_BODY];
     size_t plaintext_len[2];
+    /* datagram sizes of the last x_exchange (-1 unknown); whether the IUT
+     * first answered it with 4.01 and an Echo option (the CoAP stack then
+     * repeated the request with it, RFC 9175 §2.3) */
+    long wire_req, wire_resp;
+    bool echo_retry;
+    /* amplification (RFC 9528 §9.7): of the first message_1 answered (the
+     * job's record) and of the last send, if it was a message_1 */
+    sc_amplification amp, last_amp;
+    /* what a passing scenario reports (amplification, flood), "; "-joined */
+    char info[600];
+    char refused[400];            /* why the scenario must not run (skipped), or "" */
 };
 
 /* transcript */
@@ -125,6 +136,8 @@ void x_exchange(sc_exec *x, const tr_message *req);
  * IUT sends unasked (into x->rx); over CoAP nothing can come unasked, so
  * x->rx is silence at once. */
 void x_listen(sc_exec *x, int timeout_ms);
+/* Has the IUT process exited (o.iut_state)? false when unknown. */
+bool x_iut_gone(sc_exec *x);
 /* harness Responder: serve requests for at most timeout_ms or until
  * x->handled is set by the handler. */
 void x_serve(sc_exec *x, int timeout_ms);
@@ -160,5 +173,23 @@ void x_inject_ephemeral(sc_exec *x);
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);
 void x_responder_run(sc_exec *x);
+
+/* amplification (exec_amplification.c) */
+/* After a send: if payload[0..len) was a message_1 (0xf5 prefix: a
+ * message_1 or a raw payload starting so) and an answer came, record its
+ * amplification in x->last_amp (and in x->amp if it is the first). */
+void x_amplification_record(sc_exec *x, const uint8_t *payload, size_t len, bool message_1);
+/* The expect check `amplification: true`: state x->last_amp in x->info. */
+void x_amplification_report(sc_exec *x);
+/* Append "; text" to x->info (what a passing scenario reports). */
+void x_info(sc_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* flood (exec_flood.c) */
+/* Before anything is sent: a scenario with a flood step runs only against
+ * a loopback IUT that no other scenario shares. true (the reason in
+ * x->refused) when it must not run: its verdict is then skipped. */
+bool x_flood_refused(sc_exec *x);
+/* The flood step (harness Initiator): see scenario.h and scenarios/README.md. */
+void x_flood(sc_exec *x, const sc_step *st);
 
 #endif

@@ -592,6 +592,8 @@ void x_judge(sc_exec *x, const sc_step *st)
                           "nothing, or a new session with another C_R are allowed)");
     check_fresh_ephemeral(x);
     check_identifier(x);
+    if (st->checks.amplification)
+        x_amplification_report(x);
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];

@@ -288,6 +288,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     memcpy(x->last_payload, payload, k + n);
     x_exchange(x, &req);
     classify_answer(x);
+    x_amplification_record(x, payload, k + n, m1);
 }
 
 static void oscore_exchange(sc_exec *x, const sc_step *st)
@@ -366,6 +367,9 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
     }
     case SC_STEP_OSCORE:
         oscore_exchange(x, st);
+        break;
+    case SC_STEP_FLOOD:
+        x_flood(x, st);
         break;
     }
 }

@@ -96,10 +96,25 @@ void x_exchange(sc_exec *x, const tr_message *req)
     tr_message resp;
     memset(&x->rx, 0, sizeof x->rx);
     x->rx.cf = -1;
-    if (x->client)
+    if (x->client) {
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
-    else
+        tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
+        x->echo_retry = tr_coap_client_echo_retried(x->client);
+        if (x->echo_retry)
+            xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9528 Appendix A.2); "
+                         "the request was repeated with it (RFC 9175 §2.3), and what follows "
+                         "answers the repetition\n");
+    } else {
+        /* an EDHOC message travels as a bare datagram: its size is the
+         * payload's; CoAP (OSCORE) datagrams are not measured */
+        bool coap = false;
+        for (size_t i = 0; i < req->n_opts; i++)
+            coap |= req->opts[i].number == TR_OPTION_OSCORE;
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
+        x->echo_retry = false;
+        x->wire_req = coap ? -1 : (long)req->payload_len;
+        x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;
+    }
     if (x->rx.st == TR_OK)
         copy_message(&x->rx, &resp);
 }
@@ -126,7 +141,7 @@ void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_
     x_on_request(x, req, peer_addr, resp);
 }
 
-static bool iut_gone(sc_exec *x)
+bool x_iut_gone(sc_exec *x)
 {
     char desc[128];
     return x->o.iut_state != NULL && x->o.iut_state(x->o.iut_arg, desc, sizeof desc) != 0;
@@ -182,7 +197,7 @@ void x_serve(sc_exec *x, int timeout_ms)
         }
         /* An IUT Initiator that exited has nothing more to send: stop
          * waiting (whatever it sent has been handled above). */
-        if ((!x->handled || x->draining) && iut_gone(x))
+        if ((!x->handled || x->draining) && x_iut_gone(x))
             return;
     }
 }

@@ -42,7 +42,13 @@ typedef struct sc_bytes {
 
 /* ---------------------------------------------------------------- steps */
 
-typedef enum sc_step_kind { SC_STEP_SEND, SC_STEP_EXPECT, SC_STEP_WAIT, SC_STEP_OSCORE } sc_step_kind;
+typedef enum sc_step_kind {
+    SC_STEP_SEND, SC_STEP_EXPECT, SC_STEP_WAIT, SC_STEP_OSCORE, SC_STEP_FLOOD
+} sc_step_kind;
+
+#define SC_FLOOD_MAX_COUNT 4096    /* message_1 of one flood step */
+#define SC_FLOOD_MAX_MS 60000      /* time bound of one flood step */
+#define SC_FLOOD_DEFAULT_MS 5000
 
 /*
  * Mutations of a message the engine built, applied in order (YAML key in
@@ -120,6 +126,8 @@ typedef struct sc_checks {
     int ead_labels[SC_MAX_LIST];
     size_t n_ead_labels;
     bool has_ead_labels;
+    bool amplification;      /* the answer to a message_1: state its amplification
+                              * factor (RFC 9528 §9.7) in the verdict text */
 } sc_checks;
 
 typedef struct sc_step {
@@ -154,6 +162,13 @@ typedef struct sc_step {
     int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
     int wait_ms;                      /* WAIT */
     char resource[SC_MAX_NAME];       /* OSCORE, combined: path, default /hello */
+    /* FLOOD (harness Initiator only): flood_count message_1, each from a fresh
+     * session (fresh ephemeral key), none completed; with flood_distinct_c_i
+     * each with its own C_I, else all with the scenario's C_I. Bounded by
+     * flood_ms in all. */
+    int flood_count;
+    bool flood_distinct_c_i;
+    int flood_ms;
 } sc_step;
 
 /* ------------------------------------------------------------- scenario */

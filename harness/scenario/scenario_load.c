@@ -25,16 +25,18 @@ static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cre
 static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 
 static const char *const step_keys[] = {
-    "send", "expect", "wait", "oscore", "faults", "mutate", "code", "info", "timeout",
+    "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "code", "info", "timeout",
     "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
-    "ead_labels", "again", NULL};
+    "ead_labels", "again", "amplification", NULL};
 static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
                                         "with_c_r", "again", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
-    NULL};
+    "amplification", NULL};
 static const char *const wait_keys[] = {"wait", NULL};
+static const char *const flood_keys[] = {"flood", NULL};
+static const char *const flood_map_keys[] = {"count", "distinct_c_i", "time", NULL};
 static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
 static const char *const oscore_map_keys[] = {"resource", "timeout", NULL};
 static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "message_4",
@@ -381,6 +383,8 @@ static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
                 return -1;
         ck->has_ead_labels = true;
     }
+    if ((x = sy_get(c, n, "amplification")) && sy_bool(c, x, "amplification", &ck->amplification))
+        return -1;
     if ((x = sy_get(c, n, "fields"))) {
         if (x->type != YAML_MAPPING_NODE)
             return sy_fail(c, sy_anchor(c, x), "fields: expected a map of FIELD: hex");
@@ -432,6 +436,26 @@ static int load_oscore(sy_ctx *c, const yaml_node_t *n, sc_step *st)
     return 0;
 }
 
+/* flood: {count: N, distinct_c_i: true, time: MS} */
+static int load_flood(sy_ctx *c, const yaml_node_t *n, sc_step *st)
+{
+    yaml_node_t *v = sy_get(c, n, "flood"), *x;
+    if (v->type != YAML_MAPPING_NODE)
+        return sy_fail(c, v, "flood: expected a map {count: N, distinct_c_i: true|false, "
+                             "time: MS}");
+    if (sy_keys(c, v, "flood", flood_map_keys) || sy_require(c, v, "count", &x) ||
+        sy_int(c, x, "flood.count", 1, SC_FLOOD_MAX_COUNT, &st->flood_count))
+        return -1;
+    st->flood_distinct_c_i = true;
+    if ((x = sy_get(c, v, "distinct_c_i")) &&
+        sy_bool(c, x, "flood.distinct_c_i", &st->flood_distinct_c_i))
+        return -1;
+    st->flood_ms = SC_FLOOD_DEFAULT_MS;
+    if ((x = sy_get(c, v, "time")) && sy_int(c, x, "flood.time", 1, SC_FLOOD_MAX_MS, &st->flood_ms))
+        return -1;
+    return 0;
+}
+
 static int load_step(sy_ctx *c, const yaml_node_t *n, size_t idx, sc_step *st)
 {
     char what[32];
@@ -440,8 +464,9 @@ static int load_step(sy_ctx *c, const yaml_node_t *n, size_t idx, sc_step *st)
     if (sy_keys(c, n, what, step_keys) != 0)
         return -1;
     st->line = (int)sy_line(n);
-    static const char *const kinds[] = {"send", "expect", "wait", "oscore", NULL};
-    static const char *const *const allowed[] = {send_keys, expect_keys, wait_keys, oscore_keys};
+    static const char *const kinds[] = {"send", "expect", "wait", "oscore", "flood", NULL};
+    static const char *const *const allowed[] = {send_keys, expect_keys, wait_keys, oscore_keys,
+                                                 flood_keys};
     int kind = -1;
     for (int k = 0; kinds[k]; k++)
         if (sy_get(c, n, kinds[k])) {
@@ -451,7 +476,7 @@ static int load_step(sy_ctx *c, const yaml_node_t *n, size_t idx, sc_step *st)
             kind = k;
         }
     if (kind < 0)
-        return sy_fail(c, n, "%s: needs one of send, expect, wait, oscore", what);
+        return sy_fail(c, n, "%s: needs one of send, expect, wait, oscore, flood", what);
     for (size_t i = 0; i < sy_map_len(n); i++) {
         const char *key = sy_text(sy_map_key(c, n, i));
         if (!in_list(key, allowed[kind]))
@@ -468,6 +493,9 @@ static int load_step(sy_ctx *c, const yaml_node_t *n, size_t idx, sc_step *st)
     case 2:
         st->kind = SC_STEP_WAIT;
         return sy_int(c, sy_get(c, n, "wait"), "wait", 0, MAX_MS, &st->wait_ms);
+    case 4:
+        st->kind = SC_STEP_FLOOD;
+        return load_flood(c, n, st);
     default:
         st->kind = SC_STEP_OSCORE;
         return load_oscore(c, n, st);
@@ -586,9 +614,13 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     v = sy_get(c, root, "steps");
     if (sy_seq(c, v, "steps", 1, SC_MAX_STEPS, &sc->n_steps) != 0)
         return -1;
-    for (size_t i = 0; i < sc->n_steps; i++)
+    for (size_t i = 0; i < sc->n_steps; i++) {
         if (load_step(c, sy_seq_item(c, v, i), i, &sc->steps[i]) != 0)
             return -1;
+        if (sc->steps[i].kind == SC_STEP_FLOOD && sc->role != SC_HARNESS_INITIATOR)
+            return sy_fail(c, sy_seq_item(c, v, i), "step %zu: a flood is sent by the harness "
+                                                    "as Initiator: needs role: initiator", i + 1);
+    }
     return 0;
 }
 

@@ -5,7 +5,9 @@
  * wait is the synchronisation). Covers the EDHOC POST, error responses,
  * OSCORE/EDHOC options without Uri-Path, block-wise bodies both ways,
  * IPv4 and IPv6, timeouts (nobody listening, handler sends nothing), reuse
- * after a timeout, and interoperability with Debian's coap-client-notls.
+ * after a timeout, interoperability with Debian's coap-client-notls, and the
+ * datagram sizes the client reports and its answer to an Echo challenge
+ * (against a hand-made server).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -338,6 +340,13 @@ START_TEST(test_blockwise_both_ways)
     ck_assert_mem_eq(f.st.payload, big, 3000);
     pthread_mutex_unlock(&f.st.lock);
 
+    /* Datagram sizes: the request's first block, the response not one datagram. */
+    long wreq, wresp;
+    tr_coap_client_wire_sizes(c, &wreq, &wresp);
+    ck_assert_int_gt(wreq, 16);
+    ck_assert_int_lt(wreq, 3000);
+    ck_assert_int_eq(wresp, -1);
+
     /* A buffer too small for the response is a local error, not a crash. */
     ck_assert_int_eq(tr_coap_client_request(c, &req, 5000, &resp, buf, 100), TR_ERROR);
     free(buf);
@@ -545,6 +554,113 @@ START_TEST(test_interop_coap_client)
 }
 END_TEST
 
+/* A plain UDP socket playing the server: it records the size of the
+ * datagrams it gets and answers with a piggybacked 2.04 it builds byte by
+ * byte, so the client's datagram sizes are checked independently of
+ * libcoap's encoder. With `echo`, it first answers 4.01 with an Echo option
+ * (RFC 9175 §2.3) and then expects the request again, with that option. */
+typedef struct raw_server {
+    int fd;
+    bool echo;
+    size_t got[2], sent;
+    bool echoed; /* the second request carried our Echo value */
+} raw_server;
+
+static const uint8_t ECHO_VALUE[4] = {0xec, 0x40, 0x01, 0x02};
+
+static bool contains(const uint8_t *d, size_t n, const uint8_t *v, size_t k)
+{
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(d + i, v, k) == 0)
+            return true;
+    return false;
+}
+
+static void *raw_server_main(void *arg)
+{
+    raw_server *rs = arg;
+    uint8_t d[2048], out[64];
+    struct sockaddr_storage from;
+    for (int round = 0; round < (rs->echo ? 2 : 1); round++) {
+        socklen_t fl = sizeof from;
+        ssize_t n = recvfrom(rs->fd, d, sizeof d, 0, (struct sockaddr *)&from, &fl);
+        ck_assert_int_ge(n, 4);
+        rs->got[round] = (size_t)n;
+        size_t tkl = d[0] & 0x0f, k = 0;
+        out[k++] = (uint8_t)(0x60 | tkl); /* version 1, ACK */
+        out[k++] = round == 0 && rs->echo ? 0x81 : TR_CODE_CHANGED; /* 4.01 / 2.04 */
+        out[k++] = d[2], out[k++] = d[3]; /* the request's message ID */
+        memcpy(out + k, d + 4, tkl), k += tkl;
+        if (round == 0 && rs->echo) {
+            out[k++] = 0xd4, out[k++] = 252 - 13; /* Echo (252), 4 bytes */
+            memcpy(out + k, ECHO_VALUE, 4), k += 4;
+        } else {
+            rs->echoed = rs->echo && contains(d, (size_t)n, ECHO_VALUE, sizeof ECHO_VALUE);
+            out[k++] = 0xc1, out[k++] = 64; /* Content-Format (12): 64 */
+            out[k++] = 0xff;
+            for (int i = 0; i < 10; i++)
+                out[k++] = (uint8_t)i;
+            rs->sent = k;
+        }
+        ck_assert_int_eq(sendto(rs->fd, out, k, 0, (struct sockaddr *)&from, fl), (ssize_t)k);
+    }
+    return NULL;
+}
+
+static void wire_sizes_case(bool echo)
+{
+    raw_server rs = {.fd = socket(AF_INET, SOCK_DGRAM, 0), .echo = echo};
+    ck_assert_int_ge(rs.fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(rs.fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t l = sizeof a;
+    ck_assert_int_eq(getsockname(rs.fd, (struct sockaddr *)&a, &l), 0);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, raw_server_main, &rs), 0);
+
+    tr_coap_client *c = NULL;
+    long wreq, wresp;
+    ck_assert_int_eq(tr_coap_client_open(&c, "127.0.0.1", ntohs(a.sin_port)), EH_OK);
+    tr_coap_client_wire_sizes(c, &wreq, &wresp);
+    ck_assert_int_eq(wreq, -1); /* nothing sent yet */
+    ck_assert_int_eq(wresp, -1);
+    ck_assert(!tr_coap_client_echo_retried(c));
+    tr_message req = edhoc_post(MSG1, sizeof MSG1), resp;
+    uint8_t buf[64];
+    ck_assert_int_eq(tr_coap_client_request(c, &req, 3000, &resp, buf, sizeof buf), TR_OK);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(resp.code, TR_CODE_CHANGED);
+    ck_assert_uint_eq(resp.payload_len, 10);
+    tr_coap_client_wire_sizes(c, &wreq, &wresp);
+    ck_assert_int_eq(wreq, (long)rs.got[0]); /* the first request, not the repetition */
+    /* the answer the caller got; after an Echo repetition (libcoap's own
+     * token on the wire) not measured */
+    ck_assert_int_eq(wresp, echo ? -1 : (long)rs.sent);
+    ck_assert(tr_coap_client_echo_retried(c) == echo);
+    if (echo) { /* libcoap repeated the request with the Echo option */
+        ck_assert(rs.echoed);
+        /* the Echo option (header 2, value 4), and libcoap's token may be longer */
+        ck_assert_uint_ge(rs.got[1], rs.got[0] + 6);
+    }
+    tr_coap_client_close(c);
+    close(rs.fd);
+}
+
+START_TEST(test_wire_sizes_of_one_exchange)
+{
+    wire_sizes_case(false);
+}
+END_TEST
+
+START_TEST(test_echo_challenge_is_answered_and_reported)
+{
+    wire_sizes_case(true);
+}
+END_TEST
+
 Suite *eh_test_coap_transport_suite(void)
 {
     Suite *s = suite_create("coap_transport");
@@ -562,6 +678,8 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_late_server_then_reuse);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_interop_coap_client);
+    tcase_add_test(tc, test_wire_sizes_of_one_exchange);
+    tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -118,6 +118,14 @@ static void fill(sc_result *s, verdict v, int role, int i)
         s->n_size_entries = (size_t)(i % 3 == 0 ? 4 : 1);
         memcpy(s->size_entries, e, sizeof e);
     }
+    if (i % 3 != 1) { /* amplification: measured, with a hostile reply name, or not */
+        sc_amplification *a = &s->amplification;
+        a->measured = true;
+        snprintf(a->reply, sizeof a->reply, "%s", i % 3 ? "coap 4.01 <&>" : "message_2");
+        a->request_bytes = 39, a->reply_bytes = i % 3 ? 0 : 118;
+        a->request_datagram_bytes = 66;
+        a->reply_datagram_bytes = i % 2 ? -1 : 133;
+    }
     if (v == V_FAIL && role == 0) {
         s->transcript = big_transcript();
     } else if (v != V_PASS || role == 0) {
@@ -268,6 +276,20 @@ START_TEST(verdict_names)
 }
 END_TEST
 
+START_TEST(amplification_factor)
+{
+    ck_assert_int_eq(report_amplification_milli(118, 39), 3026); /* 3.0256 */
+    ck_assert_int_eq(report_amplification_milli(39, 39), 1000);
+    ck_assert_int_eq(report_amplification_milli(0, 39), 0);
+    ck_assert_int_eq(report_amplification_milli(1, 2000), 1);     /* 0.0005 rounds up */
+    ck_assert_int_eq(report_amplification_milli(1, 2001), 0);
+    ck_assert_int_eq(report_amplification_milli(10, 0), -1);      /* no request bytes */
+    ck_assert_int_eq(report_amplification_milli(-1, 39), -1);     /* unknown */
+    ck_assert_int_eq(report_amplification_milli(39, -1), -1);
+    ck_assert_int_eq(report_amplification_milli(LONG_MAX, 1), -1); /* would overflow */
+}
+END_TEST
+
 START_TEST(add_moves_transcripts_and_grows)
 {
     run_report r;
@@ -394,6 +416,20 @@ static void check_testcase(xmlNode *tc, const sc_result *s)
         "19 bytes; budget 42 bytes (6tisch); minimum 19 bytes; after a 3-byte prefix; judged"};
     for (size_t k = 0; k < 4; k++)
         assert_property(tc, size_names[k], k < s->n_size_entries ? size_values[k] : NULL);
+    const sc_amplification *a = &s->amplification;
+    bool meas = a->measured;
+    char *reply = meas ? CLEAN_XML(a->reply) : NULL;
+    assert_property(tc, "amplification_reply", reply);
+    free(reply);
+    assert_property(tc, "amplification_request_bytes", meas ? "39" : NULL);
+    assert_property(tc, "amplification_reply_bytes",
+                    meas ? (a->reply_bytes ? "118" : "0") : NULL);
+    /* 118 / 39 = 3.0256..., 0 / 39 = 0, 133 / 66 = 2.0151... */
+    assert_property(tc, "amplification_factor", meas ? (a->reply_bytes ? "3.026" : "0.000") : NULL);
+    assert_property(tc, "amplification_request_datagram_bytes", meas ? "66" : NULL);
+    bool dg = meas && a->reply_datagram_bytes >= 0;
+    assert_property(tc, "amplification_reply_datagram_bytes", dg ? "133" : NULL);
+    assert_property(tc, "amplification_datagram_factor", dg ? "2.015" : NULL);
     assert_property(tc, "transcript_path", *s->transcript_path ? s->transcript_path : NULL);
     assert_property(tc, "iut_stdout_path", *s->iut_stdout_path ? s->iut_stdout_path : NULL);
     assert_property(tc, "iut_stderr_path", *s->iut_stderr_path ? s->iut_stderr_path : NULL);
@@ -611,7 +647,7 @@ START_TEST(json_round_trip)
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
-        "transport",   "seed",   "sizes",  "budgets", "transcript_path", "iut_stdout_path",
+        "transport",   "seed",   "sizes",  "budgets", "amplification", "transcript_path", "iut_stdout_path",
         "iut_stderr_path", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
@@ -678,6 +714,35 @@ START_TEST(json_round_trip)
             ck_assert_int_eq(json_integer_value(json_object_get(b, "prefix")), e->prefix);
             ck_assert(json_is_boolean(json_object_get(b, "judged")));
             ck_assert(json_boolean_value(json_object_get(b, "judged")) == e->judged);
+        }
+        json_t *amp = json_object_get(o, "amplification");
+        const sc_amplification *a = &s->amplification;
+        if (!a->measured) {
+            ck_assert(json_is_null(amp));
+        } else {
+            static const char *const akeys[] = {"reply", "request_bytes", "reply_bytes",
+                                                "factor", "request_datagram_bytes",
+                                                "reply_datagram_bytes", "datagram_factor"};
+            size_t ak = 0;
+            for (void *it = json_object_iter(amp); it; it = json_object_iter_next(amp, it), ak++)
+                ck_assert_str_eq(json_object_iter_key(it), akeys[ak]);
+            ck_assert_uint_eq(ak, 7);
+            assert_jstr(amp, "reply", a->reply);
+            ck_assert_int_eq(json_integer_value(json_object_get(amp, "request_bytes")), 39);
+            ck_assert_int_eq(json_integer_value(json_object_get(amp, "reply_bytes")),
+                             a->reply_bytes);
+            ck_assert(json_real_value(json_object_get(amp, "factor")) ==
+                      (a->reply_bytes ? 3.026 : 0.0));
+            ck_assert_int_eq(json_integer_value(json_object_get(amp, "request_datagram_bytes")),
+                             66);
+            if (a->reply_datagram_bytes < 0) {
+                ck_assert(json_is_null(json_object_get(amp, "reply_datagram_bytes")));
+                ck_assert(json_is_null(json_object_get(amp, "datagram_factor")));
+            } else {
+                ck_assert_int_eq(
+                    json_integer_value(json_object_get(amp, "reply_datagram_bytes")), 133);
+                ck_assert(json_real_value(json_object_get(amp, "datagram_factor")) == 2.015);
+            }
         }
         assert_jstr(o, "transcript_path", s->transcript_path);
         assert_jstr(o, "iut_stdout_path", s->iut_stdout_path);
@@ -894,6 +959,7 @@ Suite *eh_test_report_suite(void)
     TCase *tc = tcase_create("report");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, verdict_names);
+    tcase_add_test(tc, amplification_factor);
     tcase_add_test(tc, add_moves_transcripts_and_grows);
     tcase_add_test(tc, clean_text);
     tcase_add_test(tc, junit_round_trip);

@@ -358,6 +358,25 @@ START_TEST(defaults_of_a_minimal_scenario)
     ck_assert_msg(load_sc(text, sc, err, sizeof err) == 0, "%s", err);
     ck_assert_str_eq(sc->iut_peer_cred, "negative-kid-07");
     ck_assert_str_eq(sc->cred, "");
+
+    /* flood steps (defaults and every key), the amplification check */
+    text = "id: x\ntitle: T\nlevel: SHOULD\nrole: initiator\nsteps:\n"
+           "  - flood: {count: 200}\n"
+           "  - flood: {count: 4096, distinct_c_i: false, time: 60000}\n"
+           "  - send: message_1\n"
+           "  - expect: message_2\n    amplification: true\n";
+    ck_assert_msg(load_sc(text, sc, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(sc->n_steps, 4);
+    ck_assert_int_eq(sc->steps[0].kind, SC_STEP_FLOOD);
+    ck_assert_int_eq(sc->steps[0].line, 6);
+    ck_assert_int_eq(sc->steps[0].flood_count, 200);
+    ck_assert(sc->steps[0].flood_distinct_c_i);
+    ck_assert_int_eq(sc->steps[0].flood_ms, SC_FLOOD_DEFAULT_MS);
+    ck_assert_int_eq(sc->steps[1].flood_count, SC_FLOOD_MAX_COUNT);
+    ck_assert(!sc->steps[1].flood_distinct_c_i);
+    ck_assert_int_eq(sc->steps[1].flood_ms, SC_FLOOD_MAX_MS);
+    ck_assert(!sc->steps[2].checks.amplification);
+    ck_assert(sc->steps[3].checks.amplification);
     free(sc);
 }
 END_TEST
@@ -501,6 +520,25 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - expect: sam\n", 6, "expected silence, close, error, same"},
     {HDR "steps:\n  - send: message_1\n    again: true\n", 7,
      "again: only valid with 'send: message_3'"},
+    /* flood steps */
+    {HDR "steps:\n  - flood: 200\n", 6, "flood: expected a map {count: N"},
+    {HDR "steps:\n  - flood: {distinct_c_i: true}\n", 6, "missing required key 'count'"},
+    {HDR "steps:\n  - flood: {count: 0}\n", 6, "flood.count: 0 out of range 1..4096"},
+    {HDR "steps:\n  - flood: {count: 4097}\n", 6, "flood.count: 4097 out of range 1..4096"},
+    {HDR "steps:\n  - flood: {count: 2, time: 60001}\n", 6, "flood.time: 60001 out of range"},
+    {HDR "steps:\n  - flood: {count: 2, distinct_c_i: 1}\n", 6,
+     "flood.distinct_c_i: expected true or false"},
+    {HDR "steps:\n  - flood: {count: 2, cout: 3}\n", 6, "flood: unknown key 'cout'"},
+    {HDR "steps:\n  - flood: {count: 2}\n    timeout: 5\n", 7,
+     "step 1: 'timeout' does not apply to a flood step"},
+    {"id: a\ntitle: T\nlevel: MUST\nrole: both\nsteps:\n  - wait: 1\n  - flood: {count: 2}\n", 7,
+     "step 2: a flood is sent by the harness as Initiator: needs role: initiator"},
+    {"id: a\ntitle: T\nlevel: MUST\nrole: responder\nsteps:\n  - flood: {count: 2}\n", 6,
+     "needs role: initiator"},
+    {HDR "steps:\n  - send: message_1\n    amplification: true\n", 7,
+     "'amplification' does not apply to a send step"},
+    {HDR "steps:\n  - expect: message_2\n    amplification: yes\n", 7,
+     "amplification: expected true or false"},
     /* problems of a whole block map / list point at its key */
     {HDR "steps:\n  - send: message_1\n    mutate:\n      - flip:\n          bit: 2\n", 8,
      "missing required key 'offset'"},

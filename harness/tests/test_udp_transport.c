@@ -10,7 +10,8 @@
  * (the server answered every copy of a retransmitted request) is not taken
  * as the answer to the next request; an identical answer to a request
  * sent once is kept (RFC 9528 §7 allows the identical message again); a
- * CoAP response with another token is not taken as the answer.
+ * CoAP response with another token is not taken as the answer. Also which
+ * host names count as loopback (flood steps are refused elsewhere).
  */
 #include <check.h>
 #include <pthread.h>
@@ -253,6 +254,26 @@ START_TEST(test_replay_bounded_least_recent_evicted)
 }
 END_TEST
 
+/* Flood steps run only against loopback addresses (tr_host_is_loopback). */
+START_TEST(test_loopback_hosts)
+{
+    ck_assert(tr_host_is_loopback("127.0.0.1"));
+    ck_assert(tr_host_is_loopback("127.1.2.3"));
+    ck_assert(tr_host_is_loopback("::1"));
+    ck_assert(tr_host_is_loopback("[::1]"));
+    ck_assert(tr_host_is_loopback("::ffff:127.0.0.1"));
+    ck_assert(!tr_host_is_loopback("192.0.2.1"));
+    ck_assert(!tr_host_is_loopback("128.0.0.1"));
+    ck_assert(!tr_host_is_loopback("::2"));
+    ck_assert(!tr_host_is_loopback("::ffff:192.0.2.1"));
+    ck_assert(!tr_host_is_loopback("2001:db8::1"));
+    ck_assert(!tr_host_is_loopback("0.0.0.0"));
+    ck_assert(!tr_host_is_loopback(""));
+    ck_assert(!tr_host_is_loopback("[]"));
+    ck_assert(!tr_host_is_loopback(NULL));
+}
+END_TEST
+
 Suite *eh_test_udp_transport_suite(void)
 {
     Suite *s = suite_create("udp_transport");
@@ -264,6 +285,7 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_add_test(tc, test_coap_response_with_another_token_dropped);
     tcase_add_test(tc, test_replay_same_client_same_bytes);
     tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
+    tcase_add_test(tc, test_loopback_hosts);
     suite_add_tcase(s, tc);
     return s;
 }

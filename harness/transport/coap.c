@@ -136,6 +136,10 @@ struct tr_coap_client {
     tr_message *resp;
     uint8_t *buf;
     size_t cap;
+    /* datagram sizes of the last exchange (tr_coap_client_wire_sizes), and
+     * whether libcoap repeated its request with an Echo option */
+    long wire_req, wire_resp;
+    bool echo_retry;
 };
 
 static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
@@ -156,11 +160,40 @@ static const uint8_t *buf_put(tr_coap_client *c, size_t *used, const uint8_t *p,
     return dst;
 }
 
+/*
+ * Bytes of pdu as one CoAP-over-UDP datagram (RFC 7252 §3): the 4-byte
+ * header, the token, every option as encoded (coap_opt_size: its header
+ * with extended delta and length, and the value), and the payload marker
+ * and payload when there is a payload. *block is set when the PDU carries
+ * a Block1 or Block2 option (a body split over several datagrams).
+ */
+static long pdu_wire_size(const coap_pdu_t *pdu, bool *block)
+{
+    long n = 4 + (long)coap_pdu_get_token(pdu).length;
+    coap_opt_iterator_t it;
+    coap_opt_t *opt;
+    *block = false;
+    coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
+    while ((opt = coap_option_next(&it)) != NULL) {
+        n += (long)coap_opt_size(opt);
+        *block |= it.number == COAP_OPTION_BLOCK1 || it.number == COAP_OPTION_BLOCK2;
+    }
+    size_t len = 0;
+    const uint8_t *data = NULL;
+    if (coap_get_data(pdu, &len, &data) && len > 0)
+        n += 1 + (long)len;
+    return n;
+}
+
+static bool has_option(const coap_pdu_t *pdu, uint16_t number)
+{
+    coap_opt_iterator_t it;
+    return coap_check_option(pdu, number, &it) != NULL;
+}
+
 static coap_response_t client_response(coap_session_t *session, const coap_pdu_t *sent,
                                        const coap_pdu_t *received, const coap_mid_t mid)
 {
-    (void)sent;
-    (void)mid;
     tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
     if (!c || session != c->session || !token_matches(c, coap_pdu_get_token(received)))
         return COAP_RESPONSE_OK; /* stale or foreign: acknowledge, ignore */
@@ -168,6 +201,21 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
     tr_message *r = c->resp;
     memset(r, 0, sizeof *r);
     r->code = (uint8_t)coap_pdu_get_code(received);
+    /* `sent` is the request this answers. libcoap sends requests of its own
+     * within one exchange: the Block2 continuations of a body it reassembles
+     * (the PDU we get is then the last block's, its Block2 option removed,
+     * the whole body attached: not one datagram), and the repetition of a
+     * request answered with 4.01 and an Echo option (RFC 9175 §2.3), which
+     * carries that Echo option (ours never does) and a token of libcoap's
+     * (the PDU we get has ours again: its size is not the datagram's). */
+    bool block = false, sent_block = false;
+    c->wire_resp = pdu_wire_size(received, &block);
+    if (sent != NULL) {
+        sent_block = has_option(sent, COAP_OPTION_BLOCK1) || has_option(sent, COAP_OPTION_BLOCK2);
+        c->echo_retry = has_option(sent, COAP_OPTION_ECHO);
+    }
+    if (block || sent_block || c->echo_retry || (sent == NULL && mid != c->mid))
+        c->wire_resp = -1;
     r->content_format = -1;
     size_t used = 0;
     bool overflow = false;
@@ -291,6 +339,7 @@ eh_err tr_coap_client_open_proto(tr_coap_client **out, const char *host, uint16_
         free(c);
         return EH_ERR_UNSUPPORTED;
     }
+    c->wire_req = c->wire_resp = -1;
     coap_set_app_data(c->ctx, c);
     coap_context_set_block_mode(c->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
     coap_register_option(c->ctx, TR_OPTION_OSCORE);
@@ -439,6 +488,10 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
         fprintf(stderr, "coap client: cannot build the request\n");
         return TR_ERROR;
     }
+    bool block = false;
+    c->wire_req = pdu_wire_size(pdu, &block); /* with Block1: its first datagram */
+    c->wire_resp = -1;
+    c->echo_retry = false;
     c->resp = resp;
     c->buf = buf;
     c->cap = cap;
@@ -472,4 +525,15 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
             fprintf(stderr, "coap client: cannot recreate the session\n");
     }
     return st;
+}
+
+void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *response)
+{
+    *request = c ? c->wire_req : -1;
+    *response = c ? c->wire_resp : -1;
+}
+
+bool tr_coap_client_echo_retried(const tr_coap_client *c)
+{
+    return c && c->echo_retry;
 }

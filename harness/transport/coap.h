@@ -88,6 +88,24 @@ void tr_coap_client_close(tr_coap_client *c);
 tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int timeout_ms,
                                  tr_message *resp, uint8_t *buf, size_t cap);
 
+/*
+ * Sizes of the last exchange's datagrams, bytes of the CoAP-over-UDP message
+ * (header, token, options, payload marker, payload; RFC 7252 §3): the
+ * request's first transmission (with Block1, its first block) and the
+ * response as received. -1 when not known: no request yet, no response, a
+ * response that libcoap reassembled from several Block2 datagrams, or the
+ * answer to a request libcoap repeated for an Echo option (below).
+ */
+void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *response);
+/*
+ * Did the server first answer the last request with 4.01 (Unauthorized) and
+ * an Echo option (RFC 9175 §2.4 item 3; RFC 9528 Appendix A.2 allows it for
+ * the first POST)? libcoap then repeats the request with that Echo option by
+ * itself (RFC 9175 §2.3): the response the caller got answers the
+ * repetition, and the 4.01 was never seen (its size is not known).
+ */
+bool tr_coap_client_echo_retried(const tr_coap_client *c);
+
 /* ------------------------------------------------------------------ server */
 
 typedef struct tr_coap_server tr_coap_server;

@@ -34,6 +34,45 @@ eh_err tr_addr_resolve(const char *host, uint16_t port, tr_addr *out)
     return EH_OK;
 }
 
+static bool sockaddr_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(a->s6_addr, v4mapped, sizeof v4mapped) == 0)
+            return a->s6_addr[12] == 127;
+        return IN6_IS_ADDR_LOOPBACK(a);
+    }
+    return false;
+}
+
+bool tr_host_is_loopback(const char *host)
+{
+    char name[256];
+    size_t n = host ? strlen(host) : 0;
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') /* "[::1]" */
+        host++, n -= 2;
+    if (n == 0 || n >= sizeof name)
+        return false;
+    memcpy(name, host, n);
+    name[n] = 0;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (getaddrinfo(name, NULL, &hints, &res) != 0 || res == NULL)
+        return false;
+    bool all = true;
+    for (struct addrinfo *ai = res; ai && all; ai = ai->ai_next)
+        all = sockaddr_is_loopback(ai->ai_addr);
+    freeaddrinfo(res);
+    return all;
+}
+
 void tr_addr_format(const tr_addr *a, char *buf, size_t cap)
 {
     char ip[INET6_ADDRSTRLEN] = "?";

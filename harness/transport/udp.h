@@ -31,6 +31,10 @@ typedef struct tr_addr {
 
 /* Resolve host (literal or name) and port. EH_ERR_ARG if it cannot be. */
 eh_err tr_addr_resolve(const char *host, uint16_t port, tr_addr *out);
+/* Does host (a literal, "[v6]", or a name) resolve only to loopback
+ * addresses (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104)? False when it does not
+ * resolve at all. */
+bool tr_host_is_loopback(const char *host);
 /* "127.0.0.1:5683" / "[::1]:5683" into buf. */
 void tr_addr_format(const tr_addr *a, char *buf, size_t cap);
 
