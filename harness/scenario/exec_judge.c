@@ -115,6 +115,13 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *
         *len = (size_t)keep;
         return 0;
     }
+    case SC_MUT_OVERWRITE: {
+        long off = m->offset < 0 ? (long)*len + m->offset : m->offset;
+        if (off < 0 || (size_t)off > *len || m->bytes.n > *len - (size_t)off)
+            goto bad;
+        memcpy(buf + off, m->bytes.b, m->bytes.n);
+        return 0;
+    }
     case SC_MUT_APPEND:
         if (m->bytes.n > cap - *len)
             goto bad;
@@ -583,8 +590,36 @@ static void check_prefix(sc_exec *x)
                           "but C_R is encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, want);
 }
 
+/* Error codes the IUT may never use where it used them: ERR_CODE 0 is
+ * never sent (RFC 9528 §6.1); ERR_CODE 2 answers message_1 only (§6.3),
+ * so never from an Initiator, nor to anything else the harness sent. */
+static void check_error_code_use(sc_exec *x)
+{
+    const received *rx = &x->rx;
+    if (rx->st != TR_OK || rx->kind == NULL || strcmp(rx->kind, "error") != 0 ||
+        !rx->err_info_ok)
+        return;
+    if (rx->err_code == 0) {
+        x_fail(x, V_FAIL, "the IUT sent an error message with ERR_CODE 0, which is never sent "
+                          "(RFC 9528 §6.1)");
+        return;
+    }
+    if (rx->err_code != 2)
+        return;
+    bool to_message_1 = x->o.role == SC_HARNESS_INITIATOR &&
+                        (strcmp(x->last_sent, "message_1") == 0 ||
+                         (strcmp(x->last_sent, "raw") == 0 && x->last_payload_len > 0 &&
+                          x->last_payload[0] == 0xf5));
+    if (!to_message_1 && !x->combined_in_flight)
+        x_fail(x, V_FAIL, "the IUT sent ERR_CODE 2 (wrong selected cipher suite) %s; it is a "
+                          "reply to message_1 only (RFC 9528 §6.3)",
+               x->o.role == SC_HARNESS_INITIATOR ? "in reply to a message other than message_1"
+                                                 : "as Initiator");
+}
+
 void x_judge(sc_exec *x, const sc_step *st)
 {
+    check_error_code_use(x);
     if (x->rx.new_message_same_c_r)
         x_fail(x, V_FAIL, "the repeated message_1 was answered with a different message_2 that "
                           "keeps the first one's C_R: a duplicate caused a new message in the "

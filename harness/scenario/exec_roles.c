@@ -267,7 +267,10 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     bool m1 = strcmp(st->message, "message_1") == 0;
     /* Appendix A.2 prefixes: `true` before message_1, C_R before what
      * follows message_2; raw payloads go as they are. */
-    if (m1) {
+    if (st->has_prefix) {
+        memcpy(payload, st->prefix.b, st->prefix.n);
+        k = st->prefix.n;
+    } else if (m1) {
         payload[k++] = 0xf5;
     } else if ((strcmp(st->message, "raw") != 0 || st->with_c_r) &&
                x->s.state != EH_STATE_WAIT_M2 && x->s.state != EH_STATE_START) {

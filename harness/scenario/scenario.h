@@ -63,18 +63,21 @@ typedef enum sc_step_kind {
  *  NONDET   (nondeterministic: {field: NAME, width: 1|2|4|8})  the field's
  *           CBOR head re-encoded with a longer argument
  *  RAW      (raw: HEX)  the whole message replaced
+ *  OVERWRITE (overwrite: {offset: N, hex: ...})  bytes from offset N (negative:
+ *           from the end) overwritten in place, e.g. G_Y inside message_2
  */
 typedef enum sc_mutation_kind {
-    SC_MUT_REPLACE, SC_MUT_FLIP, SC_MUT_TRUNCATE, SC_MUT_APPEND, SC_MUT_NONDET, SC_MUT_RAW
+    SC_MUT_REPLACE, SC_MUT_FLIP, SC_MUT_TRUNCATE, SC_MUT_APPEND, SC_MUT_NONDET, SC_MUT_RAW,
+    SC_MUT_OVERWRITE
 } sc_mutation_kind;
 
 typedef struct sc_mutation {
     sc_mutation_kind kind;
     char field[SC_MAX_NAME];
-    long offset;  /* FLIP: byte offset; TRUNCATE: length */
+    long offset;  /* FLIP, OVERWRITE: byte offset; TRUNCATE: length */
     int bit;      /* FLIP */
     int width;    /* NONDET */
-    sc_bytes bytes; /* REPLACE, APPEND, RAW */
+    sc_bytes bytes; /* REPLACE, APPEND, RAW, OVERWRITE */
 } sc_mutation;
 
 /*
@@ -144,6 +147,9 @@ typedef struct sc_step {
      * option (a malformed combined request, RFC 9668 §3.3.1). */
     bool combined;
     bool with_c_r;                    /* SEND raw: prefixed with the IUT's C_R */
+    sc_bytes prefix;                  /* SEND (harness Initiator): this Appendix A.2
+                                       * prefix instead of 0xf5 / C_R */
+    bool has_prefix;
     bool again;                       /* SEND message_3 (harness Initiator): built again
                                        * from the session as it was before the previous
                                        * send of it, without that send's faults/mutations */

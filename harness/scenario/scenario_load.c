@@ -27,9 +27,9 @@ static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "code", "info", "timeout",
     "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
-    "ead_labels", "again", "amplification", NULL};
+    "ead_labels", "again", "amplification", "prefix", NULL};
 static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
-                                        "with_c_r", "again", NULL};
+                                        "with_c_r", "again", "prefix", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
@@ -43,7 +43,8 @@ static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "
                                         "error", "raw", "repeat", "none", NULL};
 
 static const char *const mut_keys[] = {"replace", "flip", "truncate", "append",
-                                       "nondeterministic", "raw", NULL};
+                                       "nondeterministic", "raw", "overwrite", NULL};
+static const char *const overwrite_keys[] = {"offset", "hex", NULL};
 static const char *const replace_keys[] = {"field", "hex", NULL};
 static const char *const flip_keys[] = {"offset", "bit", NULL};
 static const char *const nondet_keys[] = {"field", "width", NULL};
@@ -141,6 +142,14 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
             return sy_fail(c, x, "nondeterministic.width: %d is not 1, 2, 4 or 8", m->width);
         return 0;
     }
+    if (!strcmp(kind, "overwrite")) {
+        m->kind = SC_MUT_OVERWRITE;
+        if (sy_keys(c, v, "overwrite", overwrite_keys) || sy_require(c, v, "offset", &x) ||
+            sy_long(c, x, "overwrite.offset", -MAX_MSG_OFFSET, MAX_MSG_OFFSET, &m->offset) ||
+            sy_require(c, v, "hex", &x) || sy_hex(c, x, "overwrite.hex", &m->bytes))
+            return -1;
+        return 0;
+    }
     m->kind = SC_MUT_RAW; /* "raw": sy_keys admitted nothing else */
     return sy_hex(c, v, "raw", &m->bytes);
 }
@@ -216,6 +225,11 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             return sy_fail(c, v, "again: only valid with 'send: message_3'");
         if (sy_bool(c, v, "again", &st->again) != 0)
             return -1;
+    }
+    if ((v = sy_get(c, n, "prefix"))) {
+        if (sy_hex(c, v, "prefix", &st->prefix) != 0)
+            return -1;
+        st->has_prefix = true;
     }
     if ((v = sy_get(c, n, "with_c_r"))) {
         if (strcmp(st->message, "raw") != 0)

@@ -520,6 +520,9 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - expect: sam\n", 6, "expected silence, close, error, same"},
     {HDR "steps:\n  - send: message_1\n    again: true\n", 7,
      "again: only valid with 'send: message_3'"},
+    {HDR "steps:\n  - send: message_1\n    mutate: [{overwrite: {offset: 2}}]\n", 7,
+     "missing required key 'hex'"},
+    {HDR "steps:\n  - send: message_1\n    prefix: \"f\"\n", 7, "prefix: not hex bytes"},
     /* flood steps */
     {HDR "steps:\n  - flood: 200\n", 6, "flood: expected a map {count: N"},
     {HDR "steps:\n  - flood: {distinct_c_i: true}\n", 6, "missing required key 'count'"},
