@@ -1,12 +1,45 @@
 /*
- * matrix.h - the names of the generated credentials
- * (vectors/creds/README.md) and which one a METHOD and suite use.
+ * matrix.h - the `matrix:` key of scenario files (scenarios/README.md): one
+ * file stands for one scenario per METHOD x cipher suite x credential kind
+ * (a "variant"), and the names of the generated credentials
+ * (vectors/creds/README.md) each variant uses.
+ *
+ * Variant k of a file with a matrix (methods M[], suites S[], kinds C[]):
+ * method M[k / (|S||C|)], suite S[(k / |C|) % |S|], kind C[k % |C|], i.e.
+ * in the file's order with the kind varying fastest. Its scenario is the
+ * file's, with
+ *   id       "<id>/m<M>-s<S>-<kind>"          (stable: never renumbered)
+ *   title    "<title> (METHOD M, suite S, kind)"
+ *   method M, suites [S], credentials.id kind,
+ *   credentials own/peer  sc_matrix_cred_name() of the Initiator / the
+ *            Responder (named from the harness Initiator's side, as any
+ *            `role: both` scenario),
+ *   needs    [method-M, suite-S, cred-<kind>] followed by the file's needs,
+ *   and, when the suite defines no OSCORE (sc_suite_has_oscore), without
+ *   its oscore steps and without the need `oscore`.
+ * A file without a matrix has one variant: itself.
  */
 #ifndef EH_SCENARIO_MATRIX_H
 #define EH_SCENARIO_MATRIX_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "scenario.h"
+
+/* Number of variants: the product of the matrix's list lengths, or 1. */
+size_t sc_variant_count(const scenario *sc);
+
+/* Variant k (< sc_variant_count) of tmpl as a complete scenario in *out
+ * (which may not alias tmpl). 0, or -1 with err filled (k out of range, or
+ * a name that does not fit: the loader refuses such files, so this is a
+ * programming error). */
+int sc_variant(const scenario *tmpl, size_t k, scenario *out, char *err, size_t cap);
+
+/* Does the suite's application hash give OSCORE its HKDF (RFC 8613
+ * §3.2.1; RFC 9528 Appendix A.1)? False for suite 25 (SHAKE256) and for
+ * unregistered suites. */
+bool sc_suite_has_oscore(int suite);
 
 /*
  * Name of a generated credential: "gen-<key>-<dh|sig>-<i|r>[-x509]", key
