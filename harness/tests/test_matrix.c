@@ -105,7 +105,8 @@ START_TEST(credentials_follow_the_method_table)
     } rows[] = {
         {0, 2, "gen-p256-sig-i", "gen-p256-sig-r"},   {1, 2, "gen-p256-sig-i", "gen-p256-dh-r"},
         {2, 2, "gen-p256-dh-i", "gen-p256-sig-r"},    {3, 2, "gen-p256-dh-i", "gen-p256-dh-r"},
-        {0, 0, "gen-ed25519-sig-i", "gen-ed25519-sig-r"}, {3, 0, "gen-x25519-dh-i", "gen-x25519-dh-r"},
+        {0, 0, "gen-ed25519-sig-i", "gen-ed25519-sig-r"},
+        {3, 0, "gen-x25519-dh-i", "gen-x25519-dh-r"},
         {1, 6, "gen-p256-sig-i", "gen-x25519-dh-r"},  /* suite 6: X25519 with ES256 */
         {2, 24, "gen-p384-dh-i", "gen-p384-sig-r"},   {1, 25, "gen-ed448-sig-i", "gen-x448-dh-r"},
         {2, 4, "gen-x25519-dh-i", "gen-ed25519-sig-r"}, {0, 5, "gen-p256-sig-i", "gen-p256-sig-r"},
@@ -182,7 +183,8 @@ START_TEST(the_loader_refuses_what_cannot_expand)
         {"matrix: {methods: [], suites: [2], credentials: [kid]}\n", "matrix.methods"},
         {"matrix: {methods: [3], suites: [2], credentials: [kid], size: 2}\n", "size"},
         {"method: 3\nmatrix: {methods: [3], suites: [2], credentials: [kid]}\n", "not with matrix"},
-        {"suites: [2]\nmatrix: {methods: [3], suites: [2], credentials: [kid]}\n", "not with matrix"},
+        {"suites: [2]\nmatrix: {methods: [3], suites: [2], credentials: [kid]}\n",
+         "not with matrix"},
         {"credentials: {id: kid}\nmatrix: {methods: [3], suites: [2], credentials: [kid]}\n",
          "not with matrix"},
         {"matrix: [3, 2, kid]\n", "expected a map"},
