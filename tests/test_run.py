@@ -34,6 +34,14 @@ def with_fault(fault):
     return REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
 
 
+# scenarios/interop/matrix.yaml: every METHOD x suite x credential kind, in
+# this order (the kind varies fastest), ids as scenarios/README.md documents.
+MATRIX_SUITES = [0, 1, 2, 3, 4, 5, 6, 24, 25]
+MATRIX_KINDS = ["kid", "kccs", "x5t", "x5chain"]
+MATRIX_IDS = [f"interop/matrix/m{m}-s{s}-{k}" for m in range(4) for s in MATRIX_SUITES
+              for k in MATRIX_KINDS]
+
+
 def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
     r, results, junit = run_suite(harness, tmp_path, REFERENCE, "-j", "2")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -43,6 +51,11 @@ def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
     assert not bad
     roles = {x["role"] for x in results}
     assert roles == {"initiator", "responder"}
+    # the whole matrix ran and passed, in both roles, under its stable ids
+    matrix = [(x["id"], x["role"]) for x in results if x["id"].startswith("interop/matrix/")]
+    assert matrix == [(i, role) for i in MATRIX_IDS for role in ("initiator", "responder")]
+    files = {x["id"] for x in results if not x["id"].startswith("interop/matrix/")}
+    assert not files & set(MATRIX_IDS)
     xmllint = shutil.which("xmllint")
     assert xmllint, "xmllint (Debian libxml2-utils) is required"
     v = subprocess.run([xmllint, "--noout", "--schema", str(ROOT / "tests/junit.xsd"),
@@ -238,6 +251,38 @@ def test_missing_capability_is_skipped_with_the_reason(harness, tmp_path):
     assert r.returncode == 0
     assert {x["verdict"] for x in results} == {"skipped"} and len(results) == 2
     assert all("teleportation" in x["message"] for x in results)
+
+
+def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
+    """A peer file that claims METHOD 3, suites 2 and 25, kid, credential
+    files and CoAP but not OSCORE: of the METHOD 3 combinations (--filter)
+    only m3-s25-kid runs (suite 25 has no OSCORE step, so it does not need
+    it), in both roles; every other one is skipped naming the missing
+    capability, none fails. Without cred-files (compiled-in keys) none runs."""
+    caps = "capabilities: [method-3, suite-2, suite-25, cred-kid, cred-files, coap]\n"
+    peer = re.sub(r"capabilities: \[[^\]]*\]\n", caps, REFERENCE)
+    assert caps in peer
+    r, results, _ = run_suite(harness, tmp_path, peer, "--filter", "interop/matrix/m3-*",
+                              paths=[ROOT / "scenarios/interop/matrix.yaml"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [x["id"] for x in results[::2]] == [i for i in MATRIX_IDS if i.startswith(
+        "interop/matrix/m3-")]
+    got = {(x["id"], x["role"]): x for x in results}
+    ran = {k: x["verdict"] for k, x in got.items() if x["verdict"] != "skipped"}
+    assert ran == {("interop/matrix/m3-s25-kid", "initiator"): "pass",
+                   ("interop/matrix/m3-s25-kid", "responder"): "pass"}, r.stdout
+    lacks = {"m3-s2-kid": "oscore", "m3-s2-kccs": "cred-kccs", "m3-s0-kid": "suite-0",
+             "m3-s25-x5t": "cred-x5t", "m3-s24-x5chain": "suite-24"}
+    for name, cap in lacks.items():
+        for role in ("initiator", "responder"):
+            x = got[(f"interop/matrix/{name}", role)]
+            assert x["verdict"] == "skipped"
+            assert x["message"] == f"the IUT lacks the capability '{cap}'"
+    peer = peer.replace(" cred-files,", "")
+    r, results, _ = run_suite(harness, tmp_path, peer, "--filter", "interop/matrix/m3-s25-kid",
+                              paths=[ROOT / "scenarios/interop/matrix.yaml"])
+    assert r.returncode == 0 and len(results) == 2, r.stdout
+    assert {x["message"] for x in results} == {"the IUT lacks the capability 'cred-files'"}
 
 
 def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):

@@ -164,9 +164,10 @@ static void collect(const char *path, req_row *rows, size_t n, int *unknown, int
             continue;
         }
         size_t len = strlen(r->scenarios);
-        if (!strstr(r->scenarios, sc->id))
-            snprintf(r->scenarios + len, sizeof r->scenarios - len, "%s%s", len ? ", " : "",
-                     sc->id);
+        char id[SC_MAX_ID + 2]; /* a matrix: its variants, "<id>/m<M>-s<S>-<kind>" */
+        snprintf(id, sizeof id, "%s%s", sc->id, sc->matrix.n_methods ? "/*" : "");
+        if (!strstr(r->scenarios, id))
+            snprintf(r->scenarios + len, sizeof r->scenarios - len, "%s%s", len ? ", " : "", id);
         r->n_scenarios++;
     }
     free(sc);

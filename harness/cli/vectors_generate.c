@@ -39,8 +39,7 @@ const char *gen_kind_name(gen_cred_kind kind)
     return kind_names[kind];
 }
 
-/* Deterministic bytes: SHA-256(seed || label || counter) blocks. */
-static void drbg(uint64_t seed, const char *label, uint8_t *out, size_t len)
+void gen_drbg(uint64_t seed, const char *label, uint8_t *out, size_t len)
 {
     uint8_t in[8 + 64 + 4], block[32];
     size_t label_len = strnlen(label, 64);
@@ -91,36 +90,48 @@ static eh_key_type key_type_of(int cose_crv)
     }
 }
 
-/* A private key in range, drawn from the generator (EC2 scalars may need
- * a second draw). */
-static int make_key(uint64_t seed, const char *label, const eh_suite *suite, bool static_dh,
-                    party *p)
+int gen_keypair_make(uint64_t seed, const char *label, const eh_ecdh_alg *dh,
+                     const eh_sig_alg *sig, gen_keypair *k)
 {
     for (int attempt = 0; attempt < 16; attempt++) {
         char l[64];
         eh_err err;
         snprintf(l, sizeof l, "%s/%d", label, attempt);
-        if (static_dh) {
-            const eh_ecdh_alg *e = suite->ecdh;
-            p->priv_len = e->priv_len;
-            drbg(seed, l, p->priv, p->priv_len);
-            err = e->public_key(p->priv, p->pub, e->is_okp ? NULL : p->pub + e->coord_len);
-            p->pub_len = e->is_okp ? e->coord_len : 2 * e->coord_len;
-            p->type = key_type_of(e->cose_crv);
+        if (dh != NULL) {
+            k->priv_len = dh->priv_len;
+            gen_drbg(seed, l, k->priv, k->priv_len);
+            err = dh->public_key(k->priv, k->pub, dh->is_okp ? NULL : k->pub + dh->coord_len);
+            k->pub_len = dh->is_okp ? dh->coord_len : 2 * dh->coord_len;
+            k->type = key_type_of(dh->cose_crv);
         } else {
-            const eh_sig_alg *sg = suite->sig;
-            p->priv_len = sg->priv_len;
-            drbg(seed, l, p->priv, p->priv_len);
-            err = sg->public_key(p->priv, p->pub);
-            p->pub_len = sg->pub_len;
-            p->type = key_type_of(sg->cose_crv);
+            k->priv_len = sig->priv_len;
+            gen_drbg(seed, l, k->priv, k->priv_len);
+            err = sig->public_key(k->priv, k->pub);
+            k->pub_len = sig->pub_len;
+            k->type = key_type_of(sig->cose_crv);
         }
         if (err == EH_OK)
             return 0;
         if (err != EH_ERR_ARG)
-            return -1;
+            break;
     }
+    eh_wipe(k, sizeof *k);
     return -1;
+}
+
+/* The authentication key of a party: the suite's static-DH or signature
+ * key. */
+static int make_key(uint64_t seed, const char *label, const eh_suite *suite, bool static_dh,
+                    party *p)
+{
+    gen_keypair k;
+    if (gen_keypair_make(seed, label, static_dh ? suite->ecdh : NULL, suite->sig, &k) != 0)
+        return -1;
+    memcpy(p->priv, k.priv, k.priv_len), p->priv_len = k.priv_len;
+    memcpy(p->pub, k.pub, k.pub_len), p->pub_len = k.pub_len;
+    p->type = k.type;
+    eh_wipe(&k, sizeof k);
+    return 0;
 }
 
 /* An ephemeral private key of the suite's curve. */
@@ -130,29 +141,26 @@ static int make_ephemeral(uint64_t seed, const char *label, const eh_suite *suit
     for (int attempt = 0; attempt < 16; attempt++) {
         char l[64];
         snprintf(l, sizeof l, "%s/%d", label, attempt);
-        drbg(seed, l, priv, suite->ecdh->priv_len);
+        gen_drbg(seed, l, priv, suite->ecdh->priv_len);
         if (suite->ecdh->public_key(priv, x, NULL) == EH_OK)
             return 0;
     }
     return -1;
 }
 
-static int cose_crv_of(eh_key_type t)
+int gen_cose_crv(eh_key_type t)
 {
     static const int crv[] = {[EH_KEY_ED25519] = 6, [EH_KEY_ED448] = 7, [EH_KEY_X25519] = 4,
                               [EH_KEY_X448] = 5,    [EH_KEY_P256] = 1,  [EH_KEY_P384] = 2};
     return crv[t];
 }
 
-/* CCS = {2: subject, 8: {1: COSE_Key}}, COSE_Key with kid, as RFC 9529 §3. */
-static size_t ccs_encode(const party *p, uint8_t kid, uint8_t *out, size_t cap)
+size_t gen_ccs_encode(eh_key_type type, const uint8_t *pub, size_t pub_len,
+                      const char *subject, uint8_t kid, uint8_t *out, size_t cap)
 {
-    char subject[48];
-    bool ec2 = p->type == EH_KEY_P256 || p->type == EH_KEY_P384;
-    size_t half = ec2 ? p->pub_len / 2 : p->pub_len;
+    bool ec2 = type == EH_KEY_P256 || type == EH_KEY_P384;
+    size_t half = ec2 ? pub_len / 2 : pub_len;
     eh_cbor_writer w;
-    snprintf(subject, sizeof subject, "%s.edhoc-harness.example",
-             p->who[0] == 'i' ? "initiator" : "responder");
     eh_cbor_writer_init(&w, out, cap);
     eh_cbor_write_map(&w, 2);
     eh_cbor_write_uint(&w, 2);
@@ -166,14 +174,23 @@ static size_t ccs_encode(const party *p, uint8_t kid, uint8_t *out, size_t cap)
     eh_cbor_write_uint(&w, 2);
     eh_cbor_write_bstr(&w, &kid, 1);
     eh_cbor_write_int(&w, -1);
-    eh_cbor_write_uint(&w, (uint64_t)cose_crv_of(p->type));
+    eh_cbor_write_uint(&w, (uint64_t)gen_cose_crv(type));
     eh_cbor_write_int(&w, -2);
-    eh_cbor_write_bstr(&w, p->pub, half);
+    eh_cbor_write_bstr(&w, pub, half);
     if (ec2) {
         eh_cbor_write_int(&w, -3);
-        eh_cbor_write_bstr(&w, p->pub + half, half);
+        eh_cbor_write_bstr(&w, pub + half, half);
     }
     return eh_cbor_writer_status(&w) == EH_OK ? w.len : 0;
+}
+
+/* CCS of a party, as RFC 9529 §3. */
+static size_t ccs_encode(const party *p, uint8_t kid, uint8_t *out, size_t cap)
+{
+    char subject[48];
+    snprintf(subject, sizeof subject, "%s.edhoc-harness.example",
+             p->who[0] == 'i' ? "initiator" : "responder");
+    return gen_ccs_encode(p->type, p->pub, p->pub_len, subject, kid, out, cap);
 }
 
 static int make_cred(uint64_t seed, gen_cred_kind kind, party *p, uint8_t kid,
@@ -188,7 +205,7 @@ static int make_cred(uint64_t seed, gen_cred_kind kind, party *p, uint8_t kid,
         uint8_t serial[4];
         char label[32];
         snprintf(label, sizeof label, "serial_%s", p->who);
-        drbg(seed, label, serial, sizeof serial);
+        gen_drbg(seed, label, serial, sizeof serial);
         uint32_t sn = ((uint32_t)serial[0] << 24 | (uint32_t)serial[1] << 16 |
                        (uint32_t)serial[2] << 8 | serial[3]) & 0x7fffffffu;
         if (eh_x509_create(p->type, p->pub, p->pub_len,
@@ -357,7 +374,7 @@ json_t *gen_vector(const gen_opts *o)
         trace_log_init(&lr) || trace_log_init(&all))
         goto done;
     pi->who = "i", pr->who = "r";
-    drbg(o->seed, "root_ca", root_seed, sizeof root_seed);
+    gen_drbg(o->seed, "root_ca", root_seed, sizeof root_seed);
     eh_sig_ed25519.public_key(root_seed, root_pub);
     step = "keys";
     if (make_key(o->seed, "sk_i", suite, o->method == 2 || o->method == 3, pi) ||
@@ -366,8 +383,8 @@ json_t *gen_vector(const gen_opts *o)
         make_cred(o->seed, o->kind_r, pr, 0x32, root_seed) ||
         make_ephemeral(o->seed, "x", suite, x) || make_ephemeral(o->seed, "y", suite, y))
         goto done;
-    drbg(o->seed, "keyupdate_context", ku_ctx, sizeof ku_ctx);
-    drbg(o->seed, "exporter_context", exp_ctx, sizeof exp_ctx);
+    gen_drbg(o->seed, "keyupdate_context", ku_ctx, sizeof ku_ctx);
+    gen_drbg(o->seed, "exporter_context", exp_ctx, sizeof exp_ctx);
 
     ci->role = EH_INITIATOR;
     ci->method = o->method;

@@ -1,7 +1,8 @@
 /*
  * vectors_generate_cmd.c - option parsing of `vectors generate`, and the
  * `--all` matrix: METHOD 0-3 x the nine suites x the four credential
- * kinds, plus mixed-kind, EAD, message_4 and identifier-length variants.
+ * kinds, plus mixed-kind, EAD, message_4 and identifier-length variants;
+ * `--creds DIR`: credential files (vectors_creds.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -140,6 +141,7 @@ static int usage(FILE *f, int rc)
             "           [--c-i HEX] [--c-r HEX] [--message-4] --seed N [--out FILE]\n"
             "       edhoc-harness vectors generate --all --seed N --out DIR\n"
             "       edhoc-harness vectors generate --negatives BASE.json --out DIR\n"
+            "       edhoc-harness vectors generate --creds DIR --seed N\n"
             "KIND: kid | kccs | x5t | x5chain. Without --out, one file goes to stdout.\n");
     return rc;
 }
@@ -150,7 +152,7 @@ int cli_vectors_generate(int argc, char **argv)
     defaults(&o);
     bool all = false, have_method = false, have_suite = false, have_seed = false;
     bool have_ki = false, have_kr = false;
-    const char *out = NULL, *negatives = NULL;
+    const char *out = NULL, *negatives = NULL, *creds = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end;
@@ -214,6 +216,8 @@ int cli_vectors_generate(int argc, char **argv)
             out = v;
         } else if (strcmp(a, "--negatives") == 0) {
             negatives = v;
+        } else if (strcmp(a, "--creds") == 0) {
+            creds = v;
         } else {
             fprintf(stderr, "vectors generate: unknown option %s\n", a);
             return usage(stderr, 2);
@@ -237,6 +241,12 @@ int cli_vectors_generate(int argc, char **argv)
     if (!have_seed) {
         fprintf(stderr, "vectors generate: --seed is required (the output is reproducible from it)\n");
         return 2;
+    }
+    if (creds != NULL) {
+        int count = 0, rc = gen_creds(o.seed, creds, &count);
+        if (rc == 0)
+            printf("vectors generate: wrote %d credential files to %s\n", count, creds);
+        return rc;
     }
     if (all) {
         if (out == NULL) {

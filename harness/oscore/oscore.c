@@ -69,6 +69,11 @@ static eh_err osc_expand(const eh_oscore_ctx *ctx, const uint8_t *prk, const uin
     return ctx->hkdf->expand(prk, ctx->hkdf->out_len, info, info_len, out, L);
 }
 
+bool eh_oscore_hkdf_supported(const eh_hash_alg *h)
+{
+    return h == &eh_hash_sha256 || h == &eh_hash_sha384;
+}
+
 eh_err eh_oscore_ctx_derive(eh_oscore_ctx *ctx, const eh_oscore_params *p)
 {
     if (!ctx)
@@ -84,7 +89,7 @@ eh_err eh_oscore_ctx_derive(eh_oscore_ctx *ctx, const eh_oscore_params *p)
     if (!aead || aead->nonce_len < 7 || aead->nonce_len > EH_MAX_AEAD_NONCE_LEN ||
         aead->key_len > EH_MAX_AEAD_KEY_LEN)
         return EH_ERR_ARG;
-    if (hkdf != &eh_hash_sha256 && hkdf != &eh_hash_sha384)
+    if (!eh_oscore_hkdf_supported(hkdf))
         return EH_ERR_UNSUPPORTED; /* RFC 8613 §3.2.1 needs an HKDF */
     size_t max_id = aead->nonce_len - 6;
     if (p->sender_id_len > max_id || p->recipient_id_len > max_id)

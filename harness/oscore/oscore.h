@@ -64,6 +64,10 @@
 #define EH_OSCORE_MAX_OPTION_LEN \
     (1 + EH_OSCORE_MAX_PIV_LEN + 1 + EH_OSCORE_MAX_ID_CONTEXT_LEN + EH_OSCORE_MAX_ID_LEN)
 
+/* Can this module use h as OSCORE's HKDF (RFC 8613 §3.2.1)? SHA-256 and
+ * SHA-384 yes; SHAKE256 (suite 25's application hash) and NULL no. */
+bool eh_oscore_hkdf_supported(const eh_hash_alg *h);
+
 /* Inputs of the context derivation (RFC 8613 §3.2). Pointers are only read
  * during eh_oscore_ctx_derive(); the context keeps copies. */
 typedef struct eh_oscore_params {

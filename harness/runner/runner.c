@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* strsignal, fnmatch */
 #include "runner.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -22,6 +21,7 @@
 #include "../scenario/scenario.h"
 #include "../transport/udp.h"
 #include "iut.h"
+#include "jobs.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -31,80 +31,7 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-/* ------------------------------------------------------- scenario files */
-
-typedef struct file_list {
-    char **paths;
-    size_t n, cap;
-} file_list;
-
-static int list_add(file_list *l, const char *path)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        char **p = realloc(l->paths, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        l->paths = p, l->cap = cap;
-    }
-    l->paths[l->n] = strdup(path);
-    return l->paths[l->n++] ? 0 : -1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.yaml below path (sorted), or path itself. */
-static int collect(const char *path, file_list *l, int depth)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        fprintf(stderr, "run: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode))
-        return list_add(l, path);
-    if (depth > 16)
-        return 0;
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d)) != NULL && rc == 0) {
-        if (e->d_name[0] == '.')
-            continue;
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        size_t n = strlen(e->d_name);
-        struct stat s2;
-        if (stat(sub, &s2) == 0 && S_ISDIR(s2.st_mode))
-            rc = collect(sub, l, depth + 1);
-        else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0)
-            rc = list_add(l, sub);
-    }
-    closedir(d);
-    return rc;
-}
-
 /* ----------------------------------------------------------------- jobs */
-
-typedef struct job {
-    scenario *sc;             /* NULL: the file did not load (error text in load_err) */
-    char file[SC_MAX_PATH];
-    char load_err[512];
-    sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
-    const char *skip;         /* capability missing: the reason */
-    char skip_text[160];
-    /* running */
-    pid_t pid;
-    int fd;
-    int64_t deadline;
-    unsigned char *buf;       /* what the child sent */
-    size_t len, cap;
-} job;
 
 /* Bounded copy that always terminates (names here fit; if not, cut). */
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -112,11 +39,6 @@ static void copy_str(char *dst, size_t cap, const char *src)
     size_t n = strnlen(src, cap - 1);
     memcpy(dst, src, n);
     dst[n] = 0;
-}
-
-static const char *iut_role_name(sc_role harness_role)
-{
-    return harness_role == SC_HARNESS_INITIATOR ? "responder" : "initiator";
 }
 
 static void safe_name(const char *id, char *out, size_t cap)
@@ -139,10 +61,11 @@ static void area_of(const char *id, char *out, size_t cap)
             *p = '.';
 }
 
-static void base_result(const job *j, sc_result *res, const run_opts *o)
+/* What a result says before the scenario runs; sc NULL: the file did not
+ * load (or its variant could not be made). */
+static void base_result(const job *j, const scenario *sc, sc_result *res, const run_opts *o)
 {
     memset(res, 0, sizeof *res);
-    const scenario *sc = j->sc;
     copy_str(res->id, sizeof res->id, sc ? sc->id : j->file);
     copy_str(res->title, sizeof res->title, sc ? sc->title : "scenario file did not load");
     area_of(res->id, res->area, sizeof res->area);
@@ -211,19 +134,19 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
 }
 
 /* Run one job (in the child process): IUT, executor, verdict. */
-static void run_job(const job *j, const run_opts *o, const peer_file *pf, sc_budget budget,
+static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
+                    sc_budget budget,
                     sc_result *res)
 {
-    const scenario *sc = j->sc;
     const peer_role_spec *spec =
         j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
     char dir[SC_MAX_PATH + 64], name[SC_MAX_ID], path_out[1024], path_err[1024], cmd[SC_MAX_CMD];
     char port_s[16], method_s[8], suite_s[8], suites_s[128], err[512];
     const char *host = "127.0.0.1";
     iut_watch w = {NULL};
-    base_result(j, res, o);
+    base_result(j, sc, res, o);
     safe_name(sc->id, name, sizeof name);
-    snprintf(dir, sizeof dir, "%s/iut-%s", o->out_dir, iut_role_name(j->harness_role));
+    snprintf(dir, sizeof dir, "%s/iut-%s", o->out_dir, job_iut_role_name(j->harness_role));
     mkdir(o->out_dir, 0777);
     mkdir(dir, 0777);
     snprintf(path_out, sizeof path_out, "%s/%s.iut.stdout", dir, name);
@@ -397,19 +320,29 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget b
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         sc_result res;
-        run_job(j, o, pf, budget, &res);
+        char err[512];
+        scenario *scratch = malloc(sizeof *scratch);
+        const scenario *sc = scratch ? job_scenario(j, scratch, err, sizeof err) : NULL;
+        if (sc != NULL) {
+            run_job(j, sc, o, pf, budget, &res);
+        } else {
+            base_result(j, NULL, &res, o);
+            res.v = V_ERROR;
+            snprintf(res.message, sizeof res.message, "%s", scratch ? err : "out of memory");
+        }
         send_result(p[1], &res);
         free(res.transcript);
+        free(scratch);
         _exit(0);
     }
     close(p[1]);
     fcntl(p[0], F_SETFL, O_NONBLOCK);
     j->pid = pid, j->fd = p[0];
-    int steps = j->sc ? (int)j->sc->n_steps : 1;
+    int steps = j->tmpl ? (int)j->tmpl->n_steps : 1; /* a variant has at most as many */
     j->deadline = tr_now_ms() + (int64_t)(steps + 3) * o->timeout_ms + 10000;
-    for (int i = 0; i < steps && j->sc; i++) /* a flood is bounded by its own time */
-        if (j->sc->steps[i].kind == SC_STEP_FLOOD)
-            j->deadline += j->sc->steps[i].flood_ms;
+    for (int i = 0; i < steps && j->tmpl; i++) /* a flood is bounded by its own time */
+        if (j->tmpl->steps[i].kind == SC_STEP_FLOOD)
+            j->deadline += j->tmpl->steps[i].flood_ms;
     return 0;
 }
 
@@ -526,16 +459,17 @@ static void print_amplification(const run_report *rep)
 int run_main(const run_opts *o)
 {
     peer_file *pf = calloc(1, sizeof *pf);
+    scenario *scratch = malloc(sizeof *scratch); /* a variant, for results not run */
     char err[512];
-    file_list files = {0};
-    job *jobs = NULL;
-    size_t n_jobs = 0;
+    job_list jl = {0};
+    job *jobs;
+    size_t n_jobs;
     run_report rep;
     int rc = 2;
     run_report_init(&rep);
     mkdir(o->out_dir, 0777);
-    if (pf == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
-        fprintf(stderr, "run: %s\n", pf ? err : "out of memory");
+    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
+        fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
         goto out;
     }
     /* the command line's profile wins over the peer file's */
@@ -546,56 +480,9 @@ int run_main(const run_opts *o)
                 budget_name);
         goto out;
     }
-    for (size_t i = 0; i < o->n_paths; i++)
-        if (collect(o->paths[i], &files, 0) != 0)
-            goto out;
-    qsort(files.paths, files.n, sizeof *files.paths, cmp_str);
-    jobs = calloc(2 * files.n + 1, sizeof *jobs);
-    if (jobs == NULL)
+    if (jobs_build(o, pf, &jl) != 0)
         goto out;
-    for (size_t i = 0; i < files.n; i++) {
-        scenario *sc = calloc(1, sizeof *sc);
-        job base;
-        memset(&base, 0, sizeof base);
-        copy_str(base.file, sizeof base.file, files.paths[i]);
-        if (sc == NULL || scenario_load(files.paths[i], sc, base.load_err, sizeof base.load_err)) {
-            free(sc);
-            base.harness_role = SC_HARNESS_INITIATOR;
-            jobs[n_jobs++] = base; /* reported as an error */
-            continue;
-        }
-        if (o->filter && fnmatch(o->filter, sc->id, 0) != 0) {
-            free(sc);
-            continue;
-        }
-        bool first = true;
-        for (int r = SC_HARNESS_INITIATOR; r <= SC_HARNESS_RESPONDER; r <<= 1) {
-            unsigned iut = r == SC_HARNESS_INITIATOR ? RUN_IUT_RESPONDER : RUN_IUT_INITIATOR;
-            if (!(sc->role & r) || !(o->iut_roles & iut))
-                continue;
-            job *j = &jobs[n_jobs++];
-            *j = base;
-            j->sc = first ? sc : malloc(sizeof *sc);
-            if (!first && j->sc)
-                memcpy(j->sc, sc, sizeof *sc);
-            first = false;
-            j->harness_role = (sc_role)r;
-            const peer_role_spec *spec = r == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
-            if (!spec->present) {
-                snprintf(j->skip_text, sizeof j->skip_text, "the peer file has no %s",
-                         iut_role_name(j->harness_role));
-                j->skip = j->skip_text;
-            }
-            for (size_t k = 0; !j->skip && k < sc->n_needs; k++)
-                if (!peer_has_capability(pf, sc->needs[k])) {
-                    snprintf(j->skip_text, sizeof j->skip_text,
-                             "the IUT lacks the capability '%s'", sc->needs[k]);
-                    j->skip = j->skip_text;
-                }
-        }
-        if (first)
-            free(sc);
-    }
+    jobs = jl.v, n_jobs = jl.n;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -609,7 +496,7 @@ int run_main(const run_opts *o)
     strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s, size budgets: "
            "%s\n",
-           n_jobs, files.n, pf->name, pf->version, sc_budget_name(budget));
+           n_jobs, jl.n_files, pf->name, pf->version, sc_budget_name(budget));
     fflush(stdout);
     iut_proc *per_run = start_per_run(pf, o);
 
@@ -623,16 +510,17 @@ int run_main(const run_opts *o)
     while ((next < n_jobs || running > 0) && !interrupted) {
         while (next < n_jobs && running < (size_t)max_jobs && !interrupted) {
             job *j = &jobs[next];
-            if (j->sc == NULL || j->skip) {
-                base_result(j, &results[next], o);
-                results[next].v = j->sc == NULL ? V_ERROR : V_SKIPPED;
+            if (j->tmpl == NULL || j->skip) {
+                const scenario *sc = job_scenario(j, scratch, err, sizeof err);
+                base_result(j, sc, &results[next], o);
+                results[next].v = sc == NULL ? V_ERROR : V_SKIPPED;
                 snprintf(results[next].message, sizeof results[next].message, "%s",
-                         j->sc == NULL ? j->load_err : j->skip);
+                         sc == NULL ? err : j->skip_text);
                 done[next++] = true;
                 continue;
             }
             if (start_job(j, o, pf, budget) != 0) {
-                base_result(j, &results[next], o);
+                base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
                 results[next].v = V_ERROR;
                 snprintf(results[next].message, sizeof results[next].message, "cannot fork");
                 done[next++] = true;
@@ -673,7 +561,7 @@ int run_main(const run_opts *o)
                 waitpid(j->pid, &status, 0);
                 sc_result *res = &results[idx[k]];
                 if (!recv_result(j, res)) {
-                    base_result(j, res, o);
+                    base_result(j, job_scenario(j, scratch, err, sizeof err), res, o);
                     res->v = V_ERROR;
                     snprintf(res->message, sizeof res->message,
                              late ? "the harness did not finish the scenario in time"
@@ -689,7 +577,7 @@ int run_main(const run_opts *o)
         }
         while (printed < n_jobs && done[printed]) {
             sc_result *res = &results[printed];
-            if (res->v != V_ERROR || jobs[printed].sc != NULL)
+            if (res->v != V_ERROR || jobs[printed].tmpl != NULL)
                 apply_known_failures(pf, res);
             print_result(res, o->quiet);
             printed++;
@@ -729,12 +617,8 @@ int run_main(const run_opts *o)
     free(results);
     free(done);
 out:
-    for (size_t i = 0; i < n_jobs; i++)
-        free(jobs[i].sc);
-    free(jobs);
-    for (size_t i = 0; i < files.n; i++)
-        free(files.paths[i]);
-    free(files.paths);
+    jobs_free(&jl);
+    free(scratch);
     run_report_free(&rep);
     free(pf);
     return rc;

@@ -156,7 +156,11 @@ void x_serve(sc_exec *x, int timeout_ms)
         int64_t left = deadline - tr_now_ms();
         if (left <= 0)
             return;
-        int slice = left < 100 ? (int)left : 100;
+        /* Bounded slices, to notice an IUT that exited; short ones while
+         * draining, where that is what ends the wait (an IUT Initiator
+         * exits right after its last exchange). */
+        int most = x->draining ? 10 : 100;
+        int slice = left < most ? (int)left : most;
         if (x->server) {
             if (tr_coap_server_run(x->server, slice) != EH_OK)
                 return;

@@ -179,6 +179,17 @@ typedef struct sc_step {
 
 /* ------------------------------------------------------------- scenario */
 
+/* `matrix:` (matrix.h): the lists one file expands over, each in the
+ * file's order without repeats; n_methods == 0: no matrix. */
+typedef struct sc_matrix {
+    int methods[4];
+    size_t n_methods;
+    int suites[SC_MAX_LIST];          /* registered suites only */
+    size_t n_suites;
+    char cred_ids[4][SC_MAX_NAME];    /* kid, kccs, x5t, x5chain */
+    size_t n_cred_ids;
+} sc_matrix;
+
 typedef struct scenario {
     char file[SC_MAX_PATH];
     char id[SC_MAX_ID];               /* stable, e.g. rfc9528/6.3/selected-suite-unsupported */
@@ -207,11 +218,13 @@ typedef struct scenario {
     bool message_4;
     char needs[SC_MAX_LIST][SC_MAX_NAME]; /* IUT capabilities required */
     size_t n_needs;
+    sc_matrix matrix;                 /* expand with sc_variant() (matrix.h) */
     sc_step steps[SC_MAX_STEPS];
     size_t n_steps;
 } scenario;
 
-/* Load one scenario file; 0 or -1 with err filled. */
+/* Load one scenario file; 0 or -1 with err filled. A file with a
+ * `matrix:` loads as the template of its variants (matrix.h). */
 int scenario_load(const char *path, scenario *sc, char *err, size_t cap);
 
 /* ---------------------------------------------------------------- peers */

@@ -17,12 +17,15 @@
 
 static const char *const top_keys[] = {
     "id", "title", "requirements", "level", "role", "transport", "method", "suites",
-    "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "steps", NULL};
+    "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "matrix", "steps", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const roles[] = {"initiator", "responder", "both", NULL};
 static const char *const transports[] = {"coap", "udp", "coap-tcp", NULL};
 static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cred", NULL};
 static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
+static const char *const matrix_keys[] = {"methods", "suites", "credentials", NULL};
+/* keys a matrix sets per variant (matrix.h) */
+static const char *const matrix_conflicts[] = {"method", "suites", "credentials", "vector", NULL};
 
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "code", "info", "timeout",
@@ -563,6 +566,68 @@ static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
     return 0;
 }
 
+/* matrix: {methods: [..], suites: [..], credentials: [..]} (matrix.h). */
+static int load_matrix(sy_ctx *c, const yaml_node_t *root, const yaml_node_t *n, scenario *sc)
+{
+    sc_matrix *m = &sc->matrix;
+    yaml_node_t *x;
+    if (n->type != YAML_MAPPING_NODE)
+        return sy_fail(c, sy_anchor(c, n), "matrix: expected a map with methods, suites and "
+                                           "credentials");
+    if (sy_keys(c, n, "matrix", matrix_keys) != 0)
+        return -1;
+    for (size_t i = 0; matrix_conflicts[i]; i++)
+        if ((x = sy_get(c, root, matrix_conflicts[i])))
+            return sy_fail(c, sy_anchor(c, x), "%s: not with matrix (each combination sets "
+                                               "method, suites and credentials)",
+                           matrix_conflicts[i]);
+    if (sy_require(c, n, "methods", &x) || sy_seq(c, x, "matrix.methods", 1, 4, &m->n_methods))
+        return -1;
+    for (size_t i = 0; i < m->n_methods; i++) {
+        yaml_node_t *it = sy_seq_item(c, x, i);
+        if (sy_int(c, it, "matrix.methods", 0, 3, &m->methods[i]) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (m->methods[j] == m->methods[i])
+                return sy_fail(c, it, "matrix.methods: %d listed twice", m->methods[i]);
+    }
+    if (sy_require(c, n, "suites", &x) ||
+        suite_list(c, x, "matrix.suites", 1, m->suites, &m->n_suites))
+        return -1;
+    for (size_t i = 0; i < m->n_suites; i++)
+        if (eh_suite_by_id(m->suites[i]) == NULL)
+            return sy_fail(c, sy_seq_item(c, x, i), "matrix.suites: %d is not a registered "
+                                                     "cipher suite (0-6, 24, 25)", m->suites[i]);
+    if (sy_require(c, n, "credentials", &x) ||
+        sy_seq(c, x, "matrix.credentials", 1, 4, &m->n_cred_ids))
+        return -1;
+    for (size_t i = 0; i < m->n_cred_ids; i++) {
+        yaml_node_t *it = sy_seq_item(c, x, i);
+        int id;
+        if (sy_enum(c, it, "matrix.credentials", cred_ids, &id) != 0)
+            return -1;
+        snprintf(m->cred_ids[i], sizeof m->cred_ids[i], "%s", cred_ids[id]);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(m->cred_ids[j], m->cred_ids[i]))
+                return sy_fail(c, it, "matrix.credentials: %s listed twice", m->cred_ids[i]);
+    }
+    /* every variant must fit: the longest id and title suffix, three more needs */
+    if (strlen(sc->id) + sizeof "/m3-s25-x5chain" > sizeof sc->id ||
+        strlen(sc->title) + sizeof " (METHOD 3, suite 25, x5chain)" > sizeof sc->title)
+        return sy_fail(c, sy_anchor(c, n), "matrix: the id or the title is too long to name "
+                                            "each combination");
+    if (sc->n_needs + 3 > SC_MAX_LIST)
+        return sy_fail(c, sy_anchor(c, n), "matrix: at most %d needs besides the three it adds",
+                       SC_MAX_LIST - 3);
+    bool only_oscore = true;
+    for (size_t i = 0; i < sc->n_steps; i++)
+        only_oscore &= sc->steps[i].kind == SC_STEP_OSCORE;
+    if (only_oscore)
+        return sy_fail(c, sy_anchor(c, n), "matrix: needs a step other than oscore (suites "
+                                            "without OSCORE drop those steps)");
+    return 0;
+}
+
 static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
 {
     yaml_node_t *v;
@@ -635,6 +700,8 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
             return sy_fail(c, sy_seq_item(c, v, i), "step %zu: a flood is sent by the harness "
                                                     "as Initiator: needs role: initiator", i + 1);
     }
+    if ((v = sy_get(c, root, "matrix")) && load_matrix(c, root, v, sc) != 0)
+        return -1;
     return 0;
 }
 

@@ -1,0 +1,214 @@
+/* jobs.c - see jobs.h. */
+#define _GNU_SOURCE /* fnmatch */
+#include "jobs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../scenario/matrix.h"
+
+/* ------------------------------------------------------- scenario files */
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **p = realloc(l->paths, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        l->paths = p, l->cap = cap;
+    }
+    l->paths[l->n] = strdup(path);
+    return l->paths[l->n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.yaml below path (sorted), or path itself. */
+static int collect(const char *path, file_list *l, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "run: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return list_add(l, path);
+    if (depth > 16)
+        return 0;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL && rc == 0) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        size_t n = strlen(e->d_name);
+        struct stat s2;
+        if (stat(sub, &s2) == 0 && S_ISDIR(s2.st_mode))
+            rc = collect(sub, l, depth + 1);
+        else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0)
+            rc = list_add(l, sub);
+    }
+    closedir(d);
+    return rc;
+}
+
+static void file_list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+/* ----------------------------------------------------------------- jobs */
+
+/* Bounded copy that always terminates (names here fit; if not, cut). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+const char *job_iut_role_name(sc_role harness_role)
+{
+    return harness_role == SC_HARNESS_INITIATOR ? "responder" : "initiator";
+}
+
+static job *push(job_list *l, const job *j)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        job *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        l->v = v, l->cap = cap;
+    }
+    l->v[l->n] = *j;
+    return &l->v[l->n++];
+}
+
+const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t cap)
+{
+    if (j->tmpl == NULL) {
+        snprintf(err, cap, "%s", j->load_err);
+        return NULL;
+    }
+    if (j->tmpl->matrix.n_methods == 0)
+        return j->tmpl;
+    return sc_variant(j->tmpl, j->variant, scratch, err, cap) == 0 ? scratch : NULL;
+}
+
+/* The jobs of one variant: one per harness role it has and the run asks for. */
+static int add_variant(const run_opts *o, const peer_file *pf, const job *base,
+                       const scenario *sc, job_list *l)
+{
+    for (int r = SC_HARNESS_INITIATOR; r <= SC_HARNESS_RESPONDER; r <<= 1) {
+        unsigned iut = r == SC_HARNESS_INITIATOR ? RUN_IUT_RESPONDER : RUN_IUT_INITIATOR;
+        if (!(sc->role & r) || !(o->iut_roles & iut))
+            continue;
+        job *j = push(l, base);
+        if (j == NULL)
+            return -1;
+        j->harness_role = (sc_role)r;
+        const peer_role_spec *spec = r == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+        if (!spec->present) {
+            snprintf(j->skip_text, sizeof j->skip_text, "the peer file has no %s",
+                     job_iut_role_name(j->harness_role));
+            j->skip = true;
+        }
+        for (size_t k = 0; !j->skip && k < sc->n_needs; k++)
+            if (!peer_has_capability(pf, sc->needs[k])) {
+                snprintf(j->skip_text, sizeof j->skip_text, "the IUT lacks the capability '%s'",
+                         sc->needs[k]);
+                j->skip = true;
+            }
+    }
+    return 0;
+}
+
+static int add_file(const run_opts *o, const peer_file *pf, const char *path, scenario *scratch,
+                    job_list *l)
+{
+    job base;
+    memset(&base, 0, sizeof base);
+    copy_str(base.file, sizeof base.file, path);
+    base.harness_role = SC_HARNESS_INITIATOR;
+    scenario *t = calloc(1, sizeof *t);
+    if (t == NULL || scenario_load(path, t, base.load_err, sizeof base.load_err) != 0) {
+        free(t);
+        return push(l, &base) ? 0 : -1; /* reported as an error */
+    }
+    scenario **ts = realloc(l->tmpls, (l->n_tmpls + 1) * sizeof *ts);
+    if (ts == NULL) {
+        free(t);
+        return -1;
+    }
+    l->tmpls = ts;
+    l->tmpls[l->n_tmpls++] = t;
+    for (size_t v = 0; v < sc_variant_count(t); v++) {
+        job vb = base;
+        vb.tmpl = t, vb.variant = v;
+        const scenario *sc = job_scenario(&vb, scratch, vb.load_err, sizeof vb.load_err);
+        if (sc == NULL) {
+            vb.tmpl = NULL;
+            if (push(l, &vb) == NULL)
+                return -1;
+            continue;
+        }
+        if (o->filter && fnmatch(o->filter, sc->id, 0) != 0)
+            continue;
+        if (add_variant(o, pf, &vb, sc, l) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int jobs_build(const run_opts *o, const peer_file *pf, job_list *l)
+{
+    file_list files = {0};
+    scenario *scratch = malloc(sizeof *scratch);
+    int rc = 0;
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; rc == 0 && i < o->n_paths; i++)
+        rc = collect(o->paths[i], &files, 0); /* prints what is wrong */
+    if (rc == 0)
+        qsort(files.paths, files.n, sizeof *files.paths, cmp_str);
+    for (size_t i = 0; rc == 0 && i < files.n; i++)
+        if (scratch == NULL || add_file(o, pf, files.paths[i], scratch, l) != 0) {
+            fprintf(stderr, "run: out of memory\n");
+            rc = -1;
+        }
+    l->n_files = files.n;
+    file_list_free(&files);
+    free(scratch);
+    return rc;
+}
+
+void jobs_free(job_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].buf);
+    free(l->v);
+    for (size_t i = 0; i < l->n_tmpls; i++)
+        free(l->tmpls[i]);
+    free(l->tmpls);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,64 @@
+/*
+ * jobs.h - the jobs of a run (private to the runner): every scenario file
+ * below the given paths (sorted), each of its variants (one, or one per
+ * combination of a `matrix:`, see scenario/matrix.h) whose id matches the
+ * filter, in each harness role the scenario and the run allow; each job
+ * with the reason it is skipped, if it is (the peer file has no IUT for
+ * that role, or lacks a capability the scenario needs).
+ *
+ * Memory: a file's scenario is loaded once and shared by its jobs (a
+ * scenario struct is large); a job names its variant by index and gets
+ * the complete scenario from job_scenario() when it needs it.
+ */
+#ifndef EH_RUNNER_JOBS_H
+#define EH_RUNNER_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../scenario/scenario.h"
+#include "runner.h"
+
+typedef struct job {
+    const scenario *tmpl;     /* the file's scenario; NULL: it did not load (load_err) */
+    size_t variant;           /* index for sc_variant() */
+    char file[SC_MAX_PATH];
+    char load_err[512];
+    sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
+    bool skip;                /* a capability or role is missing: skip_text says which */
+    char skip_text[160];
+    /* running (runner.c) */
+    pid_t pid;
+    int fd;
+    int64_t deadline;
+    unsigned char *buf;       /* what the child sent */
+    size_t len, cap;
+} job;
+
+typedef struct job_list {
+    job *v;
+    size_t n, cap;
+    size_t n_files;           /* scenario files found */
+    scenario **tmpls;         /* loaded files, owned */
+    size_t n_tmpls;
+} job_list;
+
+/* Build the jobs of o->paths against pf into *l (zeroed first). 0, or -1
+ * after printing why (a path that does not exist, out of memory). Files
+ * that do not load, or a variant that cannot be made, become jobs whose
+ * tmpl is NULL (reported as errors). */
+int jobs_build(const run_opts *o, const peer_file *pf, job_list *l);
+
+/* The job's complete scenario: its file's scenario when it has no matrix,
+ * else the variant made in *scratch. NULL when the file did not load or
+ * the variant cannot be made (err filled). */
+const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t cap);
+
+/* "responder" for a job whose harness is the Initiator, else "initiator". */
+const char *job_iut_role_name(sc_role harness_role);
+
+void jobs_free(job_list *l);
+
+#endif
