@@ -408,3 +408,21 @@ def test_an_unregistered_ead_label_is_graded_non_strict(harness, tmp_path):
     assert "PLAINTEXT_2 carries an EAD item with label 5 at byte offset" in got["initiator"]["message"]
     assert got["responder"]["verdict"] == "nonstrict", got
     assert "PLAINTEXT_3 carries an EAD item with label 5" in got["responder"]["message"]
+
+
+@pytest.mark.parametrize("prefix,verdict", [("27", "pass"), ("", "fail"), ("4127", "fail")])
+def test_message_3_prefix_is_judged_over_coap(harness, tmp_path, prefix, verdict):
+    """RFC 9529 trace 2 replayed by a fake Initiator that speaks no EDHOC:
+    message_3 with C_R 27 passes; bare (no prefix) or with C_R as the bstr
+    41 27 fails, naming the bytes, the offset and Appendix A.2."""
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    peer = fake_initiator("f5" + doc["message_1"], prefix + doc["message_3"])
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=[FIX / "bare-message-3.yaml"])
+    x = results[0]
+    assert x["verdict"] == verdict, x["message"]
+    if prefix == "":
+        assert "message_3 arrived without the C_R prefix 27 at byte offset 0" in x["message"]
+    elif verdict == "fail":
+        assert "prefixed with 4127 at byte offset 0" in x["message"], x["message"]
+    if verdict == "fail":
+        assert "Appendix A.2" in x["message"]
