@@ -384,9 +384,11 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
 
 static void apply_known_failures(const peer_file *pf, sc_result *res)
 {
+    sc_role harness_role =
+        strcmp(res->role, "initiator") == 0 ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER;
     for (size_t i = 0; i < pf->n_known; i++) {
         const known_failure *k = &pf->known[i];
-        if (fnmatch(k->pattern, res->id, 0) != 0)
+        if (!(k->harness_roles & harness_role) || fnmatch(k->pattern, res->id, 0) != 0)
             continue;
         static const char *const reasons[] = {"unsupported", "known-bug", "spec-ambiguity"};
         copy_str(res->kf_reason, sizeof res->kf_reason, reasons[k->reason]);
