@@ -6,6 +6,9 @@
  * with the reason it is skipped, if it is (the peer file has no IUT for
  * that role, or lacks a capability the scenario needs).
  *
+ * A scenario's relative `vector:` path not found in the working directory
+ * is looked up in the data directories (common/datapath.h).
+ *
  * Memory: a file's scenario is loaded once and shared by its jobs (a
  * scenario struct is large); a job names its variant by index and gets
  * the complete scenario from job_scenario() when it needs it.
