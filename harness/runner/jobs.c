@@ -129,6 +129,7 @@ static int add_variant(const run_opts *o, const peer_file *pf, const job *base,
         if (j == NULL)
             return -1;
         j->harness_role = (sc_role)r;
+        copy_str(j->id, sizeof j->id, sc->id);
         const peer_role_spec *spec = r == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
         if (!spec->present) {
             snprintf(j->skip_text, sizeof j->skip_text, "the peer file has no %s",

@@ -28,6 +28,7 @@ typedef struct job {
     const scenario *tmpl;     /* the file's scenario; NULL: it did not load (load_err) */
     size_t variant;           /* index for sc_variant() */
     char file[SC_MAX_PATH];
+    char id[SC_MAX_ID];       /* the variant's scenario id; "" when tmpl is NULL */
     char load_err[512];
     sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
     bool skip;                /* a capability or role is missing: skip_text says which */
