@@ -3,11 +3,12 @@
 #               suite against the built-in reference peer in both roles (reports/)
 #   make test   install missing packages, build, run unit tests (plain and under
 #               ASan+UBSan) and the end-to-end tests
+# and for CI images: make install [PREFIX=/usr/local] [DESTDIR=...] (docs/ci/README.md).
 .DEFAULT_GOAL := all
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml openssl
+                python3-pytest python3-yaml openssl groff-base
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0
@@ -49,7 +50,20 @@ endef
 $(eval $(call build_rules,build,$(OPTFLAGS)))
 $(eval $(call build_rules,build/asan,$(SANFLAGS)))
 
-.PHONY: all deps run test unit unit-asan e2e vectors-check clean format
+# `make install`: the binary, the data it reads (scenarios, peer files, vectors and
+# credentials) under share/edhoc-harness, where the binary finds them relative to its own
+# path (harness/common/datapath.h), and the man page. The data directory is replaced as
+# a whole, so no scenario of an older version stays behind. INSTALL_BIN chooses the
+# build that is installed (the tests install the sanitizer build too).
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN ?= build/edhoc-harness
+BINDIR := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/edhoc-harness
+MAN1DIR := $(PREFIX)/share/man/man1
+DATA_DIRS := scenarios peers vectors
+
+.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall
 all: build/edhoc-harness build/unit-tests
 
 # Install every missing Debian package (as root), or say exactly what to run.
@@ -86,6 +100,19 @@ unit-asan: build/asan/unit-tests
 e2e: build/edhoc-harness build/asan/edhoc-harness
 	EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q tests
 	EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q tests
+
+install: $(INSTALL_BIN)
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'
+	install -m 0755 $(INSTALL_BIN) '$(DESTDIR)$(BINDIR)/edhoc-harness'
+	rm -rf '$(DESTDIR)$(DATADIR)'
+	install -d '$(DESTDIR)$(DATADIR)'
+	cp -R $(DATA_DIRS) '$(DESTDIR)$(DATADIR)/'
+	chmod -R u+rwX,go+rX,go-w '$(DESTDIR)$(DATADIR)'
+	install -m 0644 docs/edhoc-harness.1 '$(DESTDIR)$(MAN1DIR)/edhoc-harness.1'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/edhoc-harness' '$(DESTDIR)$(MAN1DIR)/edhoc-harness.1'
+	rm -rf '$(DESTDIR)$(DATADIR)'
 
 clean:
 	rm -rf build

@@ -10,9 +10,14 @@
  * Rows are GitHub-flavoured Markdown table rows: `\|` is a literal bar
  * inside a cell. A row with other than six cells is an error (a bar left
  * unescaped would silently shift the level column and the count).
+ *
+ * Relative scenario paths and --catalogue (and their defaults) not found
+ * in the working directory are looked up in the data directories
+ * (common/datapath.h); --results is the working directory's.
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "../common/datapath.h"
 #include "../scenario/scenario.h"
 #include "cli.h"
 
@@ -217,16 +223,29 @@ int cli_coverage(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: edhoc-harness coverage [SCENARIO-PATH...] [--format md|json]\n"
-                   "           [--catalogue FILE] [--results FILE]\n"
-                   "Requirement ID -> section -> level -> scenarios -> last result.\n"
-                   "Exit 1 when a scenario names a requirement that is not in the catalogue.\n");
+            printf("usage: edhoc-harness coverage [SCENARIO-PATH...] [options]\n"
+                   "\n"
+                   "Requirement ID -> section -> level -> scenarios -> last result, for the\n"
+                   "scenario files below the paths (default scenarios/).\n"
+                   "\n"
+                   "  --format md|json     Markdown table (default) or JSON\n"
+                   "  --catalogue FILE     requirement catalogue (default scenarios/requirements.md)\n"
+                   "  --results FILE       a run's JSON report for the last results\n"
+                   "                       (default reports/results.json)\n"
+                   "  -h, --help           this text\n"
+                   "\n"
+                   "exit codes: 0 done, 1 a scenario names a requirement that is not in the\n"
+                   "catalogue, 2 usage error or an unreadable catalogue\n");
             return 0;
         }
         if (a[0] != '-') {
             if (n_paths < 64)
                 paths[n_paths++] = a;
             continue;
+        }
+        if (strcmp(a, "--format") && strcmp(a, "--catalogue") && strcmp(a, "--results")) {
+            fprintf(stderr, "coverage: unknown option %s (see --help)\n", a);
+            return 2;
         }
         if (v == NULL) {
             fprintf(stderr, "coverage: %s needs a value\n", a);
@@ -240,12 +259,16 @@ int cli_coverage(int argc, char **argv)
         else if (!strcmp(a, "--results"))
             results = v;
         else {
-            fprintf(stderr, "coverage: unknown option or value %s %s\n", a, v);
+            fprintf(stderr, "coverage: invalid value for %s: %s (see --help)\n", a, v);
             return 2;
         }
     }
     if (n_paths == 0)
         paths[n_paths++] = "scenarios";
+    static char resolved[65][PATH_MAX];
+    for (size_t i = 0; i < n_paths; i++)
+        paths[i] = eh_data_path(paths[i], resolved[i], sizeof resolved[i]);
+    catalogue = eh_data_path(catalogue, resolved[64], sizeof resolved[64]);
     req_row *rows;
     size_t n;
     int unknown = 0;

@@ -20,9 +20,14 @@ static void usage(FILE *f)
                "                          the reference peer over CoAP or UDP (--help)\n"
                "  run [PATH...] --peer FILE [options]\n"
                "                          the conformance scenarios against an IUT (--help)\n"
-               "  coverage [--format md|json]\n"
-               "                          requirement -> scenarios -> last result\n"
-               "  help                    this text\n");
+               "  coverage [PATH...] [--format md|json]\n"
+               "                          requirement -> scenarios -> last result (--help)\n"
+               "  help, -h, --help        this text\n"
+               "\n"
+               "Every command takes --help. Relative input paths not found in the working\n"
+               "directory are looked up in $EDHOC_HARNESS_DATA, then in\n"
+               "<bin>/../share/edhoc-harness (installed); see edhoc-harness(1).\n"
+               "exit codes: 0 success, 1 a check failed, 2 usage or input error\n");
 }
 
 int main(int argc, char **argv)

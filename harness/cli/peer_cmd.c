@@ -1,14 +1,18 @@
 /*
  * peer_cmd.c - `edhoc-harness peer initiator|responder`: the reference peer
- * on the wire, over CoAP (libcoap) or raw UDP.
+ * on the wire, over CoAP (libcoap) or raw UDP. A relative --cred-dir (and
+ * its default) or --vector not found in the working directory is looked up
+ * in the data directories (common/datapath.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cbor/cbor.h"
+#include "../common/datapath.h"
 #include "../common/hex.h"
 #include "../peer/peer.h"
 #include "../transport/udp.h"
@@ -49,6 +53,7 @@ typedef struct peer_args {
     long max_sessions, exit_after;
     unsigned long engine_faults;
     unsigned peer_faults;
+    char cred_dir_buf[PATH_MAX], vector_buf[PATH_MAX]; /* resolved paths */
 } peer_args;
 
 static void usage(FILE *f)
@@ -83,6 +88,7 @@ static void usage(FILE *f)
             "  --oscore-out FILE         write the OSCORE security context as JSON\n"
             "  --max-sessions N          responder: concurrent sessions kept (default 1024)\n"
             "  --exit-after N            responder: exit after N completed handshakes\n"
+            "  -h, --help                this text\n"
             "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
             "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
             "                            ignore-suites-order conn-id-bstr accept-bstr-conn-id\n"
@@ -135,6 +141,21 @@ static int add_ead(peer_args *a, int k, const char *arg)
     return 0;
 }
 
+/* Options that take a value (the rest are flags). */
+static bool takes_value(const char *o)
+{
+    static const char *const names[] = {
+        "--transport", "--host",    "--port",      "--method",     "--methods",
+        "--suites",    "--cred",    "--cred-id",   "--peer-cred",  "--cred-dir",
+        "--c-i",       "--c-r",     "--ead-1",     "--ead-2",      "--ead-3",
+        "--ead-4",     "--framing", "--resource",  "--timeout",    "--vector",
+        "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (!strcmp(o, names[i]))
+            return true;
+    return false;
+}
+
 static int parse_args(int argc, char **argv, peer_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -166,6 +187,10 @@ static int parse_args(int argc, char **argv, peer_args *a)
         if (!strcmp(o, "--combined")) { a->combined = true; continue; }
         if (!strcmp(o, "--no-oscore")) { a->no_oscore = true; continue; }
         if (!strcmp(o, "--trust-by-value")) { a->trust_by_value = true; continue; }
+        if (!takes_value(o)) {
+            fprintf(stderr, "peer: unknown option %s (see --help)\n", o);
+            return 2;
+        }
         if (v == NULL) {
             fprintf(stderr, "peer: %s needs a value (see --help)\n", o);
             return 2;
@@ -252,6 +277,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
         fprintf(stderr, "peer: --framing auto is for the responder\n");
         return 2;
     }
+    a->cred_dir = eh_data_path(a->cred_dir, a->cred_dir_buf, sizeof a->cred_dir_buf);
+    if (a->vector != NULL)
+        a->vector = eh_data_path(a->vector, a->vector_buf, sizeof a->vector_buf);
     return 0;
 }
 

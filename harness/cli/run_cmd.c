@@ -1,6 +1,8 @@
 /*
  * run_cmd.c - `edhoc-harness run`: option parsing; the work is in
- * harness/runner/.
+ * harness/runner/. Relative input paths (scenario paths, --peer, --creds
+ * and their defaults) not found in the working directory are looked up in
+ * the data directories (common/datapath.h).
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include <limits.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/datapath.h"
 #include "../runner/runner.h"
 #include "../scenario/budget.h"
 #include "cli.h"
@@ -25,6 +28,9 @@ static void usage(FILE *f)
             "  --role initiator|responder|both   the IUT's role(s) to test (default both)\n"
             "  -j N                 scenarios run in parallel (default 1)\n"
             "  --filter GLOB        only scenario ids matching GLOB (e.g. 'rfc9528/6.3/*')\n"
+            "  --quick              a pull-request selection: per area (the id's first two\n"
+            "                       components, e.g. rfc9528/5.3.3; each interop/ baseline is\n"
+            "                       one) and IUT role, the first scenario by id the IUT can run\n"
             "  --junit FILE         JUnit XML report (default reports/junit.xml)\n"
             "  --json FILE          JSON report (default reports/results.json)\n"
             "  --out DIR            transcripts and IUT output (default reports/)\n"
@@ -33,19 +39,74 @@ static void usage(FILE *f)
             "  --timeout MS         bound of every wait (default 2000)\n"
             "  --creds DIR          credential files (default vectors/creds)\n"
             "  --quiet              print only what did not pass, and the summary\n"
+            "  --write-baseline FILE  write this run's failures (fail, error, xfail) as a\n"
+            "                       peer-file known_failures: list (peers/README.md)\n"
             "  --budget PROFILE     size budget of each EDHOC message: rfc9528 (default: the\n"
             "                       minimum for the options; over it: non-strict), lorawan-sf12\n"
             "                       (51 bytes), 6tisch (45 bytes of CoAP payload) (over these:\n"
             "                       fail), none; wins over the peer file's budget:\n"
+            "  -h, --help           this text\n"
             "\n"
+            "Relative input paths not found in the working directory are looked up in\n"
+            "$EDHOC_HARNESS_DATA, then in <bin>/../share/edhoc-harness (installed).\n"
             "verdicts: pass, fail, non-strict, skipped, error, xfail, xpass\n"
             "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage error\n");
 }
 
+/* Options that take a value. */
+static const char *const value_opts[] = {"--peer", "--role",  "-j",     "--filter",
+                                         "--junit", "--json", "--out",  "--seed",
+                                         "--timeout", "--creds", "--budget",
+                                         "--write-baseline", NULL};
+
+static bool takes_value(const char *a)
+{
+    for (size_t i = 0; value_opts[i]; i++)
+        if (!strcmp(a, value_opts[i]))
+            return true;
+    return false;
+}
+
+/* Resolve a relative input path (common/datapath.h) into a new string. */
+static char *resolved(const char *path)
+{
+    char buf[PATH_MAX];
+    return strdup(eh_data_path(path, buf, sizeof buf));
+}
+
+static int run_resolved(run_opts *o, const char *cred_dir)
+{
+    static char harness[PATH_MAX], creds[PATH_MAX];
+    const char *orig_peer = o->peer_file;
+    const char *const *orig = o->paths;
+    char **paths = calloc(o->n_paths, sizeof *paths);
+    char *peer = resolved(o->peer_file), *cdir = resolved(cred_dir);
+    int rc = 2;
+    bool ok = paths && peer && cdir;
+    for (size_t i = 0; ok && i < o->n_paths; i++)
+        ok = (paths[i] = resolved(orig[i])) != NULL;
+    if (ok) {
+        ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
+        harness[n > 0 ? n : 0] = 0;
+        o->harness_path = harness;
+        o->cred_dir = realpath(cdir, creds) ? creds : cdir;
+        o->peer_file = peer;
+        o->paths = (const char *const *)paths;
+        rc = run_main(o);
+    } else {
+        fprintf(stderr, "run: out of memory\n");
+    }
+    o->peer_file = orig_peer, o->paths = orig;
+    for (size_t i = 0; paths && i < o->n_paths; i++)
+        free(paths[i]);
+    free(paths);
+    free(peer);
+    free(cdir);
+    return rc;
+}
+
 int cli_run(int argc, char **argv)
 {
-    static const char *paths[256];
-    static char harness[PATH_MAX], creds[PATH_MAX];
     run_opts o;
     memset(&o, 0, sizeof o);
     o.iut_roles = RUN_IUT_INITIATOR | RUN_IUT_RESPONDER;
@@ -65,10 +126,14 @@ int cli_run(int argc, char **argv)
         }
         if (!strcmp(a, "--strict")) { o.strict = true; continue; }
         if (!strcmp(a, "--quiet")) { o.quiet = true; continue; }
+        if (!strcmp(a, "--quick")) { o.quick = true; continue; }
         if (a[0] != '-') {
-            if (o.n_paths < sizeof paths / sizeof paths[0])
-                paths[o.n_paths++] = a;
+            argv[o.n_paths++] = argv[i]; /* the paths, compacted at the front of argv */
             continue;
+        }
+        if (!takes_value(a)) {
+            fprintf(stderr, "run: unknown option %s (see --help)\n", a);
+            return 2;
         }
         if (v == NULL) {
             fprintf(stderr, "run: %s needs a value (see --help)\n", a);
@@ -89,6 +154,7 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--junit")) o.junit = v;
         else if (!strcmp(a, "--json")) o.json = v;
         else if (!strcmp(a, "--out")) o.out_dir = v;
+        else if (!strcmp(a, "--write-baseline")) o.baseline = v;
         else if (!strcmp(a, "--seed")) {
             o.seed = strtoul(v, &end, 10);
             bad = *end != 0;
@@ -96,14 +162,10 @@ int cli_run(int argc, char **argv)
             o.timeout_ms = (int)strtol(v, &end, 10);
             bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
         } else if (!strcmp(a, "--creds")) cred_dir = v;
-        else if (!strcmp(a, "--budget")) {
+        else { /* --budget */
             sc_budget b;
             o.budget = v;
             bad = sc_budget_parse(v, &b) != 0;
-        }
-        else {
-            fprintf(stderr, "run: unknown option %s (see --help)\n", a);
-            return 2;
         }
         if (bad) {
             fprintf(stderr, "run: invalid value for %s: %s\n", a, v);
@@ -114,12 +176,8 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "run: --peer FILE is required (e.g. peers/reference.yaml)\n");
         return 2;
     }
-    if (o.n_paths == 0)
-        paths[o.n_paths++] = "scenarios";
-    o.paths = paths;
-    ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
-    harness[n > 0 ? n : 0] = 0;
-    o.harness_path = harness;
-    o.cred_dir = realpath(cred_dir, creds) ? creds : cred_dir;
-    return run_main(&o);
+    static const char *const default_paths[] = {"scenarios"};
+    o.paths = o.n_paths ? (const char *const *)argv : default_paths;
+    o.n_paths = o.n_paths ? o.n_paths : 1;
+    return run_resolved(&o, cred_dir);
 }

@@ -9,12 +9,14 @@
  * encodings) form a third column. A file key that nothing computed is
  * reported as not checked.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../cbor/cbor.h"
+#include "../common/datapath.h"
 #include "../edhoc/edhoc.h"
 #include "cli.h"
 #include "../vectors/trace_log.h"
@@ -497,20 +499,54 @@ done:
     return rc;
 }
 
+static void vectors_usage(FILE *f)
+{
+    fprintf(f, "usage: edhoc-harness vectors check FILE...\n"
+               "       edhoc-harness vectors generate [options]   (see vectors generate --help)\n"
+               "\n"
+               "check: recompute every value of each EDHOC vector file (format:\n"
+               "vectors/README.md) in both roles. A relative FILE not found in the working\n"
+               "directory is looked up in $EDHOC_HARNESS_DATA, then in\n"
+               "<bin>/../share/edhoc-harness (installed).\n"
+               "\n"
+               "  -h, --help   this text\n"
+               "\n"
+               "exit codes: 0 all values reproduced, 1 a mismatch or a processing failure,\n"
+               "            2 unusable input or a usage error\n");
+}
+
+static bool is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
 int cli_vectors(int argc, char **argv)
 {
     if (argc >= 1 && strcmp(argv[0], "generate") == 0)
         return cli_vectors_generate(argc - 1, argv + 1);
-    if (argc < 1 || strcmp(argv[0], "check") != 0 || argc < 2) {
-        bool help = argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
-                                  (argc >= 2 && strcmp(argv[1], "--help") == 0));
-        fprintf(help ? stdout : stderr, "usage: edhoc-harness vectors check FILE...\n"
-                                        "       edhoc-harness vectors generate --help\n");
+    if (argc < 1 || strcmp(argv[0], "check") != 0) {
+        bool help = argc >= 1 && is_help(argv[0]);
+        vectors_usage(help ? stdout : stderr);
         return help ? 0 : 2;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            vectors_usage(stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != 0) {
+            fprintf(stderr, "vectors check: unknown option %s (see --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    if (argc < 2) {
+        vectors_usage(stderr);
+        return 2;
     }
     int worst = 0;
     for (int i = 1; i < argc; i++) {
-        int rc = check_file(argv[i]);
+        char path[PATH_MAX];
+        int rc = check_file(eh_data_path(argv[i], path, sizeof path));
         if (rc > worst)
             worst = rc;
     }

@@ -5,12 +5,14 @@
  * `--creds DIR`: credential files (vectors_creds.c).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "../cbor/cbor.h"
+#include "../common/datapath.h"
 #include "../common/hex.h"
 #include "cli.h"
 #include "vector_gen.h"
@@ -142,8 +144,25 @@ static int usage(FILE *f, int rc)
             "       edhoc-harness vectors generate --all --seed N --out DIR\n"
             "       edhoc-harness vectors generate --negatives BASE.json --out DIR\n"
             "       edhoc-harness vectors generate --creds DIR --seed N\n"
-            "KIND: kid | kccs | x5t | x5chain. Without --out, one file goes to stdout.\n");
+            "       edhoc-harness vectors generate -h|--help\n"
+            "KIND: kid | kccs | x5t | x5chain. Without --out, one file goes to stdout.\n"
+            "A relative --negatives BASE.json not found in the working directory is looked\n"
+            "up in $EDHOC_HARNESS_DATA, then in <bin>/../share/edhoc-harness (installed).\n"
+            "exit codes: 0 written, 1 generation failed, 2 usage error or unusable input\n");
     return rc;
+}
+
+/* Options that take a value (the rest are flags). */
+static bool takes_value(const char *a)
+{
+    static const char *const names[] = {"--method", "--suite", "--cred-i", "--cred-r",
+                                        "--ead-1",  "--ead-2", "--ead-3",  "--ead-4",
+                                        "--c-i",    "--c-r",   "--seed",   "--out",
+                                        "--negatives", "--creds", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(a, names[i]) == 0)
+            return true;
+    return false;
 }
 
 int cli_vectors_generate(int argc, char **argv)
@@ -165,6 +184,10 @@ int cli_vectors_generate(int argc, char **argv)
         if (strcmp(a, "--message-4") == 0) {
             o.message_4 = true;
             continue;
+        }
+        if (!takes_value(a)) {
+            fprintf(stderr, "vectors generate: unknown option %s\n", a);
+            return usage(stderr, 2);
         }
         if (v == NULL) {
             fprintf(stderr, "vectors generate: %s needs a value\n", a);
@@ -225,7 +248,9 @@ int cli_vectors_generate(int argc, char **argv)
     }
     if (negatives != NULL) {
         json_error_t jerr;
-        json_t *base = json_load_file(negatives, JSON_PRESERVE_ORDER, &jerr);
+        char path[PATH_MAX];
+        json_t *base = json_load_file(eh_data_path(negatives, path, sizeof path),
+                                      JSON_PRESERVE_ORDER, &jerr);
         int count = 0;
         if (base == NULL || out == NULL) {
             fprintf(stderr, "vectors generate: --negatives needs a readable vector file and --out DIR\n");

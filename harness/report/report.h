@@ -86,6 +86,8 @@ typedef struct sc_result {
     sc_size_entry size_entries[REPORT_MAX_SIZES]; /* messages seen, in order */
     size_t n_size_entries;
     sc_amplification amplification;
+    bool no_scenario;       /* the scenario file did not load (or its variant could not
+                             * be made): id is the file's path; never a known failure */
     char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
     char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
 } sc_result;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/datapath.h"
 #include "../scenario/matrix.h"
 
 /* ------------------------------------------------------- scenario files */
@@ -128,6 +129,7 @@ static int add_variant(const run_opts *o, const peer_file *pf, const job *base,
         if (j == NULL)
             return -1;
         j->harness_role = (sc_role)r;
+        copy_str(j->id, sizeof j->id, sc->id);
         const peer_role_spec *spec = r == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
         if (!spec->present) {
             snprintf(j->skip_text, sizeof j->skip_text, "the peer file has no %s",
@@ -155,6 +157,10 @@ static int add_file(const run_opts *o, const peer_file *pf, const char *path, sc
     if (t == NULL || scenario_load(path, t, base.load_err, sizeof base.load_err) != 0) {
         free(t);
         return push(l, &base) ? 0 : -1; /* reported as an error */
+    }
+    if (t->vector[0]) { /* written relative to the data directory (vectors/...) */
+        char found[sizeof t->vector];
+        copy_str(t->vector, sizeof t->vector, eh_data_path(t->vector, found, sizeof found));
     }
     scenario **ts = realloc(l->tmpls, (l->n_tmpls + 1) * sizeof *ts);
     if (ts == NULL) {

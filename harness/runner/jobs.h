@@ -6,6 +6,9 @@
  * with the reason it is skipped, if it is (the peer file has no IUT for
  * that role, or lacks a capability the scenario needs).
  *
+ * A scenario's relative `vector:` path not found in the working directory
+ * is looked up in the data directories (common/datapath.h).
+ *
  * Memory: a file's scenario is loaded once and shared by its jobs (a
  * scenario struct is large); a job names its variant by index and gets
  * the complete scenario from job_scenario() when it needs it.
@@ -25,6 +28,7 @@ typedef struct job {
     const scenario *tmpl;     /* the file's scenario; NULL: it did not load (load_err) */
     size_t variant;           /* index for sc_variant() */
     char file[SC_MAX_PATH];
+    char id[SC_MAX_ID];       /* the variant's scenario id; "" when tmpl is NULL */
     char load_err[512];
     sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
     bool skip;                /* a capability or role is missing: skip_text says which */

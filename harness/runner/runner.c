@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../report/baseline.h"
 #include "../report/report.h"
 #include "../scenario/budget.h"
 #include "../scenario/exec.h"
@@ -22,6 +23,7 @@
 #include "../transport/udp.h"
 #include "iut.h"
 #include "jobs.h"
+#include "quick.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -89,6 +91,7 @@ static void base_result(const job *j, const scenario *sc, sc_result *res, const 
              : sc->transport == SC_COAP_TCP ? "coap-tcp"
                                              : "coap");
     res->seed = o->seed;
+    res->no_scenario = sc == NULL;
     for (int m = 0; m < 5; m++)
         res->sizes[m] = -1;
 }
@@ -384,9 +387,11 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
 
 static void apply_known_failures(const peer_file *pf, sc_result *res)
 {
+    sc_role harness_role =
+        strcmp(res->role, "initiator") == 0 ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER;
     for (size_t i = 0; i < pf->n_known; i++) {
         const known_failure *k = &pf->known[i];
-        if (fnmatch(k->pattern, res->id, 0) != 0)
+        if (!(k->harness_roles & harness_role) || fnmatch(k->pattern, res->id, 0) != 0)
             continue;
         static const char *const reasons[] = {"unsupported", "known-bug", "spec-ambiguity"};
         copy_str(res->kf_reason, sizeof res->kf_reason, reasons[k->reason]);
@@ -482,6 +487,10 @@ int run_main(const run_opts *o)
     }
     if (jobs_build(o, pf, &jl) != 0)
         goto out;
+    if (o->quick && jobs_select_quick(&jl) != 0) {
+        fprintf(stderr, "run: out of memory\n");
+        goto out;
+    }
     jobs = jl.v, n_jobs = jl.n;
 
     struct sigaction sa;
@@ -494,9 +503,10 @@ int run_main(const run_opts *o)
     rep.seed = o->seed;
     time_t now = time(NULL);
     strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    printf("edhoc-harness run: %zu jobs from %zu scenario files against %s %s, size budgets: "
+    printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "
            "%s\n",
-           n_jobs, jl.n_files, pf->name, pf->version, sc_budget_name(budget));
+           n_jobs, o->quick ? " (--quick selection)" : "", jl.n_files, pf->name, pf->version,
+           sc_budget_name(budget));
     fflush(stdout);
     iut_proc *per_run = start_per_run(pf, o);
 
@@ -611,6 +621,15 @@ int run_main(const run_opts *o)
         fprintf(stderr, "run: cannot write %s\n", o->junit);
     if (o->json && report_write_json(&rep, o->json) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->json);
+    if (o->baseline && rep.interrupted) {
+        fprintf(stderr, "run: interrupted: no baseline written to %s\n", o->baseline);
+    } else if (o->baseline) {
+        long entries = report_write_baseline(&rep, o->baseline);
+        if (entries < 0)
+            fprintf(stderr, "run: cannot write %s\n", o->baseline);
+        else
+            printf("baseline: %ld known failures written to %s\n", entries, o->baseline);
+    }
     rc = failing || rep.interrupted ? 1 : 0;
     for (size_t i = 0; i < n_jobs; i++)
         free(results[i].transcript);

@@ -23,6 +23,7 @@ typedef struct run_opts {
     unsigned iut_roles;          /* RUN_IUT_* */
     int jobs;                    /* parallel jobs */
     const char *filter;          /* fnmatch glob on scenario ids, or NULL */
+    bool quick;                  /* after the filter: the pull-request selection (quick.h) */
     const char *junit, *json;    /* report files, or NULL */
     const char *out_dir;         /* transcripts and IUT output */
     bool strict;                 /* SHOULD-level failures and non-strict fail the run too */
@@ -33,6 +34,8 @@ typedef struct run_opts {
     bool quiet;                  /* only failures and the summary on the console */
     const char *budget;          /* size budget profile (scenario/budget.h), or NULL:
                                   * the peer file's `budget:`, else rfc9528 */
+    const char *baseline;        /* --write-baseline: the run's failures as a peer-file
+                                  * known_failures: list (report/baseline.h), or NULL */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;

@@ -15,7 +15,8 @@ static const char *const top_keys[] = {
     "initiator", "responder", "known_failures", "budget", NULL};
 static const char *const role_keys[] = {"command", "address", "ready", "timeout", "per_run", NULL};
 static const char *const address_keys[] = {"host", "port", NULL};
-static const char *const kf_keys[] = {"id", "reason", "note", NULL};
+static const char *const kf_keys[] = {"id", "role", "reason", "note", NULL};
+static const char *const kf_roles[] = {"initiator", "responder", "both", NULL};
 static const char *const kf_reasons[] = {"unsupported", "known-bug", "spec-ambiguity", NULL};
 
 static int load_role(sy_ctx *c, const yaml_node_t *n, const char *role, peer_role_spec *r)
@@ -92,6 +93,12 @@ static int load_known(sy_ctx *c, const yaml_node_t *n, peer_file *pf)
             sy_enum(c, v, "known_failures.reason", kf_reasons, &reason))
             return -1;
         k->reason = (kf_reason)reason;
+        int role = 2; /* the IUT's role; the harness plays the other one */
+        if ((v = sy_get(c, it, "role")) && sy_enum(c, v, "known_failures.role", kf_roles, &role))
+            return -1;
+        static const sc_role by_iut_role[] = {SC_HARNESS_RESPONDER, SC_HARNESS_INITIATOR,
+                                              SC_BOTH};
+        k->harness_roles = by_iut_role[role];
         if ((v = sy_get(c, it, "note")) &&
             sy_str(c, v, "known_failures.note", k->note, sizeof k->note))
             return -1;

@@ -233,9 +233,16 @@ typedef enum kf_reason { KF_UNSUPPORTED, KF_KNOWN_BUG, KF_SPEC_AMBIGUITY } kf_re
 
 typedef struct known_failure {
     char pattern[SC_MAX_ID];          /* scenario id or glob (fnmatch) */
+    sc_role harness_roles;            /* the jobs it covers, by the HARNESS's role: the
+                                       * file's `role: responder` (the IUT's) is
+                                       * SC_HARNESS_INITIATOR; no role: SC_BOTH */
     kf_reason reason;
     char note[SC_MAX_TEXT];
 } known_failure;
+
+/* Entries a peer file's known_failures: may hold (a baseline of a whole
+ * run fits: one per scenario id and role). */
+#define SC_MAX_KNOWN 1024
 
 typedef struct peer_role_spec {
     bool present;
@@ -259,7 +266,7 @@ typedef struct peer_file {
     char capabilities[64][SC_MAX_NAME]; /* e.g. method-3, suite-2, cred-kid, ead, message-4,
                                          * rfc9668, coap, udp, error-messages, vectors */
     size_t n_capabilities;
-    known_failure known[64];
+    known_failure known[SC_MAX_KNOWN];
     size_t n_known;
     char budget[SC_MAX_NAME];         /* `budget:` size budget profile (budget.h), or "" */
 } peer_file;

@@ -745,7 +745,10 @@ static const char full_peer[] =
     "known_failures:\n"                                                        /* 13 */
     "  - {id: \"rfc9528/9.8/*\", reason: known-bug, note: \"non-deterministic CBOR\"}\n"
     "  - {id: rfc9528/3.3/x, reason: unsupported}\n"
-    "  - {id: \"rfc9528/[5-6].*\", reason: spec-ambiguity}\n";
+    "  - {id: \"rfc9528/[5-6].*\", reason: spec-ambiguity}\n"
+    "  - {id: interop/a, role: responder, reason: known-bug}\n"
+    "  - {id: interop/b, role: initiator, reason: known-bug}\n"
+    "  - {id: interop/c, role: both, reason: known-bug}\n";
 
 START_TEST(peer_file_lands_in_fields)
 {
@@ -774,13 +777,18 @@ START_TEST(peer_file_lands_in_fields)
     ck_assert(!pf->responder.ready_probe);
     ck_assert_int_eq(pf->responder.ready_timeout_ms, 5000);
     ck_assert(pf->responder.per_run);
-    ck_assert_uint_eq(pf->n_known, 3);
+    ck_assert_uint_eq(pf->n_known, 6);
     ck_assert_str_eq(pf->known[0].pattern, "rfc9528/9.8/*");
     ck_assert_int_eq(pf->known[0].reason, KF_KNOWN_BUG);
     ck_assert_str_eq(pf->known[0].note, "non-deterministic CBOR");
     ck_assert_int_eq(pf->known[1].reason, KF_UNSUPPORTED);
     ck_assert_str_eq(pf->known[1].note, "");
     ck_assert_int_eq(pf->known[2].reason, KF_SPEC_AMBIGUITY);
+    /* role: the IUT's; stored as the harness roles it covers; none = both */
+    ck_assert_int_eq(pf->known[0].harness_roles, SC_BOTH);
+    ck_assert_int_eq(pf->known[3].harness_roles, SC_HARNESS_INITIATOR);
+    ck_assert_int_eq(pf->known[4].harness_roles, SC_HARNESS_RESPONDER);
+    ck_assert_int_eq(pf->known[5].harness_roles, SC_BOTH);
 
     /* address form, probe, none; one role only; template */
     const char *t = "name: other-iut\ntemplate: true\n"
@@ -849,6 +857,9 @@ static const err_case peer_errors[] = {
      4, "known_failures: unknown key 'notes' (did you mean 'note'?)"},
     {"name: x\ninitiator: {command: x}\nknown_failures: {id: a}\n", 3,
      "known_failures: expected a list, got a map"},
+    {"name: x\ninitiator: {command: x}\nknown_failures:\n"
+     "  - {id: a, role: harness, reason: unsupported}\n",
+     4, "known_failures.role: unknown value 'harness'"},
 };
 
 START_TEST(peer_errors_name_line_and_key)
@@ -879,6 +890,25 @@ START_TEST(peer_errors_name_line_and_key)
             check_err(err, 3, "capabilities: 65 items, at most 64", "capabilities");
         }
     }
+    /* SC_MAX_KNOWN known failures fit (a whole run's baseline), one more does not */
+    size_t cap = 64 + (SC_MAX_KNOWN + 1) * 48;
+    char *k = malloc(cap);
+    ck_assert_ptr_nonnull(k);
+    for (int n = SC_MAX_KNOWN; n <= SC_MAX_KNOWN + 1; n++) {
+        size_t off = (size_t)snprintf(k, cap, "name: x\ninitiator: {command: x}\nknown_failures:\n");
+        for (int i = 0; i < n; i++)
+            off += (size_t)snprintf(k + off, cap - off, "  - {id: s/%d, reason: unsupported}\n", i);
+        char err[256] = "";
+        int rc = load_peer(k, pf, err, sizeof err);
+        if (n == SC_MAX_KNOWN) {
+            ck_assert_msg(rc == 0, "%s", err);
+            ck_assert_uint_eq(pf->n_known, SC_MAX_KNOWN);
+        } else {
+            ck_assert_int_eq(rc, -1);
+            ck_assert_ptr_nonnull(strstr(err, "known_failures:"));
+        }
+    }
+    free(k);
     free(pf);
 }
 END_TEST
