@@ -10,7 +10,7 @@ DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-d
                 python3-pytest python3-yaml openssl
 
 CC      ?= cc
-PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0
+PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
                -Wstrict-prototypes -Wvla -g
 OPTFLAGS ?= -O2
