@@ -16,7 +16,7 @@ CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow
 OPTFLAGS ?= -O2
 SANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -ldl
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
