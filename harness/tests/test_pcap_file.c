@@ -169,9 +169,10 @@ static void check_record(pcap_t *r, const sent *s)
     /* addresses as given (an IPv4-mapped pair as plain IPv4) */
     for (int k = 0; k < 2; k++) {
         const struct sockaddr *sa = k == 0 ? s->src : s->dst;
-        const uint8_t *want = sa->sa_family == AF_INET
-                                  ? (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr
-                                  : ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+        const uint8_t *want = sa->sa_family == AF_INET ? (const uint8_t *)&s4->sin_addr
+                                                       : s6->sin6_addr.s6_addr;
         if (sa->sa_family == AF_INET6 && s->v == 4)
             want += 12;
         ck_assert_mem_eq(pseudo + k * alen, want, alen);

@@ -2,9 +2,9 @@
  * wire_tap.c - the datagram recorder of wire_tap.h.
  *
  * Why the socket calls, for CoAP over libcoap 4.3.1 (Debian libcoap3):
- *  - it has no public hook for its network I/O: no custom network layer
- *    (coap_io.h declares no send/receive callbacks; the CUSTOM_COAP_NETWORK_*
- *    switches of old releases are build-time and gone), no packet callback;
+ *  - it has no public hook for its network I/O: its installed headers
+ *    (coap3/coap_io.h, net.h, coap_session.h) declare no send or receive
+ *    callback and no packet callback, and its sockets are opaque;
  *  - its handlers see PDUs, not datagrams: no empty ACKs, no
  *    retransmissions, no Resets, no Block2 continuation requests, no request
  *    repeated with an Echo option, and a block-wise body comes reassembled;
