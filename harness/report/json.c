@@ -159,6 +159,7 @@ static json_t *result_json(const sc_result *s)
         put(o, "budgets", budgets_json(s)) ||
         put(o, "amplification", amplification_json(s)) ||
         PUT_STR(o, "transcript_path", s->transcript_path) ||
+        PUT_STR(o, "pcap_path", s->pcap_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
         PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||
         put(o, "transcript", s->transcript ? jstr(s->transcript, SIZE_MAX) : json_null())) {

@@ -297,6 +297,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
         prop_opt(w, "known_failure_reason", s->kf_reason, sizeof s->kf_reason) ||
         prop_opt(w, "known_failure_note", s->kf_note, sizeof s->kf_note) ||
         prop_opt(w, "transcript_path", s->transcript_path, sizeof s->transcript_path) ||
+        prop_opt(w, "pcap_path", s->pcap_path, sizeof s->pcap_path) ||
         prop_opt(w, "iut_stdout_path", s->iut_stdout_path, sizeof s->iut_stdout_path) ||
         prop_opt(w, "iut_stderr_path", s->iut_stderr_path, sizeof s->iut_stderr_path))
         return -1;

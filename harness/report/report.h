@@ -90,6 +90,7 @@ typedef struct sc_result {
                              * be made): id is the file's path; never a known failure */
     char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
     char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
+    char pcap_path[512];    /* the job's wire capture (runner/capture.h), "" if none */
 } sc_result;
 
 typedef struct run_report {
@@ -135,7 +136,7 @@ void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
  *                       same three for datagrams (amplification_request_datagram_bytes,
  *                       ..._reply_datagram_bytes, ..._datagram_factor); only when
  *                       measured, numbers only when known, factors as "3.027",
- *                       known_failure_reason/_note, transcript_path,
+ *                       known_failure_reason/_note, transcript_path, pcap_path,
  *                       iut_stdout_path, iut_stderr_path (when set),
  *                       nonstrict (the message, for V_NONSTRICT)
  *         then at most one of:
@@ -169,7 +170,8 @@ int report_write_junit(const run_report *r, const char *path);
  *                 "request_bytes","reply_bytes","factor","request_datagram_bytes",
  *                 "reply_datagram_bytes","datagram_factor"} (unknown numbers
  *                 null, factors reals with three decimals),
- *                 "transcript_path","iut_stdout_path","iut_stderr_path",
+ *                 "transcript_path","pcap_path" ("" when none),
+ *                 "iut_stdout_path","iut_stderr_path",
  *                 "transcript" (string or null)}]}
  * Seeds are integers, or decimal strings above the largest JSON integer
  * jansson can hold (LLONG_MAX). Invalid UTF-8 bytes become U+FFFD.

@@ -21,6 +21,7 @@
 #include "../scenario/exec.h"
 #include "../scenario/scenario.h"
 #include "../transport/udp.h"
+#include "capture.h"
 #include "iut.h"
 #include "jobs.h"
 #include "quick.h"
@@ -96,6 +97,29 @@ static void base_result(const job *j, const scenario *sc, sc_result *res, const 
         res->sizes[m] = -1;
 }
 
+/* Where a job's wire capture goes: next to its transcript. */
+static void pcap_path_of(const job *j, const scenario *sc, const run_opts *o, char *out,
+                         size_t cap)
+{
+    char name[SC_MAX_ID];
+    safe_name(sc->id, name, sizeof name);
+    snprintf(out, cap, "%s/iut-%s/%s.pcap", o->out_dir, job_iut_role_name(j->harness_role), name);
+}
+
+/* A job that sent no result (killed when late or when the run is
+ * interrupted, or crashed) never finished its capture: remove the temporary
+ * file it leaves (capture.h). */
+static void remove_partial_capture(const job *j, const run_opts *o, scenario *scratch)
+{
+    char err[512], path[1024], tmp[1100];
+    const scenario *sc = job_scenario(j, scratch, err, sizeof err);
+    if (sc == NULL)
+        return;
+    pcap_path_of(j, sc, o, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    unlink(tmp);
+}
+
 /* A free UDP port for an IUT Responder to listen on. */
 static int free_port(const char *host)
 {
@@ -154,6 +178,10 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     mkdir(dir, 0777);
     snprintf(path_out, sizeof path_out, "%s/%s.iut.stdout", dir, name);
     snprintf(path_err, sizeof path_err, "%s/%s.iut.stderr", dir, name);
+    /* Every datagram of the job from here on: the IUT is not started yet. */
+    char pcap_path[1024], pcap_err[512] = "";
+    pcap_path_of(j, sc, o, pcap_path, sizeof pcap_path);
+    tr_pcap *pcap = job_capture_begin(pcap_path, pcap_err, sizeof pcap_err);
 
     sc_exec_opts eo;
     memset(&eo, 0, sizeof eo);
@@ -262,6 +290,7 @@ done:
     if (w.p != NULL)
         iut_stop(w.p, 1000, NULL);
     sc_exec_free(x);
+    job_capture_end(pcap, pcap_err, port, res);
     if (res->transcript != NULL) {
         char tpath[1024];
         snprintf(tpath, sizeof tpath, "%s/%s.txt", dir, name);
@@ -571,6 +600,7 @@ int run_main(const run_opts *o)
                 waitpid(j->pid, &status, 0);
                 sc_result *res = &results[idx[k]];
                 if (!recv_result(j, res)) {
+                    remove_partial_capture(j, o, scratch);
                     base_result(j, job_scenario(j, scratch, err, sizeof err), res, o);
                     res->v = V_ERROR;
                     snprintf(res->message, sizeof res->message,
@@ -600,6 +630,7 @@ int run_main(const run_opts *o)
                 kill(jobs[i].pid, SIGTERM);
                 waitpid(jobs[i].pid, NULL, 0);
                 close(jobs[i].fd);
+                remove_partial_capture(&jobs[i], o, scratch);
             }
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
     }

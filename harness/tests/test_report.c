@@ -136,6 +136,7 @@ static void fill(sc_result *s, verdict v, int role, int i)
         snprintf(s->transcript_path, sizeof s->transcript_path, "/tmp/t/%d.txt", i);
         snprintf(s->iut_stdout_path, sizeof s->iut_stdout_path, "/tmp/t/%d.out", i);
         snprintf(s->iut_stderr_path, sizeof s->iut_stderr_path, "/tmp/t/%d.err", i);
+        snprintf(s->pcap_path, sizeof s->pcap_path, "/tmp/t/%d.pcap", i);
     }
 }
 
@@ -431,6 +432,7 @@ static void check_testcase(xmlNode *tc, const sc_result *s)
     assert_property(tc, "amplification_reply_datagram_bytes", dg ? "133" : NULL);
     assert_property(tc, "amplification_datagram_factor", dg ? "2.015" : NULL);
     assert_property(tc, "transcript_path", *s->transcript_path ? s->transcript_path : NULL);
+    assert_property(tc, "pcap_path", *s->pcap_path ? s->pcap_path : NULL);
     assert_property(tc, "iut_stdout_path", *s->iut_stdout_path ? s->iut_stdout_path : NULL);
     assert_property(tc, "iut_stderr_path", *s->iut_stderr_path ? s->iut_stderr_path : NULL);
 
@@ -647,8 +649,8 @@ START_TEST(json_round_trip)
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
-        "transport",   "seed",   "sizes",  "budgets", "amplification", "transcript_path", "iut_stdout_path",
-        "iut_stderr_path", "transcript"};
+        "transport",   "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
+        "iut_stdout_path", "iut_stderr_path", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
         json_t *o = json_array_get(results, i);
@@ -745,6 +747,7 @@ START_TEST(json_round_trip)
             }
         }
         assert_jstr(o, "transcript_path", s->transcript_path);
+        assert_jstr(o, "pcap_path", s->pcap_path);
         assert_jstr(o, "iut_stdout_path", s->iut_stdout_path);
         assert_jstr(o, "iut_stderr_path", s->iut_stderr_path);
         json_t *t = json_object_get(o, "transcript");
