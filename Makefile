@@ -6,6 +6,9 @@
 # and for CI images: make install [PREFIX=/usr/local] [DESTDIR=...] (docs/ci/README.md).
 .DEFAULT_GOAL := all
 
+# builds run in parallel, one compiler per core
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
                 python3-pytest python3-yaml openssl groff-base tshark
@@ -81,13 +84,13 @@ deps:
 	fi
 
 run: deps
-	@$(MAKE) --no-print-directory build/edhoc-harness
+	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
 	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \
 	    --junit reports/junit.xml --json reports/results.json --out reports
 
 test: deps
-	@$(MAKE) --no-print-directory all build/asan/unit-tests build/asan/edhoc-harness
+	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness
 	@$(MAKE) --no-print-directory unit unit-asan e2e
 
 unit: build/unit-tests
