@@ -22,6 +22,7 @@
 #include "../transport/udp.h"
 #include "iut.h"
 #include "jobs.h"
+#include "run_html.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -611,6 +612,8 @@ int run_main(const run_opts *o)
         fprintf(stderr, "run: cannot write %s\n", o->junit);
     if (o->json && report_write_json(&rep, o->json) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->json);
+    if (o->html && run_write_html(o->html, pf, &rep, sc_budget_name(budget)) != 0)
+        fprintf(stderr, "run: cannot write %s\n", o->html);
     rc = failing || rep.interrupted ? 1 : 0;
     for (size_t i = 0; i < n_jobs; i++)
         free(results[i].transcript);

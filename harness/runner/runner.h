@@ -33,6 +33,7 @@ typedef struct run_opts {
     bool quiet;                  /* only failures and the summary on the console */
     const char *budget;          /* size budget profile (scenario/budget.h), or NULL:
                                   * the peer file's `budget:`, else rfc9528 */
+    const char *html;            /* the results page (report/page.h), or NULL */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;
