@@ -75,7 +75,8 @@ run: deps
 	@$(MAKE) --no-print-directory build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
 	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \
-	    --junit reports/junit.xml --json reports/results.json --out reports
+	    --junit reports/junit.xml --json reports/results.json --out reports \
+	    --html reports/index.html
 
 test: deps
 	@$(MAKE) --no-print-directory all build/asan/unit-tests build/asan/edhoc-harness
