@@ -1,4 +1,5 @@
 /* child_pool.c - see child_pool.h. */
+#define _GNU_SOURCE /* pipe2 */
 #include "child_pool.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ typedef struct slot {
 static int start(const child_pool *p, size_t i, slot *s)
 {
     int pp[2];
-    if (pipe(pp) != 0)
+    if (pipe2(pp, O_CLOEXEC) != 0) /* no IUT the child starts may hold the write end */
         return -1;
     fflush(NULL);
     pid_t pid = fork();
@@ -47,7 +48,6 @@ static int start(const child_pool *p, size_t i, slot *s)
     }
     close(pp[1]);
     fcntl(pp[0], F_SETFL, O_NONBLOCK);
-    fcntl(pp[0], F_SETFD, FD_CLOEXEC);
     *s = (slot){.busy = true, .task = i, .pid = pid, .fd = pp[0],
                 .deadline = tr_now_ms() + (p->budget_ms ? p->budget_ms(i, p->arg) : 60000)};
     return 0;

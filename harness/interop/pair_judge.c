@@ -432,6 +432,13 @@ static void to_initiator(judge *j, const pw_body *b, pj_note *n)
         name(n, "error");
         n->msg_len = b->len;
     }
+    if (!j->e->coap && (j->st == S_ACK || j->st == S_DONE) && oscore_datagram(b)) {
+        /* raw UDP: an OSCORE response (a Responder need not acknowledge message_3) */
+        name(n, "oscore");
+        note(j, n, true, "an OSCORE-protected CoAP response after the handshake (not judged)");
+        j->st = S_DONE;
+        return;
+    }
     switch (j->st) {
     case S_M1:
         name(n, is_err ? "error" : "?");
@@ -491,12 +498,6 @@ static void to_initiator(judge *j, const pw_body *b, pj_note *n)
         j->st = S_DONE;
         return;
     case S_DONE:
-        if (!j->e->coap && oscore_datagram(b)) {
-            name(n, "oscore");
-            note(j, n, true, "an OSCORE-protected CoAP response after the handshake (not "
-                             "judged)");
-            return;
-        }
         name(n, "data");
         note(j, n, true, "a payload after the handshake ended (not judged)");
         return;

@@ -12,7 +12,9 @@
 #define MAX_SEEN 1024
 #define OPT_BLOCK2 23
 #define OPT_BLOCK1 27
+#define OPT_ECHO 252       /* RFC 9175 */
 #define CODE_CONTINUE 0x5f /* 2.31 */
+#define CODE_UNAUTHORIZED 0x81 /* 4.01 */
 
 typedef struct token {
     uint8_t b[EH_COAP_MAX_TOKEN_LEN];
@@ -247,8 +249,9 @@ static int split_coap_one(splitter *s, const relay_datagram *d, size_t i)
         return add_body(s, d->dir, i, a->buf, a->len, m.code, false, a->truncated);
     }
     if (!request && !oscore && known_token(s, &h)) {
-        if (m.code == CODE_CONTINUE) {
-            f->kind = PW_OTHER;
+        if (m.code == CODE_CONTINUE ||
+            (m.code == CODE_UNAUTHORIZED && find_opt(&m, OPT_ECHO) != NULL)) {
+            f->kind = PW_OTHER; /* 2.31 Continue; 4.01 + Echo: the client asks again */
             return 0;
         }
         if (b2 == NULL)

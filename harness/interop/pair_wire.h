@@ -7,8 +7,9 @@
  * so does every response with the token of such a request (RFC 9528
  * Appendix A.2); a request with the EDHOC option (RFC 9668) is a combined
  * request whose body starts with message_3. Bodies split with Block1 /
- * Block2 (RFC 7959) are reassembled; 2.31 Continue and Block2 continuation
- * requests are messaging only. A CON / NON with a message ID already seen
+ * Block2 (RFC 7959) are reassembled; 2.31 Continue, Block2 continuation
+ * requests and a 4.01 with an Echo option (RFC 9175 §2.4: the client then
+ * repeats its request with the option) are messaging only. A CON / NON with a message ID already seen
  * in that direction, and a repeated ACK / RST, are retransmissions. Other
  * traffic is classified: Empty messages, OSCORE (an OSCORE option), other.
  *

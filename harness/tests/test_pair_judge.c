@@ -42,9 +42,11 @@ static void push(rec *r, relay_dir dir, const uint8_t *a, size_t na, const uint8
 }
 
 /* A CoAP datagram: type, code, mid, one-byte token, EDHOC path for
- * requests when edhoc, optional Block2 value, payload. */
-static void push_coap(rec *r, relay_dir dir, uint8_t type, uint8_t code, uint16_t mid,
-                      uint8_t token, bool edhoc, int block2, const uint8_t *p, size_t n)
+ * requests when edhoc, optional Block2 value, another option (number opt,
+ * empty value; 0: none), payload. */
+static void push_coap_opt(rec *r, relay_dir dir, uint8_t type, uint8_t code, uint16_t mid,
+                          uint8_t token, bool edhoc, int block2, uint16_t opt, const uint8_t *p,
+                          size_t n)
 {
     eh_coap_udp_hdr h = {.type = type, .message_id = mid, .token = &token, .token_len = 1};
     eh_coap_msg m;
@@ -60,11 +62,19 @@ static void push_coap(rec *r, relay_dir dir, uint8_t type, uint8_t code, uint16_
         b2[0] = (uint8_t)block2;
         m.opts[m.n_opts++] = (eh_coap_option){23, b2, 1};
     }
+    if (opt)
+        m.opts[m.n_opts++] = (eh_coap_option){opt, NULL, 0};
     m.payload = p, m.payload_len = n;
     uint8_t out[600];
     size_t len = 0;
     ck_assert_int_eq(eh_coap_udp_encode(&h, &m, out, sizeof out, &len), EH_OK);
     push(r, dir, out, len, NULL, 0);
+}
+
+static void push_coap(rec *r, relay_dir dir, uint8_t type, uint8_t code, uint16_t mid,
+                      uint8_t token, bool edhoc, int block2, const uint8_t *p, size_t n)
+{
+    push_coap_opt(r, dir, type, code, mid, token, edhoc, block2, 0, p, n);
 }
 
 static const uint8_t F5 = 0xf5;
@@ -170,6 +180,49 @@ START_TEST(coap_handshake_with_retransmission_and_block2)
     ck_assert_uint_eq(x->w.bodies[1].len, f->m2.n);
     ck_assert(memcmp(x->w.bodies[1].data, f->m2.b, f->m2.n) == 0);
     ck_assert(strstr(x->w.frames[0].coap, "CON POST /.well-known/edhoc") != NULL);
+    judged_free(x);
+    fx_free(f);
+}
+END_TEST
+
+/* Neither a Responder that does not acknowledge message_3 over raw UDP (its
+ * next datagram is the OSCORE response) nor one that first answers 4.01
+ * with an Echo option over CoAP (RFC 9175) is taken for a failure. */
+START_TEST(no_ack_over_udp_and_echo_over_coap)
+{
+    fixture *f = fx_load(2);
+    rec r = {0};
+    push(&r, RELAY_TO_RESPONDER, &F5, 1, f->m1.b, f->m1.n);
+    push(&r, RELAY_TO_INITIATOR, f->m2.b, f->m2.n, NULL, 0);
+    push(&r, RELAY_TO_RESPONDER, f->c_r.b, f->c_r.n, f->m3.b, f->m3.n);
+    push_coap_opt(&r, RELAY_TO_RESPONDER, EH_COAP_CON, 0x02, 7, 7, false, -1,
+                  EH_COAP_OPT_OSCORE, (const uint8_t *)"ct", 2);
+    push_coap_opt(&r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 7, 7, false, -1,
+                  EH_COAP_OPT_OSCORE, (const uint8_t *)"ct", 2);
+    judged *x = judge(&r, false, false);
+    ck_assert_msg(x->j.complete, "%s", x->j.finding);
+    ck_assert_str_eq(x->j.notes[3].name, "oscore");
+    ck_assert_str_eq(x->j.notes[4].name, "oscore");
+    judged_free(x);
+
+    memset(&r, 0, sizeof r);
+    uint8_t p1[64], p3[64];
+    p1[0] = 0xf5;
+    memcpy(p1 + 1, f->m1.b, f->m1.n);
+    memcpy(p3, f->c_r.b, f->c_r.n);
+    memcpy(p3 + f->c_r.n, f->m3.b, f->m3.n);
+    push_coap(&r, RELAY_TO_RESPONDER, EH_COAP_CON, 0x02, 1, 1, true, -1, p1, f->m1.n + 1);
+    push_coap_opt(&r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x81, 1, 1, false, -1, 252, NULL, 0);
+    push_coap_opt(&r, RELAY_TO_RESPONDER, EH_COAP_CON, 0x02, 2, 2, true, -1, 252, p1,
+                  f->m1.n + 1);
+    push_coap(&r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 2, 2, false, -1, f->m2.b, f->m2.n);
+    push_coap(&r, RELAY_TO_RESPONDER, EH_COAP_CON, 0x02, 3, 3, true, -1, p3,
+              f->c_r.n + f->m3.n);
+    push_coap(&r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 3, 3, false, -1, NULL, 0);
+    x = judge(&r, true, false);
+    ck_assert_msg(x->j.complete, "%s", x->j.finding);
+    ck_assert_int_eq(x->w.frames[1].kind, PW_OTHER);
+    ck_assert_str_eq(x->j.notes[1].name, "repeat");
     judged_free(x);
     fx_free(f);
 }
@@ -352,6 +405,7 @@ Suite *eh_test_pair_judge_suite(void)
     TCase *tc = tcase_create("pair_judge");
     tcase_add_test(tc, raw_udp_handshake_complete);
     tcase_add_test(tc, coap_handshake_with_retransmission_and_block2);
+    tcase_add_test(tc, no_ack_over_udp_and_echo_over_coap);
     tcase_add_test(tc, broken_handshakes_are_caught);
     tcase_add_test(tc, incomplete_handshakes_and_negotiation);
     tcase_add_test(tc, signature_method_and_bstr_c_r);
