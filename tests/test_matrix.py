@@ -249,3 +249,24 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     assert dom.text["title"] == dom.text["doctitle"] == "edhoc-harness run"
     assert evil in "".join(dom.rows)
     assert dom.text["verdict-text"] == "pass"
+
+
+def test_an_initiator_that_never_exits_is_stopped(harness, tmp_path):
+    """Bounded waits: a pair whose Initiator never exits fails once the bound
+    ((steps + 2) x --timeout) passes, and the Initiator is stopped."""
+    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', r'\1"sleep 60"', REFERENCE)
+    text = text.replace("\nname: reference\n", "\nname: sleeper\n")
+    peer = tmp_path / "sleeper.yaml"
+    peer.write_text(text)
+    out = tmp_path / "out"
+    r = subprocess.run([str(harness), "matrix", "--peers", str(peer), "--scenarios",
+                        "scenarios/interop/m3-s2-kid.yaml", "--timeout", "200", "--quiet",
+                        "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads((out / "matrix.json").read_text())
+    (pair,) = doc["pairs"]
+    (x,) = pair["results"]
+    assert x["verdict"] == "fail"
+    assert x["message"].startswith("the Initiator did not exit within 1400 ms and was stopped")
+    assert x["initiator_exit"].startswith("still running at the end: stopped")
+    assert x["seconds"] < 10
