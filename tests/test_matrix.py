@@ -270,3 +270,15 @@ def test_an_initiator_that_never_exits_is_stopped(harness, tmp_path):
     assert x["message"].startswith("the Initiator did not exit within 1400 ms and was stopped")
     assert x["initiator_exit"].startswith("still running at the end: stopped")
     assert x["seconds"] < 10
+
+
+def test_matrix_usage_errors(run, tmp_path):
+    assert run("matrix", "--help").returncode == 0
+    assert run("matrix", "--peers", "peers/reference.yaml").returncode == 2  # no --out
+    dup = run("matrix", "--peers", "peers/reference.yaml", "peers/reference.yaml",
+              "--out", tmp_path / "out")
+    assert dup.returncode == 2 and "names must differ" in dup.stderr
+    bad = run("matrix", "--peers", "peers/reference.yaml", "--scenarios", "no/such/path",
+              "--out", tmp_path / "out")
+    assert bad.returncode == 2 and "no/such/path" in bad.stderr
+    assert not (tmp_path / "out" / "matrix.json").exists()

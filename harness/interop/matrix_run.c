@@ -376,6 +376,13 @@ static int load_peers(ctx *c)
             return -1;
         }
         c->n_pf++;
+        const char *nm = c->pf[i]->name;
+        if (!strcmp(nm, "pairs") || !strcmp(nm, "matrix.json") || !strcmp(nm, "index.html") ||
+            nm[0] == '.') {
+            fprintf(stderr, "matrix: %s: the peer name '%s' is taken in the output directory\n",
+                    c->o->peer_files[i], nm);
+            return -1;
+        }
         for (size_t k = 0; k < i; k++)
             if (strcmp(c->pf[k]->name, c->pf[i]->name) == 0) {
                 fprintf(stderr, "matrix: %s and %s both name the peer '%s'; names must differ\n",

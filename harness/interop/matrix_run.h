@@ -10,7 +10,8 @@
  * itself), each positive handshake scenario among the scenarios
  * (pair_scenario_ok) is a pair job (pair_job.h): A as Initiator, B as
  * Responder, the harness relaying; up to -j jobs at a time, each in a
- * child process bounded in time. Peer names must differ.
+ * child process bounded in time. Peer names must differ, and be none of
+ * "pairs", "matrix.json", "index.html" (names in DIR) nor start with ".".
  *
  * DIR/matrix.json is the document of report/page.h with kind "matrix",
  * written atomically, and the same document is embedded in DIR/index.html.
