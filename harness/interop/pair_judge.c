@@ -127,6 +127,9 @@ static void check_m1(judge *j, pj_note *n, const uint8_t *m, size_t len)
     j->cfg.suites[0] = suite;
     j->cfg.n_suites = 1;
     j->cfg.rng = eh_crypto_random;
+    /* Which critical EAD items the two peers process is theirs to agree on:
+     * the relay checks EAD_1's structure, not that it knows every item. */
+    j->cfg.faults = EH_FAULT_ACCEPT_CRITICAL_EAD;
     j->r->method = j->r->suite = -1;
     j->s_ok = false;
     if (eh_session_init(&j->s, &j->cfg) != EH_OK) {

@@ -10,7 +10,8 @@
  *              the selected suite and every METHOD would process it:
  *              deterministic CBOR, METHOD, SUITES_I, G_X length and point
  *              validation (§9.2), C_I encoding (§3.3.2), EAD_1 structure
- *              and critical items (§3.8)
+ *              (§3.8; not which critical items the peers process: theirs to
+ *              agree on)
  *   message_2  one deterministic CBOR byte string and nothing after it
  *              (§5.3.1), G_Y of the selected suite's length and a valid
  *              point (§9.2), at least the smallest size possible for the

@@ -330,6 +330,27 @@ START_TEST(incomplete_handshakes_and_negotiation)
 }
 END_TEST
 
+/* EAD_1: its structure is checked, not whether the relay knows a critical
+ * item (the peers agree on those). */
+START_TEST(ead_1_structure_only)
+{
+    fixture *f = fx_load(2);
+    rec r = {0};
+    uint8_t m1[64];
+    memcpy(m1, f->m1.b, f->m1.n);
+    m1[f->m1.n] = 0x29; /* critical EAD item, label -10, no value */
+    push(&r, RELAY_TO_RESPONDER, &F5, 1, m1, f->m1.n + 1);
+    judged *x = judge(&r, false, false);
+    ck_assert_msg(x->j.notes[0].ok, "%s", x->j.notes[0].text);
+    judged_free(x);
+    memset(&r, 0, sizeof r);
+    m1[f->m1.n] = 0x61, m1[f->m1.n + 1] = 'x'; /* a text string is no EAD item */
+    push(&r, RELAY_TO_RESPONDER, &F5, 1, m1, f->m1.n + 2);
+    expect_finding(&r, "EAD");
+    fx_free(f);
+}
+END_TEST
+
 /* Trace 1: METHOD 0, suite 0, C_R h'18' sent as a bstr (41 18), signatures. */
 START_TEST(signature_method_and_bstr_c_r)
 {
@@ -408,6 +429,7 @@ Suite *eh_test_pair_judge_suite(void)
     tcase_add_test(tc, no_ack_over_udp_and_echo_over_coap);
     tcase_add_test(tc, broken_handshakes_are_caught);
     tcase_add_test(tc, incomplete_handshakes_and_negotiation);
+    tcase_add_test(tc, ead_1_structure_only);
     tcase_add_test(tc, signature_method_and_bstr_c_r);
     tcase_add_test(tc, which_scenarios_a_pair_runs);
     suite_add_tcase(s, tc);
