@@ -120,11 +120,13 @@ def expected_cells(doc):
     return cells
 
 
-def check_cells(dom, doc):
-    """Every cell of the page, and its counts, as the document says."""
+def check_cells(dom, doc, keep=lambda r: True):
+    """Every cell of the page, and its counts (of the results the page's
+    filters keep), as the document says."""
     want = expected_cells(doc)
     assert set(dom.cells) == set(want)
     for key, results in want.items():
+        results = [r for r in results if keep(r)]
         c = {v: n for v, n in counts(results).items() if n}
         assert dom.cells[key]["counts"] == c, key
         assert dom.cells[key]["total"] == len(results), key
@@ -222,7 +224,8 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
 
 def test_run_html_page_shows_results_as_text(harness, tmp_path):
     """`run --html`: one peer's page; a scenario title full of markup is shown
-    as text, never run or parsed; links are relative to the page."""
+    as text, never run or parsed; links are relative to the page; the area
+    filter, set through the URL fragment, narrows the counts."""
     evil = ('</script><img id="pwn" src=x onerror="document.title=\'pwned\'">'
             '<!--<script>')
     src = (ROOT / "scenarios/interop/m3-s2-kid.yaml").read_text()
@@ -230,7 +233,8 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     scen.write_text(re.sub(r"(?m)^title: .*$", "title: " + json.dumps(evil), src))
     page = tmp_path / "page" / "index.html"
     page.parent.mkdir()
-    r = subprocess.run([str(harness), "run", str(scen), "--peer", "peers/reference.yaml",
+    other = "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml"  # harness Initiator only
+    r = subprocess.run([str(harness), "run", str(scen), other, "--peer", "peers/reference.yaml",
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
                         "--out", str(tmp_path / "out"), "--html", str(page)],
                        capture_output=True, text=True, timeout=60, cwd=ROOT)
@@ -238,16 +242,19 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     doc = embedded(page)
     assert doc["kind"] == "run" and doc["pairs"] == []
     (peer,) = doc["peers"]
-    assert peer["name"] == "reference" and len(peer["results"]) == 2
-    for x in peer["results"]:
+    assert peer["name"] == "reference" and len(peer["results"]) == 3
+    assert [x["area"] for x in peer["results"]] == ["interop", "interop", "rfc9528.6.3"]
+    for x in peer["results"][:2]:
         assert x["title"] == evil
         assert x["transcript_path"].startswith("../out/iut-")
         assert (page.parent / x["transcript_path"]).is_file()
-    dom = render(tmp_path, page, "#cell=peer:reference:responder&result=0")
-    check_cells(dom, doc)
+    dom = render(tmp_path, page, "#cell=peer:reference:responder&result=0&area=interop")
+    check_cells(dom, doc, keep=lambda x: x["area"] == "interop")
+    assert dom.cells["peer:reference:responder"]["total"] == 1  # of 2 unfiltered
     assert not [a for t, a in dom.tags if t == "img" or a.get("id") == "pwn"]
     assert dom.text["title"] == dom.text["doctitle"] == "edhoc-harness run"
     assert evil in "".join(dom.rows)
+    assert "selected-suite-unsupported" not in "".join(dom.rows)  # filtered out
     assert dom.text["verdict-text"] == "pass"
 
 
