@@ -11,7 +11,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml openssl groff-base tshark
+                python3-pytest python3-yaml openssl groff-base tshark chromium
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap
@@ -25,7 +25,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
                       harness/transport/*.c harness/oscore/*.c harness/peer/*.c harness/vectors/*.c harness/report/*.c \
-                      harness/runner/*.c harness/scenario/*.c)
+                      harness/runner/*.c harness/scenario/*.c harness/interop/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
@@ -46,6 +46,11 @@ $(1)/test_suites.h: $(TEST_SRCS)
 	@grep -ho 'Suite \*eh_test_[a-z0-9_]*(void)' $(TEST_SRCS) | sort -u | \
 	  sed 's/^Suite \*\(.*\)(void)$$$$/X(\1)/' > $$@
 $(1)/harness/tests/test_main.o: $(1)/test_suites.h
+# The results page (harness/report/page.html) as C string literals, one per line.
+$(1)/page_html.inc: harness/report/page.html
+	@mkdir -p $(1)
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
+$(1)/harness/report/page_html.o: $(1)/page_html.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
 endef
@@ -87,7 +92,8 @@ run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
 	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \
-	    --junit reports/junit.xml --json reports/results.json --out reports
+	    --junit reports/junit.xml --json reports/results.json --out reports \
+	    --html reports/index.html
 
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness

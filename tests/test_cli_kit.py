@@ -30,6 +30,8 @@ HELP = {
     ("peer", "responder", "-h"): "peer",
     ("run", "--help"): "run",
     ("run", "-h"): "run",
+    ("matrix", "--help"): "matrix",
+    ("matrix", "-h"): "matrix",
     ("coverage", "--help"): "coverage",
     ("coverage", "-h"): "coverage",
 }
@@ -41,6 +43,7 @@ UNKNOWN = [
     ("peer", "--bogus"), ("peer", "initiator", "--bogus"), ("peer", "responder", "--bogus", "1"),
     ("run", "--bogus"), ("run", "--peer", "peers/reference.yaml", "--bogus"),
     ("run", "--peer", "peers/reference.yaml", "--bogus", "1"),
+    ("matrix", "--bogus"), ("matrix", "--peers", "peers/reference.yaml", "--bogus"),
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
 ]
 
@@ -70,7 +73,8 @@ def man_subsections():
 def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
-    assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "coverage"}, commands
+    assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage"}, \
+        commands
     assert commands <= {args[0] for args in HELP}
 
 
@@ -94,8 +98,8 @@ def test_unknown_option_exits_2(run, args):
 
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
-    assert set(sections) == {"vectors check", "vectors generate", "peer", "run", "coverage",
-                             "help"}, sorted(sections)
+    assert set(sections) == {"vectors check", "vectors generate", "peer", "run", "matrix",
+                             "coverage", "help"}, sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
         shown = options(run(*args).stdout)

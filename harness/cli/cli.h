@@ -10,6 +10,8 @@ int cli_vectors_generate(int argc, char **argv);
 int cli_peer(int argc, char **argv);
 /* `run ...` (argv starts after "run"). */
 int cli_run(int argc, char **argv);
+/* `matrix ...` (argv starts after "matrix"). */
+int cli_matrix(int argc, char **argv);
 /* `coverage ...` (argv starts after "coverage"). */
 int cli_coverage(int argc, char **argv);
 

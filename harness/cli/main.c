@@ -20,6 +20,9 @@ static void usage(FILE *f)
                "                          the reference peer over CoAP or UDP (--help)\n"
                "  run [PATH...] --peer FILE [options]\n"
                "                          the conformance scenarios against an IUT (--help)\n"
+               "  matrix --peers A.yaml B.yaml ... --out DIR [options]\n"
+               "                          every IUT against the harness and every ordered pair\n"
+               "                          of IUTs through a relay; matrix.json, index.html (--help)\n"
                "  coverage [PATH...] [--format md|json]\n"
                "                          requirement -> scenarios -> last result (--help)\n"
                "  help, -h, --help        this text\n"
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
         return cli_peer(argc - 2, argv + 2);
     if (strcmp(argv[1], "run") == 0)
         return cli_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "matrix") == 0)
+        return cli_matrix(argc - 2, argv + 2);
     if (strcmp(argv[1], "coverage") == 0)
         return cli_coverage(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);

@@ -34,6 +34,8 @@ static void usage(FILE *f)
             "  --junit FILE         JUnit XML report (default reports/junit.xml)\n"
             "  --json FILE          JSON report (default reports/results.json)\n"
             "  --out DIR            transcripts and IUT output (default reports/)\n"
+            "  --html FILE          also a static results page (open it in a browser, no\n"
+            "                       server: the results are embedded; links are relative)\n"
             "  --strict             SHOULD-level failures and non-strict results fail the run\n"
             "  --seed N             seed of the harness's keys (default 1)\n"
             "  --timeout MS         bound of every wait (default 2000)\n"
@@ -57,7 +59,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {"--peer", "--role",  "-j",     "--filter",
                                          "--junit", "--json", "--out",  "--seed",
                                          "--timeout", "--creds", "--budget",
-                                         "--write-baseline", NULL};
+                                         "--write-baseline", "--html", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -155,6 +157,7 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--json")) o.json = v;
         else if (!strcmp(a, "--out")) o.out_dir = v;
         else if (!strcmp(a, "--write-baseline")) o.baseline = v;
+        else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--seed")) {
             o.seed = strtoul(v, &end, 10);
             bad = *end != 0;

@@ -3,7 +3,7 @@
  * Strings are made valid UTF-8 first (jansson refuses anything else);
  * control characters are kept, jansson escapes them.
  */
-#include "report.h"
+#include "report_json.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -141,7 +141,7 @@ static json_t *budgets_json(const sc_result *s)
     return a;
 }
 
-static json_t *result_json(const sc_result *s)
+json_t *report_result_json(const sc_result *s)
 {
     json_t *o = json_object();
     if (!o)
@@ -169,7 +169,7 @@ static json_t *result_json(const sc_result *s)
     return o;
 }
 
-static json_t *report_json(const run_report *r)
+json_t *report_json_doc(const run_report *r)
 {
     json_t *root = json_object(), *summary = json_object(), *results = json_array();
     if (!root || !summary || !results)
@@ -180,7 +180,7 @@ static json_t *report_json(const run_report *r)
         if (put(summary, verdict_name((verdict)v), json_integer((json_int_t)c[v])))
             goto fail;
     for (size_t i = 0; i < r->n; i++) {
-        json_t *res = result_json(&r->results[i]);
+        json_t *res = report_result_json(&r->results[i]);
         if (!res || json_array_append_new(results, res) != 0)
             goto fail;
     }
@@ -217,14 +217,19 @@ static int emit_json(int fd, void *ctx)
     return report_write_all(fd, "\n", 1);
 }
 
+int report_write_json_doc(json_t *doc, const char *path)
+{
+    return doc && path ? report_write_atomic(path, emit_json, doc) : -1;
+}
+
 int report_write_json(const run_report *r, const char *path)
 {
     if (!r || !path)
         return -1;
-    json_t *doc = report_json(r);
+    json_t *doc = report_json_doc(r);
     if (!doc)
         return -1;
-    int rc = report_write_atomic(path, emit_json, doc);
+    int rc = report_write_json_doc(doc, path);
     json_decref(doc);
     return rc;
 }

@@ -25,6 +25,7 @@
 #include "iut.h"
 #include "jobs.h"
 #include "quick.h"
+#include "run_html.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -661,6 +662,8 @@ int run_main(const run_opts *o)
         else
             printf("baseline: %ld known failures written to %s\n", entries, o->baseline);
     }
+    if (o->html && run_write_html(o->html, pf, &rep, sc_budget_name(budget)) != 0)
+        fprintf(stderr, "run: cannot write %s\n", o->html);
     rc = failing || rep.interrupted ? 1 : 0;
     for (size_t i = 0; i < n_jobs; i++)
         free(results[i].transcript);

@@ -36,6 +36,7 @@ typedef struct run_opts {
                                   * the peer file's `budget:`, else rfc9528 */
     const char *baseline;        /* --write-baseline: the run's failures as a peer-file
                                   * known_failures: list (report/baseline.h), or NULL */
+    const char *html;            /* the results page (report/page.h), or NULL */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;

@@ -1,0 +1,134 @@
+/*
+ * matrix_cmd.c - `edhoc-harness matrix`: option parsing; the work is in
+ * harness/interop/matrix_run.c.
+ */
+#define _DEFAULT_SOURCE /* realpath */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../interop/matrix_run.h"
+#include "../scenario/budget.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: edhoc-harness matrix --peers A.yaml B.yaml ... [--scenarios PATH...] "
+            "[options] --out DIR\n"
+            "\n"
+            "Every IUT against the reference harness in both roles (as `run`, results under\n"
+            "DIR/<peer>/), then every ordered pair of IUTs (A as Initiator, B as Responder, A = B\n"
+            "included) on the positive handshake scenarios (interop/ baselines whose needs both\n"
+            "meet) with the harness relaying the datagrams between them. Writes DIR/matrix.json\n"
+            "and DIR/index.html (a static page: open it in a browser, no server needed).\n"
+            "\n"
+            "  --peers FILE...      peer files (names must differ)\n"
+            "  --scenarios PATH...  scenario files or directories (default scenarios/)\n"
+            "  --out DIR            where everything goes (required)\n"
+            "  -j N                 jobs in parallel (default 1)\n"
+            "  --filter GLOB        only scenario ids matching GLOB\n"
+            "  --seed N             seed of the harness's keys (default 1)\n"
+            "  --timeout MS         bound of every wait (default 2000)\n"
+            "  --creds DIR          credential files (default vectors/creds)\n"
+            "  --budget PROFILE     size budget profile (rfc9528, lorawan-sf12, 6tisch, none):\n"
+            "                       for every run, and for the pairs' reported sizes\n"
+            "  --quiet              print only what did not pass, and the summaries\n"
+            "  -h, --help           this text\n"
+            "\n"
+            "verdicts of a pair: pass (the Initiator exited 0 and the relay saw message_1..3\n"
+            "in order, structure and prefixes checked), fail (with the reason), skipped, error\n"
+            "exit codes: 0 every run passed and no pair failed; 1 otherwise; 2 usage error\n");
+}
+
+int cli_matrix(int argc, char **argv)
+{
+    static const char *peers[64], *paths[256];
+    static char harness[PATH_MAX], creds[PATH_MAX];
+    matrix_opts o;
+    memset(&o, 0, sizeof o);
+    o.jobs = 1;
+    o.seed = 1;
+    o.timeout_ms = 2000;
+    const char *cred_dir = "vectors/creds";
+    const char **list = NULL; /* --peers / --scenarios: the list being filled */
+    size_t *n_list = NULL, cap = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (list == NULL) {
+                fprintf(stderr, "matrix: unexpected argument %s (see --help)\n", a);
+                return 2;
+            }
+            if (*n_list >= cap) {
+                fprintf(stderr, "matrix: too many values for one option\n");
+                return 2;
+            }
+            list[(*n_list)++] = a;
+            continue;
+        }
+        list = NULL;
+        if (!strcmp(a, "--peers")) {
+            list = peers, n_list = &o.n_peers, cap = sizeof peers / sizeof peers[0];
+            continue;
+        }
+        if (!strcmp(a, "--scenarios")) {
+            list = paths, n_list = &o.n_paths, cap = sizeof paths / sizeof paths[0];
+            continue;
+        }
+        if (!strcmp(a, "--quiet")) {
+            o.quiet = true;
+            continue;
+        }
+        if (v == NULL) {
+            fprintf(stderr, "matrix: %s needs a value (see --help)\n", a);
+            return 2;
+        }
+        i++;
+        bool bad = false;
+        if (!strcmp(a, "--out")) o.out_dir = v;
+        else if (!strcmp(a, "-j")) {
+            o.jobs = (int)strtol(v, &end, 10);
+            bad = *end || o.jobs < 1 || o.jobs > 64;
+        } else if (!strcmp(a, "--filter")) o.filter = v;
+        else if (!strcmp(a, "--seed")) {
+            o.seed = strtoul(v, &end, 10);
+            bad = *end != 0;
+        } else if (!strcmp(a, "--timeout")) {
+            o.timeout_ms = (int)strtol(v, &end, 10);
+            bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
+        } else if (!strcmp(a, "--creds")) cred_dir = v;
+        else if (!strcmp(a, "--budget")) {
+            sc_budget b;
+            o.budget = v;
+            bad = sc_budget_parse(v, &b) != 0;
+        } else {
+            fprintf(stderr, "matrix: unknown option %s (see --help)\n", a);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "matrix: invalid value for %s: %s\n", a, v);
+            return 2;
+        }
+    }
+    if (o.n_peers == 0 || o.out_dir == NULL) {
+        fprintf(stderr, "matrix: --peers FILE... and --out DIR are required (see --help)\n");
+        return 2;
+    }
+    if (o.n_paths == 0)
+        paths[o.n_paths++] = "scenarios";
+    o.peer_files = peers;
+    o.paths = paths;
+    ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
+    harness[n > 0 ? n : 0] = 0;
+    o.harness_path = harness;
+    o.cred_dir = realpath(cred_dir, creds) ? creds : cred_dir;
+    return matrix_main(&o);
+}

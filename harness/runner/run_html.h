@@ -1,0 +1,25 @@
+/*
+ * run_html.h - a peer file and a run's results as parts of the results
+ * page's document (report/page.h): `run --html FILE`, and the peers of
+ * `matrix`.
+ */
+#ifndef EH_RUNNER_RUN_HTML_H
+#define EH_RUNNER_RUN_HTML_H
+
+#include <jansson.h>
+
+#include "../report/report.h"
+#include "../scenario/scenario.h"
+
+/* A peer's "info" for page_doc_add_peer: name, version, file, capabilities,
+ * roles ({"initiator": "command" | "address" | "none", "responder": ...}).
+ * NULL when out of memory. */
+json_t *run_peer_info(const peer_file *pf);
+
+/* The page of one run (kind "run": one peer, no pairs; "started", "seed",
+ * "budget", "interrupted" at the top level), written atomically to path.
+ * 0, or -1 (nothing written). */
+int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
+                   const char *budget);
+
+#endif

@@ -1,0 +1,291 @@
+"""`edhoc-harness matrix` and the static results page.
+
+The reference peer against itself and against two faulty copies of itself
+(peer files written here, like test_run.py's with_fault: wrong-mac-2 and
+no-error-message), on a handful of scenarios: matrix.json's schema and
+content (per-peer results and summaries, pair results with the relayed
+datagrams in order), and index.html rendered by headless Chromium (Debian
+package chromium): every cell and count as matrix.json says, a failing
+pair cell opened through the URL fragment shows its verdict text, and a
+screenshot is saved. `run --html` writes the same page for one run, links
+relative to the page, and shows markup from the results as text.
+"""
+import html.parser
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REFERENCE = (ROOT / "peers/reference.yaml").read_text()
+SCENARIOS = ["scenarios/interop/m3-s2-kid.yaml", "scenarios/interop/m3-s2-kid-udp.yaml",
+             "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml"]
+PAIR_IDS = ["interop/m3-s2-kid-udp", "interop/m3-s2-kid"]  # the positive ones, file order
+VERDICTS = ["pass", "fail", "skipped", "nonstrict", "error", "xfail", "xpass"]
+
+
+def faulty(fault):
+    """The reference peer file with --fault added to both commands, renamed."""
+    text = REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
+    assert "\nname: reference\n" in text
+    return text.replace("\nname: reference\n", f"\nname: reference-{fault}\n")
+
+
+class Dom(html.parser.HTMLParser):
+    """What the tests read from a DOM dump: matrix cells with their counts,
+    the text of elements by id, and every tag's attributes."""
+
+    TEXT_IDS = {"verdict-text", "detail-title", "title"}
+
+    def __init__(self, text):
+        super().__init__()
+        self.cells, self.text, self.tags, self.cell = {}, {}, [], None
+        self.open = []  # ids whose text is being collected, with their tag
+        self.rows = []  # text of the results list's cells
+        self.in_list = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "td" and "data-cell" in a:
+            self.cell = a["data-cell"]
+            self.cells[self.cell] = {"total": int(a["data-total"]), "counts": {}}
+        if tag == "span" and self.cell and "data-verdict" in a:
+            self.cells[self.cell]["counts"][a["data-verdict"]] = int(a["data-count"])
+        if a.get("id") in self.TEXT_IDS:
+            self.open.append((a["id"], tag))
+            self.text[a["id"]] = ""
+        if tag == "title":
+            self.open.append(("doctitle", tag))
+            self.text["doctitle"] = ""
+        if a.get("id") == "results-list":
+            self.in_list = True
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.cell = None
+        if self.open and self.open[-1][1] == tag:
+            self.open.pop()
+        if tag == "table":
+            self.in_list = False
+
+    def handle_data(self, data):
+        for key, _ in self.open:
+            self.text[key] += data
+        if self.in_list:
+            self.rows.append(data)
+
+
+def render(tmp_path, page, fragment, shot=None):
+    """Load page#fragment in headless Chromium; the DOM after its script ran."""
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium (Debian package chromium, make deps) is required"
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir(exist_ok=True)
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1400,1600"]
+    if shot:
+        cmd.append(f"--screenshot={shot}")
+    cmd += ["--dump-dom", page.as_uri() + fragment]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=90, cwd=tmp_path)
+    assert r.returncode == 0 and "</html>" in r.stdout, r.stderr[-2000:]
+    return Dom(r.stdout)
+
+
+def embedded(page):
+    text = page.read_text()
+    m = re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S)
+    assert m, "no embedded document"
+    return json.loads(m.group(1))
+
+
+def counts(results, role=None):
+    c = dict.fromkeys(VERDICTS, 0)
+    for r in results:
+        if role is None or r["iut_role"] == role:
+            c[r["verdict"]] += 1
+    return c
+
+
+def expected_cells(doc):
+    cells = {}
+    for p in doc["peers"]:
+        for role in ("initiator", "responder"):
+            cells[f"peer:{p['name']}:{role}"] = [r for r in p["results"] if r["iut_role"] == role]
+    for p in doc["pairs"]:
+        cells[f"pair:{p['initiator']}:{p['responder']}"] = p["results"]
+    return cells
+
+
+def check_cells(dom, doc, keep=lambda r: True):
+    """Every cell of the page, and its counts (of the results the page's
+    filters keep), as the document says."""
+    want = expected_cells(doc)
+    assert set(dom.cells) == set(want)
+    for key, results in want.items():
+        results = [r for r in results if keep(r)]
+        c = {v: n for v, n in counts(results).items() if n}
+        assert dom.cells[key]["counts"] == c, key
+        assert dom.cells[key]["total"] == len(results), key
+
+
+def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
+    peers = [ROOT / "peers/reference.yaml"]
+    for fault in ("wrong-mac-2", "no-error-message"):
+        f = tmp_path / f"reference-{fault}.yaml"
+        f.write_text(faulty(fault))
+        peers.append(f)
+    out = tmp_path / "out"
+    r = subprocess.run([str(harness), "matrix", "--peers", *map(str, peers), "--scenarios",
+                        *SCENARIOS, "-j", "2", "--quiet", "--out", str(out)],
+                       capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert r.returncode == 1, r.stdout + r.stderr  # the faults fail
+    doc = json.loads((out / "matrix.json").read_text())
+    names = ["reference", "reference-wrong-mac-2", "reference-no-error-message"]
+
+    # the document
+    assert (doc["format"], doc["schema"], doc["kind"]) == ("edhoc-harness-results-page", 1,
+                                                          "matrix")
+    assert doc["scenarios"] == SCENARIOS and doc["interrupted"] is False
+    assert doc["exit_code"] == 1 and doc["budget"] == "rfc9528"
+    assert [p["name"] for p in doc["peers"]] == names
+    assert not list(out.glob("*.tmp"))
+    for p in doc["peers"]:
+        assert p["roles"] == {"initiator": "command", "responder": "command"}
+        assert p["results_json"] == f"{p['name']}/results.json"
+        run = json.loads((out / p["results_json"]).read_text())
+        assert [x["id"] for x in run["results"]] == [x["id"] for x in p["results"]]
+        assert p["exit_code"] == (0 if p["name"] == "reference" else 1)
+        for role in ("initiator", "responder"):
+            assert p["summary"][role] == counts(p["results"], role)
+        assert p["summary"]["total"] == counts(p["results"]) == run["summary"]
+        for x in p["results"]:
+            assert x["iut_role"] == ("responder" if x["role"] == "initiator" else "initiator")
+            assert (out / x["transcript_path"]).is_file(), x["transcript_path"]
+    by_peer = {p["name"]: {(x["id"], x["iut_role"]): x["verdict"] for x in p["results"]}
+               for p in doc["peers"]}
+    assert set(by_peer["reference"].values()) == {"pass"}
+    assert by_peer["reference-wrong-mac-2"][("interop/m3-s2-kid", "responder")] == "fail"
+    assert by_peer["reference-no-error-message"][
+        ("rfc9528/6.3/selected-suite-unsupported", "responder")] == "fail"
+
+    # the pairs: every ordered pair, the two positive scenarios each
+    assert [(p["initiator"], p["responder"]) for p in doc["pairs"]] == \
+        [(a, b) for a in names for b in names]
+    for p in doc["pairs"]:
+        assert [x["id"] for x in p["results"]] == PAIR_IDS
+        assert p["summary"] == counts(p["results"])
+        for x in p["results"]:
+            assert (x["initiator"], x["responder"], x["role"]) == (p["initiator"],
+                                                                   p["responder"], "relay")
+            assert (out / x["transcript_path"]).is_file()
+            assert (out / x["initiator_stdout_path"]).is_file()
+            times = [d["time_ms"] for d in x["datagrams"]]
+            assert times == sorted(times) and [d["index"] for d in x["datagrams"]] == \
+                list(range(1, len(times) + 1))
+            edhoc = [(d["direction"], d["edhoc"]["name"]) for d in x["datagrams"]
+                     if d["edhoc"]]
+            assert edhoc[:2] == [("initiator->responder", "message_1"),
+                                 ("responder->initiator", "message_2")], edhoc
+            if p["responder"] == "reference-wrong-mac-2":
+                # the Initiator rejects the wrong MAC_2: exit code 1, its error message
+                assert x["verdict"] == "fail", x["message"]
+                assert "the Initiator exited with code 1" in x["message"]
+                assert "MAC_2" in x["message"]
+            else:
+                assert x["verdict"] == "pass", x["message"]
+                assert edhoc[2] == ("initiator->responder", "message_3")
+                assert all(d["edhoc"]["ok"] for d in x["datagrams"] if d["edhoc"])
+                sizes = {b["message"]: (b["size"], b["from"]) for b in x["budgets"]}
+                assert sizes["message_2"] == (45, "responder")
+                assert sizes["message_3"] == (19, "initiator")
+            if x["transport"] == "coap":
+                assert x["datagrams"][0]["coap"].startswith("CON POST /.well-known/edhoc")
+            else:
+                assert x["datagrams"][0]["coap"] is None
+    assert doc["summary"]["pairs"] == {**dict.fromkeys(VERDICTS, 0), "pass": 12, "fail": 6}
+
+    # the page: the same document, every cell and count, a failing cell opened
+    page = out / "index.html"
+    assert embedded(page) == doc
+    shot = tmp_path / "matrix.png"
+    failing = "pair:reference:reference-wrong-mac-2"
+    dom = render(tmp_path, page, f"#cell={failing}&result=1", shot=shot)
+    check_cells(dom, doc)
+    res = expected_cells(doc)[failing][1]
+    assert dom.text["verdict-text"] == "fail: " + res["message"]
+    assert dom.text["detail-title"].startswith("reference (Initiator) with "
+                                               "reference-wrong-mac-2 (Responder)")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_html_page_shows_results_as_text(harness, tmp_path):
+    """`run --html`: one peer's page; a scenario title full of markup is shown
+    as text, never run or parsed; links are relative to the page; the area
+    filter, set through the URL fragment, narrows the counts."""
+    evil = ('</script><img id="pwn" src=x onerror="document.title=\'pwned\'">'
+            '<!--<script>')
+    src = (ROOT / "scenarios/interop/m3-s2-kid.yaml").read_text()
+    scen = tmp_path / "evil.yaml"
+    scen.write_text(re.sub(r"(?m)^title: .*$", "title: " + json.dumps(evil), src))
+    page = tmp_path / "page" / "index.html"
+    page.parent.mkdir()
+    other = "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml"  # harness Initiator only
+    r = subprocess.run([str(harness), "run", str(scen), other, "--peer", "peers/reference.yaml",
+                        "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
+                        "--out", str(tmp_path / "out"), "--html", str(page)],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = embedded(page)
+    assert doc["kind"] == "run" and doc["pairs"] == []
+    (peer,) = doc["peers"]
+    assert peer["name"] == "reference" and len(peer["results"]) == 3
+    assert [x["area"] for x in peer["results"]] == ["interop", "interop", "rfc9528.6.3"]
+    for x in peer["results"][:2]:
+        assert x["title"] == evil
+        assert x["transcript_path"].startswith("../out/iut-")
+        assert (page.parent / x["transcript_path"]).is_file()
+    dom = render(tmp_path, page, "#cell=peer:reference:responder&result=0&area=interop")
+    check_cells(dom, doc, keep=lambda x: x["area"] == "interop")
+    assert dom.cells["peer:reference:responder"]["total"] == 1  # of 2 unfiltered
+    assert not [a for t, a in dom.tags if t == "img" or a.get("id") == "pwn"]
+    assert dom.text["title"] == dom.text["doctitle"] == "edhoc-harness run"
+    assert evil in "".join(dom.rows)
+    assert "selected-suite-unsupported" not in "".join(dom.rows)  # filtered out
+    assert dom.text["verdict-text"] == "pass"
+
+
+def test_an_initiator_that_never_exits_is_stopped(harness, tmp_path):
+    """Bounded waits: a pair whose Initiator never exits fails once the bound
+    ((steps + 2) x --timeout) passes, and the Initiator is stopped."""
+    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', r'\1"sleep 60"', REFERENCE)
+    text = text.replace("\nname: reference\n", "\nname: sleeper\n")
+    peer = tmp_path / "sleeper.yaml"
+    peer.write_text(text)
+    out = tmp_path / "out"
+    r = subprocess.run([str(harness), "matrix", "--peers", str(peer), "--scenarios",
+                        "scenarios/interop/m3-s2-kid.yaml", "--timeout", "200", "--quiet",
+                        "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads((out / "matrix.json").read_text())
+    (pair,) = doc["pairs"]
+    (x,) = pair["results"]
+    assert x["verdict"] == "fail"
+    assert x["message"].startswith("the Initiator did not exit within 1400 ms and was stopped")
+    assert x["initiator_exit"].startswith("still running at the end: stopped")
+    assert x["seconds"] < 10
+
+
+def test_matrix_usage_errors(run, tmp_path):
+    assert run("matrix", "--help").returncode == 0
+    assert run("matrix", "--peers", "peers/reference.yaml").returncode == 2  # no --out
+    dup = run("matrix", "--peers", "peers/reference.yaml", "peers/reference.yaml",
+              "--out", tmp_path / "out")
+    assert dup.returncode == 2 and "names must differ" in dup.stderr
+    bad = run("matrix", "--peers", "peers/reference.yaml", "--scenarios", "no/such/path",
+              "--out", tmp_path / "out")
+    assert bad.returncode == 2 and "no/such/path" in bad.stderr
+    assert not (tmp_path / "out" / "matrix.json").exists()
