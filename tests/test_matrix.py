@@ -248,6 +248,8 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
         assert x["title"] == evil
         assert x["transcript_path"].startswith("../out/iut-")
         assert (page.parent / x["transcript_path"]).is_file()
+        assert x["pcap_path"].startswith("../out/iut-") and x["pcap_path"].endswith(".pcap")
+        assert (page.parent / x["pcap_path"]).is_file()
     dom = render(tmp_path, page, "#cell=peer:reference:responder&result=0&area=interop")
     check_cells(dom, doc, keep=lambda x: x["area"] == "interop")
     assert dom.cells["peer:reference:responder"]["total"] == 1  # of 2 unfiltered
@@ -256,6 +258,8 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     assert evil in "".join(dom.rows)
     assert "selected-suite-unsupported" not in "".join(dom.rows)  # filtered out
     assert dom.text["verdict-text"] == "pass"
+    hrefs = {a.get("data-key"): a.get("href") for t, a in dom.tags if t == "a"}
+    assert hrefs.get("pcap_path", "").endswith(".pcap"), hrefs  # the capture is linked
 
 
 def test_an_initiator_that_never_exits_is_stopped(harness, tmp_path):

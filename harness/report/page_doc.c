@@ -122,8 +122,8 @@ json_t *page_counts(json_t *results, const char *iut_role)
     return o;
 }
 
-static const char *const path_keys[] = {"transcript_path", "iut_stdout_path", "iut_stderr_path",
-                                        NULL};
+static const char *const path_keys[] = {"transcript_path", "pcap_path", "iut_stdout_path",
+                                        "iut_stderr_path", NULL};
 
 int page_doc_add_peer(json_t *doc, json_t *info, json_t *results_doc, const char *base_dir)
 {
