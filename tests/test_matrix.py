@@ -25,6 +25,23 @@ PAIR_IDS = ["interop/m3-s2-kid-udp", "interop/m3-s2-kid"]  # the positive ones, 
 VERDICTS = ["pass", "fail", "skipped", "nonstrict", "error", "xfail", "xpass"]
 
 
+
+def udp_payloads(pcap):
+    """The UDP payloads of a classic pcap with link type RAW (101), read
+    here with struct (independent of the harness's writer)."""
+    import struct
+    data = pcap.read_bytes()
+    magic, _, _, _, _, _, link = struct.unpack("<IHHiIII", data[:24])
+    assert magic == 0xa1b2c3d4 and link == 101
+    out, at = [], 24
+    while at < len(data):
+        _, _, incl, _ = struct.unpack("<IIII", data[at:at + 16])
+        pkt = data[at + 16:at + 16 + incl]
+        at += 16 + incl
+        ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
+        out.append(pkt[ihl + 8:])
+    return out
+
 def faulty(fault):
     """The reference peer file with --fault added to both commands, renamed."""
     text = REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
@@ -183,6 +200,9 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
                                                                    p["responder"], "relay")
             assert (out / x["transcript_path"]).is_file()
             assert (out / x["initiator_stdout_path"]).is_file()
+            # the capture: the relayed datagrams, in order, as UDP payloads
+            assert udp_payloads(out / x["pcap_path"]) == \
+                [bytes.fromhex(d["hex"]) for d in x["datagrams"] if d["client"] >= 0]
             times = [d["time_ms"] for d in x["datagrams"]]
             assert times == sorted(times) and [d["index"] for d in x["datagrams"]] == \
                 list(range(1, len(times) + 1))

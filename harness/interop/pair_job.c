@@ -11,6 +11,7 @@
 #include "../peer/credfile.h"
 #include "../runner/iut.h"
 #include "../scenario/exec.h"
+#include "../transport/pcap_file.h"
 #include "../transport/udp.h"
 #include "pair_internal.h"
 
@@ -349,6 +350,39 @@ static bool not_ready(pair_run *p, iut_ready r, launch *b)
     return true;
 }
 
+/* The datagrams the relay saw on the Initiator's side (the Initiator's
+ * address and the relay's), as a pcap next to the transcript (see
+ * transport/pcap_file.h); t0 is the real time the relay started. */
+static void write_pcap(pair_run *p, const relay *rl, const struct timespec *t0)
+{
+    char path[PAIR_PATH + 64], err[160];
+    struct sockaddr_storage me, them;
+    socklen_t me_len, them_len;
+    full(p->o, p->res.pcap_path, path, sizeof path);
+    tr_pcap *cap = tr_pcap_open(path, 10000, 4u << 20, err, sizeof err);
+    if (cap == NULL || !relay_listen_addr(rl, &me, &me_len)) {
+        if (cap != NULL)
+            tr_pcap_discard(cap);
+        p->res.pcap_path[0] = 0;
+        return;
+    }
+    for (size_t i = 0; i < p->n_d; i++) {
+        const relay_datagram *d = &p->d[i];
+        if (!relay_client_addr(rl, d->client, &them, &them_len))
+            continue;
+        struct timespec ts = *t0;
+        ts.tv_sec += d->t_us / 1000000;
+        ts.tv_nsec += (long)(d->t_us % 1000000) * 1000;
+        if (ts.tv_nsec >= 1000000000L)
+            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        bool up = d->dir == RELAY_TO_RESPONDER;
+        tr_pcap_add_udp(cap, (const struct sockaddr *)(up ? &them : &me),
+                        (const struct sockaddr *)(up ? &me : &them), d->data, d->len, d->len, &ts);
+    }
+    if (tr_pcap_close(cap, err, sizeof err) != 0)
+        p->res.pcap_path[0] = 0;
+}
+
 static void write_transcript(pair_run *p)
 {
     char *t = pair_transcript(p), path[PAIR_PATH + 64];
@@ -371,6 +405,8 @@ json_t *pair_job_run(const pair_job_opts *o)
         return NULL;
     launch a = {0}, b = {0};
     relay *rl = NULL;
+    struct timespec t0_real; /* when the relay started, for the capture's timestamps */
+    clock_gettime(CLOCK_REALTIME, &t0_real);
     pw_result w = {0};
     pj_report j;
     memset(&j, 0, sizeof j);
@@ -391,6 +427,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     snprintf(p->out_r, sizeof p->out_r, "%s/%s.responder.stdout", dir, stem);
     snprintf(p->err_r, sizeof p->err_r, "%s/%s.responder.stderr", dir, stem);
     snprintf(p->res.transcript_path, sizeof p->res.transcript_path, "%s/%s.txt", dir, stem);
+    snprintf(p->res.pcap_path, sizeof p->res.pcap_path, "%s/%s.pcap", dir, stem);
 
     const char *cred_i, *cred_r; /* the Initiator's and the Responder's credentials */
     sc_cred_names(sc, SC_HARNESS_INITIATOR, &cred_i, &cred_r);
@@ -419,6 +456,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     }
 
     /* the relay, then A, the Initiator, pointed at it */
+    clock_gettime(CLOCK_REALTIME, &t0_real);
     rl = relay_start(HOST, p->responder_port, err, sizeof err);
     if (rl == NULL) {
         p->res.v = V_ERROR;
@@ -481,6 +519,12 @@ done:
         describe_exit(&b.ex, true, p->exit_r, sizeof p->exit_r);
     }
     relay_stop(rl);
+    if (rl != NULL) {
+        p->d = relay_records(rl, &p->n_d);
+        write_pcap(p, rl, &t0_real);
+    } else {
+        p->res.pcap_path[0] = 0;
+    }
     p->res.seconds = now_s() - t0;
     write_transcript(p);
     json_t *result = pair_result_json(p);

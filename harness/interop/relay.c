@@ -247,3 +247,18 @@ void relay_free(relay *r)
     free(r->rec);
     free(r);
 }
+
+bool relay_listen_addr(const relay *r, struct sockaddr_storage *out, socklen_t *len)
+{
+    *len = sizeof *out;
+    return r != NULL && getsockname(r->listen_fd, (struct sockaddr *)out, len) == 0;
+}
+
+bool relay_client_addr(const relay *r, int idx, struct sockaddr_storage *out, socklen_t *len)
+{
+    if (r == NULL || idx < 0 || idx >= r->n_clients)
+        return false;
+    *out = r->clients[idx].addr;
+    *len = r->clients[idx].len;
+    return true;
+}

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #define RELAY_MAX_CLIENTS 8
 #define RELAY_MAX_RECORDS 4096
@@ -66,6 +67,10 @@ void relay_stop(relay *r);
 const relay_datagram *relay_records(const relay *r, size_t *n);
 /* After relay_stop: datagrams forwarded but not recorded (over the bound). */
 size_t relay_unrecorded(const relay *r);
+/* The address the relay listens on, and client number idx's address (the
+ * Initiator's socket); false if there is none. For the pair's capture. */
+bool relay_listen_addr(const relay *r, struct sockaddr_storage *out, socklen_t *len);
+bool relay_client_addr(const relay *r, int idx, struct sockaddr_storage *out, socklen_t *len);
 /* Stops the relay if it runs, then frees everything. NULL is ignored. */
 void relay_free(relay *r);
 
