@@ -278,6 +278,7 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     assert evil in "".join(dom.rows)
     assert "selected-suite-unsupported" not in "".join(dom.rows)  # filtered out
     assert dom.text["verdict-text"] == "pass"
+    assert any(a.get("id") == "derived" for t, a in dom.tags if t == "table")  # derived values
     hrefs = {a.get("data-key"): a.get("href") for t, a in dom.tags if t == "a"}
     assert hrefs.get("pcap_path", "").endswith(".pcap"), hrefs  # the capture is linked
 

@@ -426,3 +426,19 @@ def test_message_3_prefix_is_judged_over_coap(harness, tmp_path, prefix, verdict
         assert "prefixed with 4127 at byte offset 0" in x["message"], x["message"]
     if verdict == "fail":
         assert "Appendix A.2" in x["message"]
+
+
+def test_transcript_shows_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
+    """The deterministic trace-2 scenario: the derived values the transcript
+    lists are the RFC's (known answers from vectors/rfc9529-trace2.json)."""
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, "--role", "responder",
+                              paths=[ROOT / "scenarios/interop/rfc9529-trace-2.yaml"])
+    assert r.returncode == 0, r.stdout
+    text = results[0]["transcript"]
+    block = text[text.index("derived values of the harness's session:\n"):]
+    got = dict(re.findall(r"^  ([a-z0-9_]+): ([0-9a-f]+)$", block, re.M))
+    for name in ("g_xy", "th_2", "prk_2e", "prk_3e2m", "th_3", "k_3", "iv_3", "prk_4e3m",
+                 "th_4", "prk_out", "prk_exporter", "oscore_master_secret",
+                 "oscore_master_salt"):
+        assert got[name] == doc[name], name

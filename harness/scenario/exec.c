@@ -403,6 +403,7 @@ void sc_exec_run(sc_exec *x, sc_result *res)
         x_responder_run(x);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    x_derived_transcript(x);
     x_budget_transcript(x);
     xt_printf(x, "verdict: %s%s%s\n", verdict_name(x->v), x->message[0] ? ": " : "",
               x->message);

@@ -95,6 +95,10 @@ struct sc_exec {
     /* ephemeral keys the IUT sent in this scenario (freshness, §9.2) */
     uint8_t seen_keys[8][EH_MAX_COORD_LEN];
     size_t seen_len[8], n_seen_keys;
+    /* derived values of the harness's session (x_trace), the latest of each
+     * name of x_derived_names, for the transcript and the results page */
+    uint8_t derived[16][EH_MAX_HASH_LEN];
+    size_t derived_len[16];
     /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
     uint8_t plaintext[2][TR_MAX_BODY];
     size_t plaintext_len[2];
@@ -121,8 +125,12 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...) __attribute__((format(p
  * RFC requirement (a size budget the user chose). */
 void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* eh_trace_fn of the harness session: keeps PLAINTEXT_2/3 for checks. */
+/* eh_trace_fn of the harness session: keeps PLAINTEXT_2/3 for checks and
+ * the derived values named in x_derived_names. */
 void x_trace(void *arg, const char *name, const uint8_t *val, size_t len);
+/* "derived values of the harness's session:" and one "  NAME: HEX" line
+ * each, into the transcript (nothing if none was derived). */
+void x_derived_transcript(sc_exec *x);
 unsigned long x_faults(sc_exec *x, const sc_step *st);
 const char *x_step_kind_name(sc_step_kind k);
 

@@ -10,9 +10,35 @@
 #include "../common/hex.h"
 #include "exec_internal.h"
 
+/* The key schedule's values worth showing (RFC 9528 §4, Appendix A.1),
+ * in the order they are derived; at most 16 (x->derived). */
+static const char *const x_derived_names[] = {
+    "g_xy",   "th_2",  "prk_2e", "prk_3e2m", "th_3",  "k_3",   "iv_3",   "prk_4e3m",
+    "th_4",   "prk_out", "prk_exporter", "oscore_master_secret", "oscore_master_salt", NULL};
+
+void x_derived_transcript(sc_exec *x)
+{
+    bool any = false;
+    for (size_t i = 0; x_derived_names[i]; i++) {
+        if (x->derived_len[i] == 0)
+            continue;
+        char hex[2 * EH_MAX_HASH_LEN + 1];
+        eh_hex_encode(x->derived[i], x->derived_len[i], hex);
+        if (!any)
+            xt_printf(x, "derived values of the harness's session:\n");
+        any = true;
+        xt_printf(x, "  %s: %s\n", x_derived_names[i], hex);
+    }
+}
+
 void x_trace(void *arg, const char *name, const uint8_t *val, size_t len)
 {
     sc_exec *x = arg;
+    for (size_t i = 0; x_derived_names[i]; i++)
+        if (strcmp(name, x_derived_names[i]) == 0 && len <= sizeof x->derived[i]) {
+            memcpy(x->derived[i], val, len);
+            x->derived_len[i] = len;
+        }
     int k = strcmp(name, "plaintext_2") == 0 ? 0 : strcmp(name, "plaintext_3") == 0 ? 1 : -1;
     if (k >= 0 && len <= sizeof x->plaintext[k]) {
         memcpy(x->plaintext[k], val, len);
