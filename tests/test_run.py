@@ -442,3 +442,5 @@ def test_transcript_shows_the_derived_values_of_rfc9529_trace_2(harness, tmp_pat
                  "th_4", "prk_out", "prk_exporter", "oscore_master_secret",
                  "oscore_master_salt"):
         assert got[name] == doc[name], name
+    # and the decrypted PLAINTEXT_2, field by field: C_R 0x27 (-8), kid 0x32 (-19), MAC_2
+    assert f"PLAINTEXT_2: C_R -8, ID_CRED_R -19, Signature_or_MAC_2 h'{doc['mac_2']}'" in text

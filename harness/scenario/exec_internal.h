@@ -159,6 +159,9 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 /* Build `message` with the engine, apply the step's mutations: 0, or -1
  * after x_fail (scenario error / state). */
 int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
+/* A transcript line with the message's fields (message_1, error) or its
+ * decrypted PLAINTEXT's (message_2, message_3), each in diagnostic notation. */
+void x_fields_line(sc_exec *x, const char *kind, const uint8_t *msg, size_t len);
 /* Does x->rx match one of the step's outcomes? Sets the verdict. */
 void x_judge(sc_exec *x, const sc_step *st);
 

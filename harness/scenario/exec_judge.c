@@ -104,6 +104,49 @@ static int field_index(const char *message, const char *field)
     return -1;
 }
 
+/* One transcript line naming the fields of a message (or, for message_2 /
+ * message_3 the engine decrypted, of its PLAINTEXT) with each item in CBOR
+ * diagnostic notation; items past the layout are the EAD. */
+void x_fields_line(sc_exec *x, const char *kind, const uint8_t *msg, size_t len)
+{
+    const char *layout = kind, *ead = "EAD_1", *title = "fields";
+    const uint8_t *b = msg;
+    size_t n = len;
+    if (strcmp(kind, "message_2") == 0 && x->plaintext_len[0] > 0)
+        layout = "plaintext_2", ead = "EAD_2", title = "PLAINTEXT_2", b = x->plaintext[0],
+        n = x->plaintext_len[0];
+    else if (strcmp(kind, "message_3") == 0 && x->plaintext_len[1] > 0)
+        layout = "plaintext_3", ead = "EAD_3", title = "PLAINTEXT_3", b = x->plaintext[1],
+        n = x->plaintext_len[1];
+    else if (strcmp(kind, "message_1") != 0 && strcmp(kind, "error") != 0)
+        return;
+    items it;
+    split_items(b, n, &it);
+    if (it.n == 0)
+        return;
+    static const struct {
+        const char *layout, *fields[4];
+    } names[] = {
+        {"message_1", {"METHOD", "SUITES_I", "G_X", "C_I"}},
+        {"plaintext_2", {"C_R", "ID_CRED_R", "Signature_or_MAC_2", NULL}},
+        {"plaintext_3", {"ID_CRED_I", "Signature_or_MAC_3", NULL, NULL}},
+        {"error", {"ERR_CODE", "ERR_INFO", NULL, NULL}},
+    };
+    const char *const *fields = NULL;
+    for (size_t m = 0; m < sizeof names / sizeof names[0]; m++)
+        if (strcmp(names[m].layout, layout) == 0)
+            fields = names[m].fields;
+    char line[1500];
+    size_t k = (size_t)snprintf(line, sizeof line, "     %s:", title);
+    for (size_t i = 0; i < it.n && k < sizeof line; i++) {
+        const char *name = fields && i < 4 && fields[i] ? fields[i] : ead;
+        char diag[400];
+        eh_cbor_diag(b + it.off[i], it.len[i], diag, sizeof diag);
+        k += (size_t)snprintf(line + k, sizeof line - k, "%s %s %s", i ? "," : "", name, diag);
+    }
+    xt_printf(x, "%s\n", line);
+}
+
 /* Re-encode the head of the item at b[0..] with a longer argument. */
 static size_t nondet_item(const uint8_t *b, size_t len, int width, uint8_t *out, size_t cap)
 {

@@ -36,6 +36,8 @@ static void engine_result(sc_exec *x, eh_err err)
     }
     xt_printf(x, "     %s %s%s%s\n", rx->kind, rx->engine_ok ? "accepted" : "REJECTED",
               rx->engine_ok ? "" : ": ", rx->engine_why);
+    if (rx->engine_ok || strcmp(rx->kind, "message_1") == 0)
+        x_fields_line(x, rx->kind, rx->msg, rx->msg_len);
 }
 
 static void parse_error(received *rx)
@@ -280,6 +282,8 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     x_record_size(x, false, st->message, msg, n, k);
     snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
     xt_bytes(x, "->", payload, k + n);
+    if (st->n_mutations == 0)
+        x_fields_line(x, st->message, msg, n);
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
@@ -525,6 +529,7 @@ static void natural_answer(sc_exec *x, tr_message *resp)
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
             x_record_size(x, false, "message_2", x->answer, n, 0);
             answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+            x_fields_line(x, "message_2", x->answer, n);
             return;
         }
         if (rx->kind[8] == '3') {
