@@ -256,7 +256,8 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     other = "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml"  # harness Initiator only
     r = subprocess.run([str(harness), "run", str(scen), other, "--peer", "peers/reference.yaml",
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
-                        "--out", str(tmp_path / "out"), "--html", str(page)],
+                        "--out", str(tmp_path / "out"), "--html", str(page),
+                        "--keylog", str(tmp_path / "keys.log")],
                        capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     doc = embedded(page)

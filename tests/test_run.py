@@ -428,19 +428,38 @@ def test_message_3_prefix_is_judged_over_coap(harness, tmp_path, prefix, verdict
         assert "Appendix A.2" in x["message"]
 
 
-def test_transcript_shows_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
-    """The deterministic trace-2 scenario: the derived values the transcript
-    lists are the RFC's (known answers from vectors/rfc9529-trace2.json)."""
+DERIVED = ("g_xy", "th_2", "prk_2e", "prk_3e2m", "th_3", "k_3", "iv_3", "prk_4e3m", "th_4",
+           "prk_out", "prk_exporter", "oscore_master_secret", "oscore_master_salt")
+
+
+def test_keylog_gives_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
+    """`--keylog FILE` (testing only) on the deterministic trace-2 scenario: the
+    file and the transcript list the derived values, and they are the RFC's
+    (known answers from vectors/rfc9529-trace2.json); the file is 0600.
+    Without --keylog no secret value appears in any report."""
+    import os
+    import stat
     doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
-    r, results, _ = run_suite(harness, tmp_path, REFERENCE, "--role", "responder",
-                              paths=[ROOT / "scenarios/interop/rfc9529-trace-2.yaml"])
+    paths = [ROOT / "scenarios/interop/rfc9529-trace-2.yaml"]
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE, "--role", "responder",
+                                  paths=paths)
     assert r.returncode == 0, r.stdout
+    everything = (tmp_path / "results.json").read_text() + junit.read_text() + "".join(
+        p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*.txt"))
+    for name in DERIVED:
+        assert doc[name] not in everything, name
+    keylog = tmp_path / "keys.log"
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, "--role", "responder",
+                              "--keylog", str(keylog), paths=paths)
+    assert r.returncode == 0, r.stdout
+    assert stat.S_IMODE(os.stat(keylog).st_mode) == 0o600
+    lines = [l.split() for l in keylog.read_text().splitlines()]
+    assert all(l[:2] == ["interop/rfc9529-trace-2", "initiator"] for l in lines)
+    got = {l[2]: l[3] for l in lines}
+    for name in DERIVED:
+        assert got[name] == doc[name], name
     text = results[0]["transcript"]
     block = text[text.index("derived values of the harness's session:\n"):]
-    got = dict(re.findall(r"^  ([a-z0-9_]+): ([0-9a-f]+)$", block, re.M))
-    for name in ("g_xy", "th_2", "prk_2e", "prk_3e2m", "th_3", "k_3", "iv_3", "prk_4e3m",
-                 "th_4", "prk_out", "prk_exporter", "oscore_master_secret",
-                 "oscore_master_salt"):
-        assert got[name] == doc[name], name
+    assert dict(re.findall(r"^  ([a-z0-9_]+): ([0-9a-f]+)$", block, re.M)) == got
     # and the decrypted PLAINTEXT_2, field by field: C_R 0x27 (-8), kid 0x32 (-19), MAC_2
     assert f"PLAINTEXT_2: C_R -8, ID_CRED_R -19, Signature_or_MAC_2 h'{doc['mac_2']}'" in text

@@ -34,6 +34,9 @@ static void usage(FILE *f)
             "  --junit FILE         JUnit XML report (default reports/junit.xml)\n"
             "  --json FILE          JSON report (default reports/results.json)\n"
             "  --out DIR            transcripts and IUT output (default reports/)\n"
+            "  --keylog FILE        testing only: write the derived values of the harness's\n"
+            "                       sessions (PRKs, keys, OSCORE master secret) to FILE and\n"
+            "                       show them in the transcripts; without it none is printed\n"
             "  --html FILE          also a static results page (open it in a browser, no\n"
             "                       server: the results are embedded; links are relative)\n"
             "  --strict             SHOULD-level failures and non-strict results fail the run\n"
@@ -59,7 +62,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {"--peer", "--role",  "-j",     "--filter",
                                          "--junit", "--json", "--out",  "--seed",
                                          "--timeout", "--creds", "--budget",
-                                         "--write-baseline", "--html", NULL};
+                                         "--write-baseline", "--html", "--keylog", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -158,6 +161,7 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--out")) o.out_dir = v;
         else if (!strcmp(a, "--write-baseline")) o.baseline = v;
         else if (!strcmp(a, "--html")) o.html = v;
+        else if (!strcmp(a, "--keylog")) o.keylog = v;
         else if (!strcmp(a, "--seed")) {
             o.seed = strtoul(v, &end, 10);
             bad = *end != 0;

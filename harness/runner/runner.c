@@ -24,6 +24,7 @@
 #include "capture.h"
 #include "iut.h"
 #include "jobs.h"
+#include "../report/keylog.h"
 #include "quick.h"
 #include "run_html.h"
 
@@ -193,6 +194,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     eo.timeout_ms = o->timeout_ms;
     eo.seed = o->seed;
     eo.budget = budget;
+    eo.keylog = o->keylog != NULL;
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
@@ -661,6 +663,14 @@ int run_main(const run_opts *o)
             fprintf(stderr, "run: cannot write %s\n", o->baseline);
         else
             printf("baseline: %ld known failures written to %s\n", entries, o->baseline);
+    }
+    if (o->keylog) {
+        long lines = report_write_keylog(&rep, o->keylog);
+        if (lines < 0)
+            fprintf(stderr, "run: cannot write %s\n", o->keylog);
+        else
+            printf("keylog: %ld derived values written to %s (testing only)\n", lines,
+                   o->keylog);
     }
     if (o->html && run_write_html(o->html, pf, &rep, sc_budget_name(budget)) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->html);

@@ -37,6 +37,8 @@ typedef struct run_opts {
     const char *baseline;        /* --write-baseline: the run's failures as a peer-file
                                   * known_failures: list (report/baseline.h), or NULL */
     const char *html;            /* the results page (report/page.h), or NULL */
+    const char *keylog;          /* --keylog: derived values of the harness's sessions
+                                  * (report/keylog.h; testing only), or NULL */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;

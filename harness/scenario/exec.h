@@ -37,6 +37,9 @@ typedef struct sc_exec_opts {
      * the peer file): flood steps are then skipped, since the half-open
      * sessions they leave would change other scenarios' results. */
     bool iut_shared;
+    /* Key logging (run --keylog, for testing only): the transcript lists
+     * the derived values of the harness's session. Off: no secret printed. */
+    bool keylog;
 } sc_exec_opts;
 
 /*

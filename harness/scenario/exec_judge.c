@@ -8,6 +8,7 @@
 
 #include "../cbor/cbor.h"
 #include "../common/hex.h"
+#include "../report/keylog.h"
 #include "exec_internal.h"
 
 /* The key schedule's values worth showing (RFC 9528 §4, Appendix A.1),
@@ -19,13 +20,15 @@ static const char *const x_derived_names[] = {
 void x_derived_transcript(sc_exec *x)
 {
     bool any = false;
+    if (!x->o.keylog)
+        return;
     for (size_t i = 0; x_derived_names[i]; i++) {
         if (x->derived_len[i] == 0)
             continue;
         char hex[2 * EH_MAX_HASH_LEN + 1];
         eh_hex_encode(x->derived[i], x->derived_len[i], hex);
         if (!any)
-            xt_printf(x, "derived values of the harness's session:\n");
+            xt_printf(x, "%s\n", KEYLOG_BLOCK);
         any = true;
         xt_printf(x, "  %s: %s\n", x_derived_names[i], hex);
     }

@@ -1,0 +1,56 @@
+/* keylog.c - see keylog.h. */
+#include "keylog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct keylog_ctx {
+    const run_report *r;
+    long lines;
+} keylog_ctx;
+
+/* The "  NAME: HEX" lines after the block's header in one transcript. */
+static int emit_result(int fd, const sc_result *s, long *lines)
+{
+    const char *t = s->transcript ? strstr(s->transcript, KEYLOG_BLOCK "\n") : NULL;
+    if (t == NULL)
+        return 0;
+    t += sizeof KEYLOG_BLOCK;
+    while (t[0] == ' ' && t[1] == ' ') {
+        const char *end = strchr(t, '\n');
+        size_t n = end ? (size_t)(end - t) : strlen(t);
+        const char *colon = memchr(t, ':', n);
+        if (colon == NULL)
+            break;
+        char line[512];
+        int w = snprintf(line, sizeof line, "%s %s %.*s %.*s\n", s->id, s->role,
+                         (int)(colon - t - 2), t + 2, (int)(n - (size_t)(colon - t) - 2),
+                         colon + 2);
+        if (w < 0 || (size_t)w >= sizeof line || report_write_all(fd, line, (size_t)w) != 0)
+            return -1;
+        (*lines)++;
+        if (end == NULL)
+            break;
+        t = end + 1;
+    }
+    return 0;
+}
+
+static int emit(int fd, void *arg)
+{
+    keylog_ctx *c = arg;
+    if (fchmod(fd, 0600) != 0)
+        return -1;
+    for (size_t i = 0; i < c->r->n; i++)
+        if (emit_result(fd, &c->r->results[i], &c->lines) != 0)
+            return -1;
+    return 0;
+}
+
+long report_write_keylog(const run_report *r, const char *path)
+{
+    keylog_ctx c = {r, 0};
+    return report_write_atomic(path, emit, &c) == 0 ? c.lines : -1;
+}

@@ -1,0 +1,23 @@
+/*
+ * keylog.h - `run --keylog FILE`: the derived values of the harness's
+ * sessions (PRKs, TH_x, K_3/IV_3, PRK_out, PRK_exporter, the OSCORE master
+ * secret and salt), for testing only. Without it no secret is printed:
+ * the executor adds the "derived values of the harness's session:" block
+ * to a transcript only when key logging is on (sc_exec_opts.keylog).
+ *
+ * The file has one line per value, "SCENARIO-ID HARNESS-ROLE NAME HEX",
+ * in the order of the run's results, taken from their transcripts; it is
+ * written atomically (report_write_atomic) with mode 0600.
+ */
+#ifndef EH_REPORT_KEYLOG_H
+#define EH_REPORT_KEYLOG_H
+
+#include "report.h"
+
+/* The header line of the block in a transcript. */
+#define KEYLOG_BLOCK "derived values of the harness's session:"
+
+/* Number of lines written, or -1 (errno set). */
+long report_write_keylog(const run_report *r, const char *path);
+
+#endif

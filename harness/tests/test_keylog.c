@@ -1,0 +1,53 @@
+/* test_keylog.c - report_write_keylog: the block of each transcript, one
+ * "ID ROLE NAME HEX" line per value, in result order; nothing for a
+ * transcript without the block; the file is 0600. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../report/keylog.h"
+
+START_TEST(test_keylog_lines)
+{
+    run_report r;
+    run_report_init(&r);
+    sc_result a, b;
+    memset(&a, 0, sizeof a), memset(&b, 0, sizeof b);
+    snprintf(a.id, sizeof a.id, "interop/x");
+    snprintf(a.role, sizeof a.role, "initiator");
+    a.transcript = strdup("step 1\n" KEYLOG_BLOCK "\n  th_2: 0a0b\n  prk_out: ff\nsizes:\n");
+    snprintf(b.id, sizeof b.id, "interop/y");
+    snprintf(b.role, sizeof b.role, "responder");
+    b.transcript = strdup("no secrets here\n  th_2: 0102\n");
+    ck_assert_int_eq(run_report_add(&r, &a), 0);
+    ck_assert_int_eq(run_report_add(&r, &b), 0);
+    char path[] = "/tmp/eh-keylog-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(report_write_keylog(&r, path), 2);
+    FILE *f = fopen(path, "r");
+    char buf[256] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    ck_assert_str_eq(buf, "interop/x initiator th_2 0a0b\ninterop/x initiator prk_out ff\n");
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    unlink(path);
+    run_report_free(&r);
+}
+END_TEST
+
+Suite *eh_test_keylog_suite(void)
+{
+    Suite *s = suite_create("keylog");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_keylog_lines);
+    suite_add_tcase(s, tc);
+    return s;
+}
