@@ -463,3 +463,57 @@ def test_keylog_gives_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
     assert dict(re.findall(r"^  ([a-z0-9_]+): ([0-9a-f]+)$", block, re.M)) == got
     # and the decrypted PLAINTEXT_2, field by field: C_R 0x27 (-8), kid 0x32 (-19), MAC_2
     assert f"PLAINTEXT_2: C_R -8, ID_CRED_R -19, Signature_or_MAC_2 h'{doc['mac_2']}'" in text
+
+
+def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
+    """SIGINT while a scenario runs: the IUT it started is stopped too, the
+    report is complete for the scenario that finished and marked interrupted,
+    no temporary file is left, and the run exits 1."""
+    import os
+    import signal
+    import time
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(REFERENCE)
+    out, js = tmp_path / "out", tmp_path / "results.json"
+    proc = subprocess.Popen([str(harness), "run", str(FIX / "interrupt-a-fast.yaml"),
+                             str(FIX / "interrupt-b-slow.yaml"), "--peer", str(peer), "--role",
+                             "responder", "--json", str(js), "--junit", str(tmp_path / "j.xml"),
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        # the slow job's IUT is up once it says where it listens (bounded wait)
+        log = out / "iut-responder" / "runner_interrupt-b-slow.iut.stdout"
+        deadline = time.monotonic() + 20
+        port = None
+        while port is None and time.monotonic() < deadline:
+            m = re.search(r"listening on \w+://[^:]+:(\d+)", log.read_text()) if log.exists() \
+                else None
+            port = m and m.group(1)
+            if port is None:
+                time.sleep(0.05)  # polling a file, bounded: not synchronisation by delay
+        assert port, "the slow scenario's IUT never started"
+        proc.send_signal(signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stdout
+    assert "run interrupted: 1 of 2 jobs finished" in stdout
+    doc = json.loads(js.read_text())
+    assert doc["interrupted"] is True
+    assert [(x["id"], x["verdict"]) for x in doc["results"]] == [
+        ("runner/interrupt-a-fast", "pass")]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+    def iut_alive():
+        for p in pathlib.Path("/proc").iterdir():
+            try:
+                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if p.name.isdigit() and b"peer responder" in cmd and f"--port {port} ".encode() in cmd:
+                return True
+        return False
+    deadline = time.monotonic() + 5
+    while iut_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the killed IUT is reaped by init: bounded
+    assert not iut_alive(), "the IUT was left running"

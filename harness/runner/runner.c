@@ -36,6 +36,19 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+/* In a job's child process: the IUT's process group (its own session,
+ * iut.c), so that a SIGTERM from the runner (interrupted) or a SIGINT from
+ * the terminal stops the IUT too instead of leaving it running. 0: none. */
+static volatile sig_atomic_t job_iut_pgid;
+
+static void on_job_signal(int sig)
+{
+    (void)sig;
+    if (job_iut_pgid > 0)
+        kill(-(pid_t)job_iut_pgid, SIGKILL);
+    _exit(130);
+}
+
 /* ----------------------------------------------------------------- jobs */
 
 /* Bounded copy that always terminates (names here fit; if not, cut). */
@@ -227,6 +240,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             goto harness_error;
         }
         w.p = iut_start(cmd, path_out, path_err);
+        job_iut_pgid = w.p ? (sig_atomic_t)iut_pid(w.p) : 0;
         if (w.p == NULL) {
             snprintf(err, sizeof err, "cannot start the IUT: %.400s", cmd);
             goto harness_error;
@@ -240,6 +254,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             if (r != IUT_READY) {
                 iut_exit ex;
                 memset(&ex, 0, sizeof ex);
+                job_iut_pgid = 0;
                 iut_stop(w.p, 1000, &ex);
                 w.p = NULL;
                 if (r == IUT_EXITED && !ex.signal && ex.code == 127) {
@@ -273,6 +288,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         /* an IUT Initiator normally ends by itself; give it a moment */
         if (!gone && j->harness_role == SC_HARNESS_RESPONDER)
             gone = iut_wait(w.p, 200, &ex);
+        job_iut_pgid = 0;
         iut_stop(w.p, 1000, &ex);
         w.p = NULL;
         if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL &&
@@ -290,6 +306,7 @@ harness_error:
     res->v = V_ERROR;
     copy_str(res->message, sizeof res->message, err);
 done:
+    job_iut_pgid = 0;
     if (w.p != NULL)
         iut_stop(w.p, 1000, NULL);
     sc_exec_free(x);
@@ -352,8 +369,11 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget b
     }
     if (pid == 0) {
         close(p[0]);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        struct sigaction ja;
+        memset(&ja, 0, sizeof ja);
+        ja.sa_handler = on_job_signal;
+        sigaction(SIGINT, &ja, NULL);
+        sigaction(SIGTERM, &ja, NULL);
         sc_result res;
         char err[512];
         scenario *scratch = malloc(sizeof *scratch);
