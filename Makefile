@@ -11,7 +11,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml openssl groff-base tshark chromium
+                python3-pytest python3-yaml openssl groff-base tshark chromium valgrind
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap
@@ -55,6 +55,13 @@ $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
 endef
 
+# ctgrind-style constant-time check of the MAC/tag comparison (tools/ctgrind/).
+build/tools/ctgrind/ct_check.o: tools/ctgrind/ct_check.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPTFLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/ct-check: build/tools/ctgrind/ct_check.o $(patsubst %.c,build/%.o,$(LIB_SRCS))
+	$(CC) $^ $(PKG_LIBS) -o $@
+
 $(eval $(call build_rules,build,$(OPTFLAGS)))
 $(eval $(call build_rules,build/asan,$(SANFLAGS)))
 
@@ -72,7 +79,7 @@ MAN1DIR := $(PREFIX)/share/man/man1
 DATA_DIRS := scenarios peers vectors
 
 .PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall
-all: build/edhoc-harness build/unit-tests
+all: build/edhoc-harness build/unit-tests build/ct-check
 
 # Install every missing Debian package (as root), or say exactly what to run.
 deps:
