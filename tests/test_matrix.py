@@ -315,3 +315,58 @@ def test_matrix_usage_errors(run, tmp_path):
               "--out", tmp_path / "out")
     assert bad.returncode == 2 and "no/such/path" in bad.stderr
     assert not (tmp_path / "out" / "matrix.json").exists()
+
+
+def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
+    """SIGINT while a pair runs (its Initiator never exits): the matrix exits
+    non-zero soon, and neither of the pair's IUTs is left running."""
+    import signal
+    import time
+    marker = "61.25"  # a sleep argument no other process uses
+    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
+    text = text.replace("\nname: reference\n", "\nname: sleeper\n")
+    peer = tmp_path / "sleeper.yaml"
+    peer.write_text(text)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(harness), "matrix", "--peers", str(peer), "--scenarios",
+                             "scenarios/interop/m3-s2-kid.yaml", "--timeout", "1500", "--quiet",
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    pair_dir = out / "pairs" / "sleeper__sleeper"
+    try:
+        deadline = time.monotonic() + 30
+        port = None
+        while port is None and time.monotonic() < deadline:  # bounded polling of files
+            logs = list(pair_dir.glob("*.responder.stdout")) if pair_dir.exists() else []
+            m = re.search(r"listening on \w+://[^:]+:(\d+)", logs[0].read_text()) if logs \
+                else None
+            port = m and m.group(1)
+            if port is None:
+                time.sleep(0.05)
+        assert port, "the pair's Responder never started"
+        assert list(pair_dir.glob("*.initiator.stdout"))
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+        assert time.monotonic() - t0 < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode != 0
+
+    def alive():
+        found = []
+        for p in pathlib.Path("/proc").iterdir():
+            if not p.name.isdigit():
+                continue
+            try:
+                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if f"sleep {marker}" in cmd or ("peer responder" in cmd and f"--port {port} " in cmd):
+                found.append(cmd)
+        return found
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)  # killed IUTs are reaped by init: bounded
+    assert not alive(), alive()

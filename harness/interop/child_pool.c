@@ -27,6 +27,23 @@ typedef struct slot {
     size_t len, cap;
 } slot;
 
+static volatile sig_atomic_t tracked_iut[2]; /* in a task's child */
+
+void child_pool_track_iut(int slot_index, long pgid)
+{
+    if (slot_index >= 0 && slot_index < 2)
+        tracked_iut[slot_index] = (sig_atomic_t)pgid;
+}
+
+static void on_child_signal(int sig)
+{
+    (void)sig;
+    for (int k = 0; k < 2; k++)
+        if (tracked_iut[k] > 0)
+            kill(-(pid_t)tracked_iut[k], SIGKILL);
+    _exit(130);
+}
+
 static int start(const child_pool *p, size_t i, slot *s)
 {
     int pp[2];
@@ -40,8 +57,11 @@ static int start(const child_pool *p, size_t i, slot *s)
     }
     if (pid == 0) {
         close(pp[0]);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_child_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
         p->run(i, pp[1], p->arg);
         close(pp[1]);
         _exit(0);
@@ -77,10 +97,18 @@ static bool pump(slot *s)
 
 static void finish(const child_pool *p, slot *s, cp_end end)
 {
-    if (end != CP_DONE)
-        kill(s->pid, SIGKILL);
+    bool reaped = false;
+    if (end != CP_DONE) { /* SIGTERM lets it stop its IUTs; SIGKILL if it lingers */
+        kill(s->pid, SIGTERM);
+        int64_t until = tr_now_ms() + 500;
+        while (!(reaped = waitpid(s->pid, NULL, WNOHANG) == s->pid) && tr_now_ms() < until)
+            poll(NULL, 0, 10);
+        if (!reaped)
+            kill(s->pid, SIGKILL);
+    }
     close(s->fd);
-    waitpid(s->pid, NULL, 0);
+    if (!reaped)
+        waitpid(s->pid, NULL, 0);
     if (s->buf == NULL)
         s->buf = calloc(1, 1);
     if (s->buf != NULL)

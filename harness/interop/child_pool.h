@@ -36,7 +36,14 @@ typedef struct child_pool {
     volatile sig_atomic_t *stop;              /* may be NULL */
 } child_pool;
 
-/* Run every task; returns the number of tasks that got done(). */
+/* Run every task; returns the number of tasks that got done(). A child
+ * that must be stopped (late, or *stop set) gets SIGTERM, then SIGKILL if it
+ * is still there 500 ms later. */
 size_t child_pool_run(const child_pool *p);
+
+/* In a task's child: the process group of an IUT it started (its own
+ * session), slot 0 or 1, or 0 once stopped. On SIGTERM or SIGINT the child
+ * kills the groups tracked and exits, so no IUT outlives its task. */
+void child_pool_track_iut(int slot, long pgid);
 
 #endif

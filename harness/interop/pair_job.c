@@ -13,6 +13,7 @@
 #include "../scenario/exec.h"
 #include "../transport/pcap_file.h"
 #include "../transport/udp.h"
+#include "child_pool.h"
 #include "pair_internal.h"
 
 #define HOST "127.0.0.1"
@@ -334,6 +335,7 @@ static bool not_ready(pair_run *p, iut_ready r, launch *b)
 {
     if (r == IUT_READY)
         return false;
+    child_pool_track_iut(1, 0);
     iut_stop(b->p, 1000, &b->ex);
     b->p = NULL;
     describe_exit(&b->ex, false, p->exit_r, sizeof p->exit_r);
@@ -441,6 +443,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     b.p = p->responder_port > 0 ? start(o, rs, p->responder_port, cred_r, cred_i, p->cmd_r, out,
                                         errp)
                                 : NULL;
+    child_pool_track_iut(1, b.p ? (long)iut_pid(b.p) : 0);
     if (b.p == NULL) {
         p->res.v = V_ERROR;
         set_msg(&p->res,
@@ -467,6 +470,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     full(o, p->out_i, out, sizeof out);
     full(o, p->err_i, errp, sizeof errp);
     a.p = start(o, is, p->relay_port, cred_i, cred_r, p->cmd_i, out, errp);
+    child_pool_track_iut(0, a.p ? (long)iut_pid(a.p) : 0);
     if (a.p == NULL) {
         p->res.v = V_ERROR;
         set_msg(&p->res,
@@ -477,6 +481,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     int bound = (int)(sc->n_steps + 2) * o->timeout_ms;
     if (!iut_wait(a.p, bound, &a.ex))
         a.stopped = true;
+    child_pool_track_iut(0, 0);
     iut_stop(a.p, 1000, a.stopped ? &a.ex : NULL);
     a.p = NULL;
     describe_exit(&a.ex, a.stopped, p->exit_i, sizeof p->exit_i);
@@ -484,6 +489,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     iut_exit bx;
     memset(&bx, 0, sizeof bx);
     b.stopped = !iut_poll(b.p, &bx);
+    child_pool_track_iut(1, 0);
     iut_stop(b.p, 1000, &b.ex);
     b.p = NULL;
     if (!b.stopped)
@@ -511,10 +517,12 @@ json_t *pair_job_run(const pair_job_opts *o)
     verdict_of(p, &a, &b, &j, bound);
 done:
     if (a.p != NULL) {
+        child_pool_track_iut(0, 0);
         iut_stop(a.p, 1000, &a.ex);
         describe_exit(&a.ex, true, p->exit_i, sizeof p->exit_i);
     }
     if (b.p != NULL) {
+        child_pool_track_iut(1, 0);
         iut_stop(b.p, 1000, &b.ex);
         describe_exit(&b.ex, true, p->exit_r, sizeof p->exit_r);
     }
