@@ -11,7 +11,8 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml openssl groff-base tshark chromium valgrind
+                python3-pytest python3-yaml openssl groff-base tshark chromium valgrind \
+                clang libclang-rt-14-dev
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap
@@ -62,6 +63,19 @@ build/tools/ctgrind/ct_check.o: tools/ctgrind/ct_check.c $(HDRS)
 build/ct-check: build/tools/ctgrind/ct_check.o $(patsubst %.c,build/%.o,$(LIB_SRCS))
 	$(CC) $^ $(PKG_LIBS) -o $@
 
+# libFuzzer targets (harness/fuzz/fuzz_*.c) over the engine, built with clang and ASan+UBSan.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c)
+FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(wildcard harness/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
+build/fuzz/%.o: %.c $(HDRS) $(wildcard harness/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/fuzz/fuzz_%: build/fuzz/harness/fuzz/fuzz_%.o $(patsubst %.c,build/fuzz/%.o,$(FUZZ_LIB_SRCS))
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ $(shell pkg-config --libs libsodium libcrypto) -o $@
+
 $(eval $(call build_rules,build,$(OPTFLAGS)))
 $(eval $(call build_rules,build/asan,$(SANFLAGS)))
 
@@ -77,6 +91,21 @@ BINDIR := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/edhoc-harness
 MAN1DIR := $(PREFIX)/share/man/man1
 DATA_DIRS := scenarios peers vectors
+
+.PHONY: fuzz fuzz-smoke
+# Every target for FUZZ_SECONDS, its corpus grown under build/fuzz/corpus/ from the seeds.
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_NAMES); do mkdir -p build/fuzz/corpus/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/corpus/$$t harness/fuzz/corpus/$$t || exit 1; done
+# make test: every target over its seed corpus (regressions included), then 2000 runs.
+fuzz-smoke: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_NAMES); do \
+	  build/fuzz/fuzz_$$t -runs=0 harness/fuzz/corpus/$$t 2>/dev/null || exit 1; \
+	  build/fuzz/fuzz_$$t -runs=2000 -seed=1 harness/fuzz/corpus/$$t > /dev/null 2>&1 || \
+	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=2000 -seed=1 harness/fuzz/corpus/$$t)"; exit 1; }; \
+	  echo "fuzz_$$t: seed corpus and 2000 runs: no crash"; done
 
 .PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall
 all: build/edhoc-harness build/unit-tests build/ct-check
@@ -103,8 +132,9 @@ run: deps
 	    --html reports/index.html
 
 test: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness
-	@$(MAKE) --no-print-directory unit unit-asan e2e
+	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness \
+	  $(FUZZ_TARGETS)
+	@$(MAKE) --no-print-directory unit unit-asan fuzz-smoke e2e
 
 unit: build/unit-tests
 	build/unit-tests
