@@ -63,6 +63,9 @@ build/tools/ctgrind/ct_check.o: tools/ctgrind/ct_check.c $(HDRS)
 build/ct-check: build/tools/ctgrind/ct_check.o $(patsubst %.c,build/%.o,$(LIB_SRCS))
 	$(CC) $^ $(PKG_LIBS) -o $@
 
+# Keep the object files that pattern rules make along the way (the fuzz objects).
+.SECONDARY:
+
 # libFuzzer targets (harness/fuzz/fuzz_*.c) over the engine, built with clang and ASan+UBSan.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
