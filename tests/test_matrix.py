@@ -336,15 +336,20 @@ def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     try:
         deadline = time.monotonic() + 30
         port = None
-        while port is None and time.monotonic() < deadline:  # bounded polling of files
+        started = False
+        while not started and time.monotonic() < deadline:  # bounded polling of files
             logs = list(pair_dir.glob("*.responder.stdout")) if pair_dir.exists() else []
             m = re.search(r"listening on \w+://[^:]+:(\d+)", logs[0].read_text()) if logs \
                 else None
             port = m and m.group(1)
-            if port is None:
-                time.sleep(0.05)
+            started = port is not None and list(pair_dir.glob("*.initiator.stdout"))
+            if not started:
+                # short, so the signal often lands while the Initiator is being
+                # started (its stdout file is created first): that race left it
+                # running once
+                time.sleep(0.005)
         assert port, "the pair's Responder never started"
-        assert list(pair_dir.glob("*.initiator.stdout"))
+        assert list(pair_dir.glob("*.initiator.stdout")), "the pair's Initiator never started"
         t0 = time.monotonic()
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=20)

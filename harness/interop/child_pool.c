@@ -29,10 +29,9 @@ typedef struct slot {
 
 static volatile sig_atomic_t tracked_iut[2]; /* in a task's child */
 
-void child_pool_track_iut(int slot_index, long pgid)
+volatile sig_atomic_t *child_pool_iut_slot(int slot_index)
 {
-    if (slot_index >= 0 && slot_index < 2)
-        tracked_iut[slot_index] = (sig_atomic_t)pgid;
+    return &tracked_iut[slot_index == 0 ? 0 : 1];
 }
 
 static void on_child_signal(int sig)

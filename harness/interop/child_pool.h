@@ -41,9 +41,10 @@ typedef struct child_pool {
  * is still there 500 ms later. */
 size_t child_pool_run(const child_pool *p);
 
-/* In a task's child: the process group of an IUT it started (its own
- * session), slot 0 or 1, or 0 once stopped. On SIGTERM or SIGINT the child
- * kills the groups tracked and exits, so no IUT outlives its task. */
-void child_pool_track_iut(int slot, long pgid);
+/* In a task's child: slot 0 or 1 for the process group of an IUT it
+ * started (its own session), 0 when none. Fill and clear it with
+ * iut_start_tracked/iut_stop_tracked (runner/iut.h). On SIGTERM or SIGINT
+ * the child kills the groups named and exits, so no IUT outlives its task. */
+volatile sig_atomic_t *child_pool_iut_slot(int slot);
 
 #endif

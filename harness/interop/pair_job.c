@@ -233,7 +233,7 @@ typedef struct launch {
     bool stopped; /* still running when we stopped it */
 } launch;
 
-static iut_proc *start(const pair_job_opts *o, const peer_role_spec *spec, int port,
+static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *spec, int port,
                        const char *cred, const char *peer_cred, char *cmd, const char *out,
                        const char *err)
 {
@@ -249,7 +249,7 @@ static iut_proc *start(const pair_job_opts *o, const peer_role_spec *spec, int p
                   sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
     if (iut_expand(spec->command, &v, cmd, SC_MAX_CMD) != 0)
         return NULL;
-    return iut_start(cmd, out, err);
+    return iut_start_tracked(cmd, out, err, child_pool_iut_slot(slot));
 }
 
 static void full(const pair_job_opts *o, const char *rel, char *out, size_t cap)
@@ -335,8 +335,7 @@ static bool not_ready(pair_run *p, iut_ready r, launch *b)
 {
     if (r == IUT_READY)
         return false;
-    child_pool_track_iut(1, 0);
-    iut_stop(b->p, 1000, &b->ex);
+    iut_stop_tracked(b->p, 1000, &b->ex, child_pool_iut_slot(1));
     b->p = NULL;
     describe_exit(&b->ex, false, p->exit_r, sizeof p->exit_r);
     if (r == IUT_EXITED && !b->ex.signal && b->ex.code == 127) {
@@ -440,10 +439,9 @@ json_t *pair_job_run(const pair_job_opts *o)
     p->responder_port = free_port();
     full(o, p->out_r, out, sizeof out);
     full(o, p->err_r, errp, sizeof errp);
-    b.p = p->responder_port > 0 ? start(o, rs, p->responder_port, cred_r, cred_i, p->cmd_r, out,
+    b.p = p->responder_port > 0 ? start(1, o, rs, p->responder_port, cred_r, cred_i, p->cmd_r, out,
                                         errp)
                                 : NULL;
-    child_pool_track_iut(1, b.p ? (long)iut_pid(b.p) : 0);
     if (b.p == NULL) {
         p->res.v = V_ERROR;
         set_msg(&p->res,
@@ -469,8 +467,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     p->relay_port = relay_port(rl);
     full(o, p->out_i, out, sizeof out);
     full(o, p->err_i, errp, sizeof errp);
-    a.p = start(o, is, p->relay_port, cred_i, cred_r, p->cmd_i, out, errp);
-    child_pool_track_iut(0, a.p ? (long)iut_pid(a.p) : 0);
+    a.p = start(0, o, is, p->relay_port, cred_i, cred_r, p->cmd_i, out, errp);
     if (a.p == NULL) {
         p->res.v = V_ERROR;
         set_msg(&p->res,
@@ -481,16 +478,14 @@ json_t *pair_job_run(const pair_job_opts *o)
     int bound = (int)(sc->n_steps + 2) * o->timeout_ms;
     if (!iut_wait(a.p, bound, &a.ex))
         a.stopped = true;
-    child_pool_track_iut(0, 0);
-    iut_stop(a.p, 1000, a.stopped ? &a.ex : NULL);
+    iut_stop_tracked(a.p, 1000, a.stopped ? &a.ex : NULL, child_pool_iut_slot(0));
     a.p = NULL;
     describe_exit(&a.ex, a.stopped, p->exit_i, sizeof p->exit_i);
     relay_stop(rl);
     iut_exit bx;
     memset(&bx, 0, sizeof bx);
     b.stopped = !iut_poll(b.p, &bx);
-    child_pool_track_iut(1, 0);
-    iut_stop(b.p, 1000, &b.ex);
+    iut_stop_tracked(b.p, 1000, &b.ex, child_pool_iut_slot(1));
     b.p = NULL;
     if (!b.stopped)
         b.ex = bx;
@@ -517,13 +512,11 @@ json_t *pair_job_run(const pair_job_opts *o)
     verdict_of(p, &a, &b, &j, bound);
 done:
     if (a.p != NULL) {
-        child_pool_track_iut(0, 0);
-        iut_stop(a.p, 1000, &a.ex);
+        iut_stop_tracked(a.p, 1000, &a.ex, child_pool_iut_slot(0));
         describe_exit(&a.ex, true, p->exit_i, sizeof p->exit_i);
     }
     if (b.p != NULL) {
-        child_pool_track_iut(1, 0);
-        iut_stop(b.p, 1000, &b.ex);
+        iut_stop_tracked(b.p, 1000, &b.ex, child_pool_iut_slot(1));
         describe_exit(&b.ex, true, p->exit_r, sizeof p->exit_r);
     }
     relay_stop(rl);

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +192,15 @@ relay *relay_start(const char *host, int target_port, char *err, size_t cap)
     }
     r->stop_rd = pp[0], r->stop_wr = pp[1];
     r->t0_us = now_us();
-    if (pthread_create(&r->thread, NULL, relay_main, r) != 0) {
+    /* The thread takes no signals: a process-directed SIGINT/SIGTERM must
+     * reach the thread that holds them while it starts an IUT (runner/iut.h,
+     * iut_start_tracked), or the handler could run before the IUT is known. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int trc = pthread_create(&r->thread, NULL, relay_main, r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (trc != 0) {
         snprintf(err, cap, "relay: cannot start its thread");
         goto fail;
     }

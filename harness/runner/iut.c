@@ -850,3 +850,23 @@ void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex)
     pthread_mutex_destroy(&p->mu);
     free(p);
 }
+
+iut_proc *iut_start_tracked(const char *command, const char *stdout_path,
+                            const char *stderr_path, volatile sig_atomic_t *pgid_slot)
+{
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &hold, &old);
+    iut_proc *p = iut_start(command, stdout_path, stderr_path);
+    *pgid_slot = p ? (sig_atomic_t)p->pid : 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return p;
+}
+
+void iut_stop_tracked(iut_proc *p, int grace_ms, iut_exit *ex, volatile sig_atomic_t *pgid_slot)
+{
+    iut_stop(p, grace_ms, ex);
+    *pgid_slot = 0;
+}

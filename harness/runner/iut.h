@@ -10,6 +10,7 @@
 #ifndef EH_IUT_H
 #define EH_IUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -62,5 +63,15 @@ bool iut_wait(iut_proc *p, int timeout_ms, iut_exit *ex);
  * stop the capture thread, free p. ex may be NULL. */
 void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex);
 pid_t iut_pid(const iut_proc *p);
+
+/* For a process whose SIGINT/SIGTERM handler kills the IUT's group named
+ * in *pgid_slot: iut_start with those two signals held until the slot names
+ * the new group (a signal arriving during the start is handled after it, so
+ * the handler never misses a started IUT), and iut_stop that clears the
+ * slot only once the group is gone. */
+iut_proc *iut_start_tracked(const char *command, const char *stdout_path,
+                            const char *stderr_path, volatile sig_atomic_t *pgid_slot);
+void iut_stop_tracked(iut_proc *p, int grace_ms, iut_exit *ex,
+                      volatile sig_atomic_t *pgid_slot);
 
 #endif

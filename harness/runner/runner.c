@@ -239,8 +239,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             snprintf(err, sizeof err, "peer file: command template does not expand");
             goto harness_error;
         }
-        w.p = iut_start(cmd, path_out, path_err);
-        job_iut_pgid = w.p ? (sig_atomic_t)iut_pid(w.p) : 0;
+        w.p = iut_start_tracked(cmd, path_out, path_err, &job_iut_pgid);
         if (w.p == NULL) {
             snprintf(err, sizeof err, "cannot start the IUT: %.400s", cmd);
             goto harness_error;
@@ -254,8 +253,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             if (r != IUT_READY) {
                 iut_exit ex;
                 memset(&ex, 0, sizeof ex);
-                job_iut_pgid = 0;
-                iut_stop(w.p, 1000, &ex);
+                iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 w.p = NULL;
                 if (r == IUT_EXITED && !ex.signal && ex.code == 127) {
                     res->v = V_SKIPPED;
@@ -288,8 +286,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         /* an IUT Initiator normally ends by itself; give it a moment */
         if (!gone && j->harness_role == SC_HARNESS_RESPONDER)
             gone = iut_wait(w.p, 200, &ex);
-        job_iut_pgid = 0;
-        iut_stop(w.p, 1000, &ex);
+        iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
         w.p = NULL;
         if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL &&
             res->v != V_FAIL) {
@@ -306,9 +303,8 @@ harness_error:
     res->v = V_ERROR;
     copy_str(res->message, sizeof res->message, err);
 done:
-    job_iut_pgid = 0;
     if (w.p != NULL)
-        iut_stop(w.p, 1000, NULL);
+        iut_stop_tracked(w.p, 1000, NULL, &job_iut_pgid);
     sc_exec_free(x);
     job_capture_end(pcap, pcap_err, port, res);
     if (res->transcript != NULL) {
