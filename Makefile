@@ -102,11 +102,14 @@ fuzz: $(FUZZ_TARGETS)
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    build/fuzz/corpus/$$t harness/fuzz/corpus/$$t || exit 1; done
-# make test: every target over its seed corpus (regressions included), then 2000 runs.
+# make test: every target over its seed corpus (regressions included), then 2000 runs;
+# new inputs go to build/fuzz/smoke/, never into the repository's seeds.
 fuzz-smoke: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_NAMES); do \
 	  build/fuzz/fuzz_$$t -runs=0 harness/fuzz/corpus/$$t 2>/dev/null || exit 1; \
-	  build/fuzz/fuzz_$$t -runs=2000 -seed=1 harness/fuzz/corpus/$$t > /dev/null 2>&1 || \
+	  rm -rf build/fuzz/smoke/$$t && mkdir -p build/fuzz/smoke/$$t && \
+	  build/fuzz/fuzz_$$t -runs=2000 -seed=1 build/fuzz/smoke/$$t harness/fuzz/corpus/$$t \
+	    > /dev/null 2>&1 || \
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=2000 -seed=1 harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and 2000 runs: no crash"; done
 

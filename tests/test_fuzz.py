@@ -21,3 +21,15 @@ def test_trace2_header_is_what_its_generator_writes():
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, "harness/fuzz/trace2.h differs from tools/fuzz_trace2_header.py"
 
+
+
+def test_smoke_runs_leave_the_seed_corpus_alone():
+    """make fuzz-smoke (run before these tests by make test) must not write the
+    inputs it finds into the repository's seed corpora."""
+    if not (ROOT / ".git").exists():
+        return  # an installed or exported tree: nothing to compare with
+    r = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all",
+                        "harness/fuzz/corpus"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "", r.stdout[:2000]
