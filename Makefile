@@ -114,7 +114,8 @@ MAN1DIR := $(PREFIX)/share/man/man1
 DATA_DIRS := scenarios peers vectors
 
 .PHONY: fuzz fuzz-smoke
-# Every target for FUZZ_SECONDS, its corpus grown under build/fuzz/corpus/ from the seeds.
+# Every target (or those of FUZZ_NAMES="a b") for FUZZ_SECONDS, its corpus grown under
+# build/fuzz/corpus/ from the seeds.
 # The loaders' complaints on stderr are dropped (-close_fd_mask=2); libFuzzer's and the
 # sanitizers' reports still print.
 fuzz: $(FUZZ_TARGETS)
