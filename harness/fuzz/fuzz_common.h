@@ -16,8 +16,18 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../crypto/crypto.h"
 #include "../edhoc/edhoc.h"
 #include "trace2.h"
+
+/* libsodium wants sodium_init() before use (it is idempotent); a target
+ * calls this first. */
+static inline void fz_crypto_init(void)
+{
+    static int done;
+    if (!done && eh_crypto_init() == EH_OK)
+        done = 1;
+}
 
 static eh_err fz_rng(void *arg, uint8_t *out, size_t len)
 {

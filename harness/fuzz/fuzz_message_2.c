@@ -12,6 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static eh_session s;
     uint8_t out[2048];
     size_t n = 0;
+    fz_crypto_init();
     fz_peer_init(&i, 1);
     if (eh_session_init(&s, &i.cfg) != EH_OK)
         return 0;

@@ -141,18 +141,40 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
     return 0;
 }
 
-int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap)
+/* `name` as the file name; -1 with err filled if it does not fit. */
+static int peer_file_begin(const char *name, peer_file *pf, char *err, size_t cap)
 {
     memset(pf, 0, sizeof *pf);
-    if (strlen(path) >= sizeof pf->file) {
+    if (strlen(name) >= sizeof pf->file) {
         if (err && cap)
-            snprintf(err, cap, "%.64s...: path longer than %d characters", path, SC_MAX_PATH - 1);
+            snprintf(err, cap, "%.64s...: path longer than %d characters", name, SC_MAX_PATH - 1);
         return -1;
     }
-    memcpy(pf->file, path, strlen(path) + 1);
+    memcpy(pf->file, name, strlen(name) + 1);
+    return 0;
+}
+
+int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap)
+{
+    if (peer_file_begin(path, pf, err, cap) != 0)
+        return -1;
     sy_ctx c;
     yaml_node_t *root;
     int rc = sy_open(&c, path, err, cap, &root);
+    if (rc == 0)
+        rc = load_top(&c, root, pf);
+    sy_close(&c);
+    return rc;
+}
+
+int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file *pf, char *err,
+                       size_t cap)
+{
+    if (peer_file_begin(name, pf, err, cap) != 0)
+        return -1;
+    sy_ctx c;
+    yaml_node_t *root;
+    int rc = sy_open_mem(&c, name, text, len, err, cap, &root);
     if (rc == 0)
         rc = load_top(&c, root, pf);
     sy_close(&c);

@@ -221,28 +221,26 @@ static int read_file(sy_ctx *c, const char *path, char **out, size_t *len)
     return 0;
 }
 
-int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **root)
+static void ctx_init(sy_ctx *c, const char *name, char *err, size_t cap)
 {
     memset(c, 0, sizeof *c);
-    c->file = path;
+    c->file = name;
     c->err = err;
     c->cap = cap;
     if (err && cap)
         err[0] = '\0';
-    char *buf;
-    size_t len;
-    if (read_file(c, path, &buf, &len) != 0)
+}
+
+/* Parse the file's bytes buf[0..len) into c->doc (see sy_open). */
+static int parse_doc(sy_ctx *c, const char *buf, size_t len, yaml_node_t **root)
+{
+    if (depth_check(c, buf, len) != 0)
         return -1;
-    if (depth_check(c, buf, len) != 0) {
-        free(buf);
-        return -1;
-    }
 
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
-        free(buf);
         c->failed = true;
-        put_errf(err, cap, path, 0, "YAML: out of memory");
+        put_errf(c->err, c->cap, c->file, 0, "YAML: out of memory");
         return -1;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
@@ -255,7 +253,7 @@ int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **ro
     *root = yaml_document_get_root_node(&c->doc);
     if (!*root) {
         c->failed = true;
-        put_errf(err, cap, path, 1, "empty file: expected a map with id, title, ...");
+        put_errf(c->err, c->cap, c->file, 1, "empty file: expected a map with id, title, ...");
         goto out;
     }
     yaml_document_t next;
@@ -268,7 +266,8 @@ int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **ro
     yaml_document_delete(&next);
     if (second) {
         c->failed = true;
-        put_errf(err, cap, path, second_line, "a second YAML document (only one per file)");
+        put_errf(c->err, c->cap, c->file, second_line,
+                 "a second YAML document (only one per file)");
         goto out;
     }
     if ((*root)->type != YAML_MAPPING_NODE) {
@@ -278,8 +277,32 @@ int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **ro
     rc = 0;
 out:
     yaml_parser_delete(&p);
+    return rc;
+}
+
+int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **root)
+{
+    ctx_init(c, path, err, cap);
+    char *buf;
+    size_t len;
+    if (read_file(c, path, &buf, &len) != 0)
+        return -1;
+    int rc = parse_doc(c, buf, len, root);
     free(buf);
     return rc;
+}
+
+int sy_open_mem(sy_ctx *c, const char *name, const char *text, size_t len, char *err, size_t cap,
+                yaml_node_t **root)
+{
+    ctx_init(c, name, err, cap);
+    if (len > SY_MAX_FILE) {
+        c->failed = true;
+        put_errf(err, cap, name, 0, "larger than %u bytes", SY_MAX_FILE);
+        return -1;
+    }
+    /* libyaml wants an input pointer even for no input */
+    return parse_doc(c, text != NULL ? text : "", len, root);
 }
 
 void sy_close(sy_ctx *c)

@@ -30,6 +30,10 @@ typedef struct sy_ctx {
 
 /* Read and parse path (exactly one document, a mapping at the top). */
 int sy_open(sy_ctx *c, const char *path, char *err, size_t cap, yaml_node_t **root);
+/* The same from text[0..len) (not copied, read only during the call; NULL
+ * only with len 0), named `name` in messages. */
+int sy_open_mem(sy_ctx *c, const char *name, const char *text, size_t len, char *err, size_t cap,
+                yaml_node_t **root);
 void sy_close(sy_ctx *c);
 
 int sy_fail(sy_ctx *c, const yaml_node_t *n, const char *fmt, ...)

@@ -226,6 +226,12 @@ typedef struct scenario {
 /* Load one scenario file; 0 or -1 with err filled. A file with a
  * `matrix:` loads as the template of its variants (matrix.h). */
 int scenario_load(const char *path, scenario *sc, char *err, size_t cap);
+/* The same from memory: text[0..len) is the file's content (need not be
+ * NUL-terminated; NULL only with len 0; not kept after the call; at most
+ * 1 MiB, as a file), `name` stands for its path in sc->file and in error
+ * messages (shorter than SC_MAX_PATH, else -1). 0 or -1 with err filled. */
+int scenario_load_mem(const char *name, const char *text, size_t len, scenario *sc, char *err,
+                      size_t cap);
 
 /* ---------------------------------------------------------------- peers */
 
@@ -272,6 +278,9 @@ typedef struct peer_file {
 } peer_file;
 
 int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);
+/* The same from memory, with the contract of scenario_load_mem. */
+int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file *pf, char *err,
+                       size_t cap);
 bool peer_has_capability(const peer_file *pf, const char *cap);
 
 #endif

@@ -705,22 +705,44 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     return 0;
 }
 
-int scenario_load(const char *path, scenario *sc, char *err, size_t cap)
+/* Defaults, and `name` as the file name; -1 with err filled if it does not fit. */
+static int scenario_begin(const char *name, scenario *sc, char *err, size_t cap)
 {
     memset(sc, 0, sizeof *sc);
     sc->transport = SC_COAP;
     sc->method = 3;
     sc->suites[0] = 2;
     sc->n_suites = 1;
-    if (strlen(path) >= sizeof sc->file) {
+    if (strlen(name) >= sizeof sc->file) {
         if (err && cap)
-            snprintf(err, cap, "%.64s...: path longer than %d characters", path, SC_MAX_PATH - 1);
+            snprintf(err, cap, "%.64s...: path longer than %d characters", name, SC_MAX_PATH - 1);
         return -1;
     }
-    memcpy(sc->file, path, strlen(path) + 1);
+    memcpy(sc->file, name, strlen(name) + 1);
+    return 0;
+}
+
+int scenario_load(const char *path, scenario *sc, char *err, size_t cap)
+{
+    if (scenario_begin(path, sc, err, cap) != 0)
+        return -1;
     sy_ctx c;
     yaml_node_t *root;
     int rc = sy_open(&c, path, err, cap, &root);
+    if (rc == 0)
+        rc = load_top(&c, root, sc);
+    sy_close(&c);
+    return rc;
+}
+
+int scenario_load_mem(const char *name, const char *text, size_t len, scenario *sc, char *err,
+                      size_t cap)
+{
+    if (scenario_begin(name, sc, err, cap) != 0)
+        return -1;
+    sy_ctx c;
+    yaml_node_t *root;
+    int rc = sy_open_mem(&c, name, text, len, err, cap, &root);
     if (rc == 0)
         rc = load_top(&c, root, sc);
     sy_close(&c);

@@ -987,6 +987,82 @@ START_TEST(single_byte_corruptions_load_or_error)
 }
 END_TEST
 
+/* ------------------------------------------------------- from memory */
+
+/* scenario_load_mem / peer_file_load_mem read the text only within len and
+ * give exactly what the file gives; `name` stands for the path. */
+START_TEST(loading_from_memory_equals_loading_the_file)
+{
+    scenario *a = new_scenario(), *b = new_scenario();
+    char err[256] = "";
+    ck_assert_msg(load_sc(full_scenario, a, err, sizeof err) == 0, "%s", err);
+    /* the same text followed by bytes that are not YAML, which len excludes */
+    size_t len = strlen(full_scenario);
+    char *t = malloc(len + 4);
+    ck_assert_ptr_nonnull(t);
+    memcpy(t, full_scenario, len);
+    memcpy(t + len, "\0:[\xff", 4);
+    ck_assert_msg(scenario_load_mem(tmp_path, t, len, b, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(b->file, tmp_path);
+    ck_assert(memcmp(a, b, sizeof *a) == 0);
+
+    peer_file *pa = malloc(sizeof *pa), *pb = malloc(sizeof *pb);
+    ck_assert_ptr_nonnull(pa);
+    ck_assert_ptr_nonnull(pb);
+    ck_assert_msg(load_peer(full_peer, pa, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(peer_file_load_mem(tmp_path, full_peer, strlen(full_peer), pb, err,
+                                     sizeof err) == 0, "%s", err);
+    ck_assert(memcmp(pa, pb, sizeof *pa) == 0);
+    free(pa);
+    free(pb);
+    free(t);
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(memory_loader_errors_name_the_given_name)
+{
+    scenario *sc = new_scenario();
+    peer_file *pf = malloc(sizeof *pf);
+    ck_assert_ptr_nonnull(pf);
+    char err[256] = "";
+    static const char bad[] = HDR "method: 9\n" ST;
+    const char *method_line = strstr(bad, "method: 9");
+    int line = 1;
+    for (const char *q = bad; q < method_line; q++)
+        line += *q == '\n';
+    ck_assert_int_eq(scenario_load_mem("mem/x.yaml", bad, strlen(bad), sc, err, sizeof err), -1);
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "mem/x.yaml:%d: ", line);
+    ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "'%s'", err);
+    ck_assert_str_eq(sc->file, "mem/x.yaml");
+    ck_assert_int_eq(peer_file_load_mem("mem/p.yaml", "name: [", 7, pf, err, sizeof err), -1);
+    ck_assert_msg(strncmp(err, "mem/p.yaml:", 11) == 0, "'%s'", err);
+    /* no text at all: an empty file */
+    ck_assert_int_eq(scenario_load_mem("empty", NULL, 0, sc, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "empty file"));
+    ck_assert_int_eq(peer_file_load_mem("empty", NULL, 0, pf, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "empty file"));
+    /* the size bound of a file holds for memory too (the text is not read) */
+    ck_assert_int_eq(scenario_load_mem("big", bad, (1u << 20) + 1, sc, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "larger than"));
+    ck_assert_int_eq(peer_file_load_mem("big", bad, (1u << 20) + 1, pf, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "larger than"));
+    /* a name longer than the file field */
+    char longname[SC_MAX_PATH + 10];
+    memset(longname, 'p', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    ck_assert_int_eq(scenario_load_mem(longname, bad, strlen(bad), sc, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "path longer than"));
+    ck_assert_int_eq(peer_file_load_mem(longname, full_peer, strlen(full_peer), pf, err,
+                                        sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "path longer than"));
+    free(pf);
+    free(sc);
+}
+END_TEST
+
 Suite *eh_test_scenario_load_suite(void)
 {
     Suite *s = suite_create("scenario_load");
@@ -1001,6 +1077,8 @@ Suite *eh_test_scenario_load_suite(void)
     tcase_add_test(tc, peer_errors_name_line_and_key);
     tcase_add_test(tc, every_truncation_loads_or_errors);
     tcase_add_test(tc, single_byte_corruptions_load_or_error);
+    tcase_add_test(tc, loading_from_memory_equals_loading_the_file);
+    tcase_add_test(tc, memory_loader_errors_name_the_given_name);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,16 +17,15 @@ bool vfile_key_is_int(const char *key)
 }
 
 
-int vfile_load(vfile *vf, const char *path)
+/* Check what json_load* returned (NULL: jerr says why) as vf's content. */
+static int check_loaded(vfile *vf, const json_error_t *jerr)
 {
-    json_error_t jerr;
     const char *key;
     json_t *value;
-    vf->path = path;
-    vf->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    const char *path = vf->path;
     if (vf->root == NULL) {
-        fprintf(stderr, "%s: not a valid JSON vector file (line %d: %s)\n", path, jerr.line,
-                jerr.text);
+        fprintf(stderr, "%s: not a valid JSON vector file (line %d: %s)\n", path, jerr->line,
+                jerr->text);
         return 2;
     }
     if (!json_is_object(vf->root)) {
@@ -51,6 +50,22 @@ fail:
     json_decref(vf->root);
     vf->root = NULL;
     return 2;
+}
+
+int vfile_load(vfile *vf, const char *path)
+{
+    json_error_t jerr;
+    vf->path = path;
+    vf->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    return check_loaded(vf, &jerr);
+}
+
+int vfile_load_mem(vfile *vf, const char *name, const char *text, size_t len)
+{
+    json_error_t jerr;
+    vf->path = name;
+    vf->root = json_loadb(text != NULL ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    return check_loaded(vf, &jerr);
 }
 
 void vfile_free(vfile *vf)

@@ -19,6 +19,11 @@ typedef struct vfile {
 /* 0, or 2 after printing why (not JSON, not an object, a value that is
  * neither hex nor an allowed integer). */
 int vfile_load(vfile *vf, const char *path);
+/* The same from memory: text[0..len) is the file's content (need not be
+ * NUL-terminated; NULL only with len 0; not kept: vf->root owns what was
+ * parsed); `name` stands for the path in messages and is kept as vf->path,
+ * so it must outlive vf. */
+int vfile_load_mem(vfile *vf, const char *name, const char *text, size_t len);
 void vfile_free(vfile *vf);
 
 bool vfile_has(const vfile *vf, const char *key);
