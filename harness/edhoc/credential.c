@@ -268,11 +268,17 @@ eh_err eh_peer_cred_lookup(eh_session *s, const char *field)
         return eh_fail(s, EH_ERR_CREDENTIAL, field, 0, "ID_CRED is not a map", RFC_CRED);
     bool reference = false;
     for (size_t i = 0; i < n; i++) {
-        int64_t label;
+        int64_t label = 0;
         const uint8_t *v;
         size_t v_len;
-        if (eh_cbor_read_int(&r, &label) != EH_OK || eh_cbor_read_item(&r, &v, &v_len) != EH_OK)
-            continue; /* text labels: not ours */
+        int major = eh_cbor_peek_major(&r);
+        bool int_label = (major == 0 || major == 1) && eh_cbor_read_int(&r, &label) == EH_OK;
+        if ((!int_label && eh_cbor_read_item(&r, &v, &v_len) != EH_OK) ||
+            eh_cbor_read_item(&r, &v, &v_len) != EH_OK)
+            return eh_fail(s, EH_ERR_CREDENTIAL, field, r.err_offset,
+                           "ID_CRED is not a well-formed map", RFC_CRED);
+        if (!int_label)
+            continue; /* a text label (RFC 9052 §3): a parameter this peer does not use */
         if (label == LABEL_KCCS)
             return take_kccs(s, v, v_len, field);
         if (label == LABEL_X5CHAIN)
