@@ -482,7 +482,7 @@ static void udp_serve_one(peer_responder *r, tr_udp *u, peer_udp_replay *replay,
         return;
     }
     tr_addr_format(from, client, sizeof client);
-    peer_udp_request_parse(d, n, &rq);
+    peer_udp_request_parse_for(d, n, peer_responder_awaits_m3, r, &rq);
     peer_responder_handle(r, &rq.req, client, &resp);
     if (peer_udp_response_encode(&rq, &resp, out, TR_UDP_MAX_DATAGRAM, &dgram, &len))
         tr_udp_send(u, dgram, len, from);

@@ -118,6 +118,12 @@ resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t 
     return NULL;
 }
 
+bool peer_responder_awaits_m3(void *responder, const uint8_t *c_r, size_t len)
+{
+    resp_session *rs = resp_session_by_c_r(responder, c_r, len, NULL);
+    return rs != NULL && rs->s.state == EH_STATE_WAIT_M3;
+}
+
 /* Raw framing: the newest session of this client waiting for message_3,
  * else a completed one whose message_3 was exactly m3 (a retransmission,
  * answered as before by handle_message_3). */
