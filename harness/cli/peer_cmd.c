@@ -528,8 +528,9 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
                 rc = PEER_EXIT_USAGE;
                 break;
             }
-            peer_responder_get_stats(r, &st);
-            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+            /* (the statistics scan the whole session table) */
+            if (a->exit_after && (peer_responder_get_stats(r, &st),
+                                  st.handshakes_completed >= (unsigned long)a->exit_after))
                 break;
         }
         tr_coap_server_close(srv);
@@ -552,8 +553,9 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
             tr_status s = tr_udp_recv(&u, d, TR_UDP_MAX_DATAGRAM, &n, 100, &from);
             if (s == TR_OK)
                 udp_serve_one(r, &u, replay, d, n, &from, out);
-            peer_responder_get_stats(r, &st);
-            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+            /* (the statistics scan the whole session table) */
+            if (a->exit_after && (peer_responder_get_stats(r, &st),
+                                  st.handshakes_completed >= (unsigned long)a->exit_after))
                 break;
         }
         tr_udp_close(&u);

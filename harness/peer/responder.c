@@ -44,8 +44,9 @@ void peer_responder_free(peer_responder *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->cap; i++)
-        resp_session_clear(&r->sessions[i]);
+    for (size_t i = 0; i < r->cap; i++) /* a slot not in use is all zero */
+        if (r->sessions[i].used)
+            resp_session_clear(&r->sessions[i]);
     free(r->sessions);
     free(r);
 }
