@@ -130,9 +130,11 @@ long bench_rss_kib(pid_t pid);
 
 /* Handshakes per second of `peer initiator --repeat n` against a
  * `peer responder` of the same credentials, both with message_4 and no
- * OSCORE check; transport "coap" or "udp". Negative on failure. */
+ * OSCORE check; transport "coap" or "udp". The Initiator's own timing of
+ * its n handshakes (process start-up excluded), best of `runs` Initiators
+ * against one Responder. Negative on failure. */
 double bench_loopback(const char *harness, const char *cred_dir, const bench_pair *p,
-                      const char *transport, long n);
+                      const char *transport, long n, int runs);
 
 typedef struct bench_memory {
     long sessions;            /* half-open sessions created */
