@@ -63,6 +63,12 @@ build/tools/ctgrind/ct_check.o: tools/ctgrind/ct_check.c $(HDRS)
 build/ct-check: build/tools/ctgrind/ct_check.o $(patsubst %.c,build/%.o,$(LIB_SRCS))
 	$(CC) $^ $(PKG_LIBS) -o $@
 
+# make bench: build/edhoc-bench (harness/bench/) on the same -O2 library objects as the
+# shipped binary, no sanitizers; BENCH_SMOKE=1 is the seconds-long run make test checks.
+BENCH_SRCS := $(wildcard harness/bench/*.c)
+build/edhoc-bench: $(patsubst %.c,build/%.o,$(BENCH_SRCS) $(LIB_SRCS))
+	$(CC) $(OPTFLAGS) $^ $(PKG_LIBS) -lm -o $@
+
 # Keep the object files that pattern rules make along the way (the fuzz objects).
 .SECONDARY:
 
@@ -139,8 +145,8 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=$$n -seed=1 build/fuzz/smoke/$$t harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and $$n runs: no crash"; done
 
-.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall
-all: build/edhoc-harness build/unit-tests build/ct-check
+.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall bench
+all: build/edhoc-harness build/unit-tests build/ct-check build/edhoc-bench
 
 # Install every missing Debian package (as root), or say exactly what to run.
 deps:
@@ -175,9 +181,15 @@ unit-asan: build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
 
 # End-to-end: the shipped binary, then the sanitizer build of the same CLI.
-e2e: build/edhoc-harness build/asan/edhoc-harness
+e2e: build/edhoc-harness build/asan/edhoc-harness build/edhoc-bench
 	EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q tests
 	EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q tests
+
+# The table on stdout, the JSON in reports/bench/ (make bench BENCH_SMOKE=1: a few seconds,
+# reports/bench/smoke.json). Run on a quiet machine: other load slows every figure.
+bench:
+	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
+	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json)
 
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../cbor/cbor.h"
 #include "../common/datapath.h"
@@ -50,7 +51,7 @@ typedef struct peer_args {
     peer_framing framing;
     const char *resource, *vector, *transcript, *oscore_out;
     int timeout_ms;
-    long max_sessions, exit_after;
+    long max_sessions, exit_after, repeat;
     unsigned long engine_faults;
     unsigned peer_faults;
     char cred_dir_buf[PATH_MAX], vector_buf[PATH_MAX]; /* resolved paths */
@@ -88,6 +89,9 @@ static void usage(FILE *f)
             "  --oscore-out FILE         write the OSCORE security context as JSON\n"
             "  --max-sessions N          responder: concurrent sessions kept (default 1024)\n"
             "  --exit-after N            responder: exit after N completed handshakes\n"
+            "  --repeat N                initiator: N handshakes in a row over one client,\n"
+            "                            stopping at the first failure; prints one summary\n"
+            "                            line with the time they took (for benchmarks)\n"
             "  -h, --help                this text\n"
             "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
             "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
@@ -149,7 +153,8 @@ static bool takes_value(const char *o)
         "--suites",    "--cred",    "--cred-id",   "--peer-cred",  "--cred-dir",
         "--c-i",       "--c-r",     "--ead-1",     "--ead-2",      "--ead-3",
         "--ead-4",     "--framing", "--resource",  "--timeout",    "--vector",
-        "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after", NULL};
+        "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after",
+        "--repeat", NULL};
     for (size_t i = 0; names[i]; i++)
         if (!strcmp(o, names[i]))
             return true;
@@ -264,6 +269,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--exit-after")) {
             a->exit_after = strtol(v, &end, 10);
             bad = *end || a->exit_after < 0;
+        } else if (!strcmp(o, "--repeat")) {
+            a->repeat = strtol(v, &end, 10);
+            bad = *end || a->repeat < 1 || a->repeat > 1000000;
         } else {
             fprintf(stderr, "peer: unknown option %s (see --help)\n", o);
             return 2;
@@ -272,6 +280,11 @@ static int parse_args(int argc, char **argv, peer_args *a)
             fprintf(stderr, "peer: invalid value for %s: %s (see --help)\n", o, v);
             return 2;
         }
+    }
+    if (a->repeat > 1 && (!a->initiator || a->transcript || a->oscore_out || a->vector)) {
+        fprintf(stderr, "peer: --repeat is for the initiator, without --transcript, "
+                        "--oscore-out and --vector\n");
+        return 2;
     }
     if (a->initiator && a->framing == PEER_FRAMING_AUTO) {
         fprintf(stderr, "peer: --framing auto is for the responder\n");
@@ -377,6 +390,35 @@ static void coap_handler(void *arg, const tr_message *req, const char *peer_addr
     peer_responder_handle(arg, req, peer_addr, resp);
 }
 
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One handshake, or --repeat N of them in a row over the same client (each
+ * with a fresh session and ephemeral key); the first failure ends the loop. */
+static void initiate(const peer_args *a, const peer_initiator_opts *o, peer_exchange_fn exchange,
+                     void *arg, peer_result *res)
+{
+    long n = a->repeat > 1 ? a->repeat : 1, done = 0;
+    double t0 = mono_ms();
+    for (; done < n; done++) {
+        peer_initiator_run(o, exchange, arg, res);
+        if (res->exit_code != PEER_EXIT_OK)
+            break;
+    }
+    if (n > 1 && res->exit_code == PEER_EXIT_OK) {
+        double ms = mono_ms() - t0;
+        size_t k = strlen(res->verdict);
+        snprintf(res->verdict + k, sizeof res->verdict - k, " (%ld in a row in %.1f ms, %.3f ms each)",
+                 n, ms, ms / (double)n);
+    } else if (n > 1) {
+        printf("initiator: handshake %ld of %ld failed\n", done + 1, n);
+    }
+}
+
 static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
 {
     peer_initiator_opts o;
@@ -402,7 +444,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
         }
         int timeout = a->timeout_ms;
         void *ctx[2] = {c, &timeout};
-        peer_initiator_run(&o, coap_exchange, ctx, &res);
+        initiate(a, &o, coap_exchange, ctx, &res);
         tr_coap_client_close(c);
     } else {
         peer_udp_client *uc = calloc(1, sizeof *uc);
@@ -412,7 +454,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
             return PEER_EXIT_USAGE;
         }
         uc->timeout_ms = a->timeout_ms;
-        peer_initiator_run(&o, peer_udp_exchange, uc, &res);
+        initiate(a, &o, peer_udp_exchange, uc, &res);
         tr_udp_close(&uc->u);
         free(uc);
     }
@@ -440,7 +482,7 @@ static void udp_serve_one(peer_responder *r, tr_udp *u, peer_udp_replay *replay,
         return;
     }
     tr_addr_format(from, client, sizeof client);
-    peer_udp_request_parse(d, n, &rq);
+    peer_udp_request_parse_for(d, n, peer_responder_awaits_m3, r, &rq);
     peer_responder_handle(r, &rq.req, client, &resp);
     if (peer_udp_response_encode(&rq, &resp, out, TR_UDP_MAX_DATAGRAM, &dgram, &len))
         tr_udp_send(u, dgram, len, from);
@@ -486,8 +528,9 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
                 rc = PEER_EXIT_USAGE;
                 break;
             }
-            peer_responder_get_stats(r, &st);
-            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+            /* (the statistics scan the whole session table) */
+            if (a->exit_after && (peer_responder_get_stats(r, &st),
+                                  st.handshakes_completed >= (unsigned long)a->exit_after))
                 break;
         }
         tr_coap_server_close(srv);
@@ -510,8 +553,9 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
             tr_status s = tr_udp_recv(&u, d, TR_UDP_MAX_DATAGRAM, &n, 100, &from);
             if (s == TR_OK)
                 udp_serve_one(r, &u, replay, d, n, &from, out);
-            peer_responder_get_stats(r, &st);
-            if (a->exit_after && st.handshakes_completed >= (unsigned long)a->exit_after)
+            /* (the statistics scan the whole session table) */
+            if (a->exit_after && (peer_responder_get_stats(r, &st),
+                                  st.handshakes_completed >= (unsigned long)a->exit_after))
                 break;
         }
         tr_udp_close(&u);

@@ -176,13 +176,24 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
 
 /* Responder side: a datagram is a CoAP message when it parses as one and
  * carries an OSCORE option, else a bare EDHOC message (a POST to
- * /.well-known/edhoc). req points into the datagram. */
+ * /.well-known/edhoc). req points into the datagram.
+ * EDHOC wins where both readings fit: a datagram that is exactly one CBOR
+ * bstr (a bare message_3), or a C_R prefix and message_3 (one bstr) or an
+ * error message when awaits_m3 (if not NULL) says a session with that C_R
+ * waits for message_3. A bstr's first byte reads as CoAP version 1, so such
+ * EDHOC messages can parse as CoAP with an OSCORE option (with two-byte
+ * C_Rs about one message_3 in a few hundred does). */
 typedef struct peer_udp_request {
     bool coap;
     eh_coap_udp_hdr hdr;
     tr_message req;
 } peer_udp_request;
+typedef bool (*peer_awaits_m3_fn)(void *arg, const uint8_t *c_r, size_t len);
 void peer_udp_request_parse(const uint8_t *d, size_t n, peer_udp_request *rq);
+void peer_udp_request_parse_for(const uint8_t *d, size_t n, peer_awaits_m3_fn awaits_m3,
+                                void *arg, peer_udp_request *rq);
+/* peer_awaits_m3_fn of a Responder (arg = the peer_responder). */
+bool peer_responder_awaits_m3(void *responder, const uint8_t *c_r, size_t len);
 /* The datagram answering rq: false when nothing is to be sent (code 0). */
 bool peer_udp_response_encode(const peer_udp_request *rq, const tr_message *resp, uint8_t *out,
                               size_t cap, const uint8_t **dgram, size_t *len);

@@ -44,8 +44,9 @@ void peer_responder_free(peer_responder *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->cap; i++)
-        resp_session_clear(&r->sessions[i]);
+    for (size_t i = 0; i < r->cap; i++) /* a slot not in use is all zero */
+        if (r->sessions[i].used)
+            resp_session_clear(&r->sessions[i]);
     free(r->sessions);
     free(r);
 }
@@ -116,6 +117,12 @@ resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t 
             return rs;
     }
     return NULL;
+}
+
+bool peer_responder_awaits_m3(void *responder, const uint8_t *c_r, size_t len)
+{
+    resp_session *rs = resp_session_by_c_r(responder, c_r, len, NULL);
+    return rs != NULL && rs->s.state == EH_STATE_WAIT_M3;
 }
 
 /* Raw framing: the newest session of this client waiting for message_3,

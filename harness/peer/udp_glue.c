@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cbor/cbor.h"
 #include "peer.h"
 
 static bool has_opt(const tr_message *m, uint16_t n)
@@ -116,12 +117,55 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
     return TR_OK;
 }
 
+/* Is the datagram one CBOR bstr (a bare message_3), or a C_R prefix (an int
+ * or a bstr) followed by one bstr (message_3) or by an int and one item (an
+ * error message)? 1: bare; 2: prefixed (*c_r, *c_r_len set); 0: neither. */
+static int edhoc_shape(const uint8_t *d, size_t n, uint8_t *c_r, size_t *c_r_len)
+{
+    eh_cbor_reader r;
+    const uint8_t *id;
+    int64_t v;
+    eh_cbor_reader_init(&r, d, n);
+    r.lenient = true;
+    int major = eh_cbor_peek_major(&r);
+    if (major == EH_CBOR_BSTR) {
+        if (eh_cbor_read_bstr(&r, &id, c_r_len) != EH_OK)
+            return 0;
+        if (eh_cbor_at_end(&r))
+            return 1;
+        if (*c_r_len > EH_MAX_CONN_ID)
+            return 0;
+        memcpy(c_r, id, *c_r_len);
+    } else if ((major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) &&
+               eh_cbor_read_int(&r, &v) == EH_OK && r.pos == 1) {
+        c_r[0] = d[0], *c_r_len = 1;
+    } else {
+        return 0;
+    }
+    major = eh_cbor_peek_major(&r);
+    if ((major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) && eh_cbor_read_int(&r, &v) != EH_OK)
+        return 0;
+    if (major != EH_CBOR_BSTR && major != EH_CBOR_UINT && major != EH_CBOR_NEGINT)
+        return 0;
+    return eh_cbor_read_item(&r, NULL, NULL) == EH_OK && eh_cbor_at_end(&r) ? 2 : 0;
+}
+
 void peer_udp_request_parse(const uint8_t *d, size_t n, peer_udp_request *rq)
 {
+    peer_udp_request_parse_for(d, n, NULL, NULL, rq);
+}
+
+void peer_udp_request_parse_for(const uint8_t *d, size_t n, peer_awaits_m3_fn awaits_m3,
+                                void *arg, peer_udp_request *rq)
+{
     eh_coap_msg m;
+    uint8_t c_r[EH_MAX_CONN_ID];
+    size_t c_r_len = 0;
     memset(rq, 0, sizeof *rq);
     rq->req.content_format = -1;
-    rq->coap = eh_coap_udp_decode(d, n, &rq->hdr, &m) == EH_OK &&
+    int shape = edhoc_shape(d, n, c_r, &c_r_len);
+    bool edhoc = shape == 1 || (shape == 2 && awaits_m3 != NULL && awaits_m3(arg, c_r, c_r_len));
+    rq->coap = !edhoc && eh_coap_udp_decode(d, n, &rq->hdr, &m) == EH_OK &&
                eh_coap_find_option(&m, EH_COAP_OPT_OSCORE) >= 0;
     if (rq->coap) {
         rq->req.code = m.code;

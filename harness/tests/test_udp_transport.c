@@ -254,6 +254,80 @@ START_TEST(test_replay_bounded_least_recent_evicted)
 }
 END_TEST
 
+/* ------------------------------------------ what a Responder's datagram is */
+
+static bool awaits_03c8(void *arg, const uint8_t *c_r, size_t len)
+{
+    (void)arg;
+    return len == 2 && c_r[0] == 0x03 && c_r[1] == 0xc8;
+}
+
+static bool awaits_nothing(void *arg, const uint8_t *c_r, size_t len)
+{
+    (void)arg, (void)c_r, (void)len;
+    return false;
+}
+
+/* message_3 with a two-byte C_R (h'03c8', as the reference Responder hands
+ * out after its 48 one-byte identifiers) whose bytes also decode as a CoAP
+ * request with an OSCORE option (0x42: version 1, CON, a two-byte token): a
+ * repeated loopback run met one in a few hundred. It is EDHOC when a session
+ * with that C_R waits for message_3. */
+START_TEST(test_message_3_that_parses_as_coap_is_edhoc)
+{
+    uint8_t d[88];
+    size_t n = 0;
+    memcpy(d, "\x42\x03\xc8\x58\x53", 5), n = 5; /* C_R, then bstr(83) */
+    d[n++] = 0xa7;                              /* CoAP: the token's second byte */
+    d[n++] = 0x9a;                              /* option delta 9 (OSCORE), length 10 */
+    memset(d + n, 0x11, 10), n += 10;
+    d[n++] = 0xff;                              /* payload marker */
+    memset(d + n, 0x22, sizeof d - n), n = sizeof d;
+    eh_coap_udp_hdr h;
+    eh_coap_msg m;
+    ck_assert_int_eq(eh_coap_udp_decode(d, n, &h, &m), EH_OK); /* the premise */
+    ck_assert_int_ge(eh_coap_find_option(&m, EH_COAP_OPT_OSCORE), 0);
+    peer_udp_request rq;
+    peer_udp_request_parse_for(d, n, awaits_03c8, NULL, &rq);
+    ck_assert(!rq.coap);
+    ck_assert_ptr_eq(rq.req.payload, d);
+    ck_assert_uint_eq(rq.req.payload_len, n);
+    ck_assert_str_eq(rq.req.uri_path, "/.well-known/edhoc");
+    /* no session waits for it: CoAP, as it parses */
+    peer_udp_request_parse_for(d, n, awaits_nothing, NULL, &rq);
+    ck_assert(rq.coap);
+    /* bare framing: message_3 alone, one bstr (0x58: version 1, a token of 8) */
+    peer_udp_request_parse(d + 3, n - 3, &rq);
+    ck_assert(!rq.coap);
+}
+END_TEST
+
+/* An OSCORE request whose bytes are also a bstr(2) and one more bstr to the
+ * end (its Message ID's low byte 0x40 + the rest's length) stays CoAP when
+ * no session waits for message_3 with that "C_R". */
+START_TEST(test_oscore_request_that_parses_as_edhoc_is_coap)
+{
+    uint8_t tok[2] = {0x02, 0x56}, payload[15], out[128], osc[3] = {0x09, 0x00, 0x27};
+    size_t len = 0;
+    memset(payload, 0x33, sizeof payload);
+    eh_coap_msg m;
+    memset(&m, 0, sizeof m);
+    m.code = 0x02; /* POST, as OSCORE sends it */
+    m.opts[m.n_opts++] = (eh_coap_option){EH_COAP_OPT_OSCORE, osc, sizeof osc};
+    m.payload = payload, m.payload_len = sizeof payload;
+    eh_coap_udp_hdr rh = {EH_COAP_CON, 0x0200, tok, sizeof tok};
+    ck_assert_int_eq(eh_coap_udp_encode(&rh, &m, out, sizeof out, &len), EH_OK);
+    rh.message_id = (uint16_t)(0x0200 | (0x40 + len - 4));
+    ck_assert_int_eq(eh_coap_udp_encode(&rh, &m, out, sizeof out, &len), EH_OK);
+    peer_udp_request rq;
+    peer_udp_request_parse_for(out, len, awaits_nothing, NULL, &rq);
+    ck_assert(rq.coap);
+    ck_assert_uint_eq(rq.hdr.message_id, rh.message_id);
+    peer_udp_request_parse(out, len, &rq);
+    ck_assert(rq.coap);
+}
+END_TEST
+
 /* Flood steps run only against loopback addresses (tr_host_is_loopback). */
 START_TEST(test_loopback_hosts)
 {
@@ -286,6 +360,8 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_add_test(tc, test_replay_same_client_same_bytes);
     tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
     tcase_add_test(tc, test_loopback_hosts);
+    tcase_add_test(tc, test_message_3_that_parses_as_coap_is_edhoc);
+    tcase_add_test(tc, test_oscore_request_that_parses_as_edhoc_is_coap);
     suite_add_tcase(s, tc);
     return s;
 }

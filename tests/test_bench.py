@@ -1,0 +1,105 @@
+"""make bench (issue 9): the smoke run of build/edhoc-bench works and writes a
+valid report. Speed is measured by `make bench`, never tested here: nothing
+below depends on how fast anything ran, only on the figures being there and
+consistent."""
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BENCH = ROOT / "build/edhoc-bench"
+PLAIN = ROOT / "build/edhoc-harness"
+ROWS = {(m, s) for m in (0, 3) for s in (0, 1, 2, 3, 4, 5, 6, 24, 25)}
+POSITIVE = ("floor_us", "handshake_us", "ratio", "handshakes_per_s", "loopback_coap_hs_per_s",
+            "loopback_udp_hs_per_s", "memory_bytes_per_session", "suite_j1_s", "suite_j2_s",
+            "suite_quick_s")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    # make test runs pytest twice; the benchmark needs the plain -O2 build only
+    if os.environ.get("EH_HARNESS", "build/edhoc-harness") != "build/edhoc-harness":
+        pytest.skip("the benchmark runs against the plain build only")
+    assert BENCH.is_file(), "build/edhoc-bench not built; run make"
+    out_dir = tmp_path_factory.mktemp("bench")
+    out = out_dir / "bench.json"
+    r = subprocess.run([str(BENCH), "--smoke", "--json", str(out), "--harness", str(PLAIN)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return json.loads(out.read_text()), r.stdout, out_dir
+
+
+def test_one_object_per_method_and_suite(smoke):
+    doc, _, _ = smoke
+    assert doc["schema"] == "edhoc-bench/1" and doc["smoke"] is True
+    got = [(r["method"], r["suite"]) for r in doc["results"]]
+    assert sorted(got) == sorted(ROWS) and len(got) == 18
+
+
+def test_figures_present_positive_and_consistent(smoke):
+    doc, _, _ = smoke
+    for r in doc["results"]:
+        row = f"METHOD {r['method']} suite {r['suite']}"
+        for key in POSITIVE:
+            assert isinstance(r.get(key), (int, float)) and r[key] > 0, (row, key, r.get(key))
+        # ratio = handshake_us / floor_us, both as written (rounded to 4 decimals)
+        assert abs(r["ratio"] - r["handshake_us"] / r["floor_us"]) <= 6e-5, row
+        assert r["loopback_handshakes"] >= 1
+        # the floor is the sum of its operations (each rounded to 1 ns)
+        ops = r["floor"]
+        total = sum(o["count"] * o["us"] for o in ops)
+        assert abs(total - r["floor_us"]) <= 0.01 + 0.001 * len(ops), row
+        assert all(o["us"] > 0 and o["count"] in (1, 2) and o["rfc"].startswith("§") for o in ops)
+
+
+def test_floor_follows_the_method(smoke):
+    """RFC 9528 §3.2: METHOD 0 signs and verifies twice and does one ECDH per
+    party; METHOD 3 signs nothing and does three ECDH per party."""
+    doc, _, _ = smoke
+    for r in doc["results"]:
+        names = {o["op"]: o["count"] for o in r["floor"]}
+        ecdh = sum(c for n, c in names.items() if n.startswith("ECDH"))
+        signs = [n for n in names if n.startswith(("sign", "verify"))]
+        if r["method"] == 0:
+            assert ecdh == 2 and len(signs) == 4 and "Expand SALT_3e2m" not in names
+        else:
+            assert ecdh == 6 and not signs and names["Extract PRK_4e3m"] == 2
+        for must in ("ephemeral key pair", "hash TH_4", "Expand PRK_out",
+                     "AEAD encrypt CIPHERTEXT_4", "AEAD decrypt CIPHERTEXT_3"):
+            assert must in names, (r["method"], r["suite"], must)
+
+
+def test_memory_suite_time_and_machine(smoke):
+    doc, _, _ = smoke
+    m = doc["memory"]
+    assert m["sessions"] == 200 and m["rss_after_kib"] > m["rss_before_kib"] > 0
+    assert m["bytes_per_session"] > 0
+    assert len(doc["suite_time"]) == 3
+    for t in doc["suite_time"]:
+        assert t["seconds"] > 0 and " 0 fail," in t["summary"], t
+    assert doc["machine"]["cpu"] and doc["machine"]["cores"] >= 1
+    assert doc["clock"] == "CLOCK_MONOTONIC"
+
+
+def test_table_printed_and_report_written_atomically(smoke):
+    doc, out, out_dir = smoke
+    lines = [l.split() for l in out.splitlines()]
+    rows = [l for l in lines if len(l) == 8 and l[0].isdigit() and l[1].isdigit()]
+    assert len(rows) == 18
+    assert "SMOKE RUN" in out
+    assert sorted(p.name for p in out_dir.iterdir()) == ["bench.json"]  # no temporary left
+
+
+def test_usage_errors():
+    if not BENCH.is_file():
+        pytest.skip("build/edhoc-bench not built")
+    for args in (["--bogus"], ["--skip", "nothing"], ["--row", "3"], ["--sessions", "0"]):
+        r = subprocess.run([str(BENCH), *args], cwd=ROOT, capture_output=True, text=True,
+                           timeout=30)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+    r = subprocess.run([str(BENCH), "--help"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 0 and "--smoke" in r.stdout
