@@ -130,11 +130,20 @@ CASES = [
     ("initiator", "udp", "ok", 3000, "pass", None),
     ("initiator", "coap", "ok", 3000, "pass", None),
     # CBOR heads declaring 2^32-1, 2^32 and 2^64-1 bytes for G_Y_CIPHERTEXT_2
+    ("responder", "udp", "len-32m1", 3000, "fail",
+     r"message_2 that the harness rejects \(48 bytes\): EH_ERR_MESSAGE_FORMAT: field "
+     r"G_Y_CIPHERTEXT_2 at byte offset 0: input ends inside or before this item"),
+    ("responder", "udp", "len-32", 3000, "fail",
+     r"message_2 that the harness rejects \(52 bytes\): .*G_Y_CIPHERTEXT_2 at byte offset 0"),
+    ("responder", "udp", "len-64m1", 3000, "fail",
+     r"message_2 that the harness rejects \(52 bytes\): .*G_Y_CIPHERTEXT_2 at byte offset 0"),
     ("responder", "coap", "len-64m1", 3000, "fail",
      r"message_2 that the harness rejects \(52 bytes, CoAP 2\.04\): .*G_Y_CIPHERTEXT_2"),
     # a message_2 of a session the harness never started (another G_Y): over
     # raw UDP it is the answer, and wrong; over CoAP its other token makes it
     # no answer at all, and the real one that follows completes the handshake
+    ("responder", "udp", "foreign-first", 3000, "fail",
+     r"message_2 that the harness rejects \(45 bytes\): .*field C_R"),
     ("responder", "coap", "foreign-first", 3000, "pass", None),
     # the real message_2 from another port: no answer
     ("responder", "udp", "wrong-port", 250, "fail", r"received nothing \(timeout\)"),

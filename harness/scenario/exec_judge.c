@@ -334,7 +334,7 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
     }
 }
 
-static void received_text(const received *rx, char *buf, size_t cap)
+static void received_text(const sc_exec *x, const received *rx, char *buf, size_t cap)
 {
     if (rx->st == TR_TIMEOUT) {
         snprintf(buf, cap, "nothing (timeout)");
@@ -348,11 +348,15 @@ static void received_text(const received *rx, char *buf, size_t cap)
         snprintf(buf, cap, "a transport failure");
         return;
     }
-    char diag[200] = "", coap[24] = "";
+    char diag[200] = "", coap[32] = "";
     if (strcmp(rx->kind, "error") == 0)
         eh_cbor_diag(rx->msg, rx->msg_len, diag, sizeof diag);
-    if (rx->code >= 0x40) /* a response code, not a request method */
+    /* raw UDP has no CoAP code (the transport's is a stand-in) */
+    bool coap_code = x->sc->transport != SC_UDP;
+    if (coap_code && rx->code >= 0x40) /* a response code, not a request method */
         snprintf(coap, sizeof coap, ", CoAP %d.%02d", rx->code >> 5, rx->code & 31);
+    else if (coap_code && rx->code > 0 && strcmp(rx->kind, "other") == 0)
+        snprintf(coap, sizeof coap, ", CoAP request %d.%02d", rx->code >> 5, rx->code & 31);
     bool judged = strncmp(rx->kind, "message_", 8) == 0;
     snprintf(buf, cap, "%s%s%s%.200s (%zu bytes%s)%s%.300s",
              strcmp(rx->kind, "accepted") == 0 ? "an empty success response"
@@ -728,6 +732,6 @@ void x_judge(sc_exec *x, const sc_step *st)
         size_t k = strlen(list);
         snprintf(list + k, sizeof list - k, "%s%s", i ? " or " : "", t);
     }
-    received_text(&x->rx, got, sizeof got);
+    received_text(x, &x->rx, got, sizeof got);
     x_fail(x, V_FAIL, "expected %s, received %s%s%s", list, got, why[0] ? "; " : "", why);
 }
