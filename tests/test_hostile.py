@@ -129,6 +129,11 @@ CASES = [
     ("responder", "coap", "ok", 3000, "pass", None),
     ("initiator", "udp", "ok", 3000, "pass", None),
     ("initiator", "coap", "ok", 3000, "pass", None),
+    # datagrams of 0 and of 65507 bytes (the largest IPv4 UDP payload) in
+    # reply to message_1, and a message_1 of 65507 bytes: the empty one is no
+    # message_2 (over CoAP no message at all); what the harness cannot hold
+    # is not cut and judged but an error that names its size
+    ("responder", "udp", "empty", 3000, "fail", r"received an empty success response \(0 bytes\)"),
     # CBOR heads declaring 2^32-1, 2^32 and 2^64-1 bytes for G_Y_CIPHERTEXT_2
     ("responder", "udp", "len-32m1", 3000, "fail",
      r"message_2 that the harness rejects \(48 bytes\): EH_ERR_MESSAGE_FORMAT: field "
