@@ -154,6 +154,8 @@ CASES = [
     ("responder", "udp", "wrong-port", 250, "fail", r"received nothing \(timeout\)"),
     ("responder", "coap", "wrong-port", 250, "fail", r"received nothing \(timeout\)"),
     # message_3 with a C_R nobody issued, after a message_1 or alone
+    ("initiator", "udp", "m3-unknown", 3000, "fail",
+     r"message_3 is prefixed with 2a at byte offset 0 of the datagram, but C_R is encoded 27"),
     ("initiator", "coap", "m3-unknown", 3000, "fail",
      r"message_3 is prefixed with 2a at byte offset 0 of the CoAP payload, but C_R is encoded 27"),
     ("initiator", "udp", "m3-only", 3000, "fail",

@@ -636,18 +636,20 @@ static void check_identifier(sc_exec *x)
                rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
-/* Harness Responder over CoAP: the Initiator (the client) prefixes
+/* Harness Responder over CoAP or raw UDP: the Initiator prefixes
  * message_1 with `true` and message_3 with our C_R in its §3.3.2
  * representation (RFC 9528 Appendix A.2). Errors are not judged here: an
  * Initiator that could not parse message_2 may not know C_R. */
 static void check_prefix(sc_exec *x)
 {
     const received *rx = &x->rx;
-    if (x->server == NULL || rx->st != TR_OK)
+    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK)
         return;
+    /* raw UDP carries the same prefixes (scenarios/README.md, transport) */
+    const char *where = x->server ? "CoAP payload" : "datagram";
     if (strcmp(rx->kind, "message_1") == 0 && rx->bare)
         x_fail(x, V_FAIL, "message_1 arrived without the prefix true (0xf5) at byte offset 0 of "
-                          "the CoAP payload (RFC 9528 Appendix A.2)");
+                          "the %s (RFC 9528 Appendix A.2)", where);
     if (strcmp(rx->kind, "message_3") != 0 || !(rx->bare || rx->foreign_prefix))
         return;
     uint8_t enc[EH_MAX_CONN_ID + 2];
@@ -660,10 +662,10 @@ static void check_prefix(sc_exec *x)
         snprintf(got + 2 * i, 3, "%02x", rx->payload[i]);
     if (rx->bare)
         x_fail(x, V_FAIL, "message_3 arrived without the C_R prefix %s at byte offset 0 of the "
-                          "CoAP payload (RFC 9528 Appendix A.2)", want);
+                          "%s (RFC 9528 Appendix A.2)", want, where);
     else
-        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the CoAP payload, "
-                          "but C_R is encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, want);
+        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the %s, but C_R is "
+                          "encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, where, want);
 }
 
 /* Error codes the IUT may never use where it used them: ERR_CODE 0 is
