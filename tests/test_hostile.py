@@ -162,6 +162,16 @@ CASES = [
      r"expected a valid message_1, received message_3 that the harness rejects .*not expected"),
     ("initiator", "coap", "m3-only", 3000, "fail",
      r"expected a valid message_1, received message_3 that the harness rejects .*not expected"),
+    # crashes: the failure is kept, and the crash named (the fakes run under
+    # /bin/sh -c, which reports the signal as exit code 139)
+    ("responder", "udp", "segv", 250, "fail",
+     r"received a reset .*; the IUT crashed \(exit code 139: .*signal 11"),
+    ("responder", "coap", "segv", 250, "fail",
+     r"received nothing \(timeout\).*; the IUT crashed \(exit code 139: .*signal 11"),
+    ("initiator", "udp", "segv", 3000, "fail",
+     r"expected a valid message_3, received nothing.*; the IUT crashed \(exit code 139"),
+    ("initiator", "coap", "segv", 3000, "fail",
+     r"expected a valid message_3, received nothing.*; the IUT crashed \(exit code 139"),
     # an IUT that never becomes ready (waited for 300 ms here)
     ("responder", "coap", "never-ready", 250, "error", r"^the IUT never became ready \(timeout\)$"),
     # an IUT that ignores SIGTERM is killed after the grace period; what it
