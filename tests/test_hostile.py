@@ -134,6 +134,10 @@ CASES = [
     # message_2 (over CoAP no message at all); what the harness cannot hold
     # is not cut and judged but an error that names its size
     ("responder", "udp", "empty", 3000, "fail", r"received an empty success response \(0 bytes\)"),
+    ("responder", "udp", "huge", 3000, "error",
+     r"something the harness cannot take: a datagram of 65507 bytes, over the 16896 bytes"),
+    ("initiator", "udp", "huge", 3000, "error",
+     r"something the harness cannot take: a request of 65507 bytes, over the 16896 bytes"),
     # CBOR heads declaring 2^32-1, 2^32 and 2^64-1 bytes for G_Y_CIPHERTEXT_2
     ("responder", "udp", "len-32m1", 3000, "fail",
      r"message_2 that the harness rejects \(48 bytes\): EH_ERR_MESSAGE_FORMAT: field "

@@ -336,16 +336,21 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
 
 static void received_text(const sc_exec *x, const received *rx, char *buf, size_t cap)
 {
+    /* what the transport adds: what it dropped on the way, or why it could
+     * not take the answer */
+    const char *sep = rx->detail[0] ? "; " : "";
     if (rx->st == TR_TIMEOUT) {
-        snprintf(buf, cap, "nothing (timeout)");
+        snprintf(buf, cap, "nothing (timeout)%s%.500s", sep, rx->detail);
         return;
     }
     if (rx->st == TR_RESET) {
-        snprintf(buf, cap, "a reset (CoAP Reset or ICMP port unreachable)");
+        snprintf(buf, cap, "a reset (CoAP Reset or ICMP port unreachable)%s%.500s", sep,
+                 rx->detail);
         return;
     }
     if (rx->st != TR_OK) {
-        snprintf(buf, cap, "a transport failure");
+        snprintf(buf, cap, "something the harness cannot take: %.500s",
+                 rx->detail[0] ? rx->detail : "a transport failure");
         return;
     }
     char diag[200] = "", coap[32] = "";
@@ -735,5 +740,8 @@ void x_judge(sc_exec *x, const sc_step *st)
         snprintf(list + k, sizeof list - k, "%s%s", i ? " or " : "", t);
     }
     received_text(x, &x->rx, got, sizeof got);
-    x_fail(x, V_FAIL, "expected %s, received %s%s%s", list, got, why[0] ? "; " : "", why);
+    /* what the transport could not take (e.g. larger than the harness
+     * handles) is not judged: the scenario could not run */
+    x_fail(x, x->rx.st == TR_ERROR ? V_ERROR : V_FAIL, "expected %s, received %s%s%s", list, got,
+           why[0] ? "; " : "", why);
 }
