@@ -22,7 +22,11 @@ processes and the fake IUT, a Python interpreter of about 11 MB, which is
 the largest in the plain build). The plain build stays near 12 MB in all
 cases; the ASan build under 40 MB (shadow memory, and freed blocks held in
 quarantine, 256 MB at most by default).
-The bounds (64 MB plain, 200 MB ASan) are far above those values."""
+Before the CoAP guard (harness/transport/coap.c) a Size2 or Size1 of
+2^32-1 made the ASan build allocate 4 GiB and reach about 550 MB, and a
+never-ending Block2 transfer about 500 MB within one second: the bounds
+(64 MB plain, 200 MB ASan) are far above the healthy values and far below
+those."""
 import json
 import os
 import pathlib
@@ -134,10 +138,18 @@ CASES = [
     # message_2 (over CoAP no message at all); what the harness cannot hold
     # is not cut and judged but an error that names its size
     ("responder", "udp", "empty", 3000, "fail", r"received an empty success response \(0 bytes\)"),
+    ("responder", "coap", "empty", 250, "fail",
+     r"received nothing \(timeout\); 1 datagram ignored for not being CoAP messages"),
     ("responder", "udp", "huge", 3000, "error",
      r"something the harness cannot take: a datagram of 65507 bytes, over the 16896 bytes"),
+    ("responder", "coap", "huge", 3000, "error",
+     r"something the harness cannot take: a datagram of 65507 bytes, over the 1472 bytes the "
+     r"CoAP layer reads"),
     ("initiator", "udp", "huge", 3000, "error",
      r"something the harness cannot take: a request of 65507 bytes, over the 16896 bytes"),
+    ("initiator", "coap", "huge", 3000, "error",
+     r"something the harness cannot take: 1 request dropped \(the first: a datagram of 65507 "
+     r"bytes, over the 1472 bytes the CoAP layer reads\)"),
     # CBOR heads declaring 2^32-1, 2^32 and 2^64-1 bytes for G_Y_CIPHERTEXT_2
     ("responder", "udp", "len-32m1", 3000, "fail",
      r"message_2 that the harness rejects \(48 bytes\): EH_ERR_MESSAGE_FORMAT: field "
@@ -166,6 +178,25 @@ CASES = [
      r"expected a valid message_1, received message_3 that the harness rejects .*not expected"),
     ("initiator", "coap", "m3-only", 3000, "fail",
      r"expected a valid message_1, received message_3 that the harness rejects .*not expected"),
+    # CoAP responses with unknown critical options: rejected (RFC 7252 §5.4.1)
+    ("responder", "coap", "crit-opt-65001", 250, "fail",
+     r"received nothing \(timeout\); 1 response \(the first 2\.04\) carried the critical option "
+     r"65001, unknown to the harness, and was rejected \(RFC 7252 §5\.4\.1\)"),
+    ("responder", "coap", "crit-opt-2049", 250, "fail", r"the critical option 2049, unknown"),
+    # Block2 that never finishes: the body would pass what the harness takes
+    # (16384 bytes), or a block repeats and the transfer never progresses
+    ("responder", "coap", "block2-grow", 3000, "error",
+     r"something the harness cannot take: a Block2 response \(block 1024 of 16 bytes, more=1\) "
+     r"takes the body past the 16384 bytes the harness takes"),
+    ("responder", "coap", "block2-jump", 3000, "error",
+     r"a Block2 response \(block 1048575 of 1024 bytes, more=1\) takes the body past"),
+    ("responder", "coap", "block2-size2", 3000, "error",
+     r"a Block2 response announcing a body of 4294967295 bytes \(Size2\), over the 16384"),
+    ("responder", "coap", "block2-same", 250, "fail",
+     r"received nothing \(timeout\); 1 Block2 response ignored for carrying another block than "
+     r"the one due \(the first: block 0 where block 1 was due; RFC 7959 §2\.4\)"),
+    ("initiator", "coap", "block1-size1", 3000, "error",
+     r"a Block1 request announcing a body of 4294967295 bytes \(Size1\), over the 16384"),
     # crashes: the failure is kept, and the crash named (the fakes run under
     # /bin/sh -c, which reports the signal as exit code 139)
     ("responder", "udp", "segv", 250, "fail",
@@ -194,6 +225,11 @@ def test_hostile_iut(harness, tmp_path, role, transport, mode, timeout_ms, verdi
 
 
 @pytest.mark.parametrize("role,transport,timeout_ms,verdict", [
+    # over CoAP the client takes only the response to its request (token,
+    # message ID): the garbage before the real message_2 is ignored and the
+    # handshake completes (a lost message_2 is recovered by retransmission,
+    # hence the long timeout, never waited out)
+    ("responder", "coap", 5000, "pass"),
     # over raw UDP the first datagram is the answer: garbage, judged as such
     ("responder", "udp", 3000, "fail"),
     # the harness Responder judges the first request: garbage

@@ -687,6 +687,13 @@ void x_responder_run(sc_exec *x)
             memset(&x->rx, 0, sizeof x->rx);
             x->rx.st = TR_TIMEOUT;
             x->rx.kind = "silence";
+            if (x->server != NULL) { /* what the CoAP layer dropped meanwhile */
+                bool too_large = false;
+                snprintf(x->rx.detail, sizeof x->rx.detail, "%s",
+                         tr_coap_server_detail(x->server, &too_large));
+                if (too_large)
+                    x->rx.st = TR_ERROR, x->rx.kind = "other";
+            }
             if (st->kind == SC_STEP_OSCORE)
                 x_fail(x, V_FAIL, "no OSCORE request from the IUT");
             else

@@ -114,6 +114,7 @@ void x_exchange(sc_exec *x, const tr_message *req)
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
         tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
         x->echo_retry = tr_coap_client_echo_retried(x->client);
+        snprintf(x->rx.detail, sizeof x->rx.detail, "%s", tr_coap_client_detail(x->client));
         if (x->echo_retry)
             xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9528 Appendix A.2); "
                          "the request was repeated with it (RFC 9175 §2.3), and what follows "
