@@ -12,7 +12,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
                 python3-pytest python3-yaml openssl groff-base tshark chromium valgrind \
-                clang libclang-rt-14-dev
+                clang libclang-rt-14-dev time
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap

@@ -160,10 +160,12 @@ typedef struct peer_udp_client {
     uint8_t token[2];
     bool coap_in_flight;
     uint8_t dgram[TR_UDP_MAX_DATAGRAM];
-    /* The previous answer and how many late copies of it may still come
-     * (one per retransmission of its request): those are dropped. */
+    /* The previous answer (has_last: there is one; an empty datagram is an
+     * answer too) and how many late copies of it may still come (one per
+     * retransmission of its request): those are dropped. */
     uint8_t last[TR_UDP_MAX_DATAGRAM];
     size_t last_len;
+    bool has_last;
     int late;
     /* The request it answered: only the same request again can be
      * answered by an identical datagram (RFC 9528 §7 allows that). */

@@ -24,7 +24,7 @@ static bool has_opt(const tr_message *m, uint16_t n)
  * request again, never a different one). Dropped. */
 static bool late_duplicate(peer_udp_client *uc, const uint8_t *d, size_t n)
 {
-    if (n != uc->last_len || memcmp(d, uc->last, n) != 0)
+    if (!uc->has_last || n != uc->last_len || memcmp(d, uc->last, n) != 0)
         return false;
     if (uc->late > 0) {
         uc->late--;
@@ -37,7 +37,7 @@ static bool late_duplicate(peer_udp_client *uc, const uint8_t *d, size_t n)
 static bool drain_seen(void *arg, const uint8_t *d, size_t n)
 {
     peer_udp_client *uc = arg;
-    if (uc->late > 0 && n == uc->last_len && memcmp(d, uc->last, n) == 0)
+    if (uc->late > 0 && uc->has_last && n == uc->last_len && memcmp(d, uc->last, n) == 0)
         uc->late--;
     return false;
 }
@@ -91,6 +91,7 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
         return st;
     uc->last_len = n <= sizeof uc->last ? n : 0;
     memcpy(uc->last, buf, uc->last_len);
+    uc->has_last = true;
     uc->late = sends - 1;
     uc->last_req_len = out_len <= sizeof uc->last_req ? out_len : 0;
     memcpy(uc->last_req, out, uc->last_req_len);

@@ -175,6 +175,15 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
     }
 }
 
+/* Signals that end a program that went wrong (as opposed to one that was
+ * stopped): an IUT started through /bin/sh -c that dies of one of them
+ * usually shows up as the shell's exit code 128 + the signal. */
+static bool crash_signal(int sig)
+{
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
+           sig == SIGSYS || sig == SIGTRAP;
+}
+
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
@@ -288,10 +297,29 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             gone = iut_wait(w.p, 200, &ex);
         iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
         w.p = NULL;
-        if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL &&
-            res->v != V_FAIL) {
+        char crash[128] = "";
+        if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL)
+            snprintf(crash, sizeof crash, "the IUT crashed (signal %d, %s)", ex.signal,
+                     strsignal(ex.signal));
+        else if (gone && !ex.signal && crash_signal(ex.code - 128))
+            snprintf(crash, sizeof crash, "the IUT crashed (exit code %d: a shell's report of a "
+                     "command killed by signal %d, %s)", ex.code, ex.code - 128,
+                     strsignal(ex.code - 128));
+        if (crash[0] && res->v != V_FAIL) {
             res->v = V_ERROR;
-            snprintf(res->message, sizeof res->message, "the IUT crashed (signal %d)", ex.signal);
+            snprintf(res->message, sizeof res->message, "%s", crash);
+        } else if (crash[0]) {
+            /* the failure stands (what the IUT did before it died), and the
+             * crash, which is likely why nothing more came, is named */
+            char why[160];
+            int wn = snprintf(why, sizeof why, "; %s", crash);
+            size_t k = strnlen(res->message, sizeof res->message), room = sizeof res->message;
+            if (wn > 0 && k + (size_t)wn >= room) { /* no room: cut the text, not a character */
+                k = room - (size_t)wn - 1;
+                while (k > 0 && ((unsigned char)res->message[k] & 0xc0) == 0x80)
+                    k--;
+            }
+            snprintf(res->message + k, room - k, "%s", why);
         } else if (gone && !ex.signal && ex.code == 127 && res->v != V_PASS) {
             res->v = V_SKIPPED;
             snprintf(res->message, sizeof res->message,

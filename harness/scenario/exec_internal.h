@@ -35,6 +35,8 @@ typedef struct received {
     bool err_info_ok;             /* ERR_INFO could be parsed */
     bool new_message_same_c_r;    /* after `send: repeat`: a different message_2 that
                                    * keeps the first one's C_R (RFC 9528 §7) */
+    char detail[600];             /* what the transport knows beyond st: what it
+                                   * dropped or why it could not take the answer */
 } received;
 
 struct sc_exec {

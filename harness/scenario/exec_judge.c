@@ -334,25 +334,34 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
     }
 }
 
-static void received_text(const received *rx, char *buf, size_t cap)
+static void received_text(const sc_exec *x, const received *rx, char *buf, size_t cap)
 {
+    /* what the transport adds: what it dropped on the way, or why it could
+     * not take the answer */
+    const char *sep = rx->detail[0] ? "; " : "";
     if (rx->st == TR_TIMEOUT) {
-        snprintf(buf, cap, "nothing (timeout)");
+        snprintf(buf, cap, "nothing (timeout)%s%.500s", sep, rx->detail);
         return;
     }
     if (rx->st == TR_RESET) {
-        snprintf(buf, cap, "a reset (CoAP Reset or ICMP port unreachable)");
+        snprintf(buf, cap, "a reset (CoAP Reset or ICMP port unreachable)%s%.500s", sep,
+                 rx->detail);
         return;
     }
     if (rx->st != TR_OK) {
-        snprintf(buf, cap, "a transport failure");
+        snprintf(buf, cap, "something the harness cannot take: %.500s",
+                 rx->detail[0] ? rx->detail : "a transport failure");
         return;
     }
-    char diag[200] = "", coap[24] = "";
+    char diag[200] = "", coap[32] = "";
     if (strcmp(rx->kind, "error") == 0)
         eh_cbor_diag(rx->msg, rx->msg_len, diag, sizeof diag);
-    if (rx->code >= 0x40) /* a response code, not a request method */
+    /* raw UDP has no CoAP code (the transport's is a stand-in) */
+    bool coap_code = x->sc->transport != SC_UDP;
+    if (coap_code && rx->code >= 0x40) /* a response code, not a request method */
         snprintf(coap, sizeof coap, ", CoAP %d.%02d", rx->code >> 5, rx->code & 31);
+    else if (coap_code && rx->code > 0 && strcmp(rx->kind, "other") == 0)
+        snprintf(coap, sizeof coap, ", CoAP request %d.%02d", rx->code >> 5, rx->code & 31);
     bool judged = strncmp(rx->kind, "message_", 8) == 0;
     snprintf(buf, cap, "%s%s%s%.200s (%zu bytes%s)%s%.300s",
              strcmp(rx->kind, "accepted") == 0 ? "an empty success response"
@@ -632,18 +641,20 @@ static void check_identifier(sc_exec *x)
                rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
-/* Harness Responder over CoAP: the Initiator (the client) prefixes
+/* Harness Responder over CoAP or raw UDP: the Initiator prefixes
  * message_1 with `true` and message_3 with our C_R in its §3.3.2
  * representation (RFC 9528 Appendix A.2). Errors are not judged here: an
  * Initiator that could not parse message_2 may not know C_R. */
 static void check_prefix(sc_exec *x)
 {
     const received *rx = &x->rx;
-    if (x->server == NULL || rx->st != TR_OK)
+    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK)
         return;
+    /* raw UDP carries the same prefixes (scenarios/README.md, transport) */
+    const char *where = x->server ? "CoAP payload" : "datagram";
     if (strcmp(rx->kind, "message_1") == 0 && rx->bare)
         x_fail(x, V_FAIL, "message_1 arrived without the prefix true (0xf5) at byte offset 0 of "
-                          "the CoAP payload (RFC 9528 Appendix A.2)");
+                          "the %s (RFC 9528 Appendix A.2)", where);
     if (strcmp(rx->kind, "message_3") != 0 || !(rx->bare || rx->foreign_prefix))
         return;
     uint8_t enc[EH_MAX_CONN_ID + 2];
@@ -656,10 +667,10 @@ static void check_prefix(sc_exec *x)
         snprintf(got + 2 * i, 3, "%02x", rx->payload[i]);
     if (rx->bare)
         x_fail(x, V_FAIL, "message_3 arrived without the C_R prefix %s at byte offset 0 of the "
-                          "CoAP payload (RFC 9528 Appendix A.2)", want);
+                          "%s (RFC 9528 Appendix A.2)", want, where);
     else
-        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the CoAP payload, "
-                          "but C_R is encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, want);
+        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the %s, but C_R is "
+                          "encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, where, want);
 }
 
 /* Error codes the IUT may never use where it used them: ERR_CODE 0 is
@@ -728,6 +739,9 @@ void x_judge(sc_exec *x, const sc_step *st)
         size_t k = strlen(list);
         snprintf(list + k, sizeof list - k, "%s%s", i ? " or " : "", t);
     }
-    received_text(&x->rx, got, sizeof got);
-    x_fail(x, V_FAIL, "expected %s, received %s%s%s", list, got, why[0] ? "; " : "", why);
+    received_text(x, &x->rx, got, sizeof got);
+    /* what the transport could not take (e.g. larger than the harness
+     * handles) is not judged: the scenario could not run */
+    x_fail(x, x->rx.st == TR_ERROR ? V_ERROR : V_FAIL, "expected %s, received %s%s%s", list, got,
+           why[0] ? "; " : "", why);
 }

@@ -462,7 +462,15 @@ static void classify_request(sc_exec *x, const tr_message *req)
     rx->st = TR_OK;
     rx->code = req->code;
     rx->cf = req->content_format;
-    rx->len = req->payload_len < sizeof rx->payload ? req->payload_len : sizeof rx->payload;
+    if (req->payload_len > sizeof rx->payload) { /* not cut: judged as what it is */
+        rx->st = TR_ERROR;
+        rx->kind = "other";
+        snprintf(rx->detail, sizeof rx->detail, "a request of %zu bytes, over the %zu bytes the "
+                 "harness takes", req->payload_len, sizeof rx->payload);
+        xt_printf(x, "  <- %zu bytes: %s\n", req->payload_len, rx->detail);
+        return;
+    }
+    rx->len = req->payload_len;
     if (rx->len > 0)
         memcpy(rx->payload, req->payload, rx->len);
     for (size_t i = 0; i < req->n_opts && i < TR_MAX_OPTIONS; i++)
@@ -679,6 +687,13 @@ void x_responder_run(sc_exec *x)
             memset(&x->rx, 0, sizeof x->rx);
             x->rx.st = TR_TIMEOUT;
             x->rx.kind = "silence";
+            if (x->server != NULL) { /* what the CoAP layer dropped meanwhile */
+                bool too_large = false;
+                snprintf(x->rx.detail, sizeof x->rx.detail, "%s",
+                         tr_coap_server_detail(x->server, &too_large));
+                if (too_large)
+                    x->rx.st = TR_ERROR, x->rx.kind = "other";
+            }
             if (st->kind == SC_STEP_OSCORE)
                 x_fail(x, V_FAIL, "no OSCORE request from the IUT");
             else

@@ -4,6 +4,7 @@
  * over CoAP or raw UDP. Every wait is bounded and ends early when the IUT
  * process is gone.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,9 +91,22 @@ static void copy_message(received *rx, const tr_message *m)
     }
 }
 
+/* An answer of n bytes the executor cannot hold is not cut: it is a
+ * TR_ERROR that says so (over raw UDP any datagram up to 65535 bytes is
+ * read whole, so its size is known). */
+static bool too_large(sc_exec *x, size_t n)
+{
+    if (n <= sizeof x->rx.payload)
+        return false;
+    x->rx.st = TR_ERROR;
+    snprintf(x->rx.detail, sizeof x->rx.detail, "a datagram of %zu bytes, over the %zu bytes "
+             "the harness takes", n, sizeof x->rx.payload);
+    return true;
+}
+
 void x_exchange(sc_exec *x, const tr_message *req)
 {
-    static uint8_t buf[TR_MAX_BODY + 1024];
+    static uint8_t buf[TR_UDP_MAX_DATAGRAM + 1024];
     tr_message resp;
     memset(&x->rx, 0, sizeof x->rx);
     x->rx.cf = -1;
@@ -100,6 +114,7 @@ void x_exchange(sc_exec *x, const tr_message *req)
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
         tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
         x->echo_retry = tr_coap_client_echo_retried(x->client);
+        snprintf(x->rx.detail, sizeof x->rx.detail, "%s", tr_coap_client_detail(x->client));
         if (x->echo_retry)
             xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9528 Appendix A.2); "
                          "the request was repeated with it (RFC 9175 §2.3), and what follows "
@@ -115,22 +130,24 @@ void x_exchange(sc_exec *x, const tr_message *req)
         x->wire_req = coap ? -1 : (long)req->payload_len;
         x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;
     }
-    if (x->rx.st == TR_OK)
+    if (x->rx.st == TR_OK && !too_large(x, resp.payload_len))
         copy_message(&x->rx, &resp);
 }
 
 void x_listen(sc_exec *x, int timeout_ms)
 {
+    static uint8_t d[TR_UDP_MAX_DATAGRAM];
     size_t n = 0;
     memset(&x->rx, 0, sizeof x->rx);
     x->rx.cf = -1;
     x->rx.st = TR_TIMEOUT;
     if (x->udp_client == NULL)
         return;
-    x->rx.st = tr_udp_recv(&udp_client(x)->u, x->rx.payload, sizeof x->rx.payload, &n,
-                           timeout_ms, NULL);
-    if (x->rx.st == TR_OK)
+    x->rx.st = tr_udp_recv(&udp_client(x)->u, d, sizeof d, &n, timeout_ms, NULL);
+    if (x->rx.st == TR_OK && !too_large(x, n)) {
+        memcpy(x->rx.payload, d, n);
         x->rx.len = n;
+    }
 }
 
 /* ------------------------------------------------------------ server side */

@@ -7,7 +7,7 @@
  * IPv4 and IPv6, timeouts (nobody listening, handler sends nothing), reuse
  * after a timeout, interoperability with Debian's coap-client-notls, and the
  * datagram sizes the client reports and its answer to an Echo challenge
- * (against a hand-made server).
+ * (against a hand-made server), and the guard's parse of hostile datagrams.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../transport/coap.h"
+#include "../transport/coap_internal.h"
 
 /* ------------------------------------------------------------ fixture */
 
@@ -661,6 +662,42 @@ START_TEST(test_echo_challenge_is_answered_and_reported)
 }
 END_TEST
 
+/* The guard's parse of hostile datagrams (coap_guard.c). */
+START_TEST(test_guard_peek_parse)
+{
+    tr_coap__peek p;
+    /* ACK 2.04, token 2 bytes, Content-Format 64, Block2 (num 0, more, 64
+     * bytes), Size2 2^32-1, 3 bytes of payload */
+    static const uint8_t ok[] = {0x62, 0x44, 0x12, 0x34, 0xaa, 0xbb, 0xc1, 0x40, 0xb1, 0x0a,
+                                 0x54, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3};
+    ck_assert(tr_coap__peek_parse(ok, sizeof ok, &p));
+    ck_assert_uint_eq(p.code, 0x44);
+    ck_assert(p.block2 && !p.block1 && p.size2 && !p.size1);
+    ck_assert_uint_eq(p.block2_value, 0x0a);
+    ck_assert_uint_eq(p.size2_value, 0xffffffffu);
+    ck_assert_uint_eq(p.payload_len, 3);
+    ck_assert_uint_eq(p.unknown_critical, 0);
+    /* option 65001 (critical, unknown) by a two-byte extended delta; 9
+     * (OSCORE) and 21 (EDHOC) are known */
+    static const uint8_t crit[] = {0x60, 0x44, 0, 1, 0x91, 0, 0xc1, 0, 0xe1, 0xfc, 0xc7, 1};
+    ck_assert(tr_coap__peek_parse(crit, sizeof crit, &p));
+    ck_assert_uint_eq(p.unknown_critical, 65001);
+    ck_assert_uint_eq(p.payload_len, 0);
+    /* not CoAP: too short, version 2, token length 9, an option running past
+     * the end, a payload marker without payload, reserved nibble 15 */
+    static const uint8_t bad[][6] = {{0x40, 0x44, 0}, {0x80, 0x44, 0, 1},
+                                     {0x49, 0x44, 0, 1}, {0x40, 0x44, 0, 1, 0x13, 0},
+                                     {0x40, 0x44, 0, 1, 0xff}, {0x40, 0x44, 0, 1, 0xf1, 0}};
+    static const size_t bad_len[] = {3, 4, 4, 6, 5, 6};
+    for (size_t i = 0; i < sizeof bad_len / sizeof bad_len[0]; i++)
+        ck_assert_msg(!tr_coap__peek_parse(bad[i], bad_len[i], &p), "case %zu", i);
+    /* the end of a block: NUM * 2^(SZX+4) + its length; SZX 7 as 1024 */
+    ck_assert_uint_eq(tr_coap__block_end(1024u << 4 | 8 | 0, 16), 1024u * 16 + 16);
+    ck_assert_uint_eq(tr_coap__block_end(0xfffffu << 4 | 8 | 6, 1024), 0x100000ull * 1024);
+    ck_assert_uint_eq(tr_coap__block_end(2u << 4 | 7, 10), 2048u + 10);
+}
+END_TEST
+
 Suite *eh_test_coap_transport_suite(void)
 {
     Suite *s = suite_create("coap_transport");
@@ -680,6 +717,7 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_interop_coap_client);
     tcase_add_test(tc, test_wire_sizes_of_one_exchange);
     tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);
+    tcase_add_test(tc, test_guard_peek_parse);
     suite_add_tcase(s, tc);
     return s;
 }

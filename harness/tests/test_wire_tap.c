@@ -6,12 +6,14 @@
  * ports and bytes. Checked: our raw UDP transport over IPv4 (an empty
  * datagram included), libcoap's client and server over IPv6 (the CON POST
  * and its piggybacked 2.04, byte for byte as a CoAP datagram), and
- * nothing recorded once stopped. No sleeps: a UDP datagram is queued on
+ * nothing recorded once stopped; and the receive filter (dropped datagrams
+ * skipped, the whole length seen, EAGAIN when none is left). No sleeps: a UDP datagram is queued on
  * the receiving socket when send returns; the CoAP server runs in a
  * thread and the client's own bounded wait is the synchronisation.
  */
 #define _DEFAULT_SOURCE /* libpcap's headers use the BSD types u_char, u_int */
 #include <check.h>
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -242,6 +244,67 @@ START_TEST(test_libcoap_datagrams_ipv6)
 }
 END_TEST
 
+/* The receive filter: drops what starts with 'x', records what it saw. */
+typedef struct seen {
+    int calls;
+    size_t n, len;
+} seen;
+
+static bool drop_x(void *arg, const uint8_t *d, size_t n, size_t len)
+{
+    seen *s = arg;
+    s->calls++, s->n = n, s->len = len;
+    return n > 0 && d[0] == 'x';
+}
+
+START_TEST(test_receive_filter)
+{
+    tr_udp srv, cli;
+    ck_assert_int_eq(tr_udp_bind(&srv, "127.0.0.1", 0), EH_OK);
+    ck_assert_int_eq(tr_udp_connect(&cli, "127.0.0.1", tr_udp_local_port(&srv)), EH_OK);
+    uint8_t big[3000], buf[64];
+    memset(big, 'y', sizeof big);
+    seen s = {0};
+    tr_addr from;
+    from.len = sizeof from.sa; /* the call keeps it right for each datagram taken */
+    tr_udp_send(&cli, (const uint8_t *)"x1", 2, NULL);
+    tr_udp_send(&cli, (const uint8_t *)"ok", 2, NULL);
+    tr_udp_send(&cli, (const uint8_t *)"x2", 2, NULL);
+    tr_udp_send(&cli, big, sizeof big, NULL);
+
+    tr_pcap *p = open_capture(100);
+    tr_tap_start(p);
+    tr_tap_set_filter(drop_x, &s);
+    /* the dropped "x1" is skipped: the call returns the next one */
+    ck_assert_int_eq(recvfrom(srv.fd, buf, sizeof buf, 0, (struct sockaddr *)&from.sa, &from.len), 2);
+    ck_assert_mem_eq(buf, "ok", 2);
+    ck_assert_int_eq(s.calls, 2);
+    /* the filter sees a datagram's whole length; the caller gets what fits,
+     * as without a filter ("x2" is dropped on the way) */
+    ck_assert_int_eq(recvfrom(srv.fd, buf, sizeof buf, 0, (struct sockaddr *)&from.sa, &from.len), (int)sizeof buf);
+    ck_assert_uint_eq(s.len, sizeof big);
+    ck_assert_uint_eq(s.n, sizeof buf);
+    /* nothing left after a dropped datagram: EAGAIN, not a wait */
+    tr_udp_send(&cli, (const uint8_t *)"x3", 2, NULL);
+    errno = 0;
+    ck_assert_int_eq(recvfrom(srv.fd, buf, sizeof buf, 0, (struct sockaddr *)&from.sa, &from.len), -1);
+    ck_assert_int_eq(errno, EAGAIN);
+    /* without a filter nothing is dropped */
+    tr_tap_set_filter(NULL, NULL);
+    tr_udp_send(&cli, (const uint8_t *)"x4", 2, NULL);
+    ck_assert_int_eq(recvfrom(srv.fd, buf, sizeof buf, 0, (struct sockaddr *)&from.sa, &from.len), 2);
+    close_capture(p);
+    tr_udp_close(&srv);
+    tr_udp_close(&cli);
+    /* every datagram received was recorded, the dropped ones too (and x3,
+     * x4 as sent) */
+    rec r[16];
+    ck_assert_uint_eq(read_back(r, 16), 8);
+    ck_assert_uint_eq(r[2].len, 2);
+    ck_assert_mem_eq(r[2].data, "x2", 2);
+}
+END_TEST
+
 Suite *eh_test_wire_tap_suite(void)
 {
     Suite *s = suite_create("wire_tap");
@@ -250,6 +313,7 @@ Suite *eh_test_wire_tap_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_raw_udp_both_directions);
     tcase_add_test(tc, test_libcoap_datagrams_ipv6);
+    tcase_add_test(tc, test_receive_filter);
     suite_add_tcase(s, tc);
     return s;
 }

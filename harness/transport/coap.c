@@ -23,12 +23,37 @@
  * the old session's counter (coap_session_init_token()), so tokens stay
  * unique per client across sessions as well.
  *
+ * What a hostile server can do to libcoap 4.3.1, and the guard against it:
+ * every datagram libcoap reads while the client (or the server) runs passes
+ * the wire tap's receive filter first (wire_tap.h), where client_guard
+ * below (server_guard in coap_server.c) looks at it before libcoap does,
+ * parsed by coap_guard.c.
+ *  - Signaling codes (7.xx, RFC 8323 §5) exist only over reliable
+ *    transports, but libcoap acts on them over UDP too: a 7.04 Release or
+ *    7.05 Abort tears the session down and cancels the request in flight,
+ *    which then looks like a Reset. Over UDP they are dropped.
+ *  - A Block2 response body is reassembled without a bound: libcoap
+ *    allocates what Size2 announces (up to 4 GiB) and grows the body as
+ *    far as the block numbers go (up to 1 GiB), for as long as the server
+ *    keeps sending. A response that announces or extends the body past
+ *    TR_MAX_BODY (all the caller could take) ends the exchange (TR_ERROR)
+ *    before libcoap sees it; a block other than the one due (a repeat, a
+ *    jump) is dropped, so a transfer that never progresses ends at the
+ *    deadline instead of reaching the caller as a partial body.
+ *  - A datagram larger than libcoap's receive buffer would reach it cut
+ *    short; it ends the exchange (TR_ERROR) instead, and on the server side
+ *    it is dropped (coap_server.c).
+ *  - A response libcoap rejects for an unknown critical option (RFC 7252
+ *    §5.4.1), datagrams that are not CoAP, and the above are counted, so
+ *    that tr_coap_client_detail() can say why no answer came.
+ *
  * No global mutable state except libcoap's own start-up (coap_startup(),
  * run once through pthread_once).
  */
 #include "coap.h"
 
 #include <coap3/coap.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -37,11 +62,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* Internal helpers shared with coap_server.c (no separate header). */
-void tr_coap__startup(void);
-eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out);
-bool tr_coap__transport_option(uint16_t number);
-int64_t tr_coap__now_ms(void);
+#include "coap_internal.h"
+#include "wire_tap.h"
 
 /* ------------------------------------------------------------ shared */
 
@@ -98,8 +120,6 @@ eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out)
     return err;
 }
 
-/* Options that libcoap handles itself for block-wise transfer: never shown
- * to, or taken from, the peer layer. */
 bool tr_coap__transport_option(uint16_t number)
 {
     return number == COAP_OPTION_BLOCK1 || number == COAP_OPTION_BLOCK2 ||
@@ -140,6 +160,15 @@ struct tr_coap_client {
      * whether libcoap repeated its request with an Echo option */
     long wire_req, wire_resp;
     bool echo_retry;
+    /* the guard (top of the file) during the exchange: the Block2 number
+     * due next, what it dropped or saw rejected, why it ended the exchange */
+    uint32_t block_due;
+    unsigned n_not_coap, n_signaling, n_critical, n_block_other;
+    uint8_t signaling_code, critical_code;
+    unsigned critical_option;
+    uint32_t block_other, block_other_due;
+    char ended[200];
+    char detail[600]; /* tr_coap_client_detail */
 };
 
 static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
@@ -250,6 +279,8 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
         if (offset != 0 || total != len) {
             fprintf(stderr, "coap client: partial body (offset %zu, %zu of %zu)\n", offset,
                     len, total);
+            snprintf(c->ended, sizeof c->ended, "a partial response body (%zu bytes at offset "
+                     "%zu of %zu)", len, offset, total);
             overflow = true;
         } else if (len > TR_MAX_BODY || !(r->payload = buf_put(c, &used, data, len))) {
             overflow = true;
@@ -257,12 +288,109 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
             r->payload_len = len;
         }
     }
-    if (overflow)
+    if (overflow) {
         fprintf(stderr, "coap client: response does not fit the buffer (%zu bytes)\n",
                 c->cap);
+        if (!c->ended[0])
+            snprintf(c->ended, sizeof c->ended, "a response (%zu bytes of payload, %zu options) "
+                     "that does not fit the %zu bytes the harness takes", len, r->n_opts,
+                     c->cap);
+    }
     c->result = overflow ? TR_ERROR : TR_OK;
     c->state = EXCH_DONE;
     return COAP_RESPONSE_OK;
+}
+
+/* The receive filter during an exchange (see the top of the file). */
+static bool client_guard(void *arg, const uint8_t *d, size_t n, size_t len)
+{
+    tr_coap_client *c = arg;
+    tr_coap__peek p;
+    if (c->proto != TR_COAP_UDP || c->state != EXCH_WAITING)
+        return false;
+    if (len > n) { /* cut to libcoap's buffer: it cannot be taken */
+        snprintf(c->ended, sizeof c->ended, "a datagram of %zu bytes, over the %zu bytes the "
+                 "CoAP layer reads", len, n);
+        c->result = TR_ERROR;
+        c->state = EXCH_DONE;
+        return true;
+    }
+    if (!tr_coap__peek_parse(d, n, &p)) {
+        c->n_not_coap++; /* libcoap drops it too */
+        return false;
+    }
+    int cls = p.code >> 5;
+    if (cls == 7) {
+        c->n_signaling++;
+        c->signaling_code = p.code;
+        return true;
+    }
+    if (cls < 2 || cls > 5)
+        return false; /* requests and empty messages: libcoap's business */
+    if (p.unknown_critical && c->n_critical++ == 0) /* libcoap rejects it */
+        c->critical_option = p.unknown_critical, c->critical_code = p.code;
+    if (!p.block2)
+        return false;
+    uint32_t num = p.block2_value >> 4;
+    bool more = p.block2_value & 8;
+    uint64_t size = (uint64_t)16 << ((p.block2_value & 7) == 7 ? 6 : (p.block2_value & 7));
+    if ((p.size2 && p.size2_value > TR_MAX_BODY) ||
+        tr_coap__block_end(p.block2_value, p.payload_len) > TR_MAX_BODY) {
+        if (p.size2 && p.size2_value > TR_MAX_BODY)
+            snprintf(c->ended, sizeof c->ended, "a Block2 response announcing a body of %" PRIu64
+                     " bytes (Size2), over the %d bytes the harness takes", p.size2_value,
+                     TR_MAX_BODY);
+        else
+            snprintf(c->ended, sizeof c->ended, "a Block2 response (block %" PRIu32 " of %" PRIu64
+                     " bytes, more=%d) takes the body past the %d bytes the harness takes", num,
+                     size, more, TR_MAX_BODY);
+        c->result = TR_ERROR;
+        c->state = EXCH_DONE;
+        return true;
+    }
+    if (num != c->block_due) {
+        if (c->n_block_other++ == 0)
+            c->block_other = num, c->block_other_due = c->block_due;
+        return true;
+    }
+    c->block_due = num + 1;
+    return false;
+}
+
+/* Why the exchange just ended without a usable answer, from the guard's
+ * counts, into c->detail ("" when there is nothing to say). */
+static void client_detail(tr_coap_client *c)
+{
+    size_t k = 0;
+    c->detail[0] = 0;
+#define ADD(...)                                                                                  \
+    do {                                                                                         \
+        if (k < sizeof c->detail)                                                                \
+            k += (size_t)snprintf(c->detail + k, sizeof c->detail - k, "%s", k ? "; " : "");     \
+        if (k < sizeof c->detail)                                                                \
+            k += (size_t)snprintf(c->detail + k, sizeof c->detail - k, __VA_ARGS__);             \
+    } while (0)
+    if (c->ended[0])
+        ADD("%s", c->ended);
+    if (c->n_critical)
+        ADD("%u response%s (the first %d.%02d) carried the critical option %u, unknown to the "
+            "harness, and %s rejected (RFC 7252 §5.4.1)",
+            c->n_critical, c->n_critical > 1 ? "s" : "", c->critical_code >> 5,
+            c->critical_code & 31, c->critical_option, c->n_critical > 1 ? "were" : "was");
+    if (c->n_block_other)
+        ADD("%u Block2 response%s ignored for carrying another block than the one due (the "
+            "first: block %" PRIu32 " where block %" PRIu32 " was due; RFC 7959 §2.4)",
+            c->n_block_other, c->n_block_other > 1 ? "s" : "", c->block_other,
+            c->block_other_due);
+    if (c->n_signaling)
+        ADD("%u CoAP signaling message%s (the first %d.%02d) ignored: they exist only over "
+            "reliable transports (RFC 8323 §5)",
+            c->n_signaling, c->n_signaling > 1 ? "s" : "", c->signaling_code >> 5,
+            c->signaling_code & 31);
+    if (c->n_not_coap)
+        ADD("%u datagram%s ignored for not being CoAP messages (RFC 7252 §3)", c->n_not_coap,
+            c->n_not_coap > 1 ? "s" : "");
+#undef ADD
 }
 
 static void client_nack(coap_session_t *session, const coap_pdu_t *sent,
@@ -498,6 +626,10 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     c->result = TR_TIMEOUT;
     c->state = EXCH_WAITING;
     c->mid = coap_pdu_get_mid(pdu);
+    c->block_due = 0;
+    c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
+    c->ended[0] = 0;
+    tr_tap_set_filter(client_guard, c);
     if (coap_send(c->session, pdu) == COAP_INVALID_MID && c->state == EXCH_WAITING) {
         fprintf(stderr, "coap client: coap_send failed\n");
         c->result = TR_ERROR;
@@ -514,7 +646,9 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
             break;
         }
     }
+    tr_tap_set_filter(NULL, NULL);
     tr_status st = c->result;
+    client_detail(c);
     c->state = EXCH_IDLE;
     c->resp = NULL;
     c->buf = NULL;
@@ -536,4 +670,9 @@ void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *res
 bool tr_coap_client_echo_retried(const tr_coap_client *c)
 {
     return c && c->echo_retry;
+}
+
+const char *tr_coap_client_detail(const tr_coap_client *c)
+{
+    return c ? c->detail : "";
 }

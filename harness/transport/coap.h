@@ -105,6 +105,15 @@ void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *res
  * repetition, and the 4.01 was never seen (its size is not known).
  */
 bool tr_coap_client_echo_retried(const tr_coap_client *c);
+/*
+ * Why the last exchange brought no usable response, when the client knows
+ * more than its status says: what the server sent that was dropped or
+ * rejected on the way (signaling codes over UDP, responses with an unknown
+ * critical option, Block2 blocks other than the one due, datagrams too
+ * large) and why a TR_ERROR ended it (e.g. a Block2 body past TR_MAX_BODY).
+ * "" when there is nothing to add; valid until the next request.
+ */
+const char *tr_coap_client_detail(const tr_coap_client *c);
 
 /* ------------------------------------------------------------------ server */
 
@@ -132,5 +141,13 @@ uint16_t tr_coap_server_port(const tr_coap_server *s);
  * EH_OK, or EH_ERR_UNSUPPORTED on a libcoap failure. */
 eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms);
 void tr_coap_server_close(tr_coap_server *s);
+/*
+ * What the server dropped from the IUT before libcoap saw it since the
+ * last call (signaling codes over UDP; a datagram too large for libcoap's
+ * receive buffer, or a Block1 request whose body goes past TR_MAX_BODY:
+ * *too_large is then set, as such a request could not be taken), "" when
+ * nothing; valid until the next call.
+ */
+const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large);
 
 #endif

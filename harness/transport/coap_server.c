@@ -23,14 +23,13 @@
 #include "coap.h"
 
 #include <coap3/coap.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void tr_coap__startup(void);
-eh_err tr_coap__resolve(const char *host, uint16_t port, coap_address_t *out);
-bool tr_coap__transport_option(uint16_t number);
-int64_t tr_coap__now_ms(void);
+#include "coap_internal.h"
+#include "wire_tap.h"
 
 #define PATH_CAP 1024
 
@@ -38,6 +37,13 @@ struct tr_coap_server {
     coap_context_t *ctx;
     coap_endpoint_t *ep;
     uint16_t port;
+    tr_coap_proto proto;
+    /* the guard (coap.c, top) since tr_coap_server_detail() was last
+     * called: what it dropped before libcoap saw it */
+    unsigned n_signaling, n_too_large;
+    uint8_t signaling_code;
+    char too_large[200];
+    char detail[500];
     tr_coap_handler handler;
     void *arg;
     char path[PATH_CAP];
@@ -234,6 +240,7 @@ eh_err tr_coap_server_open_proto(tr_coap_server **out, const char *host, uint16_
         return EH_ERR_UNSUPPORTED;
     s->handler = handler;
     s->arg = arg;
+    s->proto = proto;
     s->ctx = coap_new_context(NULL);
     if (!s->ctx) {
         free(s);
@@ -276,6 +283,65 @@ uint16_t tr_coap_server_port(const tr_coap_server *s)
     return s ? s->port : 0;
 }
 
+/* The receive filter while a UDP server runs (coap.c, top): signaling
+ * codes are dropped, and so are a datagram cut to libcoap's receive buffer
+ * and a Block1 request whose body (Size1, or the block's end) goes past
+ * TR_MAX_BODY, before libcoap allocates it. */
+static bool server_guard(void *arg, const uint8_t *d, size_t n, size_t len)
+{
+    tr_coap_server *s = arg;
+    tr_coap__peek p;
+    if (len > n) {
+        if (s->n_too_large++ == 0)
+            snprintf(s->too_large, sizeof s->too_large, "a datagram of %zu bytes, over the %zu "
+                     "bytes the CoAP layer reads", len, n);
+        return true;
+    }
+    if (!tr_coap__peek_parse(d, n, &p))
+        return false;
+    if (p.code >> 5 == 7) {
+        if (s->n_signaling++ == 0)
+            s->signaling_code = p.code;
+        return true;
+    }
+    if (p.code >> 5 != 0 || !p.block1)
+        return false;
+    bool announced = p.size1 && p.size1_value > TR_MAX_BODY;
+    if (!announced && tr_coap__block_end(p.block1_value, p.payload_len) <= TR_MAX_BODY)
+        return false;
+    if (s->n_too_large++ == 0) {
+        if (announced)
+            snprintf(s->too_large, sizeof s->too_large, "a Block1 request announcing a body of "
+                     "%" PRIu64 " bytes (Size1), over the %d bytes the harness takes",
+                     p.size1_value, TR_MAX_BODY);
+        else
+            snprintf(s->too_large, sizeof s->too_large, "a Block1 request (block %" PRIu32
+                     ") whose body goes past the %d bytes the harness takes",
+                     p.block1_value >> 4, TR_MAX_BODY);
+    }
+    return true;
+}
+
+const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large)
+{
+    size_t k = 0;
+    if (too_large)
+        *too_large = s && s->n_too_large > 0;
+    if (!s)
+        return "";
+    s->detail[0] = 0;
+    if (s->n_too_large)
+        k += (size_t)snprintf(s->detail, sizeof s->detail, "%u request%s dropped (the first: %s)",
+                              s->n_too_large, s->n_too_large > 1 ? "s" : "", s->too_large);
+    if (s->n_signaling && k < sizeof s->detail)
+        snprintf(s->detail + k, sizeof s->detail - k, "%s%u CoAP signaling message%s (the first "
+                 "%d.%02d) ignored: they exist only over reliable transports (RFC 8323 §5)",
+                 k ? "; " : "", s->n_signaling, s->n_signaling > 1 ? "s" : "",
+                 s->signaling_code >> 5, s->signaling_code & 31);
+    s->n_signaling = s->n_too_large = 0;
+    return s->detail;
+}
+
 eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms)
 {
     if (!s)
@@ -284,7 +350,11 @@ eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms)
         timeout_ms = 0;
     /* COAP_IO_NO_WAIT for 0: coap_io_process(ctx, 0) would block. */
     uint32_t t = timeout_ms == 0 ? COAP_IO_NO_WAIT : (uint32_t)timeout_ms;
-    return coap_io_process(s->ctx, t) < 0 ? EH_ERR_UNSUPPORTED : EH_OK;
+    if (s->proto == TR_COAP_UDP)
+        tr_tap_set_filter(server_guard, s);
+    int rc = coap_io_process(s->ctx, t);
+    tr_tap_set_filter(NULL, NULL);
+    return rc < 0 ? EH_ERR_UNSUPPORTED : EH_OK;
 }
 
 void tr_coap_server_close(tr_coap_server *s)

@@ -73,6 +73,18 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static tr_pcap *active;
 static uint8_t gathered[65536];
 
+/* The receive filter of this thread (wire_tap.h), and a buffer to gather a
+ * scattered datagram into for it. */
+static _Thread_local tr_tap_filter_fn filter_fn;
+static _Thread_local void *filter_arg;
+static _Thread_local uint8_t filter_buf[65536];
+
+void tr_tap_set_filter(tr_tap_filter_fn fn, void *arg)
+{
+    filter_fn = fn;
+    filter_arg = arg;
+}
+
 void tr_tap_start(tr_pcap *p)
 {
     pthread_mutex_lock(&mu);
@@ -183,6 +195,55 @@ static void record_flat(int fd, bool sent, const struct sockaddr *addr, socklen_
     record(fd, sent, addr, addr_len, &v, buf ? 1 : 0, len);
 }
 
+/* Does this thread's filter look at what fd receives with these flags
+ * (a datagram socket, not a peek)? Keeps errno. */
+static bool filter_on(int fd, int flags)
+{
+    if (filter_fn == NULL || (flags & MSG_PEEK))
+        return false;
+    int saved = errno, type = 0;
+    socklen_t tl = sizeof type;
+    bool dgram = getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM;
+    errno = saved;
+    return dgram;
+}
+
+/* Does the filter drop the datagram of len bytes just received, cap bytes
+ * of which are in iov? */
+static bool filtered(const struct iovec *iov, size_t iovcnt, size_t cap, size_t len)
+{
+    size_t n = len < cap ? len : cap;
+    const uint8_t *d = iovcnt > 0 ? iov[0].iov_base : NULL;
+    if (iovcnt > 1 || n > (iovcnt ? iov[0].iov_len : 0)) { /* gather it */
+        size_t got = 0;
+        for (size_t i = 0; i < iovcnt && got < n && got < sizeof filter_buf; i++) {
+            size_t k = iov[i].iov_len < n - got ? iov[i].iov_len : n - got;
+            if (k > sizeof filter_buf - got)
+                k = sizeof filter_buf - got;
+            if (k)
+                memcpy(filter_buf + got, iov[i].iov_base, k);
+            got += k;
+        }
+        d = filter_buf, n = got;
+    }
+    return filter_fn(filter_arg, d, n, len);
+}
+
+static bool filtered_flat(const void *buf, size_t cap, size_t len)
+{
+    struct iovec v = {(void *)(uintptr_t)buf, cap};
+    return filtered(&v, buf ? 1 : 0, cap, len);
+}
+
+/* With a filter on, a receive asks for the datagram's whole length
+ * (MSG_TRUNC, for the filter and the capture) and returns to its caller
+ * what it would have returned without: at most the buffer's size, unless
+ * the caller asked for MSG_TRUNC itself. */
+static ssize_t as_asked(ssize_t r, size_t cap, int flags)
+{
+    return r > 0 && (size_t)r > cap && !(flags & MSG_TRUNC) ? (ssize_t)cap : r;
+}
+
 /* ------------------------------------------------ the interposed calls */
 
 ssize_t send(int fd, const void *buf, size_t n, int flags)
@@ -221,16 +282,23 @@ ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 }
 
 /* With MSG_TRUNC a receive returns the datagram's real length, which may
- * exceed the buffer: only n bytes were stored. */
+ * exceed the buffer: only n bytes were stored. A datagram the filter drops
+ * is recorded like any other, then the next queued one is taken. */
 ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
     pthread_once(&next_once, resolve_next);
     if (next.recv == NULL)
         return errno = ENOSYS, -1;
-    ssize_t r = next.recv(fd, buf, n, flags);
-    if (r >= 0 && !(flags & MSG_PEEK))
+    bool filter = filter_on(fd, flags);
+    for (;;) {
+        ssize_t r = next.recv(fd, buf, n, flags | (filter ? MSG_TRUNC : 0));
+        if (r < 0 || (flags & MSG_PEEK))
+            return r;
         record_flat(fd, false, NULL, 0, buf, n, (size_t)r);
-    return r;
+        if (!filter || !filtered_flat(buf, n, (size_t)r))
+            return as_asked(r, n, flags);
+        flags |= MSG_DONTWAIT;
+    }
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
@@ -239,10 +307,19 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
     pthread_once(&next_once, resolve_next);
     if (next.recvfrom == NULL)
         return errno = ENOSYS, -1;
-    ssize_t r = next.recvfrom(fd, buf, n, flags, from, fromlen);
-    if (r >= 0 && !(flags & MSG_PEEK))
+    bool filter = filter_on(fd, flags);
+    socklen_t fromcap = fromlen ? *fromlen : 0;
+    for (;;) {
+        ssize_t r = next.recvfrom(fd, buf, n, flags | (filter ? MSG_TRUNC : 0), from, fromlen);
+        if (r < 0 || (flags & MSG_PEEK))
+            return r;
         record_flat(fd, false, from, from && fromlen ? *fromlen : 0, buf, n, (size_t)r);
-    return r;
+        if (!filter || !filtered_flat(buf, n, (size_t)r))
+            return as_asked(r, n, flags);
+        flags |= MSG_DONTWAIT;
+        if (fromlen)
+            *fromlen = fromcap;
+    }
 }
 
 ssize_t recvmsg(int fd, struct msghdr *m, int flags)
@@ -250,9 +327,21 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags)
     pthread_once(&next_once, resolve_next);
     if (next.recvmsg == NULL)
         return errno = ENOSYS, -1;
-    ssize_t r = next.recvmsg(fd, m, flags);
-    if (r >= 0 && m != NULL && !(flags & MSG_PEEK))
+    bool filter = m != NULL && filter_on(fd, flags);
+    socklen_t namecap = m ? m->msg_namelen : 0;
+    size_t controlcap = m ? m->msg_controllen : 0;
+    for (;;) {
+        ssize_t r = next.recvmsg(fd, m, flags | (filter ? MSG_TRUNC : 0));
+        if (r < 0 || m == NULL || (flags & MSG_PEEK))
+            return r;
         record(fd, false, m->msg_namelen ? m->msg_name : NULL, m->msg_namelen, m->msg_iov,
                (size_t)m->msg_iovlen, (size_t)r);
-    return r;
+        size_t cap = 0;
+        for (size_t i = 0; i < (size_t)m->msg_iovlen; i++)
+            cap += m->msg_iov[i].iov_len;
+        if (!filter || !filtered(m->msg_iov, (size_t)m->msg_iovlen, cap, (size_t)r))
+            return as_asked(r, cap, flags);
+        flags |= MSG_DONTWAIT;
+        m->msg_namelen = namecap, m->msg_controllen = controlcap, m->msg_flags = 0;
+    }
 }

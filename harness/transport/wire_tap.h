@@ -28,7 +28,27 @@
 #ifndef EH_TRANSPORT_WIRE_TAP_H
 #define EH_TRANSPORT_WIRE_TAP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "pcap_file.h"
+
+/*
+ * A receive filter for the calling thread (fn NULL: none). fn sees every
+ * datagram that a receive call made by this thread takes from a datagram
+ * socket (after it is recorded): n bytes of it at d, len its whole length
+ * (n < len when it did not fit the caller's buffer, which then gets what
+ * fitted, as always). When fn returns true the datagram is dropped: the
+ * call takes the next queued one without waiting, or fails with EAGAIN as a
+ * non-blocking socket would.
+ *
+ * Why here: libcoap 4.3.1 acts on some datagrams in ways a hostile peer can
+ * abuse and offers no hook before it parses them (coap.c says which); its
+ * receive calls come through this file anyway.
+ */
+typedef bool (*tr_tap_filter_fn)(void *arg, const uint8_t *d, size_t n, size_t len);
+void tr_tap_set_filter(tr_tap_filter_fn fn, void *arg);
 
 /* Record into p from now on (NULL: stop). p stays owned by the caller and
  * must outlive the recording: stop (tr_tap_stop) before closing it. */
