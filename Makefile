@@ -90,6 +90,7 @@ FUZZ_DEPS_scenario_yaml := harness/scenario/scenario_load.c harness/scenario/sc_
 FUZZ_DEPS_peer_yaml := harness/scenario/peer_load.c harness/scenario/sc_yaml.c \
                        harness/scenario/budget.c
 FUZZ_DEPS_vector_json := $(wildcard harness/vectors/*.c)
+FUZZ_DEPS_exec_prefix := harness/scenario/prefix_split.c
 FUZZ_LIBS = $(shell pkg-config --libs libsodium libcrypto jansson yaml-0.1)
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(wildcard harness/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))

@@ -12,8 +12,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def test_every_target_has_a_seed_corpus():
     names = sorted(p.stem[len("fuzz_"):] for p in (ROOT / "harness/fuzz").glob("fuzz_*.c"))
     assert names == ["cbor", "ccs", "coap_codec", "coap_framing", "cose_header",
-                     "error_message", "message_1", "message_2", "message_3", "message_4",
-                     "oscore_unprotect", "peer_yaml", "pem_key", "scenario_yaml",
+                     "error_message", "exec_prefix", "message_1", "message_2", "message_3",
+                     "message_4", "oscore_unprotect", "peer_yaml", "pem_key", "scenario_yaml",
                      "vector_json", "x509"]
     for n in names:
         seeds = list((ROOT / "harness/fuzz/corpus" / n).iterdir())

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the seed corpora of the fuzz targets for the CoAP framing, OSCORE,
-X.509, the error message, ID_CRED and CCS, and the YAML and JSON loaders
+X.509, the error message, ID_CRED and CCS, the scenario executor's prefix split,
+and the YAML and JSON loaders
 (harness/fuzz/corpus/<target>/), from real data only:
 
   - RFC 9529 traces 1 and 2 and the negative vectors (vectors/),
@@ -297,6 +298,26 @@ def seeds_coap_framing():
     return s
 
 
+def seeds_exec_prefix():
+    """k (the length of the harness's own encoded C_R), C_R, then a request
+    payload as an IUT Initiator sends it (harness/fuzz/fuzz_exec_prefix.c)."""
+    t2 = trace(2)
+    m1, m3 = h(t2["message_1"]), h(t2["message_3"])
+    c_r = h(t2["c_r"])
+    own = bytes([len(c_r)]) + c_r
+    return {
+        "message-1": own + b"\xf5" + m1,
+        "bare-message-1": own + m1,
+        "message-3": own + c_r + m3,
+        "message-3-bstr-c-r": own + cbor(c_r) + m3,  # C_R wrongly as a bstr
+        "message-3-other-c-r": own + b"\x2a" + m3,
+        "error": own + c_r + cbor(1) + cbor("test"),
+        "other-c-r-error": own + b"\x2a" + cbor(1) + cbor("test"),
+        "two-byte-c-r": bytes([3]) + cbor(b"\x01\x02") + cbor(b"\x01\x02") + m3,
+        "no-c-r": bytes([0]) + m3,
+    }
+
+
 # -------------------------------------------------------------- the loaders
 
 def seeds_scenario_yaml():
@@ -335,6 +356,7 @@ TARGETS = {
     "coap_codec": seeds_coap_codec,
     "oscore_unprotect": seeds_oscore_unprotect,
     "coap_framing": seeds_coap_framing,
+    "exec_prefix": seeds_exec_prefix,
     "scenario_yaml": seeds_scenario_yaml,
     "peer_yaml": seeds_peer_yaml,
     "vector_json": seeds_vector_json,

@@ -9,6 +9,7 @@
 
 #include "../cbor/cbor.h"
 #include "exec_internal.h"
+#include "prefix_split.h"
 
 #define CF_EDHOC 64
 #define CF_CID_EDHOC 65
@@ -405,54 +406,17 @@ static bool looks_like_message_1(const uint8_t *p, size_t n)
 
 static bool split_prefix(sc_exec *x, received *rx)
 {
-    const uint8_t *p = rx->payload;
-    size_t n = rx->len;
-    if (n > 0 && p[0] == 0xf5) {
-        rx->kind = "message_1", rx->msg = p + 1, rx->msg_len = n - 1;
-        return true;
-    }
-    /* our C_R, then message_3 (a bstr) or an error (an int) */
     uint8_t enc[EH_MAX_CONN_ID + 2];
     size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
-    if (k > 0 && n > k && memcmp(p, enc, k) == 0) {
-        int major = p[k] >> 5;
-        rx->msg = p + k, rx->msg_len = n - k;
-        rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
-        return true;
-    }
-    /* Another identifier (e.g. an Initiator that could not decrypt
-     * PLAINTEXT_2 and so took a garbage C_R, or one that encodes it
-     * wrongly) followed by an error message (an int) or a message_3 (a
-     * bstr). A bare message_1 is METHOD (int), SUITES_I (int or array),
-     * G_X (bstr), ...: so a bstr first item is a prefix before message_3
-     * or an error; an int first item is a prefix before a bstr (message_3),
-     * or before an int (ERR_CODE) unless a bstr (G_X) follows that. */
-    eh_cbor_reader r;
-    eh_cbor_reader_init(&r, p, n);
-    r.lenient = true;
-    const uint8_t *item;
-    size_t len;
-    int first = eh_cbor_peek_major(&r);
-    bool first_int = first == EH_CBOR_UINT || first == EH_CBOR_NEGINT;
-    if ((first == EH_CBOR_BSTR || first_int) && eh_cbor_read_item(&r, &item, &len) == EH_OK &&
-        !eh_cbor_at_end(&r)) {
-        int major = eh_cbor_peek_major(&r);
-        bool then_int = major == EH_CBOR_UINT || major == EH_CBOR_NEGINT;
-        if (then_int && first_int) {
-            eh_cbor_reader third = r;
-            if (eh_cbor_read_item(&third, &item, &len) != EH_OK ||
-                (!eh_cbor_at_end(&third) && eh_cbor_peek_major(&third) == EH_CBOR_BSTR))
-                then_int = false; /* METHOD, SUITES_I, G_X: a bare message_1 */
-        }
-        if (major == EH_CBOR_BSTR || then_int) {
-            rx->msg = p + r.pos, rx->msg_len = n - r.pos;
-            rx->kind = major == EH_CBOR_BSTR ? "message_3" : "error";
-            rx->foreign_prefix = true;
-            xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
-            return true;
-        }
-    }
-    return false;
+    sc_split sp;
+    if (!sc_prefix_split(rx->payload, rx->len, enc, k, &sp))
+        return false;
+    rx->kind = sp.kind;
+    rx->msg = rx->payload + sp.msg_offset, rx->msg_len = rx->len - sp.msg_offset;
+    rx->foreign_prefix = sp.foreign_prefix;
+    if (sp.foreign_prefix)
+        xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
+    return true;
 }
 
 static void classify_request(sc_exec *x, const tr_message *req)
