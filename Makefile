@@ -26,7 +26,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
                       harness/transport/*.c harness/oscore/*.c harness/peer/*.c harness/vectors/*.c harness/report/*.c \
-                      harness/runner/*.c harness/scenario/*.c harness/interop/*.c)
+                      harness/runner/*.c harness/scenario/*.c harness/interop/*.c \
+                      harness/explore/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
@@ -52,6 +53,11 @@ $(1)/page_html.inc: harness/report/page.html
 	@mkdir -p $(1)
 	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
 $(1)/harness/report/page_html.o: $(1)/page_html.inc
+# The explore state models (harness/explore/model_*.yaml), compiled in the same way.
+$(1)/model_%.inc: harness/explore/model_%.yaml
+	@mkdir -p $(1)
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
+$(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
 endef
