@@ -197,6 +197,16 @@ bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
 	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json)
 
+# docs/model/: the explore state models as Graphviz dot, drawn from harness/explore/model_*.yaml
+# (SVG as well where Graphviz's dot is installed; it is not among the required packages).
+.PHONY: model-docs
+model-docs: build/edhoc-harness
+	@mkdir -p docs/model
+	@for r in responder initiator; do \
+	  build/edhoc-harness explore --model-dot $$r > docs/model/$$r.dot || exit 1; \
+	  if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/model/$$r.dot -o docs/model/$$r.svg; \
+	  else echo "docs/model/$$r.dot (no SVG: Graphviz's dot is not installed)"; fi; done
+
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'
 	install -m 0755 $(INSTALL_BIN) '$(DESTDIR)$(BINDIR)/edhoc-harness'
