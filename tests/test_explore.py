@@ -34,3 +34,83 @@ def test_model_diagrams_are_drawn_from_the_models(run):
         assert all(a in nodes and b in nodes for a, b, _ in edges)
     r = run("explore", "--model-dot", "both")
     assert r.returncode == 2
+
+
+import json
+import shutil
+import subprocess
+import time
+
+REFERENCE = (ROOT / "peers/reference.yaml").read_text()
+
+
+def with_fault(fault):
+    """The reference peer file with --fault added to both commands."""
+    return REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
+
+
+def explore(harness, tmp_path, role, *args, peer_text=REFERENCE, name="x", timeout=120):
+    """Run explore; (process, results by id, seconds, output dir)."""
+    peer = tmp_path / f"{name}.peer.yaml"
+    peer.write_text(peer_text)
+    out = tmp_path / name
+    t0 = time.monotonic()
+    r = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", role,
+                        "--out", str(out), "--timeout", "400", "-j", "2", *map(str, args)],
+                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    seconds = time.monotonic() - t0
+    js = out / "results.json"
+    results = {x["id"]: x for x in json.loads(js.read_text())["results"]} if js.exists() else {}
+    return r, results, seconds, out
+
+
+def summary_counts(stdout):
+    m = re.search(r"summary: (\d+) sequences run \((\d+) equivalent prefixes not extended\), "
+                  r"(\d+) transitions of (\d+) exercised, (\d+) deviations?", stdout)
+    assert m, stdout
+    return [int(x) for x in m.groups()]
+
+
+def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
+    """Every sequence of up to 4 inputs over the whole alphabet, in both
+    roles: no deviation, every applicable transition of the IUT Initiator
+    model and most of the Responder's exercised, reports valid JUnit."""
+    for role in ("responder", "initiator"):
+        r, results, seconds, out = explore(harness, tmp_path, role, "--depth", "4", name=role)
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs, pruned, exercised, applicable, devs = summary_counts(r.stdout)
+        assert devs == 0 and runs > 10 and exercised == len(results)
+        bad = [(i, x["verdict"], x["message"]) for i, x in results.items() if x["verdict"] != "pass"]
+        assert not bad
+        assert all(i.startswith(f"explore/{role}/") for i in results)
+        if role == "initiator":
+            assert exercised == applicable  # the IUT Initiator's whole tree fits in depth 4
+        else:
+            assert pruned > 0 and exercised >= 50
+        print(f"{role}: {runs} sequences, {seconds:.2f} s")
+        xmllint = shutil.which("xmllint")
+        v = subprocess.run([xmllint, "--noout", "--schema", str(ROOT / "tests/junit.xsd"),
+                            str(out / "junit.xml")], capture_output=True, text=True)
+        assert v.returncode == 0, v.stderr
+        assert (out / f"observed-{role}.dot").exists() and (out / f"model-{role}.dot").exists()
+
+
+def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
+    runs = []
+    for name in ("a", "b"):
+        r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "3", "--seed", "5",
+                                   name=name)
+        assert r.returncode == 0, r.stdout
+        runs.append((summary_counts(r.stdout),
+                     sorted((i, x["verdict"], x["message"]) for i, x in results.items())))
+    assert runs[0] == runs[1]
+
+
+def test_usage_errors(run):
+    assert run("explore", "--role", "responder").returncode == 2
+    r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--symbols",
+            "m1,nonsense")
+    assert r.returncode == 2 and "unknown input 'nonsense'" in r.stderr
+    assert run("explore", "--peer", "peers/reference.yaml", "--role", "x").returncode == 2
+    assert run("explore", "--depth", "0").returncode == 2
+    assert run("explore", "--help").returncode == 0
