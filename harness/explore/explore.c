@@ -340,11 +340,14 @@ static int explore_levels(explore *e)
             if (!(status[i] == R_CONFORM || status[i] == R_NONSTRICT) || extend[i])
                 continue;
             size_t members[XM_MAX_INPUTS], k = 0, len = children[i].n;
+            /* equivalent: the same parent, a settled state (model.h), the same
+             * material; elsewhere every child is its own class */
+            bool settled = m->settled[children[i].state[len]];
             for (size_t j = i; j < n && parent[j] == parent[i]; j++)
                 if ((status[j] == R_CONFORM || status[j] == R_NONSTRICT) && !extend[j] &&
                     children[j].state[len] == children[i].state[len] &&
                     xk_equal(&children[j].know[len], &children[i].know[len]) &&
-                    k < XM_MAX_INPUTS)
+                    k < XM_MAX_INPUTS && (settled || j == i))
                     members[k++] = j;
             char name[256];
             xseq_name(c, &nodes[parent[i]], name, sizeof name);
@@ -374,15 +377,6 @@ static int explore_levels(explore *e)
 }
 
 /* ------------------------------------------------------------- shrinking */
-
-static void unknown_outputs(const xctx *c, xseq *s)
-{
-    xseq t;
-    seq_root(c, &t);
-    memcpy(t.in, s->in, sizeof t.in);
-    t.n = s->n;
-    *s = t;
-}
 
 /* Run candidates on fresh IUTs; the index of the first that shows the
  * deviation (its last input answered with `kind`, failing), or -1. */
@@ -422,9 +416,11 @@ out:
 static void shrink(explore *e, xclass *k)
 {
     const xctx *c = &e->c;
+    /* the outputs observed before the deviation guide the planned path (a hint:
+     * where it does not apply, the first acceptable output is assumed) */
     xseq cur = k->dev;
     xrec rec;
-    unknown_outputs(c, &cur);
+    cur.out[cur.n - 1] = -1;
     k->shrunk = true;
     /* confirmed on a fresh IUT? */
     if (first_reproducing(e, &cur, 1, k->dev_kind, &rec) < 0) {
@@ -442,8 +438,10 @@ static void shrink(explore *e, xclass *k)
             xseq s;
             seq_root(c, &s);
             for (size_t j = 0; j < cur.n; j++)
-                if (j != drop)
+                if (j != drop) {
+                    s.out[s.n] = j + 1 < cur.n ? cur.out[j] : -1;
                     s.in[s.n++] = cur.in[j];
+                }
             cand[n++] = s;
         }
         long f = first_reproducing(e, cand, n, k->dev_kind, &rec);
@@ -502,12 +500,20 @@ static void write_scenario(explore *e, xclass *k, const char *dir)
     xseq_text(c, &s, text, sizeof text);
     /* the state before the last input, on the path the model expects */
     int st = k->dev.state[k->dev.n - 1];
+    char opts[640] = "";
+    if (c->udp)
+        strcat(opts, " --transport udp");
+    if (c->profile & XM_IF_M4)
+        strcat(opts, " --message-4");
+    if (c->o->symbols)
+        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " --symbols %.500s",
+                 c->o->symbols);
     snprintf(header, sizeof header,
-             "# Found by `edhoc-harness explore --role %s --depth %d --seed %lu` against %s %s:\n"
+             "# Found by `edhoc-harness explore --role %s --depth %d --seed %lu%s` against %s %s:\n"
              "# the minimal sequence %s (no shorter prefix or subsequence shows the deviation).\n"
              "# Observed: %s answered with %s; the model (harness/explore/model_%s.yaml) accepts:\n"
-             "# %s. Add it to the suite with: cp -r %s/explore scenarios/\n",
-             c->m->role, c->o->depth, c->o->seed, c->pf->name, c->pf->version, text,
+             "# %s. To add it to the suite: cp -r %s/explore scenarios/\n",
+             c->m->role, c->o->depth, c->o->seed, opts, c->pf->name, c->pf->version, text,
              c->m->in[last].name, k->dev_kind[0] ? k->dev_kind : "(see the verdict)", c->m->role,
              outputs_text(c, k->min.n == k->dev.n ? st : k->dev.state[k->dev.n - 1], last, acc,
                           sizeof acc),

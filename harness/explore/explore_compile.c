@@ -23,7 +23,7 @@ bool xk_equal(const xknow *a, const xknow *b)
 {
     return a->first == b->first && a->c_r == b->c_r && a->m3_sent == b->m3_sent &&
            a->oscore_ok == b->oscore_ok && a->oscore_sent == b->oscore_sent &&
-           a->last == b->last && a->pending == b->pending;
+           a->m3_valid == b->m3_valid && a->last == b->last && a->pending == b->pending;
 }
 
 int xin_kind(const char *first_step, unsigned needs)
@@ -34,8 +34,10 @@ int xin_kind(const char *first_step, unsigned needs)
                                             : XI_NONE;
     if (strncmp(first_step, "{send: message_1", 16) == 0)
         return XI_M1;
-    if (strncmp(first_step, "{send: message_3", 16) == 0)
+    if (strcmp(first_step, "{send: message_3}") == 0)
         return XI_M3;
+    if (strncmp(first_step, "{send: message_3", 16) == 0)
+        return XI_M3_BAD; /* with faults or mutations */
     if (strncmp(first_step, "{send: repeat", 13) == 0)
         return XI_DUP;
     if (strncmp(first_step, "{oscore:", 8) == 0)
@@ -79,12 +81,18 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
     switch (c->kind[in]) {
     case XI_M1:
         k->c_r = out_is(c, out, "m2");
-        k->m3_sent = k->oscore_ok = k->oscore_sent = false;
+        k->m3_sent = k->oscore_ok = k->oscore_sent = k->m3_valid = false;
         k->last = XL_EDHOC;
         break;
     case XI_M3:
+    case XI_M3_BAD:
+        /* the harness's session is now the one this message_3 was built in: an
+         * OSCORE context derived from a faulty one would not be the IUT's; one
+         * derived before stays (exec_roles.c) */
         k->m3_sent = true;
-        k->oscore_ok = !(c->profile & XM_IF_M4) || !out_is(c, out, "error");
+        k->m3_valid = c->kind[in] == XI_M3;
+        k->oscore_ok = (k->m3_valid || k->oscore_sent) &&
+                       (!(c->profile & XM_IF_M4) || !out_is(c, out, "error"));
         k->last = XL_EDHOC;
         break;
     case XI_OSCORE:
@@ -229,7 +237,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
         if (!xk_allows(c, &k, in))
             goto not_applicable;
         for (size_t i = 0; i < inp->n_steps; i++, step_index++)
-            put_step(c, &steps, inp->steps[i], k.m3_sent && c->kind[in] == XI_M3);
+            put_step(c, &steps, inp->steps[i],
+                     k.m3_sent && (c->kind[in] == XI_M3 || c->kind[in] == XI_M3_BAD));
         /* outcomes: every active alternative of every possible state,
          * merged by (output, next state, grade) */
         struct {
@@ -243,6 +252,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
         const xm_trans *pt = &m->t[path_state][in];
         if (pt->na)
             goto not_applicable;
+        if (path_out >= 0 && xm_find(m, path_state, in, path_out, c->profile) == NULL)
+            path_out = -1; /* a hint that does not apply here */
         if (path_out < 0)
             for (size_t a = 0; a < pt->n_alts && path_out < 0; a++)
                 if (xm_alt_active(&pt->alts[a], c->profile))
@@ -328,8 +339,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     if (header_comment)
         put(&b, "%s", header_comment);
     put(&b, "id: %s\n", out->id);
-    put(&b, "title: \"Explored sequence %s: %s is answered as the state model of RFC 9528 "
-            "accepts (%s)\"\n",
+    put(&b, "title: \"Explored sequence %s: the IUT's answer to %s is one the state model of "
+            "RFC 9528 accepts (%s)\"\n",
         text, m->in[last_in].name, final->rfc);
     put(&b, "requirements: [");
     for (size_t i = 0; i < final->n_reqs; i++)

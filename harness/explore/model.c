@@ -28,8 +28,8 @@ const char *xm_builtin_text(const char *iut_role)
     return NULL;
 }
 
-static const char *const top_keys[] = {"role", "title", "initial", "states", "outputs",
-                                       "inputs", "transitions", NULL};
+static const char *const top_keys[] = {"role", "title", "initial", "settled", "states",
+                                       "outputs", "inputs", "transitions", NULL};
 static const char *const output_keys[] = {"text", "outcome", NULL};
 static const char *const input_keys[] = {"text", "needs", "steps", NULL};
 static const char *const trans_keys[] = {"states", "inputs", "level", "rfc", "requirements",
@@ -397,6 +397,13 @@ static int load_doc(sy_ctx *c, yaml_node_t *root, xm_model *m)
         return -1;
     if ((m->initial = xm_state_index(m, name)) < 0)
         return sy_fail(c, x, "initial: unknown state '%s'", name);
+    int settled[XM_MAX_STATES];
+    size_t ns = 0;
+    if ((x = sy_get(c, root, "settled")) &&
+        name_list(c, x, "settled", m, xm_state_index, settled, XM_MAX_STATES, &ns) != 0)
+        return -1;
+    for (size_t i = 0; i < ns; i++)
+        m->settled[settled[i]] = true;
     size_t n;
     if (sy_require(c, root, "transitions", &x) != 0 ||
         sy_seq(c, x, "transitions", 1, 1024, &n) != 0)

@@ -100,6 +100,8 @@ typedef struct xm_model {
     char title[XM_TEXT];
     char state[XM_MAX_STATES][XM_NAME];
     char state_text[XM_MAX_STATES][XM_TEXT];
+    bool settled[XM_MAX_STATES]; /* `settled:` the session is over there: sequences that reach
+                                  * such a state from the same prefix are equivalent */
     size_t n_states;
     xm_input in[XM_MAX_INPUTS];
     size_t n_in;
