@@ -197,6 +197,16 @@ bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
 	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json)
 
+# make explore: the state-machine exploration of the reference peer in both roles, deeper than
+# make test's (EXPLORE_DEPTH, default 5); reports in reports/explore-<role>/.
+EXPLORE_DEPTH ?= 5
+.PHONY: explore
+explore: build/edhoc-harness
+	build/edhoc-harness explore --peer peers/reference.yaml --role responder --depth $(EXPLORE_DEPTH) \
+	    -j $(NPROC) --out reports/explore-responder
+	build/edhoc-harness explore --peer peers/reference.yaml --role initiator --depth $(EXPLORE_DEPTH) \
+	    -j $(NPROC) --out reports/explore-initiator
+
 # docs/model/: the explore state models as Graphviz dot, drawn from harness/explore/model_*.yaml
 # (SVG as well where Graphviz's dot is installed; it is not among the required packages).
 .PHONY: model-docs
