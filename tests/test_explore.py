@@ -76,7 +76,8 @@ def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
     roles: no deviation, every applicable transition of the IUT Initiator
     model and most of the Responder's exercised, reports valid JUnit."""
     for role in ("responder", "initiator"):
-        r, results, seconds, out = explore(harness, tmp_path, role, "--depth", "4", name=role)
+        r, results, seconds, out = explore(harness, tmp_path, role, "--depth", "4", "--html",
+                                           tmp_path / f"{role}.html", name=role)
         assert r.returncode == 0, r.stdout + r.stderr
         runs, pruned, exercised, applicable, devs = summary_counts(r.stdout)
         assert devs == 0 and runs > 10 and exercised == len(results)
@@ -93,6 +94,7 @@ def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
                             str(out / "junit.xml")], capture_output=True, text=True)
         assert v.returncode == 0, v.stderr
         assert (out / f"observed-{role}.dot").exists() and (out / f"model-{role}.dot").exists()
+        assert f"explore/{role}/" in (tmp_path / f"{role}.html").read_text()
 
 
 def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):

@@ -42,6 +42,7 @@ static void usage(FILE *f)
             "  --write-scenarios DIR  write each minimal deviating sequence as a scenario file\n"
             "  --junit FILE         JUnit report (default DIR/junit.xml)\n"
             "  --json FILE          JSON report (default DIR/results.json)\n"
+            "  --html FILE          also the static results page of run --html\n"
             "  --transport T        coap (default) or udp\n"
             "  --suites LIST        suites the IUT is told ({suites}); default 6,2 for an IUT\n"
             "                       Initiator with suite-6 (the harness supports only the last),\n"
@@ -61,7 +62,7 @@ static void usage(FILE *f)
 
 static const char *const value_opts[] = {
     "--peer", "--role", "--depth", "--symbols", "--seed", "-j", "--out", "--write-scenarios",
-    "--junit", "--json", "--transport", "--suites", "--timeout", "--creds", "--model",
+    "--junit", "--json", "--html", "--transport", "--suites", "--timeout", "--creds", "--model",
     "--model-dot", NULL};
 
 static bool takes_value(const char *a)
@@ -145,6 +146,7 @@ int cli_explore(int argc, char **argv)
         else if (!strcmp(a, "--write-scenarios")) o.write_scenarios = v;
         else if (!strcmp(a, "--junit")) o.junit = v;
         else if (!strcmp(a, "--json")) o.json = v;
+        else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--suites")) o.suites = v;
         else if (!strcmp(a, "--creds")) cred_dir = v;
         else o.model_file = v; /* --model */

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "../report/report.h"
+#include "../runner/run_html.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
 
@@ -734,6 +735,8 @@ int explore_main(const explore_opts *o)
     snprintf(path, sizeof path, "%s/results.json", o->out_dir);
     if (report_write_json(&rep, o->json ? o->json : path) != 0)
         fprintf(stderr, "explore: cannot write %s\n", o->json ? o->json : path);
+    if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0)
+        fprintf(stderr, "explore: cannot write %s\n", o->html);
     snprintf(path, sizeof path, "%s/model-%s.dot", o->out_dir, c->m->role);
     FILE *f = fopen(path, "w");
     if (f) {

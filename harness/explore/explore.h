@@ -22,6 +22,7 @@ typedef struct explore_opts {
     const char *out_dir;
     const char *write_scenarios; /* directory for the minimal deviating sequences, or NULL */
     const char *junit, *json;    /* NULL: DIR/junit.xml, DIR/results.json */
+    const char *html;            /* the results page (report/page.h), or NULL */
     const char *transport;       /* "coap" (default) | "udp" */
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
     bool message_4;
