@@ -582,8 +582,11 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
             return;
         }
         if (r->o.edhoc->message_4) {
-            /* RFC 9668 §3.3.1: a profile that needs message_4 cannot use it. */
+            /* RFC 9668 §3.3.1 step 4: a profile that needs message_4 cannot use it;
+             * the EDHOC processing failed, so the session is aborted (RFC 9528
+             * §5.4.3): a message_3 sent afterwards is not accepted */
             respond_unknown(r, resp, "combined request while message_4 is required");
+            resp_session_clear(rs);
             return;
         }
         if (!process_message_3(r, rs, item, item_len, resp))
