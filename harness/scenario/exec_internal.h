@@ -81,6 +81,7 @@ struct sc_exec {
     int prev_code;
     bool prev_answer_set;
     bool repeating;
+    bool listening;               /* classifying what the IUT sent unasked */
     bool combined_in_flight;      /* the RFC 9668 request is awaiting its answer */
     bool answer_twice;            /* harness Responder: `send: repeat` after a send */
     peer_oscore_req combined_rq;

@@ -138,7 +138,9 @@ static void classify_answer(sc_exec *x)
     else
         classify_answer_in_session(x);
     received *rx = &x->rx;
-    if (!x->repeating) {
+    /* what the IUT sent unasked is no answer: `send: repeat` still compares
+     * with the answer to the previous request */
+    if (!x->repeating && !x->listening) {
         x->prev_answer_set = rx->st == TR_OK;
         x->prev_code = rx->code;
         x->prev_answer_len = rx->st == TR_OK ? rx->len : 0;
@@ -412,7 +414,9 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
             xt_printf(x, "  listening %d ms for anything the IUT sends unasked\n",
                       st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
             x_listen(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+            x->listening = true;
             classify_answer(x);
+            x->listening = false;
         }
         x_judge(x, st);
         x->rx.kind = NULL; /* consumed */
