@@ -134,7 +134,7 @@ SEQUENCE_FAULTS = {
                          "explore/responder/m1.m3.oscore.m3.oscore-replay"),
     "forget-suite-after-err-2": ("initiator", ["--depth", "2"], "explore/initiator/start.err2"),
     "reprocess-message-2": ("initiator", ["--depth", "4", "--transport", "udp"],
-                            "explore/initiator/start.err2.m2-twice.answer"),
+                            "explore/initiator-udp/start.err2.m2-twice.answer"),
 }
 
 
@@ -163,7 +163,7 @@ def test_every_sequence_fault_is_found_shrunk_and_written(harness, tmp_path, run
         sequence = name.replace(".", ", ").replace("-", "_")
         assert any(f"minimal sequence {sequence}:" in x["message"] for x in failing), \
             [x["message"] for x in failing]
-        path = written / "explore" / role / f"{name}.yaml"
+        path = written / f"{scenario_id}.yaml"
         assert path.exists(), sorted(written.rglob("*.yaml"))
         committed = ROOT / "scenarios" / f"{scenario_id}.yaml"
         assert scenario_body(path.read_text()) == scenario_body(committed.read_text())

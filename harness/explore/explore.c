@@ -102,6 +102,7 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
              iut_responder ? "initiator" : "responder");
     c->udp = o->transport && strcmp(o->transport, "udp") == 0;
     c->oscore = peer_has_capability(c->pf, "oscore");
+    c->rfc9668 = c->oscore && peer_has_capability(c->pf, "rfc9668") && !c->udp;
     c->profile = xm_profile(o->message_4, c->oscore);
     /* sizes are `run`'s concern: a reused IUT Responder with many sessions
      * chooses longer identifiers, which a budget would grade */
@@ -521,7 +522,9 @@ static void write_scenario(explore *e, xclass *k, const char *dir)
              dir);
     if (xcompile(c, &s, header, &comp) != 0)
         return;
-    snprintf(sub, sizeof sub, "%s/explore/%s", dir, c->m->role);
+    /* the file's place mirrors its id: DIR/explore/ROLE[-udp][-m4]/NAME.yaml */
+    const char *slash = strrchr(comp.id, '/');
+    snprintf(sub, sizeof sub, "%s/%.*s", dir, (int)(slash - comp.id), comp.id);
     snprintf(path, sizeof path, "%s/%s.yaml", sub, name);
     FILE *f = mkdirs(sub) == 0 ? fopen(path, "w") : NULL;
     if (f != NULL) {

@@ -23,7 +23,8 @@ bool xk_equal(const xknow *a, const xknow *b)
 {
     return a->first == b->first && a->c_r == b->c_r && a->m3_sent == b->m3_sent &&
            a->oscore_ok == b->oscore_ok && a->oscore_sent == b->oscore_sent &&
-           a->m3_valid == b->m3_valid && a->last == b->last && a->pending == b->pending;
+           a->m3_valid == b->m3_valid && a->osc_restarted == b->osc_restarted &&
+           a->last == b->last && a->pending == b->pending;
 }
 
 int xin_kind(const char *first_step, unsigned needs)
@@ -36,6 +37,8 @@ int xin_kind(const char *first_step, unsigned needs)
         return XI_M1;
     if (strcmp(first_step, "{send: message_3}") == 0)
         return XI_M3;
+    if (strncmp(first_step, "{send: message_3, combined: ", 28) == 0)
+        return XI_M3_COMBINED; /* valid, inside the first OSCORE request (RFC 9668) */
     if (strncmp(first_step, "{send: message_3", 16) == 0)
         return XI_M3_BAD; /* with faults or mutations */
     if (strncmp(first_step, "{send: repeat", 13) == 0)
@@ -55,7 +58,8 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_FIRST) || k->first) && (!(n & XM_NEED_PENDING) || k->pending) &&
            (!(n & XM_NEED_PENDING_M1) || k->pending == XP_M1 || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M1_OK) || k->pending == XP_M1_OK) &&
-           (!(n & XM_NEED_PENDING_M3) || k->pending == XP_M3);
+           (!(n & XM_NEED_PENDING_M3) || k->pending == XP_M3) &&
+           (!(n & XM_NEED_RFC9668) || c->rfc9668);
 }
 
 static bool out_is(const xctx *c, int out, const char *name)
@@ -81,19 +85,24 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
     switch (c->kind[in]) {
     case XI_M1:
         k->c_r = out_is(c, out, "m2");
-        k->m3_sent = k->oscore_ok = k->oscore_sent = k->m3_valid = false;
+        k->m3_sent = k->oscore_ok = k->oscore_sent = k->m3_valid = k->osc_restarted = false;
         k->last = XL_EDHOC;
         break;
     case XI_M3:
     case XI_M3_BAD:
+    case XI_M3_COMBINED:
         /* the harness's session is now the one this message_3 was built in: an
          * OSCORE context derived from a faulty one would not be the IUT's; one
          * derived before stays (exec_roles.c) */
-        k->m3_sent = true;
-        k->m3_valid = c->kind[in] == XI_M3;
-        k->oscore_ok = (k->m3_valid || k->oscore_sent) &&
+        /* a combined request derives the harness's OSCORE context anew: sent
+         * again, its sequence numbers restart, so a later request would replay
+         * its own Partial IVs */
+        k->osc_restarted |= c->kind[in] == XI_M3_COMBINED && k->m3_sent;
+        k->oscore_ok = !k->osc_restarted && (c->kind[in] != XI_M3_BAD || k->oscore_sent) &&
                        (!(c->profile & XM_IF_M4) || !out_is(c, out, "error"));
-        k->last = XL_EDHOC;
+        k->m3_sent = true;
+        k->m3_valid = c->kind[in] != XI_M3_BAD;
+        k->last = c->kind[in] == XI_M3_COMBINED ? XL_NONE : XL_EDHOC; /* not repeatable */
         break;
     case XI_OSCORE:
         k->oscore_sent = true;
@@ -213,7 +222,10 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     memset(out, 0, sizeof *out);
     xseq_name(c, seq, name, sizeof name);
     xseq_text(c, seq, text, sizeof text);
-    snprintf(out->id, sizeof out->id, "explore/%.16s/%.100s", m->role, name);
+    /* explore/ROLE[-udp][-m4]/INPUTS: the same inputs mean other messages over
+     * raw UDP or with message_4 */
+    snprintf(out->id, sizeof out->id, "explore/%.16s%s%s/%.90s", m->role, c->udp ? "-udp" : "",
+             c->profile & XM_IF_M4 ? "-m4" : "", name);
     const int last_in = seq->in[seq->n - 1];
 
     /* the state at the last position on the known or assumed path: its
@@ -238,7 +250,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
             goto not_applicable;
         for (size_t i = 0; i < inp->n_steps; i++, step_index++)
             put_step(c, &steps, inp->steps[i],
-                     k.m3_sent && (c->kind[in] == XI_M3 || c->kind[in] == XI_M3_BAD));
+                     k.m3_sent && (c->kind[in] == XI_M3 || c->kind[in] == XI_M3_BAD ||
+                                   c->kind[in] == XI_M3_COMBINED));
         /* outcomes: every active alternative of every possible state,
          * merged by (output, next state, grade) */
         struct {
@@ -358,10 +371,13 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     for (size_t i = 0; i < c->n_suites; i++)
         put(&b, "suite-%d, ", c->suites[i]);
     bool oscore = c->m->iut_role == SC_HARNESS_RESPONDER && c->oscore; /* its requests */
-    for (size_t j = 0; j < seq->n; j++)
+    bool rfc9668 = false;
+    for (size_t j = 0; j < seq->n; j++) {
         oscore |= c->kind[seq->in[j]] == XI_OSCORE || c->kind[seq->in[j]] == XI_OSCORE_REPLAY;
-    put(&b, "%s%s%s]\n", c->udp ? "udp" : "coap", oscore ? ", oscore" : "",
-        c->profile & XM_IF_M4 ? ", message-4" : "");
+        rfc9668 |= (m->in[seq->in[j]].needs & XM_NEED_RFC9668) != 0;
+    }
+    put(&b, "%s%s%s%s]\n", c->udp ? "udp" : "coap", oscore || rfc9668 ? ", oscore" : "",
+        rfc9668 ? ", rfc9668" : "", c->profile & XM_IF_M4 ? ", message-4" : "");
     put(&b, "steps:\n%s", steps.p ? steps.p : "");
     free(steps.p);
     if (b.bad) {

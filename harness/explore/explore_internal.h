@@ -19,12 +19,13 @@ enum { XP_NONE = 0, XP_M1, XP_M1_OK, XP_M3 };             /* the IUT Initiator's
 typedef struct xknow {
     bool first, c_r, m3_sent, oscore_ok, oscore_sent;
     bool m3_valid;             /* the harness's session is that of its valid message_3 */
+    bool osc_restarted;        /* a combined request sent again restarted its OSCORE context */
     int last, pending;
 } xknow;
 
 /* What an input does, read from its first scenario step. */
-enum { XI_NONE = 0, XI_START, XI_ANSWER, XI_M1, XI_M3, XI_M3_BAD, XI_OSCORE, XI_OSCORE_REPLAY,
-       XI_DUP, XI_OTHER };
+enum { XI_NONE = 0, XI_START, XI_ANSWER, XI_M1, XI_M3, XI_M3_BAD, XI_M3_COMBINED, XI_OSCORE,
+       XI_OSCORE_REPLAY, XI_DUP, XI_OTHER };
 
 /* An input sequence; out[j] is the output observed at position j (-1: not
  * known yet), state[j] the model state before position j. */
@@ -70,6 +71,7 @@ typedef struct xctx {
     unsigned profile;          /* XM_IF_* */
     bool udp;
     bool oscore;               /* the IUT runs OSCORE */
+    bool rfc9668;              /* the IUT takes the combined request */
     int alphabet[XM_MAX_INPUTS];
     size_t n_alpha;
     int kind[XM_MAX_INPUTS];   /* XI_* per model input */

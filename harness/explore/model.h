@@ -54,7 +54,8 @@ enum {
     XM_NEED_PENDING = 1u << 7,      /* an EDHOC request of the IUT waits for an answer */
     XM_NEED_PENDING_M1 = 1u << 8,   /* ... a message_1 */
     XM_NEED_PENDING_M1_OK = 1u << 9, /* ... a message_1 the harness's engine accepted */
-    XM_NEED_PENDING_M3 = 1u << 10   /* ... a message_3 */
+    XM_NEED_PENDING_M3 = 1u << 10,  /* ... a message_3 */
+    XM_NEED_RFC9668 = 1u << 11      /* the IUT supports the RFC 9668 combined request */
 };
 
 typedef struct xm_alt {
