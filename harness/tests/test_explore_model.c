@@ -1,11 +1,13 @@
-/* harness/explore/model: the reference state models of `explore` as data:
- * complete, deterministic, tied to known requirements, and right on a few
- * well-known sequences; the loader rejects models that are not. */
+/* harness/explore: the reference state models of `explore` as data
+ * (complete, deterministic, tied to known requirements, right on a few
+ * well-known sequences; the loader rejects models that are not), and
+ * sequences compiled into scenario files the loader takes. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../explore/explore_internal.h"
 #include "../explore/model.h"
 
 static xm_model *load(const char *role)
@@ -318,6 +320,145 @@ Suite *eh_test_explore_model_suite(void)
     tcase_add_test(tc, loader_rejects_broken_models);
     tcase_add_test(tc, input_steps_are_flow_yaml);
     tcase_add_test(tc, dot_names_every_state);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+/* ------------------------------------------------------------- compiling */
+
+
+/* Offline, on the models alone: every sequence of up to 3 inputs the harness
+ * could give along the first acceptable outputs compiles into a scenario the
+ * loader takes, with one expect step per input listing outcomes. */
+static size_t compile_all(const char *role, bool udp, bool m4)
+{
+    xm_model *m = load(role);
+    explore_opts o;
+    xctx c;
+    scenario *sc = malloc(sizeof *sc);
+    peer_file *pf = calloc(1, sizeof *pf);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_ptr_nonnull(pf);
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    o.timeout_ms = 500;
+    c.o = &o, c.m = m, c.pf = pf, c.udp = udp, c.oscore = true, c.rfc9668 = !udp;
+    c.profile = xm_profile(m4, true);
+    c.suites[0] = 6, c.suites[1] = 2, c.n_suites = 2;
+    snprintf(c.role_harness, sizeof c.role_harness, "%s",
+             m->iut_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
+    for (size_t i = 0; i < m->n_in; i++)
+        c.kind[i] = xin_kind(m->in[i].n_steps ? m->in[i].steps[0] : NULL, m->in[i].needs);
+    size_t compiled = 0;
+    xseq stack[64];
+    size_t top = 0;
+    memset(&stack[0], 0, sizeof stack[0]);
+    stack[0].state[0] = m->initial;
+    xk_init(&stack[0].know[0]);
+    top = 1;
+    while (top > 0) {
+        xseq node = stack[--top];
+        size_t len = node.n;
+        if (len == 3)
+            continue;
+        for (size_t in = 0; in < m->n_in; in++) {
+            int st = node.state[len];
+            if (!xk_allows(&c, &node.know[len], (int)in) || m->t[st][in].na)
+                continue;
+            xseq ch = node;
+            ch.in[len] = (int)in;
+            ch.out[len] = -1;
+            ch.n = len + 1;
+            xcompiled comp;
+            char err[512];
+            ck_assert_msg(xcompile(&c, &ch, "# test\n", &comp) == 0, "%s: input %s after %zu",
+                          role, m->in[in].name, len);
+            int rc = scenario_load_mem(comp.id, comp.yaml, strlen(comp.yaml), sc, err, sizeof err);
+            ck_assert_msg(rc == 0, "%s\n%s", err, comp.yaml);
+            for (size_t j = 0; j < ch.n; j++) {
+                ck_assert_uint_gt(comp.n_outc[j], 0);
+                ck_assert_int_eq(sc->steps[comp.expect_step[j]].kind, SC_STEP_EXPECT);
+                ck_assert_uint_eq(sc->steps[comp.expect_step[j]].n_outcomes, comp.n_outc[j]);
+            }
+            compiled++;
+            /* go on along the first acceptable output */
+            const xm_trans *t = &m->t[st][in];
+            for (size_t a = 0; a < t->n_alts; a++)
+                if (xm_alt_active(&t->alts[a], c.profile)) {
+                    ch.out[len] = t->alts[a].out;
+                    ch.state[len + 1] = xm_alt_to(&t->alts[a], st);
+                    ch.know[len + 1] = ch.know[len];
+                    xk_update(&c, &ch.know[len + 1], (int)in, t->alts[a].out);
+                    break;
+                }
+            if (top < 64)
+                stack[top++] = ch;
+            xcompiled_free(&comp);
+        }
+    }
+    free(sc);
+    free(pf);
+    free(m);
+    return compiled;
+}
+
+START_TEST(sequences_compile_into_loadable_scenarios)
+{
+    ck_assert_uint_gt(compile_all("responder", false, false), 50);
+    ck_assert_uint_gt(compile_all("responder", true, true), 50);
+    ck_assert_uint_gt(compile_all("initiator", false, false), 5);
+    ck_assert_uint_gt(compile_all("initiator", true, true), 5);
+}
+END_TEST
+
+/* A compiled sequence: the branch labels and the planned path. */
+START_TEST(compiled_scenario_follows_the_model)
+{
+    xm_model *m = load("responder");
+    explore_opts o;
+    xctx c;
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    o.timeout_ms = 500;
+    c.o = &o, c.m = m, c.oscore = true;
+    c.profile = xm_profile(false, true);
+    c.suites[0] = 2, c.n_suites = 1;
+    snprintf(c.role_harness, sizeof c.role_harness, "initiator");
+    for (size_t i = 0; i < m->n_in; i++)
+        c.kind[i] = xin_kind(m->in[i].n_steps ? m->in[i].steps[0] : NULL, m->in[i].needs);
+    xseq s;
+    memset(&s, 0, sizeof s);
+    s.state[0] = m->initial;
+    xk_init(&s.know[0]);
+    static const char *const ins[] = {"m1", "m3_mac", "m3"};
+    for (size_t j = 0; j < 3; j++) {
+        s.in[j] = xm_input_index(m, ins[j]);
+        s.out[j] = -1;
+    }
+    s.n = 3;
+    xcompiled comp;
+    ck_assert_int_eq(xcompile(&c, &s, NULL, &comp), 0);
+    ck_assert_str_eq(comp.id, "explore/responder/m1.m3-mac.m3");
+    /* refusing the session would leave the harness without message_2: the
+     * rest does not apply there (inconclusive, skipped) */
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {error: null, grade: inconclusive}"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {send: message_3, faults: [wrong-mac-3]}"));
+    /* the second message_3 is rebuilt from the same state */
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {send: message_3, again: true}"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "{error: null, in: [aborted], state: aborted}"));
+    ck_assert_ptr_null(strstr(comp.yaml, "{message: accepted, in: [aborted]"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "requirements: [R-6-b, R-5.4.3-a]"));
+    xcompiled_free(&comp);
+    free(m);
+}
+END_TEST
+
+Suite *eh_test_explore_compile_suite(void)
+{
+    Suite *s = suite_create("explore_compile");
+    TCase *tc = tcase_create("compile");
+    tcase_add_test(tc, sequences_compile_into_loadable_scenarios);
+    tcase_add_test(tc, compiled_scenario_follows_the_model);
     suite_add_tcase(s, tc);
     return s;
 }
