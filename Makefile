@@ -26,7 +26,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
                       harness/transport/*.c harness/oscore/*.c harness/peer/*.c harness/vectors/*.c harness/report/*.c \
-                      harness/runner/*.c harness/scenario/*.c harness/interop/*.c)
+                      harness/runner/*.c harness/scenario/*.c harness/interop/*.c \
+                      harness/explore/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))
@@ -52,6 +53,11 @@ $(1)/page_html.inc: harness/report/page.html
 	@mkdir -p $(1)
 	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
 $(1)/harness/report/page_html.o: $(1)/page_html.inc
+# The explore state models (harness/explore/model_*.yaml), compiled in the same way.
+$(1)/model_%.inc: harness/explore/model_%.yaml
+	@mkdir -p $(1)
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
+$(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
 endef
@@ -198,6 +204,26 @@ e2e-asan:
 bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
 	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json)
+
+# make explore: the state-machine exploration of the reference peer in both roles, deeper than
+# make test's (EXPLORE_DEPTH, default 5); reports in reports/explore-<role>/.
+EXPLORE_DEPTH ?= 5
+.PHONY: explore
+explore: build/edhoc-harness
+	build/edhoc-harness explore --peer peers/reference.yaml --role responder --depth $(EXPLORE_DEPTH) \
+	    -j $(NPROC) --out reports/explore-responder
+	build/edhoc-harness explore --peer peers/reference.yaml --role initiator --depth $(EXPLORE_DEPTH) \
+	    -j $(NPROC) --out reports/explore-initiator
+
+# docs/model/: the explore state models as Graphviz dot, drawn from harness/explore/model_*.yaml
+# (SVG as well where Graphviz's dot is installed; it is not among the required packages).
+.PHONY: model-docs
+model-docs: build/edhoc-harness
+	@mkdir -p docs/model
+	@for r in responder initiator; do \
+	  build/edhoc-harness explore --model-dot $$r > docs/model/$$r.dot || exit 1; \
+	  if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/model/$$r.dot -o docs/model/$$r.svg; \
+	  else echo "docs/model/$$r.dot (no SVG: Graphviz's dot is not installed)"; fi; done
 
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'

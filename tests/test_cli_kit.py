@@ -34,6 +34,8 @@ HELP = {
     ("matrix", "-h"): "matrix",
     ("coverage", "--help"): "coverage",
     ("coverage", "-h"): "coverage",
+    ("explore", "--help"): "explore",
+    ("explore", "-h"): "explore",
 }
 
 UNKNOWN = [
@@ -45,6 +47,7 @@ UNKNOWN = [
     ("run", "--peer", "peers/reference.yaml", "--bogus", "1"),
     ("matrix", "--bogus"), ("matrix", "--peers", "peers/reference.yaml", "--bogus"),
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
+    ("explore", "--bogus"), ("explore", "--peer", "peers/reference.yaml", "--bogus", "1"),
 ]
 
 
@@ -73,7 +76,8 @@ def man_subsections():
 def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
-    assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage"}, \
+    assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage",
+                        "explore"}, \
         commands
     assert commands <= {args[0] for args in HELP}
 
@@ -99,7 +103,7 @@ def test_unknown_option_exits_2(run, args):
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "peer", "run", "matrix",
-                             "coverage", "help"}, sorted(sections)
+                             "coverage", "explore", "help"}, sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
         shown = options(run(*args).stdout)

@@ -14,5 +14,7 @@ int cli_run(int argc, char **argv);
 int cli_matrix(int argc, char **argv);
 /* `coverage ...` (argv starts after "coverage"). */
 int cli_coverage(int argc, char **argv);
+/* `explore ...` (argv starts after "explore"). */
+int cli_explore(int argc, char **argv);
 
 #endif

@@ -25,6 +25,9 @@ static void usage(FILE *f)
                "                          of IUTs through a relay; matrix.json, index.html (--help)\n"
                "  coverage [PATH...] [--format md|json]\n"
                "                          requirement -> scenarios -> last result (--help)\n"
+               "  explore --peer FILE --role initiator|responder [--depth N] ...\n"
+               "                          every message sequence up to a depth, judged against\n"
+               "                          the state model of RFC 9528 (--help)\n"
                "  help, -h, --help        this text\n"
                "\n"
                "Every command takes --help. Relative input paths not found in the working\n"
@@ -54,6 +57,8 @@ int main(int argc, char **argv)
         return cli_matrix(argc - 2, argv + 2);
     if (strcmp(argv[1], "coverage") == 0)
         return cli_coverage(argc - 2, argv + 2);
+    if (strcmp(argv[1], "explore") == 0)
+        return cli_explore(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

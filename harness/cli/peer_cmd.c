@@ -103,7 +103,9 @@ static void usage(FILE *f)
             "                            id-cred-x5u err-code-3-unsupported-cred th-2-other-message-1\n"
             "                            c-r-prefix-bstr duplicate-new-message-2 c-r-equals-c-i\n"
             "                            mac-for-signature kccs-no-cnf id-cred-kid-bstr mac-truncated\n"
-            "                            no-eviction\n"
+            "                            no-eviction replay-message-3 keep-session-after-error\n"
+            "                            answer-aborted-message-3 reprocess-message-2\n"
+            "                            forget-suite-after-err-2\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
@@ -454,6 +456,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
             return PEER_EXIT_USAGE;
         }
         uc->timeout_ms = a->timeout_ms;
+        uc->keep_copies = (a->peer_faults & PEER_FAULT_REPROCESS_MESSAGE_2) != 0;
         initiate(a, &o, peer_udp_exchange, uc, &res);
         tr_udp_close(&uc->u);
         free(uc);

@@ -169,6 +169,8 @@ static bool handshake_to_message_2(run *r, tr_message *resp)
         if (err == EH_OK)
             return !c_r_equals_c_i(r);
         if (err == EH_ERR_PEER_ERROR && r->s.state == EH_STATE_START) {
+            if (o->faults & PEER_FAULT_FORGET_SUITE_AFTER_ERR_2)
+                r->s.suite_index = o->edhoc->initial_suite_index; /* SUITES_R ignored */
             if (o->out)
                 fprintf(o->out, "initiator: ERR_CODE 2 received; retrying with suite %d\n",
                         r->s.cfg->suites[r->s.suite_index]);
@@ -258,6 +260,10 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     }
     if (!handshake_to_message_2(r, &resp))
         goto done;
+    /* fault reprocess-message-2: message_2 is kept, to be recognised again */
+    static uint8_t m2_copy[TR_MAX_BODY];
+    size_t m2_len = resp.payload_len <= sizeof m2_copy ? resp.payload_len : 0;
+    memcpy(m2_copy, resp.payload, m2_len);
 
     size_t n = 0;
     eh_err err = eh_initiator_message_3(&r->s, r->msg, sizeof r->msg, &n);
@@ -287,6 +293,24 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     if (st != TR_OK) {
         verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
                 "FAIL: message_3 sent: %s", status_text(st));
+        goto done;
+    }
+    if ((o->faults & PEER_FAULT_REPROCESS_MESSAGE_2) && m2_len > 0 &&
+        resp.payload_len == m2_len && memcmp(resp.payload, m2_copy, m2_len) == 0) {
+        /* the fault: the duplicate message_2 is processed again, which the
+         * session's state refuses: an error message, and abort */
+        static const char info[] = "message_2 received again";
+        uint8_t tstr[64];
+        eh_cbor_writer w;
+        eh_cbor_writer_init(&w, tstr, sizeof tstr);
+        eh_cbor_write_tstr(&w, info, sizeof info - 1);
+        if (eh_error_message_encode(1, tstr, w.len, r->msg, sizeof r->msg, &n) == EH_OK) {
+            size_t elen = frame(r, prefix, prefix_len, r->msg, n);
+            post(r, r->payload, elen,
+                 o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC, "error", &resp);
+        }
+        verdict(r, PEER_EXIT_VERDICT, "FAIL: message_2 received again while waiting for the "
+                                      "answer to message_3 (fault reprocess-message-2)");
         goto done;
     }
     if (resp.code != TR_CODE_CHANGED) {

@@ -50,7 +50,22 @@ enum {
     PEER_FAULT_NO_EVICTION = 1u << 5,     /* Responder with a full session table refuses every
                                              new message_1 instead of evicting the oldest
                                              half-open session (so a flood locks it up) */
-    PEER_FAULT_COUNT_ = 6
+    /* Faults that show only in sequences (issue 10, found by `explore`): */
+    PEER_FAULT_REPLAY_MESSAGE_3 = 1u << 6, /* Responder processes a replayed message_3 of a
+                                             completed session again: a new OSCORE context,
+                                             whose replay window is empty (breaks §5.1) */
+    PEER_FAULT_KEEP_SESSION_AFTER_ERROR = 1u << 7, /* Responder that rejected message_3 with an
+                                             error keeps the session: the correct message_3
+                                             is accepted afterwards (breaks §6) */
+    PEER_FAULT_ANSWER_ABORTED_MESSAGE_3 = 1u << 8, /* Responder answers message_3 of a session
+                                             the Initiator's error message ended with 2.04,
+                                             as if accepted, but has no OSCORE context */
+    PEER_FAULT_REPROCESS_MESSAGE_2 = 1u << 9, /* Initiator over raw UDP takes a duplicate
+                                             message_2 for the answer to message_3 and
+                                             processes it again: an error, and abort */
+    PEER_FAULT_FORGET_SUITE_AFTER_ERR_2 = 1u << 10, /* Initiator ignores SUITES_R: after
+                                             ERR_CODE 2 it selects the same suite again */
+    PEER_FAULT_COUNT_ = 11
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);
@@ -172,6 +187,7 @@ typedef struct peer_udp_client {
     uint8_t last_req[TR_UDP_MAX_DATAGRAM];
     size_t last_req_len;
     bool same_request;
+    bool keep_copies;         /* fault reprocess-message-2: no late copy is dropped */
 } peer_udp_client;
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                             size_t cap);

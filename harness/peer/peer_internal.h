@@ -18,6 +18,10 @@ typedef struct resp_session {
     eh_oscore_ctx oscore;
     eh_oscore_material oscore_params;
     bool oscore_ready;
+    /* faults replay-message-3, keep-session-after-error: the session as it was
+     * before message_3 (allocated only with those faults) */
+    eh_session *before_m3;
+    bool tombstone;          /* fault answer-aborted-message-3: ended by the Initiator's error */
 } resp_session;
 
 void resp_session_clear(resp_session *rs);

@@ -61,6 +61,10 @@ void peer_responder_get_stats(const peer_responder *r, peer_responder_stats *st)
 
 void resp_session_clear(resp_session *rs)
 {
+    if (rs->before_m3 != NULL) {
+        eh_session_wipe(rs->before_m3);
+        free(rs->before_m3);
+    }
     eh_session_wipe(&rs->s);
     eh_oscore_ctx_clear(&rs->oscore);
     memset(rs, 0, sizeof *rs);
@@ -317,8 +321,23 @@ static bool process_message_3(peer_responder *r, resp_session *rs, const uint8_t
 {
     if (r->o.log)
         peer_log_wire(r->o.log, "received", "message_3", m3, len, 0);
+    bool keep = (r->o.faults & PEER_FAULT_KEEP_SESSION_AFTER_ERROR) != 0;
+    if (keep || (r->o.faults & PEER_FAULT_REPLAY_MESSAGE_3)) {
+        if (rs->before_m3 == NULL)
+            rs->before_m3 = malloc(sizeof *rs->before_m3);
+        if (rs->before_m3 != NULL)
+            *rs->before_m3 = rs->s;
+    }
     if (eh_responder_process_message_3(&rs->s, m3, len) != EH_OK) {
         respond_error(r, rs, resp);
+        if (keep && rs->before_m3 != NULL) {
+            /* the fault: the session goes on as if nothing had been sent */
+            eh_session_wipe(&rs->s);
+            rs->s = *rs->before_m3;
+            if (r->o.out)
+                fprintf(r->o.out, "responder: fault keep-session-after-error: session kept\n");
+            return false;
+        }
         resp_session_clear(rs);
         return false;
     }
@@ -345,15 +364,31 @@ static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t 
                              tr_message *resp)
 {
     size_t n = 0;
+    if (rs->tombstone) {
+        /* fault answer-aborted-message-3: "accepted", without a session */
+        respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, "empty 2.04 (fault)");
+        return;
+    }
     /* A retransmitted message_3 (raw UDP) gets the previous answer again. */
     if (rs->s.state == EH_STATE_COMPLETED) {
-        if (len == rs->last_req_len && memcmp(m3, rs->last_req, len) == 0) {
+        bool same = len == rs->last_req_len && memcmp(m3, rs->last_req, len) == 0;
+        if (same && (r->o.faults & PEER_FAULT_REPLAY_MESSAGE_3) && rs->before_m3 != NULL) {
+            /* the fault: processed again, with a new OSCORE context */
+            eh_session_wipe(&rs->s);
+            rs->s = *rs->before_m3;
+            eh_oscore_ctx_clear(&rs->oscore);
+            rs->oscore_ready = false;
+            if (r->o.out)
+                fprintf(r->o.out, "responder: fault replay-message-3: message_3 processed "
+                                  "again\n");
+        } else if (same) {
             respond(r, resp, TR_CODE_CHANGED, rs->last_resp_len ? CF_EDHOC : -1, rs->last_resp,
                     rs->last_resp_len, "duplicate answered");
             return;
+        } else {
+            respond_unknown(r, resp, "message_3 for a completed session");
+            return;
         }
-        respond_unknown(r, resp, "message_3 for a completed session");
-        return;
     }
     rs->last_req_len = len < sizeof rs->last_req ? len : 0;
     memcpy(rs->last_req, m3, rs->last_req_len);
@@ -434,8 +469,15 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
         if (r->o.out)
             fprintf(r->o.out, "responder: the Initiator sent an EDHOC error message%s\n",
                     rs ? "; session ended" : "");
-        if (rs != NULL)
+        if (rs != NULL && (r->o.faults & PEER_FAULT_ANSWER_ABORTED_MESSAGE_3)) {
+            /* the fault: the slot stays, as a tombstone that "accepts" message_3 */
+            eh_session_wipe(&rs->s);
+            eh_oscore_ctx_clear(&rs->oscore);
+            rs->oscore_ready = false;
+            rs->tombstone = true;
+        } else if (rs != NULL) {
             resp_session_clear(rs);
+        }
         respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, NULL);
         return;
     }
@@ -540,8 +582,11 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
             return;
         }
         if (r->o.edhoc->message_4) {
-            /* RFC 9668 §3.3.1: a profile that needs message_4 cannot use it. */
+            /* RFC 9668 §3.3.1 step 4: a profile that needs message_4 cannot use it;
+             * the EDHOC processing failed, so the session is aborted (RFC 9528
+             * §5.4.3): a message_3 sent afterwards is not accepted */
             respond_unknown(r, resp, "combined request while message_4 is required");
+            resp_session_clear(rs);
             return;
         }
         if (!process_message_3(r, rs, item, item_len, resp))

@@ -51,7 +51,7 @@ static bool answers_request(void *arg, const uint8_t *d, size_t n)
     eh_coap_msg m;
     if (uc->coap_in_flight && eh_coap_udp_decode(d, n, &h, &m) == EH_OK)
         return h.token_len == sizeof uc->token && memcmp(h.token, uc->token, h.token_len) == 0;
-    return !late_duplicate(uc, d, n);
+    return uc->keep_copies || !late_duplicate(uc, d, n);
 }
 
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
@@ -64,8 +64,10 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
     size_t out_len = req->payload_len;
     memset(resp, 0, sizeof *resp);
     resp->content_format = -1;
-    /* Whatever is queued answers an earlier request (lockstep). */
-    tr_udp_drain(&uc->u, buf, cap, drain_seen, uc);
+    /* Whatever is queued answers an earlier request (lockstep); with the fault
+     * reprocess-message-2 it is taken for the next answer. */
+    if (!uc->keep_copies)
+        tr_udp_drain(&uc->u, buf, cap, drain_seen, uc);
     uc->coap_in_flight = coap;
     if (coap) {
         eh_coap_msg m;

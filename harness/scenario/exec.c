@@ -391,7 +391,8 @@ void sc_exec_run(sc_exec *x, sc_result *res)
         snprintf(x->message, sizeof x->message, "%s", x->refused);
         xt_printf(x, "skipped: %s\n", x->refused);
     } else if (x->o.role == SC_HARNESS_INITIATOR) {
-        for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR;
+        for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR &&
+                          x->v != V_SKIPPED;
              x->step++) {
             const sc_step *st = &sc->steps[x->step];
             xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, st->line,

@@ -40,6 +40,12 @@ typedef struct sc_exec_opts {
     /* Key logging (run --keylog, for testing only): the transcript lists
      * the derived values of the harness's session. Off: no secret printed. */
     bool keylog;
+    /* Optional (explore): after each judged expect or oscore step, the step's
+     * index, the outcome that matched (-1: none), the kind of what arrived
+     * (message_2, accepted, error, coap, silence, same, oscore, ...; "" for
+     * an oscore step that passed) and the scenario's branch after it. */
+    void (*observe)(void *arg, size_t step, int outcome, const char *kind, const char *branch);
+    void *observe_arg;
 } sc_exec_opts;
 
 /*

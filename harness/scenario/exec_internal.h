@@ -83,6 +83,7 @@ struct sc_exec {
     int prev_code;
     bool prev_answer_set;
     bool repeating;
+    bool listening;               /* classifying what the IUT sent unasked */
     bool combined_in_flight;      /* the RFC 9668 request is awaiting its answer */
     bool answer_twice;            /* harness Responder: `send: repeat` after a send */
     peer_oscore_req combined_rq;
@@ -115,6 +116,17 @@ struct sc_exec {
     /* what a passing scenario reports (amplification, flood), "; "-joined */
     char info[600];
     char refused[400];            /* why the scenario must not run (skipped), or "" */
+    char branch[SC_MAX_LABEL];    /* outcomes' state: / in: (scenario.h) */
+    /* harness Initiator: the last OSCORE request, for `oscore: {replay: true}` */
+    uint8_t osc_payload[TR_MAX_BODY];
+    size_t osc_payload_len;
+    tr_option osc_opts[TR_MAX_OPTIONS];
+    size_t osc_n_opts;
+    uint8_t osc_optval[512];
+    char osc_resource[SC_MAX_NAME];
+    uint8_t osc_code;
+    peer_oscore_req osc_rq;
+    bool osc_sent;
 };
 
 /* transcript */

@@ -305,7 +305,11 @@ static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
         if (strcmp(o->message, "accepted") == 0)
             snprintf(buf, cap, "an empty success response (accepted)");
         else if (strcmp(o->message, "oscore") == 0)
-            snprintf(buf, cap, "an OSCORE response that verifies");
+            snprintf(buf, cap, "an OSCORE message that verifies");
+        else if (o->suite == SC_SUITE_SUPPORTED)
+            snprintf(buf, cap, "a message_1 selecting a suite the harness supports");
+        else if (o->suite == SC_SUITE_UNSUPPORTED)
+            snprintf(buf, cap, "a well-formed message_1 selecting a suite the harness lacks");
         else
             snprintf(buf, cap, "a valid %s", o->message);
         break;
@@ -430,8 +434,13 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
         return rx->st == TR_OK && rx->code != 0 && strcmp(rx->kind, "error") != 0 &&
                (o->coap_code == 0 ? rx->code >= 0x80 : rx->code == o->coap_code);
     case SC_OUT_MESSAGE:
-        return rx->st == TR_OK && strcmp(rx->kind, o->message) == 0 &&
-               (rx->engine_ok || rx->suite_only || strcmp(o->message, "accepted") == 0);
+        if (rx->st != TR_OK || strcmp(rx->kind, o->message) != 0)
+            return false;
+        if (o->suite == SC_SUITE_SUPPORTED)
+            return rx->engine_ok;
+        if (o->suite == SC_SUITE_UNSUPPORTED)
+            return rx->suite_only;
+        return rx->engine_ok || rx->suite_only || strcmp(o->message, "accepted") == 0;
     case SC_OUT_ERROR:
         if (rx->st != TR_OK || strcmp(rx->kind, "error") != 0)
             return false;
@@ -700,6 +709,22 @@ static void check_error_code_use(sc_exec *x)
                                                  : "as Initiator");
 }
 
+/* An outcome with `in:` applies only in those branches (scenario.h). */
+static bool in_branch(const sc_exec *x, const sc_outcome *o)
+{
+    for (size_t i = 0; i < o->n_in; i++)
+        if (strcmp(o->in[i], x->branch) == 0)
+            return true;
+    return o->n_in == 0;
+}
+
+static void observe(sc_exec *x, int outcome)
+{
+    if (x->o.observe)
+        x->o.observe(x->o.observe_arg, x->step, outcome, x->rx.kind ? x->rx.kind : "",
+                     x->branch);
+}
+
 void x_judge(sc_exec *x, const sc_step *st)
 {
     check_error_code_use(x);
@@ -715,7 +740,13 @@ void x_judge(sc_exec *x, const sc_step *st)
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];
+        if (!in_branch(x, &st->outcomes[i]))
+            continue;
         if (outcome_matches(x, &st->outcomes[i], w, sizeof w)) {
+            if (st->outcomes[i].state[0]) {
+                snprintf(x->branch, sizeof x->branch, "%s", st->outcomes[i].state);
+                xt_printf(x, "  branch: %s\n", x->branch);
+            }
             if (st->outcomes[i].non_strict && x->v == V_PASS) {
                 char t[100];
                 outcome_text(&st->outcomes[i], t, sizeof t);
@@ -723,25 +754,39 @@ void x_judge(sc_exec *x, const sc_step *st)
                 snprintf(x->message, sizeof x->message, "step %zu: %s (allowed, graded non-strict)",
                          x->step + 1, t);
             }
+            if (st->outcomes[i].inconclusive && (x->v == V_PASS || x->v == V_NONSTRICT)) {
+                char t[100];
+                outcome_text(&st->outcomes[i], t, sizeof t);
+                x->v = V_SKIPPED;
+                snprintf(x->message, sizeof x->message, "step %zu: %s is allowed, but the steps "
+                         "that follow were written for another path (skipped)", x->step + 1, t);
+                xt_printf(x, "  %s\n", x->message);
+            }
             xt_printf(x, "  ok: outcome %zu of %zu matches\n", i + 1, st->n_outcomes);
             check_prefix(x);
             run_checks(x, st);
             if (st->outcomes[i].kind == SC_OUT_MESSAGE)
                 x_budget_judge(x);
+            observe(x, (int)i);
             return;
         }
         if (w[0] && !why[0])
             snprintf(why, sizeof why, "%s", w);
     }
-    for (size_t i = 0; i < st->n_outcomes; i++) {
+    for (size_t i = 0, n = 0; i < st->n_outcomes; i++) {
         char t[100];
+        if (!in_branch(x, &st->outcomes[i]))
+            continue;
         outcome_text(&st->outcomes[i], t, sizeof t);
         size_t k = strlen(list);
-        snprintf(list + k, sizeof list - k, "%s%s", i ? " or " : "", t);
+        snprintf(list + k, sizeof list - k, "%s%s", n++ ? " or " : "", t);
     }
     received_text(x, &x->rx, got, sizeof got);
+    observe(x, -1);
     /* what the transport could not take (e.g. larger than the harness
      * handles) is not judged: the scenario could not run */
-    x_fail(x, x->rx.st == TR_ERROR ? V_ERROR : V_FAIL, "expected %s, received %s%s%s", list, got,
+    x_fail(x, x->rx.st == TR_ERROR ? V_ERROR : V_FAIL, "expected %s%s%s%s, received %s%s%s",
+           list[0] ? list : "nothing", x->branch[0] ? " (in state " : "", x->branch,
+           x->branch[0] ? ")" : "", got,
            why[0] ? "; " : "", why);
 }

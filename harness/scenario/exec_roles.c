@@ -139,7 +139,9 @@ static void classify_answer(sc_exec *x)
     else
         classify_answer_in_session(x);
     received *rx = &x->rx;
-    if (!x->repeating) {
+    /* what the IUT sent unasked is no answer: `send: repeat` still compares
+     * with the answer to the previous request */
+    if (!x->repeating && !x->listening) {
         x->prev_answer_set = rx->st == TR_OK;
         x->prev_code = rx->code;
         x->prev_answer_len = rx->st == TR_OK ? rx->len : 0;
@@ -192,9 +194,8 @@ static void classify_answer_in_session(sc_exec *x)
 /* `send: repeat`: the previous request's bytes again, as a new request. */
 static void initiator_repeat(sc_exec *x)
 {
-    if (x->last_payload_len == 0 || !x->prev_answer_set) {
-        x_fail(x, V_ERROR, "scenario error: send: repeat needs an earlier send that was "
-                           "answered");
+    if (x->last_payload_len == 0) {
+        x_fail(x, V_ERROR, "scenario error: send: repeat needs an earlier send");
         return;
     }
     xt_bytes(x, "-> (repeated)", x->last_payload, x->last_payload_len);
@@ -299,6 +300,32 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     x_amplification_record(x, payload, k + n, m1);
 }
 
+/* Keep a copy of the OSCORE request just built, for `oscore: {replay: true}`. */
+static void keep_oscore_request(sc_exec *x, const tr_message *req, const peer_oscore_req *rq,
+                                const char *resource)
+{
+    size_t used = 0;
+    x->osc_sent = req->payload_len <= sizeof x->osc_payload && req->n_opts <= TR_MAX_OPTIONS;
+    for (size_t i = 0; x->osc_sent && i < req->n_opts; i++) {
+        x->osc_opts[i] = req->opts[i];
+        if (req->opts[i].len > sizeof x->osc_optval - used) {
+            x->osc_sent = false;
+            break;
+        }
+        memcpy(x->osc_optval + used, req->opts[i].value, req->opts[i].len);
+        x->osc_opts[i].value = x->osc_optval + used;
+        used += req->opts[i].len;
+    }
+    if (!x->osc_sent)
+        return;
+    x->osc_n_opts = req->n_opts;
+    x->osc_code = req->code;
+    memcpy(x->osc_payload, req->payload, req->payload_len);
+    x->osc_payload_len = req->payload_len;
+    x->osc_rq = *rq;
+    snprintf(x->osc_resource, sizeof x->osc_resource, "%s", resource);
+}
+
 static void oscore_exchange(sc_exec *x, const sc_step *st)
 {
     const char *resource = st->resource[0] ? st->resource : "/hello";
@@ -306,24 +333,49 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
     static peer_oscore_req rq;
     tr_message req;
     char what[160];
-    if (x->s.state != EH_STATE_COMPLETED && x->s.state != EH_STATE_WAIT_M4) {
-        x_fail(x, V_FAIL, "OSCORE cannot run: the handshake did not complete");
-        return;
+    /* an expect step right after judges the answer (explore); else the
+     * answer must verify */
+    bool judged = x->step + 1 < x->sc->n_steps && x->sc->steps[x->step + 1].kind == SC_STEP_EXPECT;
+    if (st->replay) {
+        if (!x->osc_sent) {
+            x_fail(x, V_ERROR, "scenario error: oscore replay needs an earlier OSCORE request");
+            return;
+        }
+        memset(&req, 0, sizeof req);
+        req.code = x->osc_code;
+        req.content_format = -1;
+        memcpy(req.opts, x->osc_opts, x->osc_n_opts * sizeof req.opts[0]);
+        req.n_opts = x->osc_n_opts;
+        req.payload = x->osc_payload, req.payload_len = x->osc_payload_len;
+        rq = x->osc_rq;
+        resource = x->osc_resource;
+        xt_bytes(x, "-> OSCORE (replayed: the same Partial IV)", req.payload, req.payload_len);
+    } else {
+        if (x->s.state != EH_STATE_COMPLETED && x->s.state != EH_STATE_WAIT_M4) {
+            x_fail(x, V_FAIL, "OSCORE cannot run: the handshake did not complete");
+            return;
+        }
+        eh_err err = x->oscore_ready ? EH_OK
+                                     : peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
+        if (err == EH_ERR_UNSUPPORTED) {
+            xt_printf(x, "  OSCORE not available for this suite (no HKDF for its hash)\n");
+            return;
+        }
+        x->oscore_ready = err == EH_OK;
+        if (err != EH_OK || peer_oscore_request(&x->oscore, resource, NULL, 0, &req, buf,
+                                                sizeof buf, &rq) != EH_OK) {
+            x_fail(x, V_ERROR, "harness error: cannot build the OSCORE request");
+            return;
+        }
+        keep_oscore_request(x, &req, &rq, resource);
+        xt_bytes(x, "-> OSCORE", req.payload, req.payload_len);
     }
-    eh_err err = x->oscore_ready ? EH_OK
-                                 : peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
-    if (err == EH_ERR_UNSUPPORTED) {
-        xt_printf(x, "  OSCORE not available for this suite (no HKDF for its hash)\n");
-        return;
-    }
-    x->oscore_ready = err == EH_OK;
-    if (err != EH_OK || peer_oscore_request(&x->oscore, resource, NULL, 0, &req, buf, sizeof buf,
-                                            &rq) != EH_OK) {
-        x_fail(x, V_ERROR, "harness error: cannot build the OSCORE request");
-        return;
-    }
-    xt_bytes(x, "-> OSCORE", req.payload, req.payload_len);
     x_exchange(x, &req);
+    if (judged) {
+        x->combined_rq = rq; /* classified as the answer to a protected request */
+        classify_combined_answer(x);
+        return;
+    }
     if (x->rx.st != TR_OK) {
         x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)", resource,
                x->rx.st == TR_TIMEOUT ? "timeout" : "reset");
@@ -363,7 +415,9 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
             xt_printf(x, "  listening %d ms for anything the IUT sends unasked\n",
                       st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
             x_listen(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+            x->listening = true;
             classify_answer(x);
+            x->listening = false;
         }
         x_judge(x, st);
         x->rx.kind = NULL; /* consumed */
@@ -520,7 +574,11 @@ static void natural_answer(sc_exec *x, tr_message *resp)
     answer(x, resp, strcmp(rx->kind, "error") == 0 ? TR_CODE_CHANGED : TR_CODE_BAD_REQUEST, -1, 0);
 }
 
-static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
+/* Verify the IUT's OSCORE request with the session's context and answer it
+ * (4.01 without a context, 4.00 when it does not verify): true when it
+ * verified, else why in `why`. */
+static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *why,
+                          size_t cap)
 {
     size_t n = 0, n_opts = 0;
     uint8_t code = 0;
@@ -529,31 +587,40 @@ static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
         eh_err err = peer_oscore_setup(&x->s, &x->oscore, &x->oscore_m, false);
         x->oscore_ready = err == EH_OK;
         if (!x->oscore_ready) {
-            x_fail(x, V_FAIL, "an OSCORE request arrived but the handshake did not complete "
-                              "(%s)", eh_err_name(err));
+            snprintf(why, cap, "an OSCORE request arrived but the handshake did not complete "
+                               "(%s)", eh_err_name(err));
             answer(x, resp, 0x81, -1, 0);
-            return;
+            return false;
         }
     }
     if (peer_oscore_serve(&x->oscore, req, "/hello", x->answer, sizeof x->answer, &n, &code, opts,
                           &n_opts) != EH_OK) {
-        x_fail(x, V_FAIL, "the IUT's OSCORE request does not verify with the keys of the "
-                          "handshake (RFC 9528 Appendix A.1, RFC 8613 §8.2)");
+        snprintf(why, cap, "the IUT's OSCORE request does not verify with the keys of the "
+                           "handshake (RFC 9528 Appendix A.1, RFC 8613 §8.2)");
         answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
-        return;
+        return false;
     }
     answer(x, resp, code, -1, n);
     if (n_opts > 0)
         memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;
     xt_printf(x, "  OSCORE request verified and answered\n");
+    return true;
+}
+
+static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
+{
+    char why[300];
+    if (!answer_oscore(x, req, resp, why, sizeof why))
+        x_fail(x, V_FAIL, "%s", why);
 }
 
 void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_message *resp)
 {
     const scenario *sc = x->sc;
     (void)client;
-    if (x->step >= sc->n_steps || x->v == V_FAIL || x->v == V_ERROR || x->handled) {
+    if (x->step >= sc->n_steps || x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED ||
+        x->handled) {
         /* after the scenario (or a verdict): answer as the engine would */
         xt_printf(x, "after the last step:\n");
         classify_request(x, req);
@@ -577,12 +644,22 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
         x->step++;
         return;
     }
+    /* An OSCORE request judged by an expect step (outcome `oscore`) is
+     * verified and answered first. */
+    bool answered = false;
+    if (strcmp(x->rx.kind, "oscore") == 0) {
+        char why[300];
+        x->rx.engine_ok = answer_oscore(x, req, resp, why, sizeof why);
+        if (!x->rx.engine_ok)
+            snprintf(x->rx.engine_why, sizeof x->rx.engine_why, "%s", why);
+        answered = true;
+    }
     x_judge(x, st);
     x->step++;
     /* The send steps that follow answer this request. */
-    bool answered = false;
     while (x->step < sc->n_steps && sc->steps[x->step].kind != SC_STEP_EXPECT &&
-           sc->steps[x->step].kind != SC_STEP_OSCORE && x->v != V_FAIL && x->v != V_ERROR) {
+           sc->steps[x->step].kind != SC_STEP_OSCORE && x->v != V_FAIL && x->v != V_ERROR &&
+           x->v != V_SKIPPED) {
         const sc_step *s2 = &sc->steps[x->step];
         xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, s2->line,
                   x_step_kind_name(s2->kind), s2->kind == SC_STEP_SEND ? s2->message : "");
@@ -628,7 +705,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 void x_responder_run(sc_exec *x)
 {
     const scenario *sc = x->sc;
-    while (x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR) {
+    while (x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR && x->v != V_SKIPPED) {
         const sc_step *st = &sc->steps[x->step];
         if (st->kind == SC_STEP_SEND) {
             x_fail(x, V_ERROR, "scenario error: in the Responder role a send step answers a "

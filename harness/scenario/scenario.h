@@ -21,7 +21,9 @@
 #define SC_MAX_LIST 32
 #define SC_MAX_STEPS 32
 #define SC_MAX_MUTATIONS 8
-#define SC_MAX_OUTCOMES 8
+#define SC_MAX_OUTCOMES 16
+#define SC_MAX_BRANCH 8     /* labels of an outcome's `in:` */
+#define SC_MAX_LABEL 32
 #define SC_MAX_FIELD_CHECKS 8
 #define SC_MAX_BYTES 4096
 #define SC_MAX_PATH 512
@@ -94,6 +96,12 @@ typedef struct sc_mutation {
  *           answer the IUT gave to the first copy (RFC 9528 §7)
  * `grade: non-strict` marks an outcome the RFC allows but that deviates
  * from a SHOULD: the scenario then ends non-strict instead of pass.
+ *
+ * Branches (`state:` / `in:`, written by `explore` from its state model):
+ * where the RFC allows several outcomes that lead to different states, a
+ * matching outcome with `state: LABEL` sets the scenario's branch, and an
+ * outcome with `in: [LABEL, ...]` is acceptable only while the branch is one
+ * of those (an outcome without `in` in any branch; the branch starts empty).
  */
 typedef enum sc_outcome_kind {
     SC_OUT_MESSAGE, SC_OUT_ERROR, SC_OUT_COAP, SC_OUT_SILENCE, SC_OUT_CLOSE, SC_OUT_SAME
@@ -108,7 +116,19 @@ typedef struct sc_outcome {
     size_t n_suites_include;
     int coap_code;             /* COAP: class << 5 | detail; 0 = any 4.xx/5.xx */
     bool non_strict;
+    bool inconclusive;         /* `grade: inconclusive`: allowed, but the steps that
+                                * follow were written for another path: the scenario
+                                * ends there, skipped */
+    /* MESSAGE message_1 (`suite:`): SC_SUITE_ANY, or SUPPORTED (the harness's
+     * engine accepts it: a suite the harness supports, correctly listed) or
+     * UNSUPPORTED (well-formed, rejected only for its selected suite) */
+    int suite;
+    char in[SC_MAX_BRANCH][SC_MAX_LABEL]; /* branches where it applies (n_in 0: any) */
+    size_t n_in;
+    char state[SC_MAX_LABEL];  /* the branch it leads to, or "" (unchanged) */
 } sc_outcome;
+
+enum { SC_SUITE_ANY = 0, SC_SUITE_SUPPORTED, SC_SUITE_UNSUPPORTED };
 
 /* Checks on the message an expect step received (all optional). */
 typedef struct sc_field_check {
@@ -168,6 +188,8 @@ typedef struct sc_step {
     int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
     int wait_ms;                      /* WAIT */
     char resource[SC_MAX_NAME];       /* OSCORE, combined: path, default /hello */
+    bool replay;                      /* OSCORE (harness Initiator): the previous OSCORE
+                                       * request again, byte for byte (same Partial IV) */
     /* FLOOD (harness Initiator only): flood_count message_1, each from a fresh
      * session (fresh ephemeral key), none completed; with flood_distinct_c_i
      * each with its own C_I, else all with the scenario's C_I. Bounded by

@@ -41,7 +41,7 @@ static const char *const wait_keys[] = {"wait", NULL};
 static const char *const flood_keys[] = {"flood", NULL};
 static const char *const flood_map_keys[] = {"count", "distinct_c_i", "time", NULL};
 static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
-static const char *const oscore_map_keys[] = {"resource", "timeout", NULL};
+static const char *const oscore_map_keys[] = {"resource", "timeout", "replay", NULL};
 static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "message_4",
                                         "error", "raw", "repeat", "none", NULL};
 
@@ -52,12 +52,15 @@ static const char *const replace_keys[] = {"field", "hex", NULL};
 static const char *const flip_keys[] = {"offset", "bit", NULL};
 static const char *const nondet_keys[] = {"field", "width", NULL};
 
-static const char *const outcome_keys[] = {"error", "coap", "message", "grade", "any_of", NULL};
+static const char *const outcome_keys[] = {"error", "coap", "message", "silence", "close",
+                                           "same",  "grade", "any_of", "in",      "state",
+                                           "suite", NULL};
+static const char *const suite_kinds[] = {"any", "supported", "unsupported", NULL};
 static const char *const outcome_msgs[] = {"message_1", "message_2", "message_3", "message_4",
                                            "oscore", "accepted", NULL};
 static const char *const error_keys[] = {"code", "info", "suites_include", NULL};
 static const char *const err_infos[] = {"tstr", "true", "suites", NULL};
-static const char *const grades[] = {"strict", "non-strict", NULL};
+static const char *const grades[] = {"strict", "non-strict", "inconclusive", NULL};
 
 static bool in_list(const char *s, const char *const list[])
 {
@@ -356,14 +359,48 @@ static int load_outcome(sy_ctx *c, const yaml_node_t *n, sc_outcome *o, bool nes
             return -1;
         snprintf(o->message, sizeof o->message, "%s", outcome_msgs[m]);
     }
+    static const char *const bare[] = {"silence", "close", "same"};
+    static const sc_outcome_kind bare_kind[] = {SC_OUT_SILENCE, SC_OUT_CLOSE, SC_OUT_SAME};
+    for (int i = 0; i < 3; i++)
+        if ((x = sy_get(c, n, bare[i]))) {
+            kinds++;
+            o->kind = bare_kind[i];
+            if (!sy_is_null(x))
+                return sy_fail(c, x, "%s: takes no value (write %s: null)", bare[i], bare[i]);
+        }
     if (kinds != 1)
-        return sy_fail(c, n, "expect: an outcome map has exactly one of error, coap, message "
-                             "(besides grade)");
+        return sy_fail(c, n, "expect: an outcome map has exactly one of error, coap, message, "
+                             "silence, close, same (besides grade, in, state, suite)");
     int g;
     if ((x = sy_get(c, n, "grade"))) {
         if (sy_enum(c, x, "grade", grades, &g) != 0)
             return -1;
         o->non_strict = g == 1;
+        o->inconclusive = g == 2;
+    }
+    if ((x = sy_get(c, n, "suite"))) {
+        if (o->kind != SC_OUT_MESSAGE || strcmp(o->message, "message_1") != 0)
+            return sy_fail(c, x, "suite: only valid with message: message_1");
+        if (sy_enum(c, x, "suite", suite_kinds, &o->suite) != 0)
+            return -1;
+    }
+    char labels[SC_MAX_BRANCH][SC_MAX_NAME];
+    if ((x = sy_get(c, n, "in"))) {
+        if (sy_name_list(c, x, "in", labels, SC_MAX_BRANCH, &o->n_in) != 0)
+            return -1;
+        for (size_t i = 0; i < o->n_in; i++) {
+            if (strlen(labels[i]) >= SC_MAX_LABEL)
+                return sy_fail(c, x, "in: label '%s' longer than %d characters", labels[i],
+                               SC_MAX_LABEL - 1);
+            memcpy(o->in[i], labels[i], strlen(labels[i]) + 1);
+        }
+    }
+    if ((x = sy_get(c, n, "state"))) {
+        if (sy_name(c, x, "state", labels[0], SC_MAX_NAME, false) != 0)
+            return -1;
+        if (strlen(labels[0]) >= SC_MAX_LABEL)
+            return sy_fail(c, x, "state: label longer than %d characters", SC_MAX_LABEL - 1);
+        memcpy(o->state, labels[0], strlen(labels[0]) + 1);
     }
     return 0;
 }
@@ -449,6 +486,9 @@ static int load_oscore(sy_ctx *c, const yaml_node_t *n, sc_step *st)
                            sy_show(st->resource, (char[48]){0}));
     }
     if (timeout && sy_int(c, timeout, "timeout", 1, MAX_MS, &st->timeout_ms) != 0)
+        return -1;
+    if (v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "replay")) &&
+        sy_bool(c, x, "oscore.replay", &st->replay) != 0)
         return -1;
     return 0;
 }

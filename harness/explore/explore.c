@@ -1,0 +1,770 @@
+/*
+ * explore.c - see explore.h and harness/explore/README.md.
+ *
+ * Breadth first: every sequence of length d+1 extends a sequence of length
+ * d that ran and conformed, with every input the harness can give in the
+ * state its outputs led to. Equivalence under the model: children of the
+ * same sequence that conform and lead to the same model state with the harness
+ * holding the same material have the same future in the model; all of them
+ * run (each checks its own transition), one representative (chosen with the
+ * seed) is extended. A sequence that deviates is not extended; its deviation
+ * is confirmed on a fresh IUT and shrunk: single inputs are removed as long
+ * as what is left still shows the same deviation (the same input answered
+ * with the same kind of output); no shorter prefix shows one, since the
+ * prefixes ran first.
+ */
+#define _GNU_SOURCE /* strdup */
+#include "explore.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../report/report.h"
+#include "../runner/run_html.h"
+#include "../transport/udp.h"
+#include "explore_internal.h"
+
+#define MAX_NODES 200000
+
+typedef struct xclass {
+    size_t runs, pass, nonstrict, inconclusive, errors;
+    double seconds;
+    xseq example;
+    char note[512];               /* a non-strict or inconclusive result's text */
+    bool has_dev;
+    xseq dev;
+    char dev_kind[16], dev_msg[1024], dev_transcript[512];
+    bool shrunk, reproduced;
+    xseq min;
+    char min_msg[1024], min_transcript[512], scenario_path[1400];
+    char err_msg[512];
+} xclass;
+
+typedef struct explore {
+    xctx c;
+    xclass cls[XM_MAX_STATES][XM_MAX_INPUTS];
+    /* observed edges: to[state][input][output] + 1 (0: not seen) */
+    signed char seen_to[XM_MAX_STATES][XM_MAX_INPUTS][XM_MAX_OUTPUTS];
+    size_t n_runs, n_pruned, n_not_compiled;
+} explore;
+
+/* ------------------------------------------------------------- set-up */
+
+static int parse_suites(const char *s, int *out, size_t *n)
+{
+    *n = 0;
+    while (s && *s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || *n == 8 || v < -24 || v > 255)
+            return -1;
+        out[(*n)++] = (int)v;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            return -1;
+    }
+    return *n ? 0 : -1;
+}
+
+static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
+{
+    xctx *c = &e->c;
+    c->o = o;
+    c->m = malloc(sizeof *c->m);
+    c->pf = calloc(1, sizeof *c->pf);
+    if (c->m == NULL || c->pf == NULL) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    if (peer_file_load(o->peer_file, c->pf, err, cap) != 0)
+        return -1;
+    int rc = o->model_file ? xm_load_file(c->m, o->model_file, err, cap)
+                           : xm_load_builtin(c->m, o->role, err, cap);
+    if (rc != 0)
+        return -1;
+    if (strcmp(c->m->role, o->role) != 0) {
+        snprintf(err, cap, "the model %.300s is for an IUT %s, not %s", c->m->file, c->m->role,
+                 o->role);
+        return -1;
+    }
+    bool iut_responder = c->m->iut_role == SC_HARNESS_INITIATOR;
+    const peer_role_spec *spec = iut_responder ? &c->pf->responder : &c->pf->initiator;
+    if (!spec->present) {
+        snprintf(err, cap, "%s: no IUT %s in the peer file", o->peer_file, o->role);
+        return -1;
+    }
+    snprintf(c->role_harness, sizeof c->role_harness, "%s",
+             iut_responder ? "initiator" : "responder");
+    c->udp = o->transport && strcmp(o->transport, "udp") == 0;
+    c->oscore = peer_has_capability(c->pf, "oscore");
+    c->rfc9668 = c->oscore && peer_has_capability(c->pf, "rfc9668") && !c->udp;
+    c->profile = xm_profile(o->message_4, c->oscore);
+    /* sizes are `run`'s concern: a reused IUT Responder with many sessions
+     * chooses longer identifiers, which a budget would grade */
+    sc_budget_parse("none", &c->budget);
+    const char *suites = o->suites ? o->suites
+                         : !iut_responder && peer_has_capability(c->pf, "suite-6") ? "6,2"
+                                                                                    : "2";
+    if (parse_suites(suites, c->suites, &c->n_suites) != 0) {
+        snprintf(err, cap, "--suites: a comma-separated list of suites, e.g. 6,2");
+        return -1;
+    }
+    for (size_t i = 0; i < c->m->n_in; i++)
+        c->kind[i] = xin_kind(c->m->in[i].n_steps ? c->m->in[i].steps[0] : NULL,
+                              c->m->in[i].needs);
+    /* the alphabet: --symbols, or every input the transport allows */
+    bool chosen[XM_MAX_INPUTS] = {false};
+    if (o->symbols) {
+        char list[512];
+        snprintf(list, sizeof list, "%s", o->symbols);
+        for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
+             t = strtok_r(NULL, ",", &save)) {
+            int i = xm_input_index(c->m, t);
+            if (i < 0) {
+                snprintf(err, cap, "--symbols: unknown input '%s' (the model's inputs: "
+                                   "explore --model-dot %s, harness/explore/model_%s.yaml)",
+                         t, o->role, o->role);
+                return -1;
+            }
+            chosen[i] = true;
+        }
+        for (size_t i = 0; i < c->m->n_in; i++)
+            if (c->kind[i] == XI_START)
+                chosen[i] = true; /* the IUT Initiator's first message needs no input */
+    }
+    for (size_t i = 0; i < c->m->n_in; i++) {
+        if (o->symbols ? !chosen[i] : ((c->m->in[i].needs & XM_NEED_UDP) && !c->udp))
+            continue;
+        c->alphabet[c->n_alpha++] = (int)i;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- results */
+
+typedef enum { R_CONFORM, R_NONSTRICT, R_INCONCLUSIVE, R_DEVIATION, R_ERROR } rstatus;
+
+/* The position a failing verdict names ("step N (line L): ..."). */
+static size_t failing_position(const xcompiled *comp, size_t n, const xrec *r)
+{
+    for (size_t j = 0; j < n; j++) {
+        size_t e = comp->expect_step[j];
+        if (e < SC_MAX_STEPS && r->seen[e] && r->outcome[e] < 0)
+            return j;
+    }
+    unsigned long step = 0;
+    if (sscanf(r->message, "step %lu", &step) == 1 && step > 0)
+        for (size_t j = 0; j < n; j++)
+            if (step - 1 <= comp->expect_step[j])
+                return j;
+    return n - 1;
+}
+
+/* Fill s->out / state / know from the run's observations; the status, and
+ * the position it concerns. */
+static rstatus interpret(explore *e, xseq *s, const xcompiled *comp, const xrec *r, size_t *pos)
+{
+    const xctx *c = &e->c;
+    *pos = s->n - 1;
+    if (r->v == V_ERROR)
+        return R_ERROR;
+    size_t fail = r->v == V_FAIL ? failing_position(comp, s->n, r) : s->n;
+    for (size_t j = 0; j < s->n && j < fail; j++) {
+        size_t st = comp->expect_step[j];
+        int oi = st < SC_MAX_STEPS && r->seen[st] ? r->outcome[st] : -1;
+        if (oi < 0 || (size_t)oi >= comp->n_outc[j]) {
+            *pos = j;
+            return r->v == V_SKIPPED ? R_INCONCLUSIVE : R_ERROR;
+        }
+        const xoutc *oc = &comp->outc[j][oi];
+        if (oc->to < 0) { /* inconclusive: another path than planned */
+            *pos = j;
+            return R_INCONCLUSIVE;
+        }
+        s->out[j] = oc->out;
+        s->state[j + 1] = oc->to;
+        s->know[j + 1] = s->know[j];
+        xk_update(c, &s->know[j + 1], s->in[j], oc->out);
+    }
+    if (r->v == V_FAIL) {
+        *pos = fail;
+        return R_DEVIATION;
+    }
+    return r->v == V_NONSTRICT ? R_NONSTRICT : r->v == V_SKIPPED ? R_INCONCLUSIVE : R_CONFORM;
+}
+
+static void seq_root(const xctx *c, xseq *s)
+{
+    memset(s, 0, sizeof *s);
+    s->state[0] = c->m->initial;
+    xk_init(&s->know[0]);
+    for (size_t j = 0; j < EXPLORE_MAX_DEPTH; j++)
+        s->out[j] = -1;
+}
+
+/* A deterministic choice from the seed and a text. */
+static uint64_t mix(unsigned long seed, const char *text, uint64_t key)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)seed;
+    for (const char *p = text; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h ^= key;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 31);
+}
+
+static void record(explore *e, const xseq *s, rstatus st, size_t pos, const xrec *r)
+{
+    const xm_model *m = e->c.m;
+    xclass *k = &e->cls[s->state[pos]][s->in[pos]];
+    if (k->runs++ == 0)
+        k->example = *s;
+    k->seconds += r->seconds;
+    for (size_t j = 0; j < pos || (st != R_DEVIATION && st != R_ERROR && j < s->n); j++)
+        if (s->out[j] >= 0 && s->out[j] < (int)m->n_out)
+            e->seen_to[s->state[j]][s->in[j]][s->out[j]] = (signed char)(s->state[j + 1] + 1);
+    switch (st) {
+    case R_CONFORM:
+        k->pass++;
+        break;
+    case R_NONSTRICT:
+    case R_INCONCLUSIVE:
+        if (st == R_NONSTRICT)
+            k->nonstrict++;
+        else
+            k->inconclusive++;
+        if (!k->note[0])
+            snprintf(k->note, sizeof k->note, "%.500s", r->message);
+        break;
+    case R_ERROR:
+        k->errors++;
+        if (!k->err_msg[0])
+            snprintf(k->err_msg, sizeof k->err_msg, "%.500s", r->message);
+        break;
+    case R_DEVIATION:
+        if (!k->has_dev) {
+            k->has_dev = true;
+            k->dev = *s;
+            k->dev.n = pos + 1;
+            snprintf(k->dev_msg, sizeof k->dev_msg, "%s", r->message);
+            snprintf(k->dev_transcript, sizeof k->dev_transcript, "%s", r->transcript);
+        }
+        break;
+    }
+}
+
+/* The kind the IUT answered at the position a failing run names. */
+static void deviation_kind(const xcompiled *comp, size_t pos, const xrec *r, char *out,
+                           size_t cap)
+{
+    size_t st = comp->expect_step[pos];
+    snprintf(out, cap, "%s", st < SC_MAX_STEPS && r->seen[st] ? r->kind[st] : "");
+}
+
+/* ------------------------------------------------------------- levels */
+
+static int explore_levels(explore *e)
+{
+    const xctx *c = &e->c;
+    const xm_model *m = c->m;
+    xseq *nodes = malloc(sizeof *nodes), *children = NULL;
+    size_t n_nodes = 1;
+    if (nodes == NULL)
+        return -1;
+    seq_root(c, &nodes[0]);
+    for (int d = 1; d <= c->o->depth && n_nodes > 0; d++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        size_t cap = n_nodes * c->n_alpha, n = 0;
+        children = malloc((cap ? cap : 1) * sizeof *children);
+        xcompiled *comp = calloc(cap ? cap : 1, sizeof *comp);
+        size_t *parent = malloc((cap ? cap : 1) * sizeof *parent);
+        if (children == NULL || comp == NULL || parent == NULL)
+            return -1;
+        for (size_t p = 0; p < n_nodes; p++) {
+            const xseq *node = &nodes[p];
+            size_t len = node->n;
+            for (size_t a = 0; a < c->n_alpha; a++) {
+                int in = c->alphabet[a];
+                int st = node->state[len];
+                if (!xk_allows(c, &node->know[len], in) || m->t[st][in].na)
+                    continue;
+                xseq *ch = &children[n];
+                *ch = *node;
+                ch->in[len] = in;
+                ch->out[len] = -1;
+                ch->n = len + 1;
+                if (xcompile(c, ch, NULL, &comp[n]) != 0) {
+                    e->n_not_compiled++;
+                    continue;
+                }
+                parent[n] = p;
+                n++;
+            }
+        }
+        if (n == 0) {
+            free(comp), free(parent);
+            break;
+        }
+        xrec *recs = malloc(n * sizeof *recs);
+        if (recs == NULL || xrun_batch(c, comp, n, c->o->fresh, recs) != 0)
+            return -1;
+        e->n_runs += n;
+        /* interpret, then keep one representative per (parent, state, harness
+         * material) among those that conformed */
+        xseq *next = malloc(n * sizeof *next);
+        size_t n_next = 0, devs = 0, ok = 0;
+        bool *extend = calloc(n, sizeof *extend);
+        rstatus *status = malloc(n * sizeof *status);
+        if (next == NULL || extend == NULL || status == NULL)
+            return -1;
+        for (size_t i = 0; i < n; i++) {
+            size_t pos;
+            status[i] = interpret(e, &children[i], &comp[i], &recs[i], &pos);
+            record(e, &children[i], status[i], pos, &recs[i]);
+            if (status[i] == R_DEVIATION) {
+                xclass *k = &e->cls[children[i].state[pos]][children[i].in[pos]];
+                if (k->has_dev && !k->dev_kind[0])
+                    deviation_kind(&comp[i], pos, &recs[i], k->dev_kind, sizeof k->dev_kind);
+                char text[256];
+                xseq_text(c, &children[i], text, sizeof text);
+                printf("  deviation: %s: %.300s\n", text, recs[i].message);
+                devs++;
+            }
+            ok += status[i] == R_CONFORM || status[i] == R_NONSTRICT;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!(status[i] == R_CONFORM || status[i] == R_NONSTRICT) || extend[i])
+                continue;
+            size_t members[XM_MAX_INPUTS], k = 0, len = children[i].n;
+            /* equivalent: the same parent, a settled state (model.h), the same
+             * material; elsewhere every child is its own class */
+            bool settled = m->settled[children[i].state[len]];
+            for (size_t j = i; j < n && parent[j] == parent[i]; j++)
+                if ((status[j] == R_CONFORM || status[j] == R_NONSTRICT) && !extend[j] &&
+                    children[j].state[len] == children[i].state[len] &&
+                    xk_equal(&children[j].know[len], &children[i].know[len]) &&
+                    k < XM_MAX_INPUTS && (settled || j == i))
+                    members[k++] = j;
+            char name[256];
+            xseq_name(c, &nodes[parent[i]], name, sizeof name);
+            size_t pick = members[mix(c->o->seed, name, (uint64_t)children[i].state[len] << 8 |
+                                                             (uint64_t)children[i].know[len].pending)
+                                  % k];
+            for (size_t j = 0; j < k; j++)
+                extend[members[j]] = true; /* handled */
+            if (d < c->o->depth)
+                e->n_pruned += k - 1;
+            if (d < c->o->depth && n_next < MAX_NODES)
+                next[n_next++] = children[pick];
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("depth %d: %zu sequences, %zu conform, %zu deviate; %zu extended (%.2f s)\n", d, n,
+               ok, devs, d < c->o->depth ? n_next : 0,
+               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        fflush(stdout);
+        for (size_t i = 0; i < n; i++)
+            xcompiled_free(&comp[i]);
+        free(comp), free(recs), free(parent), free(extend), free(status), free(children);
+        free(nodes);
+        nodes = next, n_nodes = n_next;
+    }
+    free(nodes);
+    return 0;
+}
+
+/* ------------------------------------------------------------- shrinking */
+
+/* Run candidates on fresh IUTs; the index of the first that shows the
+ * deviation (its last input answered with `kind`, failing), or -1. */
+static long first_reproducing(explore *e, xseq *cand, size_t n, const char *kind, xrec *keep)
+{
+    xcompiled *comp = calloc(n ? n : 1, sizeof *comp);
+    xrec *recs = malloc((n ? n : 1) * sizeof *recs);
+    size_t *map = malloc((n ? n : 1) * sizeof *map), m = 0;
+    long found = -1;
+    if (comp == NULL || recs == NULL || map == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (xcompile(&e->c, &cand[i], NULL, &comp[m]) == 0)
+            map[m++] = i;
+    if (m == 0 || xrun_batch(&e->c, comp, m, true, recs) != 0)
+        goto out;
+    e->n_runs += m;
+    for (size_t i = 0; i < m && found < 0; i++) {
+        xseq s = cand[map[i]];
+        size_t pos;
+        char got[16] = "";
+        if (interpret(e, &s, &comp[i], &recs[i], &pos) != R_DEVIATION || pos + 1 != s.n)
+            continue;
+        deviation_kind(&comp[i], pos, &recs[i], got, sizeof got);
+        if (strcmp(got, kind) == 0) {
+            found = (long)map[i];
+            *keep = recs[i];
+        }
+    }
+out:
+    for (size_t i = 0; i < m; i++)
+        xcompiled_free(&comp[i]);
+    free(comp), free(recs), free(map);
+    return found;
+}
+
+static void shrink(explore *e, xclass *k)
+{
+    const xctx *c = &e->c;
+    /* the outputs observed before the deviation guide the planned path (a hint:
+     * where it does not apply, the first acceptable output is assumed) */
+    xseq cur = k->dev;
+    xrec rec;
+    cur.out[cur.n - 1] = -1;
+    k->shrunk = true;
+    /* confirmed on a fresh IUT? */
+    if (first_reproducing(e, &cur, 1, k->dev_kind, &rec) < 0) {
+        k->reproduced = false;
+        k->min = cur;
+        return;
+    }
+    k->reproduced = true;
+    snprintf(k->min_msg, sizeof k->min_msg, "%s", rec.message);
+    snprintf(k->min_transcript, sizeof k->min_transcript, "%s", rec.transcript);
+    for (bool smaller = true; smaller && cur.n > 1;) {
+        xseq cand[EXPLORE_MAX_DEPTH];
+        size_t n = 0;
+        for (size_t drop = 0; drop + 1 < cur.n; drop++) {
+            xseq s;
+            seq_root(c, &s);
+            for (size_t j = 0; j < cur.n; j++)
+                if (j != drop) {
+                    s.out[s.n] = j + 1 < cur.n ? cur.out[j] : -1;
+                    s.in[s.n++] = cur.in[j];
+                }
+            cand[n++] = s;
+        }
+        long f = first_reproducing(e, cand, n, k->dev_kind, &rec);
+        smaller = f >= 0;
+        if (smaller) {
+            cur = cand[f];
+            snprintf(k->min_msg, sizeof k->min_msg, "%s", rec.message);
+            snprintf(k->min_transcript, sizeof k->min_transcript, "%s", rec.transcript);
+        }
+    }
+    k->min = cur;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(tmp, 0777);
+            *p = '/';
+        }
+    return mkdir(tmp, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* ------------------------------------------------------------- output */
+
+static const char *outputs_text(const xctx *c, int state, int in, char *buf, size_t cap)
+{
+    const xm_trans *t = &c->m->t[state][in];
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t a = 0; !t->na && a < t->n_alts; a++) {
+        if (!xm_alt_active(&t->alts[a], c->profile))
+            continue;
+        int w = snprintf(buf + k, cap - k, "%s%s%s", k ? ", " : "", c->m->out[t->alts[a].out].name,
+                         t->alts[a].non_strict ? " (non-strict)" : "");
+        if (w < 0 || (size_t)w >= cap - k)
+            break;
+        k += (size_t)w;
+    }
+    return buf;
+}
+
+/* The minimal deviation as a scenario file: DIR/explore/<role>/<name>.yaml,
+ * so that `cp -r DIR/explore scenarios/` adds it to the suite. */
+static void write_scenario(explore *e, xclass *k, const char *dir)
+{
+    const xctx *c = &e->c;
+    char name[256], text[512], acc[512], header[2048], path[1400], sub[1024];
+    xcompiled comp;
+    xseq s = k->min;
+    int last = s.in[s.n - 1];
+    xseq_name(c, &s, name, sizeof name);
+    xseq_text(c, &s, text, sizeof text);
+    /* the state before the last input, on the path the model expects */
+    int st = k->dev.state[k->dev.n - 1];
+    char opts[640] = "";
+    if (c->udp)
+        strcat(opts, " --transport udp");
+    if (c->profile & XM_IF_M4)
+        strcat(opts, " --message-4");
+    if (c->o->symbols)
+        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " --symbols %.500s",
+                 c->o->symbols);
+    snprintf(header, sizeof header,
+             "# Found by `edhoc-harness explore --role %s --depth %d --seed %lu%s` against %s %s:\n"
+             "# the minimal sequence %s (no shorter prefix or subsequence shows the deviation).\n"
+             "# Observed: %s answered with %s; the model (harness/explore/model_%s.yaml) accepts:\n"
+             "# %s. To add it to the suite: cp -r %s/explore scenarios/\n",
+             c->m->role, c->o->depth, c->o->seed, opts, c->pf->name, c->pf->version, text,
+             c->m->in[last].name, k->dev_kind[0] ? k->dev_kind : "(see the verdict)", c->m->role,
+             outputs_text(c, k->min.n == k->dev.n ? st : k->dev.state[k->dev.n - 1], last, acc,
+                          sizeof acc),
+             dir);
+    if (xcompile(c, &s, header, &comp) != 0)
+        return;
+    /* the file's place mirrors its id: DIR/explore/ROLE[-udp][-m4]/NAME.yaml */
+    const char *slash = strrchr(comp.id, '/');
+    snprintf(sub, sizeof sub, "%s/%.*s", dir, (int)(slash - comp.id), comp.id);
+    snprintf(path, sizeof path, "%s/%s.yaml", sub, name);
+    FILE *f = mkdirs(sub) == 0 ? fopen(path, "w") : NULL;
+    if (f != NULL) {
+        fputs(comp.yaml, f);
+        fclose(f);
+        snprintf(k->scenario_path, sizeof k->scenario_path, "%s", path);
+    }
+    xcompiled_free(&comp);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = path && path[0] ? fopen(path, "r") : NULL;
+    if (f == NULL)
+        return NULL;
+    char *b = malloc(1 << 20);
+    size_t n = b ? fread(b, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (b)
+        b[n] = 0;
+    return b;
+}
+
+static void fill_result(explore *e, int state, int in, xclass *k, sc_result *r)
+{
+    const xctx *c = &e->c;
+    const xm_trans *t = &c->m->t[state][in];
+    char sname[64], iname[64], text[512], acc[512];
+    memset(r, 0, sizeof *r);
+    size_t i = 0;
+    for (; c->m->state[state][i] && i + 1 < sizeof sname; i++)
+        sname[i] = c->m->state[state][i] == '_' ? '-' : c->m->state[state][i];
+    sname[i] = 0;
+    for (i = 0; c->m->in[in].name[i] && i + 1 < sizeof iname; i++)
+        iname[i] = c->m->in[in].name[i] == '_' ? '-' : c->m->in[in].name[i];
+    iname[i] = 0;
+    snprintf(r->id, sizeof r->id, "explore/%.16s/%.50s/%.50s", c->m->role, sname, iname);
+    snprintf(r->title, sizeof r->title, "In state %s (%.180s), input %s (%.180s)",
+             c->m->state[state], c->m->state_text[state], c->m->in[in].name,
+             c->m->in[in].text);
+    snprintf(r->area, sizeof r->area, "explore.%s", c->m->role);
+    snprintf(r->role, sizeof r->role, "%s", c->role_harness);
+    snprintf(r->level, sizeof r->level, "%s",
+             t->level == SC_MUST ? "MUST" : t->level == SC_SHOULD ? "SHOULD" : "INFO");
+    size_t q = 0;
+    for (size_t j = 0; j < t->n_reqs && q + 1 < sizeof r->requirements; j++) {
+        int w = snprintf(r->requirements + q, sizeof r->requirements - q, "%s%s", j ? ", " : "",
+                         t->reqs[j]);
+        if (w < 0)
+            break;
+        q += (size_t)w;
+    }
+    r->method = 3;
+    r->suite = c->suites[c->n_suites - 1];
+    snprintf(r->transport, sizeof r->transport, "%s", c->udp ? "udp" : "coap");
+    r->seed = c->o->seed;
+    r->seconds = k->seconds;
+    for (int m = 0; m < 5; m++)
+        r->sizes[m] = -1;
+    outputs_text(c, state, in, acc, sizeof acc);
+    if (k->has_dev) {
+        xseq_text(c, k->shrunk ? &k->min : &k->dev, text, sizeof text);
+        r->v = V_FAIL;
+        snprintf(r->message, sizeof r->message,
+                 "%s sequence %.200s: %s answered with %s; acceptable: %.200s (%s)%s%.160s: "
+                 "%.300s",
+                 !k->shrunk ? "deviating" : k->reproduced ? "minimal" : "not reproduced on a "
+                                                                          "fresh IUT:",
+                 text, c->m->in[in].name, k->dev_kind[0] ? k->dev_kind : "?", acc, t->rfc,
+                 k->scenario_path[0] ? "; scenario " : "", k->scenario_path,
+                 k->min_msg[0] ? k->min_msg : k->dev_msg);
+        const char *tp = k->min_transcript[0] ? k->min_transcript : k->dev_transcript;
+        snprintf(r->transcript_path, sizeof r->transcript_path, "%s", tp);
+        r->transcript = read_text(tp);
+    } else if (k->errors) {
+        r->v = V_ERROR;
+        snprintf(r->message, sizeof r->message, "%zu of %zu sequences could not run: %.500s",
+                 k->errors, k->runs, k->err_msg);
+    } else {
+        xseq_text(c, &k->example, text, sizeof text);
+        r->v = k->nonstrict ? V_NONSTRICT : V_PASS;
+        snprintf(r->message, sizeof r->message,
+                 "%zu sequence%s (e.g. %.200s), %zu non-strict, %zu inconclusive; acceptable: "
+                 "%.300s%s%.300s",
+                 k->runs, k->runs == 1 ? "" : "s", text, k->nonstrict, k->inconclusive, acc,
+                 k->note[0] ? "; " : "", k->note);
+    }
+}
+
+/* The IUT's observed state machine in the model's terms: the transitions
+ * seen (black), and each deviation in red to a node of its own. */
+static void write_observed_dot(explore *e, const char *path)
+{
+    const xctx *c = &e->c;
+    const xm_model *m = c->m;
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return;
+    fprintf(f, "// the IUT's state machine as `edhoc-harness explore` observed it, in the terms of "
+               "%s (compare model-%s.dot); red: deviations\n", m->file, m->role);
+    fprintf(f, "digraph \"observed_%s\" {\n  rankdir=LR;\n  node [shape=box, style=rounded, "
+               "fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=9];\n", m->role);
+    for (size_t s = 0; s < m->n_states; s++)
+        fprintf(f, "  %s%s;\n", m->state[s], (int)s == m->initial ? " [penwidth=2]" : "");
+    for (size_t s = 0; s < m->n_states; s++)
+        for (size_t to = 0; to < m->n_states; to++) {
+            char label[2048];
+            size_t k = 0;
+            label[0] = 0;
+            for (size_t i = 0; i < m->n_in; i++)
+                for (size_t o = 0; o < m->n_out; o++)
+                    if (e->seen_to[s][i][o] == (signed char)(to + 1)) {
+                        int w = snprintf(label + k, sizeof label - k, "%s%s / %s", k ? "\\n" : "",
+                                         m->in[i].name, m->out[o].name);
+                        if (w > 0 && (size_t)w < sizeof label - k)
+                            k += (size_t)w;
+                    }
+            if (k)
+                fprintf(f, "  %s -> %s [label=\"%s\"];\n", m->state[s], m->state[to], label);
+        }
+    int n = 0;
+    for (size_t s = 0; s < m->n_states; s++)
+        for (size_t i = 0; i < m->n_in; i++) {
+            const xclass *k = &e->cls[s][i];
+            if (!k->has_dev)
+                continue;
+            fprintf(f, "  deviation_%d [label=\"deviation\", shape=octagon, color=red, "
+                       "fontcolor=red];\n", n);
+            fprintf(f, "  %s -> deviation_%d [label=\"%s / %s\", color=red, fontcolor=red];\n",
+                    m->state[s], n, m->in[i].name, k->dev_kind[0] ? k->dev_kind : "?");
+            n++;
+        }
+    fprintf(f, "}\n");
+    fclose(f);
+}
+
+int explore_main(const explore_opts *o)
+{
+    explore *e = calloc(1, sizeof *e);
+    char err[512], path[1024];
+    int rc = 2;
+    run_report rep;
+    run_report_init(&rep);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (e == NULL || setup(e, o, err, sizeof err) != 0) {
+        fprintf(stderr, "explore: %s\n", e ? err : "out of memory");
+        goto out;
+    }
+    const xctx *c = &e->c;
+    if (mkdirs(o->out_dir) != 0) {
+        fprintf(stderr, "explore: cannot create %s\n", o->out_dir);
+        goto out;
+    }
+    printf("edhoc-harness explore: IUT %s (%s %s), model %s, depth %d, seed %lu, %zu inputs:",
+           c->m->role, c->pf->name, c->pf->version, c->m->file, o->depth, o->seed, c->n_alpha);
+    for (size_t i = 0; i < c->n_alpha; i++)
+        printf(" %s", c->m->in[c->alphabet[i]].name);
+    printf("\n");
+    fflush(stdout);
+    if (explore_levels(e) != 0) {
+        fprintf(stderr, "explore: out of memory or cannot fork\n");
+        goto out;
+    }
+    /* deviations: confirmed on a fresh IUT, shrunk, written */
+    const char *sdir = o->write_scenarios ? o->write_scenarios : o->out_dir;
+    size_t n_dev = 0, must_fail = 0, errors = 0, exercised = 0;
+    for (size_t s = 0; s < c->m->n_states; s++)
+        for (size_t i = 0; i < c->m->n_in; i++) {
+            xclass *k = &e->cls[s][i];
+            if (!k->has_dev)
+                continue;
+            n_dev++;
+            shrink(e, k);
+            if (k->reproduced)
+                write_scenario(e, k, sdir);
+            char text[512];
+            xseq_text(c, &k->min, text, sizeof text);
+            printf("deviation in state %s, input %s: %s answered with %s; minimal sequence: %s%s%s\n",
+                   c->m->state[s], c->m->in[i].name, c->m->in[i].name,
+                   k->dev_kind[0] ? k->dev_kind : "?", text,
+                   k->reproduced ? "" : " (not reproduced on a fresh IUT)",
+                   k->scenario_path[0] ? "" : "");
+            if (k->scenario_path[0])
+                printf("  written: %s\n", k->scenario_path);
+        }
+    for (size_t s = 0; s < c->m->n_states; s++)
+        for (size_t i = 0; i < c->m->n_in; i++) {
+            xclass *k = &e->cls[s][i];
+            if (k->runs == 0)
+                continue;
+            exercised++;
+            sc_result r;
+            fill_result(e, (int)s, (int)i, k, &r);
+            if (r.v == V_FAIL && strcmp(r.level, "MUST") == 0)
+                must_fail++;
+            errors += r.v == V_ERROR;
+            if (r.v != V_PASS)
+                printf("%-9s %s\n          %s\n", r.v == V_FAIL ? "FAIL" : r.v == V_ERROR ? "ERROR" : "NONSTRICT",
+                       r.id, r.message);
+            run_report_add(&rep, &r);
+        }
+    snprintf(rep.peer, sizeof rep.peer, "%s", c->pf->name);
+    snprintf(rep.peer_version, sizeof rep.peer_version, "%s", c->pf->version);
+    rep.seed = o->seed;
+    time_t now = time(NULL);
+    strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    snprintf(path, sizeof path, "%s/junit.xml", o->out_dir);
+    if (report_write_junit(&rep, o->junit ? o->junit : path) != 0)
+        fprintf(stderr, "explore: cannot write %s\n", o->junit ? o->junit : path);
+    snprintf(path, sizeof path, "%s/results.json", o->out_dir);
+    if (report_write_json(&rep, o->json ? o->json : path) != 0)
+        fprintf(stderr, "explore: cannot write %s\n", o->json ? o->json : path);
+    if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0)
+        fprintf(stderr, "explore: cannot write %s\n", o->html);
+    snprintf(path, sizeof path, "%s/model-%s.dot", o->out_dir, c->m->role);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        xm_write_dot(c->m, c->profile, f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/observed-%s.dot", o->out_dir, c->m->role);
+    write_observed_dot(e, path);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    size_t applicable = 0;
+    for (size_t s = 0; s < c->m->n_states; s++)
+        for (size_t a = 0; a < c->n_alpha; a++)
+            applicable += !c->m->t[s][c->alphabet[a]].na;
+    printf("summary: %zu sequences run (%zu equivalent prefixes not extended), %zu transitions "
+           "of %zu exercised, %zu deviation%s (%zu at MUST level), %zu error%s; %.2f s\n",
+           e->n_runs, e->n_pruned, exercised, applicable, n_dev, n_dev == 1 ? "" : "s",
+           must_fail, errors, errors == 1 ? "" : "s",
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    rc = must_fail || errors ? 1 : 0;
+out:
+    run_report_free(&rep);
+    if (e) {
+        free(e->c.m);
+        free(e->c.pf);
+    }
+    free(e);
+    return rc;
+}

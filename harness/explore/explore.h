@@ -1,0 +1,40 @@
+/*
+ * explore.h - `edhoc-harness explore`: every input sequence up to a depth
+ * over a state model's alphabet (model.h), run against an IUT with the
+ * scenario executor, judged against the model, deviations shrunk to
+ * minimal sequences and written as scenario files. How it works:
+ * harness/explore/README.md.
+ */
+#ifndef EH_EXPLORE_H
+#define EH_EXPLORE_H
+
+#include <stdbool.h>
+
+#define EXPLORE_MAX_DEPTH 8
+
+typedef struct explore_opts {
+    const char *peer_file;
+    const char *role;            /* the IUT's role: "responder" | "initiator" */
+    int depth;                   /* inputs per sequence */
+    const char *symbols;         /* comma-separated alphabet, or NULL: all */
+    unsigned long seed;
+    int jobs;
+    const char *out_dir;
+    const char *write_scenarios; /* directory for the minimal deviating sequences, or NULL */
+    const char *junit, *json;    /* NULL: DIR/junit.xml, DIR/results.json */
+    const char *html;            /* the results page (report/page.h), or NULL */
+    const char *transport;       /* "coap" (default) | "udp" */
+    const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
+    bool message_4;
+    bool fresh;                  /* a fresh IUT Responder for every sequence */
+    int timeout_ms;
+    const char *cred_dir;
+    const char *harness_path;    /* this binary, for {harness} */
+    const char *model_file;      /* NULL: the built-in model of the role */
+} explore_opts;
+
+/* Returns the exit code: 0 no MUST-level deviation and no error, 1
+ * otherwise, 2 usage or set-up error (message printed). */
+int explore_main(const explore_opts *o);
+
+#endif

@@ -1,0 +1,464 @@
+/* harness/explore: the reference state models of `explore` as data
+ * (complete, deterministic, tied to known requirements, right on a few
+ * well-known sequences; the loader rejects models that are not), and
+ * sequences compiled into scenario files the loader takes. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../explore/explore_internal.h"
+#include "../explore/model.h"
+
+static xm_model *load(const char *role)
+{
+    xm_model *m = malloc(sizeof *m);
+    char err[512];
+    ck_assert_ptr_nonnull(m);
+    int rc = xm_load_builtin(m, role, err, sizeof err);
+    ck_assert_msg(rc == 0, "%s", err);
+    return m;
+}
+
+/* Follow (input, output) pairs from the initial state; -1 when an output
+ * is not acceptable (a deviation) or an input is na. */
+static int walk(const xm_model *m, unsigned profile, const char *const *pairs)
+{
+    int s = m->initial;
+    for (size_t i = 0; pairs[i]; i += 2) {
+        int in = xm_input_index(m, pairs[i]), out = xm_output_index(m, pairs[i + 1]);
+        ck_assert_msg(in >= 0 && out >= 0, "%s / %s", pairs[i], pairs[i + 1]);
+        const xm_alt *a = xm_find(m, s, in, out, profile);
+        if (a == NULL)
+            return -1;
+        s = xm_alt_to(a, s);
+    }
+    return s;
+}
+
+static int state(const xm_model *m, const char *name)
+{
+    int s = xm_state_index(m, name);
+    ck_assert_int_ge(s, 0);
+    return s;
+}
+
+/* Checked here independently of the loader's own checks. */
+static void check_complete_and_deterministic(const xm_model *m)
+{
+    for (size_t s = 0; s < m->n_states; s++)
+        for (size_t i = 0; i < m->n_in; i++) {
+            const xm_trans *t = &m->t[s][i];
+            ck_assert_msg(t->defined, "%s: (%s, %s) undefined", m->role, m->state[s],
+                          m->in[i].name);
+            if (t->na) {
+                ck_assert(t->na_why[0]);
+                continue;
+            }
+            ck_assert(t->rfc[0]);
+            for (int p = 0; p < 4; p++) {
+                unsigned prof = xm_profile(p & 1, p & 2);
+                int count[XM_MAX_OUTPUTS] = {0}, active = 0;
+                for (size_t a = 0; a < t->n_alts; a++) {
+                    if (!xm_alt_active(&t->alts[a], prof))
+                        continue;
+                    active++;
+                    ck_assert_int_eq(++count[t->alts[a].out], 1);
+                    int to = xm_alt_to(&t->alts[a], (int)s);
+                    ck_assert(to >= 0 && (size_t)to < m->n_states);
+                }
+                ck_assert_msg(active > 0, "%s: (%s, %s) accepts nothing", m->role, m->state[s],
+                              m->in[i].name);
+            }
+        }
+}
+
+START_TEST(builtin_models_are_complete_and_deterministic)
+{
+    xm_model *r = load("responder"), *i = load("initiator");
+    ck_assert_str_eq(r->role, "responder");
+    ck_assert_int_eq(r->iut_role, SC_HARNESS_INITIATOR);
+    ck_assert_int_eq(i->iut_role, SC_HARNESS_RESPONDER);
+    check_complete_and_deterministic(r);
+    check_complete_and_deterministic(i);
+    /* the alphabet of issue 10: valid messages, invalid classes, error,
+     * duplicate, OSCORE, silence */
+    static const char *const r_in[] = {"m1", "m1_suite", "m1_malformed", "m3", "m3_mac",
+                                       "m3_malformed", "m3_unknown_cr", "err", "dup", "oscore",
+                                       "oscore_replay", "silence", NULL};
+    for (size_t k = 0; r_in[k]; k++)
+        ck_assert_int_ge(xm_input_index(r, r_in[k]), 0);
+    static const char *const i_in[] = {"m2", "m2_mac", "m2_malformed", "m2_twice", "err1",
+                                       "err2", "none", "answer", NULL};
+    for (size_t k = 0; i_in[k]; k++)
+        ck_assert_int_ge(xm_input_index(i, i_in[k]), 0);
+    free(r);
+    free(i);
+}
+END_TEST
+
+START_TEST(responder_well_known_sequences)
+{
+    xm_model *m = load("responder");
+    unsigned plain = xm_profile(false, true), m4 = xm_profile(true, true);
+    const char *const handshake[] = {"m1", "m2", "m3", "accepted", "oscore", "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, handshake), state(m, "done"));
+    /* with message_4 the empty answer is a deviation, message_4 is right */
+    ck_assert_int_eq(walk(m, m4, handshake), -1);
+    const char *const with_m4[] = {"m1", "m2", "m3", "m4", NULL};
+    ck_assert_int_eq(walk(m, m4, with_m4), state(m, "done"));
+    /* §6: after its own error the Responder has aborted: the correct message_3
+     * is not accepted, an error is fine */
+    const char *const keep_alive[] = {"m1", "m2", "m3_mac", "error", "m3", "accepted", NULL};
+    ck_assert_int_eq(walk(m, plain, keep_alive), -1);
+    const char *const aborted[] = {"m1", "m2", "m3_mac", "error", "m3", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, aborted), state(m, "aborted"));
+    /* §6: after the Initiator's error the Responder MAY continue or abort;
+     * having accepted message_3, its OSCORE context must work */
+    const char *const cont[] = {"m1", "m2", "err", "accepted", "m3", "accepted", "oscore",
+                                "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, cont), state(m, "done"));
+    const char *const half[] = {"m1", "m2", "err", "accepted", "m3", "accepted", "oscore",
+                                "coap", NULL};
+    ck_assert_int_eq(walk(m, plain, half), -1);
+    const char *const abort_after_err[] = {"m1", "m2", "err", "accepted", "m3", "error",
+                                           "oscore", "coap", NULL};
+    ck_assert_int_eq(walk(m, plain, abort_after_err), state(m, "aborted"));
+    /* §7: a duplicate message_1 gets the same message_2, or nothing */
+    const char *const dup[] = {"m1", "m2", "dup", "same", "m3", "accepted", NULL};
+    ck_assert_int_eq(walk(m, plain, dup), state(m, "done"));
+    /* a replayed message_3 after completion: the same answer is allowed, the
+     * replayed OSCORE request is rejected (4.01), a verified answer is not */
+    const char *const replay[] = {"m1", "m2", "m3", "accepted", "oscore", "oscore", "m3",
+                                  "accepted", "oscore_replay", "coap", NULL};
+    ck_assert_int_eq(walk(m, plain, replay), state(m, "done"));
+    const char *const replay_bad[] = {"m1", "m2", "m3", "accepted", "oscore", "oscore", "m3",
+                                      "accepted", "oscore_replay", "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, replay_bad), -1);
+    /* ERR_CODE 2 answers an unsupported suite; an error is never answered
+     * with an error */
+    const char *const suite[] = {"m1_suite", "error2", NULL};
+    ck_assert_int_eq(walk(m, plain, suite), state(m, "idle"));
+    const char *const err_err[] = {"m1", "m2", "err", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, err_err), -1);
+    /* the grade of an allowed departure */
+    int in = xm_input_index(m, "m3_mac"), out = xm_output_index(m, "silence");
+    const xm_alt *a = xm_find(m, state(m, "wait_m3"), in, out, plain);
+    ck_assert_ptr_nonnull(a);
+    ck_assert(a->non_strict);
+    free(m);
+}
+END_TEST
+
+START_TEST(initiator_well_known_sequences)
+{
+    xm_model *m = load("initiator");
+    unsigned plain = xm_profile(false, true);
+    const char *const full[] = {"start", "m1_suite", "err2", "m1", "m2", "m3", "answer",
+                                "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, full), state(m, "finished"));
+    /* §6.3.1: after ERR_CODE 2 the same unsupported suite again loops */
+    const char *const loop[] = {"start", "m1_suite", "err2", "m1_suite", NULL};
+    ck_assert_int_eq(walk(m, plain, loop), -1);
+    const int in = xm_input_index(m, "err2");
+    ck_assert_int_eq(m->t[state(m, "sent_m1s")][in].level, SC_SHOULD);
+    /* a MAC failure gets an error message */
+    const char *const mac[] = {"start", "m1", "m2_mac", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, mac), state(m, "ended"));
+    const char *const mac_then_m3[] = {"start", "m1", "m2_mac", "m3", NULL};
+    ck_assert_int_eq(walk(m, plain, mac_then_m3), -1);
+    /* a duplicate message_2 does not make an error message */
+    const char *const twice[] = {"start", "m1", "m2_twice", "m3", "answer", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, twice), -1);
+    /* without OSCORE the IUT goes quiet after the handshake */
+    const char *const quiet[] = {"start", "m1", "m2", "m3", "answer", "silence", NULL};
+    ck_assert_int_eq(walk(m, xm_profile(false, false), quiet), state(m, "ended"));
+    ck_assert_int_eq(walk(m, plain, quiet), -1);
+    /* nothing pending: the harness gives no input */
+    ck_assert(m->t[state(m, "ended")][xm_input_index(m, "m2")].na);
+    free(m);
+}
+END_TEST
+
+/* Every requirement the models cite is a row of scenarios/requirements.md. */
+START_TEST(requirements_exist)
+{
+    char path[1024], line[2048];
+    snprintf(path, sizeof path, "%s/scenarios/requirements.md", EH_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char ids[400][SC_MAX_NAME];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f) && n < 400)
+        if (strncmp(line, "| R-", 4) == 0) {
+            char *end = strchr(line + 2, ' ');
+            size_t len = end ? (size_t)(end - (line + 2)) : 0;
+            if (len > 0 && len < SC_MAX_NAME) {
+                memcpy(ids[n], line + 2, len);
+                ids[n++][len] = 0;
+            }
+        }
+    fclose(f);
+    ck_assert_uint_gt(n, 100);
+    static const char *const roles[] = {"responder", "initiator"};
+    for (int r = 0; r < 2; r++) {
+        xm_model *m = load(roles[r]);
+        for (size_t s = 0; s < m->n_states; s++)
+            for (size_t i = 0; i < m->n_in; i++)
+                for (size_t k = 0; k < m->t[s][i].n_reqs; k++) {
+                    bool found = false;
+                    for (size_t j = 0; j < n; j++)
+                        found |= strcmp(ids[j], m->t[s][i].reqs[k]) == 0;
+                    ck_assert_msg(found, "%s: %s", roles[r], m->t[s][i].reqs[k]);
+                }
+        free(m);
+    }
+}
+END_TEST
+
+/* A small model, then broken in one way each. */
+#define MINI_HEAD                                                                                \
+    "role: responder\ntitle: t\ninitial: a\nstates: {a: A, b: B}\n"                             \
+    "outputs: {x: {text: X, outcome: \"silence: null\"}, y: {text: Y, outcome: \"coap: any\"}}\n"  \
+    "inputs: {i: {text: I, steps: [{send: message_1}]}}\n"
+
+static int try_load(const char *text, char *err, size_t cap)
+{
+    xm_model *m = malloc(sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    int rc = xm_load_mem(m, "mini.yaml", text, strlen(text), err, cap);
+    free(m);
+    return rc;
+}
+
+START_TEST(loader_rejects_broken_models)
+{
+    char err[512];
+    const char *ok = MINI_HEAD "transitions:\n"
+                               "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                               "requirements: [], accept: [{out: x, to: b}]}\n";
+    ck_assert_msg(try_load(ok, err, sizeof err) == 0, "%s", err);
+    const char *incomplete = MINI_HEAD "transitions:\n"
+                                       "  - {states: [a], inputs: [i], level: MUST, rfc: r, "
+                                       "requirements: [], accept: [{out: x, to: b}]}\n";
+    ck_assert_int_eq(try_load(incomplete, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "incomplete: no transition for state b, input i"));
+    const char *twice = MINI_HEAD "transitions:\n"
+                                  "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                  "requirements: [], accept: [{out: x, to: b}, {out: x, to: a}]}\n";
+    ck_assert_int_eq(try_load(twice, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "output 'x' twice"));
+    /* the same output under exclusive profiles is deterministic */
+    const char *profiles = MINI_HEAD "transitions:\n"
+                                     "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                     "requirements: [], accept: [{out: x, to: b, if: m4}, "
+                                     "{out: x, to: a, if: no-m4}]}\n";
+    ck_assert_msg(try_load(profiles, err, sizeof err) == 0, "%s", err);
+    const char *nothing = MINI_HEAD "transitions:\n"
+                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                    "requirements: [], accept: [{out: x, to: b, if: m4}]}\n";
+    ck_assert_int_eq(try_load(nothing, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "nothing is acceptable under the profile no-m4"));
+    const char *unknown = MINI_HEAD "transitions:\n"
+                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                    "requirements: [], accept: [{out: x, to: c}]}\n";
+    ck_assert_int_eq(try_load(unknown, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "unknown state 'c'"));
+    const char *unreachable = MINI_HEAD "transitions:\n"
+                                        "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                        "requirements: [], accept: [{out: y, to: $same}]}\n";
+    ck_assert_int_eq(try_load(unreachable, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "state b cannot be reached"));
+    const char *dup = MINI_HEAD "transitions:\n"
+                                "  - {states: [a, b], inputs: [i], na: none}\n"
+                                "  - {states: [b], inputs: [i], na: none}\n";
+    ck_assert_int_eq(try_load(dup, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "(b, i) is defined twice"));
+}
+END_TEST
+
+START_TEST(input_steps_are_flow_yaml)
+{
+    xm_model *m = load("responder");
+    const xm_input *in = &m->in[xm_input_index(m, "m1_suite")];
+    ck_assert_uint_eq(in->n_steps, 1);
+    ck_assert_str_eq(in->steps[0],
+                     "{send: message_1, mutate: [{replace: {field: SUITES_I, hex: \"37\"}}]}");
+    ck_assert(m->in[xm_input_index(m, "m3")].needs & XM_NEED_C_R);
+    ck_assert_uint_eq(m->in[xm_input_index(m, "silence")].n_steps, 0);
+    free(m);
+}
+END_TEST
+
+START_TEST(dot_names_every_state)
+{
+    xm_model *m = load("responder");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    xm_write_dot(m, 0, f);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "digraph"));
+    for (size_t s = 0; s < m->n_states; s++)
+        ck_assert_ptr_nonnull(strstr(buf, m->state[s]));
+    ck_assert_ptr_nonnull(strstr(buf, "wait_m3 -> done [label=\"m3 / accepted [no-m4]|m4 [m4]"));
+    ck_assert_ptr_nonnull(strstr(buf, "style=dashed"));
+    free(buf);
+    free(m);
+}
+END_TEST
+
+Suite *eh_test_explore_model_suite(void)
+{
+    Suite *s = suite_create("explore_model");
+    TCase *tc = tcase_create("model");
+    tcase_add_test(tc, builtin_models_are_complete_and_deterministic);
+    tcase_add_test(tc, responder_well_known_sequences);
+    tcase_add_test(tc, initiator_well_known_sequences);
+    tcase_add_test(tc, requirements_exist);
+    tcase_add_test(tc, loader_rejects_broken_models);
+    tcase_add_test(tc, input_steps_are_flow_yaml);
+    tcase_add_test(tc, dot_names_every_state);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+/* ------------------------------------------------------------- compiling */
+
+
+/* Offline, on the models alone: every sequence of up to 3 inputs the harness
+ * could give along the first acceptable outputs compiles into a scenario the
+ * loader takes, with one expect step per input listing outcomes. */
+static size_t compile_all(const char *role, bool udp, bool m4)
+{
+    xm_model *m = load(role);
+    explore_opts o;
+    xctx c;
+    scenario *sc = malloc(sizeof *sc);
+    peer_file *pf = calloc(1, sizeof *pf);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_ptr_nonnull(pf);
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    o.timeout_ms = 500;
+    c.o = &o, c.m = m, c.pf = pf, c.udp = udp, c.oscore = true, c.rfc9668 = !udp;
+    c.profile = xm_profile(m4, true);
+    c.suites[0] = 6, c.suites[1] = 2, c.n_suites = 2;
+    snprintf(c.role_harness, sizeof c.role_harness, "%s",
+             m->iut_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
+    for (size_t i = 0; i < m->n_in; i++)
+        c.kind[i] = xin_kind(m->in[i].n_steps ? m->in[i].steps[0] : NULL, m->in[i].needs);
+    size_t compiled = 0;
+    xseq stack[64];
+    size_t top = 0;
+    memset(&stack[0], 0, sizeof stack[0]);
+    stack[0].state[0] = m->initial;
+    xk_init(&stack[0].know[0]);
+    top = 1;
+    while (top > 0) {
+        xseq node = stack[--top];
+        size_t len = node.n;
+        if (len == 3)
+            continue;
+        for (size_t in = 0; in < m->n_in; in++) {
+            int st = node.state[len];
+            if (!xk_allows(&c, &node.know[len], (int)in) || m->t[st][in].na)
+                continue;
+            xseq ch = node;
+            ch.in[len] = (int)in;
+            ch.out[len] = -1;
+            ch.n = len + 1;
+            xcompiled comp;
+            char err[512];
+            ck_assert_msg(xcompile(&c, &ch, "# test\n", &comp) == 0, "%s: input %s after %zu",
+                          role, m->in[in].name, len);
+            int rc = scenario_load_mem(comp.id, comp.yaml, strlen(comp.yaml), sc, err, sizeof err);
+            ck_assert_msg(rc == 0, "%s\n%s", err, comp.yaml);
+            for (size_t j = 0; j < ch.n; j++) {
+                ck_assert_uint_gt(comp.n_outc[j], 0);
+                ck_assert_int_eq(sc->steps[comp.expect_step[j]].kind, SC_STEP_EXPECT);
+                ck_assert_uint_eq(sc->steps[comp.expect_step[j]].n_outcomes, comp.n_outc[j]);
+            }
+            compiled++;
+            /* go on along the first acceptable output */
+            const xm_trans *t = &m->t[st][in];
+            for (size_t a = 0; a < t->n_alts; a++)
+                if (xm_alt_active(&t->alts[a], c.profile)) {
+                    ch.out[len] = t->alts[a].out;
+                    ch.state[len + 1] = xm_alt_to(&t->alts[a], st);
+                    ch.know[len + 1] = ch.know[len];
+                    xk_update(&c, &ch.know[len + 1], (int)in, t->alts[a].out);
+                    break;
+                }
+            if (top < 64)
+                stack[top++] = ch;
+            xcompiled_free(&comp);
+        }
+    }
+    free(sc);
+    free(pf);
+    free(m);
+    return compiled;
+}
+
+START_TEST(sequences_compile_into_loadable_scenarios)
+{
+    ck_assert_uint_gt(compile_all("responder", false, false), 50);
+    ck_assert_uint_gt(compile_all("responder", true, true), 50);
+    ck_assert_uint_gt(compile_all("initiator", false, false), 5);
+    ck_assert_uint_gt(compile_all("initiator", true, true), 5);
+}
+END_TEST
+
+/* A compiled sequence: the branch labels and the planned path. */
+START_TEST(compiled_scenario_follows_the_model)
+{
+    xm_model *m = load("responder");
+    explore_opts o;
+    xctx c;
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    o.timeout_ms = 500;
+    c.o = &o, c.m = m, c.oscore = true;
+    c.profile = xm_profile(false, true);
+    c.suites[0] = 2, c.n_suites = 1;
+    snprintf(c.role_harness, sizeof c.role_harness, "initiator");
+    for (size_t i = 0; i < m->n_in; i++)
+        c.kind[i] = xin_kind(m->in[i].n_steps ? m->in[i].steps[0] : NULL, m->in[i].needs);
+    xseq s;
+    memset(&s, 0, sizeof s);
+    s.state[0] = m->initial;
+    xk_init(&s.know[0]);
+    static const char *const ins[] = {"m1", "m3_mac", "m3"};
+    for (size_t j = 0; j < 3; j++) {
+        s.in[j] = xm_input_index(m, ins[j]);
+        s.out[j] = -1;
+    }
+    s.n = 3;
+    xcompiled comp;
+    ck_assert_int_eq(xcompile(&c, &s, NULL, &comp), 0);
+    ck_assert_str_eq(comp.id, "explore/responder/m1.m3-mac.m3");
+    /* refusing the session would leave the harness without message_2: the
+     * rest does not apply there (inconclusive, skipped) */
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {error: null, grade: inconclusive}"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {send: message_3, faults: [wrong-mac-3]}"));
+    /* the second message_3 is rebuilt from the same state */
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "- {send: message_3, again: true}"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "{error: null, in: [aborted], state: aborted}"));
+    ck_assert_ptr_null(strstr(comp.yaml, "{message: accepted, in: [aborted]"));
+    ck_assert_ptr_nonnull(strstr(comp.yaml, "requirements: [R-6-b, R-5.4.3-a]"));
+    xcompiled_free(&comp);
+    free(m);
+}
+END_TEST
+
+Suite *eh_test_explore_compile_suite(void)
+{
+    Suite *s = suite_create("explore_compile");
+    TCase *tc = tcase_create("compile");
+    tcase_add_test(tc, sequences_compile_into_loadable_scenarios);
+    tcase_add_test(tc, compiled_scenario_follows_the_model);
+    suite_add_tcase(s, tc);
+    return s;
+}

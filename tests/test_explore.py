@@ -1,0 +1,178 @@
+"""`edhoc-harness explore` (issue 10): the state models' diagrams, and the
+exploration of the reference peer's state machine in both roles."""
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def dot_structure(text):
+    """Nodes declared and edges drawn in a dot text, checked for the subset
+    of the dot language the generator writes (no Graphviz needed)."""
+    assert text.count("{") == text.count("}") and re.search(r"^digraph \"\w+\" \{", text, re.M)
+    nodes = set(re.findall(r"^  (\w+) \[label=", text, re.M))
+    edges = re.findall(r"^  (\w+) -> (\w+) \[label=\"([^\"]*)\"", text, re.M)
+    for line in text.splitlines()[1:]:
+        if line.strip() and not line.startswith("//"):
+            # every attribute string is closed on its line
+            assert len(re.findall(r'(?<!\\)"', line)) % 2 == 0, line
+    return nodes, edges
+
+
+def test_model_diagrams_are_drawn_from_the_models(run):
+    """docs/model/*.dot is what `explore --model-dot` writes (make model-docs):
+    the diagrams cannot drift from the models."""
+    for role in ("responder", "initiator"):
+        r = run("explore", "--model-dot", role)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == (ROOT / "docs/model" / f"{role}.dot").read_text(), \
+            f"docs/model/{role}.dot is stale: run make model-docs"
+        nodes, edges = dot_structure(r.stdout)
+        model = (ROOT / "harness/explore" / f"model_{role}.yaml").read_text()
+        states = re.search(r"^states:\n((?:  .*\n)+)", model, re.M).group(1)
+        assert nodes == set(re.findall(r"^  (\w+):", states, re.M))
+        assert all(a in nodes and b in nodes for a, b, _ in edges)
+    r = run("explore", "--model-dot", "both")
+    assert r.returncode == 2
+
+
+import json
+import shutil
+import subprocess
+import time
+
+REFERENCE = (ROOT / "peers/reference.yaml").read_text()
+
+
+def with_fault(fault):
+    """The reference peer file with --fault added to both commands."""
+    return REFERENCE.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
+
+
+def explore(harness, tmp_path, role, *args, peer_text=REFERENCE, name="x", timeout=120):
+    """Run explore; (process, results by id, seconds, output dir)."""
+    peer = tmp_path / f"{name}.peer.yaml"
+    peer.write_text(peer_text)
+    out = tmp_path / name
+    t0 = time.monotonic()
+    r = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", role,
+                        "--out", str(out), "--timeout", "400", "-j", "2", *map(str, args)],
+                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    seconds = time.monotonic() - t0
+    js = out / "results.json"
+    results = {x["id"]: x for x in json.loads(js.read_text())["results"]} if js.exists() else {}
+    return r, results, seconds, out
+
+
+def summary_counts(stdout):
+    m = re.search(r"summary: (\d+) sequences run \((\d+) equivalent prefixes not extended\), "
+                  r"(\d+) transitions of (\d+) exercised, (\d+) deviations?", stdout)
+    assert m, stdout
+    return [int(x) for x in m.groups()]
+
+
+def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
+    """Every sequence of up to 4 inputs over the whole alphabet, in both
+    roles: no deviation, every applicable transition of the IUT Initiator
+    model and most of the Responder's exercised, reports valid JUnit."""
+    for role in ("responder", "initiator"):
+        r, results, seconds, out = explore(harness, tmp_path, role, "--depth", "4", "--html",
+                                           tmp_path / f"{role}.html", name=role)
+        assert r.returncode == 0, r.stdout + r.stderr
+        runs, pruned, exercised, applicable, devs = summary_counts(r.stdout)
+        assert devs == 0 and runs > 10 and exercised == len(results)
+        bad = [(i, x["verdict"], x["message"]) for i, x in results.items() if x["verdict"] != "pass"]
+        assert not bad
+        assert all(i.startswith(f"explore/{role}/") for i in results)
+        if role == "initiator":
+            assert exercised == applicable  # the IUT Initiator's whole tree fits in depth 4
+        else:
+            assert pruned > 0 and exercised >= 50
+        print(f"{role}: {runs} sequences, {seconds:.2f} s")
+        xmllint = shutil.which("xmllint")
+        v = subprocess.run([xmllint, "--noout", "--schema", str(ROOT / "tests/junit.xsd"),
+                            str(out / "junit.xml")], capture_output=True, text=True)
+        assert v.returncode == 0, v.stderr
+        assert (out / f"observed-{role}.dot").exists() and (out / f"model-{role}.dot").exists()
+        assert f"explore/{role}/" in (tmp_path / f"{role}.html").read_text()
+
+
+def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
+    runs = []
+    for name in ("a", "b"):
+        r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "3", "--seed", "5",
+                                   name=name)
+        assert r.returncode == 0, r.stdout
+        runs.append((summary_counts(r.stdout),
+                     sorted((i, x["verdict"], x["message"]) for i, x in results.items())))
+    assert runs[0] == runs[1]
+
+
+def test_usage_errors(run):
+    assert run("explore", "--role", "responder").returncode == 2
+    r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--symbols",
+            "m1,nonsense")
+    assert r.returncode == 2 and "unknown input 'nonsense'" in r.stderr
+    assert run("explore", "--peer", "peers/reference.yaml", "--role", "x").returncode == 2
+    assert run("explore", "--depth", "0").returncode == 2
+    assert run("explore", "--help").returncode == 0
+
+
+# The reference peer's faults that show only in sequences: how explore is
+# run to find each (the role, depth and alphabet), and the minimal sequence it
+# must shrink the deviation to, committed as a scenario under scenarios/.
+# replay-message-3 needs five inputs (an OSCORE request, message_3 again, then
+# the OSCORE request replayed: only the replay shows the renewed replay
+# window); depth 5 over the whole alphabet is ~3300 sequences, so its
+# alphabet is the four inputs involved. reprocess-message-2 needs a message_2
+# delivered twice, which only raw UDP allows.
+SEQUENCE_FAULTS = {
+    "keep-session-after-error": ("responder", ["--depth", "3"],
+                                 "explore/responder/m1.m3-malformed.m3"),
+    "answer-aborted-message-3": ("responder", ["--depth", "3"], "explore/responder/m1.err.m3-mac"),
+    "replay-message-3": ("responder", ["--depth", "5", "--symbols", "m1,m3,oscore,oscore_replay"],
+                         "explore/responder/m1.m3.oscore.m3.oscore-replay"),
+    "forget-suite-after-err-2": ("initiator", ["--depth", "2"], "explore/initiator/start.err2"),
+    "reprocess-message-2": ("initiator", ["--depth", "4", "--transport", "udp"],
+                            "explore/initiator-udp/start.err2.m2-twice.answer"),
+}
+
+
+def scenario_body(text):
+    """A scenario without its comments and timeouts (explore --timeout)."""
+    return [l for l in text.splitlines() if not l.startswith("#") and "timeout:" not in l]
+
+
+def test_every_sequence_fault_is_found_shrunk_and_written(harness, tmp_path, run):
+    """Each fault: explore finds a deviation, shrinks it to the minimal
+    sequence committed in scenarios/explore/, writes that scenario (the same
+    steps and outcomes), and the written scenario fails on the faulty peer and
+    passes on the healthy one."""
+    total = 0.0
+    for fault, (role, args, scenario_id) in SEQUENCE_FAULTS.items():
+        written = tmp_path / f"w-{fault}"
+        r, results, seconds, _ = explore(harness, tmp_path, role, *args, "--write-scenarios",
+                                         written, peer_text=with_fault(fault), name=fault)
+        total += seconds
+        level = "SHOULD" if fault == "forget-suite-after-err-2" else "MUST"
+        assert r.returncode == (1 if level == "MUST" else 0), r.stdout + r.stderr
+        assert summary_counts(r.stdout)[4] >= 1, r.stdout
+        failing = [x for x in results.values() if x["verdict"] == "fail"]
+        assert failing and all(x["level"] == level for x in failing)
+        name = scenario_id.split("/")[-1]
+        sequence = name.replace(".", ", ").replace("-", "_")
+        assert any(f"minimal sequence {sequence}:" in x["message"] for x in failing), \
+            [x["message"] for x in failing]
+        path = written / f"{scenario_id}.yaml"
+        assert path.exists(), sorted(written.rglob("*.yaml"))
+        committed = ROOT / "scenarios" / f"{scenario_id}.yaml"
+        assert scenario_body(path.read_text()) == scenario_body(committed.read_text())
+        strict = [] if level == "MUST" else ["--strict"]
+        for peer_text, want in ((with_fault(fault), "fail"), (REFERENCE, "pass")):
+            peer = tmp_path / "p.yaml"
+            peer.write_text(peer_text)
+            res = run("run", path, "--peer", peer, "--json", tmp_path / "r.json", "--junit",
+                      tmp_path / "j.xml", "--out", tmp_path / "o", *strict)
+            got = json.loads((tmp_path / "r.json").read_text())["results"]
+            assert [x["verdict"] for x in got] == [want], res.stdout
+    print(f"five faults explored in {total:.2f} s")
