@@ -152,7 +152,7 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=$$n -seed=1 build/fuzz/smoke/$$t harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and $$n runs: no crash"; done
 
-.PHONY: all deps run test unit unit-asan e2e e2e-plain e2e-asan vectors-check clean format install uninstall bench
+.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall bench
 all: build/edhoc-harness build/unit-tests build/ct-check build/edhoc-bench
 
 # Install every missing Debian package (as root), or say exactly what to run.
@@ -188,16 +188,20 @@ unit: build/unit-tests
 unit-asan: build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
 
-# End-to-end: the shipped binary and the sanitizer build of the same CLI, side by side
-# (the tests mostly wait on processes and sockets; each run's output is printed whole
-# when it ends). Every test uses its own temporary directory and free ports.
+# End-to-end: the shipped binary and the sanitizer build of the same CLI side by side,
+# each in E2E_SHARDS shards (EH_SHARD, tests/conftest.py; more than 1 pays only with more
+# than 2 cores: the ASan run is bound by CPU). Each shard's output is printed whole when it ends; every test
+# uses its own temporary directory and free ports.
+E2E_SHARDS ?= 1
+E2E_RUNS := $(foreach b,plain asan,$(foreach k,$(shell seq 0 $$(($(E2E_SHARDS)-1))),e2e-$(b)-$(k)))
 e2e: build/edhoc-harness build/asan/edhoc-harness build/edhoc-bench
-	@$(MAKE) --no-print-directory -j2 --output-sync=target e2e-plain e2e-asan
-e2e-plain:
-	EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q -p no:cacheprovider tests
-e2e-asan:
-	EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q \
+	@$(MAKE) --no-print-directory -j$(words $(E2E_RUNS)) --output-sync=target $(E2E_RUNS)
+e2e-plain-%:
+	EH_SHARD=$*/$(E2E_SHARDS) EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q \
 	  -p no:cacheprovider tests
+e2e-asan-%:
+	EH_SHARD=$*/$(E2E_SHARDS) EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 \
+	  $(PY) -m pytest -q -p no:cacheprovider tests
 
 # The table on stdout, the JSON in reports/bench/ (make bench BENCH_SMOKE=1: a few seconds,
 # reports/bench/smoke.json). Run on a quiet machine: other load slows every figure.

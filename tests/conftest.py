@@ -21,3 +21,19 @@ def run(harness):
         return subprocess.run([str(harness), *map(str, args)], capture_output=True, text=True,
                               timeout=timeout, cwd=ROOT)
     return _run
+
+
+def pytest_collection_modifyitems(config, items):
+    """EH_SHARD=K/N keeps every N-th test from the K-th on (make test runs the
+    suite in shards side by side: the tests mostly wait on processes and
+    sockets). Without EH_SHARD every test runs."""
+    shard = os.environ.get("EH_SHARD")
+    if not shard:
+        return
+    k, n = (int(x) for x in shard.split("/"))
+    assert 0 <= k < n, f"EH_SHARD={shard}: want K/N with 0 <= K < N"
+    keep = [it for i, it in enumerate(items) if i % n == k]
+    drop = [it for i, it in enumerate(items) if i % n != k]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
