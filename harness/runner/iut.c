@@ -851,6 +851,22 @@ void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex)
     free(p);
 }
 
+void iut_release_inherited(iut_proc *p)
+{
+    if (p == NULL)
+        return;
+    /* no lock: the mutex may have been held by the parent's thread at fork */
+    close_fd(&p->out.rd);
+    close_fd(&p->err.rd);
+    close_fd(&p->out.file);
+    close_fd(&p->err.file);
+    close_fd(&p->stop_rd);
+    close_fd(&p->stop_wr);
+    close_fd(&p->pidfd);
+    free(p->want);
+    free(p);
+}
+
 iut_proc *iut_start_tracked(const char *command, const char *stdout_path,
                             const char *stderr_path, volatile sig_atomic_t *pgid_slot)
 {
