@@ -113,7 +113,7 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=2000 -seed=1 harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and 2000 runs: no crash"; done
 
-.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall
+.PHONY: all deps run test unit unit-asan e2e memcheck vectors-check clean format install uninstall
 all: build/edhoc-harness build/unit-tests build/ct-check
 
 # Install every missing Debian package (as root), or say exactly what to run.
@@ -152,6 +152,32 @@ unit-asan: build/asan/unit-tests
 e2e: build/edhoc-harness build/asan/edhoc-harness
 	EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q tests
 	EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q tests
+
+# `make memcheck` (not part of make test: it takes far longer): the end-to-end tests with
+# every edhoc-harness process under valgrind memcheck: EH_HARNESS is tools/valgrind-harness,
+# which also makes the {harness} placeholder start the reference peers (IUTs) through
+# itself (EDHOC_HARNESS_EXEC), and valgrind follows the forked job children; one log per
+# process in build/memcheck/logs/. Then tools/memcheck-report reads every log and fails
+# listing each one that has a memcheck error (invalid read/write/free, mismatched free,
+# use of uninitialised values incl. syscall parameters, overlapping copy, fishy argument,
+# a crash) or a leak "definitely lost" or "indirectly lost"; "possibly lost" and "still
+# reachable" (e.g. libraries' allocations alive at exit) are printed, not counted. Exit
+# codes are not used (the harness's 0/1 carry meaning; some children are killed). Tests
+# marked `timing` (a wall-time bound of the harness that valgrind's slowdown breaks; each
+# says why) are deselected, and EH_TIMEOUT_SCALE scales the other tests' hang guards.
+# MEMCHECK_TESTS="tests/test_peer.py ..." runs some files only.
+MEMCHECK_TESTS ?= tests
+MEMCHECK_LOGS := build/memcheck/logs
+MEMCHECK_SCALE ?= 10
+memcheck: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@rm -rf $(MEMCHECK_LOGS) && mkdir -p $(MEMCHECK_LOGS)
+	@EH_HARNESS=tools/valgrind-harness EH_HARNESS_BIN=build/edhoc-harness \
+	  EH_VG_LOG_DIR='$(CURDIR)/$(MEMCHECK_LOGS)' EH_TIMEOUT_SCALE=$(MEMCHECK_SCALE) \
+	  $(PY) -m pytest -q -p no:cacheprovider -m 'not timing' $(MEMCHECK_TESTS); t=$$?; \
+	  $(PY) tools/memcheck-report $(MEMCHECK_LOGS); m=$$?; \
+	  if [ $$t != 0 ] || [ $$m != 0 ]; then \
+	    echo "make memcheck: FAIL (pytest exit $$t, memcheck-report exit $$m)"; exit 1; fi
 
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'
