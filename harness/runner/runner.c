@@ -386,6 +386,8 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
     int p[2];
     if (pipe(p) != 0)
         return -1;
+    fflush(NULL); /* else the child holds a copy of unwritten output, which any
+                     flush in it (libc's at exit, valgrind's) writes a second time */
     pid_t pid = fork();
     if (pid < 0) {
         close(p[0]), close(p[1]);
