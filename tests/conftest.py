@@ -33,6 +33,13 @@ def harness_binary(harness):
     return path
 
 
+@pytest.fixture(scope="session")
+def harness_wrapped(harness, harness_binary):
+    """True when EH_HARNESS is a wrapper (make memcheck: every process under valgrind,
+    whose memory use is valgrind's as much as the harness's)."""
+    return harness != harness_binary
+
+
 @pytest.fixture
 def run(harness):
     def _run(*args, timeout=60):

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import yaml
 
-from wall import scaled
+from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MAN = ROOT / "docs/edhoc-harness.1"
@@ -165,7 +165,8 @@ def quick_run(installed, harness, harness_binary, tmp_path_factory):
     if harness != harness_binary:
         cmd, env = [str(harness)], dict(env, EH_VG_BIN=str(binary))
     r = subprocess.run([*cmd, "run", "--peer", "peers/reference.yaml", "--quick", "-j", "2",
-                        "--junit", "junit.xml", "--json", "results.json", "--out", "out"],
+                        "--junit", "junit.xml", "--json", "results.json", "--out", "out",
+                        *timeout_args()],
                        cwd=work, env=env, capture_output=True, text=True, timeout=scaled(240))
     results = json.loads((work / "results.json").read_text())["results"] \
         if (work / "results.json").exists() else []
@@ -241,7 +242,8 @@ def run_peer(harness, tmp_path, peer_text, *args):
     js = tmp_path / "results.json"
     r = subprocess.run([str(harness), "run", "--peer", str(peer), "--filter",
                         "interop/m3-s2-kid*", "--json", str(js), "--junit",
-                        str(tmp_path / "junit.xml"), "--out", str(tmp_path / "out"), *args],
+                        str(tmp_path / "junit.xml"), "--out", str(tmp_path / "out"), *args,
+                        *timeout_args(args)],
                        capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
     return r, {(x["id"], x["role"]): x["verdict"] for x in json.loads(js.read_text())["results"]}
 

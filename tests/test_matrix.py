@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 
-from wall import scaled
+from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE = (ROOT / "peers/reference.yaml").read_text()
@@ -159,7 +159,7 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
         peers.append(f)
     out = tmp_path / "out"
     r = subprocess.run([str(harness), "matrix", "--peers", *map(str, peers), "--scenarios",
-                        *SCENARIOS, "-j", "2", "--quiet", "--out", str(out)],
+                        *SCENARIOS, "-j", "2", "--quiet", "--out", str(out), *timeout_args()],
                        capture_output=True, text=True, timeout=scaled(180), cwd=ROOT)
     assert r.returncode == 1, r.stdout + r.stderr  # the faults fail
     doc = json.loads((out / "matrix.json").read_text())
@@ -259,7 +259,7 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     r = subprocess.run([str(harness), "run", str(scen), other, "--peer", "peers/reference.yaml",
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
                         "--out", str(tmp_path / "out"), "--html", str(page),
-                        "--keylog", str(tmp_path / "keys.log")],
+                        "--keylog", str(tmp_path / "keys.log"), *timeout_args()],
                        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     doc = embedded(page)
