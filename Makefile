@@ -164,7 +164,11 @@ e2e: build/edhoc-harness build/asan/edhoc-harness
 # reachable" (e.g. libraries' allocations alive at exit) are printed, not counted. Exit
 # codes are not used (the harness's 0/1 carry meaning; some children are killed). Tests
 # marked `timing` (a wall-time bound of the harness that valgrind's slowdown breaks; each
-# says why) are deselected, and EH_TIMEOUT_SCALE scales the other tests' hang guards.
+# says why) are deselected, and EH_TIMEOUT_SCALE scales the other tests' hang guards and
+# the harness's default --timeout in the runs they start. Today 798 of the 799 tests run
+# (about 40 minutes on 2 cores); deselected: test_dos.py's flood-then-handshake (its flood
+# is bounded to 5 s, in which a Responder under valgrind answers fewer than the 200
+# message_1 the test counts); the 1000-session test skips its RSS bound under valgrind.
 # MEMCHECK_TESTS="tests/test_peer.py ..." runs some files only.
 MEMCHECK_TESTS ?= tests
 MEMCHECK_LOGS := build/memcheck/logs
