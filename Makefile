@@ -152,7 +152,7 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=$$n -seed=1 build/fuzz/smoke/$$t harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and $$n runs: no crash"; done
 
-.PHONY: all deps run test unit unit-asan e2e vectors-check clean format install uninstall bench
+.PHONY: all deps run test unit unit-asan e2e memcheck vectors-check clean format install uninstall bench
 all: build/edhoc-harness build/unit-tests build/ct-check build/edhoc-bench
 
 # Install every missing Debian package (as root), or say exactly what to run.
@@ -228,6 +228,37 @@ model-docs: build/edhoc-harness
 	  build/edhoc-harness explore --model-dot $$r > docs/model/$$r.dot || exit 1; \
 	  if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/model/$$r.dot -o docs/model/$$r.svg; \
 	  else echo "docs/model/$$r.dot (no SVG: Graphviz's dot is not installed)"; fi; done
+
+# `make memcheck` (not part of make test: it takes far longer): the end-to-end tests with
+# every edhoc-harness process under valgrind memcheck: EH_HARNESS is tools/valgrind-harness,
+# which also makes the {harness} placeholder start the reference peers (IUTs) through
+# itself (EDHOC_HARNESS_EXEC), and valgrind follows the forked job children; one log per
+# process in build/memcheck/logs/. Then tools/memcheck-report reads every log and fails
+# listing each one that has a memcheck error (invalid read/write/free, mismatched free,
+# use of uninitialised values incl. syscall parameters, overlapping copy, fishy argument,
+# a crash) or a leak "definitely lost" or "indirectly lost"; "possibly lost" and "still
+# reachable" (e.g. libraries' allocations alive at exit) are printed, not counted. Exit
+# codes are not used (the harness's 0/1 carry meaning; some children are killed). Tests
+# marked `timing` (a wall-time bound of the harness that valgrind's slowdown breaks; each
+# says why) are deselected, and EH_TIMEOUT_SCALE scales the other tests' hang guards and
+# the harness's default --timeout in the runs they start. 798 of the 799 tests of the
+# time it was written ran clean (about 40 minutes on 2 cores); the tests added with it
+# (hostile IUTs, explore, bench) have not been run under it yet. Deselected: test_dos.py's flood-then-handshake (its flood
+# is bounded to 5 s, in which a Responder under valgrind answers fewer than the 200
+# message_1 the test counts); the 1000-session test skips its RSS bound under valgrind.
+# MEMCHECK_TESTS="tests/test_peer.py ..." runs some files only.
+MEMCHECK_TESTS ?= tests
+MEMCHECK_LOGS := build/memcheck/logs
+MEMCHECK_SCALE ?= 10
+memcheck: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@rm -rf $(MEMCHECK_LOGS) && mkdir -p $(MEMCHECK_LOGS)
+	@EH_HARNESS=tools/valgrind-harness EH_HARNESS_BIN=build/edhoc-harness \
+	  EH_VG_LOG_DIR='$(CURDIR)/$(MEMCHECK_LOGS)' EH_TIMEOUT_SCALE=$(MEMCHECK_SCALE) \
+	  $(PY) -m pytest -q -p no:cacheprovider -m 'not timing' $(MEMCHECK_TESTS); t=$$?; \
+	  $(PY) tools/memcheck-report $(MEMCHECK_LOGS); m=$$?; \
+	  if [ $$t != 0 ] || [ $$m != 0 ]; then \
+	    echo "make memcheck: FAIL (pytest exit $$t, memcheck-report exit $$m)"; exit 1; fi
 
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'

@@ -4,22 +4,47 @@ import subprocess
 
 import pytest
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "timing(reason): the test checks a wall-time bound of the harness that "
+        "cannot hold under valgrind's slowdown; make memcheck deselects it (-m 'not timing')")
 
 
 @pytest.fixture(scope="session")
 def harness():
-    """Path of the edhoc-harness binary under test (EH_HARNESS, default build/)."""
+    """Path of the edhoc-harness binary under test (EH_HARNESS, default build/), or of a
+    wrapper that runs it (make memcheck: tools/valgrind-harness)."""
     path = ROOT / os.environ.get("EH_HARNESS", "build/edhoc-harness")
     assert path.is_file(), f"{path} not built; run make"
     return path
+
+
+@pytest.fixture(scope="session")
+def harness_binary(harness):
+    """The binary itself when EH_HARNESS is a wrapper (EH_HARNESS_BIN), else EH_HARNESS."""
+    binary = os.environ.get("EH_HARNESS_BIN")
+    path = ROOT / binary if binary else harness
+    assert path.is_file(), f"{path} not built; run make"
+    return path
+
+
+@pytest.fixture(scope="session")
+def harness_wrapped(harness, harness_binary):
+    """True when EH_HARNESS is a wrapper (make memcheck: every process under valgrind,
+    whose memory use is valgrind's as much as the harness's)."""
+    return harness != harness_binary
 
 
 @pytest.fixture
 def run(harness):
     def _run(*args, timeout=60):
         return subprocess.run([str(harness), *map(str, args)], capture_output=True, text=True,
-                              timeout=timeout, cwd=ROOT)
+                              timeout=scaled(timeout), cwd=ROOT)
     return _run
 
 

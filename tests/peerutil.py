@@ -8,6 +8,8 @@ import signal
 import subprocess
 import time
 
+from wall import scaled
+
 LISTEN = re.compile(r"responder: listening on ([\w+]+)://(.+):(\d+)")
 
 
@@ -21,7 +23,7 @@ class Responder:
         self.host = host
         self.lines = []
         self.port = None
-        deadline = time.monotonic() + ready_timeout
+        deadline = time.monotonic() + scaled(ready_timeout)
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ)
         while self.port is None:
@@ -43,7 +45,7 @@ class Responder:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            out, err = self.proc.communicate(timeout=timeout)
+            out, err = self.proc.communicate(timeout=scaled(timeout))
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, err = self.proc.communicate()
@@ -59,4 +61,4 @@ class Responder:
 def initiator(harness, responder, *args, transport="coap", timeout=60, cwd=None):
     cmd = [str(harness), "peer", "initiator", "--transport", transport,
            "--host", responder.host, "--port", str(responder.port), *map(str, args)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(timeout), cwd=cwd)

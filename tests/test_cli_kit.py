@@ -12,6 +12,8 @@ import subprocess
 import pytest
 import yaml
 
+from wall import scaled, timeout_args
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MAN = ROOT / "docs/edhoc-harness.1"
 REFERENCE = (ROOT / "peers/reference.yaml").read_text()
@@ -136,35 +138,40 @@ def make_env():
 
 
 @pytest.fixture(scope="module")
-def installed(harness, tmp_path_factory):
+def installed(harness_binary, tmp_path_factory):
     """`make install` of the binary under test with DESTDIR and PREFIX; a second
     install over it removes a stale scenario. Returns the staged prefix."""
     stage = tmp_path_factory.mktemp("stage")
     cmd = ["make", "--no-print-directory", "install", f"DESTDIR={stage}", "PREFIX=/opt/eh",
-           f"INSTALL_BIN={harness}"]
+           f"INSTALL_BIN={harness_binary}"]
     r = subprocess.run(cmd, cwd=ROOT, env=make_env(), capture_output=True, text=True,
-                       timeout=120)
+                       timeout=scaled(120))
     assert r.returncode == 0, r.stdout + r.stderr
     prefix = stage / "opt/eh"
     stale = prefix / "share/edhoc-harness/scenarios/stale.yaml"
     stale.write_text("id: stale\n")
     r = subprocess.run(cmd, cwd=ROOT, env=make_env(), capture_output=True, text=True,
-                       timeout=120)
+                       timeout=scaled(120))
     assert r.returncode == 0, r.stdout + r.stderr
     assert not stale.exists()
     return prefix
 
 
 @pytest.fixture(scope="module")
-def quick_run(installed, tmp_path_factory):
+def quick_run(installed, harness, harness_binary, tmp_path_factory):
     """The installed binary runs --quick against the installed reference peer
-    file, from a directory outside the source tree."""
+    file, from a directory outside the source tree (under make memcheck, through
+    the valgrind wrapper, told to run the installed binary)."""
     work = tmp_path_factory.mktemp("work")
     assert ROOT not in work.parents
-    r = subprocess.run([str(installed / "bin/edhoc-harness"), "run", "--peer",
-                        "peers/reference.yaml", "--quick", "-j", "2", "--junit", "junit.xml",
-                        "--json", "results.json", "--out", "out"],
-                       cwd=work, env=make_env(), capture_output=True, text=True, timeout=240)
+    binary, env = installed / "bin/edhoc-harness", make_env()
+    cmd = [str(binary)]
+    if harness != harness_binary:
+        cmd, env = [str(harness)], dict(env, EH_VG_BIN=str(binary))
+    r = subprocess.run([*cmd, "run", "--peer", "peers/reference.yaml", "--quick", "-j", "2",
+                        "--junit", "junit.xml", "--json", "results.json", "--out", "out",
+                        *timeout_args()],
+                       cwd=work, env=env, capture_output=True, text=True, timeout=scaled(240))
     results = json.loads((work / "results.json").read_text())["results"] \
         if (work / "results.json").exists() else []
     return r, results, work
@@ -239,8 +246,9 @@ def run_peer(harness, tmp_path, peer_text, *args):
     js = tmp_path / "results.json"
     r = subprocess.run([str(harness), "run", "--peer", str(peer), "--filter",
                         "interop/m3-s2-kid*", "--json", str(js), "--junit",
-                        str(tmp_path / "junit.xml"), "--out", str(tmp_path / "out"), *args],
-                       capture_output=True, text=True, timeout=120, cwd=ROOT)
+                        str(tmp_path / "junit.xml"), "--out", str(tmp_path / "out"), *args,
+                        *timeout_args(args)],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
     return r, {(x["id"], x["role"]): x["verdict"] for x in json.loads(js.read_text())["results"]}
 
 

@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CREDS = ROOT / "vectors/creds"
 GENERATED = sorted(p.name for p in CREDS.glob("gen-*"))
@@ -101,7 +103,7 @@ def test_the_documented_command_reproduces_the_committed_files(harness, tmp_path
     assert m, "vectors/creds/README.md does not show the command"
     out = tmp_path / "creds"
     r = subprocess.run([str(harness), "vectors", "generate", "--creds", str(out), "--seed",
-                        m.group(1)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+                        m.group(1)], capture_output=True, text=True, cwd=ROOT, timeout=scaled(60))
     assert r.returncode == 0, r.stderr
     made = sorted(p.name for p in out.iterdir())
     assert made == GENERATED

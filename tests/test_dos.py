@@ -9,6 +9,8 @@ import pathlib
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from test_run import FIX, REFERENCE, run_suite, verdicts, with_fault
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -107,6 +109,8 @@ def test_amplification_check_needs_a_message_1_before_it(harness, tmp_path):
     assert "the step before did not send a message_1" in results[0]["message"]
 
 
+@pytest.mark.timing("the flood step is bounded to 5 s (flood_ms of the scenario); under "
+                    "valgrind the reference Responder answers fewer than 200 message_1 in 5 s")
 def test_flood_then_a_legitimate_handshake(harness, tmp_path):
     """Against the reference Responder (64 sessions, peers/reference.yaml) the
     200 half-open sessions evict each other and the handshake after them

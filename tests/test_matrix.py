@@ -17,6 +17,8 @@ import re
 import shutil
 import subprocess
 
+from wall import scaled, timeout_args
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE = (ROOT / "peers/reference.yaml").read_text()
 SCENARIOS = ["scenarios/interop/m3-s2-kid.yaml", "scenarios/interop/m3-s2-kid-udp.yaml",
@@ -157,8 +159,8 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
         peers.append(f)
     out = tmp_path / "out"
     r = subprocess.run([str(harness), "matrix", "--peers", *map(str, peers), "--scenarios",
-                        *SCENARIOS, "-j", "2", "--quiet", "--out", str(out)],
-                       capture_output=True, text=True, timeout=180, cwd=ROOT)
+                        *SCENARIOS, "-j", "2", "--quiet", "--out", str(out), *timeout_args()],
+                       capture_output=True, text=True, timeout=scaled(180), cwd=ROOT)
     assert r.returncode == 1, r.stdout + r.stderr  # the faults fail
     doc = json.loads((out / "matrix.json").read_text())
     names = ["reference", "reference-wrong-mac-2", "reference-no-error-message"]
@@ -257,8 +259,8 @@ def test_run_html_page_shows_results_as_text(harness, tmp_path):
     r = subprocess.run([str(harness), "run", str(scen), other, "--peer", "peers/reference.yaml",
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
                         "--out", str(tmp_path / "out"), "--html", str(page),
-                        "--keylog", str(tmp_path / "keys.log")],
-                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+                        "--keylog", str(tmp_path / "keys.log"), *timeout_args()],
+                       capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     doc = embedded(page)
     assert doc["kind"] == "run" and doc["pairs"] == []
@@ -294,7 +296,8 @@ def test_an_initiator_that_never_exits_is_stopped(harness, tmp_path):
     out = tmp_path / "out"
     r = subprocess.run([str(harness), "matrix", "--peers", str(peer), "--scenarios",
                         "scenarios/interop/m3-s2-kid.yaml", "--timeout", "200", "--quiet",
-                        "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+                        "--out", str(out)], capture_output=True, text=True, timeout=scaled(120),
+                       cwd=ROOT)
     assert r.returncode == 1, r.stdout + r.stderr
     doc = json.loads((out / "matrix.json").read_text())
     (pair,) = doc["pairs"]

@@ -7,6 +7,7 @@ import pathlib
 import pytest
 
 from peerutil import Responder, initiator
+from wall import scaled
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SUITES = [0, 1, 2, 3, 4, 5, 6, 24, 25]
@@ -21,7 +22,7 @@ def creds(tmp_path_factory, harness):
     import subprocess
     out = tmp_path_factory.mktemp("gen")
     r = subprocess.run([str(harness), "vectors", "generate", "--all", "--seed", "11",
-                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+                        "--out", str(out)], capture_output=True, text=True, timeout=scaled(120))
     assert r.returncode == 0, r.stderr
     return out
 
@@ -80,7 +81,7 @@ def generated(tmp_path_factory, harness, seed):
     import subprocess
     out = tmp_path_factory.mktemp("vec")
     r = subprocess.run([str(harness), "vectors", "generate", "--all", "--seed", str(seed),
-                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+                        "--out", str(out)], capture_output=True, text=True, timeout=scaled(120))
     assert r.returncode == 0, r.stderr
     return out
 
@@ -154,7 +155,7 @@ def test_third_party_coap_client_gets_trace_2_message_2(harness, tmp_path):
     with Responder(harness, "--vector", ROOT / "vectors/rfc9529-trace2.json", cwd=ROOT) as resp:
         r = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(m1), "-o", str(m2),
                             f"coap://127.0.0.1:{resp.port}/.well-known/edhoc"],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=scaled(30))
         resp.stop()
     assert r.returncode == 0, r.stderr
     assert m2.read_bytes().hex() == doc["message_2"]
@@ -173,7 +174,7 @@ def test_unknown_c_r_gets_an_error_response(harness, tmp_path):
     with Responder(harness, "--transcript", t, cwd=ROOT) as resp:
         r = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(p),
                             f"coap://127.0.0.1:{resp.port}/.well-known/edhoc"],
-                           capture_output=True, timeout=30)
+                           capture_output=True, timeout=scaled(30))
         rc, text, _ = resp.stop()
     # coap-client prints "<code> <payload>" for error responses
     shown = r.stdout + r.stderr
@@ -197,11 +198,12 @@ def test_timeout_exit_code(harness):
     import time
     t0 = time.monotonic()
     r = subprocess.run([str(harness), "peer", "initiator", "--port", "9", "--timeout", "500"],
-                       capture_output=True, text=True, timeout=30, cwd=ROOT)
+                       capture_output=True, text=True, timeout=scaled(30), cwd=ROOT)
     assert r.returncode == 3, r.stdout + r.stderr
     assert time.monotonic() - t0 < 10
     r = subprocess.run([str(harness), "peer", "initiator", "--transport", "udp", "--port", "9",
-                        "--timeout", "500"], capture_output=True, text=True, timeout=30, cwd=ROOT)
+                        "--timeout", "500"], capture_output=True, text=True, timeout=scaled(30),
+                       cwd=ROOT)
     assert r.returncode == 3, r.stdout + r.stderr
 
 
@@ -289,7 +291,7 @@ def test_coap_over_tcp_with_an_independent_client(harness, tmp_path):
                    transport="coap-tcp", cwd=ROOT) as resp:
         r = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(m1), "-o", str(m2),
                             f"coap+tcp://127.0.0.1:{resp.port}/.well-known/edhoc"],
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=scaled(30))
         resp.stop()
     assert r.returncode == 0, r.stderr
     assert m2.read_bytes().hex() == doc["message_2"]

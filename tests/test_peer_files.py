@@ -7,6 +7,8 @@ import subprocess
 import pytest
 import yaml
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PEERS = sorted((ROOT / "peers").glob("*.yaml"))
 
@@ -55,7 +57,7 @@ def test_peer_file_loads(harness, peer, tmp_path):
         [str(harness), "run", "--peer", str(peer), "--filter", "no-such-scenario-id",
          "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
          "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=60, cwd=ROOT)
+        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert r.returncode == 0, f"exit {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}"
     assert "0 jobs" in r.stdout
 

@@ -38,7 +38,7 @@ def flood(port, start, count):
     return answered
 
 
-def test_thousand_half_open_sessions_then_a_real_handshake(harness):
+def test_thousand_half_open_sessions_then_a_real_handshake(harness, harness_wrapped):
     # Under AddressSanitizer freed memory is quarantined, which would grow the
     # RSS for reasons unrelated to the session table: turn the quarantine off.
     env = dict(os.environ)
@@ -55,7 +55,11 @@ def test_thousand_half_open_sessions_then_a_real_handshake(harness):
         rc, out, err = resp.stop()
     assert r.returncode == 0, r.stdout + r.stderr
     assert "1 handshakes completed" in out and "1000 sessions open" in out
-    assert after - full < 2048, (full, after)  # bounded: no growth per session once full
+    # bounded: no growth per session once full. Not under valgrind (make memcheck): the
+    # RSS is valgrind's too, and memcheck keeps 20 MB of freed blocks from reuse to catch
+    # uses after free (--freelist-vol); the plain and the ASan runs check the bound.
+    if not harness_wrapped:
+        assert after - full < 2048, (full, after)
 
 
 def test_duplicate_message_1_gets_the_same_message_2(harness):

@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from wall import scaled, timeout_args
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests/runner_fixtures/scenarios"
 REFERENCE = (ROOT / "peers/reference.yaml").read_text()
@@ -19,8 +21,9 @@ def run_suite(harness, tmp_path, peer_text, *args, paths=("scenarios",), timeout
     peer.write_text(peer_text)
     junit, js, out = tmp_path / "junit.xml", tmp_path / "results.json", tmp_path / "out"
     r = subprocess.run([str(harness), "run", *map(str, paths), "--peer", str(peer),
-                        "--junit", str(junit), "--json", str(js), "--out", str(out), *args],
-                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                        "--junit", str(junit), "--json", str(js), "--out", str(out), *args,
+                        *timeout_args(args)],
+                       capture_output=True, text=True, timeout=scaled(timeout), cwd=ROOT)
     results = json.loads(js.read_text())["results"] if js.exists() else []
     return r, results, junit
 

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 import yaml
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml"))
 
@@ -56,7 +58,7 @@ def test_every_scenario_loads(harness, tmp_path):
     r = subprocess.run([str(harness), "run", "scenarios", "--peer", str(peer), "--filter", "none",
                         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
                         "--out", str(tmp_path / "o")], capture_output=True, text=True, cwd=ROOT,
-                       timeout=60)
+                       timeout=scaled(60))
     # a file that does not load would become an `error` job despite the filter
     assert r.returncode == 0, r.stdout + r.stderr
     assert "0 error" in r.stdout
@@ -67,7 +69,7 @@ def test_coverage_report(harness, tmp_path):
     every scenario requirement resolves (exit 0)."""
     r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
                         str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
-                       timeout=60)
+                       timeout=scaled(60))
     assert r.returncode == 0, r.stderr
     import json
     doc = json.loads(r.stdout)
@@ -98,7 +100,7 @@ def test_testable_rows_match_an_independent_reading(harness, tmp_path):
     import json
     r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
                         str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
-                       timeout=60)
+                       timeout=scaled(60))
     doc = json.loads(r.stdout)
     rows = catalogue_rows((ROOT / "scenarios/requirements.md").read_text())
     want = {i for i, c in rows.items()
@@ -114,7 +116,7 @@ def test_coverage_rejects_a_row_with_an_unescaped_bar(harness, tmp_path):
     cat = tmp_path / "req.md"
     cat.write_text("| R-1-a | 1 | a || b | MUST | both | P: x |\n")
     r = subprocess.run([str(harness), "coverage", "--catalogue", str(cat), str(tmp_path)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+                       capture_output=True, text=True, cwd=ROOT, timeout=scaled(60))
     assert r.returncode == 2
     assert "line 1: 7 cells, expected 6" in r.stderr
 
@@ -125,7 +127,7 @@ def test_coverage_fails_on_an_unknown_requirement(harness, tmp_path):
     (d / "x.yaml").write_text("id: x/y\ntitle: t\nlevel: MUST\nrole: initiator\n"
                               "requirements: [R-99.9-z]\nsteps:\n  - send: message_1\n")
     r = subprocess.run([str(harness), "coverage", str(d)], capture_output=True, text=True,
-                       cwd=ROOT, timeout=60)
+                       cwd=ROOT, timeout=scaled(60))
     assert r.returncode == 1
     assert "R-99.9-z is not in the catalogue" in r.stderr
 
@@ -134,7 +136,7 @@ def test_readme_coverage_figure_is_true(harness, tmp_path):
     import json
     r = subprocess.run([str(harness), "coverage", "--format", "json", "--results",
                         str(tmp_path / "none.json")], capture_output=True, text=True, cwd=ROOT,
-                       timeout=60)
+                       timeout=scaled(60))
     doc = json.loads(r.stdout)
     m = re.search(r"\*\*(\d+) of (\d+)\*\* \((\d+)%\)", (ROOT / "README.md").read_text())
     assert m, "README has no coverage figure"
@@ -186,5 +188,5 @@ def test_mutation_scenarios_are_what_their_generator_writes():
     """scenarios/mutations/ is written by tools/mutation_scenarios.py; a
     hand edit there (or a stale file) would silently drift from it."""
     r = subprocess.run(["/usr/bin/python3", str(ROOT / "tools/mutation_scenarios.py"), "--check"],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=scaled(60))
     assert r.returncode == 0, r.stdout + r.stderr

@@ -6,6 +6,8 @@ import subprocess
 
 import pytest
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SUITES = [0, 1, 2, 3, 4, 5, 6, 24, 25]
 KINDS = ["kid", "kccs", "x5t", "x5chain"]
@@ -15,7 +17,7 @@ KINDS = ["kid", "kccs", "x5t", "x5chain"]
 def matrix(tmp_path_factory, harness):
     out = tmp_path_factory.mktemp("gen") / "all"
     r = subprocess.run([str(harness), "vectors", "generate", "--all", "--seed", "7",
-                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+                        "--out", str(out)], capture_output=True, text=True, timeout=scaled(120))
     assert r.returncode == 0, r.stderr
     return out
 
@@ -44,7 +46,7 @@ def test_same_seed_same_bytes_other_seed_other_keys(matrix, harness, tmp_path):
     other = tmp_path / "other"
     for seed, out in (("7", again), ("8", other)):
         r = subprocess.run([str(harness), "vectors", "generate", "--all", "--seed", seed,
-                            "--out", str(out)], capture_output=True, text=True, timeout=120)
+                            "--out", str(out)], capture_output=True, text=True, timeout=scaled(120))
         assert r.returncode == 0, r.stderr
     for p in matrix.glob("*.json"):
         assert (again / p.name).read_bytes() == p.read_bytes(), p.name

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/selfexec.h"
 #include "../interop/matrix_run.h"
 #include "../scenario/budget.h"
 #include "cli.h"
@@ -126,9 +127,7 @@ int cli_matrix(int argc, char **argv)
         paths[o.n_paths++] = "scenarios";
     o.peer_files = peers;
     o.paths = paths;
-    ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
-    harness[n > 0 ? n : 0] = 0;
-    o.harness_path = harness;
+    o.harness_path = eh_self_command(harness, sizeof harness);
     o.cred_dir = realpath(cred_dir, creds) ? creds : cred_dir;
     return matrix_main(&o);
 }

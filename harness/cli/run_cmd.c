@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/datapath.h"
+#include "../common/selfexec.h"
 #include "../runner/runner.h"
 #include "../scenario/budget.h"
 #include "cli.h"
@@ -91,9 +92,7 @@ static int run_resolved(run_opts *o, const char *cred_dir)
     for (size_t i = 0; ok && i < o->n_paths; i++)
         ok = (paths[i] = resolved(orig[i])) != NULL;
     if (ok) {
-        ssize_t n = readlink("/proc/self/exe", harness, sizeof harness - 1);
-        harness[n > 0 ? n : 0] = 0;
-        o->harness_path = harness;
+        o->harness_path = eh_self_command(harness, sizeof harness);
         o->cred_dir = realpath(cdir, creds) ? creds : cdir;
         o->peer_file = peer;
         o->paths = (const char *const *)paths;

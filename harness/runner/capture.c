@@ -67,7 +67,7 @@ void job_capture_end(tr_pcap *p, const char *open_err, int port, sc_result *res)
         note(res, "pcap: not written (%s)\n", err);
         return;
     }
-    memcpy(res->pcap_path, path, sizeof path);
+    snprintf(res->pcap_path, sizeof res->pcap_path, "%s", path); /* not the bytes after it */
     note(res, "pcap: %s: %zu datagram%s, %zu byte%s of UDP payload (LINKTYPE_RAW: IP and UDP "
               "headers with the real addresses and ports)\n",
          path, st.packets, st.packets == 1 ? "" : "s", st.bytes, st.bytes == 1 ? "" : "s");

@@ -88,6 +88,8 @@ struct iut_proc {
     char *want;
     size_t want_len;
     bool found;
+    char chunk[CHUNK]; /* the capture thread's read buffer: part of the handle, so
+                          that a forked copy of it is freed with it */
 };
 
 /* ---- time helpers ---- */
@@ -291,9 +293,9 @@ static void mark_exited(iut_proc *p)
 static void *capture_main(void *arg)
 {
     iut_proc *p = arg;
-    char *buf = malloc(CHUNK);
+    char *buf = p->chunk;
     bool pid_open = p->pidfd >= 0, exited = false;
-    while (buf != NULL) {
+    for (;;) {
         struct pollfd fds[4];
         stream *which[4] = {NULL, NULL, NULL, NULL};
         nfds_t nf = 0;
@@ -352,7 +354,6 @@ static void *capture_main(void *arg)
             pthread_mutex_unlock(&p->mu);
         }
     }
-    free(buf);
     pthread_mutex_lock(&p->mu);
     p->thread_done = true;
     pthread_cond_broadcast(&p->cv);
@@ -852,6 +853,22 @@ void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex)
     free(p->want);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+void iut_release_inherited(iut_proc *p)
+{
+    if (p == NULL)
+        return;
+    /* no lock: the mutex may have been held by the parent's thread at fork */
+    close_fd(&p->out.rd);
+    close_fd(&p->err.rd);
+    close_fd(&p->out.file);
+    close_fd(&p->err.file);
+    close_fd(&p->stop_rd);
+    close_fd(&p->stop_wr);
+    close_fd(&p->pidfd);
+    free(p->want);
     free(p);
 }
 

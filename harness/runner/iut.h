@@ -63,6 +63,10 @@ bool iut_wait(iut_proc *p, int timeout_ms, iut_exit *ex);
  * stop the capture thread, free p. ex may be NULL. */
 void iut_stop(iut_proc *p, int grace_ms, iut_exit *ex);
 pid_t iut_pid(const iut_proc *p);
+/* In a process forked after iut_start (a job child): free this copy of the
+ * handle and close its descriptors, leaving the IUT, and the capture thread
+ * (which only the parent has), alone. NULL is a no-op. */
+void iut_release_inherited(iut_proc *p);
 
 /* For a process whose SIGINT/SIGTERM handler kills the IUT's group named
  * in *pgid_slot: iut_start with those two signals held until the slot names

@@ -381,11 +381,41 @@ static bool recv_result(job *j, sc_result *res)
     return true;
 }
 
-static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget budget)
+/* What run_main owns on the heap. A job child (start_job) gets a copy of it
+ * all with fork() and ends with _exit() instead of returning to run_main, so
+ * it frees its copy first, as the parent does at the end of the run; else
+ * every job child would end with the run's state allocated and unreachable. */
+typedef struct run_state {
+    peer_file *pf;
+    scenario *scratch; /* a variant, for results not run */
+    job_list jl;
+    run_report rep;
+    sc_result *results; /* n_results, in job order */
+    bool *done;
+    size_t n_results;
+    iut_proc *per_run; /* started by the parent; a child only frees the handle */
+} run_state;
+
+static void run_state_free(run_state *st)
 {
+    for (size_t i = 0; st->results != NULL && i < st->n_results; i++)
+        free(st->results[i].transcript);
+    free(st->results);
+    free(st->done);
+    jobs_free(&st->jl);
+    free(st->scratch);
+    run_report_free(&st->rep);
+    free(st->pf);
+}
+
+static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
+{
+    const peer_file *pf = st->pf;
     int p[2];
     if (pipe(p) != 0)
         return -1;
+    fflush(NULL); /* else the child holds a copy of unwritten output, which any
+                     flush in it (libc's at exit, valgrind's) writes a second time */
     pid_t pid = fork();
     if (pid < 0) {
         close(p[0]), close(p[1]);
@@ -412,6 +442,8 @@ static int start_job(job *j, const run_opts *o, const peer_file *pf, sc_budget b
         send_result(p[1], &res);
         free(res.transcript);
         free(scratch);
+        iut_release_inherited(st->per_run);
+        run_state_free(st);
         _exit(0);
     }
     close(p[1]);
@@ -539,15 +571,16 @@ static void print_amplification(const run_report *rep)
 
 int run_main(const run_opts *o)
 {
-    peer_file *pf = calloc(1, sizeof *pf);
-    scenario *scratch = malloc(sizeof *scratch); /* a variant, for results not run */
+    run_state st = {.pf = calloc(1, sizeof *st.pf), .scratch = malloc(sizeof *st.scratch)};
+    peer_file *pf = st.pf;
+    scenario *scratch = st.scratch;
     char err[512];
-    job_list jl = {0};
+    job_list *jl = &st.jl;
     job *jobs;
     size_t n_jobs;
-    run_report rep;
+    run_report *rep = &st.rep;
     int rc = 2;
-    run_report_init(&rep);
+    run_report_init(rep);
     mkdir(o->out_dir, 0777);
     if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
         fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
@@ -561,34 +594,35 @@ int run_main(const run_opts *o)
                 budget_name);
         goto out;
     }
-    if (jobs_build(o, pf, &jl) != 0)
+    if (jobs_build(o, pf, jl) != 0)
         goto out;
-    if (o->quick && jobs_select_quick(&jl) != 0) {
+    if (o->quick && jobs_select_quick(jl) != 0) {
         fprintf(stderr, "run: out of memory\n");
         goto out;
     }
-    jobs = jl.v, n_jobs = jl.n;
+    jobs = jl->v, n_jobs = jl->n;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    copy_str(rep.peer, sizeof rep.peer, pf->name);
-    copy_str(rep.peer_version, sizeof rep.peer_version, pf->version);
-    rep.seed = o->seed;
+    copy_str(rep->peer, sizeof rep->peer, pf->name);
+    copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
+    rep->seed = o->seed;
     time_t now = time(NULL);
-    strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    strftime(rep->started, sizeof rep->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "
            "%s\n",
-           n_jobs, o->quick ? " (--quick selection)" : "", jl.n_files, pf->name, pf->version,
+           n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
            sc_budget_name(budget));
     fflush(stdout);
-    iut_proc *per_run = start_per_run(pf, o);
+    st.per_run = start_per_run(pf, o);
 
     /* Results in job order; up to o->jobs children at a time. */
-    sc_result *results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
-    bool *done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
+    sc_result *results = st.results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
+    bool *done = st.done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
+    st.n_results = results ? n_jobs : 0;
     size_t next = 0, running = 0, printed = 0;
     int max_jobs = o->jobs > 0 ? o->jobs : 1;
     if (results == NULL || done == NULL)
@@ -605,7 +639,7 @@ int run_main(const run_opts *o)
                 done[next++] = true;
                 continue;
             }
-            if (start_job(j, o, pf, budget) != 0) {
+            if (start_job(j, o, &st, budget) != 0) {
                 base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
                 results[next].v = V_ERROR;
                 snprintf(results[next].message, sizeof results[next].message, "cannot fork");
@@ -671,7 +705,7 @@ int run_main(const run_opts *o)
         }
     }
     if (interrupted) {
-        rep.interrupted = true;
+        rep->interrupted = true;
         for (size_t i = 0; i < next; i++)
             if (!done[i] && jobs[i].fd > 0) {
                 kill(jobs[i].pid, SIGTERM);
@@ -681,52 +715,46 @@ int run_main(const run_opts *o)
             }
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
     }
-    if (per_run != NULL)
-        iut_stop(per_run, 1000, NULL);
+    if (st.per_run != NULL)
+        iut_stop(st.per_run, 1000, NULL);
+    st.per_run = NULL;
     size_t failing = 0;
     for (size_t i = 0; i < printed; i++) {
         failing += fails_run(&results[i], o->strict);
-        run_report_add(&rep, &results[i]);
+        run_report_add(rep, &results[i]);
     }
     size_t counts[V_COUNT_];
-    run_report_counts(&rep, counts);
+    run_report_counts(rep, counts);
     printf("summary: %zu pass, %zu fail, %zu non-strict, %zu skipped, %zu error, %zu xfail, "
            "%zu xpass\n",
            counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
            counts[V_XFAIL], counts[V_XPASS]);
-    print_amplification(&rep);
-    if (o->junit && report_write_junit(&rep, o->junit) != 0)
+    print_amplification(rep);
+    if (o->junit && report_write_junit(rep, o->junit) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->junit);
-    if (o->json && report_write_json(&rep, o->json) != 0)
+    if (o->json && report_write_json(rep, o->json) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->json);
-    if (o->baseline && rep.interrupted) {
+    if (o->baseline && rep->interrupted) {
         fprintf(stderr, "run: interrupted: no baseline written to %s\n", o->baseline);
     } else if (o->baseline) {
-        long entries = report_write_baseline(&rep, o->baseline);
+        long entries = report_write_baseline(rep, o->baseline);
         if (entries < 0)
             fprintf(stderr, "run: cannot write %s\n", o->baseline);
         else
             printf("baseline: %ld known failures written to %s\n", entries, o->baseline);
     }
     if (o->keylog) {
-        long lines = report_write_keylog(&rep, o->keylog);
+        long lines = report_write_keylog(rep, o->keylog);
         if (lines < 0)
             fprintf(stderr, "run: cannot write %s\n", o->keylog);
         else
             printf("keylog: %ld derived values written to %s (testing only)\n", lines,
                    o->keylog);
     }
-    if (o->html && run_write_html(o->html, pf, &rep, sc_budget_name(budget)) != 0)
+    if (o->html && run_write_html(o->html, pf, rep, sc_budget_name(budget)) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->html);
-    rc = failing || rep.interrupted ? 1 : 0;
-    for (size_t i = 0; i < n_jobs; i++)
-        free(results[i].transcript);
-    free(results);
-    free(done);
+    rc = failing || rep->interrupted ? 1 : 0;
 out:
-    jobs_free(&jl);
-    free(scratch);
-    run_report_free(&rep);
-    free(pf);
+    run_state_free(&st);
     return rc;
 }

@@ -1,9 +1,10 @@
-/* harness/common: error names and hex text. */
+/* harness/common: error names, hex text and the command {harness} expands to. */
 #include <check.h>
 #include <string.h>
 
 #include "../common/eh_err.h"
 #include "../common/hex.h"
+#include "../common/selfexec.h"
 
 START_TEST(error_names_are_stable_and_total)
 {
@@ -37,12 +38,32 @@ START_TEST(hex_round_trip_and_rejects)
 }
 END_TEST
 
+START_TEST(harness_placeholder_is_the_variable_else_the_executable)
+{
+    char out[32];
+    /* the variable wins when set and not empty */
+    ck_assert_str_eq(eh_self_command_in("/w/valgrind-harness", "/b/edhoc-harness", out,
+                                        sizeof out),
+                     "/w/valgrind-harness");
+    ck_assert_str_eq(eh_self_command_in("", "/b/edhoc-harness", out, sizeof out),
+                     "/b/edhoc-harness");
+    ck_assert_str_eq(eh_self_command_in(NULL, "/b/edhoc-harness", out, sizeof out),
+                     "/b/edhoc-harness");
+    ck_assert_str_eq(eh_self_command_in(NULL, NULL, out, sizeof out), "");
+    /* never a cut path (it would name another program) */
+    char small[8];
+    ck_assert_str_eq(eh_self_command_in("/a/long/path", NULL, small, sizeof small), "");
+    ck_assert_str_eq(eh_self_command_in("/a/b/cd", NULL, small, sizeof small), "/a/b/cd");
+}
+END_TEST
+
 Suite *eh_test_common_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("common");
     tcase_add_test(tc, error_names_are_stable_and_total);
     tcase_add_test(tc, hex_round_trip_and_rejects);
+    tcase_add_test(tc, harness_placeholder_is_the_variable_else_the_executable);
     suite_add_tcase(s, tc);
     return s;
 }
