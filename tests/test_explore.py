@@ -3,6 +3,8 @@ exploration of the reference peer's state machine in both roles."""
 import pathlib
 import re
 
+from wall import scaled
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -56,8 +58,9 @@ def explore(harness, tmp_path, role, *args, peer_text=REFERENCE, name="x", timeo
     out = tmp_path / name
     t0 = time.monotonic()
     r = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", role,
-                        "--out", str(out), "--timeout", "400", "-j", "2", *map(str, args)],
-                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                        "--out", str(out), "--timeout", str(int(scaled(400))), "-j", "2",
+                        *map(str, args)],
+                       capture_output=True, text=True, timeout=scaled(timeout), cwd=ROOT)
     seconds = time.monotonic() - t0
     js = out / "results.json"
     results = {x["id"]: x for x in json.loads(js.read_text())["results"]} if js.exists() else {}

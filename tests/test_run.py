@@ -529,3 +529,27 @@ def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
     while iut_alive() and time.monotonic() < deadline:
         time.sleep(0.05)  # the killed IUT is reaped by init: bounded
     assert not iut_alive(), "the IUT was left running"
+
+
+def test_a_send_steps_ead_applies_to_its_message_only(harness, tmp_path):
+    """`ead:` on a send step (scenarios/README.md): the first message_1 of
+    unknown-critical-ead-1-new-session carries EAD_1 = 38 63 40 (label -100,
+    RFC 9528 §3.8), the second none; the healthy peer refuses the first and
+    completes the second, the peer that accepts critical EAD items fails at
+    step 2. unknown-critical-ead-3 (the scenario's ead 3) fails on it at the
+    answer to message_3."""
+    paths = [ROOT / "scenarios/rfc9528/3.8/unknown-critical-ead-1-new-session.yaml",
+             ROOT / "scenarios/rfc9528/3.8/unknown-critical-ead-3.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and [x["verdict"] for x in results] == ["pass", "pass"], r.stdout
+    text = (tmp_path / "out/iut-responder/rfc9528_3.8_unknown-critical-ead-1-new-session.txt"
+            ).read_text()
+    sent = re.findall(r"send message_1\n  -> \d+ bytes: ([0-9a-f]+)", text)
+    assert len(sent) == 2, text
+    # message_1 = prefix f5, METHOD 3, SUITES_I 2, G_X (58 20 + 32 bytes), C_I 0x37, EAD_1
+    assert sent[0][:10] == "f503025820" and sent[0][74:] == "37386340", sent[0]
+    assert sent[1][:10] == "f503025820" and sent[1][74:] == "37", sent[1]
+    r, results, _ = run_suite(harness, tmp_path, with_fault("accept-critical-ead"), paths=paths)
+    got = {x["id"]: x["message"] for x in results if x["verdict"] == "fail"}
+    assert got["rfc9528/3.8/unknown-critical-ead-1-new-session"].startswith("step 2 "), got
+    assert got["rfc9528/3.8/unknown-critical-ead-3"].startswith("step 4 "), got

@@ -276,15 +276,24 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
     fflush(stderr);
     for (int w = 0; w < jobs; w++) {
         int p[2];
-        if (pipe(p) != 0)
-            return -1;
-        pid[w] = fork();
-        if (pid[w] < 0)
-            return -1;
+        bool piped = pipe(p) == 0;
+        pid[w] = piped ? fork() : -1;
+        if (pid[w] < 0) {
+            /* the sequences of the workers not started are reported as not run */
+            if (piped)
+                close(p[0]), close(p[1]);
+            if (w == 0) {
+                free(got);
+                return -1;
+            }
+            jobs = w;
+            break;
+        }
         if (pid[w] == 0) {
             close(p[0]);
             for (int k = 0; k < w; k++)
-                close(fd[k]);
+                close(fd[k]), free(buf[k]);
+            free(got); /* the parent's: a worker reports through its pipe */
             worker_main(c, comp, n, w, jobs, fresh, p[1]);
             _exit(0);
         }

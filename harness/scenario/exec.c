@@ -243,9 +243,11 @@ static scenario *mirror_scenario(const scenario *sc, char *err, size_t cap)
         *d = *st;
         if (st->kind != SC_STEP_SEND)
             continue;
-        if (st->n_mutations || st->n_faults || strncmp(st->message, "message_", 8) != 0) {
+        if (st->n_mutations || st->n_faults || st->has_ead ||
+            strncmp(st->message, "message_", 8) != 0) {
             snprintf(err, cap, "%s: step %zu cannot be mirrored for the Responder role "
-                               "(mutations, faults or non-message sends): use role: initiator",
+                               "(mutations, faults, a step's ead or non-message sends): "
+                               "use role: initiator",
                      sc->file, i + 1);
             free(m);
             return NULL;

@@ -239,7 +239,24 @@ bad:
     return -1;
 }
 
+static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
+
+/* A step's own `ead` replaces the scenario's EAD_N while message_N is built
+ * (the session points at x->cfg; EAD is read only while a message is built). */
 int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len)
+{
+    int n = st->has_ead ? st->message[8] - '0' : 0;
+    if (n < 1 || n > 4)
+        return build(x, st, out, cap, len);
+    const uint8_t *ead = x->cfg.ead[n];
+    size_t ead_len = x->cfg.ead_len[n];
+    x->cfg.ead[n] = st->ead, x->cfg.ead_len[n] = st->ead_len;
+    int r = build(x, st, out, cap, len);
+    x->cfg.ead[n] = ead, x->cfg.ead_len[n] = ead_len;
+    return r;
+}
+
+static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len)
 {
     eh_err err = EH_OK;
     *len = 0;

@@ -22,6 +22,7 @@
 #define SC_MAX_STEPS 32
 #define SC_MAX_MUTATIONS 8
 #define SC_MAX_OUTCOMES 16
+#define SC_MAX_STEP_EAD 64   /* bytes of a send step's own EAD */
 #define SC_MAX_BRANCH 8     /* labels of an outcome's `in:` */
 #define SC_MAX_LABEL 32
 #define SC_MAX_FIELD_CHECKS 8
@@ -179,6 +180,10 @@ typedef struct sc_step {
     size_t n_mutations;
     char faults[SC_MAX_LIST][SC_MAX_NAME]; /* engine deviations (see --fault) */
     size_t n_faults;
+    uint8_t ead[SC_MAX_STEP_EAD];     /* SEND message_N: EAD_N of this message only (the
+                                       * encoded items), instead of the scenario's ead N */
+    size_t ead_len;
+    bool has_ead;
     int err_code;                     /* SEND error: ERR_CODE */
     sc_bytes err_info;                /* SEND error: encoded ERR_INFO */
     /* EXPECT */

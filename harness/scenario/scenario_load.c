@@ -30,9 +30,9 @@ static const char *const matrix_conflicts[] = {"method", "suites", "credentials"
 static const char *const step_keys[] = {
     "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "code", "info", "timeout",
     "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
-    "ead_labels", "again", "amplification", "prefix", NULL};
+    "ead_labels", "again", "amplification", "prefix", "ead", NULL};
 static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
-                                        "with_c_r", "again", "prefix", NULL};
+                                        "with_c_r", "again", "prefix", "ead", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
@@ -236,6 +236,18 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
         if (sy_hex(c, v, "prefix", &st->prefix) != 0)
             return -1;
         st->has_prefix = true;
+    }
+    if ((v = sy_get(c, n, "ead"))) {
+        sc_bytes ead;
+        if (strncmp(st->message, "message_", 8) != 0)
+            return sy_fail(c, v, "ead: only valid with 'send: message_1' .. 'message_4'");
+        if (sy_hex(c, v, "ead", &ead) != 0)
+            return -1;
+        if (ead.n == 0 || ead.n > sizeof st->ead)
+            return sy_fail(c, v, "ead: 1 to %zu bytes (the encoded EAD items)", sizeof st->ead);
+        memcpy(st->ead, ead.b, ead.n);
+        st->ead_len = ead.n;
+        st->has_ead = true;
     }
     if ((v = sy_get(c, n, "with_c_r"))) {
         if (strcmp(st->message, "raw") != 0)

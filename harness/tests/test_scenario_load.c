@@ -517,6 +517,11 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - send: message_3\n    combined: {kid: \"00\"}\n", 7, "kid"},
     {HDR "steps:\n  - send: message_1\n    with_c_r: true\n", 7,
      "with_c_r: only valid with 'send: raw'"},
+    /* a send step's own EAD */
+    {HDR "steps:\n  - send: error\n    code: 1\n    ead: \"00\"\n", 8,
+     "ead: only valid with 'send: message_1' .. 'message_4'"},
+    {HDR "steps:\n  - send: message_1\n    ead: \"\"\n", 7, "ead: 1 to 64 bytes"},
+    {HDR "steps:\n  - send: message_1\n    ead: \"0x\"\n", 7, "ead: not hex bytes"},
     {HDR "steps:\n  - expect: sam\n", 6, "expected silence, close, error, same"},
     {HDR "steps:\n  - send: message_1\n    again: true\n", 7,
      "again: only valid with 'send: message_3'"},
@@ -1065,6 +1070,43 @@ END_TEST
 
 /* The branch labels, suite and inconclusive grade that explore writes
  * (scenario.h), the map form of silence/close/same, and oscore replay. */
+/* `ead:` of a send step: that message's EAD only; the scenario's stays. */
+START_TEST(send_step_ead)
+{
+    scenario *sc = malloc(sizeof *sc);
+    char err[512];
+    ck_assert_ptr_nonnull(sc);
+    char big[2 * SC_MAX_STEP_EAD + 2 + 64];
+    const char *text = HDR "ead: {1: \"0041e9\"}\n"
+                           "steps:\n"
+                           "  - send: message_1\n"
+                           "    ead: \"386340\"\n"
+                           "  - send: message_3\n"
+                           "    ead: \"18 64 41 00\"\n"
+                           "  - send: message_1\n";
+    int rc = load_sc(text, sc, err, sizeof err);
+    ck_assert_msg(rc == 0, "%s", err);
+    hex_eq(&sc->ead[1], "\x00\x41\xe9", 3);
+    ck_assert(sc->steps[0].has_ead && sc->steps[1].has_ead && !sc->steps[2].has_ead);
+    ck_assert_uint_eq(sc->steps[0].ead_len, 3);
+    ck_assert_mem_eq(sc->steps[0].ead, "\x38\x63\x40", 3);
+    ck_assert_uint_eq(sc->steps[1].ead_len, 4);
+    ck_assert_mem_eq(sc->steps[1].ead, "\x18\x64\x41\x00", 4);
+    /* the largest allowed, and one byte more */
+    for (size_t n = SC_MAX_STEP_EAD; n <= SC_MAX_STEP_EAD + 1; n++) {
+        char *p = big + sprintf(big, "steps:\n  - send: message_2\n    ead: \"");
+        for (size_t i = 0; i < n; i++)
+            p += sprintf(p, "00");
+        sprintf(p, "\"\n");
+        char doc[sizeof big + 128];
+        snprintf(doc, sizeof doc, HDR "%s", big);
+        rc = load_sc(doc, sc, err, sizeof err);
+        ck_assert_msg((rc == 0) == (n == SC_MAX_STEP_EAD), "%zu: %s", n, err);
+    }
+    free(sc);
+}
+END_TEST
+
 START_TEST(explore_outcomes)
 {
     scenario *sc = malloc(sizeof *sc);
@@ -1125,6 +1167,7 @@ Suite *eh_test_scenario_load_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, full_scenario_lands_in_fields);
     tcase_add_test(tc, explore_outcomes);
+    tcase_add_test(tc, send_step_ead);
     tcase_add_test(tc, defaults_of_a_minimal_scenario);
     tcase_add_test(tc, scenario_errors_name_line_and_key);
     tcase_add_test(tc, scenario_sizes_are_bounded);
