@@ -39,6 +39,7 @@ def test_model_diagrams_are_drawn_from_the_models(run):
 
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -77,10 +78,11 @@ def summary_counts(stdout):
 def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
     """Every sequence of up to 4 inputs over the whole alphabet, in both
     roles: no deviation, every applicable transition of the IUT Initiator
-    model and most of the Responder's exercised, reports valid JUnit."""
-    for role in ("responder", "initiator"):
+    model and most of the Responder's exercised, reports valid JUnit. The IUT
+    Initiator also with message_4 (the invalid message_4 inputs)."""
+    for role, extra in (("responder", []), ("initiator", []), ("initiator", ["--message-4"])):
         r, results, seconds, out = explore(harness, tmp_path, role, "--depth", "4", "--html",
-                                           tmp_path / f"{role}.html", name=role)
+                                           tmp_path / f"{role}.html", *extra, name=role)
         assert r.returncode == 0, r.stdout + r.stderr
         runs, pruned, exercised, applicable, devs = summary_counts(r.stdout)
         assert devs == 0 and runs > 10 and exercised == len(results)
@@ -89,6 +91,9 @@ def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
         assert all(i.startswith(f"explore/{role}/") for i in results)
         if role == "initiator":
             assert exercised == applicable  # the IUT Initiator's whole tree fits in depth 4
+            m4 = {i for i in results if "/m4-" in i}
+            assert m4 == ({"explore/initiator/sent-m3/m4-tag", "explore/initiator/sent-m3/m4-malformed"}
+                          if extra else set()), sorted(results)
         else:
             assert pruned > 0 and exercised >= 50
         print(f"{role}: {runs} sequences, {seconds:.2f} s")
@@ -98,6 +103,35 @@ def test_depth_4_against_the_healthy_reference_peer(harness, tmp_path):
         assert v.returncode == 0, v.stderr
         assert (out / f"observed-{role}.dot").exists() and (out / f"model-{role}.dot").exists()
         assert f"explore/{role}/" in (tmp_path / f"{role}.html").read_text()
+
+
+def test_ead_inputs_find_a_peer_that_accepts_critical_ead_items(harness, tmp_path):
+    """The EAD inputs (an unknown critical item, label -100, RFC 9528 §3.8)
+    in message_1 and message_3 of an IUT Responder and message_2 of an IUT
+    Initiator: the healthy peer conforms (the depth-4 test above), the peer
+    with --fault accept-critical-ead deviates, each shrunk to the shortest
+    sequence that carries the item."""
+    want = {
+        "responder": ["--depth", "2", "--symbols", "m1,m1_ead_critical,m3,m3_ead_critical"],
+        "initiator": ["--depth", "3"],
+    }
+    for role, args in want.items():
+        r, results, _, _ = explore(harness, tmp_path, role, *args,
+                                   peer_text=with_fault("accept-critical-ead"), name=f"ead-{role}")
+        assert r.returncode == 1, r.stdout + r.stderr
+        failing = {i: x["message"] for i, x in results.items() if x["verdict"] == "fail"}
+        if role == "responder":
+            assert set(failing) == {"explore/responder/idle/m1-ead-critical",
+                                    "explore/responder/wait-m3/m1-ead-critical",
+                                    "explore/responder/wait-m3/m3-ead-critical"}, failing
+            assert "minimal sequence m1_ead_critical: m1_ead_critical answered with message_2" \
+                in failing["explore/responder/idle/m1-ead-critical"]
+            assert "minimal sequence m1, m3_ead_critical: m3_ead_critical answered with accepted" \
+                in failing["explore/responder/wait-m3/m3-ead-critical"]
+        else:
+            assert set(failing) == {"explore/initiator/sent-m1/m2-ead-critical"}, failing
+            assert ("minimal sequence start, err2, m2_ead_critical: m2_ead_critical answered "
+                    "with message_3") in failing["explore/initiator/sent-m1/m2-ead-critical"]
 
 
 def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
@@ -131,7 +165,7 @@ def test_usage_errors(run):
 # delivered twice, which only raw UDP allows.
 SEQUENCE_FAULTS = {
     "keep-session-after-error": ("responder", ["--depth", "3"],
-                                 "explore/responder/m1.m3-malformed.m3"),
+                                 "explore/responder/m1.m3-mac.m3"),
     "answer-aborted-message-3": ("responder", ["--depth", "3"], "explore/responder/m1.err.m3-mac"),
     "replay-message-3": ("responder", ["--depth", "5", "--symbols", "m1,m3,oscore,oscore_replay"],
                          "explore/responder/m1.m3.oscore.m3.oscore-replay"),
@@ -179,3 +213,45 @@ def test_every_sequence_fault_is_found_shrunk_and_written(harness, tmp_path, run
             got = json.loads((tmp_path / "r.json").read_text())["results"]
             assert [x["verdict"] for x in got] == [want], res.stdout
     print(f"five faults explored in {total:.2f} s")
+
+
+def test_diagrams_are_rendered_to_svg_only_where_dot_is_installed(harness, tmp_path):
+    """Graphviz is optional: explore writes model-ROLE.dot and
+    observed-ROLE.dot always, and their SVG through the `dot` on PATH. A
+    stand-in `dot` (Graphviz is not a required package) checks the call: it
+    is given -Tsvg, -o and the dot file written before it runs; one that
+    fails leaves no SVG and no temporary file behind."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    log = tmp_path / "dot.log"
+    (fake / "dot").write_text(
+        "#!/bin/sh\n"
+        f"echo \"$@\" >> {log}\n"
+        "[ \"$1\" = -Tsvg ] && [ \"$2\" = -o ] && head -1 \"$4\" | grep -q '^//' || exit 3\n"
+        "printf '<svg>%s</svg>' \"$4\" > \"$3\"\n")
+    (fake / "dot").chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake}:/usr/bin:/bin")
+
+    def explore_with(path_env, name):
+        out = tmp_path / name
+        r = subprocess.run([str(harness), "explore", "--peer", "peers/reference.yaml", "--role",
+                            "initiator", "--depth", "2", "--out", str(out), "--timeout",
+                            str(int(scaled(400)))], capture_output=True, text=True,
+                           timeout=scaled(60), cwd=ROOT, env=path_env)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return r, out
+
+    r, out = explore_with(env, "with")
+    for kind in ("model", "observed"):
+        svg = out / f"{kind}-initiator.svg"
+        assert svg.read_text() == f"<svg>{out / f'{kind}-initiator.dot'}</svg>"
+    assert len(log.read_text().splitlines()) == 2 and "(and .svg)" in r.stdout
+    (fake / "dot").write_text("#!/bin/sh\nexit 1\n")
+    r, out = explore_with(env, "failing")
+    assert sorted(p.name for p in out.glob("*-initiator.*")) == [
+        "model-initiator.dot", "observed-initiator.dot"], r.stdout
+    assert "failed or timed out" in r.stdout and not list(out.glob("*.tmp*"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r, out = explore_with(dict(os.environ, PATH=str(empty)), "without")
+    assert not list(out.glob("*.svg")) and "dot is not on PATH" in r.stdout

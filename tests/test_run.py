@@ -102,7 +102,7 @@ FAULTS = {
     # faults that show only in sequences: found, shrunk and written by `explore`
     # (tests/test_explore.py), scenarios/explore/
     "replay-message-3": ("explore/responder/m1.m3.oscore.m3.oscore-replay", "initiator"),
-    "keep-session-after-error": ("explore/responder/m1.m3-malformed.m3", "initiator"),
+    "keep-session-after-error": ("explore/responder/m1.m3-mac.m3", "initiator"),
     "answer-aborted-message-3": ("explore/responder/m1.err.m3-mac", "initiator"),
     "reprocess-message-2": ("explore/initiator-udp/start.err2.m2-twice.answer", "responder"),
     "forget-suite-after-err-2": ("explore/initiator/start.err2", "responder"),

@@ -23,7 +23,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "../report/dot_render.h"
 #include "../report/report.h"
 #include "../runner/run_html.h"
 #include "../transport/udp.h"
@@ -138,7 +140,12 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
                 chosen[i] = true; /* the IUT Initiator's first message needs no input */
     }
     for (size_t i = 0; i < c->m->n_in; i++) {
-        if (o->symbols ? !chosen[i] : ((c->m->in[i].needs & XM_NEED_UDP) && !c->udp))
+        /* by default, only inputs the transport and the profile allow */
+        unsigned needs = c->m->in[i].needs;
+        if (o->symbols ? !chosen[i]
+                       : ((needs & XM_NEED_UDP) && !c->udp) ||
+                             ((needs & XM_NEED_M4) && !(c->profile & XM_IF_M4)) ||
+                             ((needs & XM_NEED_RFC9668) && !c->rfc9668))
             continue;
         c->alphabet[c->n_alpha++] = (int)i;
     }
@@ -616,13 +623,11 @@ static void fill_result(explore *e, int state, int in, xclass *k, sc_result *r)
 
 /* The IUT's observed state machine in the model's terms: the transitions
  * seen (black), and each deviation in red to a node of its own. */
-static void write_observed_dot(explore *e, const char *path)
+static void fill_observed_dot(FILE *f, void *arg)
 {
+    explore *e = arg;
     const xctx *c = &e->c;
     const xm_model *m = c->m;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        return;
     fprintf(f, "// the IUT's state machine as `edhoc-harness explore` observed it, in the terms of "
                "%s (compare model-%s.dot); red: deviations\n", m->file, m->role);
     fprintf(f, "digraph \"observed_%s\" {\n  rankdir=LR;\n  node [shape=box, style=rounded, "
@@ -658,7 +663,42 @@ static void write_observed_dot(explore *e, const char *path)
             n++;
         }
     fprintf(f, "}\n");
-    fclose(f);
+}
+
+typedef struct model_dot_arg {
+    const xm_model *m;
+    unsigned profile;
+} model_dot_arg;
+
+static void fill_model_dot(FILE *f, void *arg)
+{
+    const model_dot_arg *a = arg;
+    xm_write_dot(a->m, a->profile, f);
+}
+
+/* OUT/model-ROLE.dot and OUT/observed-ROLE.dot, written atomically, and
+ * each as SVG where Graphviz's dot is installed (dot_render.h). */
+static void write_diagrams(explore *e, const char *out_dir)
+{
+    const xctx *c = &e->c;
+    char dots[2][1024], svgs[2][1024];
+    model_dot_arg ma = {c->m, c->profile};
+    for (int i = 0; i < 2; i++) {
+        const char *kind = i ? "observed" : "model";
+        snprintf(dots[i], sizeof dots[i], "%s/%s-%s.dot", out_dir, kind, c->m->role);
+        snprintf(svgs[i], sizeof svgs[i], "%s/%s-%s.svg", out_dir, kind, c->m->role);
+        unlink(svgs[i]); /* a stale one from an earlier run would not match */
+        if (dot_write_atomic(dots[i], i ? fill_observed_dot : fill_model_dot,
+                             i ? (void *)e : (void *)&ma) != 0)
+            fprintf(stderr, "explore: cannot write %s\n", dots[i]);
+    }
+    const char *const in[2] = {dots[0], dots[1]}, *const out[2] = {svgs[0], svgs[1]};
+    char why[1024];
+    int n = dot_render_svgs(in, out, 2, 10000, why, sizeof why);
+    if (n == 2)
+        printf("diagrams: %s and %s (and .svg)\n", dots[0], dots[1]);
+    else
+        printf("diagrams: %s and %s (SVG: %s)\n", dots[0], dots[1], why);
 }
 
 int explore_main(const explore_opts *o)
@@ -740,14 +780,7 @@ int explore_main(const explore_opts *o)
         fprintf(stderr, "explore: cannot write %s\n", o->json ? o->json : path);
     if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0)
         fprintf(stderr, "explore: cannot write %s\n", o->html);
-    snprintf(path, sizeof path, "%s/model-%s.dot", o->out_dir, c->m->role);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        xm_write_dot(c->m, c->profile, f);
-        fclose(f);
-    }
-    snprintf(path, sizeof path, "%s/observed-%s.dot", o->out_dir, c->m->role);
-    write_observed_dot(e, path);
+    write_diagrams(e, o->out_dir);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     size_t applicable = 0;
     for (size_t s = 0; s < c->m->n_states; s++)

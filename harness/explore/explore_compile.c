@@ -59,7 +59,7 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_PENDING_M1) || k->pending == XP_M1 || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M1_OK) || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M3) || k->pending == XP_M3) &&
-           (!(n & XM_NEED_RFC9668) || c->rfc9668);
+           (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4));
 }
 
 static bool out_is(const xctx *c, int out, const char *name)

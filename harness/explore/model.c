@@ -42,7 +42,7 @@ static const char *const conds[] = {"m4", "no-m4", "oscore", "no-oscore", NULL};
 static const char *const needs[] = {"c_r",     "m3_sent",    "oscore_ok",     "oscore_sent",
                                     "last_edhoc", "udp",     "first",         "pending",
                                     "pending_m1", "pending_m1_ok", "pending_m3", "rfc9668",
-                                    NULL};
+                                    "m4",         NULL};
 
 int xm_state_index(const xm_model *m, const char *name)
 {
@@ -329,10 +329,13 @@ static int load_transition(sy_ctx *c, const yaml_node_t *n, xm_model *m)
                         return sy_fail(c, sy_seq_item(c, x, j),
                                        "accept: output '%s' twice (the next state must follow "
                                        "from the output)", m->out[t.alts[j].out].name);
-            bool any = false;
+            bool any = false, givable = false;
             for (size_t i = 0; i < t.n_alts; i++)
                 any |= xm_alt_active(&t.alts[i], prof);
-            if (!any)
+            /* an input that needs message_4 is never given without it */
+            for (size_t j = 0; j < ni; j++)
+                givable |= !(m->in[inputs[j]].needs & XM_NEED_M4) || (p & 1);
+            if (!any && givable)
                 return sy_fail(c, x, "accept: nothing is acceptable under the profile %s, %s",
                                p & 1 ? "m4" : "no-m4", p & 2 ? "oscore" : "no-oscore");
         }

@@ -55,7 +55,8 @@ enum {
     XM_NEED_PENDING_M1 = 1u << 8,   /* ... a message_1 */
     XM_NEED_PENDING_M1_OK = 1u << 9, /* ... a message_1 the harness's engine accepted */
     XM_NEED_PENDING_M3 = 1u << 10,  /* ... a message_3 */
-    XM_NEED_RFC9668 = 1u << 11      /* the IUT supports the RFC 9668 combined request */
+    XM_NEED_RFC9668 = 1u << 11,     /* the IUT supports the RFC 9668 combined request */
+    XM_NEED_M4 = 1u << 12           /* the run's profile uses message_4 */
 };
 
 typedef struct xm_alt {

@@ -141,6 +141,14 @@ START_TEST(responder_well_known_sequences)
     ck_assert_int_eq(walk(m, plain, suite), state(m, "idle"));
     const char *const err_err[] = {"m1", "m2", "err", "error", NULL};
     ck_assert_int_eq(walk(m, plain, err_err), -1);
+    /* §3.8: an unknown critical EAD item aborts the session it is in */
+    const char *const ead_1[] = {"m1_ead_critical", "m2", NULL};
+    ck_assert_int_eq(walk(m, plain, ead_1), -1);
+    const char *const ead_3[] = {"m1", "m2", "m3_ead_critical", "error", "m3", "accepted", NULL};
+    ck_assert_int_eq(walk(m, plain, ead_3), -1);
+    const char *const ead_3_ok[] = {"m1", "m2", "m3_ead_critical", "error", "oscore", "coap",
+                                    NULL};
+    ck_assert_int_eq(walk(m, plain, ead_3_ok), state(m, "aborted"));
     /* the grade of an allowed departure */
     int in = xm_input_index(m, "m3_mac"), out = xm_output_index(m, "silence");
     const xm_alt *a = xm_find(m, state(m, "wait_m3"), in, out, plain);
@@ -176,6 +184,23 @@ START_TEST(initiator_well_known_sequences)
     ck_assert_int_eq(walk(m, plain, quiet), -1);
     /* nothing pending: the harness gives no input */
     ck_assert(m->t[state(m, "ended")][xm_input_index(m, "m2")].na);
+    /* §3.8: an unknown critical EAD item in message_2 gets an error, not message_3 */
+    const char *const ead[] = {"start", "m1", "m2_ead_critical", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, ead), state(m, "ended"));
+    const char *const ead_m3[] = {"start", "m1", "m2_ead_critical", "m3", NULL};
+    ck_assert_int_eq(walk(m, plain, ead_m3), -1);
+    /* §5.5.3: a message_4 that does not decrypt: an error, never the session's OSCORE */
+    unsigned m4 = xm_profile(true, true);
+    const char *const m4_ok[] = {"start", "m1", "m2", "m3", "answer", "oscore", NULL};
+    ck_assert_int_eq(walk(m, m4, m4_ok), state(m, "finished"));
+    for (int k = 0; k < 2; k++) {
+        const char *bad = k ? "m4_malformed" : "m4_tag";
+        ck_assert(m->in[xm_input_index(m, bad)].needs & XM_NEED_M4);
+        const char *const err_seq[] = {"start", "m1", "m2", "m3", bad, "error", NULL};
+        ck_assert_int_eq(walk(m, m4, err_seq), state(m, "ended"));
+        const char *const osc[] = {"start", "m1", "m2", "m3", bad, "oscore", NULL};
+        ck_assert_int_eq(walk(m, m4, osc), -1);
+    }
     free(m);
 }
 END_TEST
@@ -259,6 +284,18 @@ START_TEST(loader_rejects_broken_models)
                                     "requirements: [], accept: [{out: x, to: b, if: m4}]}\n";
     ck_assert_int_eq(try_load(nothing, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "nothing is acceptable under the profile no-m4"));
+    /* ... unless the input needs message_4: it is never given without it */
+    const char *m4_only =
+        "role: responder\ntitle: t\ninitial: a\nstates: {a: A, b: B}\n"
+        "outputs: {x: {text: X, outcome: \"silence: null\"}}\n"
+        "inputs: {i: {text: I, steps: [{send: message_1}]}, "
+        "j: {text: J, needs: [m4], steps: [{send: message_4}]}}\n"
+        "transitions:\n"
+        "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, requirements: [], "
+        "accept: [{out: x, to: b}]}\n"
+        "  - {states: [a, b], inputs: [j], level: MUST, rfc: r, requirements: [], "
+        "accept: [{out: x, to: b, if: m4}]}\n";
+    ck_assert_msg(try_load(m4_only, err, sizeof err) == 0, "%s", err);
     const char *unknown = MINI_HEAD "transitions:\n"
                                     "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
                                     "requirements: [], accept: [{out: x, to: c}]}\n";
