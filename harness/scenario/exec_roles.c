@@ -127,7 +127,8 @@ static void classify_combined_answer(sc_exec *x)
         parse_error(rx);
         return;
     }
-    rx->kind = rx->code >= 0x80 ? "coap" : "other";
+    /* an empty success: the answer to a message_3 seen before, sent again (§7) */
+    rx->kind = rx->code >= 0x80 ? "coap" : rx->len == 0 ? "accepted" : "other";
 }
 
 static void classify_answer(sc_exec *x)

@@ -139,6 +139,19 @@ START_TEST(responder_well_known_sequences)
      * with an error */
     const char *const suite[] = {"m1_suite", "error2", NULL};
     ck_assert_int_eq(walk(m, plain, suite), state(m, "idle"));
+    /* §5.2.3: another ERR_CODE for an unsupported suite breaks the MUST */
+    const char *const suite_1[] = {"m1_suite", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, suite_1), -1);
+    /* RFC 9668 after completion: message_3 inside is a duplicate; answering
+     * the OSCORE part, or the earlier answer again, departs without breaking */
+    const char *const comb[] = {"m1", "m2", "m3", "accepted", "m3_combined", "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, comb), state(m, "done"));
+    ck_assert(xm_find(m, state(m, "done"), xm_input_index(m, "m3_combined"),
+                      xm_output_index(m, "oscore"), plain)->non_strict);
+    ck_assert_ptr_null(xm_find(m, state(m, "aborted"), xm_input_index(m, "m3_combined"),
+                               xm_output_index(m, "oscore"), plain));
+    ck_assert_ptr_null(xm_find(m, state(m, "done"), xm_input_index(m, "m3_combined"),
+                               xm_output_index(m, "oscore"), m4));
     const char *const err_err[] = {"m1", "m2", "err", "error", NULL};
     ck_assert_int_eq(walk(m, plain, err_err), -1);
     /* §3.8: an unknown critical EAD item aborts the session it is in */
