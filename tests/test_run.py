@@ -106,6 +106,7 @@ FAULTS = {
     "answer-aborted-message-3": ("explore/responder/m1.err.m3-mac", "initiator"),
     "reprocess-message-2": ("explore/initiator-udp/start.err2.m2-twice.answer", "responder"),
     "forget-suite-after-err-2": ("explore/initiator/start.err2", "responder"),
+    "plain-coap-without-context": ("explore/responder/m1.oscore-early", "initiator"),
 }
 
 
@@ -124,7 +125,7 @@ FAULT_AREAS = {
                       "reuse-ephemeral", "mac-for-signature", "mac-truncated", "kccs-no-cnf",
                       "id-cred-x5u"],
     "sizes": ["extra-padding"],
-    "oscore": ["oscore-swap-ids"],
+    "oscore": ["oscore-swap-ids", "plain-coap-without-context"],
     "denial of service": ["no-eviction"],
 }
 
@@ -553,3 +554,24 @@ def test_a_send_steps_ead_applies_to_its_message_only(harness, tmp_path):
     got = {x["id"]: x["message"] for x in results if x["verdict"] == "fail"}
     assert got["rfc9528/3.8/unknown-critical-ead-1-new-session"].startswith("step 2 "), got
     assert got["rfc9528/3.8/unknown-critical-ead-3"].startswith("step 4 "), got
+
+
+def test_an_early_oscore_request_is_the_one_message_3_makes_valid(harness, tmp_path):
+    """`oscore: {early: true}` (rfc9528/A.1/oscore-before-message-3): the
+    request sent before message_3 is byte for byte the first request of the
+    context derived after it (same keys, Partial IV 0, same resource), which
+    the healthy peer then answers with a response that verifies: so the early
+    one was protected right, and its 4.01 is the missing context's. The peer
+    that serves requests without a context as plain CoAP fails at step 4."""
+    paths = [ROOT / "scenarios/rfc9528/A.1/oscore-before-message-3.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and [x["verdict"] for x in results] == ["pass"], r.stdout
+    text = (tmp_path / "out/iut-responder/rfc9528_A.1_oscore-before-message-3.txt").read_text()
+    early = re.findall(r"-> OSCORE \(early: before message_3\) \d+ bytes: ([0-9a-f]+)", text)
+    later = re.findall(r"-> OSCORE \d+ bytes: ([0-9a-f]+)", text)
+    assert len(early) == 1 and later == early, text
+    assert "CoAP 4.01" in text.split("step 4")[0] and 'OSCORE /hello -> 2.05' in text
+    r, results, _ = run_suite(harness, tmp_path, with_fault("plain-coap-without-context"),
+                              paths=paths)
+    assert results[0]["verdict"] == "fail" and results[0]["message"].startswith("step 4 ")
+    assert "answered as plain CoAP" in results[0]["message"]

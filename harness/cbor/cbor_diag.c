@@ -140,13 +140,43 @@ static void print_bstr(diag_out *o, const uint8_t *data, size_t len)
     out_char(o, '\'');
 }
 
-/* JSON-style escapes; bytes >= 0x80 pass through unchanged. */
+/* The length of the well-formed UTF-8 sequence at p[0..n) (RFC 3629: no
+ * overlong forms, no surrogates, at most U+10FFFF), 0 when there is none. */
+static size_t utf8_sequence(const uint8_t *p, size_t n)
+{
+    uint8_t c = p[0];
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || /* overlong, surrogate */
+        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))   /* overlong, > U+10FFFF */
+        return 0;
+    return len;
+}
+
+/* JSON-style escapes; well-formed UTF-8 passes through unchanged, any other
+ * byte >= 0x80 is written \xNN (the text is not valid CBOR then, RFC 8949
+ * §5.3.1, and the transcript stays valid UTF-8). */
 static void print_tstr(diag_out *o, const uint8_t *data, size_t len)
 {
     out_char(o, '"');
     for (size_t i = 0; i < len && !o->cut; i++) {
         uint8_t c = data[i];
-        if (c == '"' || c == '\\') {
+        if (c >= 0x80) {
+            size_t k = utf8_sequence(data + i, len - i);
+            if (k == 0) {
+                out_str(o, "\\x");
+                out_hex_byte(o, c);
+                continue;
+            }
+            for (size_t j = 0; j < k; j++)
+                out_char(o, (char)data[i + j]);
+            i += k - 1;
+        } else if (c == '"' || c == '\\') {
             out_char(o, '\\');
             out_char(o, (char)c);
         } else if (c == '\n') {

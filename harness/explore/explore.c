@@ -145,7 +145,8 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         if (o->symbols ? !chosen[i]
                        : ((needs & XM_NEED_UDP) && !c->udp) ||
                              ((needs & XM_NEED_M4) && !(c->profile & XM_IF_M4)) ||
-                             ((needs & XM_NEED_RFC9668) && !c->rfc9668))
+                             ((needs & XM_NEED_RFC9668) && !c->rfc9668) ||
+                             ((needs & XM_NEED_OSCORE) && !c->oscore))
             continue;
         c->alphabet[c->n_alpha++] = (int)i;
     }

@@ -44,7 +44,9 @@ int xin_kind(const char *first_step, unsigned needs)
     if (strncmp(first_step, "{send: repeat", 13) == 0)
         return XI_DUP;
     if (strncmp(first_step, "{oscore:", 8) == 0)
-        return strstr(first_step, "replay: true") ? XI_OSCORE_REPLAY : XI_OSCORE;
+        return strstr(first_step, "replay: true")  ? XI_OSCORE_REPLAY
+               : strstr(first_step, "early: true") ? XI_OSCORE_EARLY
+                                                   : XI_OSCORE;
     return XI_OTHER;
 }
 
@@ -59,7 +61,8 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_PENDING_M1) || k->pending == XP_M1 || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M1_OK) || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M3) || k->pending == XP_M3) &&
-           (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4));
+           (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4)) &&
+           (!(n & XM_NEED_NO_M3) || !k->m3_sent) && (!(n & XM_NEED_OSCORE) || c->oscore);
 }
 
 static bool out_is(const xctx *c, int out, const char *name)
@@ -109,6 +112,7 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
         k->last = XL_OSCORE;
         break;
     case XI_OSCORE_REPLAY:
+    case XI_OSCORE_EARLY: /* not kept for a replay: the IUT never had its context */
         k->last = XL_OSCORE;
         break;
     case XI_DUP:
@@ -373,7 +377,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     bool oscore = c->m->iut_role == SC_HARNESS_RESPONDER && c->oscore; /* its requests */
     bool rfc9668 = false;
     for (size_t j = 0; j < seq->n; j++) {
-        oscore |= c->kind[seq->in[j]] == XI_OSCORE || c->kind[seq->in[j]] == XI_OSCORE_REPLAY;
+        oscore |= c->kind[seq->in[j]] == XI_OSCORE || c->kind[seq->in[j]] == XI_OSCORE_REPLAY ||
+                  c->kind[seq->in[j]] == XI_OSCORE_EARLY;
         rfc9668 |= (m->in[seq->in[j]].needs & XM_NEED_RFC9668) != 0;
     }
     put(&b, "%s%s%s%s]\n", c->udp ? "udp" : "coap", oscore || rfc9668 ? ", oscore" : "",

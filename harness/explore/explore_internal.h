@@ -25,7 +25,7 @@ typedef struct xknow {
 
 /* What an input does, read from its first scenario step. */
 enum { XI_NONE = 0, XI_START, XI_ANSWER, XI_M1, XI_M3, XI_M3_BAD, XI_M3_COMBINED, XI_OSCORE,
-       XI_OSCORE_REPLAY, XI_DUP, XI_OTHER };
+       XI_OSCORE_REPLAY, XI_OSCORE_EARLY, XI_DUP, XI_OTHER };
 
 /* An input sequence; out[j] is the output observed at position j (-1: not
  * known yet), state[j] the model state before position j. */

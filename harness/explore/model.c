@@ -42,7 +42,7 @@ static const char *const conds[] = {"m4", "no-m4", "oscore", "no-oscore", NULL};
 static const char *const needs[] = {"c_r",     "m3_sent",    "oscore_ok",     "oscore_sent",
                                     "last_edhoc", "udp",     "first",         "pending",
                                     "pending_m1", "pending_m1_ok", "pending_m3", "rfc9668",
-                                    "m4",         NULL};
+                                    "m4",         "no_m3",   "oscore",        NULL};
 
 int xm_state_index(const xm_model *m, const char *name)
 {

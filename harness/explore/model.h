@@ -25,7 +25,7 @@
 #include "../scenario/scenario.h"
 
 #define XM_MAX_STATES 16
-#define XM_MAX_INPUTS 16
+#define XM_MAX_INPUTS 24
 #define XM_MAX_OUTPUTS 16
 #define XM_MAX_ALTS 8
 #define XM_MAX_REQS 8
@@ -56,7 +56,9 @@ enum {
     XM_NEED_PENDING_M1_OK = 1u << 9, /* ... a message_1 the harness's engine accepted */
     XM_NEED_PENDING_M3 = 1u << 10,  /* ... a message_3 */
     XM_NEED_RFC9668 = 1u << 11,     /* the IUT supports the RFC 9668 combined request */
-    XM_NEED_M4 = 1u << 12           /* the run's profile uses message_4 */
+    XM_NEED_M4 = 1u << 12,          /* the run's profile uses message_4 */
+    XM_NEED_NO_M3 = 1u << 13,       /* no message_3 of the latest session sent yet */
+    XM_NEED_OSCORE = 1u << 14       /* the IUT runs OSCORE (its peer file's capability) */
 };
 
 typedef struct xm_alt {

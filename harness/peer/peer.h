@@ -65,7 +65,11 @@ enum {
                                              processes it again: an error, and abort */
     PEER_FAULT_FORGET_SUITE_AFTER_ERR_2 = 1u << 10, /* Initiator ignores SUITES_R: after
                                              ERR_CODE 2 it selects the same suite again */
-    PEER_FAULT_COUNT_ = 11
+    PEER_FAULT_PLAIN_COAP_WITHOUT_CONTEXT = 1u << 11, /* Responder answers an OSCORE request
+                                             it has no context for (e.g. before message_3)
+                                             as plain CoAP: 2.05, unprotected (breaks
+                                             RFC 8613 §8.2) */
+    PEER_FAULT_COUNT_ = 12
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);

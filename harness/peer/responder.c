@@ -594,6 +594,13 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
         inner.payload = req->payload + item_len;
         inner.payload_len = req->payload_len - item_len;
     } else if (rs == NULL || !rs->oscore_ready) {
+        if (r->o.faults & PEER_FAULT_PLAIN_COAP_WITHOUT_CONTEXT) {
+            static const char plain[] = "Hello (no OSCORE context)";
+            memcpy(r->out, plain, sizeof plain - 1);
+            respond(r, resp, 0x45 /* 2.05 Content */, -1, r->out, sizeof plain - 1,
+                    "oscore: no context, answered as plain CoAP (fault)");
+            return;
+        }
         respond(r, resp, 0x81 /* 4.01 Unauthorized */, -1, NULL, 0, "oscore: unknown kid");
         return;
     }

@@ -129,6 +129,10 @@ static void classify_combined_answer(sc_exec *x)
     }
     /* an empty success: the answer to a message_3 seen before, sent again (§7) */
     rx->kind = rx->code >= 0x80 ? "coap" : rx->len == 0 ? "accepted" : "other";
+    if (strcmp(rx->kind, "other") == 0 && rx->code >= 0x40)
+        snprintf(rx->engine_why, sizeof rx->engine_why,
+                 "a success response without the OSCORE option to an OSCORE-protected request: "
+                 "answered as plain CoAP (RFC 8613 §8.2, §8.3)");
 }
 
 static void classify_answer(sc_exec *x)
@@ -327,6 +331,41 @@ static void keep_oscore_request(sc_exec *x, const tr_message *req, const peer_os
     snprintf(x->osc_resource, sizeof x->osc_resource, "%s", resource);
 }
 
+/* An OSCORE request before message_3 (`early`): protected with the context
+ * derived from message_3 built on a copy of the session and not sent, as an
+ * RFC 9668 Initiator derives it. The session does not change; the context
+ * is the harness's until a later oscore step derives its own (oscore_ready
+ * stays false: its sequence numbers start again, which the IUT, never having
+ * had this context, cannot tell), and the request is not kept for `replay`. */
+static bool early_oscore_request(sc_exec *x, const char *resource, tr_message *req, uint8_t *buf,
+                                 size_t cap, peer_oscore_req *rq)
+{
+    static eh_session copy;
+    static uint8_t m3[TR_MAX_BODY];
+    size_t n = 0;
+    if (x->s.state != EH_STATE_VERIFIED_M2) {
+        x_fail(x, V_ERROR, "scenario error: an early OSCORE request needs a verified message_2 "
+                           "and no message_3 sent");
+        return false;
+    }
+    copy = x->s;
+    eh_err err = eh_initiator_message_3(&copy, m3, sizeof m3, &n);
+    if (err == EH_OK)
+        err = peer_oscore_setup(&copy, &x->oscore, &x->oscore_m, false);
+    if (err == EH_OK)
+        err = peer_oscore_request(&x->oscore, resource, NULL, 0, req, buf, cap, rq);
+    x->oscore_ready = false;
+    eh_wipe(&copy, sizeof copy);
+    eh_wipe(m3, sizeof m3);
+    if (err != EH_OK) {
+        x_fail(x, V_ERROR, "harness error: cannot build the early OSCORE request: %s",
+               eh_err_name(err));
+        return false;
+    }
+    xt_bytes(x, "-> OSCORE (early: before message_3)", req->payload, req->payload_len);
+    return true;
+}
+
 static void oscore_exchange(sc_exec *x, const sc_step *st)
 {
     const char *resource = st->resource[0] ? st->resource : "/hello";
@@ -351,6 +390,9 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
         rq = x->osc_rq;
         resource = x->osc_resource;
         xt_bytes(x, "-> OSCORE (replayed: the same Partial IV)", req.payload, req.payload_len);
+    } else if (st->early) {
+        if (!early_oscore_request(x, resource, &req, buf, sizeof buf, &rq))
+            return;
     } else {
         if (x->s.state != EH_STATE_COMPLETED && x->s.state != EH_STATE_WAIT_M4) {
             x_fail(x, V_FAIL, "OSCORE cannot run: the handshake did not complete");

@@ -195,6 +195,10 @@ typedef struct sc_step {
     char resource[SC_MAX_NAME];       /* OSCORE, combined: path, default /hello */
     bool replay;                      /* OSCORE (harness Initiator): the previous OSCORE
                                        * request again, byte for byte (same Partial IV) */
+    bool early;                       /* OSCORE (harness Initiator): between message_2 and
+                                       * message_3, protected with the context the session's
+                                       * message_3 will give (built, not sent): the IUT has
+                                       * no context for it yet */
     /* FLOOD (harness Initiator only): flood_count message_1, each from a fresh
      * session (fresh ephemeral key), none completed; with flood_distinct_c_i
      * each with its own C_I, else all with the scenario's C_I. Bounded by

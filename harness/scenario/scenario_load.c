@@ -41,7 +41,7 @@ static const char *const wait_keys[] = {"wait", NULL};
 static const char *const flood_keys[] = {"flood", NULL};
 static const char *const flood_map_keys[] = {"count", "distinct_c_i", "time", NULL};
 static const char *const oscore_keys[] = {"oscore", "timeout", NULL};
-static const char *const oscore_map_keys[] = {"resource", "timeout", "replay", NULL};
+static const char *const oscore_map_keys[] = {"resource", "timeout", "replay", "early", NULL};
 static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "message_4",
                                         "error", "raw", "repeat", "none", NULL};
 
@@ -502,6 +502,11 @@ static int load_oscore(sy_ctx *c, const yaml_node_t *n, sc_step *st)
     if (v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "replay")) &&
         sy_bool(c, x, "oscore.replay", &st->replay) != 0)
         return -1;
+    if (v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "early")) &&
+        sy_bool(c, x, "oscore.early", &st->early) != 0)
+        return -1;
+    if (st->early && st->replay)
+        return sy_fail(c, v, "oscore: early and replay exclude each other");
     return 0;
 }
 

@@ -1258,6 +1258,16 @@ END_TEST
 START_TEST(test_diag_escapes_and_values)
 {
     expect_diag("6a 0a 0d 09 00 1f 7f 22 5c 2f 41", "\"\\n\\r\\t\\u0000\\u001f\\u007f\\\"\\\\/A\"");
+    /* text that is not UTF-8 (RFC 3629): each offending byte as \xNN, so a
+     * transcript stays valid UTF-8; well-formed sequences are copied */
+    expect_diag("62 ff 41", "\"\\xffA\"");
+    expect_diag("62 c3 28", "\"\\xc3(\"");                /* cut sequence */
+    expect_diag("62 c0 80", "\"\\xc0\\x80\"");          /* overlong NUL */
+    expect_diag("63 e0 80 80", "\"\\xe0\\x80\\x80\"");   /* overlong */
+    expect_diag("63 ed a0 80", "\"\\xed\\xa0\\x80\"");   /* surrogate U+D800 */
+    expect_diag("64 f4 90 80 80", "\"\\xf4\\x90\\x80\\x80\""); /* above U+10FFFF */
+    expect_diag("63 41 c3 bc", "\"A\xc3\xbc\"");          /* ends with a whole sequence */
+    expect_diag("62 e6 b0", "\"\\xe6\\xb0\"");          /* the text ends inside it */
     expect_diag("3b7fffffffffffffff", "-9223372036854775808");
     expect_diag("3b8000000000000000", "-9223372036854775809");
     expect_diag("3bfffffffffffffffe", "-18446744073709551615");

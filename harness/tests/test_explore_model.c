@@ -154,6 +154,14 @@ START_TEST(responder_well_known_sequences)
                                xm_output_index(m, "oscore"), m4));
     const char *const err_err[] = {"m1", "m2", "err", "error", NULL};
     ck_assert_int_eq(walk(m, plain, err_err), -1);
+    /* RFC 8613 §8.2, Appendix A.1: no context before message_3, so an OSCORE
+     * request then gets 4.01 (coap), never an answer */
+    const char *const early[] = {"m1", "m2", "oscore_early", "coap", "m3", "accepted", "oscore",
+                                 "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, early), state(m, "done"));
+    const char *const early_ok[] = {"m1", "m2", "oscore_early", "oscore", NULL};
+    ck_assert_int_eq(walk(m, plain, early_ok), -1);
+    ck_assert(m->t[state(m, "done")][xm_input_index(m, "oscore_early")].na);
     /* §3.8: an unknown critical EAD item aborts the session it is in */
     const char *const ead_1[] = {"m1_ead_critical", "m2", NULL};
     ck_assert_int_eq(walk(m, plain, ead_1), -1);
