@@ -257,3 +257,28 @@ def test_diagrams_are_rendered_to_svg_only_where_dot_is_installed(harness, tmp_p
     empty.mkdir()
     r, out = explore_with(dict(os.environ, PATH=str(empty)), "without")
     assert not list(out.glob("*.svg")) and "dot is not on PATH" in r.stdout
+
+
+def test_the_alphabet_follows_the_iut_and_the_profile(harness, tmp_path):
+    """By default the alphabet leaves out what the IUT or the run rules out:
+    the OSCORE inputs for an IUT without the oscore capability, the RFC 9668
+    combined request without rfc9668, the message_4 inputs without
+    --message-4, silence and duplicate deliveries without raw UDP."""
+    def alphabet(role, peer_text, *args):
+        r, _, _, _ = explore(harness, tmp_path, role, "--depth", "1", *args, peer_text=peer_text,
+                             name=f"a-{role}")
+        m = re.search(r"\d+ inputs: (.*)", r.stdout)
+        assert m, r.stdout + r.stderr
+        return set(m.group(1).split())
+
+    full = alphabet("responder", REFERENCE)
+    assert {"oscore", "oscore_replay", "oscore_early", "m3_combined"} <= full
+    assert "silence" not in full
+    no_oscore = REFERENCE.replace(" oscore,", "").replace(" rfc9668,", "")
+    assert no_oscore != REFERENCE
+    assert alphabet("responder", no_oscore) == full - {"oscore", "oscore_replay", "oscore_early",
+                                                       "m3_combined"}
+    assert "silence" in alphabet("responder", REFERENCE, "--transport", "udp")
+    init = alphabet("initiator", REFERENCE)
+    assert not {"m4_tag", "m4_malformed", "m2_twice"} & init
+    assert {"m4_tag", "m4_malformed"} <= alphabet("initiator", REFERENCE, "--message-4")
