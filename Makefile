@@ -241,9 +241,10 @@ model-docs: build/edhoc-harness
 # codes are not used (the harness's 0/1 carry meaning; some children are killed). Tests
 # marked `timing` (a wall-time bound of the harness that valgrind's slowdown breaks; each
 # says why) are deselected, and EH_TIMEOUT_SCALE scales the other tests' hang guards and
-# the harness's default --timeout in the runs they start. 798 of the 799 tests of the
-# time it was written ran clean (about 40 minutes on 2 cores); the tests added with it
-# (hostile IUTs, explore, bench) have not been run under it yet. Deselected: test_dos.py's flood-then-handshake (its flood
+# the harness's default --timeout in the runs they start. The last full run (38 minutes on
+# 2 cores): 872 of 873 tests, 2690 processes, no error, no definite or indirect leak (the
+# bench smoke tests skip themselves: they time the plain build). Deselected:
+# test_dos.py's flood-then-handshake (its flood
 # is bounded to 5 s, in which a Responder under valgrind answers fewer than the 200
 # message_1 the test counts); the 1000-session test skips its RSS bound under valgrind.
 # MEMCHECK_TESTS="tests/test_peer.py ..." runs some files only.
