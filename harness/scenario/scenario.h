@@ -43,6 +43,15 @@ typedef struct sc_bytes {
     size_t n;
 } sc_bytes;
 
+/* The smaller byte strings of a step (a field's expected encoding, a
+ * prefix, an option value, ERR_INFO): a step is repeated SC_MAX_STEPS times
+ * in every loaded scenario, and a run holds one scenario per file. */
+#define SC_MAX_SHORT_BYTES 1024
+typedef struct sc_short_bytes {
+    uint8_t b[SC_MAX_SHORT_BYTES];
+    size_t n;
+} sc_short_bytes;
+
 /* ---------------------------------------------------------------- steps */
 
 typedef enum sc_step_kind {
@@ -134,7 +143,7 @@ enum { SC_SUITE_ANY = 0, SC_SUITE_SUPPORTED, SC_SUITE_UNSUPPORTED };
 /* Checks on the message an expect step received (all optional). */
 typedef struct sc_field_check {
     char field[SC_MAX_NAME]; /* e.g. "C_R", "ID_CRED_R", "SUITES_I", "METHOD" */
-    sc_bytes equals;         /* expected encoded item */
+    sc_short_bytes equals;   /* expected encoded item */
 } sc_field_check;
 
 typedef struct sc_checks {
@@ -168,13 +177,13 @@ typedef struct sc_step {
      * option (a malformed combined request, RFC 9668 §3.3.1). */
     bool combined;
     bool with_c_r;                    /* SEND raw: prefixed with the IUT's C_R */
-    sc_bytes prefix;                  /* SEND (harness Initiator): this Appendix A.2
+    sc_short_bytes prefix;            /* SEND (harness Initiator): this Appendix A.2
                                        * prefix instead of 0xf5 / C_R */
     bool has_prefix;
     bool again;                       /* SEND message_3 (harness Initiator): built again
                                        * from the session as it was before the previous
                                        * send of it, without that send's faults/mutations */
-    sc_bytes edhoc_option;
+    sc_short_bytes edhoc_option;
     bool no_oscore_option;
     sc_mutation mutations[SC_MAX_MUTATIONS];
     size_t n_mutations;
@@ -185,7 +194,7 @@ typedef struct sc_step {
     size_t ead_len;
     bool has_ead;
     int err_code;                     /* SEND error: ERR_CODE */
-    sc_bytes err_info;                /* SEND error: encoded ERR_INFO */
+    sc_short_bytes err_info;          /* SEND error: encoded ERR_INFO */
     /* EXPECT */
     sc_outcome outcomes[SC_MAX_OUTCOMES];
     size_t n_outcomes;

@@ -162,6 +162,19 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
 
 /* ---------------------------------------------------------------- steps */
 
+/* Hex into one of a step's smaller byte strings (scenario.h). */
+static int load_short_hex(sy_ctx *c, const yaml_node_t *n, const char *key, sc_short_bytes *out)
+{
+    sc_bytes tmp;
+    if (sy_hex(c, n, key, &tmp) != 0)
+        return -1;
+    if (tmp.n > sizeof out->b)
+        return sy_fail(c, n, "%s: more than %zu bytes", key, sizeof out->b);
+    memcpy(out->b, tmp.b, tmp.n);
+    out->n = tmp.n;
+    return 0;
+}
+
 static int load_faults(sy_ctx *c, const yaml_node_t *n, sc_step *st)
 {
     if (sy_name_list(c, n, "faults", st->faults, SC_MAX_LIST, &st->n_faults) != 0)
@@ -216,7 +229,7 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             if (st->resource[0] != '/')
                 return sy_fail(c, x, "combined.resource: must start with '/'");
             if ((x = sy_get(c, v, "edhoc_option")) &&
-                sy_hex(c, x, "combined.edhoc_option", &st->edhoc_option) != 0)
+                load_short_hex(c, x, "combined.edhoc_option", &st->edhoc_option) != 0)
                 return -1;
             if ((x = sy_get(c, v, "oscore_option")) &&
                 sy_bool(c, x, "combined.oscore_option", &oscore_option) != 0)
@@ -233,7 +246,7 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             return -1;
     }
     if ((v = sy_get(c, n, "prefix"))) {
-        if (sy_hex(c, v, "prefix", &st->prefix) != 0)
+        if (load_short_hex(c, v, "prefix", &st->prefix) != 0)
             return -1;
         st->has_prefix = true;
     }
@@ -266,7 +279,7 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
     if (is_error) {
         if (sy_require(c, n, "code", &v) || sy_int(c, v, "code", INT_MIN, INT_MAX, &st->err_code))
             return -1;
-        if ((v = sy_get(c, n, "info")) && sy_hex(c, v, "info", &st->err_info) != 0)
+        if ((v = sy_get(c, n, "info")) && load_short_hex(c, v, "info", &st->err_info) != 0)
             return -1;
     }
     return 0;
@@ -462,7 +475,7 @@ static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             sc_field_check *f = &ck->fields[i];
             yaml_node_t *key = sy_map_key(c, x, i);
             if (field_name(c, key, "fields", f->field) ||
-                sy_hex(c, sy_map_value(c, x, i), f->field, &f->equals))
+                load_short_hex(c, sy_map_value(c, x, i), f->field, &f->equals))
                 return -1;
             for (size_t j = 0; j < i; j++)
                 if (!strcmp(ck->fields[j].field, f->field))

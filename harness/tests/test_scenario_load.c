@@ -66,11 +66,13 @@ static void check_err(const char *err, int line, const char *needle, const char 
     ck_assert_msg(strchr(err, '\n') == NULL, "%s: more than one line: '%s'", what, err);
 }
 
-static void hex_eq(const sc_bytes *b, const char *bytes, size_t n)
+static void mem_eq(const uint8_t *got, size_t got_n, const char *bytes, size_t n)
 {
-    ck_assert_uint_eq(b->n, n);
-    ck_assert_mem_eq(b->b, bytes, n);
+    ck_assert_uint_eq(got_n, n);
+    ck_assert_mem_eq(got, bytes, n);
 }
+/* either kind of scenario byte string */
+#define hex_eq(x, want, want_n) mem_eq((x)->b, (x)->n, (want), (want_n))
 
 /* --------------------------------------------------------- valid files */
 
@@ -630,6 +632,31 @@ START_TEST(scenario_sizes_are_bounded)
     snprintf(t + k + 512, cap - (size_t)(k + 512), "\"\nlevel: MUST\nrole: both\n" ST);
     ck_assert_int_eq(load_sc(t, sc, err, sizeof err), -1);
     check_err(err, 2, "title: longer than 511 characters", "title");
+    /* a step's smaller byte strings: 1024 bytes fit, 1025 do not */
+    static const char *const shorts[] = {
+        "steps:\n  - send: error\n    code: 1\n    info: \"",
+        "steps:\n  - send: message_3\n    prefix: \"",
+        "steps:\n  - expect: message_2\n    fields: {C_R: \"",
+        "steps:\n  - send: message_3\n    combined: {edhoc_option: \"",
+    };
+    static const char *const closing[] = {"\"\n", "\"\n", "\"}\n", "\"}\n"};
+    static const char *const key[] = {"info", "prefix", "C_R", "combined.edhoc_option"};
+    for (size_t s = 0; s < 4; s++)
+        for (int n = SC_MAX_SHORT_BYTES; n <= SC_MAX_SHORT_BYTES + 1; n++) {
+            k = snprintf(t, cap, HDR "%s", shorts[s]);
+            for (int i = 0; i < n; i++)
+                memcpy(t + k + 2 * i, "ab", 2);
+            snprintf(t + k + 2 * n, cap - (size_t)(k + 2 * n), "%s", closing[s]);
+            int rc = load_sc(t, sc, err, sizeof err);
+            if (n == SC_MAX_SHORT_BYTES) {
+                ck_assert_msg(rc == 0, "%s: %s", key[s], err);
+            } else {
+                char want[96];
+                snprintf(want, sizeof want, "%s: more than %d bytes", key[s], SC_MAX_SHORT_BYTES);
+                ck_assert_int_eq(rc, -1);
+                ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+            }
+        }
     /* hex: 4096 bytes fit, 4097 do not */
     for (int n = 4096; n <= 4097; n++) {
         k = snprintf(t, cap, HDR "c_i: ");
