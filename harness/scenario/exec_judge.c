@@ -189,22 +189,22 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *
     }
     case SC_MUT_OVERWRITE: {
         long off = m->offset < 0 ? (long)*len + m->offset : m->offset;
-        if (off < 0 || (size_t)off > *len || m->bytes.n > *len - (size_t)off)
+        if (off < 0 || (size_t)off > *len || m->bytes_n > *len - (size_t)off)
             goto bad;
-        memcpy(buf + off, m->bytes.b, m->bytes.n);
+        memcpy(buf + off, sc_mutation_bytes(st, m), m->bytes_n);
         return 0;
     }
     case SC_MUT_APPEND:
-        if (m->bytes.n > cap - *len)
+        if (m->bytes_n > cap - *len)
             goto bad;
-        memcpy(buf + *len, m->bytes.b, m->bytes.n);
-        *len += m->bytes.n;
+        memcpy(buf + *len, sc_mutation_bytes(st, m), m->bytes_n);
+        *len += m->bytes_n;
         return 0;
     case SC_MUT_RAW:
-        if (m->bytes.n > cap)
+        if (m->bytes_n > cap)
             goto bad;
-        memcpy(buf, m->bytes.b, m->bytes.n);
-        *len = m->bytes.n;
+        memcpy(buf, sc_mutation_bytes(st, m), m->bytes_n);
+        *len = m->bytes_n;
         return 0;
     case SC_MUT_REPLACE:
     case SC_MUT_NONDET: {
@@ -215,10 +215,10 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *
             goto bad;
         size_t n = 0;
         if (m->kind == SC_MUT_REPLACE) {
-            if (m->bytes.n > sizeof tmp)
+            if (m->bytes_n > sizeof tmp)
                 goto bad;
-            memcpy(tmp, m->bytes.b, m->bytes.n);
-            n = m->bytes.n;
+            memcpy(tmp, sc_mutation_bytes(st, m), m->bytes_n);
+            n = m->bytes_n;
         } else {
             n = nondet_item(buf + it.off[k], it.len[k], m->width, tmp, sizeof tmp);
             if (n == 0)

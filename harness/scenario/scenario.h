@@ -89,7 +89,9 @@ typedef struct sc_mutation {
     long offset;  /* FLIP, OVERWRITE: byte offset; TRUNCATE: length */
     int bit;      /* FLIP */
     int width;    /* NONDET */
-    sc_bytes bytes; /* REPLACE, APPEND, RAW, OVERWRITE */
+    /* REPLACE, APPEND, RAW, OVERWRITE: bytes_n bytes at bytes_off in the
+     * step's mut_bytes (sc_mutation_bytes) */
+    size_t bytes_off, bytes_n;
 } sc_mutation;
 
 /*
@@ -187,6 +189,8 @@ typedef struct sc_step {
     bool no_oscore_option;
     sc_mutation mutations[SC_MAX_MUTATIONS];
     size_t n_mutations;
+    uint8_t mut_bytes[SC_MAX_BYTES];  /* the bytes of all its mutations, in order */
+    size_t mut_bytes_used;
     char faults[SC_MAX_LIST][SC_MAX_NAME]; /* engine deviations (see --fault) */
     size_t n_faults;
     uint8_t ead[SC_MAX_STEP_EAD];     /* SEND message_N: EAD_N of this message only (the
@@ -216,6 +220,12 @@ typedef struct sc_step {
     bool flood_distinct_c_i;
     int flood_ms;
 } sc_step;
+
+/* The bytes of mutation m of step st (m->bytes_n of them). */
+static inline const uint8_t *sc_mutation_bytes(const sc_step *st, const sc_mutation *m)
+{
+    return st->mut_bytes + m->bytes_off;
+}
 
 /* ------------------------------------------------------------- scenario */
 

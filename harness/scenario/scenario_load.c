@@ -104,7 +104,25 @@ static int suite_list(sy_ctx *c, const yaml_node_t *n, const char *key, size_t m
 
 /* ------------------------------------------------------------ mutations */
 
-static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
+/* Hex of a mutation into the step's mut_bytes (all of a step's mutations
+ * share SC_MAX_BYTES). */
+static int mutation_hex(sy_ctx *c, const yaml_node_t *n, const char *key, sc_step *st,
+                        sc_mutation *m)
+{
+    sc_bytes tmp;
+    if (sy_hex(c, n, key, &tmp) != 0)
+        return -1;
+    if (tmp.n > sizeof st->mut_bytes - st->mut_bytes_used)
+        return sy_fail(c, n, "%s: the step's mutations hold more than %d bytes in all", key,
+                       SC_MAX_BYTES);
+    memcpy(st->mut_bytes + st->mut_bytes_used, tmp.b, tmp.n);
+    m->bytes_off = st->mut_bytes_used;
+    m->bytes_n = tmp.n;
+    st->mut_bytes_used += tmp.n;
+    return 0;
+}
+
+static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_step *st, sc_mutation *m)
 {
     if (sy_keys(c, n, "mutate", mut_keys) != 0)
         return -1;
@@ -117,7 +135,7 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
         m->kind = SC_MUT_REPLACE;
         return sy_keys(c, v, "replace", replace_keys) || sy_require(c, v, "field", &x) ||
                        field_name(c, x, "replace.field", m->field) ||
-                       sy_require(c, v, "hex", &x) || sy_hex(c, x, "replace.hex", &m->bytes)
+                       sy_require(c, v, "hex", &x) || mutation_hex(c, x, "replace.hex", st, m)
                    ? -1
                    : 0;
     }
@@ -135,7 +153,7 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
     }
     if (!strcmp(kind, "append")) {
         m->kind = SC_MUT_APPEND;
-        return sy_hex(c, v, "append", &m->bytes);
+        return mutation_hex(c, v, "append", st, m);
     }
     if (!strcmp(kind, "nondeterministic")) {
         m->kind = SC_MUT_NONDET;
@@ -152,12 +170,12 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_mutation *m)
         m->kind = SC_MUT_OVERWRITE;
         if (sy_keys(c, v, "overwrite", overwrite_keys) || sy_require(c, v, "offset", &x) ||
             sy_long(c, x, "overwrite.offset", -MAX_MSG_OFFSET, MAX_MSG_OFFSET, &m->offset) ||
-            sy_require(c, v, "hex", &x) || sy_hex(c, x, "overwrite.hex", &m->bytes))
+            sy_require(c, v, "hex", &x) || mutation_hex(c, x, "overwrite.hex", st, m))
             return -1;
         return 0;
     }
     m->kind = SC_MUT_RAW; /* "raw": sy_keys admitted nothing else */
-    return sy_hex(c, v, "raw", &m->bytes);
+    return mutation_hex(c, v, "raw", st, m);
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -207,7 +225,7 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
         if (sy_seq(c, v, "mutate", 0, SC_MAX_MUTATIONS, &st->n_mutations) != 0)
             return -1;
         for (size_t i = 0; i < st->n_mutations; i++)
-            if (load_mutation(c, sy_seq_item(c, v, i), &st->mutations[i]) != 0)
+            if (load_mutation(c, sy_seq_item(c, v, i), st, &st->mutations[i]) != 0)
                 return -1;
     }
     bool repeat = !strcmp(st->message, "repeat"), none = !strcmp(st->message, "none");

@@ -184,19 +184,19 @@ START_TEST(full_scenario_lands_in_fields)
     ck_assert_uint_eq(s->n_mutations, 6);
     ck_assert_int_eq(s->mutations[0].kind, SC_MUT_REPLACE);
     ck_assert_str_eq(s->mutations[0].field, "SUITES_I");
-    hex_eq(&s->mutations[0].bytes, "\x81\x02", 2);
+    mem_eq(sc_mutation_bytes(s, &s->mutations[0]), s->mutations[0].bytes_n, "\x81\x02", 2);
     ck_assert_int_eq(s->mutations[1].kind, SC_MUT_FLIP);
     ck_assert_int_eq(s->mutations[1].offset, -1);
     ck_assert_int_eq(s->mutations[1].bit, 3);
     ck_assert_int_eq(s->mutations[2].kind, SC_MUT_TRUNCATE);
     ck_assert_int_eq(s->mutations[2].offset, -1);
     ck_assert_int_eq(s->mutations[3].kind, SC_MUT_APPEND);
-    hex_eq(&s->mutations[3].bytes, "\xff", 1);
+    mem_eq(sc_mutation_bytes(s, &s->mutations[3]), s->mutations[3].bytes_n, "\xff", 1);
     ck_assert_int_eq(s->mutations[4].kind, SC_MUT_NONDET);
     ck_assert_str_eq(s->mutations[4].field, "METHOD");
     ck_assert_int_eq(s->mutations[4].width, 2);
     ck_assert_int_eq(s->mutations[5].kind, SC_MUT_RAW);
-    hex_eq(&s->mutations[5].bytes, "\x03\x02", 2);
+    mem_eq(sc_mutation_bytes(s, &s->mutations[5]), s->mutations[5].bytes_n, "\x03\x02", 2);
 
     s = &sc->steps[1];
     ck_assert_int_eq(s->kind, SC_STEP_SEND);
@@ -274,7 +274,7 @@ START_TEST(full_scenario_lands_in_fields)
     ck_assert_str_eq(s->message, "raw");
     ck_assert_uint_eq(s->n_mutations, 1);
     ck_assert_int_eq(s->mutations[0].kind, SC_MUT_RAW);
-    hex_eq(&s->mutations[0].bytes, "\xf5\x03\x02", 3);
+    mem_eq(sc_mutation_bytes(s, &s->mutations[0]), s->mutations[0].bytes_n, "\xf5\x03\x02", 3);
     s = &sc->steps[9];
     ck_assert_int_eq(s->outcomes[0].kind, SC_OUT_COAP);
     ck_assert_int_eq(s->outcomes[0].coap_code, 5 << 5 | 3);
@@ -657,6 +657,31 @@ START_TEST(scenario_sizes_are_bounded)
                 ck_assert_msg(strstr(err, want) != NULL, "%s", err);
             }
         }
+    /* a step's mutations share 4096 bytes: a raw message of 4000 and an
+     * append of 96 fit, of 97 do not */
+    for (int n = 96; n <= 97; n++) {
+        k = snprintf(t, cap, HDR "steps:\n  - send: raw\n    mutate:\n      - raw: \"");
+        for (int i = 0; i < 4000; i++)
+            memcpy(t + k + 2 * i, "ab", 2);
+        k += 8000;
+        k += snprintf(t + k, cap - (size_t)k, "\"\n      - append: \"");
+        for (int i = 0; i < n; i++)
+            memcpy(t + k + 2 * i, "cd", 2);
+        snprintf(t + k + 2 * n, cap - (size_t)(k + 2 * n), "\"\n");
+        int rc = load_sc(t, sc, err, sizeof err);
+        if (n == 96) {
+            ck_assert_msg(rc == 0, "%s", err);
+            const sc_step *st = &sc->steps[0];
+            ck_assert_uint_eq(st->mutations[1].bytes_n, 96);
+            ck_assert_uint_eq(st->mutations[1].bytes_off, 4000);
+            ck_assert_uint_eq(sc_mutation_bytes(st, &st->mutations[1])[95], 0xcd);
+            ck_assert_uint_eq(sc_mutation_bytes(st, &st->mutations[0])[3999], 0xab);
+        } else {
+            ck_assert_int_eq(rc, -1);
+            ck_assert_msg(strstr(err, "append: the step's mutations hold more than 4096 bytes in "
+                                      "all") != NULL, "%s", err);
+        }
+    }
     /* hex: 4096 bytes fit, 4097 do not */
     for (int n = 4096; n <= 4097; n++) {
         k = snprintf(t, cap, HDR "c_i: ");
