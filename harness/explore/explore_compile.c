@@ -365,14 +365,21 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     put(&b, "]\nlevel: %s\nrole: %s\n",
         final->level == SC_MUST ? "MUST" : final->level == SC_SHOULD ? "SHOULD" : "INFO",
         c->role_harness);
-    put(&b, "transport: %s\nsuites: [", c->udp ? "udp" : "coap");
-    for (size_t i = 0; i < c->n_suites; i++)
-        put(&b, "%s%d", i ? ", " : "", c->suites[i]);
-    put(&b, "]\n");
+    /* A single suite is what the harness runs anyway (the scenarios' default);
+     * left out, the scenario runs in the IUT's profile under `run`
+     * (scenario/profile.h). A preference list is part of the sequence. */
+    bool pin_suites = !(c->n_suites == 1 && c->suites[0] == 2);
+    put(&b, "transport: %s\n", c->udp ? "udp" : "coap");
+    if (pin_suites) {
+        put(&b, "suites: [");
+        for (size_t i = 0; i < c->n_suites; i++)
+            put(&b, "%s%d", i ? ", " : "", c->suites[i]);
+        put(&b, "]\n");
+    }
     if (c->profile & XM_IF_M4)
         put(&b, "message_4: true\n");
     put(&b, "needs: [");
-    for (size_t i = 0; i < c->n_suites; i++)
+    for (size_t i = 0; pin_suites && i < c->n_suites; i++)
         put(&b, "suite-%d, ", c->suites[i]);
     bool oscore = c->m->iut_role == SC_HARNESS_RESPONDER && c->oscore; /* its requests */
     bool rfc9668 = false;

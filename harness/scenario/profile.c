@@ -1,0 +1,262 @@
+/* profile.c - see profile.h. */
+#include "profile.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "matrix.h"
+
+static const char *const kinds[] = {"kid", "kccs", "x5t", "x5chain"};
+static const int registered_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
+
+int sc_profile_label(const sc_profile *p, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "m%d-s%d-%.16s%s", p->method, p->suite, p->cred_id,
+                     p->framing == SC_FRAMING_BARE ? "-bare" : "");
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+static bool has(const peer_file *pf, const char *cap)
+{
+    for (size_t i = 0; i < pf->n_capabilities; i++)
+        if (strcmp(pf->capabilities[i], cap) == 0)
+            return true;
+    return false;
+}
+
+void sc_profiles_from_capabilities(peer_file *pf, sc_framing framing)
+{
+    int methods[4], suites[9];
+    const char *ids[4];
+    size_t nm = 0, ns = 0, nk = 0;
+    char name[SC_MAX_NAME];
+    for (int m = 0; m <= 3; m++) {
+        snprintf(name, sizeof name, "method-%d", m);
+        if (has(pf, name))
+            methods[nm++] = m;
+    }
+    for (size_t i = 0; i < sizeof registered_suites / sizeof *registered_suites; i++) {
+        snprintf(name, sizeof name, "suite-%d", registered_suites[i]);
+        if (has(pf, name))
+            suites[ns++] = registered_suites[i];
+    }
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "cred-%s", kinds[i]);
+        if (has(pf, name))
+            ids[nk++] = kinds[i];
+    }
+    if (nm == 0)
+        methods[nm++] = 3;
+    if (ns == 0)
+        suites[ns++] = 2;
+    if (nk == 0)
+        ids[nk++] = "kid";
+    pf->n_profiles = 0;
+    for (size_t a = 0; a < nm; a++)
+        for (size_t b = 0; b < ns; b++)
+            for (size_t k = 0; k < nk && pf->n_profiles < SC_MAX_PROFILES; k++) {
+                sc_profile *p = &pf->profiles[pf->n_profiles++];
+                memset(p, 0, sizeof *p);
+                p->method = methods[a], p->suite = suites[b];
+                snprintf(p->cred_id, sizeof p->cred_id, "%s", ids[k]);
+                p->framing = framing;
+                p->message_4 = has(pf, "message-4");
+                p->oscore = has(pf, "oscore") && sc_suite_has_oscore(p->suite);
+                p->error_messages = has(pf, "error-messages");
+            }
+}
+
+int sc_profile_creds(const sc_profile *p, bool cred_files, char *cred_i, char *cred_r,
+                     size_t cap)
+{
+    if (p->cred_i[0] && p->cred_r[0]) {
+        snprintf(cred_i, cap, "%s", p->cred_i);
+        snprintf(cred_r, cap, "%s", p->cred_r);
+        return 0;
+    }
+    bool x509 = strcmp(p->cred_id, "x5t") == 0 || strcmp(p->cred_id, "x5chain") == 0;
+    /* the RFC 9529 credentials where their keys fit: trace 2's are P-256
+     * static-DH keys (METHOD 3 with suite 2 or 3), trace 1's Ed25519
+     * signature keys in certificates (METHOD 0 with suite 0 or 1) */
+    const char *trace = NULL;
+    if (p->method == 3 && (p->suite == 2 || p->suite == 3) && !x509)
+        trace = "rfc9529-trace2";
+    else if (p->method == 0 && (p->suite == 0 || p->suite == 1) && x509)
+        trace = "rfc9529-trace1";
+    if (trace != NULL) {
+        snprintf(cred_i, cap, "%s-i", trace);
+        snprintf(cred_r, cap, "%s-r", trace);
+        return 0;
+    }
+    if (!cred_files)
+        return -1;
+    if (sc_matrix_cred_name(p->method, p->suite, true, x509, cred_i, cap) != 0 ||
+        sc_matrix_cred_name(p->method, p->suite, false, x509, cred_r, cap) != 0)
+        return -1;
+    return 0;
+}
+
+static bool needs(const scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_needs; i++)
+        if (strcmp(sc->needs[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool method_allowed(const scenario *sc, int method)
+{
+    return sc->method_set ? (sc->method_set >> method) & 1u : method == sc->method;
+}
+
+/* "METHOD 3" or "METHOD 1 or 3". */
+static void describe_methods(const scenario *sc, char *out, size_t cap)
+{
+    unsigned set = sc->method_set ? sc->method_set : 1u << sc->method;
+    size_t k = (size_t)snprintf(out, cap, "METHOD");
+    for (int m = 0, first = 1; m <= 3 && k < cap; m++)
+        if (set & (1u << m)) {
+            k += (size_t)snprintf(out + k, cap - k, "%s %d", first ? "" : " or", m);
+            first = 0;
+        }
+}
+
+static int selected_suite(const scenario *sc)
+{
+    return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
+}
+
+bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, char *why,
+                     size_t cap)
+{
+    unsigned pins = sc->pins;
+    const char *kind = sc->cred_id[0] ? sc->cred_id : "kid";
+    char a[SC_MAX_NAME], b[SC_MAX_NAME];
+    if (pins & SC_PIN_CREDS)
+        pins |= SC_PIN_ALL;
+    if ((pins & SC_PIN_METHOD) && !method_allowed(sc, p->method))
+        describe_methods(sc, why, cap);
+    else if ((pins & SC_PIN_SUITE) && p->suite != selected_suite(sc))
+        snprintf(why, cap, "suite %d", selected_suite(sc));
+    else if ((pins & SC_PIN_CRED_ID) && strcmp(p->cred_id, kind) != 0)
+        snprintf(why, cap, "ID_CRED by %s", kind);
+    else if ((sc->message_4 || needs(sc, "message-4")) && !p->message_4)
+        snprintf(why, cap, "message_4");
+    else if (needs(sc, "oscore") && !p->oscore)
+        snprintf(why, cap, "OSCORE");
+    else if (needs(sc, "error-messages") && !p->error_messages)
+        snprintf(why, cap, "EDHOC error messages");
+    else if ((pins & SC_PIN_CREDS) == 0 && sc_profile_creds(p, cred_files, a, b, sizeof a) != 0)
+        snprintf(why, cap, "credentials named in the profile or cred-files");
+    else
+        return true;
+    return false;
+}
+
+static unsigned long fnv1a(const char *s)
+{
+    unsigned long h = 2166136261ul;
+    for (; *s; s++)
+        h = ((h ^ (unsigned char)*s) * 16777619ul) & 0xfffffffful;
+    return h;
+}
+
+int sc_profile_choose(const scenario *sc, const peer_file *pf, sc_role harness_role,
+                      unsigned long seed, size_t *fit, size_t *n_fit, char *why, size_t cap)
+{
+    size_t local[SC_MAX_PROFILES], n = 0;
+    size_t *f = fit ? fit : local;
+    bool files = has(pf, "cred-files");
+    char first[96] = "";
+    for (size_t i = 0; i < pf->n_profiles; i++) {
+        char w[96];
+        if (sc_profile_fits(sc, &pf->profiles[i], files, w, sizeof w))
+            f[n++] = i;
+        else if (!first[0])
+            snprintf(first, sizeof first, "%s", w);
+    }
+    if (n_fit)
+        *n_fit = n;
+    if (n == 0) {
+        snprintf(why, cap, "no profile of the IUT has %s", first[0] ? first : "what it needs");
+        return -1;
+    }
+    char key[SC_MAX_ID + 48];
+    snprintf(key, sizeof key, "%lu/%s/%s", seed, sc->id,
+             harness_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
+    return (int)f[fnv1a(key) % n];
+}
+
+/* The CBOR encoding of a registered suite (an int: 0..23 one byte, 24 and
+ * 25 two) into out[2]; its length. */
+static size_t suite_encoding(int suite, uint8_t out[2])
+{
+    if (suite < 24) {
+        out[0] = (uint8_t)suite;
+        return 1;
+    }
+    out[0] = 0x18, out[1] = (uint8_t)suite;
+    return 2;
+}
+
+/* An ERR_CODE 2 the harness sends names its supported suite in SUITES_R; a
+ * scenario that does not pin its suites writes the default, 2 ("02"), which
+ * becomes the profile's suite (now sc->suites[0]). */
+static void suites_r_follow(scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        sc_step *st = &sc->steps[i];
+        if (st->kind != SC_STEP_SEND || strcmp(st->message, "error") != 0 ||
+            st->err_code != 2 || st->err_info.n != 1 || st->err_info.b[0] != 0x02)
+            continue;
+        st->err_info.n = suite_encoding(sc->suites[0], st->err_info.b);
+    }
+}
+
+/* Drop the oscore steps, each with the expect step right after it (which
+ * judges its answer, scenarios/README.md). */
+static void drop_oscore_steps(scenario *sc)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        if (sc->steps[i].kind == SC_STEP_OSCORE) {
+            if (i + 1 < sc->n_steps && sc->steps[i + 1].kind == SC_STEP_EXPECT)
+                i++;
+            continue;
+        }
+        if (k != i)
+            sc->steps[k] = sc->steps[i];
+        k++;
+    }
+    sc->n_steps = k;
+}
+
+int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *err, size_t cap)
+{
+    unsigned pins = sc->pins & SC_PIN_CREDS ? SC_PIN_ALL : sc->pins;
+    if (!(pins & SC_PIN_METHOD) || method_allowed(sc, p->method))
+        sc->method = p->method;
+    if (!(pins & SC_PIN_SUITE)) {
+        sc->suites[0] = p->suite, sc->n_suites = 1;
+        suites_r_follow(sc);
+    }
+    if (!(pins & SC_PIN_CRED_ID))
+        snprintf(sc->cred_id, sizeof sc->cred_id, "%s", p->cred_id);
+    /* own / peer are the harness's, named from the Initiator's side unless
+     * the harness is only the Responder (exec.h, sc_cred_names) */
+    bool responder = sc->role == SC_HARNESS_RESPONDER;
+    if (!(pins & SC_PIN_CREDS) &&
+        sc_profile_creds(p, cred_files, responder ? sc->peer_cred : sc->cred,
+                         responder ? sc->cred : sc->peer_cred, sizeof sc->cred) != 0) {
+        snprintf(err, cap, "%s: no credentials for the profile METHOD %d, suite %d, %s",
+                 sc->file, p->method, p->suite, p->cred_id);
+        return -1;
+    }
+    if (!p->oscore && !needs(sc, "oscore"))
+        drop_oscore_steps(sc);
+    if (!sc->pins_framing)
+        sc->framing = p->framing;
+    sc_profile_label(p, sc->profile, sizeof sc->profile);
+    return 0;
+}

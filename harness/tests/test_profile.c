@@ -1,0 +1,279 @@
+/*
+ * harness/scenario/profile: a peer file's profiles (explicit, or the cross
+ * product of its capabilities), which profiles fit a scenario (its pins and
+ * needs), the deterministic choice among them, and a scenario in a profile
+ * (METHOD, suite, credentials, SUITES_R, OSCORE steps).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scenario/profile.h"
+#include "../scenario/scenario.h"
+
+#define PEER_HEAD "name: t\nresponder: {command: x}\n"
+#define SC_HEAD "id: a/b\ntitle: t\nlevel: MUST\nrole: initiator\n"
+
+static peer_file *peer(const char *text)
+{
+    peer_file *pf = malloc(sizeof *pf);
+    char err[512] = "";
+    ck_assert_ptr_nonnull(pf);
+    ck_assert_msg(peer_file_load_mem("p.yaml", text, strlen(text), pf, err, sizeof err) == 0,
+                  "%s", err);
+    return pf;
+}
+
+static void peer_refused(const char *text, const char *why)
+{
+    peer_file *pf = malloc(sizeof *pf);
+    char err[512] = "";
+    ck_assert_ptr_nonnull(pf);
+    ck_assert_msg(peer_file_load_mem("p.yaml", text, strlen(text), pf, err, sizeof err) != 0,
+                  "loaded: %s", text);
+    ck_assert_msg(strstr(err, why) != NULL, "'%s' not in '%s'", why, err);
+    free(pf);
+}
+
+static scenario *scen(const char *text)
+{
+    scenario *sc = malloc(sizeof *sc);
+    char err[512] = "";
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_msg(scenario_load_mem("s.yaml", text, strlen(text), sc, err, sizeof err) == 0,
+                  "%s", err);
+    return sc;
+}
+
+static bool fits(const scenario *sc, const sc_profile *p, bool files)
+{
+    char why[128];
+    return sc_profile_fits(sc, p, files, why, sizeof why);
+}
+
+START_TEST(capabilities_are_a_cross_product_with_defaults)
+{
+    peer_file *pf = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-25, "
+                                   "cred-x5t, oscore, error-messages]\n");
+    ck_assert_uint_eq(pf->n_profiles, 4);
+    ck_assert_int_eq(pf->profiles[0].method, 0);
+    ck_assert_int_eq(pf->profiles[0].suite, 0);
+    ck_assert_str_eq(pf->profiles[0].cred_id, "x5t");
+    ck_assert(pf->profiles[0].oscore && pf->profiles[0].error_messages);
+    ck_assert(!pf->profiles[0].message_4);
+    ck_assert_int_eq(pf->profiles[1].suite, 25);
+    ck_assert(!pf->profiles[1].oscore); /* SHAKE256: no HKDF for OSCORE */
+    ck_assert_int_eq(pf->profiles[3].method, 3);
+    free(pf);
+    /* a dimension not named: METHOD 3, suite 2, kid */
+    pf = peer(PEER_HEAD "capabilities: [coap]\n");
+    ck_assert_uint_eq(pf->n_profiles, 1);
+    ck_assert_int_eq(pf->profiles[0].method, 3);
+    ck_assert_int_eq(pf->profiles[0].suite, 2);
+    ck_assert_str_eq(pf->profiles[0].cred_id, "kid");
+    ck_assert_int_eq(pf->profiles[0].framing, SC_FRAMING_RFC9528);
+    ck_assert(!peer_has_capability(pf, "method-3")); /* not claimed */
+    free(pf);
+    pf = peer(PEER_HEAD "framing: bare\ncapabilities: [method-1]\n");
+    ck_assert_int_eq(pf->profiles[0].framing, SC_FRAMING_BARE);
+    char label[64];
+    ck_assert_int_eq(sc_profile_label(&pf->profiles[0], label, sizeof label), 0);
+    ck_assert_str_eq(label, "m1-s2-kid-bare");
+    free(pf);
+}
+END_TEST
+
+START_TEST(explicit_profiles_expand_their_lists)
+{
+    peer_file *pf = peer(PEER_HEAD "capabilities: [coap, cred-files]\nprofiles:\n"
+                                   "  - {method: 0, suite: 0, credentials: {id: x5t}}\n"
+                                   "  - method: [1, 3]\n    suite: [2, 3]\n"
+                                   "    credentials: {id: [kid, kccs], initiator: a, "
+                                   "responder: b}\n    message_4: true\n    oscore: true\n"
+                                   "    error_messages: false\n    framing: bare\n");
+    ck_assert_uint_eq(pf->n_profiles, 1 + 2 * 2 * 2);
+    ck_assert(pf->explicit_profiles);
+    ck_assert(pf->profiles[0].error_messages); /* the default */
+    ck_assert(!pf->profiles[0].oscore && !pf->profiles[0].message_4);
+    const sc_profile *p = &pf->profiles[8];
+    ck_assert_int_eq(p->method, 3);
+    ck_assert_int_eq(p->suite, 3);
+    ck_assert_str_eq(p->cred_id, "kccs");
+    ck_assert_str_eq(p->cred_i, "a");
+    ck_assert_str_eq(p->cred_r, "b");
+    ck_assert(p->message_4 && p->oscore && !p->error_messages);
+    ck_assert_int_eq(p->framing, SC_FRAMING_BARE);
+    /* capabilities the profiles state */
+    ck_assert(peer_has_capability(pf, "method-1"));
+    ck_assert(peer_has_capability(pf, "suite-3"));
+    ck_assert(peer_has_capability(pf, "cred-kccs"));
+    ck_assert(peer_has_capability(pf, "oscore"));
+    ck_assert(peer_has_capability(pf, "coap"));
+    ck_assert(!peer_has_capability(pf, "method-2"));
+    ck_assert(!peer_has_capability(pf, "cred-x5chain"));
+    free(pf);
+}
+END_TEST
+
+START_TEST(bad_profiles_are_refused)
+{
+    peer_refused(PEER_HEAD "profiles:\n  - {suite: 2}\n", "'method'");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 4, suite: 2}\n", "profiles.method");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 7}\n", "not a registered");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 25, oscore: true}\n",
+                 "defines no OSCORE");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 2, credentials: {initiator: a}}\n",
+                 "or neither");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 2, credentials: {id: x509}}\n",
+                 "profiles.credentials.id");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 2, colour: red}\n", "colour");
+    peer_refused(PEER_HEAD "capabilities: [suite-2]\nprofiles:\n  - {method: 3, suite: 2}\n",
+                 "'suite-2' is stated by each of profiles");
+    peer_refused(PEER_HEAD "framing: bare\nprofiles:\n  - {method: 3, suite: 2}\n",
+                 "give it in each profile");
+    peer_refused(PEER_HEAD "framing: a2\n", "framing");
+}
+END_TEST
+
+START_TEST(a_profile_fits_what_a_scenario_pins)
+{
+    sc_profile p = {.method = 0, .suite = 0, .cred_id = "x5t", .error_messages = true};
+    scenario *free_sc = scen(SC_HEAD "steps: [{send: message_1}]\n");
+    ck_assert(fits(free_sc, &p, false)); /* trace 1 credentials: no cred-files needed */
+    scenario *m = scen(SC_HEAD "method: [0, 1]\nsteps: [{send: message_1}]\n");
+    ck_assert(fits(m, &p, false));
+    p.method = 2;
+    char why[128];
+    ck_assert(!sc_profile_fits(m, &p, true, why, sizeof why));
+    ck_assert_str_eq(why, "METHOD 0 or 1");
+    /* METHOD 2 with suite 0 and x5t has no default credentials but the generated ones */
+    ck_assert(!fits(free_sc, &p, false));
+    ck_assert(fits(free_sc, &p, true));
+    p.method = 0;
+    scenario *s = scen(SC_HEAD "suites: [6, 2]\nsteps: [{send: message_1}]\n");
+    ck_assert(!sc_profile_fits(s, &p, true, why, sizeof why));
+    ck_assert_str_eq(why, "suite 2");
+    scenario *k = scen(SC_HEAD "credentials: {id: kccs}\nsteps: [{send: message_1}]\n");
+    ck_assert(!fits(k, &p, true));
+    /* credential names pin METHOD 3, suite 2 and kid (the scenario's defaults) */
+    scenario *n = scen(SC_HEAD "credentials: {iut_peer: negative-kid-07}\n"
+                               "steps: [{send: message_1}]\n");
+    ck_assert(!sc_profile_fits(n, &p, true, why, sizeof why));
+    ck_assert_str_eq(why, "METHOD 3");
+    sc_profile t2 = {.method = 3, .suite = 2, .cred_id = "kid"};
+    ck_assert(fits(n, &t2, false));
+    scenario *o = scen(SC_HEAD "needs: [oscore]\nsteps: [{send: message_1}]\n");
+    ck_assert(!sc_profile_fits(o, &p, true, why, sizeof why));
+    ck_assert_str_eq(why, "OSCORE");
+    scenario *m4 = scen(SC_HEAD "message_4: true\nsteps: [{send: message_1}]\n");
+    ck_assert(!fits(m4, &p, true));
+    p.message_4 = true;
+    ck_assert(fits(m4, &p, true));
+    scenario *e = scen(SC_HEAD "needs: [error-messages]\nsteps: [{send: message_1}]\n");
+    ck_assert(fits(e, &p, true));
+    p.error_messages = false;
+    ck_assert(!fits(e, &p, true));
+    free(free_sc), free(m), free(s), free(k), free(n), free(o), free(m4), free(e);
+}
+END_TEST
+
+START_TEST(the_choice_is_deterministic_and_spread)
+{
+    peer_file *pf = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-2, "
+                                   "cred-kid, cred-files]\n");
+    ck_assert_uint_eq(pf->n_profiles, 4);
+    scenario *sc = scen(SC_HEAD "steps: [{send: message_1}]\n");
+    size_t used[4] = {0}, fit[SC_MAX_PROFILES], n_fit;
+    char why[128];
+    for (int i = 0; i < 200; i++) {
+        snprintf(sc->id, sizeof sc->id, "a/b%d", i);
+        int k = sc_profile_choose(sc, pf, SC_HARNESS_INITIATOR, 1, fit, &n_fit, why, sizeof why);
+        ck_assert_int_ge(k, 0);
+        ck_assert_uint_eq(n_fit, 4);
+        ck_assert_int_eq(k, sc_profile_choose(sc, pf, SC_HARNESS_INITIATOR, 1, NULL, NULL, why,
+                                              sizeof why));
+        used[k]++;
+    }
+    for (int k = 0; k < 4; k++)
+        ck_assert_msg(used[k] >= 20, "profile %d chosen %zu times of 200", k, used[k]);
+    /* another seed moves some scenarios to other profiles */
+    int moved = 0;
+    for (int i = 0; i < 50; i++) {
+        snprintf(sc->id, sizeof sc->id, "a/b%d", i);
+        moved += sc_profile_choose(sc, pf, SC_HARNESS_INITIATOR, 1, NULL, NULL, why, sizeof why) !=
+                 sc_profile_choose(sc, pf, SC_HARNESS_INITIATOR, 2, NULL, NULL, why, sizeof why);
+    }
+    ck_assert_int_gt(moved, 0);
+    /* pinned to METHOD 1: none fits, and the reason says what is missing */
+    scenario *m1 = scen(SC_HEAD "method: 1\nsteps: [{send: message_1}]\n");
+    ck_assert_int_eq(sc_profile_choose(m1, pf, SC_HARNESS_INITIATOR, 1, fit, &n_fit, why,
+                                       sizeof why), -1);
+    ck_assert_uint_eq(n_fit, 0);
+    ck_assert_str_eq(why, "no profile of the IUT has METHOD 1");
+    free(pf), free(sc), free(m1);
+}
+END_TEST
+
+START_TEST(a_scenario_takes_the_profile)
+{
+    sc_profile p = {.method = 0, .suite = 24, .cred_id = "x5chain", .oscore = false};
+    scenario *sc = scen(SC_HEAD "steps:\n  - send: message_1\n  - send: error\n    code: 2\n"
+                                "    info: \"02\"\n  - oscore: /hello\n  - expect: {coap: any}\n"
+                                "  - wait: 1\n  - oscore: /hello\n");
+    char err[256];
+    ck_assert_int_eq(sc_profile_apply(sc, &p, true, err, sizeof err), 0);
+    ck_assert_int_eq(sc->method, 0);
+    ck_assert_uint_eq(sc->n_suites, 1);
+    ck_assert_int_eq(sc->suites[0], 24);
+    ck_assert_str_eq(sc->cred_id, "x5chain");
+    ck_assert_str_eq(sc->cred, "gen-p384-sig-i-x509");
+    ck_assert_str_eq(sc->peer_cred, "gen-p384-sig-r-x509");
+    ck_assert_str_eq(sc->profile, "m0-s24-x5chain");
+    /* SUITES_R of the ERR_CODE 2 the harness sends: 24 (18 18), not 2 */
+    ck_assert_uint_eq(sc->steps[1].err_info.n, 2);
+    ck_assert_int_eq(sc->steps[1].err_info.b[0], 0x18);
+    ck_assert_int_eq(sc->steps[1].err_info.b[1], 24);
+    /* no OSCORE: both oscore steps go, with the expect that judged the first */
+    ck_assert_uint_eq(sc->n_steps, 3);
+    ck_assert_int_eq(sc->steps[2].kind, SC_STEP_WAIT);
+    /* a scenario that pins what it is about keeps it */
+    scenario *pinned = scen(SC_HEAD "method: [3, 1]\nsuites: [2]\ncredentials: {id: kid}\n"
+                                    "needs: [oscore]\nsteps: [{send: message_1}, {oscore: /x}]\n");
+    sc_profile q = {.method = 1, .suite = 2, .cred_id = "kid"};
+    ck_assert_int_eq(sc_profile_apply(pinned, &q, true, err, sizeof err), 0);
+    ck_assert_int_eq(pinned->method, 1); /* one of its METHODs: the profile's */
+    ck_assert_str_eq(pinned->cred, "gen-p256-sig-i");
+    ck_assert_uint_eq(pinned->n_steps, 2); /* needs OSCORE: kept */
+    /* RFC 9529 trace 2 credentials for METHOD 3, suite 2, kid; none without cred-files */
+    sc_profile t2 = {.method = 3, .suite = 2, .cred_id = "kccs"};
+    scenario *plain = scen(SC_HEAD "steps: [{send: message_1}]\n");
+    ck_assert_int_eq(sc_profile_apply(plain, &t2, false, err, sizeof err), 0);
+    ck_assert_str_eq(plain->cred, "rfc9529-trace2-i");
+    sc_profile none = {.method = 2, .suite = 6, .cred_id = "kid"};
+    ck_assert_int_eq(sc_profile_apply(plain, &none, false, err, sizeof err), -1);
+    ck_assert(strstr(err, "no credentials") != NULL);
+    /* a Responder-only scenario: own is the Responder's credential */
+    scenario *r = scen("id: a/b\ntitle: t\nlevel: MUST\nrole: responder\n"
+                       "steps: [{expect: message_1}]\n");
+    sc_profile m1 = {.method = 1, .suite = 0, .cred_id = "x5t"};
+    ck_assert_int_eq(sc_profile_apply(r, &m1, true, err, sizeof err), 0);
+    ck_assert_str_eq(r->cred, "gen-x25519-dh-r-x509");
+    ck_assert_str_eq(r->peer_cred, "gen-ed25519-sig-i-x509");
+    free(sc), free(pinned), free(plain), free(r);
+}
+END_TEST
+
+Suite *eh_test_profile_suite(void)
+{
+    Suite *s = suite_create("profile");
+    TCase *tc = tcase_create("profile");
+    tcase_add_test(tc, capabilities_are_a_cross_product_with_defaults);
+    tcase_add_test(tc, explicit_profiles_expand_their_lists);
+    tcase_add_test(tc, bad_profiles_are_refused);
+    tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
+    tcase_add_test(tc, the_choice_is_deterministic_and_spread);
+    tcase_add_test(tc, a_scenario_takes_the_profile);
+    suite_add_tcase(s, tc);
+    return s;
+}
