@@ -92,9 +92,10 @@ FUZZ_DEPS_coap_framing := $(FUZZ_OSCORE_SRCS) harness/peer/responder.c harness/p
                           harness/peer/peer_oscore.c harness/peer/peer_log.c \
                           harness/peer/peer_report.c harness/transport/udp.c
 FUZZ_DEPS_scenario_yaml := harness/scenario/scenario_load.c harness/scenario/sc_yaml.c \
-                           harness/scenario/matrix.c $(FUZZ_OSCORE_SRCS)
+                           harness/scenario/matrix.c harness/scenario/profile.c $(FUZZ_OSCORE_SRCS)
 FUZZ_DEPS_peer_yaml := harness/scenario/peer_load.c harness/scenario/sc_yaml.c \
-                       harness/scenario/budget.c
+                       harness/scenario/budget.c harness/scenario/profile.c \
+                       harness/scenario/matrix.c $(FUZZ_OSCORE_SRCS)
 FUZZ_DEPS_vector_json := $(wildcard harness/vectors/*.c)
 FUZZ_DEPS_exec_prefix := harness/scenario/prefix_split.c
 FUZZ_LIBS = $(shell pkg-config --libs libsodium libcrypto jansson yaml-0.1)

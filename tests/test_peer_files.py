@@ -98,7 +98,8 @@ def test_capabilities_are_known(peer):
 
 
 PLACEHOLDERS = {"host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
-                "cred", "peer_cred", "transport", "cred_id", "message_4"}
+                "cred", "peer_cred", "transport", "cred_id", "message_4", "framing", "oscore",
+                "c_i", "c_r", "ead_1", "ead_2", "ead_3", "ead_4"}
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)

@@ -79,7 +79,8 @@ static void usage(FILE *f)
             "  --c-i HEX | --c-r HEX     own connection identifier (responder: fixed C_R)\n"
             "  --ead-1..--ead-4 L[:HEX]  EAD item to send (repeatable)\n"
             "  --message-4               the Responder sends / the Initiator expects message_4\n"
-            "  --framing rfc9528|raw|auto  payload prefixes (auto: responder decides per message_1)\n"
+            "  --framing rfc9528|raw|auto  payload prefixes (raw, also `bare`: none; auto: responder\n"
+            "                            decides per message_1)\n"
             "  --combined                initiator: RFC 9668 EDHOC + OSCORE combined request\n"
             "  --no-oscore               initiator: skip the OSCORE check after the handshake\n"
             "  --resource PATH           OSCORE resource (default /hello)\n"
@@ -245,8 +246,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strncmp(o, "--ead-", 6) && o[6] >= '1' && o[6] <= '4' && !o[7]) {
             bad = add_ead(a, o[6] - '0', v) != 0;
         } else if (!strcmp(o, "--framing")) {
-            bad = strcmp(v, "rfc9528") && strcmp(v, "raw") && strcmp(v, "auto");
-            a->framing = !strcmp(v, "raw") ? PEER_FRAMING_RAW
+            bad = strcmp(v, "rfc9528") && strcmp(v, "raw") && strcmp(v, "bare") &&
+                  strcmp(v, "auto");
+            a->framing = !strcmp(v, "raw") || !strcmp(v, "bare") ? PEER_FRAMING_RAW
                          : !strcmp(v, "auto") ? PEER_FRAMING_AUTO : PEER_FRAMING_RFC9528;
         } else if (!strcmp(o, "--resource")) {
             a->resource = v;

@@ -40,6 +40,11 @@ static void usage(FILE *f)
             "                       show them in the transcripts; without it none is printed\n"
             "  --html FILE          also a static results page (open it in a browser, no\n"
             "                       server: the results are embedded; links are relative)\n"
+            "  --all-profiles       run each scenario in every profile of the IUT that fits it\n"
+            "                       (default: in one, chosen from the seed; peers/README.md)\n"
+            "  --no-sanity          no sanity conversation (a plain handshake per IUT role and\n"
+            "                       profile) before the suite; without it a failed one stops\n"
+            "                       the run with exit code 2\n"
             "  --strict             SHOULD-level failures and non-strict results fail the run\n"
             "  --seed N             seed of the harness's keys (default 1)\n"
             "  --timeout MS         bound of every wait (default 2000)\n"
@@ -56,7 +61,8 @@ static void usage(FILE *f)
             "Relative input paths not found in the working directory are looked up in\n"
             "$EDHOC_HARNESS_DATA, then in <bin>/../share/edhoc-harness (installed).\n"
             "verdicts: pass, fail, non-strict, skipped, error, xfail, xpass\n"
-            "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage error\n");
+            "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage or set-up\n"
+            "error (a failed sanity conversation included)\n");
 }
 
 /* Options that take a value. */
@@ -131,6 +137,8 @@ int cli_run(int argc, char **argv)
         if (!strcmp(a, "--strict")) { o.strict = true; continue; }
         if (!strcmp(a, "--quiet")) { o.quiet = true; continue; }
         if (!strcmp(a, "--quick")) { o.quick = true; continue; }
+        if (!strcmp(a, "--all-profiles")) { o.all_profiles = true; continue; }
+        if (!strcmp(a, "--no-sanity")) { o.no_sanity = true; continue; }
         if (a[0] != '-') {
             argv[o.n_paths++] = argv[i]; /* the paths, compacted at the front of argv */
             continue;

@@ -109,9 +109,20 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
         if (w > 0)
             k += (size_t)w;
     }
-    iut_vars v = {"127.0.0.1", port_s, c->o->cred_dir, method_s, suite_s, suites_s, "",
-                  c->o->harness_path, h_peer, h_own, c->udp ? "udp" : "coap", "kid",
-                  (c->profile & XM_IF_M4) ? "message_4" : ""};
+    iut_vars v = {.host = "127.0.0.1",
+                  .port = port_s,
+                  .creds_dir = c->o->cred_dir,
+                  .method = method_s,
+                  .suite = suite_s,
+                  .suites = suites_s,
+                  .vector = "",
+                  .harness = c->o->harness_path,
+                  .cred = h_peer,
+                  .peer_cred = h_own,
+                  .transport = c->udp ? "udp" : "coap",
+                  .cred_id = "kid",
+                  .message_4 = (c->profile & XM_IF_M4) ? "message_4" : "",
+                  .oscore = c->oscore ? "oscore" : ""};
     if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
         snprintf(why, cap, "peer file: command template does not expand");
         return -1;

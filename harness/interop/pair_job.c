@@ -244,9 +244,20 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
     snprintf(suite_s, sizeof suite_s, "%d", sc->n_suites ? sc->suites[sc->n_suites - 1] : 2);
     join_list(suites_s, sizeof suites_s, sc->suites, sc->n_suites);
     const char *transport = sc->transport == SC_UDP ? "udp" : "coap";
-    iut_vars v = {HOST, port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
-                  o->harness_path, cred, peer_cred, transport,
-                  sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
+    iut_vars v = {.host = HOST,
+                  .port = port_s,
+                  .creds_dir = o->cred_dir,
+                  .method = method_s,
+                  .suite = suite_s,
+                  .suites = suites_s,
+                  .vector = sc->vector,
+                  .harness = o->harness_path,
+                  .cred = cred,
+                  .peer_cred = peer_cred,
+                  .transport = transport,
+                  .cred_id = sc->cred_id[0] ? sc->cred_id : "kid",
+                  .message_4 = sc->message_4 ? "message_4" : "",
+                  .oscore = "oscore"};
     if (iut_expand(spec->command, &v, cmd, SC_MAX_CMD) != 0)
         return NULL;
     return iut_start_tracked(cmd, out, err, child_pool_iut_slot(slot));

@@ -443,6 +443,28 @@ static bool split_c_r(const uint8_t *p, size_t len, uint8_t *c_r, size_t *c_r_le
     return true;
 }
 
+/* An EDHOC error message from the Initiator of session rs (NULL: none):
+ * the session ends; an error is never answered with an error (§6). */
+static void initiator_error(peer_responder *r, resp_session *rs, const uint8_t *p, size_t len,
+                            tr_message *resp)
+{
+    if (r->o.log)
+        peer_log_wire(r->o.log, "received", "error", p, len, 0);
+    if (r->o.out)
+        fprintf(r->o.out, "responder: the Initiator sent an EDHOC error message%s\n",
+                rs ? "; session ended" : "");
+    if (rs != NULL && (r->o.faults & PEER_FAULT_ANSWER_ABORTED_MESSAGE_3)) {
+        /* the fault: the slot stays, as a tombstone that "accepts" message_3 */
+        eh_session_wipe(&rs->s);
+        eh_oscore_ctx_clear(&rs->oscore);
+        rs->oscore_ready = false;
+        rs->tombstone = true;
+    } else if (rs != NULL) {
+        resp_session_clear(rs);
+    }
+    respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, NULL);
+}
+
 static void handle_edhoc(peer_responder *r, const tr_message *req, const char *client,
                          tr_message *resp)
 {
@@ -463,22 +485,8 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
      * session ends; an error is never answered with an error (§6). */
     if (r->o.framing != PEER_FRAMING_RAW && split_c_r(p, len, c_r, &c_r_len, &used) &&
         used < len && is_error_message(p + used, len - used)) {
-        resp_session *rs = resp_session_by_c_r(r, c_r, c_r_len, NULL);
-        if (r->o.log)
-            peer_log_wire(r->o.log, "received", "error", p + used, len - used, 0);
-        if (r->o.out)
-            fprintf(r->o.out, "responder: the Initiator sent an EDHOC error message%s\n",
-                    rs ? "; session ended" : "");
-        if (rs != NULL && (r->o.faults & PEER_FAULT_ANSWER_ABORTED_MESSAGE_3)) {
-            /* the fault: the slot stays, as a tombstone that "accepts" message_3 */
-            eh_session_wipe(&rs->s);
-            eh_oscore_ctx_clear(&rs->oscore);
-            rs->oscore_ready = false;
-            rs->tombstone = true;
-        } else if (rs != NULL) {
-            resp_session_clear(rs);
-        }
-        respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, NULL);
+        initiator_error(r, resp_session_by_c_r(r, c_r, c_r_len, NULL), p + used, len - used,
+                        resp);
         return;
     }
     /* A C_R prefix followed by message_3 (a bstr). */
@@ -503,6 +511,13 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
     eh_cbor_reader rd;
     eh_cbor_reader_init(&rd, p, len);
     int major = eh_cbor_peek_major(&rd);
+    /* an error message from a client with a session awaiting message_3 (a
+     * message_1 has a bstr G_X after its first two items, an error nothing) */
+    resp_session *waiting = session_by_client(r, client, p, len);
+    if (waiting != NULL && waiting->s.state == EH_STATE_WAIT_M3 && is_error_message(p, len)) {
+        initiator_error(r, waiting, p, len, resp);
+        return;
+    }
     if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
         r->st.raw_framing_seen++;
         if (r->o.framing == PEER_FRAMING_AUTO && r->o.out)

@@ -155,6 +155,7 @@ json_t *report_result_json(const sc_result *s)
         PUT_STR(o, "message", s->message) || put(o, "known_failure", known_failure_json(s)) ||
         put(o, "seconds", json_real(secs)) || put(o, "method", json_integer(s->method)) ||
         put(o, "suite", json_integer(s->suite)) || PUT_STR(o, "transport", s->transport) ||
+        PUT_STR(o, "profile", s->profile) ||
         put(o, "seed", jseed(s->seed)) || put(o, "sizes", sizes_json(s)) ||
         put(o, "budgets", budgets_json(s)) ||
         put(o, "amplification", amplification_json(s)) ||

@@ -284,6 +284,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s)
         prop_opt(w, "requirements", s->requirements, sizeof s->requirements) ||
         propf(w, "method", "%d", s->method) || propf(w, "suite", "%d", s->suite) ||
         prop_opt(w, "transport", s->transport, sizeof s->transport) ||
+        (s->profile[0] && prop_opt(w, "profile", s->profile, sizeof s->profile)) ||
         propf(w, "seed", "%lu", s->seed))
         return -1;
     for (int m = 1; m <= 4; m++) { /* message_m: sizes[m - 1] */

@@ -79,6 +79,7 @@ typedef struct sc_result {
     double seconds;
     /* properties */
     int method, suite;
+    char profile[64];       /* the IUT's profile the job ran in (m3-s2-kid), or "" */
     char transport[16];
     unsigned long seed;
     long sizes[5];          /* bytes of message_1..4 seen, -1 if none: sizes[0..3]

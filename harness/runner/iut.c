@@ -130,6 +130,20 @@ static int put(char *out, size_t cap, size_t *n, const char *s, size_t len)
     return 0;
 }
 
+bool iut_uses(const char *tmpl, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = tmpl; s && (s = strchr(s, '{')) != NULL; s++) {
+        if (s[1] == '{') { /* a literal brace */
+            s++;
+            continue;
+        }
+        if (strncmp(s + 1, name, n) == 0 && s[1 + n] == '}')
+            return true;
+    }
+    return false;
+}
+
 int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
 {
     if (out == NULL || cap == 0)
@@ -149,6 +163,10 @@ int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
         {"vector", vars->vector},   {"harness", vars->harness}, {"cred", vars->cred},
         {"peer_cred", vars->peer_cred}, {"transport", vars->transport},
         {"cred_id", vars->cred_id}, {"message_4", vars->message_4},
+        {"framing", vars->framing ? vars->framing : "rfc9528"}, {"oscore", vars->oscore},
+        {"c_i", vars->ask[SC_ASK_C_I]}, {"c_r", vars->ask[SC_ASK_C_R]},
+        {"ead_1", vars->ask[SC_ASK_EAD_1]}, {"ead_2", vars->ask[SC_ASK_EAD_2]},
+        {"ead_3", vars->ask[SC_ASK_EAD_3]}, {"ead_4", vars->ask[SC_ASK_EAD_4]},
     };
     size_t n = 0;
     const char *s = tmpl;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../scenario/scenario.h"
+
 #define IUT_MAX_CAPTURE (4u << 20)
 
 /* Values for the {placeholders} of a command template (the names of the
@@ -22,7 +24,13 @@
 typedef struct iut_vars {
     const char *host, *port, *creds_dir, *method, *suite, *suites, *vector, *harness, *cred,
         *peer_cred, *transport, *cred_id, *message_4;
+    const char *framing;  /* rfc9528 | bare (the profile's) */
+    const char *oscore;   /* "oscore" when the profile has OSCORE, else "" */
+    const char *ask[SC_ASK_COUNT_]; /* what the scenario asks (`iut:`): {c_i} {c_r} {ead_N} */
 } iut_vars;
+
+/* Does the command template use placeholder {name}? */
+bool iut_uses(const char *tmpl, const char *name);
 
 /* Expand {name} placeholders; "{{" and "}}" are literal braces. 0, or -1
  * for an unknown placeholder or an output longer than cap. */

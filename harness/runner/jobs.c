@@ -12,6 +12,8 @@
 
 #include "../common/datapath.h"
 #include "../scenario/matrix.h"
+#include "../scenario/profile.h"
+#include "iut.h"
 
 /* ------------------------------------------------------- scenario files */
 
@@ -112,9 +114,62 @@ const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t 
         snprintf(err, cap, "%s", j->load_err);
         return NULL;
     }
-    if (j->tmpl->matrix.n_methods == 0)
+    if (j->tmpl->matrix.n_methods == 0 && !j->has_profile)
         return j->tmpl;
-    return sc_variant(j->tmpl, j->variant, scratch, err, cap) == 0 ? scratch : NULL;
+    if (sc_variant(j->tmpl, j->variant, scratch, err, cap) != 0)
+        return NULL;
+    if (j->has_profile && sc_profile_apply(scratch, &j->profile, j->cred_files, err, cap) != 0)
+        return NULL;
+    return scratch;
+}
+
+/* The job j (pushed already) in its profile(s): one chosen, or with
+ * o->all_profiles a copy per fitting profile after the first. */
+static int add_profiles(const run_opts *o, const peer_file *pf, const scenario *sc, job_list *l)
+{
+    size_t fit[SC_MAX_PROFILES], n_fit = 0, at = l->n - 1;
+    char why[160];
+    job *j = &l->v[at];
+    int k = sc_profile_choose(sc, pf, j->harness_role, o->seed, fit, &n_fit, why, sizeof why);
+    if (k < 0) {
+        if (!j->skip)
+            snprintf(j->skip_text, sizeof j->skip_text, "%s", why);
+        j->skip = true;
+        return 0;
+    }
+    const peer_role_spec *spec =
+        j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+    if (spec->per_run) {
+        /* started once with the neutral placeholders (METHOD 3, suite 2, kid,
+         * RFC 9529 trace 2 credentials): only that profile fits */
+        size_t n = 0;
+        for (size_t i = 0; i < n_fit; i++) {
+            const sc_profile *p = &pf->profiles[fit[i]];
+            if (p->method == 3 && p->suite == 2 && strcmp(p->cred_id, "kid") == 0 &&
+                !p->cred_i[0])
+                fit[n++] = fit[i];
+        }
+        if (n == 0) {
+            snprintf(j->skip_text, sizeof j->skip_text, "a per_run IUT runs METHOD 3, suite 2, "
+                     "kid only, and no such profile fits the scenario");
+            j->skip = true;
+            return 0;
+        }
+        n_fit = n, k = (int)fit[0];
+    }
+    j->has_profile = true;
+    j->cred_files = peer_has_capability(pf, "cred-files");
+    j->profile = pf->profiles[k];
+    if (!o->all_profiles)
+        return 0;
+    j->profile = pf->profiles[fit[0]];
+    for (size_t i = 1; i < n_fit; i++) {
+        job *c = push(l, &l->v[at]);
+        if (c == NULL)
+            return -1;
+        c->profile = pf->profiles[fit[i]];
+    }
+    return 0;
 }
 
 /* The jobs of one variant: one per harness role it has and the run asks for. */
@@ -142,6 +197,16 @@ static int add_variant(const run_opts *o, const peer_file *pf, const job *base,
                          sc->needs[k]);
                 j->skip = true;
             }
+        for (int k = 0; !j->skip && k < SC_ASK_COUNT_; k++)
+            if (sc->iut_ask[k][0] && !iut_uses(spec->command, sc_ask_names[k])) {
+                snprintf(j->skip_text, sizeof j->skip_text,
+                         "the scenario asks the IUT for {%s} (%.40s), which the peer file's %s "
+                         "command does not take", sc_ask_names[k], sc->iut_ask[k],
+                         job_iut_role_name(j->harness_role));
+                j->skip = true;
+            }
+        if (!o->no_profiles && !j->skip && add_profiles(o, pf, sc, l) != 0)
+            return -1;
     }
     return 0;
 }

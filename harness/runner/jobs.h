@@ -6,6 +6,10 @@
  * with the reason it is skipped, if it is (the peer file has no IUT for
  * that role, or lacks a capability the scenario needs).
  *
+ * Each job runs in one of the peer file's profiles that fits the scenario
+ * (sc_profile_choose, scenario/profile.h), or in every fitting one with
+ * o->all_profiles; none fitting skips the job with the reason.
+ *
  * A scenario's relative `vector:` path not found in the working directory
  * is looked up in the data directories (common/datapath.h).
  *
@@ -33,6 +37,11 @@ typedef struct job {
     sc_role harness_role;     /* SC_HARNESS_INITIATOR (IUT responder) or RESPONDER */
     bool skip;                /* a capability or role is missing: skip_text says which */
     char skip_text[160];
+    /* the IUT's profile the job runs in (scenario/profile.h), applied by
+     * job_scenario(); has_profile false: the scenario as written */
+    bool has_profile;
+    sc_profile profile;
+    bool cred_files;          /* the IUT loads any credential file (profile.h) */
     /* running (runner.c) */
     pid_t pid;
     int fd;
@@ -55,9 +64,10 @@ typedef struct job_list {
  * tmpl is NULL (reported as errors). */
 int jobs_build(const run_opts *o, const peer_file *pf, job_list *l);
 
-/* The job's complete scenario: its file's scenario when it has no matrix,
- * else the variant made in *scratch. NULL when the file did not load or
- * the variant cannot be made (err filled). */
+/* The job's complete scenario: its file's scenario when it has no matrix
+ * and no profile, else the variant with the job's profile applied, made in
+ * *scratch. NULL when the file did not load or the variant cannot be made
+ * (err filled). */
 const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t cap);
 
 /* "responder" for a job whose harness is the Initiator, else "initiator". */

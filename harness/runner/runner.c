@@ -27,6 +27,7 @@
 #include "../report/keylog.h"
 #include "quick.h"
 #include "run_html.h"
+#include "sanity.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -67,6 +68,16 @@ static void safe_name(const char *id, char *out, size_t cap)
     out[i] = 0;
 }
 
+/* The file name of a job's transcript, capture and IUT output: its id,
+ * and with --all-profiles its profile (one job per profile). */
+static void job_file_name(const scenario *sc, const run_opts *o, char *out, size_t cap)
+{
+    char id[SC_MAX_ID + SC_MAX_NAME + 2];
+    bool by_profile = (o->all_profiles || strcmp(sc->id, SANITY_ID) == 0) && sc->profile[0];
+    snprintf(id, sizeof id, "%s%s%s", sc->id, by_profile ? "@" : "", by_profile ? sc->profile : "");
+    safe_name(id, out, cap);
+}
+
 static void area_of(const char *id, char *out, size_t cap)
 {
     /* "rfc9528/6.3/selected-suite" -> "rfc9528.6.3" */
@@ -100,6 +111,7 @@ static void base_result(const job *j, const scenario *sc, sc_result *res, const 
         k += (size_t)w;
     }
     res->method = sc ? sc->method : -1;
+    copy_str(res->profile, sizeof res->profile, sc ? sc->profile : "");
     res->suite = sc && sc->n_suites ? sc->suites[sc->n_suites - 1] : -1;
     snprintf(res->transport, sizeof res->transport, "%s",
              !sc                             ? "coap"
@@ -116,8 +128,8 @@ static void base_result(const job *j, const scenario *sc, sc_result *res, const 
 static void pcap_path_of(const job *j, const scenario *sc, const run_opts *o, char *out,
                          size_t cap)
 {
-    char name[SC_MAX_ID];
-    safe_name(sc->id, name, sizeof name);
+    char name[SC_MAX_ID + SC_MAX_NAME + 2];
+    job_file_name(sc, o, name, sizeof name);
     snprintf(out, cap, "%s/iut-%s/%s.pcap", o->out_dir, job_iut_role_name(j->harness_role), name);
 }
 
@@ -191,12 +203,12 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
 {
     const peer_role_spec *spec =
         j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
-    char dir[SC_MAX_PATH + 64], name[SC_MAX_ID], path_out[1024], path_err[1024], cmd[SC_MAX_CMD];
+    char dir[SC_MAX_PATH + 64], name[SC_MAX_ID + SC_MAX_NAME + 2], path_out[1024], path_err[1024], cmd[SC_MAX_CMD];
     char port_s[16], method_s[8], suite_s[8], suites_s[128], err[512];
     const char *host = "127.0.0.1";
     iut_watch w = {NULL};
     base_result(j, sc, res, o);
-    safe_name(sc->id, name, sizeof name);
+    job_file_name(sc, o, name, sizeof name);
     snprintf(dir, sizeof dir, "%s/iut-%s", o->out_dir, job_iut_role_name(j->harness_role));
     mkdir(o->out_dir, 0777);
     mkdir(dir, 0777);
@@ -241,9 +253,29 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         sc_cred_names(sc, j->harness_role, &h_own, &h_peer);
         if (sc->iut_peer_cred[0])
             h_own = sc->iut_peer_cred; /* what the IUT is told about the harness */
-        iut_vars v = {host,   port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
-                      o->harness_path, h_peer, h_own, res->transport,
-                      sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
+        iut_vars v = {.host = host,
+                      .port = port_s,
+                      .creds_dir = o->cred_dir,
+                      .method = method_s,
+                      .suite = suite_s,
+                      .suites = suites_s,
+                      .vector = sc->vector,
+                      .harness = o->harness_path,
+                      .cred = h_peer,
+                      .peer_cred = h_own,
+                      .transport = res->transport,
+                      .cred_id = sc->cred_id[0] ? sc->cred_id : "kid",
+                      .message_4 = sc->message_4 ? "message_4" : ""};
+        /* the IUT's framing, also in a scenario about Appendix A.2 (which pins
+         * the harness's own to rfc9528) */
+        v.framing = (j->has_profile ? j->profile.framing : sc->framing) == SC_FRAMING_BARE
+                        ? "bare"
+                        : "rfc9528";
+        v.oscore = (j->has_profile ? j->profile.oscore : peer_has_capability(pf, "oscore"))
+                       ? "oscore"
+                       : "";
+        for (int k = 0; k < SC_ASK_COUNT_; k++)
+            v.ask[k] = sc->iut_ask[k];
         if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
             snprintf(err, sizeof err, "peer file: command template does not expand");
             goto harness_error;
@@ -394,6 +426,9 @@ typedef struct run_state {
     bool *done;
     size_t n_results;
     iut_proc *per_run; /* started by the parent; a child only frees the handle */
+    job_list sanity;   /* the sanity conversations (sanity.h) and their results */
+    sc_result *sanity_results;
+    size_t n_sanity;
 } run_state;
 
 static void run_state_free(run_state *st)
@@ -403,6 +438,10 @@ static void run_state_free(run_state *st)
     free(st->results);
     free(st->done);
     jobs_free(&st->jl);
+    for (size_t i = 0; st->sanity_results != NULL && i < st->n_sanity; i++)
+        free(st->sanity_results[i].transcript);
+    free(st->sanity_results);
+    jobs_free(&st->sanity);
     free(st->scratch);
     run_report_free(&st->rep);
     free(st->pf);
@@ -470,8 +509,20 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
     char port_s[16], cmd[SC_MAX_CMD], out[1024], err[1024];
     int port = free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
-    iut_vars v = {"127.0.0.1", port_s, o->cred_dir, "3", "2", "2", "", o->harness_path,
-                  "rfc9529-trace2-r", "rfc9529-trace2-i", "coap", "kid", ""};
+    iut_vars v = {.host = "127.0.0.1",
+                  .port = port_s,
+                  .creds_dir = o->cred_dir,
+                  .method = "3",
+                  .suite = "2",
+                  .suites = "2",
+                  .vector = "",
+                  .harness = o->harness_path,
+                  .cred = "rfc9529-trace2-r",
+                  .peer_cred = "rfc9529-trace2-i",
+                  .transport = "coap",
+                  .cred_id = "kid",
+                  .message_4 = "",
+                  .oscore = peer_has_capability(pf, "oscore") ? "oscore" : ""};
     if (port <= 0 || iut_expand(spec->command, &v, cmd, sizeof cmd) != 0)
         return NULL;
     snprintf(out, sizeof out, "%s/iut-responder-per-run.stdout", o->out_dir);
@@ -567,66 +618,18 @@ static void print_amplification(const run_report *rep)
     printf("\n");
 }
 
-/* ------------------------------------------------------------------ main */
-
-int run_main(const run_opts *o)
+/* Run jobs[0..n_jobs) in up to o->jobs children at a time, results in job
+ * order; each result is printed when it and all before it are done (known
+ * failures applied when apply_known). On an interrupt the running children
+ * are stopped. Returns the number of results finished (in order). */
+static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *jobs,
+                       size_t n_jobs, sc_result *results, bool *done, bool apply_known)
 {
-    run_state st = {.pf = calloc(1, sizeof *st.pf), .scratch = malloc(sizeof *st.scratch)};
-    peer_file *pf = st.pf;
-    scenario *scratch = st.scratch;
+    const peer_file *pf = st->pf;
+    scenario *scratch = st->scratch;
     char err[512];
-    job_list *jl = &st.jl;
-    job *jobs;
-    size_t n_jobs;
-    run_report *rep = &st.rep;
-    int rc = 2;
-    run_report_init(rep);
-    mkdir(o->out_dir, 0777);
-    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
-        fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
-        goto out;
-    }
-    /* the command line's profile wins over the peer file's */
-    const char *budget_name = o->budget ? o->budget : pf->budget[0] ? pf->budget : "rfc9528";
-    sc_budget budget;
-    if (sc_budget_parse(budget_name, &budget) != 0) {
-        fprintf(stderr, "run: unknown budget profile '%s' (rfc9528, lorawan-sf12, 6tisch, none)\n",
-                budget_name);
-        goto out;
-    }
-    if (jobs_build(o, pf, jl) != 0)
-        goto out;
-    if (o->quick && jobs_select_quick(jl) != 0) {
-        fprintf(stderr, "run: out of memory\n");
-        goto out;
-    }
-    jobs = jl->v, n_jobs = jl->n;
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    copy_str(rep->peer, sizeof rep->peer, pf->name);
-    copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
-    rep->seed = o->seed;
-    time_t now = time(NULL);
-    strftime(rep->started, sizeof rep->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "
-           "%s\n",
-           n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
-           sc_budget_name(budget));
-    fflush(stdout);
-    st.per_run = start_per_run(pf, o);
-
-    /* Results in job order; up to o->jobs children at a time. */
-    sc_result *results = st.results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
-    bool *done = st.done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
-    st.n_results = results ? n_jobs : 0;
     size_t next = 0, running = 0, printed = 0;
     int max_jobs = o->jobs > 0 ? o->jobs : 1;
-    if (results == NULL || done == NULL)
-        goto out;
     while ((next < n_jobs || running > 0) && !interrupted) {
         while (next < n_jobs && running < (size_t)max_jobs && !interrupted) {
             job *j = &jobs[next];
@@ -639,7 +642,7 @@ int run_main(const run_opts *o)
                 done[next++] = true;
                 continue;
             }
-            if (start_job(j, o, &st, budget) != 0) {
+            if (start_job(j, o, st, budget) != 0) {
                 base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
                 results[next].v = V_ERROR;
                 snprintf(results[next].message, sizeof results[next].message, "cannot fork");
@@ -698,14 +701,14 @@ int run_main(const run_opts *o)
         }
         while (printed < n_jobs && done[printed]) {
             sc_result *res = &results[printed];
-            if (res->v != V_ERROR || jobs[printed].tmpl != NULL)
+            if (apply_known && (res->v != V_ERROR || jobs[printed].tmpl != NULL))
                 apply_known_failures(pf, res);
-            print_result(res, o->quiet);
+            if (apply_known || !sanity_passed(res))
+                print_result(res, o->quiet);
             printed++;
         }
     }
     if (interrupted) {
-        rep->interrupted = true;
         for (size_t i = 0; i < next; i++)
             if (!done[i] && jobs[i].fd > 0) {
                 kill(jobs[i].pid, SIGTERM);
@@ -713,12 +716,131 @@ int run_main(const run_opts *o)
                 close(jobs[i].fd);
                 remove_partial_capture(&jobs[i], o, scratch);
             }
+    }
+    return printed;
+}
+
+/* The sanity conversations (sanity.h): run before the suite; a failed one
+ * is printed with what failed and kept for the reports, and sets *failed.
+ * 0, or -1 (cannot set it up: printed). */
+static int run_sanity(run_state *st, const run_opts *o, bool *failed)
+{
+    sc_budget budget = SC_BUDGET_NONE; /* a size gate is the suite's verdict, not a set-up one */
+    char err[512];
+    job_list *sj = &st->sanity;
+    if (sanity_jobs(&st->jl, st->pf, sj, err, sizeof err) != 0) {
+        fprintf(stderr, "run: sanity conversation: %s\n", err);
+        return -1;
+    }
+    st->sanity_results = calloc(sj->n ? sj->n : 1, sizeof *st->sanity_results);
+    bool *done = calloc(sj->n ? sj->n : 1, sizeof *done);
+    if (st->sanity_results == NULL || done == NULL) {
+        free(done);
+        fprintf(stderr, "run: out of memory\n");
+        return -1;
+    }
+    st->n_sanity = run_pool(st, o, budget, sj->v, sj->n, st->sanity_results, done, false);
+    free(done);
+    size_t n_failed = 0;
+    for (size_t i = 0; i < st->n_sanity; i++)
+        if (!sanity_passed(&st->sanity_results[i])) {
+            char line[1024];
+            sanity_explain(&st->sanity_results[i], line, sizeof line);
+            printf("%s\n", line);
+            n_failed++;
+        }
+    printf("sanity conversation: %zu of %zu plain handshakes (IUT role x profile) passed%s\n",
+           st->n_sanity - n_failed, sj->n,
+           n_failed ? "; the suite does not run (--no-sanity runs it anyway)" : "");
+    fflush(stdout);
+    *failed = n_failed > 0 || interrupted;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ main */
+
+int run_main(const run_opts *o)
+{
+    run_state st = {.pf = calloc(1, sizeof *st.pf), .scratch = malloc(sizeof *st.scratch)};
+    peer_file *pf = st.pf;
+    scenario *scratch = st.scratch;
+    char err[512];
+    job_list *jl = &st.jl;
+    job *jobs;
+    size_t n_jobs;
+    run_report *rep = &st.rep;
+    int rc = 2;
+    run_report_init(rep);
+    mkdir(o->out_dir, 0777);
+    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
+        fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
+        goto out;
+    }
+    /* the command line's profile wins over the peer file's */
+    const char *budget_name = o->budget ? o->budget : pf->budget[0] ? pf->budget : "rfc9528";
+    sc_budget budget;
+    if (sc_budget_parse(budget_name, &budget) != 0) {
+        fprintf(stderr, "run: unknown budget profile '%s' (rfc9528, lorawan-sf12, 6tisch, none)\n",
+                budget_name);
+        goto out;
+    }
+    if (jobs_build(o, pf, jl) != 0)
+        goto out;
+    if (o->quick && jobs_select_quick(jl) != 0) {
+        fprintf(stderr, "run: out of memory\n");
+        goto out;
+    }
+    jobs = jl->v, n_jobs = jl->n;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    copy_str(rep->peer, sizeof rep->peer, pf->name);
+    copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
+    rep->seed = o->seed;
+    time_t now = time(NULL);
+    strftime(rep->started, sizeof rep->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "
+           "%s\n",
+           n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
+           sc_budget_name(budget));
+    fflush(stdout);
+    st.per_run = start_per_run(pf, o);
+
+    /* The sanity conversation first: an IUT that cannot do a plain handshake in
+     * a profile stops the run (sanity.h). */
+    bool sanity_failed = false;
+    if (!o->no_sanity && run_sanity(&st, o, &sanity_failed) != 0)
+        goto out;
+    if (sanity_failed)
+        for (size_t i = 0; i < n_jobs; i++)
+            if (jobs[i].tmpl != NULL && !jobs[i].skip) {
+                jobs[i].skip = true;
+                snprintf(jobs[i].skip_text, sizeof jobs[i].skip_text,
+                         "not run: the sanity conversation failed (see the sanity/handshake "
+                         "result)");
+            }
+
+    /* Results in job order; up to o->jobs children at a time. */
+    sc_result *results = st.results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
+    bool *done = st.done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
+    st.n_results = results ? n_jobs : 0;
+    if (results == NULL || done == NULL)
+        goto out;
+    size_t printed = run_pool(&st, o, budget, jobs, n_jobs, results, done, true);
+    if (interrupted) {
+        rep->interrupted = true;
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
     }
     if (st.per_run != NULL)
         iut_stop(st.per_run, 1000, NULL);
     st.per_run = NULL;
     size_t failing = 0;
+    for (size_t i = 0; i < st.n_sanity; i++) /* the failed conversations: why nothing ran */
+        if (!sanity_passed(&st.sanity_results[i]))
+            run_report_add(rep, &st.sanity_results[i]);
     for (size_t i = 0; i < printed; i++) {
         failing += fails_run(&results[i], o->strict);
         run_report_add(rep, &results[i]);
@@ -753,7 +875,7 @@ int run_main(const run_opts *o)
     }
     if (o->html && run_write_html(o->html, pf, rep, sc_budget_name(budget)) != 0)
         fprintf(stderr, "run: cannot write %s\n", o->html);
-    rc = failing || rep->interrupted ? 1 : 0;
+    rc = sanity_failed && !rep->interrupted ? 2 : failing || rep->interrupted ? 1 : 0;
 out:
     run_state_free(&st);
     return rc;

@@ -39,10 +39,14 @@ typedef struct run_opts {
     const char *html;            /* the results page (report/page.h), or NULL */
     const char *keylog;          /* --keylog: derived values of the harness's sessions
                                   * (report/keylog.h; testing only), or NULL */
+    bool all_profiles;           /* every fitting profile of the IUT, not one per job */
+    bool no_profiles;            /* scenarios as written (the matrix of IUT pairs) */
+    bool no_sanity;              /* no sanity conversation before the suite (sanity.h) */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;
- * 1 otherwise; 2 usage or set-up error (message printed). */
+ * 1 otherwise; 2 usage or set-up error (message printed), a failed sanity
+ * conversation included (the suite did not run). */
 int run_main(const run_opts *o);
 
 #endif

@@ -386,6 +386,13 @@ void sc_exec_run(sc_exec *x, sc_result *res)
               : sc->transport == SC_COAP_TCP ? "CoAP over TCP"
                                              : "CoAP",
               sc->method);
+    if (sc->profile[0])
+        xt_printf(x, "profile of the IUT: %s (METHOD %d, suite %d, %s)%s\n", sc->profile,
+                  sc->method, sc->n_suites ? sc->suites[sc->n_suites - 1] : 2,
+                  sc->cred_id[0] ? sc->cred_id : "kid",
+                  sc->framing == SC_FRAMING_BARE ? ", bare EDHOC messages (no Appendix A.2 "
+                                                   "prefixes)"
+                                                 : "");
     if (eh_session_init(&x->s, &x->cfg) != EH_OK)
         x_fail(x, V_ERROR, "scenario error: invalid EDHOC configuration (method, suites)");
     if (x->refused[0]) {

@@ -136,13 +136,16 @@ void x_record_size(sc_exec *x, bool from_iut, const char *kind, const uint8_t *m
         x->entries[x->n_entries++] = e;
 }
 
-/* Positive: the harness sends only what its engine builds, and the IUT
- * knows the harness's credential. Negative scenarios provoke the IUT, so
+/* Positive: the harness sends only what its engine builds, the IUT knows
+ * the harness's credential, and it was asked for nothing (`iut:`). Negative scenarios provoke the IUT, so
  * its sizes there are reported but not judged. */
 static bool positive_scenario(const scenario *sc)
 {
     if (sc->iut_peer_cred[0])
         return false;
+    for (int k = 0; k < SC_ASK_COUNT_; k++)
+        if (sc->iut_ask[k][0]) /* the IUT was asked for a choice, maybe not its smallest */
+            return false;
     for (size_t i = 0; i < sc->n_steps; i++) {
         const sc_step *st = &sc->steps[i];
         if (st->kind == SC_STEP_SEND && (st->n_mutations > 0 || st->n_faults > 0 ||

@@ -674,7 +674,8 @@ static void check_identifier(sc_exec *x)
 static void check_prefix(sc_exec *x)
 {
     const received *rx = &x->rx;
-    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK)
+    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK ||
+        x->sc->framing == SC_FRAMING_BARE)
         return;
     /* raw UDP carries the same prefixes (scenarios/README.md, transport) */
     const char *where = x->server ? "CoAP payload" : "datagram";
@@ -718,7 +719,7 @@ static void check_error_code_use(sc_exec *x)
     bool to_message_1 = x->o.role == SC_HARNESS_INITIATOR &&
                         (strcmp(x->last_sent, "message_1") == 0 ||
                          (strcmp(x->last_sent, "raw") == 0 && x->last_payload_len > 0 &&
-                          x->last_payload[0] == 0xf5));
+                          (x->last_payload[0] == 0xf5 || x->sc->framing == SC_FRAMING_BARE)));
     if (!to_message_1 && !x->combined_in_flight)
         x_fail(x, V_FAIL, "the IUT sent ERR_CODE 2 (wrong selected cipher suite) %s; it is a "
                           "reply to message_1 only (RFC 9528 §6.3)",

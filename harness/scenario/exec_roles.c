@@ -274,11 +274,19 @@ static void initiator_send(sc_exec *x, const sc_step *st)
         return;
     }
     bool m1 = strcmp(st->message, "message_1") == 0;
+    bool bare = x->sc->framing == SC_FRAMING_BARE;
+    if (bare && strcmp(st->message, "raw") == 0 && n > 0 && msg[0] == 0xf5 && !st->with_c_r) {
+        /* a raw message_1 written with its Appendix A.2 prefix: bare, it goes without */
+        memmove(msg, msg + 1, --n);
+    }
     /* Appendix A.2 prefixes: `true` before message_1, C_R before what
-     * follows message_2; raw payloads go as they are. */
+     * follows message_2; raw payloads go as they are. A bare profile
+     * (scenario/profile.h) sends no prefix. */
     if (st->has_prefix) {
         memcpy(payload, st->prefix.b, st->prefix.n);
         k = st->prefix.n;
+    } else if (bare) {
+        k = 0;
     } else if (m1) {
         payload[k++] = 0xf5;
     } else if ((strcmp(st->message, "raw") != 0 || st->with_c_r) &&
@@ -540,8 +548,8 @@ static void classify_request(sc_exec *x, const tr_message *req)
     xt_bytes(x, "<-", rx->payload, rx->len);
     if (rx->kind != NULL)
         return;
-    if (!split_prefix(x, rx)) {
-        /* no Appendix A.2 prefix: a bare message */
+    if (x->sc->framing == SC_FRAMING_BARE || !split_prefix(x, rx)) {
+        /* no Appendix A.2 prefix (or a bare profile: none expected): a bare message */
         rx->bare = true;
         rx->msg = rx->payload, rx->msg_len = rx->len;
         int major = rx->len ? rx->payload[0] >> 5 : -1;
@@ -549,7 +557,8 @@ static void classify_request(sc_exec *x, const tr_message *req)
                    : looks_like_message_1(rx->payload, rx->len) ? "message_1"
                    : major >= 0 && major <= 1                   ? "error"
                                                                 : "other";
-        xt_printf(x, "     note: no Appendix A.2 prefix (bare %s)\n", rx->kind);
+        if (x->sc->framing != SC_FRAMING_BARE)
+            xt_printf(x, "     note: no Appendix A.2 prefix (bare %s)\n", rx->kind);
     }
     eh_err err = EH_ERR_STATE;
     if (strcmp(rx->kind, "message_1") == 0) {

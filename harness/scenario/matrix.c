@@ -95,6 +95,7 @@ int sc_variant(const scenario *tmpl, size_t k, scenario *out, char *err, size_t 
     snprintf(tag, sizeof tag, "/m%d-s%d-%s", method, suite, kind);
     snprintf(what, sizeof what, " (METHOD %d, suite %d, %s)", method, suite, kind);
     out->method = method;
+    out->pins = SC_PIN_ALL;
     out->suites[0] = suite, out->n_suites = 1;
     snprintf(out->cred_id, sizeof out->cred_id, "%s", kind);
     out->n_needs = 0;

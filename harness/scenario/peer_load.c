@@ -6,13 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../edhoc/edhoc.h"
 #include "budget.h"
+#include "matrix.h"
+#include "profile.h"
 #include "sc_yaml.h"
 #include "scenario.h"
 
 static const char *const top_keys[] = {
     "name",      "version",   "template", "capabilities",
-    "initiator", "responder", "known_failures", "budget", NULL};
+    "initiator", "responder", "known_failures", "budget", "profiles", "framing", NULL};
+static const char *const profile_keys[] = {"method", "suite", "credentials", "framing",
+                                           "message_4", "oscore", "error_messages", NULL};
+static const char *const profile_cred_keys[] = {"id", "initiator", "responder", NULL};
+static const char *const framings[] = {"rfc9528", "bare", NULL};
+static const char *const cred_kinds[] = {"kid", "kccs", "x5t", "x5chain", NULL};
+/* Capabilities that profiles: states per profile (peer_has_capability). */
+static const char *const profile_caps[] = {"method-", "suite-", "cred-kid", "cred-kccs",
+                                           "cred-x5t", "cred-x5chain", "message-4", "oscore",
+                                           "error-messages", NULL};
 static const char *const role_keys[] = {"command", "address", "ready", "timeout", "per_run", NULL};
 static const char *const address_keys[] = {"host", "port", NULL};
 static const char *const kf_keys[] = {"id", "role", "reason", "note", NULL};
@@ -106,6 +118,104 @@ static int load_known(sy_ctx *c, const yaml_node_t *n, peer_file *pf)
     return 0;
 }
 
+/* A scalar or a list of them (at most max): the values' nodes into out. */
+static int one_or_list(sy_ctx *c, yaml_node_t *n, const char *key, yaml_node_t **out, size_t max,
+                       size_t *count)
+{
+    if (n->type != YAML_SEQUENCE_NODE) {
+        out[0] = n, *count = 1;
+        return 0;
+    }
+    if (sy_seq(c, n, key, 1, max, count) != 0)
+        return -1;
+    for (size_t i = 0; i < *count; i++)
+        out[i] = sy_seq_item(c, n, i);
+    return 0;
+}
+
+/* One entry of profiles: (its lists expand to their cross product). */
+static int load_profile(sy_ctx *c, yaml_node_t *n, peer_file *pf)
+{
+    yaml_node_t *v, *ms[4], *ss[9], *ks[4];
+    size_t nm, ns, nk = 1;
+    sc_profile base;
+    memset(&base, 0, sizeof base);
+    base.error_messages = true;
+    snprintf(base.cred_id, sizeof base.cred_id, "kid");
+    if (sy_keys(c, n, "profiles", profile_keys) != 0 || sy_require(c, n, "method", &v) ||
+        one_or_list(c, v, "profiles.method", ms, 4, &nm) || sy_require(c, n, "suite", &v) ||
+        one_or_list(c, v, "profiles.suite", ss, 9, &ns))
+        return -1;
+    ks[0] = NULL;
+    if ((v = sy_get(c, n, "credentials"))) {
+        yaml_node_t *x;
+        if (sy_keys(c, v, "profiles.credentials", profile_cred_keys) != 0)
+            return -1;
+        if ((x = sy_get(c, v, "id")) && one_or_list(c, x, "profiles.credentials.id", ks, 4, &nk))
+            return -1;
+        if ((x = sy_get(c, v, "initiator")) &&
+            sy_name(c, x, "profiles.credentials.initiator", base.cred_i, SC_MAX_NAME, false))
+            return -1;
+        if ((x = sy_get(c, v, "responder")) &&
+            sy_name(c, x, "profiles.credentials.responder", base.cred_r, SC_MAX_NAME, false))
+            return -1;
+        if (!base.cred_i[0] != !base.cred_r[0])
+            return sy_fail(c, v, "profiles.credentials: name both 'initiator' and 'responder', "
+                                 "or neither");
+    }
+    int e;
+    if ((v = sy_get(c, n, "framing"))) {
+        if (sy_enum(c, v, "profiles.framing", framings, &e) != 0)
+            return -1;
+        base.framing = (sc_framing)e;
+    }
+    if (((v = sy_get(c, n, "message_4")) && sy_bool(c, v, "profiles.message_4", &base.message_4)) ||
+        ((v = sy_get(c, n, "oscore")) && sy_bool(c, v, "profiles.oscore", &base.oscore)) ||
+        ((v = sy_get(c, n, "error_messages")) &&
+         sy_bool(c, v, "profiles.error_messages", &base.error_messages)))
+        return -1;
+    for (size_t a = 0; a < nm; a++)
+        for (size_t b = 0; b < ns; b++)
+            for (size_t k = 0; k < nk; k++) {
+                sc_profile p = base;
+                if (sy_int(c, ms[a], "profiles.method", 0, 3, &p.method) != 0 ||
+                    sy_int(c, ss[b], "profiles.suite", 0, 255, &p.suite) != 0)
+                    return -1;
+                if (eh_suite_by_id(p.suite) == NULL)
+                    return sy_fail(c, ss[b], "profiles.suite: %d is not a registered cipher "
+                                             "suite", p.suite);
+                if (p.oscore && !sc_suite_has_oscore(p.suite))
+                    return sy_fail(c, ss[b], "profiles: suite %d defines no OSCORE (its hash "
+                                             "gives OSCORE no HKDF): oscore: false", p.suite);
+                if (ks[0] != NULL) {
+                    if (sy_enum(c, ks[k], "profiles.credentials.id", cred_kinds, &e) != 0)
+                        return -1;
+                    snprintf(p.cred_id, sizeof p.cred_id, "%s", cred_kinds[e]);
+                }
+                if (pf->n_profiles == SC_MAX_PROFILES)
+                    return sy_fail(c, n, "profiles: more than %d combinations", SC_MAX_PROFILES);
+                pf->profiles[pf->n_profiles++] = p;
+            }
+    return 0;
+}
+
+static int load_profiles(sy_ctx *c, yaml_node_t *n, peer_file *pf)
+{
+    size_t count;
+    if (sy_seq(c, n, "profiles", 1, SC_MAX_PROFILES, &count) != 0)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (load_profile(c, sy_seq_item(c, n, i), pf) != 0)
+            return -1;
+    pf->explicit_profiles = true;
+    for (size_t i = 0; i < pf->n_capabilities; i++)
+        for (size_t k = 0; profile_caps[k]; k++)
+            if (strncmp(pf->capabilities[i], profile_caps[k], strlen(profile_caps[k])) == 0)
+                return sy_fail(c, n, "capabilities: '%s' is stated by each of profiles: "
+                                     "(remove it from capabilities)", pf->capabilities[i]);
+    return 0;
+}
+
 static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
 {
     yaml_node_t *v;
@@ -138,6 +248,16 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
             return -1;
         snprintf(pf->budget, sizeof pf->budget, "%s", sc_budget_names[budget]);
     }
+    int framing = SC_FRAMING_RFC9528;
+    yaml_node_t *fr = sy_get(c, root, "framing");
+    if (fr && sy_enum(c, fr, "framing", framings, &framing) != 0)
+        return -1;
+    if ((v = sy_get(c, root, "profiles"))) {
+        if (fr)
+            return sy_fail(c, fr, "framing: with profiles:, give it in each profile");
+        return load_profiles(c, v, pf);
+    }
+    sc_profiles_from_capabilities(pf, (sc_framing)framing);
     return 0;
 }
 
@@ -181,10 +301,35 @@ int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file
     return rc;
 }
 
+/* Does profile p have the capability named cap (one of profile_caps)? */
+static bool profile_has(const sc_profile *p, const char *cap)
+{
+    char name[SC_MAX_NAME];
+    if (strcmp(cap, "message-4") == 0)
+        return p->message_4;
+    if (strcmp(cap, "oscore") == 0)
+        return p->oscore;
+    if (strcmp(cap, "error-messages") == 0)
+        return p->error_messages;
+    snprintf(name, sizeof name, "method-%d", p->method);
+    if (strcmp(cap, name) == 0)
+        return true;
+    snprintf(name, sizeof name, "suite-%d", p->suite);
+    if (strcmp(cap, name) == 0)
+        return true;
+    snprintf(name, sizeof name, "cred-%s", p->cred_id);
+    return strcmp(cap, name) == 0;
+}
+
 bool peer_has_capability(const peer_file *pf, const char *cap)
 {
     for (size_t i = 0; i < pf->n_capabilities; i++)
         if (strcmp(pf->capabilities[i], cap) == 0)
+            return true;
+    if (!pf->explicit_profiles)
+        return false;
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        if (profile_has(&pf->profiles[i], cap))
             return true;
     return false;
 }

@@ -240,6 +240,51 @@ typedef struct sc_matrix {
     size_t n_cred_ids;
 } sc_matrix;
 
+/* ------------------------------------------------------------- profiles */
+
+/* Appendix A.2 framing (0xf5 || message_1, C_R || message_3) or bare EDHOC
+ * messages (correlated by the peer's address, as some stacks do). */
+typedef enum sc_framing { SC_FRAMING_RFC9528 = 0, SC_FRAMING_BARE } sc_framing;
+
+/*
+ * One combination an IUT supports (peers/README.md, "Profiles"): the
+ * METHOD, the cipher suite, the kind of ID_CRED, the credentials of each
+ * side, the framing, and whether it uses message_4, OSCORE and EDHOC error
+ * messages. A scenario that does not pin a METHOD, suite or credentials
+ * runs its handshake in a profile of the IUT (profile.h).
+ */
+typedef struct sc_profile {
+    int method;                       /* 0..3 */
+    int suite;                        /* a registered cipher suite */
+    char cred_id[SC_MAX_NAME];        /* kid, kccs, x5t, x5chain */
+    char cred_i[SC_MAX_NAME], cred_r[SC_MAX_NAME]; /* the Initiator's and the Responder's
+                                       * credential names (vectors/creds); "" = the
+                                       * defaults of profile.h */
+    sc_framing framing;
+    bool message_4, oscore, error_messages;
+} sc_profile;
+
+/* What a scenario file fixes itself (sc->pins); the rest comes from the
+ * job's profile. */
+enum {
+    SC_PIN_METHOD = 1u << 0,   /* `method:` */
+    SC_PIN_SUITE = 1u << 1,    /* `suites:` (the selected suite is the last) */
+    SC_PIN_CRED_ID = 1u << 2,  /* `credentials: {id: ...}` */
+    SC_PIN_CREDS = 1u << 3,    /* credential names (own, peer, iut_peer, id_cred): the
+                                * METHOD, suite and kind as written, too */
+    SC_PIN_ALL = 0xf
+};
+
+/* `iut:` what a scenario asks the IUT to do, through placeholders of the
+ * peer file's command (peers/README.md): {c_i} / {c_r} the connection
+ * identifier it uses (hex), {ead_1}..{ead_4} an EAD item it sends
+ * (LABEL or LABEL:HEX). A job whose command lacks an asked placeholder is
+ * skipped, naming it. */
+enum { SC_ASK_C_I, SC_ASK_C_R, SC_ASK_EAD_1, SC_ASK_EAD_2, SC_ASK_EAD_3, SC_ASK_EAD_4,
+       SC_ASK_COUNT_ };
+extern const char *const sc_ask_names[SC_ASK_COUNT_ + 1]; /* "c_i", ..., NULL */
+#define SC_MAX_ASK 128
+
 typedef struct scenario {
     char file[SC_MAX_PATH];
     char id[SC_MAX_ID];               /* stable, e.g. rfc9528/6.3/selected-suite-unsupported */
@@ -250,6 +295,9 @@ typedef struct scenario {
     sc_role role;                     /* harness role(s) */
     sc_transport transport;
     int method;
+    unsigned method_set;              /* `method: [1, 3]`: bit M for each METHOD the
+                                       * scenario can run in (the profile's, if one; method
+                                       * is the first); 0: just method */
     int suites[SC_MAX_LIST];          /* harness Initiator: offered, in order;
                                        * harness Responder: supported */
     size_t n_suites;
@@ -269,6 +317,13 @@ typedef struct scenario {
     char needs[SC_MAX_LIST][SC_MAX_NAME]; /* IUT capabilities required */
     size_t n_needs;
     sc_matrix matrix;                 /* expand with sc_variant() (matrix.h) */
+    unsigned pins;                    /* SC_PIN_*: what the file fixes (a `vector:` or a
+                                       * matrix variant: everything) */
+    sc_framing framing;               /* from the job's profile (profile.h) */
+    bool pins_framing;                /* `framing: rfc9528`: about Appendix A.2 itself, so
+                                       * the profile's framing does not apply */
+    char iut_ask[SC_ASK_COUNT_][SC_MAX_ASK]; /* `iut:`, "" = not asked */
+    char profile[SC_MAX_NAME];        /* the label of the profile applied, or "" */
     sc_step steps[SC_MAX_STEPS];
     size_t n_steps;
 } scenario;
@@ -300,6 +355,8 @@ typedef struct known_failure {
  * run fits: one per scenario id and role). */
 #define SC_MAX_KNOWN 1024
 
+#define SC_MAX_PROFILES 160 /* 4 METHODs x 9 suites x 4 kinds = 144 */
+
 typedef struct peer_role_spec {
     bool present;
     /* Launch command template (run by /bin/sh -c) with placeholders
@@ -325,12 +382,19 @@ typedef struct peer_file {
     known_failure known[SC_MAX_KNOWN];
     size_t n_known;
     char budget[SC_MAX_NAME];         /* `budget:` size budget profile (budget.h), or "" */
+    /* `profiles:`, or the cross product of the capabilities' method-*, suite-*
+     * and cred-* (profile.h); never empty after loading */
+    sc_profile profiles[SC_MAX_PROFILES];
+    size_t n_profiles;
+    bool explicit_profiles;           /* the file has `profiles:` */
 } peer_file;
 
 int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);
 /* The same from memory, with the contract of scenario_load_mem. */
 int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file *pf, char *err,
                        size_t cap);
+/* cap is in `capabilities:`, or (method-N, suite-N, cred-KIND, message-4,
+ * oscore, error-messages) holds for one of the profiles. */
 bool peer_has_capability(const peer_file *pf, const char *cap);
 
 #endif

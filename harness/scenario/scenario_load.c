@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../edhoc/edhoc.h"
@@ -17,7 +18,11 @@
 
 static const char *const top_keys[] = {
     "id", "title", "requirements", "level", "role", "transport", "method", "suites",
-    "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "matrix", "steps", NULL};
+    "credentials", "vector", "ead", "c_i", "c_r", "message_4", "needs", "matrix", "steps",
+    "framing", "iut", NULL};
+const char *const sc_ask_names[SC_ASK_COUNT_ + 1] = {"c_i",   "c_r",   "ead_1", "ead_2",
+                                                     "ead_3", "ead_4", NULL};
+static const char *const framing_names[] = {"rfc9528", "bare", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const roles[] = {"initiator", "responder", "both", NULL};
 static const char *const transports[] = {"coap", "udp", "coap-tcp", NULL};
@@ -630,6 +635,39 @@ static int load_ead(sy_ctx *c, const yaml_node_t *n, scenario *sc)
     return 0;
 }
 
+/* iut: {c_i: HEX, c_r: HEX, ead_1: "LABEL[:HEX]", ...} */
+static int load_iut_asks(sy_ctx *c, const yaml_node_t *n, scenario *sc)
+{
+    if (sy_keys(c, n, "iut", sc_ask_names) != 0)
+        return -1;
+    for (int k = 0; k < SC_ASK_COUNT_; k++) {
+        yaml_node_t *v = sy_get(c, n, sc_ask_names[k]);
+        char key[16], *val = sc->iut_ask[k], b[48];
+        if (v == NULL)
+            continue;
+        snprintf(key, sizeof key, "iut.%s", sc_ask_names[k]);
+        if (sy_str(c, v, key, val, SC_MAX_ASK) != 0)
+            return -1;
+        if (k <= SC_ASK_C_R) {
+            size_t len = strlen(val);
+            if (len == 0 || len % 2 || len > 2 * EH_MAX_CONN_ID ||
+                val[strspn(val, "0123456789abcdef")] != '\0')
+                return sy_fail(c, v, "%s: '%s' is not a connection identifier in lowercase hex "
+                                     "(1..%d bytes)", key, sy_show(val, b), EH_MAX_CONN_ID);
+            continue;
+        }
+        /* LABEL[:HEX] */
+        const char *p = val + (val[0] == '-');
+        size_t digits = strspn(p, "0123456789");
+        const char *hex = p + digits;
+        if (digits == 0 || (hex[0] && (hex[0] != ':' || strlen(hex + 1) % 2 ||
+                                       hex[1 + strspn(hex + 1, "0123456789abcdef")] != '\0')))
+            return sy_fail(c, v, "%s: '%s' is not an EAD item LABEL or LABEL:HEX (e.g. 0:0000)",
+                           key, sy_show(val, b));
+    }
+    return 0;
+}
+
 static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
 {
     yaml_node_t *x;
@@ -650,6 +688,63 @@ static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
         if (sy_enum(c, x, "credentials.id", cred_ids, &id) != 0)
             return -1;
         snprintf(sc->cred_id, sizeof sc->cred_id, "%s", cred_ids[id]);
+        sc->pins |= SC_PIN_CRED_ID;
+    }
+    if (sc->cred[0] || sc->peer_cred[0] || sc->iut_peer_cred[0] || sc->own_id_cred.n > 0)
+        sc->pins |= SC_PIN_CREDS;
+    return 0;
+}
+
+/* A need for one METHOD, one suite or one credential kind that no key of
+ * the file fixes pins it: the scenario is about it (scenario/profile.h). */
+static void pins_from_needs(scenario *sc)
+{
+    int method = -1, suite = -1, n_methods = 0, n_suites = 0, n_kinds = 0;
+    const char *kind = NULL;
+    for (size_t i = 0; i < sc->n_needs; i++) {
+        const char *n = sc->needs[i];
+        char *end;
+        if (strncmp(n, "method-", 7) == 0) {
+            method = (int)strtol(n + 7, &end, 10), n_methods++;
+            n_methods += *end != 0; /* not a METHOD: never pins */
+        } else if (strncmp(n, "suite-", 6) == 0) {
+            suite = (int)strtol(n + 6, &end, 10), n_suites++;
+            n_suites += *end != 0;
+        } else {
+            for (size_t k = 0; cred_ids[k]; k++)
+                if (strncmp(n, "cred-", 5) == 0 && strcmp(n + 5, cred_ids[k]) == 0)
+                    kind = cred_ids[k], n_kinds++;
+        }
+    }
+    if (n_methods == 1 && !(sc->pins & SC_PIN_METHOD) && method >= 0 && method <= 3)
+        sc->method = method, sc->pins |= SC_PIN_METHOD;
+    if (n_suites == 1 && !(sc->pins & SC_PIN_SUITE) && suite >= 0)
+        sc->suites[0] = suite, sc->n_suites = 1, sc->pins |= SC_PIN_SUITE;
+    if (n_kinds == 1 && !(sc->pins & SC_PIN_CRED_ID)) {
+        snprintf(sc->cred_id, sizeof sc->cred_id, "%s", kind);
+        sc->pins |= SC_PIN_CRED_ID;
+    }
+}
+
+/* method: M, or a list of the METHODs the scenario can run in (the
+ * profile chooses among them; scenario/profile.h). */
+static int load_method(sy_ctx *c, yaml_node_t *v, scenario *sc)
+{
+    sc->pins |= SC_PIN_METHOD;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sy_int(c, v, "method", 0, 3, &sc->method);
+    size_t n;
+    if (sy_seq(c, v, "method", 1, 4, &n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int m;
+        if (sy_int(c, sy_seq_item(c, v, i), "method", 0, 3, &m) != 0)
+            return -1;
+        if (sc->method_set & (1u << m))
+            return sy_fail(c, sy_seq_item(c, v, i), "method: %d listed twice", m);
+        if (i == 0)
+            sc->method = m;
+        sc->method_set |= 1u << m;
     }
     return 0;
 }
@@ -743,10 +838,12 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
             return -1;
         sc->transport = (sc_transport)e;
     }
-    if ((v = sy_get(c, root, "method")) && sy_int(c, v, "method", 0, 3, &sc->method))
+    if ((v = sy_get(c, root, "method")) && load_method(c, v, sc))
         return -1;
     if ((v = sy_get(c, root, "suites")) && suite_list(c, v, "suites", 1, sc->suites, &sc->n_suites))
         return -1;
+    if (v != NULL)
+        sc->pins |= SC_PIN_SUITE;
     if ((v = sy_get(c, root, "credentials")) && load_credentials(c, v, sc))
         return -1;
     if ((v = sy_get(c, root, "vector"))) {
@@ -754,6 +851,7 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
             return -1;
         if (!sc->vector[0])
             return sy_fail(c, v, "vector: must not be empty");
+        sc->pins = SC_PIN_ALL; /* the vector's keys, identifiers and credentials */
     }
     if ((v = sy_get(c, root, "ead")) && load_ead(c, v, sc))
         return -1;
@@ -769,9 +867,20 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     }
     if ((v = sy_get(c, root, "message_4")) && sy_bool(c, v, "message_4", &sc->message_4))
         return -1;
+    if ((v = sy_get(c, root, "framing"))) {
+        if (sy_enum(c, v, "framing", framing_names, &e) != 0)
+            return -1;
+        if (e != SC_FRAMING_RFC9528)
+            return sy_fail(c, v, "framing: a scenario can pin only rfc9528 (Appendix A.2); bare "
+                                 "framing comes from the IUT's profile");
+        sc->pins_framing = true;
+    }
+    if ((v = sy_get(c, root, "iut")) && load_iut_asks(c, v, sc) != 0)
+        return -1;
     if ((v = sy_get(c, root, "needs")) &&
         sy_name_list(c, v, "needs", sc->needs, SC_MAX_LIST, &sc->n_needs))
         return -1;
+    pins_from_needs(sc);
     if (sc->iut_peer_cred[0] && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.iut_peer: needs role initiator or responder, not both");

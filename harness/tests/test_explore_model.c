@@ -515,6 +515,7 @@ Suite *eh_test_explore_compile_suite(void)
 {
     Suite *s = suite_create("explore_compile");
     TCase *tc = tcase_create("compile");
+    tcase_set_timeout(tc, 60); /* hundreds of scenarios compiled and loaded (1 MB each) */
     tcase_add_test(tc, sequences_compile_into_loadable_scenarios);
     tcase_add_test(tc, compiled_scenario_follows_the_model);
     suite_add_tcase(s, tc);

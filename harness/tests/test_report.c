@@ -649,7 +649,7 @@ START_TEST(json_round_trip)
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
-        "transport",   "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
+        "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
         "iut_stdout_path", "iut_stderr_path", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];

@@ -416,7 +416,8 @@ static const err_case scenario_errors[] = {
     /* wrong types */
     {HDR "method: three\n" ST, 5, "method: expected an integer, got 'three'"},
     {HDR "method: \"3\"\n" ST, 5, "method: expected an integer, got the quoted string"},
-    {HDR "method: [3]\n" ST, 5, "method: expected an integer, got a list"},
+    {HDR "method: [3, 3]\n" ST, 5, "method: 3 listed twice"},
+    {HDR "method: [4]\n" ST, 5, "method:"},
     {HDR "suites: 2\n" ST, 5, "suites: expected a list, got a scalar"},
     {HDR "message_4: yes\n" ST, 5, "message_4: expected true or false, got 'yes'"},
     {HDR "title2: \n" ST, 5, "unknown key 'title2'"},

@@ -1,0 +1,129 @@
+/* sanity.c - see sanity.h. */
+#include "sanity.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scenario/profile.h"
+
+/* A plain handshake; as Responder the harness mirrors it (`role: both`).
+ * Over raw UDP nothing answers an accepted message_3. */
+static const char sanity_text[] =
+    "id: " SANITY_ID "\n"
+    "title: \"Sanity conversation: a plain handshake in the IUT's profile, before the suite\"\n"
+    "requirements: [R-3.2-a]\n"
+    "level: MUST\n"
+    "role: both\n"
+    "transport: %s\n"
+    "steps:\n"
+    "  - send: message_1\n"
+    "  - expect: message_2\n"
+    "  - send: message_3\n"
+    "  - expect:\n"
+    "      any_of: [accepted, message_4%s]\n";
+
+static const char *sanity_transport(const peer_file *pf)
+{
+    if (peer_has_capability(pf, "coap") || !(peer_has_capability(pf, "udp") ||
+                                             peer_has_capability(pf, "coap-tcp")))
+        return "coap";
+    return peer_has_capability(pf, "udp") ? "udp" : "coap-tcp";
+}
+
+static bool seen(const job_list *out, const job *j)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (out->v[i].harness_role == j->harness_role &&
+            memcmp(&out->v[i].profile, &j->profile, sizeof j->profile) == 0)
+            return true;
+    return false;
+}
+
+int sanity_jobs(const job_list *jl, const peer_file *pf, job_list *out, char *err, size_t cap)
+{
+    char text[sizeof sanity_text + 32];
+    const char *transport = sanity_transport(pf);
+    memset(out, 0, sizeof *out);
+    snprintf(text, sizeof text, sanity_text, transport,
+             strcmp(transport, "udp") == 0 ? ", silence" : "");
+    scenario *sc = calloc(1, sizeof *sc);
+    out->tmpls = malloc(sizeof *out->tmpls);
+    if (sc == NULL || out->tmpls == NULL) {
+        free(sc);
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    out->tmpls[out->n_tmpls++] = sc;
+    if (scenario_load_mem("(built-in sanity conversation)", text, strlen(text), sc, err, cap) != 0)
+        return -1;
+    for (size_t i = 0; i < jl->n; i++) {
+        const job *j = &jl->v[i];
+        if (j->tmpl == NULL || j->skip || !j->has_profile || seen(out, j))
+            continue;
+        if (out->n == out->cap) {
+            size_t n = out->cap ? 2 * out->cap : 16;
+            job *v = realloc(out->v, n * sizeof *v);
+            if (v == NULL) {
+                snprintf(err, cap, "out of memory");
+                return -1;
+            }
+            out->v = v, out->cap = n;
+        }
+        job *s = &out->v[out->n++];
+        memset(s, 0, sizeof *s);
+        s->tmpl = sc;
+        snprintf(s->file, sizeof s->file, "%s", sc->file);
+        snprintf(s->id, sizeof s->id, "%s", SANITY_ID);
+        s->harness_role = j->harness_role;
+        s->has_profile = true;
+        s->profile = j->profile;
+        s->cred_files = j->cred_files;
+    }
+    return 0;
+}
+
+bool sanity_passed(const sc_result *res)
+{
+    return res->v == V_PASS || res->v == V_NONSTRICT;
+}
+
+/* The message the harness sent last before step k (1-based) failed, from
+ * its role: as Initiator steps 1-2 answer message_1 and 3-4 message_3; as
+ * Responder, mirrored, step 1 awaits message_1 and step 2 answers the
+ * message_2 the harness sent. NULL when the IUT had nothing to answer. */
+static const char *answered(bool harness_initiator, int step)
+{
+    if (harness_initiator)
+        return step <= 2 ? "message_1" : "message_3";
+    return step >= 2 ? "message_2" : NULL;
+}
+
+void sanity_explain(const sc_result *res, char *out, size_t cap)
+{
+    bool h_init = strcmp(res->role, "initiator") == 0;
+    const char *iut = h_init ? "responder" : "initiator";
+    const char *m = res->message, *what;
+    int step = 0;
+    const char *at = strstr(m, "step ");
+    if (at != NULL)
+        step = atoi(at + 5);
+    const char *msg = answered(h_init, step);
+    char buf[64];
+    if (strstr(m, "IUT exited before it was ready") || strstr(m, "never became ready") ||
+        strstr(m, "cannot start the IUT") || strstr(m, "exited with code 127"))
+        what = "the IUT did not start";
+    else if (strstr(m, "received error") && msg != NULL) {
+        snprintf(buf, sizeof buf, "the IUT rejected %s", msg);
+        what = buf;
+    } else if ((strstr(m, "received nothing") || strstr(m, "silence")) && msg != NULL) {
+        snprintf(buf, sizeof buf, "the IUT did not answer %s", msg);
+        what = buf;
+    } else if (strstr(m, "received nothing") || strstr(m, "silence")) {
+        what = h_init ? "the IUT did not answer" : "the IUT sent no message_1";
+    } else {
+        what = res->v == V_ERROR ? "the harness could not run it" : "the handshake failed";
+    }
+    snprintf(out, cap, "sanity: IUT %s in profile %s: %s (%.600s)", iut,
+             res->profile[0] ? res->profile : "-", what, m);
+}

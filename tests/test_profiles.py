@@ -1,0 +1,156 @@
+"""Profiles (issue 14): the suite runs in the IUT's own profile. The reference peer,
+restricted by a peer file to one profile at a time, stands in for implementations
+that are not ours (another METHOD, suite and credential kind, no OSCORE, no message_4,
+bare framing); every scenario it runs must pass, and a scenario is skipped only for
+what it is about (a METHOD, suite or kind the profile lacks, OSCORE, message_4,
+vectors), never for the old defaults METHOD 3 / suite 2 / kid."""
+import json
+import re
+import subprocess
+
+import pytest
+
+from test_run import REFERENCE, ROOT, run_suite
+
+SC = ROOT / "scenarios"
+# every conformance scenario but the matrix (interop/matrix.yaml: one job per METHOD x
+# suite x kind, a separate question)
+PATHS = [SC / d for d in ("rfc9528", "rfc9668", "mutations", "explore")] + \
+    sorted(p for p in (SC / "interop").glob("*.yaml") if p.name != "matrix.yaml")
+
+
+def restricted(caps, extra="", initiator_args="", responder_args=""):
+    """The reference peer file claiming only caps (no OSCORE, no message_4)."""
+    text = re.sub(r"capabilities: \[[^\]]*\]", f"capabilities: [{caps}]", REFERENCE, flags=re.S)
+    text = text.replace("name: reference", "name: restricted" + extra)
+    text = text.replace("peer responder --max-sessions 64",
+                        f"peer responder --max-sessions 64 {responder_args}")
+    return text.replace("peer initiator", f"peer initiator {initiator_args}")
+
+
+# Skip reasons that are about the scenario (what it pins or needs), for a profile
+# without OSCORE and message_4.
+ABOUT = re.compile(r"no profile of the IUT has (METHOD|suite|ID_CRED by|OSCORE|message_4)"
+                   r"|the IUT lacks the capability '(oscore|message-4|vectors|suite-\d+|"
+                   r"method-\d|cred-\w+|rfc9668|coap-tcp)'")
+
+PROFILES = {
+    "m0-s0-x5t": "method-0, suite-0, cred-x5t",
+    "m3-s0-kccs": "method-3, suite-0, cred-kccs",
+    "m1-s2-x5chain": "method-1, suite-2, cred-x5chain",
+}
+
+
+def check_profile_run(harness, tmp_path, peer_text, allowed_failures=()):
+    r, results, _ = run_suite(harness, tmp_path, peer_text, "-j", "2", "--quiet",
+                              paths=PATHS, timeout=400, sanity=True)
+    assert results, r.stdout + r.stderr
+    ran = [x for x in results if x["verdict"] != "skipped"]
+    bad = [(x["id"], x["role"], x["verdict"], x["message"][:200]) for x in ran
+           if x["verdict"] not in ("pass", "non-strict") and
+           not any(x["id"].startswith(a) for a in allowed_failures)]
+    assert not bad, bad
+    wrong_skip = [(x["id"], x["role"], x["message"]) for x in results
+                  if x["verdict"] == "skipped" and not ABOUT.search(x["message"])]
+    assert not wrong_skip, wrong_skip
+    return r, results, ran
+
+
+@pytest.mark.parametrize("label", sorted(PROFILES))
+def test_the_suite_runs_in_a_restricted_profile(harness, tmp_path, label):
+    caps = PROFILES[label] + ", cred-files, coap, udp, error-messages"
+    r, results, ran = check_profile_run(harness, tmp_path, restricted(caps))
+    assert r.returncode == 0, r.stdout
+    # it runs in that profile: every job that ran and took its profile names it
+    assert {x["profile"] for x in ran} == {label}
+    # 145 jobs today; measured: 88..92 run in each of the three (README, "Profiles")
+    assert len(ran) >= 0.6 * len(results), (len(ran), len(results))
+    # the scenarios about the profile's own METHOD / suite / kind run; pinned ones of
+    # another skip with that reason
+    by = {(x["id"], x["role"]): x for x in results}
+    assert by[("interop/handshake", "initiator")]["verdict"] == "pass"
+    assert by[("interop/handshake", "responder")]["verdict"] == "pass"
+    pinned = by[("interop/m3-s2-kid", "initiator")]
+    assert label.startswith("m3") or (pinned["verdict"] == "skipped" and re.search(
+        r"METHOD 3|'method-3'", pinned["message"])), pinned
+
+
+def test_bare_framing_fails_only_the_appendix_a2_scenarios(harness, tmp_path):
+    """framing: bare (the reference peer's --framing raw): the A.2 scenarios run and fail
+    naming Appendix A.2; every other scenario runs bare and passes."""
+    caps = "method-3, suite-2, cred-kid, cred-files, coap, udp, error-messages"
+    text = restricted(caps).replace("capabilities:", "framing: bare\ncapabilities:", 1)
+    r, results, ran = check_profile_run(harness, tmp_path, text,
+                                        allowed_failures=("rfc9528/A.2/",))
+    assert r.returncode == 1, r.stdout
+    failed = {x["id"] for x in ran if x["verdict"] == "fail"}
+    assert failed == {f"rfc9528/A.2/{n}" for n in ("c-r-prefix-bstr", "c-r-prefix-one-byte-int",
+                                                    "c-r-prefix-two-bytes",
+                                                    "message-3-unknown-prefix")}, failed
+    for x in ran:
+        if x["verdict"] == "fail":
+            assert "Appendix A.2" in x["message"], x
+    assert {x["profile"] for x in ran if x["profile"]} == {"m3-s2-kid-bare"}
+    # the transcripts show bare messages: message_1 without the 0xf5 prefix
+    t = (tmp_path / "out/iut-responder/interop_handshake.txt").read_text()
+    sent = re.search(r"send message_1\n  -> \d+ bytes: ([0-9a-f]+)", t).group(1)
+    assert not sent.startswith("f5") and sent.startswith("03"), sent
+
+
+def test_all_profiles_runs_each_fitting_profile(harness, tmp_path):
+    caps = "method-0, method-3, suite-0, suite-2, cred-kid, cred-files, coap, error-messages"
+    r, results, _ = run_suite(harness, tmp_path, restricted(caps), "--all-profiles",
+                              paths=[SC / "interop/handshake.yaml",
+                                     SC / "rfc9528/3.6/mac-too-short-i.yaml"])
+    assert r.returncode == 0, r.stdout
+    got = sorted((x["id"], x["role"], x["profile"]) for x in results)
+    assert got == sorted([("interop/handshake", role, p) for role in ("initiator", "responder")
+                          for p in ("m0-s0-kid", "m0-s2-kid", "m3-s0-kid", "m3-s2-kid")] +
+                         [("rfc9528/3.6/mac-too-short-i", "initiator", p)
+                          for p in ("m3-s0-kid", "m3-s2-kid")]), got
+    assert (tmp_path / "out/iut-responder/interop_handshake@m0-s2-kid.txt").exists()
+
+
+def test_the_iut_is_asked_for_its_identifier(harness, tmp_path):
+    """iut: {c_i: ..} reaches the IUT through {c_i}; a peer file whose command does not
+    take the placeholder skips the scenario, naming it."""
+    paths = sorted((SC / "rfc9528/3.3.2").glob("iut-*.yaml"))
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=paths)
+    assert r.returncode == 0 and {x["verdict"] for x in results} == {"pass"}, r.stdout
+    assert len(results) == 4
+    # a reference peer that ignores the identifier it is given: its own C_I 0x37 fails
+    ignoring = REFERENCE.replace('$(test -n \\"{c_i}\\" && echo --c-i {c_i})', "{{}}")
+    assert ignoring != REFERENCE
+    r, results, _ = run_suite(harness, tmp_path, ignoring, paths=paths)
+    v = {x["id"]: x for x in results}
+    skipped = v["rfc9528/3.3.2/iut-c-i-bstr"]
+    assert skipped["verdict"] == "skipped", skipped
+    assert "asks the IUT for {c_i} (18)" in skipped["message"]
+    # one that takes the placeholder but uses another identifier is caught
+    wrong = REFERENCE.replace('--c-i {c_i}', '--c-i 0f')
+    r, results, _ = run_suite(harness, tmp_path, wrong, paths=paths)
+    v = {x["id"]: x for x in results}
+    assert v["rfc9528/3.3.2/iut-c-i-one-byte-int"]["verdict"] == "fail"
+    assert "C_I" in v["rfc9528/3.3.2/iut-c-i-one-byte-int"]["message"]
+
+
+def test_oscore_steps_follow_the_profile(harness, tmp_path):
+    """A scenario whose subject is not OSCORE runs its oscore steps only when the profile
+    has OSCORE; one about OSCORE (needs: [oscore]) is skipped without it."""
+    paths = [SC / "rfc9528/5.1/second-session.yaml", SC / "rfc9528/A.1/oscore-before-message-3.yaml"]
+    caps = "method-3, suite-2, cred-kid, coap, error-messages"
+    for d, extra in (("without", ""), ("with", ", oscore")):
+        (tmp_path / d).mkdir()
+        r, results, _ = run_suite(harness, tmp_path / d, restricted(caps + extra), paths=paths)
+        v = {x["id"]: x for x in results}
+        t = (tmp_path / d / "out/iut-responder/rfc9528_5.1_second-session.txt").read_text()
+        assert v["rfc9528/5.1/second-session"]["verdict"] == "pass", t
+        steps = re.findall(r"^step \d+ \(line \d+\): (\w+)", t, re.M)
+        about = v["rfc9528/A.1/oscore-before-message-3"]
+        if extra:
+            assert steps.count("oscore") == 2 and len(steps) == 10, steps
+            assert about["verdict"] == "pass", about
+        else:
+            assert "oscore" not in steps and len(steps) == 8, steps
+            assert about["verdict"] == "skipped" and about["message"] == \
+                "the IUT lacks the capability 'oscore'", about
