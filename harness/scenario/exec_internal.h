@@ -90,6 +90,11 @@ struct sc_exec {
     eh_session snap;
     eh_session before_m3;         /* the session before message_3 was last built */
     bool before_m3_set;
+    /* harness Responder: the C_R picked when the IUT's C_I equals the
+     * configured one (exec_wire.c), and whether message_2 carried C_R yet */
+    uint8_t own_c_r[EH_MAX_CONN_ID];
+    size_t own_c_r_len;
+    bool c_r_sent;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */
@@ -194,6 +199,15 @@ void x_budget_transcript(sc_exec *x);
 /* Vector mode: inject the vector's ephemeral key before message_1 is built
  * (harness Initiator) or processed (harness Responder). */
 void x_inject_ephemeral(sc_exec *x);
+
+/* the session follows the wire (exec_wire.c) */
+/* Harness Responder, after message_1 was accepted: keep the configured C_R
+ * unless it equals the IUT's C_I, else take another of the same encoding
+ * class (RFC 9528 §3.3.3) and note it in the transcript. */
+void x_responder_choose_c_r(sc_exec *x);
+/* Harness Responder: the C_R of its current session, the one message_2
+ * carried once sent (x->c_r_sent), else the one it will send. */
+const uint8_t *x_own_c_r(const sc_exec *x, size_t *len);
 
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);

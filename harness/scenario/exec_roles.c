@@ -504,7 +504,9 @@ static bool looks_like_message_1(const uint8_t *p, size_t n)
 static bool split_prefix(sc_exec *x, received *rx)
 {
     uint8_t enc[EH_MAX_CONN_ID + 2];
-    size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
+    size_t c_r_len;
+    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
+    size_t k = eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc);
     sc_split sp;
     if (!sc_prefix_split(rx->payload, rx->len, enc, k, &sp))
         return false;
@@ -555,8 +557,11 @@ static void classify_request(sc_exec *x, const tr_message *req)
     if (strcmp(rx->kind, "message_1") == 0) {
         eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
         x->oscore_ready = false;
+        x->c_r_sent = false;
         x_inject_ephemeral(x);
         err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
+        if (err == EH_OK)
+            x_responder_choose_c_r(x);
     } else if (strcmp(rx->kind, "message_3") == 0) {
         err = x->s.state == EH_STATE_WAIT_M3
                   ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
@@ -596,6 +601,7 @@ static void natural_answer(sc_exec *x, tr_message *resp)
         }
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
+            x->c_r_sent = true;
             x_record_size(x, false, "message_2", x->answer, n, 0);
             answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
             x_fields_line(x, "message_2", x->answer, n);
