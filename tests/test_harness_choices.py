@@ -96,34 +96,6 @@ def test_an_iut_responder_choosing_the_harness_c_i_still_fails(harness, tmp_path
     assert "the IUT chose the identifier C_R equal to the harness's C_I" in res["message"]
 
 
-def test_an_empty_c_r_colliding_with_an_empty_c_i_becomes_0x27(harness, tmp_path):
-    """The empty identifier has no sibling of its class: the harness takes
-    its usual 0x27 then."""
-    scenario = tmp_path / "empty-c-r.yaml"
-    scenario.write_text(
-        "id: fixture/empty-c-r\ntitle: harness C_R empty, IUT C_I empty\n"
-        "requirements: [R-3.3.3-a]\nlevel: MUST\nrole: responder\nsuites: [2]\n"
-        "c_r: \"\"\nsteps:\n  - expect: message_1\n  - send: message_2\n"
-        "  - expect: message_3\n  - oscore: /hello\n")
-    r, got = run_suite(harness, tmp_path, initiator_with_c_i("''"), [scenario],
-                       "--role", "initiator", "--budget", "none")
-    res = got[("fixture/empty-c-r", "responder")]
-    assert res["verdict"] == "pass", (res["message"], r.stdout)
-    assert ("the IUT's C_I (empty) equals the C_R (empty) the harness would have chosen; it "
-            "takes C_R 27 instead") in transcript(res)
-
-
-def test_an_iut_responder_choosing_the_harness_c_i_still_fails(harness, tmp_path):
-    """The other direction stays a failure: an IUT Responder knows C_I when
-    it picks C_R, so C_R equal to the harness's C_I fails (RFC 9668 §4.1)."""
-    fault = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --fault c-r-equals-c-i")
-    r, got = run_suite(harness, tmp_path, fault, [ROOT / "scenarios/interop/m3-s2-kid.yaml"],
-                       "--role", "responder")
-    res = got[("interop/m3-s2-kid", "initiator")]  # the harness's role
-    assert res["verdict"] == "fail", r.stdout
-    assert "the IUT chose the identifier C_R equal to the harness's C_I" in res["message"]
-
-
 def test_reference_responder_with_a_fixed_c_r_still_avoids_c_i(harness, tmp_path):
     """The reference Responder told a fixed C_R (`--c-r`) that the
     Initiator's C_I turns out to equal takes another one (RFC 9528 §3.3.3):
