@@ -183,7 +183,8 @@ typedef struct eh_config {
 
     bool message_4;          /* Responder sends, Initiator expects message_4 */
     unsigned long faults;    /* EH_FAULT_* deliberate deviations (tests only) */
-    bool lenient_cbor;       /* accept non-shortest CBOR heads in input
+    bool lenient_cbor;       /* accept non-shortest CBOR heads in input, and
+                              * SUITES_I as an indefinite-length array
                               * (RFC 9528 §9.8 allows either) */
 
     eh_sign_fn sign;         /* optional signer override, see eh_sign_fn */
