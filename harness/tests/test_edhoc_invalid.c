@@ -156,6 +156,17 @@ START_TEST(lenient_mode_accepts_non_shortest_method)
     ck_assert_int_eq(eh_session_init(&s, &cfg), EH_OK);
     ck_assert_int_eq(eh_responder_process_message_1(&s, m, n), EH_OK);
     ck_assert_int_eq(s.method, 3);
+    /* C_I -24 as 38 17: the identifier is still the byte 0x37 (§3.3.2) */
+    n = tu_hex("03025820741a13d7ba048fbb615e94386aa3b61bea5b3d8f65f32620b749bee8d278efa93817",
+               m, sizeof m);
+    ck_assert_int_eq(eh_session_init(&s, &cfg), EH_OK);
+    ck_assert_int_eq(eh_responder_process_message_1(&s, m, n), EH_OK);
+    ck_assert_uint_eq(s.c_i_len, 1);
+    ck_assert_uint_eq(s.c_i[0], 0x37);
+    cfg.lenient_cbor = false;
+    ck_assert_int_eq(eh_session_init(&s, &cfg), EH_OK);
+    ck_assert_int_ne(eh_responder_process_message_1(&s, m, n), EH_OK);
+    ck_assert_str_eq(s.finding.field, "C_I");
     fx_free(f);
 }
 END_TEST
