@@ -109,3 +109,88 @@ def test_reference_responder_with_a_fixed_c_r_still_avoids_c_i(harness, tmp_path
     assert res["verdict"] == "pass", (res["message"], r.stdout)
     assert "the fixed C_R equals the Initiator's C_I; another C_R is used" in \
         pathlib.Path(res["iut_stdout_path"]).read_text()
+
+
+def lenient_responder():
+    """The reference peer file, its Responder accepting non-deterministic CBOR
+    (RFC 9528 §9.8 allows accepting as well as rejecting it) and supporting
+    suite 2 only (so that SUITES_I [6, 2] gets a message_2, not ERR_CODE 2)."""
+    text = REFERENCE.replace("peer responder --max-sessions 64",
+                             "peer responder --lenient-cbor --suites 2 --max-sessions 64")
+    assert text != REFERENCE
+    return text
+
+
+# Scenarios whose harness sends a changed message_1 that a Responder may accept.
+NONDETERMINISTIC_MESSAGE_1 = ["mutations/message-1/c-i-nondeterministic",
+                              "mutations/message-1/g-x-nondeterministic",
+                              "rfc9528/9.8/non-shortest-method",
+                              "rfc9528/9.8/indefinite-length-suites"]
+
+
+def test_th_2_covers_message_1_as_sent(harness, tmp_path):
+    """An IUT Responder that accepts a non-deterministically encoded
+    message_1 computes TH_2 over the bytes it received (RFC 9528 §5.3.2):
+    its correct message_2 passes, which it can only if the harness hashes
+    message_1 as it sent it, not as its engine first built it."""
+    paths = [ROOT / "scenarios" / f"{sid}.yaml" for sid in NONDETERMINISTIC_MESSAGE_1]
+    r, got = run_suite(harness, tmp_path, lenient_responder(), paths, "--role", "responder")
+    for sid in NONDETERMINISTIC_MESSAGE_1:
+        res = got[(sid, "initiator")]  # the harness's role
+        assert res["verdict"] == "pass", (sid, res["message"], r.stdout)
+        text = transcript(res)
+        assert "message_2 accepted" in text, text
+        assert "the session follows message_1 as sent" in text, text
+    # the strict peer rejects them: allowed as well
+    r, got = run_suite(harness, tmp_path, REFERENCE, paths, "--role", "responder")
+    assert {got[(sid, "initiator")]["verdict"] for sid in NONDETERMINISTIC_MESSAGE_1} == {"pass"}
+
+
+# RFC 9529 trace 2's first message_1 (G_X of the private key "first_x"),
+# with suite 2 selected: a valid message_1 whose key the harness does not hold.
+FOREIGN_MESSAGE_1 = "f503025820741a13d7ba048fbb615e94386aa3b61bea5b3d8f65f32620b749bee8d278efa90e"
+# RFC 9529 trace 2's message_1: with `vector:` the harness holds its key X.
+TRACE_2_MESSAGE_1 = "f50382060258208af6f430ebe18d34184017a9a11bf511c8dff8f834730b96c1b7c8dbca2fc3b637"
+
+
+def raw_scenario(tmp_path, name, raw, head="", tail=""):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f"id: fixture/{name}\ntitle: a raw message_1\nrequirements: [R-9.8-b]\nlevel: MUST\n"
+        f"role: initiator\n{head}steps:\n  - send: raw\n    mutate:\n      - raw: \"{raw}\"\n"
+        f"  - expect: message_2\n{tail}")
+    return path
+
+
+def test_a_raw_message_1_gets_its_message_2_judged_for_its_form(harness, tmp_path):
+    """A raw message_1 whose G_X is not the harness's (no private key): the
+    harness cannot derive the keys, so a message_2 answering it is judged
+    for its form only (one bstr, G_Y a valid point, CIPHERTEXT_2 long
+    enough) and the transcript says so; a malformed one still fails."""
+    path = raw_scenario(tmp_path, "raw-foreign", FOREIGN_MESSAGE_1)
+    r, got = run_suite(harness, tmp_path, REFERENCE, [path], "--role", "responder")
+    res = got[("fixture/raw-foreign", "initiator")]
+    assert res["verdict"] == "pass", (res["message"], r.stdout)
+    text = transcript(res)
+    assert "message_2 well-formed, NOT VERIFIED: the harness cannot derive its keys (G_X is " \
+           "not a key whose private key the session holds)" in text, text
+    trailing = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --fault trailing-bytes")
+    r, got = run_suite(harness, tmp_path, trailing, [path], "--role", "responder")
+    res = got[("fixture/raw-foreign", "initiator")]
+    assert res["verdict"] == "fail", r.stdout
+    assert "message_2 at byte offset 45: more than one item; message_2 is a single bstr " \
+           "(RFC 9528 §5.3.1)" in res["message"]
+
+
+def test_a_raw_message_1_with_a_key_the_harness_holds_is_followed(harness, tmp_path):
+    """In vector mode the harness holds the vector's X: a raw message_1 with
+    its G_X becomes the harness's session, whose message_2 is verified and
+    whose message_3 completes the handshake."""
+    path = raw_scenario(tmp_path, "raw-trace-2", TRACE_2_MESSAGE_1,
+                        head="vector: vectors/rfc9529-trace2.json\n",
+                        tail="  - send: message_3\n  - expect: {any_of: [accepted, message_4]}\n")
+    r, got = run_suite(harness, tmp_path, REFERENCE, [path], "--role", "responder")
+    res = got[("fixture/raw-trace-2", "initiator")]
+    assert res["verdict"] == "pass", (res["message"], r.stdout)
+    text = transcript(res)
+    assert "the session follows message_1 as sent" in text and "message_2 accepted" in text, text

@@ -27,6 +27,9 @@ typedef struct received {
     bool bare;                    /* a request without the Appendix A.2 prefix */
     bool foreign_prefix;          /* prefixed with an identifier that is not our C_R */
     bool engine_ok;               /* the harness engine accepted the message */
+    bool unverified;              /* a well-formed message_2 the harness cannot verify:
+                                   * it answers a message_1 whose keys the harness
+                                   * lacks (x->m1_unverifiable) */
     bool suite_only;              /* message_1 rejected only for its cipher suite: well-formed */
     char engine_why[512];         /* else why not */
     int64_t err_code;             /* kind == error */
@@ -73,6 +76,14 @@ struct sc_exec {
     /* the last thing received, and (harness Initiator) what we last sent */
     received rx;
     char last_sent[SC_MAX_NAME];
+    /* harness Initiator: the last request carried a message_1 (built, or
+     * a raw payload after 0xf5), so the answer may be a message_2; if the
+     * session could not follow that message_1 as sent, why (exec_wire.c),
+     * and the suite it selects (NULL: unknown) */
+    bool sent_m1;
+    char m1_unverifiable[200];
+    const eh_suite *m1_suite;
+    bool m2_unverified;           /* such a message_2 was taken as well-formed */
     /* harness Initiator, for `send: repeat`: the last request's payload,
      * the answer to it, and the session as it was right after sending */
     uint8_t last_payload[TR_MAX_BODY + 32];
@@ -208,6 +219,19 @@ void x_responder_choose_c_r(sc_exec *x);
 /* Harness Responder: the C_R of its current session, the one message_2
  * carried once sent (x->c_r_sent), else the one it will send. */
 const uint8_t *x_own_c_r(const sc_exec *x, size_t *len);
+
+/* Harness Initiator, before sending a message_1 whose bytes differ from
+ * what the engine built (mutations) or that a raw payload carries (raw):
+ * the session follows msg[0..n) as sent (eh_initiator_message_1_sent);
+ * where it cannot, x->m1_unverifiable says why and the answer is judged
+ * for its form only (x_message_2_unverified). A raw message_1 the session
+ * follows replaces the session. */
+void x_initiator_follow_message_1(sc_exec *x, const uint8_t *msg, size_t n, bool raw);
+/* x->rx, a message_2 answering a message_1 the session could not follow:
+ * rx->unverified when it is well-formed (one bstr, G_Y a valid point of
+ * the selected suite's curve, a CIPHERTEXT_2 of plausible length), else
+ * rx->engine_why says what is wrong. */
+void x_message_2_unverified(sc_exec *x);
 
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);
