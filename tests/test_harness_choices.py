@@ -194,3 +194,23 @@ def test_a_raw_message_1_with_a_key_the_harness_holds_is_followed(harness, tmp_p
     assert res["verdict"] == "pass", (res["message"], r.stdout)
     text = transcript(res)
     assert "the session follows message_1 as sent" in text and "message_2 accepted" in text, text
+
+
+def test_a_retransmitted_answer_is_no_new_message(harness, tmp_path):
+    """Over raw UDP a Responder may send its message_2 again while it waits
+    for message_3 (RFC 9528 §7: the identical message, no new one). A step
+    that listens for what the IUT sends unasked must not take that copy for
+    a new message (here: no error while waiting, R-5.1-a)."""
+    scenario = tmp_path / "retransmit.yaml"
+    scenario.write_text(
+        "id: fixture/retransmit\ntitle: message_2 retransmitted while waiting\n"
+        "requirements: [R-5.1-a]\nlevel: MUST\nrole: initiator\ntransport: udp\n"
+        "vector: vectors/rfc9529-trace2.json\nsteps:\n  - send: message_1\n"
+        "  - expect: message_2\n  - expect: silence\n    timeout: 600\n")
+    peer = (f'name: retransmit\nversion: "1"\ncapabilities: [suite-2]\nresponder:\n'
+            f'  command: "/usr/bin/python3 {ROOT}/tests/fake_iut/hostile_responder.py '
+            f'{{transport}} {{port}} retransmit"\n  ready: listening\n  timeout: 1500\n')
+    r, got = run_suite(harness, tmp_path, peer, [scenario])
+    res = got[("fixture/retransmit", "initiator")]
+    assert res["verdict"] == "pass", (res["message"], r.stdout)
+    assert "the IUT sent its previous answer again (45 bytes)" in transcript(res)
