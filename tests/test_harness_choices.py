@@ -4,6 +4,7 @@ message it builds), a conforming IUT must pass whatever the harness chose, and
 every transcript hash the harness computes must be over the bytes actually
 on the wire."""
 import json
+import re
 import pathlib
 import subprocess
 
@@ -214,3 +215,35 @@ def test_a_retransmitted_answer_is_no_new_message(harness, tmp_path):
     res = got[("fixture/retransmit", "initiator")]
     assert res["verdict"] == "pass", (res["message"], r.stdout)
     assert "the IUT sent its previous answer again (45 bytes)" in transcript(res)
+
+
+def harness_g_x(result):
+    m = re.search(r"fields: METHOD \d+, SUITES_I [^,]+, G_X h'([0-9a-f]+)'", transcript(result))
+    assert m, transcript(result)
+    return m.group(1)
+
+
+def test_the_harness_draws_other_ephemeral_keys_in_each_scenario(harness, tmp_path):
+    """A fresh ephemeral key per session is a MUST for the harness too
+    (RFC 9528 §9.2). With one seed for the whole run, every scenario's
+    message_1 carried the same G_X (and, C_I and suites being the same, was
+    byte-identical): an IUT shared by the run (an address, `per_run`) may
+    take it for a duplicate of an earlier session's message_1 (§7) and
+    answer that session again. Keys now differ per scenario and role, and
+    stay reproducible for a given --seed."""
+    ids = ["interop/m3-s2-kid", "rfc9668/4.1/c-r-differs-from-c-i"]
+    paths = [ROOT / "scenarios/interop/m3-s2-kid.yaml",
+             ROOT / "scenarios/rfc9668/4.1/c-r-differs-from-c-i.yaml"]
+    keys = []
+    for attempt in range(2):
+        out = tmp_path / str(attempt)
+        out.mkdir()
+        r, got = run_suite(harness, out, REFERENCE, paths, "--role", "responder")
+        assert all(got[(i, "initiator")]["verdict"] == "pass" for i in ids), r.stdout
+        keys.append([harness_g_x(got[(i, "initiator")]) for i in ids])
+    assert keys[0][0] != keys[0][1], keys
+    assert keys[0] == keys[1], "the same seed must give the same keys"
+    out = tmp_path / "seed2"
+    out.mkdir()
+    r, got = run_suite(harness, out, REFERENCE, paths[:1], "--role", "responder", "--seed", "2")
+    assert harness_g_x(got[(ids[0], "initiator")]) != keys[0][0]

@@ -55,6 +55,7 @@ struct sc_exec {
     eh_oscore_ctx oscore;
     eh_oscore_material oscore_m;
     bool oscore_ready;
+    uint8_t rng_key[32];          /* the job's random stream (exec.c) */
     uint64_t rng_counter;
     /* transport */
     tr_coap_client *client;
