@@ -42,6 +42,7 @@ typedef struct peer_args {
     size_t n_peer_creds;
     credfile_id cred_id;
     bool trust_by_value;
+    bool lenient_cbor;
     uint8_t conn_id[EH_MAX_CONN_ID];
     size_t conn_id_len;
     bool conn_id_set;
@@ -76,7 +77,11 @@ static void usage(FILE *f)
             "  --peer-cred NAME          a credential accepted from the peer (repeatable)\n"
             "  --cred-dir DIR            credential files (default vectors/creds)\n"
             "  --trust-by-value          accept any credential sent by value (kccs, x5chain)\n"
-            "  --c-i HEX | --c-r HEX     own connection identifier (responder: fixed C_R)\n"
+            "  --lenient-cbor            accept non-deterministic CBOR in received messages\n"
+            "                            (wider heads, an indefinite-length SUITES_I): RFC 9528\n"
+            "                            §9.8 allows accepting or rejecting them\n"
+            "  --c-i HEX | --c-r HEX     own connection identifier (responder: fixed C_R,\n"
+            "                            another one when it equals the Initiator's C_I)\n"
             "  --ead-1..--ead-4 L[:HEX]  EAD item to send (repeatable)\n"
             "  --message-4               the Responder sends / the Initiator expects message_4\n"
             "  --framing rfc9528|raw|auto  payload prefixes (raw, also `bare`: none; auto: responder\n"
@@ -195,6 +200,7 @@ static int parse_args(int argc, char **argv, peer_args *a)
         if (!strcmp(o, "--combined")) { a->combined = true; continue; }
         if (!strcmp(o, "--no-oscore")) { a->no_oscore = true; continue; }
         if (!strcmp(o, "--trust-by-value")) { a->trust_by_value = true; continue; }
+        if (!strcmp(o, "--lenient-cbor")) { a->lenient_cbor = true; continue; }
         if (!takes_value(o)) {
             fprintf(stderr, "peer: unknown option %s (see --help)\n", o);
             return 2;
@@ -593,6 +599,7 @@ int cli_peer(int argc, char **argv)
         if (log)
             ps->cfg.trace = peer_log_trace, ps->cfg.trace_arg = log;
         ps->cfg.faults |= a.engine_faults;
+        ps->cfg.lenient_cbor = a.lenient_cbor;
         if ((a.peer_faults & PEER_FAULT_REUSE_EPHEMERAL) && ps->eph == NULL) {
             /* one key for every session: its first bytes serve any curve */
             eh_crypto_random(NULL, ps->fixed_eph, sizeof ps->fixed_eph);

@@ -183,7 +183,8 @@ typedef struct eh_config {
 
     bool message_4;          /* Responder sends, Initiator expects message_4 */
     unsigned long faults;    /* EH_FAULT_* deliberate deviations (tests only) */
-    bool lenient_cbor;       /* accept non-shortest CBOR heads in input
+    bool lenient_cbor;       /* accept non-shortest CBOR heads in input, and
+                              * SUITES_I as an indefinite-length array
                               * (RFC 9528 §9.8 allows either) */
 
     eh_sign_fn sign;         /* optional signer override, see eh_sign_fn */
@@ -281,6 +282,43 @@ eh_err eh_session_set_conn_id(eh_session *s, const uint8_t *id, size_t len);
 
 /* Initiator. */
 eh_err eh_initiator_message_1(eh_session *s, uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * The fields of a message_1 read leniently (CBOR heads of any width,
+ * SUITES_I also as an indefinite-length array), without judging them: for
+ * a test harness that must know what a message_1 it changed, or wrote by
+ * hand, carries. C_I: an int in -24..23 is the byte of its one-byte
+ * encoding (§3.3.2), a bstr its bytes. Whatever follows C_I is EAD_1.
+ */
+typedef struct eh_message_1_view {
+    int64_t method;
+    int selected_suite;          /* the last suite of SUITES_I */
+    const uint8_t *g_x;          /* points into the message */
+    size_t g_x_len;
+    uint8_t c_i[EH_MAX_CONN_ID];
+    size_t c_i_len;
+} eh_message_1_view;
+/* EH_OK, or EH_ERR_MESSAGE_FORMAT with *field (if not NULL) naming the
+ * first item that is not what a message_1 has there. */
+eh_err eh_message_1_view_parse(const uint8_t *msg, size_t len, eh_message_1_view *v,
+                               const char **field);
+
+/*
+ * For a test harness that sends other bytes than eh_initiator_message_1
+ * built (a mutated message_1) or a message_1 of its own writing: make the
+ * session follow message_1 as actually sent, so that TH_2 covers those
+ * bytes (RFC 9528 §5.3.2) and C_I is the one sent. It must read as a
+ * message_1 (eh_message_1_view_parse) with the session's METHOD, select a
+ * configured suite, and carry a G_X whose private key the session holds:
+ * the one eh_initiator_message_1 drew (state WAIT_M2) or one injected
+ * with eh_session_set_ephemeral (state START). Then the session takes
+ * H(msg), that suite and C_I, and waits for message_2: EH_OK. Otherwise
+ * the session is unchanged and the result is EH_ERR_MESSAGE_FORMAT (not a
+ * message_1), EH_ERR_UNSUPPORTED (a message_1 the session cannot stand
+ * behind) or EH_ERR_STATE; *why (if not NULL) says what differs.
+ */
+eh_err eh_initiator_message_1_sent(eh_session *s, const uint8_t *msg, size_t len,
+                                   const char **why);
 /* Also accepts an error message: returns EH_ERR_PEER_ERROR; on ERR_CODE 2
  * with a usable SUITES_R the session returns to START with a new selected
  * suite (RFC 9528 §6.3.2), else it is ABORTED. */

@@ -65,10 +65,12 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
         int64_t v;
         if ((err = eh_cbor_read_int(r, &v)) != EH_OK)
             return eh_fail_cbor(s, r, err, field, RFC_CID);
-        if (v < -24 || v > 23 || r->pos - start != 1)
+        if (v < -24 || v > 23 || (r->pos - start != 1 && !r->lenient))
             return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
                            "integer identifier outside -24..23", RFC_CID);
-        id[0] = r->buf[start];
+        /* the identifier is the one-byte encoding of the value (§3.3.2),
+         * also when a lenient reader took a wider head (38 17 for -24) */
+        id[0] = v >= 0 ? (uint8_t)v : (uint8_t)(0x20 + (-1 - v));
         *len = 1;
         return EH_OK;
     }

@@ -53,11 +53,44 @@ eh_err eh_initiator_message_1(eh_session *s, uint8_t *out, size_t cap, size_t *o
     return EH_OK;
 }
 
+/* Lenient mode only: SUITES_I as an indefinite-length array (9f ... ff, as
+ * in RFC 9529 §4.3.2), which RFC 9528 §9.8 lets a receiver accept. */
+static eh_err suites_i_read_indefinite(eh_session *s, eh_cbor_reader *r, int *suites, size_t *n)
+{
+    size_t start = r->pos, count = 0;
+    r->pos++; /* 0x9f */
+    while (r->pos < r->len && r->buf[r->pos] != 0xff) {
+        int64_t v;
+        eh_err err = eh_cbor_read_int(r, &v);
+        if (err != EH_OK)
+            return eh_fail_cbor(s, r, err, "SUITES_I", "RFC 9528 §5.2.2");
+        if (count == EH_MAX_SUITES)
+            return eh_fail(s, EH_ERR_LENGTH, "SUITES_I", start, "more suites than supported",
+                           "RFC 9528 §5.2.2");
+        if (v < -65536 || v > 65535)
+            return eh_fail(s, EH_ERR_SUITE, "SUITES_I", start, "unknown cipher suite value",
+                           "RFC 9528 §6.3.1");
+        suites[count++] = (int)v;
+    }
+    if (r->pos >= r->len)
+        return eh_fail(s, EH_ERR_MESSAGE_FORMAT, "SUITES_I", start,
+                       "indefinite-length array without its break", "RFC 8949 §3.2.1");
+    r->pos++; /* the break */
+    if (count < 2)
+        return eh_fail(s, EH_ERR_MESSAGE_FORMAT, "SUITES_I", start,
+                       "array with fewer than 2 suites; a single suite is sent as an int",
+                       "RFC 9528 §5.2.2");
+    *n = count;
+    return EH_OK;
+}
+
 /* SUITES_I = [2* int] / int; the selected suite is the last element. */
 static eh_err suites_i_read(eh_session *s, eh_cbor_reader *r, int *suites, size_t *n)
 {
     size_t start = r->pos, count = 1;
     eh_err err;
+    if (r->lenient && r->pos < r->len && r->buf[r->pos] == 0x9f)
+        return suites_i_read_indefinite(s, r, suites, n);
     int major = eh_cbor_peek_major(r);
     if (major == EH_CBOR_ARRAY) {
         if ((err = eh_cbor_read_array(r, &count)) != EH_OK)

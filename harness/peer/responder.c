@@ -256,6 +256,20 @@ static resp_session *duplicate_message_1(peer_responder *r, const uint8_t *m1, s
     return NULL;
 }
 
+/* A fixed C_R (--c-r, or a vector's) that equals the C_I just received
+ * cannot be used (RFC 9528 §3.3.3, RFC 9668 §4.1.2): the Responder then
+ * picks another, as it would without one, and says so. */
+static bool fixed_c_r_is_c_i(peer_responder *r, const resp_session *rs)
+{
+    const eh_config *c = r->o.edhoc;
+    bool same = rs->s.c_i_len == c->conn_id_len &&
+                memcmp(rs->s.c_i, c->conn_id, c->conn_id_len) == 0;
+    if (same && r->o.out)
+        fprintf(r->o.out, "responder: the fixed C_R equals the Initiator's C_I; another C_R "
+                          "is used (RFC 9528 3.3.3)\n");
+    return same;
+}
+
 static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, const char *client,
                              bool raw, tr_message *resp)
 {
@@ -291,7 +305,7 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
     if (dup_c_r_len > 0) {
         memcpy(rs->c_r, dup_c_r, dup_c_r_len);
         rs->c_r_len = dup_c_r_len;
-    } else if (r->o.fixed_c_r) {
+    } else if (r->o.fixed_c_r && !(m1_err == EH_OK && fixed_c_r_is_c_i(r, rs))) {
         memcpy(rs->c_r, r->o.edhoc->conn_id, r->o.edhoc->conn_id_len);
         rs->c_r_len = r->o.edhoc->conn_id_len;
     } else {

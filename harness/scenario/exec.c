@@ -125,15 +125,30 @@ void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
 
 /* ------------------------------------------------------------ set-up */
 
-/* Reproducible harness randomness: SHA-256(seed || counter). */
+/* The key of the job's random stream: SHA-256(seed || harness role ||
+ * scenario id). Reproducible for a seed, and different in every scenario
+ * and role: a fresh ephemeral key per session is a MUST for the harness too
+ * (RFC 9528 §9.2), and an IUT shared by a run must not see one scenario's
+ * message_1 again in the next (it may take it for a duplicate, §7). */
+static void rng_key_init(sc_exec *x)
+{
+    uint8_t in[9 + sizeof x->sc->id];
+    size_t id_len = strnlen(x->sc->id, sizeof x->sc->id);
+    memset(in, 0, 8);
+    memcpy(in, &x->o.seed, sizeof x->o.seed < 8 ? sizeof x->o.seed : 8);
+    in[8] = x->o.role == SC_HARNESS_INITIATOR ? 'I' : 'R';
+    memcpy(in + 9, x->sc->id, id_len);
+    eh_hash_sha256.digest(in, 9 + id_len, x->rng_key);
+}
+
+/* Reproducible harness randomness: SHA-256(rng_key || counter). */
 static eh_err seeded_rng(void *arg, uint8_t *out, size_t len)
 {
     sc_exec *x = arg;
     while (len > 0) {
-        uint8_t in[16], block[32];
-        memcpy(in, &x->o.seed, sizeof x->o.seed < 8 ? sizeof x->o.seed : 8);
-        memset(in + 8, 0, 8);
-        memcpy(in + 8, &x->rng_counter, sizeof x->rng_counter);
+        uint8_t in[40], block[32];
+        memcpy(in, x->rng_key, 32);
+        memcpy(in + 32, &x->rng_counter, sizeof x->rng_counter);
         x->rng_counter++;
         eh_hash_sha256.digest(in, sizeof in, block);
         size_t n = len < sizeof block ? len : sizeof block;
@@ -285,6 +300,7 @@ sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap)
         x->sc = x->mirror;
     }
     x->timeout = o->timeout_ms > 0 ? o->timeout_ms : 3000;
+    rng_key_init(x);
     for (int k = 0; k < 5; k++)
         x->sizes[k] = -1;
     if (x->sc->vector[0]) {

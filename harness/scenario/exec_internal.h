@@ -27,6 +27,9 @@ typedef struct received {
     bool bare;                    /* a request without the Appendix A.2 prefix */
     bool foreign_prefix;          /* prefixed with an identifier that is not our C_R */
     bool engine_ok;               /* the harness engine accepted the message */
+    bool unverified;              /* a well-formed message_2 the harness cannot verify:
+                                   * it answers a message_1 whose keys the harness
+                                   * lacks (x->m1_unverifiable) */
     bool suite_only;              /* message_1 rejected only for its cipher suite: well-formed */
     char engine_why[512];         /* else why not */
     int64_t err_code;             /* kind == error */
@@ -52,6 +55,7 @@ struct sc_exec {
     eh_oscore_ctx oscore;
     eh_oscore_material oscore_m;
     bool oscore_ready;
+    uint8_t rng_key[32];          /* the job's random stream (exec.c) */
     uint64_t rng_counter;
     /* transport */
     tr_coap_client *client;
@@ -73,6 +77,14 @@ struct sc_exec {
     /* the last thing received, and (harness Initiator) what we last sent */
     received rx;
     char last_sent[SC_MAX_NAME];
+    /* harness Initiator: the last request carried a message_1 (built, or
+     * a raw payload after 0xf5), so the answer may be a message_2; if the
+     * session could not follow that message_1 as sent, why (exec_wire.c),
+     * and the suite it selects (NULL: unknown) */
+    bool sent_m1;
+    char m1_unverifiable[200];
+    const eh_suite *m1_suite;
+    bool m2_unverified;           /* such a message_2 was taken as well-formed */
     /* harness Initiator, for `send: repeat`: the last request's payload,
      * the answer to it, and the session as it was right after sending */
     uint8_t last_payload[TR_MAX_BODY + 32];
@@ -90,6 +102,11 @@ struct sc_exec {
     eh_session snap;
     eh_session before_m3;         /* the session before message_3 was last built */
     bool before_m3_set;
+    /* harness Responder: the C_R picked when the IUT's C_I equals the
+     * configured one (exec_wire.c), and whether message_2 carried C_R yet */
+    uint8_t own_c_r[EH_MAX_CONN_ID];
+    size_t own_c_r_len;
+    bool c_r_sent;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */
@@ -194,6 +211,28 @@ void x_budget_transcript(sc_exec *x);
 /* Vector mode: inject the vector's ephemeral key before message_1 is built
  * (harness Initiator) or processed (harness Responder). */
 void x_inject_ephemeral(sc_exec *x);
+
+/* the session follows the wire (exec_wire.c) */
+/* Harness Responder, after message_1 was accepted: keep the configured C_R
+ * unless it equals the IUT's C_I, else take another of the same encoding
+ * class (RFC 9528 §3.3.3) and note it in the transcript. */
+void x_responder_choose_c_r(sc_exec *x);
+/* Harness Responder: the C_R of its current session, the one message_2
+ * carried once sent (x->c_r_sent), else the one it will send. */
+const uint8_t *x_own_c_r(const sc_exec *x, size_t *len);
+
+/* Harness Initiator, before sending a message_1 whose bytes differ from
+ * what the engine built (mutations) or that a raw payload carries (raw):
+ * the session follows msg[0..n) as sent (eh_initiator_message_1_sent);
+ * where it cannot, x->m1_unverifiable says why and the answer is judged
+ * for its form only (x_message_2_unverified). A raw message_1 the session
+ * follows replaces the session. */
+void x_initiator_follow_message_1(sc_exec *x, const uint8_t *msg, size_t n, bool raw);
+/* x->rx, a message_2 answering a message_1 the session could not follow:
+ * rx->unverified when it is well-formed (one bstr, G_Y a valid point of
+ * the selected suite's curve, a CIPHERTEXT_2 of plausible length), else
+ * rx->engine_why says what is wrong. */
+void x_message_2_unverified(sc_exec *x);
 
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);

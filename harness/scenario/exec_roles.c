@@ -184,8 +184,12 @@ static void classify_answer_in_session(sc_exec *x)
         return;
     }
     eh_err err = EH_ERR_STATE;
-    if (strcmp(x->last_sent, "message_1") == 0) {
+    if (x->sent_m1) {
         rx->kind = "message_2";
+        if (x->m1_unverifiable[0]) {
+            x_message_2_unverified(x);
+            return;
+        }
         err = eh_initiator_process_message_2(&x->s, rx->msg, rx->msg_len);
     } else if (strcmp(x->last_sent, "message_3") == 0) {
         rx->kind = "message_4";
@@ -251,6 +255,24 @@ static void initiator_combined(sc_exec *x, const sc_step *st, const uint8_t *m3,
     x->combined_in_flight = false;
 }
 
+/* Does the request about to go carry a message_1? Then the session follows
+ * it as sent where the bytes are not the engine's own (mutations, a raw
+ * payload after its 0xf5), and the answer is classified as a message_2. */
+static void follow_message_1(sc_exec *x, const sc_step *st, const uint8_t *msg, size_t n)
+{
+    bool m1 = strcmp(st->message, "message_1") == 0;
+    bool raw_m1 = strcmp(st->message, "raw") == 0 && !st->with_c_r && !st->has_prefix && n > 1 &&
+                  msg[0] == 0xf5;
+    x->sent_m1 = m1 || raw_m1;
+    x->m1_unverifiable[0] = 0;
+    x->m1_suite = m1 ? x->s.suite : NULL;
+    x->m2_unverified = false;
+    if (m1 && st->n_mutations > 0)
+        x_initiator_follow_message_1(x, msg, n, false);
+    else if (raw_m1)
+        x_initiator_follow_message_1(x, msg + 1, n - 1, true);
+}
+
 static void initiator_send(sc_exec *x, const sc_step *st)
 {
     static uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 32];
@@ -265,6 +287,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     }
     if (x_build(x, st, msg, sizeof msg, &n) != 0)
         return;
+    follow_message_1(x, st, msg, n);
     x->snap = x->s;
     if (st->combined) {
         x_record_size(x, false, st->message, msg, n, 0);
@@ -512,7 +535,9 @@ static bool looks_like_message_1(const uint8_t *p, size_t n)
 static bool split_prefix(sc_exec *x, received *rx)
 {
     uint8_t enc[EH_MAX_CONN_ID + 2];
-    size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
+    size_t c_r_len;
+    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
+    size_t k = eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc);
     sc_split sp;
     if (!sc_prefix_split(rx->payload, rx->len, enc, k, &sp))
         return false;
@@ -564,8 +589,11 @@ static void classify_request(sc_exec *x, const tr_message *req)
     if (strcmp(rx->kind, "message_1") == 0) {
         eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
         x->oscore_ready = false;
+        x->c_r_sent = false;
         x_inject_ephemeral(x);
         err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
+        if (err == EH_OK)
+            x_responder_choose_c_r(x);
     } else if (strcmp(rx->kind, "message_3") == 0) {
         err = x->s.state == EH_STATE_WAIT_M3
                   ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
@@ -605,6 +633,7 @@ static void natural_answer(sc_exec *x, tr_message *resp)
         }
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
+            x->c_r_sent = true;
             x_record_size(x, false, "message_2", x->answer, n, 0);
             answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
             x_fields_line(x, "message_2", x->answer, n);

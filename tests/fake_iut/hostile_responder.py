@@ -34,6 +34,9 @@ Modes (what happens when message_1 arrives; afterwards the trace goes on):
   after         answers as `ok`, then sends datagrams to the harness's port
                 until it is stopped (at most 20 s); on SIGTERM it prints
                 "sent N datagrams after the handshake"
+  retransmit    (udp) the real message_2, and 100 ms later the same datagram again, as
+                a Responder over raw UDP that retransmits while it waits for
+                message_3 (RFC 9528 §7: a duplicate, not a new message)
   segv          kills itself with SIGSEGV
   never-ready   never prints the ready line (and answers nothing)
   deaf          answers as `ok`, ignores SIGTERM (only SIGKILL ends it)
@@ -211,6 +214,11 @@ def message_1(addr, req):
     if mode.startswith("block2-"):
         extra = [(28, uint(0xFFFFFFFF))] if mode == "block2-size2" else []
         answer(addr, req, 0x44, M2[:16], [(23, block_value(0, 1, 0))] + extra)
+        return
+    if mode == "retransmit":
+        answer(addr, req, 0x44, M2)
+        time.sleep(0.1)  # the IUT's own retransmission timer, not synchronisation
+        answer(addr, req, 0x44, M2)
         return
     if mode == "flood" and not flooded:  # once: a retransmitted message_1 just gets its answer
         flooded.append(addr)
