@@ -211,7 +211,8 @@ CASES = [
     ("initiator", "coap", "segv", 3000, "fail",
      r"expected a valid message_3, received nothing.*; the IUT crashed \(exit code 139"),
     # an IUT that never becomes ready (waited for 300 ms here)
-    ("responder", "coap", "never-ready", 250, "error", r"^the IUT never became ready \(timeout\)$"),
+    ("responder", "coap", "never-ready", 250, "error",
+     r"^the IUT never became ready \(timeout: no \"\w+\" on its stdout within 300 ms\)$"),
     # an IUT that ignores SIGTERM is killed after the grace period; what it
     # did before (the handshake) stands
     ("responder", "udp", "deaf", 3000, "pass", None),

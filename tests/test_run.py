@@ -319,8 +319,12 @@ def test_silence_from_an_iut_that_never_answers(harness, tmp_path):
 
 @pytest.mark.parametrize("command,verdict,text", [
     ("exit 127", "skipped", "code 127"),
-    (f"sh {ROOT}/tests/fake_iut/crash.sh", "error", "exited before it was ready"),
-    (f"sh {ROOT}/tests/fake_iut/never_ready.sh", "error", "never became ready"),
+    ("exit 3", "error", "the IUT exited with code 3 before it was ready"),
+    (f"sh {ROOT}/tests/fake_iut/crash.sh", "error",
+     "the IUT crashed (exit code 139: a shell's report of a command killed by signal 11, "
+     "Segmentation fault) before it was ready"),
+    (f"sh {ROOT}/tests/fake_iut/never_ready.sh", "error",
+     'the IUT never became ready (timeout: no "READY" on its stdout within 1500 ms)'),
     (f"sh {ROOT}/tests/fake_iut/garbage.sh", "fail", "received nothing"),
     (f"sh {ROOT}/tests/fake_iut/ignore_term.sh", "fail", ""),
 ])

@@ -23,6 +23,7 @@
 #include "../transport/udp.h"
 #include "capture.h"
 #include "iut.h"
+#include "iut_outcome.h"
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
@@ -175,15 +176,6 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
     }
 }
 
-/* Signals that end a program that went wrong (as opposed to one that was
- * stopped): an IUT started through /bin/sh -c that dies of one of them
- * usually shows up as the shell's exit code 128 + the signal. */
-static bool crash_signal(int sig)
-{
-    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
-           sig == SIGSYS || sig == SIGTRAP;
-}
-
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
@@ -256,25 +248,16 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         copy_str(res->iut_stdout_path, sizeof res->iut_stdout_path, path_out);
         copy_str(res->iut_stderr_path, sizeof res->iut_stderr_path, path_err);
         if (spec->ready_line[0] || spec->ready_probe) {
+            int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
             iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
-                                         port, spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms
-                                                                         : 5000);
+                                         port, ready_ms);
             if (r != IUT_READY) {
                 iut_exit ex;
                 memset(&ex, 0, sizeof ex);
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 w.p = NULL;
-                if (r == IUT_EXITED && !ex.signal && ex.code == 127) {
-                    res->v = V_SKIPPED;
-                    snprintf(res->message, sizeof res->message,
-                             "the IUT exited with code 127: scenario not implemented");
-                } else {
-                    res->v = V_ERROR;
-                    snprintf(res->message, sizeof res->message, "the IUT %s (%s)",
-                             r == IUT_EXITED ? "exited before it was ready" : "never became ready",
-                             r == IUT_EXITED ? (ex.signal ? "killed by a signal" : "exit code")
-                                             : "timeout");
-                }
+                iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
+                                      ready_ms, res);
                 goto done;
             }
         }
@@ -289,42 +272,15 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     if (w.p != NULL && j->harness_role == SC_HARNESS_RESPONDER)
         sc_exec_drain(x, 1000);
     if (w.p != NULL) {
-        iut_exit ex;
-        memset(&ex, 0, sizeof ex);
-        bool gone = iut_poll(w.p, &ex);
+        iut_end e;
+        memset(&e, 0, sizeof e);
+        e.by_itself = iut_poll(w.p, &e.ex);
         /* an IUT Initiator normally ends by itself; give it a moment */
-        if (!gone && j->harness_role == SC_HARNESS_RESPONDER)
-            gone = iut_wait(w.p, 200, &ex);
-        iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
+        if (!e.by_itself && j->harness_role == SC_HARNESS_RESPONDER)
+            e.by_itself = iut_wait(w.p, 200, &e.ex);
+        iut_stop_tracked(w.p, 1000, e.by_itself ? NULL : &e.ex, &job_iut_pgid);
         w.p = NULL;
-        char crash[128] = "";
-        if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL)
-            snprintf(crash, sizeof crash, "the IUT crashed (signal %d, %s)", ex.signal,
-                     strsignal(ex.signal));
-        else if (gone && !ex.signal && crash_signal(ex.code - 128))
-            snprintf(crash, sizeof crash, "the IUT crashed (exit code %d: a shell's report of a "
-                     "command killed by signal %d, %s)", ex.code, ex.code - 128,
-                     strsignal(ex.code - 128));
-        if (crash[0] && res->v != V_FAIL) {
-            res->v = V_ERROR;
-            snprintf(res->message, sizeof res->message, "%s", crash);
-        } else if (crash[0]) {
-            /* the failure stands (what the IUT did before it died), and the
-             * crash, which is likely why nothing more came, is named */
-            char why[160];
-            int wn = snprintf(why, sizeof why, "; %s", crash);
-            size_t k = strnlen(res->message, sizeof res->message), room = sizeof res->message;
-            if (wn > 0 && k + (size_t)wn >= room) { /* no room: cut the text, not a character */
-                k = room - (size_t)wn - 1;
-                while (k > 0 && ((unsigned char)res->message[k] & 0xc0) == 0x80)
-                    k--;
-            }
-            snprintf(res->message + k, room - k, "%s", why);
-        } else if (gone && !ex.signal && ex.code == 127 && res->v != V_PASS) {
-            res->v = V_SKIPPED;
-            snprintf(res->message, sizeof res->message,
-                     "the IUT exited with code 127: scenario not implemented");
-        }
+        iut_outcome_after_run(&e, res);
     }
     goto done;
 harness_error:
