@@ -99,6 +99,8 @@ FAULTS = {
     "id-cred-kid-bstr": ("interop/m3-s2-kid", "initiator"),
     "mac-truncated": ("interop/m3-s2-kid", "initiator"),
     "no-eviction": ("rfc9528/9.7/flood-then-handshake", "initiator"),
+    # judged by the Initiator's exit status after a completed handshake
+    "reject-message-4": ("rfc9528/5.5/message-4", "responder"),
     # faults that show only in sequences: found, shrunk and written by `explore`
     # (tests/test_explore.py), scenarios/explore/
     "replay-message-3": ("explore/responder/m1.m3.oscore.m3.oscore-replay", "initiator"),
@@ -118,7 +120,8 @@ FAULT_AREAS = {
     "identifiers": ["conn-id-bstr", "accept-bstr-conn-id", "c-r-prefix-bstr", "c-r-equals-c-i"],
     "ead": ["accept-critical-ead"],
     "error handling": ["no-error-message", "wrong-err-code", "err-code-3-unsupported-cred"],
-    "state machine": ["duplicate-new-message-2", "no-message-4", "accept-any-method",
+    "state machine": ["duplicate-new-message-2", "no-message-4", "reject-message-4",
+                      "accept-any-method",
                       "replay-message-3", "keep-session-after-error", "answer-aborted-message-3",
                       "reprocess-message-2", "forget-suite-after-err-2"],
     "crypto checks": ["wrong-mac-2", "wrong-mac-3", "skip-mac-2-check", "skip-mac-3-check",

@@ -176,6 +176,27 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
     }
 }
 
+/* After the scenario: an IUT Initiator may finish (the executor answers it
+ * as the engine would, at most the run's timeout, then 200 ms more to exit);
+ * then the IUT is stopped and how it ended judged (iut_outcome.h). */
+static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run_opts *o,
+                       sc_result *res)
+{
+    iut_end e;
+    memset(&e, 0, sizeof e);
+    e.iut_initiator = harness_role == SC_HARNESS_RESPONDER;
+    if (e.iut_initiator)
+        sc_exec_drain(x, o->timeout_ms, res);
+    e.by_itself = iut_poll(w->p, &e.ex);
+    if (!e.by_itself && e.iut_initiator)
+        e.by_itself = iut_wait(w->p, 200, &e.ex);
+    iut_stop_tracked(w->p, 1000, e.by_itself ? NULL : &e.ex, &job_iut_pgid);
+    w->p = NULL;
+    if (e.iut_initiator)
+        sc_exec_ending_of(x, &e.run);
+    iut_outcome_after_run(&e, res);
+}
+
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
@@ -269,19 +290,8 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             goto harness_error;
     }
     sc_exec_run(x, res);
-    if (w.p != NULL && j->harness_role == SC_HARNESS_RESPONDER)
-        sc_exec_drain(x, 1000);
-    if (w.p != NULL) {
-        iut_end e;
-        memset(&e, 0, sizeof e);
-        e.by_itself = iut_poll(w.p, &e.ex);
-        /* an IUT Initiator normally ends by itself; give it a moment */
-        if (!e.by_itself && j->harness_role == SC_HARNESS_RESPONDER)
-            e.by_itself = iut_wait(w.p, 200, &e.ex);
-        iut_stop_tracked(w.p, 1000, e.by_itself ? NULL : &e.ex, &job_iut_pgid);
-        w.p = NULL;
-        iut_outcome_after_run(&e, res);
-    }
+    if (w.p != NULL)
+        finish_iut(x, &w, j->harness_role, o, res);
     goto done;
 harness_error:
     res->v = V_ERROR;

@@ -57,8 +57,7 @@ void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n)
 
 /* --------------------------------------------------------------- verdict */
 
-/* "R-5.2.3-b" -> "R-5.2.3-b (RFC 9528 §5.2.3)", "R-A.2.3-a" -> "... Appendix A.2.3". */
-static void requirement_with_section(const char *id, char *out, size_t cap)
+void sc_requirement_text(const char *id, char *out, size_t cap)
 {
     const char *start = strncmp(id, "R-", 2) == 0 ? id + 2 : NULL;
     const char *end = start ? strrchr(start, '-') : NULL;
@@ -81,7 +80,7 @@ static void requirement_text(const scenario *sc, char *buf, size_t cap)
     buf[0] = 0;
     for (size_t i = 0; i < sc->n_requirements && k + 1 < cap; i++) {
         char r[96];
-        requirement_with_section(sc->requirements[i], r, sizeof r);
+        sc_requirement_text(sc->requirements[i], r, sizeof r);
         int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", r);
         if (w < 0)
             break;
@@ -360,16 +359,6 @@ void x_inject_ephemeral(sc_exec *x)
         return;
     const bytes *k = x->o.role == SC_HARNESS_INITIATOR ? &x->vs->in.x : &x->vs->in.y;
     eh_session_set_ephemeral(&x->s, k->b, k->n, NULL, 0);
-}
-
-void sc_exec_drain(sc_exec *x, int timeout_ms)
-{
-    if (x->o.role != SC_HARNESS_RESPONDER)
-        return;
-    x->draining = true;
-    x->step = x->sc->n_steps; /* every request now gets the natural answer */
-    x_serve(x, timeout_ms);
-    x->draining = false;
 }
 
 void sc_exec_run(sc_exec *x, sc_result *res)

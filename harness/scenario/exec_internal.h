@@ -90,6 +90,18 @@ struct sc_exec {
     eh_session snap;
     eh_session before_m3;         /* the session before message_3 was last built */
     bool before_m3_set;
+    /* harness Responder, for the verdict of the IUT Initiator's exit
+     * (sc_exec_ending): the requests it sent, whether the engine accepted
+     * its message_3, the harness's last answer (described, "" if none) and
+     * the requirement an Initiator that rejects it breaks (NULL when it is
+     * no answer of a completed handshake), and, after the last step, the
+     * error message with which the IUT rejected that answer ("" if none) */
+    size_t n_requests;
+    bool m3_accepted;
+    char last_answer[160];
+    const char *last_answer_req;
+    char rejected[400];
+    const char *rejected_req;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */
@@ -128,6 +140,10 @@ struct sc_exec {
     peer_oscore_req osc_rq;
     bool osc_sent;
 };
+
+/* Positive: the harness sends only what its engine builds, and the IUT
+ * knows the harness's credential (exec_budget.c). */
+bool x_positive_scenario(const scenario *sc);
 
 /* transcript */
 void xt_printf(sc_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -198,6 +214,18 @@ void x_inject_ephemeral(sc_exec *x);
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);
 void x_responder_run(sc_exec *x);
+
+/* after the last step (exec_ending.c) */
+/* Keep resp, the harness Responder's answer (code 0: none), as its last
+ * answer: `what` names it ("message_4"), req is the requirement an Initiator
+ * that rejects it breaks when it is an answer of the completed handshake
+ * (message_4, the empty answer acknowledging message_3, the OSCORE
+ * response), else NULL. */
+void x_note_answer(sc_exec *x, const tr_message *resp, const char *what, const char *req);
+/* A request of the IUT after the last step, just classified (x->rx): an
+ * error message rejecting the answer of a completed handshake is noted in
+ * x->rejected (sc_exec_drain makes it the verdict). */
+void x_after_last_step(sc_exec *x);
 
 /* amplification (exec_amplification.c) */
 /* After a send: if payload[0..len) was a message_1 (0xf5 prefix: a

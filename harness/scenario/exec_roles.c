@@ -561,6 +561,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
         err = x->s.state == EH_STATE_WAIT_M3
                   ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
                   : EH_ERR_STATE;
+        x->m3_accepted |= err == EH_OK;
     } else if (strcmp(rx->kind, "error") == 0) {
         parse_error(rx);
         return;
@@ -570,7 +571,11 @@ static void classify_request(sc_exec *x, const tr_message *req)
     engine_result(x, err);
 }
 
-static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
+/* The answer to the request (code 0: none), kept as the harness's last
+ * answer (x_note_answer: what it is, and req, the requirement an Initiator
+ * that rejects it breaks when it is an answer of a completed handshake). */
+static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                   const char *what, const char *req)
 {
     memset(resp, 0, sizeof *resp);
     resp->code = code;
@@ -579,6 +584,7 @@ static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
     resp->payload_len = n;
     if (code)
         xt_bytes(x, "->", x->answer, n);
+    x_note_answer(x, resp, what, req);
 }
 
 /* What the engine would answer to the request just classified. */
@@ -589,15 +595,15 @@ static void natural_answer(sc_exec *x, tr_message *resp)
     if (strcmp(rx->kind, "message_1") == 0 || strcmp(rx->kind, "message_3") == 0) {
         if (!rx->engine_ok) {
             if (eh_error_message(&x->s, x->answer, sizeof x->answer, &n) == EH_OK)
-                answer(x, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, n);
+                answer(x, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, n, "an error message", NULL);
             else
-                answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+                answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0, "an empty 4.00", NULL);
             return;
         }
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
             x_record_size(x, false, "message_2", x->answer, n, 0);
-            answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+            answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, "message_2", NULL);
             x_fields_line(x, "message_2", x->answer, n);
             return;
         }
@@ -605,16 +611,20 @@ static void natural_answer(sc_exec *x, tr_message *resp)
             if (x->cfg.message_4 &&
                 eh_responder_message_4(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
                 x_record_size(x, false, "message_4", x->answer, n, 0);
-                answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+                answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, "message_4", "R-5.5.3-a");
             } else {
-                answer(x, resp, TR_CODE_CHANGED, -1, 0);
+                answer(x, resp, TR_CODE_CHANGED, -1, 0, "the empty answer acknowledging message_3",
+                       "R-A.2-a");
             }
             return;
         }
     }
     /* An error message is never answered with one (RFC 9528 §6); CoAP
      * still wants a response: an empty 2.04. */
-    answer(x, resp, strcmp(rx->kind, "error") == 0 ? TR_CODE_CHANGED : TR_CODE_BAD_REQUEST, -1, 0);
+    if (strcmp(rx->kind, "error") == 0)
+        answer(x, resp, TR_CODE_CHANGED, -1, 0, "the empty answer to an error message", NULL);
+    else
+        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0, "an empty 4.00", NULL);
 }
 
 /* Verify the IUT's OSCORE request with the session's context and answer it
@@ -632,7 +642,7 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
         if (!x->oscore_ready) {
             snprintf(why, cap, "an OSCORE request arrived but the handshake did not complete "
                                "(%s)", eh_err_name(err));
-            answer(x, resp, 0x81, -1, 0);
+            answer(x, resp, 0x81, -1, 0, "4.01 (no OSCORE context)", NULL);
             return false;
         }
     }
@@ -640,10 +650,11 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
                           &n_opts) != EH_OK) {
         snprintf(why, cap, "the IUT's OSCORE request does not verify with the keys of the "
                            "handshake (RFC 9528 Appendix A.1, RFC 8613 §8.2)");
-        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0,
+               "4.00 to an OSCORE request that does not verify", NULL);
         return false;
     }
-    answer(x, resp, code, -1, n);
+    answer(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a");
     if (n_opts > 0)
         memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;
@@ -662,11 +673,14 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 {
     const scenario *sc = x->sc;
     (void)client;
+    x->n_requests++;
     if (x->step >= sc->n_steps || x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED ||
         x->handled) {
         /* after the scenario (or a verdict): answer as the engine would */
         xt_printf(x, "after the last step:\n");
         classify_request(x, req);
+        if (x->step >= sc->n_steps)
+            x_after_last_step(x);
         if (strcmp(x->rx.kind, "oscore") == 0 && x->v != V_FAIL && x->v != V_ERROR)
             serve_oscore(x, req, resp);
         else
@@ -726,7 +740,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
             }
             if (strcmp(s2->message, "none") == 0) {
                 xt_printf(x, "  left unanswered\n");
-                answer(x, resp, 0, -1, 0);
+                answer(x, resp, 0, -1, 0, "", NULL);
                 answered = true;
                 x->step++;
                 continue;
@@ -736,7 +750,9 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
                 break;
             bool err = strcmp(s2->message, "error") == 0;
             x_record_size(x, false, s2->message, x->answer, n, 0);
-            answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n);
+            answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n,
+                   err ? "an error message" : s2->message,
+                   strcmp(s2->message, "message_4") == 0 ? "R-5.5.3-a" : NULL);
             answered = true;
         }
         x->step++;
