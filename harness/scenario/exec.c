@@ -74,6 +74,25 @@ void sc_requirement_text(const char *id, char *out, size_t cap)
              start[0] >= 'A' && start[0] <= 'Z' ? "Appendix " : "\xc2\xa7", n, start);
 }
 
+/* The requirement IDs of `ids` ("R-A.2-b, R-A.2-d"), each with its section. */
+static void cited_text(const char *ids, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (const char *p = ids; *p && k + 1 < cap;) {
+        size_t n = strcspn(p, ", ");
+        char id[64], r[96];
+        snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), p);
+        sc_requirement_text(id, r, sizeof r);
+        int w = snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", r);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+        p += n;
+        p += strspn(p, ", ");
+    }
+}
+
 static void requirement_text(const scenario *sc, char *buf, size_t cap)
 {
     size_t k = 0;
@@ -88,14 +107,17 @@ static void requirement_text(const scenario *sc, char *buf, size_t cap)
     }
 }
 
-static void fail_v(sc_exec *x, verdict v, bool with_requirements, const char *fmt, va_list ap)
+/* cite: NULL for the scenario's requirements, "" for none, else the IDs. */
+static void fail_v(sc_exec *x, verdict v, const char *cite, const char *fmt, va_list ap)
 {
     if (x->v == V_FAIL || x->v == V_ERROR)
         return; /* the first failure is the verdict */
     char what[700], req[400] = "";
     vsnprintf(what, sizeof what, fmt, ap);
-    if (with_requirements)
+    if (cite == NULL)
         requirement_text(x->sc, req, sizeof req);
+    else
+        cited_text(cite, req, sizeof req);
     const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
     snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %.600s%s%.380s", x->step + 1,
              st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
@@ -110,7 +132,15 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fail_v(x, v, true, fmt, ap);
+    fail_v(x, v, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void x_fail_cite(sc_exec *x, verdict v, const char *ids, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(x, v, ids, fmt, ap);
     va_end(ap);
 }
 
@@ -118,7 +148,7 @@ void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fail_v(x, v, false, fmt, ap);
+    fail_v(x, v, "", fmt, ap);
     va_end(ap);
 }
 

@@ -151,6 +151,11 @@ void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n);
 /* Record the verdict (the first failure wins) with the step and the
  * scenario's requirement IDs. */
 void x_fail(sc_exec *x, verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same citing the requirement IDs of `ids` ("R-A.2-b, R-A.2-d") instead
+ * of the scenario's: for a failure that comes before what the scenario
+ * checks, such as the Appendix A.2 framing of the message it judges. */
+void x_fail_cite(sc_exec *x, verdict v, const char *ids, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The same without the requirement IDs: for a verdict that is not about an
  * RFC requirement (a size budget the user chose). */
 void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)

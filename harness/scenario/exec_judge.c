@@ -315,6 +315,8 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
 
 /* ---------------------------------------------------------------- judge */
 
+static void hex_start(const uint8_t *b, size_t n, char *out, size_t cap);
+
 static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
 {
     switch (o->kind) {
@@ -384,12 +386,28 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
     else if (coap_code && rx->code > 0 && strcmp(rx->kind, "other") == 0)
         snprintf(coap, sizeof coap, ", CoAP request %d.%02d", rx->code >> 5, rx->code & 31);
     bool judged = strncmp(rx->kind, "message_", 8) == 0;
-    snprintf(buf, cap, "%s%s%s%.200s (%zu bytes%s)%s%.300s",
+    /* the Appendix A.2 framing as received (harness Responder), and the
+     * first bytes of what could not be classified */
+    char framing[64] = "", start[48] = "";
+    size_t pl = rx->msg ? (size_t)(rx->msg - rx->payload) : 0;
+    if (x->o.role == SC_HARNESS_RESPONDER && rx->bare && strcmp(rx->kind, "other") != 0)
+        snprintf(framing, sizeof framing, " without an Appendix A.2 prefix");
+    else if (x->o.role == SC_HARNESS_RESPONDER && rx->foreign_prefix) {
+        char hex[32];
+        hex_start(rx->payload, pl, hex, sizeof hex);
+        snprintf(framing, sizeof framing, " prefixed with %s", hex);
+    }
+    if (strcmp(rx->kind, "other") == 0 && rx->len > 0) {
+        char hex[32];
+        hex_start(rx->payload, rx->len, hex, sizeof hex);
+        snprintf(start, sizeof start, ", starting %s", hex);
+    }
+    snprintf(buf, cap, "%s%s%s%s%.200s (%zu bytes%s%s)%s%.300s",
              strcmp(rx->kind, "accepted") == 0 ? "an empty success response"
              : strcmp(rx->kind, "same") == 0   ? "the identical answer again"
                                                : rx->kind,
-             rx->engine_ok || !judged ? "" : " that the harness rejects",
-             diag[0] ? " " : "", diag, rx->msg_len, coap, rx->engine_why[0] ? ": " : "",
+             framing, rx->engine_ok || !judged ? "" : " that the harness rejects",
+             diag[0] ? " " : "", diag, rx->msg_len, start, coap, rx->engine_why[0] ? ": " : "",
              rx->engine_why);
 }
 
@@ -667,36 +685,70 @@ static void check_identifier(sc_exec *x)
                rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
+/* Up to 8 bytes at b (n in all) as hex, "..." after them when there is more. */
+static void hex_start(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+    size_t shown = n < 8 ? n : 8;
+    char hex[17];
+    eh_hex_encode(b, shown, hex);
+    snprintf(out, cap, "%s%s", hex, shown < n ? "..." : "");
+}
+
+/* The requirement a message_3 prefixed with something other than our C_R
+ * breaks: our C_R as a byte string where §3.3.2 makes it an int is its
+ * representation (R-A.2-d); another identifier is not C_R at all (R-A.2-b). */
+static const char *foreign_c_r_requirement(const sc_exec *x, size_t prefix_len)
+{
+    const received *rx = &x->rx;
+    size_t n = x->cfg.conn_id_len;
+    bool bstr_of_ours = prefix_len == n + 1 && n < 24 && rx->payload[0] == (0x40 | n) &&
+                        memcmp(rx->payload + 1, x->cfg.conn_id, n) == 0;
+    return bstr_of_ours ? "R-A.2-d" : "R-A.2-b";
+}
+
 /* Harness Responder over CoAP or raw UDP: the Initiator prefixes
  * message_1 with `true` and message_3 with our C_R in its §3.3.2
- * representation (RFC 9528 Appendix A.2). Errors are not judged here: an
- * Initiator that could not parse message_2 may not know C_R. */
+ * representation (RFC 9528 Appendix A.2). A failure names the bytes
+ * received and expected and cites the Appendix A.2 requirement. Errors are
+ * not judged here: an Initiator that could not parse message_2 may not
+ * know C_R. */
 static void check_prefix(sc_exec *x)
 {
     const received *rx = &x->rx;
-    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK)
+    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK || !(rx->bare || rx->foreign_prefix))
+        return;
+    bool m1 = strcmp(rx->kind, "message_1") == 0, m3 = strcmp(rx->kind, "message_3") == 0;
+    if (!m1 && !m3)
         return;
     /* raw UDP carries the same prefixes (scenarios/README.md, transport) */
     const char *where = x->server ? "CoAP payload" : "datagram";
-    if (strcmp(rx->kind, "message_1") == 0 && rx->bare)
-        x_fail(x, V_FAIL, "message_1 arrived without the prefix true (0xf5) at byte offset 0 of "
-                          "the %s (RFC 9528 Appendix A.2)", where);
-    if (strcmp(rx->kind, "message_3") != 0 || !(rx->bare || rx->foreign_prefix))
+    size_t pl = (size_t)(rx->msg - rx->payload);
+    char got[32], first[32];
+    hex_start(rx->payload, pl, got, sizeof got);
+    hex_start(rx->msg, rx->msg_len, first, sizeof first);
+    if (m1 && rx->bare) {
+        x_fail_cite(x, V_FAIL, "R-A.2-c", "message_1 arrived without the prefix true (0xf5) at "
+                    "byte offset 0 of the %s, which starts with the message itself (%s) (RFC "
+                    "9528 Appendix A.2)", where, first);
         return;
+    }
+    if (m1) {
+        x_fail_cite(x, V_FAIL, "R-A.2-c", "message_1 is prefixed with %s at byte offset 0 of the "
+                    "%s, expected true (f5) (RFC 9528 Appendix A.2)", got, where);
+        return;
+    }
     uint8_t enc[EH_MAX_CONN_ID + 2];
     size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
-    char want[2 * sizeof enc + 1] = "", got[2 * sizeof enc + 1] = "";
-    for (size_t i = 0; i < k; i++)
-        snprintf(want + 2 * i, 3, "%02x", enc[i]);
-    size_t pl = (size_t)(rx->msg - rx->payload);
-    for (size_t i = 0; i < pl && i < sizeof enc; i++)
-        snprintf(got + 2 * i, 3, "%02x", rx->payload[i]);
+    char want[2 * sizeof enc + 1];
+    eh_hex_encode(enc, k, want);
     if (rx->bare)
-        x_fail(x, V_FAIL, "message_3 arrived without the C_R prefix %s at byte offset 0 of the "
-                          "%s (RFC 9528 Appendix A.2)", want, where);
+        x_fail_cite(x, V_FAIL, "R-A.2-b", "message_3 arrived without the C_R prefix %s at byte "
+                    "offset 0 of the %s, which starts with the message itself (%s) (RFC 9528 "
+                    "Appendix A.2)", want, where, first);
     else
-        x_fail(x, V_FAIL, "message_3 is prefixed with %s at byte offset 0 of the %s, but C_R is "
-                          "encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", got, where, want);
+        x_fail_cite(x, V_FAIL, foreign_c_r_requirement(x, pl), "message_3 is prefixed with %s at "
+                    "byte offset 0 of the %s, but C_R is encoded %s (RFC 9528 Appendix A.2 and "
+                    "§3.3.2)", got, where, want);
 }
 
 /* Error codes the IUT may never use where it used them: ERR_CODE 0 is
@@ -735,6 +787,19 @@ static bool in_branch(const sc_exec *x, const sc_outcome *o)
     return o->n_in == 0;
 }
 
+/* Does one of the step's outcomes (in the current branch) expect the
+ * message that arrived? */
+static bool expects_kind(const sc_exec *x, const sc_step *st)
+{
+    if (x->rx.st != TR_OK || x->rx.kind == NULL)
+        return false;
+    for (size_t i = 0; i < st->n_outcomes; i++)
+        if (in_branch(x, &st->outcomes[i]) && st->outcomes[i].kind == SC_OUT_MESSAGE &&
+            strcmp(st->outcomes[i].message, x->rx.kind) == 0)
+            return true;
+    return false;
+}
+
 static void observe(sc_exec *x, int outcome)
 {
     if (x->o.observe)
@@ -754,6 +819,12 @@ void x_judge(sc_exec *x, const sc_step *st)
     check_identifier(x);
     if (st->checks.amplification)
         x_amplification_report(x);
+    /* The framing of the message the step expects comes before its content:
+     * a missing or wrong Appendix A.2 prefix is the first failure. (When
+     * another message came, that is the first failure, and its prefix
+     * follows from it, e.g. an IUT that accepted a faulty C_R.) */
+    if (expects_kind(x, st))
+        check_prefix(x);
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];
@@ -780,7 +851,6 @@ void x_judge(sc_exec *x, const sc_step *st)
                 xt_printf(x, "  %s\n", x->message);
             }
             xt_printf(x, "  ok: outcome %zu of %zu matches\n", i + 1, st->n_outcomes);
-            check_prefix(x);
             run_checks(x, st);
             if (st->outcomes[i].kind == SC_OUT_MESSAGE)
                 x_budget_judge(x);

@@ -481,26 +481,6 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
 
 /* ================================================= harness as Responder */
 
-/* METHOD (int), SUITES_I (int or array), G_X (bstr): the start of a bare
- * message_1, as opposed to a bare error message (ERR_CODE, then ERR_INFO:
- * a text string, true, or suites and nothing after). */
-static bool looks_like_message_1(const uint8_t *p, size_t n)
-{
-    eh_cbor_reader r;
-    const uint8_t *item;
-    size_t len;
-    eh_cbor_reader_init(&r, p, n);
-    r.lenient = true;
-    int m = eh_cbor_peek_major(&r);
-    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT) || eh_cbor_read_item(&r, &item, &len) != EH_OK)
-        return false;
-    m = eh_cbor_peek_major(&r);
-    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT && m != EH_CBOR_ARRAY) ||
-        eh_cbor_read_item(&r, &item, &len) != EH_OK)
-        return false;
-    return eh_cbor_peek_major(&r) == EH_CBOR_BSTR;
-}
-
 static bool split_prefix(sc_exec *x, received *rx)
 {
     uint8_t enc[EH_MAX_CONN_ID + 2];
@@ -512,7 +492,8 @@ static bool split_prefix(sc_exec *x, received *rx)
     rx->msg = rx->payload + sp.msg_offset, rx->msg_len = rx->len - sp.msg_offset;
     rx->foreign_prefix = sp.foreign_prefix;
     if (sp.foreign_prefix)
-        xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
+        xt_printf(x, "     note: prefixed with %zu bytes that are not %s\n", sp.msg_offset,
+                  strcmp(sp.kind, "message_1") == 0 ? "true (f5)" : "our C_R");
     return true;
 }
 
@@ -546,7 +527,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
         rx->msg = rx->payload, rx->msg_len = rx->len;
         int major = rx->len ? rx->payload[0] >> 5 : -1;
         rx->kind = major == EH_CBOR_BSTR                        ? "message_3"
-                   : looks_like_message_1(rx->payload, rx->len) ? "message_1"
+                   : sc_looks_like_message_1(rx->payload, rx->len) ? "message_1"
                    : major >= 0 && major <= 1                   ? "error"
                                                                 : "other";
         xt_printf(x, "     note: no Appendix A.2 prefix (bare %s)\n", rx->kind);
