@@ -4,6 +4,7 @@ error message with which it rejects the harness's last answer, an Initiator
 that exits before sending anything, one that does not exit in time, and
 negative scenarios, where failing is what the IUT is meant to do."""
 import json
+import re
 
 import pytest
 
@@ -155,3 +156,27 @@ def test_an_initiator_that_does_not_exit_in_time_is_not_failed_for_it(harness, t
     assert r.returncode == 0 and x["verdict"] == "pass", x["message"]
     assert "IUT: did not exit by itself; stopped by the harness" in x["transcript"]
     assert verdicts(results) == {("runner/bare-message-3", "responder"): "pass"}
+
+
+def test_a_step_that_got_nothing_names_the_iut_that_exited(harness, tmp_path):
+    """An IUT that exited (here with code 1, no signal, no crash) is named with
+    its status in the verdict of the step that received nothing: an IUT
+    Responder that exits at the first message_1, and an IUT Initiator that
+    exits after message_2 without sending message_3."""
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} 1"
+    peer = (f'name: fake\nversion: "1"\ncapabilities: [suite-2]\n'
+            f'responder:\n  command: "{cmd}"\n  ready: "listening"\n  timeout: 3000\n')
+    r, results, _ = run_suite(harness, tmp_path, peer, "--timeout", "500",
+                              paths=[FIX / "steps.yaml"])
+    x = results[0]
+    assert x["verdict"] == "fail", x["message"]
+    assert re.search(r"^step 2 \(line 10\): expected a valid message_2, received (nothing "
+                     r"\(timeout\)|a reset .*); the IUT exited with code 1 (while the harness "
+                     r"waited|before this step) \[requirements: ", x["message"]), x["message"]
+    r, results, _ = run_suite(harness, tmp_path, fake_initiator(HANDSHAKE[0], code=1),
+                              "--timeout", "500", paths=[COMPLETES])
+    x = results[0]
+    assert x["verdict"] == "fail", x["message"]
+    assert re.search(r"^step 2 \(line 9\): expected a valid message_3, received nothing "
+                     r"\(timeout\); the IUT exited with code 1 (while the harness waited|before "
+                     r"this step)$", x["message"]), x["message"]

@@ -117,8 +117,10 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
                      "tested", text);
         } else if (res->v == V_FAIL) {
             /* the failure stands (what the IUT did before it died), and the
-             * crash, which is likely why nothing more came, is named */
-            message_append(res, text);
+             * crash, which is likely why nothing more came, is named (if the
+             * step's verdict did not already) */
+            if (strstr(res->message, text) == NULL)
+                message_append(res, text);
         } else {
             res->v = V_ERROR;
             snprintf(res->message, sizeof res->message, "%s", text);

@@ -418,6 +418,8 @@ void sc_exec_run(sc_exec *x, sc_result *res)
             const sc_step *st = &sc->steps[x->step];
             xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, st->line,
                       x_step_kind_name(st->kind), st->kind == SC_STEP_SEND ? st->message : "");
+            if (st->kind != SC_STEP_EXPECT || x->rx.kind == NULL)
+                x_step_begin(x);
             x->cfg.faults = x_faults(x, st);
             x_initiator_step(x, st);
         }

@@ -30,7 +30,9 @@ typedef struct sc_exec_opts {
     unsigned long seed;      /* seeds the harness's ephemeral keys */
     sc_budget budget;        /* size budget profile (budget.h); 0 = rfc9528 */
     /* Optional: is the IUT still running? 0 running, 1 exited, 2 crashed;
-     * desc receives a short description. Lets waits end early. */
+     * desc receives how it ended, to follow "the IUT" ("exited with code 1",
+     * iut_exit_describe). Lets waits end early; a step that received
+     * nothing names it. */
     int (*iut_state)(void *arg, char *desc, size_t cap);
     void *iut_arg;
     /* The IUT is shared with other scenarios (an address or per_run IUT in

@@ -128,6 +128,10 @@ struct sc_exec {
     /* what a passing scenario reports (amplification, flood), "; "-joined */
     char info[600];
     char refused[400];            /* why the scenario must not run (skipped), or "" */
+    /* the IUT process (o.iut_state): how it ended ("exited with code 1"), when
+     * the harness first saw it gone (0: not yet), when the current step began */
+    char iut_end[160], iut_note[200];
+    int64_t iut_gone_ms, step_t0;
     char branch[SC_MAX_LABEL];    /* outcomes' state: / in: (scenario.h) */
     /* harness Initiator: the last OSCORE request, for `oscore: {replay: true}` */
     uint8_t osc_payload[TR_MAX_BODY];
@@ -179,8 +183,17 @@ void x_exchange(sc_exec *x, const tr_message *req);
  * IUT sends unasked (into x->rx); over CoAP nothing can come unasked, so
  * x->rx is silence at once. */
 void x_listen(sc_exec *x, int timeout_ms);
-/* Has the IUT process exited (o.iut_state)? false when unknown. */
+/* Has the IUT process exited (o.iut_state)? false when unknown. The first
+ * time it has, how (x->iut_end) and when are kept. */
 bool x_iut_gone(sc_exec *x);
+/* At the start of a step (as Initiator, not of an expect step that judges
+ * the answer to the send before it, whose wait began with that send): note
+ * whether the IUT is gone already, and when the step began. */
+void x_step_begin(sc_exec *x);
+/* For a step that received nothing: "; the IUT exited with code 1 before
+ * this step" (or "crashed (...)", "while the harness waited"), or "" while
+ * the IUT runs or when that is unknown. */
+const char *x_iut_exit_note(sc_exec *x);
 /* harness Responder: serve requests for at most timeout_ms or until
  * x->handled is set by the handler. */
 void x_serve(sc_exec *x, int timeout_ms);

@@ -869,6 +869,10 @@ void x_judge(sc_exec *x, const sc_step *st)
         snprintf(list + k, sizeof list - k, "%s%s", n++ ? " or " : "", t);
     }
     received_text(x, &x->rx, got, sizeof got);
+    if (x->rx.st != TR_OK) { /* nothing came: the IUT may be why */
+        size_t k = strlen(got);
+        snprintf(got + k, sizeof got - k, "%s", x_iut_exit_note(x));
+    }
     observe(x, -1);
     /* what the transport could not take (e.g. larger than the harness
      * handles) is not judged: the scenario could not run */

@@ -420,8 +420,8 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
         return;
     }
     if (x->rx.st != TR_OK) {
-        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)", resource,
-               x->rx.st == TR_TIMEOUT ? "timeout" : "reset");
+        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)%s", resource,
+               x->rx.st == TR_TIMEOUT ? "timeout" : "reset", x_iut_exit_note(x));
         return;
     }
     xt_bytes(x, "<- OSCORE", x->rx.payload, x->rx.len);
@@ -760,6 +760,7 @@ void x_responder_run(sc_exec *x)
             continue;
         }
         size_t before = x->step;
+        x_step_begin(x);
         x_serve(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
         if (x->step == before) {
             /* nothing arrived in time (or the IUT is gone) */
@@ -776,7 +777,7 @@ void x_responder_run(sc_exec *x)
                     x->rx.st = TR_ERROR, x->rx.kind = "other";
             }
             if (st->kind == SC_STEP_OSCORE)
-                x_fail(x, V_FAIL, "no OSCORE request from the IUT");
+                x_fail(x, V_FAIL, "no OSCORE request from the IUT%s", x_iut_exit_note(x));
             else
                 x_judge(x, st);
             x->step++;
