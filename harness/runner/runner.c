@@ -24,6 +24,7 @@
 #include "capture.h"
 #include "iut.h"
 #include "iut_outcome.h"
+#include "peer_template.h"
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
@@ -545,7 +546,8 @@ int run_main(const run_opts *o)
     int rc = 2;
     run_report_init(rep);
     mkdir(o->out_dir, 0777);
-    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
+    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0 ||
+        peer_template_refused(pf, o->peer_file, o->allow_template, err, sizeof err)) {
         fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
         goto out;
     }

@@ -39,6 +39,7 @@ typedef struct run_opts {
     const char *html;            /* the results page (report/page.h), or NULL */
     const char *keylog;          /* --keylog: derived values of the harness's sessions
                                   * (report/keylog.h; testing only), or NULL */
+    bool allow_template;         /* run a peer file marked template: true (peer_template.h) */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;
