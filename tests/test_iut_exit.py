@@ -180,3 +180,44 @@ def test_a_step_that_got_nothing_names_the_iut_that_exited(harness, tmp_path):
     assert re.search(r"^step 2 \(line 9\): expected a valid message_3, received nothing "
                      r"\(timeout\); the IUT exited with code 1 (while the harness waited|before "
                      r"this step)$", x["message"]), x["message"]
+
+
+def per_run_peer(command):
+    return (f'name: fake\nversion: "1"\ncapabilities: [suite-2]\n'
+            f'responder:\n  command: "{command}"\n  ready: "listening"\n  timeout: 1000\n'
+            f'  per_run: true\n')
+
+
+def test_a_per_run_iut_that_did_not_start_makes_its_jobs_errors(harness, tmp_path):
+    """`per_run: true` and the IUT never becomes ready: every job of the IUT
+    Responder role is an error naming that (the jobs used to launch the
+    command per scenario instead, silently)."""
+    r, results, _ = run_suite(harness, tmp_path,
+                              per_run_peer(f"sh {ROOT}/tests/fake_iut/never_ready.sh"),
+                              "--role", "responder", paths=[FIX / "steps.yaml", FIX / "silence.yaml"])
+    assert r.returncode == 1
+    assert [x["verdict"] for x in results] == ["error", "error"], r.stdout
+    for x in results:
+        assert x["message"].startswith(
+            "the per-run IUT Responder did not start: the IUT never became ready (timeout: no "
+            '"listening" on its stdout within 1000 ms) (see '), x["message"]
+        assert not x["iut_stdout_path"]  # nothing was launched per scenario
+
+
+def test_a_per_run_iut_that_exits_is_named(harness, tmp_path):
+    """The per-run IUT Responder exits (code 1) at the first message_1: the job
+    that was running names it after its failure, the jobs after it are errors
+    naming it, not failures against nothing."""
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} 1"
+    later = tmp_path / "later.yaml"  # the same steps under another id, run second
+    later.write_text((FIX / "steps.yaml").read_text().replace("runner/every-step-kind",
+                                                              "runner/later"))
+    r, results, _ = run_suite(harness, tmp_path, per_run_peer(cmd), "--role", "responder",
+                              "--timeout", "500", paths=[FIX / "steps.yaml", later])
+    assert r.returncode == 1
+    first, second = results
+    assert first["verdict"] == "fail", first["message"]
+    assert first["message"].endswith("; the per-run IUT Responder exited with code 1"), \
+        first["message"]
+    assert second["verdict"] == "error", second["message"]
+    assert second["message"] == "the per-run IUT Responder exited with code 1 before this scenario"

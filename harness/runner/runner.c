@@ -25,6 +25,7 @@
 #include "iut.h"
 #include "iut_outcome.h"
 #include "peer_template.h"
+#include "per_run.h"
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
@@ -358,6 +359,7 @@ typedef struct run_state {
     bool *done;
     size_t n_results;
     iut_proc *per_run; /* started by the parent; a child only frees the handle */
+    char per_run_failure[600]; /* why the per-run IUT did not start, or "" */
 } run_state;
 
 static void run_state_free(run_state *st)
@@ -426,11 +428,12 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
  * free port, and let every job use it like an already-running IUT. The
  * scenario placeholders get neutral values ({method} 3, {suite} 2).
  */
-static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
+static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, size_t cap)
 {
     peer_role_spec *spec = &pf->responder;
     if (!spec->present || !spec->per_run || spec->fixed_port)
         return NULL;
+    snprintf(failure, cap, "the per-run IUT Responder could not be started");
     char port_s[16], cmd[SC_MAX_CMD], out[1024], err[1024];
     int port = free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
@@ -443,12 +446,22 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
     iut_proc *p = iut_start(cmd, out, err);
     if (p == NULL)
         return NULL;
-    if (iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1", port,
-                       spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000) != IUT_READY) {
-        iut_stop(p, 1000, NULL);
-        fprintf(stderr, "run: the per-run IUT Responder did not become ready (%s)\n", cmd);
+    int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+    iut_ready r = iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1",
+                                 port, ready_ms);
+    if (r != IUT_READY) {
+        iut_exit ex;
+        sc_result why;
+        iut_stop(p, 1000, &ex);
+        memset(&why, 0, sizeof why);
+        iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line, ready_ms,
+                              &why);
+        snprintf(failure, cap, "the per-run IUT Responder did not start: %.300s (see %.250s)",
+                 why.message, err);
+        fprintf(stderr, "run: %s (%s)\n", failure, cmd);
         return NULL;
     }
+    failure[0] = 0;
     snprintf(spec->fixed_host, sizeof spec->fixed_host, "127.0.0.1");
     spec->fixed_port = port;
     printf("per-run IUT Responder listening on port %d\n", port);
@@ -582,7 +595,7 @@ int run_main(const run_opts *o)
            n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
            sc_budget_name(budget));
     fflush(stdout);
-    st.per_run = start_per_run(pf, o);
+    st.per_run = start_per_run(pf, o, st.per_run_failure, sizeof st.per_run_failure);
 
     /* Results in job order; up to o->jobs children at a time. */
     sc_result *results = st.results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
@@ -601,6 +614,15 @@ int run_main(const run_opts *o)
                 results[next].v = sc == NULL ? V_ERROR : V_SKIPPED;
                 snprintf(results[next].message, sizeof results[next].message, "%s",
                          sc == NULL ? err : j->skip_text);
+                done[next++] = true;
+                continue;
+            }
+            if (j->harness_role == SC_HARNESS_INITIATOR &&
+                per_run_refuses(st.per_run, st.per_run_failure, &results[next])) {
+                sc_result why = results[next];
+                base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
+                results[next].v = why.v;
+                copy_str(results[next].message, sizeof results[next].message, why.message);
                 done[next++] = true;
                 continue;
             }
@@ -654,6 +676,8 @@ int run_main(const run_opts *o)
                                   : "the harness process running the scenario failed (%s)",
                              WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no result");
                 }
+                if (j->harness_role == SC_HARNESS_INITIATOR)
+                    per_run_job_done(st.per_run, res);
                 done[idx[k]] = true;
                 running--;
                 free(j->buf);
