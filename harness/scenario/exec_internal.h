@@ -213,6 +213,14 @@ void x_fields_line(sc_exec *x, const char *kind, const uint8_t *msg, size_t len)
 /* Does x->rx match one of the step's outcomes? Sets the verdict. */
 void x_judge(sc_exec *x, const sc_step *st);
 
+/* framing (exec_framing.c) */
+/* Harness Responder: x->rx, a message_1 or message_3 without its Appendix
+ * A.2 prefix or with another one, fails the step (the bytes received and
+ * expected, R-A.2-b/c/d); anything else passes unjudged. */
+void x_check_prefix(sc_exec *x);
+/* Up to 8 bytes at b (n in all) as hex, "..." after them when there is more. */
+void x_hex_start(const uint8_t *b, size_t n, char *out, size_t cap);
+
 /* budgets (exec_budget.c) */
 /* A message_1..4 (kind; anything else is ignored) of n bytes at msg, sent
  * after prefix bytes, by the IUT or by the harness: kept in x->sizes and

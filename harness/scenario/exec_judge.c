@@ -315,8 +315,6 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
 
 /* ---------------------------------------------------------------- judge */
 
-static void hex_start(const uint8_t *b, size_t n, char *out, size_t cap);
-
 static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
 {
     switch (o->kind) {
@@ -394,12 +392,12 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
         snprintf(framing, sizeof framing, " without an Appendix A.2 prefix");
     else if (x->o.role == SC_HARNESS_RESPONDER && rx->foreign_prefix) {
         char hex[32];
-        hex_start(rx->payload, pl, hex, sizeof hex);
+        x_hex_start(rx->payload, pl, hex, sizeof hex);
         snprintf(framing, sizeof framing, " prefixed with %s", hex);
     }
     if (strcmp(rx->kind, "other") == 0 && rx->len > 0) {
         char hex[32];
-        hex_start(rx->payload, rx->len, hex, sizeof hex);
+        x_hex_start(rx->payload, rx->len, hex, sizeof hex);
         snprintf(start, sizeof start, ", starting %s", hex);
     }
     snprintf(buf, cap, "%s%s%s%s%.200s (%zu bytes%s%s)%s%.300s",
@@ -685,72 +683,6 @@ static void check_identifier(sc_exec *x)
                rx->kind, m2 ? "C_R" : "C_I", n, max, x->s.suite->app_aead->name);
 }
 
-/* Up to 8 bytes at b (n in all) as hex, "..." after them when there is more. */
-static void hex_start(const uint8_t *b, size_t n, char *out, size_t cap)
-{
-    size_t shown = n < 8 ? n : 8;
-    char hex[17];
-    eh_hex_encode(b, shown, hex);
-    snprintf(out, cap, "%s%s", hex, shown < n ? "..." : "");
-}
-
-/* The requirement a message_3 prefixed with something other than our C_R
- * breaks: our C_R as a byte string where §3.3.2 makes it an int is its
- * representation (R-A.2-d); another identifier is not C_R at all (R-A.2-b). */
-static const char *foreign_c_r_requirement(const sc_exec *x, size_t prefix_len)
-{
-    const received *rx = &x->rx;
-    size_t n = x->cfg.conn_id_len;
-    bool bstr_of_ours = prefix_len == n + 1 && n < 24 && rx->payload[0] == (0x40 | n) &&
-                        memcmp(rx->payload + 1, x->cfg.conn_id, n) == 0;
-    return bstr_of_ours ? "R-A.2-d" : "R-A.2-b";
-}
-
-/* Harness Responder over CoAP or raw UDP: the Initiator prefixes
- * message_1 with `true` and message_3 with our C_R in its §3.3.2
- * representation (RFC 9528 Appendix A.2). A failure names the bytes
- * received and expected and cites the Appendix A.2 requirement. Errors are
- * not judged here: an Initiator that could not parse message_2 may not
- * know C_R. */
-static void check_prefix(sc_exec *x)
-{
-    const received *rx = &x->rx;
-    if (x->o.role != SC_HARNESS_RESPONDER || rx->st != TR_OK || !(rx->bare || rx->foreign_prefix))
-        return;
-    bool m1 = strcmp(rx->kind, "message_1") == 0, m3 = strcmp(rx->kind, "message_3") == 0;
-    if (!m1 && !m3)
-        return;
-    /* raw UDP carries the same prefixes (scenarios/README.md, transport) */
-    const char *where = x->server ? "CoAP payload" : "datagram";
-    size_t pl = (size_t)(rx->msg - rx->payload);
-    char got[32], first[32];
-    hex_start(rx->payload, pl, got, sizeof got);
-    hex_start(rx->msg, rx->msg_len, first, sizeof first);
-    if (m1 && rx->bare) {
-        x_fail_cite(x, V_FAIL, "R-A.2-c", "message_1 arrived without the prefix true (0xf5) at "
-                    "byte offset 0 of the %s, which starts with the message itself (%s) (RFC "
-                    "9528 Appendix A.2)", where, first);
-        return;
-    }
-    if (m1) {
-        x_fail_cite(x, V_FAIL, "R-A.2-c", "message_1 is prefixed with %s at byte offset 0 of the "
-                    "%s, expected true (f5) (RFC 9528 Appendix A.2)", got, where);
-        return;
-    }
-    uint8_t enc[EH_MAX_CONN_ID + 2];
-    size_t k = eh_conn_id_encode(x->cfg.conn_id, x->cfg.conn_id_len, enc, sizeof enc);
-    char want[2 * sizeof enc + 1];
-    eh_hex_encode(enc, k, want);
-    if (rx->bare)
-        x_fail_cite(x, V_FAIL, "R-A.2-b", "message_3 arrived without the C_R prefix %s at byte "
-                    "offset 0 of the %s, which starts with the message itself (%s) (RFC 9528 "
-                    "Appendix A.2)", want, where, first);
-    else
-        x_fail_cite(x, V_FAIL, foreign_c_r_requirement(x, pl), "message_3 is prefixed with %s at "
-                    "byte offset 0 of the %s, but C_R is encoded %s (RFC 9528 Appendix A.2 and "
-                    "§3.3.2)", got, where, want);
-}
-
 /* Error codes the IUT may never use where it used them: ERR_CODE 0 is
  * never sent (RFC 9528 §6.1); ERR_CODE 2 answers message_1 only (§6.3),
  * so never from an Initiator, nor to anything else the harness sent. */
@@ -824,7 +756,7 @@ void x_judge(sc_exec *x, const sc_step *st)
      * another message came, that is the first failure, and its prefix
      * follows from it, e.g. an IUT that accepted a faulty C_R.) */
     if (expects_kind(x, st))
-        check_prefix(x);
+        x_check_prefix(x);
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];
