@@ -51,15 +51,60 @@ def test_there_are_peer_files():
             "aiocoap.yaml"} <= names
 
 
+def _run(harness, *args):
+    return subprocess.run([str(harness), *map(str, args)], capture_output=True, text=True,
+                          timeout=scaled(60), cwd=ROOT)
+
+
 @pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)
 def test_peer_file_loads(harness, peer, tmp_path):
-    r = subprocess.run(
-        [str(harness), "run", "--peer", str(peer), "--filter", "no-such-scenario-id",
-         "--json", str(tmp_path / "r.json"), "--junit", str(tmp_path / "j.xml"),
-         "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
+    allow = ["--allow-template"] if _load(peer).get("template") else []
+    r = _run(harness, "run", "--peer", peer, "--filter", "no-such-scenario-id", *allow,
+             "--json", tmp_path / "r.json", "--junit", tmp_path / "j.xml", "--out", tmp_path / "out")
     assert r.returncode == 0, f"exit {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}"
     assert "0 jobs" in r.stdout
+
+
+TEMPLATES = [p for p in PEERS if p.name != "reference.yaml"]
+
+
+@pytest.mark.parametrize("peer", TEMPLATES, ids=lambda p: p.name)
+def test_a_template_is_refused_without_allow_template(harness, peer, tmp_path):
+    """run, matrix and explore refuse a peer file marked template: true (its
+    /path/to/ commands would only exit 127, which reads as "not implemented",
+    and the run would look clean): a usage error, one line naming the file,
+    what to edit and --allow-template; nothing runs."""
+    out = tmp_path / "out"
+    commands = {
+        "run": ["run", "--peer", peer, "--out", out, "--json", tmp_path / "r.json",
+                "--junit", tmp_path / "j.xml"],
+        "matrix": ["matrix", "--peers", ROOT / "peers/reference.yaml", peer, "--out", out],
+        "explore": ["explore", "--peer", peer, "--role",
+                    "responder" if "responder:" in peer.read_text() else "initiator",
+                    "--out", out],
+    }
+    for name, args in commands.items():
+        r = _run(harness, *args)
+        assert r.returncode == 2, (name, r.stdout, r.stderr)
+        assert r.stderr.count("\n") == 1, (name, r.stderr)
+        assert r.stderr.startswith(f"{name}: {peer} is a template (template: true): edit its "
+                                   "local paths (/path/to/...) and set template: false, or pass "
+                                   "--allow-template to run it as it is"), (name, r.stderr)
+        assert "jobs" not in r.stdout and not (tmp_path / "r.json").exists(), name
+
+
+def test_allow_template_runs_a_template_as_it_is(harness, tmp_path):
+    """With --allow-template the template runs: its unedited command cannot
+    start the IUT (sed finds no /path/to/... file, exit 2), which the job
+    reports as an error instead of the file being refused."""
+    peer = ROOT / "peers/aiocoap.yaml"
+    r = _run(harness, "run", "--peer", peer, "--allow-template", "--filter", "interop/m3-s2-kid",
+             "--role", "responder", "--out", tmp_path / "out", "--json", tmp_path / "r.json",
+             "--junit", tmp_path / "j.xml")
+    assert r.returncode == 1 and "is a template" not in r.stderr, r.stdout + r.stderr
+    assert "the IUT exited with code 2 before it was ready" in r.stdout, r.stdout
+    stderr = (tmp_path / "out/iut-responder/interop_m3-s2-kid.iut.stderr").read_text()
+    assert "/path/to/aiocoap-edhoc/server.cred.diag.in" in stderr, stderr
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)

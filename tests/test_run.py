@@ -105,6 +105,8 @@ FAULTS = {
     "id-cred-kid-bstr": ("interop/m3-s2-kid", "initiator"),
     "mac-truncated": ("interop/m3-s2-kid", "initiator"),
     "no-eviction": ("rfc9528/9.7/flood-then-handshake", "initiator"),
+    # judged by the Initiator's exit status after a completed handshake
+    "reject-message-4": ("rfc9528/5.5/message-4", "responder"),
     # faults that show only in sequences: found, shrunk and written by `explore`
     # (tests/test_explore.py), scenarios/explore/
     "replay-message-3": ("explore/responder/m1.m3.oscore.m3.oscore-replay", "initiator"),
@@ -124,7 +126,8 @@ FAULT_AREAS = {
     "identifiers": ["conn-id-bstr", "accept-bstr-conn-id", "c-r-prefix-bstr", "c-r-equals-c-i"],
     "ead": ["accept-critical-ead"],
     "error handling": ["no-error-message", "wrong-err-code", "err-code-3-unsupported-cred"],
-    "state machine": ["duplicate-new-message-2", "no-message-4", "accept-any-method",
+    "state machine": ["duplicate-new-message-2", "no-message-4", "reject-message-4",
+                      "accept-any-method",
                       "replay-message-3", "keep-session-after-error", "answer-aborted-message-3",
                       "reprocess-message-2", "forget-suite-after-err-2"],
     "crypto checks": ["wrong-mac-2", "wrong-mac-3", "skip-mac-2-check", "skip-mac-3-check",
@@ -325,8 +328,12 @@ def test_silence_from_an_iut_that_never_answers(harness, tmp_path):
 
 @pytest.mark.parametrize("command,verdict,text", [
     ("exit 127", "skipped", "code 127"),
-    (f"sh {ROOT}/tests/fake_iut/crash.sh", "error", "exited before it was ready"),
-    (f"sh {ROOT}/tests/fake_iut/never_ready.sh", "error", "never became ready"),
+    ("exit 3", "error", "the IUT exited with code 3 before it was ready"),
+    (f"sh {ROOT}/tests/fake_iut/crash.sh", "error",
+     "the IUT crashed (exit code 139: a shell's report of a command killed by signal 11, "
+     "Segmentation fault) before it was ready"),
+    (f"sh {ROOT}/tests/fake_iut/never_ready.sh", "error",
+     'the IUT never became ready (timeout: no "READY" on its stdout within 1500 ms)'),
     (f"sh {ROOT}/tests/fake_iut/garbage.sh", "fail", "received nothing"),
     (f"sh {ROOT}/tests/fake_iut/ignore_term.sh", "fail", ""),
 ])

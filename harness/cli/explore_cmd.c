@@ -29,6 +29,8 @@ static void usage(FILE *f)
             "sequence and written as an ordinary scenario file.\n"
             "\n"
             "  --peer FILE          the IUT (peers/README.md)\n"
+            "  --allow-template     run a peer file marked template: true as it is (its local\n"
+            "                       paths unedited); without it such a file is refused\n"
             "  --role R             the IUT's role: responder (the harness is the Initiator) or\n"
             "                       initiator\n"
             "  --depth N            inputs per sequence (default 4; 1..8)\n"
@@ -109,6 +111,7 @@ int cli_explore(int argc, char **argv)
         }
         if (!strcmp(a, "--message-4")) { o.message_4 = true; continue; }
         if (!strcmp(a, "--fresh")) { o.fresh = true; continue; }
+        if (!strcmp(a, "--allow-template")) { o.allow_template = true; continue; }
         if (!takes_value(a)) {
             fprintf(stderr, "explore: unknown option %s (see --help)\n", a);
             return 2;

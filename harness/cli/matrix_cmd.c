@@ -37,6 +37,8 @@ static void usage(FILE *f)
             "  --budget PROFILE     size budget profile (rfc9528, lorawan-sf12, 6tisch, none):\n"
             "                       for every run, and for the pairs' reported sizes\n"
             "  --quiet              print only what did not pass, and the summaries\n"
+            "  --allow-template     run peer files marked template: true as they are (local\n"
+            "                       paths unedited); without it such a file is refused\n"
             "  -h, --help           this text\n"
             "\n"
             "verdicts of a pair: pass (the Initiator exited 0 and the relay saw message_1..3\n"
@@ -86,6 +88,10 @@ int cli_matrix(int argc, char **argv)
         }
         if (!strcmp(a, "--quiet")) {
             o.quiet = true;
+            continue;
+        }
+        if (!strcmp(a, "--allow-template")) {
+            o.allow_template = true;
             continue;
         }
         if (v == NULL) {

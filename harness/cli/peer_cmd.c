@@ -112,6 +112,7 @@ static void usage(FILE *f)
             "                            no-eviction replay-message-3 keep-session-after-error\n"
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
+            "                            reject-message-4\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");

@@ -26,6 +26,8 @@ static void usage(FILE *f)
             "described by the peer file, in the roles asked for.\n"
             "\n"
             "  --peer FILE          the IUT: how to launch it per role, capabilities, known failures\n"
+            "  --allow-template     run a peer file marked template: true as it is (its local\n"
+            "                       paths unedited); without it such a file is refused\n"
             "  --role initiator|responder|both   the IUT's role(s) to test (default both)\n"
             "  -j N                 scenarios run in parallel (default 1)\n"
             "  --filter GLOB        only scenario ids matching GLOB (e.g. 'rfc9528/6.3/*')\n"
@@ -140,6 +142,7 @@ int cli_run(int argc, char **argv)
         if (!strcmp(a, "--quick")) { o.quick = true; continue; }
         if (!strcmp(a, "--all-profiles")) { o.all_profiles = true; continue; }
         if (!strcmp(a, "--no-sanity")) { o.no_sanity = true; continue; }
+        if (!strcmp(a, "--allow-template")) { o.allow_template = true; continue; }
         if (a[0] != '-') {
             argv[o.n_paths++] = argv[i]; /* the paths, compacted at the front of argv */
             continue;

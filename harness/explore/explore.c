@@ -27,6 +27,7 @@
 
 #include "../report/dot_render.h"
 #include "../report/report.h"
+#include "../runner/peer_template.h"
 #include "../runner/run_html.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
@@ -83,7 +84,8 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         snprintf(err, cap, "out of memory");
         return -1;
     }
-    if (peer_file_load(o->peer_file, c->pf, err, cap) != 0)
+    if (peer_file_load(o->peer_file, c->pf, err, cap) != 0 ||
+        peer_template_refused(c->pf, o->peer_file, o->allow_template, err, cap))
         return -1;
     int rc = o->model_file ? xm_load_file(c->m, o->model_file, err, cap)
                            : xm_load_builtin(c->m, o->role, err, cap);

@@ -31,6 +31,7 @@ typedef struct explore_opts {
     const char *cred_dir;
     const char *harness_path;    /* this binary, for {harness} */
     const char *model_file;      /* NULL: the built-in model of the role */
+    bool allow_template;         /* run a peer file marked template: true */
 } explore_opts;
 
 /* Returns the exit code: 0 no MUST-level deviation and no error, 1

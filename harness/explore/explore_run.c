@@ -64,11 +64,8 @@ static int iut_state_cb(void *arg, char *desc, size_t cap)
     iut_exit ex;
     if (wk->iut == NULL || !iut_poll(wk->iut, &ex))
         return 0;
-    if (ex.signal)
-        snprintf(desc, cap, "killed by signal %d", ex.signal);
-    else
-        snprintf(desc, cap, "exited with code %d", ex.code);
-    return ex.signal ? 2 : 1;
+    iut_exit_describe(&ex, desc, cap);
+    return iut_exit_is_crash(&ex) ? 2 : 1;
 }
 
 static void on_observe(void *arg, size_t step, int outcome, const char *kind, const char *branch)

@@ -3,8 +3,8 @@
  * before message_1, C_R before message_3 or an error, another identifier
  * before them). Input: one byte k (0..4, the length of the harness's own
  * encoded C_R), those k bytes, then the payload. Checks what the split
- * promises: an offset inside the payload, a known kind, message_1 only
- * after 0xf5. */
+ * promises: an offset inside the payload, a known kind, message_1 after
+ * 0xf5 or flagged as after another prefix. */
 #include <stdint.h>
 #include <string.h>
 
@@ -25,7 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sc_prefix_split(p, n, own, k, &sp)) {
         if (sp.kind == NULL || sp.msg_offset > n)
             __builtin_trap();
-        if (strcmp(sp.kind, "message_1") == 0 && (sp.msg_offset != 1 || p[0] != 0xf5))
+        if (strcmp(sp.kind, "message_1") == 0 && !sp.foreign_prefix &&
+            (sp.msg_offset != 1 || p[0] != 0xf5))
+            __builtin_trap();
+        if (sp.foreign_prefix && (sp.msg_offset == 0 || (sp.msg_offset == 1 && p[0] == 0xf5)))
             __builtin_trap();
         if (strcmp(sp.kind, "message_1") != 0 && strcmp(sp.kind, "message_3") != 0 &&
             strcmp(sp.kind, "error") != 0)

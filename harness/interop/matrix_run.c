@@ -15,6 +15,7 @@
 #include "../report/report_json.h"
 #include "../runner/jobs.h"
 #include "../runner/run_html.h"
+#include "../runner/peer_template.h"
 #include "../runner/runner.h"
 #include "../scenario/budget.h"
 #include "child_pool.h"
@@ -259,6 +260,7 @@ static int run_peer(ctx *c, size_t i)
     ro.harness_path = o->harness_path;
     ro.cred_dir = o->cred_dir;
     ro.quiet = o->quiet;
+    ro.allow_template = o->allow_template;
     ro.budget = o->budget;
     printf("== %s against the reference harness (%s)\n", c->pf[i]->name, o->peer_files[i]);
     fflush(stdout);
@@ -372,7 +374,9 @@ static int load_peers(ctx *c)
         return -1;
     for (size_t i = 0; i < c->o->n_peers; i++) {
         c->pf[i] = calloc(1, sizeof *c->pf[i]);
-        if (c->pf[i] == NULL || peer_file_load(c->o->peer_files[i], c->pf[i], err, sizeof err)) {
+        if (c->pf[i] == NULL || peer_file_load(c->o->peer_files[i], c->pf[i], err, sizeof err) ||
+            peer_template_refused(c->pf[i], c->o->peer_files[i], c->o->allow_template, err,
+                                  sizeof err)) {
             fprintf(stderr, "matrix: %s\n", c->pf[i] ? err : "out of memory");
             free(c->pf[i]);
             return -1;

@@ -83,6 +83,7 @@ typedef struct matrix_opts {
     const char *cred_dir;
     const char *budget;          /* NULL: rfc9528 for pairs, the peer files' own for runs */
     bool quiet;
+    bool allow_template;         /* run peer files marked template: true */
 } matrix_opts;
 
 int matrix_main(const matrix_opts *o);

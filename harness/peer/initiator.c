@@ -321,6 +321,11 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
                 resp.code >> 5, resp.code & 31, info);
         goto done;
     }
+    if (o->edhoc->message_4 && (o->faults & PEER_FAULT_REJECT_MESSAGE_4)) {
+        verdict(r, PEER_EXIT_VERDICT, "FAIL: message_4 from the Responder rejected without "
+                                      "looking at it (fault reject-message-4)");
+        goto done;
+    }
     if (o->edhoc->message_4) {
         err = eh_initiator_process_message_4(&r->s, resp.payload, resp.payload_len);
         if (err != EH_OK) {

@@ -69,7 +69,12 @@ enum {
                                              it has no context for (e.g. before message_3)
                                              as plain CoAP: 2.05, unprotected (breaks
                                              RFC 8613 §8.2) */
-    PEER_FAULT_COUNT_ = 12
+    PEER_FAULT_REJECT_MESSAGE_4 = 1u << 12, /* Initiator takes a valid message_4 for an invalid
+                                             one: it gives up silently (no error message)
+                                             and exits 1, for tests of how its exit status
+                                             is judged (the engine's own rejection of a bad
+                                             message_4 sends an error message) */
+    PEER_FAULT_COUNT_ = 13
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);

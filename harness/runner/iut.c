@@ -622,6 +622,39 @@ static void fill_exit(iut_proc *p, iut_exit *ex, bool killed)
     ex->stderr_bytes = p->err.total;
 }
 
+/* Signals that end a program that went wrong (as opposed to one that was
+ * stopped): an IUT started through /bin/sh -c that dies of one of them
+ * usually shows up as the shell's exit code 128 + the signal. */
+static bool crash_signal(int sig)
+{
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
+           sig == SIGSYS || sig == SIGTRAP;
+}
+
+bool iut_exit_is_crash(const iut_exit *ex)
+{
+    if (!ex->exited)
+        return false;
+    if (ex->signal)
+        return ex->signal != SIGTERM && ex->signal != SIGKILL;
+    return crash_signal(ex->code - 128);
+}
+
+void iut_exit_describe(const iut_exit *ex, char *out, size_t cap)
+{
+    if (!ex->exited)
+        snprintf(out, cap, "had not exited");
+    else if (ex->signal && iut_exit_is_crash(ex))
+        snprintf(out, cap, "crashed (signal %d, %s)", ex->signal, strsignal(ex->signal));
+    else if (ex->signal)
+        snprintf(out, cap, "was killed by signal %d (%s)", ex->signal, strsignal(ex->signal));
+    else if (crash_signal(ex->code - 128))
+        snprintf(out, cap, "crashed (exit code %d: a shell's report of a command killed by "
+                           "signal %d, %s)", ex->code, ex->code - 128, strsignal(ex->code - 128));
+    else
+        snprintf(out, cap, "exited with code %d", ex->code);
+}
+
 bool iut_poll(iut_proc *p, iut_exit *ex)
 {
     if (p == NULL)

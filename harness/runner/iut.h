@@ -63,6 +63,18 @@ typedef struct iut_exit {
     size_t stdout_bytes, stderr_bytes; /* everything written, captured or not */
 } iut_exit;
 
+/* How it ended, for verdicts, after "the IUT": "exited with code 1", "was
+ * killed by signal 15 (Terminated)", "crashed (signal 11, Segmentation
+ * fault)", "crashed (exit code 139: a shell's report of a command killed by
+ * signal 11, Segmentation fault)" (iut_exit_is_crash); "had not exited" when
+ * ex->exited is false. */
+void iut_exit_describe(const iut_exit *ex, char *out, size_t cap);
+/* Did it end as a program that went wrong does: killed by a signal other
+ * than SIGTERM and SIGKILL (with which programs are stopped), or an exit
+ * code of 128 + SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP
+ * (how /bin/sh -c reports a command that died of one of them)? */
+bool iut_exit_is_crash(const iut_exit *ex);
+
 /* Non-blocking: has it exited? Fills ex when it has. */
 bool iut_poll(iut_proc *p, iut_exit *ex);
 /* Wait up to timeout_ms for it to exit by itself. */

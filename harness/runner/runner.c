@@ -23,6 +23,9 @@
 #include "../transport/udp.h"
 #include "capture.h"
 #include "iut.h"
+#include "iut_outcome.h"
+#include "peer_template.h"
+#include "per_run.h"
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
@@ -168,11 +171,8 @@ static int iut_state_cb(void *arg, char *desc, size_t cap)
     iut_exit ex;
     if (w->p == NULL || !iut_poll(w->p, &ex))
         return 0;
-    if (ex.signal)
-        snprintf(desc, cap, "killed by signal %d", ex.signal);
-    else
-        snprintf(desc, cap, "exited with code %d", ex.code);
-    return ex.signal ? 2 : 1;
+    iut_exit_describe(&ex, desc, cap);
+    return iut_exit_is_crash(&ex) ? 2 : 1;
 }
 
 static void join_list(char *out, size_t cap, const int *v, size_t n)
@@ -187,13 +187,25 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
     }
 }
 
-/* Signals that end a program that went wrong (as opposed to one that was
- * stopped): an IUT started through /bin/sh -c that dies of one of them
- * usually shows up as the shell's exit code 128 + the signal. */
-static bool crash_signal(int sig)
+/* After the scenario: an IUT Initiator may finish (the executor answers it
+ * as the engine would, at most the run's timeout, then 200 ms more to exit);
+ * then the IUT is stopped and how it ended judged (iut_outcome.h). */
+static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run_opts *o,
+                       sc_result *res)
 {
-    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
-           sig == SIGSYS || sig == SIGTRAP;
+    iut_end e;
+    memset(&e, 0, sizeof e);
+    e.iut_initiator = harness_role == SC_HARNESS_RESPONDER;
+    if (e.iut_initiator)
+        sc_exec_drain(x, o->timeout_ms, res);
+    e.by_itself = iut_poll(w->p, &e.ex);
+    if (!e.by_itself && e.iut_initiator)
+        e.by_itself = iut_wait(w->p, 200, &e.ex);
+    iut_stop_tracked(w->p, 1000, e.by_itself ? NULL : &e.ex, &job_iut_pgid);
+    w->p = NULL;
+    if (e.iut_initiator)
+        sc_exec_ending_of(x, &e.run);
+    iut_outcome_after_run(&e, res);
 }
 
 /* Run one job (in the child process): IUT, executor, verdict. */
@@ -288,25 +300,16 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         copy_str(res->iut_stdout_path, sizeof res->iut_stdout_path, path_out);
         copy_str(res->iut_stderr_path, sizeof res->iut_stderr_path, path_err);
         if (spec->ready_line[0] || spec->ready_probe) {
+            int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
             iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
-                                         port, spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms
-                                                                         : 5000);
+                                         port, ready_ms);
             if (r != IUT_READY) {
                 iut_exit ex;
                 memset(&ex, 0, sizeof ex);
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 w.p = NULL;
-                if (r == IUT_EXITED && !ex.signal && ex.code == 127) {
-                    res->v = V_SKIPPED;
-                    snprintf(res->message, sizeof res->message,
-                             "the IUT exited with code 127: scenario not implemented");
-                } else {
-                    res->v = V_ERROR;
-                    snprintf(res->message, sizeof res->message, "the IUT %s (%s)",
-                             r == IUT_EXITED ? "exited before it was ready" : "never became ready",
-                             r == IUT_EXITED ? (ex.signal ? "killed by a signal" : "exit code")
-                                             : "timeout");
-                }
+                iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
+                                      ready_ms, res);
                 goto done;
             }
         }
@@ -318,46 +321,8 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             goto harness_error;
     }
     sc_exec_run(x, res);
-    if (w.p != NULL && j->harness_role == SC_HARNESS_RESPONDER)
-        sc_exec_drain(x, 1000);
-    if (w.p != NULL) {
-        iut_exit ex;
-        memset(&ex, 0, sizeof ex);
-        bool gone = iut_poll(w.p, &ex);
-        /* an IUT Initiator normally ends by itself; give it a moment */
-        if (!gone && j->harness_role == SC_HARNESS_RESPONDER)
-            gone = iut_wait(w.p, 200, &ex);
-        iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
-        w.p = NULL;
-        char crash[128] = "";
-        if (gone && ex.signal && ex.signal != SIGTERM && ex.signal != SIGKILL)
-            snprintf(crash, sizeof crash, "the IUT crashed (signal %d, %s)", ex.signal,
-                     strsignal(ex.signal));
-        else if (gone && !ex.signal && crash_signal(ex.code - 128))
-            snprintf(crash, sizeof crash, "the IUT crashed (exit code %d: a shell's report of a "
-                     "command killed by signal %d, %s)", ex.code, ex.code - 128,
-                     strsignal(ex.code - 128));
-        if (crash[0] && res->v != V_FAIL) {
-            res->v = V_ERROR;
-            snprintf(res->message, sizeof res->message, "%s", crash);
-        } else if (crash[0]) {
-            /* the failure stands (what the IUT did before it died), and the
-             * crash, which is likely why nothing more came, is named */
-            char why[160];
-            int wn = snprintf(why, sizeof why, "; %s", crash);
-            size_t k = strnlen(res->message, sizeof res->message), room = sizeof res->message;
-            if (wn > 0 && k + (size_t)wn >= room) { /* no room: cut the text, not a character */
-                k = room - (size_t)wn - 1;
-                while (k > 0 && ((unsigned char)res->message[k] & 0xc0) == 0x80)
-                    k--;
-            }
-            snprintf(res->message + k, room - k, "%s", why);
-        } else if (gone && !ex.signal && ex.code == 127 && res->v != V_PASS) {
-            res->v = V_SKIPPED;
-            snprintf(res->message, sizeof res->message,
-                     "the IUT exited with code 127: scenario not implemented");
-        }
-    }
+    if (w.p != NULL)
+        finish_iut(x, &w, j->harness_role, o, res);
     goto done;
 harness_error:
     res->v = V_ERROR;
@@ -429,6 +394,7 @@ typedef struct run_state {
     job_list sanity;   /* the sanity conversations (sanity.h) and their results */
     sc_result *sanity_results;
     size_t n_sanity;
+    char per_run_failure[600]; /* why the per-run IUT did not start, or "" */
 } run_state;
 
 static void run_state_free(run_state *st)
@@ -501,11 +467,12 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
  * free port, and let every job use it like an already-running IUT. The
  * scenario placeholders get neutral values ({method} 3, {suite} 2).
  */
-static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
+static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, size_t cap)
 {
     peer_role_spec *spec = &pf->responder;
     if (!spec->present || !spec->per_run || spec->fixed_port)
         return NULL;
+    snprintf(failure, cap, "the per-run IUT Responder could not be started");
     char port_s[16], cmd[SC_MAX_CMD], out[1024], err[1024];
     int port = free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
@@ -530,12 +497,22 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
     iut_proc *p = iut_start(cmd, out, err);
     if (p == NULL)
         return NULL;
-    if (iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1", port,
-                       spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000) != IUT_READY) {
-        iut_stop(p, 1000, NULL);
-        fprintf(stderr, "run: the per-run IUT Responder did not become ready (%s)\n", cmd);
+    int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+    iut_ready r = iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1",
+                                 port, ready_ms);
+    if (r != IUT_READY) {
+        iut_exit ex;
+        sc_result why;
+        iut_stop(p, 1000, &ex);
+        memset(&why, 0, sizeof why);
+        iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line, ready_ms,
+                              &why);
+        snprintf(failure, cap, "the per-run IUT Responder did not start: %.300s (see %.250s)",
+                 why.message, err);
+        fprintf(stderr, "run: %s (%s)\n", failure, cmd);
         return NULL;
     }
+    failure[0] = 0;
     snprintf(spec->fixed_host, sizeof spec->fixed_host, "127.0.0.1");
     spec->fixed_port = port;
     printf("per-run IUT Responder listening on port %d\n", port);
@@ -642,6 +619,15 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
                 done[next++] = true;
                 continue;
             }
+            if (j->harness_role == SC_HARNESS_INITIATOR &&
+                per_run_refuses(st->per_run, st->per_run_failure, &results[next])) {
+                sc_result why = results[next];
+                base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
+                results[next].v = why.v;
+                copy_str(results[next].message, sizeof results[next].message, why.message);
+                done[next++] = true;
+                continue;
+            }
             if (start_job(j, o, st, budget) != 0) {
                 base_result(j, job_scenario(j, scratch, err, sizeof err), &results[next], o);
                 results[next].v = V_ERROR;
@@ -692,6 +678,8 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
                                   : "the harness process running the scenario failed (%s)",
                              WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no result");
                 }
+                if (j->harness_role == SC_HARNESS_INITIATOR)
+                    per_run_job_done(st->per_run, res);
                 done[idx[k]] = true;
                 running--;
                 free(j->buf);
@@ -772,7 +760,8 @@ int run_main(const run_opts *o)
     int rc = 2;
     run_report_init(rep);
     mkdir(o->out_dir, 0777);
-    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0) {
+    if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0 ||
+        peer_template_refused(pf, o->peer_file, o->allow_template, err, sizeof err)) {
         fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");
         goto out;
     }
@@ -807,7 +796,7 @@ int run_main(const run_opts *o)
            n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
            sc_budget_name(budget));
     fflush(stdout);
-    st.per_run = start_per_run(pf, o);
+    st.per_run = start_per_run(pf, o, st.per_run_failure, sizeof st.per_run_failure);
 
     /* The sanity conversation first: an IUT that cannot do a plain handshake in
      * a profile stops the run (sanity.h). */

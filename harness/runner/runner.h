@@ -42,6 +42,7 @@ typedef struct run_opts {
     bool all_profiles;           /* every fitting profile of the IUT, not one per job */
     bool no_profiles;            /* scenarios as written (the matrix of IUT pairs) */
     bool no_sanity;              /* no sanity conversation before the suite (sanity.h) */
+    bool allow_template;         /* run a peer file marked template: true (peer_template.h) */
 } run_opts;
 
 /* Returns the process exit code: 0 no MUST-level failure, error or xpass;

@@ -57,8 +57,7 @@ void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n)
 
 /* --------------------------------------------------------------- verdict */
 
-/* "R-5.2.3-b" -> "R-5.2.3-b (RFC 9528 §5.2.3)", "R-A.2.3-a" -> "... Appendix A.2.3". */
-static void requirement_with_section(const char *id, char *out, size_t cap)
+void sc_requirement_text(const char *id, char *out, size_t cap)
 {
     const char *start = strncmp(id, "R-", 2) == 0 ? id + 2 : NULL;
     const char *end = start ? strrchr(start, '-') : NULL;
@@ -75,13 +74,32 @@ static void requirement_with_section(const char *id, char *out, size_t cap)
              start[0] >= 'A' && start[0] <= 'Z' ? "Appendix " : "\xc2\xa7", n, start);
 }
 
+/* The requirement IDs of `ids` ("R-A.2-b, R-A.2-d"), each with its section. */
+static void cited_text(const char *ids, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (const char *p = ids; *p && k + 1 < cap;) {
+        size_t n = strcspn(p, ", ");
+        char id[64], r[96];
+        snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), p);
+        sc_requirement_text(id, r, sizeof r);
+        int w = snprintf(buf + k, cap - k, "%s%s", k ? ", " : "", r);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+        p += n;
+        p += strspn(p, ", ");
+    }
+}
+
 static void requirement_text(const scenario *sc, char *buf, size_t cap)
 {
     size_t k = 0;
     buf[0] = 0;
     for (size_t i = 0; i < sc->n_requirements && k + 1 < cap; i++) {
         char r[96];
-        requirement_with_section(sc->requirements[i], r, sizeof r);
+        sc_requirement_text(sc->requirements[i], r, sizeof r);
         int w = snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", r);
         if (w < 0)
             break;
@@ -89,14 +107,17 @@ static void requirement_text(const scenario *sc, char *buf, size_t cap)
     }
 }
 
-static void fail_v(sc_exec *x, verdict v, bool with_requirements, const char *fmt, va_list ap)
+/* cite: NULL for the scenario's requirements, "" for none, else the IDs. */
+static void fail_v(sc_exec *x, verdict v, const char *cite, const char *fmt, va_list ap)
 {
     if (x->v == V_FAIL || x->v == V_ERROR)
         return; /* the first failure is the verdict */
     char what[700], req[400] = "";
     vsnprintf(what, sizeof what, fmt, ap);
-    if (with_requirements)
+    if (cite == NULL)
         requirement_text(x->sc, req, sizeof req);
+    else
+        cited_text(cite, req, sizeof req);
     const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
     snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %.600s%s%.380s", x->step + 1,
              st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
@@ -111,7 +132,15 @@ void x_fail(sc_exec *x, verdict v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fail_v(x, v, true, fmt, ap);
+    fail_v(x, v, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void x_fail_cite(sc_exec *x, verdict v, const char *ids, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(x, v, ids, fmt, ap);
     va_end(ap);
 }
 
@@ -119,7 +148,7 @@ void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fail_v(x, v, false, fmt, ap);
+    fail_v(x, v, "", fmt, ap);
     va_end(ap);
 }
 
@@ -378,16 +407,6 @@ void x_inject_ephemeral(sc_exec *x)
     eh_session_set_ephemeral(&x->s, k->b, k->n, NULL, 0);
 }
 
-void sc_exec_drain(sc_exec *x, int timeout_ms)
-{
-    if (x->o.role != SC_HARNESS_RESPONDER)
-        return;
-    x->draining = true;
-    x->step = x->sc->n_steps; /* every request now gets the natural answer */
-    x_serve(x, timeout_ms);
-    x->draining = false;
-}
-
 void sc_exec_run(sc_exec *x, sc_result *res)
 {
     const scenario *sc = x->sc;
@@ -422,6 +441,8 @@ void sc_exec_run(sc_exec *x, sc_result *res)
             const sc_step *st = &sc->steps[x->step];
             xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, st->line,
                       x_step_kind_name(st->kind), st->kind == SC_STEP_SEND ? st->message : "");
+            if (st->kind != SC_STEP_EXPECT || x->rx.kind == NULL)
+                x_step_begin(x);
             x->cfg.faults = x_faults(x, st);
             x_initiator_step(x, st);
         }

@@ -30,7 +30,9 @@ typedef struct sc_exec_opts {
     unsigned long seed;      /* seeds the harness's ephemeral keys */
     sc_budget budget;        /* size budget profile (budget.h); 0 = rfc9528 */
     /* Optional: is the IUT still running? 0 running, 1 exited, 2 crashed;
-     * desc receives a short description. Lets waits end early. */
+     * desc receives how it ended, to follow "the IUT" ("exited with code 1",
+     * iut_exit_describe). Lets waits end early; a step that received
+     * nothing names it. */
     int (*iut_state)(void *arg, char *desc, size_t cap);
     void *iut_arg;
     /* The IUT is shared with other scenarios (an address or per_run IUT in
@@ -82,8 +84,34 @@ int sc_exec_port(const sc_exec *x);
 void sc_exec_run(sc_exec *x, sc_result *res);
 /* Harness Responder, after the run: keep answering the IUT Initiator as the
  * engine would (e.g. its OSCORE request) until it exits or timeout_ms
- * passes, so that it can finish cleanly. */
-void sc_exec_drain(sc_exec *x, int timeout_ms);
+ * passes, so that it can finish cleanly. What happens meanwhile is added to
+ * res->transcript. An EDHOC error message with which the IUT answers the
+ * harness's last answer of a completed handshake (sc_exec_ending) turns a
+ * pass or non-strict res into a fail naming both. */
+void sc_exec_drain(sc_exec *x, int timeout_ms, sc_result *res);
+
+/* What the harness Responder saw of the IUT Initiator's handshake, for the
+ * verdict of its exit status (runner/iut_outcome.h). */
+typedef struct sc_exec_ending {
+    size_t requests;       /* requests the IUT sent (not counting retransmissions) */
+    /* The handshake completed on the harness's side in a positive scenario
+     * (only messages its engine builds, exec_budget.c): the engine accepted
+     * the IUT's message_3, and the last thing the harness sent is an answer
+     * of the completed handshake (message_4, the empty answer acknowledging
+     * message_3, the response to the IUT's OSCORE request, which verified),
+     * which the IUT did not answer with an error message. An Initiator that
+     * follows RFC 9528 then ends "done". */
+    bool completed;
+    char last_answer[160]; /* the harness's last answer, e.g. "message_4 (CoAP 2.04, 9
+                            * bytes)"; "" if none */
+    char requirement[96];  /* completed: what an Initiator that rejects that answer
+                            * breaks, e.g. "R-5.5.3-a (RFC 9528 §5.5.3)" */
+} sc_exec_ending;
+void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e);
+
+/* "R-5.2.3-b" -> "R-5.2.3-b (RFC 9528 §5.2.3)", "R-A.2.3-a" -> "R-A.2.3-a
+ * (RFC 9528 Appendix A.2.3)", "R-9668-3.3.1-a" -> "... (RFC 9668 §3.3.1)". */
+void sc_requirement_text(const char *id, char *out, size_t cap);
 void sc_exec_free(sc_exec *x);
 
 #endif

@@ -136,10 +136,9 @@ void x_record_size(sc_exec *x, bool from_iut, const char *kind, const uint8_t *m
         x->entries[x->n_entries++] = e;
 }
 
-/* Positive: the harness sends only what its engine builds, the IUT knows
- * the harness's credential, and it was asked for nothing (`iut:`). Negative scenarios provoke the IUT, so
- * its sizes there are reported but not judged. */
-static bool positive_scenario(const scenario *sc)
+/* Negative scenarios provoke the IUT, and an IUT asked for a choice (`iut:`)
+ * may not make its smallest, so its sizes there are reported but not judged. */
+bool x_positive_scenario(const scenario *sc)
 {
     if (sc->iut_peer_cred[0])
         return false;
@@ -160,7 +159,7 @@ void x_budget_judge(sc_exec *x)
     const received *rx = &x->rx;
     int m = message_number(rx->kind);
     if (m == 0 || rx->st != TR_OK || rx->msg == NULL || !rx->engine_ok ||
-        !positive_scenario(x->o.sc))
+        !x_positive_scenario(x->o.sc))
         return;
     sc_size_entry e;
     size_t prefix = (size_t)(rx->msg - rx->payload);

@@ -107,6 +107,18 @@ struct sc_exec {
     uint8_t own_c_r[EH_MAX_CONN_ID];
     size_t own_c_r_len;
     bool c_r_sent;
+    /* harness Responder, for the verdict of the IUT Initiator's exit
+     * (sc_exec_ending): the requests it sent, whether the engine accepted
+     * its message_3, the harness's last answer (described, "" if none) and
+     * the requirement an Initiator that rejects it breaks (NULL when it is
+     * no answer of a completed handshake), and, after the last step, the
+     * error message with which the IUT rejected that answer ("" if none) */
+    size_t n_requests;
+    bool m3_accepted;
+    char last_answer[160];
+    const char *last_answer_req;
+    char rejected[400];
+    const char *rejected_req;
     /* harness Responder: the answer being built for the current request */
     bool handled;                 /* the handler consumed the awaited request */
     bool draining;                /* sc_exec_drain: serve until the IUT is gone */
@@ -133,6 +145,10 @@ struct sc_exec {
     /* what a passing scenario reports (amplification, flood), "; "-joined */
     char info[600];
     char refused[400];            /* why the scenario must not run (skipped), or "" */
+    /* the IUT process (o.iut_state): how it ended ("exited with code 1"), when
+     * the harness first saw it gone (0: not yet), when the current step began */
+    char iut_end[160], iut_note[200];
+    int64_t iut_gone_ms, step_t0;
     char branch[SC_MAX_LABEL];    /* outcomes' state: / in: (scenario.h) */
     /* harness Initiator: the last OSCORE request, for `oscore: {replay: true}` */
     uint8_t osc_payload[TR_MAX_BODY];
@@ -146,12 +162,21 @@ struct sc_exec {
     bool osc_sent;
 };
 
+/* Positive: the harness sends only what its engine builds, and the IUT
+ * knows the harness's credential (exec_budget.c). */
+bool x_positive_scenario(const scenario *sc);
+
 /* transcript */
 void xt_printf(sc_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xt_bytes(sc_exec *x, const char *arrow, const uint8_t *b, size_t n);
 /* Record the verdict (the first failure wins) with the step and the
  * scenario's requirement IDs. */
 void x_fail(sc_exec *x, verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same citing the requirement IDs of `ids` ("R-A.2-b, R-A.2-d") instead
+ * of the scenario's: for a failure that comes before what the scenario
+ * checks, such as the Appendix A.2 framing of the message it judges. */
+void x_fail_cite(sc_exec *x, verdict v, const char *ids, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The same without the requirement IDs: for a verdict that is not about an
  * RFC requirement (a size budget the user chose). */
 void x_fail_plain(sc_exec *x, verdict v, const char *fmt, ...)
@@ -175,8 +200,17 @@ void x_exchange(sc_exec *x, const tr_message *req);
  * IUT sends unasked (into x->rx); over CoAP nothing can come unasked, so
  * x->rx is silence at once. */
 void x_listen(sc_exec *x, int timeout_ms);
-/* Has the IUT process exited (o.iut_state)? false when unknown. */
+/* Has the IUT process exited (o.iut_state)? false when unknown. The first
+ * time it has, how (x->iut_end) and when are kept. */
 bool x_iut_gone(sc_exec *x);
+/* At the start of a step (as Initiator, not of an expect step that judges
+ * the answer to the send before it, whose wait began with that send): note
+ * whether the IUT is gone already, and when the step began. */
+void x_step_begin(sc_exec *x);
+/* For a step that received nothing: "; the IUT exited with code 1 before
+ * this step" (or "crashed (...)", "while the harness waited"), or "" while
+ * the IUT runs or when that is unknown. */
+const char *x_iut_exit_note(sc_exec *x);
 /* harness Responder: serve requests for at most timeout_ms or until
  * x->handled is set by the handler. */
 void x_serve(sc_exec *x, int timeout_ms);
@@ -195,6 +229,14 @@ int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len
 void x_fields_line(sc_exec *x, const char *kind, const uint8_t *msg, size_t len);
 /* Does x->rx match one of the step's outcomes? Sets the verdict. */
 void x_judge(sc_exec *x, const sc_step *st);
+
+/* framing (exec_framing.c) */
+/* Harness Responder: x->rx, a message_1 or message_3 without its Appendix
+ * A.2 prefix or with another one, fails the step (the bytes received and
+ * expected, R-A.2-b/c/d); anything else passes unjudged. */
+void x_check_prefix(sc_exec *x);
+/* Up to 8 bytes at b (n in all) as hex, "..." after them when there is more. */
+void x_hex_start(const uint8_t *b, size_t n, char *out, size_t cap);
 
 /* budgets (exec_budget.c) */
 /* A message_1..4 (kind; anything else is ignored) of n bytes at msg, sent
@@ -237,6 +279,18 @@ void x_message_2_unverified(sc_exec *x);
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);
 void x_responder_run(sc_exec *x);
+
+/* after the last step (exec_ending.c) */
+/* Keep resp, the harness Responder's answer (code 0: none), as its last
+ * answer: `what` names it ("message_4"), req is the requirement an Initiator
+ * that rejects it breaks when it is an answer of the completed handshake
+ * (message_4, the empty answer acknowledging message_3, the OSCORE
+ * response), else NULL. */
+void x_note_answer(sc_exec *x, const tr_message *resp, const char *what, const char *req);
+/* A request of the IUT after the last step, just classified (x->rx): an
+ * error message rejecting the answer of a completed handshake is noted in
+ * x->rejected (sc_exec_drain makes it the verdict). */
+void x_after_last_step(sc_exec *x);
 
 /* amplification (exec_amplification.c) */
 /* After a send: if payload[0..len) was a message_1 (0xf5 prefix: a

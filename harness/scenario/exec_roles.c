@@ -451,8 +451,8 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
         return;
     }
     if (x->rx.st != TR_OK) {
-        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)", resource,
-               x->rx.st == TR_TIMEOUT ? "timeout" : "reset");
+        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)%s", resource,
+               x->rx.st == TR_TIMEOUT ? "timeout" : "reset", x_iut_exit_note(x));
         return;
     }
     xt_bytes(x, "<- OSCORE", x->rx.payload, x->rx.len);
@@ -512,26 +512,6 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
 
 /* ================================================= harness as Responder */
 
-/* METHOD (int), SUITES_I (int or array), G_X (bstr): the start of a bare
- * message_1, as opposed to a bare error message (ERR_CODE, then ERR_INFO:
- * a text string, true, or suites and nothing after). */
-static bool looks_like_message_1(const uint8_t *p, size_t n)
-{
-    eh_cbor_reader r;
-    const uint8_t *item;
-    size_t len;
-    eh_cbor_reader_init(&r, p, n);
-    r.lenient = true;
-    int m = eh_cbor_peek_major(&r);
-    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT) || eh_cbor_read_item(&r, &item, &len) != EH_OK)
-        return false;
-    m = eh_cbor_peek_major(&r);
-    if ((m != EH_CBOR_UINT && m != EH_CBOR_NEGINT && m != EH_CBOR_ARRAY) ||
-        eh_cbor_read_item(&r, &item, &len) != EH_OK)
-        return false;
-    return eh_cbor_peek_major(&r) == EH_CBOR_BSTR;
-}
-
 static bool split_prefix(sc_exec *x, received *rx)
 {
     uint8_t enc[EH_MAX_CONN_ID + 2];
@@ -545,7 +525,8 @@ static bool split_prefix(sc_exec *x, received *rx)
     rx->msg = rx->payload + sp.msg_offset, rx->msg_len = rx->len - sp.msg_offset;
     rx->foreign_prefix = sp.foreign_prefix;
     if (sp.foreign_prefix)
-        xt_printf(x, "     note: prefixed with an identifier that is not our C_R\n");
+        xt_printf(x, "     note: prefixed with %zu bytes that are not %s\n", sp.msg_offset,
+                  strcmp(sp.kind, "message_1") == 0 ? "true (f5)" : "our C_R");
     return true;
 }
 
@@ -579,7 +560,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
         rx->msg = rx->payload, rx->msg_len = rx->len;
         int major = rx->len ? rx->payload[0] >> 5 : -1;
         rx->kind = major == EH_CBOR_BSTR                        ? "message_3"
-                   : looks_like_message_1(rx->payload, rx->len) ? "message_1"
+                   : sc_looks_like_message_1(rx->payload, rx->len) ? "message_1"
                    : major >= 0 && major <= 1                   ? "error"
                                                                 : "other";
         if (x->sc->framing != SC_FRAMING_BARE)
@@ -598,6 +579,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
         err = x->s.state == EH_STATE_WAIT_M3
                   ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
                   : EH_ERR_STATE;
+        x->m3_accepted |= err == EH_OK;
     } else if (strcmp(rx->kind, "error") == 0) {
         parse_error(rx);
         return;
@@ -607,7 +589,11 @@ static void classify_request(sc_exec *x, const tr_message *req)
     engine_result(x, err);
 }
 
-static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
+/* The answer to the request (code 0: none), kept as the harness's last
+ * answer (x_note_answer: what it is, and req, the requirement an Initiator
+ * that rejects it breaks when it is an answer of a completed handshake). */
+static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                   const char *what, const char *req)
 {
     memset(resp, 0, sizeof *resp);
     resp->code = code;
@@ -616,6 +602,7 @@ static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n)
     resp->payload_len = n;
     if (code)
         xt_bytes(x, "->", x->answer, n);
+    x_note_answer(x, resp, what, req);
 }
 
 /* What the engine would answer to the request just classified. */
@@ -626,16 +613,16 @@ static void natural_answer(sc_exec *x, tr_message *resp)
     if (strcmp(rx->kind, "message_1") == 0 || strcmp(rx->kind, "message_3") == 0) {
         if (!rx->engine_ok) {
             if (eh_error_message(&x->s, x->answer, sizeof x->answer, &n) == EH_OK)
-                answer(x, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, n);
+                answer(x, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, n, "an error message", NULL);
             else
-                answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+                answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0, "an empty 4.00", NULL);
             return;
         }
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
             x->c_r_sent = true;
             x_record_size(x, false, "message_2", x->answer, n, 0);
-            answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+            answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, "message_2", NULL);
             x_fields_line(x, "message_2", x->answer, n);
             return;
         }
@@ -643,16 +630,20 @@ static void natural_answer(sc_exec *x, tr_message *resp)
             if (x->cfg.message_4 &&
                 eh_responder_message_4(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
                 x_record_size(x, false, "message_4", x->answer, n, 0);
-                answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n);
+                answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, "message_4", "R-5.5.3-a");
             } else {
-                answer(x, resp, TR_CODE_CHANGED, -1, 0);
+                answer(x, resp, TR_CODE_CHANGED, -1, 0, "the empty answer acknowledging message_3",
+                       "R-A.2-a");
             }
             return;
         }
     }
     /* An error message is never answered with one (RFC 9528 §6); CoAP
      * still wants a response: an empty 2.04. */
-    answer(x, resp, strcmp(rx->kind, "error") == 0 ? TR_CODE_CHANGED : TR_CODE_BAD_REQUEST, -1, 0);
+    if (strcmp(rx->kind, "error") == 0)
+        answer(x, resp, TR_CODE_CHANGED, -1, 0, "the empty answer to an error message", NULL);
+    else
+        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0, "an empty 4.00", NULL);
 }
 
 /* Verify the IUT's OSCORE request with the session's context and answer it
@@ -670,7 +661,7 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
         if (!x->oscore_ready) {
             snprintf(why, cap, "an OSCORE request arrived but the handshake did not complete "
                                "(%s)", eh_err_name(err));
-            answer(x, resp, 0x81, -1, 0);
+            answer(x, resp, 0x81, -1, 0, "4.01 (no OSCORE context)", NULL);
             return false;
         }
     }
@@ -678,10 +669,11 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
                           &n_opts) != EH_OK) {
         snprintf(why, cap, "the IUT's OSCORE request does not verify with the keys of the "
                            "handshake (RFC 9528 Appendix A.1, RFC 8613 §8.2)");
-        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0);
+        answer(x, resp, TR_CODE_BAD_REQUEST, -1, 0,
+               "4.00 to an OSCORE request that does not verify", NULL);
         return false;
     }
-    answer(x, resp, code, -1, n);
+    answer(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a");
     if (n_opts > 0)
         memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;
@@ -700,11 +692,14 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 {
     const scenario *sc = x->sc;
     (void)client;
+    x->n_requests++;
     if (x->step >= sc->n_steps || x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED ||
         x->handled) {
         /* after the scenario (or a verdict): answer as the engine would */
         xt_printf(x, "after the last step:\n");
         classify_request(x, req);
+        if (x->step >= sc->n_steps)
+            x_after_last_step(x);
         if (strcmp(x->rx.kind, "oscore") == 0 && x->v != V_FAIL && x->v != V_ERROR)
             serve_oscore(x, req, resp);
         else
@@ -764,7 +759,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
             }
             if (strcmp(s2->message, "none") == 0) {
                 xt_printf(x, "  left unanswered\n");
-                answer(x, resp, 0, -1, 0);
+                answer(x, resp, 0, -1, 0, "", NULL);
                 answered = true;
                 x->step++;
                 continue;
@@ -774,7 +769,9 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
                 break;
             bool err = strcmp(s2->message, "error") == 0;
             x_record_size(x, false, s2->message, x->answer, n, 0);
-            answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n);
+            answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n,
+                   err ? "an error message" : s2->message,
+                   strcmp(s2->message, "message_4") == 0 ? "R-5.5.3-a" : NULL);
             answered = true;
         }
         x->step++;
@@ -801,6 +798,7 @@ void x_responder_run(sc_exec *x)
             continue;
         }
         size_t before = x->step;
+        x_step_begin(x);
         x_serve(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
         if (x->step == before) {
             /* nothing arrived in time (or the IUT is gone) */
@@ -817,7 +815,7 @@ void x_responder_run(sc_exec *x)
                     x->rx.st = TR_ERROR, x->rx.kind = "other";
             }
             if (st->kind == SC_STEP_OSCORE)
-                x_fail(x, V_FAIL, "no OSCORE request from the IUT");
+                x_fail(x, V_FAIL, "no OSCORE request from the IUT%s", x_iut_exit_note(x));
             else
                 x_judge(x, st);
             x->step++;

@@ -180,8 +180,29 @@ void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_
 
 bool x_iut_gone(sc_exec *x)
 {
-    char desc[128];
-    return x->o.iut_state != NULL && x->o.iut_state(x->o.iut_arg, desc, sizeof desc) != 0;
+    char desc[sizeof x->iut_end];
+    if (x->iut_gone_ms > 0)
+        return true;
+    if (x->o.iut_state == NULL || x->o.iut_state(x->o.iut_arg, desc, sizeof desc) == 0)
+        return false;
+    snprintf(x->iut_end, sizeof x->iut_end, "%s", desc);
+    x->iut_gone_ms = tr_now_ms();
+    return true;
+}
+
+void x_step_begin(sc_exec *x)
+{
+    x_iut_gone(x);
+    x->step_t0 = tr_now_ms();
+}
+
+const char *x_iut_exit_note(sc_exec *x)
+{
+    if (!x_iut_gone(x))
+        return "";
+    snprintf(x->iut_note, sizeof x->iut_note, "; the IUT %s %s", x->iut_end,
+             x->iut_gone_ms <= x->step_t0 ? "before this step" : "while the harness waited");
+    return x->iut_note;
 }
 
 void x_serve(sc_exec *x, int timeout_ms)

@@ -55,11 +55,50 @@ START_TEST(prefixes_of_trace_messages)
     ck_assert_str_eq(sp.kind, "error");
     ck_assert(sp.foreign_prefix);
 
+    /* Something else where the prefix belongs: flagged, and split after it.
+     * message_1 after false, after another identifier, after our C_R (an
+     * Initiator that frames message_1 as it frames message_3) */
+    static const uint8_t f4 = 0xf4, tstr0 = 0x60, bstr_c_r[] = {0x41, 0x27};
+    const uint8_t *before_m1[] = {&f4, &other, c_r};
+    for (size_t i = 0; i < 3; i++) {
+        n = cat(p, before_m1[i], 1, m1, n1);
+        ck_assert(sc_prefix_split(p, n, c_r, k, &sp));
+        ck_assert_str_eq(sp.kind, "message_1");
+        ck_assert_uint_eq(sp.msg_offset, 1);
+        ck_assert(sp.foreign_prefix);
+    }
+    n = cat(p, bstr_c_r, 2, m1_t1, n1_t1); /* trace 1's message_1 (SUITES_I an int) */
+    ck_assert(sc_prefix_split(p, n, c_r, k, &sp));
+    ck_assert_str_eq(sp.kind, "message_1");
+    ck_assert_uint_eq(sp.msg_offset, 2);
+    ck_assert(sp.foreign_prefix);
+    /* message_3 after false, an empty text string, our C_R as a bstr */
+    n = cat(p, &f4, 1, m3, n3);
+    ck_assert(sc_prefix_split(p, n, c_r, k, &sp));
+    ck_assert_str_eq(sp.kind, "message_3");
+    ck_assert_uint_eq(sp.msg_offset, 1);
+    ck_assert(sp.foreign_prefix);
+    n = cat(p, &tstr0, 1, m3, n3);
+    ck_assert(sc_prefix_split(p, n, c_r, k, &sp));
+    ck_assert_str_eq(sp.kind, "message_3");
+    ck_assert(sp.foreign_prefix);
+    n = cat(p, bstr_c_r, 2, m3, n3);
+    ck_assert(sc_prefix_split(p, n, c_r, k, &sp));
+    ck_assert_str_eq(sp.kind, "message_3");
+    ck_assert_uint_eq(sp.msg_offset, 2);
+    ck_assert(sp.foreign_prefix);
+    /* a bare message_3 or error, or one item alone, is not split */
+    ck_assert(!sc_prefix_split(m3, n3, c_r, k, &sp));
+    ck_assert(!sc_prefix_split(error, sizeof error, c_r, k, &sp));
+    ck_assert(!sc_prefix_split(&f4, 1, c_r, k, &sp));
+
     /* bare message_1s are not taken for prefixed messages: trace 2's
      * (METHOD, SUITES_I array, ...) and trace 1's (METHOD 0, SUITES_I 0, G_X) */
     ck_assert(!sc_prefix_split(m1, n1, c_r, k, &sp));
     ck_assert(!sc_prefix_split(m1_t1, n1_t1, c_r, k, &sp));
     ck_assert(!sc_prefix_split(p, 0, c_r, k, &sp)); /* empty */
+    ck_assert(sc_looks_like_message_1(m1, n1) && sc_looks_like_message_1(m1_t1, n1_t1));
+    ck_assert(!sc_looks_like_message_1(m3, n3) && !sc_looks_like_message_1(error, sizeof error));
     json_decref(t1);
     json_decref(t2);
 }

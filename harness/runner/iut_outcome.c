@@ -1,0 +1,137 @@
+/* iut_outcome.c - see iut_outcome.h. */
+#include "iut_outcome.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void iut_outcome_not_ready(iut_ready r, const iut_exit *ex, const char *ready_line,
+                           int timeout_ms, sc_result *res)
+{
+    char how[128];
+    if (r == IUT_EXITED && !ex->signal && ex->code == 127) {
+        res->v = V_SKIPPED;
+        snprintf(res->message, sizeof res->message,
+                 "the IUT exited with code 127: scenario not implemented");
+        return;
+    }
+    res->v = V_ERROR;
+    if (r == IUT_EXITED) {
+        iut_exit_describe(ex, how, sizeof how);
+        snprintf(res->message, sizeof res->message, "the IUT %s before it was ready", how);
+    } else if (ready_line != NULL && ready_line[0]) {
+        snprintf(res->message, sizeof res->message,
+                 "the IUT never became ready (timeout: no \"%.200s\" on its stdout within %d ms)",
+                 ready_line, timeout_ms);
+    } else {
+        snprintf(res->message, sizeof res->message,
+                 "the IUT never became ready (timeout: no answer to a CoAP ping within %d ms)",
+                 timeout_ms);
+    }
+}
+
+/* Append "; text" to the verdict text, cutting the text before it (never a
+ * character) when there is no room. */
+static void message_append(sc_result *res, const char *text)
+{
+    char add[400];
+    int wn = snprintf(add, sizeof add, "; %s", text);
+    size_t k = strnlen(res->message, sizeof res->message), room = sizeof res->message;
+    if (wn > 0 && k + (size_t)wn >= room) {
+        k = room - (size_t)wn - 1;
+        while (k > 0 && ((unsigned char)res->message[k] & 0xc0) == 0x80)
+            k--;
+    }
+    snprintf(res->message + k, room - k, "%s", add);
+}
+
+/* Append a line to res->transcript (best effort: the verdict does not
+ * depend on it). */
+static void transcript_line(sc_result *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void transcript_line(sc_result *res, const char *fmt, ...)
+{
+    char line[1400];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t have = res->transcript ? strlen(res->transcript) : 0, add = strnlen(line, sizeof line);
+    char *t = realloc(res->transcript, have + add + 2);
+    if (t == NULL)
+        return;
+    memcpy(t + have, line, add);
+    t[have + add] = '\n', t[have + add + 1] = 0;
+    res->transcript = t;
+}
+
+/* An IUT Initiator that exited by itself with a status that is neither a
+ * crash nor 127. */
+static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *res)
+{
+    const sc_exec_ending *r = &e->run;
+    if (r->requests == 0 && res->v == V_FAIL) {
+        res->v = V_ERROR;
+        snprintf(res->message, sizeof res->message, "the IUT %s before sending anything: nothing "
+                 "was tested (see its output, %.400s)", how, res->iut_stderr_path);
+        return;
+    }
+    if (!r->completed || (res->v != V_PASS && res->v != V_NONSTRICT) || e->ex.signal ||
+        e->ex.code == 0 || e->ex.code == 127)
+        return;
+    if (e->ex.code == 1) {
+        res->v = V_FAIL;
+        snprintf(res->message, sizeof res->message, "after the last step: the IUT exited with "
+                 "code 1 after the harness's %s: it rejected it, although the handshake had "
+                 "completed with valid messages (peers/README.md, adapter contract: an "
+                 "Initiator exits 1 when the handshake failed) [requirements: %s]",
+                 r->last_answer, r->requirement);
+    } else {
+        res->v = V_ERROR;
+        snprintf(res->message, sizeof res->message, "after the last step: the IUT exited with "
+                 "code %d after the harness's %s, which completed the handshake; the adapter "
+                 "contract (peers/README.md) defines 0 done, 1 failed, 127 not supported, not "
+                 "%d (see its output, %.300s)", e->ex.code, r->last_answer, e->ex.code,
+                 res->iut_stderr_path);
+    }
+}
+
+void iut_outcome_after_run(const iut_end *e, sc_result *res)
+{
+    char how[160], text[200];
+    verdict before = res->v;
+    iut_exit_describe(&e->ex, how, sizeof how);
+    if (!e->by_itself) {
+        transcript_line(res, "IUT: did not exit by itself; stopped by the harness (it %s)", how);
+        return;
+    }
+    transcript_line(res, "IUT: %s", how);
+    if (iut_exit_is_crash(&e->ex)) {
+        snprintf(text, sizeof text, "the IUT %s", how);
+        if (e->iut_initiator && e->run.requests == 0) {
+            res->v = V_ERROR;
+            snprintf(res->message, sizeof res->message, "%s before sending anything: nothing was "
+                     "tested", text);
+        } else if (res->v == V_FAIL) {
+            /* the failure stands (what the IUT did before it died), and the
+             * crash, which is likely why nothing more came, is named (if the
+             * step's verdict did not already) */
+            if (strstr(res->message, text) == NULL)
+                message_append(res, text);
+        } else {
+            res->v = V_ERROR;
+            snprintf(res->message, sizeof res->message, "%s", text);
+        }
+    } else if (!e->ex.signal && e->ex.code == 127 && res->v != V_PASS) {
+        res->v = V_SKIPPED;
+        snprintf(res->message, sizeof res->message,
+                 "the IUT exited with code 127: scenario not implemented");
+    } else if (e->iut_initiator) {
+        judge_initiator_exit(e, how, res);
+    }
+    if (res->v != before)
+        transcript_line(res, "verdict: %s: %s", verdict_name(res->v), res->message);
+}
