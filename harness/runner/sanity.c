@@ -110,9 +110,12 @@ void sanity_explain(const sc_result *res, char *out, size_t cap)
         step = atoi(at + 5);
     const char *msg = answered(h_init, step);
     char buf[64];
-    if (strstr(m, "IUT exited before it was ready") || strstr(m, "never became ready") ||
-        strstr(m, "cannot start the IUT") || strstr(m, "exited with code 127"))
+    if (strstr(m, "before it was ready") || strstr(m, "never became ready") ||
+        strstr(m, "not ready") || strstr(m, "cannot start the IUT") ||
+        strstr(m, "exited with code 127"))
         what = "the IUT did not start";
+    else if (strstr(m, "before sending anything"))
+        what = "the IUT sent no message_1";
     else if (strstr(m, "received error") && msg != NULL) {
         snprintf(buf, sizeof buf, "the IUT rejected %s", msg);
         what = buf;
