@@ -81,7 +81,9 @@ static void usage(FILE *f)
             "  --message-4               the Responder sends / the Initiator expects message_4\n"
             "  --framing rfc9528|raw|auto  payload prefixes (auto: responder decides per message_1)\n"
             "  --combined                initiator: RFC 9668 EDHOC + OSCORE combined request\n"
-            "  --no-oscore               initiator: skip the OSCORE check after the handshake\n"
+            "  --no-oscore               initiator: skip the OSCORE check after the handshake;\n"
+            "                            responder: serve no OSCORE (a request with an OSCORE\n"
+            "                            option gets 4.02 Bad Option, as without OSCORE support)\n"
             "  --resource PATH           OSCORE resource (default /hello)\n"
             "  --timeout MS              bound of every wait (default 3000)\n"
             "  --vector FILE             deterministic: keys, identifiers and EAD from a vector file\n"
@@ -507,6 +509,7 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     o.log = log;
     o.out = stdout;
     o.faults = a->peer_faults;
+    o.no_oscore = a->no_oscore;
     peer_responder *r = peer_responder_new(&o);
     if (r == NULL)
         return PEER_EXIT_USAGE;

@@ -532,6 +532,13 @@ static bool has_option(const tr_message *m, uint16_t number)
 void peer_responder_handle(peer_responder *r, const tr_message *req, const char *client,
                            tr_message *resp)
 {
+    if (has_option(req, TR_OPTION_OSCORE) && r->o.no_oscore) {
+        /* no OSCORE here: the option is an unrecognized critical one */
+        respond(r, resp, TR_CODE_BAD_OPTION, -1, NULL, 0, "OSCORE request, no OSCORE served");
+        if (r->o.out)
+            fprintf(r->o.out, "responder: OSCORE request answered 4.02 (--no-oscore)\n");
+        return;
+    }
     if (has_option(req, TR_OPTION_OSCORE)) {
         peer_responder_oscore(r, req, resp);
         return;
