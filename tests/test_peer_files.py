@@ -98,7 +98,7 @@ def test_capabilities_are_known(peer):
 
 
 PLACEHOLDERS = {"host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
-                "cred", "peer_cred", "transport", "cred_id", "message_4"}
+                "cred", "peer_cred", "transport", "cred_id", "message_4", "oscore"}
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)

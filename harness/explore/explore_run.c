@@ -111,7 +111,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
     }
     iut_vars v = {"127.0.0.1", port_s, c->o->cred_dir, method_s, suite_s, suites_s, "",
                   c->o->harness_path, h_peer, h_own, c->udp ? "udp" : "coap", "kid",
-                  (c->profile & XM_IF_M4) ? "message_4" : ""};
+                  (c->profile & XM_IF_M4) ? "message_4" : "", iut_oscore_value(true, c->oscore)};
     if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
         snprintf(why, cap, "peer file: command template does not expand");
         return -1;

@@ -246,7 +246,10 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
     const char *transport = sc->transport == SC_UDP ? "udp" : "coap";
     iut_vars v = {HOST, port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
                   o->harness_path, cred, peer_cred, transport,
-                  sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
+                  sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : "",
+                  iut_oscore_value(sc_uses_oscore(sc),
+                                   peer_has_capability(o->initiator, "oscore") &&
+                                       peer_has_capability(o->responder, "oscore"))};
     if (iut_expand(spec->command, &v, cmd, SC_MAX_CMD) != 0)
         return NULL;
     return iut_start_tracked(cmd, out, err, child_pool_iut_slot(slot));

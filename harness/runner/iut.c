@@ -130,6 +130,11 @@ static int put(char *out, size_t cap, size_t *n, const char *s, size_t len)
     return 0;
 }
 
+const char *iut_oscore_value(bool scenario_uses_oscore, bool oscore_claimed)
+{
+    return scenario_uses_oscore && oscore_claimed ? "oscore" : "";
+}
+
 int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
 {
     if (out == NULL || cap == 0)
@@ -149,6 +154,7 @@ int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
         {"vector", vars->vector},   {"harness", vars->harness}, {"cred", vars->cred},
         {"peer_cred", vars->peer_cred}, {"transport", vars->transport},
         {"cred_id", vars->cred_id}, {"message_4", vars->message_4},
+        {"oscore", vars->oscore},
     };
     size_t n = 0;
     const char *s = tmpl;

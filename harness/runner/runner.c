@@ -243,7 +243,8 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             h_own = sc->iut_peer_cred; /* what the IUT is told about the harness */
         iut_vars v = {host,   port_s, o->cred_dir, method_s, suite_s, suites_s, sc->vector,
                       o->harness_path, h_peer, h_own, res->transport,
-                      sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : ""};
+                      sc->cred_id[0] ? sc->cred_id : "kid", sc->message_4 ? "message_4" : "",
+                      iut_oscore_value(sc_uses_oscore(sc), peer_has_capability(pf, "oscore"))};
         if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
             snprintf(err, sizeof err, "peer file: command template does not expand");
             goto harness_error;
@@ -471,7 +472,8 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o)
     int port = free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
     iut_vars v = {"127.0.0.1", port_s, o->cred_dir, "3", "2", "2", "", o->harness_path,
-                  "rfc9529-trace2-r", "rfc9529-trace2-i", "coap", "kid", ""};
+                  "rfc9529-trace2-r", "rfc9529-trace2-i", "coap", "kid", "",
+                  iut_oscore_value(true, peer_has_capability(pf, "oscore"))};
     if (port <= 0 || iut_expand(spec->command, &v, cmd, sizeof cmd) != 0)
         return NULL;
     snprintf(out, sizeof out, "%s/iut-responder-per-run.stdout", o->out_dir);

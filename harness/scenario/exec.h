@@ -57,6 +57,13 @@ typedef struct sc_exec_opts {
 void sc_cred_names(const scenario *sc, sc_role harness_role, const char **own,
                    const char **peer);
 
+/*
+ * Does the scenario run OSCORE after the handshake: an oscore step, an
+ * expected outcome `oscore`, a combined message_3 (RFC 9668), or `oscore`
+ * among its needs? Only then is an IUT told to run OSCORE ({oscore}).
+ */
+bool sc_uses_oscore(const scenario *sc);
+
 typedef struct sc_exec sc_exec;
 
 /* Prepare (load credentials; bind the server in the Responder role). NULL
