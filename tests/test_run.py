@@ -298,6 +298,35 @@ def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
     assert {x["message"] for x in results} == {"the IUT lacks the capability 'cred-files'"}
 
 
+def recording_peer(tmp_path):
+    """A peer file whose commands write the placeholders they were given to
+    args-<role>.txt, one per line, and exit 127 (scenario not implemented)."""
+    names = ["method", "suite", "suites", "cred", "peer_cred", "cred_id", "vector", "oscore"]
+    def command(role):
+        values = " ".join(f"'{n}={{{n}}}'" for n in names)
+        return f"printf '%s\\n' {values} > {tmp_path}/args-{role}.txt; exit 127"
+    return ("name: recorder\nversion: '1'\n"
+            "capabilities: [method-0, suite-0, cred-x5t, vectors, message-4, coap]\n"
+            f"responder:\n  command: \"{command('responder')}\"\n  ready: 'listening on'\n"
+            f"initiator:\n  command: \"{command('initiator')}\"\n  ready: none\n")
+
+
+def test_a_vector_scenario_gives_the_iut_its_vectors_profile(harness, tmp_path):
+    """interop/rfc9529-trace-1 is RFC 9529 trace 1 (METHOD 0, suite 0, X.509
+    certificates by x5t): the IUT's placeholders name that profile and the
+    trace-1 credentials in both roles, not the defaults of trace 2."""
+    r, results, _ = run_suite(harness, tmp_path, recording_peer(tmp_path),
+                              paths=[ROOT / "scenarios/interop/rfc9529-trace-1.yaml"])
+    assert {x["verdict"] for x in results} == {"skipped"}, r.stdout
+    own = {"initiator": "rfc9529-trace1-i", "responder": "rfc9529-trace1-r"}
+    for role, peer in (("initiator", "responder"), ("responder", "initiator")):
+        lines = (tmp_path / f"args-{role}.txt").read_text().split("\n")
+        got = dict(line.split("=", 1) for line in lines if line)
+        assert got == {"method": "0", "suite": "0", "suites": "0", "cred": own[role],
+                       "peer_cred": own[peer], "cred_id": "x5t",
+                       "vector": "vectors/rfc9529-trace1.json", "oscore": ""}, (role, got)
+
+
 def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "broken.yaml"])
     assert r.returncode == 1

@@ -145,6 +145,44 @@ def test_readme_coverage_figure_is_true(harness, tmp_path):
     assert pct == round(100 * covered / testable)
 
 
+def credential_bytes(name):
+    """A credential of vectors/creds/ as CRED_x: the DER of its certificate,
+    or its CCS (hex with # comments)."""
+    import base64
+    creds = ROOT / "vectors/creds"
+    cert = creds / f"{name}.cert.pem"
+    if cert.exists():
+        body = "".join(l for l in cert.read_text().splitlines() if not l.startswith("-----"))
+        return base64.b64decode(body)
+    text = (creds / f"{name}.ccs.hex").read_text()
+    return bytes.fromhex("".join(l.split("#")[0] for l in text.splitlines()).replace(" ", ""))
+
+
+ID_CRED_KIND = {4: "kid", 14: "kccs", 33: "x5chain", 34: "x5t"}  # COSE header labels
+
+
+@pytest.mark.parametrize("path", [p for p in SCENARIOS if "\nvector:" in p.read_text()],
+                         ids=lambda p: str(p.relative_to(ROOT / "scenarios")))
+def test_a_vector_scenario_states_its_vectors_profile(path):
+    """The harness takes everything from a scenario's vector file, but the
+    IUT gets the scenario's {method}, {suite}, {cred}, {peer_cred} and
+    {cred_id}: they must be the vector's (METHOD, selected suite, the
+    credential files holding CRED_I / CRED_R, ID_CRED's kind)."""
+    import json
+    sc = yaml.safe_load(path.read_text())
+    vec = json.loads((ROOT / sc["vector"]).read_text())
+    assert sc.get("method", 3) == vec["_method_int"], path
+    assert sc.get("suites", [2])[-1] == vec["_selected_suite"], path
+    creds = sc.get("credentials", {})
+    own, peer = creds.get("own", "rfc9529-trace2-i"), creds.get("peer", "rfc9529-trace2-r")
+    for name, key in ((own, "cred_i"), (peer, "cred_r")):
+        want = bytes.fromhex(vec.get(f"{key}_der", vec[key]))
+        assert credential_bytes(name) == want, (path, name, key)
+    id_cred = bytes.fromhex(vec["id_cred_r"])
+    label = id_cred[1] if id_cred[1] < 0x18 else id_cred[2]  # a1 LABEL or a1 18 LABEL
+    assert creds.get("id", "kid") == ID_CRED_KIND[label], path
+
+
 # Every invalid message of RFC 9529 §4 (vectors/invalid/rfc9529-invalid.json)
 # and the scenario that sends it (or its exact equivalent) to an IUT.
 INVALID_VECTOR_SCENARIOS = {
