@@ -217,9 +217,25 @@ def test_every_invalid_vector_has_a_negative_scenario():
         assert sc is not None, (section, sid)
         if category[section] == "non-deterministic":
             continue  # RFC 9528 §9.8: rejecting is allowed, not required
-        # negative: the step after the harness's invalid message expects no valid message
+        # negative: the step after the harness's invalid message expects no valid message,
+        # but where RFC 9528 binds only the sender, accepting is allowed, graded non-strict
         outcomes = [s["expect"] for s in sc["steps"] if "expect" in s][-1]
-        assert "message_" not in str(outcomes) and "accepted" not in str(outcomes), sid
+        outcomes = outcomes["any_of"] if isinstance(outcomes, dict) and "any_of" in outcomes \
+            else [outcomes]
+        accepting = [o for o in outcomes if "message_" in str(o) or "accepted" in str(o)
+                     or "2.04" in str(o)]
+        if section in SENDER_ONLY_RULES:
+            assert accepting and all(o.get("grade") == "non-strict" for o in accepting), sid
+        else:
+            assert not accepting, sid
+
+
+# RFC 9529 §4 messages that break a rule RFC 9528 states for the sender only (§3.3.2
+# identifiers and §3.5.3.2 compact kid "MUST be" represented so; the message still fits
+# the CDDL): RFC 9529 says they "must or may" be rejected, so accepting them is lenient.
+SENDER_ONLY_RULES = {"Surplus bstr encoding of connection identifier",
+                     "Surplus map encoding of ID_CRED field",
+                     "Surplus bstr encoding of ID_CRED field"}
 
 
 def test_mutation_scenarios_are_what_their_generator_writes():

@@ -97,7 +97,7 @@ static void usage(FILE *f)
             "  -h, --help                this text\n"
             "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
             "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
-            "                            ignore-suites-order conn-id-bstr accept-bstr-conn-id\n"
+            "                            ignore-suites-order conn-id-bstr\n"
             "                            accept-critical-ead no-error-message wrong-err-code\n"
             "                            suites-r-wrong trailing-bytes nondeterministic-cbor\n"
             "                            id-cred-map extra-padding accept-any-method\n"
@@ -108,6 +108,8 @@ static void usage(FILE *f)
             "                            no-eviction replay-message-3 keep-session-after-error\n"
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
+            "                            (lenient, still conforming: accept-bstr-conn-id\n"
+            "                            accept-id-cred-map)\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
