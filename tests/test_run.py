@@ -355,6 +355,21 @@ def test_a_vector_scenario_gives_the_iut_its_vectors_profile(harness, tmp_path):
                        "vector": "vectors/rfc9529-trace1.json", "oscore": ""}, (role, got)
 
 
+def test_identifiers_of_an_iut_without_oscore_need_not_fit_oscore(harness, tmp_path):
+    """RFC 9528 §3.3.3 (and RFC 9668 §4.1) keep C_R and C_I apart "for
+    OSCORE": an IUT that does not claim `oscore` may choose a C_R equal to
+    the harness's C_I (the fault c-r-equals-c-i stands in for one), and passes
+    a scenario without OSCORE; the same choice from an IUT with OSCORE fails
+    (test_every_fault_is_caught)."""
+    peer = with_fault("c-r-equals-c-i").replace(" rfc9668,", "").replace(" oscore,", "")
+    peer = peer.replace("peer responder ", "peer responder --no-oscore ")
+    assert " oscore" not in peer.split("responder:")[0]
+    r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder",
+                              paths=[ROOT / "scenarios/interop/m3-s3-kid.yaml"])
+    assert verdicts(results) == {("interop/m3-s3-kid", "initiator"): "pass"}, r.stdout
+    assert r.returncode == 0
+
+
 def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "broken.yaml"])
     assert r.returncode == 1

@@ -175,6 +175,7 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
     eo.iut_state = iut_state_cb;
     eo.iut_arg = wk;
     eo.iut_shared = true;
+    eo.iut_without_oscore = !c->oscore;
     eo.observe = on_observe;
     eo.observe_arg = wk;
     wk->rec = r;

@@ -220,6 +220,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
+    eo.iut_without_oscore = !peer_has_capability(pf, "oscore");
 
     int port = spec->fixed_port;
     sc_exec *x = NULL;

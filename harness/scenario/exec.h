@@ -37,6 +37,11 @@ typedef struct sc_exec_opts {
      * the peer file): flood steps are then skipped, since the half-open
      * sessions they leave would change other scenarios' results. */
     bool iut_shared;
+    /* The IUT does not claim `oscore`: its connection identifier need not
+     * differ from the harness's nor fit an OSCORE Sender ID (RFC 9528
+     * §3.3.1, §3.3.3 and RFC 9668 §4.1 constrain identifiers that key
+     * OSCORE). False (the default): both are checked. */
+    bool iut_without_oscore;
     /* Key logging (run --keylog, for testing only): the transcript lists
      * the derived values of the harness's session. Off: no secret printed. */
     bool keylog;
