@@ -82,7 +82,6 @@ FAULTS = {
     "trailing-bytes": ("interop/m3-s2-kid", "initiator"),
     "nondeterministic-cbor": ("interop/m3-s2-kid", "initiator"),
     "id-cred-map": ("interop/m3-s2-kid", "initiator"),
-    "extra-padding": ("interop/m3-s2-kid", "initiator"),
     "accept-any-method": ("rfc9528/3.2/unsupported-method", "initiator"),
     "reuse-ephemeral": ("rfc9528/5.3.2/fresh-ephemeral-key", "initiator"),
     "no-message-4": ("rfc9528/5.5/message-4", "initiator"),
@@ -111,6 +110,9 @@ FAULTS = {
 
 # The areas of the requirement catalogue (issue 6) and the faults that
 # exercise each: every area has at least one fault the suite must catch.
+# (Sizes have none: RFC 9528 sets no maximum size, so a larger message, e.g.
+# extra-padding's, is non-strict (NON_STRICT below); only a radio budget the
+# user asks for fails it, tests/test_budgets.py.)
 FAULT_AREAS = {
     "encoding": ["trailing-bytes", "nondeterministic-cbor", "id-cred-map", "id-cred-kid-bstr"],
     "negotiation": ["ignore-suites-order", "suites-r-wrong", "th-2-other-message-1"],
@@ -123,23 +125,24 @@ FAULT_AREAS = {
     "crypto checks": ["wrong-mac-2", "wrong-mac-3", "skip-mac-2-check", "skip-mac-3-check",
                       "reuse-ephemeral", "mac-for-signature", "mac-truncated", "kccs-no-cnf",
                       "id-cred-x5u"],
-    "sizes": ["extra-padding"],
     "oscore": ["oscore-swap-ids", "plain-coap-without-context"],
     "denial of service": ["no-eviction"],
 }
 
 
-# Switches that make the reference peer lenient where RFC 9528 binds only the
-# sender (§3.3.2 and §3.5.3.2: identifiers and the compact kid "MUST be"
-# represented so; RFC 9529 §4: such messages "must or may" be rejected): a
-# receiver that accepts them still conforms. Each scenario listed grades the
-# lenient peer non-strict, never fail, in the harness role named.
-LENIENT = {
+# Switches for behaviour RFC 9528 allows but the harness grades lower: a
+# receiver lenient where RFC 9528 binds only the sender (§3.3.2 and §3.5.3.2:
+# identifiers and the compact kid "MUST be" represented so; RFC 9529 §4: such
+# messages "must or may" be rejected), and padding that makes message_2
+# larger than the minimum (§3.8.1; no maximum size, §3.4). Each scenario
+# listed grades the peer non-strict, never fail, in the harness role named.
+NON_STRICT = {
     "accept-bstr-conn-id": [("rfc9528/3.3.2/c-i-bstr-encoded", "initiator"),
                             ("rfc9528/3.3.2/c-r-bstr-encoded", "responder"),
                             ("rfc9528/3.5.3.2/kid-as-bstr-i", "initiator"),
                             ("rfc9528/3.5.3.2/kid-as-bstr-r", "responder")],
     "accept-id-cred-map": [("rfc9528/3.5.3.2/id-cred-r-as-full-map", "responder")],
+    "extra-padding": [("interop/m3-s2-kid", "initiator")],
 }
 
 
@@ -155,9 +158,9 @@ def test_every_fault_switch_has_a_catching_scenario(run):
     text = r.stdout + r.stderr
     block = text[text.index("--fault NAME"):text.index("exit codes")]
     names = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", block.split("\n", 1)[1]))
-    assert names == set(FAULTS) | set(LENIENT), (names ^ (set(FAULTS) | set(LENIENT)))
+    assert names == set(FAULTS) | set(NON_STRICT), (names ^ (set(FAULTS) | set(NON_STRICT)))
     m = re.search(r"`peer --fault NAME`, (\d+) of them", (ROOT / "README.md").read_text())
-    assert m and int(m.group(1)) == len(FAULTS) + len(LENIENT)
+    assert m and int(m.group(1)) == len(FAULTS) + len(NON_STRICT)
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
@@ -178,16 +181,17 @@ def test_every_fault_is_caught(harness, tmp_path, fault):
     assert all(x["message"] and "step" in x["message"] for x in failing)
 
 
-@pytest.mark.parametrize("fault", sorted(LENIENT))
-def test_a_lenient_receiver_is_non_strict(harness, tmp_path, fault):
-    """A receiver that accepts what only the sender is forbidden to send is
-    graded non-strict by the scenarios about it (the healthy, strict peer
-    passes them: test_suite_passes_against_the_healthy_reference_peer)."""
-    paths = sorted({ROOT / "scenarios" / (sid + ".yaml") for sid, _ in LENIENT[fault]})
+@pytest.mark.parametrize("fault", sorted(NON_STRICT))
+def test_an_allowed_deviation_is_non_strict(harness, tmp_path, fault):
+    """A receiver that accepts what only the sender is forbidden to send, or a
+    message larger than the minimum, is graded non-strict by the scenarios
+    about it (the healthy peer passes them:
+    test_suite_passes_against_the_healthy_reference_peer)."""
+    paths = sorted({ROOT / "scenarios" / (sid + ".yaml") for sid, _ in NON_STRICT[fault]})
     r, results, _ = run_suite(harness, tmp_path, with_fault(fault), "--quiet", paths=paths)
     assert r.returncode == 0, r.stdout
     got = verdicts(results)
-    for sid, harness_role in LENIENT[fault]:
+    for sid, harness_role in NON_STRICT[fault]:
         assert got[(sid, harness_role)] == "nonstrict", (sid, r.stdout)
         x = next(x for x in results if (x["id"], x["role"]) == (sid, harness_role))
         assert "graded non-strict" in x["message"], x["message"]

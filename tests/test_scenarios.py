@@ -145,6 +145,69 @@ def test_readme_coverage_figure_is_true(harness, tmp_path):
     assert pct == round(100 * covered / testable)
 
 
+def outcomes_of(step):
+    e = step["expect"]
+    return e["any_of"] if isinstance(e, dict) and "any_of" in e else [e]
+
+
+def outcome_kind(o):
+    if isinstance(o, str):
+        return o
+    for k in ("error", "coap", "silence", "close", "same"):
+        if k in o:
+            return k
+    return o.get("message")
+
+
+AUDITED = [p for p in SCENARIOS
+           if "explore" not in p.relative_to(ROOT / "scenarios").parts and p.name != "matrix.yaml"]
+
+# Rejections where RFC 9528 demands the answer itself, so silence fails: the cipher
+# suite negotiation (§5.2.3, §6.3: ERR_CODE 2 with SUITES_R, from an IUT that claims
+# error-messages), an unknown critical EAD item in an authenticated message_2 (§3.8:
+# "MUST send an EDHOC error message"), and RFC 9668 §3.3.1's "MUST reply with a 4.00".
+ANSWER_REQUIRED = {"rfc9528/5.2.3/preferred-suite-supported", "rfc9528/6.3/selected-suite-unsupported",
+                   "rfc9528/6.3/suites-r-includes-preferred-supported",
+                   "rfc9528/3.8/unknown-critical-ead-2", "rfc9668/3.3.1/no-oscore-option"}
+
+
+def test_a_rejection_may_come_without_an_error_message():
+    """Where the IUT must reject (an expect step that allows an error message and no
+    message of the session), it may do so silently: sending error messages "MAY be
+    skipped" (RFC 9528 §6) and a message deemed forged MAY be ignored "without sending
+    an error message" (§9.7). Only the scenarios of ANSWER_REQUIRED may fail silence."""
+    strict = set()
+    for path in AUDITED:
+        sc = yaml.safe_load(path.read_text())
+        for st in (s for s in sc["steps"] if "expect" in s):
+            kinds = [outcome_kind(o) for o in outcomes_of(st)]
+            accepting = [k for k in kinds if k.startswith("message_")
+                         or k in ("accepted", "oscore", "same")]
+            if "error" in kinds and not accepting and "silence" not in kinds:
+                strict.add(sc["id"])
+    assert strict == ANSWER_REQUIRED
+
+
+def test_a_scenario_that_uses_oscore_needs_it():
+    """An oscore step, an `oscore` outcome or a combined message_3 needs the
+    capability `oscore`: an IUT without OSCORE is skipped, never failed, and the
+    runner tells an IUT to run OSCORE ({oscore}) only in those scenarios."""
+    for path in SCENARIOS:
+        sc = yaml.safe_load(path.read_text())
+        uses = any("oscore" in st or (isinstance(st.get("send"), str) and "combined" in st)
+                   or ("expect" in st and "oscore" in [outcome_kind(o) for o in outcomes_of(st)])
+                   for st in sc["steps"])
+        if uses:
+            assert "oscore" in sc.get("needs", []), sc["id"]
+
+
+def test_no_scenario_sets_a_maximum_size_rfc_9528_does_not():
+    """RFC 9528 sets no maximum message size (§3.4) and allows longer identifiers
+    and EAD padding: a step's max_size fails a message over it, so the suite
+    leaves sizes to the budget profiles (over the rfc9528 minimum: non-strict)."""
+    assert not [p for p in SCENARIOS if "max_size:" in p.read_text()]
+
+
 def credential_bytes(name):
     """A credential of vectors/creds/ as CRED_x: the DER of its certificate,
     or its CCS (hex with # comments)."""
