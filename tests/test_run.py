@@ -197,6 +197,27 @@ def test_an_allowed_deviation_is_non_strict(harness, tmp_path, fault):
         assert "graded non-strict" in x["message"], x["message"]
 
 
+def test_a_rejection_without_an_error_message_is_non_strict(harness, tmp_path):
+    """The fault no-error-message (reject, abort, send no error message) is
+    what RFC 9528 allows (§6: error messages "MAY be skipped"; §9.7: a message
+    deemed forged MAY be ignored "without sending an error message"): non-strict
+    in both roles, failed only where the answer itself is due (the suite
+    negotiation's ERR_CODE 2, §6.3; an unknown critical EAD item, §3.8)."""
+    paths = [ROOT / "scenarios" / p for p in (
+        "rfc9528/5.3.3", "rfc9528/5.4.3", "rfc9528/6", "rfc9528/6.3",
+        "rfc9528/3.8/unknown-critical-ead-2.yaml", "mutations/message-2", "mutations/message-4",
+        "rfc9668/3.3.1/corrupt-message-3.yaml")]
+    r, results, _ = run_suite(harness, tmp_path, with_fault("no-error-message"), "--quiet",
+                              "-j", "2", paths=paths)
+    got = {(x["id"], x["role"]): x["verdict"] for x in results if x["verdict"] != "pass"}
+    due = {("rfc9528/6.3/selected-suite-unsupported", "initiator"),
+           ("rfc9528/6.3/suites-r-includes-preferred-supported", "initiator"),
+           ("rfc9528/3.8/unknown-critical-ead-2", "responder")}
+    assert {k for k, v in got.items() if v == "fail"} == due, r.stdout
+    assert {v for k, v in got.items() if k not in due} == {"nonstrict"}, r.stdout
+    assert len(got) > 20
+
+
 def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
     """An Initiator IUT that frames message_3 with C_R in the wrong
     representation, or sends bare messages, fails with the bytes, the
