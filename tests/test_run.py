@@ -218,6 +218,24 @@ def test_a_rejection_without_an_error_message_is_non_strict(harness, tmp_path):
     assert len(got) > 20
 
 
+def test_an_initiator_that_does_not_retry_after_err_code_2_is_not_failed(harness, tmp_path):
+    """After ERR_CODE 2 the Initiator "can determine which cipher suite to
+    select (if any)" (RFC 9528 §6.3.1): one that stops there (a fake that
+    sends RFC 9529 trace 2's message_1 once) leaves nothing to judge about its
+    next message_1, so the scenario ends skipped, not failed."""
+    fake = ROOT / "tests/fake_iut/hostile_initiator.py"
+    peer = ('name: once\nversion: "1"\ncapabilities: [suite-2, error-messages]\n'
+            f'initiator:\n  command: "/usr/bin/python3 {fake} coap {{host}} {{port}} m1-once"\n'
+            '  ready: none\n')
+    sid = "rfc9528/5.2.2/fresh-ephemeral-key-after-error"
+    r, results, _ = run_suite(harness, tmp_path, peer, "--timeout", "1000",
+                              paths=[ROOT / "scenarios" / (sid + ".yaml")])
+    (x,) = results
+    assert (x["id"], x["verdict"]) == (sid, "skipped"), r.stdout
+    assert "silence is allowed, but the steps that follow were written for another path" \
+        in x["message"], x["message"]
+
+
 def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
     """An Initiator IUT that frames message_3 with C_R in the wrong
     representation, or sends bare messages, fails with the bytes, the
