@@ -218,6 +218,25 @@ def test_a_rejection_without_an_error_message_is_non_strict(harness, tmp_path):
     assert len(got) > 20
 
 
+@pytest.mark.parametrize("faults,verdict", [
+    (["keep-session-after-error"], "fail"),
+    (["keep-session-after-error", "no-error-message"], "nonstrict")])
+def test_only_a_responder_that_sent_an_error_must_have_aborted(harness, tmp_path, faults,
+                                                                 verdict):
+    """rfc9528/6/no-continuation-after-error: a Responder that answered the
+    faulty message_3 with an error message and then accepts the correct one
+    fails (§6: "After sending an error message, the sender MUST abort"); one
+    that answered without an error message may have ignored it as forged and
+    kept the session (§9.7), so accepting the correct one is allowed."""
+    peer = REFERENCE
+    for f in faults:
+        peer = peer.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {f}")
+    sid = "rfc9528/6/no-continuation-after-error"
+    r, results, _ = run_suite(harness, tmp_path, peer,
+                              paths=[ROOT / "scenarios" / (sid + ".yaml")])
+    assert verdicts(results) == {(sid, "initiator"): verdict}, r.stdout
+
+
 def test_an_initiator_that_does_not_retry_after_err_code_2_is_not_failed(harness, tmp_path):
     """After ERR_CODE 2 the Initiator "can determine which cipher suite to
     select (if any)" (RFC 9528 §6.3.1): one that stops there (a fake that
