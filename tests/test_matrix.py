@@ -244,6 +244,40 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def without_oscore():
+    """The reference peer file as an IUT without OSCORE: no `oscore` (nor
+    `rfc9668`) capability, and a Responder that serves no OSCORE."""
+    text = REFERENCE.replace(" rfc9668,", "").replace(" oscore,", "")
+    assert "oscore" not in text.split("responder:")[0].split("capabilities:")[1]
+    text = text.replace("peer responder ", "peer responder --no-oscore ")
+    return text.replace("\nname: reference\n", "\nname: no-oscore\n")
+
+
+def test_a_pair_runs_oscore_only_when_the_scenario_and_both_iuts_have_it(harness, tmp_path):
+    """OSCORE after the handshake is run between a pair only when the scenario
+    has an oscore step and both peer files claim `oscore` (the {oscore}
+    placeholder): the reference Initiator with a Responder without OSCORE
+    completes the scenarios without an oscore step, and those with one are
+    skipped, never failed."""
+    peer = tmp_path / "no-oscore.yaml"
+    peer.write_text(without_oscore())
+    out = tmp_path / "out"
+    scenarios = ["scenarios/interop/m3-s3-kid.yaml", "scenarios/interop/m3-s2-kid.yaml"]
+    r = subprocess.run([str(harness), "matrix", "--peers", "peers/reference.yaml", str(peer),
+                        "--scenarios", *scenarios, "-j", "2", "--quiet", "--out", str(out),
+                        *timeout_args()], capture_output=True, text=True, timeout=scaled(180),
+                       cwd=ROOT)
+    doc = json.loads((out / "matrix.json").read_text())
+    pairs = {(p["initiator"], p["responder"], x["id"]): (x["verdict"], x["message"])
+             for p in doc["pairs"] for x in p["results"]}
+    for a in ("reference", "no-oscore"):
+        for b in ("reference", "no-oscore"):
+            assert pairs[(a, b, "interop/m3-s3-kid")][0] == "pass", pairs[(a, b, "interop/m3-s3-kid")]
+            both = a == b == "reference"
+            assert pairs[(a, b, "interop/m3-s2-kid")][0] == ("pass" if both else "skipped")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_run_html_page_shows_results_as_text(harness, tmp_path):
     """`run --html`: one peer's page; a scenario title full of markup is shown
     as text, never run or parsed; links are relative to the page; the area

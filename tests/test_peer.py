@@ -56,6 +56,21 @@ def test_every_method_with_message_4_and_ead(harness, transport, method):
 
 
 @pytest.mark.parametrize("transport", ["coap", "udp"])
+def test_responder_without_oscore(harness, transport):
+    """`peer responder --no-oscore` stands for a peer without OSCORE: the
+    handshake completes, an OSCORE request gets 4.02 Bad Option (the option
+    is an unrecognized critical one, RFC 7252 §5.4.1), and an Initiator told
+    --no-oscore completes without asking."""
+    r, resp_out = run_pair(harness, transport, resp_args=["--no-oscore"])
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "4.02" in r.stdout, r.stdout
+    assert "OSCORE request answered 4.02 (--no-oscore)" in resp_out
+    r, resp_out = run_pair(harness, transport, ["--no-oscore"], ["--no-oscore"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 handshakes completed, 0 OSCORE requests served" in resp_out
+
+
+@pytest.mark.parametrize("transport", ["coap", "udp"])
 def test_rfc9668_combined_request(harness, transport):
     r, resp_out = run_pair(harness, transport, ["--combined"])
     assert r.returncode == 0, r.stdout + r.stderr

@@ -81,7 +81,6 @@ FAULTS = {
     "skip-mac-3-check": ("rfc9528/5.4.3/wrong-mac-3", "initiator"),
     "ignore-suites-order": ("rfc9528/5.2.3/preferred-suite-supported", "initiator"),
     "conn-id-bstr": ("interop/m3-s2-kid", "initiator"),
-    "accept-bstr-conn-id": ("rfc9528/3.3.2/c-i-bstr-encoded", "initiator"),
     "accept-critical-ead": ("rfc9528/3.8/unknown-critical-ead-1", "initiator"),
     "no-error-message": ("rfc9528/6.3/selected-suite-unsupported", "initiator"),
     "wrong-err-code": ("rfc9528/6.3/selected-suite-unsupported", "initiator"),
@@ -89,7 +88,6 @@ FAULTS = {
     "trailing-bytes": ("interop/m3-s2-kid", "initiator"),
     "nondeterministic-cbor": ("interop/m3-s2-kid", "initiator"),
     "id-cred-map": ("interop/m3-s2-kid", "initiator"),
-    "extra-padding": ("interop/m3-s2-kid", "initiator"),
     "accept-any-method": ("rfc9528/3.2/unsupported-method", "initiator"),
     "reuse-ephemeral": ("rfc9528/5.3.2/fresh-ephemeral-key", "initiator"),
     "no-message-4": ("rfc9528/5.5/message-4", "initiator"),
@@ -120,10 +118,13 @@ FAULTS = {
 
 # The areas of the requirement catalogue (issue 6) and the faults that
 # exercise each: every area has at least one fault the suite must catch.
+# (Sizes have none: RFC 9528 sets no maximum size, so a larger message, e.g.
+# extra-padding's, is non-strict (NON_STRICT below); only a radio budget the
+# user asks for fails it, tests/test_budgets.py.)
 FAULT_AREAS = {
     "encoding": ["trailing-bytes", "nondeterministic-cbor", "id-cred-map", "id-cred-kid-bstr"],
     "negotiation": ["ignore-suites-order", "suites-r-wrong", "th-2-other-message-1"],
-    "identifiers": ["conn-id-bstr", "accept-bstr-conn-id", "c-r-prefix-bstr", "c-r-equals-c-i"],
+    "identifiers": ["conn-id-bstr", "c-r-prefix-bstr", "c-r-equals-c-i"],
     "ead": ["accept-critical-ead"],
     "error handling": ["no-error-message", "wrong-err-code", "err-code-3-unsupported-cred"],
     "state machine": ["duplicate-new-message-2", "no-message-4", "reject-message-4",
@@ -133,9 +134,24 @@ FAULT_AREAS = {
     "crypto checks": ["wrong-mac-2", "wrong-mac-3", "skip-mac-2-check", "skip-mac-3-check",
                       "reuse-ephemeral", "mac-for-signature", "mac-truncated", "kccs-no-cnf",
                       "id-cred-x5u"],
-    "sizes": ["extra-padding"],
     "oscore": ["oscore-swap-ids", "plain-coap-without-context"],
     "denial of service": ["no-eviction"],
+}
+
+
+# Switches for behaviour RFC 9528 allows but the harness grades lower: a
+# receiver lenient where RFC 9528 binds only the sender (§3.3.2 and §3.5.3.2:
+# identifiers and the compact kid "MUST be" represented so; RFC 9529 §4: such
+# messages "must or may" be rejected), and padding that makes message_2
+# larger than the minimum (§3.8.1; no maximum size, §3.4). Each scenario
+# listed grades the peer non-strict, never fail, in the harness role named.
+NON_STRICT = {
+    "accept-bstr-conn-id": [("rfc9528/3.3.2/c-i-bstr-encoded", "initiator"),
+                            ("rfc9528/3.3.2/c-r-bstr-encoded", "responder"),
+                            ("rfc9528/3.5.3.2/kid-as-bstr-i", "initiator"),
+                            ("rfc9528/3.5.3.2/kid-as-bstr-r", "responder")],
+    "accept-id-cred-map": [("rfc9528/3.5.3.2/id-cred-r-as-full-map", "responder")],
+    "extra-padding": [("interop/m3-s2-kid", "initiator")],
 }
 
 
@@ -151,9 +167,9 @@ def test_every_fault_switch_has_a_catching_scenario(run):
     text = r.stdout + r.stderr
     block = text[text.index("--fault NAME"):text.index("exit codes")]
     names = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", block.split("\n", 1)[1]))
-    assert names == set(FAULTS), (names ^ set(FAULTS))
+    assert names == set(FAULTS) | set(NON_STRICT), (names ^ (set(FAULTS) | set(NON_STRICT)))
     m = re.search(r"`peer --fault NAME`, (\d+) of them", (ROOT / "README.md").read_text())
-    assert m and int(m.group(1)) == len(FAULTS)
+    assert m and int(m.group(1)) == len(FAULTS) + len(NON_STRICT)
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
@@ -172,6 +188,80 @@ def test_every_fault_is_caught(harness, tmp_path, fault):
     assert verdicts(results)[(scenario, harness_role)] == "fail", r.stdout
     failing = [x for x in results if x["verdict"] == "fail"]
     assert all(x["message"] and "step" in x["message"] for x in failing)
+
+
+@pytest.mark.parametrize("fault", sorted(NON_STRICT))
+def test_an_allowed_deviation_is_non_strict(harness, tmp_path, fault):
+    """A receiver that accepts what only the sender is forbidden to send, or a
+    message larger than the minimum, is graded non-strict by the scenarios
+    about it (the healthy peer passes them:
+    test_suite_passes_against_the_healthy_reference_peer)."""
+    paths = sorted({ROOT / "scenarios" / (sid + ".yaml") for sid, _ in NON_STRICT[fault]})
+    r, results, _ = run_suite(harness, tmp_path, with_fault(fault), "--quiet", paths=paths)
+    assert r.returncode == 0, r.stdout
+    got = verdicts(results)
+    for sid, harness_role in NON_STRICT[fault]:
+        assert got[(sid, harness_role)] == "nonstrict", (sid, r.stdout)
+        x = next(x for x in results if (x["id"], x["role"]) == (sid, harness_role))
+        assert "graded non-strict" in x["message"], x["message"]
+
+
+def test_a_rejection_without_an_error_message_is_non_strict(harness, tmp_path):
+    """The fault no-error-message (reject, abort, send no error message) is
+    what RFC 9528 allows (§6: error messages "MAY be skipped"; §9.7: a message
+    deemed forged MAY be ignored "without sending an error message"): non-strict
+    in both roles, failed only where the answer itself is due (the suite
+    negotiation's ERR_CODE 2, §6.3; an unknown critical EAD item, §3.8)."""
+    paths = [ROOT / "scenarios" / p for p in (
+        "rfc9528/5.3.3", "rfc9528/5.4.3", "rfc9528/6", "rfc9528/6.3",
+        "rfc9528/3.8/unknown-critical-ead-2.yaml", "mutations/message-2", "mutations/message-4",
+        "rfc9668/3.3.1/corrupt-message-3.yaml")]
+    r, results, _ = run_suite(harness, tmp_path, with_fault("no-error-message"), "--quiet",
+                              "-j", "2", paths=paths)
+    got = {(x["id"], x["role"]): x["verdict"] for x in results if x["verdict"] != "pass"}
+    due = {("rfc9528/6.3/selected-suite-unsupported", "initiator"),
+           ("rfc9528/6.3/suites-r-includes-preferred-supported", "initiator"),
+           ("rfc9528/3.8/unknown-critical-ead-2", "responder")}
+    assert {k for k, v in got.items() if v == "fail"} == due, r.stdout
+    assert {v for k, v in got.items() if k not in due} == {"nonstrict"}, r.stdout
+    assert len(got) > 20
+
+
+@pytest.mark.parametrize("faults,verdict", [
+    (["keep-session-after-error"], "fail"),
+    (["keep-session-after-error", "no-error-message"], "nonstrict")])
+def test_only_a_responder_that_sent_an_error_must_have_aborted(harness, tmp_path, faults,
+                                                                 verdict):
+    """rfc9528/6/no-continuation-after-error: a Responder that answered the
+    faulty message_3 with an error message and then accepts the correct one
+    fails (§6: "After sending an error message, the sender MUST abort"); one
+    that answered without an error message may have ignored it as forged and
+    kept the session (§9.7), so accepting the correct one is allowed."""
+    peer = REFERENCE
+    for f in faults:
+        peer = peer.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {f}")
+    sid = "rfc9528/6/no-continuation-after-error"
+    r, results, _ = run_suite(harness, tmp_path, peer,
+                              paths=[ROOT / "scenarios" / (sid + ".yaml")])
+    assert verdicts(results) == {(sid, "initiator"): verdict}, r.stdout
+
+
+def test_an_initiator_that_does_not_retry_after_err_code_2_is_not_failed(harness, tmp_path):
+    """After ERR_CODE 2 the Initiator "can determine which cipher suite to
+    select (if any)" (RFC 9528 §6.3.1): one that stops there (a fake that
+    sends RFC 9529 trace 2's message_1 once) leaves nothing to judge about its
+    next message_1, so the scenario ends skipped, not failed."""
+    fake = ROOT / "tests/fake_iut/hostile_initiator.py"
+    peer = ('name: once\nversion: "1"\ncapabilities: [suite-2, error-messages]\n'
+            f'initiator:\n  command: "/usr/bin/python3 {fake} coap {{host}} {{port}} m1-once"\n'
+            '  ready: none\n')
+    sid = "rfc9528/5.2.2/fresh-ephemeral-key-after-error"
+    r, results, _ = run_suite(harness, tmp_path, peer, "--timeout", "1000",
+                              paths=[ROOT / "scenarios" / (sid + ".yaml")])
+    (x,) = results
+    assert (x["id"], x["verdict"]) == (sid, "skipped"), r.stdout
+    assert "silence is allowed, but the steps that follow were written for another path" \
+        in x["message"], x["message"]
 
 
 def test_appendix_a2_prefixes_are_judged(harness, tmp_path):
@@ -305,6 +395,50 @@ def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
                               paths=[ROOT / "scenarios/interop/matrix.yaml"])
     assert r.returncode == 0 and len(results) == 2, r.stdout
     assert {x["message"] for x in results} == {"the IUT lacks the capability 'cred-files'"}
+
+
+def recording_peer(tmp_path):
+    """A peer file whose commands write the placeholders they were given to
+    args-<role>.txt, one per line, and exit 127 (scenario not implemented)."""
+    names = ["method", "suite", "suites", "cred", "peer_cred", "cred_id", "vector", "oscore"]
+    def command(role):
+        values = " ".join(f"'{n}={{{n}}}'" for n in names)
+        return f"printf '%s\\n' {values} > {tmp_path}/args-{role}.txt; exit 127"
+    return ("name: recorder\nversion: '1'\n"
+            "capabilities: [method-0, suite-0, cred-x5t, vectors, message-4, coap]\n"
+            f"responder:\n  command: \"{command('responder')}\"\n  ready: 'listening on'\n"
+            f"initiator:\n  command: \"{command('initiator')}\"\n  ready: none\n")
+
+
+def test_a_vector_scenario_gives_the_iut_its_vectors_profile(harness, tmp_path):
+    """interop/rfc9529-trace-1 is RFC 9529 trace 1 (METHOD 0, suite 0, X.509
+    certificates by x5t): the IUT's placeholders name that profile and the
+    trace-1 credentials in both roles, not the defaults of trace 2."""
+    r, results, _ = run_suite(harness, tmp_path, recording_peer(tmp_path),
+                              paths=[ROOT / "scenarios/interop/rfc9529-trace-1.yaml"])
+    assert {x["verdict"] for x in results} == {"skipped"}, r.stdout
+    own = {"initiator": "rfc9529-trace1-i", "responder": "rfc9529-trace1-r"}
+    for role, peer in (("initiator", "responder"), ("responder", "initiator")):
+        lines = (tmp_path / f"args-{role}.txt").read_text().split("\n")
+        got = dict(line.split("=", 1) for line in lines if line)
+        assert got == {"method": "0", "suite": "0", "suites": "0", "cred": own[role],
+                       "peer_cred": own[peer], "cred_id": "x5t",
+                       "vector": "vectors/rfc9529-trace1.json", "oscore": ""}, (role, got)
+
+
+def test_identifiers_of_an_iut_without_oscore_need_not_fit_oscore(harness, tmp_path):
+    """RFC 9528 §3.3.3 (and RFC 9668 §4.1) keep C_R and C_I apart "for
+    OSCORE": an IUT that does not claim `oscore` may choose a C_R equal to
+    the harness's C_I (the fault c-r-equals-c-i stands in for one), and passes
+    a scenario without OSCORE; the same choice from an IUT with OSCORE fails
+    (test_every_fault_is_caught)."""
+    peer = with_fault("c-r-equals-c-i").replace(" rfc9668,", "").replace(" oscore,", "")
+    peer = peer.replace("peer responder ", "peer responder --no-oscore ")
+    assert " oscore" not in peer.split("responder:")[0]
+    r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder",
+                              paths=[ROOT / "scenarios/interop/m3-s3-kid.yaml"])
+    assert verdicts(results) == {("interop/m3-s3-kid", "initiator"): "pass"}, r.stdout
+    assert r.returncode == 0
 
 
 def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):

@@ -87,7 +87,9 @@ static void usage(FILE *f)
             "  --framing rfc9528|raw|auto  payload prefixes (raw, also `bare`: none; auto: responder\n"
             "                            decides per message_1)\n"
             "  --combined                initiator: RFC 9668 EDHOC + OSCORE combined request\n"
-            "  --no-oscore               initiator: skip the OSCORE check after the handshake\n"
+            "  --no-oscore               initiator: skip the OSCORE check after the handshake;\n"
+            "                            responder: serve no OSCORE (a request with an OSCORE\n"
+            "                            option gets 4.02 Bad Option, as without OSCORE support)\n"
             "  --resource PATH           OSCORE resource (default /hello)\n"
             "  --timeout MS              bound of every wait (default 3000)\n"
             "  --vector FILE             deterministic: keys, identifiers and EAD from a vector file\n"
@@ -101,10 +103,10 @@ static void usage(FILE *f)
             "  -h, --help                this text\n"
             "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
             "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
-            "                            ignore-suites-order conn-id-bstr accept-bstr-conn-id\n"
+            "                            ignore-suites-order conn-id-bstr\n"
             "                            accept-critical-ead no-error-message wrong-err-code\n"
             "                            suites-r-wrong trailing-bytes nondeterministic-cbor\n"
-            "                            id-cred-map extra-padding accept-any-method\n"
+            "                            id-cred-map accept-any-method\n"
             "                            reuse-ephemeral no-message-4 oscore-swap-ids\n"
             "                            id-cred-x5u err-code-3-unsupported-cred th-2-other-message-1\n"
             "                            c-r-prefix-bstr duplicate-new-message-2 c-r-equals-c-i\n"
@@ -113,6 +115,8 @@ static void usage(FILE *f)
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
             "                            reject-message-4\n"
+            "                            (allowed by RFC 9528, graded lower:\n"
+            "                            accept-bstr-conn-id accept-id-cred-map extra-padding)\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");
@@ -516,6 +520,7 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     o.log = log;
     o.out = stdout;
     o.faults = a->peer_faults;
+    o.no_oscore = a->no_oscore;
     peer_responder *r = peer_responder_new(&o);
     if (r == NULL)
         return PEER_EXIT_USAGE;

@@ -132,7 +132,10 @@ enum {
                                                 one-byte rule wants 32 (§3.5.3.2) */
     EH_FAULT_MAC_TRUNCATED = 1u << 23,       /* Signature_or_MAC_x cut to 4 bytes (a MAC
                                                 must be at least 8: §3.6, §9.3) */
-    EH_FAULT_COUNT_ = 24
+    EH_FAULT_ACCEPT_ID_CRED_MAP = 1u << 24,  /* lenient, not wrong: accept ID_CRED {4: kid}
+                                                sent as the map where the sender owes the
+                                                compact kid (§3.5.3.2 binds the sender) */
+    EH_FAULT_COUNT_ = 25
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

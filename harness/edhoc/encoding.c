@@ -184,7 +184,8 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
         r->lenient = !strict;
         if (err != EH_OK)
             return eh_fail_cbor(s, r, err, field, "RFC 9528 §3.5.3");
-        if (eh_id_cred_kid_only(item, item_len, &kid, &kid_len))
+        if (eh_id_cred_kid_only(item, item_len, &kid, &kid_len) &&
+            !EH_FAULTY(s, EH_FAULT_ACCEPT_ID_CRED_MAP))
             return eh_fail(s, EH_ERR_ID_CRED_ENCODING, field, start,
                            "ID_CRED is only a kid, so it must be sent in compact form", RFC_KID);
         if (item_len > sizeof s->peer_id_cred)

@@ -119,7 +119,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
                   .transport = c->udp ? "udp" : "coap",
                   .cred_id = "kid",
                   .message_4 = (c->profile & XM_IF_M4) ? "message_4" : "",
-                  .oscore = c->oscore ? "oscore" : ""};
+                  .oscore = iut_oscore_value(true, c->oscore)};
     if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
         snprintf(why, cap, "peer file: command template does not expand");
         return -1;
@@ -183,6 +183,7 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
     eo.iut_state = iut_state_cb;
     eo.iut_arg = wk;
     eo.iut_shared = true;
+    eo.iut_without_oscore = !c->oscore;
     eo.observe = on_observe;
     eo.observe_arg = wk;
     wk->rec = r;

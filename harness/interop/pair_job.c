@@ -257,7 +257,9 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
                   .transport = transport,
                   .cred_id = sc->cred_id[0] ? sc->cred_id : "kid",
                   .message_4 = sc->message_4 ? "message_4" : "",
-                  .oscore = "oscore"};
+                  .oscore = iut_oscore_value(sc_uses_oscore(sc),
+                                              peer_has_capability(o->initiator, "oscore") &&
+                                                  peer_has_capability(o->responder, "oscore"))};
     if (iut_expand(spec->command, &v, cmd, SC_MAX_CMD) != 0)
         return NULL;
     return iut_start_tracked(cmd, out, err, child_pool_iut_slot(slot));

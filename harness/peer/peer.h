@@ -121,6 +121,9 @@ typedef struct peer_responder_opts {
     peer_log *log;             /* optional */
     FILE *out;                 /* one-line summaries (stdout), may be NULL */
     unsigned faults;           /* PEER_FAULT_* */
+    bool no_oscore;            /* serve no OSCORE: a request with an OSCORE option gets
+                                * 4.02 Bad Option (RFC 7252 §5.4.1: an unrecognized
+                                * critical option), as from a peer without OSCORE */
 } peer_responder_opts;
 
 peer_responder *peer_responder_new(const peer_responder_opts *opts);

@@ -322,6 +322,10 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
         resp_session_clear(rs);
         return;
     }
+    /* the C_R message_2 carries is the one message_3 comes back with (the
+     * engine's choice; with the fault c-r-equals-c-i it is C_I) */
+    memcpy(rs->c_r, rs->s.c_r, rs->s.c_r_len);
+    rs->c_r_len = rs->s.c_r_len;
     respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, r->out, n, "message_2");
     rs->last_resp_len = n < sizeof rs->last_resp ? n : 0;
     memcpy(rs->last_resp, r->out, rs->last_resp_len);
@@ -357,6 +361,8 @@ static bool process_message_3(peer_responder *r, resp_session *rs, const uint8_t
     }
     r->st.handshakes_completed++;
     peer_responder_completed(r->o.out, rs);
+    if (r->o.no_oscore)
+        return true; /* no OSCORE context: its identifiers need not suit one */
     eh_err err = peer_oscore_setup(&rs->s, &rs->oscore, &rs->oscore_params,
                                    (r->o.faults & PEER_FAULT_OSCORE_SWAP_IDS) != 0);
     if (err == EH_ERR_UNSUPPORTED) {
@@ -561,6 +567,13 @@ static bool has_option(const tr_message *m, uint16_t number)
 void peer_responder_handle(peer_responder *r, const tr_message *req, const char *client,
                            tr_message *resp)
 {
+    if (has_option(req, TR_OPTION_OSCORE) && r->o.no_oscore) {
+        /* no OSCORE here: the option is an unrecognized critical one */
+        respond(r, resp, TR_CODE_BAD_OPTION, -1, NULL, 0, "OSCORE request, no OSCORE served");
+        if (r->o.out)
+            fprintf(r->o.out, "responder: OSCORE request answered 4.02 (--no-oscore)\n");
+        return;
+    }
     if (has_option(req, TR_OPTION_OSCORE)) {
         peer_responder_oscore(r, req, resp);
         return;

@@ -144,6 +144,11 @@ bool iut_uses(const char *tmpl, const char *name)
     return false;
 }
 
+const char *iut_oscore_value(bool scenario_uses_oscore, bool oscore_claimed)
+{
+    return scenario_uses_oscore && oscore_claimed ? "oscore" : "";
+}
+
 int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
 {
     if (out == NULL || cap == 0)

@@ -20,17 +20,22 @@
 #define IUT_MAX_CAPTURE (4u << 20)
 
 /* Values for the {placeholders} of a command template (the names of the
- * fields, e.g. {transport} = coap | udp). NULL = empty. */
+ * fields, e.g. {transport} = coap | udp). NULL = empty. {oscore} is "oscore"
+ * when the job runs OSCORE after the handshake (iut_oscore_value), else "". */
 typedef struct iut_vars {
     const char *host, *port, *creds_dir, *method, *suite, *suites, *vector, *harness, *cred,
         *peer_cred, *transport, *cred_id, *message_4;
     const char *framing;  /* rfc9528 | bare (the profile's) */
-    const char *oscore;   /* "oscore" when the profile has OSCORE, else "" */
+    const char *oscore;   /* {oscore}: iut_oscore_value() */
     const char *ask[SC_ASK_COUNT_]; /* what the scenario asks (`iut:`): {c_i} {c_r} {ead_N} */
 } iut_vars;
 
 /* Does the command template use placeholder {name}? */
 bool iut_uses(const char *tmpl, const char *name);
+
+/* The value of {oscore}: "oscore" when the scenario uses OSCORE and every
+ * IUT of the job claims it (oscore_claimed), else "". */
+const char *iut_oscore_value(bool scenario_uses_oscore, bool oscore_claimed);
 
 /* Expand {name} placeholders; "{{" and "}}" are literal braces. 0, or -1
  * for an unknown placeholder or an output longer than cap. */

@@ -244,6 +244,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
+    eo.iut_without_oscore = !(j->has_profile ? j->profile.oscore : peer_has_capability(pf, "oscore"));
 
     int port = spec->fixed_port;
     sc_exec *x = NULL;
@@ -283,9 +284,9 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         v.framing = (j->has_profile ? j->profile.framing : sc->framing) == SC_FRAMING_BARE
                         ? "bare"
                         : "rfc9528";
-        v.oscore = (j->has_profile ? j->profile.oscore : peer_has_capability(pf, "oscore"))
-                       ? "oscore"
-                       : "";
+        v.oscore = iut_oscore_value(sc_uses_oscore(sc), j->has_profile
+                                                             ? j->profile.oscore
+                                                             : peer_has_capability(pf, "oscore"));
         for (int k = 0; k < SC_ASK_COUNT_; k++)
             v.ask[k] = sc->iut_ask[k];
         if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
@@ -489,7 +490,7 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
                   .transport = "coap",
                   .cred_id = "kid",
                   .message_4 = "",
-                  .oscore = peer_has_capability(pf, "oscore") ? "oscore" : ""};
+                  .oscore = iut_oscore_value(true, peer_has_capability(pf, "oscore"))};
     if (port <= 0 || iut_expand(spec->command, &v, cmd, sizeof cmd) != 0)
         return NULL;
     snprintf(out, sizeof out, "%s/iut-responder-per-run.stdout", o->out_dir);

@@ -201,6 +201,27 @@ void sc_cred_names(const scenario *sc, sc_role harness_role, const char **own,
         *peer = initiator ? "rfc9529-trace2-r" : "rfc9529-trace2-i";
 }
 
+static bool step_uses_oscore(const sc_step *st)
+{
+    if (st->kind == SC_STEP_OSCORE || (st->kind == SC_STEP_SEND && st->combined))
+        return true;
+    for (size_t k = 0; st->kind == SC_STEP_EXPECT && k < st->n_outcomes; k++)
+        if (st->outcomes[k].kind == SC_OUT_MESSAGE && strcmp(st->outcomes[k].message, "oscore") == 0)
+            return true;
+    return false;
+}
+
+bool sc_uses_oscore(const scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_needs; i++)
+        if (strcmp(sc->needs[i], "oscore") == 0)
+            return true;
+    for (size_t i = 0; i < sc->n_steps; i++)
+        if (step_uses_oscore(&sc->steps[i]))
+            return true;
+    return false;
+}
+
 static int load_creds(sc_exec *x, char *err, size_t cap)
 {
     const scenario *sc = x->sc;

@@ -39,6 +39,11 @@ typedef struct sc_exec_opts {
      * the peer file): flood steps are then skipped, since the half-open
      * sessions they leave would change other scenarios' results. */
     bool iut_shared;
+    /* The IUT does not claim `oscore`: its connection identifier need not
+     * differ from the harness's nor fit an OSCORE Sender ID (RFC 9528
+     * §3.3.1, §3.3.3 and RFC 9668 §4.1 constrain identifiers that key
+     * OSCORE). False (the default): both are checked. */
+    bool iut_without_oscore;
     /* Key logging (run --keylog, for testing only): the transcript lists
      * the derived values of the harness's session. Off: no secret printed. */
     bool keylog;
@@ -58,6 +63,13 @@ typedef struct sc_exec_opts {
  */
 void sc_cred_names(const scenario *sc, sc_role harness_role, const char **own,
                    const char **peer);
+
+/*
+ * Does the scenario run OSCORE after the handshake: an oscore step, an
+ * expected outcome `oscore`, a combined message_3 (RFC 9668), or `oscore`
+ * among its needs? Only then is an IUT told to run OSCORE ({oscore}).
+ */
+bool sc_uses_oscore(const scenario *sc);
 
 typedef struct sc_exec sc_exec;
 

@@ -670,14 +670,16 @@ static void check_fresh_ephemeral(sc_exec *x)
 /* The IUT's connection identifier fits the OSCORE Sender ID length of the
  * suite's application AEAD (§3.3.1: nonce length - 6), and an IUT
  * Responder's C_R differs from the C_I the harness sent (OSCORE Recipient
- * IDs must differ: RFC 9528 §3.3.3, RFC 9668 §4.1). An IUT Initiator's C_I
- * is never compared with the harness's C_R: it could not know C_R, and
- * the harness as Responder picks its C_R after C_I (exec_wire.c). */
+ * IDs must differ: RFC 9528 §3.3.3, RFC 9668 §4.1); both only for an IUT
+ * whose identifiers key OSCORE. An IUT Initiator's C_I is never compared
+ * with the harness's C_R: it could not know C_R, and the harness as
+ * Responder picks its C_R after C_I (exec_wire.c). */
 static void check_identifier(sc_exec *x)
 {
     const received *rx = &x->rx;
     bool m2 = strcmp(rx->kind, "message_2") == 0, m1 = strcmp(rx->kind, "message_1") == 0;
-    if (rx->st != TR_OK || !rx->engine_ok || !(m1 || m2) || x->s.suite == NULL)
+    if (rx->st != TR_OK || !rx->engine_ok || !(m1 || m2) || x->s.suite == NULL ||
+        x->o.iut_without_oscore)
         return;
     const uint8_t *theirs = m2 ? x->s.c_r : x->s.c_i;
     size_t n = m2 ? x->s.c_r_len : x->s.c_i_len;

@@ -580,6 +580,17 @@ START_TEST(engine_faults_are_observable)
     p.ci.faults = EH_FAULT_CONN_ID_BSTR;
     p.cr.faults = EH_FAULT_ACCEPT_BSTR_CONN_ID;
     ck_assert_int_eq(pair_run(&p), EH_OK);
+    /* lenient receivers (§3.5.3.2 binds the sender): ID_CRED {4: kid} as a
+     * map, and the compact kid as a bstr (41 2b, accepted with the
+     * identifier leniency of §3.3.2) */
+    pair_make(&p, 3, 2, KIND_KID);
+    p.cr.faults = EH_FAULT_ID_CRED_MAP;
+    p.ci.faults = EH_FAULT_ACCEPT_ID_CRED_MAP;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.faults = EH_FAULT_ID_CRED_KID_BSTR;
+    p.cr.faults = EH_FAULT_ACCEPT_BSTR_CONN_ID;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
     pair_make(&p, 3, 2, KIND_KID);
     p.ci.ead[1] = critical, p.ci.ead_len[1] = sizeof critical;
     p.cr.faults = EH_FAULT_ACCEPT_CRITICAL_EAD;

@@ -111,6 +111,23 @@ START_TEST(expand_placeholders)
 }
 END_TEST
 
+/* {oscore}: "oscore" only when the scenario uses OSCORE and every IUT of the
+ * job claims it; a template tests it in shell, as for {message_4}. */
+START_TEST(expand_oscore)
+{
+    char out[64];
+    ck_assert_str_eq(iut_oscore_value(true, true), "oscore");
+    ck_assert_str_eq(iut_oscore_value(true, false), "");
+    ck_assert_str_eq(iut_oscore_value(false, true), "");
+    iut_vars v = {.oscore = iut_oscore_value(false, true)};
+    ck_assert_int_eq(iut_expand("i$(test -z \"{oscore}\" && echo -n)", &v, out, sizeof out), 0);
+    ck_assert_str_eq(out, "i$(test -z \"\" && echo -n)");
+    v.oscore = iut_oscore_value(true, true);
+    ck_assert_int_eq(iut_expand("[{oscore}]", &v, out, sizeof out), 0);
+    ck_assert_str_eq(out, "[oscore]");
+}
+END_TEST
+
 START_TEST(expand_rejects)
 {
     char out[16];
@@ -470,6 +487,7 @@ Suite *eh_test_iut_suite(void)
     TCase *tc = tcase_create("iut");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, expand_placeholders);
+    tcase_add_test(tc, expand_oscore);
     tcase_add_test(tc, expand_rejects);
     tcase_add_test(tc, ready_line_late);
     tcase_add_test(tc, ready_line_never);

@@ -10,6 +10,8 @@ Usage: hostile_initiator.py TRANSPORT HOST PORT MODE
 
 Modes:
   ok          message_1, then message_3 after the answer; exits 0
+  m1-once     message_1 only; exits 0 after the answer, whatever it is (an
+              Initiator that does not try again after an error message)
   m3-unknown  message_1, then message_3 prefixed with 0x2a, a C_R nobody issued
   m3-only     only a message_3 prefixed with 0x2a (no message_1 ever), exits 0
   flood       100000 random datagrams (seeded, at most 4 s) at the harness's
@@ -130,6 +132,8 @@ if mode == "m3-only":
     sys.exit(0)
 answer = exchange(b"\xf5" + M1)
 print(f"answer to message_1: {answer.hex() if answer else None}", flush=True)
+if mode == "m1-once":
+    sys.exit(0)
 if mode == "segv":
     os.kill(os.getpid(), signal.SIGSEGV)
 if mode == "chatty":
