@@ -45,9 +45,11 @@ void x_after_last_step(sc_exec *x)
     if (rx->err_info_ok)
         eh_cbor_diag(rx->err_info, rx->err_info_len, info, sizeof info);
     x->rejected_req = x->last_answer_req;
-    snprintf(x->rejected, sizeof x->rejected, "the IUT answered the harness's %s with an error "
-             "message (ERR_CODE %lld, ERR_INFO %s)", x->last_answer, (long long)rx->err_code,
-             info);
+    int w = snprintf(x->rejected, sizeof x->rejected, "the IUT answered the harness's %.160s "
+                     "with an error message (ERR_CODE %lld, ERR_INFO %.150s)", x->last_answer,
+                     (long long)rx->err_code, info);
+    if (w < 0) /* cannot happen with these formats; the text then stays empty */
+        x->rejected[0] = 0;
     xt_printf(x, "  note: %s\n", x->rejected);
 }
 

@@ -406,13 +406,15 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
         x_hex_start(rx->payload, rx->len, hex, sizeof hex);
         snprintf(start, sizeof start, ", starting %s", hex);
     }
-    snprintf(buf, cap, "%s%s%s%s%.200s (%zu bytes%s%s)%s%.300s",
+    int w = snprintf(buf, cap, "%s%s%s%s%.200s (%zu bytes%s%s)%s%.300s",
              strcmp(rx->kind, "accepted") == 0 ? "an empty success response"
              : strcmp(rx->kind, "same") == 0   ? "the identical answer again"
                                                : rx->kind,
              framing, rx->engine_ok || !judged ? "" : " that the harness rejects",
              diag[0] ? " " : "", diag, rx->msg_len, start, coap, rx->engine_why[0] ? ": " : "",
              rx->engine_why);
+    if (w < 0 || (size_t)w >= cap) /* a description cut short is still a description */
+        buf[cap - 1] = 0;
 }
 
 /* Does ERR_INFO have the form the outcome asks for (§6.2, §6.3, §6.4)? */
