@@ -14,6 +14,10 @@ import yaml
 
 from wall import scaled, timeout_args
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only):
+# help texts, man page, make install: the shipped build's surface.
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MAN = ROOT / "docs/edhoc-harness.1"
 REFERENCE = (ROOT / "peers/reference.yaml").read_text()

@@ -14,6 +14,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only):
+# the report writers run under the sanitizers in every test_run.py run; this checks the
+# schema.
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "tests" / "junit.xsd"
 

@@ -9,6 +9,11 @@ import pytest
 from peerutil import Responder, initiator
 from wall import scaled
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only):
+# the same handshakes (every METHOD x suite x kind, both roles) run under the sanitizers
+# as interop/matrix in test_run.py's whole-suite run.
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SUITES = [0, 1, 2, 3, 4, 5, 6, 24, 25]
 KINDS = ["kid", "kccs", "x5t", "x5chain"]

@@ -12,6 +12,11 @@ import pytest
 
 from test_run import REFERENCE, ROOT, run_suite
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only):
+# the code of these runs is that of the whole-suite run, which test_run.py runs under
+# the sanitizers.
+pytestmark = pytest.mark.plain_only
+
 SC = ROOT / "scenarios"
 # every conformance scenario but the matrix (interop/matrix.yaml: one job per METHOD x
 # suite x kind, a separate question)
