@@ -2,6 +2,7 @@
 with every fault switch), every step kind and verdict, known failures,
 broken IUTs, and the reports (JUnit valid against tests/junit.xsd)."""
 import json
+import os
 import re
 import pathlib
 import shutil
@@ -52,7 +53,15 @@ MATRIX_IDS = [f"interop/matrix/m{m}-s{s}-{k}" for m in range(4) for s in MATRIX_
 
 
 def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
-    r, results, junit = run_suite(harness, tmp_path, REFERENCE, "-j", "2",
+    # The sanitizer pass of make test (EH_FLAVOR=asan) leaves out interop/matrix.yaml:
+    # its 288 jobs are the handshake in every METHOD x suite x kind, which the shipped
+    # binary runs here and test_peer.py peer against peer; the sanitizer build runs every
+    # other scenario in both roles. make e2e-full runs the matrix under it too.
+    asan = os.environ.get("EH_FLAVOR") == "asan"
+    paths = ("scenarios",) if not asan else \
+        [ROOT / "scenarios" / d for d in ("rfc9528", "rfc9668", "mutations", "explore")] + \
+        sorted(p for p in (ROOT / "scenarios/interop").glob("*.yaml") if p.name != "matrix.yaml")
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE, "-j", "2", paths=paths,
                                   timeout=480)  # 437 jobs (the sanity: test_sanity.py)
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(results) >= 30
@@ -63,7 +72,8 @@ def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
     assert roles == {"initiator", "responder"}
     # the whole matrix ran and passed, in both roles, under its stable ids
     matrix = [(x["id"], x["role"]) for x in results if x["id"].startswith("interop/matrix/")]
-    assert matrix == [(i, role) for i in MATRIX_IDS for role in ("initiator", "responder")]
+    assert matrix == ([] if asan else
+                      [(i, role) for i in MATRIX_IDS for role in ("initiator", "responder")])
     files = {x["id"] for x in results if not x["id"].startswith("interop/matrix/")}
     assert not files & set(MATRIX_IDS)
     xmllint = shutil.which("xmllint")

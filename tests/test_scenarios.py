@@ -10,6 +10,10 @@ import yaml
 
 from wall import scaled
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only): the
+# sanitizer build loads every scenario file in test_run.py's whole-suite run.
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml"))
 
