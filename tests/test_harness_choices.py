@@ -255,3 +255,33 @@ def test_the_harness_draws_other_ephemeral_keys_in_each_scenario(harness, tmp_pa
     out.mkdir()
     r, got = run_suite(harness, out, REFERENCE, paths[:1], "--role", "responder", "--seed", "2")
     assert harness_g_x(got[(ids[0], "initiator")]) != keys[0][0]
+
+
+def slow_starting_initiator(seconds):
+    """The reference peer file whose Initiator takes `seconds` to start (an IUT on a
+    loaded machine, or one that loads its credentials from flash) before it sends
+    message_1; its start is still within the peer file's `timeout` (5000 ms)."""
+    return REFERENCE.replace('command: "{harness} peer initiator',
+                             f'command: "sleep {seconds}; exec {{harness}} peer initiator')
+
+
+def test_a_slow_starting_initiator_is_not_failed_for_the_harness_wait(harness, tmp_path):
+    """The wait for an IUT Initiator's first request includes its start-up (the peer
+    file's timeout), not the step's short bound: with --timeout 400 an Initiator that
+    sends message_1 1.2 s after its start passes in run and conforms in explore (before
+    the fix: "received nothing (timeout)" at step 1, a MUST failure of the harness's
+    own making)."""
+    peer_text = slow_starting_initiator(1.2)
+    r, res = run_suite(harness, tmp_path, peer_text, [ROOT / "scenarios/interop/handshake.yaml"],
+                       "--role", "initiator", "--timeout", str(int(scaled(400))))
+    x = res.get(("interop/handshake", "responder"))
+    assert x, (list(res), r.stdout + r.stderr)
+    assert x["verdict"] == "pass", x["message"]
+    peer = tmp_path / "slow.yaml"
+    peer.write_text(peer_text)
+    out = tmp_path / "explore"
+    e = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", "initiator",
+                        "--depth", "1", "--out", str(out), "--timeout", str(int(scaled(400)))],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
+    assert e.returncode == 0, e.stdout + e.stderr
+    assert "0 deviate" in e.stdout and "1 conform" in e.stdout, e.stdout

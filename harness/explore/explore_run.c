@@ -184,6 +184,8 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
     eo.iut_arg = wk;
     eo.iut_shared = true;
     eo.iut_without_oscore = !c->oscore;
+    if (!iut_responder && !spec->fixed_port) /* its first request waits for its start */
+        eo.first_request_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
     eo.observe = on_observe;
     eo.observe_arg = wk;
     wk->rec = r;

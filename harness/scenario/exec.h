@@ -27,6 +27,11 @@ typedef struct sc_exec_opts {
     int port;                /* IUT port (harness Initiator); ignored otherwise */
     const char *cred_dir;    /* credential files (vectors/creds) */
     int timeout_ms;          /* default bound of every wait */
+    /* Harness Responder: the bound of the wait for the IUT Initiator's first
+     * request, which includes the IUT's start-up (the peer file's `timeout`
+     * for it); a step's shorter bound applies from the first request on.
+     * 0: the step's bound alone. */
+    int first_request_ms;
     unsigned long seed;      /* seeds the harness's ephemeral keys */
     sc_budget budget;        /* size budget profile (budget.h); 0 = rfc9528 */
     /* Optional: is the IUT still running? 0 running, 1 exited, 2 crashed;

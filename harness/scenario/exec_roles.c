@@ -799,7 +799,10 @@ void x_responder_run(sc_exec *x)
         }
         size_t before = x->step;
         x_step_begin(x);
-        x_serve(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+        int bound = st->timeout_ms > 0 ? st->timeout_ms : x->timeout;
+        if (x->n_requests == 0 && x->o.first_request_ms > bound)
+            bound = x->o.first_request_ms; /* the IUT may still be starting */
+        x_serve(x, bound);
         if (x->step == before) {
             /* nothing arrived in time (or the IUT is gone) */
             xt_printf(x, "step %zu (line %d): %s\n     nothing received\n", x->step + 1, st->line,
