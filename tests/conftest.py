@@ -55,6 +55,27 @@ def run(harness):
     return _run
 
 
+def shards(items, n):
+    """Shard of each test (by node id): the tests in turn, except that the tests of a
+    module that share a module-scoped fixture (a staged install, a generated corpus, a
+    run whose reports several tests read) stay in one shard, so that the fixture is set
+    up once."""
+    out, groups, turn = {}, {}, 0
+    for it in items:
+        info = getattr(it, "_fixtureinfo", None)
+        shared = info is not None and any(
+            defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+        key = it.module.__name__ if shared else None
+        if key is not None and key in groups:
+            out[it.nodeid] = groups[key]
+            continue
+        out[it.nodeid] = turn % n
+        if key is not None:
+            groups[key] = turn % n
+        turn += 1
+    return out
+
+
 def pytest_collection_modifyitems(config, items):
     """EH_FLAVOR=asan (make test's sanitizer pass) deselects the tests marked
     plain_only, EH_FLAVOR=plain those marked asan_only: on a 2-core machine the
@@ -63,9 +84,9 @@ def pytest_collection_modifyitems(config, items):
     says which test of the other build runs its code (Makefile, "End-to-end"); make
     e2e-full runs everything in both.
 
-    EH_SHARD=K/N keeps every N-th test from the K-th on (make test runs the
-    suite in shards side by side: the tests mostly wait on processes and
-    sockets). Without EH_SHARD every test runs."""
+    EH_SHARD=K/N keeps the K-th of N shards (make test runs the suite in shards
+    side by side: the tests mostly wait on processes and sockets; shards()).
+    Without EH_SHARD every test runs."""
     other = {"asan": "plain_only", "plain": "asan_only"}.get(os.environ.get("EH_FLAVOR"))
     if other:
         drop = [it for it in items if it.get_closest_marker(other)]
@@ -77,8 +98,9 @@ def pytest_collection_modifyitems(config, items):
         return
     k, n = (int(x) for x in shard.split("/"))
     assert 0 <= k < n, f"EH_SHARD={shard}: want K/N with 0 <= K < N"
-    keep = [it for i, it in enumerate(items) if i % n == k]
-    drop = [it for i, it in enumerate(items) if i % n != k]
+    shard_of = shards(items, n)
+    keep = [it for it in items if shard_of[it.nodeid] == k]
+    drop = [it for it in items if shard_of[it.nodeid] != k]
     if drop:
         config.hook.pytest_deselected(items=drop)
     items[:] = keep
