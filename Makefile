@@ -196,8 +196,8 @@ unit-asan: build/asan/unit-tests
 # End-to-end: the shipped binary and the sanitizer build of the same CLI side by side.
 # Each test runs in at least one build: a test marked plain_only (tests/conftest.py) only
 # in the shipped one (its code runs under the sanitizers in another test, e.g. the
-# restricted-profile suite runs, whose code is the whole-suite run's), one marked
-# asan_only only in the sanitizer build (the exploration), every other test in both, so
+# restricted-profile suite runs, whose code is the whole-suite run's, or the two long
+# explorations), one marked asan_only only in the sanitizer build, every other in both, so
 # that make test keeps to its 6 minutes on 2 cores (the sanitizer build costs three times
 # the CPU). Each runs in
 # shards side by side (E2E_PLAIN_SHARDS, E2E_ASAN_SHARDS; EH_SHARD).

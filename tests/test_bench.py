@@ -9,6 +9,10 @@ import subprocess
 
 import pytest
 
+# make test runs this module in its shipped-build pass only (conftest.py, plain_only): the
+# benchmark is its own binary (build/edhoc-bench), the same in both passes.
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "build/edhoc-bench"
 PLAIN = ROOT / "build/edhoc-harness"
