@@ -737,6 +737,10 @@ static bool has_exited(iut_proc *p)
     return e;
 }
 
+/* At most this many of the addresses a host name resolves to are probed
+ * (localhost: ::1 and 127.0.0.1 on a stock Debian, in that order). */
+#define PROBE_MAX_ADDRS 8
+
 static iut_ready wait_probe(iut_proc *p, const char *host, int port, int timeout_ms)
 {
     int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
@@ -755,15 +759,24 @@ static iut_ready wait_probe(iut_proc *p, const char *host, int port, int timeout
         fprintf(stderr, "iut_wait_ready: %s: %s\n", host ? host : "", gai_strerror(gai));
         return IUT_NOT_READY;
     }
-    int s = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || connect(s, res->ai_addr, res->ai_addrlen) < 0) {
-        fprintf(stderr, "iut_wait_ready: socket: %s\n", strerror(errno));
+    /* One socket per address: the IUT may listen on any one of them. */
+    int socks[PROBE_MAX_ADDRS];
+    bool sock_ok[PROBE_MAX_ADDRS];
+    size_t n_socks = 0;
+    for (struct addrinfo *ai = res; ai != NULL && n_socks < PROBE_MAX_ADDRS; ai = ai->ai_next) {
+        int s = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (s >= 0 && connect(s, ai->ai_addr, ai->ai_addrlen) == 0) {
+            socks[n_socks++] = s;
+            continue;
+        }
         if (s >= 0)
             close(s);
-        freeaddrinfo(res);
-        return IUT_NOT_READY;
     }
     freeaddrinfo(res);
+    if (n_socks == 0) {
+        fprintf(stderr, "iut_wait_ready: socket: %s\n", strerror(errno));
+        return IUT_NOT_READY;
+    }
 
     uint16_t mid = (uint16_t)((unsigned)p->pid * 2654435761u >> 16);
     /* No event says that a UDP port got bound: ping again after 10 ms, then
@@ -783,16 +796,20 @@ static iut_ready wait_probe(iut_proc *p, const char *host, int port, int timeout
         /* CoAP ping: version 1, CON, TKL 0, code 0.00 (empty), message ID */
         uint8_t ping[4] = {0x40, 0x00, (uint8_t)(mid >> 8), (uint8_t)mid};
         mid++;
-        bool sock_ok = send(s, ping, sizeof ping, 0) == (ssize_t)sizeof ping;
+        for (size_t i = 0; i < n_socks; i++)
+            sock_ok[i] = send(socks[i], ping, sizeof ping, 0) == (ssize_t)sizeof ping;
         int64_t attempt_end = now + interval < deadline ? now + interval : deadline;
         interval = interval * 2 > 500 ? 500 : interval * 2;
-        while ((now = now_ms()) < attempt_end) {
-            struct pollfd fds[2];
+        while (result == IUT_NOT_READY && (now = now_ms()) < attempt_end) {
+            struct pollfd fds[PROBE_MAX_ADDRS + 1];
+            size_t fd_sock[PROBE_MAX_ADDRS + 1];
             nfds_t nf = 0;
-            int sock_i = -1, pid_i = -1;
-            if (sock_ok) {
-                sock_i = (int)nf;
-                fds[nf++] = (struct pollfd){.fd = s, .events = POLLIN};
+            int pid_i = -1;
+            for (size_t i = 0; i < n_socks; i++) {
+                if (!sock_ok[i])
+                    continue;
+                fd_sock[nf] = i;
+                fds[nf++] = (struct pollfd){.fd = socks[i], .events = POLLIN};
             }
             if (p->pidfd >= 0) {
                 pid_i = (int)nf;
@@ -807,19 +824,21 @@ static iut_ready wait_probe(iut_proc *p, const char *host, int port, int timeout
                 result = IUT_EXITED;
                 break;
             }
-            if (sock_i >= 0 && fds[sock_i].revents != 0) {
+            for (nfds_t k = 0; k < nf && result == IUT_NOT_READY; k++) {
+                if ((int)k == pid_i || fds[k].revents == 0)
+                    continue;
+                size_t i = fd_sock[k];
                 uint8_t buf[1500];
-                ssize_t n = recv(s, buf, sizeof buf, MSG_DONTWAIT);
-                if (n >= 0) { /* any datagram back (Reset or ACK) */
+                ssize_t n = recv(socks[i], buf, sizeof buf, MSG_DONTWAIT);
+                if (n >= 0) /* any datagram back (Reset or ACK) */
                     result = IUT_READY;
-                    break;
-                }
-                if (errno != EAGAIN && errno != EINTR)
-                    sock_ok = false; /* ICMP unreachable: wait out the attempt */
+                else if (errno != EAGAIN && errno != EINTR)
+                    sock_ok[i] = false; /* ICMP unreachable: not on this address */
             }
         }
     }
-    close(s);
+    for (size_t i = 0; i < n_socks; i++)
+        close(socks[i]);
     return result;
 }
 
