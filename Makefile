@@ -180,8 +180,8 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness \
 	  $(FUZZ_TARGETS)
-	@$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-asan fuzz-smoke
-	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory -j$(words unit unit-asan fuzz-smoke $(E2E_RUNS)) \
+	  --output-sync=target unit unit-asan fuzz-smoke $(E2E_RUNS)
 
 unit: build/unit-tests
 	build/unit-tests
@@ -197,33 +197,29 @@ unit-asan: build/asan/unit-tests
 # Each test runs in at least one build: a test marked plain_only (tests/conftest.py) only
 # in the shipped one (its code runs under the sanitizers in another test, e.g. the
 # restricted-profile suite runs, whose code is the whole-suite run's, or the two long
-# explorations), one marked asan_only only in the sanitizer build, every other in both, so
-# that make test keeps to its 6 minutes on 2 cores (the sanitizer build costs three times
-# the CPU). Each runs in
-# shards side by side (E2E_PLAIN_SHARDS, E2E_ASAN_SHARDS; EH_SHARD).
-# make e2e-full runs every test in both builds (a longer campaign, like memcheck). Each
-# run's output is printed whole when it ends; every test uses its own temporary directory
-# and free ports.
+# explorations), every other in both, so that make test keeps to its 6 minutes on 2 cores
+# (the sanitizer build costs three times the CPU). Each runs in shards side by side
+# (E2E_PLAIN_SHARDS, E2E_ASAN_SHARDS; EH_SHARD); make test runs them next to the unit
+# tests. make e2e-full runs every test in both builds (a longer campaign, like memcheck).
+# Each run's output is printed whole when it ends; every test uses its own temporary
+# directory and free ports.
 E2E_PLAIN_SHARDS ?= 2
-E2E_PLAIN_FLAVOR ?= plain
 E2E_ASAN_SHARDS ?= 2
+E2E_ASAN_FLAVOR ?= asan
 E2E_RUNS := $(foreach k,$(shell seq 0 $$(($(E2E_PLAIN_SHARDS)-1))),e2e-plain-$(k)) \
             $(foreach k,$(shell seq 0 $$(($(E2E_ASAN_SHARDS)-1))),e2e-asan-$(k))
 e2e: build/edhoc-harness build/asan/edhoc-harness build/edhoc-bench
 	@$(MAKE) --no-print-directory -j$(words $(E2E_RUNS)) --output-sync=target $(E2E_RUNS)
 e2e-plain-%:
-	EH_FLAVOR=$(E2E_PLAIN_FLAVOR) EH_SHARD=$*/$(E2E_PLAIN_SHARDS) \
-	  EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q -p no:cacheprovider tests
-e2e-asan-%:
-	EH_FLAVOR=asan EH_SHARD=$*/$(E2E_ASAN_SHARDS) EH_HARNESS=build/asan/edhoc-harness \
-	  ASAN_OPTIONS=detect_leaks=1 $(PY) -m pytest -q -p no:cacheprovider tests
-.PHONY: e2e-full e2e-asan-full
-e2e-full: build/edhoc-harness build/asan/edhoc-harness build/edhoc-bench
-	@$(MAKE) --no-print-directory -j2 --output-sync=target E2E_PLAIN_SHARDS=1 \
-	  E2E_PLAIN_FLAVOR=full e2e-plain-0 e2e-asan-full
-e2e-asan-full:
-	EH_FLAVOR=full EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 \
+	EH_SHARD=$*/$(E2E_PLAIN_SHARDS) EH_HARNESS=build/edhoc-harness \
 	  $(PY) -m pytest -q -p no:cacheprovider tests
+e2e-asan-%:
+	EH_FLAVOR=$(E2E_ASAN_FLAVOR) EH_SHARD=$*/$(E2E_ASAN_SHARDS) \
+	  EH_HARNESS=build/asan/edhoc-harness ASAN_OPTIONS=detect_leaks=1 \
+	  $(PY) -m pytest -q -p no:cacheprovider tests
+.PHONY: e2e-full
+e2e-full:
+	@$(MAKE) --no-print-directory e2e E2E_PLAIN_SHARDS=1 E2E_ASAN_SHARDS=1 E2E_ASAN_FLAVOR=full
 
 # The table on stdout, the JSON in reports/bench/ (make bench BENCH_SMOKE=1: a few seconds,
 # reports/bench/smoke.json). Run on a quiet machine: other load slows every figure.

@@ -14,9 +14,6 @@ def pytest_configure(config):
         "markers", "timing(reason): the test checks a wall-time bound of the harness that "
         "cannot hold under valgrind's slowdown; make memcheck deselects it (-m 'not timing')")
     config.addinivalue_line(
-        "markers", "asan_only(reason): the test runs with the sanitizer build only in make "
-        "test (EH_FLAVOR=plain deselects it); make e2e-full runs it with both")
-    config.addinivalue_line(
         "markers", "plain_only(reason): the test runs with the shipped binary only; the "
         "sanitizer pass of make test (EH_FLAVOR=asan) deselects it, make e2e-full runs it "
         "under the sanitizers too")
@@ -78,21 +75,19 @@ def shards(items, n):
 
 def pytest_collection_modifyitems(config, items):
     """EH_FLAVOR=asan (make test's sanitizer pass) deselects the tests marked
-    plain_only, EH_FLAVOR=plain those marked asan_only: on a 2-core machine the
-    sanitizer build costs about three times the CPU of the shipped one, and running
+    plain_only: on a 2-core machine the sanitizer build costs about three times the CPU of the shipped one, and running
     every test in both would take make test past its 6 minutes. Each test so marked
-    says which test of the other build runs its code (Makefile, "End-to-end"); make
+    says which sanitizer test runs its code (Makefile, "End-to-end"); make
     e2e-full runs everything in both.
 
     EH_SHARD=K/N keeps the K-th of N shards (make test runs the suite in shards
     side by side: the tests mostly wait on processes and sockets; shards()).
     Without EH_SHARD every test runs."""
-    other = {"asan": "plain_only", "plain": "asan_only"}.get(os.environ.get("EH_FLAVOR"))
-    if other:
-        drop = [it for it in items if it.get_closest_marker(other)]
+    if os.environ.get("EH_FLAVOR") == "asan":
+        drop = [it for it in items if it.get_closest_marker("plain_only")]
         if drop:
             config.hook.pytest_deselected(items=drop)
-            items[:] = [it for it in items if not it.get_closest_marker(other)]
+            items[:] = [it for it in items if not it.get_closest_marker("plain_only")]
     shard = os.environ.get("EH_SHARD")
     if not shard:
         return

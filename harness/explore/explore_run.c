@@ -132,7 +132,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
     if (spec->ready_line[0] || spec->ready_probe) {
         iut_ready r = iut_wait_ready(wk->iut, spec->ready_probe ? NULL : spec->ready_line,
                                      "127.0.0.1", port,
-                                     spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000);
+                                     peer_ready_timeout_ms(spec));
         if (r != IUT_READY) {
             stop_iut(wk);
             snprintf(why, cap, "the IUT %s", r == IUT_EXITED ? "exited before it was ready"
@@ -185,7 +185,7 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
     eo.iut_shared = true;
     eo.iut_without_oscore = !c->oscore;
     if (!iut_responder && !spec->fixed_port) /* its first request waits for its start */
-        eo.first_request_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+        eo.first_request_ms = peer_ready_timeout_ms(spec);
     eo.observe = on_observe;
     eo.observe_arg = wk;
     wk->rec = r;

@@ -126,7 +126,7 @@ static int task_budget(size_t i, void *arg)
     const task *t = &c->tasks[c->to_run[i]];
     const job *j = &c->jl.v[t->job];
     const peer_role_spec *rs = &c->pf[t->b]->responder;
-    int ready = rs->ready_timeout_ms > 0 ? rs->ready_timeout_ms : 5000;
+    int ready = peer_ready_timeout_ms(rs);
     return (int)(j->tmpl->n_steps + 2) * c->o->timeout_ms + ready + 15000;
 }
 

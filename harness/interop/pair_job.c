@@ -464,7 +464,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     if (rs->ready_line[0] || rs->ready_probe) {
         iut_ready r = iut_wait_ready(b.p, rs->ready_probe ? NULL : rs->ready_line, HOST,
                                      p->responder_port,
-                                     rs->ready_timeout_ms > 0 ? rs->ready_timeout_ms : 5000);
+                                     peer_ready_timeout_ms(rs));
         if (not_ready(p, r, &b))
             goto done;
     }

@@ -246,7 +246,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
     eo.iut_without_oscore = !(j->has_profile ? j->profile.oscore : peer_has_capability(pf, "oscore"));
     if (!spec->fixed_port) /* a launched IUT Initiator: its first request waits for its start */
-        eo.first_request_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+        eo.first_request_ms = peer_ready_timeout_ms(spec);
 
     int port = spec->fixed_port;
     sc_exec *x = NULL;
@@ -303,7 +303,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         copy_str(res->iut_stdout_path, sizeof res->iut_stdout_path, path_out);
         copy_str(res->iut_stderr_path, sizeof res->iut_stderr_path, path_err);
         if (spec->ready_line[0] || spec->ready_probe) {
-            int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+            int ready_ms = peer_ready_timeout_ms(spec);
             iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
                                          port, ready_ms);
             if (r != IUT_READY) {
@@ -501,7 +501,7 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
     iut_proc *p = iut_start(cmd, out, err);
     if (p == NULL)
         return NULL;
-    int ready_ms = spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+    int ready_ms = peer_ready_timeout_ms(spec);
     iut_ready r = iut_wait_ready(p, spec->ready_probe ? NULL : spec->ready_line, "127.0.0.1",
                                  port, ready_ms);
     if (r != IUT_READY) {

@@ -321,6 +321,11 @@ static bool profile_has(const sc_profile *p, const char *cap)
     return strcmp(cap, name) == 0;
 }
 
+int peer_ready_timeout_ms(const peer_role_spec *spec)
+{
+    return spec->ready_timeout_ms > 0 ? spec->ready_timeout_ms : 5000;
+}
+
 bool peer_has_capability(const peer_file *pf, const char *cap)
 {
     for (size_t i = 0; i < pf->n_capabilities; i++)

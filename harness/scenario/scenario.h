@@ -396,5 +396,9 @@ int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file
 /* cap is in `capabilities:`, or (method-N, suite-N, cred-KIND, message-4,
  * oscore, error-messages) holds for one of the profiles. */
 bool peer_has_capability(const peer_file *pf, const char *cap);
+/* The role's `timeout` (ms to become ready; for an Initiator, also the bound
+ * of the wait for its first request): 5000 when unset (a spec built in
+ * code, not loaded). */
+int peer_ready_timeout_ms(const peer_role_spec *spec);
 
 #endif
