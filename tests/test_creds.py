@@ -30,7 +30,7 @@ KEYS = {
     ("p256", "sig"): (2, 1, P256, 64),
     ("p384", "sig"): (2, 2, P384, 96),
 }
-NAMES = [f"gen-{k}-{u}-{r}" for (k, u) in KEYS for r in "ir"]
+NAMES = [f"gen-{k}-{u}-{r}" for (k, u) in KEYS for r in "iro"]
 
 
 def openssl():
@@ -190,7 +190,9 @@ def test_kids_are_distinct_and_not_those_of_rfc_9529():
     # the README's table says the same
     readme = (CREDS / "README.md").read_text()
     for (key, use) in KEYS:
-        row = re.search(rf"\| `{key}` \(`-{use}`\) \|[^\n]*\| h'(..)' \| h'(..)' \|", readme)
+        row = re.search(rf"\| `{key}` \(`-{use}`\) \|[^\n]*\| h'(..)' \| h'(..)' \| h'(..)' \|",
+                        readme)
         assert row, (key, use)
         assert kids[f"gen-{key}-{use}-i"].hex() == row.group(1)
         assert kids[f"gen-{key}-{use}-r"].hex() == row.group(2)
+        assert kids[f"gen-{key}-{use}-o"].hex() == row.group(3)

@@ -160,3 +160,17 @@ def test_oscore_steps_follow_the_profile(harness, tmp_path):
             assert "oscore" not in steps and len(steps) == 8, steps
             assert about["verdict"] == "skipped" and about["message"] == \
                 "the IUT lacks the capability 'oscore'", about
+
+
+def test_a_known_id_cred_with_another_key_is_caught_in_an_x5t_profile(harness, tmp_path):
+    """rfc9528/5.3.3/known-id-cred-other-key in METHOD 0 / suite 0 / x5t: an IUT
+    Initiator that does not verify Signature_or_MAC_2 (--fault skip-mac-2-check)
+    goes on with message_3 under the harness's other key, and fails."""
+    caps = PROFILES["m0-s0-x5t"] + ", cred-files, coap, udp, error-messages"
+    paths = [SC / "rfc9528/5.3.3/known-id-cred-other-key.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, restricted(caps), paths=paths)
+    assert [(x["profile"], x["verdict"]) for x in results] == [("m0-s0-x5t", "pass")], r.stdout
+    lax = restricted(caps, initiator_args="--fault skip-mac-2-check")
+    r, results, _ = run_suite(harness, tmp_path, lax, paths=paths)
+    assert r.returncode == 1 and results[0]["verdict"] == "fail", r.stdout
+    assert "message_3" in results[0]["message"], results[0]["message"]

@@ -316,8 +316,8 @@ def test_coap_outcome_does_not_swallow_an_edhoc_error(harness, tmp_path):
     assert "without an EDHOC error message" in results[0]["message"]
 
 
-CREDENTIAL_SCENARIOS = ["rfc9528/5.3.3/unknown-kid", "rfc9528/5.3.3/same-kid-other-key",
-                        "rfc9528/5.4.3/unknown-kid", "rfc9528/5.4.3/same-kid-other-key"]
+CREDENTIAL_SCENARIOS = ["rfc9528/5.3.3/unknown-id-cred", "rfc9528/5.3.3/known-id-cred-other-key",
+                        "rfc9528/5.4.3/unknown-id-cred", "rfc9528/5.4.3/known-id-cred-other-key"]
 
 
 def test_iut_told_another_credential(harness, tmp_path):

@@ -238,6 +238,12 @@ static int load_creds(sc_exec *x, char *err, size_t cap)
                  x->o.cred_dir);
         return -1;
     }
+    if (sc->id_cred_of_iut_peer &&
+        credfile_load(x->o.cred_dir, sc->iut_peer_cred, id, &x->iut_peer) != 0) {
+        snprintf(err, cap, "%s: cannot load credential %s from %s", sc->file,
+                 sc->iut_peer_cred, x->o.cred_dir);
+        return -1;
+    }
     return 0;
 }
 
@@ -272,6 +278,8 @@ static void config_init(sc_exec *x)
     c->own_cred = x->own.c;
     if (sc->own_id_cred.n > 0) /* ID_CRED with other parameters (§3.5.3) */
         c->own_cred.id_cred = sc->own_id_cred.b, c->own_cred.id_cred_len = sc->own_id_cred.n;
+    else if (sc->id_cred_of_iut_peer) /* names the credential the IUT was told about */
+        c->own_cred.id_cred = x->iut_peer.id_cred, c->own_cred.id_cred_len = x->iut_peer.id_cred_len;
     c->own_priv = x->own.priv, c->own_priv_len = x->own.priv_len;
     x->peer_creds[0] = x->peer.c;
     c->peer_creds = x->peer_creds, c->n_peer_creds = 1;
@@ -400,6 +408,7 @@ void sc_exec_free(sc_exec *x)
     eh_oscore_ctx_clear(&x->oscore);
     credfile_wipe(&x->own);
     credfile_wipe(&x->peer);
+    credfile_wipe(&x->iut_peer);
     free(x->text);
     free(x->mirror);
     if (x->vs != NULL)

@@ -49,6 +49,7 @@ struct sc_exec {
     vector_setup *vs;             /* `vector:` deterministic mode, else NULL */
     int timeout;
     credfile own, peer;
+    credfile iut_peer;        /* `id_cred: iut_peer`: the credential whose ID_CRED is sent */
     eh_cred peer_creds[1];
     eh_config cfg;
     eh_session s;

@@ -44,27 +44,41 @@ static const char *key_name(int cose_crv)
     }
 }
 
-int sc_gen_cred_name(int cose_crv, bool static_dh, bool initiator, bool x509, char *out,
+int sc_gen_cred_name(int cose_crv, bool static_dh, sc_gen_role role, bool x509, char *out,
                      size_t cap)
 {
     const char *key = key_name(cose_crv);
     if (key == NULL || out == NULL)
         return -1;
     int n = snprintf(out, cap, "gen-%s-%s-%s%s", key, static_dh ? "dh" : "sig",
-                     initiator ? "i" : "r", x509 ? "-x509" : "");
+                     role == SC_GEN_INITIATOR ? "i" : role == SC_GEN_RESPONDER ? "r" : "o",
+                     x509 ? "-x509" : "");
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int sc_matrix_cred_name(int method, int suite, bool initiator, bool x509, char *out,
-                        size_t cap)
+static int cred_name_of(int method, int suite, bool initiator, sc_gen_role role, bool x509,
+                        char *out, size_t cap)
 {
     const eh_suite *s = eh_suite_by_id(suite);
     if (s == NULL || method < 0 || method > 3)
         return -1;
     /* RFC 9528 §3.2 Table 1: METHOD 0 sig/sig, 1 sig/DH, 2 DH/sig, 3 DH/DH */
     bool static_dh = initiator ? method >= 2 : method % 2 == 1;
-    return sc_gen_cred_name(static_dh ? s->ecdh->cose_crv : s->sig->cose_crv, static_dh,
-                            initiator, x509, out, cap);
+    return sc_gen_cred_name(static_dh ? s->ecdh->cose_crv : s->sig->cose_crv, static_dh, role,
+                            x509, out, cap);
+}
+
+int sc_matrix_cred_name(int method, int suite, bool initiator, bool x509, char *out,
+                        size_t cap)
+{
+    return cred_name_of(method, suite, initiator,
+                        initiator ? SC_GEN_INITIATOR : SC_GEN_RESPONDER, x509, out, cap);
+}
+
+int sc_other_cred_name(int method, int suite, bool initiator, bool x509, char *out,
+                       size_t cap)
+{
+    return cred_name_of(method, suite, initiator, SC_GEN_OTHER, x509, out, cap);
 }
 
 /* Append "<a><b>" to the text of cap bytes at dst; -1 if it does not fit. */

@@ -41,13 +41,18 @@ int sc_variant(const scenario *tmpl, size_t k, scenario *out, char *err, size_t 
  * unregistered suites. */
 bool sc_suite_has_oscore(int suite);
 
+/* Whose generated credential: the Initiator's, the Responder's, or a third
+ * identity ("other": a key and kid neither side uses, for scenarios that
+ * tell an IUT about a credential the harness does not hold). */
+typedef enum sc_gen_role { SC_GEN_INITIATOR, SC_GEN_RESPONDER, SC_GEN_OTHER } sc_gen_role;
+
 /*
- * Name of a generated credential: "gen-<key>-<dh|sig>-<i|r>[-x509]", key
+ * Name of a generated credential: "gen-<key>-<dh|sig>-<i|r|o>[-x509]", key
  * by COSE crv: 1 p256, 2 p384, 4 x25519, 5 x448, 6 ed25519, 7 ed448;
  * `-x509` for the X.509 form (NAME.cert.pem), none for the CCS form
  * (NAME.ccs.hex). 0, or -1 for another crv or a too small buffer.
  */
-int sc_gen_cred_name(int cose_crv, bool static_dh, bool initiator, bool x509, char *out,
+int sc_gen_cred_name(int cose_crv, bool static_dh, sc_gen_role role, bool x509, char *out,
                      size_t cap);
 
 /*
@@ -61,5 +66,13 @@ int sc_gen_cred_name(int cose_crv, bool static_dh, bool initiator, bool x509, ch
  */
 int sc_matrix_cred_name(int method, int suite, bool initiator, bool x509, char *out,
                         size_t cap);
+
+/* The generated "other" credential (SC_GEN_OTHER) with the key type that
+ * the Initiator's (initiator true) or the Responder's credential has for
+ * METHOD and suite (as sc_matrix_cred_name): what an IUT is told the
+ * harness's credential is when it must not recognise the harness
+ * (`credentials: {iut_peer: other}`, scenarios/README.md). Same returns. */
+int sc_other_cred_name(int method, int suite, bool initiator, bool x509, char *out,
+                       size_t cap);
 
 #endif

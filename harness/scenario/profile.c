@@ -105,6 +105,33 @@ static bool needs(const scenario *sc, const char *name)
     return false;
 }
 
+static const char *const kinds_or[] = {"kid", "kccs", "x5t", "x5chain", NULL};
+
+static bool kind_allowed(const scenario *sc, const char *kind)
+{
+    if (sc->cred_id_set == 0)
+        return strcmp(kind, sc->cred_id[0] ? sc->cred_id : "kid") == 0;
+    for (unsigned k = 0; kinds_or[k]; k++)
+        if ((sc->cred_id_set >> k) & 1u && strcmp(kinds_or[k], kind) == 0)
+            return true;
+    return false;
+}
+
+/* "ID_CRED by kid" or "ID_CRED by kid or x5t". */
+static void describe_kinds(const scenario *sc, char *out, size_t cap)
+{
+    if (sc->cred_id_set == 0) {
+        snprintf(out, cap, "ID_CRED by %s", sc->cred_id[0] ? sc->cred_id : "kid");
+        return;
+    }
+    size_t k = (size_t)snprintf(out, cap, "ID_CRED by");
+    for (unsigned i = 0, first = 1; kinds_or[i] && k < cap; i++)
+        if ((sc->cred_id_set >> i) & 1u) {
+            k += (size_t)snprintf(out + k, cap - k, "%s %s", first ? "" : " or", kinds_or[i]);
+            first = 0;
+        }
+}
+
 static bool method_allowed(const scenario *sc, int method)
 {
     return sc->method_set ? (sc->method_set >> method) & 1u : method == sc->method;
@@ -131,7 +158,6 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
                      size_t cap)
 {
     unsigned pins = sc->pins;
-    const char *kind = sc->cred_id[0] ? sc->cred_id : "kid";
     char a[SC_MAX_NAME], b[SC_MAX_NAME];
     if (pins & SC_PIN_CREDS)
         pins |= SC_PIN_ALL;
@@ -139,8 +165,8 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
         describe_methods(sc, why, cap);
     else if ((pins & SC_PIN_SUITE) && p->suite != selected_suite(sc))
         snprintf(why, cap, "suite %d", selected_suite(sc));
-    else if ((pins & SC_PIN_CRED_ID) && strcmp(p->cred_id, kind) != 0)
-        snprintf(why, cap, "ID_CRED by %s", kind);
+    else if ((pins & SC_PIN_CRED_ID) && !kind_allowed(sc, p->cred_id))
+        describe_kinds(sc, why, cap);
     else if ((sc->message_4 || needs(sc, "message-4")) && !p->message_4)
         snprintf(why, cap, "message_4");
     else if (needs(sc, "oscore") && !p->oscore)
@@ -149,9 +175,20 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
         snprintf(why, cap, "EDHOC error messages");
     else if ((pins & SC_PIN_CREDS) == 0 && sc_profile_creds(p, cred_files, a, b, sizeof a) != 0)
         snprintf(why, cap, "credentials named in the profile or cred-files");
+    else if (sc->iut_peer_other && !cred_files)
+        snprintf(why, cap, "cred-files (the IUT is told of a generated credential)");
     else
         return true;
     return false;
+}
+
+int sc_name_other_cred(scenario *sc)
+{
+    if (!sc->iut_peer_other)
+        return 0;
+    bool x509 = strcmp(sc->cred_id, "x5t") == 0 || strcmp(sc->cred_id, "x5chain") == 0;
+    return sc_other_cred_name(sc->method, selected_suite(sc), sc->role == SC_HARNESS_INITIATOR,
+                              x509, sc->iut_peer_cred, sizeof sc->iut_peer_cred);
 }
 
 static unsigned long fnv1a(const char *s)
@@ -241,7 +278,7 @@ int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *e
         sc->suites[0] = p->suite, sc->n_suites = 1;
         suites_r_follow(sc);
     }
-    if (!(pins & SC_PIN_CRED_ID))
+    if (!(pins & SC_PIN_CRED_ID) || (sc->cred_id_set && kind_allowed(sc, p->cred_id)))
         snprintf(sc->cred_id, sizeof sc->cred_id, "%s", p->cred_id);
     /* own / peer are the harness's, named from the Initiator's side unless
      * the harness is only the Responder (exec.h, sc_cred_names) */
@@ -251,6 +288,11 @@ int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *e
                          responder ? sc->cred : sc->peer_cred, sizeof sc->cred) != 0) {
         snprintf(err, cap, "%s: no credentials for the profile METHOD %d, suite %d, %s",
                  sc->file, p->method, p->suite, p->cred_id);
+        return -1;
+    }
+    if (sc_name_other_cred(sc) != 0) {
+        snprintf(err, cap, "%s: no generated credential for METHOD %d, suite %d", sc->file,
+                 sc->method, selected_suite(sc));
         return -1;
     }
     if (!p->oscore && !needs(sc, "oscore"))

@@ -63,6 +63,13 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
 int sc_profile_choose(const scenario *sc, const peer_file *pf, sc_role harness_role,
                       unsigned long seed, size_t *fit, size_t *n_fit, char *why, size_t cap);
 
+/* With `credentials: {iut_peer: other}`, name sc->iut_peer_cred: the
+ * generated third identity (sc_other_cred_name) with the key type of the
+ * harness's credential for sc's METHOD, selected suite and kind (X.509 for
+ * x5t / x5chain). 0 (also without it), or -1 for a suite or METHOD that has
+ * none. The loader calls it, and sc_profile_apply again for the profile. */
+int sc_name_other_cred(scenario *sc);
+
 /* Apply p to sc in place (see above). 0, or -1 with err filled (no
  * credentials for p). */
 int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *err, size_t cap);

@@ -302,13 +302,24 @@ typedef struct scenario {
                                        * harness Responder: supported */
     size_t n_suites;
     char cred[SC_MAX_NAME], peer_cred[SC_MAX_NAME], cred_id[SC_MAX_NAME];
+    unsigned cred_id_set;             /* `credentials: {id: [kid, x5t]}`: bit k for each
+                                       * kind (kid, kccs, x5t, x5chain) the scenario can run
+                                       * in (the profile's, if one; cred_id is the first);
+                                       * 0: just cred_id */
     char iut_peer_cred[SC_MAX_NAME];  /* what the IUT is told the harness's credential is
                                        * ({peer_cred}); "" = the harness's own. Lets a
                                        * scenario present a credential the IUT does not
                                        * know (single-role scenarios only) */
+    bool iut_peer_other;              /* `iut_peer: other`: iut_peer_cred is the generated
+                                       * third identity with the harness's key type
+                                       * (sc_other_cred_name), named anew for each profile;
+                                       * pins nothing */
     sc_bytes own_id_cred;             /* credentials.id_cred: the ID_CRED map the harness
                                        * sends and authenticates for its own credential
                                        * (e.g. kid with other parameters); single-role */
+    bool id_cred_of_iut_peer;         /* `id_cred: iut_peer`: the harness sends the ID_CRED
+                                       * of iut_peer_cred (which the IUT knows) and
+                                       * authenticates with its own key and CRED */
     char vector[SC_MAX_PATH];         /* deterministic run, or "" */
     sc_bytes ead[5];                  /* EAD_1..4 the harness sends */
     sc_bytes c_i, c_r;                /* harness's identifier, if set */

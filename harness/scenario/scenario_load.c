@@ -11,6 +11,7 @@
 #include "../edhoc/edhoc.h"
 #include "sc_yaml.h"
 #include "scenario.h"
+#include "profile.h"
 
 #define MAX_MS 600000         /* timeouts and waits: at most 10 minutes */
 #define MAX_MSG_OFFSET 65536L /* flip offsets, truncate lengths */
@@ -682,9 +683,34 @@ static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
     if ((x = sy_get(c, n, "iut_peer")) &&
         sy_name(c, x, "credentials.iut_peer", sc->iut_peer_cred, SC_MAX_NAME, false))
         return -1;
-    if ((x = sy_get(c, n, "id_cred")) && sy_hex(c, x, "credentials.id_cred", &sc->own_id_cred))
-        return -1;
-    if ((x = sy_get(c, n, "id"))) {
+    if (strcmp(sc->iut_peer_cred, "other") == 0) /* named for each profile */
+        sc->iut_peer_other = true, sc->iut_peer_cred[0] = '\0';
+    if ((x = sy_get(c, n, "id_cred"))) {
+        if (x->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)x->data.scalar.value, "iut_peer") == 0) {
+            if (!sc->iut_peer_other && !sc->iut_peer_cred[0])
+                return sy_fail(c, x, "credentials.id_cred: iut_peer needs credentials.iut_peer");
+            sc->id_cred_of_iut_peer = true;
+        } else if (sy_hex(c, x, "credentials.id_cred", &sc->own_id_cred)) {
+            return -1;
+        }
+    }
+    if ((x = sy_get(c, n, "id")) && x->type == YAML_SEQUENCE_NODE) {
+        size_t k;
+        if (sy_seq(c, x, "credentials.id", 1, 4, &k) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++) {
+            yaml_node_t *it = sy_seq_item(c, x, i);
+            if (sy_enum(c, it, "credentials.id", cred_ids, &id) != 0)
+                return -1;
+            if (sc->cred_id_set & (1u << id))
+                return sy_fail(c, it, "credentials.id: %s listed twice", cred_ids[id]);
+            if (i == 0)
+                snprintf(sc->cred_id, sizeof sc->cred_id, "%s", cred_ids[id]);
+            sc->cred_id_set |= 1u << id;
+        }
+        sc->pins |= SC_PIN_CRED_ID;
+    } else if (x) {
         if (sy_enum(c, x, "credentials.id", cred_ids, &id) != 0)
             return -1;
         snprintf(sc->cred_id, sizeof sc->cred_id, "%s", cred_ids[id]);
@@ -881,12 +907,16 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
         sy_name_list(c, v, "needs", sc->needs, SC_MAX_LIST, &sc->n_needs))
         return -1;
     pins_from_needs(sc);
-    if (sc->iut_peer_cred[0] && sc->role == SC_BOTH)
+    if ((sc->iut_peer_cred[0] || sc->iut_peer_other) && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.iut_peer: needs role initiator or responder, not both");
-    if (sc->own_id_cred.n > 0 && sc->role == SC_BOTH)
+    if ((sc->own_id_cred.n > 0 || sc->id_cred_of_iut_peer) && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.id_cred: needs role initiator or responder, not both");
+    if (sc_name_other_cred(sc) != 0)
+        return sy_fail(c, sy_get(c, root, "credentials"),
+                       "credentials.iut_peer: no generated credential for METHOD %d, suite %d",
+                       sc->method, sc->n_suites ? sc->suites[sc->n_suites - 1] : 2);
     v = sy_get(c, root, "steps");
     if (sy_seq(c, v, "steps", 1, SC_MAX_STEPS, &sc->n_steps) != 0)
         return -1;

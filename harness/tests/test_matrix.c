@@ -126,7 +126,7 @@ START_TEST(credentials_follow_the_method_table)
     ck_assert_int_eq(sc_matrix_cred_name(4, 2, true, false, name, sizeof name), -1);
     ck_assert_int_eq(sc_matrix_cred_name(3, 7, true, false, name, sizeof name), -1);
     ck_assert_int_eq(sc_matrix_cred_name(3, 25, true, true, name, 17), -1); /* too small */
-    ck_assert_int_eq(sc_gen_cred_name(3, false, true, false, name, sizeof name), -1);
+    ck_assert_int_eq(sc_gen_cred_name(3, false, SC_GEN_INITIATOR, false, name, sizeof name), -1);
 
     /* the variant's names, from the Initiator's side (role: both) */
     scenario *t = load_file(MATRIX_FILE), *v = malloc(sizeof *v);

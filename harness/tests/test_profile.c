@@ -178,6 +178,39 @@ START_TEST(a_profile_fits_what_a_scenario_pins)
 }
 END_TEST
 
+/* `credentials: {iut_peer: other}` pins nothing and names the generated third
+ * identity of the harness's key type in each profile; `id: [kid, x5t]` lets
+ * the profile choose among the kinds listed; `id_cred: iut_peer` is kept. */
+START_TEST(other_credential_follows_the_profile)
+{
+    char why[128], err[256];
+    scenario *u = scen("id: a/b\ntitle: t\nlevel: MUST\nrole: responder\n"
+                       "credentials: {iut_peer: other, id: [kid, x5t]}\n"
+                       "steps: [{expect: message_1}]\n");
+    ck_assert(u->iut_peer_other && !(u->pins & SC_PIN_CREDS));
+    ck_assert_str_eq(u->iut_peer_cred, "gen-p256-dh-o"); /* METHOD 3, suite 2, kid */
+    sc_profile x5t = {.method = 0, .suite = 0, .cred_id = "x5t", .error_messages = true};
+    sc_profile kccs = {.method = 3, .suite = 0, .cred_id = "kccs"};
+    ck_assert(fits(u, &x5t, true));
+    ck_assert(!sc_profile_fits(u, &kccs, true, why, sizeof why));
+    ck_assert_str_eq(why, "ID_CRED by kid or x5t");
+    /* the IUT must load a generated credential */
+    ck_assert(!sc_profile_fits(u, &x5t, false, why, sizeof why));
+    ck_assert(strstr(why, "cred-files") != NULL);
+    ck_assert_int_eq(sc_profile_apply(u, &x5t, true, err, sizeof err), 0);
+    ck_assert_str_eq(u->cred_id, "x5t");
+    ck_assert_str_eq(u->iut_peer_cred, "gen-ed25519-sig-o-x509"); /* Responder signs */
+    scenario *k = scen(SC_HEAD "credentials: {iut_peer: other, id_cred: iut_peer}\n"
+                               "steps: [{send: message_1}]\n");
+    ck_assert(k->id_cred_of_iut_peer && k->own_id_cred.n == 0);
+    sc_profile m2 = {.method = 2, .suite = 0, .cred_id = "kccs"};
+    ck_assert(fits(k, &m2, true));
+    ck_assert_int_eq(sc_profile_apply(k, &m2, true, err, sizeof err), 0);
+    ck_assert_str_eq(k->iut_peer_cred, "gen-x25519-dh-o"); /* METHOD 2: the Initiator's DH */
+    free(u), free(k);
+}
+END_TEST
+
 START_TEST(the_choice_is_deterministic_and_spread)
 {
     peer_file *pf = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-2, "
@@ -272,6 +305,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
+    tcase_add_test(tc, other_credential_follows_the_profile);
     tcase_add_test(tc, the_choice_is_deterministic_and_spread);
     tcase_add_test(tc, a_scenario_takes_the_profile);
     suite_add_tcase(s, tc);
