@@ -159,6 +159,18 @@ void eh_cbor_write_break(eh_cbor_writer *w);
 /* Number of bytes of the deterministic encoding of a head with this value. */
 size_t eh_cbor_head_size(uint64_t value);
 
+/*
+ * Copy the definite-length map `map` (len bytes, one item) to out with one
+ * more entry (`entry`: its key item then its value item, elen bytes) placed
+ * in the bytewise-lexicographic order of the encoded keys (RFC 8949
+ * §4.2.1); *out_len its length. EH_OK; the reader's error when map or
+ * entry is not well-formed deterministic CBOR, EH_ERR_CBOR_TYPE when map is
+ * no map or entry not exactly two items, EH_ERR_ARG when map already has
+ * that key, EH_ERR_BUFFER_TOO_SMALL when out (cap bytes) cannot hold it.
+ */
+eh_err eh_cbor_map_insert(const uint8_t *map, size_t len, const uint8_t *entry, size_t elen,
+                          uint8_t *out, size_t cap, size_t *out_len);
+
 /* ------------------------------------------------------------ diagnostic */
 
 /*

@@ -180,3 +180,54 @@ void eh_cbor_write_break(eh_cbor_writer *w)
     uint8_t brk = BREAK_BYTE;
     put_bytes(w, &brk, 1);
 }
+
+/* RFC 8949 §4.2.1: bytewise lexicographic order of the encoded keys. */
+static int key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+eh_err eh_cbor_map_insert(const uint8_t *map, size_t len, const uint8_t *entry, size_t elen,
+                          uint8_t *out, size_t cap, size_t *out_len)
+{
+    eh_cbor_reader r;
+    const uint8_t *ekey, *evalue, *key, *value;
+    size_t ekey_len, evalue_len, key_len, value_len, count;
+    eh_err e;
+    eh_cbor_reader_init(&r, entry, elen);
+    if ((e = eh_cbor_read_item(&r, &ekey, &ekey_len)) != EH_OK ||
+        (e = eh_cbor_read_item(&r, &evalue, &evalue_len)) != EH_OK)
+        return e;
+    if (!eh_cbor_at_end(&r))
+        return EH_ERR_CBOR_TYPE;
+    eh_cbor_reader_init(&r, map, len);
+    if ((e = eh_cbor_read_map(&r, &count)) != EH_OK)
+        return e;
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, out, cap);
+    eh_cbor_write_map(&w, count + 1);
+    bool placed = false;
+    for (size_t i = 0; i < count; i++) {
+        if ((e = eh_cbor_read_item(&r, &key, &key_len)) != EH_OK ||
+            (e = eh_cbor_read_item(&r, &value, &value_len)) != EH_OK)
+            return e;
+        int c = key_cmp(ekey, ekey_len, key, key_len);
+        if (c == 0)
+            return EH_ERR_ARG;
+        if (c < 0 && !placed) {
+            eh_cbor_write_raw(&w, entry, elen);
+            placed = true;
+        }
+        eh_cbor_write_raw(&w, key, key_len);
+        eh_cbor_write_raw(&w, value, value_len);
+    }
+    if (!eh_cbor_at_end(&r))
+        return EH_ERR_CBOR_TYPE;
+    if (!placed)
+        eh_cbor_write_raw(&w, entry, elen);
+    if ((e = eh_cbor_writer_status(&w)) != EH_OK)
+        return e;
+    *out_len = w.len;
+    return EH_OK;
+}

@@ -244,6 +244,16 @@ static int load_creds(sc_exec *x, char *err, size_t cap)
                  sc->iut_peer_cred, x->o.cred_dir);
         return -1;
     }
+    if (sc->id_cred_extra.n > 0) {
+        eh_err e = eh_cbor_map_insert(x->own.id_cred, x->own.id_cred_len, sc->id_cred_extra.b,
+                                      sc->id_cred_extra.n, x->id_cred_extended,
+                                      sizeof x->id_cred_extended, &x->id_cred_extended_len);
+        if (e != EH_OK) {
+            snprintf(err, cap, "%s: credentials.id_cred_extra cannot be added to ID_CRED of %s: %s",
+                     sc->file, own, eh_err_name(e));
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -280,6 +290,8 @@ static void config_init(sc_exec *x)
         c->own_cred.id_cred = sc->own_id_cred.b, c->own_cred.id_cred_len = sc->own_id_cred.n;
     else if (sc->id_cred_of_iut_peer) /* names the credential the IUT was told about */
         c->own_cred.id_cred = x->iut_peer.id_cred, c->own_cred.id_cred_len = x->iut_peer.id_cred_len;
+    else if (x->id_cred_extended_len > 0) /* the profile's ID_CRED with one more parameter */
+        c->own_cred.id_cred = x->id_cred_extended, c->own_cred.id_cred_len = x->id_cred_extended_len;
     c->own_priv = x->own.priv, c->own_priv_len = x->own.priv_len;
     x->peer_creds[0] = x->peer.c;
     c->peer_creds = x->peer_creds, c->n_peer_creds = 1;

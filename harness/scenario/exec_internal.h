@@ -50,6 +50,8 @@ struct sc_exec {
     int timeout;
     credfile own, peer;
     credfile iut_peer;        /* `id_cred: iut_peer`: the credential whose ID_CRED is sent */
+    uint8_t id_cred_extended[2400]; /* `id_cred_extra`: own ID_CRED with the entry added */
+    size_t id_cred_extended_len;
     eh_cred peer_creds[1];
     eh_config cfg;
     eh_session s;

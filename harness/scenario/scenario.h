@@ -317,6 +317,10 @@ typedef struct scenario {
     sc_bytes own_id_cred;             /* credentials.id_cred: the ID_CRED map the harness
                                        * sends and authenticates for its own credential
                                        * (e.g. kid with other parameters); single-role */
+    sc_bytes id_cred_extra;           /* credentials.id_cred_extra: one more map entry
+                                       * (key and value, encoded) in the ID_CRED the harness
+                                       * sends for its own credential, whatever its kind
+                                       * (e.g. a kid context); single-role, pins nothing */
     bool id_cred_of_iut_peer;         /* `id_cred: iut_peer`: the harness sends the ID_CRED
                                        * of iut_peer_cred (which the IUT knows) and
                                        * authenticates with its own key and CRED */

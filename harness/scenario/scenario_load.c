@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cbor/cbor.h"
 #include "../edhoc/edhoc.h"
 #include "sc_yaml.h"
 #include "scenario.h"
@@ -27,7 +28,8 @@ static const char *const framing_names[] = {"rfc9528", "bare", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const roles[] = {"initiator", "responder", "both", NULL};
 static const char *const transports[] = {"coap", "udp", "coap-tcp", NULL};
-static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cred", NULL};
+static const char *const cred_keys[] = {"own", "peer", "id", "iut_peer", "id_cred",
+                                        "id_cred_extra", NULL};
 static const char *const cred_ids[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 static const char *const matrix_keys[] = {"methods", "suites", "credentials", NULL};
 /* keys a matrix sets per variant (matrix.h) */
@@ -695,6 +697,21 @@ static int load_credentials(sy_ctx *c, const yaml_node_t *n, scenario *sc)
             return -1;
         }
     }
+    if ((x = sy_get(c, n, "id_cred_extra"))) {
+        if (sy_hex(c, x, "credentials.id_cred_extra", &sc->id_cred_extra))
+            return -1;
+        /* exactly a map key (an int or a text string) and its value */
+        eh_cbor_reader r;
+        const uint8_t *item;
+        size_t len;
+        eh_cbor_reader_init(&r, sc->id_cred_extra.b, sc->id_cred_extra.n);
+        int major = eh_cbor_peek_major(&r);
+        if ((major != 0 && major != 1 && major != 3) ||
+            eh_cbor_read_item(&r, &item, &len) != EH_OK ||
+            eh_cbor_read_item(&r, &item, &len) != EH_OK || !eh_cbor_at_end(&r))
+            return sy_fail(c, x, "credentials.id_cred_extra: not one map entry (an int or text "
+                                 "key, then its value, deterministically encoded)");
+    }
     if ((x = sy_get(c, n, "id")) && x->type == YAML_SEQUENCE_NODE) {
         size_t k;
         if (sy_seq(c, x, "credentials.id", 1, 4, &k) != 0)
@@ -910,7 +927,8 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     if ((sc->iut_peer_cred[0] || sc->iut_peer_other) && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.iut_peer: needs role initiator or responder, not both");
-    if ((sc->own_id_cred.n > 0 || sc->id_cred_of_iut_peer) && sc->role == SC_BOTH)
+    if ((sc->own_id_cred.n > 0 || sc->id_cred_of_iut_peer || sc->id_cred_extra.n > 0) &&
+        sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.id_cred: needs role initiator or responder, not both");
     if (sc_name_other_cred(sc) != 0)

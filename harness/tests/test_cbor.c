@@ -1344,6 +1344,38 @@ END_TEST
 
 /* -------------------------------------------------------------- suite */
 
+/* One more entry in a map, in RFC 8949 §4.2.1 order of the encoded keys:
+ * 0x04 < 0x0a < 0x18 0x22; a duplicate key, an entry that is not two items
+ * or a map that is no map are refused; a too small output too. */
+START_TEST(test_map_insert_keeps_key_order)
+{
+    static const uint8_t kid[] = {0xa1, 0x04, 0x41, 0x2b};              /* {4: h'2b'} */
+    static const uint8_t x5t[] = {0xa1, 0x18, 0x22, 0x82, 0x2e, 0x41, 0x01}; /* {34: [-15, h'01']} */
+    static const uint8_t ctx[] = {0x0a, 0x41, 0x00};                     /* 10: h'00' */
+    static const uint8_t want_kid[] = {0xa2, 0x04, 0x41, 0x2b, 0x0a, 0x41, 0x00};
+    static const uint8_t want_x5t[] = {0xa2, 0x0a, 0x41, 0x00, 0x18, 0x22, 0x82, 0x2e, 0x41, 0x01};
+    uint8_t out[32];
+    size_t n = 0;
+    ck_assert_int_eq(eh_cbor_map_insert(kid, sizeof kid, ctx, sizeof ctx, out, sizeof out, &n), EH_OK);
+    ck_assert_uint_eq(n, sizeof want_kid);
+    ck_assert_mem_eq(out, want_kid, n);
+    ck_assert_int_eq(eh_cbor_map_insert(x5t, sizeof x5t, ctx, sizeof ctx, out, sizeof out, &n), EH_OK);
+    ck_assert_uint_eq(n, sizeof want_x5t);
+    ck_assert_mem_eq(out, want_x5t, n);
+    static const uint8_t dup[] = {0x04, 0x41, 0x00};
+    ck_assert_int_eq(eh_cbor_map_insert(kid, sizeof kid, dup, sizeof dup, out, sizeof out, &n),
+                     EH_ERR_ARG);
+    static const uint8_t three[] = {0x0a, 0x41, 0x00, 0x01};
+    ck_assert_int_eq(eh_cbor_map_insert(kid, sizeof kid, three, sizeof three, out, sizeof out, &n),
+                     EH_ERR_CBOR_TYPE);
+    static const uint8_t arr[] = {0x81, 0x01};
+    ck_assert_int_eq(eh_cbor_map_insert(arr, sizeof arr, ctx, sizeof ctx, out, sizeof out, &n),
+                     EH_ERR_CBOR_TYPE);
+    ck_assert_int_eq(eh_cbor_map_insert(kid, sizeof kid, ctx, sizeof ctx, out, 6, &n),
+                     EH_ERR_BUFFER_TOO_SMALL);
+}
+END_TEST
+
 Suite *eh_test_cbor_suite(void)
 {
     Suite *s = suite_create("cbor");
@@ -1382,6 +1414,7 @@ Suite *eh_test_cbor_suite(void)
     tcase_add_test(writer, test_writer_overflow);
     tcase_add_test(writer, test_writer_deliberate_encodings);
     tcase_add_test(writer, test_head_size);
+    tcase_add_test(writer, test_map_insert_keeps_key_order);
     suite_add_tcase(s, writer);
 
     TCase *diag = tcase_create("diag");
