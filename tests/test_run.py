@@ -735,3 +735,32 @@ def test_an_early_oscore_request_is_the_one_message_3_makes_valid(harness, tmp_p
                               paths=paths)
     assert results[0]["verdict"] == "fail" and results[0]["message"].startswith("step 4 ")
     assert "answered as plain CoAP" in results[0]["message"]
+
+
+PLAINTEXT_SCENARIOS = sorted((ROOT / "scenarios/mutations").glob("plaintext-*/*.yaml"))
+
+
+def test_plaintext_mutations_reach_the_iut_encrypted(harness, tmp_path):
+    """`plaintext:` mutates PLAINTEXT_2 / PLAINTEXT_3 before the harness encrypts
+    it: the healthy peer rejects every one (an error message, so "pass"), the
+    transcript shows the mutated plaintext, and the same scenarios without the
+    mutation complete the handshake, which they judge a failure."""
+    assert len(PLAINTEXT_SCENARIOS) == 11
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=PLAINTEXT_SCENARIOS)
+    assert r.returncode == 0 and len(results) == 11, r.stdout
+    assert {x["verdict"] for x in results} == {"pass"}, r.stdout
+    by = {x["id"]: x["transcript"] for x in results}
+    assert re.search(r'PLAINTEXT_2: C_R "a", ID_CRED_R ', by["mutations/plaintext-2/c-r-wrong-type"])
+    assert re.search(r'Signature_or_MAC_3 h\'[0-9a-f]+\', EAD_3 "a"',
+                     by["mutations/plaintext-3/trailing-text"])
+    missing = re.search(r"PLAINTEXT_2: [^\n]*", by["mutations/plaintext-2/signature-or-mac-missing"])
+    assert missing and "Signature_or_MAC_2" not in missing.group(0), missing
+    plain = tmp_path / "unmutated"
+    plain.mkdir()
+    for p in PLAINTEXT_SCENARIOS:
+        text = re.sub(r"    plaintext:\n      - [^\n]*\n", "", p.read_text())
+        assert "plaintext:" not in text
+        (plain / f"{p.parent.name}-{p.name}").write_text(text)
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[plain])
+    assert r.returncode == 1 and len(results) == 11, r.stdout
+    assert {x["verdict"] for x in results} == {"fail"}, r.stdout

@@ -2,7 +2,8 @@
 """Writes scenarios/mutations/: one scenario per (message, field, mutation)
 of the per-field mutation matrix (issue 6: wrong type, wrong length, missing
 item, extra item, non-deterministic encoding, bit flips in keys, MACs and
-AEAD ciphertexts and tags). The files are committed; this script is their
+AEAD ciphertexts and tags), and of the fields of the encrypted PLAINTEXT_2 /
+PLAINTEXT_3 (mutations/plaintext-2, plaintext-3: in any profile). The files are committed; this script is their
 source. `--check` exits 1 if the committed files differ from its output.
 
     /usr/bin/python3 tools/mutation_scenarios.py          # (re)write them
@@ -104,6 +105,37 @@ M2 = [
     ("truncated", "{truncate: -1}",
      "the last byte cut (the bstr head no longer matches)", ["R-9.8-a", "R-5.3.3-b"]),
 ]
+# Mutations of the decrypted PLAINTEXT_2 / PLAINTEXT_3 (the send step's `plaintext:`):
+# the harness encrypts the mutated plaintext with the right keys, so only the
+# IUT's parsing of what it decrypted is tested (RFC 9528 §9.8: a message not
+# matching its CDDL is rejected). Signature_or_MAC was computed over the
+# unmutated fields. (name, mutation, what, requirements)
+T = '"6161"'
+P2 = [
+    ("c-r-wrong-type", "{replace: {field: C_R, hex: " + T + "}}", 'C_R as the text string "a"'),
+    ("id-cred-wrong-type", "{replace: {field: ID_CRED_R, hex: " + T + "}}",
+     'ID_CRED_R as the text string "a"'),
+    ("signature-or-mac-wrong-type", "{replace: {field: Signature_or_MAC_2, hex: " + T + "}}",
+     'Signature_or_MAC_2 as the text string "a"'),
+    ("signature-or-mac-missing", '{replace: {field: Signature_or_MAC_2, hex: ""}}',
+     "no Signature_or_MAC_2 (PLAINTEXT_2 ends after ID_CRED_R)"),
+    ("trailing-text", "{append: " + T + "}",
+     'the text string "a" after Signature_or_MAC_2 (an EAD label is an integer)'),
+    ("incomplete-item", '{append: "18"}',
+     "an incomplete item at its end (18: a head without its argument byte)"),
+]
+P3 = [
+    ("id-cred-wrong-type", "{replace: {field: ID_CRED_I, hex: " + T + "}}",
+     'ID_CRED_I as the text string "a"'),
+    ("signature-or-mac-wrong-type", "{replace: {field: Signature_or_MAC_3, hex: " + T + "}}",
+     'Signature_or_MAC_3 as the text string "a"'),
+    ("signature-or-mac-missing", '{replace: {field: Signature_or_MAC_3, hex: ""}}',
+     "no Signature_or_MAC_3 (PLAINTEXT_3 ends after ID_CRED_I)"),
+    ("trailing-text", "{append: " + T + "}",
+     'the text string "a" after Signature_or_MAC_3 (an EAD label is an integer)'),
+    ("incomplete-item", '{append: "18"}',
+     "an incomplete item at its end (18: a head without its argument byte)"),
+]
 M4 = [
     ("tag-bit", "{flip: {offset: -1, bit: 0}}", "the last bit of the AEAD tag flipped", ["R-5.5.3-a"]),
     ("truncated", "{truncate: -1}", "the last byte cut", ["R-9.8-a", "R-5.5.3-a"]),
@@ -156,6 +188,21 @@ def files():
         body = header(sid, title, reqs, "MUST", "responder", "needs: [error-messages]\n")
         body += ("steps:\n  - expect: message_1\n"
                  f"  - send: message_2\n    mutate:\n      - {mut}\n" + REJECT_I)
+        out[sid] = body
+    for name, mut, what in P2:
+        sid = f"mutations/plaintext-2/{name}"
+        title = f"Initiator rejects a message_2 whose PLAINTEXT_2 has {what}, with an error message"
+        body = header(sid, title, ["R-9.8-a", "R-5.3.3-b"], "MUST", "responder",
+                      "needs: [error-messages]\n")
+        body += ("steps:\n  - expect: message_1\n"
+                 f"  - send: message_2\n    plaintext:\n      - {mut}\n" + REJECT_I)
+        out[sid] = body
+    for name, mut, what in P3:
+        sid = f"mutations/plaintext-3/{name}"
+        title = f"Responder rejects a message_3 whose PLAINTEXT_3 has {what}, with an error message"
+        body = header(sid, title, ["R-9.8-a", "R-5.4.3-a"], "MUST", "initiator", "")
+        body += ("steps:\n  - send: message_1\n  - expect: message_2\n"
+                 f"  - send: message_3\n    plaintext:\n      - {mut}\n" + REJECT_R)
         out[sid] = body
     for name, mut, what, reqs in M4:
         sid = f"mutations/message-4/{name}"

@@ -86,6 +86,12 @@ typedef eh_err (*eh_rng_fn)(void *arg, uint8_t *out, size_t len);
 typedef eh_err (*eh_sign_fn)(void *arg, const uint8_t *to_be_signed, size_t len, uint8_t *sig);
 /* Observe an intermediate value; val is valid only during the call. */
 typedef void (*eh_trace_fn)(void *arg, const char *name, const uint8_t *val, size_t len);
+/* Tests only: rewrite PLAINTEXT_n (n = 2 or 3) the engine just built, in
+ * place (*len bytes of cap), before it is encrypted and hashed into TH_3 /
+ * TH_4, so that the transcript follows the bytes the peer decrypts. The
+ * MAC / signature inside were computed over the unmodified fields. A
+ * result other than EH_OK makes the message's build fail with it. */
+typedef eh_err (*eh_plaintext_fn)(void *arg, int n, uint8_t *pt, size_t *len, size_t cap);
 
 /* --------------------------------------------------------- configuration */
 
@@ -196,6 +202,8 @@ typedef struct eh_config {
     void *rng_arg;
     eh_trace_fn trace;       /* optional */
     void *trace_arg;
+    eh_plaintext_fn plaintext_hook; /* optional, tests only (eh_plaintext_fn) */
+    void *plaintext_arg;
 } eh_config;
 
 /* ---------------------------------------------------------------- session */

@@ -166,6 +166,8 @@ eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *o
     eh_cbor_write_raw(&w, ead2, ead2_len);
     TRY(eh_cbor_writer_status(&w));
     pt_len = w.len;
+    if (c->plaintext_hook != NULL)
+        TRY(c->plaintext_hook(c->plaintext_arg, 2, pt, &pt_len, sizeof pt));
     eh_trace(s, "plaintext_2", pt, pt_len);
 
     /* message_2 = bstr(G_Y || PLAINTEXT_2 XOR KEYSTREAM_2) */

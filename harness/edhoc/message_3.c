@@ -97,6 +97,8 @@ eh_err eh_initiator_message_3(eh_session *s, uint8_t *out, size_t cap, size_t *o
     eh_cbor_write_raw(&w, c->ead[3], c->ead_len[3]);
     TRY(eh_cbor_writer_status(&w));
     pt_len = w.len;
+    if (c->plaintext_hook != NULL)
+        TRY(c->plaintext_hook(c->plaintext_arg, 3, pt, &pt_len, sizeof pt));
     eh_trace(s, "plaintext_3", pt, pt_len);
 
     TRY(eh_encrypt0_seal(s, s->prk_3e2m, 3, pt, pt_len, ct));

@@ -301,6 +301,7 @@ static void config_init(sc_exec *x)
     c->message_4 = sc->message_4;
     c->rng = seeded_rng, c->rng_arg = x;
     c->trace = x_trace, c->trace_arg = x;
+    c->plaintext_hook = x_plaintext_hook, c->plaintext_arg = x;
 }
 
 /*

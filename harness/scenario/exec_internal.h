@@ -50,6 +50,7 @@ struct sc_exec {
     int timeout;
     credfile own, peer;
     credfile iut_peer;        /* `id_cred: iut_peer`: the credential whose ID_CRED is sent */
+    const sc_step *building;  /* the send step whose message the engine builds (plaintext mutations) */
     uint8_t id_cred_extended[2400]; /* `id_cred_extra`: own ID_CRED with the entry added */
     size_t id_cred_extended_len;
     eh_cred peer_creds[1];
@@ -227,6 +228,12 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
 /* Build `message` with the engine, apply the step's mutations: 0, or -1
  * after x_fail (scenario error / state). */
 int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
+/* eh_plaintext_fn of the harness's engine: the `plaintext:` mutations of the
+ * send step being built (x->building); none for the engine's natural answers. */
+eh_err x_plaintext_hook(void *arg, int n, uint8_t *pt, size_t *len, size_t cap);
+/* Has the send step mutations of the message itself / of its PLAINTEXT? */
+bool x_mutates_message(const sc_step *st);
+bool x_mutates_plaintext(const sc_step *st);
 /* A transcript line with the message's fields (message_1, error) or its
  * decrypted PLAINTEXT's (message_2, message_3), each in diagnostic notation. */
 void x_fields_line(sc_exec *x, const char *kind, const uint8_t *msg, size_t len);

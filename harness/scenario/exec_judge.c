@@ -168,8 +168,10 @@ static size_t nondet_item(const uint8_t *b, size_t len, int width, uint8_t *out,
     return eh_cbor_writer_status(&w) == EH_OK ? w.len : 0;
 }
 
-static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *buf, size_t cap,
-                  size_t *len)
+/* Apply m to buf (*len bytes of cap); fields by the layout of `layout`
+ * (the message, or plaintext_2 / plaintext_3). */
+static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, const char *layout,
+                  uint8_t *buf, size_t cap, size_t *len)
 {
     static uint8_t tmp[TR_MAX_BODY];
     switch (m->kind) {
@@ -209,7 +211,7 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *
     case SC_MUT_REPLACE:
     case SC_MUT_NONDET: {
         items it;
-        int k = field_index(st->message, m->field);
+        int k = field_index(layout, m->field);
         split_items(buf, *len, &it);
         if (k < 0 || (size_t)k >= it.n)
             goto bad;
@@ -235,8 +237,22 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, uint8_t *
     }
 bad:
     x_fail(x, V_ERROR, "scenario error: mutation %d of %s does not apply (field %s)",
-           (int)m->kind, st->message, m->field[0] ? m->field : "-");
+           (int)m->kind, layout, m->field[0] ? m->field : "-");
     return -1;
+}
+
+eh_err x_plaintext_hook(void *arg, int n, uint8_t *pt, size_t *len, size_t cap)
+{
+    sc_exec *x = arg;
+    const sc_step *st = x->building;
+    if (st == NULL) /* a natural answer, not a scripted send */
+        return EH_OK;
+    for (size_t i = 0; i < st->n_mutations; i++)
+        if (st->mutations[i].plaintext &&
+            mutate(x, st, &st->mutations[i], n == 2 ? "plaintext_2" : "plaintext_3", pt, cap,
+                   len) != 0)
+            return EH_ERR_ARG;
+    return EH_OK;
 }
 
 static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len);
@@ -254,6 +270,22 @@ int x_build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len
     int r = build(x, st, out, cap, len);
     x->cfg.ead[n] = ead, x->cfg.ead_len[n] = ead_len;
     return r;
+}
+
+bool x_mutates_message(const sc_step *st)
+{
+    for (size_t i = 0; i < st->n_mutations; i++)
+        if (!st->mutations[i].plaintext)
+            return true;
+    return false;
+}
+
+bool x_mutates_plaintext(const sc_step *st)
+{
+    for (size_t i = 0; i < st->n_mutations; i++)
+        if (st->mutations[i].plaintext)
+            return true;
+    return false;
 }
 
 static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t *len)
@@ -287,13 +319,17 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
             x_fail(x, V_FAIL, "message_3 cannot be sent: no valid message_2 was received");
             return -1;
         }
+        x->building = st;
         err = eh_initiator_message_3(&x->s, out, cap, len);
+        x->building = NULL;
     } else if (strcmp(st->message, "message_2") == 0) {
         if (x->s.state != EH_STATE_RECEIVED_M1) {
             x_fail(x, V_FAIL, "message_2 cannot be sent: no valid message_1 was received");
             return -1;
         }
+        x->building = st;
         err = eh_responder_message_2(&x->s, out, cap, len);
+        x->building = NULL;
         x->c_r_sent = err == EH_OK;
     } else if (strcmp(st->message, "message_4") == 0) {
         if (x->s.state != EH_STATE_COMPLETED) {
@@ -314,7 +350,8 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
         return -1;
     }
     for (size_t i = 0; i < st->n_mutations; i++)
-        if (mutate(x, st, &st->mutations[i], out, cap, len) != 0)
+        if (!st->mutations[i].plaintext &&
+            mutate(x, st, &st->mutations[i], st->message, out, cap, len) != 0)
             return -1;
     return 0;
 }

@@ -320,7 +320,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     x_record_size(x, false, st->message, msg, n, k);
     snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
     xt_bytes(x, "->", payload, k + n);
-    if (st->n_mutations == 0)
+    if (!x_mutates_message(st))
         x_fields_line(x, st->message, msg, n);
     tr_message req;
     memset(&req, 0, sizeof req);
@@ -772,6 +772,8 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
             answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n,
                    err ? "an error message" : s2->message,
                    strcmp(s2->message, "message_4") == 0 ? "R-5.5.3-a" : NULL);
+            if (x_mutates_plaintext(s2) && !x_mutates_message(s2))
+                x_fields_line(x, s2->message, x->answer, n); /* the PLAINTEXT as sent */
             answered = true;
         }
         x->step++;

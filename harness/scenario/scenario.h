@@ -92,6 +92,10 @@ typedef struct sc_mutation {
     /* REPLACE, APPEND, RAW, OVERWRITE: bytes_n bytes at bytes_off in the
      * step's mut_bytes (sc_mutation_bytes) */
     size_t bytes_off, bytes_n;
+    bool plaintext; /* `plaintext:` of a message_2 / message_3 send: applied to
+                     * PLAINTEXT_2 / PLAINTEXT_3 before encryption (fields
+                     * C_R ID_CRED_R Signature_or_MAC_2 EAD_2 / ID_CRED_I
+                     * Signature_or_MAC_3 EAD_3), not to the message */
 } sc_mutation;
 
 /*

@@ -36,11 +36,12 @@ static const char *const matrix_keys[] = {"methods", "suites", "credentials", NU
 static const char *const matrix_conflicts[] = {"method", "suites", "credentials", "vector", NULL};
 
 static const char *const step_keys[] = {
-    "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "code", "info", "timeout",
+    "send", "expect", "wait", "oscore", "flood", "faults", "mutate", "plaintext", "code", "info",
+    "timeout",
     "max_size", "deterministic", "equals_vector", "fields", "combined", "with_c_r",
     "ead_labels", "again", "amplification", "prefix", "ead", NULL};
-static const char *const send_keys[] = {"send", "faults", "mutate", "code", "info", "combined",
-                                        "with_c_r", "again", "prefix", "ead", NULL};
+static const char *const send_keys[] = {"send", "faults", "mutate", "plaintext", "code", "info",
+                                        "combined", "with_c_r", "again", "prefix", "ead", NULL};
 static const char *const combined_keys[] = {"resource", "edhoc_option", "oscore_option", NULL};
 static const char *const expect_keys[] = {
     "expect", "timeout", "max_size", "deterministic", "equals_vector", "fields", "ead_labels",
@@ -85,10 +86,11 @@ static int field_name(sy_ctx *c, const yaml_node_t *n, const char *key, char out
         return -1;
     bool ok = out[0] >= 'A' && out[0] <= 'Z';
     for (const char *p = out; ok && *p; p++)
-        ok = (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+        ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+             *p == '_';
     if (!ok)
-        return sy_fail(c, n, "%s: '%s' is not a field name (upper case, e.g. SUITES_I, C_R)",
-                       key, sy_show(out, (char[48]){0}));
+        return sy_fail(c, n, "%s: '%s' is not a field name (e.g. SUITES_I, C_R, "
+                             "Signature_or_MAC_2)", key, sy_show(out, (char[48]){0}));
     return 0;
 }
 
@@ -235,6 +237,34 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
         for (size_t i = 0; i < st->n_mutations; i++)
             if (load_mutation(c, sy_seq_item(c, v, i), st, &st->mutations[i]) != 0)
                 return -1;
+    }
+    if ((v = sy_get(c, n, "plaintext"))) {
+        static const char *const pt2[] = {"C_R", "ID_CRED_R", "Signature_or_MAC_2", "EAD_2", NULL};
+        static const char *const pt3[] = {"ID_CRED_I", "Signature_or_MAC_3", "EAD_3", NULL};
+        bool m2 = !strcmp(st->message, "message_2");
+        size_t k;
+        if (!m2 && strcmp(st->message, "message_3") != 0)
+            return sy_fail(c, v, "plaintext: only with 'send: message_2' or 'send: message_3'");
+        if (sy_seq(c, v, "plaintext", 1, SC_MAX_MUTATIONS - st->n_mutations, &k) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++) {
+            sc_mutation *m = &st->mutations[st->n_mutations];
+            if (load_mutation(c, sy_seq_item(c, v, i), st, m) != 0)
+                return -1;
+            m->plaintext = true;
+            if (m->kind == SC_MUT_REPLACE || m->kind == SC_MUT_NONDET) {
+                bool known = false;
+                for (const char *const *f = m2 ? pt2 : pt3; *f; f++)
+                    known = known || !strcmp(*f, m->field);
+                if (!known)
+                    return sy_fail(c, sy_seq_item(c, v, i),
+                                   "plaintext: %s has no field %s (%s)", m2 ? "PLAINTEXT_2" :
+                                   "PLAINTEXT_3", m->field, m2 ? "C_R, ID_CRED_R, "
+                                   "Signature_or_MAC_2, EAD_2" : "ID_CRED_I, Signature_or_MAC_3, "
+                                   "EAD_3");
+            }
+            st->n_mutations++;
+        }
     }
     bool repeat = !strcmp(st->message, "repeat"), none = !strcmp(st->message, "none");
     if ((repeat || none) && (st->n_mutations > 0 || st->n_faults > 0))
