@@ -174,3 +174,17 @@ def test_a_known_id_cred_with_another_key_is_caught_in_an_x5t_profile(harness, t
     r, results, _ = run_suite(harness, tmp_path, lax, paths=paths)
     assert r.returncode == 1 and results[0]["verdict"] == "fail", r.stdout
     assert "message_3" in results[0]["message"], results[0]["message"]
+
+
+def test_the_matrix_runs_for_an_iut_without_oscore(harness, tmp_path):
+    """interop/matrix does not need OSCORE (issue 14: only scenarios about OSCORE do):
+    an IUT without it runs its combination, without the oscore step, and passes."""
+    caps = PROFILES["m0-s0-x5t"] + ", cred-files, coap, udp, error-messages"
+    r, results, _ = run_suite(harness, tmp_path, restricted(caps),
+                              "--filter", "interop/matrix/m0-s0-*",
+                              paths=[SC / "interop/matrix.yaml"])
+    ran = sorted((x["id"], x["role"], x["verdict"]) for x in results if x["verdict"] != "skipped")
+    assert ran == [("interop/matrix/m0-s0-x5t", role, "pass")
+                   for role in ("initiator", "responder")], r.stdout
+    t = (tmp_path / "out/iut-responder/interop_matrix_m0-s0-x5t.txt").read_text()
+    assert "oscore" not in re.findall(r"^step \d+ \(line \d+\): (\w+)", t, re.M)
