@@ -91,14 +91,15 @@ def test_a_negative_scenario_accepts_a_failing_exit(harness, tmp_path):
                 "rejected it, although the handshake had completed with valid messages"),
     (2, "error", f"the IUT exited with code 2 after the harness's {M4}, which completed the "
                  "handshake; the adapter contract (peers/README.md) defines 0 done, 1 failed, "
-                 "127 not supported, not 2"),
-    (127, "pass", ""),
+                 "77 not supported, not 2"),
+    (77, "pass", ""),
+    (127, "error", "not 127"),
 ])
 def test_exit_status_after_a_completed_handshake(harness, tmp_path, code, verdict, text):
     """After the harness's message_4 the handshake is complete: exit 1 says
     the IUT rejected it (fail), another code is not what the adapter
-    contract defines (error), 0 passes, and 127 (not supported) is never
-    judged a failure."""
+    contract defines (error; 127 too, the shell's "command not found"), 0
+    passes, and 77 (not supported) is never judged a failure."""
     r, results, _ = run_suite(harness, tmp_path, fake_initiator(*HANDSHAKE, code=code),
                               paths=[COMPLETES])
     x = results[0]
@@ -106,7 +107,7 @@ def test_exit_status_after_a_completed_handshake(harness, tmp_path, code, verdic
     assert text in x["message"]
     if verdict == "fail":
         assert "[requirements: R-5.5.3-a (RFC 9528 §5.5.3)]" in x["message"]
-    assert r.returncode == (0 if verdict == "pass" else 1)
+    assert r.returncode == {"pass": 0, "fail": 1, "error": 3}[verdict]
 
 
 @pytest.mark.parametrize("scenario,options,last,requirement", [
@@ -152,7 +153,7 @@ def test_an_initiator_that_sends_nothing_tested_nothing(harness, tmp_path):
         r, results, _ = run_suite(harness, tmp_path, fake_initiator(code=code),
                                   paths=[COMPLETES])
         x = results[0]
-        assert r.returncode == 1 and x["verdict"] == "error", x["message"]
+        assert r.returncode == 3 and x["verdict"] == "error", x["message"]
         assert x["message"].startswith(f"the IUT exited with code {code} before sending "
                                        "anything: nothing was tested"), x["message"]
 
@@ -206,7 +207,7 @@ def test_a_per_run_iut_that_did_not_start_makes_its_jobs_errors(harness, tmp_pat
     r, results, _ = run_suite(harness, tmp_path,
                               per_run_peer(f"sh {ROOT}/tests/fake_iut/never_ready.sh"),
                               "--role", "responder", paths=[FIX / "steps.yaml", FIX / "silence.yaml"])
-    assert r.returncode == 1
+    assert r.returncode == 3  # only errors: set-up error, no verdict
     assert [x["verdict"] for x in results] == ["error", "error"], r.stdout
     for x in results:
         assert x["message"].startswith(

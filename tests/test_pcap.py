@@ -173,7 +173,7 @@ def test_an_interrupted_job_leaves_no_temporary_capture(harness, tmp_path):
             f'{{port}}"\n  ready: "listening"\n')
     r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder",
                               paths=[SC / "m3-s2-kid.yaml"])
-    assert r.returncode == 1 and "run interrupted: 0 of 1 jobs finished" in r.stdout, r.stdout
+    assert r.returncode == 3 and "run interrupted: 0 of 1 jobs finished" in r.stdout, r.stdout
     out = tmp_path / "out"
     assert (out / "iut-responder").is_dir()
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.pcap"))

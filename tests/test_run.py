@@ -370,18 +370,43 @@ def test_should_level_failure_fails_only_strict_runs(harness, tmp_path):
 
 
 def test_missing_capability_is_skipped_with_the_reason(harness, tmp_path):
-    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "skipped.yaml"])
-    assert r.returncode == 0
+    """A job whose need the peer file does not claim is skipped, naming it; a run in which
+    every job was skipped tested nothing: exit 4, or 0 with --allow-empty."""
+    peer = REFERENCE.replace(" coap-tcp,", "")
+    assert peer != REFERENCE
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=[FIX / "skipped.yaml"])
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "no job ran" in r.stderr and "--allow-empty" in r.stderr
     assert {x["verdict"] for x in results} == {"skipped"} and len(results) == 2
-    assert all("teleportation" in x["message"] for x in results)
+    assert all(x["message"] == "the IUT lacks the capability 'coap-tcp'" for x in results)
+    r, results, _ = run_suite(harness, tmp_path, peer, "--allow-empty",
+                              paths=[FIX / "skipped.yaml"])
+    assert r.returncode == 0 and len(results) == 2, r.stderr
+
+
+def test_misspelt_capabilities_are_load_errors_naming_the_closest(harness, tmp_path):
+    """issue 15: a misspelt capability in a peer file (method3, suite_2) is a usage error
+    naming the closest valid name (before, it loaded and every job was skipped, exit 0);
+    a scenario's misspelt need is an error result naming it."""
+    for wrong, right in (("method3", "method-3"), ("suite_2", "suite-2"), ("cred-x5tt", "cred-x5t")):
+        peer = REFERENCE.replace("capabilities: [", f"capabilities: [{wrong}, ", 1)
+        r, results, _ = run_suite(harness, tmp_path, peer, paths=[FIX / "skipped.yaml"])
+        assert r.returncode == 2 and results == [], r.stdout
+        assert f"unknown capability '{wrong}' (did you mean '{right}'?)" in r.stderr, r.stderr
+    bad = tmp_path / "bad-need.yaml"
+    bad.write_text((FIX / "skipped.yaml").read_text().replace("coap-tcp", "coap_tcp"))
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[bad])
+    assert r.returncode == 3 and [x["verdict"] for x in results] == ["error"], r.stdout
+    assert "needs: unknown capability 'coap_tcp' (did you mean 'coap-tcp'?)" in results[0]["message"]
 
 
 def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
     """A peer file that claims METHOD 3, suites 2 and 25, kid, credential
     files and CoAP but not OSCORE: of the METHOD 3 combinations (--filter)
-    only m3-s25-kid runs (suite 25 has no OSCORE step, so it does not need
-    it), in both roles; every other one is skipped naming the missing
-    capability, none fails. Without cred-files (compiled-in keys) none runs."""
+    m3-s2-kid and m3-s25-kid run (without OSCORE the oscore step is left out:
+    the matrix does not need it), in both roles; every other one is skipped
+    naming the missing capability, none fails. Without cred-files (compiled-in
+    keys) none runs."""
     caps = "capabilities: [method-3, suite-2, suite-25, cred-kid, cred-files, coap]\n"
     peer = re.sub(r"capabilities: \[[^\]]*\]\n", caps, REFERENCE)
     assert caps in peer
@@ -392,9 +417,9 @@ def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
         "interop/matrix/m3-")]
     got = {(x["id"], x["role"]): x for x in results}
     ran = {k: x["verdict"] for k, x in got.items() if x["verdict"] != "skipped"}
-    assert ran == {("interop/matrix/m3-s25-kid", "initiator"): "pass",
-                   ("interop/matrix/m3-s25-kid", "responder"): "pass"}, r.stdout
-    lacks = {"m3-s2-kid": "oscore", "m3-s2-kccs": "cred-kccs", "m3-s0-kid": "suite-0",
+    assert ran == {(f"interop/matrix/{c}", role): "pass" for c in ("m3-s2-kid", "m3-s25-kid")
+                   for role in ("initiator", "responder")}, r.stdout
+    lacks = {"m3-s2-kccs": "cred-kccs", "m3-s0-kid": "suite-0",
              "m3-s25-x5t": "cred-x5t", "m3-s24-x5chain": "suite-24"}
     for name, cap in lacks.items():
         for role in ("initiator", "responder"):
@@ -404,17 +429,17 @@ def test_matrix_runs_as_far_as_the_capabilities_go(harness, tmp_path):
     peer = peer.replace(" cred-files,", "")
     r, results, _ = run_suite(harness, tmp_path, peer, "--filter", "interop/matrix/m3-s25-kid",
                               paths=[ROOT / "scenarios/interop/matrix.yaml"])
-    assert r.returncode == 0 and len(results) == 2, r.stdout
+    assert r.returncode == 4 and len(results) == 2, r.stdout  # no job ran
     assert {x["message"] for x in results} == {"the IUT lacks the capability 'cred-files'"}
 
 
 def recording_peer(tmp_path):
     """A peer file whose commands write the placeholders they were given to
-    args-<role>.txt, one per line, and exit 127 (scenario not implemented)."""
+    args-<role>.txt, one per line, and exit 77 (scenario not implemented)."""
     names = ["method", "suite", "suites", "cred", "peer_cred", "cred_id", "vector", "oscore"]
     def command(role):
         values = " ".join(f"'{n}={{{n}}}'" for n in names)
-        return f"printf '%s\\n' {values} > {tmp_path}/args-{role}.txt; exit 127"
+        return f"printf '%s\\n' {values} > {tmp_path}/args-{role}.txt; exit 77"
     return ("name: recorder\nversion: '1'\n"
             "capabilities: [method-0, suite-0, cred-x5t, vectors, message-4, coap]\n"
             f"responder:\n  command: \"{command('responder')}\"\n  ready: 'listening on'\n"
@@ -454,7 +479,7 @@ def test_identifiers_of_an_iut_without_oscore_need_not_fit_oscore(harness, tmp_p
 
 def test_broken_scenario_file_is_an_error_naming_the_line(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[FIX / "broken.yaml"])
-    assert r.returncode == 1
+    assert r.returncode == 3  # an error result: no verdict
     assert results[0]["verdict"] == "error"
     assert "broken.yaml:3" in results[0]["message"] and "levle" in results[0]["message"]
 
@@ -472,7 +497,13 @@ def test_silence_from_an_iut_that_never_answers(harness, tmp_path):
 
 
 @pytest.mark.parametrize("command,verdict,text", [
-    ("exit 127", "skipped", "code 127"),
+    ("exit 77", "skipped", "the IUT exited with code 77: scenario not implemented"),
+    # the shell's "command not found" is no skip: a wrong path in a template would make
+    # a run that tested nothing look clean (issue 15)
+    ("exit 127", "error", "the IUT exited with code 127 before it was ready: the shell's "
+                          "\"command not found\""),
+    ("/nonexistent/edhoc-server {port}", "error", "its stderr: \"sh: 1: /nonexistent/edhoc-server: "
+                                                  "not found\""),
     ("exit 3", "error", "the IUT exited with code 3 before it was ready"),
     (f"sh {ROOT}/tests/fake_iut/crash.sh", "error",
      "the IUT crashed (exit code 139: a shell's report of a command killed by signal 11, "
@@ -490,7 +521,8 @@ def test_broken_iuts_get_a_verdict_and_the_run_finishes(harness, tmp_path, comma
     assert time.monotonic() - t0 < 30
     assert results[0]["verdict"] == verdict, results[0]["message"]
     assert text in results[0]["message"]
-    assert r.returncode == (0 if verdict == "skipped" else 1)
+    # a skip alone: nothing ran (4); an error: no verdict (3); a fail: 1
+    assert r.returncode == {"skipped": 4, "error": 3, "fail": 1}[verdict], r.stderr
 
 
 def fake_initiator(*payloads):
@@ -667,7 +699,7 @@ def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 1, stdout
+    assert proc.returncode == 3, stdout  # interrupted: no complete verdict
     assert "run interrupted: 1 of 2 jobs finished" in stdout
     doc = json.loads(js.read_text())
     assert doc["interrupted"] is True

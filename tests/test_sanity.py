@@ -24,7 +24,8 @@ def sanity_results(results):
 
 
 def assert_stopped(r, results, line):
-    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.returncode == 3, r.stdout + r.stderr  # a set-up error (runner.h RUN_EXIT_SETUP)
+    assert "the sanity conversation failed" in r.stderr, r.stderr
     assert line in r.stdout, r.stdout
     assert "the suite does not run" in r.stdout
     failed = sanity_results(results)

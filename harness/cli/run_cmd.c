@@ -46,7 +46,8 @@ static void usage(FILE *f)
             "                       (default: in one, chosen from the seed; peers/README.md)\n"
             "  --no-sanity          no sanity conversation (a plain handshake per IUT role and\n"
             "                       profile) before the suite; without it a failed one stops\n"
-            "                       the run with exit code 2\n"
+            "                       the run with exit code 3\n"
+            "  --allow-empty        exit 0, not 4, when no job ran (all skipped or none selected)\n"
             "  --strict             SHOULD-level failures and non-strict results fail the run\n"
             "  --seed N             seed of the harness's keys (default 1; they differ in every\n"
             "                       scenario and role)\n"
@@ -64,8 +65,11 @@ static void usage(FILE *f)
             "Relative input paths not found in the working directory are looked up in\n"
             "$EDHOC_HARNESS_DATA, then in <bin>/../share/edhoc-harness (installed).\n"
             "verdicts: pass, fail, non-strict, skipped, error, xfail, xpass\n"
-            "exit codes: 0 no MUST-level failure, error or xpass; 1 otherwise; 2 usage or set-up\n"
-            "error (a failed sanity conversation included)\n");
+            "exit codes: 0 at least one job ran, every report was written and nothing failed\n"
+            "at MUST level; 1 a conformance failure (a MUST-level fail, any with --strict, or\n"
+            "an xpass); 2 usage or input error (nothing ran); 3 set-up error or no verdict (a\n"
+            "report not written, the run interrupted, the sanity conversation failed, or a\n"
+            "job in error: the IUT not reachable, not started, crashed); 4 no job ran\n");
 }
 
 /* Options that take a value. */
@@ -143,6 +147,7 @@ int cli_run(int argc, char **argv)
         if (!strcmp(a, "--all-profiles")) { o.all_profiles = true; continue; }
         if (!strcmp(a, "--no-sanity")) { o.no_sanity = true; continue; }
         if (!strcmp(a, "--allow-template")) { o.allow_template = true; continue; }
+        if (!strcmp(a, "--allow-empty")) { o.allow_empty = true; continue; }
         if (a[0] != '-') {
             argv[o.n_paths++] = argv[i]; /* the paths, compacted at the front of argv */
             continue;

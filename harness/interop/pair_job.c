@@ -307,10 +307,10 @@ static void verdict_of(pair_run *p, const launch *a, const launch *b, const pj_r
         res->v = V_ERROR;
         set_msg(res, "the Initiator crashed (signal %d); the "
                  "relay saw: %s%s", a->ex.signal, j->stage, first);
-    } else if (a->ex.code == 127) {
+    } else if (a->ex.code == p->o->initiator->not_implemented_exit) {
         res->v = V_SKIPPED;
-        set_msg(res,
-                 "the Initiator exited with code 127: scenario not implemented");
+        set_msg(res, "the Initiator exited with code %d: scenario not implemented",
+                a->ex.code);
     } else if (a->ex.code != 0) {
         res->v = V_FAIL;
         set_msg(res,
@@ -330,11 +330,11 @@ static void verdict_of(pair_run *p, const launch *a, const launch *b, const pj_r
                  "handshake relayed: %s, each checked (structure and prefixes; the ciphertexts "
                  "are not decrypted)", j->stage);
     }
-    if (!b->stopped && b->ex.exited && !b->ex.signal && b->ex.code == 127 &&
-        res->v != V_PASS) {
+    if (!b->stopped && b->ex.exited && !b->ex.signal &&
+        b->ex.code == p->o->responder->not_implemented_exit && res->v != V_PASS) {
         res->v = V_SKIPPED;
-        set_msg(res,
-                 "the Responder exited with code 127: scenario not implemented");
+        set_msg(res, "the Responder exited with code %d: scenario not implemented",
+                b->ex.code);
     } else if (b->ex.signal && b->ex.signal != SIGTERM && b->ex.signal != SIGKILL &&
                res->v != V_FAIL) {
         res->v = V_ERROR;
@@ -351,10 +351,10 @@ static bool not_ready(pair_run *p, iut_ready r, launch *b)
     iut_stop_tracked(b->p, 1000, &b->ex, child_pool_iut_slot(1));
     b->p = NULL;
     describe_exit(&b->ex, false, p->exit_r, sizeof p->exit_r);
-    if (r == IUT_EXITED && !b->ex.signal && b->ex.code == 127) {
+    if (r == IUT_EXITED && !b->ex.signal && b->ex.code == p->o->responder->not_implemented_exit) {
         p->res.v = V_SKIPPED;
-        set_msg(&p->res,
-                 "the Responder exited with code 127: scenario not implemented");
+        set_msg(&p->res, "the Responder exited with code %d: scenario not implemented",
+                b->ex.code);
     } else {
         p->res.v = V_ERROR;
         set_msg(&p->res, "the Responder %s (%s)",

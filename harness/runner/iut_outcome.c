@@ -6,18 +6,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The first non-empty line of the file at path (at most cap - 1 bytes,
+ * control characters as '?'), or "" when there is none. */
+static void first_line(const char *path, char *out, size_t cap)
+{
+    out[0] = 0;
+    FILE *f = path && path[0] ? fopen(path, "r") : NULL;
+    if (f == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = 0;
+        if (n == 0)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)line[i] < 0x20)
+                line[i] = '?';
+        if (n >= cap) {
+            n = cap - 1;
+            while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+                n--; /* not inside a UTF-8 character */
+        }
+        memcpy(out, line, n);
+        out[n] = 0;
+        break;
+    }
+    fclose(f);
+}
+
+static void not_implemented(int code, sc_result *res)
+{
+    res->v = V_SKIPPED;
+    snprintf(res->message, sizeof res->message, "the IUT exited with code %d: %s", code,
+             NOT_IMPLEMENTED_TEXT);
+}
+
 void iut_outcome_not_ready(iut_ready r, const iut_exit *ex, const char *ready_line,
-                           int timeout_ms, sc_result *res)
+                           int timeout_ms, int not_implemented_exit, sc_result *res)
 {
     char how[128];
-    if (r == IUT_EXITED && !ex->signal && ex->code == 127) {
-        res->v = V_SKIPPED;
-        snprintf(res->message, sizeof res->message,
-                 "the IUT exited with code 127: scenario not implemented");
+    if (r == IUT_EXITED && !ex->signal && ex->code == not_implemented_exit) {
+        not_implemented(ex->code, res);
         return;
     }
     res->v = V_ERROR;
-    if (r == IUT_EXITED) {
+    if (r == IUT_EXITED && !ex->signal && ex->code == 127) {
+        char line[300];
+        first_line(res->iut_stderr_path, line, sizeof line);
+        snprintf(res->message, sizeof res->message,
+                 "the IUT exited with code 127 before it was ready: the shell's \"command not "
+                 "found\" (its stderr: \"%s\"; %s); a wrapper that does not implement a "
+                 "scenario exits with the peer file's not_implemented_exit (default %d, "
+                 "peers/README.md)", line[0] ? line : "empty", res->iut_stderr_path,
+                 DEFAULT_NOT_IMPLEMENTED_EXIT);
+    } else if (r == IUT_EXITED) {
         iut_exit_describe(ex, how, sizeof how);
         snprintf(res->message, sizeof res->message, "the IUT %s before it was ready", how);
     } else if (ready_line != NULL && ready_line[0]) {
@@ -80,7 +123,7 @@ static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *r
         return;
     }
     if (!r->completed || (res->v != V_PASS && res->v != V_NONSTRICT) || e->ex.signal ||
-        e->ex.code == 0 || e->ex.code == 127)
+        e->ex.code == 0 || e->ex.code == e->not_implemented)
         return;
     if (e->ex.code == 1) {
         res->v = V_FAIL;
@@ -93,9 +136,9 @@ static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *r
         res->v = V_ERROR;
         snprintf(res->message, sizeof res->message, "after the last step: the IUT exited with "
                  "code %d after the harness's %s, which completed the handshake; the adapter "
-                 "contract (peers/README.md) defines 0 done, 1 failed, 127 not supported, not "
-                 "%d (see its output, %.300s)", e->ex.code, r->last_answer, e->ex.code,
-                 res->iut_stderr_path);
+                 "contract (peers/README.md) defines 0 done, 1 failed, %d not supported, not "
+                 "%d (see its output, %.300s)", e->ex.code, r->last_answer, e->not_implemented,
+                 e->ex.code, res->iut_stderr_path);
     }
 }
 
@@ -125,10 +168,8 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
             res->v = V_ERROR;
             snprintf(res->message, sizeof res->message, "%s", text);
         }
-    } else if (!e->ex.signal && e->ex.code == 127 && res->v != V_PASS) {
-        res->v = V_SKIPPED;
-        snprintf(res->message, sizeof res->message,
-                 "the IUT exited with code 127: scenario not implemented");
+    } else if (!e->ex.signal && e->ex.code == e->not_implemented && res->v != V_PASS) {
+        not_implemented(e->ex.code, res);
     } else if (e->iut_initiator) {
         judge_initiator_exit(e, how, res);
     }

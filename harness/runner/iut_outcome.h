@@ -3,7 +3,8 @@
  * it was ready, and after the scenario. The rules are those of the adapter
  * contract (peers/README.md): a launched IUT becomes ready as its peer file
  * says; an IUT Initiator exits when the handshake ends, 0 done, 1 failed,
- * 127 scenario not supported; a Responder runs until SIGTERM. RFC 9528 says
+ * the peer file's not_implemented_exit (default 77) scenario not supported;
+ * a Responder runs until SIGTERM. RFC 9528 says
  * nothing about processes, so an exit status is judged only as far as that
  * contract goes. Pure: no process is touched here.
  */
@@ -17,12 +18,19 @@
 #include "../scenario/exec.h"
 #include "iut.h"
 
+/* The text of a skip for the exit code a peer file declares for "scenario
+ * not implemented" (`not_implemented_exit:`, default 77, automake's SKIP);
+ * the runner lists such skips on the console. */
+#define NOT_IMPLEMENTED_TEXT "scenario not implemented"
+#define DEFAULT_NOT_IMPLEMENTED_EXIT 77
+
 /* The IUT did not become ready (r is IUT_EXITED or IUT_NOT_READY; ex is how
- * it ended, ready_line NULL for a CoAP probe): res becomes skipped for exit
- * code 127 (scenario not implemented), else an error naming the exit status,
- * or the wait that ran out. */
+ * it ended, ready_line NULL for a CoAP probe): res becomes skipped for the
+ * exit code not_implemented (NOT_IMPLEMENTED_TEXT), else an error naming the
+ * exit status (127 as the shell's "command not found", quoting the first line
+ * of res->iut_stderr_path) or the wait that ran out. */
 void iut_outcome_not_ready(iut_ready r, const iut_exit *ex, const char *ready_line,
-                           int timeout_ms, sc_result *res);
+                           int timeout_ms, int not_implemented, sc_result *res);
 
 /* How a launched IUT ended after the scenario. */
 typedef struct iut_end {
@@ -30,13 +38,14 @@ typedef struct iut_end {
     bool by_itself;     /* it had exited before the harness stopped it */
     iut_exit ex;        /* how it ended (by itself, or when stopped) */
     sc_exec_ending run; /* iut_initiator: what the harness saw (exec.h) */
+    int not_implemented; /* the peer file's exit code for "scenario not implemented" */
 } iut_end;
 
 /* The verdict after the scenario, in res (which holds the executor's):
  *  - a crash (iut_exit_is_crash): the scenario's failure stands with the
  *    crash named after it, any other verdict becomes an error naming it;
- *  - exit code 127 where the scenario did not pass: skipped (not
- *    implemented);
+ *  - the exit code e->not_implemented where the scenario did not pass:
+ *    skipped (NOT_IMPLEMENTED_TEXT);
  *  - an IUT Initiator that sent no request at all and exited: a failure
  *    (nothing arrived) becomes an error, as nothing was tested;
  *  - an IUT Initiator whose handshake completed on the harness's side

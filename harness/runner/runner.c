@@ -191,10 +191,11 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
  * as the engine would, at most the run's timeout, then 200 ms more to exit);
  * then the IUT is stopped and how it ended judged (iut_outcome.h). */
 static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run_opts *o,
-                       sc_result *res)
+                       const peer_file *pf, sc_result *res)
 {
     iut_end e;
     memset(&e, 0, sizeof e);
+    e.not_implemented = pf->not_implemented_exit;
     e.iut_initiator = harness_role == SC_HARNESS_RESPONDER;
     if (e.iut_initiator)
         sc_exec_drain(x, o->timeout_ms, res);
@@ -312,7 +313,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 w.p = NULL;
                 iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
-                                      ready_ms, res);
+                                      ready_ms, pf->not_implemented_exit, res);
                 goto done;
             }
         }
@@ -325,7 +326,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     }
     sc_exec_run(x, res);
     if (w.p != NULL)
-        finish_iut(x, &w, j->harness_role, o, res);
+        finish_iut(x, &w, j->harness_role, o, pf, res);
     goto done;
 harness_error:
     res->v = V_ERROR;
@@ -510,7 +511,7 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
         iut_stop(p, 1000, &ex);
         memset(&why, 0, sizeof why);
         iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line, ready_ms,
-                              &why);
+                              pf->not_implemented_exit, &why);
         snprintf(failure, cap, "the per-run IUT Responder did not start: %.300s (see %.250s)",
                  why.message, err);
         fprintf(stderr, "run: %s (%s)\n", failure, cmd);
@@ -544,9 +545,68 @@ static void apply_known_failures(const peer_file *pf, sc_result *res)
     }
 }
 
+/* "run: cannot write PATH: reason" on stderr; 1 (one report unwritten). */
+static size_t cannot_write(const char *path)
+{
+    int e = errno;
+    fprintf(stderr, "run: cannot write %s: %s\n", path,
+            e ? strerror(e) : "its directory does not exist or is not writable");
+    return 1;
+}
+
+/* The jobs an IUT marked not implemented (its declared exit code), listed
+ * on the console so that a run that skipped them does not look clean. */
+static void print_not_implemented(const run_report *rep)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rep->n; i++)
+        n += rep->results[i].v == V_SKIPPED &&
+             strstr(rep->results[i].message, NOT_IMPLEMENTED_TEXT) != NULL;
+    if (n == 0)
+        return;
+    printf("not implemented by the IUT (its declared exit code): %zu jobs:\n", n);
+    for (size_t i = 0; i < rep->n; i++) {
+        const sc_result *r = &rep->results[i];
+        if (r->v == V_SKIPPED && strstr(r->message, NOT_IMPLEMENTED_TEXT) != NULL)
+            printf("  %s (IUT %s)\n", r->id,
+                   strcmp(r->role, "initiator") == 0 ? "responder" : "initiator");
+    }
+}
+
+/* RUN_EXIT_* (runner.h), with the line that says why for the codes a
+ * summary alone does not explain. */
+static int exit_code(const run_opts *o, bool sanity_failed, bool stopped, size_t unwritten,
+                     size_t failing, size_t errors, size_t ran)
+{
+    if (unwritten > 0 || stopped || sanity_failed) {
+        fprintf(stderr, "run: exit %d (set-up error): %s\n", RUN_EXIT_SETUP,
+                unwritten > 0 ? "a report could not be written"
+                : stopped     ? "the run was interrupted"
+                              : "the sanity conversation failed, so the suite did not run");
+        return RUN_EXIT_SETUP;
+    }
+    if (failing > 0)
+        return RUN_EXIT_FAILED;
+    if (errors > 0) {
+        fprintf(stderr, "run: exit %d (no verdict): %zu jobs could not be judged (verdict "
+                        "error: the IUT not reachable, not started, gone before it was ready "
+                        "or crashed, or a harness problem; see their messages)\n",
+                RUN_EXIT_SETUP, errors);
+        return RUN_EXIT_SETUP;
+    }
+    if (ran == 0 && !o->allow_empty) {
+        fprintf(stderr, "run: exit %d: no job ran (every one was skipped, or --filter / --role "
+                        "selected none): nothing was tested; --allow-empty accepts that\n",
+                RUN_EXIT_EMPTY);
+        return RUN_EXIT_EMPTY;
+    }
+    return RUN_EXIT_OK;
+}
+
+/* A conformance failure of the IUT (RUN_EXIT_FAILED). */
 static bool fails_run(const sc_result *r, bool strict)
 {
-    if (r->v == V_XPASS || r->v == V_ERROR)
+    if (r->v == V_XPASS)
         return true;
     if (r->v == V_FAIL)
         return strict || strcmp(r->level, "MUST") == 0;
@@ -830,12 +890,14 @@ int run_main(const run_opts *o)
     if (st.per_run != NULL)
         iut_stop(st.per_run, 1000, NULL);
     st.per_run = NULL;
-    size_t failing = 0;
+    size_t failing = 0, errors = 0, ran = 0;
     for (size_t i = 0; i < st.n_sanity; i++) /* the failed conversations: why nothing ran */
         if (!sanity_passed(&st.sanity_results[i]))
             run_report_add(rep, &st.sanity_results[i]);
     for (size_t i = 0; i < printed; i++) {
         failing += fails_run(&results[i], o->strict);
+        errors += results[i].v == V_ERROR;
+        ran += results[i].v != V_SKIPPED;
         run_report_add(rep, &results[i]);
     }
     size_t counts[V_COUNT_];
@@ -845,30 +907,37 @@ int run_main(const run_opts *o)
            counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
            counts[V_XFAIL], counts[V_XPASS]);
     print_amplification(rep);
+    print_not_implemented(rep);
+    size_t unwritten = 0;
+    errno = 0;
     if (o->junit && report_write_junit(rep, o->junit) != 0)
-        fprintf(stderr, "run: cannot write %s\n", o->junit);
+        unwritten += cannot_write(o->junit);
+    errno = 0;
     if (o->json && report_write_json(rep, o->json) != 0)
-        fprintf(stderr, "run: cannot write %s\n", o->json);
+        unwritten += cannot_write(o->json);
     if (o->baseline && rep->interrupted) {
         fprintf(stderr, "run: interrupted: no baseline written to %s\n", o->baseline);
     } else if (o->baseline) {
+        errno = 0;
         long entries = report_write_baseline(rep, o->baseline);
         if (entries < 0)
-            fprintf(stderr, "run: cannot write %s\n", o->baseline);
+            unwritten += cannot_write(o->baseline);
         else
             printf("baseline: %ld known failures written to %s\n", entries, o->baseline);
     }
     if (o->keylog) {
+        errno = 0;
         long lines = report_write_keylog(rep, o->keylog);
         if (lines < 0)
-            fprintf(stderr, "run: cannot write %s\n", o->keylog);
+            unwritten += cannot_write(o->keylog);
         else
             printf("keylog: %ld derived values written to %s (testing only)\n", lines,
                    o->keylog);
     }
+    errno = 0;
     if (o->html && run_write_html(o->html, pf, rep, sc_budget_name(budget)) != 0)
-        fprintf(stderr, "run: cannot write %s\n", o->html);
-    rc = sanity_failed && !rep->interrupted ? 2 : failing || rep->interrupted ? 1 : 0;
+        unwritten += cannot_write(o->html);
+    rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
     run_state_free(&st);
     return rc;

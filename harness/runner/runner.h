@@ -43,11 +43,28 @@ typedef struct run_opts {
     bool no_profiles;            /* scenarios as written (the matrix of IUT pairs) */
     bool no_sanity;              /* no sanity conversation before the suite (sanity.h) */
     bool allow_template;         /* run a peer file marked template: true (peer_template.h) */
+    bool allow_empty;            /* a run in which no job ran exits 0, not RUN_EXIT_EMPTY */
 } run_opts;
 
-/* Returns the process exit code: 0 no MUST-level failure, error or xpass;
- * 1 otherwise; 2 usage or set-up error (message printed), a failed sanity
- * conversation included (the suite did not run). */
+/* Exit codes of `run` (README, "Exit codes"; edhoc-harness(1)), checked in
+ * this order: */
+enum {
+    RUN_EXIT_OK = 0,      /* at least one job ran, every report was written, and no
+                           * result fails the run (MUST-level fail, error, xpass) */
+    RUN_EXIT_FAILED = 1,  /* a conformance failure: a MUST-level fail (any fail or
+                           * non-strict with --strict) or an xpass */
+    RUN_EXIT_USAGE = 2,   /* usage or input error: an option, a peer file or a scenario
+                           * that does not load; nothing ran */
+    RUN_EXIT_SETUP = 3,   /* the harness could not judge: a report not written, the run
+                           * interrupted, a failed sanity conversation, or (without a
+                           * conformance failure) a job in `error` (the IUT not
+                           * reachable, not started, exited before it was ready) */
+    RUN_EXIT_EMPTY = 4    /* no job ran (all skipped, or none selected): nothing was
+                           * tested; 0 with --allow-empty */
+};
+
+/* Returns the process exit code (RUN_EXIT_*), a message printed for any
+ * but RUN_EXIT_OK and RUN_EXIT_FAILED. */
 int run_main(const run_opts *o);
 
 #endif

@@ -112,7 +112,7 @@ void sanity_explain(const sc_result *res, char *out, size_t cap)
     char buf[64];
     if (strstr(m, "before it was ready") || strstr(m, "never became ready") ||
         strstr(m, "not ready") || strstr(m, "cannot start the IUT") ||
-        strstr(m, "exited with code 127"))
+        strstr(m, "scenario not implemented"))
         what = "the IUT did not start";
     else if (strstr(m, "before sending anything"))
         what = "the IUT sent no message_1";

@@ -15,7 +15,8 @@
 
 static const char *const top_keys[] = {
     "name",      "version",   "template", "capabilities",
-    "initiator", "responder", "known_failures", "budget", "profiles", "framing", NULL};
+    "initiator", "responder", "known_failures", "budget", "profiles", "framing",
+    "not_implemented_exit", NULL};
 static const char *const profile_keys[] = {"method", "suite", "credentials", "framing",
                                            "message_4", "oscore", "error_messages", NULL};
 static const char *const profile_cred_keys[] = {"id", "initiator", "responder", NULL};
@@ -230,7 +231,8 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
         return -1;
     size_t capn = sizeof pf->capabilities / sizeof pf->capabilities[0];
     if ((v = sy_get(c, root, "capabilities")) &&
-        sy_name_list(c, v, "capabilities", pf->capabilities, capn, &pf->n_capabilities))
+        (sy_name_list(c, v, "capabilities", pf->capabilities, capn, &pf->n_capabilities) ||
+         sc_capabilities_check(c, v, "capabilities", pf->capabilities, pf->n_capabilities)))
         return -1;
     yaml_node_t *ini = sy_get(c, root, "initiator"), *res = sy_get(c, root, "responder");
     if (!ini && !res)
@@ -248,6 +250,10 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
             return -1;
         snprintf(pf->budget, sizeof pf->budget, "%s", sc_budget_names[budget]);
     }
+    pf->not_implemented_exit = 77;
+    if ((v = sy_get(c, root, "not_implemented_exit")) &&
+        sy_int(c, v, "not_implemented_exit", 2, 255, &pf->not_implemented_exit))
+        return -1;
     int framing = SC_FRAMING_RFC9528;
     yaml_node_t *fr = sy_get(c, root, "framing");
     if (fr && sy_enum(c, fr, "framing", framings, &framing) != 0)

@@ -6,6 +6,30 @@
 #include <string.h>
 
 #include "matrix.h"
+#include "sc_yaml.h"
+
+const char *const sc_capability_names[] = {
+    "method-0", "method-1", "method-2", "method-3", "suite-0", "suite-1", "suite-2", "suite-3",
+    "suite-4", "suite-5", "suite-6", "suite-24", "suite-25", "cred-kid", "cred-kccs",
+    "cred-x5t", "cred-x5chain", "cred-files", "ead", "message-4", "rfc9668", "coap",
+    "coap-tcp", "udp", "error-messages", "oscore", "vectors", NULL};
+
+int sc_capabilities_check(sy_ctx *c, const yaml_node_t *list, const char *key,
+                          const char (*names)[SC_MAX_NAME], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (sc_capability_names[k] && strcmp(sc_capability_names[k], names[i]) != 0)
+            k++;
+        if (sc_capability_names[k])
+            continue;
+        const char *s = sy_suggest(names[i], sc_capability_names);
+        return sy_fail(c, sy_seq_item(c, list, i), "%s: unknown capability '%s'%s%s%s (the "
+                       "names are in peers/README.md, \"Capabilities\")", key, names[i],
+                       s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+    }
+    return 0;
+}
 
 static const char *const kinds[] = {"kid", "kccs", "x5t", "x5chain"};
 static const int registered_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};

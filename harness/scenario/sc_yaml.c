@@ -358,7 +358,7 @@ static size_t distance(const char *a, const char *b)
     return prev[lb];
 }
 
-static const char *suggest(const char *word, const char *const known[])
+const char *sy_suggest(const char *word, const char *const known[])
 {
     const char *best = NULL;
     size_t bd = 3;
@@ -385,7 +385,7 @@ int sy_keys(sy_ctx *c, const yaml_node_t *map, const char *what, const char *con
         while (known[j] && strcmp(known[j], name) != 0)
             j++;
         if (!known[j]) {
-            const char *s = suggest(name, known);
+            const char *s = sy_suggest(name, known);
             if (s)
                 return sy_fail(c, k, "%s: unknown key '%s' (did you mean '%s'?)", what,
                                show(name).s, s);
@@ -557,7 +557,7 @@ int sy_enum(sy_ctx *c, const yaml_node_t *n, const char *key, const char *const 
             *out = i;
             return 0;
         }
-    const char *sug = suggest(s, names);
+    const char *sug = sy_suggest(s, names);
     if (sug)
         return sy_fail(c, n, "%s: unknown value '%s' (did you mean '%s'? expected one of %s)",
                        key, show(s).s, sug, list);

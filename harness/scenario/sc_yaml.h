@@ -89,4 +89,15 @@ yaml_node_t *sy_seq_item(sy_ctx *c, const yaml_node_t *seq, size_t i);
 int sy_name_list(sy_ctx *c, const yaml_node_t *n, const char *key, char (*out)[SC_MAX_NAME],
                  size_t max, size_t *count);
 
+/* The name of known (NULL-terminated) closest to word, if close enough to
+ * be a typo (edit distance 1, or 2 for names of 5 or more characters); else
+ * NULL. */
+const char *sy_suggest(const char *word, const char *const known[]);
+
+/* Each of the n names (the items of the sequence `list`, under key) is one
+ * of sc_capability_names (scenario.h); else -1 after sy_fail naming the
+ * closest valid name. (In profile.c, with the list.) */
+int sc_capabilities_check(sy_ctx *c, const yaml_node_t *list, const char *key,
+                          const char (*names)[SC_MAX_NAME], size_t n);
+
 #endif

@@ -401,12 +401,19 @@ typedef struct peer_file {
     known_failure known[SC_MAX_KNOWN];
     size_t n_known;
     char budget[SC_MAX_NAME];         /* `budget:` size budget profile (budget.h), or "" */
+    int not_implemented_exit;         /* `not_implemented_exit:` the IUT's exit code for
+                                       * "scenario not implemented" (default 77) */
     /* `profiles:`, or the cross product of the capabilities' method-*, suite-*
      * and cred-* (profile.h); never empty after loading */
     sc_profile profiles[SC_MAX_PROFILES];
     size_t n_profiles;
     bool explicit_profiles;           /* the file has `profiles:` */
 } peer_file;
+
+/* Every capability a peer file may claim and a scenario may need
+ * (peers/README.md, "Capabilities"), NULL-terminated; a name outside it is
+ * a load error that suggests the closest. */
+extern const char *const sc_capability_names[];
 
 int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);
 /* The same from memory, with the contract of scenario_load_mem. */

@@ -951,7 +951,8 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     if ((v = sy_get(c, root, "iut")) && load_iut_asks(c, v, sc) != 0)
         return -1;
     if ((v = sy_get(c, root, "needs")) &&
-        sy_name_list(c, v, "needs", sc->needs, SC_MAX_LIST, &sc->n_needs))
+        (sy_name_list(c, v, "needs", sc->needs, SC_MAX_LIST, &sc->n_needs) ||
+         sc_capabilities_check(c, v, "needs", sc->needs, sc->n_needs)))
         return -1;
     pins_from_needs(sc);
     if ((sc->iut_peer_cred[0] || sc->iut_peer_other) && sc->role == SC_BOTH)
