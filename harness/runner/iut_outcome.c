@@ -56,7 +56,7 @@ void iut_outcome_not_ready(iut_ready r, const iut_exit *ex, const char *ready_li
         first_line(res->iut_stderr_path, line, sizeof line);
         snprintf(res->message, sizeof res->message,
                  "the IUT exited with code 127 before it was ready: the shell's \"command not "
-                 "found\" (its stderr: \"%s\"; %s); a wrapper that does not implement a "
+                 "found\" (its stderr: \"%s\"; %.300s); a wrapper that does not implement a "
                  "scenario exits with the peer file's not_implemented_exit (default %d, "
                  "peers/README.md)", line[0] ? line : "empty", res->iut_stderr_path,
                  DEFAULT_NOT_IMPLEMENTED_EXIT);
@@ -118,6 +118,14 @@ static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *r
     const sc_exec_ending *r = &e->run;
     if (r->requests == 0 && res->v == V_FAIL) {
         res->v = V_ERROR;
+        if (!e->ex.signal && e->ex.code == 127) {
+            char line[300];
+            first_line(res->iut_stderr_path, line, sizeof line);
+            snprintf(res->message, sizeof res->message, "the IUT %s before sending anything: "
+                     "the shell's \"command not found\" (its stderr: \"%s\"; %.300s)", how,
+                     line[0] ? line : "empty", res->iut_stderr_path);
+            return;
+        }
         snprintf(res->message, sizeof res->message, "the IUT %s before sending anything: nothing "
                  "was tested (see its output, %.400s)", how, res->iut_stderr_path);
         return;

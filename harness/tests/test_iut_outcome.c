@@ -31,6 +31,7 @@ static iut_end initiator_end(int code, int sig, bool completed, size_t requests)
     e.ex.signal = sig;
     e.run.requests = requests;
     e.run.completed = completed;
+    e.not_implemented = 77;
     snprintf(e.run.last_answer, sizeof e.run.last_answer, "message_4 (CoAP 2.04, 9 bytes)");
     if (completed)
         snprintf(e.run.requirement, sizeof e.run.requirement, "R-5.5.3-a (RFC 9528 §5.5.3)");
@@ -66,13 +67,16 @@ START_TEST(other_codes_after_a_completed_handshake)
     sc_result r = result(V_PASS, "");
     judge(initiator_end(0, 0, true, 2), &r);
     ck_assert_int_eq(r.v, V_PASS);
-    judge(initiator_end(127, 0, true, 2), &r);
+    judge(initiator_end(77, 0, true, 2), &r); /* the declared "not implemented" */
     ck_assert_int_eq(r.v, V_PASS);
     judge(initiator_end(101, 0, true, 2), &r);
     ck_assert_int_eq(r.v, V_ERROR);
     ck_assert_ptr_nonnull(strstr(r.message, "the IUT exited with code 101 after the harness's "
                                             "message_4"));
-    ck_assert_ptr_nonnull(strstr(r.message, "defines 0 done, 1 failed, 127 not supported"));
+    ck_assert_ptr_nonnull(strstr(r.message, "defines 0 done, 1 failed, 77 not supported"));
+    r = result(V_PASS, ""); /* 127, the shell's "command not found", is not defined */
+    judge(initiator_end(127, 0, true, 2), &r);
+    ck_assert_int_eq(r.v, V_ERROR);
 }
 END_TEST
 
@@ -105,8 +109,14 @@ START_TEST(an_initiator_that_sent_nothing_tested_nothing)
     ck_assert_str_eq(r.message, "the IUT crashed (signal 11, Segmentation fault) before sending "
                                 "anything: nothing was tested");
     r = result(V_FAIL, "step 1: expected a valid message_1, received nothing");
-    judge(initiator_end(127, 0, false, 0), &r);
+    judge(initiator_end(77, 0, false, 0), &r);
     ck_assert_int_eq(r.v, V_SKIPPED);
+    ck_assert_str_eq(r.message, "the IUT exited with code 77: scenario not implemented");
+    r = result(V_FAIL, "step 1: expected a valid message_1, received nothing");
+    judge(initiator_end(127, 0, false, 0), &r);
+    ck_assert_int_eq(r.v, V_ERROR);
+    ck_assert_ptr_nonnull(strstr(r.message, "the IUT exited with code 127 before sending "
+                                            "anything: the shell's \"command not found\""));
 }
 END_TEST
 
