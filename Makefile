@@ -36,6 +36,11 @@ HDRS := $(wildcard harness/*/*.h)
 
 PY := /usr/bin/python3
 
+# The harness's version (edhoc-harness --version, every report): git describe of this tree.
+EH_VERSION := $(shell git -C "$(CURDIR)" describe --tags --always --dirty 2>/dev/null || echo unknown)
+.PHONY: FORCE
+FORCE:
+
 # $(1) = build dir, $(2) = extra flags
 define build_rules
 $(1)/%.o: %.c $(HDRS)
@@ -48,6 +53,11 @@ $(1)/test_suites.h: $(TEST_SRCS)
 	@grep -ho 'Suite \*eh_test_[a-z0-9_]*(void)' $(TEST_SRCS) | sort -u | \
 	  sed 's/^Suite \*\(.*\)(void)$$$$/X(\1)/' > $$@
 $(1)/harness/tests/test_main.o: $(1)/test_suites.h
+# eh_version.inc changes only when the version does, so only version.o is rebuilt.
+$(1)/eh_version.inc: FORCE
+	@mkdir -p $(1)
+	@printf '"%s"\n' '$$(EH_VERSION)' > $$@.new; cmp -s $$@.new $$@ || mv $$@.new $$@; rm -f $$@.new
+$(1)/harness/common/version.o: $(1)/eh_version.inc
 # The results page (harness/report/page.html) as C string literals, one per line.
 $(1)/page_html.inc: harness/report/page.html
 	@mkdir -p $(1)

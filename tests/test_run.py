@@ -796,3 +796,28 @@ def test_plaintext_mutations_reach_the_iut_encrypted(harness, tmp_path):
     r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[plain])
     assert r.returncode == 1 and len(results) == 11, r.stdout
     assert {x["verdict"] for x in results} == {"fail"}, r.stdout
+
+
+def test_the_harness_version_is_in_every_report(harness, tmp_path):
+    """issue 15: --version prints the harness's version (git describe of its tree), and the
+    JSON, JUnit and HTML reports of a run carry the same string."""
+    v = subprocess.run([str(harness), "--version"], capture_output=True, text=True, timeout=30)
+    assert v.returncode == 0 and v.stderr == "", v.stderr
+    m = re.fullmatch(r"edhoc-harness (\S+)\n", v.stdout)
+    assert m and m.group(1) != "unknown", v.stdout
+    version = m.group(1)
+    described = subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--always"],
+                               capture_output=True, text=True, timeout=30)
+    if described.returncode == 0:  # a git checkout: the binary was built from this tree
+        assert version.startswith(described.stdout.strip()), (version, described.stdout)
+    html = tmp_path / "page.html"
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE, "--html", str(html),
+                                  "--role", "responder",
+                                  paths=[ROOT / "scenarios/interop/handshake.yaml"])
+    assert r.returncode == 0, r.stdout
+    assert json.loads((tmp_path / "results.json").read_text())["harness_version"] == version
+    import xml.etree.ElementTree as ET
+    props = {p.get("name"): p.get("value")
+             for p in ET.parse(junit).getroot().find("testsuite/properties")}
+    assert props["harness_version"] == version, props
+    assert f'"harness_version":"{version}"' in html.read_text().replace(" ", "")

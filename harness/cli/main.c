@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../crypto/crypto.h"
+#include "../common/version.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -28,6 +29,7 @@ static void usage(FILE *f)
                "  explore --peer FILE --role initiator|responder [--depth N] ...\n"
                "                          every message sequence up to a depth, judged against\n"
                "                          the state model of RFC 9528 (--help)\n"
+               "  --version               the harness's version (git describe of its tree)\n"
                "  help, -h, --help        this text\n"
                "\n"
                "Every command takes --help. Relative input paths not found in the working\n"
@@ -42,6 +44,10 @@ int main(int argc, char **argv)
         strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("edhoc-harness %s\n", eh_version());
+        return 0;
     }
     if (eh_crypto_init() != EH_OK) {
         fprintf(stderr, "edhoc-harness: crypto library initialisation failed\n");

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/version.h"
 #include "../cbor/cbor.h"
 #include "../crypto/x509.h"
 #include "../edhoc/edhoc.h"
@@ -332,6 +333,7 @@ static json_t *ordered_output(const gen_opts *o, const trace_log *all)
              o->method, o->suite, kind_names[o->kind_i], kind_names[o->kind_r],
              o->variant ? o->variant : "base", (unsigned long long)o->seed);
     json_object_set_new(out, "_source", json_string("edhoc-harness vectors generate"));
+    json_object_set_new(out, "_harness_version", json_string(eh_version()));
     json_object_set_new(out, "_description", json_string(desc));
     json_object_set_new(out, "_method_int", json_integer(o->method));
     json_object_set_new(out, "_selected_suite", json_integer(o->suite));

@@ -5,6 +5,8 @@
  */
 #include "report_json.h"
 
+#include "../common/version.h"
+
 #include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
@@ -185,7 +187,8 @@ json_t *report_json_doc(const run_report *r)
         if (!res || json_array_append_new(results, res) != 0)
             goto fail;
     }
-    if (PUT_STR(root, "peer", r->peer) || PUT_STR(root, "version", r->peer_version) ||
+    if (put(root, "harness_version", json_string(eh_version())) ||
+        PUT_STR(root, "peer", r->peer) || PUT_STR(root, "version", r->peer_version) ||
         put(root, "seed", jseed(r->seed)) || PUT_STR(root, "started", r->started) ||
         put(root, "interrupted", json_boolean(r->interrupted)))
         goto fail;

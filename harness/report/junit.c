@@ -6,6 +6,7 @@
  * the document is well-formed XML 1.0 whatever bytes a transcript holds;
  * xmlTextWriter escapes markup (<, &, ", "]]>" ...).
  */
+#include "../common/version.h"
 #include "report.h"
 
 #include <libxml/xmlwriter.h>
@@ -419,6 +420,7 @@ static int write_testsuite(xmlTextWriterPtr w, const run_report *r, const char *
     if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0 ||
         prop(w, "peer", r->peer, sizeof r->peer) ||
         prop(w, "version", r->peer_version, sizeof r->peer_version) ||
+        prop(w, "harness_version", eh_version(), SIZE_MAX) ||
         propf(w, "seed", "%lu", r->seed) || prop(w, "role", role, SIZE_MAX) ||
         prop_opt(w, "started", r->started, sizeof r->started) ||
         prop(w, "interrupted", r->interrupted ? "true" : "false", SIZE_MAX) ||

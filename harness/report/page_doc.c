@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/version.h"
 #include "page.h"
 #include "report.h"
 
@@ -19,6 +20,7 @@ json_t *page_doc_new(const char *kind)
     json_t *d = json_object();
     if (d && (put(d, "format", json_string("edhoc-harness-results-page")) ||
               put(d, "schema", json_integer(1)) || put(d, "kind", json_string(kind)) ||
+              put(d, "harness_version", json_string(eh_version())) ||
               put(d, "peers", json_array()) || put(d, "pairs", json_array()))) {
         json_decref(d);
         return NULL;

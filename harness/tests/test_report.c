@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/version.h"
 #include "../report/report.h"
 
 #define BIG_TRANSCRIPT ((size_t)1 << 20)
@@ -625,14 +626,16 @@ START_TEST(json_round_trip)
     json_t *doc = json_load_file(path, 0, &err);
     ck_assert_msg(doc != NULL, "JSON does not parse: %s (line %d)", err.text, err.line);
     /* the keys, in order */
-    static const char *const keys[] = {"peer",        "version", "seed",   "started",
-                                       "interrupted", "summary", "results"};
+    static const char *const keys[] = {"harness_version", "peer",        "version", "seed",
+                                       "started",         "interrupted", "summary", "results"};
     size_t k = 0;
     for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it), k++) {
         ck_assert_uint_lt(k, sizeof keys / sizeof *keys);
         ck_assert_str_eq(json_object_iter_key(it), keys[k]);
     }
     ck_assert_uint_eq(k, sizeof keys / sizeof *keys);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "harness_version")), eh_version());
+    ck_assert_str_ne(eh_version(), "");
     ASSERT_JFIELD(doc, "peer", r.peer);
     ck_assert_str_eq(json_string_value(json_object_get(doc, "peer")), "ref<&>\"peer\" \x01");
     ASSERT_JFIELD(doc, "version", r.peer_version);
