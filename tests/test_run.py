@@ -806,10 +806,10 @@ def test_the_harness_version_is_in_every_report(harness, tmp_path):
     m = re.fullmatch(r"edhoc-harness (\S+)\n", v.stdout)
     assert m and m.group(1) != "unknown", v.stdout
     version = m.group(1)
-    described = subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--always"],
-                               capture_output=True, text=True, timeout=30)
-    if described.returncode == 0:  # a git checkout: the binary was built from this tree
-        assert version.startswith(described.stdout.strip()), (version, described.stdout)
+    tags = subprocess.run(["git", "-C", str(ROOT), "tag"], capture_output=True, text=True,
+                          timeout=30)
+    if tags.returncode == 0 and not tags.stdout.strip():  # a checkout without tags: the hash
+        assert re.fullmatch(r"[0-9a-f]{7,}(-dirty)?", version), version
     html = tmp_path / "page.html"
     r, results, junit = run_suite(harness, tmp_path, REFERENCE, "--html", str(html),
                                   "--role", "responder",

@@ -214,11 +214,13 @@ static int add_file(const run_opts *o, const peer_file *pf, const char *path, sc
     memset(&base, 0, sizeof base);
     copy_str(base.file, sizeof base.file, path);
     base.harness_role = SC_HARNESS_INITIATOR;
-    scenario *t = calloc(1, sizeof *t);
-    if (t == NULL || scenario_load(path, t, base.load_err, sizeof base.load_err) != 0) {
-        free(t);
+    /* loaded in scratch, kept compact (scenario.h): every job process is
+     * forked from the run, which holds one per file */
+    if (scenario_load(path, scratch, base.load_err, sizeof base.load_err) != 0)
         return push(l, &base) ? 0 : -1; /* reported as an error */
-    }
+    scenario *t = sc_scenario_compact(scratch);
+    if (t == NULL)
+        return -1;
     if (t->vector[0]) { /* written relative to the data directory (vectors/...) */
         char found[sizeof t->vector];
         copy_str(t->vector, sizeof t->vector, eh_data_path(t->vector, found, sizeof found));

@@ -319,7 +319,7 @@ static scenario *mirror_scenario(const scenario *sc, char *err, size_t cap)
         snprintf(err, cap, "out of memory");
         return NULL;
     }
-    memcpy(m, sc, sizeof *m);
+    memcpy(m, sc, sc_scenario_size(sc)); /* sc may be compact */
     m->n_steps = 0;
     for (size_t i = 0; i < sc->n_steps; i++) {
         const sc_step *st = &sc->steps[i];

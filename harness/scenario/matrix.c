@@ -95,7 +95,7 @@ int sc_variant(const scenario *tmpl, size_t k, scenario *out, char *err, size_t 
         snprintf(err, cap, "%s: variant %zu of %zu", tmpl->file, k, sc_variant_count(tmpl));
         return -1;
     }
-    memcpy(out, tmpl, sizeof *out);
+    memcpy(out, tmpl, sc_scenario_size(tmpl)); /* tmpl may be compact */
     const sc_matrix *m = &tmpl->matrix;
     if (m->n_methods == 0)
         return 0;

@@ -343,9 +343,23 @@ typedef struct scenario {
                                        * the profile's framing does not apply */
     char iut_ask[SC_ASK_COUNT_][SC_MAX_ASK]; /* `iut:`, "" = not asked */
     char profile[SC_MAX_NAME];        /* the label of the profile applied, or "" */
-    sc_step steps[SC_MAX_STEPS];
     size_t n_steps;
+    sc_step steps[SC_MAX_STEPS];      /* last: a compact copy (sc_scenario_compact) holds
+                                       * only the n_steps it uses */
 } scenario;
+
+/* Bytes of sc up to and including its n_steps steps: what a copy must take
+ * (a compact scenario has no more). */
+static inline size_t sc_scenario_size(const scenario *sc)
+{
+    return offsetof(scenario, steps) + sc->n_steps * sizeof(sc_step);
+}
+
+/* A malloc'd copy of sc of sc_scenario_size(sc) bytes (a step is about 28
+ * kB, a full scenario about 1 MB: a run keeps one per file, and every job
+ * process is forked from it), or NULL. Read it only up to n_steps; copy it
+ * with sc_scenario_size, never sizeof(scenario). */
+scenario *sc_scenario_compact(const scenario *sc);
 
 /* Load one scenario file; 0 or -1 with err filled. A file with a
  * `matrix:` loads as the template of its variants (matrix.h). */

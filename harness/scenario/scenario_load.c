@@ -998,6 +998,14 @@ static int scenario_begin(const char *name, scenario *sc, char *err, size_t cap)
     return 0;
 }
 
+scenario *sc_scenario_compact(const scenario *sc)
+{
+    scenario *c = malloc(sc_scenario_size(sc));
+    if (c != NULL)
+        memcpy(c, sc, sc_scenario_size(sc));
+    return c;
+}
+
 int scenario_load(const char *path, scenario *sc, char *err, size_t cap)
 {
     if (scenario_begin(path, sc, err, cap) != 0)
