@@ -352,3 +352,23 @@ def test_ci_example_peer_file_loads(run, tmp_path):
             tmp_path / "out", "--allow-template")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "0 jobs" in r.stdout
+
+
+def test_installed_matrix_finds_its_data_outside_the_source_tree(installed, harness,
+                                                                 harness_binary, tmp_path):
+    """issue 15 item 6: `matrix` looks relative inputs up in the data directories, like
+    `run`: the installed binary, run from an empty folder, finds peers/reference.yaml,
+    the scenario and the credentials, and the reference peer passes against itself."""
+    assert ROOT not in tmp_path.parents
+    binary, env = installed / "bin/edhoc-harness", make_env()
+    cmd = [str(binary)]
+    if harness != harness_binary:
+        cmd, env = [str(harness)], dict(env, EH_VG_BIN=str(binary))
+    r = subprocess.run([*cmd, "matrix", "--peers", "peers/reference.yaml",
+                        "--scenarios", "scenarios/interop/handshake.yaml", "--out", "m",
+                        *timeout_args()],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(240))
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "m/matrix.json").read_text())
+    verdicts = [x["verdict"] for p in doc["pairs"] for x in p["results"]]
+    assert verdicts and set(verdicts) == {"pass"}, doc["pairs"]

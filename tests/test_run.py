@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from wall import scaled, timeout_args
 
@@ -821,3 +822,21 @@ def test_the_harness_version_is_in_every_report(harness, tmp_path):
              for p in ET.parse(junit).getroot().find("testsuite/properties")}
     assert props["harness_version"] == version, props
     assert f'"harness_version":"{version}"' in html.read_text().replace(" ", "")
+
+
+def test_a_verdict_names_every_requirement_whole(harness, tmp_path):
+    """issue 15 item 7: interop/m3-s2-kid names 31 requirements; a failure's text
+    cites every one with its section and ends with the closing bracket (it used to
+    stop mid-list, '... R-5.3.2-c (]'), in the JSON and JUnit reports alike."""
+    path = ROOT / "scenarios/interop/m3-s2-kid.yaml"
+    reqs = yaml.safe_load(path.read_text())["requirements"]
+    assert len(reqs) > 20
+    r, results, junit = run_suite(harness, tmp_path, with_fault("wrong-mac-2"), "--role",
+                                  "responder", paths=[path])
+    x = results[0]
+    assert r.returncode == 1 and x["verdict"] == "fail", x["message"]
+    cited = re.search(r"\[requirements: (.*)\]$", x["message"])
+    assert cited, x["message"]
+    assert [c.split(" (")[0] for c in cited.group(1).split("), ")] == reqs, cited.group(1)
+    assert x["requirements"] == ", ".join(reqs)
+    assert x["message"] in junit.read_text().replace("&quot;", '"').replace("&amp;", "&")

@@ -82,6 +82,21 @@ def test_coverage_report(harness, tmp_path):
     assert doc["must_covered"] == sum(1 for x in rows if x["testable_must"] and x["scenarios"])
     assert len(rows) == len(catalogue_ids())
     assert not [x for x in rows if x["id"] == "R-4.2.1-a" and x["testable_must"]]
+    # issue 15 item 7: every scenario naming a requirement is listed, as a JSON array (the
+    # list was one string cut at 511 characters); counted here from the YAML files
+    naming = {}
+    for path in (ROOT / "scenarios").rglob("*.yaml"):
+        doc = yaml.safe_load(path.read_text())
+        sid = doc["id"] + ("/*" if "matrix" in doc else "")
+        for req in doc.get("requirements", []):
+            naming.setdefault(req, set()).add(sid)
+    assert max(len(", ".join(v)) for v in naming.values()) > 600  # long lists exist
+    for x in rows:
+        assert isinstance(x["scenarios"], list), x
+        assert set(x["scenarios"]) == naming.get(x["id"], set()), x["id"]
+        assert len(x["scenarios"]) == len(set(x["scenarios"]))
+        assert len(x["requirement"]) == len(catalogue_rows(
+            (ROOT / "scenarios/requirements.md").read_text())[x["id"]][2]), x["id"]
 
 
 def catalogue_rows(text):

@@ -30,10 +30,11 @@
 #include "cli.h"
 
 typedef struct req_row {
-    char id[32], section[16], level[48], text[160];
+    char id[32], section[16], level[48], text[1024];
     bool testable_must;
-    char scenarios[512];  /* ids, comma separated */
-    size_t n_scenarios;
+    char **scenarios;     /* ids (a matrix: its id, a slash and a star), each once, owned */
+    size_t n_ids;
+    size_t n_scenarios;   /* scenario files naming it */
     char last[32];        /* worst verdict of its scenarios in the last run */
 } req_row;
 
@@ -105,7 +106,7 @@ static int load_catalogue(const char *path, req_row **rows, size_t *n)
         memset(r, 0, sizeof *r);
         snprintf(r->id, sizeof r->id, "%.31s", cols[0]);
         snprintf(r->section, sizeof r->section, "%.15s", cols[1]);
-        snprintf(r->text, sizeof r->text, "%.159s", cols[2]);
+        snprintf(r->text, sizeof r->text, "%.1023s", cols[2]);
         snprintf(r->level, sizeof r->level, "%.47s", cols[3]);
         bool must = strstr(cols[3], "MUST") || strstr(cols[3], "SHALL");
         r->testable_must = must && !strstr(cols[5], "not wire-testable") && strcmp(cols[4], "—");
@@ -169,11 +170,21 @@ static void collect(const char *path, req_row *rows, size_t n, int *unknown, int
             (*unknown)++;
             continue;
         }
-        size_t len = strlen(r->scenarios);
         char id[SC_MAX_ID + 2]; /* a matrix: its variants, "<id>/m<M>-s<S>-<kind>" */
         snprintf(id, sizeof id, "%s%s", sc->id, sc->matrix.n_methods ? "/*" : "");
-        if (!strstr(r->scenarios, id))
-            snprintf(r->scenarios + len, sizeof r->scenarios - len, "%s%s", len ? ", " : "", id);
+        bool seen = false;
+        for (size_t k = 0; k < r->n_ids && !seen; k++)
+            seen = strcmp(r->scenarios[k], id) == 0;
+        char **grown = seen ? r->scenarios : realloc(r->scenarios, (r->n_ids + 1) * sizeof *grown);
+        if (grown == NULL || (!seen && (grown[r->n_ids] = strdup(id)) == NULL)) {
+            fprintf(stderr, "coverage: out of memory\n");
+            (*unknown)++;
+            if (grown != NULL)
+                r->scenarios = grown;
+            break;
+        }
+        r->scenarios = grown;
+        r->n_ids += !seen;
         r->n_scenarios++;
     }
     free(sc);
@@ -287,10 +298,13 @@ int cli_coverage(int argc, char **argv)
         json_object_set_new(doc, "must_testable", json_integer((json_int_t)testable));
         json_object_set_new(doc, "must_covered", json_integer((json_int_t)covered));
         for (size_t k = 0; k < n; k++) {
-            json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id", rows[k].id,
+            json_t *ids = json_array();
+            for (size_t i = 0; i < rows[k].n_ids; i++)
+                json_array_append_new(ids, json_string(rows[k].scenarios[i]));
+            json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s}", "id", rows[k].id,
                                   "section", rows[k].section, "level", rows[k].level,
                                   "requirement", rows[k].text, "testable_must",
-                                  rows[k].testable_must, "scenarios", rows[k].scenarios,
+                                  rows[k].testable_must, "scenarios", ids,
                                   "last_result", rows[k].last[0] ? rows[k].last : "none");
             json_array_append_new(arr, r);
         }
@@ -300,10 +314,13 @@ int cli_coverage(int argc, char **argv)
         json_decref(doc);
     } else {
         printf("| requirement | § | level | scenarios | last result |\n|---|---|---|---|---|\n");
-        for (size_t k = 0; k < n; k++)
-            printf("| %s | %s | %s | %s | %s |\n", rows[k].id, rows[k].section, rows[k].level,
-                   rows[k].n_scenarios ? rows[k].scenarios : "**none**",
+        for (size_t k = 0; k < n; k++) {
+            printf("| %s | %s | %s | ", rows[k].id, rows[k].section, rows[k].level);
+            for (size_t i = 0; i < rows[k].n_ids; i++)
+                printf("%s%s", i ? ", " : "", rows[k].scenarios[i]);
+            printf("%s | %s |\n", rows[k].n_ids ? "" : "**none**",
                    rows[k].last[0] ? rows[k].last : "-");
+        }
         printf("\ntestable MUST/SHALL requirements covered: %zu of %zu (%.0f%%)\n", covered,
                testable, testable ? 100.0 * (double)covered / (double)testable : 0.0);
         printf("not covered:");
@@ -311,6 +328,11 @@ int cli_coverage(int argc, char **argv)
             if (rows[k].testable_must && rows[k].n_scenarios == 0)
                 printf(" %s", rows[k].id);
         printf("\n");
+    }
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < rows[k].n_ids; i++)
+            free(rows[k].scenarios[i]);
+        free(rows[k].scenarios);
     }
     free(rows);
     return unknown ? 1 : 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/datapath.h"
 #include "../common/selfexec.h"
 #include "../interop/matrix_run.h"
 #include "../scenario/budget.h"
@@ -131,6 +132,15 @@ int cli_matrix(int argc, char **argv)
     }
     if (o.n_paths == 0)
         paths[o.n_paths++] = "scenarios";
+    /* relative inputs not found here come from the data directories, as for
+     * run (common/datapath.h): an installed binary works from any folder */
+    static char resolved[64 + 256 + 1][PATH_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < o.n_peers; i++)
+        peers[i] = eh_data_path(peers[i], resolved[k++], PATH_MAX);
+    for (size_t i = 0; i < o.n_paths; i++)
+        paths[i] = eh_data_path(paths[i], resolved[k++], PATH_MAX);
+    cred_dir = eh_data_path(cred_dir, resolved[k++], PATH_MAX);
     o.peer_files = peers;
     o.paths = paths;
     o.harness_path = eh_self_command(harness, sizeof harness);

@@ -41,11 +41,11 @@ typedef struct xclass {
     char note[512];               /* a non-strict or inconclusive result's text */
     bool has_dev;
     xseq dev;
-    char dev_kind[16], dev_msg[1024], dev_transcript[512];
+    char dev_kind[16], dev_msg[4096], dev_transcript[512];
     bool shrunk, reproduced;
     xseq min;
-    char min_msg[1024], min_transcript[512], scenario_path[1400];
-    char err_msg[512];
+    char min_msg[4096], min_transcript[512], scenario_path[1400];
+    char err_msg[4096];
 } xclass;
 
 typedef struct explore {
@@ -254,7 +254,7 @@ static void record(explore *e, const xseq *s, rstatus st, size_t pos, const xrec
     case R_ERROR:
         k->errors++;
         if (!k->err_msg[0])
-            snprintf(k->err_msg, sizeof k->err_msg, "%.500s", r->message);
+            snprintf(k->err_msg, sizeof k->err_msg, "%s", r->message);
         break;
     case R_DEVIATION:
         if (!k->has_dev) {

@@ -57,7 +57,7 @@ typedef struct xrec {
     size_t idx;
     int v;                     /* verdict */
     double seconds;
-    char message[1024];
+    char message[4096];        /* the verdict text, whole */
     int outcome[SC_MAX_STEPS]; /* matched outcome per scenario step, -1 none */
     bool seen[SC_MAX_STEPS];
     char kind[SC_MAX_STEPS][16];

@@ -70,9 +70,9 @@ typedef struct sc_result {
     char area[64];          /* classname: first path segments, e.g. "rfc9528.6.3" */
     char role[16];          /* harness role: "initiator" / "responder" */
     char level[8];          /* MUST / SHOULD / INFO */
-    char requirements[256]; /* "R-6.3-b (RFC 9528 §6.3), ..." */
+    char requirements[1024]; /* "R-6.3-b, R-6.3-c, ...": every ID of the scenario */
     verdict v;
-    char message[1024];     /* verdict text: step, message, field, offset, expected vs
+    char message[4096];     /* verdict text (whole, never cut): step, message, field, offset, expected vs
                              * actual, requirement and RFC section */
     char kf_reason[32];     /* known failure: unsupported / known-bug / spec-ambiguity */
     char kf_note[256];

@@ -112,14 +112,14 @@ static void fail_v(sc_exec *x, verdict v, const char *cite, const char *fmt, va_
 {
     if (x->v == V_FAIL || x->v == V_ERROR)
         return; /* the first failure is the verdict */
-    char what[700], req[400] = "";
+    char what[1400], req[1900] = ""; /* 32 requirements with their sections fit */
     vsnprintf(what, sizeof what, fmt, ap);
     if (cite == NULL)
         requirement_text(x->sc, req, sizeof req);
     else
         cited_text(cite, req, sizeof req);
     const sc_step *st = x->step < x->sc->n_steps ? &x->sc->steps[x->step] : NULL;
-    snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %.600s%s%.380s", x->step + 1,
+    snprintf(x->message, sizeof x->message, "step %zu%s%d%s: %s%s%s", x->step + 1,
              st ? " (line " : "", st ? st->line : 0, st ? ")" : "", what,
              req[0] ? " [requirements: " : "", req[0] ? req : "");
     if (req[0])
@@ -501,7 +501,7 @@ void sc_exec_run(sc_exec *x, sc_result *res)
     if (x->v == V_PASS && !x->message[0])
         snprintf(res->message, sizeof res->message, "%s", x->info);
     else if (x->v == V_FAIL && x->info[0]) /* e.g. the flood that came before */
-        snprintf(res->message, sizeof res->message, "%.700s (before: %.300s)", x->message,
+        snprintf(res->message, sizeof res->message, "%s (before: %s)", x->message,
                  x->info);
     else
         snprintf(res->message, sizeof res->message, "%s", x->message);

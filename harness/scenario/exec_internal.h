@@ -71,7 +71,7 @@ struct sc_exec {
     int port;
     /* verdict */
     verdict v;
-    char message[1024];
+    char message[3400];           /* the verdict text: never cut (issue 15) */
     size_t step;
     long sizes[5];
     sc_size_entry entries[REPORT_MAX_SIZES]; /* sizes and budgets (exec_budget.c) */
