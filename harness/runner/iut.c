@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -840,6 +841,103 @@ static iut_ready wait_probe(iut_proc *p, const char *host, int port, int timeout
     for (size_t i = 0; i < n_socks; i++)
         close(socks[i]);
     return result;
+}
+
+int iut_pick_address(const char *host, int port, int timeout_ms, char *out, size_t cap)
+{
+    char name[256], portstr[16];
+    size_t n = host ? strlen(host) : 0;
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+        host++, n -= 2;
+    if (n == 0 || n >= sizeof name || port <= 0 || port > 65535 || cap == 0)
+        return -1;
+    memcpy(name, host, n);
+    name[n] = 0;
+    snprintf(portstr, sizeof portstr, "%d", port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (getaddrinfo(name, portstr, &hints, &res) != 0 || res == NULL)
+        return -1;
+    int socks[PROBE_MAX_ADDRS];
+    char addr[PROBE_MAX_ADDRS][INET6_ADDRSTRLEN];
+    int state[PROBE_MAX_ADDRS]; /* 0 silent, 1 answered, -1 refused */
+    size_t k = 0;
+    for (struct addrinfo *ai = res; ai != NULL && k < PROBE_MAX_ADDRS; ai = ai->ai_next) {
+        const void *a = ai->ai_family == AF_INET6
+                            ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+                            : (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+        if (inet_ntop(ai->ai_family, a, addr[k], sizeof addr[k]) == NULL)
+            continue;
+        bool dup = false;
+        for (size_t i = 0; i < k && !dup; i++)
+            dup = strcmp(addr[i], addr[k]) == 0;
+        int sk = dup ? -1 : socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sk >= 0 && connect(sk, ai->ai_addr, ai->ai_addrlen) != 0) {
+            close(sk);
+            sk = -1;
+        }
+        if (sk < 0)
+            continue;
+        socks[k] = sk, state[k] = 0, k++;
+    }
+    freeaddrinfo(res);
+    if (k == 0)
+        return -1;
+    snprintf(out, cap, "%s", addr[0]);
+    if (k == 1) { /* nothing to choose */
+        close(socks[0]);
+        return 0;
+    }
+    uint16_t mid = (uint16_t)(now_ms() & 0xffff);
+    int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0), next = 0;
+    int interval = 20;
+    bool answered = false;
+    while (!answered && now_ms() < deadline) {
+        size_t silent = 0;
+        for (size_t i = 0; i < k; i++)
+            silent += state[i] == 0;
+        if (silent <= 1) /* one address left (or none): no answer can change the choice */
+            break;
+        if (now_ms() >= next) { /* a ping to each address not yet refused */
+            uint8_t ping[4] = {0x40, 0x00, (uint8_t)(mid >> 8), (uint8_t)mid};
+            mid++;
+            for (size_t i = 0; i < k; i++)
+                if (state[i] == 0 && send(socks[i], ping, sizeof ping, 0) < 0 &&
+                    errno == ECONNREFUSED)
+                    state[i] = -1;
+            next = now_ms() + interval;
+            interval = interval * 2 > 400 ? 400 : interval * 2;
+        }
+        struct pollfd fds[PROBE_MAX_ADDRS];
+        for (size_t i = 0; i < k; i++)
+            fds[i] = (struct pollfd){.fd = state[i] == 0 ? socks[i] : -1, .events = POLLIN};
+        int64_t wait = (next < deadline ? next : deadline) - now_ms();
+        if (poll(fds, k, wait > 0 ? (int)wait : 0) <= 0)
+            continue;
+        for (size_t i = 0; i < k && !answered; i++) {
+            if (fds[i].revents == 0)
+                continue;
+            uint8_t buf[64];
+            if (recv(socks[i], buf, sizeof buf, 0) >= 0) {
+                snprintf(out, cap, "%s", addr[i]);
+                answered = true;
+            } else if (errno == ECONNREFUSED) {
+                state[i] = -1; /* ICMP port unreachable: nothing listens there */
+            }
+        }
+    }
+    int rc = answered ? 0 : -1;
+    for (size_t i = 0; i < k && !answered; i++)
+        if (state[i] == 0) { /* silent, not refused: maybe a raw-UDP IUT */
+            snprintf(out, cap, "%s", addr[i]);
+            rc = 0;
+            break;
+        }
+    for (size_t i = 0; i < k; i++)
+        close(socks[i]);
+    return rc;
 }
 
 iut_ready iut_wait_ready(iut_proc *p, const char *line, const char *host, int port,

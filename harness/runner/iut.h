@@ -54,6 +54,18 @@ typedef enum iut_ready {
     IUT_NOT_READY   /* the timeout passed */
 } iut_ready;
 
+/*
+ * The address of host (a name or a numeric address; "[::1]" too) at which
+ * an IUT that is already running listens on UDP port: every address the
+ * name resolves to (localhost: ::1 and 127.0.0.1 on a stock Debian) gets a
+ * CoAP ping (empty CON); the first to answer (ACK or Reset) wins, else the
+ * first no ICMP "port unreachable" came back from (a raw-UDP IUT may ignore
+ * the ping). Waits at most timeout_ms. Numeric result (IPv6 without
+ * brackets) in out; 0, or -1 when the name does not resolve or every
+ * address refused (nothing listens: out then holds the first address).
+ */
+int iut_pick_address(const char *host, int port, int timeout_ms, char *out, size_t cap);
+
 /* Ready when `line` (a substring) appears on stdout, or, when line is NULL
  * or "", when a CoAP ping (empty CON) to host:port over UDP gets a Reset or
  * an ACK. */

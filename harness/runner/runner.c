@@ -524,6 +524,27 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
     return p;
 }
 
+/* An IUT given by address whose host name resolves to several addresses
+ * (localhost: ::1 first on a stock Debian) is talked to at the one that
+ * answers (iut.h, iut_pick_address); the choice is printed. */
+static void pick_addresses(peer_file *pf)
+{
+    peer_role_spec *specs[2] = {&pf->responder, &pf->initiator};
+    for (size_t i = 0; i < 2; i++) {
+        peer_role_spec *s = specs[i];
+        char picked[64];
+        if (!s->present || !s->fixed_port || s->per_run)
+            continue;
+        if (iut_pick_address(s->fixed_host, s->fixed_port, peer_ready_timeout_ms(s), picked,
+                             sizeof picked) == 0 &&
+            strcmp(picked, s->fixed_host) != 0) {
+            printf("IUT %s at %s port %d: %s answers there\n", i == 0 ? "responder" : "initiator",
+                   s->fixed_host, s->fixed_port, picked);
+            copy_str(s->fixed_host, sizeof s->fixed_host, picked);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- verdicts */
 
 static void apply_known_failures(const peer_file *pf, sc_result *res)
@@ -860,6 +881,7 @@ int run_main(const run_opts *o)
            n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
            sc_budget_name(budget));
     fflush(stdout);
+    pick_addresses(pf);
     st.per_run = start_per_run(pf, o, st.per_run_failure, sizeof st.per_run_failure);
 
     /* The sanity conversation first: an IUT that cannot do a plain handshake in
