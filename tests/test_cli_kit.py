@@ -372,3 +372,26 @@ def test_installed_matrix_finds_its_data_outside_the_source_tree(installed, harn
     doc = json.loads((tmp_path / "m/matrix.json").read_text())
     verdicts = [x["verdict"] for p in doc["pairs"] for x in p["results"]]
     assert verdicts and set(verdicts) == {"pass"}, doc["pairs"]
+
+
+def test_readme_opens_with_a_quickstart_that_works(harness, tmp_path):
+    """issue 15 item 10: the README's first screen is the quickstart for testing one's own
+    implementation, with a verdict glossary; its commands work as written (the copied
+    reference peer file, the run command of step 3, on one scenario)."""
+    readme = (ROOT / "README.md").read_text().splitlines()
+    head = "\n".join(readme[:12])
+    assert "## Test your implementation in five minutes" in head, head
+    text = "\n".join(readme)
+    for verdict in ("pass", "fail", "non-strict", "skipped", "error", "xfail", "xpass"):
+        assert f"| `{verdict}` |" in text, verdict
+    step2 = re.search(r"`cp (peers/reference\.yaml)\s+(\S+)`", text)
+    step3 = re.search(r"`(build/edhoc-harness run --peer (\S+) --html (\S+))`", text)
+    assert step2 and step3 and step2.group(2) == step3.group(2), (step2, step3)
+    shutil.copy(ROOT / step2.group(1), tmp_path / step2.group(2))
+    args = step3.group(1).split()[1:]
+    # the default --out, --junit and --json (reports/) as a user's first run has them
+    r = subprocess.run([str(harness), *args, "--filter", "interop/handshake"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=scaled(120),
+                       env=dict(os.environ, EDHOC_HARNESS_DATA=str(ROOT)))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / step3.group(3)).is_file()
