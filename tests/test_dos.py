@@ -134,11 +134,26 @@ def test_flood_then_a_legitimate_handshake(harness, tmp_path):
 
 
 def test_a_responder_that_stops_evicting_fails_the_flood_scenario(harness, tmp_path):
-    r, results, _ = run_suite(harness, tmp_path, with_fault("no-eviction"),
-                              paths=[SC / "rfc9528/9.7/flood-then-handshake.yaml"])
+    r, results, junit = run_suite(harness, tmp_path, with_fault("no-eviction"),
+                                  paths=[SC / "rfc9528/9.7/flood-then-handshake.yaml"])
     assert r.returncode == 0  # a SHOULD-level failure: only --strict fails the run
     x = results[0]
     assert x["verdict"] == "fail"
+    # issue 15 item 4: a run that exits 0 has no red test: the finding is a property and
+    # a system-out line, not a <failure>; with --strict it is a <failure> and exits 1
+    import xml.etree.ElementTree as ET
+    root = ET.parse(junit).getroot()
+    tc = root.find("testsuite/testcase")
+    assert tc.find("failure") is None and root.get("failures") == "0", ET.tostring(tc)[:300]
+    props = {p.get("name"): p.get("value") for p in tc.find("properties")}
+    assert props["finding"] == x["message"] and props["level"] == "SHOULD"
+    assert tc.find("system-out").text.startswith("finding (SHOULD level: does not fail")
+    r, results, junit = run_suite(harness, tmp_path, with_fault("no-eviction"), "--strict",
+                                  paths=[SC / "rfc9528/9.7/flood-then-handshake.yaml"])
+    assert r.returncode == 1
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and "[requirements:" not in failure.get("message")
+    assert "requirements: R-9.7-a" in failure.text
     assert 'received error 1, "session table full"' in x["message"]
     assert "R-9.7-a (RFC 9528 §9.7)" in x["message"]
     assert "(before: flood of 200 message_1 (distinct C_I)" in x["message"]

@@ -253,3 +253,12 @@ int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *
     sync_parent_dir(path);
     return 0;
 }
+
+bool report_fails_run(const sc_result *s, bool strict)
+{
+    if (s->v == V_XPASS || s->v == V_ERROR)
+        return true;
+    if (s->v == V_FAIL)
+        return strict || strncmp(s->level, "MUST", sizeof s->level) == 0;
+    return strict && s->v == V_NONSTRICT;
+}

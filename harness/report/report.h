@@ -99,9 +99,18 @@ typedef struct run_report {
     unsigned long seed;
     char started[32];       /* ISO 8601 UTC */
     bool interrupted;
+    bool strict;            /* --strict: a fail below MUST level (and non-strict) fails the
+                             * run; without it such a fail is a finding, not a JUnit
+                             * <failure> (report_fails_run) */
     sc_result *results;     /* owned */
     size_t n, cap;
 } run_report;
+
+/* Does this result fail the run (and so show as a JUnit <failure> or <error>)?
+ * fail at MUST level (any level with strict), non-strict with strict, error,
+ * xpass. A fail below MUST level without strict is a finding: reported, not
+ * failing. */
+bool report_fails_run(const sc_result *s, bool strict);
 
 void run_report_init(run_report *r);
 /* Append a copy (the transcript string is moved: res->transcript = NULL).

@@ -624,14 +624,11 @@ static int exit_code(const run_opts *o, bool sanity_failed, bool stopped, size_t
     return RUN_EXIT_OK;
 }
 
-/* A conformance failure of the IUT (RUN_EXIT_FAILED). */
+/* A conformance failure of the IUT (RUN_EXIT_FAILED); an error is counted
+ * apart (RUN_EXIT_SETUP). The JUnit report marks the same (report.h). */
 static bool fails_run(const sc_result *r, bool strict)
 {
-    if (r->v == V_XPASS)
-        return true;
-    if (r->v == V_FAIL)
-        return strict || strcmp(r->level, "MUST") == 0;
-    return strict && r->v == V_NONSTRICT;
+    return r->v != V_ERROR && report_fails_run(r, strict);
 }
 
 static void print_result(const sc_result *r, bool quiet)
@@ -874,6 +871,7 @@ int run_main(const run_opts *o)
     copy_str(rep->peer, sizeof rep->peer, pf->name);
     copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
     rep->seed = o->seed;
+    rep->strict = o->strict;
     time_t now = time(NULL);
     strftime(rep->started, sizeof rep->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "

@@ -846,6 +846,7 @@ START_TEST(junit_caps_system_out)
     snprintf(s.id, sizeof s.id, "big");
     snprintf(s.role, sizeof s.role, "responder");
     snprintf(s.transcript_path, sizeof s.transcript_path, "/tmp/big.txt");
+    snprintf(s.level, sizeof s.level, "MUST");
     s.v = V_FAIL;
     /* "x" then U+00E9 (2 bytes) repeated: the cap falls inside a character */
     size_t len = REPORT_JUNIT_MAX_OUT + 4097;
