@@ -11,7 +11,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml openssl groff-base tshark chromium valgrind \
+                python3-pytest python3-yaml python3-junitparser openssl groff-base tshark chromium valgrind \
                 clang libclang-rt-14-dev time
 
 CC      ?= cc

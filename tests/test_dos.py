@@ -21,7 +21,9 @@ def props(junit, case_id, role):
     """The <properties> of one testcase as a dict."""
     root = ET.parse(junit).getroot()
     for suite in root.iter("testsuite"):
-        if not suite.get("name").endswith("/" + role):
+        # suites are named after the IUT's role; role here is the harness's
+        iut = "responder" if role == "initiator" else "initiator"
+        if not suite.get("name").endswith("/iut-" + iut):
             continue
         for tc in suite.iter("testcase"):
             if tc.get("name") == case_id:

@@ -8,6 +8,7 @@ transcript) there, then validates it with xmllint (Debian package libxml2-utils)
 import copy
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -55,7 +56,7 @@ def test_sample_has_every_verdict_element(sample):
     root = ET.parse(sample).getroot()
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
-    assert [s.get("name").rsplit("/", 1)[1] for s in suites] == ["initiator", "responder"]
+    assert [s.get("name").rsplit("/", 1)[1] for s in suites] == ["iut-responder", "iut-initiator"]
     for suite in suites:
         cases = suite.findall("testcase")
         assert len(cases) == int(suite.get("tests"))
@@ -184,3 +185,43 @@ def test_broken_report_fails_validation(sample_tree, mutate, tmp_path):
     proc = xmllint(broken)
     assert proc.returncode != 0, f"{mutate.__name__}: the schema accepted a broken report"
     assert "fails to validate" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_run_reads_as_ci_users_expect_in_junitparser(harness, tmp_path):
+    """issue 15 item 4, read by a real consumer (Debian's python3-junitparser): one suite
+    per IUT role named PEER/iut-ROLE, (classname, name) unique over the whole report (a
+    reader that flattens the suites keeps every case), file and line of the scenario and
+    of the failing step, the failure text once (a short message attribute, the body with
+    the requirements), and the JSON's iut_role."""
+    import json
+    import junitparser
+    from test_run import run_suite, with_fault
+    scenario = ROOT / "scenarios/rfc9528/5.3.3/wrong-mac-2.yaml"
+    paths = [ROOT / "scenarios/interop/handshake.yaml", scenario]
+    r, results, junit = run_suite(harness, tmp_path, with_fault("wrong-mac-2"), paths=paths)
+    assert r.returncode == 1, r.stdout
+    xml = junitparser.JUnitXml.fromfile(str(junit))
+    suites = {s.name: s for s in xml}
+    assert set(suites) == {"reference/iut-responder", "reference/iut-initiator"}, set(suites)
+    cases = [(s.name, c) for s in xml for c in s]
+    keys = [(c.classname, c.name) for _, c in cases]
+    assert len(keys) == len(set(keys)) == len(results) == 3, keys
+    by = {(c.name, sn): c for sn, c in cases}
+    # wrong-mac-2 is a fault of the reference Responder: as IUT responder it fails the
+    # handshake scenario
+    failed = by[("interop/handshake", "reference/iut-responder")]
+    assert failed.classname == "iut-responder.interop"
+    assert not failed.is_passed and isinstance(failed.result[0], junitparser.Failure)
+    body = failed.result[0].text
+    assert "[requirements:" not in failed.result[0].message
+    assert failed.result[0].message in body and "requirements: R-" in body
+    assert body.count(failed.result[0].message) == 1
+    elem = failed._elem
+    assert elem.get("file") == str(ROOT / "scenarios/interop/handshake.yaml")
+    step_line = re.search(r"step \d+ \(line (\d+)\)", failed.result[0].message).group(1)
+    assert elem.get("line") == step_line
+    j = {(x["id"], x["iut_role"]): x["verdict"] for x in results}
+    assert j[("interop/handshake", "responder")] == "fail"
+    assert j[("rfc9528/5.3.3/wrong-mac-2", "initiator")] == "pass"
+    assert json.loads((tmp_path / "results.json").read_text())["results"][0]["iut_role"] in (
+        "initiator", "responder")

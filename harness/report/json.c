@@ -50,6 +50,14 @@ static int put(json_t *obj, const char *key, json_t *v)
 
 #define PUT_STR(obj, key, field) put((obj), (key), jstr((field), sizeof(field)))
 
+/* The IUT's role: the other one than the harness's (s->role). */
+static const char *iut_role(const sc_result *s)
+{
+    if (strncmp(s->role, "initiator", sizeof s->role) == 0)
+        return "responder";
+    return strncmp(s->role, "responder", sizeof s->role) == 0 ? "initiator" : "";
+}
+
 static json_t *known_failure_json(const sc_result *s)
 {
     if (!strnlen(s->kf_reason, sizeof s->kf_reason))
@@ -152,6 +160,7 @@ json_t *report_result_json(const sc_result *s)
     double secs = s->seconds - s->seconds == 0 ? s->seconds : 0.0;
     if (PUT_STR(o, "id", s->id) || PUT_STR(o, "title", s->title) ||
         PUT_STR(o, "area", s->area) || PUT_STR(o, "role", s->role) ||
+        put(o, "iut_role", json_string(iut_role(s))) ||
         PUT_STR(o, "level", s->level) || PUT_STR(o, "requirements", s->requirements) ||
         put(o, "verdict", json_string(verdict_name(s->v))) ||
         PUT_STR(o, "message", s->message) || put(o, "known_failure", known_failure_json(s)) ||

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 /* Room for a role, or "unspecified", and its NUL. */
-enum { ROLE_KEY = sizeof(((sc_result *)0)->role) + 1 };
+enum { ROLE_KEY = 24 };
 
 /* "%.*s" arguments for a fixed-size field that may lack its NUL. */
 #define FLD(f) (int)strnlen((f), sizeof(f)), (f)
@@ -172,15 +172,17 @@ static bool blank(const char *s, size_t cap)
     return true;
 }
 
+/* The IUT's role, the key of its testsuite: "iut-responder" when the
+ * harness was the Initiator, "iut-initiator" when it was the Responder, else
+ * "iut-unspecified". */
 static void role_of(const sc_result *s, char out[ROLE_KEY])
 {
-    size_t n = strnlen(s->role, sizeof s->role);
-    if (blank(s->role, sizeof s->role)) {
-        strcpy(out, "unspecified");
-        return;
-    }
-    memcpy(out, s->role, n);
-    out[n] = '\0';
+    if (strncmp(s->role, "initiator", sizeof s->role) == 0)
+        strcpy(out, "iut-responder");
+    else if (strncmp(s->role, "responder", sizeof s->role) == 0)
+        strcpy(out, "iut-initiator");
+    else
+        strcpy(out, "iut-unspecified");
 }
 
 static bool bad_verdict(verdict v)
@@ -270,8 +272,18 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
     if (!blank(s->id, sizeof s->id) ? attr(w, "name", s->id, sizeof s->id)
                                     : attr(w, "name", "unnamed", SIZE_MAX))
         return -1;
-    if (!blank(s->area, sizeof s->area) ? attr(w, "classname", s->area, sizeof s->area)
-                                        : attr(w, "classname", "unclassified", SIZE_MAX))
+    /* classname: the IUT's role, then the area, so that (classname, name) is
+     * unique in the whole report, also where a reader flattens the suites */
+    char role[ROLE_KEY];
+    role_of(s, role);
+    bool no_area = blank(s->area, sizeof s->area);
+    if (attrf(w, "classname", "%s.%.*s", role,
+              no_area ? 12 : (int)strnlen(s->area, sizeof s->area),
+              no_area ? "unclassified" : s->area))
+        return -1;
+    if (!blank(s->file, sizeof s->file) && attr(w, "file", s->file, sizeof s->file))
+        return -1;
+    if (s->line > 0 && attrf(w, "line", "%d", s->line))
         return -1;
     fmt_seconds(s->seconds, buf, sizeof buf);
     if (attr(w, "time", buf, sizeof buf))
@@ -447,7 +459,11 @@ static int write_testsuite(xmlTextWriterPtr w, const run_report *r, const char *
         prop(w, "peer", r->peer, sizeof r->peer) ||
         prop(w, "version", r->peer_version, sizeof r->peer_version) ||
         prop(w, "harness_version", eh_version(), SIZE_MAX) ||
-        propf(w, "seed", "%lu", r->seed) || prop(w, "role", role, SIZE_MAX) ||
+        propf(w, "seed", "%lu", r->seed) ||
+        prop(w, "role", !strcmp(role, "iut-responder")   ? "initiator"
+                        : !strcmp(role, "iut-initiator") ? "responder"
+                                                         : "unspecified", SIZE_MAX) ||
+        prop(w, "iut_role", role + 4, SIZE_MAX) ||
         prop_opt(w, "started", r->started, sizeof r->started) ||
         prop(w, "interrupted", r->interrupted ? "true" : "false", SIZE_MAX) ||
         xmlTextWriterEndElement(w) < 0)

@@ -91,6 +91,9 @@ typedef struct sc_result {
                              * be made): id is the file's path; never a known failure */
     char *transcript;       /* annotated transcript (system-out), owned, may be NULL */
     char transcript_path[512], iut_stdout_path[512], iut_stderr_path[512];
+    char file[512];         /* the scenario file, "" if unknown (JUnit file=) */
+    int line;               /* its line the verdict comes from: the failing step's, else
+                             * the first step's; 0 if unknown (JUnit line=) */
     char pcap_path[512];    /* the job's wire capture (runner/capture.h), "" if none */
 } sc_result;
 
@@ -120,17 +123,22 @@ void run_report_free(run_report *r);
 /* Counts per verdict. */
 void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
 
-/* JUnit XML: one <testsuite> per (peer, harness role), one <testcase> per
- * scenario (classname = area, name = id), <properties>, <failure>,
- * <error>, <skipped>, <system-out>. Returns 0 or -1.
+/* JUnit XML: one <testsuite> per (peer, IUT role), one <testcase> per
+ * scenario (classname = "iut-ROLE." area, name = id: unique over the whole
+ * report), <properties>, <failure>, <error>, <skipped>, <system-out>.
+ * What fails the run (report_fails_run) is a <failure> / <error>; a fail
+ * below MUST level without strict is a `finding` property and system-out
+ * line. Returns 0 or -1.
  *
  * The format (validated by tests/junit.xsd):
  *   <testsuites name tests failures errors skipped time>  (totals)
- *     <testsuite name="PEER/ROLE" tests failures errors skipped time timestamp
- *                hostname>   one per role, in order of first appearance; its
- *                            testcases in input order
- *       <properties> peer, version, seed, role, started, interrupted
- *       <testcase name=ID classname=AREA time=SECONDS>
+ *     <testsuite name="PEER/iut-initiator|iut-responder" tests failures errors
+ *                skipped time timestamp hostname>   one per IUT role, in order
+ *                            of first appearance; its testcases in input order
+ *       <properties> peer, version, harness_version, seed, role (the
+ *                    harness's), iut_role, started, interrupted
+ *       <testcase name=ID classname=iut-ROLE.AREA time=SECONDS file=SCENARIO
+ *                 line=N>    line: the step the verdict names, else the first
  *         <properties>  per-testcase properties live HERE, as a child of
  *                       <testcase> (Jenkins reads them; other readers ignore
  *                       them): title, verdict, level, requirements, method,

@@ -100,6 +100,8 @@ static void base_result(const job *j, const scenario *sc, sc_result *res, const 
     memset(res, 0, sizeof *res);
     copy_str(res->id, sizeof res->id, sc ? sc->id : j->file);
     copy_str(res->title, sizeof res->title, sc ? sc->title : "scenario file did not load");
+    copy_str(res->file, sizeof res->file, sc ? sc->file : j->file);
+    res->line = sc && sc->n_steps ? sc->steps[0].line : 0;
     area_of(res->id, res->area, sizeof res->area);
     snprintf(res->role, sizeof res->role, "%s",
              j->harness_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");

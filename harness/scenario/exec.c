@@ -125,6 +125,7 @@ static void fail_v(sc_exec *x, verdict v, const char *cite, const char *fmt, va_
     if (req[0])
         strncat(x->message, "]", sizeof x->message - strlen(x->message) - 1);
     x->v = v;
+    x->verdict_line = st ? st->line : 0;
     xt_printf(x, "  => %s: %s\n", verdict_name(v), x->message);
 }
 
@@ -505,6 +506,8 @@ void sc_exec_run(sc_exec *x, sc_result *res)
                  x->info);
     else
         snprintf(res->message, sizeof res->message, "%s", x->message);
+    if ((x->v == V_FAIL || x->v == V_ERROR) && x->verdict_line > 0)
+        res->line = x->verdict_line; /* the step the verdict names */
     for (int k = 0; k < 5; k++)
         res->sizes[k] = x->sizes[k];
     memcpy(res->size_entries, x->entries, x->n_entries * sizeof x->entries[0]);

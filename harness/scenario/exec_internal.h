@@ -72,6 +72,7 @@ struct sc_exec {
     /* verdict */
     verdict v;
     char message[3400];           /* the verdict text: never cut (issue 15) */
+    int verdict_line;             /* the scenario line of the step the verdict names, 0 */
     size_t step;
     long sizes[5];
     sc_size_entry entries[REPORT_MAX_SIZES]; /* sizes and budgets (exec_budget.c) */

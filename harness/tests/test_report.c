@@ -380,9 +380,11 @@ static void check_testcase(xmlNode *tc, const sc_result *s)
     char *want = CLEAN_XML(s->id);
     assert_attr(tc, "name", want);
     free(want);
-    want = CLEAN_XML(s->area);
-    assert_attr(tc, "classname", want);
-    free(want);
+    char *area = CLEAN_XML(s->area), cls[160];
+    snprintf(cls, sizeof cls, "iut-%s.%s", strcmp(s->role, "initiator") ? "initiator" : "responder",
+             area);
+    assert_attr(tc, "classname", cls);
+    free(area);
     char buf[64];
     snprintf(buf, sizeof buf, "%.3f", s->seconds);
     assert_attr(tc, "time", buf);
@@ -562,7 +564,7 @@ START_TEST(junit_round_trip)
         xmlNode *ts = child(root, "testsuite", (size_t)role);
         ck_assert_ptr_nonnull(ts);
         char name[128];
-        snprintf(name, sizeof name, "%s/%s", peer, roles[role]);
+        snprintf(name, sizeof name, "%s/iut-%s", peer, roles[1 - role]);
         assert_attr(ts, "name", name);
         snprintf(buf, sizeof buf, "%d", V_COUNT_);
         assert_attr(ts, "tests", buf);
@@ -579,6 +581,7 @@ START_TEST(junit_round_trip)
         assert_property(ts, "version", version);
         assert_property(ts, "seed", "18446744073709551615");
         assert_property(ts, "role", roles[role]);
+        assert_property(ts, "iut_role", roles[1 - role]);
         assert_property(ts, "interrupted", "true");
         assert_property(ts, "started", "2025-01-02T03:04:05Z");
 
@@ -650,7 +653,7 @@ START_TEST(json_round_trip)
     json_t *results = json_object_get(doc, "results");
     ck_assert_uint_eq(json_array_size(results), r.n);
     static const char *const rkeys[] = {
-        "id",          "title",  "area",   "role",  "level",     "requirements",
+        "id",          "title",  "area",   "role",  "iut_role", "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
         "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
         "iut_stdout_path", "iut_stderr_path", "transcript"};
@@ -804,7 +807,7 @@ START_TEST(odd_results)
     assert_attr(root, "errors", "1");
     xmlNode *ts = child(root, "testsuite", 0);
     ck_assert_ptr_nonnull(ts);
-    assert_attr(ts, "name", "/unspecified");
+    assert_attr(ts, "name", "/iut-unspecified");
     assert_property(ts, "seed", "7");
     assert_property(ts, "started", NULL);
     xmlChar *stamp = xmlGetProp(ts, BAD_CAST "timestamp"); /* now, in UTC */
@@ -814,7 +817,7 @@ START_TEST(odd_results)
     xmlFree(stamp);
     xmlNode *tc = child(ts, "testcase", 0);
     assert_attr(tc, "name", "unnamed");
-    assert_attr(tc, "classname", "unclassified");
+    assert_attr(tc, "classname", "iut-unspecified.unclassified");
     assert_attr(tc, "time", "0.000");
     assert_property(tc, "verdict", "unknown");
     ck_assert_ptr_nonnull(child(tc, "error", 0));
