@@ -295,6 +295,18 @@ def test_write_baseline_then_the_failures_are_xfail(harness, tmp_path):
     assert got == {**{(i, "initiator"): "xpass" for i in ids},
                    **{(i, "responder"): "pass" for i in ids}}
 
+    # issue 15 item 5: an entry covers its failure's fingerprint only: the same jobs
+    # failing for another reason (the Responder breaks MAC_2 differently: a truncated
+    # MAC instead of a flipped bit) are new failures, named as such
+    for e in entries:
+        assert re.fullmatch(r"s\d+-[0-9a-f]{8}", e["fingerprint"]), e
+    other = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --fault mac-truncated")
+    r, got = run_peer(harness, tmp_path, other.rstrip("\n") + "\n" + text)
+    assert r.returncode == 1, r.stdout
+    assert {k: v for k, v in got.items() if k[1] == "initiator"} == \
+        {(i, "initiator"): "fail" for i in ids}, got
+    assert "but for another reason (baseline fingerprint s" in r.stdout
+
 
 def test_baseline_of_a_passing_run_is_an_empty_list(harness, tmp_path):
     base = tmp_path / "baseline.yaml"

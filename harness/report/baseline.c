@@ -128,9 +128,11 @@ static bool listed_before(const run_report *r, size_t i)
 
 static void entry(sbuf *b, const sc_result *res, const char *date)
 {
+    char fp[32];
     sb_add(b, "  - id: ", 8);
     sb_quoted(b, res->id, sizeof res->id, sizeof res->id);
-    sb_printf(b, "\n    role: %s\n", iut_role(res));
+    sb_printf(b, "\n    role: %s\n    fingerprint: \"%s\"\n", iut_role(res),
+              report_fingerprint(res, fp, sizeof fp));
     if (res->v == V_XFAIL && res->kf_reason[0]) {
         sb_add(b, "    reason: ", 12);
         sb_quoted(b, res->kf_reason, sizeof res->kf_reason, sizeof res->kf_reason);

@@ -9,6 +9,8 @@
  * ids), in run order, each (id, role) once:
  *   - id: "SCENARIO-ID"            the exact id, never a glob
  *     role: initiator|responder    the IUT's role (the harness played the other)
+ *     fingerprint: "s3-1a2b3c4d"   report_fingerprint(): the entry covers this
+ *                                  failure only (another reason is a new one)
  *     reason: known-bug            an xfail keeps its entry's reason and note;
  *     note: "..."                  a new failure says known-bug and, as note,
  *                                  "baseline DATE: VERDICT as IUT ROLE: MESSAGE"

@@ -4,6 +4,7 @@
  */
 #include "report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -261,4 +262,47 @@ bool report_fails_run(const sc_result *s, bool strict)
     if (s->v == V_FAIL)
         return strict || strncmp(s->level, "MUST", sizeof s->level) == 0;
     return strict && s->v == V_NONSTRICT;
+}
+
+const char *report_fingerprint(const sc_result *s, char *out, size_t cap)
+{
+    const char *m = s->message;
+    size_t end = strnlen(m, sizeof s->message);
+    const char *cite = strstr(m, " [requirements: ");
+    if (cite != NULL && (size_t)(cite - m) < end)
+        end = (size_t)(cite - m);
+    unsigned step = 0;
+    if (strncmp(m, "step ", 5) == 0)
+        step = (unsigned)strtoul(m + 5, NULL, 10);
+    uint32_t h = 2166136261u;
+#define FP_MIX(c) (h = (h ^ (uint8_t)(c)) * 16777619u)
+    for (size_t i = 0; i < end;) {
+        unsigned char c = (unsigned char)m[i];
+        bool token_start = i == 0 || m[i - 1] == ' ' || m[i - 1] == '(' || m[i - 1] == '"';
+        if (c == '/' && token_start) { /* a path: to the next space, ')', ',', ';', '"' */
+            while (i < end && !strchr(" ),;\"", m[i]))
+                i++;
+            FP_MIX('P');
+            continue;
+        }
+        if (isxdigit(c)) { /* a run of hex digits holding a digit is a number */
+            size_t j = i;
+            bool digit = false;
+            while (j < end && isxdigit((unsigned char)m[j]))
+                digit |= isdigit((unsigned char)m[j++]) != 0;
+            if (digit) {
+                FP_MIX('N');
+                i = j;
+                continue;
+            }
+            for (; i < j; i++)
+                FP_MIX(m[i]);
+            continue;
+        }
+        FP_MIX(c);
+        i++;
+    }
+#undef FP_MIX
+    snprintf(out, cap, "s%u-%08x", step, (unsigned)h);
+    return out;
 }

@@ -109,6 +109,17 @@ typedef struct run_report {
     size_t n, cap;
 } run_report;
 
+/*
+ * The fingerprint of a failure (issue 15 item 5): "s<STEP>-<8 hex digits>",
+ * STEP the step its verdict text names ("step 3 ..."; 0 when none), the
+ * digits the FNV-1a hash of that text without its requirement list, with
+ * every run of digits and hex digits that holds a digit read as one "N"
+ * and every path (a token starting with '/') as one "P", so that ports,
+ * timings, sizes and temporary paths do not change it, while another step,
+ * message, field or reason does. Into out (cap >= 16); returns out.
+ */
+const char *report_fingerprint(const sc_result *s, char *out, size_t cap);
+
 /* Does this result fail the run (and so show as a JUnit <failure> or <error>)?
  * fail at MUST level (any level with strict), non-strict with strict, error,
  * xpass. A fail below MUST level without strict is a finding: reported, not

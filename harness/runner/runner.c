@@ -553,10 +553,18 @@ static void apply_known_failures(const peer_file *pf, sc_result *res)
 {
     sc_role harness_role =
         strcmp(res->role, "initiator") == 0 ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER;
+    char fp[32], other[40] = "";
+    bool failing = res->v == V_FAIL || res->v == V_ERROR;
+    if (failing)
+        report_fingerprint(res, fp, sizeof fp);
     for (size_t i = 0; i < pf->n_known; i++) {
         const known_failure *k = &pf->known[i];
         if (!(k->harness_roles & harness_role) || fnmatch(k->pattern, res->id, 0) != 0)
             continue;
+        if (failing && k->fingerprint[0] && strcmp(k->fingerprint, fp) != 0) {
+            snprintf(other, sizeof other, "%s", k->fingerprint); /* listed, another reason */
+            continue;
+        }
         static const char *const reasons[] = {"unsupported", "known-bug", "spec-ambiguity"};
         copy_str(res->kf_reason, sizeof res->kf_reason, reasons[k->reason]);
         copy_str(res->kf_note, sizeof res->kf_note, k->note);
@@ -565,6 +573,14 @@ static void apply_known_failures(const peer_file *pf, sc_result *res)
         else if (res->v == V_PASS || res->v == V_NONSTRICT)
             res->v = V_XPASS;
         return;
+    }
+    if (other[0]) { /* a known failure that now fails for another reason: a new failure */
+        char add[200];
+        snprintf(add, sizeof add, "; a known failure of this id and role, but for another "
+                 "reason (baseline fingerprint %s, now %s): a new failure (refresh the "
+                 "baseline if it is expected)", other, fp);
+        size_t k = strnlen(res->message, sizeof res->message);
+        snprintf(res->message + k, sizeof res->message - k, "%s", add);
     }
 }
 

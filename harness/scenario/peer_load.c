@@ -28,7 +28,7 @@ static const char *const profile_caps[] = {"method-", "suite-", "cred-kid", "cre
                                            "error-messages", NULL};
 static const char *const role_keys[] = {"command", "address", "ready", "timeout", "per_run", NULL};
 static const char *const address_keys[] = {"host", "port", NULL};
-static const char *const kf_keys[] = {"id", "role", "reason", "note", NULL};
+static const char *const kf_keys[] = {"id", "role", "reason", "note", "fingerprint", NULL};
 static const char *const kf_roles[] = {"initiator", "responder", "both", NULL};
 static const char *const kf_reasons[] = {"unsupported", "known-bug", "spec-ambiguity", NULL};
 
@@ -114,6 +114,9 @@ static int load_known(sy_ctx *c, const yaml_node_t *n, peer_file *pf)
         k->harness_roles = by_iut_role[role];
         if ((v = sy_get(c, it, "note")) &&
             sy_str(c, v, "known_failures.note", k->note, sizeof k->note))
+            return -1;
+        if ((v = sy_get(c, it, "fingerprint")) &&
+            sy_str(c, v, "known_failures.fingerprint", k->fingerprint, sizeof k->fingerprint))
             return -1;
     }
     return 0;

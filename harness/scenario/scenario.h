@@ -382,6 +382,9 @@ typedef struct known_failure {
                                        * SC_HARNESS_INITIATOR; no role: SC_BOTH */
     kf_reason reason;
     char note[SC_MAX_TEXT];
+    char fingerprint[32];             /* `fingerprint:` (report_fingerprint): the entry
+                                       * covers only a failure with this fingerprint; ""
+                                       * = any failure of the id and role */
 } known_failure;
 
 /* Entries a peer file's known_failures: may hold (a baseline of a whole

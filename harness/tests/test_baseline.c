@@ -103,6 +103,11 @@ START_TEST(failures_become_known_failures_that_load)
     ck_assert_str_eq(k[2].pattern, "rfc9528/3.8/x");
     ck_assert_int_eq(k[2].reason, KF_UNSUPPORTED);
     ck_assert_str_eq(k[2].note, "no \"EAD\" yet");
+    /* each entry carries its failure's fingerprint */
+    char fp[32];
+    ck_assert_str_eq(k[0].fingerprint, report_fingerprint(&r.results[0], fp, sizeof fp));
+    ck_assert_str_eq(k[1].fingerprint, report_fingerprint(&r.results[2], fp, sizeof fp));
+    ck_assert_str_eq(k[2].fingerprint, report_fingerprint(&r.results[3], fp, sizeof fp));
 
     /* nothing failed: an empty list, which loads too */
     run_report_free(&r);
@@ -121,11 +126,46 @@ START_TEST(failures_become_known_failures_that_load)
 }
 END_TEST
 
+static const char *fp_of(const char *message, char *out)
+{
+    static sc_result res;
+    memset(&res, 0, sizeof res);
+    snprintf(res.message, sizeof res.message, "%s", message);
+    return report_fingerprint(&res, out, 32);
+}
+
+/* What a fingerprint keeps (the step, the message, field and reason) and
+ * what it leaves out (numbers, hex bytes, paths, the requirement list). */
+START_TEST(fingerprints_keep_the_reason_not_the_numbers)
+{
+    char a[32], b[32];
+    fp_of("step 3 (line 16): expected an error message, received message_3 (90 bytes) "
+          "[requirements: R-5.4.3-b (RFC 9528 §5.4.3)]", a);
+    ck_assert_str_eq(a, fp_of("step 3 (line 18): expected an error message, received "
+                              "message_3 (91 bytes)", b));
+    ck_assert(strncmp(a, "s3-", 3) == 0 && strlen(a) == 11);
+    ck_assert_str_eq(fp_of("the IUT exited with code 2 before sending anything (see its "
+                           "output, /tmp/a/x.iut.stderr)", a),
+                     fp_of("the IUT exited with code 2 before sending anything (see its "
+                           "output, /tmp/pytest-7/y.iut.stderr)", b));
+    ck_assert_str_eq(fp_of("step 2: C_R 4127 at byte offset 0, expected f5", a),
+                     fp_of("step 2: C_R 0e at byte offset 3, expected 27", b));
+    /* another step, message, field or reason: another fingerprint */
+    fp_of("step 3 (line 16): expected an error message, received message_3", a);
+    ck_assert_str_ne(a, fp_of("step 4 (line 16): expected an error message, received message_3", b));
+    ck_assert_str_ne(a, fp_of("step 3 (line 16): expected an error message, received nothing", b));
+    ck_assert_str_ne(fp_of("step 2: field C_R at byte offset 0", a),
+                     fp_of("step 2: field C_I at byte offset 0", b));
+    ck_assert_str_eq(fp_of("", a), "s0-811c9dc5"); /* FNV-1a of nothing */
+}
+END_TEST
+
 Suite *eh_test_baseline_suite(void)
 {
     Suite *s = suite_create("baseline");
     TCase *tc = tcase_create("baseline");
     tcase_add_test(tc, failures_become_known_failures_that_load);
+    tcase_add_test(tc, fingerprints_keep_the_reason_not_the_numbers);
     suite_add_tcase(s, tc);
     return s;
 }
