@@ -9,10 +9,14 @@
 # builds run in parallel, one compiler per core
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-DEB_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
-                libyaml-dev libxml2-dev libxml2-utils libpcap-dev libcoap3-dev libcoap3-bin check \
-                python3-pytest python3-yaml python3-junitparser openssl groff-base tshark chromium valgrind \
-                clang libclang-rt-14-dev time
+# What building and running the harness needs (make run, make install, the CI examples of
+# docs/ci/), then what only its own tests need (make test).
+RUN_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
+                libyaml-dev libxml2-dev libpcap-dev libcoap3-dev
+TEST_PACKAGES := libxml2-utils libcoap3-bin check python3-pytest python3-yaml \
+                 python3-junitparser openssl groff-base tshark chromium valgrind clang \
+                 libclang-rt-14-dev time
+DEB_PACKAGES := $(RUN_PACKAGES) $(TEST_PACKAGES)
 
 CC      ?= cc
 PKGS    := libsodium libcrypto jansson libcoap-3-notls yaml-0.1 libxml-2.0 libpcap
@@ -163,24 +167,33 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	    { echo "fuzz_$$t: crash (run: build/fuzz/fuzz_$$t -runs=$$n -seed=1 build/fuzz/smoke/$$t harness/fuzz/corpus/$$t)"; exit 1; }; \
 	  echo "fuzz_$$t: seed corpus and $$n runs: no crash"; done
 
-.PHONY: all deps run test unit unit-asan e2e memcheck vectors-check clean format install uninstall bench
+.PHONY: all deps deps-run run test unit unit-asan e2e memcheck vectors-check clean format install uninstall bench
 all: build/edhoc-harness build/unit-tests build/ct-check build/edhoc-bench
 
-# Install every missing Debian package (as root), or say exactly what to run.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Install every missing Debian package (as root), or say exactly what to run: deps-run what
+# running needs (make run), deps that and the test toolchain (make test). apt's output is
+# kept in a log and shown only when it fails.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    echo "installing Debian packages:$$missing"; log=$$(mktemp); \
+	    if apt-get update -qq >$$log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	         -o Dpkg::Use-Pty=0 $$missing >>$$log 2>&1; then rm -f $$log; echo "installed"; \
+	    else cat $$log; rm -f $$log; echo "apt-get failed (its output above)"; exit 1; fi; \
 	  else \
 	    echo "missing Debian packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
+deps-run:
+	$(call install_missing,$(RUN_PACKAGES))
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
 	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \

@@ -318,14 +318,21 @@ def test_baseline_of_a_passing_run_is_an_empty_list(harness, tmp_path):
 
 # ------------------------------------------------------------ CI examples
 
-def deb_packages():
+def deb_packages(name="RUN_PACKAGES"):
     text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
-    return re.search(r"^DEB_PACKAGES := (.*)$", text, re.M).group(1).split()
+    return re.search(rf"^{name} := (.*)$", text, re.M).group(1).split()
 
 
 def test_ci_examples_parse_and_gate_on_the_harness():
-    packages = deb_packages()
-    assert "libcoap3-dev" in packages
+    # issue 15 item 9: the examples install what building and running needs, no test tool
+    packages, test_only = deb_packages(), deb_packages("TEST_PACKAGES")
+    assert "libcoap3-dev" in packages and "chromium" in test_only and "check" in test_only
+    for example in ("github-actions.yml", "gitlab-ci.yml"):
+        text = (ROOT / "docs/ci" / example).read_text()
+        install = re.search(r"apt-get install (.*?)(\n\s*\n|\n\s*- )", text, re.S).group(1)
+        words = set(install.replace("\\", " ").split())
+        assert set(packages) <= words, (example, set(packages) - words)
+        assert not words & set(test_only), (example, words & set(test_only))
     gh = yaml.safe_load((ROOT / "docs/ci/github-actions.yml").read_text())
     on = gh.get("on", gh.get(True))  # YAML 1.1 reads the key `on` as true
     assert {"pull_request", "schedule"} <= set(on)
@@ -407,3 +414,25 @@ def test_readme_opens_with_a_quickstart_that_works(harness, tmp_path):
                        env=dict(os.environ, EDHOC_HARNESS_DATA=str(ROOT)))
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / step3.group(3)).is_file()
+
+
+def test_gitlab_example_fetches_a_commit_id(tmp_path):
+    """issue 15 item 9: the GitLab example's EDHOC_HARNESS_REF may be a commit id (git
+    clone --branch takes none): its fetch commands, run as written against this
+    repository, check out the commit of HEAD."""
+    gl = yaml.safe_load((ROOT / "docs/ci/gitlab-ci.yml").read_text())
+    cmds = [c for c in gl[".edhoc-conformance"]["before_script"] if c.startswith("git ")]
+    assert cmds and not any("--branch" in c for c in cmds), cmds
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, timeout=30)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    dest = tmp_path / "src"
+    env = dict(os.environ, EDHOC_HARNESS_REPO=str(ROOT), EDHOC_HARNESS_REF=head.stdout.strip())
+    for c in cmds:
+        c = c.replace("/opt/edhoc-harness-src", str(dest))
+        r = subprocess.run(["sh", "-c", c], env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, (c, r.stderr)
+    got = subprocess.run(["git", "-C", str(dest), "rev-parse", "HEAD"], capture_output=True,
+                         text=True, timeout=30).stdout.strip()
+    assert got == head.stdout.strip()
