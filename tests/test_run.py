@@ -840,3 +840,28 @@ def test_a_verdict_names_every_requirement_whole(harness, tmp_path):
     assert [c.split(" (")[0] for c in cited.group(1).split("), ")] == reqs, cited.group(1)
     assert x["requirements"] == ", ".join(reqs)
     assert x["message"] in junit.read_text().replace("&quot;", '"').replace("&amp;", "&")
+
+
+def test_a_runs_own_mistakes_are_usage_errors_naming_them(harness, tmp_path):
+    """issue 15 item 3: a misspelt placeholder in the peer file's command, a --creds
+    directory that does not exist: exit 2 with one line naming the mistake and nothing
+    run (they used to become every job's "the IUT did not start"); an --out whose
+    parents are missing is created."""
+    bad = REFERENCE.replace("--port {port}", "--port {prt}", 1)
+    assert bad != REFERENCE
+    r, results, _ = run_suite(harness, tmp_path, bad,
+                              paths=[ROOT / "scenarios/interop/handshake.yaml"])
+    assert r.returncode == 2 and results == [], r.stdout
+    assert "unknown placeholder {prt} (did you mean {port}?)" in r.stderr, r.stderr
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, "--creds", "/nonexistent/creds",
+                              paths=[ROOT / "scenarios/interop/handshake.yaml"])
+    assert r.returncode == 2 and results == [], r.stdout
+    assert "run: --creds /nonexistent/creds: No such file or directory" in r.stderr, r.stderr
+    out = tmp_path / "a" / "b" / "out"
+    peer = tmp_path / "peer.yaml"
+    r = subprocess.run([str(harness), "run", str(ROOT / "scenarios/interop/handshake.yaml"),
+                        "--peer", str(peer), "--out", str(out), "--junit", str(out / "j.xml"),
+                        "--json", str(out / "r.json"), "--role", "responder"],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (out / "j.xml").is_file()

@@ -547,6 +547,39 @@ static void pick_addresses(peer_file *pf)
     }
 }
 
+/* The run's own directories, before anything is judged (issue 15: a run's
+ * mistake is a usage error naming it, never the IUT "failing to start"):
+ * --creds must be a directory; --out is created with its parents. */
+static bool run_dirs_ok(const run_opts *o)
+{
+    struct stat st;
+    if (o->cred_dir && stat(o->cred_dir, &st) != 0) {
+        fprintf(stderr, "run: --creds %s: %s\n", o->cred_dir, strerror(errno));
+        return false;
+    }
+    if (o->cred_dir && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "run: --creds %s: not a directory\n", o->cred_dir);
+        return false;
+    }
+    char path[SC_MAX_PATH];
+    copy_str(path, sizeof path, o->out_dir);
+    for (char *p = path + 1; *p; p++) /* mkdir -p */
+        if (*p == '/') {
+            *p = 0;
+            mkdir(path, 0777);
+            *p = '/';
+        }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "run: --out %s: cannot create it: %s\n", o->out_dir, strerror(errno));
+        return false;
+    }
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "run: --out %s: not a directory\n", o->out_dir);
+        return false;
+    }
+    return true;
+}
+
 /* ---------------------------------------------------------------- verdicts */
 
 static void apply_known_failures(const peer_file *pf, sc_result *res)
@@ -575,7 +608,7 @@ static void apply_known_failures(const peer_file *pf, sc_result *res)
         return;
     }
     if (other[0]) { /* a known failure that now fails for another reason: a new failure */
-        char add[200];
+        char add[320];
         snprintf(add, sizeof add, "; a known failure of this id and role, but for another "
                  "reason (baseline fingerprint %s, now %s): a new failure (refresh the "
                  "baseline if it is expected)", other, fp);
@@ -859,7 +892,8 @@ int run_main(const run_opts *o)
     run_report *rep = &st.rep;
     int rc = 2;
     run_report_init(rep);
-    mkdir(o->out_dir, 0777);
+    if (!run_dirs_ok(o))
+        goto out;
     if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0 ||
         peer_template_refused(pf, o->peer_file, o->allow_template, err, sizeof err)) {
         fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");

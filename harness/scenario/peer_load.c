@@ -32,6 +32,47 @@ static const char *const kf_keys[] = {"id", "role", "reason", "note", "fingerpri
 static const char *const kf_roles[] = {"initiator", "responder", "both", NULL};
 static const char *const kf_reasons[] = {"unsupported", "known-bug", "spec-ambiguity", NULL};
 
+/* The placeholders of a command template (runner/iut.h, iut_expand). */
+static const char *const placeholders[] = {
+    "host",    "port",  "creds_dir", "method",  "suite", "suites", "vector", "harness",
+    "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "oscore",
+    "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  NULL};
+
+/* Every {name} of the command is a placeholder ({{ and }} are braces): else a
+ * load error naming the closest (a misspelt one would only fail later, in
+ * every job). */
+static int check_placeholders(sy_ctx *c, const yaml_node_t *cmd, const char *key,
+                              const char *s)
+{
+    for (; *s; s++) {
+        if (s[0] == '{' && s[1] == '{') {
+            s++;
+            continue;
+        }
+        if (s[0] != '{')
+            continue;
+        const char *end = strchr(s + 1, '}');
+        char name[64];
+        size_t len = end ? (size_t)(end - s - 1) : 0;
+        if (end == NULL || len == 0 || len >= sizeof name)
+            return sy_fail(c, cmd, "%s: a '{' that opens no placeholder (write {{ for a "
+                                   "brace)", key);
+        memcpy(name, s + 1, len);
+        name[len] = 0;
+        size_t k = 0;
+        while (placeholders[k] && strcmp(placeholders[k], name) != 0)
+            k++;
+        if (placeholders[k] == NULL) {
+            const char *sug = sy_suggest(name, placeholders);
+            return sy_fail(c, cmd, "%s: unknown placeholder {%s}%s%s%s (peers/README.md, "
+                                   "\"Placeholders\"; {{ for a literal brace)", key, name,
+                           sug ? " (did you mean {" : "", sug ? sug : "", sug ? "}?)" : "");
+        }
+        s = end;
+    }
+    return 0;
+}
+
 static int load_role(sy_ctx *c, const yaml_node_t *n, const char *role, peer_role_spec *r)
 {
     char key[48];
@@ -50,6 +91,8 @@ static int load_role(sy_ctx *c, const yaml_node_t *n, const char *role, peer_rol
             return -1;
         if (!r->command[0])
             return sy_fail(c, cmd, "%s: must not be empty", key);
+        if (check_placeholders(c, cmd, key, r->command) != 0)
+            return -1;
     } else {
         snprintf(key, sizeof key, "%s.address", role);
         if (sy_keys(c, addr, key, address_keys) != 0 || sy_require(c, addr, "host", &v))
