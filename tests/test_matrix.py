@@ -20,7 +20,7 @@ import subprocess
 from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-REFERENCE = (ROOT / "peers/reference.yaml").read_text()
+from test_run import REFERENCE  # noqa: E402 (the IUT binary of the pass: test_run.py)
 SCENARIOS = ["scenarios/interop/m3-s2-kid.yaml", "scenarios/interop/m3-s2-kid-udp.yaml",
              "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml"]
 PAIR_IDS = ["interop/m3-s2-kid-udp", "interop/m3-s2-kid"]  # the positive ones, file order
