@@ -73,6 +73,9 @@ def run_against_address(tmp_path, bind_host, peer_host, hosts_text=None):
     script = (f"'{harness}' peer responder --host '{bind_host}' --port {port} --cred-dir "
               f"vectors/creds --cred rfc9529-trace2-r --peer-cred rfc9529-trace2-i --cred-id kid "
               f"> '{tmp_path}/iut.out' 2>&1 & iut=$!; "
+              # started by hand, so ready once it says so: the file is polled, at most 10 s
+              f"n=0; until grep -q 'listening on' '{tmp_path}/iut.out'; do n=$((n+1)); "
+              f"[ $n -gt 500 ] && {{ kill $iut; exit 9; }}; sleep 0.02; done; "
               f"'{harness}' run scenarios/interop/handshake.yaml --peer '{tmp_path}/peer.yaml' "
               f"--role responder --out '{tmp_path}/out' --json '{tmp_path}/r.json' "
               f"--junit '{tmp_path}/j.xml'; rc=$?; kill $iut; wait $iut; exit $rc")
