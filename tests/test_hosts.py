@@ -47,15 +47,6 @@ def test_probe_finds_an_ipv4_iut_through_localhost(tmp_path, hosts_text):
     assert "100%" in r.stdout, r.stdout
 
 
-def free_udp_port():
-    import socket
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def address_peer(host, port):
     return (f'name: by-address\nversion: "1"\n'
             f'capabilities: [method-3, suite-2, cred-kid, coap, error-messages]\n'
@@ -67,6 +58,7 @@ def run_against_address(tmp_path, bind_host, peer_host, hosts_text=None):
     peers/README.md), and `run` against it through peer_host; in a mount namespace
     with hosts_text as /etc/hosts when given. The shell stops the Responder by its
     PID. Returns the run's process and its JSON results."""
+    from test_sanity import free_udp_port
     port = free_udp_port()
     harness = ROOT / "build/edhoc-harness"
     (tmp_path / "peer.yaml").write_text(address_peer(peer_host, port))

@@ -109,33 +109,32 @@ M2 = [
 # the harness encrypts the mutated plaintext with the right keys, so only the
 # IUT's parsing of what it decrypted is tested (RFC 9528 §9.8: a message not
 # matching its CDDL is rejected). Signature_or_MAC was computed over the
-# unmutated fields. (name, mutation, what, requirements)
+# unmutated fields.
 T = '"6161"'
-P2 = [
-    ("c-r-wrong-type", "{replace: {field: C_R, hex: " + T + "}}", 'C_R as the text string "a"'),
-    ("id-cred-wrong-type", "{replace: {field: ID_CRED_R, hex: " + T + "}}",
-     'ID_CRED_R as the text string "a"'),
-    ("signature-or-mac-wrong-type", "{replace: {field: Signature_or_MAC_2, hex: " + T + "}}",
-     'Signature_or_MAC_2 as the text string "a"'),
-    ("signature-or-mac-missing", '{replace: {field: Signature_or_MAC_2, hex: ""}}',
-     "no Signature_or_MAC_2 (PLAINTEXT_2 ends after ID_CRED_R)"),
-    ("trailing-text", "{append: " + T + "}",
-     'the text string "a" after Signature_or_MAC_2 (an EAD label is an integer)'),
-    ("incomplete-item", '{append: "18"}',
-     "an incomplete item at its end (18: a head without its argument byte)"),
-]
-P3 = [
-    ("id-cred-wrong-type", "{replace: {field: ID_CRED_I, hex: " + T + "}}",
-     'ID_CRED_I as the text string "a"'),
-    ("signature-or-mac-wrong-type", "{replace: {field: Signature_or_MAC_3, hex: " + T + "}}",
-     'Signature_or_MAC_3 as the text string "a"'),
-    ("signature-or-mac-missing", '{replace: {field: Signature_or_MAC_3, hex: ""}}',
-     "no Signature_or_MAC_3 (PLAINTEXT_3 ends after ID_CRED_I)"),
-    ("trailing-text", "{append: " + T + "}",
-     'the text string "a" after Signature_or_MAC_3 (an EAD label is an integer)'),
-    ("incomplete-item", '{append: "18"}',
-     "an incomplete item at its end (18: a head without its argument byte)"),
-]
+
+
+def plaintext_mutations(n, id_cred):
+    """The mutations of PLAINTEXT_n (2 or 3), whose credential field is id_cred; C_R only
+    in PLAINTEXT_2. (name, mutation, what)"""
+    som = f"Signature_or_MAC_{n}"
+    rows = [("c-r-wrong-type", "{replace: {field: C_R, hex: " + T + "}}",
+             'C_R as the text string "a"')] if n == 2 else []
+    return rows + [
+        ("id-cred-wrong-type", "{replace: {field: " + id_cred + ", hex: " + T + "}}",
+         f'{id_cred} as the text string "a"'),
+        ("signature-or-mac-wrong-type", "{replace: {field: " + som + ", hex: " + T + "}}",
+         f'{som} as the text string "a"'),
+        ("signature-or-mac-missing", "{replace: {field: " + som + ', hex: ""}}',
+         f"no {som} (PLAINTEXT_{n} ends after {id_cred})"),
+        ("trailing-text", "{append: " + T + "}",
+         f'the text string "a" after {som} (an EAD label is an integer)'),
+        ("incomplete-item", '{append: "18"}',
+         "an incomplete item at its end (18: a head without its argument byte)"),
+    ]
+
+
+P2 = plaintext_mutations(2, "ID_CRED_R")
+P3 = plaintext_mutations(3, "ID_CRED_I")
 M4 = [
     ("tag-bit", "{flip: {offset: -1, bit: 0}}", "the last bit of the AEAD tag flipped", ["R-5.5.3-a"]),
     ("truncated", "{truncate: -1}", "the last byte cut", ["R-9.8-a", "R-5.5.3-a"]),
