@@ -306,6 +306,13 @@ def test_write_baseline_then_the_failures_are_xfail(harness, tmp_path):
     assert {k: v for k, v in got.items() if k[1] == "initiator"} == \
         {(i, "initiator"): "fail" for i in ids}, got
     assert "but for another reason (baseline fingerprint s" in r.stdout
+    # the baseline written from that run covers the new reason on the next run
+    newer = tmp_path / "newer.yaml"
+    run_peer(harness, tmp_path, other.rstrip("\n") + "\n" + text, "--write-baseline", str(newer))
+    r, got = run_peer(harness, tmp_path, other.rstrip("\n") + "\n" + newer.read_text())
+    assert r.returncode == 0, r.stdout
+    assert {k: v for k, v in got.items() if k[1] == "initiator"} == \
+        {(i, "initiator"): "xfail" for i in ids}, got
 
 
 def test_baseline_of_a_passing_run_is_an_empty_list(harness, tmp_path):

@@ -271,6 +271,9 @@ const char *report_fingerprint(const sc_result *s, char *out, size_t cap)
     const char *cite = strstr(m, " [requirements: ");
     if (cite != NULL && (size_t)(cite - m) < end)
         end = (size_t)(cite - m);
+    const char *other = strstr(m, REPORT_OTHER_REASON);
+    if (other != NULL && (size_t)(other - m) < end)
+        end = (size_t)(other - m);
     unsigned step = 0;
     if (strncmp(m, "step ", 5) == 0)
         step = (unsigned)strtoul(m + 5, NULL, 10);

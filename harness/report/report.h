@@ -120,6 +120,11 @@ typedef struct run_report {
  */
 const char *report_fingerprint(const sc_result *s, char *out, size_t cap);
 
+/* What `run` appends to a failure that a known failure of its id and role
+ * lists under another fingerprint; report_fingerprint reads the text only up
+ * to it, so that a baseline written from such a run matches the next. */
+#define REPORT_OTHER_REASON "; a known failure of this id and role, but for another reason"
+
 /* Does this result fail the run (and so show as a JUnit <failure> or <error>)?
  * fail at MUST level (any level with strict), non-strict with strict, error,
  * xpass. A fail below MUST level without strict is a finding: reported, not

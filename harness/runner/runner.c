@@ -609,9 +609,8 @@ static void apply_known_failures(const peer_file *pf, sc_result *res)
     }
     if (other[0]) { /* a known failure that now fails for another reason: a new failure */
         char add[320];
-        snprintf(add, sizeof add, "; a known failure of this id and role, but for another "
-                 "reason (baseline fingerprint %s, now %s): a new failure (refresh the "
-                 "baseline if it is expected)", other, fp);
+        snprintf(add, sizeof add, REPORT_OTHER_REASON " (baseline fingerprint %s, now %s): a "
+                 "new failure (refresh the baseline if it is expected)", other, fp);
         size_t k = strnlen(res->message, sizeof res->message);
         snprintf(res->message + k, sizeof res->message - k, "%s", add);
     }

@@ -157,6 +157,10 @@ START_TEST(fingerprints_keep_the_reason_not_the_numbers)
     ck_assert_str_ne(fp_of("step 2: field C_R at byte offset 0", a),
                      fp_of("step 2: field C_I at byte offset 0", b));
     ck_assert_str_eq(fp_of("", a), "s0-811c9dc5"); /* FNV-1a of nothing */
+    /* what run appends for a known failure with another fingerprint is not read */
+    ck_assert_str_eq(fp_of("the IUT crashed", a),
+                     fp_of("the IUT crashed" REPORT_OTHER_REASON " (baseline fingerprint "
+                           "s0-00000000, now s0-11111111): a new failure", b));
 }
 END_TEST
 
