@@ -783,6 +783,9 @@ def test_an_early_oscore_request_is_the_one_message_3_makes_valid(harness, tmp_p
 PLAINTEXT_SCENARIOS = sorted((ROOT / "scenarios/mutations").glob("plaintext-*/*.yaml"))
 
 
+# plain_only: the sanitizer pass runs these scenarios in its whole-suite run (the
+# plaintext hook under the sanitizers); this test adds the counter-check without them.
+@pytest.mark.plain_only
 def test_plaintext_mutations_reach_the_iut_encrypted(harness, tmp_path):
     """`plaintext:` mutates PLAINTEXT_2 / PLAINTEXT_3 before the harness encrypts
     it: the healthy peer rejects every one (an error message, so "pass"), the
