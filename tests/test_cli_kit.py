@@ -410,6 +410,11 @@ def test_readme_opens_with_a_quickstart_that_works(harness, tmp_path):
     text = "\n".join(readme)
     for verdict in ("pass", "fail", "non-strict", "skipped", "error", "xfail", "xpass"):
         assert f"| `{verdict}` |" in text, verdict
+    # the robustness and performance notes have a document of their own
+    assert "\n## Robustness\n" not in text and "\n## Performance\n" not in text
+    assert "docs/robustness-and-performance.md" in text
+    other = (ROOT / "docs/robustness-and-performance.md").read_text()
+    assert "\n## Robustness\n" in other and "\n## Performance\n" in other
     step2 = re.search(r"`cp (peers/reference\.yaml)\s+(\S+)`", text)
     step3 = re.search(r"`(build/edhoc-harness run --peer (\S+) --html (\S+))`", text)
     assert step2 and step3 and step2.group(2) == step3.group(2), (step2, step3)

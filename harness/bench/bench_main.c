@@ -1,7 +1,7 @@
 /*
  * bench_main.c - edhoc-bench: options, the rounds of measurements, the
  * table on stdout and the JSON report (written to a temporary file, then
- * renamed). See bench.h for what is measured and README.md "Performance".
+ * renamed). See bench.h for what is measured and docs/robustness-and-performance.md, "Performance".
  *
  * Noise: other processes can only make a measurement slower, so every
  * figure of the in-memory part is the fastest of 30 short rounds (a batch of
