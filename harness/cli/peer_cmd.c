@@ -114,7 +114,7 @@ static void usage(FILE *f)
             "                            no-eviction replay-message-3 keep-session-after-error\n"
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
-            "                            reject-message-4\n"
+            "                            reject-message-4 resend-new-message-3\n"
             "                            (allowed by RFC 9528, graded lower:\n"
             "                            accept-bstr-conn-id accept-id-cred-map extra-padding)\n"
             "\n"
@@ -469,7 +469,8 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
             return PEER_EXIT_USAGE;
         }
         uc->timeout_ms = a->timeout_ms;
-        uc->keep_copies = (a->peer_faults & PEER_FAULT_REPROCESS_MESSAGE_2) != 0;
+        uc->keep_copies =
+            (a->peer_faults & (PEER_FAULT_REPROCESS_MESSAGE_2 | PEER_FAULT_RESEND_NEW_MESSAGE_3)) != 0;
         initiate(a, &o, peer_udp_exchange, uc, &res);
         tr_udp_close(&uc->u);
         free(uc);

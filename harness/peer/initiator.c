@@ -246,6 +246,7 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
                         peer_result *res)
 {
     run *r = calloc(1, sizeof *r);
+    eh_session *again = NULL; /* fault resend-new-message-3 */
     tr_message resp;
     memset(res, 0, sizeof *res);
     if (r == NULL) {
@@ -264,6 +265,13 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     static uint8_t m2_copy[TR_MAX_BODY];
     size_t m2_len = resp.payload_len <= sizeof m2_copy ? resp.payload_len : 0;
     memcpy(m2_copy, resp.payload, m2_len);
+
+    /* fault resend-new-message-3: the session as it was after message_2 */
+    if (o->faults & PEER_FAULT_RESEND_NEW_MESSAGE_3) {
+        again = malloc(sizeof *again);
+        if (again != NULL)
+            *again = r->s;
+    }
 
     size_t n = 0;
     eh_err err = eh_initiator_message_3(&r->s, r->msg, sizeof r->msg, &n);
@@ -294,6 +302,28 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
         verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
                 "FAIL: message_3 sent: %s", status_text(st));
         goto done;
+    }
+    if (again != NULL && m2_len > 0 && resp.payload_len == m2_len &&
+        memcmp(resp.payload, m2_copy, m2_len) == 0) {
+        /* the fault: a new message_3 for the duplicate message_2, from the
+         * session as it was after message_2, with a padding EAD_3 item (a
+         * re-signing Initiator sends other bytes too); then on as usual */
+        static const uint8_t padding[] = {0x00, 0x41, 0xe9}; /* label 0, h'e9' */
+        eh_config cfg = *o->edhoc;
+        cfg.ead[3] = padding, cfg.ead_len[3] = sizeof padding;
+        again->cfg = &cfg;
+        if (eh_initiator_message_3(again, r->msg, sizeof r->msg, &n) == EH_OK) {
+            len = frame(r, prefix, prefix_len, r->msg, n);
+            st = post(r, r->payload, len,
+                      o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
+                      "message_3", &resp);
+        }
+        eh_session_wipe(again);
+        if (st != TR_OK) {
+            verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
+                    "FAIL: message_3 sent again: %s", status_text(st));
+            goto done;
+        }
     }
     if ((o->faults & PEER_FAULT_REPROCESS_MESSAGE_2) && m2_len > 0 &&
         resp.payload_len == m2_len && memcmp(resp.payload, m2_copy, m2_len) == 0) {
@@ -345,6 +375,10 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     verdict(r, PEER_EXIT_OK, "PASS: handshake%s%s", o->edhoc->message_4 ? " with message_4" : "",
             o->oscore && !r->oscore_skipped ? " and OSCORE" : "");
 done:
+    if (again != NULL) {
+        eh_session_wipe(again);
+        free(again);
+    }
     eh_session_wipe(&r->s);
     eh_wipe(r, sizeof *r);
     free(r);

@@ -74,7 +74,12 @@ enum {
                                              and exits 1, for tests of how its exit status
                                              is judged (the engine's own rejection of a bad
                                              message_4 sends an error message) */
-    PEER_FAULT_COUNT_ = 13
+    PEER_FAULT_RESEND_NEW_MESSAGE_3 = 1u << 13, /* Initiator over raw UDP answers a duplicate
+                                             message_2 with a new message_3, built again from
+                                             the session as it was after message_2 with a
+                                             padding EAD_3 item (as a re-signing Initiator
+                                             would: breaks RFC 9528 §7) */
+    PEER_FAULT_COUNT_ = 14
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);

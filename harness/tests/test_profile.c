@@ -293,7 +293,15 @@ START_TEST(a_scenario_takes_the_profile)
     ck_assert_int_eq(sc_profile_apply(r, &m1, true, err, sizeof err), 0);
     ck_assert_str_eq(r->cred, "gen-x25519-dh-r-x509");
     ck_assert_str_eq(r->peer_cred, "gen-ed25519-sig-i-x509");
-    free(sc), free(pinned), free(plain), free(r);
+    /* as Responder the harness answers within the oscore step: without OSCORE
+     * it goes, and the expect after it (what the IUT does next) stays */
+    scenario *rs = scen("id: a/c\ntitle: t\nlevel: MUST\nrole: responder\n"
+                        "steps: [{expect: message_1}, {send: message_2}, {expect: message_3},"
+                        " {oscore: /hello}, {expect: silence}]\n");
+    ck_assert_int_eq(sc_profile_apply(rs, &m1, true, err, sizeof err), 0);
+    ck_assert_uint_eq(rs->n_steps, 4);
+    ck_assert_int_eq(rs->steps[3].kind, SC_STEP_EXPECT);
+    free(sc), free(pinned), free(plain), free(r), free(rs);
 }
 END_TEST
 
