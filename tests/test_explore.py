@@ -163,6 +163,23 @@ def test_usage_errors(run):
     assert run("explore", "--help").returncode == 0
 
 
+def test_exit_codes_tell_set_up_errors_from_deviations(run, tmp_path):
+    """explore exits as run does (README, "Exit codes"): an IUT that cannot start
+    leaves every transition in error, which is 3 (no verdict), not 1 (a deviation);
+    a report folder that cannot be made is 3 too."""
+    peer = tmp_path / "gone.yaml"
+    peer.write_text(REFERENCE.replace('command: "{harness} peer responder',
+                                      'command: "/nonexistent/iut', 1))
+    r = run("explore", "--peer", peer, "--role", "responder", "--depth", "1", "--out",
+            tmp_path / "out")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "exit 3 (no verdict)" in r.stderr and "0 deviations" in r.stdout
+    (tmp_path / "afile").write_text("")
+    r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--depth", "1",
+            "--out", tmp_path / "afile" / "out")
+    assert r.returncode == 3 and "cannot create" in r.stderr, r.stdout + r.stderr
+
+
 # The reference peer's faults that show only in sequences: how explore is
 # run to find each (the role, depth and alphabet), and the minimal sequence it
 # must shrink the deviation to, committed as a scenario under scenarios/.

@@ -353,6 +353,20 @@ def test_matrix_usage_errors(run, tmp_path):
     assert not (tmp_path / "out" / "matrix.json").exists()
 
 
+def test_matrix_exit_codes_are_those_of_run(run, tmp_path):
+    """README, "Exit codes": nothing selected is 4 (nothing was tested, with
+    matrix.json saying so), a report folder that cannot be made is 3."""
+    r = run("matrix", "--peers", "peers/reference.yaml", "--filter", "no/such/*", "--quiet",
+            "--out", tmp_path / "out")
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "matrix: exit 4: no job and no pair ran" in r.stderr
+    doc = json.loads((tmp_path / "out" / "matrix.json").read_text())
+    assert doc["exit_code"] == 4 and doc["pairs"][0]["results"] == []
+    (tmp_path / "afile").write_text("")
+    r = run("matrix", "--peers", "peers/reference.yaml", "--out", tmp_path / "afile" / "out")
+    assert r.returncode == 3 and "cannot make" in r.stderr, r.stdout + r.stderr
+
+
 def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     """SIGINT while a pair runs (its Initiator never exits): the matrix exits
     non-zero soon, and neither of the pair's IUTs is left running."""
@@ -393,7 +407,7 @@ def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode != 0
+    assert proc.returncode == 3  # interrupted: no verdict (README, "Exit codes")
 
     def alive():
         found = []

@@ -59,7 +59,10 @@ static void usage(FILE *f)
             "  --model-dot ROLE     print the model of the IUT role as Graphviz dot, and exit\n"
             "  -h, --help           this text\n"
             "\n"
-            "exit codes: 0 no MUST-level deviation and no error; 1 otherwise; 2 usage error\n");
+            "exit codes (as run's): 0 transitions exercised, reports written, no MUST-level\n"
+            "deviation and no error; 1 a MUST-level deviation; 2 usage or input error; 3 set-up\n"
+            "error or no verdict (a report not written, a transition in error, cannot fork);\n"
+            "4 nothing exercised\n");
 }
 
 static const char *const value_opts[] = {

@@ -44,7 +44,10 @@ static void usage(FILE *f)
             "\n"
             "verdicts of a pair: pass (the Initiator exited 0 and the relay saw message_1..3\n"
             "in order, structure and prefixes checked), fail (with the reason), skipped, error\n"
-            "exit codes: 0 every run passed and no pair failed; 1 otherwise; 2 usage error\n");
+            "exit codes (as run's): 0 every run exited 0 or 4 (nothing to run), a job or a pair\n"
+            "ran, no pair failed, matrix.json written; 1 a conformance failure (a run exited 1,\n"
+            "a pair failed); 2 usage or input error; 3 set-up error or no verdict (a run exited\n"
+            "3, a pair in error, interrupted, a report not written); 4 nothing ran\n");
 }
 
 int cli_matrix(int argc, char **argv)

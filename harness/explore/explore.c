@@ -29,6 +29,7 @@
 #include "../report/report.h"
 #include "../runner/peer_template.h"
 #include "../runner/run_html.h"
+#include "../runner/runner.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
 
@@ -719,7 +720,9 @@ int explore_main(const explore_opts *o)
     }
     const xctx *c = &e->c;
     if (mkdirs(o->out_dir) != 0) {
-        fprintf(stderr, "explore: cannot create %s\n", o->out_dir);
+        fprintf(stderr, "explore: exit %d (set-up error): cannot create %s\n", RUN_EXIT_SETUP,
+                o->out_dir);
+        rc = RUN_EXIT_SETUP;
         goto out;
     }
     printf("edhoc-harness explore: IUT %s (%s %s), model %s, depth %d, seed %lu, %zu inputs:",
@@ -729,7 +732,9 @@ int explore_main(const explore_opts *o)
     printf("\n");
     fflush(stdout);
     if (explore_levels(e) != 0) {
-        fprintf(stderr, "explore: out of memory or cannot fork\n");
+        fprintf(stderr, "explore: exit %d (set-up error): out of memory or cannot fork\n",
+                RUN_EXIT_SETUP);
+        rc = RUN_EXIT_SETUP;
         goto out;
     }
     /* deviations: confirmed on a fresh IUT, shrunk, written */
@@ -775,14 +780,23 @@ int explore_main(const explore_opts *o)
     rep.seed = o->seed;
     time_t now = time(NULL);
     strftime(rep.started, sizeof rep.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    size_t unwritten = 0;
     snprintf(path, sizeof path, "%s/junit.xml", o->out_dir);
-    if (report_write_junit(&rep, o->junit ? o->junit : path) != 0)
-        fprintf(stderr, "explore: cannot write %s\n", o->junit ? o->junit : path);
+    if (report_write_junit(&rep, o->junit ? o->junit : path) != 0) {
+        fprintf(stderr, "explore: cannot write %s: %s\n", o->junit ? o->junit : path,
+                strerror(errno));
+        unwritten++;
+    }
     snprintf(path, sizeof path, "%s/results.json", o->out_dir);
-    if (report_write_json(&rep, o->json ? o->json : path) != 0)
-        fprintf(stderr, "explore: cannot write %s\n", o->json ? o->json : path);
-    if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0)
-        fprintf(stderr, "explore: cannot write %s\n", o->html);
+    if (report_write_json(&rep, o->json ? o->json : path) != 0) {
+        fprintf(stderr, "explore: cannot write %s: %s\n", o->json ? o->json : path,
+                strerror(errno));
+        unwritten++;
+    }
+    if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0) {
+        fprintf(stderr, "explore: cannot write %s: %s\n", o->html, strerror(errno));
+        unwritten++;
+    }
     write_diagrams(e, o->out_dir);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     size_t applicable = 0;
@@ -794,7 +808,20 @@ int explore_main(const explore_opts *o)
            e->n_runs, e->n_pruned, exercised, applicable, n_dev, n_dev == 1 ? "" : "s",
            must_fail, errors, errors == 1 ? "" : "s",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-    rc = must_fail || errors ? 1 : 0;
+    /* the exit code, as run's (RUN_EXIT_*, runner.h) */
+    rc = unwritten   ? RUN_EXIT_SETUP
+         : must_fail ? RUN_EXIT_FAILED
+         : errors    ? RUN_EXIT_SETUP
+         : exercised == 0 ? RUN_EXIT_EMPTY
+                          : RUN_EXIT_OK;
+    if (unwritten)
+        fprintf(stderr, "explore: exit %d (set-up error): a report could not be written\n", rc);
+    else if (rc == RUN_EXIT_SETUP)
+        fprintf(stderr, "explore: exit %d (no verdict): %zu transition%s could not be judged "
+                        "(error: see their messages)\n", rc, errors, errors == 1 ? "" : "s");
+    else if (rc == RUN_EXIT_EMPTY)
+        fprintf(stderr, "explore: exit %d: no transition was exercised: nothing was tested\n",
+                rc);
 out:
     run_report_free(&rep);
     if (e) {

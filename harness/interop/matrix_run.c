@@ -426,7 +426,9 @@ int matrix_main(const matrix_opts *o)
     if (o->n_peers == 0 || load_peers(&c) != 0)
         goto out;
     if (mkdirs(o->out_dir) != 0) {
-        fprintf(stderr, "matrix: cannot make %s: %s\n", o->out_dir, strerror(errno));
+        fprintf(stderr, "matrix: exit %d (set-up error): cannot make %s: %s\n", RUN_EXIT_SETUP,
+                o->out_dir, strerror(errno));
+        rc = RUN_EXIT_SETUP;
         goto out;
     }
     if (find_candidates(&c) != 0)
@@ -436,10 +438,15 @@ int matrix_main(const matrix_opts *o)
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     stop_flag = 0;
     catch_signals();
-    bool failing = false;
+    /* the exit code, as run's (RUN_EXIT_*): the runs' codes and the pairs' verdicts */
+    bool failing = false, no_verdict = false, input_error = false, ran = false;
     for (size_t i = 0; i < c.n_pf && !stop_flag; i++) {
         c.run_rc[i] = run_peer(&c, i);
-        failing |= c.run_rc[i] != 0;
+        failing |= c.run_rc[i] == RUN_EXIT_FAILED;
+        input_error |= c.run_rc[i] == RUN_EXIT_USAGE;
+        no_verdict |= c.run_rc[i] == RUN_EXIT_SETUP || c.run_rc[i] < 0 ||
+                      c.run_rc[i] > RUN_EXIT_EMPTY;
+        ran |= c.run_rc[i] != RUN_EXIT_EMPTY && c.run_rc[i] != RUN_EXIT_USAGE;
     }
     if (make_tasks(&c) != 0) {
         fprintf(stderr, "matrix: out of memory\n");
@@ -466,17 +473,31 @@ int matrix_main(const matrix_opts *o)
         if (k == V_COUNT_ && !c.tasks[i].result)
             continue; /* never ran (interrupted) */
         counts[k < V_COUNT_ ? k : V_ERROR]++;
-        failing |= k == V_FAIL || k == V_ERROR || k == V_XPASS || k == V_COUNT_;
+        failing |= k == V_FAIL || k == V_XPASS;
+        no_verdict |= k == V_ERROR || k == V_COUNT_;
+        ran |= k != V_SKIPPED;
     }
     printf("pairs: %zu pass, %zu fail, %zu skipped, %zu error\n", counts[V_PASS], counts[V_FAIL],
            counts[V_SKIPPED], counts[V_ERROR]);
-    rc = failing || stop_flag ? 1 : 0;
     if (stop_flag)
         printf("matrix interrupted\n");
-    if (write_documents(&c, started, stop_flag != 0, rc) != 0)
-        rc = 2;
-    else
+    rc = stop_flag     ? RUN_EXIT_SETUP
+         : failing     ? RUN_EXIT_FAILED
+         : input_error ? RUN_EXIT_USAGE
+         : no_verdict  ? RUN_EXIT_SETUP
+         : !ran        ? RUN_EXIT_EMPTY
+                       : RUN_EXIT_OK;
+    if (write_documents(&c, started, stop_flag != 0, rc) != 0) {
+        rc = RUN_EXIT_SETUP;
+        fprintf(stderr, "matrix: exit %d (set-up error): %s/matrix.json or index.html could "
+                        "not be written\n", rc, o->out_dir);
+    } else
         printf("matrix: %s/matrix.json, %s/index.html\n", o->out_dir, o->out_dir);
+    if (rc == RUN_EXIT_SETUP && !stop_flag && no_verdict)
+        fprintf(stderr, "matrix: exit %d (no verdict): a run or a pair could not be judged "
+                        "(see the runs' messages and the pairs in error)\n", rc);
+    else if (rc == RUN_EXIT_EMPTY)
+        fprintf(stderr, "matrix: exit %d: no job and no pair ran: nothing was tested\n", rc);
 out:
     free_ctx(&c);
     return rc;
