@@ -193,6 +193,30 @@ deps:
 deps-run:
 	$(call install_missing,$(RUN_PACKAGES))
 
+# The npm packages of the end-to-end tests (tests/npm/package.json, pinned by its
+# package-lock.json: xunit-viewer, a JUnit viewer the tests read the report with), in
+# NPM_DIR outside the clone, so that a clean clone does not fetch them again. Node.js and
+# npm: the machine's, else Debian's nodejs and npm (installed only when `node` is missing,
+# so as not to fight a Node.js from elsewhere). make test runs this next to the build.
+NPM_DIR ?= $(if $(HOME),$(HOME)/.cache/edhoc-harness/npm,$(CURDIR)/build/npm)
+export EH_NPM_DIR := $(NPM_DIR)
+.PHONY: deps-npm
+deps-npm:
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory deps-node; fi
+	@if ! cmp -s tests/npm/package-lock.json $(NPM_DIR)/package-lock.json || \
+	    [ ! -f $(NPM_DIR)/node_modules/xunit-viewer/package.json ]; then \
+	  echo "installing npm packages of the tests (tests/npm) in $(NPM_DIR)"; \
+	  mkdir -p $(NPM_DIR) && cp tests/npm/package.json tests/npm/package-lock.json $(NPM_DIR)/ && \
+	  log=$$(mktemp) && if (cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error) \
+	      >$$log 2>&1; then rm -f $$log; echo "installed"; \
+	  else cat $$log; rm -f $$log $(NPM_DIR)/package-lock.json; \
+	    echo "npm ci failed (its output above): the tests need the npm registry once"; exit 1; fi; \
+	fi
+.PHONY: deps-node
+deps-node:
+	$(call install_missing,nodejs npm)
+
 run: deps-run
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
 	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
@@ -202,7 +226,7 @@ run: deps-run
 
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all build/asan/unit-tests build/asan/edhoc-harness \
-	  $(FUZZ_TARGETS)
+	  $(FUZZ_TARGETS) deps-npm
 	@$(MAKE) --no-print-directory -j$(words unit unit-asan fuzz-smoke $(E2E_RUNS)) \
 	  --output-sync=target unit unit-asan fuzz-smoke $(E2E_RUNS)
 

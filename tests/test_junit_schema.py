@@ -225,3 +225,82 @@ def test_a_run_reads_as_ci_users_expect_in_junitparser(harness, tmp_path):
     assert j[("rfc9528/5.3.3/wrong-mac-2", "initiator")] == "pass"
     assert json.loads((tmp_path / "results.json").read_text())["results"][0]["iut_role"] in (
         "initiator", "responder")
+
+
+def xunit_viewer(report):
+    """What xunit-viewer (npm; the JUnit viewer many CI users open reports in) shows of
+    report: its own parser, run by tests/junit_viewer.mjs. make test installs it
+    (Makefile, deps-npm; EH_NPM_DIR)."""
+    import json
+    modules = pathlib.Path(os.environ.get("EH_NPM_DIR", pathlib.Path.home() /
+                                          ".cache/edhoc-harness/npm")) / "node_modules"
+    node = shutil.which("node")
+    if node is None or not (modules / "xunit-viewer/package.json").is_file():
+        pytest.fail(f"node or xunit-viewer in {modules} missing: run make deps-npm")
+    proc = subprocess.run([node, str(ROOT / "tests/junit_viewer.mjs"), str(modules),
+                           str(report)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_xunit_viewer_shows_every_verdict_as_ci_users_expect(sample):
+    """The unit tests' sample (every verdict in both roles, hostile strings, a 1 MB
+    transcript) read by a second real consumer, xunit-viewer: it parses, keeps every
+    case (it merges cases of one name within a suite), and shows only fail and xpass as
+    failures, error as an error, skipped and xfail as skipped, pass and non-strict as
+    passed."""
+    suites = xunit_viewer(sample)
+    root = ET.parse(sample).getroot()
+    assert [s["name"] for s in suites] == [s.get("name") for s in root.findall("testsuite")]
+    for suite, xml_suite in zip(suites, root.findall("testsuite")):
+        assert suite["name"].rsplit("/", 1)[1] in ("iut-initiator", "iut-responder")
+        cases = xml_suite.findall("testcase")
+        assert len(suite["tests"]) == len(cases)
+        expected = {"pass": "passed", "nonstrict": "passed", "fail": "failure",
+                    "xpass": "failure", "error": "error", "skipped": "skipped",
+                    "xfail": "skipped"}
+        for t in suite["tests"]:
+            (verdict,) = t["properties"]["verdict"]
+            assert t["status"] == expected[verdict], (t["name"], verdict, t["status"])
+        assert sorted(t["properties"]["verdict"][0] for t in suite["tests"]) == sorted(
+            ["pass", "fail", "skipped", "nonstrict", "error", "xfail", "xpass"])
+
+
+def test_a_run_reads_as_ci_users_expect_in_xunit_viewer(harness, tmp_path):
+    """issue 15 item 4, read by a second real consumer (xunit-viewer, npm): a run with a
+    MUST failure, a SHOULD-level finding (non-strict) and skipped jobs shows one suite
+    per IUT role, every case under its own name, the failure red with its text once, the
+    finding and the skips not red, and the scenario's file and line."""
+    from test_run import REFERENCE, run_suite
+    peer = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --fault wrong-mac-2 "
+                             "--fault accept-id-cred-map").replace("message-4, ", "")
+    paths = [ROOT / "scenarios" / p for p in ("interop/handshake.yaml",
+                                              "rfc9528/3.5.3.2/id-cred-r-as-full-map.yaml",
+                                              "rfc9528/5.5/message-4.yaml")]
+    r, results, junit = run_suite(harness, tmp_path, peer, paths=paths)
+    assert r.returncode == 1, r.stdout
+    suites = {s["name"]: s for s in xunit_viewer(junit)}
+    assert set(suites) == {"reference/iut-responder", "reference/iut-initiator"}, set(suites)
+    shown = {(name.rsplit("/", 1)[1][4:], t["name"]): t for name, s in suites.items()
+             for t in s["tests"]}
+    assert len(shown) == len(results) == 5, sorted(shown)
+    status = {k: t["status"] for k, t in shown.items()}
+    assert status == {("responder", "interop/handshake"): "failure",
+                      ("initiator", "interop/handshake"): "passed",
+                      ("initiator", "rfc9528/3.5.3.2/id-cred-r-as-full-map"): "passed",
+                      ("responder", "rfc9528/5.5/message-4"): "skipped",
+                      ("initiator", "rfc9528/5.5/message-4"): "skipped"}, status
+    j = {(x["iut_role"], x["id"]): x for x in results}
+    assert j[("initiator", "rfc9528/3.5.3.2/id-cred-r-as-full-map")]["verdict"] == "nonstrict"
+    failed = shown[("responder", "interop/handshake")]
+    # the viewer shows the failure's body, its message attribute, its type, then the
+    # transcript (system-out): the body holds the text once and the requirements once
+    body, message, kind = failed["messages"][:3]
+    first_line = j[("responder", "interop/handshake")]["message"].split(" [requirements:")[0]
+    assert message == first_line and kind == "fail"
+    assert body.count(first_line) == 1 and body.count("requirements:") == 1, body
+    assert re.search(r"\nrequirements: R-A\.2-a \(RFC 9528 Appendix A\.2\), ", body), body
+    assert failed["classname"] == "iut-responder.interop"
+    assert failed["properties"]["file"] == [str(ROOT / "scenarios/interop/handshake.yaml")]
+    step_line = re.search(r"step \d+ \(line (\d+)\)", first_line).group(1)
+    assert failed["properties"]["line"] == [step_line]

@@ -337,8 +337,17 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
     char shortmsg[sizeof s->message];
     snprintf(shortmsg, sizeof shortmsg, "%s", msg);
     char *cite = strstr(shortmsg, " [requirements: ");
-    if (cite != NULL)
+    /* the body: the short text, then the requirements on a line of their own, once:
+     * those the message cites (with their sections), else the scenario's list */
+    const char *cited = NULL, *after = "";
+    size_t cited_len = 0;
+    if (cite != NULL) {
+        cited = msg + (cite - shortmsg) + strlen(" [requirements: ");
+        const char *end = strchr(cited, ']');
+        cited_len = end ? (size_t)(end - cited) : strlen(cited);
+        after = end ? end + 1 : "";
         *cite = 0;
+    }
     switch (bad_verdict(s->v) ? V_ERROR : finding ? V_PASS : s->v) {
     case V_PASS:
     case V_NONSTRICT:
@@ -350,9 +359,11 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
              attr(w, "message", shortmsg, sizeof shortmsg) ||
              attr(w, "type", s->v == V_FAIL ? "fail" : "error", SIZE_MAX) ||
              (bad_verdict(s->v) && text(w, "invalid verdict; ", SIZE_MAX)) ||
-             text(w, msg, msg_cap) ||
-             (has_req && (text(w, "\nrequirements: ", SIZE_MAX) ||
-                          text(w, s->requirements, sizeof s->requirements))) ||
+             (cited ? text(w, shortmsg, sizeof shortmsg) || text(w, after, SIZE_MAX) ||
+                          text(w, "\nrequirements: ", SIZE_MAX) || text(w, cited, cited_len)
+                    : text(w, msg, msg_cap) ||
+                          (has_req && (text(w, "\nrequirements: ", SIZE_MAX) ||
+                                       text(w, s->requirements, sizeof s->requirements)))) ||
              xmlTextWriterEndElement(w) < 0;
         break;
     case V_XPASS:
