@@ -117,9 +117,14 @@ static bool reap_within(pid_t pid, int ms)
 static void finish(const child_pool *p, slot *s, cp_end end)
 {
     bool reaped = false;
-    if (end != CP_DONE) { /* SIGTERM lets it stop its IUTs; SIGKILL if it lingers */
+    if (end != CP_DONE) {
+        /* SIGTERM lets it stop its IUTs; SIGKILL if it lingers. The child holds
+         * SIGTERM back while it starts an IUT (iut_start_tracked: until the IUT's
+         * exec, so that the IUT's process group is known to its handler), which
+         * takes a fork and an exec: under load and a sanitizer build more than
+         * half a second, and a SIGKILL then would leave that IUT running. */
         kill(s->pid, SIGTERM);
-        if (!(reaped = reap_within(s->pid, 500)))
+        if (!(reaped = reap_within(s->pid, 3000)))
             kill(s->pid, SIGKILL);
     }
     close(s->fd);
