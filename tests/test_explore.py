@@ -168,8 +168,8 @@ def test_exit_codes_tell_set_up_errors_from_deviations(run, tmp_path):
     leaves every transition in error, which is 3 (no verdict), not 1 (a deviation);
     a report folder that cannot be made is 3 too."""
     peer = tmp_path / "gone.yaml"
-    peer.write_text(REFERENCE.replace('command: "{harness} peer responder',
-                                      'command: "/nonexistent/iut', 1))
+    peer.write_text(re.sub(r'(?m)^(responder:\n  command: ).*$', r'\1"/nonexistent/iut"',
+                           REFERENCE))
     r = run("explore", "--peer", peer, "--role", "responder", "--depth", "1", "--out",
             tmp_path / "out")
     assert r.returncode == 3, r.stdout + r.stderr
