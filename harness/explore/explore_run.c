@@ -26,6 +26,7 @@
 
 #include "../runner/iut.h"
 #include "../scenario/exec.h"
+#include "../transport/free_port.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
 
@@ -37,16 +38,6 @@ static void on_worker_signal(int sig)
     if (worker_iut_pgid > 0)
         kill(-(pid_t)worker_iut_pgid, SIGKILL);
     _exit(130);
-}
-
-static int free_port(void)
-{
-    tr_udp u;
-    if (tr_udp_bind(&u, "127.0.0.1", 0) != EH_OK)
-        return -1;
-    int port = tr_udp_local_port(&u);
-    tr_udp_close(&u);
-    return port;
 }
 
 typedef struct worker {
@@ -198,7 +189,7 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
             if (wk->iut != NULL && (fresh || iut_poll(wk->iut, &ex)))
                 stop_iut(wk);
             if (wk->iut == NULL) {
-                wk->port = free_port();
+                wk->port = tr_free_port("127.0.0.1");
                 if (start_iut(wk, sc, wk->port, err, sizeof err) != 0)
                     goto error;
             }

@@ -11,6 +11,7 @@
 #include "../peer/credfile.h"
 #include "../runner/iut.h"
 #include "../scenario/exec.h"
+#include "../transport/free_port.h"
 #include "../transport/pcap_file.h"
 #include "../transport/udp.h"
 #include "child_pool.h"
@@ -160,16 +161,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int free_port(void)
-{
-    tr_udp u;
-    if (tr_udp_bind(&u, HOST, 0) != EH_OK)
-        return -1;
-    int port = tr_udp_local_port(&u);
-    tr_udp_close(&u);
-    return port;
 }
 
 static void join_list(char *out, size_t cap, const int *v, size_t n)
@@ -449,7 +440,7 @@ json_t *pair_job_run(const pair_job_opts *o)
 
     /* B, the Responder */
     char out[PAIR_PATH + 64], errp[PAIR_PATH + 64];
-    p->responder_port = free_port();
+    p->responder_port = tr_free_port(HOST);
     full(o, p->out_r, out, sizeof out);
     full(o, p->err_r, errp, sizeof errp);
     b.p = p->responder_port > 0 ? start(1, o, rs, p->responder_port, cred_r, cred_i, p->cmd_r, out,

@@ -20,6 +20,7 @@
 #include "../scenario/budget.h"
 #include "../scenario/exec.h"
 #include "../scenario/scenario.h"
+#include "../transport/free_port.h"
 #include "../transport/udp.h"
 #include "capture.h"
 #include "iut.h"
@@ -152,17 +153,6 @@ static void remove_partial_capture(const job *j, const run_opts *o, scenario *sc
     unlink(tmp);
 }
 
-/* A free UDP port for an IUT Responder to listen on. */
-static int free_port(const char *host)
-{
-    tr_udp u;
-    if (tr_udp_bind(&u, host, 0) != EH_OK)
-        return -1;
-    int port = tr_udp_local_port(&u);
-    tr_udp_close(&u);
-    return port;
-}
-
 typedef struct iut_watch {
     iut_proc *p;
 } iut_watch;
@@ -260,7 +250,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             goto harness_error;
         port = sc_exec_port(x);
     } else if (port == 0) {
-        port = free_port(host);
+        port = tr_free_port(host);
     }
     snprintf(port_s, sizeof port_s, "%d", port);
     snprintf(method_s, sizeof method_s, "%d", sc->method);
@@ -481,7 +471,7 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
         return NULL;
     snprintf(failure, cap, "the per-run IUT Responder could not be started");
     char port_s[16], cmd[SC_MAX_CMD], out[1024], err[1024];
-    int port = free_port("127.0.0.1");
+    int port = tr_free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
     iut_vars v = {.host = "127.0.0.1",
                   .port = port_s,

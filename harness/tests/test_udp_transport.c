@@ -11,14 +11,22 @@
  * as the answer to the next request; an identical answer to a request
  * sent once is kept (RFC 9528 §7 allows the identical message again); a
  * CoAP response with another token is not taken as the answer. Also which
- * host names count as loopback (flood steps are refused elsewhere).
+ * host names count as loopback (flood steps are refused elsewhere), and
+ * that the port picked for an IUT lies below the ephemeral range and is free
+ * for UDP and TCP.
  */
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "../peer/peer.h"
+#include "../transport/free_port.h"
 
 #define MAX_STEPS 8
 #define MAX_ANSWERS 3
@@ -348,6 +356,49 @@ START_TEST(test_loopback_hosts)
 }
 END_TEST
 
+static bool binds(const char *host, int type, int port)
+{
+    tr_addr a;
+    ck_assert_int_eq(tr_addr_resolve(host, (uint16_t)port, &a), EH_OK);
+    int fd = socket(a.sa.ss_family, type, 0);
+    ck_assert_int_ge(fd, 0);
+    bool ok = bind(fd, (struct sockaddr *)&a.sa, a.len) == 0;
+    close(fd);
+    return ok;
+}
+
+START_TEST(test_iut_port_below_the_ephemeral_range)
+{
+    int low = 0, high = 0;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f != NULL) {
+        ck_assert_int_eq(fscanf(f, "%d %d", &low, &high), 2);
+        fclose(f);
+        ck_assert_int_eq(tr_ephemeral_low(), low);
+    } else {
+        ck_assert_int_eq(tr_ephemeral_low(), 32768);
+    }
+    const char *hosts[] = {"127.0.0.1", "::1"};
+    for (size_t h = 0; h < 2; h++) {
+        int seen[20];
+        size_t distinct = 0;
+        for (int i = 0; i < 20; i++) {
+            int port = tr_free_port(hosts[h]);
+            ck_assert_int_ge(port, TR_FREE_PORT_LOW);
+            ck_assert_int_lt(port, tr_ephemeral_low());
+            ck_assert(binds(hosts[h], SOCK_DGRAM, port) && binds(hosts[h], SOCK_STREAM, port));
+            bool again = false;
+            for (size_t k = 0; k < distinct; k++)
+                again |= seen[k] == port;
+            if (!again)
+                seen[distinct++] = port;
+        }
+        ck_assert_uint_gt(distinct, 10); /* drawn at random, not one fixed port */
+    }
+    ck_assert_int_eq(tr_free_port("no-such-host.invalid"), -1);
+}
+END_TEST
+
 Suite *eh_test_udp_transport_suite(void)
 {
     Suite *s = suite_create("udp_transport");
@@ -360,6 +411,7 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_add_test(tc, test_replay_same_client_same_bytes);
     tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
     tcase_add_test(tc, test_loopback_hosts);
+    tcase_add_test(tc, test_iut_port_below_the_ephemeral_range);
     tcase_add_test(tc, test_message_3_that_parses_as_coap_is_edhoc);
     tcase_add_test(tc, test_oscore_request_that_parses_as_edhoc_is_coap);
     suite_add_tcase(s, tc);
