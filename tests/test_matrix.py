@@ -12,6 +12,7 @@ relative to the page, and shows markup from the results as text.
 """
 import html.parser
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -372,7 +373,9 @@ def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     non-zero soon, and neither of the pair's IUTs is left running."""
     import signal
     import time
-    marker = "61.25"  # a sleep argument no other process uses
+    # a sleep argument no other process uses: make test runs this test in the plain and
+    # the sanitizer pass at once, so a fixed one would find the other pass's IUT
+    marker = f"61.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"
     text = re.sub(r'(?m)^(initiator:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
     text = text.replace("\nname: reference\n", "\nname: sleeper\n")
     peer = tmp_path / "sleeper.yaml"
