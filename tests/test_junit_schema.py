@@ -38,7 +38,8 @@ def sample(tmp_path_factory):
     unit = ROOT / os.environ.get("EH_UNIT_TESTS", "build/unit-tests")
     assert unit.is_file(), f"{unit} not built; run make"
     path = tmp_path_factory.mktemp("junit") / "sample.xml"
-    env = dict(os.environ, CK_RUN_SUITE="report", EH_JUNIT_SAMPLE=str(path))
+    env = dict(os.environ, CK_RUN_SUITE="report", CK_RUN_CASE="junit_round_trip",
+               EH_JUNIT_SAMPLE=str(path))
     proc = subprocess.run([str(unit)], capture_output=True, text=True, timeout=300, cwd=ROOT,
                           env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr

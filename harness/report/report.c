@@ -144,6 +144,24 @@ char *report_clean_text(const char *s, size_t n, bool xml, size_t max_out, bool 
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, o = 0;
     while (i < n) {
+        /* a run of printable ASCII (and tab, newline, return), valid in XML and
+         * JSON text alike, is copied at once: transcripts are mostly that */
+        size_t run = 0;
+        while (i + run < n && ((p[i + run] >= 0x20 && p[i + run] < 0x7f) || p[i + run] == '\n' ||
+                               p[i + run] == '\t' || p[i + run] == '\r'))
+            run++;
+        if (run > 0) {
+            size_t take = run <= cap - o ? run : cap - o;
+            memcpy(out + o, p + i, take);
+            o += take;
+            i += take;
+            if (take < run) {
+                if (truncated)
+                    *truncated = true;
+                break;
+            }
+            continue;
+        }
         char piece[20];
         size_t plen;
         uint32_t cp = 0;

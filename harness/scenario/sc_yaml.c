@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../common/hex.h"
 
@@ -205,9 +207,31 @@ static int read_file(sy_ctx *c, const char *path, char **out, size_t *len)
         put_errf(c->err, c->cap, c->file, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    char *buf = malloc(SY_MAX_FILE + 1);
-    size_t n = buf ? fread(buf, 1, SY_MAX_FILE + 1, f) : 0;
-    bool bad = !buf || ferror(f);
+    /* a buffer of the file's size (a scenario file is a few hundred bytes),
+     * grown while reading for what is not a regular file or grows meanwhile;
+     * never more than SY_MAX_FILE + 1 bytes, the one past the bound telling
+     * that the file is too large */
+    struct stat st;
+    size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+                         (uintmax_t)st.st_size < SY_MAX_FILE
+                     ? (size_t)st.st_size + 1
+                     : 65536;
+    char *buf = malloc(cap + 1);
+    size_t n = 0;
+    bool bad = buf == NULL;
+    while (!bad) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || cap > SY_MAX_FILE || ferror(f))
+            break;
+        size_t grown = 2 * cap > SY_MAX_FILE + 1 ? SY_MAX_FILE + 1 : 2 * cap;
+        char *b = realloc(buf, grown + 1);
+        if (b == NULL) {
+            bad = true;
+            break;
+        }
+        buf = b, cap = grown;
+    }
+    bad = bad || ferror(f);
     fclose(f);
     if (bad || n > SY_MAX_FILE) {
         c->failed = true;
