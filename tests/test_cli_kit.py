@@ -107,6 +107,31 @@ def test_unknown_option_exits_2(run, args):
         assert "--bogus" in r.stderr or "usage:" in r.stderr
 
 
+# issue 16 item 10: numbers that strtol takes and a cast wraps (-j 4294967297 ran as 1,
+# --timeout 4294967346 as 50 ms, --seed -1 as 2^64-1) are usage errors naming the option
+@pytest.mark.parametrize("args,option", [
+    (["run", "--peer", "peers/reference.yaml", "-j", "4294967297"], "-j"),
+    (["run", "--peer", "peers/reference.yaml", "--timeout", "4294967346"], "--timeout"),
+    (["run", "--peer", "peers/reference.yaml", "--seed", "-1"], "--seed"),
+    (["run", "--peer", "peers/reference.yaml", "--seed", ""], "--seed"),
+    (["matrix", "--peers", "peers/reference.yaml", "--out", "x", "-j", "4294967297"], "-j"),
+    (["explore", "--peer", "peers/reference.yaml", "--role", "responder", "--depth",
+      "4294967297"], "--depth"),
+    (["explore", "--peer", "peers/reference.yaml", "--role", "responder", "--seed", "-1"],
+     "--seed"),
+    (["peer", "responder", "--port", "4294967297"], "--port"),
+    (["peer", "responder", "--max-sessions", "4294967297"], "--max-sessions"),
+    (["peer", "initiator", "--timeout", " 50"], "--timeout"),
+    (["vectors", "generate", "--seed", "-1"], "--seed"),
+    (["vectors", "generate", "--method", "4294967296"], "--method"),
+], ids=lambda x: x if isinstance(x, str) else "_".join(x[:1] + x[-2:]))
+def test_out_of_range_numbers_are_usage_errors(run, args, option):
+    r = run(*args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert option in r.stderr, r.stderr
+    assert not (ROOT / "x").exists()  # matrix refused before making its --out
+
+
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "peer", "run", "matrix",

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/numparse.h"
 #include "../common/datapath.h"
 #include "../explore/explore.h"
 #include "../explore/model.h"
@@ -107,7 +108,6 @@ int cli_explore(int argc, char **argv)
     const char *cred_dir = "vectors/creds", *dot_role = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
@@ -133,17 +133,13 @@ int cli_explore(int argc, char **argv)
             dot_role = v;
             bad = strcmp(v, "initiator") != 0 && strcmp(v, "responder") != 0;
         } else if (!strcmp(a, "--depth")) {
-            o.depth = (int)strtol(v, &end, 10);
-            bad = *end || o.depth < 1 || o.depth > EXPLORE_MAX_DEPTH;
+            bad = eh_parse_int(v, 1, EXPLORE_MAX_DEPTH, &o.depth) != 0;
         } else if (!strcmp(a, "-j")) {
-            o.jobs = (int)strtol(v, &end, 10);
-            bad = *end || o.jobs < 1 || o.jobs > 64;
+            bad = eh_parse_int(v, 1, 64, &o.jobs) != 0;
         } else if (!strcmp(a, "--seed")) {
-            o.seed = strtoul(v, &end, 10);
-            bad = *end != 0;
+            bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {
-            o.timeout_ms = (int)strtol(v, &end, 10);
-            bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
+            bad = eh_parse_int(v, 50, 600000, &o.timeout_ms) != 0;
         } else if (!strcmp(a, "--transport")) {
             o.transport = v;
             bad = strcmp(v, "coap") != 0 && strcmp(v, "udp") != 0;

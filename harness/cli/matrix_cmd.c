@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/numparse.h"
 #include "../common/datapath.h"
 #include "../common/selfexec.h"
 #include "../interop/matrix_run.h"
@@ -64,7 +65,6 @@ int cli_matrix(int argc, char **argv)
     size_t *n_list = NULL, cap = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
@@ -106,15 +106,12 @@ int cli_matrix(int argc, char **argv)
         bool bad = false;
         if (!strcmp(a, "--out")) o.out_dir = v;
         else if (!strcmp(a, "-j")) {
-            o.jobs = (int)strtol(v, &end, 10);
-            bad = *end || o.jobs < 1 || o.jobs > 64;
+            bad = eh_parse_int(v, 1, 64, &o.jobs) != 0;
         } else if (!strcmp(a, "--filter")) o.filter = v;
         else if (!strcmp(a, "--seed")) {
-            o.seed = strtoul(v, &end, 10);
-            bad = *end != 0;
+            bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {
-            o.timeout_ms = (int)strtol(v, &end, 10);
-            bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
+            bad = eh_parse_int(v, 50, 600000, &o.timeout_ms) != 0;
         } else if (!strcmp(a, "--creds")) cred_dir = v;
         else if (!strcmp(a, "--budget")) {
             sc_budget b;

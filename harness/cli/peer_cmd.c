@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/numparse.h"
 #include "../cbor/cbor.h"
 #include "../common/datapath.h"
 #include "../common/hex.h"
@@ -129,11 +130,10 @@ static int parse_int_csv(const char *s, int *out, size_t max, size_t *n)
     snprintf(buf, sizeof buf, "%s", s);
     *n = 0;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        char *end;
-        long v = strtol(t, &end, 10);
-        if (*end || *n >= max || v < -65536 || v > 65535)
+        int v;
+        if (*n >= max || eh_parse_int(t, -65536, 65535, &v) != 0)
             return -1;
-        out[(*n)++] = (int)v;
+        out[(*n)++] = v;
     }
     return *n ? 0 : -1;
 }
@@ -196,7 +196,6 @@ static int parse_args(int argc, char **argv, peer_args *a)
     a->initiator = strcmp(argv[0], "initiator") == 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             usage(stdout);
             return -1;
@@ -224,11 +223,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--host")) {
             a->host = v;
         } else if (!strcmp(o, "--port")) {
-            a->port = strtol(v, &end, 10);
-            bad = *end || a->port < 0 || a->port > 65535;
+            bad = eh_parse_long(v, 0, 65535, &a->port) != 0;
         } else if (!strcmp(o, "--method")) {
-            a->method = (int)strtol(v, &end, 10);
-            bad = *end || a->method < 0 || a->method > 3;
+            bad = eh_parse_int(v, 0, 3, &a->method) != 0;
         } else if (!strcmp(o, "--methods")) {
             int m[4];
             size_t n;
@@ -264,8 +261,7 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--resource")) {
             a->resource = v;
         } else if (!strcmp(o, "--timeout")) {
-            a->timeout_ms = (int)strtol(v, &end, 10);
-            bad = *end || a->timeout_ms < 10 || a->timeout_ms > 600000;
+            bad = eh_parse_int(v, 10, 600000, &a->timeout_ms) != 0;
         } else if (!strcmp(o, "--vector")) {
             a->vector = v;
         } else if (!strcmp(o, "--transcript")) {
@@ -273,8 +269,7 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--oscore-out")) {
             a->oscore_out = v;
         } else if (!strcmp(o, "--max-sessions")) {
-            a->max_sessions = strtol(v, &end, 10);
-            bad = *end || a->max_sessions < 1 || a->max_sessions > 100000;
+            bad = eh_parse_long(v, 1, 100000, &a->max_sessions) != 0;
         } else if (!strcmp(o, "--fault")) {
             unsigned long f = eh_fault_parse(v);
             unsigned pf = peer_fault_parse(v);
@@ -282,11 +277,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
             a->engine_faults |= f;
             a->peer_faults |= pf;
         } else if (!strcmp(o, "--exit-after")) {
-            a->exit_after = strtol(v, &end, 10);
-            bad = *end || a->exit_after < 0;
+            bad = eh_parse_long(v, 0, 1000000000, &a->exit_after) != 0;
         } else if (!strcmp(o, "--repeat")) {
-            a->repeat = strtol(v, &end, 10);
-            bad = *end || a->repeat < 1 || a->repeat > 1000000;
+            bad = eh_parse_long(v, 1, 1000000, &a->repeat) != 0;
         } else {
             fprintf(stderr, "peer: unknown option %s (see --help)\n", o);
             return 2;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/numparse.h"
 #include "../common/datapath.h"
 #include "../common/selfexec.h"
 #include "../runner/runner.h"
@@ -136,7 +137,6 @@ int cli_run(int argc, char **argv)
     const char *cred_dir = "vectors/creds";
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
@@ -169,8 +169,7 @@ int cli_run(int argc, char **argv)
                           : !strcmp(v, "both") ? RUN_IUT_INITIATOR | RUN_IUT_RESPONDER : 0;
             bad = o.iut_roles == 0;
         } else if (!strcmp(a, "-j")) {
-            o.jobs = (int)strtol(v, &end, 10);
-            bad = *end || o.jobs < 1 || o.jobs > 64;
+            bad = eh_parse_int(v, 1, 64, &o.jobs) != 0;
         } else if (!strcmp(a, "--filter")) o.filter = v;
         else if (!strcmp(a, "--junit")) o.junit = v;
         else if (!strcmp(a, "--json")) o.json = v;
@@ -179,11 +178,9 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--keylog")) o.keylog = v;
         else if (!strcmp(a, "--seed")) {
-            o.seed = strtoul(v, &end, 10);
-            bad = *end != 0;
+            bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {
-            o.timeout_ms = (int)strtol(v, &end, 10);
-            bad = *end || o.timeout_ms < 50 || o.timeout_ms > 600000;
+            bad = eh_parse_int(v, 50, 600000, &o.timeout_ms) != 0;
         } else if (!strcmp(a, "--creds")) cred_dir = v;
         else { /* --budget */
             sc_budget b;

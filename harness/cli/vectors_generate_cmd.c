@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/numparse.h"
 #include "../cbor/cbor.h"
 #include "../common/datapath.h"
 #include "../common/hex.h"
@@ -174,7 +175,6 @@ int cli_vectors_generate(int argc, char **argv)
     const char *out = NULL, *negatives = NULL, *creds = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(stdout, 0);
         if (strcmp(a, "--all") == 0) {
@@ -195,15 +195,13 @@ int cli_vectors_generate(int argc, char **argv)
         }
         i++;
         if (strcmp(a, "--method") == 0) {
-            o.method = (int)strtol(v, &end, 10);
-            if (*end || o.method < 0 || o.method > 3) {
+            if (eh_parse_int(v, 0, 3, &o.method) != 0) {
                 fprintf(stderr, "vectors generate: --method must be 0..3\n");
                 return 2;
             }
             have_method = true;
         } else if (strcmp(a, "--suite") == 0) {
-            o.suite = (int)strtol(v, &end, 10);
-            if (*end || eh_suite_by_id(o.suite) == NULL) {
+            if (eh_parse_int(v, 0, 65535, &o.suite) != 0 || eh_suite_by_id(o.suite) == NULL) {
                 fprintf(stderr, "vectors generate: --suite must be one of 0 1 2 3 4 5 6 24 25\n");
                 return 2;
             }
@@ -228,12 +226,12 @@ int cli_vectors_generate(int argc, char **argv)
                 return 2;
             }
         } else if (strcmp(a, "--seed") == 0) {
-            errno = 0;
-            o.seed = strtoull(v, &end, 10);
-            if (*end || errno) {
-                fprintf(stderr, "vectors generate: --seed must be a number\n");
+            unsigned long seed;
+            if (eh_parse_ulong(v, ULONG_MAX, &seed) != 0) {
+                fprintf(stderr, "vectors generate: --seed must be a number 0..%lu\n", ULONG_MAX);
                 return 2;
             }
+            o.seed = seed;
             have_seed = true;
         } else if (strcmp(a, "--out") == 0) {
             out = v;

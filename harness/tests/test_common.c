@@ -1,7 +1,9 @@
 /* harness/common: error names, hex text and the command {harness} expands to. */
 #include <check.h>
+#include <limits.h>
 #include <string.h>
 
+#include "../common/numparse.h"
 #include "../common/eh_err.h"
 #include "../common/hex.h"
 #include "../common/selfexec.h"
@@ -57,12 +59,42 @@ START_TEST(harness_placeholder_is_the_variable_else_the_executable)
 }
 END_TEST
 
+START_TEST(numbers_are_strict_and_in_range)
+{
+    long l = 42;
+    int i = 42;
+    unsigned long u = 42;
+    ck_assert_int_eq(eh_parse_int("64", 1, 64, &i), 0);
+    ck_assert_int_eq(i, 64);
+    ck_assert_int_eq(eh_parse_int("+7", 1, 64, &i), 0);
+    ck_assert_int_eq(i, 7);
+    ck_assert_int_eq(eh_parse_long("-65536", -65536, 65535, &l), 0);
+    ck_assert_int_eq(l, -65536);
+    /* what strtol takes and a cast wraps or an option must refuse */
+    const char *bad[] = {"4294967297", "4294967346", "99999999999999999999", "", " 5", "5 ",
+                         "0x10", "65", "0", "-", "+", "1e3", "--5"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        ck_assert_msg(eh_parse_int(bad[k], 1, 64, &i) != 0, "int '%s' accepted", bad[k]);
+        ck_assert_int_eq(i, 7); /* untouched */
+    }
+    ck_assert_int_eq(eh_parse_ulong("18446744073709551615", ULONG_MAX, &u), 0);
+    ck_assert(u == ULONG_MAX);
+    const char *ubad[] = {"-1", "+1", "18446744073709551616", "", " 1", "1x"};
+    for (size_t k = 0; k < sizeof ubad / sizeof *ubad; k++)
+        ck_assert_msg(eh_parse_ulong(ubad[k], ULONG_MAX, &u) != 0, "ulong '%s' accepted",
+                      ubad[k]);
+    ck_assert_int_eq(eh_parse_ulong("11", 10, &u), -1);
+    ck_assert_int_eq(eh_parse_long(NULL, 0, 1, &l), -1);
+}
+END_TEST
+
 Suite *eh_test_common_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("common");
     tcase_add_test(tc, error_names_are_stable_and_total);
     tcase_add_test(tc, hex_round_trip_and_rejects);
+    tcase_add_test(tc, numbers_are_strict_and_in_range);
     tcase_add_test(tc, harness_placeholder_is_the_variable_else_the_executable);
     suite_add_tcase(s, tc);
     return s;
