@@ -680,6 +680,30 @@ def test_keylog_gives_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
     assert f"PLAINTEXT_2: C_R -8, ID_CRED_R -19, Signature_or_MAC_2 h'{doc['mac_2']}'" in text
 
 
+def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
+    """`run ... | head -1` (issue 16 item 3): the reader closes the pipe after the first
+    line; SIGPIPE used to kill the run there, without reports. Now the run goes on: every
+    job runs, the reports are written and the exit code is the run's."""
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(REFERENCE)
+    js, junit = tmp_path / "results.json", tmp_path / "junit.xml"
+    proc = subprocess.Popen([str(harness), "run", "scenarios/rfc9528/6.3", "--peer", str(peer),
+                             "--no-sanity", "--json", str(js), "--junit", str(junit), "--out",
+                             str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        first = proc.stdout.readline()
+        proc.stdout.close()  # as head -1 does
+        rc = proc.wait(timeout=scaled(120))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert first.startswith(b"edhoc-harness run: ")
+    assert rc == 0, rc
+    doc = json.loads(js.read_text())
+    assert len(doc["results"]) >= 2 and {x["verdict"] for x in doc["results"]} == {"pass"}
+    assert junit.read_text().rstrip().endswith("</testsuites>")
+
+
 def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
     """SIGINT while a scenario runs: the IUT it started is stopped too, the
     report is complete for the scenario that finished and marked interrupted,

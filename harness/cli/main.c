@@ -2,6 +2,7 @@
  * edhoc-harness - command-line entry point: dispatches subcommands.
  * Exit codes: 0 success, 1 a check failed, 2 usage or input error.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* A reader that goes away (`run ... | head -1`) must not kill the run
+     * before it has stopped its IUTs and written its reports: writes to it
+     * fail with EPIPE instead. Launched IUTs get the default back
+     * (runner/iut.c resets every signal before exec). */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
