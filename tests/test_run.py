@@ -680,6 +680,33 @@ def test_keylog_gives_the_derived_values_of_rfc9529_trace_2(harness, tmp_path):
     assert f"PLAINTEXT_2: C_R -8, ID_CRED_R -19, Signature_or_MAC_2 h'{doc['mac_2']}'" in text
 
 
+def test_scenario_folders_with_links_back_up_are_walked_once(harness, tmp_path, run):
+    """issue 16 item 1: a folder with links back to itself (a -> ., b -> .) was followed
+    16 levels deep, one file becoming 131071 paths; a link to a file ran it twice under
+    one id. Each folder is entered once and each file taken once; two files with one id
+    are a usage error naming both."""
+    import os
+    d = tmp_path / "sc"
+    d.mkdir()
+    shutil.copy(ROOT / "scenarios/rfc9528/6.3/selected-suite-unsupported.yaml", d / "s.yaml")
+    os.symlink(".", d / "a")
+    os.symlink(".", d / "b")
+    os.symlink("s.yaml", d / "t.yaml")
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, paths=[d])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [(x["id"], x["verdict"]) for x in results] == [
+        ("rfc9528/6.3/selected-suite-unsupported", "pass")]
+    cov = run("coverage", d, "--format", "json")
+    assert cov.returncode == 0, cov.stderr
+    row = next(x for x in json.loads(cov.stdout)["requirements"] if x["id"] == "R-6.3-b")
+    assert row["scenarios"] == ["rfc9528/6.3/selected-suite-unsupported"], row
+    shutil.copy(d / "s.yaml", d / "u.yaml")  # another file, the same id
+    r, _, _ = run_suite(harness, tmp_path, REFERENCE, paths=[d])
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "two scenario files have the id rfc9528/6.3/selected-suite-unsupported" in r.stderr
+    assert "u.yaml" in r.stderr and ("s.yaml" in r.stderr or "t.yaml" in r.stderr), r.stderr
+
+
 def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     """`run ... | head -1` (issue 16 item 3): the reader closes the pipe after the first
     line; SIGPIPE used to kill the run there, without reports. Now the run goes on: every

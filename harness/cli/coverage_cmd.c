@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "../common/datapath.h"
+#include "../runner/jobs.h"
 #include "../scenario/scenario.h"
 #include "cli.h"
 
@@ -115,40 +116,9 @@ static int load_catalogue(const char *path, req_row **rows, size_t *n)
     return 0;
 }
 
-static void collect(const char *path, req_row *rows, size_t n, int *unknown, int depth)
+/* The requirements one scenario file covers, into rows. */
+static void add_scenario(const char *path, req_row *rows, size_t n, int *unknown)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 || depth > 16)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        char **names = NULL;
-        size_t nn = 0;
-        while (d && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char **t = realloc(names, (nn + 1) * sizeof *t);
-            if (t == NULL)
-                break;
-            names = t;
-            names[nn++] = strdup(e->d_name);
-        }
-        if (d)
-            closedir(d);
-        for (size_t i = 0; i < nn; i++) {
-            char sub[4096];
-            snprintf(sub, sizeof sub, "%s/%s", path, names[i]);
-            size_t l = strlen(names[i]);
-            struct stat s2;
-            if (stat(sub, &s2) == 0 && (S_ISDIR(s2.st_mode) ||
-                                        (l > 5 && !strcmp(names[i] + l - 5, ".yaml"))))
-                collect(sub, rows, n, unknown, depth + 1);
-            free(names[i]);
-        }
-        free(names);
-        return;
-    }
     scenario *sc = calloc(1, sizeof *sc);
     char err[512];
     if (sc == NULL)
@@ -285,8 +255,15 @@ int cli_coverage(int argc, char **argv)
     int unknown = 0;
     if (load_catalogue(catalogue, &rows, &n) != 0)
         return 2;
-    for (size_t i = 0; i < n_paths; i++)
-        collect(paths[i], rows, n, &unknown, 0);
+    char **files;
+    size_t n_files;
+    if (jobs_collect_files(paths, n_paths, &files, &n_files) != 0) {
+        free(rows);
+        return 2;
+    }
+    for (size_t i = 0; i < n_files; i++)
+        add_scenario(files[i], rows, n, &unknown);
+    jobs_files_free(files, n_files);
     last_results(results, rows, n);
     size_t testable = 0, covered = 0;
     for (size_t k = 0; k < n; k++) {

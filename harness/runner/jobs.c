@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,67 @@
 
 /* ------------------------------------------------------- scenario files */
 
+/* The scenario files of a run: each found once, whatever links lead to it
+ * (a folder or file is known by device and inode: a link back to a folder
+ * above is not followed again), at most JOBS_MAX_FILES of them. */
+#define JOBS_MAX_FILES 20000
+#define JOBS_MAX_DEPTH 16
+
+typedef struct seen_node {
+    dev_t dev;
+    ino_t ino;
+    size_t file; /* a file: its index in paths; a folder: SIZE_MAX */
+} seen_node;
+
 typedef struct file_list {
     char **paths;
     size_t n, cap;
+    seen_node *seen; /* folders entered and files taken */
+    size_t n_seen, cap_seen;
+    const char *root; /* the path given, for messages */
 } file_list;
 
-static int list_add(file_list *l, const char *path)
+/* Was (dev, ino) seen (1, *at its entry)? If not (0), it is now, as file
+ * (SIZE_MAX for a folder). -1 when out of memory. */
+static int seen_before(file_list *l, const struct stat *st, size_t file, seen_node **at)
 {
+    for (size_t i = 0; i < l->n_seen; i++)
+        if (l->seen[i].dev == st->st_dev && l->seen[i].ino == st->st_ino) {
+            if (at)
+                *at = &l->seen[i];
+            return 1;
+        }
+    if (l->n_seen == l->cap_seen) {
+        size_t cap = l->cap_seen ? 2 * l->cap_seen : 64;
+        seen_node *p = realloc(l->seen, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        l->seen = p, l->cap_seen = cap;
+    }
+    l->seen[l->n_seen++] = (seen_node){st->st_dev, st->st_ino, file};
+    return 0;
+}
+
+static int list_add(file_list *l, const char *path, const struct stat *st)
+{
+    seen_node *at = NULL;
+    int seen = seen_before(l, st, l->n, &at);
+    if (seen < 0)
+        return -1;
+    if (seen) { /* the same file again, through a link: the smaller path names it */
+        if (at->file < l->n && strcmp(path, l->paths[at->file]) < 0) {
+            char *p = strdup(path);
+            if (p == NULL)
+                return -1;
+            free(l->paths[at->file]);
+            l->paths[at->file] = p;
+        }
+        return 0;
+    }
+    if (l->n >= JOBS_MAX_FILES) {
+        fprintf(stderr, "run: more than %d scenario files below %s\n", JOBS_MAX_FILES, l->root);
+        return -2;
+    }
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 64;
         char **p = realloc(l->paths, cap * sizeof *p);
@@ -40,36 +95,59 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every *.yaml below path (sorted), or path itself. */
+/* Every *.yaml below path (sorted later), or path itself. 0, -1 out of
+ * memory, -2 an error already printed. */
 static int collect(const char *path, file_list *l, int depth)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
         fprintf(stderr, "run: %s: %s\n", path, strerror(errno));
-        return -1;
+        return -2;
     }
     if (!S_ISDIR(st.st_mode))
-        return list_add(l, path);
-    if (depth > 16)
+        return list_add(l, path, &st);
+    if (depth > JOBS_MAX_DEPTH)
         return 0;
+    int seen = seen_before(l, &st, SIZE_MAX, NULL);
+    if (seen != 0)
+        return seen < 0 ? -1 : 0; /* a folder entered already (a link back up, or twice) */
     DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
+    if (d == NULL) {
+        fprintf(stderr, "run: %s: %s\n", path, strerror(errno));
+        return -2;
+    }
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d)) != NULL && rc == 0) {
         if (e->d_name[0] == '.')
             continue;
         char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >= (int)sizeof sub)
+            continue;
         size_t n = strlen(e->d_name);
         struct stat s2;
-        if (stat(sub, &s2) == 0 && S_ISDIR(s2.st_mode))
+        if (stat(sub, &s2) != 0)
+            continue; /* a dangling link */
+        if (S_ISDIR(s2.st_mode))
             rc = collect(sub, l, depth + 1);
         else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0)
-            rc = list_add(l, sub);
+            rc = list_add(l, sub, &s2);
     }
     closedir(d);
+    return rc;
+}
+
+static int collect_all(const char *const *paths, size_t n_paths, file_list *files)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n_paths; i++) {
+        files->root = paths[i];
+        rc = collect(paths[i], files, 0); /* prints what is wrong but memory */
+    }
+    if (rc == -1)
+        fprintf(stderr, "run: out of memory\n");
+    if (rc == 0)
+        qsort(files->paths, files->n, sizeof *files->paths, cmp_str);
     return rc;
 }
 
@@ -78,6 +156,21 @@ static void file_list_free(file_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->paths[i]);
     free(l->paths);
+    free(l->seen);
+}
+
+/* Two files with one scenario id would share results and transcripts:
+ * refused, naming both. 0 or -2 (printed). */
+static int check_unique_ids(const job_list *l)
+{
+    for (size_t i = 0; i < l->n_tmpls; i++)
+        for (size_t k = i + 1; k < l->n_tmpls; k++)
+            if (strcmp(l->tmpls[i]->id, l->tmpls[k]->id) == 0) {
+                fprintf(stderr, "run: two scenario files have the id %s: %s and %s\n",
+                        l->tmpls[i]->id, l->tmpls[i]->file, l->tmpls[k]->file);
+                return -2;
+            }
+    return 0;
 }
 
 /* ----------------------------------------------------------------- jobs */
@@ -254,21 +347,41 @@ int jobs_build(const run_opts *o, const peer_file *pf, job_list *l)
 {
     file_list files = {0};
     scenario *scratch = malloc(sizeof *scratch);
-    int rc = 0;
     memset(l, 0, sizeof *l);
-    for (size_t i = 0; rc == 0 && i < o->n_paths; i++)
-        rc = collect(o->paths[i], &files, 0); /* prints what is wrong */
-    if (rc == 0)
-        qsort(files.paths, files.n, sizeof *files.paths, cmp_str);
+    int rc = collect_all(o->paths, o->n_paths, &files);
     for (size_t i = 0; rc == 0 && i < files.n; i++)
         if (scratch == NULL || add_file(o, pf, files.paths[i], scratch, l) != 0) {
             fprintf(stderr, "run: out of memory\n");
             rc = -1;
         }
+    if (rc == 0)
+        rc = check_unique_ids(l);
     l->n_files = files.n;
     file_list_free(&files);
     free(scratch);
     return rc;
+}
+
+int jobs_collect_files(const char *const *paths, size_t n_paths, char ***out, size_t *n)
+{
+    file_list files = {0};
+    int rc = collect_all(paths, n_paths, &files);
+    free(files.seen);
+    if (rc != 0) {
+        for (size_t i = 0; i < files.n; i++)
+            free(files.paths[i]);
+        free(files.paths);
+        return -1;
+    }
+    *out = files.paths, *n = files.n;
+    return 0;
+}
+
+void jobs_files_free(char **paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
 }
 
 void jobs_free(job_list *l)

@@ -58,8 +58,9 @@ typedef struct job_list {
     size_t n_tmpls;
 } job_list;
 
-/* Build the jobs of o->paths against pf into *l (zeroed first). 0, or -1
- * after printing why (a path that does not exist, out of memory). Files
+/* Build the jobs of o->paths against pf into *l (zeroed first). 0, or
+ * non-zero after printing why (a path that does not exist, more than 20000
+ * scenario files, two files with one scenario id, out of memory). Files
  * that do not load, or a variant that cannot be made, become jobs whose
  * tmpl is NULL (reported as errors). */
 int jobs_build(const run_opts *o, const peer_file *pf, job_list *l);
@@ -72,6 +73,14 @@ const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t 
 
 /* "responder" for a job whose harness is the Initiator, else "initiator". */
 const char *job_iut_role_name(sc_role harness_role);
+
+/* The scenario files below paths (each a file or a folder): every *.yaml,
+ * sorted, each file once whatever links lead to it, a folder entered once
+ * (a link back up is not followed again), at most 16 folders deep and
+ * 20000 files. 0 with *out (free with jobs_files_free), or -1 after
+ * printing why. */
+int jobs_collect_files(const char *const *paths, size_t n_paths, char ***out, size_t *n);
+void jobs_files_free(char **paths, size_t n);
 
 void jobs_free(job_list *l);
 
