@@ -707,6 +707,41 @@ def test_scenario_folders_with_links_back_up_are_walked_once(harness, tmp_path, 
     assert "u.yaml" in r.stderr and ("s.yaml" in r.stderr or "t.yaml" in r.stderr), r.stderr
 
 
+def test_report_paths_that_are_links_or_devices_are_not_replaced(harness, tmp_path):
+    """issue 16 item 4: reports went to PATH.tmp, renamed over PATH, so a link was
+    replaced by a file, /dev/stdout got nothing and (as root) /dev/null became a file. A
+    link now has the file it names written (created when dangling), and what is not a
+    regular file (a FIFO, /dev/stdout) is written in place."""
+    import os
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(REFERENCE)
+    (tmp_path / "sub").mkdir()
+    os.symlink("real.json", tmp_path / "link.json")
+    os.symlink("sub/t.xml", tmp_path / "dangling.xml")
+    fifo = tmp_path / "keys.fifo"
+    os.mkfifo(fifo)
+    # the reading end, open before the run (a FIFO nobody reads is an error); the keylog
+    # of one handshake fits the pipe's buffer, read once the run is over
+    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    r = subprocess.run([str(harness), "run", "scenarios/interop/handshake.yaml", "--peer",
+                        str(peer), "--role", "responder", "--no-sanity", "--quiet",
+                        "--json", str(tmp_path / "link.json"),
+                        "--junit", str(tmp_path / "dangling.xml"), "--keylog", str(fifo),
+                        "--html", "/dev/stdout", "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
+    try:
+        got = [os.read(rfd, 1 << 16)]
+    finally:
+        os.close(rfd)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert os.path.islink(tmp_path / "link.json") and os.path.islink(tmp_path / "dangling.xml")
+    assert json.loads((tmp_path / "real.json").read_text())["results"][0]["verdict"] == "pass"
+    assert (tmp_path / "sub/t.xml").read_text().rstrip().endswith("</testsuites>")
+    assert fifo.is_fifo() and got and b"interop/handshake initiator oscore_master_salt " in got[0]
+    assert "</html>" in r.stdout  # the page, written to standard output
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     """`run ... | head -1` (issue 16 item 3): the reader closes the pipe after the first
     line; SIGPIPE used to kill the run there, without reports. Now the run goes on: every

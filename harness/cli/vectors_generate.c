@@ -19,6 +19,7 @@
 #include "../cbor/cbor.h"
 #include "../crypto/x509.h"
 #include "../edhoc/edhoc.h"
+#include "../report/report.h"
 #include "cli.h"
 #include "../vectors/trace_log.h"
 #include "vector_gen.h"
@@ -522,24 +523,26 @@ done:
     return result;
 }
 
+static int emit_json(int fd, void *ctx)
+{
+    char *text = json_dumps(ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = report_write_all(fd, text, strlen(text)) == 0 && report_write_all(fd, "\n", 1) == 0
+                 ? 0
+                 : -1;
+    free(text);
+    return rc;
+}
+
 int gen_write_json(const json_t *j, const char *path)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    /* Written to a temporary file and renamed: never a half-written file. */
-    if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-        fprintf(stderr, "vectors generate: cannot write %s: %s\n", tmp, strerror(errno));
-        remove(tmp);
-        return 2;
-    }
-    FILE *f = fopen(tmp, "a");
-    if (f != NULL) {
-        fputc('\n', f);
-        fclose(f);
-    }
-    if (rename(tmp, path) != 0) {
-        fprintf(stderr, "vectors generate: cannot rename %s: %s\n", tmp, strerror(errno));
-        remove(tmp);
+    /* a temporary file renamed (never a half-written file), through links to
+     * the file they name; straight to a device or FIFO (report/report.h) */
+    if (report_write_atomic(path, emit_json, (void *)j) != 0) {
+        fprintf(stderr, "vectors generate: cannot write %s: %s\n", path, strerror(errno));
         return 2;
     }
     return 0;

@@ -2,6 +2,7 @@
  * report.c - the run report (a growing array of results), verdict names,
  * and what both writers share: text cleaning and atomic file writes.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "report.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const verdict_names[V_COUNT_] = {
@@ -232,22 +234,95 @@ static void sync_parent_dir(const char *path)
     close(fd);
 }
 
+/* Something that is not a regular file (/dev/null, /dev/stdout, a FIFO): the
+ * text is written to it as it is, nothing replaced. */
+static int write_in_place(const char *path, int (*emit)(int fd, void *ctx), void *ctx)
+{
+    /* O_NONBLOCK: a FIFO nobody reads is ENXIO at once, not a wait without
+     * end; then blocking writes as usual */
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    int rc = emit(fd, ctx);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    errno = saved;
+    return rc;
+}
+
+/* The file a path names, links followed: realpath for an existing one; for
+ * a dangling link its target (relative to the link's folder), which is then
+ * created. NULL with errno when neither applies. */
+static char *link_target(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (real != NULL)
+        return real;
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return NULL;
+    target[n] = 0;
+    const char *slash = strrchr(path, '/');
+    if (target[0] == '/' || slash == NULL)
+        return strdup(target);
+    size_t dir = (size_t)(slash - path) + 1;
+    char *out = malloc(dir + (size_t)n + 1);
+    if (out != NULL) {
+        memcpy(out, path, dir);
+        memcpy(out + dir, target, (size_t)n + 1);
+    }
+    return out;
+}
+
 int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *ctx)
 {
     if (!path || !*path || !emit) {
         errno = EINVAL;
         return -1;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            return -1;
+        }
+        return write_in_place(path, emit, ctx);
+    }
+    char *target = NULL; /* a link: the file it names is replaced, not the link */
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        target = link_target(path);
+        if (target == NULL)
+            return -1;
+        if (strcmp(target, path) != 0 && lstat(target, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+            free(target); /* a chain of dangling links: refused */
+            errno = ELOOP;
+            return -1;
+        }
+        path = target;
+    }
     size_t len = strlen(path);
     char *tmp = malloc(len + sizeof ".tmp");
-    if (!tmp)
+    if (!tmp) {
+        free(target);
         return -1;
+    }
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp", sizeof ".tmp");
 
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0) {
+        int saved = errno;
         free(tmp);
+        free(target);
+        errno = saved;
         return -1;
     }
     int rc = emit(fd, ctx);
@@ -265,11 +340,13 @@ int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *
     if (rc != 0) {
         unlink(tmp);
         free(tmp);
+        free(target);
         errno = saved;
         return -1;
     }
     free(tmp);
     sync_parent_dir(path);
+    free(target);
     return 0;
 }
 

@@ -221,8 +221,12 @@ char *report_clean_text(const char *s, size_t n, bool xml, size_t max_out, bool 
 /* Write everything (retries short writes and EINTR). 0 or -1. */
 int report_write_all(int fd, const void *buf, size_t len);
 /* Atomic file write: emit(fd, ctx) writes PATH.tmp, which is then fsync'd
- * and renamed over path (the directory is fsync'd too). On any failure the
- * temporary file is removed and -1 returned (errno kept); else 0. */
+ * and renamed over path (the directory is fsync'd too). A path that is a
+ * symbolic link: the file it names is replaced (created for a dangling
+ * link), never the link. A path that exists and is not a regular file
+ * (/dev/null, /dev/stdout, a FIFO) is written to in place, nothing
+ * replaced; a folder is EISDIR. On any failure the temporary file is
+ * removed and -1 returned (errno kept); else 0. */
 int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *ctx);
 
 #endif

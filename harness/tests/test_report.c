@@ -939,6 +939,18 @@ START_TEST(unwritable_paths_fail_cleanly)
     struct stat st;
     ck_assert_int_eq(stat(dir, &st), 0);
     ck_assert(S_ISDIR(st.st_mode));
+    /* a FIFO nobody reads: an error at once (ENXIO), not a wait without end,
+     * and the FIFO stays a FIFO */
+    char fifo[512];
+    tmp_path(fifo, sizeof fifo, "unread.fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    errno = 0;
+    ck_assert_int_eq(report_write_json(&r, fifo), -1);
+    ck_assert_int_eq(errno, ENXIO);
+    ck_assert_int_eq(stat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    ck_assert(!tmp_file_remains(fifo));
+    unlink(fifo);
     /* an existing report is left as it was */
     char keep[512];
     tmp_path(keep, sizeof keep, "keep.xml");
