@@ -153,6 +153,53 @@ def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
     assert runs[0] == runs[1]
 
 
+def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path):
+    """issue 16 item 6: explore had no SIGINT handling (killed at once, no results, the
+    workers' IUTs left running). Now it stops its workers, which stop their IUTs, writes
+    its reports marked interrupted and exits 3."""
+    import signal
+    marker = f"59.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"  # unique: see alive()
+    peer = tmp_path / "mute.yaml"
+    text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
+    peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1none', text))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(harness), "explore", "--peer", str(peer), "--role", "responder",
+                             "--depth", "2", "-j", "2", "--timeout", "1000", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def alive():
+        found = []
+        for p in pathlib.Path("/proc").iterdir():
+            try:
+                if p.name.isdigit() and f"sleep {marker}".encode() in (p / "cmdline").read_bytes(
+                        ).replace(b"\0", b" "):
+                    found.append(p.name)
+            except OSError:
+                pass
+        return found
+    try:
+        deadline = time.monotonic() + 30
+        while not alive() and time.monotonic() < deadline:  # bounded polling
+            time.sleep(0.02)
+        assert alive(), "no worker started its IUT"
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=30)
+        assert time.monotonic() - t0 < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 3, stdout
+    assert "explore interrupted" in stdout and "the exploration was interrupted" in stdout
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["interrupted"] is True
+    assert (out / "junit.xml").read_text().rstrip().endswith("</testsuites>")
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)  # killed IUTs are reaped by init: bounded
+    assert not alive()
+
+
 def test_usage_errors(run):
     assert run("explore", "--role", "responder").returncode == 2
     r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--symbols",

@@ -368,6 +368,44 @@ def test_matrix_exit_codes_are_those_of_run(run, tmp_path):
     assert r.returncode == 3 and "cannot make" in r.stderr, r.stdout + r.stderr
 
 
+def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
+    """issue 16 item 6: SIGINT while the matrix runs an IUT's suite (before the pairs)
+    stopped that run only; the matrix went on to the pairs and wrote "interrupted": false.
+    Now the matrix stops there: no pair runs, matrix.json says interrupted, exit 3."""
+    import signal
+    import time
+    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', r'\1"sleep 30"', REFERENCE)
+    text = text.replace("\nname: reference\n", "\nname: sleeper\n")
+    peer = tmp_path / "sleeper.yaml"
+    peer.write_text(text)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(harness), "matrix", "--peers", str(peer), "--scenarios",
+                             "scenarios/interop/m3-s2-kid.yaml", "--timeout", "1500", "--quiet",
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        started = []
+        while not started and time.monotonic() < deadline:  # bounded polling of files
+            started = list((out / "sleeper").glob("iut-initiator/*.iut.stdout"))
+            if not started:
+                time.sleep(0.02)
+        assert started, "the sleeper's own run never started its IUT"
+        proc.send_signal(signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 3, stdout
+    assert "matrix interrupted" in stdout, stdout
+    doc = json.loads((out / "matrix.json").read_text())
+    assert doc["interrupted"] is True and doc["exit_code"] == 3
+    assert all(p["results"] == [] or all(x["verdict"] != "pass" for x in p["results"])
+               for p in doc["pairs"]), doc["pairs"]
+    assert not (out / "pairs" / "sleeper__sleeper").exists() or not list(
+        (out / "pairs" / "sleeper__sleeper").glob("*.initiator.stdout"))
+
+
 def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     """SIGINT while a pair runs (its Initiator never exits): the matrix exits
     non-zero soon, and neither of the pair's IUTs is left running."""

@@ -17,6 +17,7 @@
 #include "explore.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,8 @@ static int explore_levels(explore *e)
         free(comp), free(recs), free(parent), free(extend), free(status), free(children);
         free(nodes);
         nodes = next, n_nodes = n_next;
+        if (explore_stop)
+            break;
     }
     free(nodes);
     return 0;
@@ -705,11 +708,19 @@ static void write_diagrams(explore *e, const char *out_dir)
         printf("diagrams: %s and %s (SVG: %s)\n", dots[0], dots[1], why);
 }
 
+static void on_explore_signal(int sig)
+{
+    (void)sig;
+    explore_stop = 1;
+}
+
 int explore_main(const explore_opts *o)
 {
     explore *e = calloc(1, sizeof *e);
     char err[512], path[1024];
     int rc = 2;
+    bool handlers = false; /* the caller's SIGINT/SIGTERM handlers, given back */
+    struct sigaction sa, old_int, old_term;
     run_report rep;
     run_report_init(&rep);
     struct timespec t0, t1;
@@ -731,6 +742,12 @@ int explore_main(const explore_opts *o)
         printf(" %s", c->m->in[c->alphabet[i]].name);
     printf("\n");
     fflush(stdout);
+    explore_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_explore_signal;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    handlers = true;
     if (explore_levels(e) != 0) {
         fprintf(stderr, "explore: exit %d (set-up error): out of memory or cannot fork\n",
                 RUN_EXIT_SETUP);
@@ -746,7 +763,8 @@ int explore_main(const explore_opts *o)
             if (!k->has_dev)
                 continue;
             n_dev++;
-            shrink(e, k);
+            if (!explore_stop)
+                shrink(e, k);
             if (k->reproduced)
                 write_scenario(e, k, sdir);
             char text[512];
@@ -775,6 +793,9 @@ int explore_main(const explore_opts *o)
                        r.id, r.message);
             run_report_add(&rep, &r);
         }
+    rep.interrupted = explore_stop != 0;
+    if (rep.interrupted)
+        printf("explore interrupted: the sequences run so far are reported\n");
     snprintf(rep.peer, sizeof rep.peer, "%s", c->pf->name);
     snprintf(rep.peer_version, sizeof rep.peer_version, "%s", c->pf->version);
     rep.seed = o->seed;
@@ -809,13 +830,14 @@ int explore_main(const explore_opts *o)
            must_fail, errors, errors == 1 ? "" : "s",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     /* the exit code, as run's (RUN_EXIT_*, runner.h) */
-    rc = unwritten   ? RUN_EXIT_SETUP
+    rc = unwritten || rep.interrupted ? RUN_EXIT_SETUP
          : must_fail ? RUN_EXIT_FAILED
          : errors    ? RUN_EXIT_SETUP
          : exercised == 0 ? RUN_EXIT_EMPTY
                           : RUN_EXIT_OK;
-    if (unwritten)
-        fprintf(stderr, "explore: exit %d (set-up error): a report could not be written\n", rc);
+    if (unwritten || rep.interrupted)
+        fprintf(stderr, "explore: exit %d (set-up error): %s\n", rc,
+                unwritten ? "a report could not be written" : "the exploration was interrupted");
     else if (rc == RUN_EXIT_SETUP)
         fprintf(stderr, "explore: exit %d (no verdict): %zu transition%s could not be judged "
                         "(error: see their messages)\n", rc, errors, errors == 1 ? "" : "s");
@@ -823,6 +845,10 @@ int explore_main(const explore_opts *o)
         fprintf(stderr, "explore: exit %d: no transition was exercised: nothing was tested\n",
                 rc);
 out:
+    if (handlers) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
     run_report_free(&rep);
     if (e) {
         free(e->c.m);

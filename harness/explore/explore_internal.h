@@ -3,6 +3,7 @@
 #define EH_EXPLORE_INTERNAL_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "../report/report.h"
@@ -100,8 +101,14 @@ void xseq_text(const xctx *c, const xseq *s, char *out, size_t cap);
 int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompiled *out);
 void xcompiled_free(xcompiled *x);
 
+/* Set by explore_main's SIGINT/SIGTERM handler: the batch running stops its
+ * workers (each stops its IUT first), no further level or shrinking runs,
+ * and the reports are written marked interrupted. */
+extern volatile sig_atomic_t explore_stop;
+
 /* explore_run.c: run compiled sequences with o->jobs workers; recs[i] for
- * comp[i]. fresh: an IUT per sequence. 0, or -1 (fork failed). */
+ * comp[i]. fresh: an IUT per sequence. 0, or -1 (fork failed). Sequences
+ * not run (explore_stop, a worker stopped at its deadline) are errors. */
 int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs);
 
 #endif

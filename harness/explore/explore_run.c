@@ -30,6 +30,7 @@
 #include "../transport/udp.h"
 #include "explore_internal.h"
 
+volatile sig_atomic_t explore_stop;
 static volatile sig_atomic_t worker_iut_pgid;
 
 static void on_worker_signal(int sig)
@@ -241,7 +242,9 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
     snprintf(wk.err_path, sizeof wk.err_path, "%s/worker-%d.stderr", dir, w);
     scenario *sc = malloc(sizeof *sc);
     xrec *r = malloc(sizeof *r);
-    for (size_t i = (size_t)w; sc && r && i < n; i += (size_t)jobs) {
+    /* explore_stop: a signal that came before this worker's own handler was
+     * in place (the parent's, inherited, only sets the flag) */
+    for (size_t i = (size_t)w; sc && r && i < n && !explore_stop; i += (size_t)jobs) {
         char err[512];
         memset(r, 0, sizeof *r);
         r->idx = i;
@@ -317,7 +320,7 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
             if (fd[w] >= 0)
                 pfd[k] = (struct pollfd){.fd = fd[w], .events = POLLIN}, idx[k++] = w;
         poll(pfd, (nfds_t)k, 200);
-        bool late = tr_now_ms() > deadline;
+        bool late = tr_now_ms() > deadline || explore_stop;
         for (int i = 0; i < k; i++) {
             int w = idx[i];
             for (;;) {
@@ -356,9 +359,10 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
             recs[i].v = V_ERROR;
             for (size_t s = 0; s < SC_MAX_STEPS; s++)
                 recs[i].outcome[s] = -1;
-            snprintf(recs[i].message, sizeof recs[i].message,
-                     "the worker running this sequence did not report (stopped at its deadline, "
-                     "or crashed)");
+            snprintf(recs[i].message, sizeof recs[i].message, "%s",
+                     explore_stop ? "not run: the exploration was interrupted"
+                                  : "the worker running this sequence did not report (stopped "
+                                    "at its deadline, or crashed)");
         }
     for (int w = 0; w < jobs; w++)
         free(buf[w]);

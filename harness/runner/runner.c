@@ -33,12 +33,11 @@
 #include "run_html.h"
 #include "sanity.h"
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted; /* the signal that stopped the run, or 0 */
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    interrupted = sig;
 }
 
 /* In a job's child process: the IUT's process group (its own session,
@@ -880,6 +879,11 @@ int run_main(const run_opts *o)
     size_t n_jobs;
     run_report *rep = &st.rep;
     int rc = 2;
+    /* the caller's handlers (the matrix's), given back at the end with the
+     * signal that stopped this run, so that it stops too */
+    struct sigaction old_int, old_term;
+    bool handlers = false;
+    interrupted = 0;
     run_report_init(rep);
     if (!run_dirs_ok(o))
         goto out;
@@ -907,8 +911,9 @@ int run_main(const run_opts *o)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    handlers = true;
     copy_str(rep->peer, sizeof rep->peer, pf->name);
     copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
     rep->seed = o->seed;
@@ -1001,5 +1006,12 @@ int run_main(const run_opts *o)
     rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
     run_state_free(&st);
+    if (handlers) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        const struct sigaction *old = interrupted == SIGTERM ? &old_term : &old_int;
+        if (interrupted && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
+            raise(interrupted);
+    }
     return rc;
 }
