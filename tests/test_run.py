@@ -742,6 +742,34 @@ def test_report_paths_that_are_links_or_devices_are_not_replaced(harness, tmp_pa
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_iut_children_that_leave_its_session_are_stopped(harness, tmp_path):
+    """issue 16 item 7: an IUT whose launcher leaves a child in a session of its own
+    (setsid, as a daemonizing launcher does) left it running after the run. The processes
+    that start IUTs are child subreapers and stop what is left when the IUT has been
+    stopped (reaper.h)."""
+    import time
+    marker = f"58.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"
+    text = re.sub(r'(?m)^(responder:\n  command: ")', rf'\1setsid sleep {marker} & exec ',
+                  REFERENCE)
+    assert f"setsid sleep {marker} & exec " in text
+    r, results, _ = run_suite(harness, tmp_path, text, "--role", "responder",
+                              paths=[ROOT / "scenarios/rfc9528/6.3"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(results) == 2 and {x["verdict"] for x in results} == {"pass"}
+
+    def alive():
+        found = []
+        for p in pathlib.Path("/proc").iterdir():
+            try:
+                if p.name.isdigit() and f"sleep {marker}".encode() in (p / "cmdline").read_bytes(
+                        ).replace(b"\0", b" "):
+                    found.append(p.name)
+            except OSError:
+                pass
+        return found
+    assert not alive(), "the IUT's setsid child outlived the run"
+
+
 def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     """`run ... | head -1` (issue 16 item 3): the reader closes the pipe after the first
     line; SIGPIPE used to kill the run there, without reports. Now the run goes on: every

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../runner/iut.h"
+#include "../runner/reaper.h"
 #include "../scenario/exec.h"
 #include "../transport/free_port.h"
 #include "../transport/udp.h"
@@ -232,6 +233,7 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
     sa.sa_handler = on_worker_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    (void)reaper_become(); /* what its IUTs leave behind comes back here */
     worker wk;
     memset(&wk, 0, sizeof wk);
     wk.c = c, wk.w = w;
@@ -261,6 +263,7 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
             break;
     }
     stop_iut(&wk);
+    reaper_sweep();
     free(sc);
     free(r);
 }
@@ -279,6 +282,7 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
         return -1;
     fflush(stdout);
     fflush(stderr);
+    (void)reaper_become();
     for (int w = 0; w < jobs; w++) {
         int p[2];
         bool piped = pipe(p) == 0;
@@ -352,6 +356,7 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
             }
         }
     }
+    reaper_sweep(); /* the workers are over: what a stopped one left behind */
     for (size_t i = 0; i < n; i++)
         if (!got[i]) {
             memset(&recs[i], 0, sizeof recs[i]);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../runner/reaper.h"
 #include "../transport/udp.h" /* tr_now_ms */
 
 #define MAX_PARALLEL 64
@@ -62,8 +63,10 @@ static int start(const child_pool *p, size_t i, slot *s)
         sa.sa_handler = on_child_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        (void)reaper_become(); /* what the task's IUTs leave behind comes back here */
         p->run(i, pp[1], p->arg);
         close(pp[1]);
+        reaper_sweep();
         _exit(0);
     }
     close(pp[1]);

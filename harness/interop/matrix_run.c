@@ -16,6 +16,7 @@
 #include "../runner/jobs.h"
 #include "../runner/run_html.h"
 #include "../runner/peer_template.h"
+#include "../runner/reaper.h"
 #include "../runner/runner.h"
 #include "../scenario/budget.h"
 #include "child_pool.h"
@@ -438,6 +439,7 @@ int matrix_main(const matrix_opts *o)
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     stop_flag = 0;
     catch_signals();
+    (void)reaper_become(); /* orphans of a task stopped by a signal come back here */
     /* the exit code, as run's (RUN_EXIT_*): the runs' codes and the pairs' verdicts */
     bool failing = false, no_verdict = false, input_error = false, ran = false;
     for (size_t i = 0; i < c.n_pf && !stop_flag; i++) {
@@ -462,6 +464,7 @@ int matrix_main(const matrix_opts *o)
                            .run = task_run, .done = task_done, .arg = &c, .stop = &stop_flag};
         child_pool_run(&pool);
     }
+    reaper_sweep(); /* every task is over */
     size_t counts[V_COUNT_] = {0};
     for (size_t i = 0; i < c.n_tasks; i++) {
         const char *v = c.tasks[i].result

@@ -27,6 +27,7 @@
 #include "iut_outcome.h"
 #include "peer_template.h"
 #include "per_run.h"
+#include "reaper.h"
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
@@ -425,6 +426,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
     }
     if (pid == 0) {
         close(p[0]);
+        (void)reaper_become(); /* what the IUT leaves behind comes back here */
         struct sigaction ja;
         memset(&ja, 0, sizeof ja);
         ja.sa_handler = on_job_signal;
@@ -445,6 +447,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
         free(res.transcript);
         free(scratch);
         iut_release_inherited(st->per_run);
+        reaper_sweep(); /* the IUT is stopped: whatever of it left its session */
         _exit(0); /* st: see run_state */
     }
     close(p[1]);
@@ -884,6 +887,7 @@ int run_main(const run_opts *o)
     struct sigaction old_int, old_term;
     bool handlers = false;
     interrupted = 0;
+    (void)reaper_become(); /* orphans of a job stopped by a signal come back here */
     run_report_init(rep);
     if (!run_dirs_ok(o))
         goto out;
@@ -1006,6 +1010,8 @@ int run_main(const run_opts *o)
     rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
     run_state_free(&st);
+    if (handlers) /* the jobs are over: what a stopped job's IUT left behind */
+        reaper_sweep();
     if (handlers) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
