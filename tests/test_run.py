@@ -770,6 +770,18 @@ def test_iut_children_that_leave_its_session_are_stopped(harness, tmp_path):
     assert not alive(), "the IUT's setsid child outlived the run"
 
 
+@pytest.mark.plain_only  # 10.5 s of waiting; the bound's code runs in every run
+def test_the_job_bound_counts_the_waits_the_scenario_allows(harness, tmp_path):
+    """issue 16 item 2: a job was stopped at (steps + 3) x --timeout + 10 s, whatever the
+    scenario's waits and step timeouts: with --timeout 50 a scenario that waits 10.5 s
+    before its handshake ended as an error. The bound now counts every wait."""
+    r, results, _ = run_suite(harness, tmp_path, REFERENCE, "--role", "responder",
+                              "--timeout", "50", paths=[FIX / "long-wait.yaml"], timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [(x["id"], x["verdict"]) for x in results] == [("runner/long-wait", "pass")], \
+        results[0]["message"] if results else r.stderr
+
+
 def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     """`run ... | head -1` (issue 16 item 3): the reader closes the pipe after the first
     line; SIGPIPE used to kill the run there, without reports. Now the run goes on: every

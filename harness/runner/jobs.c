@@ -183,6 +183,32 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = 0;
 }
 
+int64_t job_bound_ms(const job *j, const peer_file *pf, int timeout_ms, job_bound_parts *parts)
+{
+    const peer_role_spec *spec =
+        j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+    job_bound_parts b = {.ready_ms = spec->present && !spec->fixed_port
+                                         ? peer_ready_timeout_ms(spec)
+                                         : 0,
+                         .steps_ms = 0,
+                         .after_ms = timeout_ms};
+    size_t n = j->tmpl ? j->tmpl->n_steps : 1; /* a variant has at most as many */
+    for (size_t i = 0; i < n; i++) {
+        const sc_step *st = j->tmpl ? &j->tmpl->steps[i] : NULL;
+        int64_t ms = timeout_ms;
+        if (st != NULL && st->kind == SC_STEP_WAIT)
+            ms = st->wait_ms;
+        else if (st != NULL && st->kind == SC_STEP_FLOOD)
+            ms = st->flood_ms;
+        else if (st != NULL && st->timeout_ms > 0)
+            ms = st->timeout_ms;
+        b.steps_ms += ms;
+    }
+    if (parts)
+        *parts = b;
+    return b.ready_ms + b.steps_ms + b.after_ms + JOB_BOUND_MARGIN_MS;
+}
+
 const char *job_iut_role_name(sc_role harness_role)
 {
     return harness_role == SC_HARNESS_INITIATOR ? "responder" : "initiator";

@@ -71,6 +71,18 @@ int jobs_build(const run_opts *o, const peer_file *pf, job_list *l);
  * (err filled). */
 const scenario *job_scenario(const job *j, scenario *scratch, char *err, size_t cap);
 
+/* The longest a job of j may take, from every wait the files allow: the
+ * IUT's start-up (the peer file's readiness timeout, for a launched IUT),
+ * each step's (its own timeout, else timeout_ms; a wait; a flood's time),
+ * timeout_ms for the IUT to finish after the last step, and a margin of
+ * JOB_BOUND_MARGIN_MS for the process, the IUT's stop and the files.
+ * Filled into parts when given (what the error names when it runs out). */
+#define JOB_BOUND_MARGIN_MS 10000
+typedef struct job_bound_parts {
+    int64_t ready_ms, steps_ms, after_ms;
+} job_bound_parts;
+int64_t job_bound_ms(const job *j, const peer_file *pf, int timeout_ms, job_bound_parts *parts);
+
 /* "responder" for a job whose harness is the Initiator, else "initiator". */
 const char *job_iut_role_name(sc_role harness_role);
 

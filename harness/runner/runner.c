@@ -411,6 +411,22 @@ static void run_state_free(run_state *st)
     free(st->pf);
 }
 
+/* A job past its bound: SIGTERM, which its handler turns into stopping its
+ * IUT, then SIGKILL if it has not ended within 2 s. True when reaped
+ * (*status set). */
+static bool stop_late_job(pid_t pid, int *status)
+{
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(pid, status, WNOHANG) == pid)
+            return true;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    return false;
+}
+
 static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
 {
     const peer_file *pf = st->pf;
@@ -453,11 +469,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
     close(p[1]);
     fcntl(p[0], F_SETFL, O_NONBLOCK);
     j->pid = pid, j->fd = p[0];
-    int steps = j->tmpl ? (int)j->tmpl->n_steps : 1; /* a variant has at most as many */
-    j->deadline = tr_now_ms() + (int64_t)(steps + 3) * o->timeout_ms + 10000;
-    for (int i = 0; i < steps && j->tmpl; i++) /* a flood is bounded by its own time */
-        if (j->tmpl->steps[i].kind == SC_STEP_FLOOD)
-            j->deadline += j->tmpl->steps[i].flood_ms;
+    j->deadline = tr_now_ms() + job_bound_ms(j, pf, o->timeout_ms, NULL);
     return 0;
 }
 
@@ -786,21 +798,34 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
                 bool eof = r == 0, late = tr_now_ms() > j->deadline;
                 if (!eof && !late)
                     break;
-                if (late && !eof)
-                    kill(j->pid, SIGKILL);
+                int status = 0;
+                bool reaped = false;
+                if (late && !eof) /* its IUT first: the job's handler stops it */
+                    reaped = stop_late_job(j->pid, &status);
                 close(j->fd);
                 j->fd = -1;
-                int status;
-                waitpid(j->pid, &status, 0);
+                if (!reaped)
+                    waitpid(j->pid, &status, 0);
                 sc_result *res = &results[idx[k]];
                 if (!recv_result(j, res)) {
                     remove_partial_capture(j, o, scratch);
                     base_result(j, job_scenario(j, scratch, err, sizeof err), res, o);
                     res->v = V_ERROR;
-                    snprintf(res->message, sizeof res->message,
-                             late ? "the harness did not finish the scenario in time"
-                                  : "the harness process running the scenario failed (%s)",
-                             WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no result");
+                    job_bound_parts b;
+                    int64_t bound = job_bound_ms(j, pf, o->timeout_ms, &b);
+                    if (late)
+                        snprintf(res->message, sizeof res->message,
+                                 "the scenario did not end within its bound of %lld ms (the "
+                                 "IUT's start-up %lld ms, the steps' timeouts and waits %lld "
+                                 "ms, the IUT's finish %lld ms, a margin of %d ms): stopped, "
+                                 "its IUT first",
+                                 (long long)bound, (long long)b.ready_ms, (long long)b.steps_ms,
+                                 (long long)b.after_ms, JOB_BOUND_MARGIN_MS);
+                    else
+                        snprintf(res->message, sizeof res->message,
+                                 "the harness process running the scenario failed (%s)",
+                                 WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
+                                                     : "no result");
                 }
                 if (j->harness_role == SC_HARNESS_INITIATOR)
                     per_run_job_done(st->per_run, res);

@@ -92,12 +92,43 @@ START_TEST(one_job_per_area_and_role_first_runnable_by_id)
 }
 END_TEST
 
+/* issue 16 item 2: the job bound counts every wait the files allow */
+START_TEST(job_bound_counts_every_wait)
+{
+    scenario *sc = calloc(1, sizeof *sc);
+    peer_file *pf = calloc(1, sizeof *pf);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_ptr_nonnull(pf);
+    sc->n_steps = 4;
+    sc->steps[0].kind = SC_STEP_WAIT, sc->steps[0].wait_ms = 30000;
+    sc->steps[1].kind = SC_STEP_SEND;
+    sc->steps[2].kind = SC_STEP_EXPECT, sc->steps[2].timeout_ms = 7000;
+    sc->steps[3].kind = SC_STEP_FLOOD, sc->steps[3].flood_ms = 900;
+    pf->responder.present = true;
+    pf->responder.ready_timeout_ms = 60000;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.tmpl = sc;
+    j.harness_role = SC_HARNESS_INITIATOR; /* the IUT is the Responder */
+    job_bound_parts b;
+    ck_assert_int_eq(job_bound_ms(&j, pf, 2000, &b), 60000 + 30000 + 2000 + 7000 + 900 + 2000 +
+                                                          JOB_BOUND_MARGIN_MS);
+    ck_assert_int_eq(b.ready_ms, 60000);
+    ck_assert_int_eq(b.steps_ms, 39900);
+    /* an IUT at a fixed address has no start-up */
+    pf->responder.fixed_port = 5683;
+    ck_assert_int_eq(job_bound_ms(&j, pf, 2000, &b), 39900 + 2000 + JOB_BOUND_MARGIN_MS);
+    free(sc), free(pf);
+}
+END_TEST
+
 Suite *eh_test_quick_suite(void)
 {
     Suite *s = suite_create("quick");
     TCase *tc = tcase_create("quick");
     tcase_add_test(tc, area_is_the_first_two_components);
     tcase_add_test(tc, one_job_per_area_and_role_first_runnable_by_id);
+    tcase_add_test(tc, job_bound_counts_every_wait);
     suite_add_tcase(s, tc);
     return s;
 }
