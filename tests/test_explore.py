@@ -290,6 +290,9 @@ def test_every_sequence_fault_is_found_shrunk_and_written(harness, tmp_path, run
     print(f"{len(SEQUENCE_FAULTS)} faults explored in {total:.2f} s")
 
 
+# the shipped binary only in make test: exploring runs under the sanitizers in this
+# module's other tests, and the diagram writing is a file write
+@pytest.mark.plain_only
 def test_diagrams_are_rendered_to_svg_only_where_dot_is_installed(harness, tmp_path):
     """Graphviz is optional: explore writes model-ROLE.dot and
     observed-ROLE.dot always, and their SVG through the `dot` on PATH. A

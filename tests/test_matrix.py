@@ -18,6 +18,8 @@ import re
 import shutil
 import subprocess
 
+import pytest
+
 from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -152,6 +154,9 @@ def check_cells(dom, doc, keep=lambda r: True):
         assert dom.cells[key]["total"] == len(results), key
 
 
+# the shipped binary only in make test (conftest.py, plain_only): the matrix code runs
+# under the sanitizers in this module's other tests (pairs, exit codes, signals)
+@pytest.mark.plain_only
 def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
     peers = [ROOT / "peers/reference.yaml"]
     for fault in ("wrong-mac-2", "no-error-message"):
