@@ -62,3 +62,25 @@ def initiator(harness, responder, *args, transport="coap", timeout=60, cwd=None)
     cmd = [str(harness), "peer", "initiator", "--transport", transport,
            "--host", responder.host, "--port", str(responder.port), *map(str, args)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(timeout), cwd=cwd)
+
+
+def unique_sleep_marker(base):
+    """A `sleep` argument no other process uses ("BASE.<pid><time>"): make test runs a
+    test in the plain and the sanitizer pass at once, and a fixed one would find the
+    other pass's process."""
+    return f"{base}.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"
+
+
+def processes_running(text):
+    """Pids of the processes whose command line contains text (read from /proc: to see
+    what a run left behind, never to stop anything)."""
+    import pathlib
+    found = []
+    for p in pathlib.Path("/proc").iterdir():
+        try:
+            if p.name.isdigit() and text.encode() in (p / "cmdline").read_bytes().replace(
+                    b"\0", b" "):
+                found.append(p.name)
+        except OSError:
+            pass
+    return found

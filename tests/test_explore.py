@@ -158,7 +158,8 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
     workers' IUTs left running). Now it stops its workers, which stop their IUTs, writes
     its reports marked interrupted and exits 3."""
     import signal
-    marker = f"59.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"  # unique: see alive()
+    from peerutil import processes_running, unique_sleep_marker
+    marker = unique_sleep_marker(59)
     peer = tmp_path / "mute.yaml"
     text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
     peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1none', text))
@@ -168,15 +169,7 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def alive():
-        found = []
-        for p in pathlib.Path("/proc").iterdir():
-            try:
-                if p.name.isdigit() and f"sleep {marker}".encode() in (p / "cmdline").read_bytes(
-                        ).replace(b"\0", b" "):
-                    found.append(p.name)
-            except OSError:
-                pass
-        return found
+        return processes_running(f"sleep {marker}")
     try:
         deadline = time.monotonic() + 30
         while not alive() and time.monotonic() < deadline:  # bounded polling

@@ -373,13 +373,10 @@ def test_matrix_exit_codes_are_those_of_run(run, tmp_path):
     assert r.returncode == 3 and "cannot make" in r.stderr, r.stdout + r.stderr
 
 
-def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
-    """issue 16 item 6: SIGINT while the matrix runs an IUT's suite (before the pairs)
-    stopped that run only; the matrix went on to the pairs and wrote "interrupted": false.
-    Now the matrix stops there: no pair runs, matrix.json says interrupted, exit 3."""
-    import signal
-    import time
-    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', r'\1"sleep 30"', REFERENCE)
+def start_sleeper_matrix(harness, tmp_path, sleep_arg):
+    """`matrix` on one peer file, the reference peer whose Initiator is `sleep SLEEP_ARG`
+    (it never sends), over interop/m3-s2-kid: (process, out folder)."""
+    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', rf'\1"sleep {sleep_arg}"', REFERENCE)
     text = text.replace("\nname: reference\n", "\nname: sleeper\n")
     peer = tmp_path / "sleeper.yaml"
     peer.write_text(text)
@@ -388,6 +385,16 @@ def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
                              "scenarios/interop/m3-s2-kid.yaml", "--timeout", "1500", "--quiet",
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+    return proc, out
+
+
+def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
+    """issue 16 item 6: SIGINT while the matrix runs an IUT's suite (before the pairs)
+    stopped that run only; the matrix went on to the pairs and wrote "interrupted": false.
+    Now the matrix stops there: no pair runs, matrix.json says interrupted, exit 3."""
+    import signal
+    import time
+    proc, out = start_sleeper_matrix(harness, tmp_path, 30)
     try:
         deadline = time.monotonic() + 30
         started = []
@@ -416,18 +423,9 @@ def test_sigint_during_a_pair_stops_both_iuts(harness, tmp_path):
     non-zero soon, and neither of the pair's IUTs is left running."""
     import signal
     import time
-    # a sleep argument no other process uses: make test runs this test in the plain and
-    # the sanitizer pass at once, so a fixed one would find the other pass's IUT
-    marker = f"61.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"
-    text = re.sub(r'(?m)^(initiator:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
-    text = text.replace("\nname: reference\n", "\nname: sleeper\n")
-    peer = tmp_path / "sleeper.yaml"
-    peer.write_text(text)
-    out = tmp_path / "out"
-    proc = subprocess.Popen([str(harness), "matrix", "--peers", str(peer), "--scenarios",
-                             "scenarios/interop/m3-s2-kid.yaml", "--timeout", "1500", "--quiet",
-                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    from peerutil import unique_sleep_marker
+    marker = unique_sleep_marker(61)  # see alive() below
+    proc, out = start_sleeper_matrix(harness, tmp_path, marker)
     pair_dir = out / "pairs" / "sleeper__sleeper"
     try:
         deadline = time.monotonic() + 30

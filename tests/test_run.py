@@ -747,8 +747,8 @@ def test_iut_children_that_leave_its_session_are_stopped(harness, tmp_path):
     (setsid, as a daemonizing launcher does) left it running after the run. The processes
     that start IUTs are child subreapers and stop what is left when the IUT has been
     stopped (reaper.h)."""
-    import time
-    marker = f"58.{os.getpid()}{time.monotonic_ns() % 1000000:06d}"
+    from peerutil import processes_running, unique_sleep_marker
+    marker = unique_sleep_marker(58)
     text = re.sub(r'(?m)^(responder:\n  command: ")', rf'\1setsid sleep {marker} & exec ',
                   REFERENCE)
     assert f"setsid sleep {marker} & exec " in text
@@ -757,17 +757,7 @@ def test_iut_children_that_leave_its_session_are_stopped(harness, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(results) == 2 and {x["verdict"] for x in results} == {"pass"}
 
-    def alive():
-        found = []
-        for p in pathlib.Path("/proc").iterdir():
-            try:
-                if p.name.isdigit() and f"sleep {marker}".encode() in (p / "cmdline").read_bytes(
-                        ).replace(b"\0", b" "):
-                    found.append(p.name)
-            except OSError:
-                pass
-        return found
-    assert not alive(), "the IUT's setsid child outlived the run"
+    assert not processes_running(f"sleep {marker}"), "the IUT's setsid child outlived the run"
 
 
 @pytest.mark.plain_only  # 10.5 s of waiting; the bound's code runs in every run
