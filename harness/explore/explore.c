@@ -30,6 +30,7 @@
 #include "../report/report.h"
 #include "../runner/peer_template.h"
 #include "../runner/run_html.h"
+#include "../runner/reaper.h"
 #include "../runner/runner.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
@@ -748,6 +749,8 @@ int explore_main(const explore_opts *o)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     handlers = true;
+    (void)reaper_become(); /* orphans of a worker stopped at its deadline come back here
+                            * (xrun_batch sweeps them) */
     if (explore_levels(e) != 0) {
         fprintf(stderr, "explore: exit %d (set-up error): out of memory or cannot fork\n",
                 RUN_EXIT_SETUP);

@@ -282,7 +282,6 @@ int xrun_batch(const xctx *c, xcompiled *comp, size_t n, bool fresh, xrec *recs)
         return -1;
     fflush(stdout);
     fflush(stderr);
-    (void)reaper_become();
     for (int w = 0; w < jobs; w++) {
         int p[2];
         bool piped = pipe(p) == 0;

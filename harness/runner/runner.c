@@ -1035,9 +1035,8 @@ int run_main(const run_opts *o)
     rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
     run_state_free(&st);
-    if (handlers) /* the jobs are over: what a stopped job's IUT left behind */
-        reaper_sweep();
     if (handlers) {
+        reaper_sweep(); /* the jobs are over: what a stopped job's IUT left behind */
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
         const struct sigaction *old = interrupted == SIGTERM ? &old_term : &old_int;
