@@ -361,3 +361,24 @@ def test_the_alphabet_follows_the_iut_and_the_profile(harness, tmp_path):
     init = alphabet("initiator", REFERENCE)
     assert not {"m4_tag", "m4_malformed", "m2_twice"} & init
     assert {"m4_tag", "m4_malformed"} <= alphabet("initiator", REFERENCE, "--message-4")
+
+
+@pytest.mark.parametrize("code,kind", [(101, "exit"), (139, "crash")])
+def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, kind):
+    """An IUT Responder that ends on every first input (exit code 101, as a Rust panic
+    ends; 139, the shell's report of a SIGSEGV) used to pass as "silence": the model
+    has no output for a process that is gone, so every transition it takes is a
+    deviation answered with "exit" or "crash", naming the exit and the step."""
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} {code}"
+    peer = (f'name: dies\nversion: "1"\ncapabilities: [method-3, suite-2, cred-kid, coap, '
+            f'error-messages]\nresponder:\n  command: "{cmd}"\n  ready: "listening"\n'
+            f'  timeout: 3000\n')
+    r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "1", peer_text=peer,
+                               name=f"dies-{code}")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert results and all(x["verdict"] == "fail" for x in results.values()), results
+    m1 = results["explore/responder/idle/m1"]["message"]
+    assert f"minimal sequence m1: m1 answered with {kind};" in m1, m1
+    how = "exited with code 101" if code == 101 else r"crashed \(exit code 139"
+    assert re.search(rf"step 2: the IUT {how}.* this input: no state of the model has that "
+                     r"output \(a Responder runs until it is stopped\)", m1), m1

@@ -182,15 +182,15 @@ def test_a_step_that_got_nothing_names_the_iut_that_exited(harness, tmp_path):
                               paths=[FIX / "steps.yaml"])
     x = results[0]
     assert x["verdict"] == "fail", x["message"]
-    assert re.search(r"^step 2 \(line 10\): expected a valid message_2, received (nothing "
-                     r"\(timeout\)|a reset .*); the IUT exited with code 1 (while the harness "
+    assert re.search(r"^step 2 \(line 10\): expected a valid message_2, received (nothing|a "
+                     r"reset .*); the IUT exited with code 1 (while the harness "
                      r"waited|before this step) \[requirements: ", x["message"]), x["message"]
     r, results, _ = run_suite(harness, tmp_path, fake_initiator(HANDSHAKE[0], code=1),
                               "--timeout", "500", paths=[COMPLETES])
     x = results[0]
     assert x["verdict"] == "fail", x["message"]
-    assert re.search(r"^step 2 \(line 9\): expected a valid message_3, received nothing "
-                     r"\(timeout\); the IUT exited with code 1 (while the harness waited|before "
+    assert re.search(r"^step 2 \(line 9\): expected a valid message_3, received nothing; "
+                     r"the IUT exited with code 1 (while the harness waited|before "
                      r"this step)$", x["message"]), x["message"]
 
 
@@ -233,3 +233,53 @@ def test_a_per_run_iut_that_exits_is_named(harness, tmp_path):
         first["message"]
     assert second["verdict"] == "error", second["message"]
     assert second["message"] == "the per-run IUT Responder exited with code 1 before this scenario"
+
+
+SILENCE_ALLOWED = """id: runner/silence-allowed-{transport}
+title: message_1 answered with anything, or nothing
+requirements: [R-9.8-b]
+level: MUST
+role: initiator
+transport: {transport}
+steps:
+  - send: message_1
+  - expect:
+      any_of: [message_2, error, {{coap: any}}, silence]
+    timeout: 30000
+"""
+
+
+@pytest.mark.parametrize("transport", ["coap", "udp"])
+@pytest.mark.parametrize("code", [101, 0])
+def test_an_iut_responder_that_exits_ends_the_wait_at_once(harness, tmp_path, transport, code):
+    """An IUT Responder that exits mid-scenario (101: how a Rust panic ends; 0) ends
+    the wait at once, over CoAP and raw UDP, instead of at the step's 30 s timeout; the
+    silence it leaves is not judged as an answer: a scenario that allows silence is
+    an error naming the exit and the step (a Responder runs until it is stopped), and
+    one that expected a message fails with "received nothing" and the exit, never
+    "(timeout)"."""
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} {code}"
+    peer = (f'name: fake\nversion: "1"\ncapabilities: [suite-2, coap, udp]\n'
+            f'responder:\n  command: "{cmd}"\n  ready: "listening"\n  timeout: 3000\n')
+    sc = tmp_path / "silence.yaml"
+    sc.write_text(SILENCE_ALLOWED.format(transport=transport))
+    expects = tmp_path / "expects.yaml"
+    expects.write_text(SILENCE_ALLOWED.format(transport=transport)
+                       .replace("silence-allowed", "expects-message-2")
+                       .replace("any_of: [message_2, error, {coap: any}, silence]",
+                                "message_2"))
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=[sc, expects])
+    by = {x["id"].split("-")[0] + "-" + x["id"].split("-")[1]: x for x in results}
+    allowed = by["runner/silence-allowed"]
+    assert allowed["verdict"] == "error", allowed["message"]
+    assert allowed["message"].startswith(
+        f"the IUT Responder exited with code {code} during step 1, before the scenario "
+        "ended: a Responder runs until the harness stops it"), allowed["message"]
+    expected = by["runner/expects-message"]
+    assert expected["verdict"] == "fail", expected["message"]
+    assert re.search(rf"^step 2 \(line 9\): expected a valid message_2, received nothing; the "
+                     rf"IUT exited with code {code} while the harness waited", expected["message"]), \
+        expected["message"]
+    # the waits ended with the IUT, not at their 30 s bound
+    assert all(x["seconds"] < 15 for x in results), [x["seconds"] for x in results]
+    assert r.returncode == 1, r.stdout

@@ -345,6 +345,7 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
         out->n_outc[j] = n_oc;
         put(&steps, "    timeout: %d\n", c->o->timeout_ms);
         out->expect_step[j] = step_index++;
+        out->n = j + 1;
         first_expect = false;
         S = next;
         k = kp;

@@ -49,6 +49,7 @@ typedef struct xcompiled {
     char *yaml;                /* the scenario file (malloc'd) */
     char id[SC_MAX_ID];
     size_t expect_step[EXPLORE_MAX_DEPTH]; /* scenario step index of each position's expect */
+    size_t n;                  /* positions (inputs) compiled */
     xoutc outc[EXPLORE_MAX_DEPTH][SC_MAX_OUTCOMES];
     size_t n_outc[EXPLORE_MAX_DEPTH];
 } xcompiled;

@@ -155,9 +155,45 @@ static void write_transcript(const xctx *c, const char *id, const char *text, xr
     fclose(f);
 }
 
-/* One sequence: IUT (started or reused), executor, record. */
-static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, xrec *r)
+/* An IUT process that ended while the steps ran, in a way the model has no
+ * output for: a Responder that exited at all (it runs until stopped), an
+ * Initiator that crashed or exited with a status the adapter contract does
+ * not define (0 done, 1 failed, not_implemented_exit). A sequence that
+ * passed becomes a deviation at the step where it was seen gone, answered
+ * with "crash" or "exit" (a failing one already is one). */
+static void judge_iut_death(const worker *wk, const sc_exec *x, const xcompiled *cp, xrec *r)
 {
+    const char *how;
+    size_t gone = sc_exec_iut_gone_step(x, &how);
+    iut_exit ex;
+    bool iut_responder = wk->c->m->iut_role == SC_HARNESS_INITIATOR;
+    if (gone == 0 || (r->v != V_PASS && r->v != V_NONSTRICT) || wk->iut == NULL ||
+        !iut_poll(wk->iut, &ex))
+        return;
+    bool crash = iut_exit_is_crash(&ex);
+    if (!iut_responder && !crash && !ex.signal &&
+        (ex.code == 0 || ex.code == 1 || ex.code == wk->c->pf->not_implemented_exit))
+        return;
+    size_t j = 0;
+    while (j + 1 < cp->n && cp->expect_step[j] + 1 < gone)
+        j++;
+    size_t st = cp->expect_step[j];
+    if (st >= SC_MAX_STEPS)
+        return;
+    r->v = V_FAIL;
+    r->outcome[st] = -1;
+    r->seen[st] = true;
+    snprintf(r->kind[st], sizeof r->kind[st], "%s", crash ? "crash" : "exit");
+    snprintf(r->message, sizeof r->message, "step %zu: the IUT %s %s this input: no state of "
+             "the model has that output (%s)", st + 1, how, crash ? "on" : "after",
+             iut_responder ? "a Responder runs until it is stopped"
+                           : "an Initiator exits 0 done or 1 failed");
+}
+
+/* One sequence: IUT (started or reused), executor, record. */
+static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fresh, xrec *r)
+{
+    const char *id = cp->id;
     const xctx *c = wk->c;
     bool iut_responder = c->m->iut_role == SC_HARNESS_INITIATOR;
     const peer_role_spec *spec = iut_responder ? &c->pf->responder : &c->pf->initiator;
@@ -206,11 +242,13 @@ static void run_one(worker *wk, const scenario *sc, const char *id, bool fresh, 
         if (start_iut(wk, sc, sc_exec_port(x), err, sizeof err) != 0)
             goto error;
         sc_exec_run(x, &res);
-        stop_iut(wk); /* what it does after the sequence is not judged */
     }
     r->v = res.v;
     r->seconds = res.seconds;
     snprintf(r->message, sizeof r->message, "%s", res.message);
+    judge_iut_death(wk, x, cp, r);
+    if (!iut_responder)
+        stop_iut(wk); /* what it does after the sequence is not judged */
     if (res.transcript && res.v != V_PASS)
         write_transcript(c, id, res.transcript, r);
     free(res.transcript);
@@ -257,7 +295,7 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
             r->v = V_ERROR;
             snprintf(r->message, sizeof r->message, "scenario does not load: %s", err);
         } else {
-            run_one(&wk, sc, comp[i].id, fresh, r);
+            run_one(&wk, sc, &comp[i], fresh, r);
         }
         if (report_write_all(fd, r, sizeof *r) != 0)
             break;

@@ -180,6 +180,18 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
         not_implemented(e->ex.code, res);
     } else if (e->iut_initiator) {
         judge_initiator_exit(e, how, res);
+    } else if (e->gone_step > 0) {
+        snprintf(text, sizeof text, "the IUT %s", how);
+        if (res->v == V_PASS || res->v == V_NONSTRICT) {
+            res->v = V_ERROR;
+            snprintf(res->message, sizeof res->message, "the IUT Responder %s during step %zu, "
+                     "before the scenario ended: a Responder runs until the harness stops it "
+                     "(peers/README.md, adapter contract), so the steps from there tested "
+                     "nothing (see its output, %.300s)", how, e->gone_step,
+                     res->iut_stderr_path);
+        } else if (strstr(res->message, text) == NULL) {
+            message_append(res, text);
+        }
     }
     if (res->v != before)
         transcript_line(res, "verdict: %s: %s", verdict_name(res->v), res->message);

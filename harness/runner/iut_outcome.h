@@ -39,6 +39,8 @@ typedef struct iut_end {
     iut_exit ex;        /* how it ended (by itself, or when stopped) */
     sc_exec_ending run; /* iut_initiator: what the harness saw (exec.h) */
     int not_implemented; /* the peer file's exit code for "scenario not implemented" */
+    size_t gone_step;   /* the step during which the executor saw it gone, 0 none
+                         * (sc_exec_iut_gone_step) */
 } iut_end;
 
 /* The verdict after the scenario, in res (which holds the executor's):
@@ -52,7 +54,12 @@ typedef struct iut_end {
  *    (e->run.completed) in a scenario that passed (or non-strict): exit code
  *    0 passes, 1 is a fail (it rejected the harness's last answer, which the
  *    text names), any other code an error (the contract does not say what it
- *    means). Negative scenarios (the IUT is meant to fail) accept any code.
+ *    means). Negative scenarios (the IUT is meant to fail) accept any code;
+ *  - an IUT Responder that exited by itself while the steps ran
+ *    (e->gone_step): the adapter contract has a Responder run until it is
+ *    stopped, so what the steps from there saw (silence) tested nothing: a
+ *    pass or non-strict becomes an error naming the exit and the step, a
+ *    failure stands with the exit named.
  * An IUT the harness stopped (it did not exit in time) is not judged for how
  * it ended. A line saying how the IUT ended is added to res->transcript,
  * and the new verdict when it changed. */

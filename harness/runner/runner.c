@@ -198,6 +198,7 @@ static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run
     w->p = NULL;
     if (e.iut_initiator)
         sc_exec_ending_of(x, &e.run);
+    e.gone_step = sc_exec_iut_gone_step(x, NULL);
     iut_outcome_after_run(&e, res);
 }
 

@@ -411,6 +411,13 @@ int sc_exec_port(const sc_exec *x)
     return x->port;
 }
 
+size_t sc_exec_iut_gone_step(const sc_exec *x, const char **how)
+{
+    if (how != NULL)
+        *how = x != NULL ? x->iut_end : "";
+    return x != NULL && x->iut_gone_ms > 0 ? x->iut_gone_step : 0;
+}
+
 void sc_exec_free(sc_exec *x)
 {
     if (x == NULL)

@@ -126,6 +126,12 @@ typedef struct sc_exec_ending {
 } sc_exec_ending;
 void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e);
 
+/* The step (1-based) during which the executor first saw the IUT process
+ * gone (o.iut_state; checked at each step and throughout its waits), and in
+ * *how (if not NULL) how it ended, to follow "the IUT" ("exited with code
+ * 101"); 0 when it did not see that while the steps ran. */
+size_t sc_exec_iut_gone_step(const sc_exec *x, const char **how);
+
 /* "R-5.2.3-b" -> "R-5.2.3-b (RFC 9528 §5.2.3)", "R-A.2.3-a" -> "R-A.2.3-a
  * (RFC 9528 Appendix A.2.3)", "R-9668-3.3.1-a" -> "... (RFC 9668 §3.3.1)". */
 void sc_requirement_text(const char *id, char *out, size_t cap);

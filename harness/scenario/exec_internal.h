@@ -27,6 +27,8 @@ typedef struct received {
     bool bare;                    /* a request without the Appendix A.2 prefix */
     bool foreign_prefix;          /* prefixed with an identifier that is not our C_R */
     bool engine_ok;               /* the harness engine accepted the message */
+    bool gave_up;                 /* TR_TIMEOUT: the wait ended early, the IUT process
+                                   * having ended (x_iut_gone), not at its deadline */
     bool unverified;              /* a well-formed message_2 the harness cannot verify:
                                    * it answers a message_1 whose keys the harness
                                    * lacks (x->m1_unverifiable) */
@@ -154,6 +156,8 @@ struct sc_exec {
      * the harness first saw it gone (0: not yet), when the current step began */
     char iut_end[160], iut_note[200];
     int64_t iut_gone_ms, step_t0;
+    size_t iut_gone_step;         /* the step (1-based) during which it was first seen
+                                   * gone; 0: not while the steps ran */
     char branch[SC_MAX_LABEL];    /* outcomes' state: / in: (scenario.h) */
     /* harness Initiator: the last OSCORE request, for `oscore: {replay: true}` */
     uint8_t osc_payload[TR_MAX_BODY];

@@ -404,7 +404,10 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
      * not take the answer */
     const char *sep = rx->detail[0] ? "; " : "";
     if (rx->st == TR_TIMEOUT) {
-        snprintf(buf, cap, "nothing (timeout)%s%.500s", sep, rx->detail);
+        /* a wait that ended because the IUT process did is no timeout: the
+         * exit note that follows says how it ended */
+        snprintf(buf, cap, "nothing%s%s%.500s", rx->gave_up ? "" : " (timeout)", sep,
+                 rx->detail);
         return;
     }
     if (rx->st == TR_RESET) {

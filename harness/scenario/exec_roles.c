@@ -452,7 +452,8 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
     }
     if (x->rx.st != TR_OK) {
         x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)%s", resource,
-               x->rx.st == TR_TIMEOUT ? "timeout" : "reset", x_iut_exit_note(x));
+               x->rx.st != TR_TIMEOUT ? "reset" : x->rx.gave_up ? "the wait ended with the IUT process"
+                                           : "timeout", x_iut_exit_note(x));
         return;
     }
     xt_bytes(x, "<- OSCORE", x->rx.payload, x->rx.len);
@@ -812,6 +813,7 @@ void x_responder_run(sc_exec *x)
             memset(&x->rx, 0, sizeof x->rx);
             x->rx.st = TR_TIMEOUT;
             x->rx.kind = "silence";
+            x->rx.gave_up = x_iut_gone(x); /* x_serve stops waiting for an IUT gone */
             if (x->server != NULL) { /* what the CoAP layer dropped meanwhile */
                 bool too_large = false;
                 snprintf(x->rx.detail, sizeof x->rx.detail, "%s",

@@ -16,6 +16,12 @@ static peer_udp_client *udp_client(sc_exec *x)
     return (peer_udp_client *)x->udp_client;
 }
 
+/* The transport's watch of its waits (tr_gone_fn): the IUT process. */
+static bool iut_gone_watch(void *arg)
+{
+    return x_iut_gone(arg);
+}
+
 int x_transport_open(sc_exec *x, char *err, size_t cap)
 {
     bool coap = x->sc->transport != SC_UDP;
@@ -23,13 +29,18 @@ int x_transport_open(sc_exec *x, char *err, size_t cap)
     if (x->o.role == SC_HARNESS_INITIATOR) {
         if (coap) {
             if (tr_coap_client_open_proto(&x->client, x->o.host, (uint16_t)x->o.port, proto) ==
-                EH_OK)
+                EH_OK) {
+                if (x->o.iut_state != NULL)
+                    tr_coap_client_watch(x->client, iut_gone_watch, x);
                 return 0;
+            }
         } else {
             x->udp_client = calloc(1, sizeof(peer_udp_client));
             if (x->udp_client != NULL &&
                 tr_udp_connect(&udp_client(x)->u, x->o.host, (uint16_t)x->o.port) == EH_OK) {
                 udp_client(x)->timeout_ms = x->timeout;
+                if (x->o.iut_state != NULL)
+                    udp_client(x)->u.gone = iut_gone_watch, udp_client(x)->u.gone_arg = x;
                 return 0;
             }
         }
@@ -114,6 +125,7 @@ void x_exchange(sc_exec *x, const tr_message *req)
         x->rx.st = tr_coap_client_request(x->client, req, x->timeout, &resp, buf, sizeof buf);
         tr_coap_client_wire_sizes(x->client, &x->wire_req, &x->wire_resp);
         x->echo_retry = tr_coap_client_echo_retried(x->client);
+        x->rx.gave_up = x->rx.st == TR_TIMEOUT && tr_coap_client_gave_up(x->client);
         snprintf(x->rx.detail, sizeof x->rx.detail, "%s", tr_coap_client_detail(x->client));
         if (x->echo_retry)
             xt_printf(x, "     the IUT answered 4.01 with an Echo option (RFC 9528 Appendix A.2); "
@@ -126,6 +138,7 @@ void x_exchange(sc_exec *x, const tr_message *req)
         for (size_t i = 0; i < req->n_opts; i++)
             coap |= req->opts[i].number == TR_OPTION_OSCORE;
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
+        x->rx.gave_up = x->rx.st == TR_TIMEOUT && udp_client(x)->u.gave_up;
         x->echo_retry = false;
         x->wire_req = coap ? -1 : (long)req->payload_len;
         x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;
@@ -159,6 +172,7 @@ void x_listen(sc_exec *x, int timeout_ms)
             return;
         }
         x->rx.st = tr_udp_recv(&udp_client(x)->u, d, sizeof d, &n, (int)left, NULL);
+        x->rx.gave_up = x->rx.st == TR_TIMEOUT && udp_client(x)->u.gave_up;
         if (x->rx.st != TR_OK || !repeats_last_answer(x, d, n))
             break;
         xt_printf(x, "  the IUT sent its previous answer again (%zu bytes): a retransmission "
@@ -187,6 +201,7 @@ bool x_iut_gone(sc_exec *x)
         return false;
     snprintf(x->iut_end, sizeof x->iut_end, "%s", desc);
     x->iut_gone_ms = tr_now_ms();
+    x->iut_gone_step = x->step < x->sc->n_steps ? x->step + 1 : 0;
     return true;
 }
 

@@ -144,6 +144,54 @@ START_TEST(crashes_and_stops)
 }
 END_TEST
 
+/* An IUT Responder that exited by itself (code 101, as a Rust panic ends)
+ * while the steps ran (gone_step), or only after them. */
+static iut_end responder_end(int code, size_t gone_step)
+{
+    iut_end e;
+    memset(&e, 0, sizeof e);
+    e.by_itself = true;
+    e.ex.exited = true;
+    e.ex.code = code;
+    e.not_implemented = 77;
+    e.gone_step = gone_step;
+    return e;
+}
+
+START_TEST(a_responder_that_exits_mid_scenario_tested_nothing_from_there)
+{
+    sc_result r = result(V_PASS, "");
+    judge(responder_end(101, 2), &r);
+    ck_assert_int_eq(r.v, V_ERROR);
+    ck_assert_str_eq(r.message, "the IUT Responder exited with code 101 during step 2, before "
+                                "the scenario ended: a Responder runs until the harness stops "
+                                "it (peers/README.md, adapter contract), so the steps from "
+                                "there tested nothing (see its output, out/x.iut.stderr)");
+    r = result(V_NONSTRICT, "step 2: over budget");
+    judge(responder_end(0, 4), &r);
+    ck_assert_int_eq(r.v, V_ERROR);
+    /* a failure stands, with the exit named once */
+    r = result(V_FAIL, "step 2: expected an error message, received a reset");
+    judge(responder_end(1, 2), &r);
+    ck_assert_int_eq(r.v, V_FAIL);
+    ck_assert_str_eq(r.message, "step 2: expected an error message, received a reset; the IUT "
+                                "exited with code 1");
+    r = result(V_FAIL, "step 2: expected message_2, received nothing; the IUT exited with code 1 "
+                       "while the harness waited");
+    judge(responder_end(1, 2), &r);
+    ck_assert_str_eq(r.message, "step 2: expected message_2, received nothing; the IUT exited "
+                                "with code 1 while the harness waited");
+    /* exited only after the steps: what they judged stands */
+    r = result(V_PASS, "");
+    judge(responder_end(0, 0), &r);
+    ck_assert_int_eq(r.v, V_PASS);
+    /* code 77 where the scenario did not pass: not implemented, as before */
+    r = result(V_FAIL, "step 2: x");
+    judge(responder_end(77, 2), &r);
+    ck_assert_int_eq(r.v, V_SKIPPED);
+}
+END_TEST
+
 START_TEST(the_transcript_says_how_it_ended)
 {
     sc_result r = result(V_PASS, "");
@@ -165,6 +213,7 @@ Suite *eh_test_iut_outcome_suite(void)
     tcase_add_test(tc, an_initiator_that_sent_nothing_tested_nothing);
     tcase_add_test(tc, crashes_and_stops);
     tcase_add_test(tc, the_transcript_says_how_it_ended);
+    tcase_add_test(tc, a_responder_that_exits_mid_scenario_tested_nothing_from_there);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -169,6 +169,9 @@ struct tr_coap_client {
     uint32_t block_other, block_other_due;
     char ended[200];
     char detail[600]; /* tr_coap_client_detail */
+    tr_gone_fn gone;  /* tr_coap_client_watch */
+    void *gone_arg;
+    bool gave_up;
 };
 
 static bool token_matches(const tr_coap_client *c, coap_bin_const_t tok)
@@ -629,6 +632,7 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     c->block_due = 0;
     c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
     c->ended[0] = 0;
+    c->gave_up = false;
     tr_tap_set_filter(client_guard, c);
     if (coap_send(c->session, pdu) == COAP_INVALID_MID && c->state == EXCH_WAITING) {
         fprintf(stderr, "coap client: coap_send failed\n");
@@ -643,6 +647,14 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
         if (coap_io_process(c->ctx, (uint32_t)(left < 100 ? left : 100)) < 0) {
             fprintf(stderr, "coap client: coap_io_process failed\n");
             c->result = TR_ERROR;
+            break;
+        }
+        if (c->state == EXCH_WAITING && c->gone != NULL && c->gone(c->gone_arg)) {
+            /* what the server sent before it ended is still taken */
+            if (coap_io_process(c->ctx, COAP_IO_NO_WAIT) >= 0 && c->state != EXCH_WAITING)
+                break;
+            c->result = TR_TIMEOUT;
+            c->gave_up = true;
             break;
         }
     }
@@ -670,6 +682,17 @@ void tr_coap_client_wire_sizes(const tr_coap_client *c, long *request, long *res
 bool tr_coap_client_echo_retried(const tr_coap_client *c)
 {
     return c && c->echo_retry;
+}
+
+void tr_coap_client_watch(tr_coap_client *c, tr_gone_fn gone, void *arg)
+{
+    if (c != NULL)
+        c->gone = gone, c->gone_arg = arg;
+}
+
+bool tr_coap_client_gave_up(const tr_coap_client *c)
+{
+    return c != NULL && c->gave_up;
 }
 
 const char *tr_coap_client_detail(const tr_coap_client *c)

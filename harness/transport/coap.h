@@ -46,6 +46,16 @@ typedef enum tr_status {
     TR_ERROR          /* local failure (socket, libcoap); see stderr */
 } tr_status;
 
+/*
+ * Optional watch for a client's waits: has the process at the other end
+ * ended (an IUT that exited or crashed)? Asked at least every 100 ms while
+ * a wait runs; when it says true, what had already arrived is still read,
+ * and then the wait ends at once as TR_TIMEOUT instead of at its deadline
+ * (the client then tells that it gave up early: tr_coap_client_gave_up,
+ * tr_udp.gave_up).
+ */
+typedef bool (*tr_gone_fn)(void *arg);
+
 typedef struct tr_option {
     uint16_t number;
     const uint8_t *value;
@@ -114,6 +124,12 @@ bool tr_coap_client_echo_retried(const tr_coap_client *c);
  * "" when there is nothing to add; valid until the next request.
  */
 const char *tr_coap_client_detail(const tr_coap_client *c);
+/* Watch the server's process during every wait (tr_gone_fn); gone NULL:
+ * no watch (the default). */
+void tr_coap_client_watch(tr_coap_client *c, tr_gone_fn gone, void *arg);
+/* Did the last exchange end early, TR_TIMEOUT because the watch said the
+ * server's process had ended? */
+bool tr_coap_client_gave_up(const tr_coap_client *c);
 
 /* ------------------------------------------------------------------ server */
 

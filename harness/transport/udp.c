@@ -153,12 +153,25 @@ tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int time
                       tr_addr *from)
 {
     int64_t deadline = tr_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    u->gave_up = false;
     for (;;) {
         int64_t left = deadline - tr_now_ms();
         struct pollfd p = {.fd = u->fd, .events = POLLIN};
-        int rc = poll(&p, 1, left > 0 ? (int)left : 0);
+        int slice = left > 0 ? (int)left : 0;
+        bool watched = u->gone != NULL && slice > 100;
+        int rc = poll(&p, 1, watched ? 100 : slice);
         if (rc < 0 && errno == EINTR)
             return TR_ERROR; /* let the caller look at its signal flags */
+        if (rc == 0 && watched) {
+            if (!u->gone(u->gone_arg))
+                continue;
+            /* the peer's process ended: what it sent before is queued */
+            if (poll(&p, 1, 0) != 1) {
+                u->gave_up = true;
+                return TR_TIMEOUT;
+            }
+            rc = 1;
+        }
         if (rc <= 0)
             return rc == 0 ? TR_TIMEOUT : TR_ERROR;
         tr_addr src;
@@ -214,6 +227,8 @@ tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t
             tr_status st = tr_udp_recv(u, resp, cap, resp_len, left > 0 ? (int)left : 0, NULL);
             if (st != TR_OK && st != TR_TIMEOUT)
                 return st;
+            if (st == TR_TIMEOUT && u->gave_up)
+                return TR_TIMEOUT;
             if (st == TR_TIMEOUT)
                 break;
             if (accept == NULL || accept(arg, resp, *resp_len))

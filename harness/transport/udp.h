@@ -22,6 +22,12 @@ typedef struct tr_udp {
     int fd;
     struct sockaddr_storage peer; /* client: the server; server: last sender */
     socklen_t peer_len;
+    /* Optional (set after bind/connect, which clear them): the watch of
+     * every receive's wait (coap.h, tr_gone_fn), and whether the last
+     * receive ended early, TR_TIMEOUT, because of it. */
+    tr_gone_fn gone;
+    void *gone_arg;
+    bool gave_up;
 } tr_udp;
 
 typedef struct tr_addr {
@@ -48,7 +54,9 @@ void tr_udp_close(tr_udp *u);
 /* Send one datagram to `to` (NULL: the connected peer). */
 tr_status tr_udp_send(tr_udp *u, const uint8_t *buf, size_t len, const tr_addr *to);
 /* Wait at most timeout_ms for one datagram; from may be NULL. A datagram
- * larger than cap is reported as TR_ERROR (never truncated silently). */
+ * larger than cap is reported as TR_ERROR (never truncated silently). With
+ * a watch (u->gone) the wait ends early once it says the peer's process
+ * ended and nothing is queued (u->gave_up). */
 tr_status tr_udp_recv(tr_udp *u, uint8_t *buf, size_t cap, size_t *len, int timeout_ms,
                       tr_addr *from);
 
@@ -59,7 +67,8 @@ typedef bool (*tr_udp_accept_fn)(void *arg, const uint8_t *d, size_t n);
  * doubled, at most `retries` resends; total wait bounded by the sum. A
  * datagram that `accept` (if not NULL) rejects is dropped and the wait
  * goes on. *sends (if not NULL) counts the copies of req sent: the server
- * may answer each of them, so up to *sends - 1 late answers can follow. */
+ * may answer each of them, so up to *sends - 1 late answers can follow.
+ * A receive that gave up (u->gone) ends it: no more resends. */
 tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
                           size_t cap, size_t *resp_len, int timeout_ms, int retries,
                           tr_udp_accept_fn accept, void *arg, int *sends);
