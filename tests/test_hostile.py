@@ -154,6 +154,29 @@ CASES = [
     ("initiator", "coap", "huge", 3000, "error",
      r"something the harness cannot take: 1 request dropped \(the first: a datagram of 65507 "
      r"bytes, over the 1472 bytes the CoAP layer reads\)"),
+    # a response datagram over CoAP's default 1152 bytes (RFC 7252 §4.6) but within the 1472
+    # the harness's CoAP client reads is taken and judged (libcoap answered it with a
+    # Reset and the step timed out); a larger one is an error naming both sizes
+    ("responder", "coap", "padded-1400", 3000, "fail",
+     r"received message_2 that the harness rejects \(1394 bytes, CoAP 2\.04\): "
+     r"EH_ERR_TRAILING_DATA"),
+    ("responder", "coap", "padded-1472", 3000, "fail",
+     r"received message_2 that the harness rejects \(1466 bytes, CoAP 2\.04\)"),
+    ("responder", "coap", "padded-1473", 3000, "error",
+     r"received something the harness cannot take: a datagram of 1473 bytes, over the 1472 "
+     r"bytes the CoAP layer reads"),
+    # a request datagram over CoAP's default 1152 bytes (RFC 7252 §4.6) but within the 1472
+    # the harness's CoAP server reads: taken and answered (libcoap answered it with a
+    # Reset of message ID 0); the fake exits after message_2, so step 2 gets nothing
+    ("initiator", "coap", "padded-1400", 3000, "fail",
+     r"^step 2 \(line 13\): expected a valid message_3, received nothing; the IUT exited "
+     r"with code 0"),
+    ("initiator", "coap", "padded-1472", 3000, "fail",
+     r"^step 2 \(line 13\): expected a valid message_3, received nothing; the IUT exited "
+     r"with code 0"),
+    ("initiator", "coap", "padded-1473", 3000, "error",
+     r"something the harness cannot take: 1 request dropped \(the first: a datagram of 1473 "
+     r"bytes, over the 1472 bytes the CoAP layer reads\)"),
     # CBOR heads declaring 2^32-1, 2^32 and 2^64-1 bytes for G_Y_CIPHERTEXT_2
     ("responder", "udp", "len-32m1", 3000, "fail",
      r"message_2 that the harness rejects \(48 bytes\): EH_ERR_MESSAGE_FORMAT: field "
@@ -203,6 +226,17 @@ CASES = [
      r"the one due \(the first: block 0 where block 1 was due; RFC 7959 §2\.4\)"),
     ("initiator", "coap", "block1-size1", 3000, "error",
      r"a Block1 request announcing a body of 4294967295 bytes \(Size1\), over the 16384"),
+    # RFC 7252 §4.2, §5.3.2: a piggybacked response matches its request by Message ID and
+    # token; an ACK with another Message ID acknowledges nothing (message_1 would go on
+    # being retransmitted) and one with another token answers another request: both are
+    # ignored, and the verdict says so
+    ("responder", "coap", "wrong-mid", 250, "fail",
+     r"^step 2 \(line 13\): expected a valid message_2, received nothing \(timeout\); 1 "
+     r"piggybacked response ignored for a Message ID that is not the request's \(the first: "
+     r"0x[0-9a-f]{4} where 0x[0-9a-f]{4} was due; RFC 7252 §4\.2\)"),
+    ("responder", "coap", "wrong-token", 250, "fail",
+     r"^step 2 \(line 13\): expected a valid message_2, received nothing \(timeout\); 1 "
+     r"response ignored for a token that is not the request's \(RFC 7252 §5\.3\.2\)"),
     # crashes: the failure is kept, and the crash named (the fakes run under
     # /bin/sh -c, which reports the signal as exit code 139)
     ("responder", "udp", "segv", 250, "fail",
@@ -283,3 +317,28 @@ def test_an_iut_writing_50_mb(harness, tmp_path, role, transport):
     x, out = run_case(harness, tmp_path, role, transport, "chatty", 3000)
     assert x["verdict"] == "pass", x["message"]
     assert pathlib.Path(x["iut_stdout_path"]).stat().st_size == IUT_MAX_CAPTURE
+
+
+def test_coap_over_tcp_honours_the_timeout(harness, tmp_path):
+    """An IUT that accepts the TCP connection and never sends its CSM message: libcoap
+    4.3.1 held the first request for 5 s whatever --timeout said; the wait now ends at
+    --timeout (500 ms) and the verdict says which part of the session never came."""
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(f'name: silent\nversion: "1"\ncapabilities: [suite-2, coap-tcp]\n'
+                    f'responder:\n  command: "/usr/bin/python3 {ROOT}/tests/fake_iut/'
+                    f'tcp_silent.py {{port}}"\n  ready: "listening"\n  timeout: 3000\n')
+    sc = tmp_path / "tcp.yaml"
+    sc.write_text("id: runner/tcp-silent\ntitle: CoAP over TCP, no CSM\nrequirements: "
+                  "[R-A.2-a]\nlevel: MUST\nrole: initiator\ntransport: coap-tcp\nsteps:\n"
+                  "  - send: message_1\n  - expect: message_2\n")
+    js = tmp_path / "r.json"
+    r = subprocess.run([str(harness), "run", str(sc), "--peer", str(peer), "--no-sanity",
+                        "--timeout", "500", "--json", str(js), "--junit", str(tmp_path / "j.xml"),
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                       timeout=60, cwd=ROOT)
+    x = json.loads(js.read_text())["results"][0]
+    assert r.returncode == 1 and x["verdict"] == "fail", x["message"]
+    assert re.search(r"^step 2 \(line \d+\): expected a valid message_2, received nothing "
+                     r"\(timeout\); the TCP connection was made, but the IUT sent no CSM "
+                     r"message \(RFC 8323 §5\.3\.1\)", x["message"]), x["message"]
+    assert x["seconds"] < 4, x["seconds"]  # 5 s before, whatever --timeout said

@@ -163,7 +163,8 @@ struct tr_coap_client {
     /* the guard (top of the file) during the exchange: the Block2 number
      * due next, what it dropped or saw rejected, why it ended the exchange */
     uint32_t block_due;
-    unsigned n_not_coap, n_signaling, n_critical, n_block_other;
+    unsigned n_not_coap, n_signaling, n_critical, n_block_other, n_mid_other, n_token_other;
+    uint16_t mid_other, mid_other_due;
     uint8_t signaling_code, critical_code;
     unsigned critical_option;
     uint32_t block_other, block_other_due;
@@ -227,8 +228,24 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
                                        const coap_pdu_t *received, const coap_mid_t mid)
 {
     tr_coap_client *c = coap_get_app_data(coap_session_get_context(session));
-    if (!c || session != c->session || !token_matches(c, coap_pdu_get_token(received)))
-        return COAP_RESPONSE_OK; /* stale or foreign: acknowledge, ignore */
+    if (!c || session != c->session)
+        return COAP_RESPONSE_OK; /* a replaced session's: acknowledge, ignore */
+    if (c->state != EXCH_WAITING)
+        return COAP_RESPONSE_OK; /* late: acknowledge, ignore */
+    if (!token_matches(c, coap_pdu_get_token(received))) {
+        c->n_token_other++; /* answers another request (RFC 7252 §5.3.2) */
+        return COAP_RESPONSE_OK;
+    }
+    /* A piggybacked response answers the CON whose Message ID it carries
+     * (RFC 7252 §4.2, §5.2.1); libcoap found none outstanding (sent NULL),
+     * so it acknowledges nothing, and our request would go on being
+     * retransmitted, holding back the next one (NSTART 1): ignored. */
+    if (c->proto == TR_COAP_UDP && coap_pdu_get_type(received) == COAP_MESSAGE_ACK &&
+        sent == NULL) {
+        if (c->n_mid_other++ == 0)
+            c->mid_other = (uint16_t)mid, c->mid_other_due = (uint16_t)c->mid;
+        return COAP_RESPONSE_OK;
+    }
 
     tr_message *r = c->resp;
     memset(r, 0, sizeof *r);
@@ -393,6 +410,13 @@ static void client_detail(tr_coap_client *c)
     if (c->n_not_coap)
         ADD("%u datagram%s ignored for not being CoAP messages (RFC 7252 §3)", c->n_not_coap,
             c->n_not_coap > 1 ? "s" : "");
+    if (c->n_mid_other)
+        ADD("%u piggybacked response%s ignored for a Message ID that is not the request's (the "
+            "first: 0x%04x where 0x%04x was due; RFC 7252 §4.2)", c->n_mid_other,
+            c->n_mid_other > 1 ? "s" : "", c->mid_other, c->mid_other_due);
+    if (c->n_token_other)
+        ADD("%u response%s ignored for a token that is not the request's (RFC 7252 §5.3.2)",
+            c->n_token_other, c->n_token_other > 1 ? "s" : "");
 #undef ADD
 }
 
@@ -600,6 +624,40 @@ static coap_pdu_t *build_request(tr_coap_client *c, const tr_message *req)
     return pdu;
 }
 
+/*
+ * CoAP over TCP: libcoap 4.3.1 holds the first request of a session until
+ * the server's CSM has come (RFC 8323 §5.3.1), waiting for it inside
+ * coap_send() for up to 5 s whatever the caller's timeout
+ * (coap_client_delay_first). The connection and the CSM exchange are driven
+ * here instead, within the deadline (and the watch): TR_OK once the
+ * session is established, TR_RESET when the connection is refused or
+ * closed, TR_TIMEOUT with c->ended saying which part did not come.
+ */
+static tr_status client_tcp_establish(tr_coap_client *c, int64_t deadline)
+{
+    for (;;) {
+        coap_session_state_t state = coap_session_get_state(c->session);
+        if (state == COAP_SESSION_STATE_ESTABLISHED)
+            return TR_OK;
+        if (state == COAP_SESSION_STATE_NONE) {
+            snprintf(c->ended, sizeof c->ended, "the TCP connection was refused or closed "
+                     "before a CoAP session was established (RFC 8323 §3)");
+            return TR_RESET;
+        }
+        int64_t left = deadline - tr_coap__now_ms();
+        if (left <= 0 || (c->gone != NULL && c->gone(c->gone_arg))) {
+            c->gave_up = left > 0;
+            snprintf(c->ended, sizeof c->ended, "%s", state == COAP_SESSION_STATE_CONNECTING
+                     ? "the TCP connection was not completed"
+                     : "the TCP connection was made, but the IUT sent no CSM message (RFC "
+                       "8323 §5.3.1), so no CoAP session was established");
+            return TR_TIMEOUT;
+        }
+        if (coap_io_process(c->ctx, (uint32_t)(left < 100 ? left : 100)) < 0)
+            return TR_ERROR;
+    }
+}
+
 tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int timeout_ms,
                                  tr_message *resp, uint8_t *buf, size_t cap)
 {
@@ -613,6 +671,19 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     if (!c->session && client_new_session(c) != EH_OK)
         return TR_ERROR;
     client_set_timing(c, timeout_ms);
+    c->gave_up = false;
+    c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
+    c->n_mid_other = c->n_token_other = 0;
+    c->ended[0] = 0;
+    if (c->proto == TR_COAP_TCP) {
+        tr_status st = client_tcp_establish(c, deadline);
+        if (st != TR_OK) {
+            client_detail(c);
+            if (client_new_session(c) != EH_OK)
+                fprintf(stderr, "coap client: cannot recreate the session\n");
+            return st;
+        }
+    }
 
     coap_pdu_t *pdu = build_request(c, req);
     if (!pdu) {
@@ -631,9 +702,16 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     c->mid = coap_pdu_get_mid(pdu);
     c->block_due = 0;
     c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
+    c->n_mid_other = c->n_token_other = 0;
     c->ended[0] = 0;
     c->gave_up = false;
     tr_tap_set_filter(client_guard, c);
+    /* The request was built within 1152 bytes a datagram (RFC 7252 §4.6; a
+     * longer body in Block1 blocks); responses are taken up to libcoap's
+     * receive buffer: the session's MTU bounds the PDU libcoap parses a
+     * datagram into, and it answers a larger one with a Reset. */
+    if (c->proto == TR_COAP_UDP)
+        coap_session_set_mtu(c->session, TR_COAP_MAX_DATAGRAM);
     if (coap_send(c->session, pdu) == COAP_INVALID_MID && c->state == EXCH_WAITING) {
         fprintf(stderr, "coap client: coap_send failed\n");
         c->result = TR_ERROR;
@@ -659,6 +737,8 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
         }
     }
     tr_tap_set_filter(NULL, NULL);
+    if (c->proto == TR_COAP_UDP && c->session)
+        coap_session_set_mtu(c->session, COAP_DEFAULT_MTU);
     tr_status st = c->result;
     client_detail(c);
     c->state = EXCH_IDLE;

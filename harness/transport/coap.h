@@ -78,6 +78,14 @@ typedef struct tr_message {
 typedef struct tr_coap_client tr_coap_client;
 
 /* CoAP over UDP (RFC 7252) or over TCP (RFC 8323). */
+/* The largest datagram the CoAP client and server take over UDP (a
+ * response, a request): libcoap 4.3.1's receive buffer (COAP_RXBUFFER_SIZE),
+ * above RFC 7252 §4.6's 1152 bytes. A larger one is dropped and named
+ * (tr_coap_client_detail, tr_coap_server_detail); a longer body must come
+ * in blocks (RFC 7959). What the harness sends keeps to 1152 bytes a
+ * datagram (longer bodies in Block1 / Block2 blocks). */
+#define TR_COAP_MAX_DATAGRAM 1472
+
 typedef enum tr_coap_proto { TR_COAP_UDP = 0, TR_COAP_TCP } tr_coap_proto;
 
 /* host: IPv4 or IPv6 literal or name; port: UDP port. Returns EH_OK or

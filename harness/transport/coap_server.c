@@ -15,6 +15,16 @@
  * libcoap then strips the token and sends an empty ACK; for a NON request
  * it sends nothing (CON checked by the unit tests, NON checked by hand).
  *
+ * Sizes (UDP): libcoap parses a datagram into a PDU of the session's MTU
+ * at most, which is COAP_DEFAULT_MTU (1152 bytes, RFC 7252 §4.6) unless set,
+ * and answers a larger one with a Reset of Message ID 0. The endpoint's
+ * MTU is therefore raised to libcoap's receive buffer, COAP_RXBUFFER_SIZE
+ * (1472 bytes in 4.3.1): the harness takes every request datagram up to
+ * that size (TR_COAP_MAX_DATAGRAM, coap.h), and one larger is cut by the
+ * buffer and dropped by server_guard, which names both sizes. Responses
+ * stay within 1152 bytes (a longer body goes by Block2): the MTU is lowered
+ * while a response is built and raised again for the next request.
+ *
  * Duplicates: libcoap 4.3.1 keeps no response cache for CON requests, so a
  * retransmission that arrives before the response went out (or whose
  * response was lost) calls the handler again with the same request. The
@@ -32,6 +42,8 @@
 #include "wire_tap.h"
 
 #define PATH_CAP 1024
+
+_Static_assert(TR_COAP_MAX_DATAGRAM == COAP_RXBUFFER_SIZE, "libcoap's receive buffer");
 
 struct tr_coap_server {
     coap_context_t *ctx;
@@ -114,6 +126,19 @@ static void fill_response(coap_resource_t *resource, coap_session_t *session,
     }
 }
 
+/* fill_response within the MTU of RFC 7252 §4.6 (top of the file). */
+static void fill_response_1152(coap_resource_t *resource, coap_session_t *session,
+                               const coap_pdu_t *request, const coap_string_t *query,
+                               coap_pdu_t *response, const tr_message *m)
+{
+    bool udp = coap_session_get_proto(session) == COAP_PROTO_UDP;
+    if (udp)
+        coap_session_set_mtu(session, COAP_DEFAULT_MTU);
+    fill_response(resource, session, request, query, response, m);
+    if (udp)
+        coap_session_set_mtu(session, TR_COAP_MAX_DATAGRAM);
+}
+
 static void server_handler(coap_resource_t *resource, coap_session_t *session,
                            const coap_pdu_t *request, const coap_string_t *query,
                            coap_pdu_t *response)
@@ -187,7 +212,7 @@ static void server_handler(coap_resource_t *resource, coap_session_t *session,
         coap_pdu_set_code(response, COAP_EMPTY_CODE); /* empty ACK / nothing */
         return;
     }
-    fill_response(resource, session, request, query, response, &resp);
+    fill_response_1152(resource, session, request, query, response, &resp);
 }
 
 static void register_all(coap_resource_t *r)
@@ -252,6 +277,8 @@ eh_err tr_coap_server_open_proto(tr_coap_server **out, const char *host, uint16_
     coap_register_option(s->ctx, TR_OPTION_EDHOC);
 
     s->ep = coap_new_endpoint(s->ctx, &addr, proto == TR_COAP_TCP ? COAP_PROTO_TCP : COAP_PROTO_UDP);
+    if (s->ep != NULL && proto == TR_COAP_UDP)
+        coap_endpoint_set_default_mtu(s->ep, TR_COAP_MAX_DATAGRAM);
     static const char wk[] = ".well-known/edhoc";
     /* A heap copy released with the resource (coap_make_str_const() uses a
      * static ring buffer, not safe with a second thread). */

@@ -24,6 +24,8 @@ Modes:
   chatty      25 MB to stdout before message_1 and 25 MB after its answer,
               then as `ok`
   huge        one message_1 datagram of 65507 bytes (the IPv4 UDP maximum), exits 0
+  padded-N    (coap) one message_1 in a datagram of N bytes in all, made long by an EAD_1
+              padding item (label 0, RFC 9528 §3.8.1); exits 0 after the answer
   block1-size1
               (coap) the first 16-byte Block1 block of a message_1 whose Size1
               announces 2^32-1 bytes, exits 0
@@ -126,6 +128,11 @@ if mode == "huge":  # message_1 filling the largest IPv4 UDP datagram: 65507 byt
     sys.exit(0)
 if mode == "block1-size1":  # a first Block1 block of 16 bytes announcing 2^32-1 bytes (Size1)
     s.send(coap_request(bytes(16), [(27, bytes([0x08])), (60, b"\xff\xff\xff\xff")]))
+    sys.exit(0)
+if mode.startswith("padded-"):  # a valid message_1 in a datagram of exactly N bytes
+    n = int(mode[7:]) - len(coap_request(b"")) - 1 - len(M1) - 4  # f5, EAD label and head
+    answer = exchange(b"\xf5" + M1 + b"\x00\x59" + n.to_bytes(2, "big") + bytes(n))
+    print(f"answer to message_1: {answer.hex() if answer else None}", flush=True)
     sys.exit(0)
 if mode == "m3-only":
     exchange(UNKNOWN_C_R + M3)

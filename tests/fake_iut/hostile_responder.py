@@ -37,6 +37,12 @@ Modes (what happens when message_1 arrives; afterwards the trace goes on):
   retransmit    (udp) the real message_2, and 100 ms later the same datagram again, as
                 a Responder over raw UDP that retransmits while it waits for
                 message_3 (RFC 9528 §7: a duplicate, not a new message)
+  padded-N      (coap) a piggybacked 2.04 datagram of N bytes in all: the real message_2
+                followed by zero bytes (a message_2 with trailing bytes); nothing else
+  wrong-mid     (coap) the real message_2 piggybacked in an ACK whose Message ID is not
+                the request's (the request's + 1), with the request's token; nothing else
+  wrong-token   (coap) the real message_2 piggybacked in an ACK with the request's Message
+                ID and another token; nothing else
   segv          kills itself with SIGSEGV
   never-ready   never prints the ready line (and answers nothing)
   deaf          answers as `ok`, ignores SIGTERM (only SIGKILL ends it)
@@ -207,6 +213,18 @@ def message_1(addr, req):
         typ, code, mid, token, opts, payload = req if coap else (0, 0, 0, b"", {}, b"")
         other.sendto(coap_build(2, 0x44, mid, token, [], M2) if coap else M2, addr)
         other.close()
+        return
+    if mode.startswith("padded-"):
+        head = len(coap_build(2, 0x44, req[2], req[3], [], b"")) + 1  # with the payload marker
+        answer(addr, req, 0x44, M2 + bytes(int(mode[7:]) - head - len(M2)))
+        return
+    if mode in ("wrong-mid", "wrong-token"):
+        typ, code, mid, token, opts, payload = req
+        if mode == "wrong-mid":
+            mid = (mid + 1) & 0xFFFF
+        else:
+            token = bytes(b ^ 0xFF for b in token) or b"\x01"
+        s.sendto(coap_build(2, 0x44, mid, token, [], M2), addr)
         return
     if mode.startswith("crit-opt-"):
         answer(addr, req, 0x44, M2, [(int(mode[9:]), b"\x01"), (12, b"\x40")])
