@@ -153,10 +153,11 @@ def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
     assert runs[0] == runs[1]
 
 
-def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path):
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path, sig):
     """issue 16 item 6: explore had no SIGINT handling (killed at once, no results, the
     workers' IUTs left running). Now it stops its workers, which stop their IUTs, writes
-    its reports marked interrupted and exits 3."""
+    its reports marked interrupted and exits 3; SIGHUP (the terminal went away) too."""
     import signal
     from peerutil import processes_running, unique_sleep_marker
     marker = unique_sleep_marker(59)
@@ -176,7 +177,7 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
             time.sleep(0.02)
         assert alive(), "no worker started its IUT"
         t0 = time.monotonic()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, sig))
         stdout, _ = proc.communicate(timeout=30)
         assert time.monotonic() - t0 < 10
     finally:

@@ -342,3 +342,23 @@ def test_coap_over_tcp_honours_the_timeout(harness, tmp_path):
                      r"\(timeout\); the TCP connection was made, but the IUT sent no CSM "
                      r"message \(RFC 8323 §5\.3\.1\)", x["message"]), x["message"]
     assert x["seconds"] < 4, x["seconds"]  # 5 s before, whatever --timeout said
+
+
+@pytest.mark.parametrize("mode", ["ok", "wrong-mid"])
+def test_the_transcript_shows_only_what_was_sent(harness, tmp_path, mode):
+    """issue 16 item 9: a piggybacked response with a wrong Message ID was taken as
+    message_2, and the transcript then showed message_3 as sent while libcoap held it back
+    behind the retransmissions of message_1 (the pcap had no such datagram), and the IUT
+    was blamed. Every message the transcript shows as sent ("-> N bytes: HEX") is in a
+    datagram of the job's pcap (read here with struct, not with the harness's code)."""
+    from test_matrix import udp_payloads
+    x, _ = run_case(harness, tmp_path, "responder", "coap", mode, 3000 if mode == "ok" else 250)
+    assert x["verdict"] == ("pass" if mode == "ok" else "fail"), x["message"]
+    sent = re.findall(r"^  -> (\d+) bytes: ([0-9a-f]+)$", x["transcript"], re.M)
+    assert sent, x["transcript"]
+    payloads = udp_payloads(pathlib.Path(x["pcap_path"]))
+    for n, hexed in sent:
+        assert int(n) == len(hexed) // 2
+        assert any(bytes.fromhex(hexed) in p for p in payloads), \
+            f"shown as sent, not in the pcap: {hexed[:40]}... ({n} bytes)"
+    assert len(sent) == (2 if mode == "ok" else 1), sent  # message_1, message_3

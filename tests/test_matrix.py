@@ -388,10 +388,12 @@ def start_sleeper_matrix(harness, tmp_path, sleep_arg):
     return proc, out
 
 
-def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path, sig):
     """issue 16 item 6: SIGINT while the matrix runs an IUT's suite (before the pairs)
     stopped that run only; the matrix went on to the pairs and wrote "interrupted": false.
-    Now the matrix stops there: no pair runs, matrix.json says interrupted, exit 3."""
+    Now the matrix stops there: no pair runs, matrix.json says interrupted, exit 3. The
+    same for SIGHUP (the terminal went away), which used to kill it without reports."""
     import signal
     import time
     proc, out = start_sleeper_matrix(harness, tmp_path, 30)
@@ -403,7 +405,7 @@ def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path):
             if not started:
                 time.sleep(0.02)
         assert started, "the sleeper's own run never started its IUT"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, sig))
         stdout, _ = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:

@@ -742,6 +742,34 @@ def test_report_paths_that_are_links_or_devices_are_not_replaced(harness, tmp_pa
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("suffix", ["txt", "iut.stdout", "pcap.tmp"])
+def test_a_job_file_that_cannot_be_written_is_a_set_up_error(harness, tmp_path, suffix):
+    """issue 16 item 5: on a full disk a run exited 0 with empty transcripts, pcaps and
+    IUT output files and no warning. A job's file that cannot be written (here it is a
+    link to /dev/full, which fails every write with ENOSPC, as a full disk does) is named
+    on stderr and in the JSON (`unwritten`), and the run exits 3 (set-up error), its
+    verdicts kept."""
+    import os
+    out = tmp_path / "out" / "iut-initiator"
+    out.mkdir(parents=True)
+    os.symlink("/dev/full", out / f"interop_handshake.{suffix}")
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(REFERENCE)
+    js = tmp_path / "r.json"
+    r = subprocess.run([str(harness), "run", "scenarios/interop/handshake.yaml", "--peer",
+                        str(peer), "--role", "initiator", "--no-sanity", "--json", str(js),
+                        "--junit", str(tmp_path / "j.xml"), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
+    assert r.returncode == 3, r.stdout + r.stderr
+    name = f"{out}/interop_handshake.{suffix}"
+    assert f"run: cannot write {name}: No space left on device (job interop/handshake, " \
+           f"harness responder)" in r.stderr, r.stderr
+    assert "run: exit 3 (set-up error): a report or a job's file could not be written" in \
+        r.stderr
+    x = json.loads(js.read_text())["results"][0]
+    assert x["verdict"] == "pass" and x["unwritten"].startswith(f"cannot write {name}: "), x
+
+
 def test_iut_children_that_leave_its_session_are_stopped(harness, tmp_path):
     """issue 16 item 7: an IUT whose launcher leaves a child in a session of its own
     (setsid, as a daemonizing launcher does) left it running after the run. The processes
@@ -796,10 +824,12 @@ def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     assert junit.read_text().rstrip().endswith("</testsuites>")
 
 
-def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
-    """SIGINT while a scenario runs: the IUT it started is stopped too, the
-    report is complete for the scenario that finished and marked interrupted,
-    no temporary file is left, and the run exits 1."""
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path, sig):
+    """SIGINT (or SIGHUP: the terminal went away; issue 16 asks for it, and it used to
+    kill the run without reports) while a scenario runs: the IUT it started is stopped
+    too, the report is complete for the scenario that finished and marked interrupted,
+    no temporary file is left, and the run exits 3."""
     import os
     import signal
     import time
@@ -822,7 +852,7 @@ def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path):
             if port is None:
                 time.sleep(0.05)  # polling a file, bounded: not synchronisation by delay
         assert port, "the slow scenario's IUT never started"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, sig))
         stdout, _ = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:

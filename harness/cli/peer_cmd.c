@@ -613,6 +613,7 @@ int cli_peer(int argc, char **argv)
         if (!a.initiator) {
             sigaction(SIGINT, &sa, NULL);
             sigaction(SIGTERM, &sa, NULL);
+            sigaction(SIGHUP, &sa, NULL);
         }
         signal(SIGPIPE, SIG_IGN);
         rc = a.initiator ? run_initiator(&a, ps, log) : run_responder(&a, ps, log);

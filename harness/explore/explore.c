@@ -720,8 +720,8 @@ int explore_main(const explore_opts *o)
     explore *e = calloc(1, sizeof *e);
     char err[512], path[1024];
     int rc = 2;
-    bool handlers = false; /* the caller's SIGINT/SIGTERM handlers, given back */
-    struct sigaction sa, old_int, old_term;
+    bool handlers = false; /* the caller's SIGINT/SIGTERM/SIGHUP handlers, given back */
+    struct sigaction sa, old_int, old_term, old_hup;
     run_report rep;
     run_report_init(&rep);
     struct timespec t0, t1;
@@ -748,6 +748,7 @@ int explore_main(const explore_opts *o)
     sa.sa_handler = on_explore_signal;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
     handlers = true;
     (void)reaper_become(); /* orphans of a worker stopped at its deadline come back here
                             * (xrun_batch sweeps them) */
@@ -851,6 +852,7 @@ out:
     if (handlers) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
+        sigaction(SIGHUP, &old_hup, NULL);
     }
     run_report_free(&rep);
     if (e) {

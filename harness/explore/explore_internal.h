@@ -102,7 +102,7 @@ void xseq_text(const xctx *c, const xseq *s, char *out, size_t cap);
 int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompiled *out);
 void xcompiled_free(xcompiled *x);
 
-/* Set by explore_main's SIGINT/SIGTERM handler: the batch running stops its
+/* Set by explore_main's SIGINT/SIGTERM/SIGHUP handler: the batch running stops its
  * workers (each stops its IUT first), no further level or shrinking runs,
  * and the reports are written marked interrupted. */
 extern volatile sig_atomic_t explore_stop;

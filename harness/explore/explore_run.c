@@ -271,6 +271,7 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
     sa.sa_handler = on_worker_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     (void)reaper_become(); /* what its IUTs leave behind comes back here */
     worker wk;
     memset(&wk, 0, sizeof wk);

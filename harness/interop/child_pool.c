@@ -63,6 +63,7 @@ static int start(const child_pool *p, size_t i, slot *s)
         sa.sa_handler = on_child_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
         (void)reaper_become(); /* what the task's IUTs leave behind comes back here */
         p->run(i, pp[1], p->arg);
         close(pp[1]);

@@ -22,7 +22,7 @@
  *   "budget": the profile of the pairs' sizes (the per-peer runs use each
  *             peer file's own unless --budget is given),
  *   "scenarios": [the scenario paths], "filter": glob or null,
- *   "interrupted": true when SIGINT/SIGTERM cut the run short,
+ *   "interrupted": true when SIGINT/SIGTERM/SIGHUP cut the run short,
  *   "exit_code": the command's exit code,
  *   "summary": {"peers": COUNTS, "pairs": COUNTS}
  * peers[]: "name", "version", "file", "capabilities", "roles" (as in

@@ -174,6 +174,7 @@ json_t *report_result_json(const sc_result *s)
         PUT_STR(o, "pcap_path", s->pcap_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
         PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||
+        PUT_STR(o, "unwritten", s->unwritten) ||
         put(o, "transcript", s->transcript ? jstr(s->transcript, SIZE_MAX) : json_null())) {
         json_decref(o);
         return NULL;

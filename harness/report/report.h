@@ -95,6 +95,11 @@ typedef struct sc_result {
     int line;               /* its line the verdict comes from: the failing step's, else
                              * the first step's; 0 if unknown (JUnit line=) */
     char pcap_path[512];    /* the job's wire capture (runner/capture.h), "" if none */
+    /* A file of the job that could not be written whole (the transcript, the
+     * pcap, the IUT's captured output; a full disk, say): "cannot write PATH:
+     * reason", the first one; "" if none. The run then exits as a set-up
+     * error. */
+    char unwritten[600];
 } sc_result;
 
 typedef struct run_report {

@@ -57,6 +57,9 @@ void job_capture_end(tr_pcap *p, const char *open_err, int port, sc_result *res)
     tr_tap_stop();
     if (p == NULL) {
         note(res, "pcap: not written (%s)\n", open_err ? open_err : "no capture");
+        if (res->unwritten[0] == 0)
+            snprintf(res->unwritten, sizeof res->unwritten, "the pcap: %.500s",
+                     open_err ? open_err : "no capture");
         return;
     }
     tr_pcap_stats st;
@@ -65,6 +68,8 @@ void job_capture_end(tr_pcap *p, const char *open_err, int port, sc_result *res)
     snprintf(path, sizeof path, "%s", tr_pcap_path(p));
     if (tr_pcap_close(p, err, sizeof err) != 0) {
         note(res, "pcap: not written (%s)\n", err);
+        if (res->unwritten[0] == 0)
+            snprintf(res->unwritten, sizeof res->unwritten, "%.590s", err);
         return;
     }
     snprintf(res->pcap_path, sizeof res->pcap_path, "%s", path); /* not the bytes after it */

@@ -42,7 +42,8 @@ tr_pcap *job_capture_begin(const char *path, char *err, size_t cap);
  * success res->pcap_path is set. A note is appended to res->transcript
  * (when there is one): the path, the datagrams and bytes, a truncation,
  * and how to decode it; or why there is no file (open_err for a capture
- * that never began, p NULL). port: the job's CoAP server port;
+ * that never began, p NULL), which res->unwritten then says too (unless it
+ * names an earlier file already). port: the job's CoAP server port;
  * res->transport says whether the datagrams are CoAP, raw UDP or none
  * (coap-tcp).
  */

@@ -67,6 +67,7 @@ typedef struct stream {
     int file;        /* capture file, -1 if none or after a write error */
     size_t total;    /* bytes read */
     size_t captured; /* bytes written to the file */
+    int write_errno; /* why a write to the file failed (it is then closed), 0 */
 } stream;
 
 struct iut_proc {
@@ -222,6 +223,7 @@ static void write_all(stream *st, const char *buf, size_t len)
         if (w < 0) {
             if (errno == EINTR)
                 continue;
+            st->write_errno = errno;
             close(st->file); /* disk full or similar: stop capturing, keep counting */
             st->file = -1;
             return;
@@ -626,6 +628,8 @@ static void fill_exit(iut_proc *p, iut_exit *ex, bool killed)
     ex->killed = killed;
     ex->stdout_bytes = p->out.total;
     ex->stderr_bytes = p->err.total;
+    ex->stdout_errno = p->out.write_errno;
+    ex->stderr_errno = p->err.write_errno;
 }
 
 /* Signals that end a program that went wrong (as opposed to one that was
@@ -1052,6 +1056,7 @@ iut_proc *iut_start_tracked(const char *command, const char *stdout_path,
     sigemptyset(&hold);
     sigaddset(&hold, SIGINT);
     sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &hold, &old);
     iut_proc *p = iut_start(command, stdout_path, stderr_path);
     *pgid_slot = p ? (sig_atomic_t)p->pid : 0;

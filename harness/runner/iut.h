@@ -78,6 +78,9 @@ typedef struct iut_exit {
     int signal;       /* terminating signal, 0 if none */
     bool killed;      /* we had to send SIGKILL */
     size_t stdout_bytes, stderr_bytes; /* everything written, captured or not */
+    /* a write to the capture file failed (errno; the capture stopped there,
+     * the counting went on), 0 if none; final once iut_stop filled it */
+    int stdout_errno, stderr_errno;
 } iut_exit;
 
 /* How it ended, for verdicts, after "the IUT": "exited with code 1", "was
@@ -105,8 +108,8 @@ pid_t iut_pid(const iut_proc *p);
  * (which only the parent has), alone. NULL is a no-op. */
 void iut_release_inherited(iut_proc *p);
 
-/* For a process whose SIGINT/SIGTERM handler kills the IUT's group named
- * in *pgid_slot: iut_start with those two signals held until the slot names
+/* For a process whose SIGINT/SIGTERM/SIGHUP handler kills the IUT's group named
+ * in *pgid_slot: iut_start with those signals held until the slot names
  * the new group (a signal arriving during the start is handled after it, so
  * the handler never misses a started IUT), and iut_stop that clears the
  * slot only once the group is gone. */

@@ -179,6 +179,23 @@ static void join_list(char *out, size_t cap, const int *v, size_t n)
     }
 }
 
+/* A file of the job that could not be written (errno err, 0: none): the
+ * first one is kept in res->unwritten, and the run exits as a set-up
+ * error (a full disk must not look like a clean run). */
+static void note_unwritten(sc_result *res, const char *path, int err)
+{
+    if (err != 0 && res->unwritten[0] == 0)
+        snprintf(res->unwritten, sizeof res->unwritten, "cannot write %.500s: %s", path,
+                 strerror(err));
+}
+
+/* The IUT's output files, after iut_stop filled ex. */
+static void note_capture(const iut_exit *ex, sc_result *res)
+{
+    note_unwritten(res, res->iut_stdout_path, ex->stdout_errno);
+    note_unwritten(res, res->iut_stderr_path, ex->stderr_errno);
+}
+
 /* After the scenario: an IUT Initiator may finish (the executor answers it
  * as the engine would, at most the run's timeout, then 200 ms more to exit);
  * then the IUT is stopped and how it ended judged (iut_outcome.h). */
@@ -194,8 +211,12 @@ static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run
     e.by_itself = iut_poll(w->p, &e.ex);
     if (!e.by_itself && e.iut_initiator)
         e.by_itself = iut_wait(w->p, 200, &e.ex);
-    iut_stop_tracked(w->p, 1000, e.by_itself ? NULL : &e.ex, &job_iut_pgid);
+    iut_exit stopped;
+    iut_stop_tracked(w->p, 1000, &stopped, &job_iut_pgid);
     w->p = NULL;
+    note_capture(&stopped, res);
+    if (!e.by_itself)
+        e.ex = stopped;
     if (e.iut_initiator)
         sc_exec_ending_of(x, &e.run);
     e.gone_step = sc_exec_iut_gone_step(x, NULL);
@@ -305,6 +326,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
                 memset(&ex, 0, sizeof ex);
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 w.p = NULL;
+                note_capture(&ex, res);
                 iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
                                       ready_ms, pf->not_implemented_exit, res);
                 goto done;
@@ -325,19 +347,24 @@ harness_error:
     res->v = V_ERROR;
     copy_str(res->message, sizeof res->message, err);
 done:
-    if (w.p != NULL)
-        iut_stop_tracked(w.p, 1000, NULL, &job_iut_pgid);
+    if (w.p != NULL) {
+        iut_exit ex;
+        iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
+        note_capture(&ex, res);
+    }
     sc_exec_free(x);
     job_capture_end(pcap, pcap_err, port, res);
     if (res->transcript != NULL) {
         char tpath[1024];
         snprintf(tpath, sizeof tpath, "%s/%s.txt", dir, name);
         copy_str(res->transcript_path, sizeof res->transcript_path, tpath);
+        errno = 0;
         FILE *f = fopen(res->transcript_path, "w");
-        if (f != NULL) {
-            fputs(res->transcript, f);
-            fclose(f);
-        }
+        bool ok = f != NULL && fputs(res->transcript, f) >= 0;
+        if (f != NULL && fclose(f) != 0)
+            ok = false;
+        if (!ok)
+            note_unwritten(res, res->transcript_path, errno ? errno : EIO);
     }
 }
 
@@ -449,6 +476,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
         ja.sa_handler = on_job_signal;
         sigaction(SIGINT, &ja, NULL);
         sigaction(SIGTERM, &ja, NULL);
+        sigaction(SIGHUP, &ja, NULL);
         sc_result res;
         char err[512];
         scenario *scratch = malloc(sizeof *scratch);
@@ -656,7 +684,7 @@ static int exit_code(const run_opts *o, bool sanity_failed, bool stopped, size_t
 {
     if (unwritten > 0 || stopped || sanity_failed) {
         fprintf(stderr, "run: exit %d (set-up error): %s\n", RUN_EXIT_SETUP,
-                unwritten > 0 ? "a report could not be written"
+                unwritten > 0 ? "a report or a job's file could not be written"
                 : stopped     ? "the run was interrupted"
                               : "the sanity conversation failed, so the suite did not run");
         return RUN_EXIT_SETUP;
@@ -910,7 +938,7 @@ int run_main(const run_opts *o)
     int rc = 2;
     /* the caller's handlers (the matrix's), given back at the end with the
      * signal that stopped this run, so that it stops too */
-    struct sigaction old_int, old_term;
+    struct sigaction old_int, old_term, old_hup;
     bool handlers = false;
     interrupted = 0;
     (void)reaper_become(); /* orphans of a job stopped by a signal come back here */
@@ -943,6 +971,7 @@ int run_main(const run_opts *o)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup); /* the terminal went away */
     handlers = true;
     copy_str(rep->peer, sizeof rep->peer, pf->name);
     copy_str(rep->peer_version, sizeof rep->peer_version, pf->version);
@@ -1005,6 +1034,13 @@ int run_main(const run_opts *o)
     print_amplification(rep);
     print_not_implemented(rep);
     size_t unwritten = 0;
+    for (size_t i = 0; i < printed; i++) /* a job's transcript, pcap, IUT output */
+        if (results[i].unwritten[0] && unwritten++ < 5)
+            fprintf(stderr, "run: %s (job %s, harness %s)\n", results[i].unwritten,
+                    results[i].id, results[i].role);
+    if (unwritten > 5)
+        fprintf(stderr, "run: and %zu more jobs with a file that could not be written\n",
+                unwritten - 5);
     errno = 0;
     if (o->junit && report_write_junit(rep, o->junit) != 0)
         unwritten += cannot_write(o->junit);
@@ -1040,7 +1076,10 @@ out:
         reaper_sweep(); /* the jobs are over: what a stopped job's IUT left behind */
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
-        const struct sigaction *old = interrupted == SIGTERM ? &old_term : &old_int;
+        sigaction(SIGHUP, &old_hup, NULL);
+        const struct sigaction *old = interrupted == SIGTERM  ? &old_term
+                                      : interrupted == SIGHUP ? &old_hup
+                                                              : &old_int;
         if (interrupted && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
             raise(interrupted);
     }

@@ -138,6 +138,9 @@ static void fill(sc_result *s, verdict v, int role, int i)
         snprintf(s->iut_stdout_path, sizeof s->iut_stdout_path, "/tmp/t/%d.out", i);
         snprintf(s->iut_stderr_path, sizeof s->iut_stderr_path, "/tmp/t/%d.err", i);
         snprintf(s->pcap_path, sizeof s->pcap_path, "/tmp/t/%d.pcap", i);
+        if (i % 3 == 0)
+            snprintf(s->unwritten, sizeof s->unwritten,
+                     "cannot write /tmp/t/%d.txt: No space left on device \"\\", i);
     }
 }
 
@@ -658,7 +661,7 @@ START_TEST(json_round_trip)
         "id",          "title",  "area",   "role",  "iut_role", "level",     "requirements",
         "verdict",     "message", "known_failure", "seconds", "method", "suite",
         "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
-        "iut_stdout_path", "iut_stderr_path", "transcript"};
+        "iut_stdout_path", "iut_stderr_path", "unwritten", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
         json_t *o = json_array_get(results, i);
@@ -671,6 +674,7 @@ START_TEST(json_round_trip)
         ASSERT_JFIELD(o, "id", s->id);
         ASSERT_JFIELD(o, "title", s->title);
         ASSERT_JFIELD(o, "area", s->area);
+        ASSERT_JFIELD(o, "unwritten", s->unwritten);
         assert_jstr(o, "role", s->role);
         assert_jstr(o, "level", s->level);
         assert_jstr(o, "requirements", s->requirements); /* valid UTF-8: unchanged */
