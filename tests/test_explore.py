@@ -153,7 +153,7 @@ def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
     assert runs[0] == runs[1]
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("sig", ["SIGINT", pytest.param("SIGHUP", marks=pytest.mark.plain_only)])
 def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path, sig):
     """issue 16 item 6: explore had no SIGINT handling (killed at once, no results, the
     workers' IUTs left running). Now it stops its workers, which stop their IUTs, writes
@@ -364,7 +364,8 @@ def test_the_alphabet_follows_the_iut_and_the_profile(harness, tmp_path):
     assert {"m4_tag", "m4_malformed"} <= alphabet("initiator", REFERENCE, "--message-4")
 
 
-@pytest.mark.parametrize("code,kind", [(101, "exit"), (139, "crash")])
+@pytest.mark.parametrize("code,kind", [(101, "exit"),
+                                       pytest.param(139, "crash", marks=pytest.mark.plain_only)])
 def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, kind):
     """An IUT Responder that ends on every first input (exit code 101, as a Rust panic
     ends; 139, the shell's report of a SIGSEGV) used to pass as "silence": the model

@@ -227,6 +227,8 @@ def test_a_retransmitted_answer_is_no_new_message(harness, tmp_path):
 
 
 def harness_g_x(result):
+    # a job without a transcript did not run its scenario: say what it was
+    assert result["transcript_path"], (result["verdict"], result["message"])
     m = re.search(r"fields: METHOD \d+, SUITES_I [^,]+, G_X h'([0-9a-f]+)'", transcript(result))
     assert m, transcript(result)
     return m.group(1)

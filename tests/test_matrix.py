@@ -388,7 +388,7 @@ def start_sleeper_matrix(harness, tmp_path, sleep_arg):
     return proc, out
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("sig", ["SIGINT", pytest.param("SIGHUP", marks=pytest.mark.plain_only)])
 def test_sigint_during_the_runs_stops_the_matrix(harness, tmp_path, sig):
     """issue 16 item 6: SIGINT while the matrix runs an IUT's suite (before the pairs)
     stopped that run only; the matrix went on to the pairs and wrote "interrupted": false.

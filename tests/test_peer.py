@@ -325,3 +325,15 @@ def test_handshake_over_coap_tcp(harness):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "PASS: handshake with message_4 and OSCORE" in r.stdout
     assert "listening on coap+tcp://" in resp_out
+
+
+@pytest.mark.parametrize("transport", ["coap", pytest.param("udp", marks=pytest.mark.plain_only)])
+def test_a_message_2_that_needs_appendix_g(harness, transport):
+    """issue 17: a Responder whose EAD_2 (a padding item of 8200 bytes) makes PLAINTEXT_2
+    longer than 255 x 32 bytes encrypts it with the keystream of RFC 9528 Appendix G
+    (checked against an independent HKDF in test_vectors_ead_long.py); the reference
+    Initiator decrypts it and the handshake completes, over CoAP (message_2 in Block2
+    blocks) and over raw UDP (one 8.3 kB datagram). --ead-2 took at most 4000 bytes."""
+    r, resp_out = run_pair(harness, transport, [], ["--ead-2", "0:00*8200"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "PASS: handshake and OSCORE" in r.stdout

@@ -742,7 +742,8 @@ def test_report_paths_that_are_links_or_devices_are_not_replaced(harness, tmp_pa
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("suffix", ["txt", "iut.stdout", "pcap.tmp"])
+@pytest.mark.parametrize("suffix", ["txt", pytest.param("iut.stdout", marks=pytest.mark.plain_only),
+                                    pytest.param("pcap.tmp", marks=pytest.mark.plain_only)])
 def test_a_job_file_that_cannot_be_written_is_a_set_up_error(harness, tmp_path, suffix):
     """issue 16 item 5: on a full disk a run exited 0 with empty transcripts, pcaps and
     IUT output files and no warning. A job's file that cannot be written (here it is a
@@ -824,7 +825,7 @@ def test_a_reader_that_goes_away_does_not_stop_the_run(harness, tmp_path):
     assert junit.read_text().rstrip().endswith("</testsuites>")
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("sig", ["SIGINT", pytest.param("SIGHUP", marks=pytest.mark.plain_only)])
 def test_sigint_stops_the_iut_and_writes_a_complete_report(harness, tmp_path, sig):
     """SIGINT (or SIGHUP: the terminal went away; issue 16 asks for it, and it used to
     kill the run without reports) while a scenario runs: the IUT it started is stopped

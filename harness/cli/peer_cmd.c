@@ -19,6 +19,7 @@
 #include "../peer/peer.h"
 #include "../transport/udp.h"
 #include "cli.h"
+#include "ead_arg.h"
 #include "../peer/credfile.h"
 #include "../vectors/vector_setup.h"
 
@@ -47,7 +48,7 @@ typedef struct peer_args {
     uint8_t conn_id[EH_MAX_CONN_ID];
     size_t conn_id_len;
     bool conn_id_set;
-    uint8_t ead[5][4096];
+    uint8_t ead[5][EAD_ARG_MAX_VALUE + 8];
     size_t ead_len[5];
     bool message_4, combined, no_oscore;
     peer_framing framing;
@@ -83,7 +84,7 @@ static void usage(FILE *f)
             "                            §9.8 allows accepting or rejecting them\n"
             "  --c-i HEX | --c-r HEX     own connection identifier (responder: fixed C_R,\n"
             "                            another one when it equals the Initiator's C_I)\n"
-            "  --ead-1..--ead-4 L[:HEX]  EAD item to send (repeatable)\n"
+            "  --ead-1..--ead-4 L[:HEX[*N]]  EAD item to send (repeatable; HEX*N: HEX N times)\n"
             "  --message-4               the Responder sends / the Initiator expects message_4\n"
             "  --framing rfc9528|raw|auto  payload prefixes (raw, also `bare`: none; auto: responder\n"
             "                            decides per message_1)\n"
@@ -140,22 +141,7 @@ static int parse_int_csv(const char *s, int *out, size_t max, size_t *n)
 
 static int add_ead(peer_args *a, int k, const char *arg)
 {
-    char *end;
-    long label = strtol(arg, &end, 10);
-    uint8_t val[4000];
-    size_t val_len = 0;
-    if (end == arg || (*end && *end != ':') || (*end == ':' && eh_hex_decode(end + 1, val, sizeof val,
-                                                                        &val_len)))
-        return -1;
-    eh_cbor_writer w;
-    eh_cbor_writer_init(&w, a->ead[k] + a->ead_len[k], sizeof a->ead[k] - a->ead_len[k]);
-    eh_cbor_write_int(&w, label);
-    if (*end == ':')
-        eh_cbor_write_bstr(&w, val, val_len);
-    if (eh_cbor_writer_status(&w) != EH_OK)
-        return -1;
-    a->ead_len[k] += w.len;
-    return 0;
+    return ead_arg_append(a->ead[k], sizeof a->ead[k], &a->ead_len[k], arg);
 }
 
 /* Options that take a value (the rest are flags). */

@@ -17,10 +17,14 @@
 
 typedef enum gen_cred_kind { GEN_KID, GEN_KCCS, GEN_X5T, GEN_X5CHAIN } gen_cred_kind;
 
+/* EAD bytes per message: enough for a PLAINTEXT_2 that needs RFC 9528
+ * Appendix G (over 255 x the hash length) within the engine's EH_WORK_SIZE */
+#define GEN_MAX_EAD 16016
+
 typedef struct gen_opts {
     int method, suite;
     gen_cred_kind kind_i, kind_r;
-    uint8_t ead[5][64];
+    uint8_t ead[5][GEN_MAX_EAD];
     size_t ead_len[5];
     uint8_t c_i[EH_MAX_CONN_ID], c_r[EH_MAX_CONN_ID];
     size_t c_i_len, c_r_len;

@@ -407,9 +407,23 @@ json_t *gen_vector(const gen_opts *o)
         eh_config *c = (k % 2) ? ci : cr;
         c->ead[k] = o->ead[k], c->ead_len[k] = o->ead_len[k];
     }
-    static const int64_t known_critical[] = {-5}; /* the label the `ead` variant uses */
-    ci->ead_known = cr->ead_known = known_critical;
-    ci->n_ead_known = cr->n_ead_known = 1;
+    /* A positive vector documents a completed run: both endpoints understand
+     * every critical item it carries (vectors/README.md, "EAD"). */
+    int64_t known[32];
+    size_t n_known = 0;
+    for (int k = 1; k <= 4; k++) {
+        int64_t found[32];
+        long n_found = eh_ead_critical_labels(o->ead[k], o->ead_len[k], found, 32);
+        for (long j = 0; j < n_found; j++) {
+            bool seen = false;
+            for (size_t i = 0; i < n_known; i++)
+                seen |= known[i] == found[j];
+            if (!seen && n_known < 32)
+                known[n_known++] = found[j];
+        }
+    }
+    ci->ead_known = cr->ead_known = known;
+    ci->n_ead_known = cr->n_ead_known = n_known;
 
     step = "handshake";
     if ((err = eh_session_init(si, ci)) || (err = eh_session_init(sr, cr)) ||

@@ -16,32 +16,16 @@
 #include "../common/datapath.h"
 #include "../common/hex.h"
 #include "cli.h"
+#include "ead_arg.h"
 #include "vector_gen.h"
 
 static const int all_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
 
 
-/* --ead-N LABEL:HEX appends one EAD item (label, ? bstr value). */
+/* --ead-N: one EAD item appended to message N's (ead_arg.h). */
 static int add_ead(gen_opts *o, int k, const char *arg)
 {
-    char *end;
-    long label = strtol(arg, &end, 10);
-    uint8_t val[48];
-    size_t val_len = 0;
-    if (end == arg || (*end != 0 && *end != ':') || label < -65536 || label > 65535)
-        return -1;
-    bool has_value = *end == ':';
-    if (has_value && eh_hex_decode(end + 1, val, sizeof val, &val_len))
-        return -1;
-    eh_cbor_writer w;
-    eh_cbor_writer_init(&w, o->ead[k] + o->ead_len[k], sizeof o->ead[k] - o->ead_len[k]);
-    eh_cbor_write_int(&w, label);
-    if (has_value)
-        eh_cbor_write_bstr(&w, val, val_len);
-    if (eh_cbor_writer_status(&w) != EH_OK)
-        return -1;
-    o->ead_len[k] += w.len;
-    return 0;
+    return ead_arg_append(o->ead[k], sizeof o->ead[k], &o->ead_len[k], arg);
 }
 
 static void defaults(gen_opts *o)
@@ -140,7 +124,7 @@ static int usage(FILE *f, int rc)
 {
     fprintf(f,
             "usage: edhoc-harness vectors generate --method M --suite S --cred-i KIND --cred-r KIND\n"
-            "           [--ead-1 LABEL[:HEX]]... [--ead-2 ...] [--ead-3 ...] [--ead-4 ...]\n"
+            "           [--ead-1 LABEL[:HEX[*N]]]... [--ead-2 ...] [--ead-3 ...] [--ead-4 ...]\n"
             "           [--c-i HEX] [--c-r HEX] [--message-4] --seed N [--out FILE]\n"
             "       edhoc-harness vectors generate --all --seed N --out DIR\n"
             "       edhoc-harness vectors generate --negatives BASE.json --out DIR\n"
@@ -215,7 +199,8 @@ int cli_vectors_generate(int argc, char **argv)
             *(a[7] == 'i' ? &have_ki : &have_kr) = true;
         } else if (strncmp(a, "--ead-", 6) == 0 && a[6] >= '1' && a[6] <= '4' && a[7] == 0) {
             if (add_ead(&o, a[6] - '0', v)) {
-                fprintf(stderr, "vectors generate: %s: expected LABEL[:HEX], e.g. 0:e9\n", a);
+                fprintf(stderr, "vectors generate: %s: expected LABEL[:HEX[*N]], e.g. 0:e9 or "
+                                "0:00*8200\n", a);
                 return 2;
             }
         } else if (strcmp(a, "--c-i") == 0 || strcmp(a, "--c-r") == 0) {

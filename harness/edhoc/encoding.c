@@ -217,6 +217,37 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
                    major < 0 ? "missing" : "must be a map, a bstr or an int", "RFC 9528 §5.3.2");
 }
 
+long eh_ead_critical_labels(const uint8_t *ead, size_t len, int64_t *labels, size_t cap)
+{
+    eh_cbor_reader r;
+    size_t n = 0;
+    if (ead == NULL && len > 0)
+        return -1;
+    eh_cbor_reader_init(&r, ead, len);
+    while (!eh_cbor_at_end(&r)) {
+        int64_t label;
+        if (eh_cbor_read_int(&r, &label) != EH_OK)
+            return -1;
+        if (eh_cbor_peek_major(&r) == EH_CBOR_BSTR) {
+            const uint8_t *v;
+            size_t vn;
+            if (eh_cbor_read_bstr(&r, &v, &vn) != EH_OK)
+                return -1;
+        }
+        if (label >= 0)
+            continue;
+        bool seen = false;
+        for (size_t i = 0; i < n; i++)
+            seen |= labels[i] == label;
+        if (seen)
+            continue;
+        if (n == cap)
+            return -1;
+        labels[n++] = label;
+    }
+    return (long)n;
+}
+
 static bool ead_label_known(const eh_session *s, int64_t label)
 {
     for (size_t i = 0; i < s->cfg->n_ead_known; i++)

@@ -62,19 +62,34 @@ static eh_err prk_3e2m_derive(eh_session *s, const uint8_t *prk_2e, const uint8_
     return err;
 }
 
-/* KEYSTREAM_2 = KDF(PRK_2e, 0, TH_2, len); XORed into buf in place. */
+/*
+ * KEYSTREAM_2, XORed into buf[0..len) in place: KDF(PRK_2e, 0, TH_2, len)
+ * (RFC 9528 §5.3.2). One HKDF-Expand gives at most 255 x the hash length
+ * (8160 bytes with SHA-256); a longer PLAINTEXT_2 takes RFC 9528 Appendix G:
+ * KEYSTREAM_2 = OKM(0) | OKM(1) | ..., OKM(i) = KDF(PRK_2e, -i, TH_2, length
+ * of part i), the parts 255 x hash length bytes long but the last. Up to
+ * that length both coincide. The trace has info_keystream_2 (part 0) and
+ * the whole keystream_2.
+ */
 static eh_err keystream_2_apply(eh_session *s, const uint8_t *prk_2e, uint8_t *buf, size_t len)
 {
     uint8_t ks[EH_WORK_SIZE];
-    size_t hl = s->suite->hash->out_len;
-    if (len > sizeof ks || len > 255 * hl) /* Appendix G not supported yet */
+    size_t hl = s->suite->hash->out_len, most = 255 * hl;
+    if (len > sizeof ks)
         return EH_ERR_UNSUPPORTED;
-    eh_err err = eh_kdf_traced(s, prk_2e, 0, s->th, hl, ks, len, "info_keystream_2",
-                               "keystream_2");
-    if (err == EH_OK)
+    eh_err err = EH_OK;
+    for (size_t off = 0, i = 0; err == EH_OK && (off < len || i == 0); i++) {
+        size_t part = len - off < most ? len - off : most;
+        err = eh_kdf_traced(s, prk_2e, -(int64_t)i, s->th, hl, ks + off, part,
+                            i == 0 ? "info_keystream_2" : NULL, NULL);
+        off += part;
+    }
+    if (err == EH_OK) {
+        eh_trace(s, "keystream_2", ks, len);
         for (size_t i = 0; i < len; i++)
             buf[i] ^= ks[i];
-    eh_wipe(ks, len < sizeof ks ? len : sizeof ks);
+    }
+    eh_wipe(ks, len);
     return err;
 }
 

@@ -109,6 +109,57 @@ static int load_inputs(const vfile *vf, vector_inputs *in)
 }
 
 
+/* Add label to list[0..*n) unless it is there or the list is full. */
+static void add_label(int64_t *list, size_t *n, int64_t label)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (list[i] == label)
+            return;
+    if (*n < VS_MAX_EAD_KNOWN)
+        list[(*n)++] = label;
+}
+
+/* The EAD labels each endpoint understands (vector_setup.h). 0, or 2 after
+ * printing why. */
+static int ead_understood(const vfile *vf, vector_setup *vs)
+{
+    static const char *const keys[2] = {"_ead_understood_i", "_ead_understood_r"};
+    int64_t *list[2] = {vs->ead_known_i, vs->ead_known_r};
+    size_t n[2] = {0, 0};
+    bool positive = !vfile_has(vf, "invalid_message");
+    for (int e = 0; e < 2; e++) {
+        json_t *a = json_object_get(vf->root, keys[e]);
+        if (a != NULL) {
+            size_t i;
+            json_t *v;
+            if (!json_is_array(a) || json_array_size(a) > VS_MAX_EAD_KNOWN) {
+                fprintf(stderr, "%s: '%s' must be an array of at most %d integers (EAD labels)\n",
+                        vf->path, keys[e], VS_MAX_EAD_KNOWN);
+                return 2;
+            }
+            json_array_foreach(a, i, v) {
+                if (!json_is_integer(v)) {
+                    fprintf(stderr, "%s: '%s' must hold integers (EAD labels)\n", vf->path,
+                            keys[e]);
+                    return 2;
+                }
+                add_label(list[e], &n[e], (int64_t)json_integer_value(v));
+            }
+            continue;
+        }
+        for (int k = 1; positive && k <= 4; k++) {
+            int64_t found[VS_MAX_EAD_KNOWN];
+            long m = eh_ead_critical_labels(vs->in.ead[k].b, vs->in.ead[k].n, found,
+                                            VS_MAX_EAD_KNOWN);
+            for (long j = 0; j < m; j++) /* m < 0: malformed, the engine will say so */
+                add_label(list[e], &n[e], found[j]);
+        }
+    }
+    vs->ci.ead_known = vs->ead_known_i, vs->ci.n_ead_known = n[0];
+    vs->cr.ead_known = vs->ead_known_r, vs->cr.n_ead_known = n[1];
+    return 0;
+}
+
 int vector_setup_load(const vfile *vf, vector_setup *vs, trace_log *derived)
 {
     memset(vs, 0, sizeof *vs);
@@ -221,6 +272,5 @@ int vector_setup_load(const vfile *vf, vector_setup *vs, trace_log *derived)
     vs->cr.ead[2] = vs->in.ead[2].b, vs->cr.ead_len[2] = vs->in.ead[2].n;
     vs->cr.ead[4] = vs->in.ead[4].b, vs->cr.ead_len[4] = vs->in.ead[4].n;
     vs->cr.message_4 = vs->ci.message_4;
-
-    return 0;
+    return ead_understood(vf, vs);
 }

@@ -11,6 +11,7 @@
 #include "vector_file.h"
 
 #define VMAX 16384
+#define VS_MAX_EAD_KNOWN 32 /* critical EAD labels an endpoint of a vector understands */
 
 typedef struct bytes {
     uint8_t b[VMAX];
@@ -36,6 +37,8 @@ typedef struct vector_setup {
     size_t pub_i_len, pub_r_len;
     eh_cred cred_i, cred_r;
     eh_config ci, cr;                   /* point into this struct: do not move it */
+    /* the critical EAD labels each endpoint understands (ci/cr.ead_known) */
+    int64_t ead_known_i[VS_MAX_EAD_KNOWN], ead_known_r[VS_MAX_EAD_KNOWN];
 } vector_setup;
 
 /*
@@ -44,6 +47,13 @@ typedef struct vector_setup {
  * private keys, ephemeral public keys and y-coordinates, identifiers)
  * go to `derived` when it is not NULL. Returns 0, or 2 after printing one
  * line naming the file and the key.
+ *
+ * EAD (vectors/README.md, "EAD"): each endpoint understands the critical
+ * labels that `_ead_understood_i` / `_ead_understood_r` list (JSON arrays of
+ * integers) when the file has that key; otherwise, in a positive vector,
+ * every critical label of ead_1..ead_4 (the run it documents completed, so
+ * both endpoints understood its items), and in a negative one (with
+ * `invalid_message`) none, so that an unknown critical item is rejected.
  */
 int vector_setup_load(const vfile *vf, vector_setup *vs, trace_log *derived);
 
