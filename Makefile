@@ -13,7 +13,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 # docs/ci/), then what only its own tests need (make test).
 RUN_PACKAGES := build-essential pkg-config libsodium-dev libssl-dev libjansson-dev \
                 libyaml-dev libxml2-dev libpcap-dev libcoap3-dev
-TEST_PACKAGES := libxml2-utils libcoap3-bin check python3-pytest python3-yaml \
+TEST_PACKAGES := libxml2-utils libcoap3-bin check python3-pytest python3-yaml python3-jsonschema \
                  python3-junitparser openssl groff-base tshark chromium valgrind clang \
                  libclang-rt-14-dev time
 DEB_PACKAGES := $(RUN_PACKAGES) $(TEST_PACKAGES)

@@ -162,8 +162,15 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
     from peerutil import processes_running, unique_sleep_marker
     marker = unique_sleep_marker(59)
     peer = tmp_path / "mute.yaml"
-    text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"sleep {marker}"', REFERENCE)
-    peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1none', text))
+    # an IUT that listens and never answers, so that every sequence waits its timeout and
+    # the exploration is still running when the signal comes (one that listened nowhere
+    # answered each message_1 with an ICMP error at once: the exploration could end
+    # before the test saw its IUT); its `sleep` child marks it in the process table
+    sink = f"/usr/bin/python3 {ROOT}/tests/fake_iut/udp_sink.py {{port}}"
+    text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"sleep {marker} & exec {sink}"',
+                  REFERENCE)
+    peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1"listening"',
+                           text))
     out = tmp_path / "out"
     proc = subprocess.Popen([str(harness), "explore", "--peer", str(peer), "--role", "responder",
                              "--depth", "2", "-j", "2", "--timeout", "1000", "--out", str(out)],

@@ -154,3 +154,108 @@ def test_recorded_ecdsa_signature_is_verified_not_recomputed(matrix, run, tmp_pa
     r = run("vectors", "check", f)
     assert r.returncode == 1
     assert "the recorded ES256 signature does not verify" in r.stdout
+
+
+def rerun_source(harness, path, out):
+    """Run the command a file's _source records (its first word is edhoc-harness), with
+    --out OUT; the file it writes."""
+    import shlex
+    v = json.loads(path.read_text())
+    argv = shlex.split(v["_source"])
+    assert argv[:3] == ["edhoc-harness", "vectors", "generate"], v["_source"]
+    assert "--out" not in argv and "--all" not in argv, v["_source"]
+    r = subprocess.run([str(harness), *argv[1:], "--out", str(out)], capture_output=True,
+                       text=True, timeout=scaled(60))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_several_variants_in_one_call_each_recording_the_command_that_writes_it(harness,
+                                                                                 tmp_path):
+    """issue 17 item 5: --variant writes several variants of one handshake in one call,
+    and every file records the harness version and, in _source, the exact command that
+    writes it again (byte for byte)."""
+    out = tmp_path / "var"
+    r = subprocess.run([str(harness), "vectors", "generate", "--method", "3", "--suite", "2",
+                        "--cred-i", "kid", "--cred-r", "x5t", "--ead-2", "0:00*20",
+                        "--variant", "base,ead,longcid,emptycid", "--seed", "5", "--out",
+                        str(out)], capture_output=True, text=True, timeout=scaled(60))
+    assert r.returncode == 0, r.stderr
+    version = subprocess.run([str(harness), "--version"], capture_output=True,
+                             text=True).stdout.split()[-1]
+    files = sorted(out.glob("*.json"))
+    assert [p.name for p in files] == [f"m3-s2-kid-x5t-{v}.json" for v in
+                                       ("base", "ead", "emptycid", "longcid")]
+    for p in files:
+        v = json.loads(p.read_text())
+        assert v["_harness_version"] == version
+        assert v["_variant"] == {"base": "mixed"}.get(p.stem.split("-")[-1], p.stem.split("-")[-1])
+        again = rerun_source(harness, p, tmp_path / f"again-{p.name}")
+        assert again.read_bytes() == p.read_bytes(), v["_source"]
+    ead = json.loads((out / "m3-s2-kid-x5t-ead.json").read_text())
+    # the variant comes on top of the options given: EAD_2 is the padding item given, then
+    # the variant's items
+    assert ead["ead_2"].startswith("0054" + "00" * 20) and ead["message_4"], ead["ead_2"]
+    r = subprocess.run([str(harness), "vectors", "generate", "--method", "3", "--suite", "2",
+                        "--cred-i", "kid", "--cred-r", "kid", "--variant", "base,nonsense",
+                        "--seed", "5", "--out", str(tmp_path / "bad")], capture_output=True,
+                       text=True, timeout=scaled(60))
+    assert r.returncode == 2 and "unknown --variant nonsense" in r.stderr, r.stderr
+
+
+def test_matrix_files_record_the_command_that_writes_each(matrix, harness, tmp_path):
+    for name in ("m3-s2-kid-ead-msg4.json", "m0-s0-x5t-kccs.json", "m1-s2-kid-emptycid.json",
+                 "m2-s24-x5chain.json"):
+        again = rerun_source(harness, matrix / name, tmp_path / name)
+        assert again.read_bytes() == (matrix / name).read_bytes(), name
+
+
+def schema_validator():
+    import jsonschema  # Debian's python3-jsonschema (make deps)
+    schema = json.loads((ROOT / "vectors/schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_errors(validator, doc):
+    return [e.message for e in validator.iter_errors(doc)]
+
+
+@pytest.mark.plain_only  # a check of files: the binary's flavour changes nothing
+def test_every_vector_file_follows_the_schema(matrix, harness, tmp_path):
+    """issue 17 item 4: vectors/schema.json (JSON Schema 2020-12) says what a vector file
+    is; every file of vectors/ (the RFC 9529 traces, the invalid list, the negative
+    files), every file of the generated matrix and of a negatives run follows it."""
+    v = schema_validator()
+    files = [p for p in sorted((ROOT / "vectors").rglob("*.json")) if p.name != "schema.json"]
+    neg = tmp_path / "neg"
+    r = subprocess.run([str(harness), "vectors", "generate", "--negatives",
+                        str(matrix / "m3-s2-kid-ead-msg4.json"), "--out", str(neg)],
+                       capture_output=True, text=True, timeout=scaled(60))
+    assert r.returncode == 0, r.stderr
+    files += sorted(matrix.glob("*.json")) + sorted(neg.glob("*.json"))
+    assert len(files) > 250
+    bad = {p.name: schema_errors(v, json.loads(p.read_text()))[:2] for p in files}
+    assert not {k: e for k, e in bad.items() if e}
+
+
+@pytest.mark.plain_only  # pure Python
+@pytest.mark.parametrize("change", [
+    {"message_1": "0300ZZ"},                # not hex
+    {"message_1": "0A"},                    # upper case
+    {"message_1": "030"},                   # odd number of digits
+    {"app_aead_alg": "0a"},                 # an integer key as a string
+    {"_method_int": 4},                     # no such METHOD
+    {"_ead_understood_r": ["-9"]},          # labels are integers
+    {"invalid_message": "00"},              # a negative vector without _applies_to...
+    {"first_x": None},                      # a first attempt without one of its inputs
+    {"Message_1": "03"},                    # not a key of the format
+])
+def test_the_schema_rejects_what_is_not_a_vector(change):
+    v = schema_validator()
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    assert schema_errors(v, doc) == []
+    changed = {k: x for k, x in {**doc, **change}.items() if x is not None}  # None: deleted
+    assert schema_errors(v, changed), change
+    missing = {k: x for k, x in doc.items() if k != "message_2"}
+    assert schema_errors(v, missing)

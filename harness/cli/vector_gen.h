@@ -30,7 +30,9 @@ typedef struct gen_opts {
     size_t c_i_len, c_r_len;
     bool message_4;
     uint64_t seed;
-    const char *variant; /* NULL = "base" */
+    const char *variant; /* NULL: "mixed" when the kinds differ, else "base" */
+    const char *command; /* _source: the command that writes this file; NULL: the
+                          * generator's name */
 } gen_opts;
 
 /* "kid" "kccs" "x5t" "x5chain" <-> kind; parse returns 0 or -1. */

@@ -329,18 +329,22 @@ static json_t *ordered_output(const gen_opts *o, const trace_log *all)
 {
     json_t *out = json_object();
     char desc[160];
+    const char *variant = o->variant        ? o->variant
+                          : o->kind_i != o->kind_r ? "mixed"
+                                                   : "base";
     snprintf(desc, sizeof desc,
              "METHOD %d, cipher suite %d, credentials I: %s, R: %s, variant %s, seed %llu",
-             o->method, o->suite, kind_names[o->kind_i], kind_names[o->kind_r],
-             o->variant ? o->variant : "base", (unsigned long long)o->seed);
-    json_object_set_new(out, "_source", json_string("edhoc-harness vectors generate"));
+             o->method, o->suite, kind_names[o->kind_i], kind_names[o->kind_r], variant,
+             (unsigned long long)o->seed);
+    json_object_set_new(out, "_source",
+                        json_string(o->command ? o->command : "edhoc-harness vectors generate"));
     json_object_set_new(out, "_harness_version", json_string(eh_version()));
     json_object_set_new(out, "_description", json_string(desc));
     json_object_set_new(out, "_method_int", json_integer(o->method));
     json_object_set_new(out, "_selected_suite", json_integer(o->suite));
     json_object_set_new(out, "_cred_kind_i", json_string(kind_names[o->kind_i]));
     json_object_set_new(out, "_cred_kind_r", json_string(kind_names[o->kind_r]));
-    json_object_set_new(out, "_variant", json_string(o->variant ? o->variant : "base"));
+    json_object_set_new(out, "_variant", json_string(variant));
     json_object_set_new(out, "_seed", json_integer((json_int_t)o->seed));
     for (size_t i = 0; key_order[i] != NULL; i++) {
         json_t *v = json_object_get(all->values, key_order[i]);
