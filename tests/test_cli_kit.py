@@ -31,6 +31,7 @@ HELP = {
     ("vectors", "check", "-h"): "vectors check",
     ("vectors", "generate", "--help"): "vectors generate",
     ("vectors", "generate", "-h"): "vectors generate",
+    ("vectors", "render", "--help"): "vectors render",
     ("peer", "--help"): "peer",
     ("peer", "initiator", "--help"): "peer",
     ("peer", "responder", "-h"): "peer",
@@ -134,8 +135,8 @@ def test_out_of_range_numbers_are_usage_errors(run, args, option):
 
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
-    assert set(sections) == {"vectors check", "vectors generate", "peer", "run", "matrix",
-                             "coverage", "explore", "help"}, sorted(sections)
+    assert set(sections) == {"vectors check", "vectors generate", "vectors render", "peer", "run",
+                             "matrix", "coverage", "explore", "help"}, sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
         shown = options(run(*args).stdout)

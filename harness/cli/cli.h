@@ -6,6 +6,8 @@
 int cli_vectors(int argc, char **argv);
 /* `vectors generate ...` (argv starts after "generate"). */
 int cli_vectors_generate(int argc, char **argv);
+/* `vectors render FILE ...` (argv starts after "render"). */
+int cli_vectors_render(int argc, char **argv);
 /* `peer initiator|responder ...` (argv starts at the role). */
 int cli_peer(int argc, char **argv);
 /* `run ...` (argv starts after "run"). */

@@ -503,6 +503,7 @@ static void vectors_usage(FILE *f)
 {
     fprintf(f, "usage: edhoc-harness vectors check FILE...\n"
                "       edhoc-harness vectors generate [options]   (see vectors generate --help)\n"
+               "       edhoc-harness vectors render FILE [options]   (see vectors render --help)\n"
                "\n"
                "check: recompute every value of each EDHOC vector file (format:\n"
                "vectors/README.md) in both roles. A relative FILE not found in the working\n"
@@ -524,6 +525,8 @@ int cli_vectors(int argc, char **argv)
 {
     if (argc >= 1 && strcmp(argv[0], "generate") == 0)
         return cli_vectors_generate(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "render") == 0)
+        return cli_vectors_render(argc - 1, argv + 1);
     if (argc < 1 || strcmp(argv[0], "check") != 0) {
         bool help = argc >= 1 && is_help(argv[0]);
         vectors_usage(help ? stdout : stderr);
