@@ -1,3 +1,4 @@
+import json
 import os
 import pathlib
 import subprocess
@@ -52,24 +53,46 @@ def run(harness):
     return _run
 
 
+# Seconds each test takes, by build (tests/shard_seconds.json, measured): the shards
+# are balanced by them. A test not listed (new, or under 0.05 s) counts DEFAULT_SECONDS.
+# Wrong figures cost time, never a test.
+DEFAULT_SECONDS = 0.05
+
+
+def seconds_of(item, table={}):
+    if not table:
+        doc = json.loads((ROOT / "tests/shard_seconds.json").read_text())
+        table.update(doc["asan" if os.environ.get("EH_FLAVOR") == "asan" else "plain"])
+    return table.get(item.nodeid.removeprefix("tests/"), DEFAULT_SECONDS)
+
+
 def shards(items, n):
-    """Shard of each test (by node id): the tests in turn, except that the tests of a
+    """Shard of each test (by node id), balanced by the time the tests take (SLOW): the
+    longest first, each to the shard with the least time so far (the order of the
+    items breaks ties, so every shard process computes the same split). The tests of a
     module that share a module-scoped fixture (a staged install, a generated corpus, a
     run whose reports several tests read) stay in one shard, so that the fixture is set
     up once."""
-    out, groups, turn = {}, {}, 0
+    units, group_of = [], {}
     for it in items:
         info = getattr(it, "_fixtureinfo", None)
         shared = info is not None and any(
             defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
         key = it.module.__name__ if shared else None
-        if key is not None and key in groups:
-            out[it.nodeid] = groups[key]
+        if key is not None and key in group_of:
+            unit = units[group_of[key]]
+            unit[0] += seconds_of(it)
+            unit[2].append(it.nodeid)
             continue
-        out[it.nodeid] = turn % n
         if key is not None:
-            groups[key] = turn % n
-        turn += 1
+            group_of[key] = len(units)
+        units.append([seconds_of(it), len(units), [it.nodeid]])
+    load, out = [0.0] * n, {}
+    for secs, _, ids in sorted(units, key=lambda u: (-u[0], u[1])):
+        k = min(range(n), key=lambda s: (load[s], s))
+        load[k] += secs
+        for nodeid in ids:
+            out[nodeid] = k
     return out
 
 

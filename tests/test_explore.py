@@ -164,11 +164,11 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
     peer = tmp_path / "mute.yaml"
     # an IUT that listens and never answers, so that every sequence waits its timeout and
     # the exploration is still running when the signal comes (one that listened nowhere
-    # answered each message_1 with an ICMP error at once: the exploration could end
-    # before the test saw its IUT); its `sleep` child marks it in the process table
-    sink = f"/usr/bin/python3 {ROOT}/tests/fake_iut/udp_sink.py {{port}}"
-    text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"sleep {marker} & exec {sink}"',
-                  REFERENCE)
+    # answered each message_1 with an ICMP error at once); the marker, an argument the
+    # sink ignores, finds it in the process table (a `sleep` child of a shell that
+    # execs the sink was found, then missed, while the shell forked and exec'd)
+    sink = f"/usr/bin/python3 {ROOT}/tests/fake_iut/udp_sink.py {{port}} {marker}"
+    text = re.sub(r'(?m)^(responder:\n  command: ).*$', rf'\1"exec {sink}"', REFERENCE)
     peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1"listening"',
                            text))
     out = tmp_path / "out"
@@ -177,7 +177,7 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def alive():
-        return processes_running(f"sleep {marker}")
+        return processes_running(f"udp_sink.py ") and processes_running(marker)
     try:
         deadline = time.monotonic() + 30
         while not alive() and time.monotonic() < deadline:  # bounded polling
