@@ -219,7 +219,7 @@ deps-node:
 
 run: deps-run
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
-	build/edhoc-harness vectors check vectors/*.json vectors/negative/*/*.json
+	build/edhoc-harness vectors check vectors/rfc9529-*.json vectors/negative/*/*.json
 	build/edhoc-harness run --peer peers/reference.yaml --role both -j 2 \
 	    --junit reports/junit.xml --json reports/results.json --out reports \
 	    --html reports/index.html

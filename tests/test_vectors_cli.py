@@ -109,3 +109,18 @@ def test_missing_file_and_usage(run, tmp_path):
     assert run("vectors").returncode == 2
     assert run("frobnicate").returncode == 2
     assert run("--help").returncode == 0
+
+
+def test_the_vectors_that_make_run_checks_verify(run):
+    """`make run` checks the repository's vector files with the command in its recipe;
+    that command, its globs expanded here, must pass (a vectors/*.json glob once took in
+    vectors/schema.json, which is no vector, and `make run` failed)."""
+    import glob
+    import re
+    recipe = (ROOT / "Makefile").read_text()
+    m = re.search(r"^\tbuild/edhoc-harness vectors check (.+)$", recipe, re.M)
+    assert m, "the run target no longer checks the vectors"
+    files = [f for pattern in m.group(1).split() for f in sorted(glob.glob(str(ROOT / pattern)))]
+    assert any(f.endswith("rfc9529-trace1.json") for f in files) and len(files) > 20, files
+    r = run("vectors", "check", *files, timeout=120)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
