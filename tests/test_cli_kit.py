@@ -32,6 +32,7 @@ HELP = {
     ("vectors", "generate", "--help"): "vectors generate",
     ("vectors", "generate", "-h"): "vectors generate",
     ("vectors", "render", "--help"): "vectors render",
+    ("diff", "--help"): "diff",
     ("peer", "--help"): "peer",
     ("peer", "initiator", "--help"): "peer",
     ("peer", "responder", "-h"): "peer",
@@ -55,6 +56,7 @@ UNKNOWN = [
     ("matrix", "--bogus"), ("matrix", "--peers", "peers/reference.yaml", "--bogus"),
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
     ("explore", "--bogus"), ("explore", "--peer", "peers/reference.yaml", "--bogus", "1"),
+    ("diff", "--bogus"), ("vectors", "render", "--bogus"),
 ]
 
 
@@ -84,7 +86,7 @@ def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
     assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage",
-                        "explore", "--version", "version"}, \
+                        "explore", "diff", "--version", "version"}, \
         commands
     # --version takes no options (test_run.py: test_the_harness_version_is_in_every_report)
     assert commands - {"--version", "version"} <= {args[0] for args in HELP}
@@ -136,7 +138,7 @@ def test_out_of_range_numbers_are_usage_errors(run, args, option):
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "vectors render", "peer", "run",
-                             "matrix", "coverage", "explore", "help"}, sorted(sections)
+                             "matrix", "coverage", "explore", "diff", "help"}, sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
         shown = options(run(*args).stdout)

@@ -18,5 +18,7 @@ int cli_matrix(int argc, char **argv);
 int cli_coverage(int argc, char **argv);
 /* `explore ...` (argv starts after "explore"). */
 int cli_explore(int argc, char **argv);
+/* `diff OLD.json NEW.json ...` (argv starts after "diff"). */
+int cli_diff(int argc, char **argv);
 
 #endif

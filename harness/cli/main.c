@@ -18,6 +18,7 @@ static void usage(FILE *f)
                "  vectors check FILE...   recompute every value of EDHOC vector files\n"
                "                          (format: vectors/README.md) in both roles\n"
                "  vectors generate ...    write vector files (--help for options)\n"
+               "  vectors render FILE     a vector file as RFC 9529 presents a trace (--help)\n"
                "  peer initiator|responder [options]\n"
                "                          the reference peer over CoAP or UDP (--help)\n"
                "  run [PATH...] --peer FILE [options]\n"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
                "  explore --peer FILE --role initiator|responder [--depth N] ...\n"
                "                          every message sequence up to a depth, judged against\n"
                "                          the state model of RFC 9528 (--help)\n"
+               "  diff OLD.json NEW.json  what changed between two runs (--help)\n"
                "  --version               the harness's version (git describe of its tree)\n"
                "  help, -h, --help        this text\n"
                "\n"
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
         return cli_coverage(argc - 2, argv + 2);
     if (strcmp(argv[1], "explore") == 0)
         return cli_explore(argc - 2, argv + 2);
+    if (strcmp(argv[1], "diff") == 0)
+        return cli_diff(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;
