@@ -256,12 +256,13 @@ unit-asan: build/asan/unit-tests
 E2E_PLAIN_SHARDS ?= 3
 E2E_ASAN_SHARDS ?= 2
 E2E_ASAN_FLAVOR ?= asan
+E2E_PLAIN_FLAVOR ?= plain
 E2E_RUNS := $(foreach k,$(shell seq 0 $$(($(E2E_PLAIN_SHARDS)-1))),e2e-plain-$(k)) \
             $(foreach k,$(shell seq 0 $$(($(E2E_ASAN_SHARDS)-1))),e2e-asan-$(k))
 e2e: build/edhoc-harness build/asan/edhoc-harness build/edhoc-bench
 	@$(MAKE) --no-print-directory -j$(words $(E2E_RUNS)) --output-sync=target $(E2E_RUNS)
 e2e-plain-%:
-	EH_SHARD=$*/$(E2E_PLAIN_SHARDS) EH_HARNESS=build/edhoc-harness \
+	EH_FLAVOR=$(E2E_PLAIN_FLAVOR) EH_SHARD=$*/$(E2E_PLAIN_SHARDS) EH_HARNESS=build/edhoc-harness \
 	  $(PY) -m pytest -q -p no:cacheprovider tests
 e2e-asan-%:
 	EH_FLAVOR=$(E2E_ASAN_FLAVOR) EH_SHARD=$*/$(E2E_ASAN_SHARDS) \
@@ -269,7 +270,8 @@ e2e-asan-%:
 	  $(PY) -m pytest -q -p no:cacheprovider tests
 .PHONY: e2e-full
 e2e-full:
-	@$(MAKE) --no-print-directory e2e E2E_PLAIN_SHARDS=1 E2E_ASAN_SHARDS=1 E2E_ASAN_FLAVOR=full
+	@$(MAKE) --no-print-directory e2e E2E_PLAIN_SHARDS=1 E2E_ASAN_SHARDS=1 E2E_ASAN_FLAVOR=full \
+	  E2E_PLAIN_FLAVOR=full
 
 # The table on stdout, the JSON in reports/bench/ (make bench BENCH_SMOKE=1: a few seconds,
 # reports/bench/smoke.json). Run on a quiet machine: other load slows every figure.
