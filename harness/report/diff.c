@@ -152,6 +152,19 @@ static void first_line(const json_t *side_obj, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)(n < cap - 1 ? n : cap - 1), m ? m : "");
 }
 
+/* One entry's two sides and the first line of each message. */
+typedef struct entry_lines {
+    const json_t *o, *n;
+    char old_line[600], new_line[600];
+} entry_lines;
+
+static void entry_lines_of(const json_t *e, entry_lines *ln)
+{
+    ln->o = json_object_get(e, "old"), ln->n = json_object_get(e, "new");
+    first_line(ln->o, ln->old_line, sizeof ln->old_line);
+    first_line(ln->n, ln->new_line, sizeof ln->new_line);
+}
+
 static const char *verdict_of(const json_t *side_obj)
 {
     const char *v = json_string_value(json_object_get(side_obj, "verdict"));
@@ -178,10 +191,10 @@ int report_diff_print(const json_t *diff, FILE *out)
         size_t i;
         json_t *e;
         json_array_foreach(a, i, e) {
-            char ol[600], nl[600];
-            json_t *o = json_object_get(e, "old"), *n = json_object_get(e, "new");
-            first_line(o, ol, sizeof ol);
-            first_line(n, nl, sizeof nl);
+            entry_lines ln;
+            entry_lines_of(e, &ln);
+            const json_t *o = ln.o, *n = ln.n;
+            const char *ol = ln.old_line, *nl = ln.new_line;
             fprintf(out, "  %s (IUT %s): %s -> %s\n", json_string_value(json_object_get(e, "id")),
                     json_string_value(json_object_get(e, "iut_role")), verdict_of(o),
                     verdict_of(n));
@@ -254,10 +267,10 @@ static int emit_html(int fd, void *ctx)
         size_t i;
         json_t *e;
         json_array_foreach(a, i, e) {
-            char ol[600], nl[600];
-            json_t *o = json_object_get(e, "old"), *n = json_object_get(e, "new");
-            first_line(o, ol, sizeof ol);
-            first_line(n, nl, sizeof nl);
+            entry_lines ln;
+            entry_lines_of(e, &ln);
+            const json_t *o = ln.o, *n = ln.n;
+            const char *ol = ln.old_line, *nl = ln.new_line;
             fputs("<tr><td>", f);
             put_escaped(f, json_string_value(json_object_get(e, "id")));
             fputs("</td><td>", f);
