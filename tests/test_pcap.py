@@ -18,6 +18,12 @@ import pytest
 from test_dos import props
 from test_run import REFERENCE, run_suite
 
+# make test runs this module with the shipped binary only (conftest.py, plain_only): its
+# time is tshark's, and the capture code runs under the sanitizers in every job of the
+# sanitizer pass (each job writes its pcap) and in the unit tests (test_job_capture.c,
+# test_pcap_file.c).
+pytestmark = pytest.mark.plain_only
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SC = ROOT / "scenarios/interop"
 TRACE2 = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
