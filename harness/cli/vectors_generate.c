@@ -416,15 +416,9 @@ json_t *gen_vector(const gen_opts *o)
     int64_t known[32];
     size_t n_known = 0;
     for (int k = 1; k <= 4; k++) {
-        int64_t found[32];
-        long n_found = eh_ead_critical_labels(o->ead[k], o->ead_len[k], found, 32);
-        for (long j = 0; j < n_found; j++) {
-            bool seen = false;
-            for (size_t i = 0; i < n_known; i++)
-                seen |= known[i] == found[j];
-            if (!seen && n_known < 32)
-                known[n_known++] = found[j];
-        }
+        long got = eh_ead_critical_labels(o->ead[k], o->ead_len[k], known, n_known, 32);
+        if (got >= 0)
+            n_known = (size_t)got;
     }
     ci->ead_known = cr->ead_known = known;
     ci->n_ead_known = cr->n_ead_known = n_known;

@@ -278,14 +278,16 @@ typedef struct eh_session {
 eh_err eh_session_init(eh_session *s, const eh_config *cfg);
 
 /*
- * The critical (negative) labels of the EAD items in ead[0..len), a
+ * Add the critical (negative) labels of the EAD items in ead[0..len), a
  * sequence of (ead_label : int, ? ead_value : bstr) as RFC 9528 §3.8
- * defines it: each label once, in order of appearance, into labels[0..cap).
- * Returns how many, or -1 when ead is not such a sequence or holds more
- * than cap distinct critical labels. For a vector file, whose EAD items
- * both endpoints understood.
+ * defines it, to labels[0..n) (those already collected, e.g. from another
+ * message): each label once, in order of appearance, within cap. Returns
+ * the new count, or -1 when ead is not such a sequence or the labels do not
+ * fit cap (the caller's n still counts what is valid). For a vector file,
+ * whose EAD items both endpoints understood.
  */
-long eh_ead_critical_labels(const uint8_t *ead, size_t len, int64_t *labels, size_t cap);
+long eh_ead_critical_labels(const uint8_t *ead, size_t len, int64_t *labels, size_t n,
+                            size_t cap);
 /* Erase keys and secrets; the session must be initialised again to reuse. */
 void eh_session_wipe(eh_session *s);
 

@@ -217,10 +217,10 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
                    major < 0 ? "missing" : "must be a map, a bstr or an int", "RFC 9528 §5.3.2");
 }
 
-long eh_ead_critical_labels(const uint8_t *ead, size_t len, int64_t *labels, size_t cap)
+long eh_ead_critical_labels(const uint8_t *ead, size_t len, int64_t *labels, size_t n,
+                            size_t cap)
 {
     eh_cbor_reader r;
-    size_t n = 0;
     if (ead == NULL && len > 0)
         return -1;
     eh_cbor_reader_init(&r, ead, len);

@@ -451,9 +451,11 @@ static void oscore_exchange(sc_exec *x, const sc_step *st)
         return;
     }
     if (x->rx.st != TR_OK) {
-        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)%s", resource,
-               x->rx.st != TR_TIMEOUT ? "reset" : x->rx.gave_up ? "the wait ended with the IUT process"
-                                           : "timeout", x_iut_exit_note(x));
+        const char *why = x->rx.st != TR_TIMEOUT ? "reset"
+                          : x->rx.gave_up        ? "the wait ended with the IUT process"
+                                                 : "timeout";
+        x_fail(x, V_FAIL, "OSCORE request to %s: no answer (%s)%s", resource, why,
+               x_iut_exit_note(x));
         return;
     }
     xt_bytes(x, "<- OSCORE", x->rx.payload, x->rx.len);

@@ -671,6 +671,7 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     if (!c->session && client_new_session(c) != EH_OK)
         return TR_ERROR;
     client_set_timing(c, timeout_ms);
+    /* what this exchange drops, rejects or gives up on (tr_coap_client_detail) */
     c->gave_up = false;
     c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
     c->n_mid_other = c->n_token_other = 0;
@@ -700,11 +701,7 @@ tr_status tr_coap_client_request(tr_coap_client *c, const tr_message *req, int t
     c->result = TR_TIMEOUT;
     c->state = EXCH_WAITING;
     c->mid = coap_pdu_get_mid(pdu);
-    c->block_due = 0;
-    c->n_not_coap = c->n_signaling = c->n_critical = c->n_block_other = 0;
-    c->n_mid_other = c->n_token_other = 0;
-    c->ended[0] = 0;
-    c->gave_up = false;
+    c->block_due = 0; /* the counters and `ended` were reset above */
     tr_tap_set_filter(client_guard, c);
     /* The request was built within 1152 bytes a datagram (RFC 7252 §4.6; a
      * longer body in Block1 blocks); responses are taken up to libcoap's

@@ -109,16 +109,6 @@ static int load_inputs(const vfile *vf, vector_inputs *in)
 }
 
 
-/* Add label to list[0..*n) unless it is there or the list is full. */
-static void add_label(int64_t *list, size_t *n, int64_t label)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (list[i] == label)
-            return;
-    if (*n < VS_MAX_EAD_KNOWN)
-        list[(*n)++] = label;
-}
-
 /* The EAD labels each endpoint understands (vector_setup.h). 0, or 2 after
  * printing why. */
 static int ead_understood(const vfile *vf, vector_setup *vs)
@@ -143,16 +133,15 @@ static int ead_understood(const vfile *vf, vector_setup *vs)
                             keys[e]);
                     return 2;
                 }
-                add_label(list[e], &n[e], (int64_t)json_integer_value(v));
+                list[e][n[e]++] = (int64_t)json_integer_value(v); /* size checked above */
             }
             continue;
         }
         for (int k = 1; positive && k <= 4; k++) {
-            int64_t found[VS_MAX_EAD_KNOWN];
-            long m = eh_ead_critical_labels(vs->in.ead[k].b, vs->in.ead[k].n, found,
+            long m = eh_ead_critical_labels(vs->in.ead[k].b, vs->in.ead[k].n, list[e], n[e],
                                             VS_MAX_EAD_KNOWN);
-            for (long j = 0; j < m; j++) /* m < 0: malformed, the engine will say so */
-                add_label(list[e], &n[e], found[j]);
+            if (m >= 0) /* malformed (or too many): the engine will say so */
+                n[e] = (size_t)m;
         }
     }
     vs->ci.ead_known = vs->ead_known_i, vs->ci.n_ead_known = n[0];
