@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/numparse.h"
+#include "../report/diff.h"
 #include "../common/datapath.h"
 #include "../common/selfexec.h"
 #include "../runner/runner.h"
@@ -43,6 +44,9 @@ static void usage(FILE *f)
             "                       show them in the transcripts; without it none is printed\n"
             "  --html FILE          also a static results page (open it in a browser, no\n"
             "                       server: the results are embedded; links are relative)\n"
+            "  --compare OLD.json   an earlier run's JSON report: the jobs that got worse and\n"
+            "                       the counts of `edhoc-harness diff` printed, and the whole\n"
+            "                       comparison on the --html page (the exit code is the run's)\n"
             "  --all-profiles       run each scenario in every profile of the IUT that fits it\n"
             "                       (default: in one, chosen from the seed; peers/README.md)\n"
             "  --no-sanity          no sanity conversation (a plain handshake per IUT role and\n"
@@ -77,7 +81,8 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {"--peer", "--role",  "-j",     "--filter",
                                          "--junit", "--json", "--out",  "--seed",
                                          "--timeout", "--creds", "--budget",
-                                         "--write-baseline", "--html", "--keylog", NULL};
+                                         "--write-baseline", "--html", "--keylog",
+                                         "--compare", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -123,6 +128,26 @@ static int run_resolved(run_opts *o, const char *cred_dir)
     return rc;
 }
 
+/* --compare FILE: an earlier run's JSON report, checked before anything runs
+ * (report_diff accepts it); NULL after saying why. */
+static json_t *compare_load(const char *path)
+{
+    json_error_t err;
+    const char *why = "";
+    json_t *old = json_load_file(path, 0, &err), *probe = NULL;
+    if (old == NULL) {
+        fprintf(stderr, "run: --compare %s: %s (line %d)\n", path, err.text, err.line);
+        return NULL;
+    }
+    if ((probe = report_diff(old, old, &why)) == NULL) {
+        fprintf(stderr, "run: --compare %s: %s\n", path, why);
+        json_decref(old);
+        return NULL;
+    }
+    json_decref(probe);
+    return old;
+}
+
 int cli_run(int argc, char **argv)
 {
     run_opts o;
@@ -134,7 +159,7 @@ int cli_run(int argc, char **argv)
     o.out_dir = "reports";
     o.seed = 1;
     o.timeout_ms = 2000;
-    const char *cred_dir = "vectors/creds";
+    const char *cred_dir = "vectors/creds", *compare = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -177,6 +202,7 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--write-baseline")) o.baseline = v;
         else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--keylog")) o.keylog = v;
+        else if (!strcmp(a, "--compare")) compare = v;
         else if (!strcmp(a, "--seed")) {
             bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {
@@ -199,5 +225,11 @@ int cli_run(int argc, char **argv)
     static const char *const default_paths[] = {"scenarios"};
     o.paths = o.n_paths ? (const char *const *)argv : default_paths;
     o.n_paths = o.n_paths ? o.n_paths : 1;
-    return run_resolved(&o, cred_dir);
+    json_t *old = NULL;
+    if (compare != NULL && (old = compare_load(compare)) == NULL)
+        return 2;
+    o.compare = old;
+    int rc = run_resolved(&o, cred_dir);
+    json_decref(old);
+    return rc;
 }

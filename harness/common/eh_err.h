@@ -9,6 +9,7 @@
 #define EH_ERR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum eh_err {
     EH_OK = 0,
@@ -55,11 +56,19 @@ typedef enum eh_err {
 /* Stable readable name of an error code; never NULL. */
 const char *eh_err_name(eh_err err);
 
+/* Longest value a finding holds (an Ed448 signature is 114 bytes). */
+#define EH_FINDING_VALUE_MAX 132
+
 /*
  * A parser's explanation of a rejected input: which field, where, why, and
  * which RFC section says so. Offsets count from the start of the input the
  * parser was given (a message, or a decrypted PLAINTEXT). `field`, `reason`
  * and `rfc` point to static strings.
+ * For a value the engine checks against one it computes (MAC_2, MAC_3), the
+ * computed value (expected) and the received one; a signature that does not
+ * verify has only the received value (no expected one exists). Lengths are 0
+ * when the finding carries no such value. The expected MAC is that of a
+ * session that failed there, so showing it gives nothing away.
  */
 typedef struct eh_finding {
     eh_err err;
@@ -67,6 +76,8 @@ typedef struct eh_finding {
     size_t offset;      /* byte offset of the offending item */
     const char *reason; /* one sentence, no trailing period */
     const char *rfc;    /* e.g. "RFC 9528 §3.3.2" */
+    uint8_t expected[EH_FINDING_VALUE_MAX], received[EH_FINDING_VALUE_MAX];
+    size_t expected_len, received_len;
 } eh_finding;
 
 #endif

@@ -97,9 +97,10 @@ eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t 
     return err;
 }
 
-eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const uint8_t *sig_in,
-                            size_t sig_len)
+eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, uint8_t *expected,
+                            size_t *expected_len, const uint8_t *sig_in, size_t sig_len)
 {
+    *expected_len = 0;
     uint8_t mac[EH_MAX_HASH_LEN];
     size_t mac_len = 0;
     eh_err err = mac_compute(s, in, mac, &mac_len);
@@ -112,6 +113,10 @@ eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const 
     }
     if (in->static_dh) {
         err = sig_len == mac_len && eh_ct_equal(mac, sig_in, mac_len) ? EH_OK : EH_ERR_MAC;
+        if (err == EH_ERR_MAC) {
+            memcpy(expected, mac, mac_len);
+            *expected_len = mac_len;
+        }
     } else {
         uint8_t tbs[EH_WORK_SIZE + 64];
         size_t tbs_len;

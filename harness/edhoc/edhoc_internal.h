@@ -28,6 +28,11 @@ void eh_trace(const eh_session *s, const char *name, const uint8_t *val, size_t 
  */
 eh_err eh_fail(eh_session *s, eh_err err, const char *field, size_t offset, const char *reason,
                const char *rfc);
+/* After eh_fail: the value computed and the value received (eh_finding);
+ * either may be empty (length 0); longer ones are cut to
+ * EH_FINDING_VALUE_MAX. */
+void eh_finding_values(eh_session *s, const uint8_t *expected, size_t expected_len,
+                       const uint8_t *received, size_t received_len);
 /* Map a CBOR reader error on `field` to a finding (structural errors become
  * EH_ERR_MESSAGE_FORMAT, non-deterministic encodings keep their code). */
 eh_err eh_fail_cbor(eh_session *s, const eh_cbor_reader *r, eh_err cbor_err, const char *field,
@@ -110,8 +115,11 @@ typedef struct eh_auth_input {
 eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t *out,
                           size_t *out_len);
 /* Verify a received Signature_or_MAC_x with the peer credential: EH_OK,
- * EH_ERR_MAC or EH_ERR_SIGNATURE. */
-eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, const uint8_t *sig,
+ * EH_ERR_MAC or EH_ERR_SIGNATURE. On EH_ERR_MAC the MAC computed is put in
+ * expected (EH_MAX_HASH_LEN bytes; the caller wipes it) and its length in
+ * *expected_len; 0 otherwise. */
+eh_err eh_sig_or_mac_verify(const eh_session *s, const eh_auth_input *in, uint8_t *expected,
+                            size_t *expected_len, const uint8_t *sig,
                             size_t sig_len);
 /* Expected length of Signature_or_MAC_x. */
 size_t eh_sig_or_mac_len(const eh_session *s, bool static_dh);

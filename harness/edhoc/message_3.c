@@ -183,10 +183,15 @@ eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t 
     auth_input_3(s, &in, peer, s->peer_id_cred, s->peer_id_cred_len, pt + ead_reader.pos,
                  pt_len - ead_reader.pos);
     in.pub = peer->pub, in.pub_len = peer->pub_len;
-    if ((err = eh_sig_or_mac_verify(s, &in, sig, sig_len)) != EH_OK) {
+    uint8_t mac[EH_MAX_HASH_LEN];
+    size_t mac_len;
+    err = eh_sig_or_mac_verify(s, &in, mac, &mac_len, sig, sig_len);
+    if (err != EH_OK) {
         err = eh_fail(s, err, "Signature_or_MAC_3", off_sig,
                       err == EH_ERR_MAC ? "MAC_3 does not match" : "signature does not verify",
                       "RFC 9528 §5.4.3");
+        eh_finding_values(s, mac, mac_len, sig, sig_len);
+        eh_wipe(mac, sizeof mac);
         goto out;
     }
     if ((err = eh_ead_read(s, &ead_reader, "EAD_3")) != EH_OK)

@@ -39,10 +39,23 @@ eh_err eh_fail(eh_session *s, eh_err err, const char *field, size_t offset, cons
     s->finding.offset = offset;
     s->finding.reason = reason;
     s->finding.rfc = rfc;
+    s->finding.expected_len = s->finding.received_len = 0;
     s->err_code_to_send = err_code_for(s, err);
     s->state = EH_STATE_ABORTED;
     eh_wipe(s->eph_priv, sizeof s->eph_priv);
     return err;
+}
+
+void eh_finding_values(eh_session *s, const uint8_t *expected, size_t expected_len,
+                       const uint8_t *received, size_t received_len)
+{
+    eh_finding *f = &s->finding;
+    f->expected_len = expected_len < sizeof f->expected ? expected_len : sizeof f->expected;
+    f->received_len = received_len < sizeof f->received ? received_len : sizeof f->received;
+    if (f->expected_len)
+        memcpy(f->expected, expected, f->expected_len);
+    if (f->received_len)
+        memcpy(f->received, received, f->received_len);
 }
 
 eh_err eh_fail_cbor(eh_session *s, const eh_cbor_reader *r, eh_err cbor_err, const char *field,

@@ -818,7 +818,7 @@ int explore_main(const explore_opts *o)
                 strerror(errno));
         unwritten++;
     }
-    if (o->html && run_write_html(o->html, c->pf, &rep, "none") != 0) {
+    if (o->html && run_write_html(o->html, c->pf, &rep, "none", NULL) != 0) {
         fprintf(stderr, "explore: cannot write %s: %s\n", o->html, strerror(errno));
         unwritten++;
     }

@@ -151,6 +151,16 @@ static json_t *budgets_json(const sc_result *s)
     return a;
 }
 
+/* report_fingerprint for a result that did not pass (fail, non-strict,
+ * error, xfail, xpass), null otherwise. */
+static json_t *fingerprint_json(const sc_result *s)
+{
+    char fp[32];
+    if (s->v == V_PASS || s->v == V_SKIPPED)
+        return json_null();
+    return json_string(report_fingerprint(s, fp, sizeof fp));
+}
+
 json_t *report_result_json(const sc_result *s)
 {
     json_t *o = json_object();
@@ -163,7 +173,8 @@ json_t *report_result_json(const sc_result *s)
         put(o, "iut_role", json_string(iut_role(s))) ||
         PUT_STR(o, "level", s->level) || PUT_STR(o, "requirements", s->requirements) ||
         put(o, "verdict", json_string(verdict_name(s->v))) ||
-        PUT_STR(o, "message", s->message) || put(o, "known_failure", known_failure_json(s)) ||
+        PUT_STR(o, "message", s->message) || put(o, "fingerprint", fingerprint_json(s)) ||
+        put(o, "known_failure", known_failure_json(s)) ||
         put(o, "seconds", json_real(secs)) || put(o, "method", json_integer(s->method)) ||
         put(o, "suite", json_integer(s->suite)) || PUT_STR(o, "transport", s->transport) ||
         PUT_STR(o, "profile", s->profile) ||
@@ -200,7 +211,8 @@ json_t *report_json_doc(const run_report *r)
     if (put(root, "harness_version", json_string(eh_version())) ||
         PUT_STR(root, "peer", r->peer) || PUT_STR(root, "version", r->peer_version) ||
         put(root, "seed", jseed(r->seed)) || PUT_STR(root, "started", r->started) ||
-        put(root, "interrupted", json_boolean(r->interrupted)))
+        put(root, "interrupted", json_boolean(r->interrupted)) ||
+        put(root, "strict", json_boolean(r->strict)))
         goto fail;
     int rc = put(root, "summary", summary);
     summary = NULL;

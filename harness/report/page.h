@@ -17,11 +17,15 @@
  *    "pairs": [{
  *        "initiator": NAME, "responder": NAME, "summary": COUNTS,
  *        "results": [PAIR RESULT]}],
- *    "summary": {"peers": COUNTS, "pairs": COUNTS}}
+ *    "summary": {"peers": COUNTS, "pairs": COUNTS},
+ *    "strict": true | false   (run only; absent: false)
+ *    "compare": DIFF}         (run --compare only: report_diff, report/diff.h)
  *
  * COUNTS is {"pass": N, "fail": N, "skipped": N, "nonstrict": N, "error": N,
  * "xfail": N, "xpass": N} (every verdict, in this order). RESULT is an
- * element of results.json's "results" (report.h); "iut_role" is the IUT's
+ * element of results.json's "results" (report.h), whose "fingerprint" groups
+ * the failures on the page (absent in older documents: the page then groups
+ * by verdict and first line); "iut_role" is the IUT's
  * role (the harness took the other one); its summary role is the same.
  * PAIR RESULT is described in interop/matrix_run.h. Every path in the document
  * (transcript_path, iut_*_path, ...) is relative to the directory of the

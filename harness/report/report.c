@@ -359,6 +359,33 @@ bool report_fails_run(const sc_result *s, bool strict)
     return strict && s->v == V_NONSTRICT;
 }
 
+/* Length of "; expected HEX, received HEX" or "; received HEX" at m (an
+ * engine finding's values, exec_roles.c), else 0. */
+static size_t value_tail(const char *m, size_t n)
+{
+    static const char *const heads[] = {"; expected ", "; received "};
+    for (size_t h = 0; h < 2; h++) {
+        size_t k = strlen(heads[h]), i;
+        if (n < k || memcmp(m, heads[h], k) != 0)
+            continue;
+        for (i = k; i < n && isxdigit((unsigned char)m[i]);)
+            i++;
+        if (i == k)
+            return 0;
+        if (h == 0) {
+            static const char rcv[] = ", received ";
+            size_t r = sizeof rcv - 1, j;
+            if (n - i < r || memcmp(m + i, rcv, r) != 0)
+                return 0;
+            for (j = i + r; j < n && isxdigit((unsigned char)m[j]);)
+                j++;
+            return j > i + r ? j : 0;
+        }
+        return i;
+    }
+    return 0;
+}
+
 const char *report_fingerprint(const sc_result *s, char *out, size_t cap)
 {
     const char *m = s->message;
@@ -375,6 +402,11 @@ const char *report_fingerprint(const sc_result *s, char *out, size_t cap)
     uint32_t h = 2166136261u;
 #define FP_MIX(c) (h = (h ^ (uint8_t)(c)) * 16777619u)
     for (size_t i = 0; i < end;) {
+        size_t values = value_tail(m + i, end - i);
+        if (values) { /* "; expected HEX, received HEX": the bytes, not the reason */
+            i += values;
+            continue;
+        }
         unsigned char c = (unsigned char)m[i];
         bool token_start = i == 0 || m[i - 1] == ' ' || m[i - 1] == '(' || m[i - 1] == '"';
         if (c == '/' && token_start) { /* a path: to the next space, ')', ',', ';', '"' */

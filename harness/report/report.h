@@ -119,7 +119,9 @@ typedef struct run_report {
  * STEP the step its verdict text names ("step 3 ..."; 0 when none), the
  * digits the FNV-1a hash of that text without its requirement list, with
  * every run of digits and hex digits that holds a digit read as one "N"
- * and every path (a token starting with '/') as one "P", so that ports,
+ * and every path (a token starting with '/') as one "P", and without an
+ * engine finding's values ("; expected HEX, received HEX", "; received
+ * HEX": the bytes differ from run to run, the failure does not), so that ports,
  * timings, sizes and temporary paths do not change it, while another step,
  * message, field or reason does. Into out (cap >= 16); returns out.
  */
@@ -196,10 +198,11 @@ void run_report_counts(const run_report *r, size_t counts[V_COUNT_]);
 #define REPORT_JUNIT_MAX_OUT ((size_t)4 << 20)
 int report_write_junit(const run_report *r, const char *path);
 /* JSON with the same content (JSON_PRESERVE_ORDER | JSON_INDENT(2)):
- *   {"peer","version","seed","started","interrupted",
+ *   {"peer","version","seed","started","interrupted","strict",
  *    "summary": {"pass": N, ... every verdict, in enum order},
  *    "results": [{"id","title","area","role","level","requirements",
- *                 "verdict","message","known_failure": {"reason","note"} or
+ *                 "verdict","message","fingerprint" (report_fingerprint, or
+ *                 null for pass and skipped),"known_failure": {"reason","note"} or
  *                 null (null when kf_reason is empty),"seconds","method",
  *                 "suite","transport","seed","sizes": [m1, m2, m3, m4] (-1 =
  *                 none),"budgets": [{"message": "message_N","size","budget",

@@ -48,7 +48,7 @@ static json_t *seed_json(unsigned long seed)
 }
 
 int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
-                   const char *budget)
+                   const char *budget, json_t *compare)
 {
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
@@ -61,6 +61,8 @@ int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
              put(doc, "seed", seed_json(rep->seed)) ||
              put(doc, "budget", json_string(budget)) ||
              put(doc, "interrupted", json_boolean(rep->interrupted)) ||
+             put(doc, "strict", json_boolean(rep->strict)) ||
+             (compare && put(doc, "compare", json_incref(compare))) ||
              page_doc_add_peer(doc, run_peer_info(pf), results, dir) || page_doc_finish(doc) ||
              page_write_html(doc, path);
     json_decref(results);

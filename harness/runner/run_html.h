@@ -17,9 +17,10 @@
 json_t *run_peer_info(const peer_file *pf);
 
 /* The page of one run (kind "run": one peer, no pairs; "started", "seed",
- * "budget", "interrupted" at the top level), written atomically to path.
- * 0, or -1 (nothing written). */
+ * "budget", "interrupted", "strict" at the top level, and "compare": the
+ * report_diff of an earlier run with this one when compare is not NULL;
+ * borrowed), written atomically to path. 0, or -1 (nothing written). */
 int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
-                   const char *budget);
+                   const char *budget, json_t *compare);
 
 #endif

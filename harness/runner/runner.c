@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "../report/baseline.h"
+#include "../report/diff.h"
+#include "../report/report_json.h"
 #include "../report/report.h"
 #include "../scenario/budget.h"
 #include "../scenario/exec.h"
@@ -660,6 +662,41 @@ static size_t cannot_write(const char *path)
 
 /* The jobs an IUT marked not implemented (its declared exit code), listed
  * on the console so that a run that skipped them does not look clean. */
+/* --compare: the jobs that changed since an earlier run (report/diff.h), for
+ * the page; on the console the jobs that got worse, then the counts. NULL
+ * when out of memory (said). */
+static json_t *compare_with(const json_t *old, const run_report *rep)
+{
+    json_t *now = report_json_doc(rep);
+    const char *why = "out of memory";
+    json_t *d = now ? report_diff(old, now, &why) : NULL;
+    json_decref(now);
+    if (d == NULL) {
+        fprintf(stderr, "run: --compare: %s\n", why);
+        return NULL;
+    }
+    static const char *const worse[][2] = {{"new_failures", "new failure"},
+                                            {"changed_reasons", "failing for another reason"}};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(d, worse[k][0]), i, e)
+            printf("compare: %s: %s (IUT %s)\n", worse[k][1],
+                   json_string_value(json_object_get(e, "id")),
+                   json_string_value(json_object_get(e, "iut_role")));
+    }
+    const json_t *c = json_object_get(d, "counts");
+    printf("compare: with the run of %s: %lld new failures, %lld changed reasons, %lld fixed, "
+           "%lld no longer run, %lld newly run\n",
+           json_string_value(json_object_get(json_object_get(d, "old"), "started")),
+           (long long)json_integer_value(json_object_get(c, "new_failures")),
+           (long long)json_integer_value(json_object_get(c, "changed_reasons")),
+           (long long)json_integer_value(json_object_get(c, "fixed")),
+           (long long)json_integer_value(json_object_get(c, "no_longer_run")),
+           (long long)json_integer_value(json_object_get(c, "newly_run")));
+    return d;
+}
+
 static void print_not_implemented(const run_report *rep)
 {
     size_t n = 0;
@@ -1066,9 +1103,11 @@ int run_main(const run_opts *o)
             printf("keylog: %ld derived values written to %s (testing only)\n", lines,
                    o->keylog);
     }
+    json_t *compare = o->compare ? compare_with(o->compare, rep) : NULL;
     errno = 0;
-    if (o->html && run_write_html(o->html, pf, rep, sc_budget_name(budget)) != 0)
+    if (o->html && run_write_html(o->html, pf, rep, sc_budget_name(budget), compare) != 0)
         unwritten += cannot_write(o->html);
+    json_decref(compare);
     rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
     run_state_free(&st);

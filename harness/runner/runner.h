@@ -11,6 +11,7 @@
 #ifndef EH_RUNNER_H
 #define EH_RUNNER_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,6 +38,9 @@ typedef struct run_opts {
     const char *baseline;        /* --write-baseline: the run's failures as a peer-file
                                   * known_failures: list (report/baseline.h), or NULL */
     const char *html;            /* the results page (report/page.h), or NULL */
+    const json_t *compare;       /* --compare: an earlier run's JSON report (borrowed;
+                                  * report_diff accepts it), or NULL: the jobs that
+                                  * changed are printed and shown on the page */
     const char *keylog;          /* --keylog: derived values of the harness's sessions
                                   * (report/keylog.h; testing only), or NULL */
     bool all_profiles;           /* every fitting profile of the IUT, not one per job */

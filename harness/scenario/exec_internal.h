@@ -33,7 +33,7 @@ typedef struct received {
                                    * it answers a message_1 whose keys the harness
                                    * lacks (x->m1_unverifiable) */
     bool suite_only;              /* message_1 rejected only for its cipher suite: well-formed */
-    char engine_why[512];         /* else why not */
+    char engine_why[1024];         /* else why not */
     int64_t err_code;             /* kind == error */
     uint8_t err_info[256];
     size_t err_info_len;

@@ -630,9 +630,17 @@ static void run_checks(sc_exec *x, const sc_step *st)
             size_t at = 0;
             while (at < want->n && at < rx->msg_len && want->b[at] == rx->msg[at])
                 at++;
+            /* up to 16 bytes of each from there: "; expected HEX, received HEX" */
+            size_t wl = want->n - at < 16 ? want->n - at : 16;
+            size_t gl = rx->msg_len - at < 16 ? rx->msg_len - at : 16;
+            char w[33], g[33];
+            eh_hex_encode(want->b + at, wl, w);
+            eh_hex_encode(rx->msg + at, gl, g);
             x_fail(x, V_FAIL, "%s differs from the vector's %s at byte offset %zu (%zu bytes, "
-                              "the vector has %zu)",
-                   rx->kind, rx->kind, at, rx->msg_len, want->n);
+                              "the vector has %zu)%s%s%s%s",
+                   rx->kind, rx->kind, at, rx->msg_len, want->n,
+                   wl && gl ? "; expected " : "", wl && gl ? w : "",
+                   gl ? (wl ? ", received " : "; received ") : "", gl ? g : "");
         }
     }
     for (size_t i = 0; i < c->n_fields; i++) {

@@ -8,18 +8,28 @@
 #include <time.h>
 
 #include "../cbor/cbor.h"
+#include "../common/hex.h"
 #include "exec_internal.h"
 #include "prefix_split.h"
 
 #define CF_EDHOC 64
 #define CF_CID_EDHOC 65
 
+/* The engine's finding as verdict text; a value it computed and the one
+ * received follow as "; expected HEX, received HEX" (the results page shows
+ * them side by side), a received value alone as "; received HEX". */
 static void engine_why(sc_exec *x, char *buf, size_t cap)
 {
     const eh_finding *f = &x->s.finding;
-    snprintf(buf, cap, "%s: field %s at byte offset %zu: %s (%s)", eh_err_name(f->err),
-             f->field ? f->field : "?", f->offset, f->reason ? f->reason : "",
-             f->rfc ? f->rfc : "RFC 9528");
+    char exp_hex[2 * EH_FINDING_VALUE_MAX + 1], rcv_hex[2 * EH_FINDING_VALUE_MAX + 1];
+    eh_hex_encode(f->expected, f->expected_len, exp_hex);
+    eh_hex_encode(f->received, f->received_len, rcv_hex);
+    snprintf(buf, cap, "%s: field %s at byte offset %zu: %s (%s)%s%s%s%s",
+             eh_err_name(f->err), f->field ? f->field : "?", f->offset,
+             f->reason ? f->reason : "", f->rfc ? f->rfc : "RFC 9528",
+             f->expected_len ? "; expected " : "", exp_hex,
+             f->received_len ? (f->expected_len ? ", received " : "; received ") : "",
+             rcv_hex);
 }
 
 /* Record what the harness engine said of the message just received. */

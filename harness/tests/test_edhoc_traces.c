@@ -173,6 +173,76 @@ START_TEST(exporter_matches_oscore_values)
 }
 END_TEST
 
+/* A MAC that does not match names the MAC computed and the one received
+ * (eh_finding.expected / received): trace 2's message_2 with one bit of
+ * MAC_2 flipped (CIPHERTEXT_2 is PLAINTEXT_2 XOR KEYSTREAM_2, so the flip
+ * goes through), and a message_3 whose MAC_3 has a bit flipped. Known
+ * answers: MAC_2 and MAC_3 of RFC 9529 §3. */
+START_TEST(a_wrong_mac_names_the_expected_and_received_values)
+{
+    fixture *f = fx_load(2);
+    uint8_t mac_2[64], mac_3[64], pt_2[256], m2[512], m3[512];
+    size_t mac_2_len = tu_vec(f->json, "mac_2", mac_2, sizeof mac_2);
+    size_t mac_3_len = tu_vec(f->json, "mac_3", mac_3, sizeof mac_3);
+    size_t pt_len = tu_vec(f->json, "plaintext_2", pt_2, sizeof pt_2), m3_len;
+    ck_assert_uint_eq(mac_2_len, 8);
+    ck_assert_uint_eq(mac_3_len, 8);
+    /* MAC_2 is at the end of PLAINTEXT_2 (no EAD_2), which ends message_2 */
+    ck_assert_mem_eq(pt_2 + pt_len - mac_2_len, mac_2, mac_2_len);
+    memcpy(m2, f->m2.b, f->m2.n);
+    m2[f->m2.n - 3] ^= 0x10;
+    eh_session si, sr;
+    fx_initiator_to_wait_m2(f, &si);
+    ck_assert_int_eq(eh_initiator_process_message_2(&si, m2, f->m2.n), EH_ERR_MAC);
+    ck_assert_str_eq(si.finding.field, "Signature_or_MAC_2");
+    ck_assert_uint_eq(si.finding.expected_len, mac_2_len);
+    ck_assert_mem_eq(si.finding.expected, mac_2, mac_2_len);
+    mac_2[mac_2_len - 3] ^= 0x10;
+    ck_assert_uint_eq(si.finding.received_len, mac_2_len);
+    ck_assert_mem_eq(si.finding.received, mac_2, mac_2_len);
+
+    /* MAC_3: the trace's Initiator with one bit of MAC_3 flipped */
+    f->ci.faults = EH_FAULT_WRONG_MAC_3;
+    fx_initiator_to_wait_m2(f, &si);
+    ck_assert_int_eq(eh_initiator_process_message_2(&si, f->m2.b, f->m2.n), EH_OK);
+    ck_assert_int_eq(eh_initiator_message_3(&si, m3, sizeof m3, &m3_len), EH_OK);
+    fx_responder_to_wait_m3(f, &sr);
+    ck_assert_int_eq(eh_responder_process_message_3(&sr, m3, m3_len), EH_ERR_MAC);
+    ck_assert_uint_eq(sr.finding.expected_len, mac_3_len);
+    ck_assert_mem_eq(sr.finding.expected, mac_3, mac_3_len);
+    ck_assert_uint_eq(sr.finding.received_len, mac_3_len);
+    int bits = 0;
+    for (size_t i = 0; i < mac_3_len; i++)
+        bits += __builtin_popcount(sr.finding.received[i] ^ mac_3[i]);
+    ck_assert_int_eq(bits, 1);
+    eh_session_wipe(&si);
+    eh_session_wipe(&sr);
+    fx_free(f);
+}
+END_TEST
+
+/* A signature that does not verify names the value received, and no
+ * expected one (trace 1, METHOD 0: the last byte of Signature_2 flipped). */
+START_TEST(a_signature_that_does_not_verify_names_the_received_value)
+{
+    fixture *f = fx_load(1);
+    uint8_t sig[128], m2[512];
+    size_t sig_len = tu_vec(f->json, "sig_or_mac_2", sig, sizeof sig);
+    ck_assert_uint_eq(sig_len, 64);
+    memcpy(m2, f->m2.b, f->m2.n);
+    m2[f->m2.n - 1] ^= 0x01;
+    sig[sig_len - 1] ^= 0x01;
+    eh_session si;
+    fx_initiator_to_wait_m2(f, &si);
+    ck_assert_int_eq(eh_initiator_process_message_2(&si, m2, f->m2.n), EH_ERR_SIGNATURE);
+    ck_assert_uint_eq(si.finding.expected_len, 0);
+    ck_assert_uint_eq(si.finding.received_len, sig_len);
+    ck_assert_mem_eq(si.finding.received, sig, sig_len);
+    eh_session_wipe(&si);
+    fx_free(f);
+}
+END_TEST
+
 Suite *eh_test_edhoc_traces_suite(void)
 {
     Suite *s = suite_create("edhoc_traces");
@@ -182,6 +252,8 @@ Suite *eh_test_edhoc_traces_suite(void)
     tcase_add_test(tc, trace_2_byte_exact_both_roles);
     tcase_add_test(tc, trace_2_suite_negotiation);
     tcase_add_test(tc, exporter_matches_oscore_values);
+    tcase_add_test(tc, a_wrong_mac_names_the_expected_and_received_values);
+    tcase_add_test(tc, a_signature_that_does_not_verify_names_the_received_value);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -634,8 +634,9 @@ START_TEST(json_round_trip)
     json_t *doc = json_load_file(path, 0, &err);
     ck_assert_msg(doc != NULL, "JSON does not parse: %s (line %d)", err.text, err.line);
     /* the keys, in order */
-    static const char *const keys[] = {"harness_version", "peer",        "version", "seed",
-                                       "started",         "interrupted", "summary", "results"};
+    static const char *const keys[] = {"harness_version", "peer",   "version", "seed",
+                                       "started", "interrupted", "strict",  "summary",
+                                       "results"};
     size_t k = 0;
     for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it), k++) {
         ck_assert_uint_lt(k, sizeof keys / sizeof *keys);
@@ -650,6 +651,8 @@ START_TEST(json_round_trip)
     assert_jstr(doc, "seed", "18446744073709551615"); /* above LLONG_MAX: a string */
     assert_jstr(doc, "started", "2025-01-02T03:04:05Z");
     ck_assert(json_is_true(json_object_get(doc, "interrupted")));
+    ck_assert(json_is_boolean(json_object_get(doc, "strict")));
+    ck_assert(json_is_true(json_object_get(doc, "strict")) == r.strict);
     json_t *summary = json_object_get(doc, "summary");
     ck_assert_uint_eq(json_object_size(summary), V_COUNT_);
     for (int v = 0; v < V_COUNT_; v++)
@@ -659,7 +662,7 @@ START_TEST(json_round_trip)
     ck_assert_uint_eq(json_array_size(results), r.n);
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "iut_role", "level",     "requirements",
-        "verdict",     "message", "known_failure", "seconds", "method", "suite",
+        "verdict",     "message", "fingerprint", "known_failure", "seconds", "method", "suite",
         "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
         "iut_stdout_path", "iut_stderr_path", "unwritten", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
@@ -680,6 +683,12 @@ START_TEST(json_round_trip)
         assert_jstr(o, "requirements", s->requirements); /* valid UTF-8: unchanged */
         assert_jstr(o, "verdict", verdict_name(s->v));
         ASSERT_JFIELD(o, "message", s->message);
+        /* the fingerprint of what did not pass, the one a baseline uses */
+        char fp[32];
+        if (s->v == V_PASS || s->v == V_SKIPPED)
+            ck_assert(json_is_null(json_object_get(o, "fingerprint")));
+        else
+            assert_jstr(o, "fingerprint", report_fingerprint(s, fp, sizeof fp));
         json_t *kf = json_object_get(o, "known_failure");
         if (s->v == V_XFAIL || s->v == V_XPASS) {
             ck_assert(json_is_object(kf));
