@@ -99,3 +99,21 @@ def test_bad_input(tmp_path, run):
     assert run("diff", good).returncode == 2
     d = run("diff", good, good, "--html", tmp_path / "no" / "dir.html")
     assert d.returncode == 3 and "cannot write the page" in d.stderr, d.stderr
+
+
+def test_run_compare_refuses_what_is_not_a_run_report(tmp_path, run):
+    """`run --compare FILE` reads FILE before anything runs: a file that is not JSON,
+    not there, or not a JSON report of `run` is an input error (exit 2), and no
+    report is written."""
+    junk = tmp_path / "junk.json"
+    junk.write_text("<testsuites/>")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"results": [{"verdict": "pass"}]}))
+    for bad, why in ((junk, "'[' or '{' expected"), (tmp_path / "none.json", "unable to open"),
+                     (other, "not a JSON report of `run`")):
+        js = tmp_path / "results.json"
+        r = run("run", "--peer", "peers/reference.yaml", "--compare", bad, "--json", js,
+                "--junit", tmp_path / "j.xml", "--out", tmp_path / "out")
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert f"run: --compare {bad}: " in r.stderr and why in r.stderr, r.stderr
+        assert not js.exists() and not (tmp_path / "out").exists()

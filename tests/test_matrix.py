@@ -66,6 +66,7 @@ class Dom(html.parser.HTMLParser):
         self.open = []  # ids whose text is being collected, with their tag
         self.rows = []  # text of the results list's cells
         self.in_list = False
+        self.raw = text
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
