@@ -139,7 +139,7 @@ INSTALL_BIN ?= build/edhoc-harness
 BINDIR := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/edhoc-harness
 MAN1DIR := $(PREFIX)/share/man/man1
-DATA_DIRS := scenarios peers vectors
+DATA_DIRS := scenarios peers vectors wireshark
 
 .PHONY: fuzz fuzz-smoke
 # Every target (or those of FUZZ_NAMES="a b") for FUZZ_SECONDS, its corpus grown under

@@ -33,6 +33,8 @@ HELP = {
     ("vectors", "generate", "-h"): "vectors generate",
     ("vectors", "render", "--help"): "vectors render",
     ("diff", "--help"): "diff",
+    ("dissector", "--help"): "dissector",
+    ("dissector", "-h"): "dissector",
     ("peer", "--help"): "peer",
     ("peer", "initiator", "--help"): "peer",
     ("peer", "responder", "-h"): "peer",
@@ -56,7 +58,7 @@ UNKNOWN = [
     ("matrix", "--bogus"), ("matrix", "--peers", "peers/reference.yaml", "--bogus"),
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
     ("explore", "--bogus"), ("explore", "--peer", "peers/reference.yaml", "--bogus", "1"),
-    ("diff", "--bogus"), ("vectors", "render", "--bogus"),
+    ("diff", "--bogus"), ("vectors", "render", "--bogus"), ("dissector", "--bogus"),
 ]
 
 
@@ -86,7 +88,7 @@ def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
     assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage",
-                        "explore", "diff", "--version", "version"}, \
+                        "explore", "diff", "dissector", "--version", "version"}, \
         commands
     # --version takes no options (test_run.py: test_the_harness_version_is_in_every_report)
     assert commands - {"--version", "version"} <= {args[0] for args in HELP}
@@ -138,7 +140,8 @@ def test_out_of_range_numbers_are_usage_errors(run, args, option):
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "vectors render", "peer", "run",
-                             "matrix", "coverage", "explore", "diff", "help"}, sorted(sections)
+                             "matrix", "coverage", "explore", "diff", "dissector", "help"}, \
+        sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
         shown = options(run(*args).stdout)
@@ -218,7 +221,8 @@ def test_make_install_layout(installed):
                 "scenarios/interop/m3-s2-kid.yaml", "scenarios/interop/matrix.yaml",
                 "peers/README.md", "peers/reference.yaml", "peers/lakers.yaml",
                 "vectors/rfc9529-trace1.json", "vectors/rfc9529-trace2.json",
-                "vectors/creds/README.md", "vectors/creds/rfc9529-trace2-i.key.pem"):
+                "vectors/creds/README.md", "vectors/creds/rfc9529-trace2-i.key.pem",
+                "wireshark/edhoc.lua", "wireshark/README.md"):
         assert (share / rel).is_file(), rel
     assert len(list((share / "scenarios").rglob("*.yaml"))) == \
         len(list((ROOT / "scenarios").rglob("*.yaml")))

@@ -20,5 +20,9 @@ int cli_coverage(int argc, char **argv);
 int cli_explore(int argc, char **argv);
 /* `diff OLD.json NEW.json ...` (argv starts after "diff"). */
 int cli_diff(int argc, char **argv);
+int cli_dissector(int argc, char **argv);
+/* The absolute path of wireshark/edhoc.lua as `dissector` finds it, in out;
+ * NULL when it is not found or does not fit. */
+const char *cli_dissector_path(char *out, size_t cap);
 
 #endif

@@ -32,6 +32,7 @@ static void usage(FILE *f)
                "                          every message sequence up to a depth, judged against\n"
                "                          the state model of RFC 9528 (--help)\n"
                "  diff OLD.json NEW.json  what changed between two runs (--help)\n"
+               "  dissector               the path of the EDHOC dissector for Wireshark (--help)\n"
                "  --version               the harness's version (git describe of its tree)\n"
                "  help, -h, --help        this text\n"
                "\n"
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
         return cli_explore(argc - 2, argv + 2);
     if (strcmp(argv[1], "diff") == 0)
         return cli_diff(argc - 2, argv + 2);
+    if (strcmp(argv[1], "dissector") == 0)
+        return cli_dissector(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -216,6 +216,7 @@ eh_err eh_responder_process_message_1(eh_session *s, const uint8_t *msg, size_t 
         return eh_fail(s, EH_ERR_LENGTH, "G_X", off_gx,
                        "length differs from the selected suite's curve", "RFC 9528 §3.7, §9.8");
     memcpy(s->g_peer, g_x, g_x_len);
+    eh_trace(s, "g_x", g_x, g_x_len); /* the Responder's view: the session's name on the wire */
 
     /* 5. Own ephemeral key and G_XY: validates G_X (§9.2). */
     if ((err = eh_ephemeral_generate(s)) != EH_OK)

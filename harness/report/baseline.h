@@ -15,7 +15,9 @@
  *     note: "..."                  a new failure says known-bug and, as note,
  *                                  "baseline DATE: VERDICT as IUT ROLE: MESSAGE"
  *                                  (its first line without the "[requirements:
- *                                  ...]" list, cut to fit the loader's limit)
+ *                                  ...]" list and without an engine finding's
+ *                                  "; expected HEX, received HEX", cut to fit the
+ *                                  loader's limit)
  * after a comment block naming the peer, the date and what to review. No
  * failures: `known_failures: []`. Strings are YAML double-quoted, valid
  * UTF-8 (invalid bytes become U+FFFD), with every character libyaml does

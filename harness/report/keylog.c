@@ -1,6 +1,7 @@
 /* keylog.c - see keylog.h. */
 #include "keylog.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,17 @@ static int emit_result(int fd, const sc_result *s, long *lines)
         const char *colon = memchr(t, ':', n);
         if (colon == NULL)
             break;
-        char line[512];
-        int w = snprintf(line, sizeof line, "%s %s %.*s %.*s\n", s->id, s->role,
-                         (int)(colon - t - 2), t + 2, (int)(n - (size_t)(colon - t) - 2),
-                         colon + 2);
-        if (w < 0 || (size_t)w >= sizeof line || report_write_all(fd, line, (size_t)w) != 0)
+        /* "ID ROLE NAME " then the value as it is (KEYSTREAM_2 can be long) */
+        char head[512];
+        int w = snprintf(head, sizeof head, "%s %s %.*s ", s->id, s->role,
+                         (int)(colon - t - 2), t + 2);
+        size_t value = n - (size_t)(colon - t) - 2;
+        if (w < 0 || (size_t)w >= sizeof head) {
+            errno = EOVERFLOW;
+            return -1;
+        }
+        if (report_write_all(fd, head, (size_t)w) != 0 ||
+            report_write_all(fd, colon + 2, value) != 0 || report_write_all(fd, "\n", 1) != 0)
             return -1;
         (*lines)++;
         if (end == NULL)

@@ -7,7 +7,10 @@
  *
  * The file has one line per value, "SCENARIO-ID HARNESS-ROLE NAME HEX",
  * in the order of the run's results, taken from their transcripts; it is
- * written atomically (report_write_atomic) with mode 0600.
+ * written atomically (report_write_atomic) with mode 0600. A session's
+ * values start with its "g_x" line (G_X names the session on the wire: the
+ * EDHOC dissector, wireshark/README.md, finds its keys by it); values have
+ * any length (KEYSTREAM_2) and may be empty (an empty OSCORE Sender ID).
  */
 #ifndef EH_REPORT_KEYLOG_H
 #define EH_REPORT_KEYLOG_H

@@ -49,4 +49,15 @@ tr_pcap *job_capture_begin(const char *path, char *err, size_t cap);
  */
 void job_capture_end(tr_pcap *p, const char *open_err, int port, sc_result *res);
 
+/*
+ * After job_capture_end wrote res->pcap_path: the tshark command that
+ * decodes the capture with the harness's EDHOC dissector (wireshark/edhoc.lua,
+ * found as data files are: common/datapath.h), decode-as on port, and with
+ * keylog (the --keylog file, or NULL) the option that decrypts; and for an
+ * application AEAD Wireshark's OSCORE decrypts (AES-CCM-16-64-128: suites
+ * 0..3) the `uat:oscore_contexts` line built from the transcript's derived
+ * values. Appended to res->transcript; paths absolute and shell-quoted.
+ */
+void job_capture_wireshark_hint(sc_result *res, int port, const char *keylog);
+
 #endif

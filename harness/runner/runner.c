@@ -356,6 +356,7 @@ done:
     }
     sc_exec_free(x);
     job_capture_end(pcap, pcap_err, port, res);
+    job_capture_wireshark_hint(res, port, o->keylog);
     if (res->transcript != NULL) {
         char tpath[1024];
         snprintf(tpath, sizeof tpath, "%s/%s.txt", dir, name);

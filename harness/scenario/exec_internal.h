@@ -136,8 +136,13 @@ struct sc_exec {
     size_t seen_len[8], n_seen_keys;
     /* derived values of the harness's session (x_trace), the latest of each
      * name of x_derived_names, for the transcript and the results page */
-    uint8_t derived[16][EH_MAX_HASH_LEN];
-    size_t derived_len[16];
+    uint8_t derived[24][EH_MAX_HASH_LEN];
+    size_t derived_len[24];
+    bool derived_set[24];         /* traced (an OSCORE id may be empty) */
+    /* KEYSTREAM_2 of the harness's session: with the keylog, the EDHOC
+     * dissector (wireshark/edhoc.lua) decrypts CIPHERTEXT_2 with it */
+    uint8_t keystream_2[TR_MAX_BODY];
+    size_t keystream_2_len;
     /* PLAINTEXT_2/3 as the engine decrypted them (field checks) */
     uint8_t plaintext[2][TR_MAX_BODY];
     size_t plaintext_len[2];

@@ -12,10 +12,15 @@
 #include "exec_internal.h"
 
 /* The key schedule's values worth showing (RFC 9528 §4, Appendix A.1),
- * in the order they are derived; at most 16 (x->derived). */
+ * in the order they are derived, and what the EDHOC dissector needs
+ * (wireshark/README.md): G_X names the session, KEYSTREAM_2, K_3/IV_3 and
+ * K_4/IV_4 decrypt, the OSCORE values fill Wireshark's OSCORE context; at
+ * most 24 (x->derived). */
 static const char *const x_derived_names[] = {
-    "g_xy",   "th_2",  "prk_2e", "prk_3e2m", "th_3",  "k_3",   "iv_3",   "prk_4e3m",
-    "th_4",   "prk_out", "prk_exporter", "oscore_master_secret", "oscore_master_salt", NULL};
+    "g_x",      "g_xy",  "th_2",  "prk_2e", "prk_3e2m", "th_3", "k_3",
+    "iv_3",     "prk_4e3m", "th_4", "k_4",  "iv_4",     "prk_out", "prk_exporter",
+    "oscore_master_secret", "oscore_master_salt", "oscore_client_sender_id",
+    "oscore_server_sender_id", NULL};
 
 void x_derived_transcript(sc_exec *x)
 {
@@ -23,7 +28,7 @@ void x_derived_transcript(sc_exec *x)
     if (!x->o.keylog)
         return;
     for (size_t i = 0; x_derived_names[i]; i++) {
-        if (x->derived_len[i] == 0)
+        if (!x->derived_set[i])
             continue;
         char hex[2 * EH_MAX_HASH_LEN + 1];
         eh_hex_encode(x->derived[i], x->derived_len[i], hex);
@@ -32,16 +37,33 @@ void x_derived_transcript(sc_exec *x)
         any = true;
         xt_printf(x, "  %s: %s\n", x_derived_names[i], hex);
     }
+    if (x->keystream_2_len) {
+        if (!any)
+            xt_printf(x, "%s\n", KEYLOG_BLOCK);
+        xt_printf(x, "  keystream_2: ");
+        for (size_t i = 0; i < x->keystream_2_len; i++)
+            xt_printf(x, "%02x", x->keystream_2[i]);
+        xt_printf(x, "\n");
+    }
 }
 
 void x_trace(void *arg, const char *name, const uint8_t *val, size_t len)
 {
     sc_exec *x = arg;
+    if (strcmp(name, "g_x") == 0) { /* a new session: its values only, never a mix */
+        memset(x->derived_set, 0, sizeof x->derived_set);
+        x->keystream_2_len = 0;
+    }
     for (size_t i = 0; x_derived_names[i]; i++)
         if (strcmp(name, x_derived_names[i]) == 0 && len <= sizeof x->derived[i]) {
             memcpy(x->derived[i], val, len);
             x->derived_len[i] = len;
+            x->derived_set[i] = true;
         }
+    if (strcmp(name, "keystream_2") == 0 && len <= sizeof x->keystream_2) {
+        memcpy(x->keystream_2, val, len);
+        x->keystream_2_len = len;
+    }
     int k = strcmp(name, "plaintext_2") == 0 ? 0 : strcmp(name, "plaintext_3") == 0 ? 1 : -1;
     if (k >= 0 && len <= sizeof x->plaintext[k]) {
         memcpy(x->plaintext[k], val, len);

@@ -43,11 +43,49 @@ START_TEST(test_keylog_lines)
 }
 END_TEST
 
+/* A value of any length (KEYSTREAM_2 of a long PLAINTEXT_2) and an empty one
+ * (an empty OSCORE Sender ID) are written whole. */
+START_TEST(test_keylog_long_and_empty_values)
+{
+    run_report r;
+    run_report_init(&r);
+    sc_result a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.id, sizeof a.id, "interop/x");
+    snprintf(a.role, sizeof a.role, "initiator");
+    static char text[4096], want[4096];
+    char hex[2001];
+    for (size_t i = 0; i < 2000; i++)
+        hex[i] = "0123456789abcdef"[i % 16];
+    hex[2000] = 0;
+    snprintf(text, sizeof text, KEYLOG_BLOCK "\n  g_x: 01\n  keystream_2: %s\n"
+                                "  oscore_client_sender_id: \n", hex);
+    a.transcript = strdup(text);
+    ck_assert_int_eq(run_report_add(&r, &a), 0);
+    char path[] = "/tmp/eh-keylog-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(report_write_keylog(&r, path), 3);
+    FILE *f = fopen(path, "r");
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    snprintf(want, sizeof want, "interop/x initiator g_x 01\ninterop/x initiator keystream_2 %s\n"
+                                "interop/x initiator oscore_client_sender_id \n", hex);
+    ck_assert_str_eq(buf, want);
+    unlink(path);
+    run_report_free(&r);
+}
+END_TEST
+
 Suite *eh_test_keylog_suite(void)
 {
     Suite *s = suite_create("keylog");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_keylog_lines);
+    tcase_add_test(tc, test_keylog_long_and_empty_values);
     suite_add_tcase(s, tc);
     return s;
 }
