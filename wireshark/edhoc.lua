@@ -66,6 +66,19 @@ local E = {
         expert.group.PROTOCOL, expert.severity.WARN),
 }
 edhoc.experts = { E.nondet, E.prefix, E.malformed, E.nokey, E.trailing }
+-- the start of every edhoc.malformed text about the bytes (a message a peer or a
+-- scenario made malformed): "Not an EDHOC message of this shape (RFC 9528 §5): ..."
+local NOT_EDHOC = "Not an EDHOC message of this shape (RFC 9528 §5): "
+
+-- A bug of this file shows as an expert item naming it, never as a Lua error
+-- that stops the dissection of the capture.
+local function guarded(fn, tvb, pinfo, tree)
+    local ok, n = pcall(fn, tvb, pinfo, tree)
+    if ok then return n end
+    tree:add(edhoc, tvb()):add_proto_expert_info(E.malformed, "edhoc.lua dissector error: "
+        .. tostring(n))
+    return tvb:len()
+end
 
 edhoc.prefs.keylog_file = Pref.string("Keylog file", "",
     "The keylog of an edhoc-harness run (run --keylog FILE): lines ID ROLE NAME HEX")
@@ -288,7 +301,10 @@ local function cbor_item(s, pos, depth)
             while s:byte(p) ~= 0xff do
                 local c, why = cbor_item(s, p, depth + 1)
                 if c == nil then return nil, why end
-                parts[#parts + 1] = c.value or ""
+                if c.major ~= major or c.arg < 0 then -- RFC 8949 §3.2.3
+                    return nil, "a chunk of an indefinite-length string is not a definite string"
+                end
+                parts[#parts + 1] = c.value
                 p = c.stop + 1
             end
             it.value, p = table.concat(parts), p + 1
@@ -321,13 +337,13 @@ local function cbor_item(s, pos, depth)
     return it
 end
 
--- The top-level items of a CBOR sequence from pos; nil and why when one is not
--- well-formed.
+-- The top-level items of a CBOR sequence from pos; when one is not well-formed, the
+-- items before it, why, and where it starts.
 local function cbor_seq(s, pos)
     local items = {}
     while pos <= #s do
         local it, why = cbor_item(s, pos)
-        if it == nil then return nil, why, pos end
+        if it == nil then return items, why, pos end
         items[#items + 1] = it
         pos = it.stop + 1
     end
@@ -405,7 +421,7 @@ local function add_ead(tree, tvb, base, s, items, from)
     while i <= #items do
         local lab = items[i]
         if not is_int(lab) then
-            tree:add_proto_expert_info(E.malformed, "EAD item without an integer label")
+            tree:add_proto_expert_info(E.malformed, NOT_EDHOC .. "an EAD item without an integer label")
             return
         end
         local sub = tree:add(edhoc, tvb(base + lab.start - 1, lab.stop - lab.start + 1),
@@ -431,20 +447,20 @@ local function plaintext_tree(tree, n, pt)
     local tvb = ByteArray.new(tohex(pt)):tvb("PLAINTEXT_" .. n)
     local f = ({ F.plaintext_2, F.plaintext_3, F.plaintext_4 })[n - 1]
     local sub = tree:add(f, tvb())
-    local items, why = cbor_seq(pt, 1)
-    if items == nil then
-        sub:add_proto_expert_info(E.malformed, "PLAINTEXT_" .. n .. ": " .. why)
-        return
+    local items, why, at = cbor_seq(pt, 1)
+    if why then -- the items before the one that is not well-formed are still named
+        sub:add_proto_expert_info(E.malformed, NOT_EDHOC .. "PLAINTEXT_" .. n .. ", byte "
+            .. (at - 1) .. ": " .. why)
     end
     if n == 2 then
-        if #items < 3 then sub:add_proto_expert_info(E.malformed, "PLAINTEXT_2: fewer than 3 items") return end
+        if #items < 3 then sub:add_proto_expert_info(E.malformed, NOT_EDHOC .. "PLAINTEXT_2 has fewer than 3 items") return end
         add(sub, F.c_r, tvb, 0, items[1])
         add(sub, F.id_cred_r, tvb, 0, items[2], id_cred_label(items[2]))
         add(sub, F.sig_or_mac_2, tvb, 0, items[3])
         add_ead(sub, tvb, 0, pt, items, 4)
         return raw(pt, items[1])
     elseif n == 3 then
-        if #items < 2 then sub:add_proto_expert_info(E.malformed, "PLAINTEXT_3: fewer than 2 items") return end
+        if #items < 2 then sub:add_proto_expert_info(E.malformed, NOT_EDHOC .. "PLAINTEXT_3 has fewer than 2 items") return end
         add(sub, F.id_cred_i, tvb, 0, items[1], id_cred_label(items[1]))
         add(sub, F.sig_or_mac_3, tvb, 0, items[2])
         add_ead(sub, tvb, 0, pt, items, 3)
@@ -479,8 +495,8 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         FRAMES[pinfo.number] = frame
     end
     local items, why, at = cbor_seq(s, 1)
-    if items == nil or #items == 0 then
-        root:add_proto_expert_info(E.malformed, "not a CBOR sequence: " .. (why or "empty")
+    if why or #items == 0 then
+        root:add_proto_expert_info(E.malformed, NOT_EDHOC .. "not a CBOR sequence: " .. (why or "empty")
             .. " at byte " .. ((at or 1) - 1))
         return nil
     end
@@ -529,7 +545,7 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         end
     elseif ctx.request and kind == "message_1" then
         root:add_proto_expert_info(E.prefix, "message_1 without the prefix true (0xf5)")
-    elseif ctx.request and kind == "message_3" then
+    elseif ctx.request and kind == "message_3" and not ctx.combined then
         root:add_proto_expert_info(E.prefix, "message_3 without the prefix C_R")
     end
     if kind == nil then
@@ -582,7 +598,7 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         local v = body.value
         local sub = add(root, F.g_y_ciphertext_2, tvb, base, body)
         if #v < coord then
-            sub:add_proto_expert_info(E.malformed, "shorter than G_Y")
+            sub:add_proto_expert_info(E.malformed, NOT_EDHOC .. "G_Y_CIPHERTEXT_2 is shorter than G_Y")
             return kind
         end
         local off = base + body.start - 1 + body.head
@@ -630,13 +646,13 @@ local function coap_parse(s)
     if b0 == nil or code == nil or rshift(b0, 6) ~= 1 then return nil end
     local tkl = band(b0, 15)
     if tkl > 8 or #s < 4 + tkl then return nil end
-    local p, num, path, cf, oscore = 5 + tkl, 0, {}, nil, false
+    local p, num, path, cf, oscore, edhoc_opt = 5 + tkl, 0, {}, nil, false, false
     while p <= #s do
         local ob = s:byte(p)
         if ob == 0xff then
             if p == #s then return nil end
             return { code = code, path = table.concat(path, "/"), cf = cf, payload = p,
-                oscore = oscore }
+                oscore = oscore, edhoc_opt = edhoc_opt }
         end
         local d, l = rshift(ob, 4), band(ob, 15)
         p = p + 1
@@ -651,6 +667,7 @@ local function coap_parse(s)
         local v = s:sub(p, p + l - 1)
         if num == 11 then path[#path + 1] = v end
         if num == 9 then oscore = true end
+        if num == 21 then edhoc_opt = true end
         if num == 12 then
             cf = 0
             for i = 1, #v do cf = cf * 256 + v:byte(i) end
@@ -658,20 +675,24 @@ local function coap_parse(s)
         p = p + l
     end
     return { code = code, path = table.concat(path, "/"), cf = cf, payload = nil,
-        oscore = oscore }
+        oscore = oscore, edhoc_opt = edhoc_opt }
 end
 
 local DONE = {} -- frames whose payload the media_type path dissected
 
 -- media_type: CoAP with Content-Format 64 or 65 (by name in newer Wireshark, as
 -- "Unknown Type N" in 4.0).
-function edhoc_coap.dissector(tvb, pinfo, tree)
+local function dissect_media(tvb, pinfo, tree)
     DONE[pinfo.number] = true
     local request = pinfo.match_string and pinfo.match_string:find("65") ~= nil
         or (pinfo.match_string or ""):find("cid%-edhoc") ~= nil
     dissect_payload(tvb, 0, pinfo, tree, { coap = true, request = request })
     return tvb:len()
 end
+function edhoc_coap.dissector(tvb, pinfo, tree)
+    return guarded(dissect_media, tvb, pinfo, tree)
+end
+
 local media = DissectorTable.get("media_type")
 for _, name in ipairs({ "application/edhoc+cbor-seq", "application/cid-edhoc+cbor-seq",
     "Unknown Type 64", "Unknown Type 65" }) do
@@ -679,8 +700,8 @@ for _, name in ipairs({ "application/edhoc+cbor-seq", "application/cid-edhoc+cbo
 end
 
 local function is_raw_message_1(s)
-    local items = cbor_seq(s, 1)
-    if items == nil then return false end
+    local items, why = cbor_seq(s, 1)
+    if why then return false end
     local f = 1
     if items[1] and items[1].major == 7 and items[1].value == true then f = 2 end
     local m, g = items[f], items[f + 2]
@@ -722,9 +743,20 @@ local function dissect_datagram(tvb, pinfo, tree)
         end
     end
     if fr.transport == nil then return 0 end
+    local cp = coap_parse(s)
+    if cp and cp.edhoc_opt and cp.payload and cp.code >= 1 and cp.code <= 31 then
+        -- RFC 9668 §3.2: the EDHOC + OSCORE request, its payload message_3's CIPHERTEXT_3
+        -- then the OSCORE ciphertext
+        coap:call(tvb, pinfo, tree)
+        local m3 = cbor_item(s, cp.payload + 1)
+        if m3 then
+            local sub = tvb(cp.payload, m3.stop - cp.payload):tvb()
+            dissect_payload(sub, 0, pinfo, tree, { coap = true, request = true, combined = true })
+        end
+        return tvb:len()
+    end
     if fr.transport == "coap" then
         coap:call(tvb, pinfo, tree)
-        local cp = coap_parse(s)
         if not DONE[pinfo.number] and fr.edhoc_payload and cp and cp.payload then
             dissect_payload(tvb, cp.payload, pinfo, tree,
                 { coap = true, request = cp.code >= 1 and cp.code <= 31 })
@@ -745,7 +777,7 @@ local function dissect_datagram(tvb, pinfo, tree)
     return tvb:len()
 end
 
-function edhoc.dissector(tvb, pinfo, tree)
+local function dissect_udp(tvb, pinfo, tree)
     local n = dissect_datagram(tvb, pinfo, tree)
     if n == 0 then -- decoded as EDHOC by the user: raw
         pinfo.cols.protocol = "EDHOC"
@@ -755,13 +787,17 @@ function edhoc.dissector(tvb, pinfo, tree)
     return n
 end
 
+function edhoc.dissector(tvb, pinfo, tree)
+    return guarded(dissect_udp, tvb, pinfo, tree)
+end
+
 function edhoc.init()
     CONV, FRAMES, DONE = {}, {}, {}
     KEYS.loaded = nil
 end
 
 local function heuristic(tvb, pinfo, tree)
-    return dissect_datagram(tvb, pinfo, tree) > 0
+    return guarded(dissect_datagram, tvb, pinfo, tree) > 0
 end
 edhoc:register_heuristic("udp", heuristic)
 DissectorTable.get("udp.port"):add_for_decode_as(edhoc)

@@ -12,13 +12,30 @@ typedef struct keylog_ctx {
     long lines;
 } keylog_ctx;
 
-/* The "  NAME: HEX" lines after the block's header in one transcript. */
+const char *keylog_last_block(const char *transcript)
+{
+    const char *last = NULL;
+    for (const char *t = transcript; t && (t = strstr(t, KEYLOG_BLOCK "\n")) != NULL; t++)
+        last = t;
+    return last;
+}
+
+static int emit_block(int fd, const sc_result *s, const char *t, long *lines);
+
+/* Every block of one transcript (each session's values; a session that went on
+ * after the steps has its block again, complete). */
 static int emit_result(int fd, const sc_result *s, long *lines)
 {
-    const char *t = s->transcript ? strstr(s->transcript, KEYLOG_BLOCK "\n") : NULL;
-    if (t == NULL)
-        return 0;
-    t += sizeof KEYLOG_BLOCK;
+    for (const char *b = s->transcript; b && (b = strstr(b, KEYLOG_BLOCK "\n")) != NULL;
+         b += sizeof KEYLOG_BLOCK)
+        if (emit_block(fd, s, b + sizeof KEYLOG_BLOCK, lines) != 0)
+            return -1;
+    return 0;
+}
+
+/* The "  NAME: HEX" lines of one block, t after its header line. */
+static int emit_block(int fd, const sc_result *s, const char *t, long *lines)
+{
     while (t[0] == ' ' && t[1] == ' ') {
         const char *end = strchr(t, '\n');
         size_t n = end ? (size_t)(end - t) : strlen(t);

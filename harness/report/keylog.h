@@ -7,7 +7,11 @@
  *
  * The file has one line per value, "SCENARIO-ID HARNESS-ROLE NAME HEX",
  * in the order of the run's results, taken from their transcripts; it is
- * written atomically (report_write_atomic) with mode 0600. A session's
+ * written atomically (report_write_atomic) with mode 0600. A transcript
+ * holds one block per session of the harness (a new G_X starts one), and a
+ * session that went on after the scenario's steps has its block again,
+ * complete (exec_ending.c); every block is written, in order, so that the
+ * last values of a G_X are the last lines with it. A session's
  * values start with its "g_x" line (G_X names the session on the wire: the
  * EDHOC dissector, wireshark/README.md, finds its keys by it); values have
  * any length (KEYSTREAM_2) and may be empty (an empty OSCORE Sender ID).
@@ -19,6 +23,9 @@
 
 /* The header line of the block in a transcript. */
 #define KEYLOG_BLOCK "derived values of the harness's session:"
+
+/* The last block in a transcript (at its header line), or NULL. */
+const char *keylog_last_block(const char *transcript);
 
 /* Number of lines written, or -1 (errno set). */
 long report_write_keylog(const run_report *r, const char *path);

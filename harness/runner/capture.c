@@ -126,7 +126,7 @@ static void abs_quoted(const char *p, char *out, size_t cap)
  * false when absent. */
 static bool derived_value(const char *t, const char *name, char *out, size_t cap)
 {
-    const char *block = t ? strstr(t, KEYLOG_BLOCK "\n") : NULL;
+    const char *block = keylog_last_block(t);
     out[0] = 0;
     if (block == NULL)
         return false;

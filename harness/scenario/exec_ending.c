@@ -76,8 +76,11 @@ void sc_exec_drain(sc_exec *x, int timeout_ms, sc_result *res)
                  "requests get the engine's answers\n", timeout_ms);
     x->draining = true;
     x->step = x->sc->n_steps; /* every request now gets the natural answer */
+    unsigned long derived = x->derived_changes;
     x_serve(x, timeout_ms);
     x->draining = false;
+    if (x->derived_changes != derived) /* the session went on: its values again, all */
+        x_derived_transcript(x);
     if (x->rejected[0] && (res->v == V_PASS || res->v == V_NONSTRICT)) {
         char req[96];
         sc_requirement_text(x->rejected_req, req, sizeof req);

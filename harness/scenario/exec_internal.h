@@ -139,6 +139,8 @@ struct sc_exec {
     uint8_t derived[24][EH_MAX_HASH_LEN];
     size_t derived_len[24];
     bool derived_set[24];         /* traced (an OSCORE id may be empty) */
+    unsigned long derived_changes; /* values stored so far: the drain prints the block
+                                   * again when it derived more (exec_ending.c) */
     /* KEYSTREAM_2 of the harness's session: with the keylog, the EDHOC
      * dissector (wireshark/edhoc.lua) decrypts CIPHERTEXT_2 with it */
     uint8_t keystream_2[TR_MAX_BODY];

@@ -51,6 +51,11 @@ void x_trace(void *arg, const char *name, const uint8_t *val, size_t len)
 {
     sc_exec *x = arg;
     if (strcmp(name, "g_x") == 0) { /* a new session: its values only, never a mix */
+        bool any = x->keystream_2_len > 0;
+        for (size_t i = 0; i < sizeof x->derived_set / sizeof x->derived_set[0]; i++)
+            any |= x->derived_set[i];
+        if (any) /* the previous session's values stay in the transcript (and the keylog) */
+            x_derived_transcript(x);
         memset(x->derived_set, 0, sizeof x->derived_set);
         x->keystream_2_len = 0;
     }
@@ -59,6 +64,7 @@ void x_trace(void *arg, const char *name, const uint8_t *val, size_t len)
             memcpy(x->derived[i], val, len);
             x->derived_len[i] = len;
             x->derived_set[i] = true;
+            x->derived_changes++;
         }
     if (strcmp(name, "keystream_2") == 0 && len <= sizeof x->keystream_2) {
         memcpy(x->keystream_2, val, len);

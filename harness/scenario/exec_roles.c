@@ -110,11 +110,11 @@ static void classify_combined_answer(sc_exec *x)
     if (rx->st != TR_OK)
         return;
     rx->msg = rx->payload, rx->msg_len = rx->len;
-    xt_bytes(x, "<-", rx->payload, rx->len);
-    xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
     bool has_oscore = false;
     for (size_t i = 0; i < rx->n_opts; i++)
         has_oscore |= rx->opts[i].number == TR_OPTION_OSCORE;
+    xt_bytes(x, has_oscore ? "<- OSCORE" : "<-", rx->payload, rx->len);
+    xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
     if (has_oscore) {
         tr_message resp;
         char what[160];
@@ -564,7 +564,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
     for (size_t i = 0; i < req->n_opts && i < TR_MAX_OPTIONS; i++)
         if (req->opts[i].number == TR_OPTION_OSCORE)
             rx->kind = "oscore";
-    xt_bytes(x, "<-", rx->payload, rx->len);
+    xt_bytes(x, rx->kind != NULL ? "<- OSCORE" : "<-", rx->payload, rx->len);
     if (rx->kind != NULL)
         return;
     if (x->sc->framing == SC_FRAMING_BARE || !split_prefix(x, rx)) {
@@ -605,8 +605,10 @@ static void classify_request(sc_exec *x, const tr_message *req)
 /* The answer to the request (code 0: none), kept as the harness's last
  * answer (x_note_answer: what it is, and req, the requirement an Initiator
  * that rejects it breaks when it is an answer of a completed handshake). */
-static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
-                   const char *what, const char *req)
+/* The answer x->answer[0..n) with this code and Content-Format (-1: none),
+ * logged with arrow ("->", or "-> OSCORE" for an OSCORE-protected one). */
+static void answer_logged(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                          const char *what, const char *req, const char *arrow)
 {
     memset(resp, 0, sizeof *resp);
     resp->code = code;
@@ -614,8 +616,14 @@ static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
     resp->payload = x->answer;
     resp->payload_len = n;
     if (code)
-        xt_bytes(x, "->", x->answer, n);
+        xt_bytes(x, arrow, x->answer, n);
     x_note_answer(x, resp, what, req);
+}
+
+static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                   const char *what, const char *req)
+{
+    answer_logged(x, resp, code, cf, n, what, req, "->");
 }
 
 /* What the engine would answer to the request just classified. */
@@ -686,7 +694,7 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
                "4.00 to an OSCORE request that does not verify", NULL);
         return false;
     }
-    answer(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a");
+    answer_logged(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a", "-> OSCORE");
     if (n_opts > 0)
         memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;

@@ -58,21 +58,24 @@ START_TEST(test_keylog_long_and_empty_values)
     for (size_t i = 0; i < 2000; i++)
         hex[i] = "0123456789abcdef"[i % 16];
     hex[2000] = 0;
-    snprintf(text, sizeof text, KEYLOG_BLOCK "\n  g_x: 01\n  keystream_2: %s\n"
-                                "  oscore_client_sender_id: \n", hex);
+    /* two blocks (a first session, and the second after the steps): both, in order */
+    snprintf(text, sizeof text, KEYLOG_BLOCK "\n  g_x: 00\nafter the scenario\n" KEYLOG_BLOCK
+                                "\n  g_x: 01\n  keystream_2: %s\n  oscore_client_sender_id: \n",
+             hex);
     a.transcript = strdup(text);
     ck_assert_int_eq(run_report_add(&r, &a), 0);
     char path[] = "/tmp/eh-keylog-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    ck_assert_int_eq(report_write_keylog(&r, path), 3);
+    ck_assert_int_eq(report_write_keylog(&r, path), 4);
     FILE *f = fopen(path, "r");
     static char buf[8192];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
-    snprintf(want, sizeof want, "interop/x initiator g_x 01\ninterop/x initiator keystream_2 %s\n"
+    snprintf(want, sizeof want, "interop/x initiator g_x 00\ninterop/x initiator g_x 01\n"
+                                "interop/x initiator keystream_2 %s\n"
                                 "interop/x initiator oscore_client_sender_id \n", hex);
     ck_assert_str_eq(buf, want);
     unlink(path);
