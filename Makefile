@@ -331,16 +331,6 @@ memcheck: deps
 	  if [ $$t != 0 ] || [ $$m != 0 ]; then \
 	    echo "make memcheck: FAIL (pytest exit $$t, memcheck-report exit $$m)"; exit 1; fi
 
-# `make dissector-check` (not part of make test: a few minutes): the whole conformance suite
-# against the reference peer with --keylog, then every job's capture through tshark and the
-# EDHOC dissector (wireshark/edhoc.lua): every EDHOC message of every transcript decoded,
-# the ciphertexts decrypted as the harness decrypted them (tests/test_dissector.py).
-.PHONY: dissector-check
-dissector-check: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
-	EH_CAMPAIGN=1 EH_HARNESS=build/edhoc-harness $(PY) -m pytest -q -p no:cacheprovider \
-	  -m campaign tests/test_dissector.py
-
 install: $(INSTALL_BIN)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)'
 	install -m 0755 $(INSTALL_BIN) '$(DESTDIR)$(BINDIR)/edhoc-harness'

@@ -15,9 +15,6 @@ def pytest_configure(config):
         "markers", "timing(reason): the test checks a wall-time bound of the harness that "
         "cannot hold under valgrind's slowdown; make memcheck deselects it (-m 'not timing')")
     config.addinivalue_line(
-        "markers", "campaign(reason): a long check that is not part of make test (its make "
-        "target sets EH_CAMPAIGN=1 and selects it with -m campaign); deselected otherwise")
-    config.addinivalue_line(
         "markers", "plain_only(reason): the test runs with the shipped binary only; the "
         "sanitizer pass of make test (EH_FLAVOR=asan) deselects it, make e2e-full runs it "
         "under the sanitizers too")
@@ -109,11 +106,6 @@ def pytest_collection_modifyitems(config, items):
     EH_SHARD=K/N keeps the K-th of N shards (make test runs the suite in shards
     side by side: the tests mostly wait on processes and sockets; shards()).
     Without EH_SHARD every test runs."""
-    if os.environ.get("EH_CAMPAIGN") != "1":
-        drop = [it for it in items if it.get_closest_marker("campaign")]
-        if drop:
-            config.hook.pytest_deselected(items=drop)
-            items[:] = [it for it in items if not it.get_closest_marker("campaign")]
     if os.environ.get("EH_FLAVOR") == "asan":
         drop = [it for it in items if it.get_closest_marker("plain_only")]
         if drop:

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 import yaml
 
+from dissect import check_captures
 from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -77,7 +78,9 @@ def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
         sorted(p for p in (ROOT / "scenarios/interop").glob("*.yaml") if p.name != "matrix.yaml")
     paths = conformance if asan else [ROOT / "scenarios/interop/matrix.yaml"] \
         if flavor == "plain" else ("scenarios",)
-    r, results, junit = run_suite(harness, tmp_path, REFERENCE_SELF, "-j", "2", paths=paths,
+    keylog = tmp_path / "keys.log"
+    r, results, junit = run_suite(harness, tmp_path, REFERENCE_SELF, "-j", "2", "--keylog",
+                                  str(keylog), paths=paths,
                                   timeout=480)  # 437 jobs (the sanity: test_sanity.py)
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(results) >= 30
@@ -99,6 +102,17 @@ def test_suite_passes_against_the_healthy_reference_peer(harness, tmp_path):
                         str(junit)], capture_output=True, text=True)
     assert v.returncode == 0, v.stderr
     assert not list(tmp_path.glob("*.tmp"))
+    # issue 18: every capture of the suite through tshark and the EDHOC dissector, with
+    # the run's keylog (tests/test_dissector.py): every message decoded, decrypted as the
+    # harness decrypted it; the matrix holds every suite's AEAD, the rest message_4 and
+    # error messages
+    for x in results:
+        x["keylog"] = keylog
+    aeads, kinds = check_captures(results, tmp_path)
+    if not asan:
+        assert aeads >= set(MATRIX_SUITES)
+    if flavor != "plain":
+        assert {"message_1", "message_2", "message_3", "message_4", "error"} <= kinds
 
 
 # Each fault switch of the reference peer, and a scenario that must catch it.
