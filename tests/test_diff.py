@@ -2,6 +2,7 @@
 runs, job by job, with exit 1 when something got worse."""
 import json
 
+from test_matrix import embedded
 from test_run import REFERENCE, ROOT, run_suite, with_fault
 
 PATHS = [ROOT / "scenarios/interop/handshake.yaml", ROOT / "scenarios/rfc9528/6.3"]
@@ -26,9 +27,18 @@ def test_a_regression_between_two_real_runs(harness, tmp_path, run):
     good_dir.mkdir(), bad_dir.mkdir()
     r, good, _ = run_suite(harness, good_dir, REFERENCE, paths=PATHS)
     assert r.returncode == 0 and good, r.stdout
-    r, bad, _ = run_suite(harness, bad_dir, with_fault("wrong-mac-2"), paths=PATHS)
-    assert r.returncode == 1, r.stdout
+    page = bad_dir / "page.html"
+    r, bad, _ = run_suite(harness, bad_dir, with_fault("wrong-mac-2"), "--html", str(page),
+                          "--compare", str(good_dir / "results.json"), paths=PATHS)
+    assert r.returncode == 1, r.stdout  # the run's own exit code, not the comparison's
     old, new = good_dir / "results.json", bad_dir / "results.json"
+    # run --compare: the comparison in the page (its rendering: test_page.py), the jobs
+    # that got worse on the console
+    doc = embedded(page)
+    worse = {(x["id"], x["iut_role"]) for x in doc["compare"]["new_failures"]}
+    assert worse == {(x["id"], x["iut_role"]) for x in bad if x["verdict"] in ("fail", "error")}
+    for sid, role in worse:
+        assert f"compare: new failure: {sid} (IUT {role})\n" in r.stdout
     d = run("diff", old, new)
     assert d.returncode == 1, d.stdout + d.stderr
     failing = {(x["id"], x["iut_role"]) for x in bad if x["verdict"] in ("fail", "error")}

@@ -284,6 +284,10 @@ def test_a_pair_runs_oscore_only_when_the_scenario_and_both_iuts_have_it(harness
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+# the shipped binary only (conftest.py, plain_only): Chromium costs the same in both passes,
+# and the page's C code (page_doc.c, page_html.c) runs under the sanitizers in the unit
+# tests (harness/tests/test_page.c) and in the sanitizer pass's `matrix` tests
+@pytest.mark.plain_only
 def test_run_html_page_shows_results_as_text(harness, tmp_path):
     """`run --html`: one peer's page; a scenario title full of markup is shown
     as text, never run or parsed; links are relative to the page; the area
