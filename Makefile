@@ -102,7 +102,8 @@ FUZZ_LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*
 FUZZ_OSCORE_SRCS := $(wildcard harness/oscore/*.c)
 FUZZ_DEPS_coap_codec := $(FUZZ_OSCORE_SRCS)
 FUZZ_DEPS_oscore_unprotect := $(FUZZ_OSCORE_SRCS)
-FUZZ_DEPS_coap_framing := $(FUZZ_OSCORE_SRCS) harness/peer/responder.c harness/peer/udp_glue.c \
+FUZZ_DEPS_coap_framing := $(FUZZ_OSCORE_SRCS) harness/peer/responder.c harness/peer/session_table.c \
+                          harness/peer/udp_glue.c \
                           harness/peer/peer_oscore.c harness/peer/peer_log.c \
                           harness/peer/peer_report.c harness/transport/udp.c
 FUZZ_DEPS_scenario_yaml := harness/scenario/scenario_load.c harness/scenario/sc_yaml.c \

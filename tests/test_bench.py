@@ -88,6 +88,20 @@ def test_memory_suite_time_and_machine(smoke):
     assert doc["clock"] == "CLOCK_MONOTONIC"
 
 
+def test_session_table_figures(smoke):
+    """Issue 19 item 3: the Responder full of half-open sessions (the smoke run: 200 and
+    1000; make bench: 1k, 10k, 100k). Figures only: their flatness is read in the bench
+    report, never asserted in a timed test."""
+    doc, out, _ = smoke
+    rows = doc["session_table"]
+    assert [r["sessions"] for r in rows] == [200, 1000]
+    for r in rows:
+        assert r["message_1_us"] > 0 and r["handshake_during_flood_us"] > r["message_1_us"]
+        assert r["bytes_per_session"] > 0 and r["fill_seconds"] > 0
+    assert rows[0]["message_1_vs_first"] == 1.0
+    assert "Responder session table" in out
+
+
 def test_table_printed_and_report_written_atomically(smoke):
     doc, out, out_dir = smoke
     lines = [l.split() for l in out.splitlines()]

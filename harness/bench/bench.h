@@ -148,6 +148,21 @@ typedef struct bench_memory {
  * its RSS before and after. 0 or -1. */
 int bench_memory_measure(const char *harness, const char *cred_dir, long n, bench_memory *m);
 
+/* The reference Responder holding n half-open sessions (bench_table.c). */
+typedef struct bench_table_row {
+    long sessions;
+    double fill_seconds;       /* the flood that filled the table */
+    double message_1_us;       /* one more message_1 (evicting the oldest half-open) */
+    double handshake_us;       /* a whole legitimate handshake while the table is full */
+    double bytes_per_session;  /* VmRSS growth / sessions */
+} bench_table_row;
+
+/* In this process: a Responder (p's Responder credentials, CoAP framing,
+ * message_4 as p's config says) with --max-sessions n filled by n message_1
+ * from as many client addresses, then probes message_1 timed, then the best
+ * of five handshakes. 0, or -1 after a message. */
+int bench_table_measure(const bench_pair *p, long n, int probes, bench_table_row *row);
+
 typedef struct bench_suite_time {
     const char *label;        /* "full -j 1" */
     double seconds;

@@ -39,7 +39,7 @@ typedef struct row {
 } row;
 
 typedef struct opts {
-    bool smoke, skip_loopback, skip_memory, skip_suite, cpu_clock;
+    bool smoke, skip_loopback, skip_memory, skip_suite, skip_table, cpu_clock;
     int only[N_ROWS][2];      /* --row M:S; none = every row */
     size_t n_only;
     const char *harness, *json, *cred_dir;
@@ -63,7 +63,7 @@ static void usage(FILE *f)
             "  --harness PATH     edhoc-harness to run (default: next to this program)\n"
             "  --cred-dir DIR     credential files (default vectors/creds)\n"
             "  --sessions N       half-open sessions for the memory figure (default 10000)\n"
-            "  --skip PART        loopback, memory or suite (repeatable)\n"
+            "  --skip PART        loopback, memory, table or suite (repeatable)\n"
             "  --row M:S          only METHOD M with suite S (repeatable; e.g. for profiling)\n"
             "  --cpu-clock        floor and in-memory handshakes in process CPU time instead\n"
             "                     of CLOCK_MONOTONIC (less disturbed on a busy machine)\n"
@@ -114,8 +114,10 @@ static int parse(int argc, char **argv, opts *o)
                 o->skip_memory = true;
             else if (!strcmp(v, "suite"))
                 o->skip_suite = true;
+            else if (!strcmp(v, "table"))
+                o->skip_table = true;
             else {
-                fprintf(stderr, "edhoc-bench: --skip loopback|memory|suite\n");
+                fprintf(stderr, "edhoc-bench: --skip loopback|memory|table|suite\n");
                 return 2;
             }
         } else {
@@ -306,6 +308,25 @@ int main(int argc, char **argv)
         }
     }
 
+    /* the Responder's session table: message_1 cost against the number of sessions */
+    static const long table_full[] = {1000, 10000, 100000}, table_smoke[] = {200, 1000};
+    const long *table_n = o.smoke ? table_smoke : table_full;
+    size_t n_table = o.skip_table ? 0 : o.smoke ? 2 : 3;
+    bench_table_row table[3];
+    if (n_table > 0) {
+        bench_pair tp;
+        if (bench_pair_load(&tp, o.cred_dir, 3, 2) != 0)
+            return 1;
+        printf("session table: the Responder full of half-open sessions (in-process, METHOD 3, "
+               "suite 2)\n");
+        for (size_t k = 0; k < n_table; k++)
+            if (bench_table_measure(&tp, table_n[k], o.smoke ? 20 : 200, &table[k]) != 0) {
+                bench_pair_free(&tp);
+                return 1;
+            }
+        bench_pair_free(&tp);
+    }
+
     static const char *const full_j1[] = {"-j", "1", NULL}, *const full_j2[] = {"-j", "2", NULL},
                              *const quick[] = {"--quick", "-j", "2", NULL};
     static const char *const smoke_j1[] = {"scenarios/rfc9528/5.3.3", "-j", "1", NULL},
@@ -374,6 +395,27 @@ int main(int argc, char **argv)
                "%ld KiB, %.0f bytes per session (%.2f s to create them)\n",
                mem.sessions, mem.rss_before_kib, mem.rss_after_kib, mem.bytes_per_session,
                mem.seconds);
+    json_t *table_json = json_array();
+    if (n_table > 0) {
+        printf("\nResponder session table (METHOD 3, suite 2, CoAP framing; a flood of "
+               "message_1 from many addresses fills it, each new one evicts the oldest "
+               "half-open):\n  %9s %14s %10s %16s %12s %8s\n", "sessions", "message_1 us",
+               "vs first", "handshake us", "bytes/sess", "fill s");
+        for (size_t k = 0; k < n_table; k++) {
+            const bench_table_row *t = &table[k];
+            double vs = table[0].message_1_us > 0 ? t->message_1_us / table[0].message_1_us : 0;
+            printf("  %9ld %14.1f %10.2f %16.1f %12.0f %8.2f\n", t->sessions, t->message_1_us, vs,
+                   t->handshake_us, t->bytes_per_session, t->fill_seconds);
+            json_array_append_new(
+                table_json,
+                json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "sessions", (json_int_t)t->sessions,
+                          "message_1_us", round_to(t->message_1_us, 1), "message_1_vs_first",
+                          round_to(vs, 3), "handshake_during_flood_us",
+                          round_to(t->handshake_us, 1), "bytes_per_session",
+                          round_to(t->bytes_per_session, 1), "fill_seconds",
+                          round_to(t->fill_seconds, 2)));
+        }
+    }
     json_t *suite_json = json_array();
     if (!o.skip_suite) {
         printf("\nconformance suite against the reference peer, both roles:\n");
@@ -409,6 +451,10 @@ int main(int argc, char **argv)
                                   "peer responder --transport udp --max-sessions N, METHOD 3, "
                                   "suite 2; N message_1 with distinct C_I, no message_3"),
         "suite_time", suite_json, "wall_seconds", round_to(wall, 1));
+    if (root != NULL)
+        json_object_set_new(root, "session_table", table_json);
+    else
+        json_decref(table_json);
     rc = root != NULL && write_json(o.json, root) == 0 ? 0 : 1;
     json_decref(root);
     if (rc == 0)

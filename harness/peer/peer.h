@@ -117,9 +117,10 @@ typedef struct peer_responder_opts {
     const eh_config *edhoc;    /* template; conn_id ignored unless fixed_c_r */
     bool fixed_c_r;            /* use edhoc->conn_id for every session (vector mode) */
     peer_framing framing;
-    size_t max_sessions;       /* bounded table; when it is full a new message_1 evicts
-                                * the oldest half-open session (the oldest completed one
-                                * if none is half-open) */
+    size_t max_sessions;       /* bounded table (session_table.h: allocated at once,
+                                * about 6 KB a session); when it is full a new message_1
+                                * evicts the oldest half-open session (the least recently
+                                * completed one if none is half-open) */
     const char *resource;      /* OSCORE resource path, e.g. "/hello" */
     const uint8_t *eph_priv;   /* vector mode: ephemeral key for every session */
     size_t eph_priv_len;

@@ -22,6 +22,12 @@ typedef struct resp_session {
      * before message_3 (allocated only with those faults) */
     eh_session *before_m3;
     bool tombstone;          /* fault answer-aborted-message-3: ended by the Initiator's error */
+    /* session_table.c's links (slot + 1; 0: none); cleared with the session */
+    uint32_t prev, next;     /* eviction list: half-open, or completed */
+    bool in_completed;
+    bool c_r_indexed, m1_indexed;
+    uint32_t next_c_r, next_m1;
+    uint32_t m1_bucket;
 } resp_session;
 
 void resp_session_clear(resp_session *rs);

@@ -10,15 +10,14 @@
 
 #include "../cbor/cbor.h"
 #include "peer_internal.h"
+#include "session_table.h"
 
 #define CF_EDHOC 64     /* application/edhoc+cbor-seq */
 #define CF_CID_EDHOC 65 /* application/cid-edhoc+cbor-seq */
 
 struct peer_responder {
     peer_responder_opts o;
-    resp_session *sessions;
-    size_t cap;
-    uint64_t clock;        /* logical time: orders sessions for eviction */
+    session_table *table;  /* the sessions, indexed (session_table.h) */
     unsigned next_c_r;     /* identifier allocator */
     uint8_t out[TR_MAX_BODY];
     tr_option opts_store[TR_MAX_OPTIONS]; /* options of the last response */
@@ -31,9 +30,8 @@ peer_responder *peer_responder_new(const peer_responder_opts *opts)
     if (r == NULL)
         return NULL;
     r->o = *opts;
-    r->cap = opts->max_sessions ? opts->max_sessions : 64;
-    r->sessions = calloc(r->cap, sizeof *r->sessions);
-    if (r->sessions == NULL) {
+    r->table = st_new(opts->max_sessions ? opts->max_sessions : 64);
+    if (r->table == NULL) {
         free(r);
         return NULL;
     }
@@ -44,19 +42,14 @@ void peer_responder_free(peer_responder *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->cap; i++) /* a slot not in use is all zero */
-        if (r->sessions[i].used)
-            resp_session_clear(&r->sessions[i]);
-    free(r->sessions);
+    st_free(r->table);
     free(r);
 }
 
 void peer_responder_get_stats(const peer_responder *r, peer_responder_stats *st)
 {
     *st = r->st;
-    st->active_sessions = 0;
-    for (size_t i = 0; i < r->cap; i++)
-        st->active_sessions += r->sessions[i].used;
+    st->active_sessions = st_active(r->table);
 }
 
 void resp_session_clear(resp_session *rs)
@@ -80,18 +73,15 @@ static uint8_t one_byte_id(unsigned i)
 }
 
 /* C_R for a new session: the smallest free one-byte identifier (the
- * shortest messages), else a two-byte one from a rotating counter; never
- * one in use, never C_I (RFC 9668 §4.1.2). */
+ * shortest messages), else a two-byte one from a rotating counter (three
+ * bytes once two-byte ones are scarce); never one in use, never C_I (RFC 9668
+ * §4.1.2). */
 static void choose_c_r(peer_responder *r, resp_session *rs)
 {
-    uint64_t used = 0; /* bit i: one_byte_id(i) in use */
-    for (size_t i = 0; i < r->cap; i++) {
-        const resp_session *o = &r->sessions[i];
-        if (o != rs && o->used && o->c_r_len == 1)
-            for (unsigned k = 0; k < 48; k++)
-                if (one_byte_id(k) == o->c_r[0])
-                    used |= 1ull << k;
-    }
+    uint64_t used = 0; /* bit i: one_byte_id(i) in use (rs is not indexed yet) */
+    for (unsigned k = 0; k < 48; k++)
+        if (st_one_byte_users(r->table, one_byte_id(k)) > 0)
+            used |= 1ull << k;
     if (rs->s.c_i_len == 1)
         for (unsigned k = 0; k < 48; k++)
             if (one_byte_id(k) == rs->s.c_i[0])
@@ -102,25 +92,25 @@ static void choose_c_r(peer_responder *r, resp_session *rs)
             rs->c_r_len = 1;
             return;
         }
-    for (unsigned tries = 0; tries < 65536; tries++) {
-        unsigned n = r->next_c_r++ % 65536;
-        rs->c_r[0] = (uint8_t)(n >> 8), rs->c_r[1] = (uint8_t)n;
-        rs->c_r_len = 2;
-        bool is_c_i = rs->s.c_i_len == 2 && memcmp(rs->s.c_i, rs->c_r, 2) == 0;
-        if (resp_session_by_c_r(r, rs->c_r, 2, rs) == NULL && !is_c_i)
-            return;
-    }
+    /* two bytes from a rotating counter; when a few in a row are taken (tens of
+     * thousands of sessions), three bytes: a message_1 costs the same whatever
+     * the number of sessions */
+    for (size_t len = 2; len <= 3; len++)
+        for (unsigned tries = 0; tries < (len == 2 ? 16u : 65536u); tries++) {
+            unsigned n = r->next_c_r++;
+            rs->c_r_len = len;
+            for (size_t b = 0; b < len; b++)
+                rs->c_r[b] = (uint8_t)(n >> (8 * (len - 1 - b)));
+            bool is_c_i = rs->s.c_i_len == len && memcmp(rs->s.c_i, rs->c_r, len) == 0;
+            if (resp_session_by_c_r(r, rs->c_r, len, rs) == NULL && !is_c_i)
+                return;
+        }
 }
 
 resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t len,
                                   const resp_session *except)
 {
-    for (size_t i = 0; i < r->cap; i++) {
-        resp_session *rs = &r->sessions[i];
-        if (rs != except && rs->used && rs->c_r_len == len && memcmp(rs->c_r, c_r, len) == 0)
-            return rs;
-    }
-    return NULL;
+    return st_by_c_r(r->table, c_r, len, except);
 }
 
 bool peer_responder_awaits_m3(void *responder, const uint8_t *c_r, size_t len)
@@ -136,14 +126,15 @@ static resp_session *session_by_client(peer_responder *r, const char *client, co
                                        size_t len)
 {
     resp_session *best = NULL;
-    for (size_t i = 0; i < r->cap; i++) {
-        resp_session *rs = &r->sessions[i];
+    size_t cap = st_cap(r->table);
+    for (size_t i = 0; i < cap; i++) { /* not indexed: raw framing only */
+        resp_session *rs = st_at(r->table, i);
         if (rs->used && rs->s.state == EH_STATE_WAIT_M3 && strcmp(rs->client, client) == 0 &&
             (best == NULL || rs->created > best->created))
             best = rs;
     }
-    for (size_t i = 0; i < r->cap && best == NULL; i++) {
-        resp_session *rs = &r->sessions[i];
+    for (size_t i = 0; i < cap && best == NULL; i++) {
+        resp_session *rs = st_at(r->table, i);
         if (rs->used && rs->s.state == EH_STATE_COMPLETED && strcmp(rs->client, client) == 0 &&
             rs->last_req_len == len && len > 0 && memcmp(rs->last_req, m3, len) == 0)
             best = rs;
@@ -155,27 +146,10 @@ static resp_session *session_by_client(peer_responder *r, const char *client, co
  * NULL when the table is full and the fault no-eviction is on. */
 static resp_session *session_alloc(peer_responder *r)
 {
-    resp_session *free_slot = NULL, *oldest_half = NULL, *oldest = NULL;
-    for (size_t i = 0; i < r->cap; i++) {
-        resp_session *rs = &r->sessions[i];
-        if (!rs->used) {
-            free_slot = rs;
-            break;
-        }
-        if (rs->s.state != EH_STATE_COMPLETED &&
-            (oldest_half == NULL || rs->created < oldest_half->created))
-            oldest_half = rs;
-        if (oldest == NULL || rs->created < oldest->created)
-            oldest = rs;
-    }
-    if (!free_slot && (r->o.faults & PEER_FAULT_NO_EVICTION))
-        return NULL;
-    resp_session *rs = free_slot ? free_slot : oldest_half ? oldest_half : oldest;
-    if (!free_slot)
+    bool evicted = false;
+    resp_session *rs = st_alloc(r->table, !(r->o.faults & PEER_FAULT_NO_EVICTION), &evicted);
+    if (evicted)
         r->st.evictions++;
-    resp_session_clear(rs);
-    rs->used = true;
-    rs->created = ++r->clock;
     return rs;
 }
 
@@ -247,13 +221,7 @@ static void respond_refused(peer_responder *r, tr_message *resp)
 static resp_session *duplicate_message_1(peer_responder *r, const uint8_t *m1, size_t len,
                                          const char *client)
 {
-    for (size_t i = 0; i < r->cap; i++) {
-        resp_session *rs = &r->sessions[i];
-        if (rs->used && rs->s.state == EH_STATE_WAIT_M3 && strcmp(rs->client, client) == 0 &&
-            rs->last_req_len == len && len > 0 && memcmp(rs->last_req, m1, len) == 0)
-            return rs;
-    }
-    return NULL;
+    return st_duplicate_message_1(r->table, client, m1, len);
 }
 
 /* A fixed C_R (--c-r, or a vector's) that equals the C_I just received
@@ -284,7 +252,7 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
     if (dup != NULL) { /* the fault: a new session that takes over the old C_R */
         dup_c_r_len = dup->c_r_len;
         memcpy(dup_c_r, dup->c_r, dup_c_r_len);
-        resp_session_clear(dup);
+        st_release(r->table, dup);
     }
     resp_session *rs = session_alloc(r);
     size_t n = 0;
@@ -314,23 +282,26 @@ static void handle_message_1(peer_responder *r, const uint8_t *m1, size_t len, c
     eh_session_set_conn_id(&rs->s, rs->c_r, rs->c_r_len);
     if (m1_err != EH_OK) {
         respond_error(r, rs, resp);
-        resp_session_clear(rs);
+        st_release(r->table, rs);
         return;
     }
     if (eh_responder_message_2(&rs->s, r->out, sizeof r->out, &n) != EH_OK) {
         respond(r, resp, TR_CODE_INTERNAL, -1, NULL, 0, NULL);
-        resp_session_clear(rs);
+        st_release(r->table, rs);
         return;
     }
     /* the C_R message_2 carries is the one message_3 comes back with (the
      * engine's choice; with the fault c-r-equals-c-i it is C_I) */
     memcpy(rs->c_r, rs->s.c_r, rs->s.c_r_len);
     rs->c_r_len = rs->s.c_r_len;
+    st_index_c_r(r->table, rs);
     respond(r, resp, TR_CODE_CHANGED, CF_EDHOC, r->out, n, "message_2");
     rs->last_resp_len = n < sizeof rs->last_resp ? n : 0;
     memcpy(rs->last_resp, r->out, rs->last_resp_len);
     rs->last_req_len = len < sizeof rs->last_req ? len : 0;
     memcpy(rs->last_req, m1, rs->last_req_len);
+    if (rs->last_req_len > 0)
+        st_index_message_1(r->table, rs, client, m1, len);
 }
 
 /* message_3 for session rs; `extra` is what followed message_3 (RFC 9668). */
@@ -352,13 +323,15 @@ static bool process_message_3(peer_responder *r, resp_session *rs, const uint8_t
             /* the fault: the session goes on as if nothing had been sent */
             eh_session_wipe(&rs->s);
             rs->s = *rs->before_m3;
+            st_relist(r->table, rs);
             if (r->o.out)
                 fprintf(r->o.out, "responder: fault keep-session-after-error: session kept\n");
             return false;
         }
-        resp_session_clear(rs);
+        st_release(r->table, rs);
         return false;
     }
+    st_relist(r->table, rs); /* completed: evicted after every half-open session */
     r->st.handshakes_completed++;
     peer_responder_completed(r->o.out, rs);
     if (r->o.no_oscore)
@@ -396,6 +369,7 @@ static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t 
             /* the fault: processed again, with a new OSCORE context */
             eh_session_wipe(&rs->s);
             rs->s = *rs->before_m3;
+            st_relist(r->table, rs);
             eh_oscore_ctx_clear(&rs->oscore);
             rs->oscore_ready = false;
             if (r->o.out)
@@ -479,8 +453,9 @@ static void initiator_error(peer_responder *r, resp_session *rs, const uint8_t *
         eh_oscore_ctx_clear(&rs->oscore);
         rs->oscore_ready = false;
         rs->tombstone = true;
+        st_relist(r->table, rs);
     } else if (rs != NULL) {
-        resp_session_clear(rs);
+        st_release(r->table, rs);
     }
     respond(r, resp, TR_CODE_CHANGED, -1, NULL, 0, NULL);
 }
@@ -628,7 +603,7 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
              * the EDHOC processing failed, so the session is aborted (RFC 9528
              * §5.4.3): a message_3 sent afterwards is not accepted */
             respond_unknown(r, resp, "combined request while message_4 is required");
-            resp_session_clear(rs);
+            st_release(r->table, rs);
             return;
         }
         if (!process_message_3(r, rs, item, item_len, resp))
