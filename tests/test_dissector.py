@@ -73,6 +73,26 @@ def test_the_rfc9529_traces_decoded_and_decrypted(tmp_path, trace):
     assert rows[1]["edhoc.plaintext_2"] == "" and "Not decrypted" in rows[1]["_ws.expert"]
 
 
+# A message_2 seen in a run of make test: a single byte string, whose bytes also read
+# as a CoAP message with an OSCORE option (0x58: version 1, token length 8)
+M2_LIKE_COAP = ("5865f1febeb4a9940ea3416f935675dd452cfdd04d694369509532c70f3995cb42710aea709322e5"
+                "48f15402411387a27c140be09c43366c04a185731df388901be2e8dbcfeb527a965c0edf180d73"
+                "3becbd875c272890f6a823eabf43cef93b9f5c7f54e8b9ab")
+
+
+@pytest.mark.plain_only
+def test_a_raw_message_2_that_reads_as_coap_is_edhoc(tmp_path):
+    """Over raw UDP, after message_1, a datagram that is one whole CBOR byte string is
+    EDHOC, even when its bytes also parse as CoAP with an OSCORE option."""
+    v = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    pcap = tmp_path / "raw.pcap"
+    write_pcap(pcap, [(50001, 50002, b"\xf5" + bytes.fromhex(v["message_1"])),
+                      (50002, 50001, bytes.fromhex(M2_LIKE_COAP))])
+    rows = decode(pcap)
+    assert [r["edhoc.message"] for r in rows] == ["message_1", "message_2"]
+    assert rows[1]["_ws.malformed"] == "", rows[1]
+
+
 # A small run: raw UDP, message_4, an error message, a non-deterministic C_I, a
 # message_3 with another prefix than C_R, and the OSCORE of a METHOD 3 suite 2
 # handshake. The whole suite's captures (every suite's AEAD among them) are checked by

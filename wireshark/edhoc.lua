@@ -764,8 +764,11 @@ local function dissect_datagram(tvb, pinfo, tree)
         return tvb:len()
     end
     if fr.oscore == nil then -- raw EDHOC, then OSCORE-protected CoAP (RFC 9668, RFC 8613)
+        -- an EDHOC message is a CBOR sequence that parses to its end; random bytes (a
+        -- ciphertext) can look like CoAP with an OSCORE option, so that is asked second
+        local items, why = cbor_seq(s, 1)
         local cp = coap_parse(s)
-        fr.oscore = cp ~= nil and cp.oscore and not is_raw_message_1(s)
+        fr.oscore = (why ~= nil or #items == 0) and cp ~= nil and cp.oscore
     end
     if fr.oscore then
         coap:call(tvb, pinfo, tree)
