@@ -10,6 +10,23 @@
 
 #include "../report/keylog.h"
 
+/* The keylog of r written to a new file at path (a mkstemp template), which
+ * must have `lines` lines; its text (a static buffer). */
+static const char *written(const run_report *r, char *path, long lines)
+{
+    static char buf[8192];
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(report_write_keylog(r, path), lines);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
 START_TEST(test_keylog_lines)
 {
     run_report r;
@@ -25,16 +42,8 @@ START_TEST(test_keylog_lines)
     ck_assert_int_eq(run_report_add(&r, &a), 0);
     ck_assert_int_eq(run_report_add(&r, &b), 0);
     char path[] = "/tmp/eh-keylog-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    ck_assert_int_eq(report_write_keylog(&r, path), 2);
-    FILE *f = fopen(path, "r");
-    char buf[256] = "";
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    ck_assert_str_eq(buf, "interop/x initiator th_2 0a0b\ninterop/x initiator prk_out ff\n");
+    ck_assert_str_eq(written(&r, path, 2),
+                     "interop/x initiator th_2 0a0b\ninterop/x initiator prk_out ff\n");
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -65,15 +74,7 @@ START_TEST(test_keylog_long_and_empty_values)
     a.transcript = strdup(text);
     ck_assert_int_eq(run_report_add(&r, &a), 0);
     char path[] = "/tmp/eh-keylog-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    ck_assert_int_eq(report_write_keylog(&r, path), 4);
-    FILE *f = fopen(path, "r");
-    static char buf[8192];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
+    const char *buf = written(&r, path, 4);
     snprintf(want, sizeof want, "interop/x initiator g_x 00\ninterop/x initiator g_x 01\n"
                                 "interop/x initiator keystream_2 %s\n"
                                 "interop/x initiator oscore_client_sender_id \n", hex);
