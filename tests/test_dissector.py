@@ -93,6 +93,25 @@ def test_a_raw_message_2_that_reads_as_coap_is_edhoc(tmp_path):
     assert rows[1]["_ws.malformed"] == "", rows[1]
 
 
+def coap_post(mid, payload):
+    """A CoAP CON POST to /.well-known/edhoc with Content-Format 65."""
+    opts = bytes([0xBB]) + b".well-known" + bytes([0x05]) + b"edhoc" + bytes([0x11, 65])
+    return bytes([0x41, 0x02, mid >> 8, mid & 255, 0x07]) + opts + b"\xff" + payload
+
+
+@pytest.mark.plain_only
+def test_a_coap_message_1_without_its_prefix_is_named(tmp_path):
+    """Over CoAP, a message_1 without the `true` prefix of Appendix A.2 is decoded as
+    message_1 (its METHOD not taken for a C_R) with the wrong-prefix expert info."""
+    v = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    pcap = tmp_path / "bare.pcap"
+    write_pcap(pcap, [(50001, 5683, coap_post(1, bytes.fromhex(v["message_1"])))])
+    (row,) = decode(pcap)
+    assert row["edhoc.message"] == "message_1", row
+    assert row["edhoc.method"] == str(v["_method_int"]) and row["edhoc.g_x"] == v["g_x"]
+    assert "message_1 without the prefix true" in row["_ws.expert"], row
+
+
 # A small run: raw UDP, message_4, an error message, a non-deterministic C_I, a
 # message_3 with another prefix than C_R, and the OSCORE of a METHOD 3 suite 2
 # handshake. The whole suite's captures (every suite's AEAD among them) are checked by

@@ -521,8 +521,11 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         from_initiator = frame.from_initiator
         c = frame.conv or c or {}
     end
-    -- C_R prefix of message_3 or of an Initiator's error (Appendix A.2)
-    if prefix == nil and from_initiator and (ctx.coap or c.prefixed) and #rest >= 2 then
+    -- C_R prefix of message_3 or of an Initiator's error (Appendix A.2); a message_1
+    -- without its `true` keeps its METHOD
+    local looks_m1 = #rest >= 4 and is_int(rest[1]) and is_bstr(rest[3])
+    if prefix == nil and from_initiator and (ctx.coap or c.prefixed) and #rest >= 2 and
+        not looks_m1 then
         prefix = rest[1]
         table.remove(rest, 1)
     end
