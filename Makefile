@@ -24,8 +24,17 @@ CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow
                -Wstrict-prototypes -Wvla -g
 OPTFLAGS ?= -O2
 SANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -ldl
+# libxml2 and libpcap are not linked but loaded on first use (harness/common/lazylib.h says
+# why): their headers come from pkg-config, their sonames from the libraries the build finds
+# (Debian 12: libxml2.so.2, libpcap.so.0.8). The unit tests, which call them, link them.
+LAZY_PKGS := libxml-2.0 libpcap
+soname_of = $(or $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" \
+              2>/dev/null | sed -n 's/^ *SONAME *//p'),$(3))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+             -DEH_SONAME_LIBXML2='"$(call soname_of,libxml-2.0,libxml2.so,libxml2.so.2)"' \
+             -DEH_SONAME_LIBPCAP='"$(call soname_of,libpcap,libpcap.so,libpcap.so.0.8)"'
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lpthread -ldl
+LAZY_LIBS  = $(shell pkg-config --libs $(LAZY_PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
@@ -73,7 +82,7 @@ $(1)/model_%.inc: harness/explore/model_%.yaml
 	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
 $(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
-	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(CHECK_LIBS) -o $$@
+	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(LAZY_LIBS) $$(CHECK_LIBS) -o $$@
 endef
 
 # ctgrind-style constant-time check of the MAC/tag comparison (tools/ctgrind/).

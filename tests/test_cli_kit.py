@@ -230,6 +230,24 @@ def test_make_install_layout(installed):
     assert man.read_text() == MAN.read_text()
 
 
+def test_report_libraries_are_loaded_on_first_use(harness, tmp_path):
+    """libxml2 and libpcap are not among the binary's NEEDED libraries
+    (harness/common/lazylib.h: a peer started per job never loads them), and
+    are still there when a run writes JUnit and captures."""
+    dyn = subprocess.run(["readelf", "-d", harness], capture_output=True, text=True, check=True)
+    needed = re.findall(r"\(NEEDED\).*\[(.*)\]", dyn.stdout)
+    assert needed and not [n for n in needed if n.startswith(("libxml2", "libpcap"))], needed
+    out = tmp_path / "out"
+    r = subprocess.run([harness, "run", "--peer", str(ROOT / "peers/reference.yaml"), "--role",
+                        "responder", "--filter", "interop/handshake", "--out", str(out),
+                        "--junit", str(tmp_path / "j.xml"), "--quiet", *timeout_args()],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "<testcase" in (tmp_path / "j.xml").read_text()
+    pcaps = list(out.rglob("*.pcap"))
+    assert pcaps and pcaps[0].read_bytes()[:4] == bytes.fromhex("d4c3b2a1")
+
+
 def test_installed_binary_runs_quick_outside_the_source_tree(quick_run):
     """Issue 7: `make install` into a temporary prefix, then the installed binary
     runs --quick against the reference peer from there and exits 0."""

@@ -21,6 +21,7 @@
 #include "../scenario/budget.h"
 #include "child_pool.h"
 #include "pair_job.h"
+#include "../transport/pcap_file.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -435,6 +436,8 @@ int matrix_main(const matrix_opts *o)
     }
     if (find_candidates(&c) != 0)
         goto out;
+    char pcap_err[256]; /* libpcap once here, not in each pair's process */
+    (void)tr_pcap_load(pcap_err, sizeof pcap_err);
     char started[32];
     time_t now = time(NULL);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

@@ -6,6 +6,7 @@
  * the document is well-formed XML 1.0 whatever bytes a transcript holds;
  * xmlTextWriter escapes markup (<, &, ", "]]>" ...).
  */
+#include "../common/lazylib.h"
 #include "../common/version.h"
 #include "report.h"
 
@@ -17,6 +18,45 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libxml2, loaded on first use (common/lazylib.h says why): the entry
+ * points this writer calls, with the libraries' own prototypes. */
+static struct {
+    void (*FreeTextWriter)(xmlTextWriterPtr);
+    void (*InitParser)(void);
+    xmlTextWriterPtr (*NewTextWriter)(xmlOutputBufferPtr);
+    int (*OutputBufferClose)(xmlOutputBufferPtr);
+    xmlOutputBufferPtr (*OutputBufferCreateIO)(xmlOutputWriteCallback, xmlOutputCloseCallback,
+                                               void *, xmlCharEncodingHandlerPtr);
+    int (*TextWriterEndDocument)(xmlTextWriterPtr);
+    int (*TextWriterEndElement)(xmlTextWriterPtr);
+    int (*TextWriterFlush)(xmlTextWriterPtr);
+    int (*TextWriterSetIndent)(xmlTextWriterPtr, int);
+    int (*TextWriterSetIndentString)(xmlTextWriterPtr, const xmlChar *);
+    int (*TextWriterStartDocument)(xmlTextWriterPtr, const char *, const char *,
+                                   const char *);
+    int (*TextWriterStartElement)(xmlTextWriterPtr, const xmlChar *);
+    int (*TextWriterWriteAttribute)(xmlTextWriterPtr, const xmlChar *, const xmlChar *);
+    int (*TextWriterWriteString)(xmlTextWriterPtr, const xmlChar *);
+} XL;
+
+#define XL_SYM(f) {"xml" #f, (void **)&XL.f}
+static const lazylib_sym xl_syms[] = {
+    XL_SYM(FreeTextWriter),
+    XL_SYM(InitParser),
+    XL_SYM(NewTextWriter),
+    XL_SYM(OutputBufferClose),
+    XL_SYM(OutputBufferCreateIO),
+    XL_SYM(TextWriterEndDocument),
+    XL_SYM(TextWriterEndElement),
+    XL_SYM(TextWriterFlush),
+    XL_SYM(TextWriterSetIndent),
+    XL_SYM(TextWriterSetIndentString),
+    XL_SYM(TextWriterStartDocument),
+    XL_SYM(TextWriterStartElement),
+    XL_SYM(TextWriterWriteAttribute),
+    XL_SYM(TextWriterWriteString)};
+static lazylib xl_lib = {EH_SONAME_LIBXML2, xl_syms, sizeof xl_syms / sizeof xl_syms[0], 0, ""};
 
 /* Room for a role, or "unspecified", and its NUL. */
 enum { ROLE_KEY = 24 };
@@ -52,7 +92,7 @@ static int attr(xmlTextWriterPtr w, const char *name, const char *s, size_t n)
     char *clean = report_clean_text(s, n, true, SIZE_MAX, NULL);
     if (!clean)
         return -1;
-    int rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+    int rc = XL.TextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
     free(clean);
     return rc < 0 ? -1 : 0;
 }
@@ -62,7 +102,7 @@ static int text(xmlTextWriterPtr w, const char *s, size_t n)
     char *clean = report_clean_text(s, n, true, SIZE_MAX, NULL);
     if (!clean)
         return -1;
-    int rc = *clean ? xmlTextWriterWriteString(w, BAD_CAST clean) : 0;
+    int rc = *clean ? XL.TextWriterWriteString(w, BAD_CAST clean) : 0;
     free(clean);
     return rc < 0 ? -1 : 0;
 }
@@ -81,8 +121,8 @@ static int attrf(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
 
 static int prop(xmlTextWriterPtr w, const char *name, const char *value, size_t n)
 {
-    if (xmlTextWriterStartElement(w, BAD_CAST "property") < 0 || attr(w, "name", name, SIZE_MAX) ||
-        attr(w, "value", value, n) || xmlTextWriterEndElement(w) < 0)
+    if (XL.TextWriterStartElement(w, BAD_CAST "property") < 0 || attr(w, "name", name, SIZE_MAX) ||
+        attr(w, "value", value, n) || XL.TextWriterEndElement(w) < 0)
         return -1;
     return 0;
 }
@@ -267,7 +307,7 @@ static int amplification_props(xmlTextWriterPtr w, const sc_amplification *a)
 static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
 {
     char buf[64];
-    if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0)
+    if (XL.TextWriterStartElement(w, BAD_CAST "testcase") < 0)
         return -1;
     if (!blank(s->id, sizeof s->id) ? attr(w, "name", s->id, sizeof s->id)
                                     : attr(w, "name", "unnamed", SIZE_MAX))
@@ -290,7 +330,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
         return -1;
 
     /* Per-testcase properties: a <properties> child of <testcase>. */
-    if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0 ||
+    if (XL.TextWriterStartElement(w, BAD_CAST "properties") < 0 ||
         prop_opt(w, "title", s->title, sizeof s->title) ||
         prop(w, "verdict", verdict_name(s->v), SIZE_MAX) ||
         prop_opt(w, "level", s->level, sizeof s->level) ||
@@ -322,7 +362,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
         return -1;
     if (finding && prop(w, "finding", s->message, sizeof s->message))
         return -1;
-    if (xmlTextWriterEndElement(w) < 0)
+    if (XL.TextWriterEndElement(w) < 0)
         return -1;
 
     /* The verdict element. */
@@ -355,7 +395,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
         break;
     case V_FAIL:
     case V_ERROR:
-        rc = xmlTextWriterStartElement(w, BAD_CAST(s->v == V_FAIL ? "failure" : "error")) < 0 ||
+        rc = XL.TextWriterStartElement(w, BAD_CAST(s->v == V_FAIL ? "failure" : "error")) < 0 ||
              attr(w, "message", shortmsg, sizeof shortmsg) ||
              attr(w, "type", s->v == V_FAIL ? "fail" : "error", SIZE_MAX) ||
              (bad_verdict(s->v) && text(w, "invalid verdict; ", SIZE_MAX)) ||
@@ -364,25 +404,25 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
                     : text(w, msg, msg_cap) ||
                           (has_req && (text(w, "\nrequirements: ", SIZE_MAX) ||
                                        text(w, s->requirements, sizeof s->requirements)))) ||
-             xmlTextWriterEndElement(w) < 0;
+             XL.TextWriterEndElement(w) < 0;
         break;
     case V_XPASS:
-        rc = xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
+        rc = XL.TextWriterStartElement(w, BAD_CAST "failure") < 0 ||
              attrf(w, "message", "xpass: passed although listed as a known failure (%.*s%s%.*s)",
                    rlen ? rlen : 7, rlen ? s->kf_reason : "unknown", nlen ? ": " : "", nlen,
                    s->kf_note) ||
              attr(w, "type", "xpass", SIZE_MAX) || text(w, msg, msg_cap) ||
-             xmlTextWriterEndElement(w) < 0;
+             XL.TextWriterEndElement(w) < 0;
         break;
     case V_SKIPPED:
-        rc = xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0 ||
-             attr(w, "message", msg, msg_cap) || xmlTextWriterEndElement(w) < 0;
+        rc = XL.TextWriterStartElement(w, BAD_CAST "skipped") < 0 ||
+             attr(w, "message", msg, msg_cap) || XL.TextWriterEndElement(w) < 0;
         break;
     case V_XFAIL:
-        rc = xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0 ||
+        rc = XL.TextWriterStartElement(w, BAD_CAST "skipped") < 0 ||
              attrf(w, "message", "xfail%s%.*s%s%.*s", rlen ? ": " : "", rlen, s->kf_reason,
                    nlen ? ": " : "", nlen, s->kf_note) ||
-             text(w, msg, msg_cap) || xmlTextWriterEndElement(w) < 0;
+             text(w, msg, msg_cap) || XL.TextWriterEndElement(w) < 0;
         break;
     }
     if (rc)
@@ -390,7 +430,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
 
     /* system-out: the nonstrict line, then the (capped) transcript. */
     if (s->v == V_NONSTRICT || finding || (s->transcript && *s->transcript)) {
-        if (xmlTextWriterStartElement(w, BAD_CAST "system-out") < 0)
+        if (XL.TextWriterStartElement(w, BAD_CAST "system-out") < 0)
             return -1;
         if (s->v == V_NONSTRICT && (text(w, "nonstrict: ", SIZE_MAX) ||
                                     text(w, msg, msg_cap) || text(w, "\n", SIZE_MAX)))
@@ -405,7 +445,7 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
                 report_clean_text(s->transcript, SIZE_MAX, true, REPORT_JUNIT_MAX_OUT, &cut);
             if (!clean)
                 return -1;
-            rc = xmlTextWriterWriteString(w, BAD_CAST clean) < 0;
+            rc = XL.TextWriterWriteString(w, BAD_CAST clean) < 0;
             free(clean);
             if (rc)
                 return -1;
@@ -420,10 +460,10 @@ static int write_testcase(xmlTextWriterPtr w, const sc_result *s, bool strict)
                     return -1;
             }
         }
-        if (xmlTextWriterEndElement(w) < 0)
+        if (XL.TextWriterEndElement(w) < 0)
             return -1;
     }
-    return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+    return XL.TextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
 /* The results shown as <failure>: fails of the run's level, and xpass. */
@@ -459,14 +499,14 @@ static int write_testsuite(xmlTextWriterPtr w, const run_report *r, const char *
             skipped++;
     }
     fmt_seconds(secs, buf, sizeof buf);
-    if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
+    if (XL.TextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
         attrf(w, "name", "%.*s/%s", FLD(r->peer), role) || attrf(w, "tests", "%zu", tests) ||
         attrf(w, "failures", "%zu", failures) || attrf(w, "errors", "%zu", errors) ||
         attrf(w, "skipped", "%zu", skipped) || attr(w, "time", buf, sizeof buf) ||
         attr(w, "timestamp", timestamp, SIZE_MAX) ||
         (*hostname && attr(w, "hostname", hostname, SIZE_MAX)))
         return -1;
-    if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0 ||
+    if (XL.TextWriterStartElement(w, BAD_CAST "properties") < 0 ||
         prop(w, "peer", r->peer, sizeof r->peer) ||
         prop(w, "version", r->peer_version, sizeof r->peer_version) ||
         prop(w, "harness_version", eh_version(), SIZE_MAX) ||
@@ -477,14 +517,14 @@ static int write_testsuite(xmlTextWriterPtr w, const run_report *r, const char *
         prop(w, "iut_role", role + 4, SIZE_MAX) ||
         prop_opt(w, "started", r->started, sizeof r->started) ||
         prop(w, "interrupted", r->interrupted ? "true" : "false", SIZE_MAX) ||
-        xmlTextWriterEndElement(w) < 0)
+        XL.TextWriterEndElement(w) < 0)
         return -1;
     for (size_t i = 0; i < r->n; i++) {
         role_of(&r->results[i], key);
         if (strcmp(key, role) == 0 && write_testcase(w, &r->results[i], r->strict))
             return -1;
     }
-    return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+    return XL.TextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
 static int write_document(xmlTextWriterPtr w, const run_report *r)
@@ -511,9 +551,9 @@ static int write_document(xmlTextWriterPtr w, const run_report *r)
         hostname[0] = '\0';
     hostname[sizeof hostname - 1] = '\0';
 
-    if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
-        xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
-        xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
+    if (XL.TextWriterSetIndent(w, 1) < 0 || XL.TextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+        XL.TextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
+        XL.TextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
         attr(w, "name", "edhoc-harness", SIZE_MAX) || attrf(w, "tests", "%zu", r->n) ||
         attrf(w, "failures", "%zu", failing_count(r)) ||
         attrf(w, "errors", "%zu", c[V_ERROR]) ||
@@ -532,25 +572,25 @@ static int write_document(xmlTextWriterPtr w, const run_report *r)
         if (!seen && write_testsuite(w, r, key, timestamp, hostname))
             return -1;
     }
-    return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
+    return XL.TextWriterEndDocument(w) < 0 ? -1 : 0;
 }
 
 static int emit_junit(int fd, void *ctx)
 {
     junit_ctx *j = ctx;
     j->fd = fd;
-    xmlOutputBufferPtr out = xmlOutputBufferCreateIO(io_write, io_close, j, NULL);
+    xmlOutputBufferPtr out = XL.OutputBufferCreateIO(io_write, io_close, j, NULL);
     if (!out)
         return -1;
-    xmlTextWriterPtr w = xmlNewTextWriter(out); /* owns out from here */
+    xmlTextWriterPtr w = XL.NewTextWriter(out); /* owns out from here */
     if (!w) {
-        xmlOutputBufferClose(out);
+        XL.OutputBufferClose(out);
         return -1;
     }
     int rc = write_document(w, j->r);
-    if (rc == 0 && xmlTextWriterFlush(w) < 0)
+    if (rc == 0 && XL.TextWriterFlush(w) < 0)
         rc = -1;
-    xmlFreeTextWriter(w);
+    XL.FreeTextWriter(w);
     return rc == 0 && !j->io_failed ? 0 : -1;
 }
 
@@ -558,7 +598,11 @@ int report_write_junit(const run_report *r, const char *path)
 {
     if (!r || !path)
         return -1;
-    xmlInitParser();
+    if (lazylib_load(&xl_lib) != 0) {
+        fprintf(stderr, "junit: %s\n", xl_lib.err);
+        return -1;
+    }
+    XL.InitParser();
     junit_ctx j = {.r = r, .fd = -1, .io_failed = 0};
     return report_write_atomic(path, emit_junit, &j);
 }

@@ -23,6 +23,7 @@
 #include "../scenario/exec.h"
 #include "../scenario/scenario.h"
 #include "../transport/free_port.h"
+#include "../transport/pcap_file.h"
 #include "../transport/udp.h"
 #include "capture.h"
 #include "iut.h"
@@ -983,6 +984,9 @@ int run_main(const run_opts *o)
     run_report_init(rep);
     if (!run_dirs_ok(o))
         goto out;
+    /* Every job writes a capture: libpcap is loaded here, once, not in each
+     * job process (a failure is told by each job's capture note). */
+    (void)tr_pcap_load(err, sizeof err);
     if (pf == NULL || scratch == NULL || peer_file_load(o->peer_file, pf, err, sizeof err) != 0 ||
         peer_template_refused(pf, o->peer_file, o->allow_template, err, sizeof err)) {
         fprintf(stderr, "run: %s\n", pf && scratch ? err : "out of memory");

@@ -6,6 +6,7 @@
 #include "../common/numparse.h"
 #include "../common/eh_err.h"
 #include "../common/hex.h"
+#include "../common/lazylib.h"
 #include "../common/selfexec.h"
 
 START_TEST(error_names_are_stable_and_total)
@@ -88,12 +89,38 @@ START_TEST(numbers_are_strict_and_in_range)
 }
 END_TEST
 
+/* lazylib: a library and its symbols are resolved once; what is missing is
+ * named, and the answer does not change on a second call. */
+START_TEST(lazy_libraries_name_what_is_missing)
+{
+    size_t (*my_strlen)(const char *) = NULL;
+    const lazylib_sym ok_syms[] = {{"strlen", (void **)&my_strlen}};
+    lazylib libc_lib = {"libc.so.6", ok_syms, 1, 0, ""};
+    ck_assert_int_eq(lazylib_load(&libc_lib), 0);
+    ck_assert_ptr_nonnull(my_strlen);
+    ck_assert_uint_eq(my_strlen("abc"), 3);
+    ck_assert_int_eq(lazylib_load(&libc_lib), 0);
+
+    void *nothing = NULL;
+    const lazylib_sym bad_syms[] = {{"eh_no_such_function", &nothing}};
+    lazylib no_sym = {"libc.so.6", bad_syms, 1, 0, ""};
+    ck_assert_int_eq(lazylib_load(&no_sym), -1);
+    ck_assert_ptr_nonnull(strstr(no_sym.err, "libc.so.6 has no eh_no_such_function"));
+    ck_assert_int_eq(lazylib_load(&no_sym), -1);
+
+    lazylib no_lib = {"libeh-not-there.so.9", ok_syms, 1, 0, ""};
+    ck_assert_int_eq(lazylib_load(&no_lib), -1);
+    ck_assert_ptr_nonnull(strstr(no_lib.err, "cannot load libeh-not-there.so.9"));
+}
+END_TEST
+
 Suite *eh_test_common_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("common");
     tcase_add_test(tc, error_names_are_stable_and_total);
     tcase_add_test(tc, hex_round_trip_and_rejects);
+    tcase_add_test(tc, lazy_libraries_name_what_is_missing);
     tcase_add_test(tc, numbers_are_strict_and_in_range);
     tcase_add_test(tc, harness_placeholder_is_the_variable_else_the_executable);
     suite_add_tcase(s, tc);

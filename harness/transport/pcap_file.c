@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE /* libpcap's headers use the BSD types u_char, u_int */
 #include "pcap_file.h"
+#include "../common/lazylib.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,33 @@ struct tr_pcap {
     tr_pcap_stats st;
     uint8_t rec[MAX_RECORD];
 };
+
+/* libpcap, loaded on first use (common/lazylib.h says why): the entry
+ * points this writer calls, with the library's own prototypes. */
+static struct {
+    pcap_t *(*open_dead)(int, int);
+    pcap_dumper_t *(*dump_open)(pcap_t *, const char *);
+    char *(*geterr)(pcap_t *);
+    void (*dump)(u_char *, const struct pcap_pkthdr *, const u_char *);
+    FILE *(*dump_file)(pcap_dumper_t *);
+    int (*dump_flush)(pcap_dumper_t *);
+    void (*dump_close)(pcap_dumper_t *);
+    void (*close)(pcap_t *);
+} PL;
+
+#define PL_SYM(f) {"pcap_" #f, (void **)&PL.f}
+static const lazylib_sym pl_syms[] = {PL_SYM(open_dead), PL_SYM(dump_open),  PL_SYM(geterr),
+                                      PL_SYM(dump),      PL_SYM(dump_file),  PL_SYM(dump_flush),
+                                      PL_SYM(dump_close), PL_SYM(close)};
+static lazylib pl_lib = {EH_SONAME_LIBPCAP, pl_syms, sizeof pl_syms / sizeof pl_syms[0], 0, ""};
+
+int tr_pcap_load(char *err, size_t cap)
+{
+    if (lazylib_load(&pl_lib) == 0)
+        return 0;
+    snprintf(err, cap, "%s", pl_lib.err);
+    return -1;
+}
 
 /* An address as the wire carries it: family 4 or 6, 4 or 16 bytes. */
 typedef struct wire_addr {
@@ -98,9 +126,13 @@ tr_pcap *tr_pcap_open(const char *path, size_t max_packets, size_t max_bytes, ch
         free(p);
         return NULL;
     }
+    if (tr_pcap_load(err, cap) != 0) {
+        free(p);
+        return NULL;
+    }
     p->path = strdup(path);
     p->tmp = malloc(n + 5);
-    p->dead = pcap_open_dead(DLT_RAW, TR_PCAP_SNAPLEN);
+    p->dead = PL.open_dead(DLT_RAW, TR_PCAP_SNAPLEN);
     if (p->path == NULL || p->tmp == NULL || p->dead == NULL) {
         snprintf(err, cap, "out of memory");
         tr_pcap_discard(p);
@@ -108,9 +140,9 @@ tr_pcap *tr_pcap_open(const char *path, size_t max_packets, size_t max_bytes, ch
     }
     memcpy(p->tmp, path, n);
     memcpy(p->tmp + n, ".tmp", 5);
-    p->dump = pcap_dump_open(p->dead, p->tmp);
+    p->dump = PL.dump_open(p->dead, p->tmp);
     if (p->dump == NULL) {
-        snprintf(err, cap, "%s", pcap_geterr(p->dead));
+        snprintf(err, cap, "%s", PL.geterr(p->dead));
         tr_pcap_discard(p);
         return NULL;
     }
@@ -170,7 +202,7 @@ int tr_pcap_add_udp(tr_pcap *p, const struct sockaddr *src, const struct sockadd
     ph.ts.tv_usec = (suseconds_t)(ts->tv_nsec / 1000);
     ph.caplen = (bpf_u_int32)rec;
     ph.len = (bpf_u_int32)(ip + udp_len);
-    pcap_dump((u_char *)p->dump, &ph, p->rec);
+    PL.dump((u_char *)p->dump, &ph, p->rec);
     p->file_bytes += RECORD_HEADER + rec;
     p->st.packets++;
     p->st.bytes += len;
@@ -192,7 +224,7 @@ const char *tr_pcap_path(const tr_pcap *p)
 static void free_pcap(tr_pcap *p)
 {
     if (p->dead)
-        pcap_close(p->dead);
+        PL.close(p->dead);
     free(p->path);
     free(p->tmp);
     free(p);
@@ -220,10 +252,10 @@ int tr_pcap_close(tr_pcap *p, char *err, size_t cap)
         snprintf(err, cap, "no capture");
         return -1;
     }
-    FILE *f = pcap_dump_file(p->dump);
-    bool ok = pcap_dump_flush(p->dump) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+    FILE *f = PL.dump_file(p->dump);
+    bool ok = PL.dump_flush(p->dump) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
     int e = errno;
-    pcap_dump_close(p->dump);
+    PL.dump_close(p->dump);
     p->dump = NULL;
     if (ok && rename(p->tmp, p->path) != 0)
         ok = false, e = errno;
@@ -243,7 +275,7 @@ void tr_pcap_discard(tr_pcap *p)
     if (p == NULL)
         return;
     if (p->dump != NULL) {
-        pcap_dump_close(p->dump);
+        PL.dump_close(p->dump);
         unlink(p->tmp);
     }
     free_pcap(p);

@@ -43,6 +43,11 @@ typedef struct tr_pcap_stats {
     size_t dropped_bytes; /* their UDP payload bytes */
 } tr_pcap_stats;
 
+/* Load libpcap now (it is loaded on first use: common/lazylib.h). A
+ * process that forks writers calls it first, so that each child does not
+ * load it again. 0, or -1 with the reason in err. */
+int tr_pcap_load(char *err, size_t cap);
+
 /*
  * Create PATH.tmp (truncating an old one) and write the file header.
  * max_packets, max_bytes: the caps (max_bytes below 24 + 16 + 28 leaves
