@@ -30,9 +30,11 @@ SANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 LAZY_PKGS := libxml-2.0 libpcap
 soname_of = $(or $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" \
               2>/dev/null | sed -n 's/^ *SONAME *//p'),$(3))
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+# Worked out at first use, once (not at parse time: `make test` installs the packages first;
+# not at every use: that would be three commands per object file).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
              -DEH_SONAME_LIBXML2='"$(call soname_of,libxml-2.0,libxml2.so,libxml2.so.2)"' \
-             -DEH_SONAME_LIBPCAP='"$(call soname_of,libpcap,libpcap.so,libpcap.so.0.8)"'
+             -DEH_SONAME_LIBPCAP='"$(call soname_of,libpcap,libpcap.so,libpcap.so.0.8)"')$(PKG_CFLAGS)
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lpthread -ldl
 LAZY_LIBS  = $(shell pkg-config --libs $(LAZY_PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
