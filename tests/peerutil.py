@@ -10,13 +10,16 @@ import time
 
 from wall import scaled
 
-LISTEN = re.compile(r"responder: listening on ([\w+]+)://(.+):(\d+)")
+LISTEN = re.compile(r"(?:responder|initiator): listening on ([\w+]+)://(.+):(\d+)")
 
 
 class Responder:
+    """A listening reference peer: the Responder, or with role="initiator" the
+    Initiator of the reverse message flow (RFC 9528 Appendix A.2.2)."""
     def __init__(self, harness, *args, host="127.0.0.1", transport="coap", cwd=None,
-                 ready_timeout=10, env=None):
-        self.cmd = [str(harness), "peer", "responder", "--transport", transport,
+                 ready_timeout=10, env=None, role="responder"):
+        flow = ["--flow", "reverse"] if role == "initiator" else []
+        self.cmd = [str(harness), "peer", role, *flow, "--transport", transport,
                     "--host", host, "--port", "0", *map(str, args)]
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, cwd=cwd, env=env)
@@ -49,6 +52,14 @@ class Responder:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, err = self.proc.communicate()
+        return self.proc.returncode, "".join(self.lines) + (out or ""), err or ""
+
+    def wait(self, timeout=30):
+        """Wait for it to end by itself; returns (rc, stdout, stderr)."""
+        try:
+            out, err = self.proc.communicate(timeout=scaled(timeout))
+        except subprocess.TimeoutExpired:
+            return self.stop()
         return self.proc.returncode, "".join(self.lines) + (out or ""), err or ""
 
     def __enter__(self):

@@ -51,6 +51,7 @@ typedef struct peer_args {
     uint8_t ead[5][EAD_ARG_MAX_VALUE + 8];
     size_t ead_len[5];
     bool message_4, combined, no_oscore;
+    bool reverse; /* --flow reverse: RFC 9528 Appendix A.2.2 */
     peer_framing framing;
     const char *resource, *vector, *transcript, *oscore_out;
     int timeout_ms;
@@ -88,6 +89,11 @@ static void usage(FILE *f)
             "  --message-4               the Responder sends / the Initiator expects message_4\n"
             "  --framing rfc9528|raw|auto  payload prefixes (raw, also `bare`: none; auto: responder\n"
             "                            decides per message_1)\n"
+            "  --flow forward|reverse    CoAP message flow (RFC 9528 Appendix A.2): forward (the\n"
+            "                            default): the Initiator is the CoAP client; reverse\n"
+            "                            (A.2.2): the Initiator is the CoAP server (it listens on\n"
+            "                            --host/--port and serves one handshake), the Responder\n"
+            "                            the client (it triggers the session with an empty POST)\n"
             "  --combined                initiator: RFC 9668 EDHOC + OSCORE combined request\n"
             "  --no-oscore               initiator: skip the OSCORE check after the handshake;\n"
             "                            responder: serve no OSCORE (a request with an OSCORE\n"
@@ -153,7 +159,7 @@ static bool takes_value(const char *o)
         "--c-i",       "--c-r",     "--ead-1",     "--ead-2",      "--ead-3",
         "--ead-4",     "--framing", "--resource",  "--timeout",    "--vector",
         "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after",
-        "--repeat", NULL};
+        "--repeat", "--flow", NULL};
     for (size_t i = 0; names[i]; i++)
         if (!strcmp(o, names[i]))
             return true;
@@ -244,6 +250,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
                   strcmp(v, "auto");
             a->framing = !strcmp(v, "raw") || !strcmp(v, "bare") ? PEER_FRAMING_RAW
                          : !strcmp(v, "auto") ? PEER_FRAMING_AUTO : PEER_FRAMING_RFC9528;
+        } else if (!strcmp(o, "--flow")) {
+            bad = strcmp(v, "forward") && strcmp(v, "reverse");
+            a->reverse = !strcmp(v, "reverse");
         } else if (!strcmp(o, "--resource")) {
             a->resource = v;
         } else if (!strcmp(o, "--timeout")) {
@@ -278,6 +287,12 @@ static int parse_args(int argc, char **argv, peer_args *a)
     if (a->repeat > 1 && (!a->initiator || a->transcript || a->oscore_out || a->vector)) {
         fprintf(stderr, "peer: --repeat is for the initiator, without --transcript, "
                         "--oscore-out and --vector\n");
+        return 2;
+    }
+    if (a->reverse && (a->transport == PEER_UDP || a->framing != PEER_FRAMING_RFC9528 ||
+                       a->combined || a->repeat > 1 || a->peer_faults)) {
+        fprintf(stderr, "peer: --flow reverse is CoAP's (Appendix A.2.2): not with --transport "
+                        "udp, --framing raw|auto, --combined, --repeat or the peer's own faults\n");
         return 2;
     }
     if (a->initiator && a->framing == PEER_FRAMING_AUTO) {
@@ -413,6 +428,107 @@ static void initiate(const peer_args *a, const peer_initiator_opts *o, peer_exch
     }
 }
 
+static peer_reverse_opts reverse_opts(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    return (peer_reverse_opts){.edhoc = &ps->cfg, .fixed_conn_id = a->vector != NULL ||
+                                                                   a->conn_id_set,
+                               .oscore = !a->no_oscore, .resource = a->resource,
+                               .eph_priv = ps->eph, .eph_priv_len = ps->eph_len, .log = log,
+                               .out = stdout};
+}
+
+/* The result of one handshake, as both roles end it: the verdict line, the
+ * transcript, the OSCORE context. */
+static int finish_one(const peer_args *a, const char *role, peer_result *res, peer_log *log)
+{
+    printf("%s: %s\n", role, res->verdict);
+    if (a->transcript && peer_log_write(log, a->transcript, res->verdict) != 0)
+        fprintf(stderr, "peer: cannot write %s\n", a->transcript);
+    if (a->oscore_out && res->completed && peer_oscore_write(&res->oscore, a->oscore_out) != 0)
+        fprintf(stderr, "peer: cannot write %s\n", a->oscore_out);
+    eh_wipe(&res->oscore, sizeof res->oscore);
+    return res->exit_code;
+}
+
+static void reverse_handler(void *arg, const tr_message *req, const char *peer_addr,
+                            tr_message *resp)
+{
+    peer_initiator_server_handle(arg, req, peer_addr, resp);
+}
+
+/* Reverse flow, Initiator: a CoAP server until its one handshake has ended.
+ * Each wait for the Responder's next request is bounded by --timeout. */
+static int run_initiator_server(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    peer_reverse_opts ro = reverse_opts(a, ps, log);
+    peer_initiator_server *sv = peer_initiator_server_new(&ro);
+    tr_coap_server *srv = NULL;
+    peer_result res;
+    memset(&res, 0, sizeof res);
+    if (sv == NULL || tr_coap_server_open_proto(&srv, a->host, (uint16_t)a->port,
+                                                a->transport == PEER_COAP_TCP ? TR_COAP_TCP
+                                                                              : TR_COAP_UDP,
+                                                reverse_handler, sv) != EH_OK) {
+        fprintf(stderr, "peer: cannot listen on %s port %ld\n", a->host, a->port);
+        peer_initiator_server_free(sv);
+        return PEER_EXIT_USAGE;
+    }
+    printf("initiator: listening on %s://%s:%u (reverse message flow)\n",
+           a->transport == PEER_COAP_TCP ? "coap+tcp" : "coap", a->host,
+           tr_coap_server_port(srv));
+    fflush(stdout);
+    double last = mono_ms();
+    int rc = PEER_EXIT_OK;
+    unsigned long before = 0;
+    while (!stop_requested && !peer_initiator_server_done(sv, &res)) {
+        if (tr_coap_server_run(srv, 100) != EH_OK) {
+            snprintf(res.verdict, sizeof res.verdict, "ERROR: CoAP server failure");
+            rc = PEER_EXIT_USAGE;
+            break;
+        }
+        if (peer_initiator_server_activity(sv) != before) { /* a request restarts the wait */
+            before = peer_initiator_server_activity(sv);
+            last = mono_ms();
+        } else if (mono_ms() - last > a->timeout_ms) {
+            snprintf(res.verdict, sizeof res.verdict, "FAIL: no request from the Responder "
+                     "for %d ms (reverse message flow)", a->timeout_ms);
+            rc = PEER_EXIT_TIMEOUT;
+            break;
+        }
+    }
+    /* the last response is sent by libcoap before the handler's return is
+     * acted on; one more round lets a retransmitted request be answered */
+    tr_coap_server_run(srv, 0);
+    tr_coap_server_close(srv);
+    peer_initiator_server_free(sv);
+    if (rc != PEER_EXIT_OK)
+        res.exit_code = rc;
+    else if (stop_requested && res.verdict[0] == 0) {
+        snprintf(res.verdict, sizeof res.verdict, "ERROR: stopped before the handshake ended");
+        res.exit_code = PEER_EXIT_USAGE;
+    }
+    return finish_one(a, "initiator", &res, log);
+}
+
+/* Reverse flow, Responder: a CoAP client of the Initiator. */
+static int run_responder_client(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    peer_reverse_opts ro = reverse_opts(a, ps, log);
+    tr_coap_client *c = NULL;
+    peer_result res;
+    if (tr_coap_client_open_proto(&c, a->host, (uint16_t)a->port,
+                                  a->transport == PEER_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP) !=
+        EH_OK) {
+        fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
+        return PEER_EXIT_USAGE;
+    }
+    int timeout = a->timeout_ms;
+    void *ctx[2] = {c, &timeout};
+    peer_responder_client_run(&ro, coap_exchange, ctx, &res);
+    tr_coap_client_close(c);
+    return finish_one(a, "responder", &res, log);
+}
+
 static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
 {
     peer_initiator_opts o;
@@ -454,13 +570,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
         tr_udp_close(&uc->u);
         free(uc);
     }
-    printf("initiator: %s\n", res.verdict);
-    if (a->transcript && peer_log_write(log, a->transcript, res.verdict) != 0)
-        fprintf(stderr, "peer: cannot write %s\n", a->transcript);
-    if (a->oscore_out && res.completed && peer_oscore_write(&res.oscore, a->oscore_out) != 0)
-        fprintf(stderr, "peer: cannot write %s\n", a->oscore_out);
-    eh_wipe(&res.oscore, sizeof res.oscore);
-    return res.exit_code;
+    return finish_one(a, "initiator", &res, log);
 }
 
 static void udp_serve_one(peer_responder *r, tr_udp *u, peer_udp_replay *replay,
@@ -596,13 +706,15 @@ int cli_peer(int argc, char **argv)
         sa.sa_handler = on_signal;
         /* The Responder stops cleanly (summary, transcript); an Initiator
          * has nothing to finish and ends at once. */
-        if (!a.initiator) {
+        if (!a.initiator || a.reverse) {
             sigaction(SIGINT, &sa, NULL);
             sigaction(SIGTERM, &sa, NULL);
             sigaction(SIGHUP, &sa, NULL);
         }
         signal(SIGPIPE, SIG_IGN);
-        rc = a.initiator ? run_initiator(&a, ps, log) : run_responder(&a, ps, log);
+        rc = a.reverse ? (a.initiator ? run_initiator_server(&a, ps, log)
+                                      : run_responder_client(&a, ps, log))
+             : a.initiator ? run_initiator(&a, ps, log) : run_responder(&a, ps, log);
     }
     peer_log_free(log);
     if (ps->vs)

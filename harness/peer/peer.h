@@ -182,6 +182,50 @@ typedef struct peer_result {
 void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange, void *arg,
                         peer_result *res);
 
+/* --------------------------------------------------- reverse message flow
+ * RFC 9528 Appendix A.2.2: the CoAP client is the Responder and the CoAP
+ * server the Initiator. The client starts a session with an empty POST to
+ * the EDHOC resource; message_1 comes back in the 2.04 response; message_2
+ * (and message_4) go in POSTs prefixed with C_I (CF 65); message_3 comes back
+ * in the response to message_2. EDHOC errors from the server go in 4.00
+ * responses (CF 64), from the client in a POST prefixed with C_I. OSCORE
+ * (RFC 9528 Appendix A.1): the client, the Responder, protects a request
+ * with its Sender ID C_I, the server answers it. CoAP only: raw UDP has no
+ * client and server. */
+typedef struct peer_reverse_opts {
+    const eh_config *edhoc;
+    bool fixed_conn_id;       /* Responder: edhoc->conn_id even when it equals C_I */
+    bool oscore;              /* Responder: an OSCORE request after the handshake;
+                               * Initiator: wait for it (and serve it) before passing */
+    const char *resource;     /* "/hello" */
+    const uint8_t *eph_priv;  /* vector mode: ephemeral key */
+    size_t eph_priv_len;
+    peer_log *log;
+    FILE *out;
+} peer_reverse_opts;
+
+/* The Responder as CoAP client: one handshake (trigger, message_1 .. 3,
+ * message_4 when edhoc->message_4, then the OSCORE request when oscore). */
+void peer_responder_client_run(const peer_reverse_opts *o, peer_exchange_fn exchange, void *arg,
+                               peer_result *res);
+
+/* The Initiator as CoAP server: handles the requests of one handshake; a
+ * new trigger while one runs starts it again (with a note). */
+typedef struct peer_initiator_server peer_initiator_server;
+peer_initiator_server *peer_initiator_server_new(const peer_reverse_opts *o);
+void peer_initiator_server_free(peer_initiator_server *s);
+/* Same contract as peer_responder_handle (resp's payload valid until the
+ * next call). */
+void peer_initiator_server_handle(peer_initiator_server *s, const tr_message *req,
+                                  const char *client, tr_message *resp);
+/* True once the handshake has ended, passed or failed; *res then holds the
+ * outcome (exit code, verdict, OSCORE material when it completed). Without
+ * message_4 or OSCORE, the server cannot know whether the client accepted
+ * message_3: it passes once message_3 is sent (its verdict says so). */
+bool peer_initiator_server_done(const peer_initiator_server *s, peer_result *res);
+/* How many requests it has handled (to bound the wait for the next one). */
+unsigned long peer_initiator_server_activity(const peer_initiator_server *s);
+
 /* ------------------------------------------------------------- raw UDP */
 
 /* Initiator side: peer_udp_exchange has the shape of peer_exchange_fn

@@ -31,6 +31,13 @@ typedef struct resp_session {
 } resp_session;
 
 void resp_session_clear(resp_session *rs);
+/* Split the connection identifier prefix of Appendix A.2 (a one-byte CBOR
+ * integer or a bstr, RFC 9528 §3.3.2) off p[0..len): the identifier into
+ * id (EH_MAX_CONN_ID bytes), the prefix's length into *used. False when p
+ * does not start with one. */
+/* Is p[0..len) exactly an EDHOC error message (ERR_CODE : int, ERR_INFO)? */
+bool peer_is_error_message(const uint8_t *p, size_t len);
+bool peer_split_conn_id(const uint8_t *p, size_t len, uint8_t *id, size_t *id_len, size_t *used);
 /* The live session with this C_R, other than `except` (may be NULL). */
 resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t len,
                                   const resp_session *except);

@@ -401,7 +401,7 @@ static void handle_message_3(peer_responder *r, resp_session *rs, const uint8_t 
 
 /* Is p[0..len) exactly an error message: (ERR_CODE : int, ERR_INFO)? A
  * bare message_1 also starts with an int but has four or more items. */
-static bool is_error_message(const uint8_t *p, size_t len)
+bool peer_is_error_message(const uint8_t *p, size_t len)
 {
     eh_cbor_reader rd;
     int64_t code;
@@ -411,8 +411,7 @@ static bool is_error_message(const uint8_t *p, size_t len)
            eh_cbor_at_end(&rd);
 }
 
-/* Split a C_R prefix (a CBOR int or bstr) off the payload. */
-static bool split_c_r(const uint8_t *p, size_t len, uint8_t *c_r, size_t *c_r_len, size_t *used)
+bool peer_split_conn_id(const uint8_t *p, size_t len, uint8_t *c_r, size_t *c_r_len, size_t *used)
 {
     eh_cbor_reader rd;
     eh_cbor_reader_init(&rd, p, len);
@@ -478,14 +477,14 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
     }
     /* A C_R prefix followed by an EDHOC error from the Initiator: the
      * session ends; an error is never answered with an error (§6). */
-    if (r->o.framing != PEER_FRAMING_RAW && split_c_r(p, len, c_r, &c_r_len, &used) &&
-        used < len && is_error_message(p + used, len - used)) {
+    if (r->o.framing != PEER_FRAMING_RAW && peer_split_conn_id(p, len, c_r, &c_r_len, &used) &&
+        used < len && peer_is_error_message(p + used, len - used)) {
         initiator_error(r, resp_session_by_c_r(r, c_r, c_r_len, NULL), p + used, len - used,
                         resp);
         return;
     }
     /* A C_R prefix followed by message_3 (a bstr). */
-    if (r->o.framing != PEER_FRAMING_RAW && split_c_r(p, len, c_r, &c_r_len, &used) &&
+    if (r->o.framing != PEER_FRAMING_RAW && peer_split_conn_id(p, len, c_r, &c_r_len, &used) &&
         used < len && (p[used] >> 5) == EH_CBOR_BSTR) {
         resp_session *rs = resp_session_by_c_r(r, c_r, c_r_len, NULL);
         if (rs != NULL && !rs->raw) {
@@ -509,7 +508,7 @@ static void handle_edhoc(peer_responder *r, const tr_message *req, const char *c
     /* an error message from a client with a session awaiting message_3 (a
      * message_1 has a bstr G_X after its first two items, an error nothing) */
     resp_session *waiting = session_by_client(r, client, p, len);
-    if (waiting != NULL && waiting->s.state == EH_STATE_WAIT_M3 && is_error_message(p, len)) {
+    if (waiting != NULL && waiting->s.state == EH_STATE_WAIT_M3 && peer_is_error_message(p, len)) {
         initiator_error(r, waiting, p, len, resp);
         return;
     }

@@ -1,0 +1,217 @@
+/*
+ * responder_client.c - the reference Responder in the reverse message flow
+ * (RFC 9528 Appendix A.2.2): a CoAP client that starts the session with an
+ * empty POST, takes message_1 from the response, sends message_2 prefixed
+ * with C_I, takes message_3 from the response, then message_4 and the OSCORE
+ * request when asked. One handshake; every outcome ends in a verdict.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cbor/cbor.h"
+#include "peer_internal.h"
+
+#define CF_EDHOC 64
+#define CF_CID_EDHOC 65
+
+typedef struct client_run {
+    const peer_reverse_opts *o;
+    peer_exchange_fn exchange;
+    void *arg;
+    peer_result *res;
+    eh_session s;
+    uint8_t c_r[EH_MAX_CONN_ID];
+    uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 16], rbuf[TR_MAX_BODY + 512];
+} client_run;
+
+static void verdict(client_run *r, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void verdict(client_run *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->res->verdict, sizeof r->res->verdict, fmt, ap);
+    va_end(ap);
+    r->res->exit_code = code;
+}
+
+static void transport_verdict(client_run *r, const char *what, tr_status st)
+{
+    verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
+            "FAIL: %s: %s", what,
+            st == TR_TIMEOUT  ? "no answer before the timeout"
+            : st == TR_RESET ? "the peer reset the exchange (CoAP Reset or ICMP unreachable)"
+                             : "local transport failure");
+}
+
+/* POST p[0..n) (prefixed with C_I when prefixed) to the EDHOC resource. */
+static tr_status post(client_run *r, bool prefixed, const uint8_t *p, size_t n, const char *kind,
+                      tr_message *resp)
+{
+    size_t k = 0;
+    if (prefixed)
+        k = eh_conn_id_encode(r->s.c_i, r->s.c_i_len, r->payload, sizeof r->payload);
+    if (n > sizeof r->payload - k)
+        return TR_ERROR;
+    memcpy(r->payload + k, p, n);
+    tr_message req;
+    memset(&req, 0, sizeof req);
+    req.code = TR_CODE_POST;
+    req.uri_path = "/.well-known/edhoc";
+    req.content_format = prefixed ? CF_CID_EDHOC : -1;
+    req.payload = r->payload;
+    req.payload_len = k + n;
+    if (r->o->log)
+        peer_log_wire(r->o->log, "sent", kind, r->payload, k + n, TR_CODE_POST);
+    tr_status st = r->exchange(r->arg, &req, resp, r->rbuf, sizeof r->rbuf);
+    if (st == TR_OK && r->o->log)
+        peer_log_wire(r->o->log, "received", resp->code >= 0x80 ? "error" : "response",
+                      resp->payload, resp->payload_len, resp->code);
+    return st;
+}
+
+/* After a processing failure: the error message the session owes, in a POST
+ * prefixed with C_I (Appendix A.2.2), and the engine's finding as verdict. */
+static void fail_with_error(client_run *r, const char *what)
+{
+    size_t n = 0;
+    tr_message resp;
+    if (eh_error_message(&r->s, r->msg, sizeof r->msg, &n) == EH_OK && r->s.c_i_len > 0)
+        post(r, true, r->msg, n, "error", &resp);
+    char why[400];
+    peer_describe_finding(&r->s, why, sizeof why);
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: %s: %s", what, why);
+}
+
+/* A response that is not 2.04: an EDHOC error (4.xx/5.xx, CF 64) or a bare
+ * CoAP error; named in the verdict. */
+static void rejected(client_run *r, const char *what, const tr_message *resp)
+{
+    char info[160] = "";
+    if (resp->payload_len)
+        eh_cbor_diag(resp->payload, resp->payload_len, info, sizeof info);
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: the Initiator answered %s with CoAP %d.%02d%s%s", what,
+            resp->code >> 5, resp->code & 31, info[0] ? " " : "", info);
+}
+
+/* C_R: the configured one, unless it equals C_I (RFC 9528 §3.3.3: the
+ * Responder picks one different from C_I; fixed_conn_id keeps it anyway). */
+static void choose_c_r(client_run *r)
+{
+    const eh_config *c = r->o->edhoc;
+    size_t n = c->conn_id_len;
+    if (n > sizeof r->c_r)
+        n = sizeof r->c_r;
+    memcpy(r->c_r, c->conn_id, n);
+    if (!r->o->fixed_conn_id && n == r->s.c_i_len && memcmp(r->c_r, r->s.c_i, n) == 0) {
+        n = 1;
+        r->c_r[0] = r->s.c_i_len == 1 && r->s.c_i[0] == 0x27 ? 0x28 : 0x27;
+    }
+    eh_session_set_conn_id(&r->s, r->c_r, n);
+}
+
+static bool oscore_request(client_run *r)
+{
+    eh_oscore_ctx ctx;
+    peer_oscore_req st;
+    tr_message req, resp;
+    bool ok = false;
+    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore, false);
+    if (err == EH_ERR_UNSUPPORTED) {
+        if (r->o->out)
+            fprintf(r->o->out, "responder: OSCORE not available for suite %d (RFC 8613 §3.2); "
+                               "check skipped\n", r->s.suite->id);
+        return true;
+    }
+    if (err != EH_OK || peer_oscore_request(&ctx, r->o->resource, NULL, 0, &req, r->payload,
+                                            sizeof r->payload, &st) != EH_OK) {
+        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot set up the OSCORE request");
+        goto out;
+    }
+    if (r->o->log)
+        peer_log_wire(r->o->log, "sent", "oscore_request", req.payload, req.payload_len, req.code);
+    tr_status ts = r->exchange(r->arg, &req, &resp, r->rbuf, sizeof r->rbuf);
+    if (ts != TR_OK) {
+        transport_verdict(r, "OSCORE request", ts);
+        goto out;
+    }
+    if (r->o->log)
+        peer_log_wire(r->o->log, "received", "oscore_response", resp.payload, resp.payload_len,
+                      resp.code);
+    char what[160];
+    if (peer_oscore_check_response(&ctx, &st, &resp, what, sizeof what) != EH_OK) {
+        verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
+        goto out;
+    }
+    if (r->o->out)
+        fprintf(r->o->out, "responder: OSCORE %s -> %s\n", r->o->resource, what);
+    ok = true;
+out:
+    eh_oscore_ctx_clear(&ctx);
+    return ok;
+}
+
+static void handshake(client_run *r)
+{
+    const peer_reverse_opts *o = r->o;
+    tr_message resp;
+    size_t n = 0;
+    /* the trigger: an empty POST; message_1 in the response */
+    tr_status st = post(r, false, r->msg, 0, "trigger", &resp);
+    if (st != TR_OK)
+        return transport_verdict(r, "empty POST (the reverse flow's trigger)", st);
+    if (resp.code != TR_CODE_CHANGED)
+        return rejected(r, "the empty POST", &resp);
+    if (o->eph_priv != NULL)
+        eh_session_set_ephemeral(&r->s, o->eph_priv, o->eph_priv_len, NULL, 0);
+    if (eh_responder_process_message_1(&r->s, resp.payload, resp.payload_len) != EH_OK)
+        return fail_with_error(r, "message_1 from the Initiator");
+    choose_c_r(r);
+    eh_err err = eh_responder_message_2(&r->s, r->msg, sizeof r->msg, &n);
+    if (err != EH_OK)
+        return verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_2: %s",
+                       eh_err_name(err));
+    if ((st = post(r, true, r->msg, n, "message_2", &resp)) != TR_OK)
+        return transport_verdict(r, "message_2 sent", st);
+    if (resp.code != TR_CODE_CHANGED)
+        return rejected(r, "message_2", &resp);
+    if (eh_responder_process_message_3(&r->s, resp.payload, resp.payload_len) != EH_OK)
+        return fail_with_error(r, "message_3 from the Initiator");
+    if (o->edhoc->message_4) {
+        if ((err = eh_responder_message_4(&r->s, r->msg, sizeof r->msg, &n)) != EH_OK)
+            return verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_4: %s",
+                           eh_err_name(err));
+        if ((st = post(r, true, r->msg, n, "message_4", &resp)) != TR_OK)
+            return transport_verdict(r, "message_4 sent", st);
+        if (resp.code != TR_CODE_CHANGED)
+            return rejected(r, "message_4", &resp);
+    }
+    r->res->completed = true;
+    if (o->oscore && !oscore_request(r))
+        return;
+    if (!o->oscore)
+        eh_oscore_material_derive(&r->s, &r->res->oscore);
+    verdict(r, PEER_EXIT_OK, "PASS: handshake (reverse message flow)%s%s",
+            o->edhoc->message_4 ? " with message_4" : "", o->oscore ? " and OSCORE" : "");
+}
+
+void peer_responder_client_run(const peer_reverse_opts *o, peer_exchange_fn exchange, void *arg,
+                               peer_result *res)
+{
+    client_run *r = calloc(1, sizeof *r);
+    memset(res, 0, sizeof *res);
+    if (r == NULL) {
+        res->exit_code = PEER_EXIT_USAGE;
+        snprintf(res->verdict, sizeof res->verdict, "ERROR: out of memory");
+        return;
+    }
+    r->o = o, r->exchange = exchange, r->arg = arg, r->res = res;
+    if (eh_session_init(&r->s, o->edhoc) != EH_OK)
+        verdict(r, PEER_EXIT_USAGE, "ERROR: invalid EDHOC configuration");
+    else
+        handshake(r);
+    eh_session_wipe(&r->s);
+    eh_wipe(r, sizeof *r);
+    free(r);
+}
