@@ -146,7 +146,7 @@ def test_capabilities_are_known(peer):
 
 
 PLACEHOLDERS = {"host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
-                "cred", "peer_cred", "transport", "cred_id", "message_4", "framing", "oscore",
+                "cred", "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
                 "c_i", "c_r", "ead_1", "ead_2", "ead_3", "ead_4"}
 
 

@@ -123,6 +123,7 @@ static void usage(FILE *f)
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
             "                            reject-message-4 resend-new-message-3\n"
+            "                            reverse-no-prefix (responder, --flow reverse)\n"
             "                            (allowed by RFC 9528, graded lower:\n"
             "                            accept-bstr-conn-id accept-id-cred-map extra-padding)\n"
             "\n"
@@ -290,9 +291,16 @@ static int parse_args(int argc, char **argv, peer_args *a)
         return 2;
     }
     if (a->reverse && (a->transport == PEER_UDP || a->framing != PEER_FRAMING_RFC9528 ||
-                       a->combined || a->repeat > 1 || a->peer_faults)) {
+                       a->combined || a->repeat > 1 ||
+                       (a->peer_faults & ~(unsigned)PEER_FAULT_REVERSE_NO_PREFIX))) {
         fprintf(stderr, "peer: --flow reverse is CoAP's (Appendix A.2.2): not with --transport "
-                        "udp, --framing raw|auto, --combined, --repeat or the peer's own faults\n");
+                        "udp, --framing raw|auto, --combined, --repeat or the peer's own faults "
+                        "but reverse-no-prefix\n");
+        return 2;
+    }
+    if ((a->peer_faults & PEER_FAULT_REVERSE_NO_PREFIX) && (!a->reverse || a->initiator)) {
+        fprintf(stderr, "peer: --fault reverse-no-prefix is for the responder with --flow "
+                        "reverse\n");
         return 2;
     }
     if (a->initiator && a->framing == PEER_FRAMING_AUTO) {
@@ -434,7 +442,7 @@ static peer_reverse_opts reverse_opts(const peer_args *a, peer_setup *ps, peer_l
                                                                    a->conn_id_set,
                                .oscore = !a->no_oscore, .resource = a->resource,
                                .eph_priv = ps->eph, .eph_priv_len = ps->eph_len, .log = log,
-                               .out = stdout};
+                               .out = stdout, .faults = a->peer_faults};
 }
 
 /* The result of one handshake, as both roles end it: the verdict line, the

@@ -154,6 +154,24 @@ static void on_message_2(peer_initiator_server *sv, const uint8_t *p, size_t len
         engine_failure(sv, resp, "message_2 from the Responder");
         return;
     }
+    if (sv->o.oscore && sv->s.c_r_len == sv->s.c_i_len &&
+        memcmp(sv->s.c_r, sv->s.c_i, sv->s.c_i_len) == 0) {
+        /* RFC 9668 §4.1.3: both OSCORE Recipient IDs would be equal */
+        static const char info[] = "C_R equals C_I (RFC 9668 4.1.3)";
+        uint8_t tstr[64];
+        size_t n = 0;
+        eh_cbor_writer w;
+        eh_cbor_writer_init(&w, tstr, sizeof tstr);
+        eh_cbor_write_tstr(&w, info, sizeof info - 1);
+        if (eh_error_message_encode(1, tstr, w.len, sv->out, sizeof sv->out, &n) == EH_OK)
+            respond(sv, resp, TR_CODE_BAD_REQUEST, CF_EDHOC, sv->out, n, "error");
+        else
+            respond(sv, resp, TR_CODE_BAD_REQUEST, -1, NULL, 0, NULL);
+        finish(sv, PEER_EXIT_VERDICT, "FAIL: message_2 from the Responder: C_R equals C_I, so "
+                                      "both OSCORE Recipient IDs would be equal (RFC 9668 "
+                                      "§4.1.3); aborted with ERR_CODE 1");
+        return;
+    }
     size_t n = 0;
     eh_err err = eh_initiator_message_3(&sv->s, sv->out, sizeof sv->out, &n);
     if (err != EH_OK) {

@@ -79,7 +79,10 @@ enum {
                                              the session as it was after message_2 with a
                                              padding EAD_3 item (as a re-signing Initiator
                                              would: breaks RFC 9528 §7) */
-    PEER_FAULT_COUNT_ = 14
+    PEER_FAULT_REVERSE_NO_PREFIX = 1u << 14, /* reverse flow: the Responder (CoAP client)
+                                             POSTs message_2 and message_4 without the
+                                             C_I prefix (breaks Appendix A.2.2) */
+    PEER_FAULT_COUNT_ = 15
 };
 /* "reuse-ephemeral" ... -> bit, 0 if unknown; names for --help. */
 unsigned peer_fault_parse(const char *name);
@@ -202,6 +205,7 @@ typedef struct peer_reverse_opts {
     size_t eph_priv_len;
     peer_log *log;
     FILE *out;
+    unsigned faults;          /* PEER_FAULT_REVERSE_NO_PREFIX only */
 } peer_reverse_opts;
 
 /* The Responder as CoAP client: one handshake (trigger, message_1 .. 3,

@@ -19,7 +19,8 @@ static const char *const fault_names[PEER_FAULT_COUNT_] = {
     "reuse-ephemeral", "no-message-4", "oscore-swap-ids", "c-r-prefix-bstr",
     "duplicate-new-message-2", "no-eviction", "replay-message-3", "keep-session-after-error",
     "answer-aborted-message-3", "reprocess-message-2", "forget-suite-after-err-2",
-    "plain-coap-without-context", "reject-message-4", "resend-new-message-3"};
+    "plain-coap-without-context", "reject-message-4", "resend-new-message-3",
+    "reverse-no-prefix"};
 
 unsigned peer_fault_parse(const char *name)
 {

@@ -50,7 +50,7 @@ static tr_status post(client_run *r, bool prefixed, const uint8_t *p, size_t n, 
                       tr_message *resp)
 {
     size_t k = 0;
-    if (prefixed)
+    if (prefixed && !(r->o->faults & PEER_FAULT_REVERSE_NO_PREFIX))
         k = eh_conn_id_encode(r->s.c_i, r->s.c_i_len, r->payload, sizeof r->payload);
     if (n > sizeof r->payload - k)
         return TR_ERROR;

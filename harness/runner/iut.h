@@ -26,6 +26,7 @@ typedef struct iut_vars {
     const char *host, *port, *creds_dir, *method, *suite, *suites, *vector, *harness, *cred,
         *peer_cred, *transport, *cred_id, *message_4;
     const char *framing;  /* rfc9528 | bare (the profile's) */
+    const char *flow;     /* forward | reverse (the profile's; RFC 9528 Appendix A.2.1/2) */
     const char *oscore;   /* {oscore}: iut_oscore_value() */
     const char *ask[SC_ASK_COUNT_]; /* what the scenario asks (`iut:`): {c_i} {c_r} {ead_N} */
 } iut_vars;

@@ -150,6 +150,31 @@ static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *r
     }
 }
 
+/* The reverse flow's Responder, a CoAP client, that exited by itself: after
+ * message_3 its silence was read as a rejection or as an acceptance; its
+ * exit status (0 done, 1 failed) says which it was. */
+static void judge_client_responder_exit(const iut_end *e, const char *how, sc_result *res)
+{
+    const sc_exec_ending *r = &e->run;
+    if (e->ex.signal || (res->v != V_PASS && res->v != V_NONSTRICT))
+        return;
+    if (r->silence_rejects_m3 && e->ex.code == 0) {
+        res->v = V_FAIL;
+        snprintf(res->message, sizeof res->message, "step at line %d: the IUT Responder sent "
+                 "nothing after the harness's message_3, then %s: it completed the handshake, "
+                 "so it accepted that message_3, which it must reject (the reverse flow, RFC "
+                 "9528 Appendix A.2.2: without message_4 or OSCORE its exit status is its only "
+                 "answer; peers/README.md, adapter contract)", r->step_line, how);
+    } else if (r->silence_accepts_m3 && e->ex.code == 1) {
+        res->v = V_FAIL;
+        snprintf(res->message, sizeof res->message, "step at line %d: the IUT Responder sent "
+                 "nothing after the harness's message_3, then %s: its handshake failed, so it "
+                 "rejected a valid message_3 without an error message (RFC 9528 §5.4.3; the "
+                 "reverse flow, Appendix A.2.2; peers/README.md, adapter contract)",
+                 r->step_line, how);
+    }
+}
+
 void iut_outcome_after_run(const iut_end *e, sc_result *res)
 {
     char how[160], text[200];
@@ -180,7 +205,9 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
         not_implemented(e->ex.code, res);
     } else if (e->iut_initiator) {
         judge_initiator_exit(e, how, res);
-    } else if (e->gone_step > 0) {
+    } else if (e->client_responder) {
+        judge_client_responder_exit(e, how, res);
+    } else if (e->gone_step > 0 && !e->client_responder) {
         snprintf(text, sizeof text, "the IUT %s", how);
         if (res->v == V_PASS || res->v == V_NONSTRICT) {
             res->v = V_ERROR;

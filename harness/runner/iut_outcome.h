@@ -41,6 +41,9 @@ typedef struct iut_end {
     int not_implemented; /* the peer file's exit code for "scenario not implemented" */
     size_t gone_step;   /* the step during which the executor saw it gone, 0 none
                          * (sc_exec_iut_gone_step) */
+    bool client_responder; /* the IUT Responder was the CoAP client (the reverse flow,
+                         * RFC 9528 A.2.2): it ends after its session, as an Initiator
+                         * does, so its exit during the steps ends nothing early */
 } iut_end;
 
 /* The verdict after the scenario, in res (which holds the executor's):

@@ -202,17 +202,18 @@ static void note_capture(const iut_exit *ex, sc_result *res)
 /* After the scenario: an IUT Initiator may finish (the executor answers it
  * as the engine would, at most the run's timeout, then 200 ms more to exit);
  * then the IUT is stopped and how it ended judged (iut_outcome.h). */
-static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run_opts *o,
-                       const peer_file *pf, sc_result *res)
+static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, bool reverse,
+                       const run_opts *o, const peer_file *pf, sc_result *res)
 {
     iut_end e;
     memset(&e, 0, sizeof e);
     e.not_implemented = pf->not_implemented_exit;
     e.iut_initiator = harness_role == SC_HARNESS_RESPONDER;
+    e.client_responder = reverse && !e.iut_initiator;
     if (e.iut_initiator)
         sc_exec_drain(x, o->timeout_ms, res);
     e.by_itself = iut_poll(w->p, &e.ex);
-    if (!e.by_itself && e.iut_initiator)
+    if (!e.by_itself && (e.iut_initiator || e.client_responder)) /* both end by themselves */
         e.by_itself = iut_wait(w->p, 200, &e.ex);
     iut_exit stopped;
     iut_stop_tracked(w->p, 1000, &stopped, &job_iut_pgid);
@@ -220,7 +221,7 @@ static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, const run
     note_capture(&stopped, res);
     if (!e.by_itself)
         e.ex = stopped;
-    if (e.iut_initiator)
+    if (e.iut_initiator || e.client_responder)
         sc_exec_ending_of(x, &e.run);
     e.gone_step = sc_exec_iut_gone_step(x, NULL);
     iut_outcome_after_run(&e, res);
@@ -268,7 +269,11 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
 
     int port = spec->fixed_port;
     sc_exec *x = NULL;
-    if (j->harness_role == SC_HARNESS_RESPONDER) {
+    /* Which side is the CoAP server: the harness Responder in the forward
+     * flow, the harness Initiator in the reverse one (RFC 9528 A.2.2). */
+    bool reverse = sc->flow == SC_FLOW_REVERSE;
+    bool harness_server = (j->harness_role == SC_HARNESS_RESPONDER) != reverse;
+    if (harness_server) {
         eo.host = host;
         x = sc_exec_new(&eo, err, sizeof err);
         if (x == NULL)
@@ -304,6 +309,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         v.framing = (j->has_profile ? j->profile.framing : sc->framing) == SC_FRAMING_BARE
                         ? "bare"
                         : "rfc9528";
+        v.flow = reverse ? "reverse" : "forward";
         v.oscore = iut_oscore_value(sc_uses_oscore(sc), j->has_profile
                                                              ? j->profile.oscore
                                                              : peer_has_capability(pf, "oscore"));
@@ -320,7 +326,11 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         }
         copy_str(res->iut_stdout_path, sizeof res->iut_stdout_path, path_out);
         copy_str(res->iut_stderr_path, sizeof res->iut_stderr_path, path_err);
-        if (spec->ready_line[0] || spec->ready_probe) {
+        /* An IUT that is the CoAP client (the Initiator forward, the Responder
+         * reverse) listens for nothing: its first request is awaited. A reverse
+         * Initiator with `ready: none` is awaited by the harness's first
+         * request, tried again while it is refused (exec_reverse.c). */
+        if ((spec->ready_line[0] || spec->ready_probe) && !(reverse && harness_server)) {
             int ready_ms = peer_ready_timeout_ms(spec);
             iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
                                          port, ready_ms);
@@ -344,7 +354,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     }
     sc_exec_run(x, res);
     if (w.p != NULL)
-        finish_iut(x, &w, j->harness_role, o, pf, res);
+        finish_iut(x, &w, j->harness_role, reverse, o, pf, res);
     goto done;
 harness_error:
     res->v = V_ERROR;

@@ -365,6 +365,7 @@ sc_exec *sc_exec_new(const sc_exec_opts *o, char *err, size_t cap)
     }
     x->o = *o;
     x->sc = o->sc;
+    x->reverse = o->sc->flow == SC_FLOW_REVERSE;
     if (o->sc->role == SC_BOTH && o->role == SC_HARNESS_RESPONDER) {
         x->mirror = mirror_scenario(o->sc, err, cap);
         if (x->mirror == NULL)
@@ -465,6 +466,9 @@ void sc_exec_run(sc_exec *x, sc_result *res)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     x->v = V_PASS;
     xt_printf(x, "scenario %s (%s)\n", sc->id, sc->file);
+    if (x->reverse)
+        xt_printf(x, "reverse message flow (RFC 9528 Appendix A.2.2): the harness is the CoAP "
+                     "%s\n", x->o.role == SC_HARNESS_INITIATOR ? "server" : "client");
     xt_printf(x, "harness %s, IUT %s, %s, METHOD %d\n",
               x->o.role == SC_HARNESS_INITIATOR ? "Initiator" : "Responder",
               x->o.role == SC_HARNESS_INITIATOR ? "Responder" : "Initiator",
@@ -485,7 +489,9 @@ void sc_exec_run(sc_exec *x, sc_result *res)
         x->v = V_SKIPPED; /* nothing was opened, nothing is sent */
         snprintf(x->message, sizeof x->message, "%s", x->refused);
         xt_printf(x, "skipped: %s\n", x->refused);
-    } else if (x->o.role == SC_HARNESS_INITIATOR) {
+    } else if (x->reverse && x->o.role == SC_HARNESS_INITIATOR) {
+        x_reverse_initiator_run(x);
+    } else if (x->o.role == SC_HARNESS_INITIATOR || x->reverse) {
         for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR &&
                           x->v != V_SKIPPED;
              x->step++) {
@@ -495,7 +501,10 @@ void sc_exec_run(sc_exec *x, sc_result *res)
             if (st->kind != SC_STEP_EXPECT || x->rx.kind == NULL)
                 x_step_begin(x);
             x->cfg.faults = x_faults(x, st);
-            x_initiator_step(x, st);
+            if (x->reverse)
+                x_reverse_responder_step(x, st);
+            else
+                x_initiator_step(x, st);
         }
     } else if (x->v == V_PASS) {
         x_responder_run(x);

@@ -123,6 +123,14 @@ typedef struct sc_exec_ending {
                             * bytes)"; "" if none */
     char requirement[96];  /* completed: what an Initiator that rejects that answer
                             * breaks, e.g. "R-5.5.3-a (RFC 9528 §5.5.3)" */
+    /* Reverse flow, harness Initiator (the IUT Responder is the CoAP client,
+     * whose silence after message_3 is all it says when it sends neither
+     * message_4 nor OSCORE): its silence was judged as a rejection of the
+     * harness's message_3 (the step did not allow accepting it), or as its
+     * acceptance. Its exit status (0 done, 1 failed: peers/README.md) then
+     * confirms or contradicts that reading. */
+    bool silence_rejects_m3, silence_accepts_m3;
+    int step_line;         /* the scenario line of that expect step */
 } sc_exec_ending;
 void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e);
 

@@ -70,7 +70,7 @@ static void append_transcript(sc_exec *x, sc_result *res)
 
 void sc_exec_drain(sc_exec *x, int timeout_ms, sc_result *res)
 {
-    if (x->o.role != SC_HARNESS_RESPONDER)
+    if (x->o.role != SC_HARNESS_RESPONDER || x->reverse) /* reverse: a client, nothing to serve */
         return;
     xt_printf(x, "after the scenario: the IUT Initiator may finish (at most %d ms); its "
                  "requests get the engine's answers\n", timeout_ms);
@@ -99,6 +99,9 @@ void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e)
     e->requests = x->n_requests;
     e->completed = completed(x) && !x->rejected[0];
     snprintf(e->last_answer, sizeof e->last_answer, "%s", x->last_answer);
+    e->silence_rejects_m3 = x->silence_rejects_m3;
+    e->silence_accepts_m3 = x->silence_accepts_m3;
+    e->step_line = x->silence_m3_line;
     if (e->completed)
         sc_requirement_text(x->last_answer_req, e->requirement, sizeof e->requirement);
 }

@@ -42,12 +42,22 @@ typedef struct received {
                                    * keeps the first one's C_R (RFC 9528 §7) */
     char detail[600];             /* what the transport knows beyond st: what it
                                    * dropped or why it could not take the answer */
+    bool silence_only;            /* silence, and nothing else was possible: in the reverse
+                                   * flow the IUT Responder could not read C_I in the
+                                   * message_1 it got, so it could not address an error
+                                   * message (RFC 9528 Appendix A.2.2); not non-strict */
 } received;
 
 struct sc_exec {
     sc_exec_opts o;
     const scenario *sc;
     scenario *mirror;             /* role: both, run as Responder: mirrored steps */
+    bool reverse;                 /* the reverse message flow (exec_reverse.c) */
+    bool triggered;               /* reverse, harness Responder: the empty POST went */
+    bool silence_rejects_m3, silence_accepts_m3; /* reverse (sc_exec_ending) */
+    int silence_m3_line;
+    bool c_i_unreadable;          /* reverse, harness Initiator: the message_1 sent has no
+                                   * C_I where RFC 9528 §5.2.1 puts it */
     vector_setup *vs;             /* `vector:` deterministic mode, else NULL */
     int timeout;
     credfile own, peer;
@@ -301,6 +311,29 @@ void x_message_2_unverified(sc_exec *x);
 /* roles */
 void x_initiator_step(sc_exec *x, const sc_step *st);
 void x_responder_run(sc_exec *x);
+
+/* exec_roles.c's parts that the reverse flow (exec_reverse.c) shares: the
+ * engine's word on x->rx, an error message's fields, the classification of
+ * what answers the harness Initiator's last message, the OSCORE server and
+ * client sides, and the session following a message_1 about to go. */
+void x_engine_result(sc_exec *x, eh_err err);
+void x_parse_error(received *rx);
+void x_classify_answer(sc_exec *x);
+bool x_answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *why,
+                     size_t cap);
+void x_oscore_exchange(sc_exec *x, const sc_step *st);
+void x_follow_message_1(sc_exec *x, const sc_step *st, const uint8_t *msg, size_t n);
+
+/* exec_reverse.c: the reverse message flow (RFC 9528 Appendix A.2.2).
+ * Harness Initiator: a CoAP server; the IUT Responder's empty POST is
+ * answered by the first send step (message_1), each later POST (C_I ||
+ * message) is judged by an expect step and answered by the send steps after
+ * it. Harness Responder: a CoAP client; the first expect step sends the
+ * empty POST and judges message_1 in its response, send steps POST C_I ||
+ * message and the response is judged by the next expect step. */
+void x_reverse_initiator_run(sc_exec *x);
+void x_reverse_on_request(sc_exec *x, const tr_message *req, tr_message *resp);
+void x_reverse_responder_step(sc_exec *x, const sc_step *st);
 
 /* after the last step (exec_ending.c) */
 /* Keep resp, the harness Responder's answer (code 0: none), as its last

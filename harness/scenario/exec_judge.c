@@ -564,7 +564,8 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
         }
         /* Appendix A.2.3: an error in a CoAP response uses an error code
          * and Content-Format 64. */
-        if (x->o.role == SC_HARNESS_INITIATOR && x->sc->transport != SC_UDP) {
+        bool in_response = (x->o.role == SC_HARNESS_INITIATOR) != x->reverse;
+        if (in_response && x->sc->transport != SC_UDP) {
             if (rx->code < 0x80) {
                 snprintf(why, cap, "the error message came in CoAP %d.%02d; RFC 9528 Appendix "
                                    "A.2.3 requires an error response code", rx->code >> 5,
@@ -856,7 +857,8 @@ void x_judge(sc_exec *x, const sc_step *st)
                 snprintf(x->branch, sizeof x->branch, "%s", st->outcomes[i].state);
                 xt_printf(x, "  branch: %s\n", x->branch);
             }
-            if (st->outcomes[i].non_strict && x->v == V_PASS) {
+            if (st->outcomes[i].non_strict && x->v == V_PASS &&
+                !(st->outcomes[i].kind == SC_OUT_SILENCE && x->rx.silence_only)) {
                 char t[100];
                 outcome_text(&st->outcomes[i], t, sizeof t);
                 x->v = V_NONSTRICT;

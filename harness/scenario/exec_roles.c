@@ -33,7 +33,7 @@ static void engine_why(sc_exec *x, char *buf, size_t cap)
 }
 
 /* Record what the harness engine said of the message just received. */
-static void engine_result(sc_exec *x, eh_err err)
+void x_engine_result(sc_exec *x, eh_err err)
 {
     received *rx = &x->rx;
     x_record_size(x, true, rx->kind, rx->msg, rx->msg_len, (size_t)(rx->msg - rx->payload));
@@ -51,7 +51,7 @@ static void engine_result(sc_exec *x, eh_err err)
         x_fields_line(x, rx->kind, rx->msg, rx->msg_len);
 }
 
-static void parse_error(received *rx)
+void x_parse_error(received *rx)
 {
     eh_cbor_reader r;
     const uint8_t *info;
@@ -134,7 +134,7 @@ static void classify_combined_answer(sc_exec *x)
     }
     if (rx->len > 0 && (rx->payload[0] >> 5) <= 1) {
         rx->kind = "error";
-        parse_error(rx);
+        x_parse_error(rx);
         return;
     }
     /* an empty success: the answer to a message_3 seen before, sent again (§7) */
@@ -145,7 +145,7 @@ static void classify_combined_answer(sc_exec *x)
                  "answered as plain CoAP (RFC 8613 §8.2, §8.3)");
 }
 
-static void classify_answer(sc_exec *x)
+void x_classify_answer(sc_exec *x)
 {
     if (x->combined_in_flight)
         classify_combined_answer(x);
@@ -181,7 +181,7 @@ static void classify_answer_in_session(sc_exec *x)
     int major = rx->payload[0] >> 5;
     if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
         rx->kind = "error";
-        parse_error(rx);
+        x_parse_error(rx);
         /* an error message also ends the engine's session (§6) */
         if (x->s.state == EH_STATE_WAIT_M2)
             eh_initiator_process_message_2(&x->s, rx->msg, rx->msg_len);
@@ -207,7 +207,7 @@ static void classify_answer_in_session(sc_exec *x)
                   ? eh_initiator_process_message_4(&x->s, rx->msg, rx->msg_len)
                   : EH_ERR_STATE;
     }
-    engine_result(x, err);
+    x_engine_result(x, err);
 }
 
 /* `send: repeat`: the previous request's bytes again, as a new request. */
@@ -226,7 +226,7 @@ static void initiator_repeat(sc_exec *x)
     req.payload = x->last_payload, req.payload_len = x->last_payload_len;
     x->repeating = true;
     x_exchange(x, &req);
-    classify_answer(x);
+    x_classify_answer(x);
     x->repeating = false;
 }
 
@@ -261,14 +261,14 @@ static void initiator_combined(sc_exec *x, const sc_step *st, const uint8_t *m3,
     xt_bytes(x, "->", req.payload, req.payload_len);
     x->combined_in_flight = true;
     x_exchange(x, &req);
-    classify_answer(x);
+    x_classify_answer(x);
     x->combined_in_flight = false;
 }
 
 /* Does the request about to go carry a message_1? Then the session follows
  * it as sent where the bytes are not the engine's own (mutations, a raw
  * payload after its 0xf5), and the answer is classified as a message_2. */
-static void follow_message_1(sc_exec *x, const sc_step *st, const uint8_t *msg, size_t n)
+void x_follow_message_1(sc_exec *x, const sc_step *st, const uint8_t *msg, size_t n)
 {
     bool m1 = strcmp(st->message, "message_1") == 0;
     bool raw_m1 = strcmp(st->message, "raw") == 0 && !st->with_c_r && !st->has_prefix && n > 1 &&
@@ -297,7 +297,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     }
     if (x_build(x, st, msg, sizeof msg, &n) != 0)
         return;
-    follow_message_1(x, st, msg, n);
+    x_follow_message_1(x, st, msg, n);
     x->snap = x->s;
     if (st->combined) {
         x_record_size(x, false, st->message, msg, n, 0);
@@ -342,7 +342,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     x->last_cf = req.content_format;
     memcpy(x->last_payload, payload, k + n);
     x_exchange(x, &req);
-    classify_answer(x);
+    x_classify_answer(x);
     x_amplification_record(x, payload, k + n, m1);
 }
 
@@ -407,7 +407,7 @@ static bool early_oscore_request(sc_exec *x, const char *resource, tr_message *r
     return true;
 }
 
-static void oscore_exchange(sc_exec *x, const sc_step *st)
+void x_oscore_exchange(sc_exec *x, const sc_step *st)
 {
     const char *resource = st->resource[0] ? st->resource : "/hello";
     static uint8_t buf[TR_MAX_BODY];
@@ -503,7 +503,7 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
                       st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
             x_listen(x, st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
             x->listening = true;
-            classify_answer(x);
+            x_classify_answer(x);
             x->listening = false;
         }
         x_judge(x, st);
@@ -515,7 +515,7 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
         break;
     }
     case SC_STEP_OSCORE:
-        oscore_exchange(x, st);
+        x_oscore_exchange(x, st);
         break;
     case SC_STEP_FLOOD:
         x_flood(x, st);
@@ -594,12 +594,12 @@ static void classify_request(sc_exec *x, const tr_message *req)
                   : EH_ERR_STATE;
         x->m3_accepted |= err == EH_OK;
     } else if (strcmp(rx->kind, "error") == 0) {
-        parse_error(rx);
+        x_parse_error(rx);
         return;
     } else {
         return;
     }
-    engine_result(x, err);
+    x_engine_result(x, err);
 }
 
 /* The answer to the request (code 0: none), kept as the harness's last
@@ -670,7 +670,7 @@ static void natural_answer(sc_exec *x, tr_message *resp)
 /* Verify the IUT's OSCORE request with the session's context and answer it
  * (4.01 without a context, 4.00 when it does not verify): true when it
  * verified, else why in `why`. */
-static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *why,
+bool x_answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *why,
                           size_t cap)
 {
     size_t n = 0, n_opts = 0;
@@ -705,7 +705,7 @@ static bool answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, c
 static void serve_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
 {
     char why[300];
-    if (!answer_oscore(x, req, resp, why, sizeof why))
+    if (!x_answer_oscore(x, req, resp, why, sizeof why))
         x_fail(x, V_FAIL, "%s", why);
 }
 
@@ -746,7 +746,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
     bool answered = false;
     if (strcmp(x->rx.kind, "oscore") == 0) {
         char why[300];
-        x->rx.engine_ok = answer_oscore(x, req, resp, why, sizeof why);
+        x->rx.engine_ok = x_answer_oscore(x, req, resp, why, sizeof why);
         if (!x->rx.engine_ok)
             snprintf(x->rx.engine_why, sizeof x->rx.engine_why, "%s", why);
         answered = true;

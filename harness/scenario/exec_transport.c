@@ -26,7 +26,7 @@ int x_transport_open(sc_exec *x, char *err, size_t cap)
 {
     bool coap = x->sc->transport != SC_UDP;
     tr_coap_proto proto = x->sc->transport == SC_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP;
-    if (x->o.role == SC_HARNESS_INITIATOR) {
+    if ((x->o.role == SC_HARNESS_INITIATOR) != x->reverse) { /* the CoAP client */
         if (coap) {
             if (tr_coap_client_open_proto(&x->client, x->o.host, (uint16_t)x->o.port, proto) ==
                 EH_OK) {
@@ -189,7 +189,10 @@ void x_listen(sc_exec *x, int timeout_ms)
 void x_coap_handler(void *arg, const tr_message *req, const char *peer_addr, tr_message *resp)
 {
     sc_exec *x = arg;
-    x_on_request(x, req, peer_addr, resp);
+    if (x->reverse)
+        x_reverse_on_request(x, req, resp);
+    else
+        x_on_request(x, req, peer_addr, resp);
 }
 
 bool x_iut_gone(sc_exec *x)

@@ -17,10 +17,11 @@ static const char *const top_keys[] = {
     "name",      "version",   "template", "capabilities",
     "initiator", "responder", "known_failures", "budget", "profiles", "framing",
     "not_implemented_exit", NULL};
-static const char *const profile_keys[] = {"method", "suite", "credentials", "framing",
+static const char *const profile_keys[] = {"method", "suite", "credentials", "framing", "flow",
                                            "message_4", "oscore", "error_messages", NULL};
 static const char *const profile_cred_keys[] = {"id", "initiator", "responder", NULL};
 static const char *const framings[] = {"rfc9528", "bare", NULL};
+static const char *const flows[] = {"forward", "reverse", NULL};
 static const char *const cred_kinds[] = {"kid", "kccs", "x5t", "x5chain", NULL};
 /* Capabilities that profiles: states per profile (peer_has_capability). */
 static const char *const profile_caps[] = {"method-", "suite-", "cred-kid", "cred-kccs",
@@ -35,7 +36,7 @@ static const char *const kf_reasons[] = {"unsupported", "known-bug", "spec-ambig
 /* The placeholders of a command template (runner/iut.h, iut_expand). */
 static const char *const placeholders[] = {
     "host",    "port",  "creds_dir", "method",  "suite", "suites", "vector", "harness",
-    "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "oscore",
+    "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
     "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  NULL};
 
 /* Every {name} of the command is a placeholder ({{ and }} are braces): else a
@@ -215,6 +216,11 @@ static int load_profile(sy_ctx *c, yaml_node_t *n, peer_file *pf)
         if (sy_enum(c, v, "profiles.framing", framings, &e) != 0)
             return -1;
         base.framing = (sc_framing)e;
+    }
+    if ((v = sy_get(c, n, "flow"))) {
+        if (sy_enum(c, v, "profiles.flow", flows, &e) != 0)
+            return -1;
+        base.flow = (sc_flow)e;
     }
     if (((v = sy_get(c, n, "message_4")) && sy_bool(c, v, "profiles.message_4", &base.message_4)) ||
         ((v = sy_get(c, n, "oscore")) && sy_bool(c, v, "profiles.oscore", &base.oscore)) ||

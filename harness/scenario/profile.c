@@ -36,8 +36,9 @@ static const int registered_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
 
 int sc_profile_label(const sc_profile *p, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "m%d-s%d-%.16s%s", p->method, p->suite, p->cred_id,
-                     p->framing == SC_FRAMING_BARE ? "-bare" : "");
+    int n = snprintf(out, cap, "m%d-s%d-%.16s%s%s", p->method, p->suite, p->cred_id,
+                     p->framing == SC_FRAMING_BARE ? "-bare" : "",
+                     p->flow == SC_FLOW_REVERSE ? "-reverse" : "");
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
@@ -178,11 +179,47 @@ static int selected_suite(const scenario *sc)
     return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
 }
 
+bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap)
+{
+    if (sc->transport == SC_UDP) {
+        snprintf(why, cap, "raw UDP has no CoAP client and server");
+        return false;
+    }
+    if (sc->pins_framing) {
+        snprintf(why, cap, "it is about the forward flow's prefixes");
+        return false;
+    }
+    size_t sessions = 0;
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        const sc_step *st = &sc->steps[i];
+        const char *what = NULL;
+        sessions += st->kind == SC_STEP_SEND && strcmp(st->message, "message_1") == 0;
+        if (sessions > 1)
+            what = "a second session (in the reverse flow the IUT's client starts sessions)";
+        else if (st->kind == SC_STEP_EXPECT && st->checks.amplification)
+            what = "an amplification check (answers to a message_1 request)";
+        else if (st->kind == SC_STEP_FLOOD || st->kind == SC_STEP_WAIT)
+            what = st->kind == SC_STEP_FLOOD ? "a flood step" : "a wait step";
+        else if (st->kind == SC_STEP_OSCORE && (st->replay || st->early))
+            what = "an OSCORE step out of the handshake's order";
+        else if (st->kind == SC_STEP_SEND &&
+                 (st->combined || st->has_prefix || st->with_c_r || st->again ||
+                  strncmp(st->message, "message_", 8) != 0))
+            what = st->combined ? "an RFC 9668 combined request (forward flow only)"
+                                : "a send step the reverse flow does not take yet";
+        if (what != NULL) {
+            snprintf(why, cap, "step %zu: %s", i + 1, what);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, char *why,
                      size_t cap)
 {
     unsigned pins = sc->pins;
-    char a[SC_MAX_NAME], b[SC_MAX_NAME];
+    char a[SC_MAX_NAME], b[SC_MAX_NAME], rw[96];
     if (pins & SC_PIN_CREDS)
         pins |= SC_PIN_ALL;
     if ((pins & SC_PIN_METHOD) && !method_allowed(sc, p->method))
@@ -201,6 +238,8 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
         snprintf(why, cap, "credentials named in the profile or cred-files");
     else if (sc->iut_peer_other && !cred_files)
         snprintf(why, cap, "cred-files (the IUT is told of a generated credential)");
+    else if (p->flow == SC_FLOW_REVERSE && !sc_runs_in_reverse_flow(sc, rw, sizeof rw))
+        snprintf(why, cap, "the forward message flow (%s)", rw);
     else
         return true;
     return false;
@@ -229,9 +268,9 @@ int sc_profile_choose(const scenario *sc, const peer_file *pf, sc_role harness_r
     size_t local[SC_MAX_PROFILES], n = 0;
     size_t *f = fit ? fit : local;
     bool files = has(pf, "cred-files");
-    char first[96] = "";
+    char first[160] = "";
     for (size_t i = 0; i < pf->n_profiles; i++) {
-        char w[96];
+        char w[160];
         if (sc_profile_fits(sc, &pf->profiles[i], files, w, sizeof w))
             f[n++] = i;
         else if (!first[0])
@@ -327,6 +366,7 @@ int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *e
         drop_oscore_steps(sc);
     if (!sc->pins_framing)
         sc->framing = p->framing;
+    sc->flow = p->flow;
     sc_profile_label(p, sc->profile, sizeof sc->profile);
     return 0;
 }

@@ -41,6 +41,11 @@ int sc_profile_label(const sc_profile *p, char *out, size_t cap);
  * suite 2 or kid, the scenarios' historical defaults), message-4, oscore and
  * error-messages for every one; framing as given. Suite 25 gets no OSCORE
  * (its hash gives OSCORE no HKDF). */
+/* Can the scenario run in the reverse message flow (RFC 9528 Appendix A.2.2)
+ * as the executor has it: over CoAP, with send steps of message_1..4 and
+ * expect and oscore steps in the handshake's order? If not, why (e.g.
+ * "step 3: an RFC 9668 combined request (forward flow only)"). */
+bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap);
 void sc_profiles_from_capabilities(peer_file *pf, sc_framing framing);
 
 /* The credential names of p: the Initiator's and the Responder's (cap

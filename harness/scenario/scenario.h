@@ -249,6 +249,9 @@ typedef struct sc_matrix {
 /* Appendix A.2 framing (0xf5 || message_1, C_R || message_3) or bare EDHOC
  * messages (correlated by the peer's address, as some stacks do). */
 typedef enum sc_framing { SC_FRAMING_RFC9528 = 0, SC_FRAMING_BARE } sc_framing;
+/* Appendix A.2.1 (forward: the Initiator is the CoAP client) or A.2.2
+ * (reverse: the Initiator is the CoAP server). */
+typedef enum sc_flow { SC_FLOW_FORWARD = 0, SC_FLOW_REVERSE } sc_flow;
 
 /*
  * One combination an IUT supports (peers/README.md, "Profiles"): the
@@ -265,6 +268,7 @@ typedef struct sc_profile {
                                        * credential names (vectors/creds); "" = the
                                        * defaults of profile.h */
     sc_framing framing;
+    sc_flow flow;
     bool message_4, oscore, error_messages;
 } sc_profile;
 
@@ -341,6 +345,7 @@ typedef struct scenario {
     sc_framing framing;               /* from the job's profile (profile.h) */
     bool pins_framing;                /* `framing: rfc9528`: about Appendix A.2 itself, so
                                        * the profile's framing does not apply */
+    sc_flow flow;                     /* from the job's profile (profile.h) */
     char iut_ask[SC_ASK_COUNT_][SC_MAX_ASK]; /* `iut:`, "" = not asked */
     char profile[SC_MAX_NAME];        /* the label of the profile applied, or "" */
     size_t n_steps;
