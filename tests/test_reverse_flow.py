@@ -122,3 +122,112 @@ def test_nobody_there_is_a_timeout_and_udp_is_refused(harness, tmp_path):
     u = subprocess.run([str(harness), "peer", "initiator", "--flow", "reverse", "--transport",
                         "udp"], capture_output=True, text=True, timeout=scaled(30), cwd=ROOT)
     assert u.returncode == 2 and "--flow reverse is CoAP's" in u.stderr
+
+
+# ---------------------------------------------------------------- run, reverse flow
+
+def reverse_peer(tmp_path, profile, responder_args="", initiator_args=""):
+    """peers/reference.yaml with one reverse-flow profile instead of its capabilities
+    (the commands pass {flow} on), and extra arguments (faults) for either role."""
+    import yaml
+    doc = yaml.safe_load((ROOT / "peers/reference.yaml").read_text())
+    doc["capabilities"] = ["cred-files", "coap", "coap-tcp", "udp", "ead", "rfc9668", "vectors"]
+    doc["profiles"] = [dict(profile, flow="reverse")]
+    doc["responder"]["command"] = doc["responder"]["command"].replace(
+        "peer responder", f"peer responder {responder_args}")
+    doc["initiator"]["command"] = doc["initiator"]["command"].replace(
+        "peer initiator", f"peer initiator {initiator_args}")
+    path = tmp_path / "reverse.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def run_reverse(harness, tmp_path, peer, *args, timeout=240):
+    js = tmp_path / "results.json"
+    r = subprocess.run([str(harness), "run", "--peer", str(peer), "--role", "both", "-j", "2",
+                        "--json", str(js), "--junit", str(tmp_path / "junit.xml"),
+                        "--out", str(tmp_path / "out"), *map(str, args)],
+                       capture_output=True, text=True, timeout=scaled(timeout), cwd=ROOT)
+    results = json.loads(js.read_text())["results"] if js.exists() else []
+    return r, {(x["id"], x["iut_role"]): x for x in results}  # keyed by the IUT's role
+
+
+KID_OSCORE = {"method": 3, "suite": 2, "credentials": {"id": "kid"}, "oscore": True}
+
+
+@pytest.mark.parametrize("profile", [
+    KID_OSCORE,
+    pytest.param({"method": 0, "suite": 0, "credentials": {"id": "x5t"}},
+                 marks=pytest.mark.plain_only("the same executor as the OSCORE profile's run")),
+    pytest.param({"method": 3, "suite": 2, "credentials": {"id": "kid"}, "message_4": True},
+                 marks=pytest.mark.plain_only("the same executor as the OSCORE profile's run"))],
+    ids=["m3-s2-kid-oscore", "m0-s0-x5t", "m3-s2-kid-message-4"])
+def test_the_suite_runs_in_the_reverse_flow_against_the_reference_peer(harness, tmp_path,
+                                                                        profile):
+    """Issue 19 item 2: with a reverse-flow profile the harness is the CoAP server as
+    Initiator and the client as Responder; the interop scenarios pass in both roles over
+    CoAP and CoAP over TCP, every other scenario that runs passes too, and those the
+    reverse flow cannot take are skipped saying so."""
+    r, res = run_reverse(harness, tmp_path, reverse_peer(tmp_path, profile))
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr
+    ran = {k: x for k, x in res.items() if x["verdict"] != "skipped"}
+    assert all(x["verdict"] == "pass" for x in ran.values()), \
+        [(k, x["message"]) for k, x in ran.items() if x["verdict"] != "pass"]
+    for role in ("initiator", "responder"):
+        assert ("interop/handshake", role) in ran
+        if profile["method"] == 3 and not profile.get("message_4"):
+            assert ("interop/m3-s2-kid-tcp", role) in ran
+    assert len(ran) >= 40, len(ran)
+    # the reverse flow on the wire: the harness Initiator served an empty POST, the
+    # harness Responder sent one
+    out = tmp_path / "out"
+    i = (out / "iut-responder/interop_handshake.txt").read_text()
+    assert "the harness is the CoAP server" in i and "<- an empty POST" in i, i
+    rr = (out / "iut-initiator/interop_handshake.txt").read_text()
+    assert "the harness is the CoAP client" in rr and "-> an empty POST" in rr, rr
+    if profile.get("oscore"):
+        assert "OSCORE request verified and answered" in i
+    skipped = [x["message"] for x in res.values() if "forward message flow" in x["message"]]
+    if profile.get("oscore"):
+        assert any("RFC 9668 combined request" in m for m in skipped), skipped
+    assert any("raw UDP has no CoAP client" in m for m in skipped), skipped
+
+
+@pytest.mark.parametrize("fault,role,scenario,text", [
+    ("wrong-mac-2", "responder", "interop/handshake", "MAC_2"),
+    ("wrong-mac-3", "initiator", "interop/handshake", "MAC_3"),
+    ("reverse-no-prefix", "responder", "interop/handshake",
+     "does not start with the C_I prefix 37"),
+    ("skip-mac-3-check", "responder", "rfc9528/5.4.3/wrong-mac-3",
+     "then exited with code 0: it completed the handshake, so it accepted that message_3")])
+def test_a_faulty_iut_fails_in_the_reverse_flow(harness, tmp_path, fault, role, scenario, text):
+    """A fault of the IUT in either role is found in the reverse flow: wrong MACs, a
+    Responder whose POSTs lack the C_I prefix (R-A.2-b cited), and one that accepts a
+    wrong MAC_3 in silence (no OSCORE, no message_4), which its exit status gives away."""
+    profile = {"method": 3, "suite": 2, "credentials": {"id": "kid"}}
+    peer = reverse_peer(tmp_path, profile,
+                        responder_args=f"--fault {fault}" if role == "responder" else "",
+                        initiator_args=f"--fault {fault}" if role == "initiator" else "")
+    r, res = run_reverse(harness, tmp_path, peer, "--no-sanity", "--filter", scenario)
+    assert r.returncode == 1, r.stdout + r.stderr
+    x = res[(scenario, role)]
+    assert x["verdict"] == "fail" and text in x["message"], x["message"]
+    if fault == "reverse-no-prefix":
+        assert "R-A.2-b" in x["message"]
+    other = res.get((scenario, "initiator" if role == "responder" else "responder"))
+    assert other is None or other["verdict"] == "pass", other["message"]
+
+
+def test_matrix_and_explore_refuse_a_peer_with_only_reverse_profiles(harness, tmp_path):
+    """The matrix relay and explore's alphabets run the forward flow only: a peer file
+    whose every profile is reverse is refused with that reason, not run in a flow the
+    IUT does not have."""
+    peer = reverse_peer(tmp_path, KID_OSCORE)
+    m = subprocess.run([str(harness), "matrix", "--peers", str(peer),
+                        str(ROOT / "peers/reference.yaml"), "--out", str(tmp_path / "m")],
+                       capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
+    assert m.returncode == 2 and "the matrix relays the forward flow only" in m.stderr, m.stderr
+    e = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", "responder",
+                        "--depth", "2", "--out", str(tmp_path / "e")],
+                       capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
+    assert e.returncode == 2 and "explore's alphabets do not have yet" in e.stderr, e.stderr

@@ -32,6 +32,7 @@
 #include "../runner/run_html.h"
 #include "../runner/reaper.h"
 #include "../runner/runner.h"
+#include "../scenario/profile.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
 
@@ -103,6 +104,11 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     const peer_role_spec *spec = iut_responder ? &c->pf->responder : &c->pf->initiator;
     if (!spec->present) {
         snprintf(err, cap, "%s: no IUT %s in the peer file", o->peer_file, o->role);
+        return -1;
+    }
+    if (!sc_peer_has_forward_flow(c->pf)) {
+        snprintf(err, cap, "%s: every profile is in the reverse message flow (RFC 9528 Appendix "
+                           "A.2.2), which explore's alphabets do not have yet", o->peer_file);
         return -1;
     }
     snprintf(c->role_harness, sizeof c->role_harness, "%s",

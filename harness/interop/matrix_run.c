@@ -19,6 +19,7 @@
 #include "../runner/reaper.h"
 #include "../runner/runner.h"
 #include "../scenario/budget.h"
+#include "../scenario/profile.h"
 #include "child_pool.h"
 #include "pair_job.h"
 #include "../transport/pcap_file.h"
@@ -385,6 +386,12 @@ static int load_peers(ctx *c)
             return -1;
         }
         c->n_pf++;
+        if (!sc_peer_has_forward_flow(c->pf[i])) {
+            fprintf(stderr, "matrix: %s: every profile is in the reverse message flow (RFC 9528 "
+                            "Appendix A.2.2); the matrix relays the forward flow only\n",
+                    c->o->peer_files[i]);
+            return -1;
+        }
         const char *nm = c->pf[i]->name;
         if (!strcmp(nm, "pairs") || !strcmp(nm, "matrix.json") || !strcmp(nm, "index.html") ||
             nm[0] == '.') {

@@ -76,7 +76,8 @@ static void classify_post(sc_exec *x, const tr_message *req)
         if (req->opts[i].number == TR_OPTION_OSCORE)
             rx->kind = "oscore";
     if (rx->kind != NULL || req->payload_len == 0) {
-        memcpy(rx->payload, req->payload, req->payload_len);
+        if (req->payload_len > 0)
+            memcpy(rx->payload, req->payload, req->payload_len);
         rx->len = req->payload_len;
         rx->msg = rx->payload, rx->msg_len = rx->len;
         if (rx->kind != NULL) {

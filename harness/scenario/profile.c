@@ -179,6 +179,14 @@ static int selected_suite(const scenario *sc)
     return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
 }
 
+bool sc_peer_has_forward_flow(const peer_file *pf)
+{
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        if (pf->profiles[i].flow == SC_FLOW_FORWARD)
+            return true;
+    return pf->n_profiles == 0;
+}
+
 bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap)
 {
     if (sc->transport == SC_UDP) {

@@ -178,6 +178,42 @@ START_TEST(a_profile_fits_what_a_scenario_pins)
 }
 END_TEST
 
+/* `flow: reverse` (RFC 9528 Appendix A.2.2): parsed, named in the label, and
+ * fitting only scenarios the reverse flow can take, with the reason why not. */
+START_TEST(a_reverse_flow_profile_takes_what_the_reverse_flow_can_run)
+{
+    peer_file *pf = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                   "  - {method: 3, suite: 2, flow: reverse}\n"
+                                   "  - {method: 3, suite: 2}\n");
+    ck_assert_int_eq(pf->profiles[0].flow, SC_FLOW_REVERSE);
+    ck_assert_int_eq(pf->profiles[1].flow, SC_FLOW_FORWARD);
+    char label[64], why[160];
+    ck_assert_int_eq(sc_profile_label(&pf->profiles[0], label, sizeof label), 0);
+    ck_assert_str_eq(label, "m3-s2-kid-reverse");
+    peer_refused(PEER_HEAD "profiles:\n  - {method: 3, suite: 2, flow: sideways}\n",
+                 "profiles.flow");
+    const sc_profile *rev = &pf->profiles[0];
+    scenario *hs = scen(SC_HEAD "steps: [{send: message_1}, {expect: message_2}, "
+                                "{send: message_3}, {expect: accepted}, {oscore: /hello}]\n");
+    ck_assert(sc_profile_fits(hs, rev, true, why, sizeof why));
+    scenario *udp = scen(SC_HEAD "transport: udp\nsteps: [{send: message_1}]\n");
+    ck_assert(!sc_profile_fits(udp, rev, true, why, sizeof why));
+    ck_assert_str_eq(why, "the forward message flow (raw UDP has no CoAP client and server)");
+    ck_assert(sc_profile_fits(udp, &pf->profiles[1], true, why, sizeof why));
+    scenario *two = scen(SC_HEAD "steps: [{send: message_1}, {expect: message_2}, "
+                                 "{send: message_1}, {expect: message_2}]\n");
+    ck_assert(!sc_profile_fits(two, rev, true, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "step 3: a second session"));
+    scenario *raw = scen(SC_HEAD "steps: [{send: raw, mutate: [{raw: \"f500\"}]}]\n");
+    ck_assert(!sc_profile_fits(raw, rev, true, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "step 1: a send step"));
+    scenario *applied = scen(SC_HEAD "steps: [{send: message_1}]\n");
+    ck_assert_int_eq(sc_profile_apply(applied, rev, true, why, sizeof why), 0);
+    ck_assert_int_eq(applied->flow, SC_FLOW_REVERSE);
+    free(pf), free(hs), free(udp), free(two), free(raw), free(applied);
+}
+END_TEST
+
 /* `credentials: {iut_peer: other}` pins nothing and names the generated third
  * identity of the harness's key type in each profile; `id: [kid, x5t]` lets
  * the profile choose among the kinds listed; `id_cred: iut_peer` is kept. */
@@ -313,6 +349,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
+    tcase_add_test(tc, a_reverse_flow_profile_takes_what_the_reverse_flow_can_run);
     tcase_add_test(tc, other_credential_follows_the_profile);
     tcase_add_test(tc, the_choice_is_deterministic_and_spread);
     tcase_add_test(tc, a_scenario_takes_the_profile);
