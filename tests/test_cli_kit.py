@@ -168,8 +168,10 @@ def test_man_page_renders_without_warnings():
 
 def make_env():
     """The environment without the outer make's job server and without a data
-    directory override: the installed binary must find its data by itself."""
-    drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "EDHOC_HARNESS_DATA"}
+    directory override: the installed binary must find its data by itself, and
+    start itself as the reference peer (no EDHOC_HARNESS_EXEC of the sanitizer pass)."""
+    drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "EDHOC_HARNESS_DATA",
+            "EDHOC_HARNESS_EXEC"}
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
@@ -230,11 +232,12 @@ def test_make_install_layout(installed):
     assert man.read_text() == MAN.read_text()
 
 
-def test_report_libraries_are_loaded_on_first_use(harness, tmp_path):
+def test_report_libraries_are_loaded_on_first_use(harness, harness_binary, tmp_path):
     """libxml2 and libpcap are not among the binary's NEEDED libraries
     (harness/common/lazylib.h: a peer started per job never loads them), and
     are still there when a run writes JUnit and captures."""
-    dyn = subprocess.run(["readelf", "-d", harness], capture_output=True, text=True, check=True)
+    dyn = subprocess.run(["readelf", "-d", harness_binary], capture_output=True, text=True,
+                         check=True)
     needed = re.findall(r"\(NEEDED\).*\[(.*)\]", dyn.stdout)
     assert needed and not [n for n in needed if n.startswith(("libxml2", "libpcap"))], needed
     out = tmp_path / "out"

@@ -40,8 +40,7 @@ def transcript(result):
 
 def initiator_with_c_i(c_i):
     """The reference peer file, its Initiator sending C_I = c_i (hex)."""
-    text = REFERENCE.replace("--framing {framing} --method",
-                             f"--framing {{framing}} --c-i {c_i} --method")
+    text = REFERENCE.replace(" --method {method}", f" --c-i {c_i} --method {{method}}")
     assert text != REFERENCE
     return text
 

@@ -125,7 +125,7 @@ def test_the_iut_is_asked_for_its_identifier(harness, tmp_path):
     assert r.returncode == 0 and {x["verdict"] for x in results} == {"pass"}, r.stdout
     assert len(results) == 4
     # a reference peer that ignores the identifier it is given: its own C_I 0x37 fails
-    ignoring = REFERENCE.replace('$(test -n \\"{c_i}\\" && echo --c-i {c_i})', "{{}}")
+    ignoring = REFERENCE.replace("{c_i?--c-i {c_i}}", "{{}}")
     assert ignoring != REFERENCE
     r, results, _ = run_suite(harness, tmp_path, ignoring, paths=paths)
     v = {x["id"]: x for x in results}

@@ -140,15 +140,67 @@ bool iut_uses(const char *tmpl, const char *name)
             s++;
             continue;
         }
-        if (strncmp(s + 1, name, n) == 0 && s[1 + n] == '}')
+        if (strncmp(s + 1, name, n) == 0 &&
+            (s[1 + n] == '}' || s[1 + n] == '?' || s[1 + n] == '!'))
             return true;
     }
     return false;
 }
 
+
 const char *iut_oscore_value(bool scenario_uses_oscore, bool oscore_claimed)
 {
     return scenario_uses_oscore && oscore_claimed ? "oscore" : "";
+}
+
+typedef struct placeholder {
+    const char *name;
+    const char *val;
+} placeholder;
+
+/* Expand s[0..len) into out at *n: {name}, {name?TEXT}, {name!TEXT} (TEXT
+ * expanded in turn, at most a few levels deep), {{ and }}. */
+static int expand_range(const char *s, size_t len, const placeholder *tab, size_t n_tab,
+                        int depth, char *out, size_t cap, size_t *n)
+{
+    const char *end_all = s + len;
+    while (s < end_all) {
+        if ((s[0] == '{' && s + 1 < end_all && s[1] == '{') ||
+            (s[0] == '}' && s + 1 < end_all && s[1] == '}')) {
+            if (put(out, cap, n, s, 1))
+                return -1;
+            s += 2;
+        } else if (s[0] == '{') {
+            size_t whole = peer_placeholder_end(s, (size_t)(end_all - s));
+            if (whole == 0)
+                return -1;
+            size_t name_len = 0;
+            while (s[1 + name_len] != '}' && s[1 + name_len] != '?' && s[1 + name_len] != '!')
+                name_len++;
+            size_t i;
+            for (i = 0; i < n_tab; i++)
+                if (strlen(tab[i].name) == name_len && memcmp(tab[i].name, s + 1, name_len) == 0)
+                    break;
+            if (i == n_tab)
+                return -1;
+            const char *v = tab[i].val ? tab[i].val : "";
+            char kind = s[1 + name_len];
+            if (kind == '}') {
+                if (put(out, cap, n, v, strlen(v)))
+                    return -1;
+            } else if ((kind == '?') == (v[0] != 0)) {
+                if (depth >= 4 || expand_range(s + 2 + name_len, whole - 3 - name_len, tab, n_tab,
+                                               depth + 1, out, cap, n))
+                    return -1;
+            }
+            s += whole;
+        } else {
+            if (put(out, cap, n, s, 1)) /* a lone '}' is copied as is */
+                return -1;
+            s++;
+        }
+    }
+    return 0;
 }
 
 int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
@@ -161,10 +213,7 @@ int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
     static const iut_vars none = {0};
     if (vars == NULL)
         vars = &none;
-    const struct {
-        const char *name;
-        const char *val;
-    } tab[] = {
+    const placeholder tab[] = {
         {"host", vars->host},       {"port", vars->port},     {"creds_dir", vars->creds_dir},
         {"method", vars->method},   {"suite", vars->suite},   {"suites", vars->suites},
         {"vector", vars->vector},   {"harness", vars->harness}, {"cred", vars->cred},
@@ -177,42 +226,12 @@ int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
         {"ead_3", vars->ask[SC_ASK_EAD_3]}, {"ead_4", vars->ask[SC_ASK_EAD_4]},
     };
     size_t n = 0;
-    const char *s = tmpl;
-    while (*s) {
-        if (s[0] == '{' && s[1] == '{') {
-            if (put(out, cap, &n, "{", 1))
-                goto fail;
-            s += 2;
-        } else if (s[0] == '}' && s[1] == '}') {
-            if (put(out, cap, &n, "}", 1))
-                goto fail;
-            s += 2;
-        } else if (s[0] == '{') {
-            const char *end = strchr(s + 1, '}');
-            if (end == NULL)
-                goto fail;
-            size_t len = (size_t)(end - (s + 1));
-            size_t i;
-            for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
-                if (strlen(tab[i].name) == len && memcmp(tab[i].name, s + 1, len) == 0)
-                    break;
-            if (i == sizeof tab / sizeof tab[0])
-                goto fail;
-            const char *v = tab[i].val ? tab[i].val : "";
-            if (put(out, cap, &n, v, strlen(v)))
-                goto fail;
-            s = end + 1;
-        } else {
-            if (put(out, cap, &n, s, 1)) /* a lone '}' is copied as is */
-                goto fail;
-            s++;
-        }
+    if (expand_range(tmpl, strlen(tmpl), tab, sizeof tab / sizeof tab[0], 0, out, cap, &n)) {
+        out[0] = '\0';
+        return -1;
     }
     out[n] = '\0';
     return 0;
-fail:
-    out[0] = '\0';
-    return -1;
 }
 
 /* ---- capture thread ---- */

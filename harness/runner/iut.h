@@ -38,9 +38,13 @@ bool iut_uses(const char *tmpl, const char *name);
  * IUT of the job claims it (oscore_claimed), else "". */
 const char *iut_oscore_value(bool scenario_uses_oscore, bool oscore_claimed);
 
-/* Expand {name} placeholders; "{{" and "}}" are literal braces. 0, or -1
- * for an unknown placeholder or an output longer than cap. */
+/* Expand {name} placeholders; {name?TEXT} is TEXT (its own placeholders
+ * expanded) when {name} is not empty, else nothing; {name!TEXT} is TEXT when
+ * it is empty (peers/README.md, "Placeholders"); "{{" and "}}" are literal
+ * braces. 0, or -1 for an unknown placeholder, an unclosed one, or an output
+ * longer than cap. */
 int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap);
+
 
 typedef struct iut_proc iut_proc;
 

@@ -39,23 +39,52 @@ static const char *const placeholders[] = {
     "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
     "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  NULL};
 
-/* Every {name} of the command is a placeholder ({{ and }} are braces): else a
- * load error naming the closest (a misspelt one would only fail later, in
- * every job). */
-static int check_placeholders(sy_ctx *c, const yaml_node_t *cmd, const char *key,
-                              const char *s)
+size_t peer_placeholder_end(const char *s, size_t n)
 {
-    for (; *s; s++) {
-        if (s[0] == '{' && s[1] == '{') {
+    if (n < 2 || s[0] != '{')
+        return 0;
+    size_t i = 1;
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                     (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+        i++;
+    if (i < n && s[i] == '}')
+        return i + 1;
+    if (i >= n || (s[i] != '?' && s[i] != '!'))
+        return 0;
+    /* TEXT: {{ and }} are literal braces where no placeholder of its own is
+     * open (so "{vector?--vector {vector}}" ends where it seems to) */
+    int depth = 0;
+    for (i++; i < n; i++) {
+        bool pair = i + 1 < n && s[i + 1] == s[i];
+        if (depth == 0 && pair && (s[i] == '{' || s[i] == '}'))
+            i++;
+        else if (s[i] == '{')
+            depth++;
+        else if (s[i] == '}' && depth-- == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+/* Every {name}, {name?TEXT} and {name!TEXT} of the command names a
+ * placeholder, also inside TEXT ({{ and }} are braces): else a load error
+ * naming the closest (a misspelt one would only fail later, in every job). */
+static int check_placeholders(sy_ctx *c, const yaml_node_t *cmd, const char *key,
+                              const char *s, size_t n)
+{
+    for (const char *stop = s + n; s < stop; s++) {
+        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
             s++;
             continue;
         }
         if (s[0] != '{')
             continue;
-        const char *end = strchr(s + 1, '}');
+        size_t whole = peer_placeholder_end(s, (size_t)(stop - s));
         char name[64];
-        size_t len = end ? (size_t)(end - s - 1) : 0;
-        if (end == NULL || len == 0 || len >= sizeof name)
+        size_t len = 0;
+        while (whole && s[1 + len] != '}' && s[1 + len] != '?' && s[1 + len] != '!')
+            len++;
+        if (whole == 0 || s + whole > stop || len == 0 || len >= sizeof name)
             return sy_fail(c, cmd, "%s: a '{' that opens no placeholder (write {{ for a "
                                    "brace)", key);
         memcpy(name, s + 1, len);
@@ -69,7 +98,10 @@ static int check_placeholders(sy_ctx *c, const yaml_node_t *cmd, const char *key
                                    "\"Placeholders\"; {{ for a literal brace)", key, name,
                            sug ? " (did you mean {" : "", sug ? sug : "", sug ? "}?)" : "");
         }
-        s = end;
+        if (s[1 + len] != '}' && /* {name?TEXT} / {name!TEXT}: TEXT's own */
+            check_placeholders(c, cmd, key, s + 2 + len, whole - 3 - len) != 0)
+            return -1;
+        s += whole - 1;
     }
     return 0;
 }
@@ -92,7 +124,7 @@ static int load_role(sy_ctx *c, const yaml_node_t *n, const char *role, peer_rol
             return -1;
         if (!r->command[0])
             return sy_fail(c, cmd, "%s: must not be empty", key);
-        if (check_placeholders(c, cmd, key, r->command) != 0)
+        if (check_placeholders(c, cmd, key, r->command, strlen(r->command)) != 0)
             return -1;
     } else {
         snprintf(key, sizeof key, "%s.address", role);

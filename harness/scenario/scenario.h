@@ -438,6 +438,10 @@ typedef struct peer_file {
 extern const char *const sc_capability_names[];
 
 int peer_file_load(const char *path, peer_file *pf, char *err, size_t cap);
+/* s[0..n) starts with '{' (not "{{"): the length of the command placeholder there,
+ * {name}, or {name?TEXT} / {name!TEXT} up to the brace that closes it
+ * (TEXT may hold placeholders, and "{{" "}}" outside them); 0 if none. */
+size_t peer_placeholder_end(const char *s, size_t n);
 /* The same from memory, with the contract of scenario_load_mem. */
 int peer_file_load_mem(const char *name, const char *text, size_t len, peer_file *pf, char *err,
                        size_t cap);

@@ -113,6 +113,33 @@ END_TEST
 
 /* {oscore}: "oscore" only when the scenario uses OSCORE and every IUT of the
  * job claims it; a template tests it in shell, as for {message_4}. */
+/* {name?TEXT} and {name!TEXT}: TEXT, its own placeholders expanded, when
+ * the value is (not) empty; braces inside; errors. */
+START_TEST(expand_conditional_placeholders)
+{
+    char out[256];
+    iut_vars v = {.message_4 = "message_4", .vector = "v.json", .oscore = ""};
+    ck_assert_int_eq(iut_expand("p {message_4?--message-4} {vector?--vector {vector}} "
+                                "{oscore!--no-oscore} {oscore?--oscore} {c_i?--c-i {c_i}}.",
+                                &v, out, sizeof out), 0);
+    ck_assert_str_eq(out, "p --message-4 --vector v.json --no-oscore  .");
+    iut_vars none = {0};
+    ck_assert_int_eq(iut_expand("p{message_4?-m}{vector!{{none}}}{vector?x{{y}}}", &none, out,
+                                sizeof out), 0);
+    ck_assert_str_eq(out, "p{none}");
+    /* nested */
+    ck_assert_int_eq(iut_expand("{vector?{message_4?both}}", &v, out, sizeof out), 0);
+    ck_assert_str_eq(out, "both");
+    /* an unknown name inside, an unclosed one, none at all */
+    ck_assert_int_eq(iut_expand("{vector?--v {vectr}}", &v, out, sizeof out), -1);
+    ck_assert_int_eq(iut_expand("{vector?--v {vector}", &v, out, sizeof out), -1);
+    ck_assert_int_eq(iut_expand("{?x}", &v, out, sizeof out), -1);
+    ck_assert(iut_uses("a {c_i?--c-i {c_i}}", "c_i"));
+    ck_assert(iut_uses("a {oscore!--no-oscore}", "oscore"));
+    ck_assert(!iut_uses("a {c_ii?x}", "c_i"));
+}
+END_TEST
+
 START_TEST(expand_oscore)
 {
     char out[64];
@@ -488,6 +515,7 @@ Suite *eh_test_iut_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, expand_placeholders);
     tcase_add_test(tc, expand_oscore);
+    tcase_add_test(tc, expand_conditional_placeholders);
     tcase_add_test(tc, expand_rejects);
     tcase_add_test(tc, ready_line_late);
     tcase_add_test(tc, ready_line_never);
