@@ -337,3 +337,43 @@ def test_a_message_2_that_needs_appendix_g(harness, transport):
     r, resp_out = run_pair(harness, transport, [], ["--ead-2", "0:00*8200"])
     assert r.returncode == 0, r.stdout + r.stderr
     assert "PASS: handshake and OSCORE" in r.stdout
+
+
+def test_an_application_defined_edhoc_path(harness, tmp_path):
+    """RFC 9528 Appendix A.2: an application may define its own EDHOC resource
+    (`--edhoc-path`, issue 19: a test picked by its path). libcoap's coap-client gets
+    trace 2's message_2 from the Responder at that path, and 4.04 at the well-known one;
+    the reference Initiator reaches it with the same option, in both message flows, and
+    fails naming the 4.04 without it."""
+    import shutil
+    import subprocess
+    client = shutil.which("coap-client-notls")
+    assert client, "coap-client-notls (Debian libcoap3-bin) is required"
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    m1, m2 = tmp_path / "m1", tmp_path / "m2"
+    m1.write_bytes(bytes.fromhex("f5" + doc["message_1"]))
+    path = "/edhoc/test/interop"
+    with Responder(harness, "--vector", ROOT / "vectors/rfc9529-trace2.json", "--edhoc-path",
+                   path, cwd=ROOT) as resp:
+        ok = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(m1), "-o", str(m2),
+                             f"coap://127.0.0.1:{resp.port}{path}"],
+                            capture_output=True, timeout=scaled(30))
+        assert ok.returncode == 0 and m2.read_bytes().hex() == doc["message_2"], ok.stderr
+        default = subprocess.run([client, "-m", "post", "-t", "65", "-f", str(m1), "-v", "7",
+                                  f"coap://127.0.0.1:{resp.port}/.well-known/edhoc"],
+                                 capture_output=True, text=True, timeout=scaled(30))
+        assert "4.04" in default.stdout + default.stderr, default.stdout + default.stderr
+    with Responder(harness, "--edhoc-path", path, cwd=ROOT) as resp:
+        r = initiator(harness, resp, "--edhoc-path", path)
+        assert r.returncode == 0 and "PASS: handshake" in r.stdout, r.stdout + r.stderr
+        r = initiator(harness, resp)
+        assert r.returncode == 1 and "response to message_1 is CoAP 4.04" in r.stdout, r.stdout
+    with Responder(harness, "--edhoc-path", path, role="initiator", cwd=ROOT) as srv:
+        r = subprocess.run([str(harness), "peer", "responder", "--flow", "reverse", "--port",
+                            str(srv.port), "--edhoc-path", path], capture_output=True,
+                           text=True, timeout=scaled(30), cwd=ROOT)
+        rc, out, _ = srv.wait()
+    assert r.returncode == 0 and rc == 0, r.stdout + out
+    u = subprocess.run([str(harness), "peer", "responder", "--transport", "udp", "--edhoc-path",
+                        path], capture_output=True, text=True, timeout=scaled(30), cwd=ROOT)
+    assert u.returncode == 2 and "raw UDP has no resources" in u.stderr

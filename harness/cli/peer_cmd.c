@@ -53,7 +53,7 @@ typedef struct peer_args {
     bool message_4, combined, no_oscore;
     bool reverse; /* --flow reverse: RFC 9528 Appendix A.2.2 */
     peer_framing framing;
-    const char *resource, *vector, *transcript, *oscore_out;
+    const char *resource, *vector, *transcript, *oscore_out, *edhoc_path;
     int timeout_ms;
     long max_sessions, exit_after, repeat;
     unsigned long engine_faults;
@@ -99,6 +99,9 @@ static void usage(FILE *f)
             "                            responder: serve no OSCORE (a request with an OSCORE\n"
             "                            option gets 4.02 Bad Option, as without OSCORE support)\n"
             "  --resource PATH           OSCORE resource (default /hello)\n"
+            "  --edhoc-path PATH         CoAP: the EDHOC resource, which the client POSTs to and\n"
+            "                            the server serves (default /.well-known/edhoc; RFC 9528\n"
+            "                            Appendix A.2 lets an application define its own)\n"
             "  --timeout MS              bound of every wait (default 3000)\n"
             "  --vector FILE             deterministic: keys, identifiers and EAD from a vector file\n"
             "  --transcript FILE         write every message and derived value as JSON\n"
@@ -160,7 +163,7 @@ static bool takes_value(const char *o)
         "--c-i",       "--c-r",     "--ead-1",     "--ead-2",      "--ead-3",
         "--ead-4",     "--framing", "--resource",  "--timeout",    "--vector",
         "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after",
-        "--repeat", "--flow", NULL};
+        "--repeat", "--flow", "--edhoc-path", NULL};
     for (size_t i = 0; names[i]; i++)
         if (!strcmp(o, names[i]))
             return true;
@@ -254,6 +257,9 @@ static int parse_args(int argc, char **argv, peer_args *a)
         } else if (!strcmp(o, "--flow")) {
             bad = strcmp(v, "forward") && strcmp(v, "reverse");
             a->reverse = !strcmp(v, "reverse");
+        } else if (!strcmp(o, "--edhoc-path")) {
+            bad = v[0] != '/' || strlen(v) > 255;
+            a->edhoc_path = v;
         } else if (!strcmp(o, "--resource")) {
             a->resource = v;
         } else if (!strcmp(o, "--timeout")) {
@@ -301,6 +307,10 @@ static int parse_args(int argc, char **argv, peer_args *a)
     if ((a->peer_faults & PEER_FAULT_REVERSE_NO_PREFIX) && (!a->reverse || a->initiator)) {
         fprintf(stderr, "peer: --fault reverse-no-prefix is for the responder with --flow "
                         "reverse\n");
+        return 2;
+    }
+    if (a->edhoc_path && a->transport == PEER_UDP) {
+        fprintf(stderr, "peer: --edhoc-path is CoAP's: raw UDP has no resources\n");
         return 2;
     }
     if (a->initiator && a->framing == PEER_FRAMING_AUTO) {
@@ -442,7 +452,8 @@ static peer_reverse_opts reverse_opts(const peer_args *a, peer_setup *ps, peer_l
                                                                    a->conn_id_set,
                                .oscore = !a->no_oscore, .resource = a->resource,
                                .eph_priv = ps->eph, .eph_priv_len = ps->eph_len, .log = log,
-                               .out = stdout, .faults = a->peer_faults};
+                               .out = stdout, .faults = a->peer_faults,
+                               .edhoc_path = a->edhoc_path};
 }
 
 /* The result of one handshake, as both roles end it: the verdict line, the
@@ -547,6 +558,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     o.combined = a->combined;
     o.oscore = !a->no_oscore;
     o.resource = a->resource;
+    o.edhoc_path = a->edhoc_path;
     o.max_attempts = 3;
     o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
     o.log = log;
@@ -614,6 +626,7 @@ static int run_responder(const peer_args *a, peer_setup *ps, peer_log *log)
     o.framing = a->framing;
     o.max_sessions = (size_t)a->max_sessions;
     o.resource = a->resource;
+    o.edhoc_path = a->edhoc_path;
     o.eph_priv = ps->eph, o.eph_priv_len = ps->eph_len;
     o.log = log;
     o.out = stdout;

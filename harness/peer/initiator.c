@@ -42,14 +42,14 @@ static const char *status_text(tr_status st)
                             : "local transport failure";
 }
 
-/* POST an EDHOC payload to /.well-known/edhoc; the response lands in resp. */
+/* POST an EDHOC payload to the EDHOC resource; the response lands in resp. */
 static tr_status post(run *r, const uint8_t *p, size_t n, int cf, const char *kind,
                       tr_message *resp)
 {
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
-    req.uri_path = "/.well-known/edhoc";
+    req.uri_path = r->o->edhoc_path ? r->o->edhoc_path : PEER_EDHOC_PATH;
     req.content_format = cf;
     req.payload = p;
     req.payload_len = n;

@@ -253,7 +253,7 @@ void peer_initiator_server_handle(peer_initiator_server *sv, const tr_message *r
             return;
         }
     if (req->code != TR_CODE_POST || req->uri_path == NULL ||
-        strcmp(req->uri_path, "/.well-known/edhoc") != 0) {
+        strcmp(req->uri_path, sv->o.edhoc_path ? sv->o.edhoc_path : PEER_EDHOC_PATH) != 0) {
         respond(sv, resp, TR_CODE_NOT_FOUND, -1, NULL, 0, NULL);
         return;
     }

@@ -29,6 +29,9 @@ typedef enum peer_framing {
 
 typedef enum peer_transport { PEER_COAP, PEER_UDP, PEER_COAP_TCP } peer_transport;
 
+/* The EDHOC resource of RFC 9528 Appendix A.2 (§10.10, well-known URI). */
+#define PEER_EDHOC_PATH "/.well-known/edhoc"
+
 /* Exit codes of `edhoc-harness peer` (documented in --help and the README). */
 enum {
     PEER_EXIT_OK = 0,       /* handshake (and OSCORE check) succeeded */
@@ -125,6 +128,9 @@ typedef struct peer_responder_opts {
                                 * evicts the oldest half-open session (the least recently
                                 * completed one if none is half-open) */
     const char *resource;      /* OSCORE resource path, e.g. "/hello" */
+    const char *edhoc_path;    /* CoAP: the EDHOC resource it serves (NULL:
+                                * PEER_EDHOC_PATH; RFC 9528 Appendix A.2 lets an
+                                * application define its own) */
     const uint8_t *eph_priv;   /* vector mode: ephemeral key for every session */
     size_t eph_priv_len;
     peer_log *log;             /* optional */
@@ -167,6 +173,7 @@ typedef struct peer_initiator_opts {
     bool combined;            /* RFC 9668: message_3 inside the first OSCORE request */
     bool oscore;              /* run the OSCORE check after the handshake */
     const char *resource;     /* "/hello" */
+    const char *edhoc_path;   /* CoAP: the EDHOC resource (NULL: PEER_EDHOC_PATH) */
     int max_attempts;         /* message_1 attempts (suite negotiation), e.g. 3 */
     const uint8_t *eph_priv;  /* vector mode: ephemeral key */
     size_t eph_priv_len;
@@ -201,6 +208,7 @@ typedef struct peer_reverse_opts {
     bool oscore;              /* Responder: an OSCORE request after the handshake;
                                * Initiator: wait for it (and serve it) before passing */
     const char *resource;     /* "/hello" */
+    const char *edhoc_path;   /* CoAP: the EDHOC resource (NULL: PEER_EDHOC_PATH) */
     const uint8_t *eph_priv;  /* vector mode: ephemeral key */
     size_t eph_priv_len;
     peer_log *log;

@@ -58,7 +58,7 @@ static tr_status post(client_run *r, bool prefixed, const uint8_t *p, size_t n, 
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
-    req.uri_path = "/.well-known/edhoc";
+    req.uri_path = r->o->edhoc_path ? r->o->edhoc_path : PEER_EDHOC_PATH;
     req.content_format = prefixed ? CF_CID_EDHOC : -1;
     req.payload = r->payload;
     req.payload_len = k + n;
