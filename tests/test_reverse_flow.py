@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from dissect import check_captures
 from peerutil import Responder
 from wall import scaled
 
@@ -152,6 +153,10 @@ def run_reverse(harness, tmp_path, peer, *args, timeout=240):
     return r, {(x["id"], x["iut_role"]): x for x in results}  # keyed by the IUT's role
 
 
+def run_reverse_results(tmp_path):
+    return json.loads((tmp_path / "results.json").read_text())["results"]
+
+
 KID_OSCORE = {"method": 3, "suite": 2, "credentials": {"id": "kid"}, "oscore": True}
 
 
@@ -170,8 +175,9 @@ def test_the_suite_runs_in_the_reverse_flow_against_the_reference_peer(harness, 
     reverse flow cannot take are skipped saying so. The whole suite in the first profile;
     the interop scenarios in the others (the same executor paths)."""
     whole = profile is KID_OSCORE
+    keylog = tmp_path / "keys.log"
     r, res = run_reverse(harness, tmp_path, reverse_peer(tmp_path, profile),
-                         *(() if whole else ("--filter", "interop/*")))
+                         "--keylog", keylog, *(() if whole else ("--filter", "interop/*")))
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     ran = {k: x for k, x in res.items() if x["verdict"] != "skipped"}
     assert all(x["verdict"] == "pass" for x in ran.values()), \
@@ -190,6 +196,13 @@ def test_the_suite_runs_in_the_reverse_flow_against_the_reference_peer(harness, 
     assert "the harness is the CoAP client" in rr and "-> an empty POST" in rr, rr
     if profile.get("oscore"):
         assert "OSCORE request verified and answered" in i
+    # the EDHOC dissector reads the reverse flow's captures (wireshark/edhoc.lua): the
+    # trigger, message_1 and message_3 in responses, C_I || message_2 (and message_4) in
+    # requests, every message decoded and decrypted as the harness decrypted it
+    results = [dict(x, keylog=keylog) for x in run_reverse_results(tmp_path)
+               if x["verdict"] != "skipped"]
+    _, kinds = check_captures(results, tmp_path)
+    assert {"trigger", "message_1", "message_2", "message_3"} <= kinds, kinds
     if whole:
         skipped = [x["message"] for x in res.values() if "forward message flow" in x["message"]]
         assert any("RFC 9668 combined request" in m for m in skipped), skipped
@@ -217,6 +230,11 @@ def test_a_faulty_iut_fails_in_the_reverse_flow(harness, tmp_path, fault, role, 
     assert x["verdict"] == "fail" and text in x["message"], x["message"]
     if fault == "reverse-no-prefix":
         assert "R-A.2-b" in x["message"]
+        # the EDHOC dissector flags it too
+        from dissect import decode
+        rows = decode(x["pcap_path"], "-o", "udp.try_heuristic_first:TRUE")
+        flagged = [r for r in rows if "message_2 without the prefix C_I" in r["_ws.expert"]]
+        assert flagged and flagged[0]["edhoc.message"] == "message_2", rows
     other = res.get((scenario, "initiator" if role == "responder" else "responder"))
     assert other is None or other["verdict"] == "pass", other["message"]
 

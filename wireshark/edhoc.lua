@@ -521,11 +521,14 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         from_initiator = frame.from_initiator
         c = frame.conv or c or {}
     end
-    -- C_R prefix of message_3 or of an Initiator's error (Appendix A.2); a message_1
-    -- without its `true` keeps its METHOD
+    -- the connection identifier prefix of Appendix A.2: over CoAP every request has
+    -- one (C_R before the Initiator's message_3 in the forward flow, C_I before the
+    -- Responder's message_2 and message_4 in the reverse flow, A.2.2), no response has;
+    -- over raw UDP the Initiator's messages after a prefixed message_1. A message_1
+    -- without its `true` keeps its METHOD.
     local looks_m1 = #rest >= 4 and is_int(rest[1]) and is_bstr(rest[3])
-    if prefix == nil and from_initiator and (ctx.coap or c.prefixed) and #rest >= 2 and
-        not looks_m1 then
+    local prefixed = ctx.coap and ctx.request or (not ctx.coap and from_initiator and c.prefixed)
+    if prefix == nil and prefixed and #rest >= 2 and not looks_m1 then
         prefix = rest[1]
         table.remove(rest, 1)
     end
@@ -533,23 +536,31 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
     if not pinfo.visited then
         kind = classify(rest, c, from_initiator)
         frame.kind, frame.conv = kind, { initiator = c.initiator, last = c.last, g_x = c.g_x,
-            suite = c.suite, prefixed = c.prefixed, c_r = c.c_r }
+            suite = c.suite, prefixed = c.prefixed, c_r = c.c_r, c_i = c.c_i }
         if kind then c.last = kind end
     end
     local cs = frame.conv or c
     if prefix then
+        -- the server's identifier: C_R when the Initiator is the client, C_I when the
+        -- Responder is (the reverse flow)
+        local id_name = from_initiator and "C_R" or "C_I"
+        local want = from_initiator and cs.c_r or cs.c_i
         local ti = add(root, F.prefix, tvb, base, prefix,
-            prefix.major == 7 and "true: message_1 follows" or "C_R")
+            prefix.major == 7 and "true: message_1 follows" or id_name)
         if kind == "message_1" and not (prefix.major == 7 and prefix.value == true) then
             ti:add_proto_expert_info(E.prefix, "message_1 must be prefixed with true (0xf5)")
-        elseif kind ~= "message_1" and cs.c_r and raw(s, prefix) ~= cs.c_r then
+        elseif kind ~= "message_1" and want and raw(s, prefix) ~= want then
             ti:add_proto_expert_info(E.prefix, "the prefix " .. tohex(raw(s, prefix))
-                .. " is not this session's C_R (" .. tohex(cs.c_r) .. " in PLAINTEXT_2)")
+                .. " is not this session's " .. id_name .. " (" .. tohex(want)
+                .. (from_initiator and " in PLAINTEXT_2)" or " in message_1)"))
         end
     elseif ctx.request and kind == "message_1" then
         root:add_proto_expert_info(E.prefix, "message_1 without the prefix true (0xf5)")
     elseif ctx.request and kind == "message_3" and not ctx.combined then
         root:add_proto_expert_info(E.prefix, "message_3 without the prefix C_R")
+    elseif ctx.request and (kind == "message_2" or kind == "message_4") then
+        root:add_proto_expert_info(E.prefix, kind .. " without the prefix C_I (the reverse "
+            .. "message flow, RFC 9528 Appendix A.2.2)")
     end
     if kind == nil then
         root:add_proto_expert_info(E.malformed)
@@ -578,7 +589,8 @@ local function dissect_payload(tvb, base, pinfo, tree, ctx)
         add_ead(root, tvb, base, s, rest, 5)
         if not pinfo.visited then
             c.g_x, c.suite, c.prefixed = rest[3].value, selected, prefix ~= nil
-            frame.conv.g_x, frame.conv.suite = c.g_x, c.suite
+            c.c_i = raw(s, rest[4])
+            frame.conv.g_x, frame.conv.suite, frame.conv.c_i = c.g_x, c.suite, c.c_i
         end
         local sess = KEYS.by_g_x[tohex(rest[3].value)]
         if sess then root:add(F.session, sess.who) end
@@ -763,6 +775,12 @@ local function dissect_datagram(tvb, pinfo, tree)
         if not DONE[pinfo.number] and fr.edhoc_payload and cp and cp.payload then
             dissect_payload(tvb, cp.payload, pinfo, tree,
                 { coap = true, request = cp.code >= 1 and cp.code <= 31 })
+        elseif fr.edhoc_payload and cp and cp.code == 2 and cp.payload == nil then
+            -- RFC 9528 Appendix A.2.2: the Responder, the CoAP client, starts a session
+            local root = tree:add(edhoc, tvb())
+            root:append_text(": trigger")
+            root:add(F.message, "trigger")
+            pinfo.cols.info:append(" EDHOC trigger (reverse message flow)")
         end
         return tvb:len()
     end

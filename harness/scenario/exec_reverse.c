@@ -482,8 +482,8 @@ static void natural_send(sc_exec *x, const char *judged, bool engine_ok)
         }
     } else if (m1 && eh_responder_message_2(&x->s, msg, sizeof msg, &n) == EH_OK) {
         x->c_r_sent = true;
-        post_message(x, "message_2", msg, n);
         x_fields_line(x, "message_2", msg, n);
+        post_message(x, "message_2", msg, n);
         return; /* its response, message_3, is for the next expect step */
     } else if (m3 && x->cfg.message_4 &&
                eh_responder_message_4(&x->s, msg, sizeof msg, &n) == EH_OK) {
@@ -511,9 +511,11 @@ void x_reverse_responder_step(sc_exec *x, const sc_step *st)
         if (next && next->kind == SC_STEP_EXPECT && next->timeout_ms > 0)
             x->timeout = next->timeout_ms; /* the answer is awaited with that bound */
         if (x_build(x, st, msg, sizeof msg, &n) == 0) {
-            post_message(x, st->message, msg, n);
-            if (!x_mutates_message(st))
+            /* the PLAINTEXT as sent, when a mutation changed it (as the forward
+             * flow's server says it) */
+            if (x_mutates_plaintext(st) && !x_mutates_message(st))
                 x_fields_line(x, st->message, msg, n);
+            post_message(x, st->message, msg, n);
         }
         x->timeout = saved;
         break;
