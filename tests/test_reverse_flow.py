@@ -252,3 +252,20 @@ def test_matrix_and_explore_refuse_a_peer_with_only_reverse_profiles(harness, tm
                         "--depth", "2", "--out", str(tmp_path / "e")],
                        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert e.returncode == 2 and "explore's alphabets do not have yet" in e.stderr, e.stderr
+
+
+def test_an_iut_that_exits_at_once_tested_nothing(harness, tmp_path):
+    """In the reverse flow too, an IUT that exits before sending anything (the Responder
+    its trigger, the Initiator message_1) makes the job an error that says nothing was
+    tested, not a failure of the IUT."""
+    import yaml
+    doc = yaml.safe_load(reverse_peer(tmp_path, KID_OSCORE).read_text())
+    doc["initiator"]["command"] = doc["responder"]["command"] = 'sh -c "exit 0"'
+    peer = tmp_path / "gone.yaml"
+    peer.write_text(yaml.safe_dump(doc, sort_keys=False))
+    r, res = run_reverse(harness, tmp_path, peer, "--no-sanity", "--filter", "interop/handshake")
+    assert r.returncode != 0
+    for iut_role in ("initiator", "responder"):
+        x = res[("interop/handshake", iut_role)]
+        assert x["verdict"] == "error", x
+        assert "exited with code 0 before sending anything: nothing was tested" in x["message"]

@@ -156,6 +156,12 @@ static void judge_initiator_exit(const iut_end *e, const char *how, sc_result *r
 static void judge_client_responder_exit(const iut_end *e, const char *how, sc_result *res)
 {
     const sc_exec_ending *r = &e->run;
+    if (r->requests == 0 && res->v == V_FAIL) { /* as an Initiator that sent nothing */
+        res->v = V_ERROR;
+        snprintf(res->message, sizeof res->message, "the IUT %s before sending anything: nothing "
+                 "was tested (see its output, %.400s)", how, res->iut_stderr_path);
+        return;
+    }
     if (e->ex.signal || (res->v != V_PASS && res->v != V_NONSTRICT))
         return;
     if (r->silence_rejects_m3 && e->ex.code == 0) {

@@ -115,7 +115,7 @@ void sanity_explain(const sc_result *res, char *out, size_t cap)
         strstr(m, "scenario not implemented"))
         what = "the IUT did not start";
     else if (strstr(m, "before sending anything"))
-        what = "the IUT sent no message_1";
+        what = h_init ? "the IUT sent nothing" : "the IUT sent no message_1";
     else if (strstr(m, "received error") && msg != NULL) {
         snprintf(buf, sizeof buf, "the IUT rejected %s", msg);
         what = buf;
