@@ -529,18 +529,27 @@ static int run_initiator_server(const peer_args *a, peer_setup *ps, peer_log *lo
     return finish_one(a, "initiator", &res, log);
 }
 
-/* Reverse flow, Responder: a CoAP client of the Initiator. */
-static int run_responder_client(const peer_args *a, peer_setup *ps, peer_log *log)
+/* The CoAP client of the other peer, or NULL (said on stderr). */
+static tr_coap_client *open_client(const peer_args *a)
 {
-    peer_reverse_opts ro = reverse_opts(a, ps, log);
     tr_coap_client *c = NULL;
-    peer_result res;
     if (tr_coap_client_open_proto(&c, a->host, (uint16_t)a->port,
                                   a->transport == PEER_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP) !=
         EH_OK) {
         fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
-        return PEER_EXIT_USAGE;
+        return NULL;
     }
+    return c;
+}
+
+/* Reverse flow, Responder: a CoAP client of the Initiator. */
+static int run_responder_client(const peer_args *a, peer_setup *ps, peer_log *log)
+{
+    peer_reverse_opts ro = reverse_opts(a, ps, log);
+    tr_coap_client *c = open_client(a);
+    peer_result res;
+    if (c == NULL)
+        return PEER_EXIT_USAGE;
     int timeout = a->timeout_ms;
     void *ctx[2] = {c, &timeout};
     peer_responder_client_run(&ro, coap_exchange, ctx, &res);
@@ -565,13 +574,9 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
     o.out = stdout;
     o.faults = a->peer_faults;
     if (a->transport != PEER_UDP) {
-        tr_coap_client *c = NULL;
-        if (tr_coap_client_open_proto(&c, a->host, (uint16_t)a->port,
-                                      a->transport == PEER_COAP_TCP ? TR_COAP_TCP : TR_COAP_UDP) !=
-            EH_OK) {
-            fprintf(stderr, "peer: cannot reach %s port %ld\n", a->host, a->port);
+        tr_coap_client *c = open_client(a);
+        if (c == NULL)
             return PEER_EXIT_USAGE;
-        }
         int timeout = a->timeout_ms;
         void *ctx[2] = {c, &timeout};
         initiate(a, &o, coap_exchange, ctx, &res);

@@ -25,15 +25,8 @@ typedef struct run {
     uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 16], rbuf[TR_MAX_BODY + 512];
 } run;
 
-static void verdict(run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void verdict(run *r, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->res->verdict, sizeof r->res->verdict, fmt, ap);
-    va_end(ap);
-    r->res->exit_code = code;
-}
+/* the run's verdict line and exit code (peer_result_verdict) */
+#define verdict(r, ...) peer_result_verdict((r)->res, __VA_ARGS__)
 
 static const char *status_text(tr_status st)
 {
@@ -194,52 +187,35 @@ static bool handshake_to_message_2(run *r, tr_message *resp)
 
 static bool oscore_exchange(run *r, const uint8_t *m3, size_t m3_len, tr_message *resp)
 {
-    eh_oscore_ctx ctx;
-    peer_oscore_req req_state;
-    tr_message req;
-    bool ok = false;
-    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore, false);
-    if (err == EH_ERR_UNSUPPORTED && m3 == NULL) {
+    char what[160];
+    tr_status st = TR_OK;
+    switch (peer_oscore_client_check(&r->s, r->o->resource, m3, m3_len, r->exchange, r->arg,
+                                     r->o->log, r->payload, sizeof r->payload, r->rbuf,
+                                     sizeof r->rbuf, resp, &r->res->oscore, &st, what,
+                                     sizeof what)) {
+    case PEER_OSCORE_OK:
+        if (r->o->out)
+            fprintf(r->o->out, "initiator: OSCORE %s -> %s\n", r->o->resource, what);
+        return true;
+    case PEER_OSCORE_UNSUPPORTED:
         r->oscore_skipped = true;
         if (r->o->out)
             fprintf(r->o->out, "initiator: OSCORE not available for suite %d: its application "
                                "hash has no HKDF (RFC 8613 §3.2); check skipped\n",
                     r->s.suite->id);
         return true;
-    }
-    if (err != EH_OK) {
-        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot derive the OSCORE context: %s",
-                eh_err_name(err));
+    case PEER_OSCORE_LOCAL:
+        verdict(r, PEER_EXIT_USAGE, "ERROR: %s", what);
         return false;
-    }
-    if (peer_oscore_request(&ctx, r->o->resource, m3, m3_len, &req, r->payload,
-                            sizeof r->payload, &req_state) != EH_OK) {
-        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot protect the OSCORE request");
-        goto out;
-    }
-    if (r->o->log)
-        peer_log_wire(r->o->log, "sent", m3 ? "message_3+oscore_request" : "oscore_request",
-                      req.payload, req.payload_len, req.code);
-    tr_status st = r->exchange(r->arg, &req, resp, r->rbuf, sizeof r->rbuf);
-    if (st != TR_OK) {
+    case PEER_OSCORE_TRANSPORT:
         verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
                 "FAIL: OSCORE request to %s: %s", r->o->resource, status_text(st));
-        goto out;
+        return false;
+    case PEER_OSCORE_BAD_RESPONSE:
+        break;
     }
-    if (r->o->log)
-        peer_log_wire(r->o->log, "received", "oscore_response", resp->payload,
-                      resp->payload_len, resp->code);
-    char what[160];
-    if (peer_oscore_check_response(&ctx, &req_state, resp, what, sizeof what) != EH_OK) {
-        verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
-        goto out;
-    }
-    if (r->o->out)
-        fprintf(r->o->out, "initiator: OSCORE %s -> %s\n", r->o->resource, what);
-    ok = true;
-out:
-    eh_oscore_ctx_clear(&ctx);
-    return ok;
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
+    return false;
 }
 
 void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange, void *arg,
@@ -250,8 +226,7 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     tr_message resp;
     memset(res, 0, sizeof *res);
     if (r == NULL) {
-        res->exit_code = PEER_EXIT_USAGE;
-        snprintf(res->verdict, sizeof res->verdict, "ERROR: out of memory");
+        peer_result_verdict(res, PEER_EXIT_USAGE, "ERROR: out of memory");
         return;
     }
     r->o = o, r->exchange = exchange, r->arg = arg, r->res = res;

@@ -340,6 +340,26 @@ eh_err peer_oscore_request(eh_oscore_ctx *ctx, const char *resource, const uint8
 eh_err peer_oscore_check_response(eh_oscore_ctx *ctx, const peer_oscore_req *st,
                                   const tr_message *resp, char *what, size_t cap);
 eh_err peer_oscore_option_kid(const uint8_t *v, size_t len, uint8_t *kid, size_t *kid_len);
+
+/* Client: the OSCORE check after a handshake (both flows' clients): derive the
+ * context from s (its material into *m), protect a GET of resource (with m3:
+ * the RFC 9668 combined request carrying it), exchange it, verify the
+ * response, which lands in *resp (buf/rbuf: the request's and the response's
+ * room). `what` gets the outcome: the inner code and payload, or why not. */
+typedef enum peer_oscore_outcome {
+    PEER_OSCORE_OK,
+    PEER_OSCORE_UNSUPPORTED,   /* the suite's hash gives OSCORE no HKDF (RFC 8613 §3.2) */
+    PEER_OSCORE_LOCAL,         /* the context or the request could not be made */
+    PEER_OSCORE_TRANSPORT,     /* the exchange failed: *st says how */
+    PEER_OSCORE_BAD_RESPONSE   /* the response does not verify (RFC 8613 §8.4) */
+} peer_oscore_outcome;
+peer_oscore_outcome peer_oscore_client_check(eh_session *s, const char *resource,
+                                             const uint8_t *m3, size_t m3_len,
+                                             peer_exchange_fn exchange, void *arg,
+                                             peer_log *log, uint8_t *buf, size_t cap,
+                                             uint8_t *rbuf, size_t rcap, tr_message *resp,
+                                             eh_oscore_material *m, tr_status *st, char *what,
+                                             size_t what_cap);
 /* Server: unprotect the request with ctx, answer `resource` (2.05 with a
  * greeting, 4.04 for other paths), protect the response into out. */
 eh_err peer_oscore_serve(eh_oscore_ctx *ctx, const tr_message *req, const char *resource,

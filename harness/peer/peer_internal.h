@@ -46,6 +46,9 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
 /* "role: verdict: <message> ... field ... offset ... RFC" for a failed session. */
 void peer_report_failure(FILE *out, const char *role, const eh_session *s);
 void peer_responder_completed(FILE *out, const resp_session *rs);
+/* res's verdict line (formatted) and exit code. */
+void peer_result_verdict(peer_result *res, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* One-line description of a session's finding into buf. */
 void peer_describe_finding(const eh_session *s, char *buf, size_t cap);
 

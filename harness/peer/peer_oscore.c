@@ -203,3 +203,45 @@ eh_err peer_oscore_serve(eh_oscore_ctx *ctx, const tr_message *req, const char *
     }
     return EH_OK;
 }
+
+peer_oscore_outcome peer_oscore_client_check(eh_session *s, const char *resource,
+                                             const uint8_t *m3, size_t m3_len,
+                                             peer_exchange_fn exchange, void *arg,
+                                             peer_log *log, uint8_t *buf, size_t cap,
+                                             uint8_t *rbuf, size_t rcap, tr_message *resp,
+                                             eh_oscore_material *m, tr_status *st, char *what,
+                                             size_t what_cap)
+{
+    eh_oscore_ctx ctx;
+    peer_oscore_req rq;
+    tr_message req;
+    peer_oscore_outcome out = PEER_OSCORE_LOCAL;
+    what[0] = 0;
+    eh_err err = peer_oscore_setup(s, &ctx, m, false);
+    if (err != EH_OK) {
+        snprintf(what, what_cap, "cannot derive the OSCORE context: %s", eh_err_name(err));
+        return err == EH_ERR_UNSUPPORTED && m3 == NULL ? PEER_OSCORE_UNSUPPORTED
+                                                       : PEER_OSCORE_LOCAL;
+    }
+    if (peer_oscore_request(&ctx, resource, m3, m3_len, &req, buf, cap, &rq) != EH_OK) {
+        snprintf(what, what_cap, "cannot protect the OSCORE request");
+        goto done;
+    }
+    if (log)
+        peer_log_wire(log, "sent", m3 ? "message_3+oscore_request" : "oscore_request",
+                      req.payload, req.payload_len, req.code);
+    *st = exchange(arg, &req, resp, rbuf, rcap);
+    if (*st != TR_OK) {
+        out = PEER_OSCORE_TRANSPORT;
+        goto done;
+    }
+    if (log)
+        peer_log_wire(log, "received", "oscore_response", resp->payload, resp->payload_len,
+                      resp->code);
+    out = peer_oscore_check_response(&ctx, &rq, resp, what, what_cap) == EH_OK
+              ? PEER_OSCORE_OK
+              : PEER_OSCORE_BAD_RESPONSE;
+done:
+    eh_oscore_ctx_clear(&ctx);
+    return out;
+}

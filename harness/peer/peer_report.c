@@ -1,4 +1,5 @@
 /* peer_report.c - one-line verdicts and summaries of the peer. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,4 +75,13 @@ void peer_responder_completed(FILE *out, const resp_session *rs)
     fprintf(out, "responder: handshake completed with %s: METHOD %d, suite %d, C_R h'%s'\n",
             rs->client, rs->s.method, rs->s.suite ? rs->s.suite->id : -1, c_r);
     fflush(out);
+}
+
+void peer_result_verdict(peer_result *res, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->verdict, sizeof res->verdict, fmt, ap);
+    va_end(ap);
+    res->exit_code = code;
 }

@@ -25,16 +25,8 @@ typedef struct client_run {
     uint8_t msg[TR_MAX_BODY], payload[TR_MAX_BODY + 16], rbuf[TR_MAX_BODY + 512];
 } client_run;
 
-static void verdict(client_run *r, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void verdict(client_run *r, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->res->verdict, sizeof r->res->verdict, fmt, ap);
-    va_end(ap);
-    r->res->exit_code = code;
-}
+/* the run's verdict line and exit code (peer_result_verdict) */
+#define verdict(r, ...) peer_result_verdict((r)->res, __VA_ARGS__)
 
 static void transport_verdict(client_run *r, const char *what, tr_status st)
 {
@@ -113,43 +105,52 @@ static void choose_c_r(client_run *r)
 
 static bool oscore_request(client_run *r)
 {
-    eh_oscore_ctx ctx;
-    peer_oscore_req st;
-    tr_message req, resp;
-    bool ok = false;
-    eh_err err = peer_oscore_setup(&r->s, &ctx, &r->res->oscore, false);
-    if (err == EH_ERR_UNSUPPORTED) {
+    char what[160];
+    tr_status st = TR_OK;
+    tr_message resp;
+    switch (peer_oscore_client_check(&r->s, r->o->resource, NULL, 0, r->exchange, r->arg,
+                                     r->o->log, r->payload, sizeof r->payload, r->rbuf,
+                                     sizeof r->rbuf, &resp, &r->res->oscore, &st, what,
+                                     sizeof what)) {
+    case PEER_OSCORE_OK:
+        if (r->o->out)
+            fprintf(r->o->out, "responder: OSCORE %s -> %s\n", r->o->resource, what);
+        return true;
+    case PEER_OSCORE_UNSUPPORTED:
         if (r->o->out)
             fprintf(r->o->out, "responder: OSCORE not available for suite %d (RFC 8613 §3.2); "
                                "check skipped\n", r->s.suite->id);
         return true;
+    case PEER_OSCORE_LOCAL:
+        verdict(r, PEER_EXIT_USAGE, "ERROR: %s", what);
+        return false;
+    case PEER_OSCORE_TRANSPORT:
+        transport_verdict(r, "OSCORE request", st);
+        return false;
+    case PEER_OSCORE_BAD_RESPONSE:
+        break;
     }
-    if (err != EH_OK || peer_oscore_request(&ctx, r->o->resource, NULL, 0, &req, r->payload,
-                                            sizeof r->payload, &st) != EH_OK) {
-        verdict(r, PEER_EXIT_USAGE, "ERROR: cannot set up the OSCORE request");
-        goto out;
+    verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
+    return false;
+}
+
+/* POST r->msg[0..n) (kind, prefixed with C_I or not) and expect a 2.04:
+ * false, with the verdict set, when the exchange failed or the Initiator
+ * answered otherwise. */
+static bool post_ok(client_run *r, bool prefixed, size_t n, const char *kind, tr_message *resp)
+{
+    tr_status st = post(r, prefixed, r->msg, n, kind, resp);
+    if (st != TR_OK) {
+        char sent[96];
+        snprintf(sent, sizeof sent, "%s sent", kind);
+        transport_verdict(r, prefixed ? sent : "empty POST (the reverse flow's trigger)", st);
+        return false;
     }
-    if (r->o->log)
-        peer_log_wire(r->o->log, "sent", "oscore_request", req.payload, req.payload_len, req.code);
-    tr_status ts = r->exchange(r->arg, &req, &resp, r->rbuf, sizeof r->rbuf);
-    if (ts != TR_OK) {
-        transport_verdict(r, "OSCORE request", ts);
-        goto out;
+    if (resp->code != TR_CODE_CHANGED) {
+        rejected(r, prefixed ? kind : "the empty POST", resp);
+        return false;
     }
-    if (r->o->log)
-        peer_log_wire(r->o->log, "received", "oscore_response", resp.payload, resp.payload_len,
-                      resp.code);
-    char what[160];
-    if (peer_oscore_check_response(&ctx, &st, &resp, what, sizeof what) != EH_OK) {
-        verdict(r, PEER_EXIT_VERDICT, "FAIL: OSCORE response: %s (RFC 8613 §8.4)", what);
-        goto out;
-    }
-    if (r->o->out)
-        fprintf(r->o->out, "responder: OSCORE %s -> %s\n", r->o->resource, what);
-    ok = true;
-out:
-    eh_oscore_ctx_clear(&ctx);
-    return ok;
+    return true;
 }
 
 static void handshake(client_run *r)
@@ -158,11 +159,8 @@ static void handshake(client_run *r)
     tr_message resp;
     size_t n = 0;
     /* the trigger: an empty POST; message_1 in the response */
-    tr_status st = post(r, false, r->msg, 0, "trigger", &resp);
-    if (st != TR_OK)
-        return transport_verdict(r, "empty POST (the reverse flow's trigger)", st);
-    if (resp.code != TR_CODE_CHANGED)
-        return rejected(r, "the empty POST", &resp);
+    if (!post_ok(r, false, 0, "trigger", &resp))
+        return;
     if (o->eph_priv != NULL)
         eh_session_set_ephemeral(&r->s, o->eph_priv, o->eph_priv_len, NULL, 0);
     if (eh_responder_process_message_1(&r->s, resp.payload, resp.payload_len) != EH_OK)
@@ -172,20 +170,16 @@ static void handshake(client_run *r)
     if (err != EH_OK)
         return verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_2: %s",
                        eh_err_name(err));
-    if ((st = post(r, true, r->msg, n, "message_2", &resp)) != TR_OK)
-        return transport_verdict(r, "message_2 sent", st);
-    if (resp.code != TR_CODE_CHANGED)
-        return rejected(r, "message_2", &resp);
+    if (!post_ok(r, true, n, "message_2", &resp))
+        return;
     if (eh_responder_process_message_3(&r->s, resp.payload, resp.payload_len) != EH_OK)
         return fail_with_error(r, "message_3 from the Initiator");
     if (o->edhoc->message_4) {
         if ((err = eh_responder_message_4(&r->s, r->msg, sizeof r->msg, &n)) != EH_OK)
             return verdict(r, PEER_EXIT_USAGE, "ERROR: cannot build message_4: %s",
                            eh_err_name(err));
-        if ((st = post(r, true, r->msg, n, "message_4", &resp)) != TR_OK)
-            return transport_verdict(r, "message_4 sent", st);
-        if (resp.code != TR_CODE_CHANGED)
-            return rejected(r, "message_4", &resp);
+        if (!post_ok(r, true, n, "message_4", &resp))
+            return;
     }
     r->res->completed = true;
     if (o->oscore && !oscore_request(r))
@@ -202,8 +196,7 @@ void peer_responder_client_run(const peer_reverse_opts *o, peer_exchange_fn exch
     client_run *r = calloc(1, sizeof *r);
     memset(res, 0, sizeof *res);
     if (r == NULL) {
-        res->exit_code = PEER_EXIT_USAGE;
-        snprintf(res->verdict, sizeof res->verdict, "ERROR: out of memory");
+        peer_result_verdict(res, PEER_EXIT_USAGE, "ERROR: out of memory");
         return;
     }
     r->o = o, r->exchange = exchange, r->arg = arg, r->res = res;

@@ -319,8 +319,37 @@ void x_responder_run(sc_exec *x);
 void x_engine_result(sc_exec *x, eh_err err);
 void x_parse_error(received *rx);
 void x_classify_answer(sc_exec *x);
+/* What answered the harness's request (x->rx), before its content: silence,
+ * close or other when nothing usable came (false), else shown in the
+ * transcript with its CoAP code, rx->msg set to the whole payload (true). */
+bool x_classify_start(sc_exec *x);
+/* The harness Responder's engine on message_n (1 or 3) in x->rx.msg: a
+ * message_1 starts a session (and picks C_R), a message_3 counts as
+ * accepted when the engine takes it. The engine's answer. */
+eh_err x_responder_take_message(sc_exec *x, int n);
+/* The harness as CoAP server, when no request came for step st in time:
+ * x->rx says silence (with gave_up, and what the CoAP layer dropped), then
+ * the step judges it and the send steps after it have nothing to answer. */
+/* The harness as CoAP server: serve requests for step st, at most its bound
+ * (the first request's when none came yet: the IUT may still be starting),
+ * until one is handled. The bound. */
+int x_serve_step(sc_exec *x, const sc_step *st);
+void x_nothing_received(sc_exec *x, const sc_step *st);
+/* The IUT's request into x->rx (code, Content-Format, payload; kind "oscore"
+ * when it has an OSCORE option): false when it is larger than x->rx takes
+ * (then kind "other" and rx.detail say so). */
+bool x_take_request(sc_exec *x, const tr_message *req);
+/* The harness server's answer x->answer[0..n) with this code and
+ * Content-Format (-1: none), logged with arrow ("->", "-> OSCORE"), kept as
+ * its last answer (x_note_answer: what it is, req the requirement). */
+void x_answer_logged(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                     const char *what, const char *req, const char *arrow);
+void x_judge_nothing(sc_exec *x, const sc_step *st);
 bool x_answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *why,
                      size_t cap);
+/* An OSCORE request (x->rx) that an expect step judges: verified and answered
+ * first (x->rx.engine_ok, engine_why); false when x->rx is no OSCORE request. */
+bool x_answer_judged_oscore(sc_exec *x, const tr_message *req, tr_message *resp);
 void x_oscore_exchange(sc_exec *x, const sc_step *st);
 void x_follow_message_1(sc_exec *x, const sc_step *st, const uint8_t *msg, size_t n);
 

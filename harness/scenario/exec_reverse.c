@@ -45,14 +45,7 @@ static bool stopped(const sc_exec *x)
 static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
                    const char *what, const char *req)
 {
-    memset(resp, 0, sizeof *resp);
-    resp->code = code;
-    resp->content_format = cf;
-    resp->payload = x->answer;
-    resp->payload_len = n;
-    if (code)
-        xt_bytes(x, "->", x->answer, n);
-    x_note_answer(x, resp, what, req);
+    x_answer_logged(x, resp, code, cf, n, what, req, "->");
 }
 
 /* A POST of the IUT Responder into x->rx: the empty trigger, an OSCORE
@@ -61,24 +54,9 @@ static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
 static void classify_post(sc_exec *x, const tr_message *req)
 {
     received *rx = &x->rx;
-    memset(rx, 0, sizeof *rx);
-    rx->st = TR_OK;
-    rx->cf = req->content_format;
-    if (req->payload_len > sizeof rx->payload) {
-        rx->st = TR_ERROR;
-        rx->kind = "other";
-        snprintf(rx->detail, sizeof rx->detail, "a request of %zu bytes, over the %zu bytes the "
-                 "harness takes", req->payload_len, sizeof rx->payload);
-        xt_printf(x, "  <- %zu bytes: %s\n", req->payload_len, rx->detail);
+    if (!x_take_request(x, req))
         return;
-    }
-    for (size_t i = 0; i < req->n_opts; i++)
-        if (req->opts[i].number == TR_OPTION_OSCORE)
-            rx->kind = "oscore";
     if (rx->kind != NULL || req->payload_len == 0) {
-        if (req->payload_len > 0)
-            memcpy(rx->payload, req->payload, req->payload_len);
-        rx->len = req->payload_len;
         rx->msg = rx->payload, rx->msg_len = rx->len;
         if (rx->kind != NULL) {
             xt_bytes(x, "<- OSCORE", rx->payload, rx->len);
@@ -93,8 +71,6 @@ static void classify_post(sc_exec *x, const tr_message *req)
     size_t k = eh_conn_id_encode(x->s.c_i, x->s.c_i_len, enc, sizeof enc);
     if (x->s.state == EH_STATE_START || k == 0 || req->payload_len <= k ||
         memcmp(req->payload, enc, k) != 0) {
-        memcpy(rx->payload, req->payload, req->payload_len);
-        rx->len = req->payload_len;
         rx->msg = rx->payload, rx->msg_len = rx->len;
         if (x->c_i_unreadable && rx->len > 0 && (rx->payload[0] >> 5) <= 1) {
             /* the message_1 sent had no readable C_I: an error message without
@@ -274,14 +250,7 @@ void x_reverse_on_request(sc_exec *x, const tr_message *req, tr_message *resp)
         natural_answer(x, req, resp);
         return;
     }
-    bool answered = false;
-    if (strcmp(x->rx.kind, "oscore") == 0) { /* an `oscore` outcome: verified, answered first */
-        char why[300];
-        x->rx.engine_ok = x_answer_oscore(x, req, resp, why, sizeof why);
-        if (!x->rx.engine_ok)
-            snprintf(x->rx.engine_why, sizeof x->rx.engine_why, "%s", why);
-        answered = true;
-    }
+    bool answered = x_answer_judged_oscore(x, req, resp); /* an `oscore` outcome */
     x_judge(x, st);
     x->step++;
     if (answered)
@@ -300,11 +269,7 @@ void x_reverse_initiator_run(sc_exec *x)
     while (x->step < sc->n_steps && !stopped(x)) {
         const sc_step *st = &sc->steps[x->step];
         size_t before = x->step;
-        x_step_begin(x);
-        int bound = st->timeout_ms > 0 ? st->timeout_ms : x->timeout;
-        if (x->n_requests == 0 && x->o.first_request_ms > bound)
-            bound = x->o.first_request_ms; /* the IUT may still be starting */
-        x_serve(x, bound);
+        int bound = x_serve_step(x, st);
         x->handled = false;
         if (x->step != before)
             continue;
@@ -319,24 +284,20 @@ void x_reverse_initiator_run(sc_exec *x)
                    within, x_iut_exit_note(x));
             return;
         }
-        xt_printf(x, "step %zu (line %d): %s\n     nothing received\n", x->step + 1, st->line,
-                  x_step_kind_name(st->kind));
-        memset(&x->rx, 0, sizeof x->rx);
-        x->rx.st = TR_TIMEOUT;
-        x->rx.kind = "silence";
-        x->rx.gave_up = x_iut_gone(x);
-        if (strcmp(x->last_sent, "message_1") == 0 && x->c_i_unreadable) {
+        x_nothing_received(x, st);
+        bool silence = strcmp(x->rx.kind, "silence") == 0;
+        if (silence && strcmp(x->last_sent, "message_1") == 0 && x->c_i_unreadable) {
             x->rx.silence_only = true;
             xt_printf(x, "     the message_1 sent has no C_I the Responder can read: it cannot "
                          "address an error message to the harness (RFC 9528 Appendix A.2.2: "
                          "its POSTs carry C_I), so silence is all it can do\n");
         }
         bool after_m3 = st->kind == SC_STEP_EXPECT && strcmp(x->last_sent, "message_3") == 0;
-        if (after_m3 && !allows_accepted(st)) {
+        if (silence && after_m3 && !allows_accepted(st)) {
             x->silence_rejects_m3 = true; /* the IUT's exit status confirms it, or not */
             x->silence_m3_line = st->line;
         }
-        if (after_m3 && allows_accepted(st) && !x->cfg.message_4 &&
+        if (silence && after_m3 && allows_accepted(st) && !x->cfg.message_4 &&
             x->s.state == EH_STATE_COMPLETED) {
             /* A.2.2: a Responder that accepts message_3 (no message_4) sends
              * nothing more; only an error message would have said otherwise */
@@ -349,13 +310,7 @@ void x_reverse_initiator_run(sc_exec *x)
             x->silence_accepts_m3 = true;
             x->silence_m3_line = st->line;
         }
-        if (st->kind == SC_STEP_OSCORE)
-            x_fail(x, V_FAIL, "no OSCORE request from the IUT%s", x_iut_exit_note(x));
-        else
-            x_judge(x, st);
-        x->step++;
-        while (x->step < sc->n_steps && sc->steps[x->step].kind == SC_STEP_SEND)
-            x->step++; /* nothing to answer */
+        x_judge_nothing(x, st);
     }
     x->handled = true; /* from now on requests are answered naturally */
 }
@@ -380,12 +335,8 @@ static void post(sc_exec *x, const uint8_t *payload, size_t n, int cf)
 static void classify_response(sc_exec *x)
 {
     received *rx = &x->rx;
-    rx->kind = rx->st == TR_TIMEOUT ? "silence" : rx->st == TR_RESET ? "close" : "other";
-    if (rx->st != TR_OK)
+    if (!x_classify_start(x))
         return;
-    rx->msg = rx->payload, rx->msg_len = rx->len;
-    xt_bytes(x, "<-", rx->payload, rx->len);
-    xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
     /* An error message (its code is judged, A.2.3); message_1 starts with an
      * int too, so in the trigger's response only an error code says error. */
     if (rx->len > 0 && (rx->payload[0] >> 5) <= 1 && (x->triggered || rx->code >= 0x80)) {
@@ -404,19 +355,10 @@ static void classify_response(sc_exec *x)
     eh_err err = EH_ERR_STATE;
     if (!x->triggered) {
         rx->kind = "message_1";
-        eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
-        x->oscore_ready = false;
-        x->c_r_sent = false;
-        x_inject_ephemeral(x);
-        err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
-        if (err == EH_OK)
-            x_responder_choose_c_r(x);
+        err = x_responder_take_message(x, 1);
     } else if (strcmp(x->last_sent, "message_2") == 0) {
         rx->kind = "message_3";
-        err = x->s.state == EH_STATE_WAIT_M3
-                  ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
-                  : EH_ERR_STATE;
-        x->m3_accepted |= err == EH_OK;
+        err = x_responder_take_message(x, 3);
     } else {
         return; /* "other": a payload where none is due */
     }

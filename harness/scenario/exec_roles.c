@@ -164,16 +164,24 @@ void x_classify_answer(sc_exec *x)
     }
 }
 
-static void classify_answer_in_session(sc_exec *x)
+bool x_classify_start(sc_exec *x)
 {
     received *rx = &x->rx;
     rx->kind = rx->st == TR_TIMEOUT ? "silence" : rx->st == TR_RESET ? "close" : "other";
     if (rx->st != TR_OK)
-        return;
+        return false;
     rx->msg = rx->payload, rx->msg_len = rx->len;
     xt_bytes(x, "<-", rx->payload, rx->len);
     if (rx->code)
         xt_printf(x, "     CoAP %d.%02d, Content-Format %d\n", rx->code >> 5, rx->code & 31, rx->cf);
+    return true;
+}
+
+static void classify_answer_in_session(sc_exec *x)
+{
+    received *rx = &x->rx;
+    if (!x_classify_start(x))
+        return;
     if (rx->len == 0) {
         rx->kind = rx->code < 0x80 ? "accepted" : "coap";
         return;
@@ -543,7 +551,28 @@ static bool split_prefix(sc_exec *x, received *rx)
     return true;
 }
 
-static void classify_request(sc_exec *x, const tr_message *req)
+eh_err x_responder_take_message(sc_exec *x, int n)
+{
+    const received *rx = &x->rx;
+    eh_err err;
+    if (n == 1) {
+        eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
+        x->oscore_ready = false;
+        x->c_r_sent = false;
+        x_inject_ephemeral(x);
+        err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
+        if (err == EH_OK)
+            x_responder_choose_c_r(x);
+        return err;
+    }
+    err = x->s.state == EH_STATE_WAIT_M3
+              ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
+              : EH_ERR_STATE;
+    x->m3_accepted |= err == EH_OK;
+    return err;
+}
+
+bool x_take_request(sc_exec *x, const tr_message *req)
 {
     received *rx = &x->rx;
     memset(rx, 0, sizeof *rx);
@@ -556,7 +585,7 @@ static void classify_request(sc_exec *x, const tr_message *req)
         snprintf(rx->detail, sizeof rx->detail, "a request of %zu bytes, over the %zu bytes the "
                  "harness takes", req->payload_len, sizeof rx->payload);
         xt_printf(x, "  <- %zu bytes: %s\n", req->payload_len, rx->detail);
-        return;
+        return false;
     }
     rx->len = req->payload_len;
     if (rx->len > 0)
@@ -564,6 +593,14 @@ static void classify_request(sc_exec *x, const tr_message *req)
     for (size_t i = 0; i < req->n_opts && i < TR_MAX_OPTIONS; i++)
         if (req->opts[i].number == TR_OPTION_OSCORE)
             rx->kind = "oscore";
+    return true;
+}
+
+static void classify_request(sc_exec *x, const tr_message *req)
+{
+    received *rx = &x->rx;
+    if (!x_take_request(x, req))
+        return;
     xt_bytes(x, rx->kind != NULL ? "<- OSCORE" : "<-", rx->payload, rx->len);
     if (rx->kind != NULL)
         return;
@@ -581,18 +618,9 @@ static void classify_request(sc_exec *x, const tr_message *req)
     }
     eh_err err = EH_ERR_STATE;
     if (strcmp(rx->kind, "message_1") == 0) {
-        eh_session_init(&x->s, &x->cfg); /* every message_1 starts a session */
-        x->oscore_ready = false;
-        x->c_r_sent = false;
-        x_inject_ephemeral(x);
-        err = eh_responder_process_message_1(&x->s, rx->msg, rx->msg_len);
-        if (err == EH_OK)
-            x_responder_choose_c_r(x);
+        err = x_responder_take_message(x, 1);
     } else if (strcmp(rx->kind, "message_3") == 0) {
-        err = x->s.state == EH_STATE_WAIT_M3
-                  ? eh_responder_process_message_3(&x->s, rx->msg, rx->msg_len)
-                  : EH_ERR_STATE;
-        x->m3_accepted |= err == EH_OK;
+        err = x_responder_take_message(x, 3);
     } else if (strcmp(rx->kind, "error") == 0) {
         x_parse_error(rx);
         return;
@@ -607,8 +635,8 @@ static void classify_request(sc_exec *x, const tr_message *req)
  * that rejects it breaks when it is an answer of a completed handshake). */
 /* The answer x->answer[0..n) with this code and Content-Format (-1: none),
  * logged with arrow ("->", or "-> OSCORE" for an OSCORE-protected one). */
-static void answer_logged(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
-                          const char *what, const char *req, const char *arrow)
+void x_answer_logged(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
+                     const char *what, const char *req, const char *arrow)
 {
     memset(resp, 0, sizeof *resp);
     resp->code = code;
@@ -623,7 +651,7 @@ static void answer_logged(sc_exec *x, tr_message *resp, uint8_t code, int cf, si
 static void answer(sc_exec *x, tr_message *resp, uint8_t code, int cf, size_t n,
                    const char *what, const char *req)
 {
-    answer_logged(x, resp, code, cf, n, what, req, "->");
+    x_answer_logged(x, resp, code, cf, n, what, req, "->");
 }
 
 /* What the engine would answer to the request just classified. */
@@ -694,11 +722,22 @@ bool x_answer_oscore(sc_exec *x, const tr_message *req, tr_message *resp, char *
                "4.00 to an OSCORE request that does not verify", NULL);
         return false;
     }
-    answer_logged(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a", "-> OSCORE");
+    x_answer_logged(x, resp, code, -1, n, "the OSCORE response", "R-A.1-a", "-> OSCORE");
     if (n_opts > 0)
         memcpy(resp->opts, opts, n_opts * sizeof opts[0]);
     resp->n_opts = n_opts;
     xt_printf(x, "  OSCORE request verified and answered\n");
+    return true;
+}
+
+bool x_answer_judged_oscore(sc_exec *x, const tr_message *req, tr_message *resp)
+{
+    if (strcmp(x->rx.kind, "oscore") != 0)
+        return false;
+    char why[300];
+    x->rx.engine_ok = x_answer_oscore(x, req, resp, why, sizeof why);
+    if (!x->rx.engine_ok)
+        snprintf(x->rx.engine_why, sizeof x->rx.engine_why, "%s", why);
     return true;
 }
 
@@ -743,14 +782,7 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
     }
     /* An OSCORE request judged by an expect step (outcome `oscore`) is
      * verified and answered first. */
-    bool answered = false;
-    if (strcmp(x->rx.kind, "oscore") == 0) {
-        char why[300];
-        x->rx.engine_ok = x_answer_oscore(x, req, resp, why, sizeof why);
-        if (!x->rx.engine_ok)
-            snprintf(x->rx.engine_why, sizeof x->rx.engine_why, "%s", why);
-        answered = true;
-    }
+    bool answered = x_answer_judged_oscore(x, req, resp);
     x_judge(x, st);
     x->step++;
     /* The send steps that follow answer this request. */
@@ -803,6 +835,44 @@ void x_on_request(sc_exec *x, const tr_message *req, const char *client, tr_mess
         natural_answer(x, resp);
 }
 
+int x_serve_step(sc_exec *x, const sc_step *st)
+{
+    x_step_begin(x);
+    int bound = st->timeout_ms > 0 ? st->timeout_ms : x->timeout;
+    if (x->n_requests == 0 && x->o.first_request_ms > bound)
+        bound = x->o.first_request_ms; /* the IUT may still be starting */
+    x_serve(x, bound);
+    return bound;
+}
+
+void x_nothing_received(sc_exec *x, const sc_step *st)
+{
+    xt_printf(x, "step %zu (line %d): %s\n     nothing received\n", x->step + 1, st->line,
+              x_step_kind_name(st->kind));
+    memset(&x->rx, 0, sizeof x->rx);
+    x->rx.st = TR_TIMEOUT;
+    x->rx.kind = "silence";
+    x->rx.gave_up = x_iut_gone(x); /* x_serve stops waiting for an IUT gone */
+    if (x->server != NULL) { /* what the CoAP layer dropped meanwhile */
+        bool too_large = false;
+        snprintf(x->rx.detail, sizeof x->rx.detail, "%s",
+                 tr_coap_server_detail(x->server, &too_large));
+        if (too_large)
+            x->rx.st = TR_ERROR, x->rx.kind = "other";
+    }
+}
+
+void x_judge_nothing(sc_exec *x, const sc_step *st)
+{
+    if (st->kind == SC_STEP_OSCORE)
+        x_fail(x, V_FAIL, "no OSCORE request from the IUT%s", x_iut_exit_note(x));
+    else
+        x_judge(x, st);
+    x->step++;
+    while (x->step < x->sc->n_steps && x->sc->steps[x->step].kind == SC_STEP_SEND)
+        x->step++; /* nothing to answer */
+}
+
 void x_responder_run(sc_exec *x)
 {
     const scenario *sc = x->sc;
@@ -821,33 +891,11 @@ void x_responder_run(sc_exec *x)
             continue;
         }
         size_t before = x->step;
-        x_step_begin(x);
-        int bound = st->timeout_ms > 0 ? st->timeout_ms : x->timeout;
-        if (x->n_requests == 0 && x->o.first_request_ms > bound)
-            bound = x->o.first_request_ms; /* the IUT may still be starting */
-        x_serve(x, bound);
+        x_serve_step(x, st);
         if (x->step == before) {
             /* nothing arrived in time (or the IUT is gone) */
-            xt_printf(x, "step %zu (line %d): %s\n     nothing received\n", x->step + 1, st->line,
-                      x_step_kind_name(st->kind));
-            memset(&x->rx, 0, sizeof x->rx);
-            x->rx.st = TR_TIMEOUT;
-            x->rx.kind = "silence";
-            x->rx.gave_up = x_iut_gone(x); /* x_serve stops waiting for an IUT gone */
-            if (x->server != NULL) { /* what the CoAP layer dropped meanwhile */
-                bool too_large = false;
-                snprintf(x->rx.detail, sizeof x->rx.detail, "%s",
-                         tr_coap_server_detail(x->server, &too_large));
-                if (too_large)
-                    x->rx.st = TR_ERROR, x->rx.kind = "other";
-            }
-            if (st->kind == SC_STEP_OSCORE)
-                x_fail(x, V_FAIL, "no OSCORE request from the IUT%s", x_iut_exit_note(x));
-            else
-                x_judge(x, st);
-            x->step++;
-            while (x->step < sc->n_steps && sc->steps[x->step].kind == SC_STEP_SEND)
-                x->step++; /* nothing to answer */
+            x_nothing_received(x, st);
+            x_judge_nothing(x, st);
         }
         x->handled = false;
     }
