@@ -269,3 +269,27 @@ def test_an_iut_that_exits_at_once_tested_nothing(harness, tmp_path):
         x = res[("interop/handshake", iut_role)]
         assert x["verdict"] == "error", x
         assert "exited with code 0 before sending anything: nothing was tested" in x["message"]
+
+
+@pytest.mark.parametrize("fault,role,scenario,verdict", [
+    # the IUT Initiator, now the server, rejects message_2 with a bare 4.00: its way to
+    # send no error message, graded as silence is in the forward flow (non-strict)
+    ("no-error-message", "initiator", "mutations/message-2/truncated", "nonstrict"),
+    # a message_3 that may be rejected or accepted, rejected in silence (exit 1): allowed
+    ("no-error-message", "responder", "mutations/message-3/ciphertext-nondeterministic",
+     "pass"),
+    # the healthy peer without OSCORE or message_4: its silence after message_3 and its
+    # exit 0 are its acceptance, not the non-strict silence the step also allows
+    ("", "responder", "rfc9528/3.5.3/id-cred-several-parameters-i", "pass")])
+def test_silent_answers_are_graded_as_in_the_forward_flow(harness, tmp_path, fault, role,
+                                                          scenario, verdict):
+    """Regressions: verdicts that the reverse flow first got wrong (a false FAIL, a false
+    non-strict), each with the verdict the forward flow gives the same behaviour."""
+    profile = {"method": 3, "suite": 2, "credentials": {"id": "kid"}}
+    args = f"--fault {fault}" if fault else ""
+    peer = reverse_peer(tmp_path, profile,
+                        responder_args=args if role == "responder" else "",
+                        initiator_args=args if role == "initiator" else "")
+    r, res = run_reverse(harness, tmp_path, peer, "--no-sanity", "--filter", scenario)
+    x = res[(scenario, role)]
+    assert x["verdict"] == verdict, (x["verdict"], x["message"])

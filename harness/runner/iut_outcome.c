@@ -171,6 +171,15 @@ static void judge_client_responder_exit(const iut_end *e, const char *how, sc_re
                  "so it accepted that message_3, which it must reject (the reverse flow, RFC "
                  "9528 Appendix A.2.2: without message_4 or OSCORE its exit status is its only "
                  "answer; peers/README.md, adapter contract)", r->step_line, how);
+    } else if (r->silence_accepts_m3 && e->ex.code == 1 && r->silence_grade > 0) {
+        /* it rejected that message_3 in silence, which the step allows */
+        if (r->silence_grade == 2 && res->v == V_PASS) {
+            res->v = V_NONSTRICT;
+            snprintf(res->message, sizeof res->message, "step at line %d: silence (allowed, "
+                     "graded non-strict): the IUT Responder sent nothing after the harness's "
+                     "message_3, then %s: it rejected it without an error message (the "
+                     "reverse flow, RFC 9528 Appendix A.2.2)", r->step_line, how);
+        }
     } else if (r->silence_accepts_m3 && e->ex.code == 1) {
         res->v = V_FAIL;
         snprintf(res->message, sizeof res->message, "step at line %d: the IUT Responder sent "

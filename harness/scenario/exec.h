@@ -131,6 +131,8 @@ typedef struct sc_exec_ending {
      * confirms or contradicts that reading. */
     bool silence_rejects_m3, silence_accepts_m3;
     int step_line;         /* the scenario line of that expect step */
+    int silence_grade;     /* silence_accepts_m3: whether that step allows silence too,
+                            * 0 no, 1 yes, 2 graded non-strict */
 } sc_exec_ending;
 void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e);
 

@@ -102,6 +102,7 @@ void sc_exec_ending_of(const sc_exec *x, sc_exec_ending *e)
     e->silence_rejects_m3 = x->silence_rejects_m3;
     e->silence_accepts_m3 = x->silence_accepts_m3;
     e->step_line = x->silence_m3_line;
+    e->silence_grade = x->silence_grade;
     if (e->completed)
         sc_requirement_text(x->last_answer_req, e->requirement, sizeof e->requirement);
 }

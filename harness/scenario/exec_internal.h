@@ -55,7 +55,7 @@ struct sc_exec {
     bool reverse;                 /* the reverse message flow (exec_reverse.c) */
     bool triggered;               /* reverse, harness Responder: the empty POST went */
     bool silence_rejects_m3, silence_accepts_m3; /* reverse (sc_exec_ending) */
-    int silence_m3_line;
+    int silence_m3_line, silence_grade;
     bool c_i_unreadable;          /* reverse, harness Initiator: the message_1 sent has no
                                    * C_I where RFC 9528 §5.2.1 puts it */
     vector_setup *vs;             /* `vector:` deterministic mode, else NULL */

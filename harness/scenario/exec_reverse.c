@@ -35,6 +35,14 @@ static bool allows_accepted(const sc_step *st)
     return false;
 }
 
+static bool allows(const sc_step *st, sc_outcome_kind kind)
+{
+    for (size_t i = 0; i < st->n_outcomes; i++)
+        if (st->outcomes[i].kind == kind)
+            return true;
+    return false;
+}
+
 static bool stopped(const sc_exec *x)
 {
     return x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED;
@@ -135,7 +143,9 @@ static void send_answers(sc_exec *x, const sc_step *st, tr_message *resp)
     x->snap = x->s;
     x_record_size(x, false, st->message, x->answer, n, 0);
     snprintf(x->last_sent, sizeof x->last_sent, "%s", st->message);
-    answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, st->message, NULL);
+    bool err = strcmp(st->message, "error") == 0; /* in a 4.00 (Appendix A.2.3) */
+    answer(x, resp, err ? TR_CODE_BAD_REQUEST : TR_CODE_CHANGED, CF_EDHOC, n,
+           err ? "an error message" : st->message, NULL);
     if (!x_mutates_message(st))
         x_fields_line(x, st->message, x->answer, n);
 }
@@ -300,7 +310,13 @@ void x_reverse_initiator_run(sc_exec *x)
         if (silence && after_m3 && allows_accepted(st) && !x->cfg.message_4 &&
             x->s.state == EH_STATE_COMPLETED) {
             /* A.2.2: a Responder that accepts message_3 (no message_4) sends
-             * nothing more; only an error message would have said otherwise */
+             * nothing more; only an error message would have said otherwise.
+             * Its exit status tells a silent rejection (sc_exec_ending), which
+             * the step's silence outcome then grades. */
+            x->silence_grade = 0;
+            for (size_t i = 0; i < st->n_outcomes; i++)
+                if (st->outcomes[i].kind == SC_OUT_SILENCE)
+                    x->silence_grade = st->outcomes[i].non_strict ? 2 : 1;
             xt_printf(x, "     no error message within %d ms: message_3 accepted (RFC 9528 "
                          "Appendix A.2.2: without message_4 the Responder does not answer it)\n",
                       bound);
@@ -474,6 +490,17 @@ void x_reverse_responder_step(sc_exec *x, const sc_step *st)
             x->rx.kind = "silence";
             xt_printf(x, "     nothing pending: as CoAP client the harness hears the IUT "
                          "only in responses\n");
+        }
+        if (x->rx.st == TR_OK && strcmp(x->rx.kind, "coap") == 0 && x->rx.len == 0 &&
+            allows(st, SC_OUT_SILENCE) && !allows(st, SC_OUT_COAP)) {
+            /* a scenario written for an Initiator that is a client, whose way to
+             * reject without an error message is to say nothing; as the server
+             * it must answer the POST: a bare CoAP error is that silence */
+            xt_printf(x, "     a CoAP error without an EDHOC error message: the server's way to "
+                         "reject without one (the reverse flow, RFC 9528 Appendix A.2.2), "
+                         "judged as silence\n");
+            x->rx.st = TR_TIMEOUT;
+            x->rx.kind = "silence";
         }
         const char *judged = x->rx.kind;
         bool ok = x->rx.engine_ok;

@@ -42,8 +42,9 @@ int sc_profile_label(const sc_profile *p, char *out, size_t cap);
  * error-messages for every one; framing as given. Suite 25 gets no OSCORE
  * (its hash gives OSCORE no HKDF). */
 /* Can the scenario run in the reverse message flow (RFC 9528 Appendix A.2.2)
- * as the executor has it: over CoAP, with send steps of message_1..4 and
- * expect and oscore steps in the handshake's order? If not, why (e.g.
+ * as the executor has it: over CoAP, with send steps of message_1..4 (and
+ * error, for the harness Initiator) and expect and oscore steps in the
+ * handshake's order? If not, why (e.g.
  * "step 3: an RFC 9668 combined request (forward flow only)"). */
 bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap);
 /* Has the peer file a profile in the forward message flow (the only one
