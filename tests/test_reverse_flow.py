@@ -293,3 +293,25 @@ def test_silent_answers_are_graded_as_in_the_forward_flow(harness, tmp_path, fau
     r, res = run_reverse(harness, tmp_path, peer, "--no-sanity", "--filter", scenario)
     x = res[(scenario, role)]
     assert x["verdict"] == verdict, (x["verdict"], x["message"])
+
+
+def test_an_iut_responder_that_is_already_there_takes_the_forward_flow(harness, tmp_path):
+    """A per_run (or address) IUT Responder is a server: the reverse flow, whose
+    Responder is the client, does not fit it. With only reverse profiles its jobs are
+    skipped saying so; with a forward profile too they run in that one."""
+    import yaml
+    doc = yaml.safe_load(reverse_peer(tmp_path, KID_OSCORE).read_text())
+    doc["responder"]["per_run"] = True
+    only = tmp_path / "only-reverse.yaml"
+    only.write_text(yaml.safe_dump(doc, sort_keys=False))
+    r, res = run_reverse(harness, tmp_path, only, "--filter", "interop/handshake")
+    x = res[("interop/handshake", "responder")]
+    assert x["verdict"] == "skipped" and "whose Responder is the CoAP client" in x["message"], x
+    assert res[("interop/handshake", "initiator")]["verdict"] == "pass"
+    doc["profiles"].append(dict(KID_OSCORE))  # the same, forward
+    both = tmp_path / "both.yaml"
+    both.write_text(yaml.safe_dump(doc, sort_keys=False))
+    r, res = run_reverse(harness, tmp_path, both, "--filter", "interop/handshake")
+    assert r.returncode == 0, r.stdout + r.stderr
+    x = res[("interop/handshake", "responder")]
+    assert x["verdict"] == "pass" and not x["profile"].endswith("-reverse"), x

@@ -258,6 +258,26 @@ static int add_profiles(const run_opts *o, const peer_file *pf, const scenario *
     }
     const peer_role_spec *spec =
         j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
+    if (j->harness_role == SC_HARNESS_INITIATOR && (spec->fixed_port || spec->per_run)) {
+        /* an IUT Responder that is already there (an address, or per_run) is a
+         * server: the reverse flow's Responder is the client that starts each
+         * session, so such a profile does not fit */
+        size_t n = 0;
+        for (size_t i = 0; i < n_fit; i++)
+            if (pf->profiles[fit[i]].flow != SC_FLOW_REVERSE)
+                fit[n++] = fit[i];
+        if (n == 0) {
+            if (!j->skip)
+                snprintf(j->skip_text, sizeof j->skip_text, "the profiles that fit are in the "
+                         "reverse message flow, whose Responder is the CoAP client: not an IUT "
+                         "Responder given by address or started once (per_run)");
+            j->skip = true;
+            return 0;
+        }
+        if (pf->profiles[k].flow == SC_FLOW_REVERSE)
+            k = (int)fit[0];
+        n_fit = n;
+    }
     if (spec->per_run) {
         /* started once with the neutral placeholders (METHOD 3, suite 2, kid,
          * RFC 9529 trace 2 credentials): that profile, when it fits; a scenario
