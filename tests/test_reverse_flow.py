@@ -315,3 +315,39 @@ def test_an_iut_responder_that_is_already_there_takes_the_forward_flow(harness, 
     assert r.returncode == 0, r.stdout + r.stderr
     x = res[("interop/handshake", "responder")]
     assert x["verdict"] == "pass" and not x["profile"].endswith("-reverse"), x
+
+
+# ---------------------------------------------------------------- hostile IUTs, reverse
+
+@pytest.mark.parametrize("iut_role,mode,reason", [
+    # the IUT Responder is the CoAP client: the fake client of tests/fake_iut
+    ("responder", "huge", "received something it cannot take: 1 request dropped"),
+    ("responder", "flood", ""),  # random datagrams: any reason (run_case checks there is one)
+    ("responder", "segv", "the IUT crashed"),
+    ("responder", "ok", "expected the empty POST with which the IUT Responder starts"),
+    # the IUT Initiator is the CoAP server: the fake server
+    ("initiator", "huge", "expected a valid message_1"),
+    ("initiator", "empty", "expected a valid message_1"),
+    ("initiator", "len-64m1", "expected a valid message_1"),
+    ("initiator", "block2-size2", "expected a valid message_1"),
+    ("initiator", "never-ready", "never became ready"),
+    ("initiator", "deaf", "expected a valid message_1")])
+def test_hostile_iuts_in_the_reverse_flow(harness, tmp_path, monkeypatch, iut_role, mode,
+                                          reason):
+    """The hostile fakes of test_hostile.py (they speak the forward flow's trace 2, or
+    nothing sensible) against the harness in the reverse flow, where its roles on the
+    wire swap: the run still ends within its bound with a verdict and a reason, valid
+    reports and bounded memory, never a crash or a hang."""
+    import test_hostile as th
+    fake = "hostile_initiator.py" if iut_role == "responder" else "hostile_responder.py"
+    args = ("{transport} {host} {port}" if iut_role == "responder" else "{transport} {port}")
+    ready = "none" if iut_role == "responder" else "listening"
+    ready_ms = 300 if mode == "never-ready" else th.READY_MS
+    text = (f'name: hostile-{mode}\nversion: "1"\n'
+            f'profiles:\n  - {{method: 3, suite: 2, flow: reverse}}\n'
+            f'{iut_role}:\n  command: "{th.PY} {th.FAKE}/{fake} {args} {mode}"\n'
+            f'  ready: {ready}\n  timeout: {ready_ms}\n')
+    monkeypatch.setattr(th, "peer_file", lambda role, m, r=None: text)
+    x, _ = th.run_case(harness, tmp_path, iut_role, "coap", mode, 500)
+    assert x["verdict"] in ("fail", "error") and reason in x["message"], x
+    assert x["profile"].endswith("-reverse"), x

@@ -284,8 +284,12 @@ void x_reverse_initiator_run(sc_exec *x)
         if (x->step != before)
             continue;
         if (st->kind == SC_STEP_SEND) {
-            xt_printf(x, "step %zu (line %d): send %s\n     nothing received\n", x->step + 1,
-                      st->line, st->message);
+            x_nothing_received(x, st); /* what the CoAP layer dropped meanwhile */
+            if (x->rx.st == TR_ERROR) {
+                x_fail(x, V_ERROR, "waiting for the IUT Responder's empty POST, the harness "
+                                   "received something it cannot take: %.500s", x->rx.detail);
+                return;
+            }
             char within[48] = "";
             if (!x_iut_gone(x))
                 snprintf(within, sizeof within, " within %d ms", bound);
