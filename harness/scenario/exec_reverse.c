@@ -7,12 +7,15 @@
  *     is judged by an expect step, then answered by the send step after it
  *     (message_3), else as the engine would (exec_reverse's natural answer).
  *     A Responder that accepts message_3 without message_4 sends nothing
- *     more, or its OSCORE request: both are its acceptance.
+ *     more, or its OSCORE request: both are its acceptance; its exit status
+ *     (sc_exec_ending: silence_accepts_m3 / silence_rejects_m3) must agree.
  *   - harness Responder = CoAP client. The first expect step sends the empty
  *     POST (tried again while the IUT's port refuses it: it may still be
  *     starting) and judges message_1 in the response; send steps, and the
  *     engine's natural messages after an expect step, go as POSTs of C_I ||
- *     message, whose response the next expect step judges.
+ *     message, whose response the next expect step judges. A bare CoAP error
+ *     from the IUT Initiator, now the server, is its way to reject without an
+ *     error message: judged as the forward client's silence.
  * Which scenarios can run this way: sc_runs_in_reverse_flow (profile.h).
  */
 #include <stdio.h>
