@@ -42,7 +42,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 LIB_SRCS := $(wildcard harness/common/*.c harness/cbor/*.c harness/crypto/*.c harness/edhoc/*.c \
                       harness/transport/*.c harness/oscore/*.c harness/peer/*.c harness/vectors/*.c harness/report/*.c \
                       harness/runner/*.c harness/scenario/*.c harness/interop/*.c \
-                      harness/explore/*.c)
+                      harness/explore/*.c harness/serve/*.c)
 CLI_SRCS := $(wildcard harness/cli/*.c)
 # The CLI's modules (all but main.c) are linked into the unit tests too.
 CLI_LIB_SRCS := $(filter-out harness/cli/main.c,$(CLI_SRCS))

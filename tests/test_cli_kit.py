@@ -46,6 +46,8 @@ HELP = {
     ("coverage", "-h"): "coverage",
     ("explore", "--help"): "explore",
     ("explore", "-h"): "explore",
+    ("serve", "--help"): "serve",
+    ("serve", "-h"): "serve",
 }
 
 UNKNOWN = [
@@ -59,6 +61,7 @@ UNKNOWN = [
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
     ("explore", "--bogus"), ("explore", "--peer", "peers/reference.yaml", "--bogus", "1"),
     ("diff", "--bogus"), ("vectors", "render", "--bogus"), ("dissector", "--bogus"),
+    ("serve", "--bogus"), ("serve", "--port", "0", "--bogus", "1"),
 ]
 
 
@@ -88,7 +91,7 @@ def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
     assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage",
-                        "explore", "diff", "dissector", "--version", "version"}, \
+                        "explore", "diff", "dissector", "serve", "--version", "version"}, \
         commands
     # --version takes no options (test_run.py: test_the_harness_version_is_in_every_report)
     assert commands - {"--version", "version"} <= {args[0] for args in HELP}
@@ -129,6 +132,8 @@ def test_unknown_option_exits_2(run, args):
     (["peer", "initiator", "--timeout", " 50"], "--timeout"),
     (["vectors", "generate", "--seed", "-1"], "--seed"),
     (["vectors", "generate", "--method", "4294967296"], "--method"),
+    (["serve", "--port", "65536"], "--port"),
+    (["serve", "--max-jobs", "4294967297"], "--max-jobs"),
 ], ids=lambda x: x if isinstance(x, str) else "_".join(x[:1] + x[-2:]))
 def test_out_of_range_numbers_are_usage_errors(run, args, option):
     r = run(*args)
@@ -140,7 +145,8 @@ def test_out_of_range_numbers_are_usage_errors(run, args, option):
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "vectors render", "peer", "run",
-                             "matrix", "coverage", "explore", "diff", "dissector", "help"}, \
+                             "matrix", "serve", "coverage", "explore", "diff", "dissector",
+                             "help"}, \
         sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():

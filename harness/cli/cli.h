@@ -14,6 +14,8 @@ int cli_peer(int argc, char **argv);
 int cli_run(int argc, char **argv);
 /* `matrix ...` (argv starts after "matrix"). */
 int cli_matrix(int argc, char **argv);
+/* `serve ...` (argv starts after "serve"). */
+int cli_serve(int argc, char **argv);
 /* `coverage ...` (argv starts after "coverage"). */
 int cli_coverage(int argc, char **argv);
 /* `explore ...` (argv starts after "explore"). */

@@ -26,6 +26,9 @@ static void usage(FILE *f)
                "  matrix --peers A.yaml B.yaml ... --out DIR [options]\n"
                "                          every IUT against the harness and every ordered pair\n"
                "                          of IUTs through a relay; matrix.json, index.html (--help)\n"
+               "  serve [PATH...] [--host H] [--port N] [--out DIR] ...\n"
+               "                          a reference Responder that IUT Initiators connect to;\n"
+               "                          the test is picked by the request's path (--help)\n"
                "  coverage [PATH...] [--format md|json]\n"
                "                          requirement -> scenarios -> last result (--help)\n"
                "  explore --peer FILE --role initiator|responder [--depth N] ...\n"
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
         return cli_run(argc - 2, argv + 2);
     if (strcmp(argv[1], "matrix") == 0)
         return cli_matrix(argc - 2, argv + 2);
+    if (strcmp(argv[1], "serve") == 0)
+        return cli_serve(argc - 2, argv + 2);
     if (strcmp(argv[1], "coverage") == 0)
         return cli_coverage(argc - 2, argv + 2);
     if (strcmp(argv[1], "explore") == 0)

@@ -124,6 +124,18 @@ static bool is_edhoc_error(const tr_message *resp)
     return resp->code >= 0x80 && resp->payload_len > 0;
 }
 
+/* A payload of printable text that does not start as a CBOR sequence of an
+ * EDHOC error message can (ERR_CODE, an integer: 0x00..0x37): a diagnostic. */
+static bool diagnostic_text(const tr_message *resp)
+{
+    if (resp->payload_len == 0 || resp->payload_len > 512 || resp->payload[0] < 0x38)
+        return false;
+    for (size_t i = 0; i < resp->payload_len; i++)
+        if (resp->payload[i] < 0x20 || resp->payload[i] > 0x7e)
+            return false;
+    return true;
+}
+
 static bool handshake_to_message_2(run *r, tr_message *resp)
 {
     const peer_initiator_opts *o = r->o;
@@ -152,6 +164,14 @@ static bool handshake_to_message_2(run *r, tr_message *resp)
                     "FAIL: response to message_1 is CoAP %d.%02d without an EDHOC error message "
                     "(RFC 9528 Appendix A.2: 2.04 with message_2, or an error message)",
                     resp->code >> 5, resp->code & 31);
+            return false;
+        }
+        if (resp->code >= 0x80 && resp->content_format != CF_EDHOC &&
+            resp->content_format != CF_CID_EDHOC && diagnostic_text(resp)) {
+            /* RFC 7252 §5.5.2: a diagnostic payload, not an EDHOC error message */
+            verdict(r, PEER_EXIT_VERDICT, "FAIL: response to message_1 is CoAP %d.%02d: \"%.*s\"",
+                    resp->code >> 5, resp->code & 31, (int)resp->payload_len,
+                    (const char *)resp->payload);
             return false;
         }
         if (resp->code == TR_CODE_CHANGED && resp->content_format != CF_EDHOC &&

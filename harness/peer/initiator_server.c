@@ -252,8 +252,7 @@ void peer_initiator_server_handle(peer_initiator_server *sv, const tr_message *r
             on_oscore(sv, req, resp);
             return;
         }
-    if (req->code != TR_CODE_POST || req->uri_path == NULL ||
-        strcmp(req->uri_path, sv->o.edhoc_path ? sv->o.edhoc_path : PEER_EDHOC_PATH) != 0) {
+    if (req->code != TR_CODE_POST || !peer_is_edhoc_path(req->uri_path, sv->o.edhoc_path)) {
         respond(sv, resp, TR_CODE_NOT_FOUND, -1, NULL, 0, NULL);
         return;
     }

@@ -37,6 +37,10 @@ void resp_session_clear(resp_session *rs);
  * does not start with one. */
 /* Is p[0..len) exactly an EDHOC error message (ERR_CODE : int, ERR_INFO)? */
 bool peer_is_error_message(const uint8_t *p, size_t len);
+/* Is got (a request's Uri-Path, "/a/b"; NULL: none) the EDHOC resource
+ * want (NULL: PEER_EDHOC_PATH)? A "?query" in want is what a client sends
+ * as Uri-Query options; a server ignores it. */
+bool peer_is_edhoc_path(const char *got, const char *want);
 bool peer_split_conn_id(const uint8_t *p, size_t len, uint8_t *id, size_t *id_len, size_t *used);
 /* The live session with this C_R, other than `except` (may be NULL). */
 resp_session *resp_session_by_c_r(peer_responder *r, const uint8_t *c_r, size_t len,

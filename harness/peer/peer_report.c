@@ -85,3 +85,14 @@ void peer_result_verdict(peer_result *res, int code, const char *fmt, ...)
     va_end(ap);
     res->exit_code = code;
 }
+
+bool peer_is_edhoc_path(const char *got, const char *want)
+{
+    if (got == NULL)
+        return false;
+    if (want == NULL)
+        want = PEER_EDHOC_PATH;
+    const char *q = strchr(want, '?');
+    size_t n = q ? (size_t)(q - want) : strlen(want);
+    return strlen(got) == n && strncmp(got, want, n) == 0;
+}

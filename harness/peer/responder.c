@@ -560,9 +560,7 @@ void peer_responder_handle(peer_responder *r, const tr_message *req, const char 
                               "(RFC 9668 §3.3.1)\n");
         return;
     }
-    if (req->uri_path != NULL &&
-        strcmp(req->uri_path, r->o.edhoc_path ? r->o.edhoc_path : PEER_EDHOC_PATH) == 0 &&
-        req->code == TR_CODE_POST) {
+    if (peer_is_edhoc_path(req->uri_path, r->o.edhoc_path) && req->code == TR_CODE_POST) {
         handle_edhoc(r, req, client, resp);
         return;
     }

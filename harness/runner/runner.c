@@ -34,6 +34,7 @@
 #include "jobs.h"
 #include "../report/keylog.h"
 #include "quick.h"
+#include "remote_job.h"
 #include "run_html.h"
 #include "sanity.h"
 
@@ -227,6 +228,9 @@ static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, bool reve
     iut_outcome_after_run(&e, res);
 }
 
+static void job_files_end(tr_pcap *pcap, const char *pcap_err, int port, const run_opts *o,
+                          const char *dir, const char *name, sc_result *res);
+
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
@@ -366,6 +370,13 @@ done:
         note_capture(&ex, res);
     }
     sc_exec_free(x);
+    job_files_end(pcap, pcap_err, port, o, dir, name, res);
+}
+
+/* The end of a job's files: its capture, and its transcript next to it. */
+static void job_files_end(tr_pcap *pcap, const char *pcap_err, int port, const run_opts *o,
+                          const char *dir, const char *name, sc_result *res)
+{
     job_capture_end(pcap, pcap_err, port, res);
     job_capture_wireshark_hint(res, port, o->keylog);
     if (res->transcript != NULL) {
@@ -382,8 +393,76 @@ done:
     }
 }
 
+/* A remote job's wait for its client (remote_job.h): the linger ends when
+ * the caller says the client has moved on. */
+static int remote_state_cb(void *arg, char *desc, size_t cap)
+{
+    const runner_remote *rm = arg;
+    if (rm->moved_on == NULL || !*rm->moved_on)
+        return 0;
+    snprintf(desc, cap, "moved on (it started another handshake)");
+    return 1;
+}
+
+void runner_remote_job(const job *j, const scenario *sc, const run_opts *o, sc_budget budget,
+                       const runner_remote *rm, sc_result *res)
+{
+    char dir[SC_MAX_PATH + 64], name[SC_MAX_ID + SC_MAX_NAME + 2], err[512];
+    base_result(j, sc, res, o);
+    job_file_name(sc, o, name, sizeof name);
+    snprintf(dir, sizeof dir, "%s/iut-%s", o->out_dir, job_iut_role_name(j->harness_role));
+    mkdir(o->out_dir, 0777);
+    mkdir(dir, 0777);
+    char pcap_path[1024], pcap_err[512] = "";
+    pcap_path_of(j, sc, o, pcap_path, sizeof pcap_path);
+    if (rm->capture_tmp != NULL)
+        snprintf(rm->capture_tmp, rm->capture_tmp_cap, "%s.tmp", pcap_path);
+    tr_pcap *pcap = job_capture_begin(pcap_path, pcap_err, sizeof pcap_err);
+    sc_exec_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.sc = sc;
+    eo.role = j->harness_role;
+    eo.host = "127.0.0.1";
+    eo.cred_dir = o->cred_dir;
+    eo.timeout_ms = o->timeout_ms;
+    eo.seed = o->seed;
+    eo.budget = budget;
+    eo.keylog = o->keylog != NULL;
+    eo.iut_state = remote_state_cb;
+    eo.iut_arg = (void *)rm;
+    eo.iut_shared = true; /* no flood against somebody's device */
+    eo.iut_without_oscore = !rm->oscore;
+    int port = 0;
+    sc_exec *x = sc_exec_new(&eo, err, sizeof err);
+    if (x == NULL) {
+        res->v = V_ERROR;
+        copy_str(res->message, sizeof res->message, err);
+        rm->on_port(rm->arg, 0);
+    } else {
+        port = sc_exec_port(x);
+        rm->on_port(rm->arg, port);
+        sc_exec_run(x, res);
+        if (rm->on_linger)
+            rm->on_linger(rm->arg);
+        sc_exec_drain(x, rm->linger_ms, res);
+        if (res->transcript != NULL && rm->client[0]) {
+            char line[300];
+            snprintf(line, sizeof line, "remote client %s: no process, so no exit status to judge "
+                     "(the verdict is the wire's)\n", rm->client);
+            size_t a = strlen(res->transcript), b = strlen(line);
+            char *t = realloc(res->transcript, a + b + 1);
+            if (t != NULL) {
+                memcpy(t + a, line, b + 1);
+                res->transcript = t;
+            }
+        }
+    }
+    sc_exec_free(x);
+    job_files_end(pcap, pcap_err, port, o, dir, name, res);
+}
+
 /* Child -> parent: the result struct, then the transcript. */
-static void send_result(int fd, const sc_result *res)
+void runner_result_send(int fd, const sc_result *res)
 {
     size_t tl = res->transcript ? strlen(res->transcript) : 0;
     sc_result copy = *res;
@@ -398,22 +477,27 @@ static void send_result(int fd, const sc_result *res)
     }
 }
 
-static bool recv_result(job *j, sc_result *res)
+bool runner_result_decode(const unsigned char *buf, size_t len, sc_result *res)
 {
     size_t tl;
-    if (j->len < sizeof *res + sizeof tl)
+    if (len < sizeof *res + sizeof tl)
         return false;
-    memcpy(res, j->buf, sizeof *res);
-    memcpy(&tl, j->buf + sizeof *res, sizeof tl);
+    memcpy(res, buf, sizeof *res);
+    memcpy(&tl, buf + sizeof *res, sizeof tl);
     res->transcript = NULL;
-    if (tl > j->len - sizeof *res - sizeof tl)
-        tl = j->len - sizeof *res - sizeof tl;
+    if (tl > len - sizeof *res - sizeof tl)
+        tl = len - sizeof *res - sizeof tl;
     res->transcript = malloc(tl + 1);
     if (res->transcript) {
-        memcpy(res->transcript, j->buf + sizeof *res + sizeof tl, tl);
+        memcpy(res->transcript, buf + sizeof *res + sizeof tl, tl);
         res->transcript[tl] = 0;
     }
     return true;
+}
+
+static bool recv_result(job *j, sc_result *res)
+{
+    return runner_result_decode(j->buf, j->len, res);
 }
 
 /* What run_main owns on the heap. A job child (start_job) gets a copy of it
@@ -502,7 +586,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
             res.v = V_ERROR;
             snprintf(res.message, sizeof res.message, "%s", scratch ? err : "out of memory");
         }
-        send_result(p[1], &res);
+        runner_result_send(p[1], &res);
         free(res.transcript);
         free(scratch);
         iut_release_inherited(st->per_run);

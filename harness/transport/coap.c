@@ -580,20 +580,29 @@ static coap_pdu_t *build_request(tr_coap_client *c, const tr_message *req)
     coap_optlist_t *opts = NULL;
     bool ok = coap_add_token(pdu, c->token_len, c->token) != 0;
 
+    /* "/a/b?x=1&y=2": Uri-Path a, b; Uri-Query x=1, y=2 */
     const char *p = req->uri_path;
-    if (ok && p && *p) {
+    const char *q = p ? strchr(p, '?') : NULL;
+    const char *end = p ? (q ? q : p + strlen(p)) : NULL;
+    if (ok && p && p < end) {
         if (*p == '/')
             p++;
-        if (*p || req->uri_path[0] != '/') {
+        if (p < end || req->uri_path[0] != '/') {
             for (;;) { /* one Uri-Path option per segment, empty ones kept */
-                const char *slash = strchr(p, '/');
-                size_t n = slash ? (size_t)(slash - p) : strlen(p);
+                const char *slash = memchr(p, '/', (size_t)(end - p));
+                size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
                 ok = ok && add_opt(&opts, COAP_OPTION_URI_PATH, n, (const uint8_t *)p);
                 if (!slash)
                     break;
                 p = slash + 1;
             }
         }
+    }
+    for (const char *a = q ? q + 1 : NULL; ok && a && *a;) {
+        const char *amp = strchr(a, '&');
+        size_t n = amp ? (size_t)(amp - a) : strlen(a);
+        ok = add_opt(&opts, COAP_OPTION_URI_QUERY, n, (const uint8_t *)a);
+        a = amp ? amp + 1 : NULL;
     }
     if (ok && req->content_format >= 0) {
         uint8_t b[4];
