@@ -254,8 +254,7 @@ def test_busy_server_answers_5_03(serve):
     s.wait_line(lambda l: "eve (" in l and "started" in l)
     r = s.initiator("/.well-known/edhoc?name=frank")
     assert r.returncode == 1 and "5.03" in r.stdout, r.stdout
-    line = s.verdict_line("eve", MAC2)
-    assert ": pass" not in line  # the client never answered message_2
+    assert s.proc.poll() is None
 
 
 def test_ipv6_and_raw_udp(serve):
