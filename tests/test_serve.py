@@ -18,8 +18,8 @@ import pytest
 from wall import scaled
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LISTEN = re.compile(r"serve: listening on (?:coap://)?\[?([0-9a-f.:]+)\]?(?::| port )(\d+) "
-                    r"\((CoAP over UDP|raw UDP: (\S+))\)")
+LISTEN = re.compile(r"serve: listening on (?:coap(?:\+tcp)?://)?\[?([0-9a-f.:]+)\]?(?::| port )"
+                    r"(\d+) \((CoAP over UDP|CoAP over TCP|raw UDP: (\S+))\)")
 MAC2 = "rfc9528/5.3.3/wrong-mac-2"
 TRACE1 = ["--method", "0", "--suites", "0", "--cred", "rfc9529-trace1-i",
           "--peer-cred", "rfc9529-trace1-r", "--cred-id", "x5t"]
@@ -38,6 +38,7 @@ class Serve:
         self.q = queue.Queue()
         self.ended = False
         self.coap = []   # (host, port)
+        self.tcp = []    # (host, port)
         self.raw = {}    # scenario id -> port
         threading.Thread(target=self._read, daemon=True).start()
         self.wait_line(lambda l: "tests from" in l, ready_timeout)
@@ -45,6 +46,8 @@ class Serve:
             m = LISTEN.search(line)
             if m and m.group(3) == "CoAP over UDP":
                 self.coap.append((m.group(1), int(m.group(2))))
+            elif m and m.group(3) == "CoAP over TCP":
+                self.tcp.append((m.group(1), int(m.group(2))))
             elif m:
                 self.raw[m.group(4)] = int(m.group(2))
         self.port = self.coap[0][1]
@@ -294,6 +297,46 @@ def test_sigterm_writes_everything_and_stops_every_job(serve, tmp_path):
     assert got["verdict"] == "error" and "interrupted" in got["message"]
     assert json.loads((s.out / "clients.json").read_text())["interrupted"] is True
     assert not list(s.out.rglob("*.tmp"))
+
+
+def test_coap_over_tcp(serve):
+    """Over CoAP over TCP (RFC 8323) the baseline runs over TCP and so do the scenarios
+    written for it; a scenario written for CoAP over UDP is refused over TCP with 4.04
+    saying so; libcoap's coap-client reads the results over TCP."""
+    s = serve("--linger", "100")
+    assert s.tcp and s.tcp[0][1] == s.port
+    r = s.initiator("/.well-known/edhoc?name=tina", "--transport", "coap-tcp")
+    assert r.returncode == 0 and "PASS: handshake and OSCORE" in r.stdout, r.stdout + r.stderr
+    s.verdict_line("tina", "interop/handshake")
+    r = s.initiator("/.well-known/edhoc/test/interop/m3-s2-kid-tcp?name=tina",
+                    "--transport", "coap-tcp")
+    assert r.returncode == 0, r.stdout + r.stderr
+    s.verdict_line("tina", "interop/m3-s2-kid-tcp")
+    r = s.initiator(f"/.well-known/edhoc/test/{MAC2}?name=tina", "--transport", "coap-tcp")
+    assert r.returncode == 1 and "over CoAP over TCP" in r.stdout, r.stdout
+    got = by_id(s.results("tina"))
+    base = got[("interop/handshake", "m3-s2-kid")]
+    assert base["verdict"] == "pass" and base["transport"] == "coap-tcp"
+    assert "CoAP over TCP" in base["transcript"]
+    assert got[("interop/m3-s2-kid-tcp", "m3-s2-kid")]["verdict"] == "pass"
+    g = coap_client("-m", "get", "-B", "10",
+                    f"coap+tcp://127.0.0.1:{s.port}/.well-known/edhoc/results?name=tina")
+    doc = json.loads(g.stdout)
+    assert doc["summary"]["pass"] == 2, doc
+
+
+def test_a_tcp_connection_that_sends_nothing_is_closed(serve):
+    """A connection that never sends a request is closed after its bound, and while it
+    waits the server serves others."""
+    import socket
+    s = serve("--linger", "100", "--timeout", "300")
+    idle = socket.create_connection(("127.0.0.1", s.port), timeout=scaled(30))
+    assert idle.recv(2) == b"\x00\xe1"  # the server's CSM (RFC 8323 §5.3)
+    r = s.initiator("/.well-known/edhoc?name=busy")
+    assert r.returncode == 0
+    idle.settimeout(scaled(30))
+    assert idle.recv(10) == b""  # closed by serve (5 times --timeout)
+    idle.close()
 
 
 @pytest.mark.parametrize("args,text", [

@@ -19,7 +19,8 @@ static void usage(FILE *f)
             "usage: edhoc-harness serve [SCENARIO-PATH...] [options]\n"
             "\n"
             "A reference Responder that IUT Initiators connect to by themselves (an interop\n"
-            "event, a board in CI). The client picks its test by the request (CoAP over UDP):\n"
+            "event, a board in CI). The client picks its test by the request (CoAP over UDP or\n"
+            "TCP; over TCP the baseline and the scenarios written for CoAP over TCP):\n"
             "  POST /.well-known/edhoc             the interop baseline (a plain handshake in the\n"
             "                                      profile its message_1 asks for)\n"
             "  POST /.well-known/edhoc/test/<id>   scenario <id> (e.g. rfc9528/5.3.3/wrong-mac-2)\n"
@@ -36,6 +37,8 @@ static void usage(FILE *f)
             "  --host HOST          bind every address of HOST (default localhost: ::1 and\n"
             "                       127.0.0.1; '::' and '0.0.0.0' for all, at an event)\n"
             "  --port N             CoAP over UDP port (default 5683; 0: any free one, printed)\n"
+            "  --no-tcp             no CoAP over TCP (RFC 8323; default: on the CoAP port too,\n"
+            "                       one session per connection)\n"
             "  --raw PORT=ID[@PROFILE]  also a raw UDP port whose sessions run scenario ID (one\n"
             "                       with transport: udp); repeatable, at most %d\n"
             "  --out DIR            results (default reports/serve)\n"
@@ -58,6 +61,7 @@ int cli_serve(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.host = "localhost";
     o.port = 5683;
+    o.tcp = true;
     o.out_dir = "reports/serve";
     o.peer_profile = "peers/serve.yaml";
     o.cred_dir = "vectors/creds";
@@ -72,6 +76,10 @@ int cli_serve(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
+        }
+        if (!strcmp(a, "--no-tcp")) {
+            o.tcp = false;
+            continue;
         }
         if (a[0] != '-') {
             if (n_paths >= sizeof paths / sizeof paths[0]) {

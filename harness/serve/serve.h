@@ -50,6 +50,8 @@ typedef struct serve_raw_port {
 typedef struct serve_opts {
     const char *host;      /* bind address or name (all its addresses) */
     int port;              /* CoAP over UDP; 0: any free one (printed) */
+    bool tcp;              /* also CoAP over TCP (RFC 8323) */
+    int tcp_port;          /* its port; 0: the UDP port */
     const char *out_dir;
     const char *const *paths; /* scenario files or folders (default: scenarios/) */
     size_t n_paths;

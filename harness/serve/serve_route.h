@@ -55,15 +55,30 @@ typedef struct serve_request {
  * a request it cannot take SR_ANSWER saying why. */
 void serve_route(const uint8_t *d, size_t n, serve_request *out);
 
+/* CoAP over TCP (RFC 8323 §3.2): the message at the start of d[0..n).
+ * Returns its length when it is whole (r filled as by serve_route; a
+ * signaling message, CSM first, or a response is SR_IGNORE), 0 when more
+ * bytes are needed, SERVE_TCP_BAD when it is malformed or longer than
+ * SERVE_TCP_MAX_FRAME. */
+#define SERVE_TCP_MAX_FRAME 65536
+#define SERVE_TCP_BAD ((size_t)-1)
+size_t serve_route_tcp(const uint8_t *d, size_t n, serve_request *r);
+/* The response to r over TCP (same token). 0 when it does not fit cap. */
+size_t serve_response_tcp(const serve_request *r, uint8_t code, int content_format,
+                          int max_age, const uint8_t *payload, size_t len, uint8_t *out,
+                          size_t cap);
+
 /* Does this request start an EDHOC session: a POST to an EDHOC resource
  * with a payload (message_1), not an OSCORE request? */
 bool serve_route_starts_session(const serve_request *r);
 
 /* The response to r: piggybacked in an ACK for a CON request (same message
- * ID), else a NON with message ID mid; same token. content_format -1: none.
- * Returns its length, or 0 when it does not fit cap. */
+ * ID), else a NON with message ID mid; same token. content_format, max_age
+ * (RFC 7252 §5.10.5): -1 for none. Returns its length, or 0 when it does
+ * not fit cap. */
 size_t serve_response(const serve_request *r, uint16_t mid, uint8_t code, int content_format,
-                      const uint8_t *payload, size_t len, uint8_t *out, size_t cap);
+                      int max_age, const uint8_t *payload, size_t len, uint8_t *out,
+                      size_t cap);
 
 /* METHOD and the selected suite (the last of SUITES_I) of the message_1 in
  * a POST's payload, after its CBOR true prefix when there is one (RFC 9528

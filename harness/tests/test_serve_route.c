@@ -134,7 +134,7 @@ START_TEST(responses_piggybacked_or_non)
     serve_route(d, n, &r);
     /* ACK (same MID and token), 2.05, Content-Format 50 (delta 12, length 1), "{}" */
     static const uint8_t want[] = {0x61, 0x45, 0x12, 0x34, 0x5e, 0xc1, 50, 0xff, '{', '}'};
-    n = serve_response(&r, 0x7777, 0x45, 50, (const uint8_t *)"{}", 2, out, sizeof out);
+    n = serve_response(&r, 0x7777, 0x45, 50, -1, (const uint8_t *)"{}", 2, out, sizeof out);
     ck_assert_uint_eq(n, sizeof want);
     ck_assert_mem_eq(out, want, n);
     /* a NON request gets a NON response with the server's MID, no option for CF -1 */
@@ -142,10 +142,10 @@ START_TEST(responses_piggybacked_or_non)
     serve_route(d, sizeof results + 5, &r);
     ck_assert_int_eq(r.kind, SR_RESULTS);
     static const uint8_t want_non[] = {0x51, 0x84, 0x77, 0x77, 0x5e, 0xff, 'x'};
-    n = serve_response(&r, 0x7777, 0x84, -1, (const uint8_t *)"x", 1, out, sizeof out);
+    n = serve_response(&r, 0x7777, 0x84, -1, -1, (const uint8_t *)"x", 1, out, sizeof out);
     ck_assert_uint_eq(n, sizeof want_non);
     ck_assert_mem_eq(out, want_non, n);
-    ck_assert_uint_eq(serve_response(&r, 1, 0x84, -1, (const uint8_t *)"x", 1, out, 4), 0);
+    ck_assert_uint_eq(serve_response(&r, 1, 0x84, -1, -1, (const uint8_t *)"x", 1, out, 4), 0);
 }
 END_TEST
 
