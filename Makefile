@@ -124,6 +124,7 @@ FUZZ_DEPS_peer_yaml := harness/scenario/peer_load.c harness/scenario/sc_yaml.c \
                        harness/scenario/matrix.c $(FUZZ_OSCORE_SRCS)
 FUZZ_DEPS_vector_json := $(wildcard harness/vectors/*.c)
 FUZZ_DEPS_exec_prefix := harness/scenario/prefix_split.c
+FUZZ_DEPS_serve_route := harness/serve/serve_route.c $(FUZZ_OSCORE_SRCS)
 FUZZ_LIBS = $(shell pkg-config --libs libsodium libcrypto jansson yaml-0.1)
 FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(wildcard harness/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))

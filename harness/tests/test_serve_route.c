@@ -176,6 +176,50 @@ START_TEST(message_1_of_the_rfc9529_traces)
 }
 END_TEST
 
+/* RFC 8323 §3.2 frames, by hand: Len|TKL, (extended length), code, token,
+ * options, payload. */
+START_TEST(coap_over_tcp_frames)
+{
+    serve_request r;
+    /* the client's CSM: Len 0, TKL 0, code 7.01 */
+    static const uint8_t csm[] = {0x00, 0xe1};
+    ck_assert_uint_eq(serve_route_tcp(csm, sizeof csm, &r), 2);
+    ck_assert_int_eq(r.kind, SR_IGNORE);
+    ck_assert_uint_eq(serve_route_tcp(csm, 1, &r), 0); /* more needed */
+    /* POST /.well-known/edhoc, token 0x5e, payload f5 00 00 00: options 18 bytes +
+     * marker + 4 = 23 bytes: Len 13, extended 23 - 13 = 10 */
+    uint8_t d[64] = {0xd1, 10, 0x02, 0x5e, WK, 0xff, 0xf5, 0x00, 0x00, 0x00};
+    size_t n = 4 + 18 + 1 + 4;
+    ck_assert_uint_eq(serve_route_tcp(d, n, &r), n);
+    ck_assert_int_eq(r.kind, SR_BASELINE);
+    ck_assert_uint_eq(r.payload_len, 4);
+    ck_assert_uint_eq(r.token_len, 1);
+    ck_assert_uint_eq(serve_route_tcp(d, n - 1, &r), 0);
+    /* CSM then the request, as a client sends them: one frame at a time */
+    uint8_t two[80];
+    memcpy(two, csm, 2);
+    memcpy(two + 2, d, n);
+    size_t first = serve_route_tcp(two, n + 2, &r);
+    ck_assert_uint_eq(first, 2);
+    ck_assert_uint_eq(serve_route_tcp(two + first, n, &r), n);
+    ck_assert_int_eq(r.kind, SR_BASELINE);
+    /* TKL 9, a marker with nothing after it, a 4-byte length past the bound: malformed */
+    static const uint8_t tkl9[] = {0x09, 0x02, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    ck_assert_uint_eq(serve_route_tcp(tkl9, sizeof tkl9, &r), SERVE_TCP_BAD);
+    static const uint8_t marker[] = {0x10, 0x02, 0xff};
+    ck_assert_uint_eq(serve_route_tcp(marker, sizeof marker, &r), SERVE_TCP_BAD);
+    static const uint8_t huge[] = {0xf0, 0xff, 0xff, 0xff, 0xff, 0x02};
+    ck_assert_uint_eq(serve_route_tcp(huge, sizeof huge, &r), SERVE_TCP_BAD);
+    /* the answer: 2.05, CF 50, Max-Age 1, "{}": options c1 32 21 01 (4) + ff + 2 = 7 */
+    serve_route_tcp(d, n, &r);
+    uint8_t out[32];
+    static const uint8_t want[] = {0x71, 0x45, 0x5e, 0xc1, 50, 0x21, 1, 0xff, '{', '}'};
+    size_t len = serve_response_tcp(&r, 0x45, 50, 1, (const uint8_t *)"{}", 2, out, sizeof out);
+    ck_assert_uint_eq(len, sizeof want);
+    ck_assert_mem_eq(out, want, len);
+}
+END_TEST
+
 Suite *eh_test_serve_route_suite(void)
 {
     Suite *s = suite_create("serve_route");
@@ -184,6 +228,7 @@ Suite *eh_test_serve_route_suite(void)
     tcase_add_test(tc, what_it_cannot_take);
     tcase_add_test(tc, responses_piggybacked_or_non);
     tcase_add_test(tc, message_1_of_the_rfc9529_traces);
+    tcase_add_test(tc, coap_over_tcp_frames);
     suite_add_tcase(s, tc);
     return s;
 }
