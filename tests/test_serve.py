@@ -356,3 +356,71 @@ def test_a_port_in_use_exits_3(serve, harness, tmp_path):
                         "--out", str(tmp_path / "o")], capture_output=True, text=True,
                        timeout=scaled(60), cwd=ROOT)
     assert r.returncode == 3 and "cannot bind" in r.stderr, r.stderr
+
+
+def coap_post(mid, path_segments, payload, query=()):
+    """A CON POST datagram built here (RFC 7252 §3), token 1 byte."""
+    out = bytearray([0x41, 0x02, mid >> 8, mid & 0xff, 0x5e])
+    last = 0
+    for number, value in [(11, s.encode()) for s in path_segments] + \
+            [(15, q.encode()) for q in query]:
+        delta = number - last
+        last = number
+        assert delta < 13 and len(value) < 269
+        if len(value) < 13:
+            out += bytes([delta << 4 | len(value)])
+        else:
+            out += bytes([delta << 4 | 13, len(value) - 13])
+        out += value
+    return bytes(out + b"\xff" + payload)
+
+
+def test_hostile_clients_get_bounded_answers_and_serve_goes_on(serve):
+    """Thirty sessions at once with --max-jobs 2 (the rest get 5.03), garbage, a datagram
+    of 60000 bytes, a TCP frame claiming 4 GB, a TCP connection sending 300 kB without a
+    frame end: serve answers what it can, closes what it must, stays small, and then
+    serves a legitimate client."""
+    import socket
+    s = serve("--max-jobs", "2", "--timeout", "500", "--linger", "50")
+    doc = json.loads((ROOT / "vectors/rfc9529-trace2.json").read_text())
+    m1 = bytes.fromhex("f5" + doc["message_1"])
+    socks = []
+    for i in range(30):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.settimeout(scaled(5))
+        u.sendto(coap_post(i + 1, [".well-known", "edhoc"], m1, [f"name=h{i}"]),
+                 ("127.0.0.1", s.port))
+        socks.append(u)
+    codes = []
+    for u in socks:
+        try:
+            codes.append(u.recv(2000)[1])
+        except socket.timeout:
+            codes.append(None)
+        u.close()
+    assert codes.count(0xa3) >= 20, codes  # 5.03 Service Unavailable
+    assert codes.count(0x44) >= 1, codes   # 2.04 with message_2: a job took it
+    g = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for junk in (b"", b"\x00", b"\x40", bytes(range(256)) * 4, b"\x41\x02" + b"\xff" * 59998):
+        g.sendto(junk, ("127.0.0.1", s.port))
+    g.close()
+    huge = socket.create_connection(("127.0.0.1", s.port), timeout=scaled(10))
+    huge.sendall(b"\xf1\xff\xff\xff\xff\x02\x5e")
+    flood = socket.create_connection(("127.0.0.1", s.port), timeout=scaled(10))
+    try:
+        flood.sendall(b"\xe0\xff\xf0\x02" + b"\x00" * 300000)
+    except OSError:
+        pass  # closed by serve on the way: that is the point
+    assert huge.recv(100).startswith(b"\x00\xe1") and huge.recv(100) == b""
+    huge.close()
+    flood.close()
+    # the jobs that ran end within their bounds; then a legitimate client is served
+    for i, code in enumerate(codes):
+        if code == 0x44:
+            s.verdict_line(f"h{i}", "interop/handshake")
+    r = s.initiator("/.well-known/edhoc?name=legit")
+    assert r.returncode == 0, r.stdout + r.stderr
+    rss = int(re.search(r"VmRSS:\s+(\d+)", pathlib.Path(f"/proc/{s.proc.pid}/status")
+                        .read_text()).group(1))
+    assert rss < 200_000, rss  # kB
+    assert s.proc.poll() is None

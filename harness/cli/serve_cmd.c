@@ -34,6 +34,8 @@ static void usage(FILE *f)
             "Runs until SIGINT or SIGTERM, then writes everything and exits 0 (3 when a report\n"
             "could not be written; 2 usage error; 3 cannot bind).\n"
             "\n"
+            "  --scenarios PATH...  scenario files or directories (default scenarios/; also\n"
+            "                       as the first arguments)\n"
             "  --host HOST          bind every address of HOST (default localhost: ::1 and\n"
             "                       127.0.0.1; '::' and '0.0.0.0' for all, at an event)\n"
             "  --port N             CoAP over UDP port (default 5683; 0: any free one, printed)\n"
@@ -81,6 +83,8 @@ int cli_serve(int argc, char **argv)
             o.tcp = false;
             continue;
         }
+        if (!strcmp(a, "--scenarios")) /* the paths that follow, as matrix takes them */
+            continue;
         if (a[0] != '-') {
             if (n_paths >= sizeof paths / sizeof paths[0]) {
                 fprintf(stderr, "serve: too many scenario paths\n");
