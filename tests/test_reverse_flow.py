@@ -239,19 +239,57 @@ def test_a_faulty_iut_fails_in_the_reverse_flow(harness, tmp_path, fault, role, 
     assert other is None or other["verdict"] == "pass", other["message"]
 
 
-def test_matrix_and_explore_refuse_a_peer_with_only_reverse_profiles(harness, tmp_path):
-    """The matrix relay and explore's alphabets run the forward flow only: a peer file
-    whose every profile is reverse is refused with that reason, not run in a flow the
-    IUT does not have."""
+def test_explore_refuses_a_peer_with_only_reverse_profiles(harness, tmp_path):
+    """explore's alphabets run the forward flow only: a peer file whose every profile is
+    reverse is refused with that reason, not run in a flow the IUT does not have."""
     peer = reverse_peer(tmp_path, KID_OSCORE)
-    m = subprocess.run([str(harness), "matrix", "--peers", str(peer),
-                        str(ROOT / "peers/reference.yaml"), "--out", str(tmp_path / "m")],
-                       capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
-    assert m.returncode == 2 and "the matrix relays the forward flow only" in m.stderr, m.stderr
     e = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", "responder",
                         "--depth", "2", "--out", str(tmp_path / "e")],
                        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert e.returncode == 2 and "explore's alphabets do not have yet" in e.stderr, e.stderr
+
+
+def test_matrix_pairs_in_the_reverse_flow(harness, tmp_path):
+    """Two IUTs that have only reverse-flow profiles make pairs in the reverse flow: the
+    Initiator is started as the server, the relay in front of it, the Responder as the
+    client; the relay sees the trigger, message_1 and message_3 in responses and C_I ||
+    message_2 in a POST (trace 2's C_I, -24). A Responder whose POSTs lack C_I
+    (reverse-no-prefix) fails its pairs naming it; a forward-only peer has no flow in
+    common with them."""
+    import yaml
+    peers = []
+    for name, args in (("ra", ""), ("rb", ""), ("rbad", "--fault reverse-no-prefix")):
+        doc = yaml.safe_load(reverse_peer(tmp_path, KID_OSCORE, responder_args=args)
+                             .read_text())
+        doc["name"] = name
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        peers.append(str(path))
+    out = tmp_path / "m"
+    m = subprocess.run([str(harness), "matrix", "--peers", *peers,
+                        str(ROOT / "peers/reference.yaml"), "--scenarios",
+                        "scenarios/interop/m3-s2-kid.yaml", "--out", str(out), "-j", "2"],
+                       capture_output=True, text=True, timeout=scaled(240), cwd=ROOT)
+    assert m.returncode == 1, m.stdout + m.stderr  # rbad's pairs fail
+    doc = json.loads((out / "matrix.json").read_text())
+    got = {(p["initiator"], p["responder"]): p["results"][0] for p in doc["pairs"]}
+    for a in ("ra", "rb", "rbad"):
+        for b in ("ra", "rb"):
+            r = got[(a, b)]
+            assert r["verdict"] == "pass", (a, b, r["message"])
+            assert "reverse message flow" in r["message"]
+        r = got[(a, "rbad")]
+        assert r["verdict"] == "fail" and "does not start with C_I from message_1 (37)" in \
+            r["message"], (a, r["message"])
+        for x, y in ((a, "reference"), ("reference", a)):
+            assert got[(x, y)]["verdict"] == "skipped"
+            assert "no message flow in common" in got[(x, y)]["message"]
+    assert got[("reference", "reference")]["verdict"] == "pass"
+    t = (out / got[("ra", "rb")]["transcript_path"]).read_text()  # relative to DIR
+    assert "<- trigger: payload 0 bytes" in t
+    assert "-> message_1: payload 37 bytes (prefix 0, message 37)" in t
+    assert "<- message_2: payload 46 bytes (prefix 1, message 45)" in t
+    assert "-> message_3: payload 19 bytes (prefix 0, message 19)" in t
 
 
 def test_an_iut_that_exits_at_once_tested_nothing(harness, tmp_path):

@@ -86,7 +86,9 @@ static pair_job_opts job_opts(const ctx *c, const task *t, const scenario *sc)
     return (pair_job_opts){.sc = sc, .initiator = c->pf[t->a], .responder = c->pf[t->b],
                            .out_dir = o->out_dir, .cred_dir = o->cred_dir,
                            .harness_path = o->harness_path, .timeout_ms = o->timeout_ms,
-                           .budget = c->budget, .seed = o->seed};
+                           .budget = c->budget, .seed = o->seed,
+                           .reverse = pair_flow(c->pf[t->a], c->pf[t->b]) ==
+                                      PAIR_FLOW_REVERSE};
 }
 
 /* ------------------------------------------------------------- printing */
@@ -386,12 +388,6 @@ static int load_peers(ctx *c)
             return -1;
         }
         c->n_pf++;
-        if (!sc_peer_has_forward_flow(c->pf[i])) {
-            fprintf(stderr, "matrix: %s: every profile is in the reverse message flow (RFC 9528 "
-                            "Appendix A.2.2); the matrix relays the forward flow only\n",
-                    c->o->peer_files[i]);
-            return -1;
-        }
         const char *nm = c->pf[i]->name;
         if (!strcmp(nm, "pairs") || !strcmp(nm, "matrix.json") || !strcmp(nm, "index.html") ||
             nm[0] == '.') {

@@ -11,6 +11,7 @@
 #include "../peer/credfile.h"
 #include "../runner/iut.h"
 #include "../scenario/exec.h"
+#include "../scenario/profile.h"
 #include "../transport/free_port.h"
 #include "../transport/pcap_file.h"
 #include "../transport/udp.h"
@@ -26,8 +27,23 @@ static bool launchable(const peer_role_spec *r)
     return r->present && r->fixed_port == 0 && r->command[0];
 }
 
+int pair_flow(const peer_file *initiator, const peer_file *responder)
+{
+    if (sc_peer_has_forward_flow(initiator) && sc_peer_has_forward_flow(responder))
+        return PAIR_FLOW_FORWARD;
+    if (sc_peer_has_reverse_flow(initiator) && sc_peer_has_reverse_flow(responder))
+        return PAIR_FLOW_REVERSE;
+    return PAIR_FLOW_NONE;
+}
+
 const char *pair_job_refusal(const pair_job_opts *o, char *buf, size_t cap)
 {
+    if (pair_flow(o->initiator, o->responder) == PAIR_FLOW_NONE) {
+        snprintf(buf, cap, "no message flow in common: one of %s and %s has only forward "
+                 "profiles, the other only reverse ones (RFC 9528 Appendix A.2)",
+                 o->initiator->name, o->responder->name);
+        return buf;
+    }
     if (!launchable(&o->initiator->initiator)) {
         snprintf(buf, cap, "%s has no initiator command to launch (none, or an address)",
                  o->initiator->name);
@@ -40,6 +56,13 @@ const char *pair_job_refusal(const pair_job_opts *o, char *buf, size_t cap)
     }
     if (o->sc->transport == SC_COAP_TCP)
         return "CoAP over TCP: the relay carries datagrams only (CoAP over UDP, raw UDP)";
+    if (o->reverse && o->sc->transport != SC_COAP)
+        return "raw UDP has no reverse message flow (RFC 9528 Appendix A.2.2 is CoAP's)";
+    char why[160];
+    if (o->reverse && !sc_runs_in_reverse_flow(o->sc, why, sizeof why)) {
+        snprintf(buf, cap, "not in the reverse message flow: %s", why);
+        return buf;
+    }
     for (size_t k = 0; k < o->sc->n_needs; k++) {
         const peer_file *pf = !peer_has_capability(o->initiator, o->sc->needs[k]) ? o->initiator
                               : !peer_has_capability(o->responder, o->sc->needs[k])
@@ -248,6 +271,7 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
                   .transport = transport,
                   .cred_id = sc->cred_id[0] ? sc->cred_id : "kid",
                   .message_4 = sc->message_4 ? "message_4" : "",
+                  .flow = o->reverse ? "reverse" : "forward",
                   .oscore = iut_oscore_value(sc_uses_oscore(sc),
                                               peer_has_capability(o->initiator, "oscore") &&
                                                   peer_has_capability(o->responder, "oscore"))};
@@ -271,16 +295,22 @@ static void set_msg(sc_result *res, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The verdict from the Initiator's exit and the judgement. */
+/* The verdict from the client's exit (the Initiator; in the reverse flow
+ * the Responder) and the judgement; then the server's end. */
 static void verdict_of(pair_run *p, const launch *a, const launch *b, const pj_report *j,
                        int bound_ms)
 {
     sc_result *res = &p->res;
+    bool rev = p->o->reverse;
+    const launch *cli = rev ? b : a, *srv = rev ? a : b;
+    const char *cr = rev ? "Responder" : "Initiator", *sr = rev ? "Initiator" : "Responder";
+    const peer_file *cpf = rev ? p->o->responder : p->o->initiator,
+                    *spf = rev ? p->o->initiator : p->o->responder;
     char line[200], path[PAIR_PATH + 64];
-    full(p->o, p->err_i, path, sizeof path);
+    full(p->o, rev ? p->err_r : p->err_i, path, sizeof path);
     last_line(path, line, sizeof line);
     if (!line[0]) {
-        full(p->o, p->out_i, path, sizeof path);
+        full(p->o, rev ? p->out_r : p->out_i, path, sizeof path);
         last_line(path, line, sizeof line);
     }
     char said[260] = "";
@@ -289,68 +319,71 @@ static void verdict_of(pair_run *p, const launch *a, const launch *b, const pj_r
     char first[1100] = "";
     if (j->finding[0])
         snprintf(first, sizeof first, "; first problem: %s", j->finding);
-    if (a->stopped) {
+    if (cli->stopped) {
         res->v = V_FAIL;
-        set_msg(res,
-                 "the Initiator did not exit within %d ms and was stopped; the relay saw: %s%s",
-                 bound_ms, j->stage, first);
-    } else if (a->ex.signal) {
+        set_msg(res, "the %s did not exit within %d ms and was stopped; the relay saw: %s%s",
+                cr, bound_ms, j->stage, first);
+    } else if (cli->ex.signal) {
         res->v = V_ERROR;
-        set_msg(res, "the Initiator crashed (signal %d); the "
-                 "relay saw: %s%s", a->ex.signal, j->stage, first);
-    } else if (a->ex.code == p->o->initiator->not_implemented_exit) {
+        set_msg(res, "the %s crashed (signal %d); the relay saw: %s%s", cr, cli->ex.signal,
+                j->stage, first);
+    } else if (cli->ex.code == cpf->not_implemented_exit) {
         res->v = V_SKIPPED;
-        set_msg(res, "the Initiator exited with code %d: scenario not implemented",
-                a->ex.code);
-    } else if (a->ex.code != 0) {
+        set_msg(res, "the %s exited with code %d: scenario not implemented", cr, cli->ex.code);
+    } else if (cli->ex.code != 0) {
         res->v = V_FAIL;
-        set_msg(res,
-                 "the Initiator exited with code %d%s; the relay saw: %s%s", a->ex.code, said,
-                 j->stage, first);
+        set_msg(res, "the %s exited with code %d%s; the relay saw: %s%s", cr, cli->ex.code,
+                said, j->stage, first);
     } else if (j->finding[0]) {
         res->v = V_FAIL;
         set_msg(res, "%s", j->finding);
     } else if (!j->complete) {
         res->v = V_FAIL;
-        set_msg(res,
-                 "the Initiator exited 0, but the relay did not see the whole handshake%s: it "
-                 "saw %s", p->o->sc->message_4 ? " (with message_4)" : "", j->stage);
+        set_msg(res, "the %s exited 0, but the relay did not see the whole handshake%s: it "
+                "saw %s", cr, p->o->sc->message_4 ? " (with message_4)" : "", j->stage);
     } else {
         res->v = V_PASS;
-        set_msg(res,
-                 "handshake relayed: %s, each checked (structure and prefixes; the ciphertexts "
-                 "are not decrypted)", j->stage);
+        set_msg(res, "handshake relayed%s: %s, each checked (structure and prefixes; the "
+                "ciphertexts are not decrypted)", rev ? " in the reverse message flow" : "",
+                j->stage);
     }
-    if (!b->stopped && b->ex.exited && !b->ex.signal &&
-        b->ex.code == p->o->responder->not_implemented_exit && res->v != V_PASS) {
+    bool srv_exited = !srv->stopped && srv->ex.exited;
+    if (srv_exited && !srv->ex.signal && srv->ex.code == spf->not_implemented_exit &&
+        res->v != V_PASS) {
         res->v = V_SKIPPED;
-        set_msg(res, "the Responder exited with code %d: scenario not implemented",
-                b->ex.code);
-    } else if (b->ex.signal && b->ex.signal != SIGTERM && b->ex.signal != SIGKILL &&
+        set_msg(res, "the %s exited with code %d: scenario not implemented", sr, srv->ex.code);
+    } else if (srv->ex.signal && srv->ex.signal != SIGTERM && srv->ex.signal != SIGKILL &&
                res->v != V_FAIL) {
         res->v = V_ERROR;
-        set_msg(res, "the Responder crashed (signal %d)",
-                 b->ex.signal);
+        set_msg(res, "the %s crashed (signal %d)", sr, srv->ex.signal);
+    } else if (rev && srv_exited && !srv->ex.signal && srv->ex.code != 0 && res->v == V_PASS) {
+        /* the reverse Initiator ends after its handshake: 0 done, 1 failed */
+        res->v = V_FAIL;
+        set_msg(res, "the Initiator exited with code %d after the handshake the relay saw "
+                "complete (%s): it rejected something it received", srv->ex.code, j->stage);
     }
 }
 
-/* B's readiness failure as the result; true when there was one. */
-static bool not_ready(pair_run *p, iut_ready r, launch *b)
+/* The server's readiness failure as the result (role: "Responder", or the
+ * reverse flow's "Initiator"); true when there was one. */
+static bool not_ready(pair_run *p, iut_ready r, launch *b, int slot, const char *role,
+                      const peer_file *pf)
 {
     if (r == IUT_READY)
         return false;
-    iut_stop_tracked(b->p, 1000, &b->ex, child_pool_iut_slot(1));
+    iut_stop_tracked(b->p, 1000, &b->ex, child_pool_iut_slot(slot));
     b->p = NULL;
-    describe_exit(&b->ex, false, p->exit_r, sizeof p->exit_r);
-    if (r == IUT_EXITED && !b->ex.signal && b->ex.code == p->o->responder->not_implemented_exit) {
+    char *exit_text = slot == 0 ? p->exit_i : p->exit_r;
+    describe_exit(&b->ex, false, exit_text, sizeof p->exit_r);
+    if (r == IUT_EXITED && !b->ex.signal && b->ex.code == pf->not_implemented_exit) {
         p->res.v = V_SKIPPED;
-        set_msg(&p->res, "the Responder exited with code %d: scenario not implemented",
+        set_msg(&p->res, "the %s exited with code %d: scenario not implemented", role,
                 b->ex.code);
     } else {
         p->res.v = V_ERROR;
-        set_msg(&p->res, "the Responder %s (%s)",
+        set_msg(&p->res, "the %s %s (%s)", role,
                  r == IUT_EXITED ? "exited before it was ready" : "never became ready",
-                 p->exit_r);
+                 exit_text);
     }
     return true;
 }
@@ -438,29 +471,39 @@ json_t *pair_job_run(const pair_job_opts *o)
     sc_cred_names(sc, SC_HARNESS_INITIATOR, &cred_i, &cred_r);
     const peer_role_spec *rs = &o->responder->responder, *is = &o->initiator->initiator;
 
-    /* B, the Responder */
+    /* The CoAP server first (B, the Responder; in the reverse flow A, the
+     * Initiator), then the relay towards it, then the client pointed at the
+     * relay. Slots: 0 the Initiator, 1 the Responder (child_pool.h). */
+    bool rev = o->reverse;
+    launch *srv = rev ? &a : &b, *cli = rev ? &b : &a;
+    const peer_role_spec *ss = rev ? is : rs, *cs = rev ? rs : is;
+    const peer_file *spf = rev ? o->initiator : o->responder;
+    const char *srv_role = rev ? "Initiator" : "Responder", *cli_role = rev ? "Responder"
+                                                                         : "Initiator";
+    int srv_slot = rev ? 0 : 1, cli_slot = rev ? 1 : 0;
     char out[PAIR_PATH + 64], errp[PAIR_PATH + 64];
-    p->responder_port = tr_free_port(HOST);
-    full(o, p->out_r, out, sizeof out);
-    full(o, p->err_r, errp, sizeof errp);
-    b.p = p->responder_port > 0 ? start(1, o, rs, p->responder_port, cred_r, cred_i, p->cmd_r, out,
-                                        errp)
-                                : NULL;
-    if (b.p == NULL) {
+    p->responder_port = tr_free_port(HOST); /* the server's */
+    full(o, rev ? p->out_i : p->out_r, out, sizeof out);
+    full(o, rev ? p->err_i : p->err_r, errp, sizeof errp);
+    srv->p = p->responder_port > 0
+                 ? start(srv_slot, o, ss, p->responder_port, rev ? cred_i : cred_r,
+                         rev ? cred_r : cred_i, rev ? p->cmd_i : p->cmd_r, out, errp)
+                 : NULL;
+    if (srv->p == NULL) {
         p->res.v = V_ERROR;
-        set_msg(&p->res,
-                 "cannot start the Responder (%s's responder command)", o->responder->name);
+        set_msg(&p->res, "cannot start the %s (%s's %s command)", srv_role, spf->name,
+                rev ? "initiator" : "responder");
         goto done;
     }
-    if (rs->ready_line[0] || rs->ready_probe) {
-        iut_ready r = iut_wait_ready(b.p, rs->ready_probe ? NULL : rs->ready_line, HOST,
-                                     p->responder_port,
-                                     peer_ready_timeout_ms(rs));
-        if (not_ready(p, r, &b))
+    /* a reverse Initiator without a ready line is awaited with a CoAP ping */
+    if (ss->ready_line[0] || ss->ready_probe || rev) {
+        iut_ready r = iut_wait_ready(srv->p, ss->ready_probe || !ss->ready_line[0]
+                                                 ? NULL : ss->ready_line,
+                                     HOST, p->responder_port, peer_ready_timeout_ms(ss));
+        if (not_ready(p, r, srv, srv_slot, srv_role, spf))
             goto done;
     }
 
-    /* the relay, then A, the Initiator, pointed at it */
     clock_gettime(CLOCK_REALTIME, &t0_real);
     rl = relay_start(HOST, p->responder_port, err, sizeof err);
     if (rl == NULL) {
@@ -469,36 +512,38 @@ json_t *pair_job_run(const pair_job_opts *o)
         goto done;
     }
     p->relay_port = relay_port(rl);
-    full(o, p->out_i, out, sizeof out);
-    full(o, p->err_i, errp, sizeof errp);
-    a.p = start(0, o, is, p->relay_port, cred_i, cred_r, p->cmd_i, out, errp);
-    if (a.p == NULL) {
+    full(o, rev ? p->out_r : p->out_i, out, sizeof out);
+    full(o, rev ? p->err_r : p->err_i, errp, sizeof errp);
+    cli->p = start(cli_slot, o, cs, p->relay_port, rev ? cred_r : cred_i, rev ? cred_i : cred_r,
+                   rev ? p->cmd_r : p->cmd_i, out, errp);
+    if (cli->p == NULL) {
         p->res.v = V_ERROR;
-        set_msg(&p->res,
-                 "cannot start the Initiator (%s's initiator command)", o->initiator->name);
+        set_msg(&p->res, "cannot start the %s (%s's %s command)", cli_role,
+                rev ? o->responder->name : o->initiator->name, rev ? "responder" : "initiator");
         goto done;
     }
-    /* The Initiator bounds each of its waits itself; this bounds the whole. */
+    /* The client bounds each of its waits itself; this bounds the whole. */
     int bound = (int)(sc->n_steps + 2) * o->timeout_ms;
-    if (!iut_wait(a.p, bound, &a.ex))
-        a.stopped = true;
-    iut_stop_tracked(a.p, 1000, a.stopped ? &a.ex : NULL, child_pool_iut_slot(0));
-    a.p = NULL;
-    describe_exit(&a.ex, a.stopped, p->exit_i, sizeof p->exit_i);
+    if (!iut_wait(cli->p, bound, &cli->ex))
+        cli->stopped = true;
+    iut_stop_tracked(cli->p, 1000, cli->stopped ? &cli->ex : NULL, child_pool_iut_slot(cli_slot));
+    cli->p = NULL;
     relay_stop(rl);
-    iut_exit bx;
-    memset(&bx, 0, sizeof bx);
-    b.stopped = !iut_poll(b.p, &bx);
-    iut_stop_tracked(b.p, 1000, &b.ex, child_pool_iut_slot(1));
-    b.p = NULL;
-    if (!b.stopped)
-        b.ex = bx;
+    iut_exit sx;
+    memset(&sx, 0, sizeof sx);
+    /* a reverse Initiator serves one handshake and exits: a moment for that */
+    srv->stopped = !(rev ? iut_wait(srv->p, 200, &sx) : iut_poll(srv->p, &sx));
+    iut_stop_tracked(srv->p, 1000, &srv->ex, child_pool_iut_slot(srv_slot));
+    srv->p = NULL;
+    if (!srv->stopped)
+        srv->ex = sx;
+    describe_exit(&a.ex, a.stopped, p->exit_i, sizeof p->exit_i);
     describe_exit(&b.ex, b.stopped, p->exit_r, sizeof p->exit_r);
 
     /* judge */
     p->d = relay_records(rl, &p->n_d);
     p->unrecorded = relay_unrecorded(rl);
-    pj_expect e = {.coap = sc->transport != SC_UDP, .message_4 = sc->message_4,
+    pj_expect e = {.coap = sc->transport != SC_UDP, .reverse = rev, .message_4 = sc->message_4,
                    .budget = o->budget, .suites = sc->suites, .n_suites = sc->n_suites,
                    .id_cred_i_len = id_cred_len(o, cred_i),
                    .id_cred_r_len = id_cred_len(o, cred_r)};

@@ -42,11 +42,26 @@ typedef struct pair_job_opts {
     int timeout_ms;              /* the run's bound of every wait */
     sc_budget budget;            /* profile of the reported sizes */
     unsigned long seed;
+    /* The reverse message flow (RFC 9528 Appendix A.2.2): A, the Initiator,
+     * is the CoAP server ({flow} reverse), started first and waited for
+     * (its ready line, else a CoAP ping); the relay forwards to it; B, the
+     * Responder, is the client pointed at the relay, and its exit decides as
+     * A's does in the forward flow; A, which serves one handshake, is judged
+     * by its exit when it exits by itself. */
+    bool reverse;
 } pair_job_opts;
+
+/* The message flow a pair runs in: the forward one when both peers have a
+ * forward profile, else the reverse one when both have a reverse profile
+ * (RFC 9528 Appendix A.2.2), else none (PAIR_FLOW_NONE). */
+enum { PAIR_FLOW_NONE = 0, PAIR_FLOW_FORWARD, PAIR_FLOW_REVERSE };
+int pair_flow(const peer_file *initiator, const peer_file *responder);
 
 /* Can the pair run sc at all? NULL, or why not (a static or reason text in
  * buf): a peer without a launchable command for its role, CoAP over TCP
- * (the relay carries datagrams), a capability of sc's needs missing. */
+ * (the relay carries datagrams), a capability of sc's needs missing; in
+ * the reverse flow also raw UDP and what sc_runs_in_reverse_flow refuses;
+ * no message flow in common (pair_flow). */
 const char *pair_job_refusal(const pair_job_opts *o, char *buf, size_t cap);
 
 /* Is sc a positive handshake that a pair can run (an interop/ scenario for

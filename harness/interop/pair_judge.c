@@ -12,11 +12,17 @@
 #include "../oscore/coap_codec.h"
 
 typedef enum { S_M1, S_M2, S_M3, S_ACK, S_DONE } pj_state;
+/* The reverse flow (RFC 9528 Appendix A.2.2): the Responder, the CoAP
+ * client, triggers with an empty POST; message_1 and message_3 come in the
+ * Initiator's responses, C_I || message_2 and C_I || message_4 in the
+ * Responder's POSTs. */
+typedef enum { R_TRIGGER, R_M1, R_M2, R_M3, R_M4, R_ACK4, R_DONE } pj_rstate;
 
 typedef struct judge {
     const pj_expect *e;
     pj_report *r;
     pj_state st;
+    pj_rstate rst;
     eh_config cfg;
     eh_session s;             /* the last message_1, as the engine's Responder took it */
     bool s_ok;
@@ -507,6 +513,167 @@ static void to_initiator(judge *j, const pw_body *b, pj_note *n)
     }
 }
 
+/* -------------------------------------------------------- reverse flow */
+
+/* The Responder's POST after message_1: C_I (as message_1 gave it, RFC
+ * 9528 Appendix A.2.2) then the message; the message's offset, or 0 after
+ * noting what is wrong. */
+static size_t c_i_prefix(judge *j, pj_note *n, const pw_body *b)
+{
+    uint8_t want[EH_MAX_CONN_ID + 4];
+    size_t wl = j->s_ok ? eh_conn_id_encode(j->s.c_i, j->s.c_i_len, want, sizeof want) : 0;
+    if (wl == 0) {
+        note(j, n, false, "a POST with an EDHOC payload before a message_1 was accepted");
+        return 0;
+    }
+    if (b->len <= wl || memcmp(b->data, want, wl) != 0) {
+        char hex[2 * sizeof want + 1];
+        for (size_t i = 0; i < wl; i++)
+            snprintf(hex + 2 * i, 3, "%02x", want[i]);
+        note(j, n, false, "the Responder's POST does not start with C_I from message_1 (%s): "
+                          "the reverse flow sends C_I || message (RFC 9528 Appendix A.2.2)",
+             hex);
+        return 0;
+    }
+    return wl;
+}
+
+static void rev_from_responder(judge *j, const pw_body *b, pj_note *n)
+{
+    char err[480];
+    int64_t code;
+    if (b->len == 0) {
+        name(n, "trigger");
+        bool again = j->rst != R_TRIGGER;
+        note(j, n, true, "%san empty POST: the Responder starts the session (RFC 9528 Appendix "
+                         "A.2.2)", again ? "a new handshake starts; " : "");
+        memset(j->r->seen, 0, sizeof j->r->seen);
+        j->rst = R_M1;
+        return;
+    }
+    if (same_body(b, j->last[RELAY_TO_RESPONDER])) {
+        name(n, "repeat");
+        note(j, n, true, "the same POST again (a retransmission)");
+        return;
+    }
+    name(n, "?");
+    size_t p = c_i_prefix(j, n, b);
+    if (p == 0)
+        return;
+    n->prefix_len = p;
+    n->msg_len = b->len - p;
+    if (error_message(b->data + p, b->len - p, &code, err, sizeof err)) {
+        name(n, "error");
+        if (j->rst == R_M2 && code == 2) {
+            note(j, n, true, "cipher suite negotiation: %s (RFC 9528 §6.3); the session may "
+                             "start again", err);
+            j->rst = R_TRIGGER;
+            return;
+        }
+        note(j, n, false, "the Responder sent an EDHOC error message %s: %s",
+             j->rst == R_M2 ? "for message_1" : j->rst == R_M4 ? "for message_3"
+                                                               : "out of order", err);
+        j->rst = R_DONE;
+        return;
+    }
+    if (j->rst == R_M2) {
+        name(n, "message_2");
+        check_m2(j, n, b->data + p, b->len - p, 0);
+        if (n->ok) {
+            j->r->seen[2] = true;
+            size_entry(j, 2, b->len - p, p);
+        }
+        j->rst = R_M3;
+    } else if (j->rst == R_M4) {
+        name(n, "message_4");
+        check_tail(j, n, 4, b->data + p, b->len - p);
+        if (n->ok) {
+            j->r->seen[4] = true;
+            size_entry(j, 4, b->len - p, p);
+        }
+        j->rst = R_ACK4;
+    } else if (j->rst == R_DONE || j->rst == R_ACK4) {
+        name(n, "data");
+        note(j, n, true, "a payload after the handshake (not judged)");
+    } else {
+        note(j, n, false, "the Responder sent an EDHOC payload %s",
+             j->rst == R_TRIGGER ? "before its trigger" : "before the Initiator answered");
+    }
+}
+
+static void rev_from_initiator(judge *j, const pw_body *b, pj_note *n)
+{
+    char err[480];
+    int64_t code;
+    /* message_1 starts with an integer too: an error message comes in a 4.xx
+     * or 5.xx (Appendix A.2.3) */
+    bool is_err = b->len > 0 && (b->coap_code >> 5) >= 4 &&
+                  error_message(b->data, b->len, &code, err, sizeof err);
+    if (same_body(b, j->last[RELAY_TO_INITIATOR]) && b->len > 0) {
+        name(n, "repeat");
+        note(j, n, true, "the same answer again (to a retransmitted request)");
+        return;
+    }
+    if (is_err) {
+        name(n, "error");
+        n->msg_len = b->len;
+        note(j, n, false, "the Initiator answered %s with an EDHOC error message: %s",
+             j->rst == R_M1 ? "the trigger" : j->rst == R_M3 ? "message_2" : "a request", err);
+        j->rst = R_DONE;
+        return;
+    }
+    bool two = b->coap_code == 0 || (b->coap_code >> 5) == 2;
+    switch (j->rst) {
+    case R_M1:
+        name(n, "message_1");
+        n->msg_len = b->len;
+        if (b->len == 0 || !two) {
+            note(j, n, false, "the Initiator answered the trigger with %s (RFC 9528 Appendix "
+                              "A.2.2: message_1 in a 2.04 response)",
+                 b->len == 0 ? "no EDHOC payload" : "a CoAP error");
+            j->rst = R_DONE;
+            return;
+        }
+        check_m1(j, n, b->data, b->len);
+        j->r->seen[1] = n->ok;
+        if (n->ok)
+            size_entry(j, 1, b->len, 0);
+        j->rst = R_M2;
+        return;
+    case R_M3:
+        name(n, "message_3");
+        n->msg_len = b->len;
+        if (b->len == 0 || !two) {
+            note(j, n, false, "the Initiator answered message_2 with %s",
+                 b->len == 0 ? "no message_3" : "a CoAP error without an EDHOC error message");
+            j->rst = R_DONE;
+            return;
+        }
+        check_tail(j, n, 3, b->data, b->len);
+        if (n->ok) {
+            j->r->seen[3] = true;
+            size_entry(j, 3, b->len, 0);
+        }
+        j->rst = R_M4;
+        return;
+    case R_ACK4:
+        name(n, b->len ? "data" : "empty");
+        note(j, n, b->len == 0 && two, "message_4 %s",
+             b->len == 0 && two ? "acknowledged (an empty CoAP response)"
+                                : "answered with a payload or a CoAP error");
+        j->rst = R_DONE;
+        return;
+    case R_DONE:
+        name(n, "data");
+        note(j, n, true, "a payload after the handshake ended (not judged)");
+        return;
+    default:
+        name(n, "?");
+        note(j, n, false, "the Initiator sent an EDHOC payload nothing asked for");
+        return;
+    }
+}
+
 int pj_judge(const pw_result *w, const pj_expect *e, pj_report *out)
 {
     memset(out, 0, sizeof *out);
@@ -531,6 +698,11 @@ int pj_judge(const pw_result *w, const pj_expect *e, pj_report *out)
         if (b->truncated) {
             name(n, "?");
             note(j, n, false, "a block-wise payload with a missing or oversized block");
+        } else if (e->reverse) { /* the relay's client is the Responder */
+            if (b->dir == RELAY_TO_RESPONDER)
+                rev_from_responder(j, b, n);
+            else
+                rev_from_initiator(j, b, n);
         } else if (b->dir == RELAY_TO_RESPONDER) {
             to_responder(j, b, n);
         } else {

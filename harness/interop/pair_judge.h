@@ -30,6 +30,14 @@
  * Order: message_1, message_2, message_3 (then message_4 if expected);
  * a new message_1 starts the handshake again. After message_3 the OSCORE
  * traffic (and anything else) is shown, not judged.
+ *
+ * The reverse flow (e->reverse; relay_dir RELAY_TO_RESPONDER is then the
+ * Responder's request): an empty POST (the trigger), message_1 in the 2.xx
+ * response, without a prefix; C_I || message_2 in a POST, C_I exactly as
+ * message_1 gave it; message_3 in the response; C_I || message_4 when
+ * expected, acknowledged by an empty 2.xx. The same per-message checks; an
+ * error message from either side is a failure, but ERR_CODE 2 from the
+ * Responder for message_1 (negotiation; a new trigger may follow).
  */
 #ifndef EH_INTEROP_PAIR_JUDGE_H
 #define EH_INTEROP_PAIR_JUDGE_H
@@ -43,6 +51,8 @@
 
 typedef struct pj_expect {
     bool coap;                /* CoAP over UDP (else raw UDP) */
+    bool reverse;             /* the reverse message flow (RFC 9528 Appendix A.2.2): the
+                               * relay's client is the Responder (see below) */
     bool message_4;           /* the scenario asks for message_4 */
     sc_budget budget;         /* profile of the size entries (reported, never judged) */
     const int *suites;        /* what the Initiator was told to offer ({suites}) */

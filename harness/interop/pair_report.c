@@ -18,9 +18,16 @@
 static const char *const kind_names[] = {"edhoc",  "block", "retransmission", "empty",
                                          "oscore", "other", "malformed"};
 
-static const char *dir_name(relay_dir d)
+/* The relay's client is the Initiator, or in the reverse flow the
+ * Responder: "from the client" means from that role. */
+static bool from_initiator(const pair_run *p, relay_dir d)
 {
-    return d == RELAY_TO_RESPONDER ? "initiator->responder" : "responder->initiator";
+    return (d == RELAY_TO_RESPONDER) != p->o->reverse;
+}
+
+static const char *dir_name(const pair_run *p, relay_dir d)
+{
+    return from_initiator(p, d) ? "initiator->responder" : "responder->initiator";
 }
 
 /* ----------------------------------------------------------- transcript */
@@ -76,7 +83,7 @@ static void t_datagram(text *t, const pair_run *p, size_t i)
     const pw_frame *f = &p->w->frames[i];
     char *h = hex_of(d->data, d->len);
     tprintf(t, "#%zu +%.3f ms %s %zu bytes%s%s%s\n", i + 1, (double)d->t_us / 1000.0,
-            d->dir == RELAY_TO_RESPONDER ? "I -> R" : "R -> I", d->len, f->coap[0] ? ": " : "",
+            from_initiator(p, d->dir) ? "I -> R" : "R -> I", d->len, f->coap[0] ? ": " : "",
             f->coap, d->forwarded ? "" : " (NOT forwarded)");
     tprintf(t, "     datagram: %s\n", h ? h : "");
     free(h);
@@ -92,7 +99,7 @@ static void t_datagram(text *t, const pair_run *p, size_t i)
     if (diag != NULL)
         eh_cbor_diag(b->data, b->len, diag, DIAG_CAP);
     tprintf(t, "  %s %s: payload %zu bytes (prefix %zu, message %zu)\n",
-            b->dir == RELAY_TO_RESPONDER ? "->" : "<-", n->name, b->len, n->prefix_len,
+            from_initiator(p, b->dir) ? "->" : "<-", n->name, b->len, n->prefix_len,
             n->msg_len);
     tprintf(t, "     payload: %s\n", h ? h : "");
     tprintf(t, "     cbor: %s\n", diag ? diag : "");
@@ -114,7 +121,9 @@ char *pair_transcript(const pair_run *p)
     if (p->cmd_i[0])
         tprintf(&t, "initiator command: %s\n", p->cmd_i);
     if (p->relay_port)
-        tprintf(&t, "relay: 127.0.0.1:%d -> 127.0.0.1:%d\n", p->relay_port, p->responder_port);
+        tprintf(&t, "relay: 127.0.0.1:%d -> 127.0.0.1:%d (the %s)%s\n", p->relay_port,
+                p->responder_port, p->o->reverse ? "Initiator" : "Responder",
+                p->o->reverse ? "; the reverse message flow (RFC 9528 Appendix A.2.2)" : "");
     for (size_t i = 0; p->w != NULL && i < p->n_d && i < p->w->n_frames; i++)
         t_datagram(&t, p, i);
     if (p->unrecorded)
@@ -200,7 +209,7 @@ static json_t *datagrams_json(const pair_run *p)
         json_t *o = json_object();
         char *h = hex_of(d->data, d->len);
         int bad = !o || !h || put(o, "index", json_integer((json_int_t)i + 1)) ||
-                  put(o, "direction", json_string(dir_name(d->dir))) ||
+                  put(o, "direction", json_string(dir_name(p, d->dir))) ||
                   put(o, "time_ms", json_real((double)d->t_us / 1000.0)) ||
                   put(o, "bytes", json_integer((json_int_t)d->len)) ||
                   put(o, "client", json_integer(d->client)) ||

@@ -187,6 +187,14 @@ bool sc_peer_has_forward_flow(const peer_file *pf)
     return pf->n_profiles == 0;
 }
 
+bool sc_peer_has_reverse_flow(const peer_file *pf)
+{
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        if (pf->profiles[i].flow == SC_FLOW_REVERSE)
+            return true;
+    return false;
+}
+
 bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap)
 {
     if (sc->transport == SC_UDP) {

@@ -47,9 +47,10 @@ int sc_profile_label(const sc_profile *p, char *out, size_t cap);
  * handshake's order? If not, why (e.g.
  * "step 3: an RFC 9668 combined request (forward flow only)"). */
 bool sc_runs_in_reverse_flow(const scenario *sc, char *why, size_t cap);
-/* Has the peer file a profile in the forward message flow (the only one
- * `matrix` and `explore` run; a file without profiles: yes)? */
+/* Has the peer file a profile in the forward message flow (a file without
+ * profiles: yes)? In the reverse one (without profiles: no)? */
 bool sc_peer_has_forward_flow(const peer_file *pf);
+bool sc_peer_has_reverse_flow(const peer_file *pf);
 void sc_profiles_from_capabilities(peer_file *pf, sc_framing framing);
 
 /* The credential names of p: the Initiator's and the Responder's (cap

@@ -84,16 +84,22 @@ typedef struct judged {
     pj_report j;
 } judged;
 
-static judged *judge(const rec *r, bool coap, bool message_4)
+static judged *judge_flow(const rec *r, bool coap, bool message_4, bool reverse)
 {
     static const int suites[] = {6, 2};
     judged *x = calloc(1, sizeof *x);
     ck_assert_ptr_nonnull(x);
-    pj_expect e = {.coap = coap, .message_4 = message_4, .budget = SC_BUDGET_RFC9528,
+    pj_expect e = {.coap = coap, .reverse = reverse, .message_4 = message_4,
+                   .budget = SC_BUDGET_RFC9528,
                    .suites = suites, .n_suites = 2, .id_cred_i_len = 1, .id_cred_r_len = 1};
     ck_assert_int_eq(pw_split(coap, r->d, r->n, &x->w), 0);
     ck_assert_int_eq(pj_judge(&x->w, &e, &x->j), 0);
     return x;
+}
+
+static judged *judge(const rec *r, bool coap, bool message_4)
+{
+    return judge_flow(r, coap, message_4, false);
 }
 
 static void judged_free(judged *x)
@@ -420,6 +426,79 @@ START_TEST(which_scenarios_a_pair_runs)
 }
 END_TEST
 
+/* RFC 9528 Appendix A.2.2 with RFC 9529 trace 2's messages: the Responder
+ * (the relay's client) triggers with an empty POST, message_1 comes in the
+ * 2.04, C_I || message_2 (trace 2: C_I -24, 0x37) in a POST, message_3 in
+ * its 2.04, C_I || message_4 acknowledged by an empty 2.04. */
+static void reverse_handshake(rec *r, const fixture *f, const uint8_t *m2_prefix, size_t np,
+                              bool error_for_m2)
+{
+    uint8_t b[600];
+    push_coap(r, RELAY_TO_RESPONDER, EH_COAP_CON, EH_COAP_CODE_POST, 1, 1, true, -1, NULL, 0);
+    push_coap(r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 1, 1, false, -1, f->m1.b, f->m1.n);
+    memcpy(b, m2_prefix, np);
+    memcpy(b + np, f->m2.b, f->m2.n);
+    push_coap(r, RELAY_TO_RESPONDER, EH_COAP_CON, EH_COAP_CODE_POST, 2, 2, true, -1, b,
+              np + f->m2.n);
+    if (error_for_m2) { /* 4.00 with ERR_CODE 1, "bad MAC" */
+        static const uint8_t err[] = {0x01, 0x67, 'b', 'a', 'd', ' ', 'M', 'A', 'C'};
+        push_coap(r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x80, 2, 2, false, -1, err, sizeof err);
+        return;
+    }
+    push_coap(r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 2, 2, false, -1, f->m3.b, f->m3.n);
+    memcpy(b, f->c_i.b, f->c_i.n);
+    memcpy(b + f->c_i.n, f->m4.b, f->m4.n);
+    push_coap(r, RELAY_TO_RESPONDER, EH_COAP_CON, EH_COAP_CODE_POST, 3, 3, true, -1, b,
+              f->c_i.n + f->m4.n);
+    push_coap(r, RELAY_TO_INITIATOR, EH_COAP_ACK, 0x44, 3, 3, false, -1, NULL, 0);
+}
+
+START_TEST(reverse_flow_handshake_and_its_faults)
+{
+    fixture *f = fx_load(2);
+    ck_assert_uint_eq(f->c_i.n, 1);
+    ck_assert_uint_eq(f->c_i.b[0], 0x37); /* RFC 9529 trace 2: C_I = -24 */
+    rec r = {0};
+    reverse_handshake(&r, f, f->c_i.b, f->c_i.n, false);
+    judged *x = judge_flow(&r, true, true, true);
+    ck_assert_msg(x->j.complete, "%s", x->j.finding);
+    static const char *const names[] = {"trigger", "message_1", "message_2", "message_3",
+                                        "message_4", "empty"};
+    ck_assert_uint_eq(x->w.n_bodies, 6);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_str_eq(x->j.notes[i].name, names[i]);
+    ck_assert_uint_eq(x->j.notes[1].prefix_len, 0);
+    ck_assert_uint_eq(x->j.notes[2].prefix_len, 1);
+    ck_assert_uint_eq(x->j.notes[4].prefix_len, 1);
+    ck_assert_str_eq(x->j.stage, "message_1, message_2, message_3, message_4");
+    /* the forward judge reads the same datagrams as broken (no 0xf5 prefix) */
+    judged *fw = judge_flow(&r, true, true, false);
+    ck_assert(!fw->j.complete);
+    judged_free(fw);
+    judged_free(x);
+
+    /* message_2 without C_I, and with C_R instead of C_I (trace 2: -8, 0x27) */
+    for (int k = 0; k < 2; k++) {
+        rec b = {0};
+        reverse_handshake(&b, f, f->c_r.b, k == 0 ? 0 : f->c_r.n, false);
+        x = judge_flow(&b, true, true, true);
+        ck_assert(!x->j.complete);
+        ck_assert_msg(strstr(x->j.finding, "does not start with C_I from message_1 (37)") != NULL,
+                      "%s", x->j.finding);
+        judged_free(x);
+    }
+    /* the Initiator rejects message_2 with an error message in a 4.00 */
+    rec e = {0};
+    reverse_handshake(&e, f, f->c_i.b, f->c_i.n, true);
+    x = judge_flow(&e, true, false, true);
+    ck_assert(!x->j.complete);
+    ck_assert_msg(strstr(x->j.finding, "the Initiator answered message_2 with an EDHOC error "
+                                       "message: ERR_CODE 1") != NULL, "%s", x->j.finding);
+    judged_free(x);
+    fx_free(f);
+}
+END_TEST
+
 Suite *eh_test_pair_judge_suite(void)
 {
     Suite *s = suite_create("pair_judge");
@@ -432,6 +511,7 @@ Suite *eh_test_pair_judge_suite(void)
     tcase_add_test(tc, ead_1_structure_only);
     tcase_add_test(tc, signature_method_and_bstr_c_r);
     tcase_add_test(tc, which_scenarios_a_pair_runs);
+    tcase_add_test(tc, reverse_flow_handshake_and_its_faults);
     suite_add_tcase(s, tc);
     return s;
 }
