@@ -295,6 +295,17 @@ static void check_tail(judge *j, pj_note *n, int m, const uint8_t *msg, size_t l
          what, m, clen);
 }
 
+/* check_tail, and when it passed: the message seen and its size entry. */
+static void take_tail(judge *j, pj_note *n, int m, const uint8_t *msg, size_t len,
+                      size_t prefix)
+{
+    check_tail(j, n, m, msg, len);
+    if (n->ok) {
+        j->r->seen[m] = true;
+        size_entry(j, m, len, prefix);
+    }
+}
+
 /* ------------------------------------------------------------- bodies */
 
 static bool same_body(const pw_body *a, const pw_body *b)
@@ -331,11 +342,7 @@ static void to_responder(judge *j, const pw_body *b, pj_note *n)
             return;
         }
         n->msg_len = ilen;
-        check_tail(j, n, 3, item, ilen);
-        if (n->ok) {
-            j->r->seen[3] = true;
-            size_entry(j, 3, ilen, 0);
-        }
+        take_tail(j, n, 3, item, ilen, 0);
         j->st = S_ACK;
         return;
     }
@@ -382,11 +389,7 @@ static void to_responder(judge *j, const pw_body *b, pj_note *n)
             j->st = S_DONE;
             return;
         }
-        check_tail(j, n, 3, b->data + p, b->len - p);
-        if (n->ok) {
-            j->r->seen[3] = true;
-            size_entry(j, 3, b->len - p, p);
-        }
+        take_tail(j, n, 3, b->data + p, b->len - p, p);
         j->st = S_ACK;
         return;
     }
@@ -498,11 +501,7 @@ static void to_initiator(judge *j, const pw_body *b, pj_note *n)
         } else {
             name(n, "message_4");
             n->msg_len = b->len;
-            check_tail(j, n, 4, b->data, b->len);
-            if (n->ok) {
-                j->r->seen[4] = true;
-                size_entry(j, 4, b->len, 0);
-            }
+            take_tail(j, n, 4, b->data, b->len, 0);
         }
         j->st = S_DONE;
         return;
@@ -586,11 +585,7 @@ static void rev_from_responder(judge *j, const pw_body *b, pj_note *n)
         j->rst = R_M3;
     } else if (j->rst == R_M4) {
         name(n, "message_4");
-        check_tail(j, n, 4, b->data + p, b->len - p);
-        if (n->ok) {
-            j->r->seen[4] = true;
-            size_entry(j, 4, b->len - p, p);
-        }
+        take_tail(j, n, 4, b->data + p, b->len - p, p);
         j->rst = R_ACK4;
     } else if (j->rst == R_DONE || j->rst == R_ACK4) {
         name(n, "data");
@@ -649,11 +644,7 @@ static void rev_from_initiator(judge *j, const pw_body *b, pj_note *n)
             j->rst = R_DONE;
             return;
         }
-        check_tail(j, n, 3, b->data, b->len);
-        if (n->ok) {
-            j->r->seen[3] = true;
-            size_entry(j, 3, b->len, 0);
-        }
+        take_tail(j, n, 3, b->data, b->len, 0);
         j->rst = R_M4;
         return;
     case R_ACK4:

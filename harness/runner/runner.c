@@ -231,6 +231,20 @@ static void finish_iut(sc_exec *x, iut_watch *w, sc_role harness_role, bool reve
 static void job_files_end(tr_pcap *pcap, const char *pcap_err, int port, const run_opts *o,
                           const char *dir, const char *name, sc_result *res);
 
+/* What every job's executor gets from the run. */
+static void job_exec_opts(const job *j, const scenario *sc, const run_opts *o, sc_budget budget,
+                          sc_exec_opts *eo)
+{
+    memset(eo, 0, sizeof *eo);
+    eo->sc = sc;
+    eo->role = j->harness_role;
+    eo->cred_dir = o->cred_dir;
+    eo->timeout_ms = o->timeout_ms;
+    eo->seed = o->seed;
+    eo->budget = budget;
+    eo->keylog = o->keylog != NULL;
+}
+
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
@@ -255,15 +269,8 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     tr_pcap *pcap = job_capture_begin(pcap_path, pcap_err, sizeof pcap_err);
 
     sc_exec_opts eo;
-    memset(&eo, 0, sizeof eo);
-    eo.sc = sc;
-    eo.role = j->harness_role;
+    job_exec_opts(j, sc, o, budget, &eo);
     eo.host = spec->fixed_port ? spec->fixed_host : host;
-    eo.cred_dir = o->cred_dir;
-    eo.timeout_ms = o->timeout_ms;
-    eo.seed = o->seed;
-    eo.budget = budget;
-    eo.keylog = o->keylog != NULL;
     eo.iut_state = iut_state_cb;
     eo.iut_arg = &w;
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
@@ -419,15 +426,8 @@ void runner_remote_job(const job *j, const scenario *sc, const run_opts *o, sc_b
         snprintf(rm->capture_tmp, rm->capture_tmp_cap, "%s.tmp", pcap_path);
     tr_pcap *pcap = job_capture_begin(pcap_path, pcap_err, sizeof pcap_err);
     sc_exec_opts eo;
-    memset(&eo, 0, sizeof eo);
-    eo.sc = sc;
-    eo.role = j->harness_role;
+    job_exec_opts(j, sc, o, budget, &eo);
     eo.host = "127.0.0.1";
-    eo.cred_dir = o->cred_dir;
-    eo.timeout_ms = o->timeout_ms;
-    eo.seed = o->seed;
-    eo.budget = budget;
-    eo.keylog = o->keylog != NULL;
     eo.iut_state = remote_state_cb;
     eo.iut_arg = (void *)rm;
     eo.iut_shared = true; /* no flood against somebody's device */
