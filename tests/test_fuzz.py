@@ -14,7 +14,7 @@ def test_every_target_has_a_seed_corpus():
     assert names == ["cbor", "ccs", "coap_codec", "coap_framing", "cose_header",
                      "error_message", "exec_prefix", "message_1", "message_2", "message_3",
                      "message_4", "oscore_unprotect", "peer_yaml", "pem_key", "scenario_yaml",
-                     "vector_json", "x509"]
+                     "serve_route", "vector_json", "x509"]
     for n in names:
         seeds = list((ROOT / "harness/fuzz/corpus" / n).iterdir())
         assert seeds, n

@@ -249,6 +249,7 @@ def test_explore_refuses_a_peer_with_only_reverse_profiles(harness, tmp_path):
     assert e.returncode == 2 and "explore's alphabets do not have yet" in e.stderr, e.stderr
 
 
+@pytest.mark.plain_only("pair_judge's reverse flow runs sanitized in the unit tests")
 def test_matrix_pairs_in_the_reverse_flow(harness, tmp_path):
     """Two IUTs that have only reverse-flow profiles make pairs in the reverse flow: the
     Initiator is started as the server, the relay in front of it, the Responder as the

@@ -173,6 +173,7 @@ def test_a_test_path_whose_correct_outcome_is_an_abort(serve):
     assert doc["results"] == [{"id": MAC2, "profile": "m3-s2-kid", "verdict": "pass"}]
 
 
+@pytest.mark.plain_only("the same executor as run's sanitizer pass")
 def test_a_client_that_accepts_a_wrong_mac_2_fails_the_test(serve):
     """An Initiator that does not check MAC_2 (the reference peer's skip-mac-2-check
     fault) goes on with message_3: the scenario fails for that client, naming the step."""
@@ -184,6 +185,7 @@ def test_a_client_that_accepts_a_wrong_mac_2_fails_the_test(serve):
     assert got["verdict"] == "fail" and "step 3" in got["message"]
 
 
+@pytest.mark.plain_only("the same paths as the abort test, in another profile")
 def test_the_baseline_follows_the_clients_message_1(serve):
     """POST /.well-known/edhoc is the interop baseline: a METHOD 3 suite 2 client runs it
     in m3-s2-kid, a METHOD 0 suite 0 x5t client (RFC 9529 trace 1's credentials) in
@@ -229,6 +231,7 @@ def test_two_clients_at_once_get_separate_results_and_the_page_updates(serve):
     assert s.proc.poll() is None
 
 
+@pytest.mark.plain_only("the route parser: sanitized in the hostile test and fuzz")
 def test_requests_it_cannot_take_are_answered_with_the_reason(serve):
     """An unknown test is 4.04 naming it, a bad name 4.00, a GET to an EDHOC resource 4.05,
     an OSCORE request outside any session 4.01; nothing of that is recorded."""
@@ -245,6 +248,7 @@ def test_requests_it_cannot_take_are_answered_with_the_reason(serve):
     assert json.loads((s.out / "clients.json").read_text())["clients"] == []
 
 
+@pytest.mark.plain_only("the front's bookkeeping; sanitized in the hostile test")
 def test_busy_server_answers_5_03(serve):
     """With --max-jobs 1, a second session while the first job runs (its client sent
     message_1 and went away: the job waits for message_3 up to its bound) gets 5.03."""
@@ -325,6 +329,7 @@ def test_coap_over_tcp(serve):
     assert doc["summary"]["pass"] == 2, doc
 
 
+@pytest.mark.plain_only("a time bound of the front")
 def test_a_tcp_connection_that_sends_nothing_is_closed(serve):
     """A connection that never sends a request is closed after its bound, and while it
     waits the server serves others."""
@@ -339,6 +344,7 @@ def test_a_tcp_connection_that_sends_nothing_is_closed(serve):
     idle.close()
 
 
+@pytest.mark.plain_only("option checks")
 @pytest.mark.parametrize("args,text", [
     (["--raw", "0=no/such"], "no such raw UDP scenario"),
     (["--peer-profile", "peers/none.yaml"], "--peer-profile"),
@@ -350,6 +356,7 @@ def test_usage_errors_exit_2(harness, tmp_path, args, text):
     assert r.returncode == 2 and text in r.stderr, r.stderr
 
 
+@pytest.mark.plain_only("a bind error")
 def test_a_port_in_use_exits_3(serve, harness, tmp_path):
     s = serve()
     r = subprocess.run([str(harness), "serve", "--host", "127.0.0.1", "--port", str(s.port),
