@@ -27,8 +27,9 @@
  *
  * Bounds: at most max_jobs jobs at once (a new session beyond that gets
  * 5.03 Service Unavailable with Max-Age 1), at most SERVE_MAX_CLIENTS
- * result sets (further names get 5.03), SERVE_QUEUE datagrams queued per
- * job while it starts. SIGINT / SIGTERM: the running jobs are stopped (and
+ * result sets (further names get 5.03) of SERVE_MAX_RESULTS results each
+ * (about 10 kB a result; the transcripts stay in their files, which the
+ * reports name), SERVE_QUEUE datagrams queued per job while it starts. SIGINT / SIGTERM: the running jobs are stopped (and
  * recorded as errors, interrupted), every report is written, and serve
  * returns 0 (3 when a report could not be written).
  */
@@ -38,7 +39,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SERVE_MAX_CLIENTS 256
+#define SERVE_MAX_CLIENTS 64
+#define SERVE_MAX_RESULTS 512  /* per client: the latest per scenario and profile, at most
+                                * this many (the oldest goes) */
 #define SERVE_MAX_RAW 8
 #define SERVE_QUEUE 16
 

@@ -54,18 +54,24 @@ size_t sv_client_of(serve_state *st, const char *name, const char *addr)
 void sv_client_add(client *c, sc_result *res)
 {
     run_report *r = &c->rep;
+    /* the transcript is in its file (transcript_path): not kept, so that the
+     * memory of a long-running server is the results' alone */
+    free(res->transcript);
+    res->transcript = NULL;
     for (size_t i = 0; i < r->n; i++) {
         sc_result *o = &r->results[i];
         if (strcmp(o->id, res->id) == 0 && strcmp(o->profile, res->profile) == 0 &&
             strcmp(o->role, res->role) == 0) {
-            free(o->transcript);
             memmove(o, o + 1, (r->n - i - 1) * sizeof *o);
             r->n--;
             break;
         }
     }
-    if (run_report_add(r, res) != 0)
-        free(res->transcript), res->transcript = NULL;
+    if (r->n >= SERVE_MAX_RESULTS) { /* the oldest goes */
+        memmove(r->results, r->results + 1, (r->n - 1) * sizeof *r->results);
+        r->n--;
+    }
+    (void)run_report_add(r, res);
 }
 
 static int emit_json(int fd, void *ctx)
