@@ -33,6 +33,7 @@ class Serve:
         # the scenarios the tests pick (a start loads them all: the whole suite is
         # three times the start-up)
         self.cmd = [str(harness), "serve", "scenarios/interop", "scenarios/rfc9528/5.3.3",
+                    "scenarios/rfc9528/5.4.3",
                     "--port", "0", "--out", str(out), *map(str, args)]
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, cwd=ROOT, start_new_session=True)
@@ -44,7 +45,11 @@ class Serve:
         self.tcp = []    # (host, port)
         self.raw = {}    # scenario id -> port
         threading.Thread(target=self._read, daemon=True).start()
-        self.wait_line(lambda l: "tests from" in l, ready_timeout)
+        try:
+            self.wait_line(lambda l: "; results in " in l, ready_timeout)
+        except BaseException:
+            self.stop()  # never left running by a test that could not use it
+            raise
         for line in self.lines:
             m = LISTEN.search(line)
             if m and m.group(3) == "CoAP over UDP":
@@ -307,6 +312,36 @@ def test_sigterm_writes_everything_and_stops_every_job(serve, tmp_path):
     assert got["verdict"] == "error" and "interrupted" in got["message"]
     assert json.loads((s.out / "clients.json").read_text())["interrupted"] is True
     assert not list(s.out.rglob("*.tmp"))
+
+
+def test_a_responder_that_is_the_client_in_the_reverse_flow(serve):
+    """An IUT Responder that is the CoAP client (RFC 9528 Appendix A.2.2) triggers with an
+    empty POST: the baseline runs with the harness the Initiator in the reverse-flow
+    profile; at the test path of wrong-mac-3 the reference Responder rejects message_3
+    (exit 1, naming MAC_3) and serve records a pass; a Responder that does not check MAC_3
+    (skip-mac-3-check) goes on to OSCORE and fails the test."""
+    s = serve("--linger", "100")
+
+    def responder(path, *args):
+        return subprocess.run([str(s.harness), "peer", "responder", "--flow", "reverse",
+                               "--port", str(s.port), "--timeout", "3000", "--edhoc-path", path,
+                               *args], capture_output=True, text=True, timeout=scaled(60),
+                              cwd=ROOT)
+    r = responder("/.well-known/edhoc?name=rita")
+    assert r.returncode == 0 and "PASS: handshake (reverse message flow) and OSCORE" in \
+        r.stdout, r.stdout + r.stderr
+    s.verdict_line("rita", "interop/handshake")
+    m3 = "rfc9528/5.4.3/wrong-mac-3"
+    r = responder(f"/.well-known/edhoc/test/{m3}?name=rita")
+    assert r.returncode == 1 and "MAC_3 does not match" in r.stdout, r.stdout + r.stderr
+    s.verdict_line("rita", m3)
+    r = responder(f"/.well-known/edhoc/test/{m3}?name=lax", "--fault", "skip-mac-3-check")
+    line = s.verdict_line("lax", m3)
+    assert ": fail: step 4" in line and "received oscore" in line, line
+    got = by_id(s.results("rita"))
+    assert got[("interop/handshake", "m3-s2-kid-reverse")]["verdict"] == "pass"
+    assert got[(m3, "m3-s2-kid-reverse")]["verdict"] == "pass"
+    assert got[(m3, "m3-s2-kid-reverse")]["role"] == "initiator"  # the harness's
 
 
 def test_coap_over_tcp(serve):

@@ -136,19 +136,17 @@ bool sv_take_request(serve_state *st, size_t li, const serve_request *r, const s
         sv_answer(st, rp, r, r->answer_code, -1, -1, r->answer_text, strlen(r->answer_text));
         return false;
     }
-    if (!serve_route_starts_session(r)) {
-        static const char empty[] = "an empty POST: send message_1";
-        sv_answer(st, rp, r, 0x80, -1, -1, empty, sizeof empty - 1);
-        return false;
-    }
     int method = -1, suite = -1;
     const char *id = r->kind == SR_TEST ? r->test_id : SERVE_BASELINE_ID;
-    if (r->kind == SR_BASELINE &&
+    /* an empty POST is the reverse flow's trigger (RFC 9528 Appendix A.2.2):
+     * the client is the Responder, the harness the Initiator */
+    sc_role harness = r->payload_len == 0 ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER;
+    if (r->kind == SR_BASELINE && r->payload_len > 0 &&
         !serve_message_1_peek(r->payload, r->payload_len, &method, &suite))
         method = suite = -1; /* not a message_1 it can read: the first profile judges it */
-    size_t skipped, ji = sv_find_job(st, id, r->profile, t, method, suite, &skipped);
+    size_t skipped, ji = sv_find_job(st, id, r->profile, t, harness, method, suite, &skipped);
     if (ji == SIZE_MAX && method >= 0) /* no profile of that METHOD and suite: the first */
-        ji = sv_find_job(st, id, r->profile, t, -1, -1, &skipped);
+        ji = sv_find_job(st, id, r->profile, t, harness, -1, -1, &skipped);
     if (ji == SIZE_MAX) {
         char text[320];
         if (skipped != SIZE_MAX)
@@ -156,8 +154,10 @@ bool sv_take_request(serve_state *st, size_t li, const serve_request *r, const s
                      st->jl.v[skipped].skip_text);
         else
             snprintf(text, sizeof text, "no test %.80s%s%.40s over %s with the harness the "
-                     "Responder", id, r->profile[0] ? " in profile " : "", r->profile,
-                     t == SC_COAP_TCP ? "CoAP over TCP" : "CoAP");
+                     "%s", id, r->profile[0] ? " in profile " : "", r->profile,
+                     t == SC_COAP_TCP ? "CoAP over TCP" : "CoAP",
+                     harness == SC_HARNESS_INITIATOR ? "Initiator (an empty POST: the reverse "
+                                                       "flow)" : "Responder");
         sv_answer(st, rp, r, 0x84, -1, -1, text, strlen(text));
         return false;
     }
@@ -456,6 +456,10 @@ int serve_main(const serve_opts *o)
     st->pf->initiator.present = true;
     st->pf->initiator.fixed_port = 0;
     st->pf->initiator.per_run = false;
+    /* and Responders that are clients (the reverse flow): a reverse profile */
+    st->pf->responder.present = true;
+    st->pf->responder.fixed_port = 0;
+    st->pf->responder.per_run = false;
     const char *budget_name = st->pf->budget[0] ? st->pf->budget : "rfc9528";
     if (sc_budget_parse(budget_name, &st->budget) != 0) {
         fprintf(stderr, "serve: unknown budget profile '%s'\n", budget_name);
@@ -477,20 +481,30 @@ int serve_main(const serve_opts *o)
     memset(&ro, 0, sizeof ro);
     ro.paths = paths;
     ro.n_paths = np;
-    ro.iut_roles = RUN_IUT_INITIATOR;
+    ro.iut_roles = RUN_IUT_INITIATOR | RUN_IUT_RESPONDER;
     ro.all_profiles = true;
     ro.seed = o->seed;
     ro.filter = NULL;
     if (jobs_build(&ro, st->pf, &st->jl) != 0)
         goto out;
     if (o->filter) /* the baseline stays */
-        for (size_t i = 0; i < st->jl.n; i++)
-            if (strcmp(st->jl.v[i].id, SERVE_BASELINE_ID) != 0 &&
-                fnmatch(o->filter, st->jl.v[i].id, 0) != 0)
-                st->jl.v[i].harness_role = SC_HARNESS_INITIATOR; /* out of reach */
-    size_t n_tests = 0;
-    for (size_t i = 0; i < st->jl.n; i++)
-        n_tests += st->jl.v[i].harness_role == SC_HARNESS_RESPONDER && !st->jl.v[i].skip;
+        for (size_t i = 0; i < st->jl.n; i++) {
+            job *j = &st->jl.v[i];
+            if (strcmp(j->id, SERVE_BASELINE_ID) != 0 && fnmatch(o->filter, j->id, 0) != 0 &&
+                !j->skip) {
+                j->skip = true;
+                snprintf(j->skip_text, sizeof j->skip_text, "not offered (--filter %.100s)",
+                         o->filter);
+            }
+        }
+    size_t n_tests = 0, n_reverse = 0;
+    for (size_t i = 0; i < st->jl.n; i++) {
+        const job *j = &st->jl.v[i];
+        bool reverse = j->has_profile && j->profile.flow == SC_FLOW_REVERSE;
+        bool fits = j->harness_role == (reverse ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER);
+        n_tests += !j->skip && fits;
+        n_reverse += !j->skip && fits && reverse;
+    }
     size_t raw_job[SERVE_MAX_RAW];
     for (size_t i = 0; i < o->n_raw; i++) {
         char id[SC_MAX_ID], *at;
@@ -499,7 +513,8 @@ int serve_main(const serve_opts *o)
         if (at)
             *at++ = 0;
         size_t skipped;
-        raw_job[i] = sv_find_job(st, id, at ? at : "", true, -1, -1, &skipped);
+        raw_job[i] = sv_find_job(st, id, at ? at : "", SC_UDP, SC_HARNESS_RESPONDER, -1, -1,
+                                 &skipped);
         if (raw_job[i] == SIZE_MAX) {
             fprintf(stderr, "serve: --raw %d=%s: %s\n", o->raw[i].port, o->raw[i].id,
                     skipped != SIZE_MAX ? st->jl.v[skipped].skip_text
@@ -551,8 +566,9 @@ int serve_main(const serve_opts *o)
     sigaction(SIGTERM, &sa, &old_term);
     signal(SIGPIPE, SIG_IGN);
     sv_write_reports(st, SIZE_MAX, false); /* the page exists from the start */
-    printf("serve: %zu tests from %zu scenario files, profiles of %s; results in %s\n", n_tests,
-           st->jl.n_files, st->pf->file, o->out_dir);
+    printf("serve: %zu tests (%zu of them in the reverse flow) from %zu scenario files, "
+           "profiles of %s; results in %s\n", n_tests, n_reverse, st->jl.n_files, st->pf->file,
+           o->out_dir);
     fflush(stdout);
     serve_loop(st);
     printf("serve: stopping (%s)\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -150,11 +150,14 @@ void sv_write_reports(serve_state *st, size_t ci, bool interrupted);
 size_t sv_results_body(const client *c, const char *name, char *out, size_t cap);
 
 /* serve_jobs.c */
-/* The job for a test id over the given transport (and profile label, ""
- * for the first fitting; method >= 0: of that METHOD and suite), SIZE_MAX
+/* The job for a test id over the given transport with the harness in that
+ * role (the Responder: the forward flow; the Initiator: the reverse flow,
+ * for a client that triggers with an empty POST), and profile label (""
+ * for the first fitting; method >= 0: of that METHOD and suite); SIZE_MAX
  * when none; *skipped: a skipped one's index when that is all there is. */
 size_t sv_find_job(const serve_state *st, const char *id, const char *profile,
-                   sc_transport transport, int method, int suite, size_t *skipped);
+                   sc_transport transport, sc_role harness, int method, int suite,
+                   size_t *skipped);
 /* Start job ji for client ci, which came from `from` on listener lst with
  * d[0..n) (queued for the job); conn: the client's TCP connection (taken)
  * or -1. 0, or -1 when no slot or process is available. */

@@ -53,17 +53,16 @@ static bool job_transport_fits(const job *j, sc_transport t)
     return j->tmpl->transport == t;
 }
 
-/* The job for a test id (and profile label, "" for the first fitting),
- * SIZE_MAX when none; *skipped set to a skipped one's index when that is
- * all there is. */
 size_t sv_find_job(const serve_state *st, const char *id, const char *profile, sc_transport t,
-                   int method, int suite, size_t *skipped)
+                   sc_role harness, int method, int suite, size_t *skipped)
 {
     *skipped = SIZE_MAX;
+    /* the harness Responder serves the forward flow; the harness Initiator
+     * serves only in the reverse one (the client, the IUT Responder, triggers) */
+    sc_flow flow = harness == SC_HARNESS_INITIATOR ? SC_FLOW_REVERSE : SC_FLOW_FORWARD;
     for (size_t i = 0; i < st->jl.n; i++) {
         const job *j = &st->jl.v[i];
-        if (j->harness_role != SC_HARNESS_RESPONDER || strcmp(j->id, id) != 0 ||
-            !job_transport_fits(j, t))
+        if (j->harness_role != harness || strcmp(j->id, id) != 0 || !job_transport_fits(j, t))
             continue;
         if (j->skip) {
             if (*skipped == SIZE_MAX)
@@ -72,11 +71,13 @@ size_t sv_find_job(const serve_state *st, const char *id, const char *profile, s
         }
         char label[64] = "";
         if (j->has_profile) {
-            if (j->profile.flow == SC_FLOW_REVERSE)
+            if (j->profile.flow != flow)
                 continue;
             sc_profile_label(&j->profile, label, sizeof label);
             if (method >= 0 && (j->profile.method != method || j->profile.suite != suite))
                 continue;
+        } else if (flow == SC_FLOW_REVERSE) {
+            continue;
         }
         if (profile[0] && strcmp(label, profile) != 0)
             continue;

@@ -219,7 +219,7 @@ static void route_message(const eh_coap_msg *mp, serve_request *r)
 
 bool serve_route_starts_session(const serve_request *r)
 {
-    return (r->kind == SR_BASELINE || r->kind == SR_TEST) && r->payload_len > 0;
+    return r->kind == SR_BASELINE || r->kind == SR_TEST;
 }
 
 /* Content-Format and Max-Age options (-1: absent) into o[0..2), their

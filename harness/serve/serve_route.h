@@ -6,7 +6,9 @@
  * The resources (CoAP over UDP, RFC 7252; paths as Uri-Path options):
  *
  *   POST /.well-known/edhoc                  the interop baseline: a plain
- *                                            handshake (RFC 9528 Appendix A.2)
+ *                                            handshake (RFC 9528 Appendix A.2);
+ *                                            an empty POST: in the reverse flow
+ *                                            (A.2.2), the harness the Initiator
  *   POST /.well-known/edhoc/test/<id>        scenario <id> (it has slashes:
  *                                            rfc9528/5.3.3/wrong-mac-2), the
  *                                            harness the Responder
@@ -69,7 +71,8 @@ size_t serve_response_tcp(const serve_request *r, uint8_t code, int content_form
                           size_t cap);
 
 /* Does this request start an EDHOC session: a POST to an EDHOC resource
- * with a payload (message_1), not an OSCORE request? */
+ * (not an OSCORE request), with message_1, or empty (the reverse flow's
+ * trigger, RFC 9528 Appendix A.2.2)? */
 bool serve_route_starts_session(const serve_request *r);
 
 /* The response to r: piggybacked in an ACK for a CON request (same message

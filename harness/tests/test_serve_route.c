@@ -63,10 +63,11 @@ START_TEST(routes_by_path_and_query)
     serve_route(d, n, &r);
     ck_assert_int_eq(r.kind, SR_BASELINE);
     ck_assert_str_eq(r.name, "");
-    n = con_post(d, 0x02, base, sizeof base, NULL, 0); /* an empty POST starts nothing */
+    n = con_post(d, 0x02, base, sizeof base, NULL, 0); /* the reverse flow's trigger */
     serve_route(d, n, &r);
     ck_assert_int_eq(r.kind, SR_BASELINE);
-    ck_assert(!serve_route_starts_session(&r));
+    ck_assert_uint_eq(r.payload_len, 0);
+    ck_assert(serve_route_starts_session(&r));
 
     static const uint8_t results[] = {WK, 0x07, 'r', 'e', 's', 'u', 'l', 't', 's'};
     n = con_post(d, 0x01, results, sizeof results, NULL, 0);
