@@ -182,6 +182,7 @@ def test_a_test_path_whose_correct_outcome_is_an_abort(serve):
     doc = json.loads(g.stdout)
     assert doc["client"] == "alice" and doc["summary"]["pass"] == 1
     assert doc["results"] == [{"id": MAC2, "profile": "m3-s2-kid", "verdict": "pass"}]
+    assert s.stop() == 0  # every job passed: CI can gate on serve's exit
 
 
 @pytest.mark.plain_only("the same executor as run's sanitizer pass")
@@ -194,6 +195,7 @@ def test_a_client_that_accepts_a_wrong_mac_2_fails_the_test(serve):
     assert ": fail: " in line, line + r.stdout
     got = by_id(s.results("lax"))[(MAC2, "m3-s2-kid")]
     assert got["verdict"] == "fail" and "step 3" in got["message"]
+    assert s.stop() == 1  # a conformance failure
 
 
 @pytest.mark.plain_only("the same paths as the abort test, in another profile")
@@ -304,7 +306,7 @@ def test_sigterm_writes_everything_and_stops_every_job(serve, tmp_path):
     children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(s.proc.pid)],
                               capture_output=True, text=True).stdout.split()
     assert children, line
-    assert s.stop() == 0
+    assert s.stop() == 3  # a job in error (stopped half-way): not all judged
     for pid in children:
         assert not pathlib.Path(f"/proc/{pid}").exists() or \
             "Z" in pathlib.Path(f"/proc/{pid}/stat").read_text().split()[2]
@@ -383,6 +385,17 @@ def test_a_tcp_connection_that_sends_nothing_is_closed(serve):
     idle.settimeout(scaled(30))
     assert idle.recv(10) == b""  # closed by serve (5 times --timeout)
     idle.close()
+
+
+def test_a_serve_that_saw_no_client_exits_4(serve):
+    """Stopped before any client came: nothing was tested, exit 4 (as `run` with no job),
+    with the reports written all the same."""
+    s = serve()
+    assert s.stop() == 4
+    doc = json.loads((s.out / "clients.json").read_text())
+    assert doc["format"] == "edhoc-harness-serve" and doc["interrupted"] is True
+    assert doc["clients"] == []
+    assert (s.out / "index.html").stat().st_size > 1000
 
 
 @pytest.mark.plain_only("option checks")

@@ -426,6 +426,27 @@ static void serve_loop(serve_state *st)
 
 /* ---------------------------------------------------------------- main */
 
+/* As `run`'s (runner.h), over every client's results, so that a project's CI
+ * can gate on serve: 1 a conformance failure (a MUST-level fail, an xpass),
+ * else 3 a report not written or a job in error (interrupted included),
+ * else 4 no job ran, else 0. */
+static int exit_code(const serve_state *st)
+{
+    size_t n = 0, failing = 0, errors = 0;
+    for (size_t i = 0; i < st->n_clients; i++)
+        for (size_t k = 0; k < st->clients[i].rep.n; k++) {
+            const sc_result *r = &st->clients[i].rep.results[k];
+            n += r->v != V_SKIPPED;
+            failing += r->v != V_ERROR && report_fails_run(r, false);
+            errors += r->v == V_ERROR;
+        }
+    if (failing)
+        return 1;
+    if (st->unwritten || errors)
+        return 3;
+    return n == 0 ? 4 : 0;
+}
+
 int serve_main(const serve_opts *o)
 {
     serve_state *st = calloc(1, sizeof *st);
@@ -574,12 +595,10 @@ int serve_main(const serve_opts *o)
     printf("serve: stopping (%s)\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
     sv_stop_jobs(st);
     st->unwritten = 0; /* the final reports decide */
-    sv_write_reports(st, SIZE_MAX, true);
-    for (size_t i = 0; i < st->n_clients; i++) /* every client's files, with interrupted */
-        sv_write_reports(st, i, true);
+    sv_write_reports(st, SIZE_MAX, true); /* every client's files, marked interrupted */
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    rc = st->unwritten ? 3 : 0;
+    rc = exit_code(st);
     fflush(stdout);
 out:
     for (size_t i = 0; i < st->n_l; i++)

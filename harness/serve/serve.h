@@ -70,9 +70,11 @@ typedef struct serve_opts {
 } serve_opts;
 
 /* Serve until SIGINT or SIGTERM. Prints "serve: listening on ..." lines
- * (with the ports) once ready. Returns the exit code: 0, 2 for a usage or
- * input error (nothing served), 3 when a listening socket cannot be bound
- * or a report could not be written. */
+ * (with the ports) once ready. Returns the exit code, as `run`'s over every
+ * client's results (so that CI can gate on it): 0 every job passed, 1 a
+ * conformance failure (a MUST-level fail, an xpass), 2 a usage or input
+ * error (nothing served), 3 a listening socket not bound, a report not
+ * written, or a job in error (one stopped half-way included), 4 no job ran. */
 int serve_main(const serve_opts *o);
 
 #endif
