@@ -214,6 +214,7 @@ def test_the_baseline_follows_the_clients_message_1(serve):
     assert by_id(s.results("carol"))[("interop/handshake", "m0-s0-x5t")]["verdict"] == "pass"
 
 
+@pytest.mark.plain_only("the paths of the abort test, twice")
 def test_two_clients_at_once_get_separate_results_and_the_page_updates(serve):
     """Two Initiators at the same time (different tests, different names) get their own
     results; the overview page and clients.json show each as soon as its job ends, while
@@ -277,6 +278,7 @@ def test_busy_server_answers_5_03(serve):
     assert s.proc.poll() is None
 
 
+@pytest.mark.plain_only("the relay of the abort test over other sockets")
 def test_ipv6_and_raw_udp(serve):
     """Bound to ::1, a client over IPv6 is served; a raw UDP port (--raw) runs its
     scenario (RFC 9528 Appendix A.2 prefixes, no CoAP)."""
@@ -316,6 +318,7 @@ def test_sigterm_writes_everything_and_stops_every_job(serve, tmp_path):
     assert not list(s.out.rglob("*.tmp"))
 
 
+@pytest.mark.plain_only("the executor of the reverse suite")
 def test_a_responder_that_is_the_client_in_the_reverse_flow(serve):
     """An IUT Responder that is the CoAP client (RFC 9528 Appendix A.2.2) triggers with an
     empty POST: the baseline runs with the harness the Initiator in the reverse-flow
@@ -387,6 +390,7 @@ def test_a_tcp_connection_that_sends_nothing_is_closed(serve):
     idle.close()
 
 
+@pytest.mark.plain_only("an exit code")
 def test_a_serve_that_saw_no_client_exits_4(serve):
     """Stopped before any client came: nothing was tested, exit 4 (as `run` with no job),
     with the reports written all the same."""
