@@ -298,8 +298,10 @@ static int add_profiles(const run_opts *o, const peer_file *pf, const scenario *
     if (!o->all_profiles)
         return 0;
     j->profile = pf->profiles[fit[0]];
+    /* a copy: push may move l->v, and with it the job being copied */
+    job first = *j;
     for (size_t i = 1; i < n_fit; i++) {
-        job *c = push(l, &l->v[at]);
+        job *c = push(l, &first);
         if (c == NULL)
             return -1;
         c->profile = pf->profiles[fit[i]];

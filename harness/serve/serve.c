@@ -144,17 +144,19 @@ bool sv_take_request(serve_state *st, size_t li, const serve_request *r, const s
     if (r->kind == SR_BASELINE && r->payload_len > 0 &&
         !serve_message_1_peek(r->payload, r->payload_len, &method, &suite))
         method = suite = -1; /* not a message_1 it can read: the first profile judges it */
-    size_t skipped, ji = sv_find_job(st, id, r->profile, t, harness, method, suite, &skipped);
+    size_t skipped, ji = sv_find_job(st, id, r->profile, r->oscore, t, harness, method, suite,
+                                     &skipped);
     if (ji == SIZE_MAX && method >= 0) /* no profile of that METHOD and suite: the first */
-        ji = sv_find_job(st, id, r->profile, t, harness, -1, -1, &skipped);
+        ji = sv_find_job(st, id, r->profile, r->oscore, t, harness, -1, -1, &skipped);
     if (ji == SIZE_MAX) {
         char text[320];
         if (skipped != SIZE_MAX)
             snprintf(text, sizeof text, "test %.60s cannot run here: %.120s", id,
                      st->jl.v[skipped].skip_text);
         else
-            snprintf(text, sizeof text, "no test %.80s%s%.40s over %s with the harness the "
+            snprintf(text, sizeof text, "no test %.80s%s%.40s%s over %s with the harness the "
                      "%s", id, r->profile[0] ? " in profile " : "", r->profile,
+                     r->oscore < 0 ? "" : r->oscore ? " with OSCORE" : " without OSCORE",
                      t == SC_COAP_TCP ? "CoAP over TCP" : "CoAP",
                      harness == SC_HARNESS_INITIATOR ? "Initiator (an empty POST: the reverse "
                                                        "flow)" : "Responder");
@@ -534,8 +536,8 @@ int serve_main(const serve_opts *o)
         if (at)
             *at++ = 0;
         size_t skipped;
-        raw_job[i] = sv_find_job(st, id, at ? at : "", SC_UDP, SC_HARNESS_RESPONDER, -1, -1,
-                                 &skipped);
+        raw_job[i] = sv_find_job(st, id, at ? at : "", -1, SC_UDP, SC_HARNESS_RESPONDER, -1,
+                                 -1, &skipped);
         if (raw_job[i] == SIZE_MAX) {
             fprintf(stderr, "serve: --raw %d=%s: %s\n", o->raw[i].port, o->raw[i].id,
                     skipped != SIZE_MAX ? st->jl.v[skipped].skip_text

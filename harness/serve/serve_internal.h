@@ -153,9 +153,10 @@ size_t sv_results_body(const client *c, const char *name, char *out, size_t cap)
 /* The job for a test id over the given transport with the harness in that
  * role (the Responder: the forward flow; the Initiator: the reverse flow,
  * for a client that triggers with an empty POST), and profile label (""
- * for the first fitting; method >= 0: of that METHOD and suite); SIZE_MAX
+ * for the first fitting; oscore >= 0: with (1) or without (0) OSCORE;
+ * method >= 0: of that METHOD and suite); SIZE_MAX
  * when none; *skipped: a skipped one's index when that is all there is. */
-size_t sv_find_job(const serve_state *st, const char *id, const char *profile,
+size_t sv_find_job(const serve_state *st, const char *id, const char *profile, int oscore,
                    sc_transport transport, sc_role harness, int method, int suite,
                    size_t *skipped);
 /* Start job ji for client ci, which came from `from` on listener lst with

@@ -53,8 +53,8 @@ static bool job_transport_fits(const job *j, sc_transport t)
     return j->tmpl->transport == t;
 }
 
-size_t sv_find_job(const serve_state *st, const char *id, const char *profile, sc_transport t,
-                   sc_role harness, int method, int suite, size_t *skipped)
+size_t sv_find_job(const serve_state *st, const char *id, const char *profile, int oscore,
+                   sc_transport t, sc_role harness, int method, int suite, size_t *skipped)
 {
     *skipped = SIZE_MAX;
     /* the harness Responder serves the forward flow; the harness Initiator
@@ -75,6 +75,8 @@ size_t sv_find_job(const serve_state *st, const char *id, const char *profile, s
                 continue;
             sc_profile_label(&j->profile, label, sizeof label);
             if (method >= 0 && (j->profile.method != method || j->profile.suite != suite))
+                continue;
+            if (oscore >= 0 && j->profile.oscore != (oscore == 1))
                 continue;
         } else if (flow == SC_FLOW_REVERSE) {
             continue;

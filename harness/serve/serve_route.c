@@ -44,6 +44,11 @@ static bool take_query(serve_request *r, const uint8_t *v, size_t n)
         }
         memcpy(r->name, v + 5, n - 5);
         r->name[n - 5] = 0;
+    } else if (n == 8 && memcmp(v, "oscore=", 7) == 0 && (v[7] == '0' || v[7] == '1')) {
+        r->oscore = v[7] - '0';
+    } else if (n >= 7 && memcmp(v, "oscore=", 7) == 0) {
+        answer(r, 0x80, "oscore: 1 (the OSCORE exchange after the handshake) or 0");
+        return false;
     } else if (n >= 8 && memcmp(v, "profile=", 8) == 0) {
         if (n - 8 == 0 || n - 8 >= sizeof r->profile || !name_ok(v + 8, n - 8)) {
             answer(r, 0x80, "profile: a profile label such as m3-s2-kid");
@@ -60,6 +65,7 @@ static void route_message(const eh_coap_msg *m, serve_request *r);
 void serve_route(const uint8_t *d, size_t n, serve_request *r)
 {
     memset(r, 0, sizeof *r);
+    r->oscore = -1;
     eh_coap_udp_hdr h;
     eh_coap_msg m;
     if (eh_coap_udp_decode(d, n, &h, &m) != EH_OK || (h.type != EH_COAP_CON && h.type != EH_COAP_NON) ||
@@ -78,6 +84,7 @@ void serve_route(const uint8_t *d, size_t n, serve_request *r)
 size_t serve_route_tcp(const uint8_t *d, size_t n, serve_request *r)
 {
     memset(r, 0, sizeof *r);
+    r->oscore = -1;
     if (n < 2)
         return 0;
     unsigned nib = d[0] >> 4, tkl = d[0] & 15;

@@ -14,9 +14,11 @@
  *                                            harness the Responder
  *   GET  /.well-known/edhoc/results          the client's results (JSON)
  *
- * Query options (Uri-Query, any of the three): `name=NAME`, the name the
+ * Query options (Uri-Query, any of them): `name=NAME`, the name the
  * client's results go under (else its IP address); `profile=LABEL`, the
- * profile a test runs in (sc_profile_label, e.g. m0-s0-x5t).
+ * profile a test runs in (sc_profile_label, e.g. m0-s0-x5t); `oscore=1`
+ * (or 0): a profile with (without) the OSCORE exchange after the handshake,
+ * which is then judged.
  */
 #ifndef EH_SERVE_ROUTE_H
 #define EH_SERVE_ROUTE_H
@@ -47,6 +49,8 @@ typedef struct serve_request {
     char test_id[SC_MAX_ID];    /* SR_TEST */
     char name[SERVE_MAX_NAME];  /* name=, "" when not given */
     char profile[64];           /* profile=, "" when not given */
+    int oscore;                 /* oscore=1 / oscore=0: a profile with / without OSCORE
+                                 * after the handshake; -1 when not given */
     const uint8_t *payload;     /* into the datagram */
     size_t payload_len;
     uint8_t answer_code;        /* SR_ANSWER: 4.00, 4.04, 4.05 */
