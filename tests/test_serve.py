@@ -214,6 +214,27 @@ def test_the_baseline_follows_the_clients_message_1(serve):
     assert by_id(s.results("carol"))[("interop/handshake", "m0-s0-x5t")]["verdict"] == "pass"
 
 
+@pytest.mark.plain_only("profile choice")
+def test_oscore_is_judged_only_when_the_client_asks_for_it(serve):
+    """RFC 9528 makes OSCORE optional: a client that runs none after the handshake passes
+    the baseline (and one that runs it gets its request answered); with ?oscore=1 the
+    OSCORE exchange is part of the test, and a client without it fails naming the step."""
+    s = serve("--linger", "100")
+    r = s.initiator("/.well-known/edhoc?name=plain", "--no-oscore")
+    assert r.returncode == 0 and "PASS: handshake" in r.stdout, r.stdout + r.stderr
+    assert ": pass" in s.verdict_line("plain", "interop/handshake")
+    r = s.initiator("/.well-known/edhoc?name=strict&oscore=1", "--no-oscore")
+    assert r.returncode == 0
+    line = s.verdict_line("strict", "interop/handshake")
+    assert ": fail: " in line and "no OSCORE request from the IUT" in line, line
+    r = s.initiator("/.well-known/edhoc?name=full&oscore=1")
+    assert r.returncode == 0 and "PASS: handshake and OSCORE" in r.stdout
+    assert ": pass" in s.verdict_line("full", "interop/handshake")
+    got = by_id(s.results("full"))[("interop/handshake", "m3-s2-kid")]
+    assert "OSCORE request verified and answered" in \
+        pathlib.Path(got["transcript_path"]).read_text()
+
+
 @pytest.mark.plain_only("the paths of the abort test, twice")
 def test_two_clients_at_once_get_separate_results_and_the_page_updates(serve):
     """Two Initiators at the same time (different tests, different names) get their own
