@@ -103,6 +103,20 @@ START_TEST(what_it_cannot_take)
     serve_route(d, n, &r);
     ck_assert_int_eq(r.kind, SR_ANSWER);
     ck_assert_uint_eq(r.answer_code, 0x80);
+    /* oscore=1 picks the judged OSCORE exchange; oscore=x is refused; none: -1 */
+    static const uint8_t osc1[] = {WK, 0x48, 'o', 's', 'c', 'o', 'r', 'e', '=', '1'};
+    n = con_post(d, 0x02, osc1, sizeof osc1, m1, sizeof m1);
+    serve_route(d, n, &r);
+    ck_assert_int_eq(r.kind, SR_BASELINE);
+    ck_assert_int_eq(r.oscore, 1);
+    static const uint8_t oscx[] = {WK, 0x48, 'o', 's', 'c', 'o', 'r', 'e', '=', 'x'};
+    n = con_post(d, 0x02, oscx, sizeof oscx, m1, sizeof m1);
+    serve_route(d, n, &r);
+    ck_assert_int_eq(r.kind, SR_ANSWER);
+    ck_assert_uint_eq(r.answer_code, 0x80);
+    n = con_post(d, 0x02, bad_name, 0, m1, sizeof m1); /* no options at all */
+    serve_route(d, n, &r);
+    ck_assert_int_eq(r.oscore, -1);
     /* an OSCORE request (option 9, empty value) with no session: 4.01 */
     static const uint8_t oscore[] = {0x90};
     n = con_post(d, 0x02, oscore, sizeof oscore, m1, sizeof m1);
