@@ -15,12 +15,13 @@ import time
 
 import pytest
 
-from wall import scaled
+from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LISTEN = re.compile(r"serve: listening on (?:coap(?:\+tcp)?://)?\[?([0-9a-f.:]+)\]?(?::| port )"
                     r"(\d+) \((CoAP over UDP|CoAP over TCP|raw UDP: (\S+))\)")
 MAC2 = "rfc9528/5.3.3/wrong-mac-2"
+PEER_TIMEOUT = str(int(scaled(3000)))  # the reference peers' bound of each wait (ms)
 TRACE1 = ["--method", "0", "--suites", "0", "--cred", "rfc9529-trace1-i",
           "--peer-cred", "rfc9529-trace1-r", "--cred-id", "x5t"]
 
@@ -34,7 +35,7 @@ class Serve:
         # three times the start-up)
         self.cmd = [str(harness), "serve", "scenarios/interop", "scenarios/rfc9528/5.3.3",
                     "scenarios/rfc9528/5.4.3",
-                    "--port", "0", "--out", str(out), *map(str, args)]
+                    "--port", "0", "--out", str(out), *map(str, args), *timeout_args(args)]
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, cwd=ROOT, start_new_session=True)
         self.out = pathlib.Path(out)
@@ -90,7 +91,7 @@ class Serve:
 
     def initiator(self, path, *args, host="127.0.0.1", timeout=60):
         cmd = [str(self.harness), "peer", "initiator", "--host", host, "--port",
-               str(self.port), "--edhoc-path", path, "--timeout", "3000", *map(str, args)]
+               str(self.port), "--edhoc-path", path, "--timeout", PEER_TIMEOUT, *map(str, args)]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=scaled(timeout),
                               cwd=ROOT)
 
@@ -241,8 +242,8 @@ def test_two_clients_at_once_get_separate_results_and_the_page_updates(serve):
     results; the overview page and clients.json show each as soon as its job ends, while
     serve still runs."""
     s = serve("--linger", "100")
-    cmds = [[str(s.harness), "peer", "initiator", "--port", str(s.port), "--timeout", "3000",
-             "--edhoc-path", p] for p in (f"/.well-known/edhoc/test/{MAC2}?name=alice",
+    cmds = [[str(s.harness), "peer", "initiator", "--port", str(s.port),
+             "--timeout", PEER_TIMEOUT, "--edhoc-path", p] for p in (f"/.well-known/edhoc/test/{MAC2}?name=alice",
                                            "/.well-known/edhoc?name=bob")]
     procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               cwd=ROOT) for c in cmds]
@@ -310,7 +311,7 @@ def test_ipv6_and_raw_udp(serve):
     s.verdict_line("v6", "interop/handshake")
     port = s.raw["interop/handshake-udp"]
     r = subprocess.run([str(s.harness), "peer", "initiator", "--transport", "udp", "--host",
-                        "::1", "--port", str(port), "--timeout", "3000"],
+                        "::1", "--port", str(port), "--timeout", PEER_TIMEOUT],
                        capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     s.verdict_line("::1", "interop/handshake-udp")
@@ -350,7 +351,8 @@ def test_a_responder_that_is_the_client_in_the_reverse_flow(serve):
 
     def responder(path, *args):
         return subprocess.run([str(s.harness), "peer", "responder", "--flow", "reverse",
-                               "--port", str(s.port), "--timeout", "3000", "--edhoc-path", path,
+                               "--port", str(s.port), "--timeout", PEER_TIMEOUT,
+                               "--edhoc-path", path,
                                *args], capture_output=True, text=True, timeout=scaled(60),
                               cwd=ROOT)
     r = responder("/.well-known/edhoc?name=rita")

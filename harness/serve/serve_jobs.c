@@ -187,13 +187,18 @@ static void child_main(serve_state *st, const sjob *sj, int wfd, const char *cli
         child_port(&cc, 0);
         memset(&res, 0, sizeof res);
         snprintf(res.id, sizeof res.id, "%s", j->id);
-        snprintf(res.role, sizeof res.role, "responder");
+        snprintf(res.role, sizeof res.role, "%s",
+                 j->harness_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
         res.v = V_ERROR;
         snprintf(res.message, sizeof res.message, "%s", scratch ? err : "out of memory");
     }
     job_capture_tmp[0] = 0;
     (void)!write(wfd, "R", 1);
     runner_result_send(wfd, &res);
+    /* what this process allocated; the front's state stays reachable (the copy
+     * fork made of it), as in run's job processes (runner.c, run_state) */
+    free(res.transcript);
+    free(scratch);
     _exit(0);
 }
 
@@ -372,7 +377,8 @@ void sv_job_done(serve_state *st, sjob *sj, const char *why_not)
         memset(&res, 0, sizeof res);
         snprintf(res.id, sizeof res.id, "%s", j->id);
         snprintf(res.title, sizeof res.title, "%s", j->tmpl ? j->tmpl->title : "");
-        snprintf(res.role, sizeof res.role, "responder");
+        snprintf(res.role, sizeof res.role, "%s",
+                 j->harness_role == SC_HARNESS_INITIATOR ? "initiator" : "responder");
         snprintf(res.level, sizeof res.level, "MUST");
         if (j->has_profile)
             sc_profile_label(&j->profile, res.profile, sizeof res.profile);
