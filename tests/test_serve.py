@@ -242,9 +242,9 @@ def test_two_clients_at_once_get_separate_results_and_the_page_updates(serve):
     results; the overview page and clients.json show each as soon as its job ends, while
     serve still runs."""
     s = serve("--linger", "100")
+    paths = (f"/.well-known/edhoc/test/{MAC2}?name=alice", "/.well-known/edhoc?name=bob")
     cmds = [[str(s.harness), "peer", "initiator", "--port", str(s.port),
-             "--timeout", PEER_TIMEOUT, "--edhoc-path", p] for p in (f"/.well-known/edhoc/test/{MAC2}?name=alice",
-                                           "/.well-known/edhoc?name=bob")]
+             "--timeout", PEER_TIMEOUT, "--edhoc-path", p] for p in paths]
     procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               cwd=ROOT) for c in cmds]
     outs = [p.communicate(timeout=scaled(60)) for p in procs]
