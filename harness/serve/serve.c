@@ -215,9 +215,20 @@ static void on_datagram(serve_state *st, size_t li, const uint8_t *d, size_t n,
         sv_addr_text(from, host, sizeof host, &port);
         size_t ci = sv_client_of(st, host, host);
         if (ci == SIZE_MAX ||
-            sv_start_job(st, li, from, from_len, ci, l->raw_job, d, n, -1) != 0)
-            fprintf(stderr, "serve: %s port %d: no job started (%s)\n", host, port,
-                    ci == SIZE_MAX ? "too many clients" : "all job slots busy");
+            sv_start_job(st, li, from, from_len, ci, l->raw_job, d, n, -1) != 0) {
+            /* raw UDP has no 5.03: the datagram is dropped, said at most once a second */
+            static int64_t last_said;
+            static unsigned dropped;
+            int64_t now = tr_now_ms();
+            dropped++;
+            if (now - last_said >= 1000) {
+                fprintf(stderr, "serve: raw UDP from %s port %d: no job started (%s); %u "
+                        "datagram(s) dropped so\n", host, port,
+                        ci == SIZE_MAX ? "too many clients" : "all job slots busy", dropped);
+                last_said = now;
+                dropped = 0;
+            }
+        }
         return;
     }
     sv_take_request(st, li, &r, &rp, d, n, SC_COAP);
