@@ -379,11 +379,13 @@ static void serve_loop(serve_state *st)
         for (size_t i = 0; i < n_jobs; i++) {
             sjob *sj = &st->jobs[i];
             bool on = sj->used;
+            /* a TCP side with nothing to wait for is not polled: a socket whose peer
+             * hung up reports POLLHUP whatever the events asked, and would spin */
+            short up_ev = sj->tcp ? sv_tcp_up_wants(sj) : POLLIN,
+                  conn_ev = sj->tcp ? sv_tcp_conn_wants(sj) : 0;
             pfd[k++] = (struct pollfd){.fd = on ? sj->fd : -1, .events = POLLIN};
-            pfd[k++] = (struct pollfd){.fd = on ? sj->up : -1,
-                                       .events = sj->tcp ? sv_tcp_up_wants(sj) : POLLIN};
-            pfd[k++] = (struct pollfd){.fd = on && sj->tcp ? sj->conn : -1,
-                                       .events = sv_tcp_conn_wants(sj)};
+            pfd[k++] = (struct pollfd){.fd = on && up_ev ? sj->up : -1, .events = up_ev};
+            pfd[k++] = (struct pollfd){.fd = on && conn_ev ? sj->conn : -1, .events = conn_ev};
             int64_t t = sj->late ? sj->kill_at : sj->deadline;
             if (on && t < wake)
                 wake = t;
