@@ -165,36 +165,63 @@ void sv_write_reports(serve_state *st, size_t ci, bool interrupted)
 
 /* The answer to GET results: the summary and the latest results that fit
  * one CoAP datagram (no Block2 from the front). */
+static json_t *result_entry(const sc_result *r)
+{
+    return json_pack("{s:s, s:s, s:s}", "id", r->id, "profile", r->profile, "verdict",
+                     verdict_name(r->v));
+}
+
+/* The document with the results from index skip on (the earlier ones counted). */
+static char *results_doc(const client *c, const char *name, size_t skip)
+{
+    json_t *o = json_object(), *arr = json_array();
+    json_object_set_new(o, "client", json_string(name));
+    if (c != NULL) {
+        json_object_set_new(o, "summary", counts_json(&c->rep));
+        for (size_t i = skip; i < c->rep.n; i++)
+            json_array_append_new(arr, result_entry(&c->rep.results[i]));
+        if (skip)
+            json_object_set_new(o, "earlier", json_integer((json_int_t)skip));
+    }
+    json_object_set_new(o, "results", arr);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
+}
+
 size_t sv_results_body(const client *c, const char *name, char *out, size_t cap)
 {
+    /* where the newest results that fit begin: each entry's size once, not the
+     * whole document again per result left out (a GET costs O(results)) */
     size_t skip = 0;
-    for (;;) {
-        json_t *o = json_object(), *arr = json_array();
-        json_object_set_new(o, "client", json_string(name));
-        if (c != NULL) {
-            json_object_set_new(o, "summary", counts_json(&c->rep));
-            for (size_t i = skip; i < c->rep.n; i++) {
-                const sc_result *r = &c->rep.results[i];
-                json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "id", r->id, "profile",
-                                                     r->profile, "verdict", verdict_name(r->v)));
-            }
-            if (skip)
-                json_object_set_new(o, "earlier", json_integer((json_int_t)skip));
+    if (c != NULL) {
+        char *base = results_doc(c, name, c->rep.n);
+        size_t used = base ? strlen(base) : cap;
+        free(base);
+        skip = c->rep.n;
+        while (skip > 0) {
+            json_t *entry = result_entry(&c->rep.results[skip - 1]);
+            char *e = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            json_decref(entry);
+            size_t len = e ? strlen(e) + 1 : cap; /* + the comma */
+            free(e);
+            if (used + len >= cap)
+                break;
+            used += len;
+            skip--;
         }
-        json_object_set_new(o, "results", arr);
-        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(o);
+    }
+    for (;; skip++) { /* the estimate holds; this only guards it */
+        char *s = results_doc(c, name, skip);
         size_t n = s ? strlen(s) : 0;
-        if (s != NULL && (n < cap || c == NULL || skip >= c->rep.n)) {
-            n = n < cap ? n : 0;
-            memcpy(out, s, n);
+        if (s == NULL || n < cap || c == NULL || skip >= c->rep.n) {
+            n = s && n < cap ? n : 0;
+            if (n)
+                memcpy(out, s, n);
             free(s);
             return n;
         }
         free(s);
-        if (s == NULL)
-            return 0;
-        skip++;
     }
 }
 

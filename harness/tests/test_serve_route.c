@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../serve/serve_internal.h"
 #include "../serve/serve_route.h"
 #include "testutil.h"
 
@@ -235,6 +236,55 @@ START_TEST(coap_over_tcp_frames)
 }
 END_TEST
 
+/* GET results: the newest results that fit one datagram, the earlier ones counted. */
+START_TEST(results_summary_keeps_the_newest_that_fit)
+{
+    client *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    run_report_init(&c->rep);
+    for (int i = 0; i < 40; i++) {
+        sc_result r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.id, sizeof r.id, "rfc9528/x/scenario-%02d", i);
+        snprintf(r.profile, sizeof r.profile, "m3-s2-kid");
+        r.v = i % 3 ? V_PASS : V_FAIL;
+        ck_assert_int_eq(run_report_add(&c->rep, &r), 0);
+    }
+    char out[1024];
+    size_t n = sv_results_body(c, "alice", out, sizeof out);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_lt(n, sizeof out);
+    json_error_t e;
+    json_t *doc = json_loadb(out, n, 0, &e);
+    ck_assert_msg(doc != NULL, "%s", e.text);
+    json_t *arr = json_object_get(doc, "results");
+    size_t shown = json_array_size(arr), earlier =
+        (size_t)json_integer_value(json_object_get(doc, "earlier"));
+    ck_assert_uint_gt(shown, 3);
+    ck_assert_uint_eq(shown + earlier, 40);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, shown - 1), "id")),
+                     "rfc9528/x/scenario-39");
+    /* one more entry (about 70 bytes) would not have fitted */
+    ck_assert_uint_gt(n + 60, sizeof out - 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
+                                                        "fail")), 14);
+    json_decref(doc);
+    /* room for all: none left out */
+    static char big[8192];
+    n = sv_results_body(c, "alice", big, sizeof big);
+    doc = json_loadb(big, n, 0, &e);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(json_array_size(json_object_get(doc, "results")), 40);
+    ck_assert_ptr_null(json_object_get(doc, "earlier"));
+    json_decref(doc);
+    /* a client with no results yet */
+    n = sv_results_body(NULL, "bob", out, sizeof out);
+    ck_assert_str_eq((out[n] = 0, out), "{\"client\":\"bob\",\"results\":[]}");
+    run_report_free(&c->rep);
+    free(c);
+}
+END_TEST
+
 Suite *eh_test_serve_route_suite(void)
 {
     Suite *s = suite_create("serve_route");
@@ -244,6 +294,7 @@ Suite *eh_test_serve_route_suite(void)
     tcase_add_test(tc, responses_piggybacked_or_non);
     tcase_add_test(tc, message_1_of_the_rfc9529_traces);
     tcase_add_test(tc, coap_over_tcp_frames);
+    tcase_add_test(tc, results_summary_keeps_the_newest_that_fit);
     suite_add_tcase(s, tc);
     return s;
 }
