@@ -114,6 +114,12 @@ class Serve:
             self.lines.append(line)
         return rc
 
+    def diag(self, client):
+        """For a failed assertion: serve's lines so far and the client's transcripts."""
+        texts = [f"--- {t}\n{t.read_text()[-4000:]}"
+                 for t in sorted((self.out / "clients" / client).rglob("*.txt"))]
+        return "\n".join(["serve:", *self.lines, *texts])
+
     def results(self, client):
         return json.loads((self.out / "clients" / client / "results.json").read_text())
 
@@ -207,8 +213,10 @@ def test_the_baseline_follows_the_clients_message_1(serve):
     s = serve("--linger", "100")
     a = s.initiator("/.well-known/edhoc?name=bob")
     b = s.initiator("/.well-known/edhoc?name=carol", *TRACE1)
-    assert a.returncode == 0 and "PASS: handshake and OSCORE" in a.stdout, a.stdout + a.stderr
-    assert b.returncode == 0 and "PASS: handshake and OSCORE" in b.stdout, b.stdout + b.stderr
+    assert a.returncode == 0 and "PASS: handshake and OSCORE" in a.stdout, \
+        a.stdout + a.stderr + s.diag("bob")
+    assert b.returncode == 0 and "PASS: handshake and OSCORE" in b.stdout, \
+        b.stdout + b.stderr + s.diag("carol")
     s.verdict_line("bob", "interop/handshake")
     s.verdict_line("carol", "interop/handshake")
     assert by_id(s.results("bob"))[("interop/handshake", "m3-s2-kid")]["verdict"] == "pass"

@@ -240,6 +240,11 @@ void x_serve(sc_exec *x, int timeout_ms)
         if (x->server) {
             if (tr_coap_server_run(x->server, slice) != EH_OK)
                 return;
+            unsigned dup = tr_coap_server_duplicates(x->server);
+            if (dup > 0)
+                xt_printf(x, "  the IUT's CoAP layer sent %u request%s again with the same "
+                             "Message ID (a retransmission): answered as before, not judged "
+                             "again (RFC 7252 §4.5)\n", dup, dup > 1 ? "s" : "");
         } else {
             size_t n = 0;
             tr_addr from;

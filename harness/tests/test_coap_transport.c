@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -662,6 +663,107 @@ START_TEST(test_echo_challenge_is_answered_and_reported)
 }
 END_TEST
 
+/* RFC 7252 §4.5: a request sent again with the same Message ID (a
+ * retransmission) is processed once. Datagrams encoded by hand (§3): the
+ * duplicate Confirmable POST gets the same response bytes and never
+ * reaches the handler; a new Message ID is a new request; a duplicate
+ * Non-confirmable one is dropped (the next datagram the client sees is the
+ * answer to the request after it). */
+static size_t edhoc_post_datagram(uint8_t *d, uint8_t type, uint16_t mid, uint8_t token)
+{
+    static const char wk[] = ".well-known";
+    size_t k = 0;
+    d[k++] = (uint8_t)(0x40 | type << 4 | 1); /* version 1, type, TKL 1 */
+    d[k++] = TR_CODE_POST;
+    d[k++] = (uint8_t)(mid >> 8), d[k++] = (uint8_t)mid;
+    d[k++] = token;
+    d[k++] = 0xbb; /* Uri-Path (11), 11 bytes */
+    memcpy(d + k, wk, 11), k += 11;
+    d[k++] = 0x05; /* Uri-Path, 5 bytes */
+    memcpy(d + k, "edhoc", 5), k += 5;
+    d[k++] = 0x11, d[k++] = 65; /* Content-Format (12): 65 */
+    d[k++] = 0xff;
+    memcpy(d + k, MSG1, sizeof MSG1), k += sizeof MSG1;
+    return k;
+}
+
+static size_t recv_datagram(int fd, uint8_t *d, size_t cap)
+{
+    struct timeval tv = {.tv_sec = 5};
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    ssize_t n = recv(fd, d, cap, 0);
+    ck_assert_msg(n >= 4, "no answer from the server within 5 s");
+    return (size_t)n;
+}
+
+static int handler_calls(fixture *f)
+{
+    pthread_mutex_lock(&f->st.lock);
+    int n = f->st.calls;
+    pthread_mutex_unlock(&f->st.lock);
+    return n;
+}
+
+START_TEST(test_retransmitted_request_is_processed_once)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(tr_coap_server_port(f.srv));
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    uint8_t req[64], first[256], again[256], other[256];
+    size_t n = edhoc_post_datagram(req, 0, 0x1234, 0x77);
+
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    size_t n1 = recv_datagram(fd, first, sizeof first);
+    ck_assert_uint_eq(first[0], 0x61); /* ACK, TKL 1 */
+    ck_assert_uint_eq(first[1], TR_CODE_CHANGED);
+    ck_assert_uint_eq(first[2] << 8 | first[3], 0x1234);
+    ck_assert_uint_eq(first[4], 0x77);
+    ck_assert(contains(first, n1, REPLY, sizeof REPLY));
+    ck_assert_int_eq(handler_calls(&f), 1);
+
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n); /* the retransmission */
+    size_t n2 = recv_datagram(fd, again, sizeof again);
+    ck_assert_uint_eq(n2, n1);
+    ck_assert_mem_eq(again, first, n1);
+    ck_assert_int_eq(handler_calls(&f), 1);
+
+    n = edhoc_post_datagram(req, 0, 0x1235, 0x78); /* a new request */
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    size_t n3 = recv_datagram(fd, other, sizeof other);
+    ck_assert_uint_eq(other[2] << 8 | other[3], 0x1235);
+    ck_assert_int_eq(handler_calls(&f), 2);
+    (void)n3;
+
+    n = edhoc_post_datagram(req, 1, 0x2000, 0x79); /* Non-confirmable, twice */
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    recv_datagram(fd, other, sizeof other);
+    ck_assert_uint_eq(other[4], 0x79);
+    ck_assert_int_eq(handler_calls(&f), 3);
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    n = edhoc_post_datagram(req, 0, 0x2001, 0x7a);
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    recv_datagram(fd, other, sizeof other);
+    ck_assert_uint_eq(other[2] << 8 | other[3], 0x2001); /* nothing for the duplicate */
+    ck_assert_uint_eq(other[4], 0x7a);
+    ck_assert_int_eq(handler_calls(&f), 4);
+    close(fd);
+    /* the count, once the server's thread is done with it */
+    atomic_store(&f.stop, true);
+    pthread_join(f.thread, NULL);
+    ck_assert_uint_eq(tr_coap_server_duplicates(f.srv), 2);
+    ck_assert_uint_eq(tr_coap_server_duplicates(f.srv), 0); /* counted once */
+    tr_coap_server_close(f.srv);
+    pthread_mutex_destroy(&f.st.lock);
+}
+END_TEST
+
 /* The guard's parse of hostile datagrams (coap_guard.c). */
 START_TEST(test_guard_peek_parse)
 {
@@ -718,6 +820,7 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_wire_sizes_of_one_exchange);
     tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);
     tcase_add_test(tc, test_guard_peek_parse);
+    tcase_add_test(tc, test_retransmitted_request_is_processed_once);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -173,5 +173,12 @@ void tr_coap_server_close(tr_coap_server *s);
  * nothing; valid until the next call.
  */
 const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large);
+/*
+ * How many requests since the last call were duplicates (RFC 7252 §4.5:
+ * the same client endpoint and Message ID as an earlier request over UDP
+ * within EXCHANGE_LIFETIME): answered with the earlier response (or not at
+ * all, if Non-confirmable), never passed to the handler.
+ */
+unsigned tr_coap_server_duplicates(tr_coap_server *s);
 
 #endif

@@ -25,10 +25,17 @@
  * stay within 1152 bytes (a longer body goes by Block2): the MTU is lowered
  * while a response is built and raised again for the next request.
  *
- * Duplicates: libcoap 4.3.1 keeps no response cache for CON requests, so a
- * retransmission that arrives before the response went out (or whose
- * response was lost) calls the handler again with the same request. The
- * peer layer must treat a repeated message as such (RFC 7252 §4.5).
+ * Duplicates: libcoap 4.3.1 keeps no response cache for requests, so a
+ * retransmission (the client's ACK timer ran out before the response
+ * came, or the response was lost) would call the handler again with the
+ * same request, and the peer layer would judge one EDHOC message twice.
+ * RFC 7252 §4.5 asks a server to process a request only once: over UDP the
+ * server remembers the last DEDUP_SLOTS requests by client endpoint and
+ * Message ID, for EXCHANGE_LIFETIME, with the response built for them; a
+ * duplicate Confirmable request gets that response again, a duplicate
+ * Non-confirmable one nothing, and neither reaches the handler
+ * (tr_coap_server_duplicates() counts them). A request the client means as
+ * a new one (EDHOC's own repetition, §7) has a new Message ID.
  */
 #include "coap.h"
 
@@ -39,9 +46,22 @@
 #include <string.h>
 
 #include "coap_internal.h"
+#include "udp.h"
 #include "wire_tap.h"
 
 #define PATH_CAP 1024
+#define DEDUP_SLOTS 8
+#define EXCHANGE_LIFETIME_MS 247000 /* RFC 7252 §4.8.2, default parameters */
+
+/* A request served over UDP, and the response built for it (owned copies). */
+typedef struct dedup_entry {
+    bool used;
+    coap_address_t from;
+    coap_mid_t mid;
+    int64_t at_ms;
+    tr_message resp; /* payload and option values point into blob */
+    uint8_t *blob;
+} dedup_entry;
 
 _Static_assert(TR_COAP_MAX_DATAGRAM == COAP_RXBUFFER_SIZE, "libcoap's receive buffer");
 
@@ -59,7 +79,67 @@ struct tr_coap_server {
     tr_coap_handler handler;
     void *arg;
     char path[PATH_CAP];
+    dedup_entry dedup[DEDUP_SLOTS];
+    size_t dedup_next;
+    unsigned n_duplicates;
 };
+
+static void dedup_clear(dedup_entry *e)
+{
+    free(e->blob);
+    memset(e, 0, sizeof *e);
+}
+
+/* The entry of an earlier request with this endpoint and Message ID. */
+static dedup_entry *dedup_find(tr_coap_server *s, const coap_address_t *from, coap_mid_t mid)
+{
+    int64_t now = tr_now_ms();
+    for (size_t i = 0; i < DEDUP_SLOTS; i++) {
+        dedup_entry *e = &s->dedup[i];
+        if (e->used && now - e->at_ms > EXCHANGE_LIFETIME_MS)
+            dedup_clear(e);
+        if (e->used && e->mid == mid && coap_address_equals(&e->from, from))
+            return e;
+    }
+    return NULL;
+}
+
+/* Remember the request and a copy of its response (the oldest entry goes).
+ * Without memory for the copy the request is not remembered: a duplicate
+ * then reaches the handler, as it did before this cache. */
+static void dedup_store(tr_coap_server *s, const coap_address_t *from, coap_mid_t mid,
+                        const tr_message *resp)
+{
+    dedup_entry *e = &s->dedup[s->dedup_next];
+    s->dedup_next = (s->dedup_next + 1) % DEDUP_SLOTS;
+    dedup_clear(e);
+    size_t plen = resp->payload ? resp->payload_len : 0, total = plen;
+    size_t n_opts = resp->n_opts < TR_MAX_OPTIONS ? resp->n_opts : TR_MAX_OPTIONS;
+    for (size_t i = 0; i < n_opts; i++)
+        total += resp->opts[i].len;
+    e->blob = malloc(total ? total : 1);
+    if (!e->blob)
+        return;
+    e->resp = *resp;
+    e->resp.uri_path = NULL;
+    size_t k = 0;
+    if (plen) {
+        memcpy(e->blob, resp->payload, plen);
+        e->resp.payload = e->blob;
+        k = plen;
+    }
+    for (size_t i = 0; i < n_opts; i++) {
+        if (resp->opts[i].len)
+            memcpy(e->blob + k, resp->opts[i].value, resp->opts[i].len);
+        e->resp.opts[i].value = e->blob + k;
+        k += resp->opts[i].len;
+    }
+    e->resp.n_opts = n_opts;
+    e->from = *from;
+    e->mid = mid;
+    e->at_ms = tr_now_ms();
+    e->used = true;
+}
 
 static void add_response_options(coap_pdu_t *response, const tr_message *m, bool with_cf)
 {
@@ -144,6 +224,20 @@ static void server_handler(coap_resource_t *resource, coap_session_t *session,
                            coap_pdu_t *response)
 {
     tr_coap_server *s = coap_get_app_data(coap_session_get_context(session));
+    bool udp = coap_session_get_proto(session) == COAP_PROTO_UDP;
+    const coap_address_t *from = coap_session_get_addr_remote(session);
+    coap_mid_t mid = coap_pdu_get_mid(request);
+    if (udp && from) {
+        const dedup_entry *e = dedup_find(s, from, mid);
+        if (e) {
+            s->n_duplicates++;
+            if (coap_pdu_get_type(request) == COAP_MESSAGE_CON && e->resp.code != 0)
+                fill_response_1152(resource, session, request, query, response, &e->resp);
+            else
+                coap_pdu_set_code(response, COAP_EMPTY_CODE);
+            return;
+        }
+    }
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = (uint8_t)coap_pdu_get_code(request);
@@ -207,6 +301,8 @@ static void server_handler(coap_resource_t *resource, coap_session_t *session,
     memset(&resp, 0, sizeof resp);
     resp.content_format = -1;
     s->handler(s->arg, &req, peer, &resp);
+    if (udp && from)
+        dedup_store(s, from, mid, &resp);
 
     if (resp.code == 0) {
         coap_pdu_set_code(response, COAP_EMPTY_CODE); /* empty ACK / nothing */
@@ -369,6 +465,14 @@ const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large)
     return s->detail;
 }
 
+unsigned tr_coap_server_duplicates(tr_coap_server *s)
+{
+    unsigned n = s ? s->n_duplicates : 0;
+    if (s)
+        s->n_duplicates = 0;
+    return n;
+}
+
 eh_err tr_coap_server_run(tr_coap_server *s, int timeout_ms)
 {
     if (!s)
@@ -389,5 +493,7 @@ void tr_coap_server_close(tr_coap_server *s)
     if (!s)
         return;
     coap_free_context(s->ctx); /* frees endpoint, sessions and resources */
+    for (size_t i = 0; i < DEDUP_SLOTS; i++)
+        dedup_clear(&s->dedup[i]);
     free(s);
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""A network that delivers every datagram twice, in front of an IUT that is a CoAP client.
+
+    dup_proxy.py HOST PORT -- COMMAND...
+
+Binds a UDP socket on 127.0.0.1 (any port), runs COMMAND with `PROXY_PORT` replaced by
+that port, and relays: each datagram from the command's process to HOST:PORT is sent
+there twice (what a client's CoAP layer sends when its ACK timer runs out before the
+answer came: the same Message ID again, RFC 7252 §4.2), each datagram from HOST:PORT goes
+back once. It ends with the command's exit status; SIGTERM is passed on to the command.
+Stands in for any CoAP stack that retransmits, whatever the harness's speed."""
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+
+
+def main():
+    sep = sys.argv.index("--")
+    host, port = sys.argv[1], int(sys.argv[2])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    mine = s.getsockname()[1]
+    cmd = [a.replace("PROXY_PORT", str(mine)) for a in sys.argv[sep + 1:]]
+    child = subprocess.Popen(cmd)
+    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    target = socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_DGRAM)[0][4]
+    client = None
+    sel = selectors.DefaultSelector()
+    sel.register(s, selectors.EVENT_READ)
+    while child.poll() is None:
+        for _ in sel.select(timeout=0.05):  # bounded: notices the command's end
+            d, frm = s.recvfrom(65535)
+            if frm == target:
+                if client is not None:
+                    s.sendto(d, client)
+            else:
+                client = frm
+                s.sendto(d, target)
+                s.sendto(d, target)
+    sys.exit(child.returncode)
+
+
+main()
