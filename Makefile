@@ -82,7 +82,8 @@ $(1)/harness/report/page_html.o: $(1)/page_html.inc
 $(1)/model_%.inc: harness/explore/model_%.yaml
 	@mkdir -p $(1)
 	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
-$(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc
+$(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc \
+  $(1)/model_responder_reverse.inc $(1)/model_initiator_reverse.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))
 	$$(CC) $(2) $$^ $$(PKG_LIBS) $$(LAZY_LIBS) $$(CHECK_LIBS) -o $$@
 endef
@@ -313,8 +314,9 @@ explore: build/edhoc-harness
 .PHONY: model-docs
 model-docs: build/edhoc-harness
 	@mkdir -p docs/model
-	@for r in responder initiator; do \
-	  build/edhoc-harness explore --model-dot $$r > docs/model/$$r.dot || exit 1; \
+	@for r in responder initiator responder_reverse initiator_reverse; do \
+	  build/edhoc-harness explore --model-dot $${r%_reverse} \
+	    $$(case $$r in *_reverse) echo --flow reverse;; esac) > docs/model/$$r.dot || exit 1; \
 	  if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/model/$$r.dot -o docs/model/$$r.svg; \
 	  else echo "docs/model/$$r.dot (no SVG: Graphviz's dot is not installed)"; fi; done
 

@@ -31,13 +31,15 @@ def dot_structure(text):
 def test_model_diagrams_are_drawn_from_the_models(run):
     """docs/model/*.dot is what `explore --model-dot` writes (make model-docs):
     the diagrams cannot drift from the models."""
-    for role in ("responder", "initiator"):
-        r = run("explore", "--model-dot", role)
+    for name in ("responder", "initiator", "responder_reverse", "initiator_reverse"):
+        role = name.split("_")[0]
+        flow = ["--flow", "reverse"] if name.endswith("_reverse") else []
+        r = run("explore", "--model-dot", role, *flow)
         assert r.returncode == 0, r.stderr
-        assert r.stdout == (ROOT / "docs/model" / f"{role}.dot").read_text(), \
-            f"docs/model/{role}.dot is stale: run make model-docs"
+        assert r.stdout == (ROOT / "docs/model" / f"{name}.dot").read_text(), \
+            f"docs/model/{name}.dot is stale: run make model-docs"
         nodes, edges = dot_structure(r.stdout)
-        model = (ROOT / "harness/explore" / f"model_{role}.yaml").read_text()
+        model = (ROOT / "harness/explore" / f"model_{name}.yaml").read_text()
         states = re.search(r"^states:\n((?:  .*\n)+)", model, re.M).group(1)
         assert nodes == set(re.findall(r"^  (\w+):", states, re.M))
         assert all(a in nodes and b in nodes for a, b, _ in edges)

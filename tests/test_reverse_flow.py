@@ -5,6 +5,7 @@ own coap-client as the triggering client."""
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -242,14 +243,84 @@ def test_a_faulty_iut_fails_in_the_reverse_flow(harness, tmp_path, fault, role, 
     assert other is None or other["verdict"] == "pass", other["message"]
 
 
-def test_explore_refuses_a_peer_with_only_reverse_profiles(harness, tmp_path):
-    """explore's alphabets run the forward flow only: a peer file whose every profile is
-    reverse is refused with that reason, not run in a flow the IUT does not have."""
-    peer = reverse_peer(tmp_path, KID_OSCORE)
-    e = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", "responder",
-                        "--depth", "2", "--out", str(tmp_path / "e")],
-                       capture_output=True, text=True, timeout=scaled(60), cwd=ROOT)
-    assert e.returncode == 2 and "explore's alphabets do not have yet" in e.stderr, e.stderr
+def explore_reverse(harness, tmp_path, peer, role, *args, name="e"):
+    out = tmp_path / name
+    e = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", role,
+                        "--depth", "4", "-j", "2", "--out", str(out), *map(str, args)],
+                       capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
+    js = out / "results.json"
+    results = json.loads(js.read_text())["results"] if js.exists() else []
+    return e, {x["id"]: x for x in results}
+
+
+# (profile, IUT role, extra explore arguments): OSCORE or not decides how a Responder says
+# that it accepted message_3 (its OSCORE request, or silence and exit status 0)
+EXPLORE_CASES = [
+    (KID_OSCORE, "responder", ()),
+    (dict(KID_OSCORE, oscore=False), "responder", ()),
+    (KID_OSCORE, "initiator", ()),
+    (dict(KID_OSCORE, message_4=True), "initiator", ("--message-4",)),
+]
+
+
+@pytest.mark.parametrize("profile,role,args", EXPLORE_CASES,
+                         ids=["responder-oscore", "responder-no-oscore", "initiator-oscore",
+                              "initiator-message-4"])
+def test_explore_walks_the_reverse_flow_models(harness, tmp_path, profile, role, args):
+    """Issue 19 item 2: with only reverse-flow profiles explore walks the reverse flow's
+    models (harness/explore/model_ROLE_reverse.yaml): the IUT is started per sequence (a
+    client Responder after the harness's server is bound, a server Initiator before the
+    trigger), every input of the alphabet is exercised, and the healthy reference peer
+    shows no deviation (exit 0)."""
+    peer = reverse_peer(tmp_path, profile)
+    e, res = explore_reverse(harness, tmp_path, peer, role, *args)
+    assert e.returncode == 0, e.stdout + e.stderr
+    assert f"model_{role}_reverse.yaml" in e.stdout, e.stdout
+    m = re.search(r"(\d+) transitions of (\d+) exercised, 0 deviations", e.stdout)
+    assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 5, e.stdout
+    assert res and all(r["id"].startswith(f"explore/{role}-reverse/") for r in res.values())
+    assert {r["verdict"] for r in res.values()} <= {"pass", "non-strict"}, res
+
+
+# A fault of the reference peer that the reverse flow's models must find (what `run`
+# finds with rfc9528/5.4.3/wrong-mac-3, 5.3.3/wrong-mac-2 and 3.8's EAD scenarios), the
+# transition where, and how the IUT answered.
+EXPLORE_FAULTS = [
+    # without OSCORE a Responder that accepts a bad message_3 says so by its exit status 0
+    (dict(KID_OSCORE, oscore=False), "responder", "skip-mac-3-check",
+     "explore/responder-reverse/sent-m2/m3-mac", "exit-0"),
+    # with OSCORE it sends its OSCORE request
+    (KID_OSCORE, "responder", "skip-mac-3-check", "explore/responder-reverse/sent-m2/m3-mac",
+     "oscore"),
+    # in message_1 and in message_3
+    (KID_OSCORE, "responder", "accept-critical-ead",
+     "explore/responder-reverse/start/m1-ead-critical", "message_2"),
+    (KID_OSCORE, "initiator", "skip-mac-2-check", "explore/initiator-reverse/sent-m1/m2-mac",
+     "message_3"),
+    (KID_OSCORE, "initiator", "accept-critical-ead",
+     "explore/initiator-reverse/sent-m1/m2-ead-critical", "message_3"),
+]
+
+
+@pytest.mark.parametrize("profile,role,fault,where,answered", EXPLORE_FAULTS,
+                         ids=[f"{c[1]}-{c[2]}{'' if c[0].get('oscore') else '-no-oscore'}"
+                              for c in EXPLORE_FAULTS])
+def test_explore_finds_faults_in_the_reverse_flow(harness, tmp_path, profile, role, fault,
+                                                  where, answered):
+    """The reverse flow's models tell a faulty IUT: the deviation at the transition where
+    the fault shows, with a minimal sequence written as a scenario, exit 1."""
+    key = "responder_args" if role == "responder" else "initiator_args"
+    peer = reverse_peer(tmp_path, profile, **{key: f"--fault {fault}"})
+    e, res = explore_reverse(harness, tmp_path, peer, role)
+    assert e.returncode == 1, e.stdout + e.stderr
+    failed = {k for k, r in res.items() if r["verdict"] == "fail"}
+    also = {"explore/responder-reverse/sent-m2/m3-ead-critical"} \
+        if fault == "accept-critical-ead" and role == "responder" else set()
+    assert failed == {where} | also, e.stdout
+    msg = res[where]["message"]
+    assert f"answered with {answered};" in msg, msg
+    path = re.search(r"scenario (\S+\.yaml)", msg).group(1)
+    assert f"/explore/{role}-reverse" in path and pathlib.Path(path).is_file(), msg
 
 
 @pytest.mark.plain_only("pair_judge's reverse flow runs sanitized in the unit tests")

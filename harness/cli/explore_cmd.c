@@ -21,7 +21,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: edhoc-harness explore --peer peers/NAME.yaml --role initiator|responder\n"
             "                             [--depth N] [options]\n"
-            "       edhoc-harness explore --model-dot initiator|responder [--model FILE]\n"
+            "       edhoc-harness explore --model-dot initiator|responder [--flow F]\n"
+            "                             [--model FILE]\n"
             "\n"
             "State-machine conformance (issue 10): every input sequence up to --depth over the\n"
             "model's alphabet, run against the IUT (in the role given) with the harness's engine\n"
@@ -47,9 +48,14 @@ static void usage(FILE *f)
             "  --json FILE          JSON report (default DIR/results.json)\n"
             "  --html FILE          also the static results page of run --html\n"
             "  --transport T        coap (default) or udp\n"
+            "  --flow F             the message flow over CoAP (RFC 9528 Appendix A.2):\n"
+            "                       forward (the Initiator is the CoAP client) or reverse (the\n"
+            "                       Responder is); default forward when one of the peer file's\n"
+            "                       profiles has it, else reverse. Each flow has its own model\n"
+            "                       (harness/explore/model_ROLE[_reverse].yaml)\n"
             "  --suites LIST        suites the IUT is told ({suites}); default 6,2 for an IUT\n"
-            "                       Initiator with suite-6 (the harness supports only the last),\n"
-            "                       else 2\n"
+            "                       Initiator with suite-6 in the forward flow (the harness\n"
+            "                       supports only the last), else 2\n"
             "  --message-4          the profile uses message_4\n"
             "  --fresh              start the IUT Responder for every sequence (default: one per\n"
             "                       worker and level, reused while the model says sessions are\n"
@@ -57,7 +63,8 @@ static void usage(FILE *f)
             "  --timeout MS         bound of every wait (default 1000)\n"
             "  --creds DIR          credential files (default vectors/creds)\n"
             "  --model FILE         another model file (format: harness/explore/README.md)\n"
-            "  --model-dot ROLE     print the model of the IUT role as Graphviz dot, and exit\n"
+            "  --model-dot ROLE     print the model of the IUT role (in --flow, default\n"
+            "                       forward) as Graphviz dot, and exit\n"
             "  -h, --help           this text\n"
             "\n"
             "exit codes (as run's): 0 transitions exercised, reports written, no MUST-level\n"
@@ -69,7 +76,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {
     "--peer", "--role", "--depth", "--symbols", "--seed", "-j", "--out", "--write-scenarios",
     "--junit", "--json", "--html", "--transport", "--suites", "--timeout", "--creds", "--model",
-    "--model-dot", NULL};
+    "--model-dot", "--flow", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -79,13 +86,14 @@ static bool takes_value(const char *a)
     return false;
 }
 
-static int model_dot(const char *role, const char *file)
+static int model_dot(const char *role, const char *flow, const char *file)
 {
     xm_model *m = malloc(sizeof *m);
     char err[512];
+    bool reverse = flow != NULL && strcmp(flow, "reverse") == 0;
     int rc = m == NULL ? -1
              : file    ? xm_load_file(m, file, err, sizeof err)
-                       : xm_load_builtin(m, role, err, sizeof err);
+                       : xm_load_builtin(m, role, reverse, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "explore: %s\n", m ? err : "out of memory");
         free(m);
@@ -143,6 +151,9 @@ int cli_explore(int argc, char **argv)
         } else if (!strcmp(a, "--transport")) {
             o.transport = v;
             bad = strcmp(v, "coap") != 0 && strcmp(v, "udp") != 0;
+        } else if (!strcmp(a, "--flow")) {
+            o.flow = v;
+            bad = strcmp(v, "forward") != 0 && strcmp(v, "reverse") != 0;
         } else if (!strcmp(a, "--symbols")) o.symbols = v;
         else if (!strcmp(a, "--out")) o.out_dir = v;
         else if (!strcmp(a, "--write-scenarios")) o.write_scenarios = v;
@@ -158,7 +169,7 @@ int cli_explore(int argc, char **argv)
         }
     }
     if (dot_role)
-        return model_dot(dot_role, o.model_file);
+        return model_dot(dot_role, o.flow, o.model_file);
     if (o.peer_file == NULL || o.role == NULL) {
         fprintf(stderr, "explore: --peer FILE and --role initiator|responder are required\n");
         return 2;

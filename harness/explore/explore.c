@@ -91,10 +91,28 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     if (peer_file_load(o->peer_file, c->pf, err, cap) != 0 ||
         peer_template_refused(c->pf, o->peer_file, o->allow_template, err, cap))
         return -1;
+    bool fwd = sc_peer_has_forward_flow(c->pf), rev = sc_peer_has_reverse_flow(c->pf);
+    c->reverse = o->flow ? strcmp(o->flow, "reverse") == 0 : !fwd;
+    if (o->flow && !(c->reverse ? rev : fwd)) {
+        snprintf(err, cap, "%s: --flow %s: no profile of the peer file is in the %s message "
+                           "flow (RFC 9528 Appendix A.2)", o->peer_file, o->flow, o->flow);
+        return -1;
+    }
+    if (c->reverse && o->transport && strcmp(o->transport, "udp") == 0) {
+        snprintf(err, cap, "the reverse message flow is CoAP's (RFC 9528 Appendix A.2.2): "
+                           "--transport udp has no client and server");
+        return -1;
+    }
     int rc = o->model_file ? xm_load_file(c->m, o->model_file, err, cap)
-                           : xm_load_builtin(c->m, o->role, err, cap);
+                           : xm_load_builtin(c->m, o->role, c->reverse, err, cap);
     if (rc != 0)
         return -1;
+    if (c->m->reverse != c->reverse) {
+        snprintf(err, cap, "the model %.300s is for the %s message flow, the run's is %s",
+                 c->m->file, c->m->reverse ? "reverse" : "forward",
+                 c->reverse ? "reverse" : "forward");
+        return -1;
+    }
     if (strcmp(c->m->role, o->role) != 0) {
         snprintf(err, cap, "the model %.300s is for an IUT %s, not %s", c->m->file, c->m->role,
                  o->role);
@@ -106,11 +124,6 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         snprintf(err, cap, "%s: no IUT %s in the peer file", o->peer_file, o->role);
         return -1;
     }
-    if (!sc_peer_has_forward_flow(c->pf)) {
-        snprintf(err, cap, "%s: every profile is in the reverse message flow (RFC 9528 Appendix "
-                           "A.2.2), which explore's alphabets do not have yet", o->peer_file);
-        return -1;
-    }
     snprintf(c->role_harness, sizeof c->role_harness, "%s",
              iut_responder ? "initiator" : "responder");
     c->udp = o->transport && strcmp(o->transport, "udp") == 0;
@@ -120,9 +133,12 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     /* sizes are `run`'s concern: a reused IUT Responder with many sessions
      * chooses longer identifiers, which a budget would grade */
     sc_budget_parse("none", &c->budget);
-    const char *suites = o->suites ? o->suites
-                         : !iut_responder && peer_has_capability(c->pf, "suite-6") ? "6,2"
-                                                                                    : "2";
+    /* 6,2 makes the first message_1 one the harness answers with ERR_CODE 2, which
+     * the reverse flow's harness Responder does not send */
+    const char *suites = o->suites                                           ? o->suites
+                         : !iut_responder && !c->reverse &&
+                                   peer_has_capability(c->pf, "suite-6") ? "6,2"
+                                                                          : "2";
     if (parse_suites(suites, c->suites, &c->n_suites) != 0) {
         snprintf(err, cap, "--suites: a comma-separated list of suites, e.g. 6,2");
         return -1;
@@ -156,6 +172,7 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         if (o->symbols ? !chosen[i]
                        : ((needs & XM_NEED_UDP) && !c->udp) ||
                              ((needs & XM_NEED_M4) && !(c->profile & XM_IF_M4)) ||
+                             ((needs & XM_NEED_NO_M4) && (c->profile & XM_IF_M4)) ||
                              ((needs & XM_NEED_RFC9668) && !c->rfc9668) ||
                              ((needs & XM_NEED_OSCORE) && !c->oscore))
             continue;
@@ -543,7 +560,7 @@ static void write_scenario(explore *e, xclass *k, const char *dir)
              dir);
     if (xcompile(c, &s, header, &comp) != 0)
         return;
-    /* the file's place mirrors its id: DIR/explore/ROLE[-udp][-m4]/NAME.yaml */
+    /* the file's place mirrors its id: DIR/explore/ROLE[-reverse][-udp][-m4]/NAME.yaml */
     const char *slash = strrchr(comp.id, '/');
     snprintf(sub, sizeof sub, "%s/%.*s", dir, (int)(slash - comp.id), comp.id);
     snprintf(path, sizeof path, "%s/%s.yaml", sub, name);
@@ -582,7 +599,8 @@ static void fill_result(explore *e, int state, int in, xclass *k, sc_result *r)
     for (i = 0; c->m->in[in].name[i] && i + 1 < sizeof iname; i++)
         iname[i] = c->m->in[in].name[i] == '_' ? '-' : c->m->in[in].name[i];
     iname[i] = 0;
-    snprintf(r->id, sizeof r->id, "explore/%.16s/%.50s/%.50s", c->m->role, sname, iname);
+    snprintf(r->id, sizeof r->id, "explore/%.16s%s/%.45s/%.45s", c->m->role,
+             c->reverse ? "-reverse" : "", sname, iname);
     snprintf(r->title, sizeof r->title, "In state %s (%.180s), input %s (%.180s)",
              c->m->state[state], c->m->state_text[state], c->m->in[in].name,
              c->m->in[in].text);

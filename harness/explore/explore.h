@@ -24,6 +24,8 @@ typedef struct explore_opts {
     const char *junit, *json;    /* NULL: DIR/junit.xml, DIR/results.json */
     const char *html;            /* the results page (report/page.h), or NULL */
     const char *transport;       /* "coap" (default) | "udp" */
+    const char *flow;            /* "forward" | "reverse" (RFC 9528 Appendix A.2.2), or
+                                  * NULL: forward when the peer file has it, else reverse */
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
     bool message_4;
     bool fresh;                  /* a fresh IUT Responder for every sequence */

@@ -61,6 +61,8 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_PENDING_M1) || k->pending == XP_M1 || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M1_OK) || k->pending == XP_M1_OK) &&
            (!(n & XM_NEED_PENDING_M3) || k->pending == XP_M3) &&
+           (!(n & XM_NEED_PENDING_M2) || k->pending == XP_M2) &&
+           (!(n & XM_NEED_NO_M4) || !(c->profile & XM_IF_M4)) &&
            (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4)) &&
            (!(n & XM_NEED_NO_M3) || !k->m3_sent) && (!(n & XM_NEED_OSCORE) || c->oscore);
 }
@@ -78,10 +80,14 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
 {
     bool iut_initiator = c->m->iut_role == SC_HARNESS_RESPONDER;
     k->first = false;
-    if (iut_initiator) {
+    if (iut_initiator || c->reverse) {
+        /* what the IUT sent last decides what the harness can answer or send
+         * next (in the reverse flow every input answers the IUT's last
+         * request, or follows its last response) */
         k->pending = out_is(c, out, "m1")         ? XP_M1_OK
                      : out_is(c, out, "m1_suite") ? XP_M1
                      : out_is(c, out, "m3")       ? XP_M3
+                     : out_is(c, out, "m2")       ? XP_M2
                                                   : XP_NONE;
         return;
     }
@@ -226,9 +232,10 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     memset(out, 0, sizeof *out);
     xseq_name(c, seq, name, sizeof name);
     xseq_text(c, seq, text, sizeof text);
-    /* explore/ROLE[-udp][-m4]/INPUTS: the same inputs mean other messages over
+    /* explore/ROLE[-reverse][-udp][-m4]/INPUTS: the same inputs mean other messages over
      * raw UDP or with message_4 */
-    snprintf(out->id, sizeof out->id, "explore/%.16s%s%s/%.90s", m->role, c->udp ? "-udp" : "",
+    snprintf(out->id, sizeof out->id, "explore/%.16s%s%s%s/%.80s", m->role,
+             c->reverse ? "-reverse" : "", c->udp ? "-udp" : "",
              c->profile & XM_IF_M4 ? "-m4" : "", name);
     const int last_in = seq->in[seq->n - 1];
 
@@ -382,7 +389,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     put(&b, "needs: [");
     for (size_t i = 0; pin_suites && i < c->n_suites; i++)
         put(&b, "suite-%d, ", c->suites[i]);
-    bool oscore = c->m->iut_role == SC_HARNESS_RESPONDER && c->oscore; /* its requests */
+    /* the OSCORE requests of an IUT that is the CoAP client */
+    bool oscore = (c->m->iut_role == SC_HARNESS_RESPONDER) != c->reverse && c->oscore;
     bool rfc9668 = false;
     for (size_t j = 0; j < seq->n; j++) {
         oscore |= c->kind[seq->in[j]] == XI_OSCORE || c->kind[seq->in[j]] == XI_OSCORE_REPLAY ||

@@ -15,7 +15,9 @@
 /* What the harness holds (the `needs` of inputs, model.h), followed along a
  * sequence from the outputs observed or assumed. */
 enum { XL_NONE = 0, XL_EDHOC, XL_OSCORE };                /* the last request */
-enum { XP_NONE = 0, XP_M1, XP_M1_OK, XP_M3 };             /* the IUT Initiator's pending */
+/* the pending request of an IUT that is the CoAP client (an Initiator in the forward
+ * flow, a Responder in the reverse one), or the message an IUT Initiator sent last */
+enum { XP_NONE = 0, XP_M1, XP_M1_OK, XP_M3, XP_M2 };
 
 typedef struct xknow {
     bool first, c_r, m3_sent, oscore_ok, oscore_sent;
@@ -72,6 +74,7 @@ typedef struct xctx {
     peer_file *pf;
     unsigned profile;          /* XM_IF_* */
     bool udp;
+    bool reverse;              /* the reverse message flow (RFC 9528 Appendix A.2.2) */
     bool oscore;               /* the IUT runs OSCORE */
     bool rfc9668;              /* the IUT takes the combined request */
     int alphabet[XM_MAX_INPUTS];

@@ -7,7 +7,11 @@
  * (sessions are independent in the model: each sequence starts its own
  * with a message_1 from a new client port), unless `fresh`; it is started
  * again if it exits. An IUT Initiator runs one handshake, so it is started
- * for every sequence, after the harness's server is bound. Every wait is
+ * for every sequence, after the harness's server is bound. In the reverse
+ * message flow (RFC 9528 Appendix A.2.2) the IUT runs one session per
+ * process in both roles, so it is started for every sequence: the
+ * Responder, a CoAP client, after the harness's server is bound, the
+ * Initiator, a server, before the harness's first request. Every wait is
  * bounded: the executor's steps by the timeout, readiness by the peer
  * file's, a worker as a whole by a deadline after which it is stopped (its
  * handler stops its IUT first).
@@ -25,6 +29,7 @@
 #include <unistd.h>
 
 #include "../runner/iut.h"
+#include "../runner/iut_outcome.h"
 #include "../runner/reaper.h"
 #include "../scenario/exec.h"
 #include "../transport/free_port.h"
@@ -110,6 +115,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
                   .cred = h_peer,
                   .peer_cred = h_own,
                   .transport = c->udp ? "udp" : "coap",
+                  .flow = c->reverse ? "reverse" : "forward",
                   .cred_id = "kid",
                   .message_4 = (c->profile & XM_IF_M4) ? "message_4" : "",
                   .oscore = iut_oscore_value(true, c->oscore)};
@@ -122,7 +128,9 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
         snprintf(why, cap, "cannot start the IUT: %.400s", cmd);
         return -1;
     }
-    if (spec->ready_line[0] || spec->ready_probe) {
+    /* a client (the reverse flow's Responder) listens for nothing: its first
+     * request is awaited, as `run` does */
+    if ((spec->ready_line[0] || spec->ready_probe) && !(c->reverse && iut_responder)) {
         iut_ready r = iut_wait_ready(wk->iut, spec->ready_probe ? NULL : spec->ready_line,
                                      "127.0.0.1", port,
                                      peer_ready_timeout_ms(spec));
@@ -166,12 +174,14 @@ static void judge_iut_death(const worker *wk, const sc_exec *x, const xcompiled 
     const char *how;
     size_t gone = sc_exec_iut_gone_step(x, &how);
     iut_exit ex;
-    bool iut_responder = wk->c->m->iut_role == SC_HARNESS_INITIATOR;
+    /* a Responder runs until stopped, except in the reverse flow, where it
+     * is a client that ends after its session, as an Initiator does */
+    bool runs_on = wk->c->m->iut_role == SC_HARNESS_INITIATOR && !wk->c->reverse;
     if (gone == 0 || (r->v != V_PASS && r->v != V_NONSTRICT) || wk->iut == NULL ||
         !iut_poll(wk->iut, &ex))
         return;
     bool crash = iut_exit_is_crash(&ex);
-    if (!iut_responder && !crash && !ex.signal &&
+    if (!runs_on && !crash && !ex.signal &&
         (ex.code == 0 || ex.code == 1 || ex.code == wk->c->pf->not_implemented_exit))
         return;
     size_t j = 0;
@@ -186,8 +196,47 @@ static void judge_iut_death(const worker *wk, const sc_exec *x, const xcompiled 
     snprintf(r->kind[st], sizeof r->kind[st], "%s", crash ? "crash" : "exit");
     snprintf(r->message, sizeof r->message, "step %zu: the IUT %s %s this input: no state of "
              "the model has that output (%s)", st + 1, how, crash ? "on" : "after",
-             iut_responder ? "a Responder runs until it is stopped"
-                           : "an Initiator exits 0 done or 1 failed");
+             runs_on ? "a Responder runs until it is stopped"
+                     : "an IUT that ends by itself exits 0 done or 1 failed");
+}
+
+/* The reverse flow's Responder, a CoAP client: after message_3 its silence
+ * was read as a rejection or, where the step allows acceptance, as one; its
+ * exit status (0 done, 1 failed) confirms or contradicts that reading
+ * (iut_outcome.c, as `run` judges it). A contradiction is a deviation at
+ * the expect step after message_3, its output "exit-0" or "exit-1". */
+static void judge_client_responder(const worker *wk, const sc_exec *x, const xcompiled *cp,
+                                   sc_result *res, xrec *r)
+{
+    iut_end e;
+    memset(&e, 0, sizeof e);
+    e.not_implemented = wk->c->pf->not_implemented_exit;
+    e.client_responder = true;
+    if (wk->iut == NULL || (r->v != V_PASS && r->v != V_NONSTRICT))
+        return;
+    e.by_itself = iut_poll(wk->iut, &e.ex) || iut_wait(wk->iut, 200, &e.ex);
+    if (!e.by_itself || e.ex.signal || iut_exit_is_crash(&e.ex))
+        return; /* a crash is judge_iut_death's */
+    sc_exec_ending_of(x, &e.run);
+    e.gone_step = sc_exec_iut_gone_step(x, NULL);
+    verdict before = res->v;
+    res->v = (verdict)r->v;
+    iut_outcome_after_run(&e, res);
+    if (res->v == V_FAIL && before != V_FAIL) {
+        size_t j = cp->n - 1, st = cp->expect_step[j];
+        for (size_t i = 0; i < cp->n; i++)
+            if (cp->expect_step[i] < SC_MAX_STEPS && r->seen[cp->expect_step[i]] &&
+                strcmp(r->kind[cp->expect_step[i]], "silence") == 0)
+                j = i, st = cp->expect_step[i]; /* the silence after message_3 */
+        (void)j;
+        if (st < SC_MAX_STEPS) {
+            r->outcome[st] = -1;
+            r->seen[st] = true;
+            snprintf(r->kind[st], sizeof r->kind[st], "exit-%d", e.ex.code);
+        }
+    }
+    r->v = res->v;
+    snprintf(r->message, sizeof r->message, "%s", res->message);
 }
 
 /* One sequence: IUT (started or reused), executor, record. */
@@ -196,6 +245,7 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
     const char *id = cp->id;
     const xctx *c = wk->c;
     bool iut_responder = c->m->iut_role == SC_HARNESS_INITIATOR;
+    bool iut_server = iut_responder != c->reverse; /* started before the executor runs */
     const peer_role_spec *spec = iut_responder ? &c->pf->responder : &c->pf->initiator;
     sc_result res;
     char err[512];
@@ -213,18 +263,18 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
     eo.iut_arg = wk;
     eo.iut_shared = true;
     eo.iut_without_oscore = !c->oscore;
-    if (!iut_responder && !spec->fixed_port) /* its first request waits for its start */
+    if (!spec->fixed_port) /* its first request (or its port) waits for its start */
         eo.first_request_ms = peer_ready_timeout_ms(spec);
     eo.observe = on_observe;
     eo.observe_arg = wk;
     wk->rec = r;
     sc_exec *x = NULL;
-    if (iut_responder) {
+    if (iut_server) {
         if (spec->fixed_port) {
             eo.host = spec->fixed_host, eo.port = spec->fixed_port;
         } else {
             iut_exit ex;
-            if (wk->iut != NULL && (fresh || iut_poll(wk->iut, &ex)))
+            if (wk->iut != NULL && (fresh || c->reverse || iut_poll(wk->iut, &ex)))
                 stop_iut(wk);
             if (wk->iut == NULL) {
                 wk->port = tr_free_port("127.0.0.1");
@@ -247,7 +297,9 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
     r->seconds = res.seconds;
     snprintf(r->message, sizeof r->message, "%s", res.message);
     judge_iut_death(wk, x, cp, r);
-    if (!iut_responder)
+    if (c->reverse && iut_responder)
+        judge_client_responder(wk, x, cp, &res, r);
+    if (!iut_responder || c->reverse)
         stop_iut(wk); /* what it does after the sequence is not judged */
     if (res.transcript && res.v != V_PASS)
         write_transcript(c, id, res.transcript, r);
@@ -296,6 +348,7 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
             r->v = V_ERROR;
             snprintf(r->message, sizeof r->message, "scenario does not load: %s", err);
         } else {
+            sc->flow = c->reverse ? SC_FLOW_REVERSE : SC_FLOW_FORWARD;
             run_one(&wk, sc, &comp[i], fresh, r);
         }
         if (report_write_all(fd, r, sizeof *r) != 0)

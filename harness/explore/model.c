@@ -18,17 +18,23 @@ static const char model_responder_text[] =
 static const char model_initiator_text[] =
 #include "model_initiator.inc"
     ;
+static const char model_responder_reverse_text[] =
+#include "model_responder_reverse.inc"
+    ;
+static const char model_initiator_reverse_text[] =
+#include "model_initiator_reverse.inc"
+    ;
 
-const char *xm_builtin_text(const char *iut_role)
+const char *xm_builtin_text(const char *iut_role, bool reverse)
 {
     if (strcmp(iut_role, "responder") == 0)
-        return model_responder_text;
+        return reverse ? model_responder_reverse_text : model_responder_text;
     if (strcmp(iut_role, "initiator") == 0)
-        return model_initiator_text;
+        return reverse ? model_initiator_reverse_text : model_initiator_text;
     return NULL;
 }
 
-static const char *const top_keys[] = {"role", "title", "initial", "settled", "states",
+static const char *const top_keys[] = {"role", "flow", "title", "initial", "settled", "states",
                                        "outputs", "inputs", "transitions", NULL};
 static const char *const output_keys[] = {"text", "outcome", NULL};
 static const char *const input_keys[] = {"text", "needs", "steps", NULL};
@@ -36,13 +42,15 @@ static const char *const trans_keys[] = {"states", "inputs", "level", "rfc", "re
                                          "accept", "na", NULL};
 static const char *const alt_keys[] = {"out", "to", "grade", "if", NULL};
 static const char *const roles[] = {"responder", "initiator", NULL};
+static const char *const flows[] = {"forward", "reverse", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
 static const char *const grades[] = {"strict", "non-strict", NULL};
 static const char *const conds[] = {"m4", "no-m4", "oscore", "no-oscore", NULL};
 static const char *const needs[] = {"c_r",     "m3_sent",    "oscore_ok",     "oscore_sent",
                                     "last_edhoc", "udp",     "first",         "pending",
                                     "pending_m1", "pending_m1_ok", "pending_m3", "rfc9668",
-                                    "m4",         "no_m3",   "oscore",        NULL};
+                                    "m4",         "no_m3",   "oscore",        "pending_m2",
+                                    "no_m4",      NULL};
 
 int xm_state_index(const xm_model *m, const char *name)
 {
@@ -332,9 +340,11 @@ static int load_transition(sy_ctx *c, const yaml_node_t *n, xm_model *m)
             bool any = false, givable = false;
             for (size_t i = 0; i < t.n_alts; i++)
                 any |= xm_alt_active(&t.alts[i], prof);
-            /* an input that needs message_4 is never given without it */
+            /* an input that needs message_4 is never given without it (one
+             * that needs its absence, never with it) */
             for (size_t j = 0; j < ni; j++)
-                givable |= !(m->in[inputs[j]].needs & XM_NEED_M4) || (p & 1);
+                givable |= (!(m->in[inputs[j]].needs & XM_NEED_M4) || (p & 1)) &&
+                           (!(m->in[inputs[j]].needs & XM_NEED_NO_M4) || !(p & 1));
             if (!any && givable)
                 return sy_fail(c, x, "accept: nothing is acceptable under the profile %s, %s",
                                p & 1 ? "m4" : "no-m4", p & 2 ? "oscore" : "no-oscore");
@@ -391,6 +401,10 @@ static int load_doc(sy_ctx *c, yaml_node_t *root, xm_model *m)
         return -1;
     snprintf(m->role, sizeof m->role, "%s", roles[role]);
     m->iut_role = role == 0 ? SC_HARNESS_INITIATOR : SC_HARNESS_RESPONDER;
+    int flow = 0;
+    if ((x = sy_get(c, root, "flow")) && sy_enum(c, x, "flow", flows, &flow) != 0)
+        return -1;
+    m->reverse = flow == 1;
     if (sy_require(c, root, "title", &x) != 0 || sy_str(c, x, "title", m->title, XM_TEXT) != 0)
         return -1;
     if (sy_require(c, root, "states", &x) != 0 || load_states(c, x, m) != 0 ||
@@ -445,15 +459,16 @@ int xm_load_file(xm_model *m, const char *path, char *err, size_t cap)
     return rc;
 }
 
-int xm_load_builtin(xm_model *m, const char *iut_role, char *err, size_t cap)
+int xm_load_builtin(xm_model *m, const char *iut_role, bool reverse, char *err, size_t cap)
 {
-    const char *text = xm_builtin_text(iut_role);
+    const char *text = xm_builtin_text(iut_role, reverse);
     char name[64];
     if (text == NULL) {
         snprintf(err, cap, "no built-in model for role '%s'", iut_role);
         return -1;
     }
-    snprintf(name, sizeof name, "harness/explore/model_%s.yaml", iut_role);
+    snprintf(name, sizeof name, "harness/explore/model_%s%s.yaml", iut_role,
+             reverse ? "_reverse" : "");
     return xm_load_mem(m, name, text, strlen(text), err, cap);
 }
 
@@ -476,8 +491,8 @@ static const char *cond_name(unsigned cond)
 
 void xm_write_dot(const xm_model *m, unsigned profile, FILE *f)
 {
-    fprintf(f, "// generated from %s by `edhoc-harness explore --model-dot %s`; do not edit\n",
-            m->file, m->role);
+    fprintf(f, "// generated from %s by `edhoc-harness explore --model-dot %s%s`; do not "
+               "edit\n", m->file, m->role, m->reverse ? " --flow reverse" : "");
     fprintf(f, "digraph \"%s\" {\n  rankdir=LR;\n  node [shape=box, style=rounded, "
                "fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
             m->role);

@@ -58,7 +58,10 @@ enum {
     XM_NEED_RFC9668 = 1u << 11,     /* the IUT supports the RFC 9668 combined request */
     XM_NEED_M4 = 1u << 12,          /* the run's profile uses message_4 */
     XM_NEED_NO_M3 = 1u << 13,       /* no message_3 of the latest session sent yet */
-    XM_NEED_OSCORE = 1u << 14       /* the IUT runs OSCORE (its peer file's capability) */
+    XM_NEED_OSCORE = 1u << 14,      /* the IUT runs OSCORE (its peer file's capability) */
+    XM_NEED_PENDING_M2 = 1u << 15,  /* the IUT Responder's message_2 (a POST in the reverse
+                                     * flow) waits for an answer */
+    XM_NEED_NO_M4 = 1u << 16        /* the run's profile does not use message_4 */
 };
 
 typedef struct xm_alt {
@@ -100,6 +103,7 @@ typedef struct xm_output {
 typedef struct xm_model {
     char file[SC_MAX_PATH];
     sc_role iut_role;          /* SC_HARNESS_INITIATOR: the IUT is the Responder */
+    bool reverse;              /* `flow: reverse`: RFC 9528 Appendix A.2.2 (default forward) */
     char role[XM_NAME];        /* "responder" | "initiator": the IUT's role */
     char title[XM_TEXT];
     char state[XM_MAX_STATES][XM_NAME];
@@ -120,10 +124,12 @@ typedef struct xm_model {
 int xm_load_mem(xm_model *m, const char *name, const char *text, size_t len, char *err,
                 size_t cap);
 int xm_load_file(xm_model *m, const char *path, char *err, size_t cap);
-/* The compiled-in model of the IUT's role ("responder" / "initiator"). */
-int xm_load_builtin(xm_model *m, const char *iut_role, char *err, size_t cap);
-/* The compiled-in model text of a role, or NULL. */
-const char *xm_builtin_text(const char *iut_role);
+/* The compiled-in model of the IUT's role ("responder" / "initiator") in the
+ * forward message flow, or with reverse in the reverse one (RFC 9528
+ * Appendix A.2.2: model_ROLE_reverse.yaml). */
+int xm_load_builtin(xm_model *m, const char *iut_role, bool reverse, char *err, size_t cap);
+/* The compiled-in model text of a role and flow, or NULL. */
+const char *xm_builtin_text(const char *iut_role, bool reverse);
 
 int xm_state_index(const xm_model *m, const char *name);
 int xm_input_index(const xm_model *m, const char *name);

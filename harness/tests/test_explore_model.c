@@ -10,14 +10,20 @@
 #include "../explore/explore_internal.h"
 #include "../explore/model.h"
 
-static xm_model *load(const char *role)
+static xm_model *load_flow(const char *role, bool reverse)
 {
     xm_model *m = malloc(sizeof *m);
     char err[512];
     ck_assert_ptr_nonnull(m);
-    int rc = xm_load_builtin(m, role, err, sizeof err);
+    int rc = xm_load_builtin(m, role, reverse, err, sizeof err);
     ck_assert_msg(rc == 0, "%s", err);
+    ck_assert(m->reverse == reverse);
     return m;
+}
+
+static xm_model *load(const char *role)
+{
+    return load_flow(role, false);
 }
 
 /* Follow (input, output) pairs from the initial state; -1 when an output
@@ -226,6 +232,52 @@ START_TEST(initiator_well_known_sequences)
 }
 END_TEST
 
+/* The reverse message flow's models (RFC 9528 Appendix A.2.2): the IUT answers
+ * only what its CoAP role lets it, and the RFC's verdicts are those of the
+ * forward models for the same messages. */
+START_TEST(reverse_flow_well_known_sequences)
+{
+    xm_model *r = load_flow("responder", true), *i = load_flow("initiator", true);
+    check_complete_and_deterministic(r);
+    check_complete_and_deterministic(i);
+    unsigned plain = xm_profile(false, true), m4 = xm_profile(true, true);
+    /* IUT Responder, the client: message_1 answers its trigger, message_3 its message_2 */
+    const char *const ok[] = {"m1", "m2", "m3", "accepted", NULL};
+    ck_assert_int_eq(walk(r, plain, ok), state(r, "done"));
+    ck_assert_int_eq(walk(r, m4, ok), -1); /* with message_4 it must send message_4 */
+    const char *const ok4[] = {"m1", "m2", "m3", "m4", NULL};
+    ck_assert_int_eq(walk(r, m4, ok4), state(r, "done"));
+    const char *const mac[] = {"m1", "m2", "m3_mac", "accepted", NULL};
+    ck_assert_int_eq(walk(r, plain, mac), -1);
+    const char *const mac_err[] = {"m1", "m2", "m3_mac", "error", NULL};
+    ck_assert_int_eq(walk(r, plain, mac_err), state(r, "ended"));
+    const char *const err_err[] = {"m1", "m2", "err", "error", NULL}; /* §6 */
+    ck_assert_int_eq(walk(r, plain, err_err), -1);
+    const char *const suite[] = {"m1_suite", "error", NULL}; /* ERR_CODE 2 is due */
+    ck_assert_int_eq(walk(r, plain, suite), -1);
+    /* the harness cannot answer what the IUT did not ask, nor start a second session */
+    ck_assert(r->t[state(r, "start")][xm_input_index(r, "m3")].na);
+    ck_assert(r->t[state(r, "sent_m2")][xm_input_index(r, "m1")].na);
+    ck_assert_int_lt(xm_input_index(r, "dup"), 0);
+    ck_assert_int_lt(xm_input_index(r, "oscore"), 0);
+    ck_assert(r->in[xm_input_index(r, "m3")].needs & XM_NEED_PENDING_M2);
+    /* IUT Initiator, the server: message_1 in the response to the trigger */
+    const char *const full[] = {"start", "m1", "m2", "m3", "oscore", "oscore", NULL};
+    ck_assert_int_eq(walk(i, plain, full), state(i, "finished"));
+    const char *const full4[] = {"start", "m1", "m2", "m3", "m4", "accepted", "oscore_m4",
+                                 "oscore", NULL};
+    ck_assert_int_eq(walk(i, m4, full4), state(i, "finished"));
+    const char *const mac2[] = {"start", "m1", "m2_mac", "m3", NULL};
+    ck_assert_int_eq(walk(i, plain, mac2), -1);
+    const char *const mac2_coap[] = {"start", "m1", "m2_mac", "coap", NULL};
+    ck_assert_int_eq(walk(i, plain, mac2_coap), state(i, "ended"));
+    ck_assert(i->in[xm_input_index(i, "oscore")].needs & XM_NEED_NO_M4);
+    ck_assert(i->t[state(i, "sent_m1s")][xm_input_index(i, "m2")].na);
+    free(r);
+    free(i);
+}
+END_TEST
+
 /* Every requirement the models cite is a row of scenarios/requirements.md. */
 START_TEST(requirements_exist)
 {
@@ -247,15 +299,15 @@ START_TEST(requirements_exist)
     fclose(f);
     ck_assert_uint_gt(n, 100);
     static const char *const roles[] = {"responder", "initiator"};
-    for (int r = 0; r < 2; r++) {
-        xm_model *m = load(roles[r]);
+    for (int r = 0; r < 4; r++) {
+        xm_model *m = load_flow(roles[r % 2], r >= 2);
         for (size_t s = 0; s < m->n_states; s++)
             for (size_t i = 0; i < m->n_in; i++)
                 for (size_t k = 0; k < m->t[s][i].n_reqs; k++) {
                     bool found = false;
                     for (size_t j = 0; j < n; j++)
                         found |= strcmp(ids[j], m->t[s][i].reqs[k]) == 0;
-                    ck_assert_msg(found, "%s: %s", roles[r], m->t[s][i].reqs[k]);
+                    ck_assert_msg(found, "%s: %s", m->file, m->t[s][i].reqs[k]);
                 }
         free(m);
     }
@@ -374,6 +426,7 @@ Suite *eh_test_explore_model_suite(void)
     tcase_add_test(tc, builtin_models_are_complete_and_deterministic);
     tcase_add_test(tc, responder_well_known_sequences);
     tcase_add_test(tc, initiator_well_known_sequences);
+    tcase_add_test(tc, reverse_flow_well_known_sequences);
     tcase_add_test(tc, requirements_exist);
     tcase_add_test(tc, loader_rejects_broken_models);
     tcase_add_test(tc, input_steps_are_flow_yaml);
