@@ -343,8 +343,8 @@ static int explore_levels(explore *e)
                 n++;
             }
         }
-        if (n == 0) {
-            free(comp), free(parent);
+        if (n == 0) { /* no input applies any more (e.g. the reverse flow's short models) */
+            free(comp), free(parent), free(children);
             break;
         }
         xrec *recs = malloc(n * sizeof *recs);
