@@ -406,15 +406,23 @@ START_TEST(test_blockwise_both_ways_then_more)
 }
 END_TEST
 
+/* 127.0.0.1:port */
+static struct sockaddr_in loopback(uint16_t port)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    return a;
+}
+
 /* A UDP port where nobody listens: bound once to learn it, then closed. */
 static uint16_t dead_port(void)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in a = loopback(0);
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     socklen_t l = sizeof a;
     ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &l), 0);
@@ -613,10 +621,7 @@ static void wire_sizes_case(bool echo)
 {
     raw_server rs = {.fd = socket(AF_INET, SOCK_DGRAM, 0), .echo = echo};
     ck_assert_int_ge(rs.fd, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in a = loopback(0);
     ck_assert_int_eq(bind(rs.fd, (struct sockaddr *)&a, sizeof a), 0);
     socklen_t l = sizeof a;
     ck_assert_int_eq(getsockname(rs.fd, (struct sockaddr *)&a, &l), 0);
@@ -710,11 +715,7 @@ START_TEST(test_retransmitted_request_is_processed_once)
     ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(tr_coap_server_port(f.srv));
+    struct sockaddr_in a = loopback(tr_coap_server_port(f.srv));
     ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     uint8_t req[64], first[256], again[256], other[256];
     size_t n = edhoc_post_datagram(req, 0, 0x1234, 0x77);
