@@ -204,8 +204,8 @@ static void judge_iut_death(const worker *wk, const sc_exec *x, const xcompiled 
  * was read as a rejection or, where the step allows acceptance, as one; its
  * exit status (0 done, 1 failed) confirms or contradicts that reading
  * (iut_outcome.c, as `run` judges it). A contradiction is a deviation at
- * the expect step after message_3, its output "exit-0" or "exit-1". */
-static void judge_client_responder(const worker *wk, const sc_exec *x, const xcompiled *cp,
+ * that expect step, its output "exit-0" or "exit-1". */
+static void judge_client_responder(const worker *wk, const scenario *sc, const sc_exec *x,
                                    sc_result *res, xrec *r)
 {
     iut_end e;
@@ -219,22 +219,15 @@ static void judge_client_responder(const worker *wk, const sc_exec *x, const xco
         return; /* a crash is judge_iut_death's */
     sc_exec_ending_of(x, &e.run);
     e.gone_step = sc_exec_iut_gone_step(x, NULL);
-    verdict before = res->v;
-    res->v = (verdict)r->v;
+    res->v = (verdict)r->v; /* as judge_iut_death left it */
     iut_outcome_after_run(&e, res);
-    if (res->v == V_FAIL && before != V_FAIL) {
-        size_t j = cp->n - 1, st = cp->expect_step[j];
-        for (size_t i = 0; i < cp->n; i++)
-            if (cp->expect_step[i] < SC_MAX_STEPS && r->seen[cp->expect_step[i]] &&
-                strcmp(r->kind[cp->expect_step[i]], "silence") == 0)
-                j = i, st = cp->expect_step[i]; /* the silence after message_3 */
-        (void)j;
-        if (st < SC_MAX_STEPS) {
+    /* the step whose silence the exit status contradicts */
+    for (size_t st = 0; res->v == V_FAIL && st < sc->n_steps && st < SC_MAX_STEPS; st++)
+        if (sc->steps[st].line == e.run.step_line) {
             r->outcome[st] = -1;
             r->seen[st] = true;
             snprintf(r->kind[st], sizeof r->kind[st], "exit-%d", e.ex.code);
         }
-    }
     r->v = res->v;
     snprintf(r->message, sizeof r->message, "%s", res->message);
 }
@@ -274,7 +267,7 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
             eo.host = spec->fixed_host, eo.port = spec->fixed_port;
         } else {
             iut_exit ex;
-            if (wk->iut != NULL && (fresh || c->reverse || iut_poll(wk->iut, &ex)))
+            if (wk->iut != NULL && (fresh || iut_poll(wk->iut, &ex)))
                 stop_iut(wk);
             if (wk->iut == NULL) {
                 wk->port = tr_free_port("127.0.0.1");
@@ -298,9 +291,9 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
     snprintf(r->message, sizeof r->message, "%s", res.message);
     judge_iut_death(wk, x, cp, r);
     if (c->reverse && iut_responder)
-        judge_client_responder(wk, x, cp, &res, r);
+        judge_client_responder(wk, sc, x, &res, r);
     if (!iut_responder || c->reverse)
-        stop_iut(wk); /* what it does after the sequence is not judged */
+        stop_iut(wk); /* one session per process: what it does after is not judged */
     if (res.transcript && res.v != V_PASS)
         write_transcript(c, id, res.transcript, r);
     free(res.transcript);
