@@ -224,6 +224,16 @@ def test_exit_codes_tell_set_up_errors_from_deviations(run, tmp_path):
             tmp_path / "out")
     assert r.returncode == 3, r.stdout + r.stderr
     assert "exit 3 (no verdict)" in r.stderr and "0 deviations" in r.stdout
+    # the error says why the IUT did not start: its exit status and its stderr
+    assert "the IUT exited with code 127 before it was ready" in r.stdout, r.stdout
+    assert "/nonexistent/iut: not found" in r.stdout, r.stdout
+    peer.write_text(re.sub(r'(?m)^(responder:\n  command: ).*$',
+                           r'\1"echo iut: port 1 is taken >&2; exit 3"', REFERENCE))
+    r = run("explore", "--peer", peer, "--role", "responder", "--depth", "1", "--out",
+            tmp_path / "out2")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert 'the IUT exited with code 3 before it was ready (its stderr: "iut: port 1 is taken"' \
+        in r.stdout, r.stdout
     (tmp_path / "afile").write_text("")
     r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--depth", "1",
             "--out", tmp_path / "afile" / "out")

@@ -544,6 +544,8 @@ def test_silence_from_an_iut_that_never_answers(harness, tmp_path):
     ("/nonexistent/edhoc-server {port}", "error", "its stderr: \"sh: 1: /nonexistent/edhoc-server: "
                                                   "not found\""),
     ("exit 3", "error", "the IUT exited with code 3 before it was ready"),
+    ("echo iut: cannot bind >&2; exit 3", "error",
+     "the IUT exited with code 3 before it was ready (its stderr: \"iut: cannot bind\""),
     (f"sh {ROOT}/tests/fake_iut/crash.sh", "error",
      "the IUT crashed (exit code 139: a shell's report of a command killed by signal 11, "
      "Segmentation fault) before it was ready"),

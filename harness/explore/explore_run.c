@@ -135,9 +135,17 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
                                      "127.0.0.1", port,
                                      peer_ready_timeout_ms(spec));
         if (r != IUT_READY) {
-            stop_iut(wk);
-            snprintf(why, cap, "the IUT %s", r == IUT_EXITED ? "exited before it was ready"
-                                                             : "never became ready");
+            iut_exit ex;
+            sc_result nr;
+            memset(&ex, 0, sizeof ex);
+            memset(&nr, 0, sizeof nr);
+            iut_stop_tracked(wk->iut, 300, &ex, &worker_iut_pgid);
+            wk->iut = NULL;
+            snprintf(nr.iut_stderr_path, sizeof nr.iut_stderr_path, "%.*s",
+                     (int)sizeof nr.iut_stderr_path - 1, wk->err_path);
+            iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
+                                  peer_ready_timeout_ms(spec), c->pf->not_implemented_exit, &nr);
+            snprintf(why, cap, "%.*s", (int)(cap > 0 ? cap - 1 : 0), nr.message);
             return -1;
         }
     }

@@ -61,8 +61,15 @@ void iut_outcome_not_ready(iut_ready r, const iut_exit *ex, const char *ready_li
                  "peers/README.md)", line[0] ? line : "empty", res->iut_stderr_path,
                  DEFAULT_NOT_IMPLEMENTED_EXIT);
     } else if (r == IUT_EXITED) {
+        char line[300];
         iut_exit_describe(ex, how, sizeof how);
-        snprintf(res->message, sizeof res->message, "the IUT %s before it was ready", how);
+        first_line(res->iut_stderr_path, line, sizeof line);
+        if (line[0])
+            snprintf(res->message, sizeof res->message,
+                     "the IUT %s before it was ready (its stderr: \"%s\"; %.300s)", how, line,
+                     res->iut_stderr_path);
+        else
+            snprintf(res->message, sizeof res->message, "the IUT %s before it was ready", how);
     } else if (ready_line != NULL && ready_line[0]) {
         snprintf(res->message, sizeof res->message,
                  "the IUT never became ready (timeout: no \"%.200s\" on its stdout within %d ms)",

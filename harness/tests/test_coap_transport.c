@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -515,15 +517,123 @@ START_TEST(test_bad_arguments)
     ck_assert_int_eq(tr_coap_server_open(&s, "not-an-address.invalid", 0, handler, NULL),
                      EH_ERR_ARG);
     ck_assert_ptr_null(s);
-    /* An address that is not local cannot be bound. (A second server on
-     * the port of a first one cannot be detected: libcoap sets SO_REUSEADDR,
-     * and Linux then lets two UDP sockets bind the same address.) */
+    /* An address that is not local cannot be bound. */
     ck_assert_int_eq(tr_coap_server_open(&s, "192.0.2.1", 0, handler, NULL), EH_ERR_ARG);
     ck_assert_ptr_null(s);
     srv_state st;
     memset(&st, 0, sizeof st);
     ck_assert_int_eq(tr_coap_server_open(&s, "127.0.0.1", 0, handler, &st), EH_OK);
     ck_assert_int_eq(tr_coap_server_run(s, 0), EH_OK);
+    /* A second server on the first one's port is refused, although libcoap
+     * sets SO_REUSEADDR, with which Linux lets two UDP sockets bind it. */
+    tr_coap_server *again = NULL;
+    ck_assert_int_eq(tr_coap_server_open(&again, "127.0.0.1", tr_coap_server_port(s), handler,
+                                         &st),
+                     EH_ERR_ARG);
+    ck_assert_ptr_null(again);
+    tr_coap_server_close(s);
+}
+END_TEST
+
+/* A UDP socket bound to 127.0.0.1:port with SO_REUSEADDR, as libcoap's
+ * servers (and other CoAP stacks) bind theirs; -1 when it cannot be. */
+static int reuse_socket(uint16_t port)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int on = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static uint16_t socket_port(int fd)
+{
+    struct sockaddr_in a;
+    socklen_t l = sizeof a;
+    return getsockname(fd, (struct sockaddr *)&a, &l) == 0 ? ntohs(a.sin_port) : 0;
+}
+
+/* A server on "any free port" never lands on a port that another
+ * SO_REUSEADDR socket holds: the kernel's bind(0) hands such ports out
+ * (one bind in ~28000 per holder), and the two sockets then take each
+ * other's datagrams (an IUT's request reaching the wrong run). With 1000
+ * holders and 200 servers, a server without the check lands on a held port
+ * about 7 times (all 200 miss with probability ~0.1%). */
+START_TEST(test_any_port_is_never_a_shared_port)
+{
+    enum { HOLDERS = 1000, SERVERS = 200 };
+    struct rlimit rl;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    if (rl.rlim_cur < HOLDERS + 256 && rl.rlim_max >= HOLDERS + 256) {
+        rl.rlim_cur = HOLDERS + 256;
+        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    }
+    ck_assert_uint_ge(rl.rlim_cur, HOLDERS + 256);
+    static int held[HOLDERS];
+    static bool is_held[65536];
+    memset(is_held, 0, sizeof is_held);
+    for (int i = 0; i < HOLDERS; i++) {
+        held[i] = reuse_socket(0);
+        ck_assert_int_ge(held[i], 0);
+        is_held[socket_port(held[i])] = true;
+    }
+    for (int i = 0; i < SERVERS; i++) {
+        tr_coap_server *s = NULL;
+        ck_assert_int_eq(tr_coap_server_open(&s, "127.0.0.1", 0, handler, NULL), EH_OK);
+        uint16_t p = tr_coap_server_port(s);
+        ck_assert_msg(!is_held[p], "server %d got port %u, which another socket holds", i,
+                      (unsigned)p);
+        /* and no later SO_REUSEADDR socket can join it */
+        int late = reuse_socket(p);
+        ck_assert_int_eq(late, -1);
+        tr_coap_server_close(s);
+    }
+    for (int i = 0; i < HOLDERS; i++)
+        close(held[i]);
+}
+END_TEST
+
+/* A port that another process's SO_REUSEADDR socket holds is refused when
+ * asked for explicitly (a peer told --port of a busy one): the socket table
+ * shows both. */
+START_TEST(test_explicit_port_held_elsewhere_is_refused)
+{
+    int ready[2], go[2];
+    ck_assert_int_eq(pipe(ready), 0);
+    ck_assert_int_eq(pipe(go), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd = reuse_socket(0);
+        uint16_t p = fd >= 0 ? socket_port(fd) : 0;
+        char c;
+        if (write(ready[1], &p, sizeof p) != (ssize_t)sizeof p || read(go[0], &c, 1) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    uint16_t p = 0;
+    ck_assert_int_eq(read(ready[0], &p, sizeof p), (ssize_t)sizeof p);
+    ck_assert_uint_ne(p, 0);
+    tr_coap_server *s = NULL;
+    eh_err e = tr_coap_server_open(&s, "127.0.0.1", p, handler, NULL);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    close(ready[0]), close(ready[1]), close(go[0]), close(go[1]);
+    ck_assert_int_eq(e, EH_ERR_ARG);
+    ck_assert_ptr_null(s);
+    /* the child is gone: the port is free again */
+    ck_assert_int_eq(tr_coap_server_open(&s, "127.0.0.1", p, handler, NULL), EH_OK);
+    ck_assert_uint_eq(tr_coap_server_port(s), p);
     tr_coap_server_close(s);
 }
 END_TEST
@@ -817,6 +927,8 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_silent_then_reuse);
     tcase_add_test(tc, test_late_server_then_reuse);
     tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_any_port_is_never_a_shared_port);
+    tcase_add_test(tc, test_explicit_port_held_elsewhere_is_refused);
     tcase_add_test(tc, test_interop_coap_client);
     tcase_add_test(tc, test_wire_sizes_of_one_exchange);
     tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "coap_internal.h"
+#include "port_own.h"
 #include "udp.h"
 #include "wire_tap.h"
 
@@ -337,6 +338,30 @@ static uint16_t endpoint_port(const coap_endpoint_t *ep)
     return v <= 65535 ? (uint16_t)v : 0;
 }
 
+/* A UDP endpoint on addr that no other socket shares (port_own.h); with
+ * any_port, on a port chosen here (a few tries when another socket took
+ * it meanwhile). NULL when addr cannot be bound or is shared. */
+static coap_endpoint_t *udp_endpoint_own(coap_context_t *ctx, coap_address_t *addr, bool any_port)
+{
+    for (int i = 0; i < 8; i++) {
+        if (any_port) {
+            int port = tr_port_unused(&addr->addr.sa, addr->size);
+            if (port <= 0)
+                return NULL;
+            coap_address_set_port(addr, (uint16_t)port);
+        }
+        coap_endpoint_t *ep = coap_new_endpoint(ctx, addr, COAP_PROTO_UDP);
+        if (ep == NULL)
+            return NULL;
+        if (tr_port_own(&addr->addr.sa, addr->size))
+            return ep;
+        coap_free_endpoint(ep);
+        if (!any_port)
+            return NULL;
+    }
+    return NULL;
+}
+
 eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
                            tr_coap_handler handler, void *arg)
 {
@@ -372,7 +397,10 @@ eh_err tr_coap_server_open_proto(tr_coap_server **out, const char *host, uint16_
     coap_register_option(s->ctx, TR_OPTION_OSCORE);
     coap_register_option(s->ctx, TR_OPTION_EDHOC);
 
-    s->ep = coap_new_endpoint(s->ctx, &addr, proto == TR_COAP_TCP ? COAP_PROTO_TCP : COAP_PROTO_UDP);
+    if (proto == TR_COAP_TCP)
+        s->ep = coap_new_endpoint(s->ctx, &addr, COAP_PROTO_TCP);
+    else
+        s->ep = udp_endpoint_own(s->ctx, &addr, port == 0);
     if (s->ep != NULL && proto == TR_COAP_UDP)
         coap_endpoint_set_default_mtu(s->ep, TR_COAP_MAX_DATAGRAM);
     static const char wk[] = ".well-known/edhoc";
