@@ -2,12 +2,14 @@
  * iut.c - launching and controlling an implementation under test (IUT).
  *
  * Design:
- *  - iut_start forks; the child calls setsid() (own session and process
- *    group), points stdin at /dev/null and stdout/stderr at two pipes, resets
- *    signal dispositions and mask, and execs /bin/sh -c command (exit 127 if
- *    that fails). A close-on-exec "sync" pipe tells the parent when the exec
- *    happened, so setsid() is done before iut_start returns and every later
- *    kill(-pgid) reaches the whole group.
+ *  - iut_start spawns (posix_spawn: no page tables copied from the large
+ *    job process) the command, directly when it needs no shell
+ *    (iut_argv.h), else /bin/sh -c command, in its own session and process
+ *    group, stdin at /dev/null, stdout/stderr at two pipes, signal
+ *    dispositions and mask reset, no other descriptor inherited.
+ *    posix_spawn returns once the exec happened (or failed), so setsid() is
+ *    done before iut_start returns and every later kill(-pgid) reaches the
+ *    whole group.
  *  - Every fd the harness keeps is O_CLOEXEC, so one IUT never inherits
  *    another's pipe ends (which would hide EOF).
  *  - One capture thread per IUT polls the two pipe read ends, a stop pipe
@@ -33,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include "iut.h"
+#include "iut_argv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,33 +437,40 @@ static int open_capture(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 }
 
-/* Child side between fork and exec: async-signal-safe calls only. */
-static void child_exec(char *const argv[], int devnull, int out_w, int err_w, int sync_w)
+/* Start argv[0] (path) in its own session, stdin from /dev/null, stdout and
+ * stderr to the two pipes, every signal at its default and none blocked,
+ * no other descriptor of ours. posix_spawn (clone with CLONE_VM|CLONE_VFORK
+ * in glibc) copies no page tables: the job process that starts the IUT is
+ * a fork of the whole harness. 0, or an errno value. */
+static int spawn(const char *path, char *const argv[], int devnull, int out_w, int err_w,
+                 pid_t *pid)
 {
-    int e;
-    for (int s = 1; s < NSIG; s++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = SIG_DFL;
-        sigaction(s, &sa, NULL); /* fails harmlessly for KILL, STOP, RT internals */
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_t fa;
+    int e = posix_spawnattr_init(&at);
+    if (e != 0)
+        return e;
+    if ((e = posix_spawn_file_actions_init(&fa)) != 0) {
+        posix_spawnattr_destroy(&at);
+        return e;
     }
-    sigset_t none;
+    sigset_t all, none;
+    sigfillset(&all);
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (setsid() < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
-        goto fail;
-#if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
-    /* descriptors other code in this process opened without O_CLOEXEC
-     * (libraries, test frameworks) must not reach the IUT either */
-    syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
-#endif
-    execve("/bin/sh", argv, environ);
-fail:
-    e = errno;
-    if (write(sync_w, &e, sizeof e) < 0) {
-        /* nothing more to do */
-    }
-    _exit(127);
+    if ((e = posix_spawnattr_setsigdefault(&at, &all)) == 0 &&
+        (e = posix_spawnattr_setsigmask(&at, &none)) == 0 &&
+        (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                               POSIX_SPAWN_SETSID)) == 0 &&
+        (e = posix_spawn_file_actions_adddup2(&fa, devnull, 0)) == 0 &&
+        (e = posix_spawn_file_actions_adddup2(&fa, out_w, 1)) == 0 &&
+        (e = posix_spawn_file_actions_adddup2(&fa, err_w, 2)) == 0 &&
+        /* descriptors other code in this process opened without O_CLOEXEC
+         * (libraries, test frameworks) must not reach the IUT either */
+        (e = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) == 0)
+        e = posix_spawn(pid, path, &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    return e;
 }
 
 iut_proc *iut_start(const char *command, const char *stdout_path, const char *stderr_path)
@@ -476,7 +487,7 @@ iut_proc *iut_start(const char *command, const char *stdout_path, const char *st
     p->pid = -1;
     p->pidfd = p->stop_rd = p->stop_wr = -1;
     p->out.rd = p->err.rd = p->out.file = p->err.file = -1;
-    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, sync_p[2] = {-1, -1}, stop_p[2] = {-1, -1};
+    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, stop_p[2] = {-1, -1};
     int devnull = -1;
     bool mu_init = false, cv_init = false;
     const char *what = "";
@@ -486,8 +497,7 @@ iut_proc *iut_start(const char *command, const char *stdout_path, const char *st
         (stderr_path && *stderr_path && (p->err.file = open_capture(stderr_path)) < 0))
         goto fail;
     what = "pipe";
-    if (pipe2(out_p, O_CLOEXEC) || pipe2(err_p, O_CLOEXEC) || pipe2(sync_p, O_CLOEXEC) ||
-        pipe2(stop_p, O_CLOEXEC))
+    if (pipe2(out_p, O_CLOEXEC) || pipe2(err_p, O_CLOEXEC) || pipe2(stop_p, O_CLOEXEC))
         goto fail;
     what = "/dev/null";
     if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
@@ -512,36 +522,21 @@ iut_proc *iut_start(const char *command, const char *stdout_path, const char *st
     pthread_condattr_destroy(&ca);
     cv_init = true;
 
-    char *argv[] = {"sh", "-c", (char *)command, NULL};
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* no parent handler runs in the child */
-    pid_t pid = fork();
-    if (pid == 0)
-        child_exec(argv, devnull, out_p[1], err_p[1], sync_p[1]);
-    int fork_errno = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0) {
-        errno = fork_errno;
-        what = "fork";
+    char words[4096], *argv[IUT_ARGV_MAX];
+    char *shell[] = {"sh", "-c", (char *)command, NULL};
+    bool direct = iut_argv_split(command, words, sizeof words, argv);
+    pid_t pid = -1;
+    what = "posix_spawn";
+    int e = spawn(direct ? argv[0] : "/bin/sh", direct ? argv : shell, devnull, out_p[1],
+                  err_p[1], &pid);
+    if (e != 0) {
+        errno = e;
         goto fail;
     }
     p->pid = pid;
     close_fd(&devnull);
     close_fd(&out_p[1]);
     close_fd(&err_p[1]);
-    close_fd(&sync_p[1]);
-
-    /* EOF on the sync pipe = exec happened (setsid done); data = it failed
-     * (the child then exits 127, which the caller sees as EXITED). */
-    int child_errno = 0;
-    ssize_t r;
-    do
-        r = read(sync_p[0], &child_errno, sizeof child_errno);
-    while (r < 0 && errno == EINTR);
-    close_fd(&sync_p[0]);
-    if (r > 0)
-        fprintf(stderr, "iut_start: exec /bin/sh failed: %s\n", strerror(child_errno));
 
 #if defined(SYS_pidfd_open) && !defined(IUT_NO_PIDFD) /* -DIUT_NO_PIDFD: test the fallback */
     p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec by default */
@@ -557,6 +552,8 @@ iut_proc *iut_start(const char *command, const char *stdout_path, const char *st
     p->stop_wr = stop_p[1];
     stop_p[0] = stop_p[1] = -1;
 
+    sigset_t all, old;
+    sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread takes no signals */
     int trc = pthread_create(&p->thread, NULL, capture_main, p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -588,7 +585,6 @@ fail:
     for (int i = 0; i < 2; i++) {
         close_fd(&out_p[i]);
         close_fd(&err_p[i]);
-        close_fd(&sync_p[i]);
         close_fd(&stop_p[i]);
     }
     if (cv_init)

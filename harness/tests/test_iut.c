@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "../runner/iut.h"
+#include "../runner/iut_argv.h"
 
 #define FAKE EH_SOURCE_DIR "/tests/fake_iut/"
 
@@ -417,6 +419,108 @@ START_TEST(no_harness_fds_leak_into_iut)
 }
 END_TEST
 
+/* ---- commands run without a shell (iut_argv.h) ---- */
+
+START_TEST(argv_split_plain_commands_only)
+{
+    char buf[256], *argv[IUT_ARGV_MAX];
+    ck_assert(iut_argv_split("  /bin/echo  --port 5683 a=b,c:d@e+f%g^h ", buf, sizeof buf, argv));
+    ck_assert_str_eq(argv[0], "/bin/echo");
+    ck_assert_str_eq(argv[1], "--port");
+    ck_assert_str_eq(argv[2], "5683");
+    ck_assert_str_eq(argv[3], "a=b,c:d@e+f%g^h");
+    ck_assert_ptr_null(argv[4]);
+    /* what only a shell gives its meaning: quotes, variables, redirections,
+     * globs, separators, builtins, PATH look-up, assignments, tilde */
+    static const char *const shell[] = {
+        "/bin/echo 'a b'", "/bin/echo \"a\"", "/bin/echo $HOME", "/bin/echo a > /dev/null",
+        "/bin/echo *", "/bin/echo a; /bin/echo b", "/bin/echo a | /bin/cat", "exit 3",
+        "echo a", "A=1 /bin/echo", "/bin/echo ~", "/bin/echo a\tb", "/bin/echo `x`",
+        "/bin/echo a\\b", "/bin/echo {a,b}", "/bin/echo a && /bin/true", "/bin/echo (a)",
+        "/bin/echo #a", "/bin/echo a!"};
+    for (size_t i = 0; i < sizeof shell / sizeof shell[0]; i++) {
+        ck_assert_msg(!iut_argv_split(shell[i], buf, sizeof buf, argv), "%s", shell[i]);
+        ck_assert_ptr_null(argv[0]);
+    }
+    /* a path that the shell would report as not found (127), or not a
+     * program: the shell runs it, so the report stays the shell's */
+    ck_assert(!iut_argv_split("/nonexistent/iut --port 1", buf, sizeof buf, argv));
+    scratch s;
+    scratch_make(&s); /* s.out: a file that is not executable */
+    FILE *f = fopen(s.out, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(chmod(s.out, 0644), 0);
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "%s --port 1", s.out);
+    ck_assert(!iut_argv_split(cmd, buf, sizeof buf, argv));
+    /* executable, but a script without "#!": only a shell runs it */
+    f = fopen(s.out, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("echo hello\n", f);
+    fclose(f);
+    ck_assert_int_eq(chmod(s.out, 0755), 0);
+    ck_assert(!iut_argv_split(cmd, buf, sizeof buf, argv));
+    iut_proc *p = iut_start(cmd, NULL, NULL);
+    ck_assert_ptr_nonnull(p);
+    iut_exit ex;
+    ck_assert(iut_wait(p, 5000, &ex));
+    ck_assert_int_eq(ex.code, 0); /* the shell ran it */
+    iut_stop(p, 1000, &ex);
+    f = fopen(s.out, "w"); /* with its interpreter line: run directly */
+    ck_assert_ptr_nonnull(f);
+    fputs("#!/bin/sh\necho hello\n", f);
+    fclose(f);
+    ck_assert(iut_argv_split(cmd, buf, sizeof buf, argv));
+    scratch_free(&s);
+    ck_assert(!iut_argv_split("/bin", buf, sizeof buf, argv));
+    ck_assert(!iut_argv_split("", buf, sizeof buf, argv));
+    ck_assert(!iut_argv_split("/bin/echo a", buf, 5, argv)); /* does not fit */
+}
+END_TEST
+
+/* A plain command runs as the IUT process itself: no shell in between (the
+ * IUT's pid is the program's, which a signal reaches first hand), and it
+ * inherits no descriptor of the harness either. */
+START_TEST(plain_command_runs_without_a_shell)
+{
+    scratch s;
+    scratch_make(&s);
+    iut_proc *p = iut_start("/bin/sleep 30", s.out, s.err);
+    ck_assert_ptr_nonnull(p);
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)iut_pid(p));
+    for (int i = 0; i < 500 && strcmp(comm, "sleep\n") != 0; i++) {
+        FILE *f = fopen(path, "r");
+        if (f != NULL) {
+            if (fgets(comm, sizeof comm, f) == NULL)
+                comm[0] = 0;
+            fclose(f);
+        }
+        if (strcmp(comm, "sleep\n") != 0) {
+            struct timespec ts = {0, 2 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    ck_assert_str_eq(comm, "sleep\n");
+    iut_exit ex;
+    iut_stop(p, 1000, &ex);
+    ck_assert(ex.exited);
+    ck_assert_int_eq(ex.signal, SIGTERM); /* the program's own death, no shell's 143 */
+    scratch_free(&s);
+
+    scratch_make(&s);
+    p = iut_start("/bin/ls /proc/self/fd", s.out, s.err);
+    ck_assert_ptr_nonnull(p);
+    ck_assert(iut_wait(p, 5000, &ex));
+    iut_stop(p, 1000, &ex);
+    char buf[256];
+    /* ls's own descriptor of the directory it lists is the 3 */
+    ck_assert_str_eq(slurp(s.out, buf, sizeof buf), "0\n1\n2\n3\n");
+    scratch_free(&s);
+}
+END_TEST
+
 /* ---- readiness by CoAP ping ---- */
 
 START_TEST(probe_responder_ready)
@@ -528,6 +632,8 @@ Suite *eh_test_iut_suite(void)
     tcase_add_test(tc, flood_is_capped_and_not_blocked);
     tcase_add_test(tc, binary_garbage);
     tcase_add_test(tc, no_harness_fds_leak_into_iut);
+    tcase_add_test(tc, argv_split_plain_commands_only);
+    tcase_add_test(tc, plain_command_runs_without_a_shell);
     tcase_add_test(tc, probe_responder_ready);
     tcase_add_test(tc, probe_nothing_listening);
     tcase_add_test(tc, two_iuts_at_once);
