@@ -44,6 +44,39 @@ def test_a_healthy_iut_passes_and_the_suite_runs(harness, tmp_path):
     assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 2, r.stdout
     assert not sanity_results(results)  # passed conversations are not results
     assert {x["verdict"] for x in results} == {"pass"}
+    # interop/handshake holds the conversation in both roles: it ran first, in its
+    # place, and the built-in conversation did not run at all (no IUT was started for it)
+    assert "sanity conversation: 2 of them held by a job of the suite" in r.stdout, r.stdout
+    out = tmp_path / "out"
+    prof = {x["role"]: x["profile"] for x in results if x["id"] == "interop/handshake"}
+    for harness_role, iut in (("initiator", "responder"), ("responder", "initiator")):
+        assert not list(out.glob(f"iut-{iut}/sanity_handshake@{prof[harness_role]}*"))
+    for role in ("initiator", "responder"):
+        assert list(out.glob(f"iut-{role}/interop_handshake*.iut.stderr")), role
+    assert [x["id"] for x in results].count("interop/handshake") == 2
+
+
+def test_a_stand_in_that_fails_leaves_the_decision_to_the_conversation(harness, tmp_path):
+    """The reference Responder with OSCORE derived from swapped identifiers: its
+    handshakes complete, its OSCORE fails. interop/handshake (which goes on to OSCORE)
+    fails as the IUT Responder's stand-in, so the built-in conversation runs, passes, and
+    the suite runs with that failure as its result; the IUT Initiator's stand-in passed."""
+    peer = REFERENCE.replace("peer responder --max-sessions 64",
+                             "peer responder --fault oscore-swap-ids --max-sessions 64")
+    assert peer != REFERENCE
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=PATHS, sanity=True)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert re.search(r"sanity conversation: (\d+) of \1 plain handshakes \(IUT role x "
+                     r"profile\) passed\n", r.stdout), r.stdout
+    assert "sanity conversation: 1 of them held by a job of the suite" in r.stdout, r.stdout
+    out = tmp_path / "out"
+    prof = {x["role"]: x["profile"] for x in results if x["id"] == "interop/handshake"}
+    assert list(out.glob(f"iut-responder/sanity_handshake@{prof['initiator']}.iut.stderr"))
+    assert not list(out.glob(f"iut-initiator/sanity_handshake@{prof['responder']}*"))
+    v = {(x["id"], x["role"]): x["verdict"] for x in results}
+    assert v[("interop/handshake", "initiator")] == "fail", results  # IUT Responder
+    assert v[("interop/handshake", "responder")] == "pass", results
+    assert not sanity_results(results)
 
 
 def test_an_iut_that_is_not_there(harness, tmp_path):

@@ -897,8 +897,13 @@ static void print_amplification(const run_report *rep)
  * order; each result is printed when it and all before it are done (known
  * failures applied when apply_known). On an interrupt the running children
  * are stopped. Returns the number of results finished (in order). */
+/* What run_pool prints: the suite's results (known failures applied), the
+ * sanity conversations' failures, or nothing (jobs run ahead of the suite,
+ * printed in its turn). */
+typedef enum pool_mode { POOL_SUITE, POOL_SANITY, POOL_SILENT } pool_mode;
+
 static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *jobs,
-                       size_t n_jobs, sc_result *results, bool *done, bool apply_known)
+                       size_t n_jobs, sc_result *results, bool *done, pool_mode mode)
 {
     const peer_file *pf = st->pf;
     scenario *scratch = st->scratch;
@@ -908,6 +913,10 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
     while ((next < n_jobs || running > 0) && !interrupted) {
         while (next < n_jobs && running < (size_t)max_jobs && !interrupted) {
             job *j = &jobs[next];
+            if (done[next]) { /* run ahead, as a sanity conversation */
+                next++;
+                continue;
+            }
             if (j->tmpl == NULL || j->skip) {
                 const scenario *sc = job_scenario(j, scratch, err, sizeof err);
                 base_result(j, sc, &results[next], o);
@@ -1000,9 +1009,9 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
         }
         while (printed < n_jobs && done[printed]) {
             sc_result *res = &results[printed];
-            if (apply_known && (res->v != V_ERROR || jobs[printed].tmpl != NULL))
+            if (mode == POOL_SUITE && (res->v != V_ERROR || jobs[printed].tmpl != NULL))
                 apply_known_failures(pf, res);
-            if (apply_known || !sanity_passed(res))
+            if (mode == POOL_SUITE || (mode == POOL_SANITY && !sanity_passed(res)))
                 print_result(res, o->quiet);
             printed++;
         }
@@ -1021,25 +1030,59 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
 
 /* The sanity conversations (sanity.h): run before the suite; a failed one
  * is printed with what failed and kept for the reports, and sets *failed.
+ * The suite's jobs that stand in for a conversation run first (with the
+ * suite's budget, their results st->results', marked done); the built-in
+ * conversation runs where none does, or where it did not pass.
  * 0, or -1 (cannot set it up: printed). */
-static int run_sanity(run_state *st, const run_opts *o, bool *failed)
+static int run_sanity(run_state *st, const run_opts *o, sc_budget suite_budget, bool *failed)
 {
-    sc_budget budget = SC_BUDGET_NONE; /* a size gate is the suite's verdict, not a set-up one */
     char err[512];
     job_list *sj = &st->sanity;
     if (sanity_jobs(&st->jl, st->pf, sj, err, sizeof err) != 0) {
         fprintf(stderr, "run: sanity conversation: %s\n", err);
         return -1;
     }
-    st->sanity_results = calloc(sj->n ? sj->n : 1, sizeof *st->sanity_results);
-    bool *done = calloc(sj->n ? sj->n : 1, sizeof *done);
-    if (st->sanity_results == NULL || done == NULL) {
-        free(done);
+    size_t n = sj->n, n_in = 0, n_conv = 0, n_by_suite = 0;
+    long *subst = calloc(n ? n : 1, sizeof *subst);
+    job *ahead = calloc(n ? n : 1, sizeof *ahead), *conv = calloc(n ? n : 1, sizeof *conv);
+    sc_result *r_ahead = calloc(n ? n : 1, sizeof *r_ahead);
+    bool *d_ahead = calloc(n ? n : 1, sizeof *d_ahead), *d_conv = calloc(n ? n : 1, sizeof *d_conv);
+    st->sanity_results = calloc(n ? n : 1, sizeof *st->sanity_results);
+    int rc = -1;
+    if (subst == NULL || ahead == NULL || conv == NULL || r_ahead == NULL || d_ahead == NULL ||
+        d_conv == NULL || st->sanity_results == NULL) {
         fprintf(stderr, "run: out of memory\n");
-        return -1;
+        goto out;
     }
-    st->n_sanity = run_pool(st, o, budget, sj->v, sj->n, st->sanity_results, done, false);
-    free(done);
+    if (sanity_substitutes(&st->jl, sj, subst, err, sizeof err) != 0) {
+        fprintf(stderr, "run: sanity conversation: %s\n", err);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (subst[i] >= 0)
+            ahead[n_in++] = st->jl.v[subst[i]];
+    size_t ran = run_pool(st, o, suite_budget, ahead, n_in, r_ahead, d_ahead, POOL_SILENT);
+    for (size_t i = 0, t = 0; i < n; i++) {
+        if (subst[i] < 0 || t >= ran) {
+            if (subst[i] >= 0)
+                t++;
+            conv[n_conv++] = sj->v[i];
+            continue;
+        }
+        sc_result *res = &r_ahead[t++];
+        size_t k = (size_t)subst[i];
+        if (sanity_passed(res) && res->v == V_PASS) {
+            n_by_suite++;
+        } else {
+            conv[n_conv++] = sj->v[i];
+        }
+        st->results[k] = *res; /* the suite's result, printed in its turn */
+        res->transcript = NULL;
+        st->done[k] = true;
+    }
+    size_t ran_conv = interrupted ? 0 : run_pool(st, o, SC_BUDGET_NONE, conv, n_conv,
+                                                 st->sanity_results, d_conv, POOL_SANITY);
+    st->n_sanity = ran_conv;
     size_t n_failed = 0;
     for (size_t i = 0; i < st->n_sanity; i++)
         if (!sanity_passed(&st->sanity_results[i])) {
@@ -1048,15 +1091,27 @@ static int run_sanity(run_state *st, const run_opts *o, bool *failed)
             printf("%s\n", line);
             n_failed++;
         }
+    size_t n_done = n_by_suite + ran_conv;
     printf("sanity conversation: %zu of %zu plain handshakes (IUT role x profile) passed%s\n",
-           st->n_sanity - n_failed, sj->n,
+           n_done - n_failed, n,
            n_failed ? "; the suite does not run (--no-sanity runs it anyway)" : "");
+    if (n_by_suite > 0)
+        printf("sanity conversation: %zu of them held by a job of the suite, which ran first "
+               "(its result is the suite's)\n", n_by_suite);
     fflush(stdout);
-    *failed = n_failed > 0 || interrupted;
-    return 0;
+    *failed = n_failed > 0 || interrupted || n_done < n;
+    rc = 0;
+out:
+    for (size_t t = 0; r_ahead != NULL && t < n_in; t++)
+        free(r_ahead[t].transcript);
+    free(subst);
+    free(ahead);
+    free(conv);
+    free(r_ahead);
+    free(d_ahead);
+    free(d_conv);
+    return rc;
 }
-
-/* ------------------------------------------------------------------ main */
 
 int run_main(const run_opts *o)
 {
@@ -1125,25 +1180,30 @@ int run_main(const run_opts *o)
 
     /* The sanity conversation first: an IUT that cannot do a plain handshake in
      * a profile stops the run (sanity.h). */
-    bool sanity_failed = false;
-    if (!o->no_sanity && run_sanity(&st, o, &sanity_failed) != 0)
-        goto out;
-    if (sanity_failed)
-        for (size_t i = 0; i < n_jobs; i++)
-            if (jobs[i].tmpl != NULL && !jobs[i].skip) {
-                jobs[i].skip = true;
-                snprintf(jobs[i].skip_text, sizeof jobs[i].skip_text,
-                         "not run: the sanity conversation failed (see the sanity/handshake "
-                         "result)");
-            }
-
     /* Results in job order; up to o->jobs children at a time. */
     sc_result *results = st.results = calloc(n_jobs ? n_jobs : 1, sizeof *results);
     bool *done = st.done = calloc(n_jobs ? n_jobs : 1, sizeof *done);
     st.n_results = results ? n_jobs : 0;
     if (results == NULL || done == NULL)
         goto out;
-    size_t printed = run_pool(&st, o, budget, jobs, n_jobs, results, done, true);
+    bool sanity_failed = false;
+    if (!o->no_sanity && run_sanity(&st, o, budget, &sanity_failed) != 0)
+        goto out;
+    if (sanity_failed)
+        for (size_t i = 0; i < n_jobs; i++) {
+            if (done[i]) { /* run ahead as a conversation: the suite did not run */
+                free(results[i].transcript);
+                memset(&results[i], 0, sizeof results[i]);
+                done[i] = false;
+            }
+            if (jobs[i].tmpl != NULL && !jobs[i].skip) {
+                jobs[i].skip = true;
+                snprintf(jobs[i].skip_text, sizeof jobs[i].skip_text,
+                         "not run: the sanity conversation failed (see the sanity/handshake "
+                         "result)");
+            }
+        }
+    size_t printed = run_pool(&st, o, budget, jobs, n_jobs, results, done, POOL_SUITE);
     if (interrupted) {
         rep->interrupted = true;
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);

@@ -83,6 +83,99 @@ int sanity_jobs(const job_list *jl, const peer_file *pf, job_list *out, char *er
     return 0;
 }
 
+/* Is every outcome of a (the job's step) one of b's (the conversation's)? */
+static bool outcomes_within(const sc_step *a, const sc_step *b)
+{
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        const sc_outcome *o = &a->outcomes[i];
+        bool found = false;
+        for (size_t k = 0; k < b->n_outcomes && !found; k++)
+            found = o->kind == b->outcomes[k].kind &&
+                    strcmp(o->message, b->outcomes[k].message) == 0;
+        if (!found || o->inconclusive || o->n_in > 0 || o->state[0])
+            return false;
+    }
+    return a->n_outcomes > 0;
+}
+
+/* A send step that sends the message as the engine makes it, nothing else. */
+static bool plain_send(const sc_step *st)
+{
+    return st->n_mutations == 0 && st->n_faults == 0 && !st->has_ead && !st->has_prefix &&
+           !st->again && !st->combined && !st->with_c_r && st->edhoc_option.n == 0 &&
+           !st->no_oscore_option;
+}
+
+bool sanity_stands_in(const scenario *job_sc, const scenario *conv)
+{
+    const scenario *a = job_sc, *b = conv;
+    /* the same conversation: roles, transport, profile, credentials */
+    if (a->role != b->role || a->transport != b->transport || a->framing != b->framing ||
+        a->pins_framing || a->flow != b->flow || a->method != b->method ||
+        a->n_suites != b->n_suites ||
+        memcmp(a->suites, b->suites, a->n_suites * sizeof a->suites[0]) != 0 ||
+        strcmp(a->cred, b->cred) != 0 || strcmp(a->peer_cred, b->peer_cred) != 0 ||
+        strcmp(a->cred_id, b->cred_id) != 0 || a->message_4 != b->message_4)
+        return false;
+    /* nothing that changes it: vectors, identifiers, EAD, credential tricks,
+     * requests to the IUT */
+    if (a->vector[0] || a->has_conn_id || a->iut_peer_cred[0] || a->iut_peer_other ||
+        a->own_id_cred.n > 0 || a->id_cred_extra.n > 0 || a->id_cred_of_iut_peer)
+        return false;
+    for (size_t k = 0; k < sizeof a->ead / sizeof a->ead[0]; k++)
+        if (a->ead[k].n > 0)
+            return false;
+    for (size_t k = 0; k < SC_ASK_COUNT_; k++)
+        if (a->iut_ask[k][0])
+            return false;
+    /* its first steps are the conversation's, plain */
+    if (a->n_steps < b->n_steps)
+        return false;
+    for (size_t i = 0; i < b->n_steps; i++) {
+        const sc_step *x = &a->steps[i], *y = &b->steps[i];
+        if (x->kind != y->kind)
+            return false;
+        if (x->kind == SC_STEP_SEND &&
+            (strcmp(x->message, y->message) != 0 || !plain_send(x)))
+            return false;
+        if (x->kind == SC_STEP_EXPECT && !outcomes_within(x, y))
+            return false;
+    }
+    return true;
+}
+
+int sanity_substitutes(const job_list *jl, const job_list *sj, long *subst, char *err,
+                       size_t cap)
+{
+    scenario *conv = malloc(sizeof *conv), *cand = malloc(sizeof *cand);
+    if (conv == NULL || cand == NULL) {
+        free(conv);
+        free(cand);
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    char why[512];
+    for (size_t i = 0; i < sj->n; i++) {
+        const job *s = &sj->v[i];
+        subst[i] = -1;
+        const scenario *c = job_scenario(s, conv, why, sizeof why);
+        for (size_t k = 0; c != NULL && k < jl->n && subst[i] < 0; k++) {
+            const job *j = &jl->v[k];
+            if (j->tmpl == NULL || j->skip || !j->has_profile ||
+                j->harness_role != s->harness_role ||
+                memcmp(&j->profile, &s->profile, sizeof j->profile) != 0 ||
+                j->cred_files != s->cred_files)
+                continue;
+            const scenario *sc = job_scenario(j, cand, why, sizeof why);
+            if (sc != NULL && sanity_stands_in(sc, c))
+                subst[i] = (long)k;
+        }
+    }
+    free(conv);
+    free(cand);
+    return 0;
+}
+
 bool sanity_passed(const sc_result *res)
 {
     return res->v == V_PASS || res->v == V_NONSTRICT;
