@@ -418,6 +418,7 @@ def test_missing_capability_is_skipped_with_the_reason(harness, tmp_path):
     assert "no job ran" in r.stderr and "--allow-empty" in r.stderr
     assert {x["verdict"] for x in results} == {"skipped"} and len(results) == 2
     assert all(x["message"] == "the IUT lacks the capability 'coap-tcp'" for x in results)
+    assert all(x["timing"] is None for x in results)  # nothing ran: no time to tell
     r, results, _ = run_suite(harness, tmp_path, peer, "--allow-empty",
                               paths=[FIX / "skipped.yaml"])
     assert r.returncode == 0 and len(results) == 2, r.stderr

@@ -54,6 +54,17 @@ def test_a_healthy_iut_passes_and_the_suite_runs(harness, tmp_path):
     for role in ("initiator", "responder"):
         assert list(out.glob(f"iut-{role}/interop_handshake*.iut.stderr")), role
     assert [x["id"] for x in results].count("interop/handshake") == 2
+    # where the time went (make bench sums it): every job's phases, inside its wall time
+    # as the run saw it, and the run's own phases
+    js = json.loads((tmp_path / "results.json").read_text())
+    assert js["timing"]["sanity_s"] > 0 and js["timing"]["suite_s"] > 0, js["timing"]
+    assert js["timing"]["junit_s"] >= 0
+    phases = ("setup_ms", "spawn_ms", "ready_ms", "steps_ms", "stop_ms", "files_ms")
+    for x in js["results"]:
+        t = x["timing"]
+        assert set(t) == set(phases) | {"job_ms"}, t
+        assert all(t[k] >= 0 for k in phases) and t["steps_ms"] > 0, t
+        assert 0 < sum(t[k] for k in phases) <= t["job_ms"] + 0.1, t
 
 
 def test_a_stand_in_that_fails_leaves_the_decision_to_the_conversation(harness, tmp_path):

@@ -5,6 +5,7 @@
 
 #include "../common/hex.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,8 +26,14 @@ enum { HDR_KID = 4, HDR_KCCS = 14, HDR_X5CHAIN = 33, HDR_X5T = 34 };
 static const char *const id_names[] = {"kid", "kccs", "x5t", "x5chain"};
 
 /* One line on stderr: "<file>: <problem>". Always returns 2. */
+/* credfile_preload tries every identification of every credential: those
+ * that do not apply are not errors there, and print nothing. */
+static bool quiet;
+
 static int fail(const char *file, const char *fmt, ...)
 {
+    if (quiet)
+        return 2;
     va_list ap;
     fprintf(stderr, "%s: ", file);
     va_start(ap, fmt);
@@ -600,11 +607,108 @@ static int load(const char *dir, const char *name, credfile_id id, credfile *out
     return 0;
 }
 
+/* ---- the cache of credfile_preload ---- */
+
+typedef struct cache_entry {
+    char dir[PATH_CAP / 4], name[256];
+    credfile_id id;
+    credfile cf;
+} cache_entry;
+
+static cache_entry *cache;
+static size_t cache_n;
+
+static const cache_entry *cache_find(const char *dir, const char *name, credfile_id id)
+{
+    for (size_t i = 0; dir != NULL && name != NULL && i < cache_n; i++)
+        if (cache[i].id == id && strcmp(cache[i].name, name) == 0 &&
+            strcmp(cache[i].dir, dir) == 0)
+            return &cache[i];
+    return NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix, size_t *stem)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    if (n <= k || strcmp(s + n - k, suffix) != 0)
+        return false;
+    *stem = n - k;
+    return true;
+}
+
+long credfile_preload(const char *dir)
+{
+    DIR *d = opendir(dir != NULL && dir[0] ? dir : ".");
+    if (d == NULL)
+        return -1;
+    long added = 0;
+    struct dirent *e;
+    credfile tmp;
+    while ((e = readdir(d)) != NULL && cache_n < CREDFILE_CACHE_MAX) {
+        size_t stem;
+        static const credfile_id ccs_ids[] = {CREDFILE_KID, CREDFILE_KCCS};
+        static const credfile_id x509_ids[] = {CREDFILE_X5T, CREDFILE_X5CHAIN};
+        const credfile_id *ids;
+        if (ends_with(e->d_name, ".ccs.hex", &stem))
+            ids = ccs_ids;
+        else if (ends_with(e->d_name, ".cert.pem", &stem))
+            ids = x509_ids;
+        else
+            continue;
+        char name[256];
+        if (stem >= sizeof name || strlen(dir != NULL ? dir : "") >= sizeof cache->dir)
+            continue;
+        memcpy(name, e->d_name, stem);
+        name[stem] = 0;
+        for (int k = 0; k < 2 && cache_n < CREDFILE_CACHE_MAX; k++) {
+            if (cache_find(dir != NULL ? dir : "", name, ids[k]) != NULL)
+                continue;
+            quiet = true;
+            int rc = credfile_load(dir, name, ids[k], &tmp);
+            quiet = false;
+            if (rc != 0)
+                continue;
+            cache_entry *grown = realloc(cache, (cache_n + 1) * sizeof *cache);
+            if (grown == NULL) {
+                credfile_wipe(&tmp);
+                break;
+            }
+            cache = grown;
+            cache_entry *c = &cache[cache_n++];
+            memset(c, 0, sizeof *c);
+            snprintf(c->dir, sizeof c->dir, "%s", dir != NULL ? dir : "");
+            snprintf(c->name, sizeof c->name, "%s", name);
+            c->id = ids[k];
+            c->cf = tmp;
+            credfile_fixup(&c->cf);
+            credfile_wipe(&tmp);
+            added++;
+        }
+    }
+    closedir(d);
+    return added;
+}
+
+void credfile_cache_clear(void)
+{
+    if (cache != NULL)
+        eh_wipe(cache, cache_n * sizeof *cache); /* private keys among them */
+    free(cache);
+    cache = NULL;
+    cache_n = 0;
+}
+
 int credfile_load(const char *dir, const char *name, credfile_id id, credfile *out)
 {
     if (out == NULL) {
         fprintf(stderr, "%s: credfile_load: no output\n", name != NULL ? name : "(null)");
         return 2;
+    }
+    const cache_entry *hit = cache_find(dir != NULL ? dir : "", name, id);
+    if (hit != NULL) {
+        *out = hit->cf;
+        credfile_fixup(out);
+        return 0;
     }
     memset(out, 0, sizeof *out);
     int rc = load(dir, name, id, out);

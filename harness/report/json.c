@@ -161,6 +161,23 @@ static json_t *fingerprint_json(const sc_result *s)
     return json_string(report_fingerprint(s, fp, sizeof fp));
 }
 
+/* A finite number rounded to 1/100 (jansson rejects NaN and infinities). */
+static json_t *num2(double v)
+{
+    return json_real(v - v == 0 ? (double)(long long)(v * 100 + 0.5) / 100 : 0.0);
+}
+
+/* The job's timing, or null for a job that did not run. */
+static json_t *timing_json(const sc_job_timing *t)
+{
+    if (t->job_ms <= 0)
+        return json_null();
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "setup_ms", num2(t->setup_ms),
+                     "spawn_ms", num2(t->spawn_ms), "ready_ms", num2(t->ready_ms), "steps_ms",
+                     num2(t->steps_ms), "stop_ms", num2(t->stop_ms), "files_ms",
+                     num2(t->files_ms), "job_ms", num2(t->job_ms));
+}
+
 json_t *report_result_json(const sc_result *s)
 {
     json_t *o = json_object();
@@ -185,7 +202,7 @@ json_t *report_result_json(const sc_result *s)
         PUT_STR(o, "pcap_path", s->pcap_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||
         PUT_STR(o, "iut_stderr_path", s->iut_stderr_path) ||
-        PUT_STR(o, "unwritten", s->unwritten) ||
+        PUT_STR(o, "unwritten", s->unwritten) || put(o, "timing", timing_json(&s->timing)) ||
         put(o, "transcript", s->transcript ? jstr(s->transcript, SIZE_MAX) : json_null())) {
         json_decref(o);
         return NULL;
@@ -213,6 +230,10 @@ json_t *report_json_doc(const run_report *r)
         put(root, "seed", jseed(r->seed)) || PUT_STR(root, "started", r->started) ||
         put(root, "interrupted", json_boolean(r->interrupted)) ||
         put(root, "strict", json_boolean(r->strict)))
+        goto fail;
+    if ((r->sanity_s > 0 || r->suite_s > 0) &&
+        put(root, "timing", json_pack("{s:o, s:o, s:o}", "sanity_s", num2(r->sanity_s),
+                                      "suite_s", num2(r->suite_s), "junit_s", num2(r->junit_s))))
         goto fail;
     int rc = put(root, "summary", summary);
     summary = NULL;

@@ -64,6 +64,18 @@ typedef struct sc_amplification {
  * writers print the same digits); -1 when either is unknown or request is 0. */
 long report_amplification_milli(long reply, long request);
 
+/* Where a job's time went (runner.c), in milliseconds; all 0 where not
+ * measured (a job not run, explore's, the matrix's pairs). */
+typedef struct sc_job_timing {
+    double setup_ms; /* the job process: its files, the executor (credentials, sockets) */
+    double spawn_ms; /* starting the IUT process */
+    double ready_ms; /* the IUT's readiness (its start-up), 0 for a client IUT */
+    double steps_ms; /* the scenario's steps (a client IUT's start-up included) */
+    double stop_ms;  /* the IUT's own end, and stopping it */
+    double files_ms; /* the job's capture and transcript written */
+    double job_ms;   /* the job as the run saw it, from its fork to its result */
+} sc_job_timing;
+
 typedef struct sc_result {
     char id[128];           /* scenario id */
     char title[512];
@@ -100,6 +112,7 @@ typedef struct sc_result {
      * reason", the first one; "" if none. The run then exits as a set-up
      * error. */
     char unwritten[600];
+    sc_job_timing timing;
 } sc_result;
 
 typedef struct run_report {
@@ -112,6 +125,10 @@ typedef struct run_report {
                              * <failure> (report_fails_run) */
     sc_result *results;     /* owned */
     size_t n, cap;
+    /* run's phases, in seconds (0: not measured): the sanity conversations
+     * (with the suite's jobs run in their place), the rest of the suite,
+     * and writing the JUnit report (written before the JSON) */
+    double sanity_s, suite_s, junit_s;
 } run_report;
 
 /*

@@ -46,6 +46,7 @@ typedef struct job {
     pid_t pid;
     int fd;
     int64_t deadline;
+    double started_ms;        /* CLOCK_MONOTONIC when it was forked */
     unsigned char *buf;       /* what the child sent */
     size_t len, cap;
 } job;

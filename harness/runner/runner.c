@@ -22,6 +22,7 @@
 #include "../scenario/budget.h"
 #include "../scenario/exec.h"
 #include "../scenario/scenario.h"
+#include "../peer/credfile.h"
 #include "../transport/free_port.h"
 #include "../transport/pcap_file.h"
 #include "../transport/udp.h"
@@ -245,11 +246,27 @@ static void job_exec_opts(const job *j, const scenario *sc, const run_opts *o, s
     eo->keylog = o->keylog != NULL;
 }
 
+/* CLOCK_MONOTONIC in milliseconds, with fractions. */
+static double mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 /* Run one job (in the child process): IUT, executor, verdict. */
 static void run_job(const job *j, const scenario *sc, const run_opts *o, const peer_file *pf,
                     sc_budget budget,
                     sc_result *res)
 {
+    /* where the time goes (sc_job_timing): each mark the end of a phase */
+    double t_mark = mono_ms();
+#define JOB_PHASE(field)                                                                       \
+    do {                                                                                       \
+        double now_ = mono_ms();                                                               \
+        res->timing.field += now_ - t_mark;                                                    \
+        t_mark = now_;                                                                         \
+    } while (0)
     const peer_role_spec *spec =
         j->harness_role == SC_HARNESS_INITIATOR ? &pf->responder : &pf->initiator;
     char dir[SC_MAX_PATH + 64], name[SC_MAX_ID + SC_MAX_NAME + 2], path_out[1024], path_err[1024], cmd[SC_MAX_CMD];
@@ -330,7 +347,9 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             snprintf(err, sizeof err, "peer file: command template does not expand");
             goto harness_error;
         }
+        JOB_PHASE(setup_ms);
         w.p = iut_start_tracked(cmd, path_out, path_err, &job_iut_pgid);
+        JOB_PHASE(spawn_ms);
         if (w.p == NULL) {
             snprintf(err, sizeof err, "cannot start the IUT: %.400s", cmd);
             goto harness_error;
@@ -345,10 +364,12 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
             int ready_ms = peer_ready_timeout_ms(spec);
             iut_ready r = iut_wait_ready(w.p, spec->ready_probe ? NULL : spec->ready_line, host,
                                          port, ready_ms);
+            JOB_PHASE(ready_ms);
             if (r != IUT_READY) {
                 iut_exit ex;
                 memset(&ex, 0, sizeof ex);
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
+                JOB_PHASE(stop_ms);
                 w.p = NULL;
                 note_capture(&ex, res);
                 iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
@@ -363,9 +384,12 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
         if (x == NULL)
             goto harness_error;
     }
+    JOB_PHASE(setup_ms);
     sc_exec_run(x, res);
+    JOB_PHASE(steps_ms);
     if (w.p != NULL)
         finish_iut(x, &w, j->harness_role, reverse, o, pf, res);
+    JOB_PHASE(stop_ms);
     goto done;
 harness_error:
     res->v = V_ERROR;
@@ -375,9 +399,12 @@ done:
         iut_exit ex;
         iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
         note_capture(&ex, res);
+        JOB_PHASE(stop_ms);
     }
     sc_exec_free(x);
     job_files_end(pcap, pcap_err, port, o, dir, name, res);
+    JOB_PHASE(files_ms);
+#undef JOB_PHASE
 }
 
 /* The end of a job's files: its capture, and its transcript next to it. */
@@ -561,6 +588,7 @@ static int start_job(job *j, const run_opts *o, run_state *st, sc_budget budget)
         return -1;
     fflush(NULL); /* else the child holds a copy of unwritten output, which any
                      flush in it (libc's at exit, valgrind's) writes a second time */
+    j->started_ms = mono_ms();
     pid_t pid = fork();
     if (pid < 0) {
         close(p[0]), close(p[1]);
@@ -998,6 +1026,7 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
                                  WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
                                                      : "no result");
                 }
+                res->timing.job_ms = mono_ms() - j->started_ms;
                 if (j->harness_role == SC_HARNESS_INITIATOR)
                     per_run_job_done(st->per_run, res);
                 done[idx[k]] = true;
@@ -1186,9 +1215,14 @@ int run_main(const run_opts *o)
     st.n_results = results ? n_jobs : 0;
     if (results == NULL || done == NULL)
         goto out;
+    /* every job loads its credentials from o->cred_dir: loaded once here,
+     * the forked jobs copy them */
+    (void)credfile_preload(o->cred_dir);
     bool sanity_failed = false;
+    double t_phase = mono_ms();
     if (!o->no_sanity && run_sanity(&st, o, budget, &sanity_failed) != 0)
         goto out;
+    rep->sanity_s = (mono_ms() - t_phase) / 1e3;
     if (sanity_failed)
         for (size_t i = 0; i < n_jobs; i++) {
             if (done[i]) { /* run ahead as a conversation: the suite did not run */
@@ -1203,7 +1237,9 @@ int run_main(const run_opts *o)
                          "result)");
             }
         }
+    t_phase = mono_ms();
     size_t printed = run_pool(&st, o, budget, jobs, n_jobs, results, done, POOL_SUITE);
+    rep->suite_s = (mono_ms() - t_phase) / 1e3;
     if (interrupted) {
         rep->interrupted = true;
         printf("run interrupted: %zu of %zu jobs finished\n", printed, n_jobs);
@@ -1238,8 +1274,10 @@ int run_main(const run_opts *o)
         fprintf(stderr, "run: and %zu more jobs with a file that could not be written\n",
                 unwritten - 5);
     errno = 0;
+    t_phase = mono_ms();
     if (o->junit && report_write_junit(rep, o->junit) != 0)
         unwritten += cannot_write(o->junit);
+    rep->junit_s = (mono_ms() - t_phase) / 1e3;
     errno = 0;
     if (o->json && report_write_json(rep, o->json) != 0)
         unwritten += cannot_write(o->json);
@@ -1269,6 +1307,7 @@ int run_main(const run_opts *o)
     json_decref(compare);
     rc = exit_code(o, sanity_failed, rep->interrupted, unwritten, failing, errors, ran);
 out:
+    credfile_cache_clear();
     run_state_free(&st);
     if (handlers) {
         reaper_sweep(); /* the jobs are over: what a stopped job's IUT left behind */

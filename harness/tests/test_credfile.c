@@ -496,6 +496,63 @@ START_TEST(test_wrong_identification)
 }
 END_TEST
 
+/* credfile_preload: every credential of the folder in the identifications
+ * it allows, silently; a later load of one of them is a copy, even when the
+ * file changed since (so the cache is what answered), with the private key
+ * and the pointers of a fresh load; another folder still loads from disk. */
+START_TEST(test_preload_cache)
+{
+    tmpdir t;
+    tmp_make(&t);
+    copy_shipped(t.path, "rfc9529-trace1-r.cert.pem", "x.cert.pem");
+    copy_shipped(t.path, "rfc9529-trace1-r.key.pem", "x.key.pem");
+    copy_shipped(t.path, "rfc9529-trace2-r.ccs.hex", "c.ccs.hex");
+    copy_shipped(t.path, "rfc9529-trace2-r.key.pem", "c.key.pem");
+    write_str(t.path, "README.md", "not a credential\n");
+    credfile fresh, cached;
+    ck_assert_int_eq(load_quiet(t.path, "c", CREDFILE_KID, &fresh), 0);
+    /* x as x5t and x5chain, c as kid and kccs; x as kid is no error here */
+    char msg[256];
+    char errpath[] = "/tmp/eh-credfile-err-XXXXXX";
+    int fd = mkstemp(errpath);
+    ck_assert_int_ge(fd, 0);
+    fflush(stderr);
+    int saved = dup(2);
+    ck_assert_int_ge(dup2(fd, 2), 0);
+    long n = credfile_preload(t.path);
+    fflush(stderr);
+    ck_assert_int_ge(dup2(saved, 2), 0);
+    close(saved);
+    ssize_t got = pread(fd, msg, sizeof msg - 1, 0);
+    close(fd);
+    unlink(errpath);
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(got, 0); /* printed nothing */
+    /* the files change: the cache answers with what was loaded */
+    write_str(t.path, "c.ccs.hex", "not hex at all");
+    ck_assert_int_eq(credfile_load(t.path, "c", CREDFILE_KID, &cached), 0);
+    ck_assert_mem_eq(&cached.cred, &fresh.cred, sizeof fresh.cred);
+    ck_assert_uint_eq(cached.priv_len, fresh.priv_len);
+    ck_assert_mem_eq(cached.priv, fresh.priv, fresh.priv_len);
+    expect_pointers(&cached);
+    credfile x;
+    ck_assert_int_eq(credfile_load(t.path, "x", CREDFILE_X5CHAIN, &x), 0);
+    expect_pointers(&x);
+    /* what it does not hold loads as ever: here, the error of a kid for X.509 */
+    ck_assert_int_eq(load_capture(t.path, "x", CREDFILE_KID, &x, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "no kid"));
+    /* cleared: the file is read again, and is now malformed */
+    credfile_cache_clear();
+    ck_assert_int_eq(load_capture(t.path, "c", CREDFILE_KID, &cached, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "is not a hex digit"));
+    ck_assert_int_eq(credfile_preload("/nonexistent/creds"), -1);
+    credfile_wipe(&fresh);
+    credfile_wipe(&cached);
+    credfile_wipe(&x);
+    tmp_remove(&t);
+}
+END_TEST
+
 Suite *eh_test_credfile_suite(void)
 {
     Suite *s = suite_create("credfile");
@@ -510,6 +567,7 @@ Suite *eh_test_credfile_suite(void)
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_key_mismatch);
     tcase_add_test(tc, test_wrong_identification);
+    tcase_add_test(tc, test_preload_cache);
     suite_add_tcase(s, tc);
     return s;
 }
