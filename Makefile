@@ -295,9 +295,17 @@ e2e-full:
 
 # The table on stdout, the JSON in reports/bench/ (make bench BENCH_SMOKE=1: a few seconds,
 # reports/bench/smoke.json). Run on a quiet machine: other load slows every figure.
+# make bench BENCH_BASELINE=REV: REV (a commit, e.g. HEAD~1) is checked out in a worktree
+# under build/bench-baseline and built, and the suite is timed with both, side by side.
+BENCH_BASE_DIR := build/bench-baseline
 bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
-	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json)
+	$(if $(BENCH_BASELINE),git worktree remove --force $(BENCH_BASE_DIR) 2>/dev/null || rm -rf $(BENCH_BASE_DIR); \
+	  git worktree prune && git worktree add --detach $(BENCH_BASE_DIR) $(BENCH_BASELINE) && \
+	  $(MAKE) --no-print-directory -C $(BENCH_BASE_DIR) -j$(NPROC) build/edhoc-harness)
+	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json) \
+	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASE_DIR))
+	$(if $(BENCH_BASELINE),git worktree remove --force $(BENCH_BASE_DIR))
 
 # make explore: the state-machine exploration of the reference peer in both roles, deeper than
 # make test's (EXPLORE_DEPTH, default 5); reports in reports/explore-<role>/.

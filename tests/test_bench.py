@@ -86,6 +86,40 @@ def test_memory_suite_time_and_machine(smoke):
         assert t["seconds"] > 0 and " 0 fail," in t["summary"], t
     assert doc["machine"]["cpu"] and doc["machine"]["cores"] >= 1
     assert doc["clock"] == "CLOCK_MONOTONIC"
+    # where the -j 2 run's time went, from its JSON report: every phase, and the jobs'
+    # phases inside their wall time as the run saw it
+    ph = doc["suite_phases"]
+    phases = ("setup_ms", "spawn_ms", "ready_ms", "steps_ms", "stop_ms", "files_ms")
+    assert set(ph) == set(phases) | {"job_ms", "run"}, ph
+    assert ph["run"]["jobs"] >= 1 and ph["run"]["sanity_s"] > 0, ph
+    assert all(ph[k]["sum_s"] >= 0 and ph[k]["median_ms"] >= 0 for k in phases)
+    assert ph["steps_ms"]["sum_s"] > 0
+    assert sum(ph[k]["sum_s"] for k in phases) <= ph["job_ms"]["sum_s"] + 0.05, ph
+    assert doc["suite_side_by_side"] is None  # no --baseline
+
+
+def test_side_by_side_with_a_baseline_tree(tmp_path):
+    """--baseline DIR times the -j 2 suite with DIR's own build and tree, alternating with
+    this one's; here DIR is this tree, so both must run the same jobs to the same summary."""
+    if os.environ.get("EH_HARNESS", "build/edhoc-harness") != "build/edhoc-harness":
+        pytest.skip("the benchmark runs against the plain build only")
+    out = tmp_path / "b.json"
+    r = subprocess.run([str(BENCH), "--smoke", "--json", str(out), "--harness", str(PLAIN),
+                        "--skip", "loopback", "--skip", "memory", "--skip", "table",
+                        "--baseline", str(ROOT)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    side = json.loads(out.read_text())["suite_side_by_side"]
+    assert side["baseline"] == str(ROOT)
+    assert side["seconds"] > 0 and side["baseline_seconds"] > 0
+    assert abs(side["ratio"] - side["seconds"] / side["baseline_seconds"]) < 0.01
+    assert side["summary"] == side["baseline_summary"] and " 0 fail," in side["summary"]
+    assert "this tree / baseline:" in r.stdout
+    r = subprocess.run([str(BENCH), "--smoke", "--skip", "loopback", "--skip", "memory",
+                        "--skip", "table", "--json", str(out), "--harness", str(PLAIN),
+                        "--baseline", str(tmp_path / "none")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "--baseline" in r.stderr, r.stderr
 
 
 def test_session_table_figures(smoke):

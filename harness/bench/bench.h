@@ -111,6 +111,8 @@ typedef struct bench_proc {
 
 /* Start argv[0] with argv (stdin /dev/null, stdout+stderr to a pipe). */
 int bench_proc_start(bench_proc *pr, char *const argv[]);
+/* The same in the folder cwd (NULL: this one). */
+int bench_proc_start_in(bench_proc *pr, char *const argv[], const char *cwd);
 /* Read its output until a line containing `needle` (copied to pr->line),
  * at most timeout_ms. 0, or -1 (timeout, EOF). */
 int bench_proc_wait_line(bench_proc *pr, const char *needle, int timeout_ms);
@@ -163,15 +165,29 @@ typedef struct bench_table_row {
  * of five handshakes. 0, or -1 after a message. */
 int bench_table_measure(const bench_pair *p, long n, int probes, bench_table_row *row);
 
+/* The phases of a job (the JSON report's `timing`, runner.c), in order. */
+enum { BENCH_PHASES = 7 };
+extern const char *const bench_phase_names[BENCH_PHASES];
+
 typedef struct bench_suite_time {
     const char *label;        /* "full -j 1" */
     double seconds;
     int exit_status;
     char summary[256];        /* the run's summary line */
+    /* from its JSON report, when it has `timing` (have_phases): per phase
+     * the sum over the jobs that ran and the median, in ms; the run's own
+     * phases in s */
+    bool have_phases;
+    size_t jobs;
+    double phase_sum_ms[BENCH_PHASES], phase_median_ms[BENCH_PHASES];
+    double sanity_s, suite_s, junit_s;
 } bench_suite_time;
 
 /* Wall time of `edhoc-harness run --peer peers/reference.yaml --role both`
- * with extra arguments (NULL-terminated) into a temporary --out. 0 or -1. */
-int bench_suite_run(const char *harness, const char *const *extra, bench_suite_time *t);
+ * with extra arguments (NULL-terminated) into a temporary --out, run in
+ * the folder cwd (NULL: this one; its peers/ and scenarios/ are used).
+ * 0 or -1. */
+int bench_suite_run(const char *harness, const char *cwd, const char *const *extra,
+                    bench_suite_time *t);
 
 #endif

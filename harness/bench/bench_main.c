@@ -42,7 +42,7 @@ typedef struct opts {
     bool smoke, skip_loopback, skip_memory, skip_suite, skip_table, cpu_clock;
     int only[N_ROWS][2];      /* --row M:S; none = every row */
     size_t n_only;
-    const char *harness, *json, *cred_dir;
+    const char *harness, *json, *cred_dir, *baseline;
     long sessions;
     char harness_buf[PATH_MAX];
 } opts;
@@ -65,6 +65,10 @@ static void usage(FILE *f)
             "  --sessions N       half-open sessions for the memory figure (default 10000)\n"
             "  --skip PART        loopback, memory, table or suite (repeatable)\n"
             "  --row M:S          only METHOD M with suite S (repeatable; e.g. for profiling)\n"
+            "  --baseline DIR     also time the suite (-j 2) with DIR/build/edhoc-harness in\n"
+            "                     DIR (another commit's tree, built; make bench\n"
+            "                     BENCH_BASELINE=REV makes one), alternating with this\n"
+            "                     tree's, best of 3 each: side by side in one run\n"
             "  --cpu-clock        floor and in-memory handshakes in process CPU time instead\n"
             "                     of CLOCK_MONOTONIC (less disturbed on a busy machine)\n"
             "  -h, --help         this text\n");
@@ -89,6 +93,8 @@ static int parse(int argc, char **argv, opts *o)
             o->json = argv[++i];
         } else if (v != NULL && !strcmp(a, "--harness")) {
             o->harness = argv[++i];
+        } else if (v != NULL && !strcmp(a, "--baseline")) {
+            o->baseline = argv[++i];
         } else if (v != NULL && !strcmp(a, "--cred-dir")) {
             o->cred_dir = argv[++i];
         } else if (v != NULL && !strcmp(a, "--sessions")) {
@@ -344,9 +350,34 @@ int main(int argc, char **argv)
         for (int k = 0; k < 3; k++) {
             printf("suite: edhoc-harness run --peer peers/reference.yaml --role both (%s)\n",
                    st[k].label);
-            if (bench_suite_run(o.harness, suite_args[k], &st[k]) != 0)
+            if (bench_suite_run(o.harness, NULL, suite_args[k], &st[k]) != 0)
                 return 1;
         }
+    }
+    /* side by side: this tree's suite (-j 2) and the baseline's, alternating,
+     * so that the machine's drift hits both alike; best of 3 each */
+    bench_suite_time side[2] = {{.label = "this tree"}, {.label = "baseline"}};
+    char base_harness[PATH_MAX];
+    if (o.baseline != NULL && !o.skip_suite) {
+        char base_dir[PATH_MAX];
+        if (realpath(o.baseline, base_dir) == NULL) {
+            fprintf(stderr, "edhoc-bench: --baseline %s: %s\n", o.baseline, strerror(errno));
+            return 1;
+        }
+        /* absolute: it runs in that folder */
+        snprintf(base_harness, sizeof base_harness, "%.*s/build/edhoc-harness",
+                 (int)(sizeof base_harness - 32), base_dir);
+        printf("suite side by side: this tree and %s, -j 2, alternating, best of 3\n",
+               o.baseline);
+        for (int round = 0; round < 3; round++)
+            for (int k = 0; k < 2; k++) {
+                bench_suite_time t = {.label = side[k].label};
+                if (bench_suite_run(k == 0 ? o.harness : base_harness,
+                                    k == 0 ? NULL : o.baseline, suite_args[1], &t) != 0)
+                    return 1;
+                if (side[k].seconds == 0 || t.seconds < side[k].seconds)
+                    side[k] = t;
+            }
     }
 
     /* ------------------------------------------------------------ table */
@@ -416,7 +447,7 @@ int main(int argc, char **argv)
                           round_to(t->fill_seconds, 2)));
         }
     }
-    json_t *suite_json = json_array();
+    json_t *suite_json = json_array(), *phases_json = json_null(), *side_json = json_null();
     if (!o.skip_suite) {
         printf("\nconformance suite against the reference peer, both roles:\n");
         for (int k = 0; k < 3; k++) {
@@ -424,6 +455,46 @@ int main(int argc, char **argv)
             json_array_append_new(suite_json,
                                   json_pack("{s:s, s:f, s:s}", "label", st[k].label, "seconds",
                                             round_to(st[k].seconds, 2), "summary", st[k].summary));
+        }
+        const bench_suite_time *t = &st[1];
+        if (t->have_phases) {
+            static const char *const what[BENCH_PHASES] = {
+                "job set-up (executor, credentials, sockets)", "IUT spawn",
+                "IUT readiness (its start-up)", "steps (a client IUT's start-up included)",
+                "IUT end and stop", "capture and transcript written",
+                "the job, fork to result (the run's view)"};
+            printf("\nwhere the time of `run` goes (%s, %zu jobs that ran; the run's report "
+                   "timing):\n  %-46s %10s %12s\n",
+                   t->label, t->jobs, "phase", "median ms", "sum s");
+            phases_json = json_object();
+            for (int k = 0; k < BENCH_PHASES; k++) {
+                printf("  %-46s %10.2f %12.2f\n", what[k], t->phase_median_ms[k],
+                       t->phase_sum_ms[k] / 1e3);
+                json_object_set_new(phases_json, bench_phase_names[k],
+                                    json_pack("{s:f, s:f}", "median_ms",
+                                              round_to(t->phase_median_ms[k], 2), "sum_s",
+                                              round_to(t->phase_sum_ms[k] / 1e3, 2)));
+            }
+            printf("  run: sanity conversations (and the jobs that hold them) %.2f s, the rest "
+                   "of the suite %.2f s, JUnit written in %.3f s\n",
+                   t->sanity_s, t->suite_s, t->junit_s);
+            json_object_set_new(phases_json, "run",
+                                json_pack("{s:f, s:f, s:f, s:I}", "sanity_s",
+                                          round_to(t->sanity_s, 2), "suite_s",
+                                          round_to(t->suite_s, 2), "junit_s",
+                                          round_to(t->junit_s, 3), "jobs", (json_int_t)t->jobs));
+        }
+        if (o.baseline != NULL) {
+            double ratio = side[1].seconds > 0 ? side[0].seconds / side[1].seconds : 0;
+            printf("\nside by side (%s, best of 3, alternating):\n  %-40s %7.2f s   %s\n"
+                   "  %-40s %7.2f s   %s\n  this tree / baseline: %.3f\n",
+                   st[1].label, "this tree", side[0].seconds, side[0].summary, o.baseline,
+                   side[1].seconds, side[1].summary, ratio);
+            side_json = json_pack("{s:s, s:f, s:f, s:f, s:s, s:s}", "baseline", o.baseline,
+                                  "seconds", round_to(side[0].seconds, 2), "baseline_seconds",
+                                  round_to(side[1].seconds, 2), "ratio", round_to(ratio, 3),
+                                  "summary", side[0].summary, "baseline_summary",
+                                  side[1].summary);
         }
     }
     double wall = (bench_now_us() - t_start) / 1e6;
@@ -451,6 +522,13 @@ int main(int argc, char **argv)
                                   "peer responder --transport udp --max-sessions N, METHOD 3, "
                                   "suite 2; N message_1 with distinct C_I, no message_3"),
         "suite_time", suite_json, "wall_seconds", round_to(wall, 1));
+    if (root != NULL) {
+        json_object_set_new(root, "suite_phases", phases_json);
+        json_object_set_new(root, "suite_side_by_side", side_json);
+    } else {
+        json_decref(phases_json);
+        json_decref(side_json);
+    }
     if (root != NULL)
         json_object_set_new(root, "session_table", table_json);
     else

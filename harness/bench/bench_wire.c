@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,11 @@ extern char **environ;
 
 int bench_proc_start(bench_proc *pr, char *const argv[])
 {
+    return bench_proc_start_in(pr, argv, NULL);
+}
+
+int bench_proc_start_in(bench_proc *pr, char *const argv[], const char *cwd)
+{
     int fds[2];
     posix_spawn_file_actions_t fa;
     memset(pr, 0, sizeof *pr);
@@ -38,6 +44,8 @@ int bench_proc_start(bench_proc *pr, char *const argv[])
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    if (cwd != NULL)
+        posix_spawn_file_actions_addchdir_np(&fa, cwd);
     int rc = posix_spawn(&pr->pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
@@ -324,7 +332,52 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-int bench_suite_run(const char *harness, const char *const *extra, bench_suite_time *t)
+const char *const bench_phase_names[BENCH_PHASES] = {
+    "setup_ms", "spawn_ms", "ready_ms", "steps_ms", "stop_ms", "files_ms", "job_ms"};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The phases of the run whose JSON report is at path (bench_suite_time). */
+static void read_phases(const char *path, bench_suite_time *t)
+{
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je), *results = json_object_get(doc, "results");
+    json_t *timing = json_object_get(doc, "timing");
+    size_t n = json_array_size(results);
+    double *v = n ? calloc(n, sizeof *v) : NULL;
+    if (doc == NULL || v == NULL || !json_is_object(timing)) {
+        free(v);
+        json_decref(doc);
+        return;
+    }
+    t->sanity_s = json_number_value(json_object_get(timing, "sanity_s"));
+    t->suite_s = json_number_value(json_object_get(timing, "suite_s"));
+    t->junit_s = json_number_value(json_object_get(timing, "junit_s"));
+    for (int k = 0; k < BENCH_PHASES; k++) {
+        size_t m = 0;
+        t->phase_sum_ms[k] = 0;
+        for (size_t i = 0; i < n; i++) {
+            json_t *jt = json_object_get(json_array_get(results, i), "timing");
+            if (!json_is_object(jt))
+                continue;
+            v[m] = json_number_value(json_object_get(jt, bench_phase_names[k]));
+            t->phase_sum_ms[k] += v[m++];
+        }
+        qsort(v, m, sizeof *v, cmp_double);
+        t->phase_median_ms[k] = m == 0 ? 0 : m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+        t->jobs = m;
+    }
+    t->have_phases = t->jobs > 0;
+    free(v);
+    json_decref(doc);
+}
+
+int bench_suite_run(const char *harness, const char *cwd, const char *const *extra,
+                    bench_suite_time *t)
 {
     char dir[] = "/tmp/edhoc-bench-XXXXXX", junit[64], json[64];
     char *argv[40];
@@ -343,13 +396,15 @@ int bench_suite_run(const char *harness, const char *const *extra, bench_suite_t
     bench_proc pr;
     double t0 = bench_now_us();
     int rc = -1;
-    if (bench_proc_start(&pr, argv) == 0) {
+    if (bench_proc_start_in(&pr, argv, cwd) == 0) {
         t->exit_status = bench_proc_finish(&pr, "summary:", NULL, 900000);
         t->seconds = (bench_now_us() - t0) / 1e6;
         snprintf(t->summary, sizeof t->summary, "%.255s", pr.line);
         rc = WIFEXITED(t->exit_status) && WEXITSTATUS(t->exit_status) == 0 ? 0 : -1;
         if (rc != 0)
             fprintf(stderr, "edhoc-bench: %s: the run failed (%s)\n", t->label, t->summary);
+        else
+            read_phases(json, t);
     }
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return rc;
