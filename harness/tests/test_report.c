@@ -141,6 +141,10 @@ static void fill(sc_result *s, verdict v, int role, int i)
         if (i % 3 == 0)
             snprintf(s->unwritten, sizeof s->unwritten,
                      "cannot write /tmp/t/%d.txt: No space left on device \"\\", i);
+        /* a job that ran: where its time went (a skipped one has none) */
+        s->timing = (sc_job_timing){.setup_ms = 1.234, .spawn_ms = 2, .ready_ms = 3.005,
+                                    .steps_ms = 4, .stop_ms = 5, .files_ms = 6,
+                                    .job_ms = 30.5 + i};
     }
 }
 
@@ -664,7 +668,7 @@ START_TEST(json_round_trip)
         "id",          "title",  "area",   "role",  "iut_role", "level",     "requirements",
         "verdict",     "message", "fingerprint", "known_failure", "seconds", "method", "suite",
         "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
-        "iut_stdout_path", "iut_stderr_path", "unwritten", "transcript"};
+        "iut_stdout_path", "iut_stderr_path", "unwritten", "timing", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
         json_t *o = json_array_get(results, i);
@@ -678,6 +682,18 @@ START_TEST(json_round_trip)
         ASSERT_JFIELD(o, "title", s->title);
         ASSERT_JFIELD(o, "area", s->area);
         ASSERT_JFIELD(o, "unwritten", s->unwritten);
+        json_t *tm = json_object_get(o, "timing");
+        if (s->timing.job_ms > 0) {
+            static const char *const tkeys[] = {"setup_ms", "spawn_ms", "ready_ms", "steps_ms",
+                                                "stop_ms",  "files_ms", "job_ms"};
+            const double want[] = {1.23, 2, 3.01, 4, 5, 6, s->timing.job_ms}; /* 1/100 */
+            ck_assert_uint_eq(json_object_size(tm), 7);
+            for (size_t t = 0; t < 7; t++)
+                ck_assert_double_eq_tol(json_number_value(json_object_get(tm, tkeys[t])),
+                                        want[t], 1e-9);
+        } else {
+            ck_assert(json_is_null(tm));
+        }
         assert_jstr(o, "role", s->role);
         assert_jstr(o, "level", s->level);
         assert_jstr(o, "requirements", s->requirements); /* valid UTF-8: unchanged */
