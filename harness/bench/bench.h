@@ -9,7 +9,9 @@
  * binary (`peer`, `run`) as separate processes like any user would.
  *
  * Files: bench_floor.c (the RFC-derived list of primitive operations and
- * their cost), bench_inmem.c (credentials, in-memory handshakes),
+ * their cost through the crypto provider), bench_best.c (the same operations
+ * on the faster of libsodium and OpenSSL, keys imported beforehand: the
+ * best-primitives floor), bench_inmem.c (credentials, in-memory handshakes),
  * bench_wire.c (processes: loopback throughput, memory per session, suite
  * wall time), bench_main.c (options, the table, the JSON report).
  */
@@ -78,6 +80,7 @@ typedef struct bench_op_cost {
     const char *rfc;   /* "§4.1.1.1" */
     int count;
     double us;         /* one call */
+    const char *impl;  /* the best-primitives floor: "libsodium" or "OpenSSL" */
 } bench_op_cost;
 
 #define BENCH_MAX_OPS 40
@@ -92,6 +95,13 @@ typedef struct bench_floor {
  * operation once for about budget->op_ms (one round). 0 or -1. */
 int bench_floor_measure(const bench_pair *p, const bench_sizes *sz, const bench_budget *b,
                         bench_floor *fl);
+
+/* The same operations, each called directly on libsodium or OpenSSL (the
+ * faster where both have it, op[k].impl), keys imported and algorithms
+ * fetched beforehand, never through the crypto provider (bench_best.c).
+ * 0 or -1. */
+int bench_floor_best_measure(const bench_pair *p, const bench_sizes *sz, const bench_budget *b,
+                             bench_floor *fl);
 
 /* --------------------------------------------------- in-memory handshake */
 

@@ -58,21 +58,7 @@
 
 #include "bench.h"
 
-typedef enum op_kind { KEYGEN, ECDH, SIGN, VERIFY, HASH, EXTRACT, EXPAND, SEAL, OPEN } op_kind;
-typedef enum op_when { ALWAYS, R_STATIC, I_STATIC, R_SIGNS, I_SIGNS } op_when;
-/* Which named input an operation takes. */
-typedef enum op_input {
-    IN_NONE, IN_M1, IN_TH2, IN_TH3, IN_TH4, IN_TBS2, IN_TBS3, IN_CT3, IN_CT4, IN_KDF
-} op_input;
-
-typedef struct floor_row {
-    op_kind kind;
-    op_when when;
-    int count;
-    op_input input;
-    int label;          /* EDHOC_KDF label for IN_KDF */
-    const char *what, *rfc;
-} floor_row;
+#include "bench_floor.h"
 
 static const floor_row rows[] = {
     {KEYGEN, ALWAYS, 2, IN_NONE, 0, "ephemeral key pair", "§5.2.1, §5.3.2"},
@@ -106,7 +92,7 @@ static const floor_row rows[] = {
     {OPEN, ALWAYS, 1, IN_CT4, 0, "AEAD decrypt CIPHERTEXT_4", "§5.5.3"},
 };
 
-static bool row_applies(const floor_row *r, int method)
+bool bench_floor_row_applies(const floor_row *r, int method)
 {
     bool r_static = method == 1 || method == 3, i_static = method == 2 || method == 3;
     switch (r->when) {
@@ -216,13 +202,12 @@ static int ctx_init(op_ctx *c, const bench_pair *p, const bench_sizes *sz)
     return 0;
 }
 
-/* Microseconds per call: calibrated so that the batch takes about op_ms. */
-static double time_op(op_ctx *c, const floor_row *r, const bench_budget *b)
+double bench_floor_time_op(floor_op_fn op, void *c, const floor_row *r, const bench_budget *b)
 {
-    if (run_op(c, r) != EH_OK || run_op(c, r) != EH_OK)
+    if (op(c, r) != EH_OK || op(c, r) != EH_OK)
         return -1;
     double t0 = bench_cost_now_us();
-    run_op(c, r);
+    op(c, r);
     double one = bench_cost_now_us() - t0;
     long iters = one > 0 ? (long)(b->op_ms * 1000.0 / one) : 100000;
     if (iters < b->min_iters)
@@ -231,9 +216,20 @@ static double time_op(op_ctx *c, const floor_row *r, const bench_budget *b)
         iters = 1000000;
     t0 = bench_cost_now_us();
     for (long k = 0; k < iters; k++)
-        if (run_op(c, r) != EH_OK)
+        if (op(c, r) != EH_OK)
             return -1;
     return (bench_cost_now_us() - t0) / (double)iters;
+}
+
+const floor_row *bench_floor_rows(size_t *n)
+{
+    *n = sizeof rows / sizeof rows[0];
+    return rows;
+}
+
+static eh_err provider_op(void *c, const floor_row *r)
+{
+    return run_op(c, r);
 }
 
 int bench_floor_measure(const bench_pair *p, const bench_sizes *sz, const bench_budget *b,
@@ -245,11 +241,11 @@ int bench_floor_measure(const bench_pair *p, const bench_sizes *sz, const bench_
     memset(fl, 0, sizeof *fl);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const floor_row *r = &rows[i];
-        if (!row_applies(r, p->method))
+        if (!bench_floor_row_applies(r, p->method))
             continue;
         bench_op_cost *o = &fl->op[fl->n++];
         o->what = r->what, o->rfc = r->rfc, o->count = r->count;
-        o->us = time_op(&c, r, b);
+        o->us = bench_floor_time_op(provider_op, &c, r, b);
         if (o->us < 0)
             return -1;
         fl->total_us += o->count * o->us;

@@ -29,10 +29,22 @@ static const int methods[] = {0, 3};
 static const int suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
 #define N_ROWS (sizeof methods / sizeof methods[0] * (sizeof suites / sizeof suites[0]))
 
+/* Per operation the faster of kept and fl (the same rows), and the total. */
+static void floor_keep_fastest(bench_floor *kept, const bench_floor *fl)
+{
+    kept->total_us = 0;
+    for (size_t k = 0; k < fl->n && k < kept->n; k++) {
+        if (fl->op[k].us < kept->op[k].us)
+            kept->op[k] = fl->op[k];
+        kept->total_us += kept->op[k].count * kept->op[k].us;
+    }
+}
+
 typedef struct row {
     bench_pair pair;
     bench_sizes sizes;
     bench_floor floor;        /* fastest of the rounds, per operation */
+    bench_floor best;         /* the best-primitives floor, the same way */
     double handshake_us;      /* fastest of the rounds */
     double coap_hs_s, udp_hs_s;
     long loopback_n;
@@ -54,7 +66,8 @@ static void usage(FILE *f)
             "\n"
             "For METHOD 0 and 3 with every cipher suite: the crypto floor of one handshake\n"
             "(the primitive operations RFC 9528 requires, measured through the crypto\n"
-            "provider), in-memory handshakes (message_1..message_4) and their ratio; the\n"
+            "provider, and again on the faster of libsodium and OpenSSL with keys imported\n"
+            "beforehand), in-memory handshakes (message_1..message_4) and their ratios; the\n"
             "reference Initiator and Responder over loopback CoAP and UDP; the Responder's\n"
             "memory per half-open session; the conformance suite's wall time.\n"
             "\n"
@@ -261,9 +274,10 @@ int main(int argc, char **argv)
     for (int round = 0; round < b.rounds; round++) {
         for (size_t i = 0; i < n; i++) {
             row *r = &rows[i];
-            bench_floor fl;
+            bench_floor fl, best;
             double hs;
             if (bench_floor_measure(&r->pair, &r->sizes, &b, &fl) != 0 ||
+                bench_floor_best_measure(&r->pair, &r->sizes, &b, &best) != 0 ||
                 (hs = bench_handshake_us(&r->pair, &b)) < 0) {
                 fprintf(stderr, "edhoc-bench: METHOD %d suite %d: measurement failed\n",
                         r->pair.method, r->pair.suite->id);
@@ -271,15 +285,12 @@ int main(int argc, char **argv)
             }
             if (round == 0) {
                 r->floor = fl;
+                r->best = best;
                 r->handshake_us = hs;
                 continue;
             }
-            r->floor.total_us = 0;
-            for (size_t k = 0; k < fl.n; k++) {
-                if (fl.op[k].us < r->floor.op[k].us)
-                    r->floor.op[k].us = fl.op[k].us;
-                r->floor.total_us += r->floor.op[k].count * r->floor.op[k].us;
-            }
+            floor_keep_fastest(&r->floor, &fl);
+            floor_keep_fastest(&r->best, &best);
             if (hs < r->handshake_us)
                 r->handshake_us = hs;
         }
@@ -391,16 +402,28 @@ int main(int argc, char **argv)
            o.cpu_clock ? "process CPU time" : "CLOCK_MONOTONIC",
            o.smoke ? " (SMOKE RUN: too few iterations to mean anything)" : "");
     printf("handshake = message_1..message_4 (message_4 included), no OSCORE; floor = the\n"
-           "crypto operations RFC 9528 requires of both parties (harness/bench/bench_floor.c)\n\n");
-    printf("%6s %5s %10s %13s %6s %11s %10s %10s\n", "METHOD", "suite", "floor_us",
-           "handshake_us", "ratio", "in-mem hs/s", "CoAP hs/s", "UDP hs/s");
+           "crypto operations RFC 9528 requires of both parties (harness/bench/bench_floor.c)\n"
+           "through the crypto provider; best = the same operations on the faster of libsodium\n"
+           "and OpenSSL, keys imported beforehand (harness/bench/bench_best.c)\n\n");
+    printf("%6s %5s %10s %9s %13s %6s %6s %11s %10s %10s\n", "METHOD", "suite", "floor_us",
+           "best_us", "handshake_us", "ratio", "/best", "in-mem hs/s", "CoAP hs/s", "UDP hs/s");
     json_t *results = json_array();
     for (size_t i = 0; i < n; i++) {
         row *r = &rows[i];
         double fl = round_to(r->floor.total_us, 2), hs = round_to(r->handshake_us, 2);
-        double ratio = round_to(hs / fl, 4);
-        printf("%6d %5d %10.1f %13.1f %6.3f %11.0f %10.0f %10.0f\n", r->pair.method,
-               r->pair.suite->id, fl, hs, ratio, 1e6 / hs, r->coap_hs_s, r->udp_hs_s);
+        double ratio = round_to(hs / fl, 4), best = round_to(r->best.total_us, 2);
+        double ratio_best = round_to(hs / best, 4);
+        printf("%6d %5d %10.1f %9.1f %13.1f %6.3f %6.3f %11.0f %10.0f %10.0f\n", r->pair.method,
+               r->pair.suite->id, fl, best, hs, ratio, ratio_best, 1e6 / hs, r->coap_hs_s,
+               r->udp_hs_s);
+        json_t *best_ops = json_array();
+        for (size_t k = 0; k < r->best.n; k++)
+            json_array_append_new(best_ops,
+                                  json_pack("{s:s, s:s, s:i, s:f, s:s}", "op", r->best.op[k].what,
+                                            "rfc", r->best.op[k].rfc, "count",
+                                            r->best.op[k].count, "us",
+                                            round_to(r->best.op[k].us, 3), "impl",
+                                            r->best.op[k].impl));
         json_t *ops = json_array();
         for (size_t k = 0; k < r->floor.n; k++)
             json_array_append_new(ops, json_pack("{s:s, s:s, s:i, s:f}", "op", r->floor.op[k].what,
@@ -419,6 +442,13 @@ int main(int argc, char **argv)
             num_or_null(round_to(st[1].seconds, 2)), "suite_quick_s",
             num_or_null(round_to(st[2].seconds, 2)), "credentials", "initiator",
             r->pair.cred_i, "responder", r->pair.cred_r, "floor", ops);
+        if (obj != NULL) {
+            json_object_set_new(obj, "floor_best_us", json_real(best));
+            json_object_set_new(obj, "ratio_best", json_real(ratio_best));
+            json_object_set_new(obj, "floor_best", best_ops);
+        } else {
+            json_decref(best_ops);
+        }
         json_array_append_new(results, obj);
     }
     if (!o.skip_memory)
@@ -485,14 +515,16 @@ int main(int argc, char **argv)
                                           round_to(t->junit_s, 3), "jobs", (json_int_t)t->jobs));
         }
         if (o.baseline != NULL) {
-            double ratio = side[1].seconds > 0 ? side[0].seconds / side[1].seconds : 0;
+            /* the ratio of the figures as written */
+            double mine = round_to(side[0].seconds, 3), base = round_to(side[1].seconds, 3);
+            double ratio = base > 0 ? mine / base : 0;
             printf("\nside by side (%s, best of 3, alternating):\n  %-40s %7.2f s   %s\n"
                    "  %-40s %7.2f s   %s\n  this tree / baseline: %.3f\n",
                    st[1].label, "this tree", side[0].seconds, side[0].summary, o.baseline,
                    side[1].seconds, side[1].summary, ratio);
             side_json = json_pack("{s:s, s:f, s:f, s:f, s:s, s:s}", "baseline", o.baseline,
-                                  "seconds", round_to(side[0].seconds, 2), "baseline_seconds",
-                                  round_to(side[1].seconds, 2), "ratio", round_to(ratio, 3),
+                                  "seconds", mine, "baseline_seconds", base, "ratio",
+                                  round_to(ratio, 4),
                                   "summary", side[0].summary, "baseline_summary",
                                   side[1].summary);
         }
