@@ -228,14 +228,18 @@ void x_serve(sc_exec *x, int timeout_ms)
     int64_t deadline = tr_now_ms() + timeout_ms;
     static uint8_t d[TR_UDP_MAX_DATAGRAM], out[TR_UDP_MAX_DATAGRAM];
     x->handled = false;
+    int drain_slice = 1;
     while (!x->handled || x->draining) {
         int64_t left = deadline - tr_now_ms();
         if (left <= 0)
             return;
         /* Bounded slices, to notice an IUT that exited; short ones while
          * draining, where that is what ends the wait (an IUT Initiator
-         * exits right after its last exchange). */
-        int most = x->draining ? 10 : 100;
+         * exits right after its last exchange, most within a few ms): 1 ms
+         * first, doubled up to 10 ms for one that takes its time. */
+        int most = x->draining ? drain_slice : 100;
+        if (x->draining && drain_slice < 10)
+            drain_slice = drain_slice * 2 > 10 ? 10 : drain_slice * 2;
         int slice = left < most ? (int)left : most;
         if (x->server) {
             if (tr_coap_server_run(x->server, slice) != EH_OK)
