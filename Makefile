@@ -302,7 +302,7 @@ bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness build/edhoc-bench
 	$(if $(BENCH_BASELINE),git worktree remove --force $(BENCH_BASE_DIR) 2>/dev/null || rm -rf $(BENCH_BASE_DIR); \
 	  git worktree prune && git worktree add --detach $(BENCH_BASE_DIR) $(BENCH_BASELINE) && \
-	  $(MAKE) --no-print-directory -C $(BENCH_BASE_DIR) -j$(NPROC) build/edhoc-harness)
+	  $(MAKE) --no-print-directory -s -C $(BENCH_BASE_DIR) -j$(NPROC) build/edhoc-harness)
 	build/edhoc-bench $(if $(BENCH_SMOKE),--smoke --json reports/bench/smoke.json) \
 	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASE_DIR))
 	$(if $(BENCH_BASELINE),git worktree remove --force $(BENCH_BASE_DIR))
