@@ -636,6 +636,42 @@ static bool ends_with(const char *s, const char *suffix, size_t *stem)
     return true;
 }
 
+/* Load name as id into the cache (quietly); 0 when it is there. */
+static int cache_add(const char *dir, const char *name, credfile_id id)
+{
+    if (cache_find(dir != NULL ? dir : "", name, id) != NULL)
+        return 0;
+    if (cache_n >= CREDFILE_CACHE_MAX || strlen(dir != NULL ? dir : "") >= sizeof cache->dir ||
+        strlen(name) >= sizeof cache->name)
+        return -1;
+    credfile tmp;
+    quiet = true;
+    int rc = credfile_load(dir, name, id, &tmp);
+    quiet = false;
+    if (rc != 0)
+        return -1;
+    cache_entry *grown = realloc(cache, (cache_n + 1) * sizeof *cache);
+    if (grown == NULL) {
+        credfile_wipe(&tmp);
+        return -1;
+    }
+    cache = grown;
+    cache_entry *c = &cache[cache_n++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->dir, sizeof c->dir, "%s", dir != NULL ? dir : "");
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->id = id;
+    c->cf = tmp;
+    credfile_fixup(&c->cf);
+    credfile_wipe(&tmp);
+    return 0;
+}
+
+int credfile_preload_one(const char *dir, const char *name, credfile_id id)
+{
+    return name != NULL && name[0] ? cache_add(dir, name, id) : -1;
+}
+
 long credfile_preload(const char *dir)
 {
     DIR *d = opendir(dir != NULL && dir[0] ? dir : ".");
@@ -643,7 +679,6 @@ long credfile_preload(const char *dir)
         return -1;
     long added = 0;
     struct dirent *e;
-    credfile tmp;
     while ((e = readdir(d)) != NULL && cache_n < CREDFILE_CACHE_MAX) {
         size_t stem;
         static const credfile_id ccs_ids[] = {CREDFILE_KID, CREDFILE_KCCS};
@@ -661,28 +696,9 @@ long credfile_preload(const char *dir)
         memcpy(name, e->d_name, stem);
         name[stem] = 0;
         for (int k = 0; k < 2 && cache_n < CREDFILE_CACHE_MAX; k++) {
-            if (cache_find(dir != NULL ? dir : "", name, ids[k]) != NULL)
-                continue;
-            quiet = true;
-            int rc = credfile_load(dir, name, ids[k], &tmp);
-            quiet = false;
-            if (rc != 0)
-                continue;
-            cache_entry *grown = realloc(cache, (cache_n + 1) * sizeof *cache);
-            if (grown == NULL) {
-                credfile_wipe(&tmp);
-                break;
-            }
-            cache = grown;
-            cache_entry *c = &cache[cache_n++];
-            memset(c, 0, sizeof *c);
-            snprintf(c->dir, sizeof c->dir, "%s", dir != NULL ? dir : "");
-            snprintf(c->name, sizeof c->name, "%s", name);
-            c->id = ids[k];
-            c->cf = tmp;
-            credfile_fixup(&c->cf);
-            credfile_wipe(&tmp);
-            added++;
+            size_t before = cache_n;
+            if (cache_add(dir, name, ids[k]) == 0 && cache_n > before)
+                added++;
         }
     }
     closedir(d);

@@ -104,6 +104,10 @@ int credfile_set_kid(credfile *cf, const uint8_t *kid, size_t kid_len);
 #define CREDFILE_CACHE_MAX 1024
 long credfile_preload(const char *dir);
 
+/* The same for one credential (name as id), quietly: 0 when it is cached
+ * now (or was), -1 when it does not load (credfile_load will say why). */
+int credfile_preload_one(const char *dir, const char *name, credfile_id id);
+
 /* Wipe (private keys included) and drop the cache. */
 void credfile_cache_clear(void);
 

@@ -1057,6 +1057,30 @@ static size_t run_pool(run_state *st, const run_opts *o, sc_budget budget, job *
     return printed;
 }
 
+/* Every job loads its two credentials (and maybe a third it tells the IUT
+ * about) from o->cred_dir: those of the runnable jobs are loaded once here,
+ * and the forked jobs copy them (credfile_preload_one). Only what the jobs
+ * use: a run of one scenario loads two, not the folder. */
+static void preload_credentials(run_state *st, const run_opts *o)
+{
+    char err[512];
+    for (size_t i = 0; i < st->jl.n; i++) {
+        const job *j = &st->jl.v[i];
+        if (j->tmpl == NULL || j->skip)
+            continue;
+        const scenario *sc = job_scenario(j, st->scratch, err, sizeof err);
+        credfile_id id = CREDFILE_KID;
+        if (sc == NULL || sc->vector[0] || (sc->cred_id[0] && credfile_id_parse(sc->cred_id, &id)))
+            continue;
+        const char *own, *peer;
+        sc_cred_names(sc, j->harness_role, &own, &peer);
+        (void)credfile_preload_one(o->cred_dir, own, id);
+        (void)credfile_preload_one(o->cred_dir, peer, id);
+        if (sc->id_cred_of_iut_peer)
+            (void)credfile_preload_one(o->cred_dir, sc->iut_peer_cred, id);
+    }
+}
+
 /* The sanity conversations (sanity.h): run before the suite; a failed one
  * is printed with what failed and kept for the reports, and sets *failed.
  * The suite's jobs that stand in for a conversation run first (with the
@@ -1215,9 +1239,7 @@ int run_main(const run_opts *o)
     st.n_results = results ? n_jobs : 0;
     if (results == NULL || done == NULL)
         goto out;
-    /* every job loads its credentials from o->cred_dir: loaded once here,
-     * the forked jobs copy them */
-    (void)credfile_preload(o->cred_dir);
+    preload_credentials(&st, o);
     bool sanity_failed = false;
     double t_phase = mono_ms();
     if (!o->no_sanity && run_sanity(&st, o, budget, &sanity_failed) != 0)
