@@ -553,6 +553,39 @@ START_TEST(test_preload_cache)
 }
 END_TEST
 
+/* credfile_preload_one: just that credential in that identification; what
+ * does not load is not cached and prints nothing (the job's own load says
+ * why). */
+START_TEST(test_preload_one)
+{
+    tmpdir t;
+    tmp_make(&t);
+    copy_shipped(t.path, "rfc9529-trace2-r.ccs.hex", "c.ccs.hex");
+    copy_shipped(t.path, "rfc9529-trace2-r.key.pem", "c.key.pem");
+    copy_shipped(t.path, "rfc9529-trace2-i.ccs.hex", "d.ccs.hex");
+    credfile fresh, cached;
+    ck_assert_int_eq(load_quiet(t.path, "c", CREDFILE_KID, &fresh), 0);
+    ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_KID), 0);
+    ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_KID), 0); /* already */
+    ck_assert_int_eq(credfile_preload_one(t.path, "missing", CREDFILE_KID), -1);
+    ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_X5T), -1); /* a CCS */
+    write_str(t.path, "c.ccs.hex", "zz");
+    write_str(t.path, "d.ccs.hex", "zz");
+    ck_assert_int_eq(credfile_load(t.path, "c", CREDFILE_KID, &cached), 0); /* the cache */
+    ck_assert_mem_eq(cached.cred, fresh.cred, fresh.cred_len);
+    ck_assert_mem_eq(cached.priv, fresh.priv, fresh.priv_len);
+    expect_pointers(&cached);
+    char msg[256];
+    /* not asked for: read from the file (now malformed), and c as kccs too */
+    ck_assert_int_eq(load_capture(t.path, "d", CREDFILE_KID, &cached, msg, sizeof msg), 2);
+    ck_assert_int_eq(load_capture(t.path, "c", CREDFILE_KCCS, &cached, msg, sizeof msg), 2);
+    credfile_cache_clear();
+    credfile_wipe(&fresh);
+    credfile_wipe(&cached);
+    tmp_remove(&t);
+}
+END_TEST
+
 Suite *eh_test_credfile_suite(void)
 {
     Suite *s = suite_create("credfile");
@@ -568,6 +601,7 @@ Suite *eh_test_credfile_suite(void)
     tcase_add_test(tc, test_key_mismatch);
     tcase_add_test(tc, test_wrong_identification);
     tcase_add_test(tc, test_preload_cache);
+    tcase_add_test(tc, test_preload_one);
     suite_add_tcase(s, tc);
     return s;
 }
