@@ -6,7 +6,14 @@
 #ifndef EH_CRYPTO_INTERNAL_H
 #define EH_CRYPTO_INTERNAL_H
 
+#include <openssl/ec.h>
+
 #include "crypto.h"
+
+/* The group of P-256 (NID_X9_62_prime256v1) or P-384 (NID_secp384r1),
+ * shared for the process's lifetime and only to be read (never freed, never
+ * changed); NULL for another curve or when OpenSSL cannot make it. */
+const EC_GROUP *eh_ec_group(int nid);
 
 /*
  * KMAC256(K = key, X = data, L = 8 * out_len, S = custom) of NIST SP 800-185

@@ -7,7 +7,7 @@
  * decompressed (either y works: the x-coordinate of d * (x, y) and of
  * d * (x, -y) are the same) and validated: x < p and on the curve.
  */
-#include "crypto.h"
+#include "crypto_internal.h"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -116,7 +116,7 @@ static const ec_curve curve_p384 = {NID_secp384r1, 48};
 
 /* Everything an EC2 operation needs, allocated together. */
 typedef struct ec_work {
-    EC_GROUP *group;
+    const EC_GROUP *group; /* shared: eh_ec_group() */
     BN_CTX *bn;
     BIGNUM *p, *d, *x, *y;
     EC_POINT *pt, *res;
@@ -131,14 +131,13 @@ static void ec_work_free(ec_work *w)
     BN_clear_free(w->d);
     BN_free(w->p);
     BN_CTX_free(w->bn);
-    EC_GROUP_free(w->group);
     ERR_clear_error();
 }
 
 static eh_err ec_work_new(const ec_curve *c, ec_work *w)
 {
     *w = (ec_work){0};
-    w->group = EC_GROUP_new_by_curve_name(c->nid);
+    w->group = eh_ec_group(c->nid);
     w->bn = BN_CTX_secure_new();
     w->p = BN_new();
     w->d = BN_secure_new();

@@ -15,6 +15,7 @@
  * secure heap when one is configured and are cleared on every path.
  */
 #include "ecdsa_internal.h"
+#include "crypto_internal.h"
 
 #include <string.h>
 
@@ -53,7 +54,7 @@ static const rfc6979_curve *curve_by_crv(int cose_crv)
 /* Everything one signature needs; freed and cleared by work_free. */
 typedef struct work {
     const rfc6979_curve *c;
-    EC_GROUP *group;
+    const EC_GROUP *group; /* shared: eh_ec_group() */
     const BIGNUM *n; /* owned by group */
     int qlen;        /* bits of n */
     BN_CTX *bn;
@@ -81,7 +82,6 @@ static void work_free(work *w)
     BN_free(w->e);
     BN_free(w->r);
     BN_CTX_free(w->bn);
-    EC_GROUP_free(w->group);
     OPENSSL_cleanse(w, sizeof *w);
 }
 
@@ -99,7 +99,7 @@ static eh_err work_new(work *w, int cose_crv)
     w->c = curve_by_crv(cose_crv);
     if (w->c == NULL)
         return EH_ERR_UNSUPPORTED;
-    w->group = EC_GROUP_new_by_curve_name(w->c->nid);
+    w->group = eh_ec_group(w->c->nid);
     w->bn = BN_CTX_secure_new();
     w->d = secret_bn();
     w->k = secret_bn();
