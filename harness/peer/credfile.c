@@ -5,7 +5,6 @@
 
 #include "../common/hex.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,11 +24,11 @@ enum { HDR_KID = 4, HDR_KCCS = 14, HDR_X5CHAIN = 33, HDR_X5T = 34 };
 
 static const char *const id_names[] = {"kid", "kccs", "x5t", "x5chain"};
 
-/* One line on stderr: "<file>: <problem>". Always returns 2. */
-/* credfile_preload tries every identification of every credential: those
- * that do not apply are not errors there, and print nothing. */
+/* credfile_preload_one loads quietly: a credential that does not load is
+ * reported by the job's own credfile_load, not twice. */
 static bool quiet;
 
+/* One line on stderr: "<file>: <problem>" (unless quiet). Always returns 2. */
 static int fail(const char *file, const char *fmt, ...)
 {
     if (quiet)
@@ -607,7 +606,7 @@ static int load(const char *dir, const char *name, credfile_id id, credfile *out
     return 0;
 }
 
-/* ---- the cache of credfile_preload ---- */
+/* ---- the cache of credfile_preload_one ---- */
 
 typedef struct cache_entry {
     char dir[PATH_CAP / 4], name[256];
@@ -625,15 +624,6 @@ static const cache_entry *cache_find(const char *dir, const char *name, credfile
             strcmp(cache[i].dir, dir) == 0)
             return &cache[i];
     return NULL;
-}
-
-static bool ends_with(const char *s, const char *suffix, size_t *stem)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    if (n <= k || strcmp(s + n - k, suffix) != 0)
-        return false;
-    *stem = n - k;
-    return true;
 }
 
 /* Load name as id into the cache (quietly); 0 when it is there. */
@@ -670,39 +660,6 @@ static int cache_add(const char *dir, const char *name, credfile_id id)
 int credfile_preload_one(const char *dir, const char *name, credfile_id id)
 {
     return name != NULL && name[0] ? cache_add(dir, name, id) : -1;
-}
-
-long credfile_preload(const char *dir)
-{
-    DIR *d = opendir(dir != NULL && dir[0] ? dir : ".");
-    if (d == NULL)
-        return -1;
-    long added = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && cache_n < CREDFILE_CACHE_MAX) {
-        size_t stem;
-        static const credfile_id ccs_ids[] = {CREDFILE_KID, CREDFILE_KCCS};
-        static const credfile_id x509_ids[] = {CREDFILE_X5T, CREDFILE_X5CHAIN};
-        const credfile_id *ids;
-        if (ends_with(e->d_name, ".ccs.hex", &stem))
-            ids = ccs_ids;
-        else if (ends_with(e->d_name, ".cert.pem", &stem))
-            ids = x509_ids;
-        else
-            continue;
-        char name[256];
-        if (stem >= sizeof name || strlen(dir != NULL ? dir : "") >= sizeof cache->dir)
-            continue;
-        memcpy(name, e->d_name, stem);
-        name[stem] = 0;
-        for (int k = 0; k < 2 && cache_n < CREDFILE_CACHE_MAX; k++) {
-            size_t before = cache_n;
-            if (cache_add(dir, name, ids[k]) == 0 && cache_n > before)
-                added++;
-        }
-    }
-    closedir(d);
-    return added;
 }
 
 void credfile_cache_clear(void)

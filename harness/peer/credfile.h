@@ -89,23 +89,17 @@ const char *credfile_id_name(credfile_id id);
 int credfile_set_kid(credfile *cf, const uint8_t *kid, size_t kid_len);
 
 /*
- * The credentials of dir loaded once, before a process forks its jobs: every
- * NAME.ccs.hex (as kid and kccs) and NAME.cert.pem (as x5t and x5chain) that
- * loads, kept in this process (and the forked children) until
- * credfile_cache_clear; credfile_load(dir, ...) with the same dir string
- * then copies the loaded credential instead of reading and decoding its
- * files again (a PEM private key through OpenSSL: ~0.4 ms, the first one in
- * a process ~2.5 ms more). An identification that does not apply prints
- * nothing here (credfile_load reports it when asked for it). Not for use
- * while another thread loads credentials; the files must not change while
- * cached. The number of credentials added, or -1 when dir cannot be read.
- * At most CREDFILE_CACHE_MAX are kept.
+ * Credential name of dir as identification id, loaded once before a process
+ * forks its jobs and kept in this process (and the forked children) until
+ * credfile_cache_clear: credfile_load(dir, name, id) with the same dir
+ * string then copies it instead of reading and decoding its files again (a
+ * PEM private key through OpenSSL: ~0.4 ms, the first one in a process
+ * ~2.5 ms more). Quiet: 0 when it is cached now (or was), -1 when it does
+ * not load (credfile_load says why when asked for it). Not for use while
+ * another thread loads credentials; the files must not change while
+ * cached. At most CREDFILE_CACHE_MAX are kept.
  */
 #define CREDFILE_CACHE_MAX 1024
-long credfile_preload(const char *dir);
-
-/* The same for one credential (name as id), quietly: 0 when it is cached
- * now (or was), -1 when it does not load (credfile_load will say why). */
 int credfile_preload_one(const char *dir, const char *name, credfile_id id);
 
 /* Wipe (private keys included) and drop the cache. */

@@ -83,26 +83,44 @@ static void copy_shipped(const char *dir, const char *from, const char *to)
     write_str(dir, to, shipped(from));
 }
 
+/* stderr into a temporary file from capture_begin until capture_end, which
+ * puts what was written into msg (cap bytes). */
+typedef struct capture {
+    char path[32];
+    int fd, saved;
+} capture;
+
+static void capture_begin(capture *c)
+{
+    snprintf(c->path, sizeof c->path, "/tmp/eh-credfile-err-XXXXXX");
+    c->fd = mkstemp(c->path);
+    ck_assert_int_ge(c->fd, 0);
+    fflush(stderr);
+    c->saved = dup(2);
+    ck_assert_int_ge(c->saved, 0);
+    ck_assert_int_ge(dup2(c->fd, 2), 0);
+}
+
+static void capture_end(capture *c, char *msg, size_t cap)
+{
+    fflush(stderr);
+    ck_assert_int_ge(dup2(c->saved, 2), 0);
+    close(c->saved);
+    ssize_t n = pread(c->fd, msg, cap - 1, 0);
+    ck_assert_int_ge(n, 0);
+    msg[n] = '\0';
+    close(c->fd);
+    unlink(c->path);
+}
+
 /* credfile_load with stderr captured into msg (cap bytes). */
 static int load_capture(const char *dir, const char *name, credfile_id id, credfile *cf,
                         char *msg, size_t cap)
 {
-    char errpath[] = "/tmp/eh-credfile-err-XXXXXX";
-    int fd = mkstemp(errpath);
-    ck_assert_int_ge(fd, 0);
-    fflush(stderr);
-    int saved = dup(2);
-    ck_assert_int_ge(saved, 0);
-    ck_assert_int_ge(dup2(fd, 2), 0);
+    capture c;
+    capture_begin(&c);
     int rc = credfile_load(dir, name, id, cf);
-    fflush(stderr);
-    ck_assert_int_ge(dup2(saved, 2), 0);
-    close(saved);
-    ssize_t n = pread(fd, msg, cap - 1, 0);
-    ck_assert_int_ge(n, 0);
-    msg[n] = '\0';
-    close(fd);
-    unlink(errpath);
+    capture_end(&c, msg, cap);
     return rc;
 }
 
@@ -496,66 +514,12 @@ START_TEST(test_wrong_identification)
 }
 END_TEST
 
-/* credfile_preload: every credential of the folder in the identifications
- * it allows, silently; a later load of one of them is a copy, even when the
+/* credfile_preload_one: just that credential in that identification, and
+ * silently (what does not apply or load is not cached, and its error is the
+ * job's own load's to tell); a later load of it is a copy, even when the
  * file changed since (so the cache is what answered), with the private key
- * and the pointers of a fresh load; another folder still loads from disk. */
-START_TEST(test_preload_cache)
-{
-    tmpdir t;
-    tmp_make(&t);
-    copy_shipped(t.path, "rfc9529-trace1-r.cert.pem", "x.cert.pem");
-    copy_shipped(t.path, "rfc9529-trace1-r.key.pem", "x.key.pem");
-    copy_shipped(t.path, "rfc9529-trace2-r.ccs.hex", "c.ccs.hex");
-    copy_shipped(t.path, "rfc9529-trace2-r.key.pem", "c.key.pem");
-    write_str(t.path, "README.md", "not a credential\n");
-    credfile fresh, cached;
-    ck_assert_int_eq(load_quiet(t.path, "c", CREDFILE_KID, &fresh), 0);
-    /* x as x5t and x5chain, c as kid and kccs; x as kid is no error here */
-    char msg[256];
-    char errpath[] = "/tmp/eh-credfile-err-XXXXXX";
-    int fd = mkstemp(errpath);
-    ck_assert_int_ge(fd, 0);
-    fflush(stderr);
-    int saved = dup(2);
-    ck_assert_int_ge(dup2(fd, 2), 0);
-    long n = credfile_preload(t.path);
-    fflush(stderr);
-    ck_assert_int_ge(dup2(saved, 2), 0);
-    close(saved);
-    ssize_t got = pread(fd, msg, sizeof msg - 1, 0);
-    close(fd);
-    unlink(errpath);
-    ck_assert_int_eq(n, 4);
-    ck_assert_int_eq(got, 0); /* printed nothing */
-    /* the files change: the cache answers with what was loaded */
-    write_str(t.path, "c.ccs.hex", "not hex at all");
-    ck_assert_int_eq(credfile_load(t.path, "c", CREDFILE_KID, &cached), 0);
-    ck_assert_mem_eq(&cached.cred, &fresh.cred, sizeof fresh.cred);
-    ck_assert_uint_eq(cached.priv_len, fresh.priv_len);
-    ck_assert_mem_eq(cached.priv, fresh.priv, fresh.priv_len);
-    expect_pointers(&cached);
-    credfile x;
-    ck_assert_int_eq(credfile_load(t.path, "x", CREDFILE_X5CHAIN, &x), 0);
-    expect_pointers(&x);
-    /* what it does not hold loads as ever: here, the error of a kid for X.509 */
-    ck_assert_int_eq(load_capture(t.path, "x", CREDFILE_KID, &x, msg, sizeof msg), 2);
-    ck_assert_ptr_nonnull(strstr(msg, "no kid"));
-    /* cleared: the file is read again, and is now malformed */
-    credfile_cache_clear();
-    ck_assert_int_eq(load_capture(t.path, "c", CREDFILE_KID, &cached, msg, sizeof msg), 2);
-    ck_assert_ptr_nonnull(strstr(msg, "is not a hex digit"));
-    ck_assert_int_eq(credfile_preload("/nonexistent/creds"), -1);
-    credfile_wipe(&fresh);
-    credfile_wipe(&cached);
-    credfile_wipe(&x);
-    tmp_remove(&t);
-}
-END_TEST
-
-/* credfile_preload_one: just that credential in that identification; what
- * does not load is not cached and prints nothing (the job's own load says
- * why). */
+ * and the pointers of a fresh load; what it does not hold loads from disk;
+ * cleared, the file is read again. */
 START_TEST(test_preload_one)
 {
     tmpdir t;
@@ -563,25 +527,44 @@ START_TEST(test_preload_one)
     copy_shipped(t.path, "rfc9529-trace2-r.ccs.hex", "c.ccs.hex");
     copy_shipped(t.path, "rfc9529-trace2-r.key.pem", "c.key.pem");
     copy_shipped(t.path, "rfc9529-trace2-i.ccs.hex", "d.ccs.hex");
-    credfile fresh, cached;
+    copy_shipped(t.path, "rfc9529-trace1-r.cert.pem", "x.cert.pem");
+    copy_shipped(t.path, "rfc9529-trace1-r.key.pem", "x.key.pem");
+    credfile fresh, cached, x;
     ck_assert_int_eq(load_quiet(t.path, "c", CREDFILE_KID, &fresh), 0);
+    char msg[256];
+    capture cap;
+    capture_begin(&cap);
     ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_KID), 0);
     ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_KID), 0); /* already */
+    ck_assert_int_eq(credfile_preload_one(t.path, "x", CREDFILE_X5CHAIN), 0);
     ck_assert_int_eq(credfile_preload_one(t.path, "missing", CREDFILE_KID), -1);
     ck_assert_int_eq(credfile_preload_one(t.path, "c", CREDFILE_X5T), -1); /* a CCS */
-    write_str(t.path, "c.ccs.hex", "zz");
+    ck_assert_int_eq(credfile_preload_one(t.path, "x", CREDFILE_KID), -1); /* X.509 */
+    capture_end(&cap, msg, sizeof msg);
+    ck_assert_str_eq(msg, ""); /* printed nothing */
+    /* the files change: the cache answers with what was loaded */
+    write_str(t.path, "c.ccs.hex", "not hex at all");
     write_str(t.path, "d.ccs.hex", "zz");
-    ck_assert_int_eq(credfile_load(t.path, "c", CREDFILE_KID, &cached), 0); /* the cache */
+    ck_assert_int_eq(credfile_load(t.path, "c", CREDFILE_KID, &cached), 0);
     ck_assert_mem_eq(cached.cred, fresh.cred, fresh.cred_len);
+    ck_assert_uint_eq(cached.priv_len, fresh.priv_len);
     ck_assert_mem_eq(cached.priv, fresh.priv, fresh.priv_len);
     expect_pointers(&cached);
-    char msg[256];
-    /* not asked for: read from the file (now malformed), and c as kccs too */
+    ck_assert_int_eq(credfile_load(t.path, "x", CREDFILE_X5CHAIN, &x), 0);
+    expect_pointers(&x);
+    /* what it does not hold loads as ever: from the file (now malformed), c as
+     * kccs too, and the error of a kid for X.509 */
     ck_assert_int_eq(load_capture(t.path, "d", CREDFILE_KID, &cached, msg, sizeof msg), 2);
     ck_assert_int_eq(load_capture(t.path, "c", CREDFILE_KCCS, &cached, msg, sizeof msg), 2);
+    ck_assert_int_eq(load_capture(t.path, "x", CREDFILE_KID, &x, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "no kid"));
+    /* cleared: the file is read again, and is now malformed */
     credfile_cache_clear();
+    ck_assert_int_eq(load_capture(t.path, "c", CREDFILE_KID, &cached, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "is not a hex digit"));
     credfile_wipe(&fresh);
     credfile_wipe(&cached);
+    credfile_wipe(&x);
     tmp_remove(&t);
 }
 END_TEST
@@ -600,7 +583,6 @@ Suite *eh_test_credfile_suite(void)
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_key_mismatch);
     tcase_add_test(tc, test_wrong_identification);
-    tcase_add_test(tc, test_preload_cache);
     tcase_add_test(tc, test_preload_one);
     suite_add_tcase(s, tc);
     return s;
