@@ -3,6 +3,7 @@
  * the look-ups by COSE identifier (see crypto.h).
  */
 #include "crypto.h"
+#include "crypto_internal.h"
 
 #include <sodium.h>
 
@@ -23,6 +24,13 @@ bool eh_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
     if (a == NULL || b == NULL)
         return false;
     return sodium_memcmp(a, b, n) == 0;
+}
+
+__attribute__((noinline)) void eh_stack_scrub(void)
+{
+    uint8_t area[EH_STACK_SCRUB];
+    sodium_memzero(area, sizeof area);
+    __asm__ __volatile__("" : : "r"(area) : "memory"); /* keep the frame */
 }
 
 void eh_wipe(void *p, size_t n)

@@ -7,6 +7,7 @@
 #define EH_CRYPTO_INTERNAL_H
 
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 
 #include "crypto.h"
 
@@ -14,6 +15,34 @@
  * shared for the process's lifetime and only to be read (never freed, never
  * changed); NULL for another curve or when OpenSSL cannot make it. */
 const EC_GROUP *eh_ec_group(int nid);
+
+/* Digests fetched once per process (fetched.c); only to be read. NULL when
+ * OpenSSL cannot provide one. */
+typedef enum eh_md_id { EH_MD_SHA256, EH_MD_SHA384, EH_MD_SHAKE256, EH_MD_COUNT_ } eh_md_id;
+const EVP_MD *eh_md(eh_md_id id);
+/* KMAC-256, fetched once per process (fetched.c). */
+EVP_MAC *eh_mac_kmac256(void);
+
+/*
+ * HMAC (RFC 2104) with SHA-256 or SHA-384 (md_id) over the concatenation of
+ * up to three parts a || b || c (a part may be NULL when its length is 0):
+ * out receives the hash length (32 / 48 bytes). Any key length, 0
+ * included. EH_ERR_ARG for another digest, EH_ERR_CRYPTO when OpenSSL
+ * fails (out zeroed). Wipes its key pads.
+ */
+eh_err eh_hmac(eh_md_id md_id, const uint8_t *key, size_t key_len, const uint8_t *a,
+               size_t a_len, const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len,
+               uint8_t *out);
+
+/*
+ * Overwrite the stack below the caller's frame (EH_STACK_SCRUB bytes) with
+ * zeros. OpenSSL's SHA-256 with the CPU's SHA instructions leaves message
+ * words on the stack (found by test_secret_residue.c); eh_hmac calls this
+ * after hashing keys and secrets. Never inlined, so the area it clears is
+ * the one the callee frames just used.
+ */
+#define EH_STACK_SCRUB 4096
+void eh_stack_scrub(void);
 
 /*
  * KMAC256(K = key, X = data, L = 8 * out_len, S = custom) of NIST SP 800-185

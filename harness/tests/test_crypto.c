@@ -13,6 +13,8 @@
 #include "../crypto/crypto.h"
 #include "../crypto/crypto_internal.h"
 
+#include <openssl/hmac.h>
+
 /* ------------------------------------------------------------- helpers -- */
 
 static int hexval(char c)
@@ -228,6 +230,56 @@ START_TEST(test_sha384_hkdf)
     ck_assert_err(eh_hash_sha384.extract(NULL, 0, k1, 20, out), EH_OK);
     ck_assert_err(eh_hash_sha384.extract(zeros, 48, k1, 20, out2), EH_OK);
     ck_assert_mem_eq(out, out2, 48);
+}
+END_TEST
+
+/* eh_hmac (RFC 2104 on the fetched digest, behind HKDF-SHA-256/384): keys
+ * longer than the block size are hashed first (RFC 4231 §4.7, §4.8), the
+ * three parts are one concatenated text, and every key length agrees with
+ * OpenSSL's own HMAC (independent code). */
+START_TEST(test_hmac_long_keys_and_parts)
+{
+    uint8_t key[200], out[48], ref[48];
+    unsigned int ref_len = 0;
+    memset(key, 0xaa, 131);
+    const char *t6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    const char *t7 = "This is a test using a larger than block-size key and a larger than "
+                     "block-size data. The key needs to be hashed before being used by the "
+                     "HMAC algorithm.";
+    ck_assert_err(eh_hmac(EH_MD_SHA256, key, 131, (const uint8_t *)t6, strlen(t6), NULL, 0,
+                          NULL, 0, out),
+                  EH_OK);
+    ck_assert_bytes(out, H("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"));
+    ck_assert_err(eh_hmac(EH_MD_SHA384, key, 131, (const uint8_t *)t6, strlen(t6), NULL, 0,
+                          NULL, 0, out),
+                  EH_OK);
+    ck_assert_bytes(out, H("4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
+                           "0c2ef6ab4030fe8296248df163f44952"));
+    /* Test Case 7 with its text given in three parts. */
+    size_t n7 = strlen(t7);
+    const uint8_t *p7 = (const uint8_t *)t7;
+    ck_assert_err(eh_hmac(EH_MD_SHA256, key, 131, p7, 10, p7 + 10, 100, p7 + 110, n7 - 110, out),
+                  EH_OK);
+    ck_assert_bytes(out, H("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"));
+    ck_assert_err(eh_hmac(EH_MD_SHA384, key, 131, p7, n7, NULL, 0, NULL, 0, out), EH_OK);
+    ck_assert_bytes(out, H("6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5"
+                           "a678cc31e799176d3860e6110c46523e"));
+    /* Every key length around both block sizes against OpenSSL's HMAC(). */
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (uint8_t)(i * 7 + 1);
+    for (size_t len = 0; len <= sizeof key; len++) {
+        ck_assert_err(eh_hmac(EH_MD_SHA256, key, len, p7, 33, NULL, 0, NULL, 0, out), EH_OK);
+        ck_assert_ptr_nonnull(HMAC(EVP_sha256(), len ? key : (const uint8_t *)"", (int)len, p7,
+                                   33, ref, &ref_len));
+        ck_assert_mem_eq(out, ref, 32);
+        ck_assert_err(eh_hmac(EH_MD_SHA384, key, len, NULL, 0, p7, 7, NULL, 0, out), EH_OK);
+        ck_assert_ptr_nonnull(HMAC(EVP_sha384(), len ? key : (const uint8_t *)"", (int)len, p7,
+                                   7, ref, &ref_len));
+        ck_assert_mem_eq(out, ref, 48);
+    }
+    /* Only SHA-256 and SHA-384; NULL with a length is refused. */
+    ck_assert_err(eh_hmac(EH_MD_SHAKE256, key, 32, NULL, 0, NULL, 0, NULL, 0, out), EH_ERR_ARG);
+    ck_assert_err(eh_hmac(EH_MD_SHA256, NULL, 3, NULL, 0, NULL, 0, NULL, 0, out), EH_ERR_ARG);
 }
 END_TEST
 
@@ -819,6 +871,7 @@ Suite *eh_test_crypto_suite(void)
     tcase_add_test(tc, test_sha256_hkdf_rfc5869);
     tcase_add_test(tc, test_hkdf_rfc9529_traces);
     tcase_add_test(tc, test_sha384_hkdf);
+    tcase_add_test(tc, test_hmac_long_keys_and_parts);
     tcase_add_test(tc, test_shake256_kmac256);
     tcase_add_loop_test(tc, test_aead_kat, 0, (int)(sizeof aead_kats / sizeof aead_kats[0]));
     tcase_add_loop_test(tc, test_aead_roundtrip_all, 0, 5);
