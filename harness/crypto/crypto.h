@@ -86,6 +86,17 @@ typedef struct eh_ecdh_alg {
      * EH_ERR_LOW_ORDER_POINT). For EC2 either y may be chosen: the shared
      * x-coordinate does not depend on it. */
     eh_err (*shared_secret)(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret);
+    /* EC2 only (NULL for OKP): decode a received x-coordinate once. It is
+     * validated as shared_secret validates it (EH_ERR_INVALID_PUBLIC_KEY)
+     * and peer_y receives the y (coord_len bytes) of a point with that x,
+     * for shared_secret_xy: the square root is then not taken again. */
+    eh_err (*decode)(const uint8_t *peer_x, uint8_t *peer_y);
+    /* shared_secret with the peer's y when it is known (from decode, or a
+     * credential's x || y); peer_y NULL = decode x here. A y that does not
+     * make a point on the curve with x is ignored: x alone decides, as in
+     * shared_secret. OKP curves ignore peer_y. */
+    eh_err (*shared_secret_xy)(const uint8_t *priv, const uint8_t *peer_x,
+                               const uint8_t *peer_y, uint8_t *secret);
     /* EC2 only (NULL for OKP): EH_OK if (x, y) is a point on the curve. */
     eh_err (*check_point)(const uint8_t *x, const uint8_t *y);
 } eh_ecdh_alg;

@@ -16,6 +16,11 @@
  * changed); NULL for another curve or when OpenSSL cannot make it. */
 const EC_GROUP *eh_ec_group(int nid);
 
+/* y of a point with x-coordinate x on curve nid (P-256 / P-384), either of
+ * the two: EH_ERR_INVALID_PUBLIC_KEY when x >= p or no point has this x.
+ * For public values only (not constant-time). bn: the caller's context. */
+eh_err eh_ec_y_from_x(int nid, const BIGNUM *x, BIGNUM *y, BN_CTX *bn);
+
 /* Digests fetched once per process (fetched.c); only to be read. NULL when
  * OpenSSL cannot provide one. */
 typedef enum eh_md_id { EH_MD_SHA256, EH_MD_SHA384, EH_MD_SHAKE256, EH_MD_COUNT_ } eh_md_id;
@@ -33,6 +38,16 @@ EVP_MAC *eh_mac_kmac256(void);
 eh_err eh_hmac(eh_md_id md_id, const uint8_t *key, size_t key_len, const uint8_t *a,
                size_t a_len, const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len,
                uint8_t *out);
+
+/*
+ * The EVP_PKEY of the EC2 public key pub = x || y (2 * coord_len bytes) on
+ * curve nid / OpenSSL group name `group`, imported once per key and kept
+ * in a small process-wide table (pubkey_cache.c): a new reference, to be
+ * freed with EVP_PKEY_free, or NULL when the bytes are no valid point.
+ */
+EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t coord_len);
+/* Drop every cached key (tests). */
+void eh_ec_pubkey_cache_clear(void);
 
 /*
  * Overwrite the stack below the caller's frame (EH_STACK_SCRUB bytes) with

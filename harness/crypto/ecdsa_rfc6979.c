@@ -34,13 +34,13 @@
 typedef struct rfc6979_curve {
     int cose_crv;
     int nid;
-    const char *digest; /* OpenSSL digest name */
+    eh_md_id md;        /* the curve's hash (fetched.c) */
     size_t coord_len;   /* rlen / 8 (= qlen / 8 for both curves) */
 } rfc6979_curve;
 
 static const rfc6979_curve curves[] = {
-    {1, NID_X9_62_prime256v1, "SHA256", 32},
-    {2, NID_secp384r1, "SHA384", 48},
+    {1, NID_X9_62_prime256v1, EH_MD_SHA256, 32},
+    {2, NID_secp384r1, EH_MD_SHA384, 48},
 };
 
 static const rfc6979_curve *curve_by_crv(int cose_crv)
@@ -59,22 +59,17 @@ typedef struct work {
     int qlen;        /* bits of n */
     BN_CTX *bn;
     BIGNUM *d, *k, *e, *t, *r, *s; /* d, k, t, s secret */
-    /* HMAC_DRBG of RFC 6979 §3.2 */
-    EVP_MAC *mac;
-    EVP_MAC_CTX *hmac;
-    OSSL_PARAM mac_params[2];
+    /* HMAC_DRBG of RFC 6979 §3.2 (HMAC: eh_hmac) */
     size_t hlen;
     uint8_t K[MAX_H], V[MAX_H];
     uint8_t h1[MAX_H];     /* H(m) */
-    uint8_t x_oct[MAX_Q];  /* int2octets(d) */
-    uint8_t h1_oct[MAX_Q]; /* bits2octets(h1) */
+    uint8_t sep_x_h1[1 + 2 * MAX_Q]; /* a separator byte || int2octets(d) ||
+                                      * bits2octets(h1) */
     int started;           /* a candidate k was already drawn */
 } work;
 
 static void work_free(work *w)
 {
-    EVP_MAC_CTX_free(w->hmac);
-    EVP_MAC_free(w->mac);
     BN_clear_free(w->d);
     BN_clear_free(w->k);
     BN_clear_free(w->t);
@@ -107,35 +102,23 @@ static eh_err work_new(work *w, int cose_crv)
     w->s = secret_bn();
     w->e = BN_new();
     w->r = BN_new();
-    w->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     if (w->group == NULL || w->bn == NULL || w->d == NULL || w->k == NULL || w->t == NULL ||
-        w->s == NULL || w->e == NULL || w->r == NULL || w->mac == NULL)
-        return EH_ERR_CRYPTO;
-    w->hmac = EVP_MAC_CTX_new(w->mac);
-    if (w->hmac == NULL)
+        w->s == NULL || w->e == NULL || w->r == NULL)
         return EH_ERR_CRYPTO;
     w->n = EC_GROUP_get0_order(w->group);
     w->qlen = BN_num_bits(w->n);
-    w->mac_params[0] =
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)w->c->digest, 0);
-    w->mac_params[1] = OSSL_PARAM_construct_end();
     return EH_OK;
 }
 
-/* out (hlen bytes) = HMAC_K(V || sep || x_oct || h1_oct); sep < 0 means
- * HMAC_K(V) alone. out may be K or V. */
+/* out (hlen bytes) = HMAC_K(V || sep || int2octets(d) || bits2octets(h1));
+ * sep < 0 means HMAC_K(V) alone. out may be K or V. */
 static int hmac_kv(work *w, int sep, uint8_t *out)
 {
-    uint8_t tag[EVP_MAX_MD_SIZE];
-    uint8_t sep_byte = (uint8_t)sep;
-    size_t len = 0;
-    int ok = EVP_MAC_init(w->hmac, w->K, w->hlen, w->mac_params) == 1 &&
-             EVP_MAC_update(w->hmac, w->V, w->hlen) == 1;
-    if (ok && sep >= 0)
-        ok = EVP_MAC_update(w->hmac, &sep_byte, 1) == 1 &&
-             EVP_MAC_update(w->hmac, w->x_oct, w->c->coord_len) == 1 &&
-             EVP_MAC_update(w->hmac, w->h1_oct, w->c->coord_len) == 1;
-    ok = ok && EVP_MAC_final(w->hmac, tag, &len, sizeof tag) == 1 && len == w->hlen;
+    uint8_t tag[MAX_H];
+    size_t tail = sep >= 0 ? 1 + 2 * w->c->coord_len : 0;
+    w->sep_x_h1[0] = (uint8_t)sep;
+    int ok = eh_hmac(w->c->md, w->K, w->hlen, w->V, w->hlen, w->sep_x_h1, tail, NULL, 0, tag) ==
+             EH_OK;
     if (ok)
         memcpy(out, tag, w->hlen);
     OPENSSL_cleanse(tag, sizeof tag);
@@ -166,18 +149,18 @@ static eh_err drbg_start(work *w, const uint8_t *priv, const uint8_t *msg, size_
     if (BN_is_zero(w->d) || BN_cmp(w->d, w->n) >= 0)
         return EH_ERR_ARG;
     /* a. h1 = H(m) */
-    if (EVP_Digest(msg_len ? msg : empty, msg_len, w->h1, &h_len,
-                   EVP_get_digestbyname(w->c->digest), NULL) != 1 ||
+    if (eh_md(w->c->md) == NULL ||
+        EVP_Digest(msg_len ? msg : empty, msg_len, w->h1, &h_len, eh_md(w->c->md), NULL) != 1 ||
         h_len > MAX_H)
         return EH_ERR_CRYPTO;
     w->hlen = h_len;
     /* int2octets(x): rlen bits big-endian, which is priv itself (rlen = 8 * coord_len). */
-    memcpy(w->x_oct, priv, w->c->coord_len);
+    memcpy(w->sep_x_h1 + 1, priv, w->c->coord_len);
     /* bits2octets(h1) = int2octets(bits2int(h1) mod q); z1 < 2^qlen < 2q so
      * one conditional subtraction reduces it (§2.3.4). e is the same z1. */
     if (!bits2int(w, w->e, w->h1, w->hlen) || BN_copy(w->t, w->e) == NULL ||
         (BN_cmp(w->t, w->n) >= 0 && BN_sub(w->t, w->t, w->n) != 1) ||
-        BN_bn2binpad(w->t, w->h1_oct, n) != n)
+        BN_bn2binpad(w->t, w->sep_x_h1 + 1 + n, n) != n)
         return EH_ERR_CRYPTO;
     /* b. V = 0x01 0x01 ...; c. K = 0x00 0x00 ... */
     memset(w->V, 0x01, w->hlen);
@@ -257,7 +240,9 @@ static int sign_with_k(work *w, EC_POINT *R, BIGNUM *n_minus_2)
         BN_mod_add(w->t, w->t, w->e, w->n, w->bn) != 1)
         return -1;
     /* s = k^(n-2) t mod n (Fermat inverse; n is prime) */
-    if (BN_mod_exp_mont_consttime(w->s, w->k, n_minus_2, w->n, w->bn, NULL) != 1 ||
+    /* with the group's Montgomery context of n, not a new one each time */
+    BN_MONT_CTX *mont = (BN_MONT_CTX *)EC_GROUP_get_mont_data(w->group);
+    if (BN_mod_exp_mont_consttime(w->s, w->k, n_minus_2, w->n, w->bn, mont) != 1 ||
         BN_mod_mul(w->s, w->s, w->t, w->n, w->bn) != 1)
         return -1;
     return BN_is_zero(w->s) ? 0 : 1;

@@ -8,6 +8,7 @@
  * because OpenSSL 3.0 has no deterministic mode); verification uses EVP.
  */
 #include "crypto.h"
+#include "crypto_internal.h"
 #include "ecdsa_internal.h"
 
 #include <string.h>
@@ -17,7 +18,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
+#include <openssl/obj_mac.h>
 #include <sodium.h>
 
 /* --------------------------------------------------------------- Ed25519 -- */
@@ -133,45 +134,17 @@ static eh_err ed448_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_le
 /* ---------------------------------------------------------- ES256/ES384 -- */
 
 typedef struct ecdsa_params {
+    int nid;
     const char *group;  /* OpenSSL group name */
     const char *digest; /* OpenSSL digest name */
     size_t coord_len;
     const eh_ecdh_alg *ecdh; /* same curve: public key derivation, point check */
 } ecdsa_params;
 
-static const ecdsa_params es256_params = {"prime256v1", "SHA256", 32, &eh_ecdh_p256};
-static const ecdsa_params es384_params = {"secp384r1", "SHA384", 48, &eh_ecdh_p384};
-
-/* EVP_PKEY for the public key pub = x || y (verification only). */
-static EVP_PKEY *ecdsa_key(const ecdsa_params *ep, const uint8_t *pub)
-{
-    uint8_t point[1 + 2 * EH_MAX_COORD_LEN];
-    size_t point_len = 1 + 2 * ep->coord_len;
-    EVP_PKEY *key = NULL;
-    EVP_PKEY_CTX *ctx = NULL;
-    OSSL_PARAM_BLD *bld = NULL;
-    OSSL_PARAM *params = NULL;
-
-    point[0] = 0x04; /* SEC 1 uncompressed point */
-    memcpy(point + 1, pub, 2 * ep->coord_len);
-    bld = OSSL_PARAM_BLD_new();
-    if (bld == NULL ||
-        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, ep->group, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) != 1)
-        goto done;
-    params = OSSL_PARAM_BLD_to_param(bld);
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        EVP_PKEY_free(key);
-        key = NULL;
-    }
-done:
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    return key;
-}
+static const ecdsa_params es256_params = {NID_X9_62_prime256v1, "prime256v1", "SHA256", 32,
+                                          &eh_ecdh_p256};
+static const ecdsa_params es384_params = {NID_secp384r1, "secp384r1", "SHA384", 48,
+                                          &eh_ecdh_p384};
 
 static eh_err ecdsa_public_key(const ecdsa_params *ep, const uint8_t *priv, uint8_t *pub)
 {
@@ -203,7 +176,7 @@ static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uin
         return EH_ERR_SIGNATURE;
     if (ep->ecdh->check_point(pub, pub + ep->coord_len) != EH_OK)
         goto done;
-    key = ecdsa_key(ep, pub);
+    key = eh_ec_pubkey(ep->nid, ep->group, pub, ep->coord_len); /* imported once per key */
     es = ECDSA_SIG_new();
     r = BN_bin2bn(sig, n, NULL);
     s = BN_bin2bn(sig + n, n, NULL);

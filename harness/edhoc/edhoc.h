@@ -230,6 +230,8 @@ typedef struct eh_session {
     uint8_t eph_priv[EH_MAX_PRIV_LEN];
     uint8_t g_own[EH_MAX_COORD_LEN];  /* own ephemeral public key (x) */
     uint8_t g_peer[EH_MAX_COORD_LEN]; /* peer's ephemeral public key (x) */
+    uint8_t g_peer_y[EH_MAX_COORD_LEN]; /* EC2: its y, decoded once (g_peer_y_known) */
+    bool g_peer_y_known;
     uint8_t g_xy[EH_MAX_COORD_LEN];   /* Responder: computed with message_1 */
     bool eph_injected, eph_pub_injected;
 

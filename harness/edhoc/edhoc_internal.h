@@ -53,9 +53,17 @@ eh_err eh_transcript_hash(const eh_session *s, const uint8_t *input, size_t inpu
 /* Own ephemeral key: injected, or drawn from the RNG; fills eph_priv and
  * g_own. */
 eh_err eh_ephemeral_generate(eh_session *s);
-/* ECDH with the session's suite; traced as `name`. */
-eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret,
-               const char *name);
+/* ECDH with the session's suite; traced as `name`. peer_y: the y of an EC2
+ * key when known (a credential's x || y), else NULL (see shared_secret_xy). */
+eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x,
+               const uint8_t *peer_y, uint8_t *secret, const char *name);
+/* ECDH of priv with the peer's ephemeral key s->g_peer, decoded once per
+ * session (an EC2 key's y is kept in s->g_peer_y): EH_ERR_INVALID_PUBLIC_KEY
+ * or EH_ERR_LOW_ORDER_POINT when it fails validation. */
+eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, uint8_t *secret,
+                              const char *name);
+/* The y half of a credential's EC2 public key when it has one, else NULL. */
+const uint8_t *eh_cred_pub_y(const eh_session *s, const eh_cred *c);
 
 /* Write a connection identifier / compact kid (§3.3.2). */
 void eh_conn_id_write(eh_cbor_writer *w, const uint8_t *id, size_t len);

@@ -37,11 +37,11 @@ static eh_err th_2_and_prk_2e(eh_session *s, const uint8_t *g_y, const uint8_t *
 
 /*
  * PRK_3e2m: Extract(SALT_3e2m, G_RX) when the Responder authenticates with
- * static DH, else PRK_2e (§4.1.1.2). `priv`/`pub_x` are R and G_X at the
- * Responder, X and G_R at the Initiator.
+ * static DH, else PRK_2e (§4.1.1.2). `priv` is R at the Responder (with
+ * G_X, peer NULL), X at the Initiator (with G_R, the key of `peer`).
  */
 static eh_err prk_3e2m_derive(eh_session *s, const uint8_t *prk_2e, const uint8_t *priv,
-                              const uint8_t *pub_x)
+                              const eh_cred *peer)
 {
     size_t hl = s->suite->hash->out_len;
     if (!eh_method_r_static(s->method)) {
@@ -52,7 +52,8 @@ static eh_err prk_3e2m_derive(eh_session *s, const uint8_t *prk_2e, const uint8_
     uint8_t salt[EH_MAX_HASH_LEN], g_rx[EH_MAX_COORD_LEN];
     eh_err err = eh_kdf_traced(s, prk_2e, 1, s->th, hl, salt, hl, "info_salt_3e2m", "salt_3e2m");
     if (err == EH_OK)
-        err = eh_ecdh(s, priv, pub_x, g_rx, "g_rx");
+        err = peer == NULL ? eh_ecdh_peer_ephemeral(s, priv, g_rx, "g_rx")
+                           : eh_ecdh(s, priv, peer->pub, eh_cred_pub_y(s, peer), g_rx, "g_rx");
     if (err == EH_OK)
         err = s->suite->hash->extract(salt, hl, g_rx, s->suite->ecdh->secret_len, s->prk_3e2m);
     if (err == EH_OK)
@@ -149,7 +150,7 @@ eh_err eh_responder_message_2(eh_session *s, uint8_t *out, size_t cap, size_t *o
     err = EH_ERR_CREDENTIAL;
     if (eh_method_r_static(s->method) && c->own_priv_len != s->suite->ecdh->priv_len)
         goto out;
-    TRY(prk_3e2m_derive(s, prk_2e, c->own_priv, s->g_peer));
+    TRY(prk_3e2m_derive(s, prk_2e, c->own_priv, NULL));
 
     eh_cbor_writer_init(&w, c_r_enc, sizeof c_r_enc);
     eh_conn_id_write_own(s, &w, s->c_r, s->c_r_len);
@@ -240,10 +241,11 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
         return eh_fail(s, EH_ERR_UNSUPPORTED, "CIPHERTEXT_2", off_body,
                        "longer than this harness supports", "RFC 9528 Appendix G");
     memcpy(s->g_peer, body, coord);
+    s->g_peer_y_known = false;
     eh_trace(s, "g_y", s->g_peer, coord);
     eh_trace(s, "message_2", msg, len);
 
-    err = eh_ecdh(s, s->eph_priv, s->g_peer, g_xy, "g_xy");
+    err = eh_ecdh_peer_ephemeral(s, s->eph_priv, g_xy, "g_xy");
     if (err != EH_OK) {
         eh_wipe(g_xy, sizeof g_xy);
         return eh_fail(s, err, "G_Y", off_body + 1,
@@ -290,7 +292,7 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
                       "RFC 9528 §3.5.1");
         goto out;
     }
-    if ((err = prk_3e2m_derive(s, prk_2e, s->eph_priv, peer->pub)) != EH_OK) {
+    if ((err = prk_3e2m_derive(s, prk_2e, s->eph_priv, peer)) != EH_OK) {
         err = eh_fail(s, err, "CRED_R", 0,
                       err == EH_ERR_CRYPTO ? "key derivation failed" : "static DH key invalid",
                       "RFC 9528 §4.1.1.2");

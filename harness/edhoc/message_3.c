@@ -11,8 +11,9 @@
 #define RFC_M3 "RFC 9528 §5.4"
 
 /* PRK_4e3m: Extract(SALT_4e3m, G_IY) if the Initiator uses static DH, else
- * PRK_3e2m (§4.1.1.3). priv/pub_x: I and G_Y at I, Y and G_I at R. */
-static eh_err prk_4e3m_derive(eh_session *s, const uint8_t *priv, const uint8_t *pub_x)
+ * PRK_3e2m (§4.1.1.3). priv: I at I (with G_Y, peer NULL), Y at R (with
+ * G_I, the key of `peer`). */
+static eh_err prk_4e3m_derive(eh_session *s, const uint8_t *priv, const eh_cred *peer)
 {
     size_t hl = s->suite->hash->out_len;
     if (!eh_method_i_static(s->method)) {
@@ -24,7 +25,8 @@ static eh_err prk_4e3m_derive(eh_session *s, const uint8_t *priv, const uint8_t 
     eh_err err = eh_kdf_traced(s, s->prk_3e2m, 5, s->th, hl, salt, hl, "info_salt_4e3m",
                                "salt_4e3m");
     if (err == EH_OK)
-        err = eh_ecdh(s, priv, pub_x, g_iy, "g_iy");
+        err = peer == NULL ? eh_ecdh_peer_ephemeral(s, priv, g_iy, "g_iy")
+                           : eh_ecdh(s, priv, peer->pub, eh_cred_pub_y(s, peer), g_iy, "g_iy");
     if (err == EH_OK)
         err = s->suite->hash->extract(salt, hl, g_iy, s->suite->ecdh->secret_len, s->prk_4e3m);
     if (err == EH_OK)
@@ -86,7 +88,7 @@ eh_err eh_initiator_message_3(eh_session *s, uint8_t *out, size_t cap, size_t *o
     err = EH_ERR_CREDENTIAL;
     if (eh_method_i_static(s->method) && c->own_priv_len != s->suite->ecdh->priv_len)
         goto out;
-    TRY(prk_4e3m_derive(s, c->own_priv, s->g_peer));
+    TRY(prk_4e3m_derive(s, c->own_priv, NULL));
     auth_input_3(s, &in, &c->own_cred, c->own_cred.id_cred, c->own_cred.id_cred_len, c->ead[3],
                  c->ead_len[3]);
     TRY(eh_sig_or_mac_make(s, &in, sig, &sig_len));
@@ -175,7 +177,7 @@ eh_err eh_responder_process_message_3(eh_session *s, const uint8_t *msg, size_t 
                       "RFC 9528 §3.5.1");
         goto out;
     }
-    if ((err = prk_4e3m_derive(s, s->eph_priv, peer->pub)) != EH_OK) {
+    if ((err = prk_4e3m_derive(s, s->eph_priv, peer)) != EH_OK) {
         err = eh_fail(s, err, "CRED_I", 0, "static DH with the Initiator's key failed",
                       "RFC 9528 §4.1.1.3");
         goto out;

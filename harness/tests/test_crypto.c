@@ -13,6 +13,7 @@
 #include "../crypto/crypto.h"
 #include "../crypto/crypto_internal.h"
 
+#include <openssl/bn.h>
 #include <openssl/hmac.h>
 
 /* ------------------------------------------------------------- helpers -- */
@@ -658,6 +659,38 @@ START_TEST(test_p256_ecdh)
     n.b[31] -= 1; /* n - 1 is valid */
     ck_assert_err(eh_ecdh_p256.public_key(n.b, x, y), EH_OK);
     ck_assert_mem_eq(x, H("6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296").b, 32);
+
+    /* A received x decoded once (decode), then used with its y: the same
+     * secrets; a y that is no point with x (off the curve, >= p) is ignored,
+     * x alone decides; x that is no point's fails either way. */
+    bytes gry2 = H("56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB");
+    uint8_t dy[32];
+    ck_assert_err(eh_ecdh_p256.decode(gix.b, dy), EH_OK);
+    /* y is giy or p - giy (OpenSSL's BN as the independent arithmetic) */
+    BIGNUM *bp = BN_bin2bn(ge_p.b, 32, NULL), *by = BN_bin2bn(giy.b, 32, NULL);
+    uint8_t neg[32];
+    ck_assert(BN_sub(by, bp, by) == 1 && BN_bn2binpad(by, neg, 32) == 32);
+    BN_free(bp), BN_free(by);
+    ck_assert(memcmp(dy, giy.b, 32) == 0 || memcmp(dy, neg, 32) == 0);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, gix.b, dy, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 32);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, gix.b, neg, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 32);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, gry2.b, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 32);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, NULL, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 32);
+    gry2.b[31] ^= 1; /* off the curve */
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, gry2.b, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 32);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, ff, s), EH_OK); /* y >= p */
+    ck_assert_mem_eq(s, girx.b, 32);
+    ck_assert_err(eh_ecdh_p256.decode(off.b, dy), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_err(eh_ecdh_p256.decode(ge_p.b, dy), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, ge_p.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, off.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_mem_eq(s, zero, 32);
+    ck_assert_ptr_null(eh_ecdh_x25519.decode);
 }
 END_TEST
 
@@ -690,6 +723,14 @@ START_TEST(test_p384_ecdh)
     ck_assert_err(eh_ecdh_p384.shared_secret(r.b, gix.b, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 48);
     ck_assert_err(eh_ecdh_p384.check_point(gix.b, giy.b), EH_OK);
+    /* decode, then shared_secret_xy: the same secret */
+    uint8_t dy[48];
+    ck_assert_err(eh_ecdh_p384.decode(grx.b, dy), EH_OK);
+    ck_assert_err(eh_ecdh_p384.check_point(grx.b, dy), EH_OK);
+    ck_assert_err(eh_ecdh_p384.shared_secret_xy(i.b, grx.b, dy, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 48);
+    ck_assert_err(eh_ecdh_p384.shared_secret_xy(r.b, gix.b, giy.b, s), EH_OK);
+    ck_assert_mem_eq(s, girx.b, 48);
     giy.b[0] ^= 1;
     ck_assert_err(eh_ecdh_p384.check_point(gix.b, giy.b), EH_ERR_INVALID_PUBLIC_KEY);
     uint8_t ff[48];
