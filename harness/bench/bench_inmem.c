@@ -76,6 +76,7 @@ int bench_pair_load(bench_pair *p, const char *cred_dir, int method, int suite)
     c->suites[0] = suite, c->n_suites = 1;
     c->conn_id = &c_i, c->conn_id_len = 1;
     c->own_cred = p->i.c, c->own_priv = p->i.priv, c->own_priv_len = p->i.priv_len;
+    c->own_sign_alg = p->i.sign_alg, c->own_sign_key = p->i.sign_key;
     c->peer_creds = &p->r.c, c->n_peer_creds = 1;
     c->message_4 = true;
     c->rng = eh_crypto_random;
@@ -85,6 +86,7 @@ int bench_pair_load(bench_pair *p, const char *cred_dir, int method, int suite)
     c->suites[0] = suite, c->n_suites = 1;
     c->conn_id = &c_r, c->conn_id_len = 1;
     c->own_cred = p->r.c, c->own_priv = p->r.priv, c->own_priv_len = p->r.priv_len;
+    c->own_sign_alg = p->r.sign_alg, c->own_sign_key = p->r.sign_key;
     c->peer_creds = &p->i.c, c->n_peer_creds = 1;
     c->message_4 = true;
     c->rng = eh_crypto_random;

@@ -260,6 +260,7 @@ int bench_memory_measure(const char *harness, const char *cred_dir, long n, benc
     c.method = 3;
     c.suites[0] = 2, c.n_suites = 1;
     c.own_cred = ci.c, c.own_priv = ci.priv, c.own_priv_len = ci.priv_len;
+    c.own_sign_alg = ci.sign_alg, c.own_sign_key = ci.sign_key;
     c.peer_creds = &cr.c, c.n_peer_creds = 1;
     c.rng = eh_crypto_random;
     memset(&to, 0, sizeof to);

@@ -370,6 +370,7 @@ static int setup_from_files(const peer_args *a, peer_setup *ps)
     }
     c->own_cred = ps->own.c;
     c->own_priv = ps->own.priv, c->own_priv_len = ps->own.priv_len;
+    c->own_sign_alg = ps->own.sign_alg, c->own_sign_key = ps->own.sign_key;
     c->peer_creds = ps->peer_creds, c->n_peer_creds = n ? n : 1;
     c->trust_by_value = a->trust_by_value;
     if (a->conn_id_set) {

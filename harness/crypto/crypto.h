@@ -37,6 +37,7 @@
 #define EH_MAX_PRIV_LEN 57   /* Ed448 seed */
 #define EH_MAX_SIG_LEN 114   /* Ed448 */
 #define EH_MAX_SIG_PUB_LEN 96 /* P-384 x || y */
+#define EH_MAX_SIG_PREPARED_LEN 64 /* Ed25519 seed || public key */
 #define EH_MAX_AEAD_KEY_LEN 32
 #define EH_MAX_AEAD_NONCE_LEN 13
 #define EH_MAX_AEAD_TAG_LEN 16
@@ -116,6 +117,16 @@ typedef struct eh_sig_alg {
     /* EH_OK or EH_ERR_SIGNATURE (also for a malformed public key). */
     eh_err (*verify)(const uint8_t *pub, const uint8_t *msg, size_t msg_len,
                      const uint8_t *sig);
+    /* A private key prepared once for many signatures: prepared_len bytes
+     * (at most EH_MAX_SIG_PREPARED_LEN). Ed25519: libsodium's expanded
+     * key, seed || public key, so that a signature skips deriving the
+     * public key (about half its cost); the others: the private key as it
+     * is. A secret: wipe it after use. sign_prepared signs exactly as sign
+     * does with the key it was prepared from. */
+    size_t prepared_len;
+    eh_err (*prepare)(const uint8_t *priv, uint8_t *prepared);
+    eh_err (*sign_prepared)(const uint8_t *prepared, const uint8_t *msg, size_t msg_len,
+                            uint8_t *sig);
 } eh_sig_alg;
 
 extern const eh_hash_alg eh_hash_sha256, eh_hash_sha384, eh_hash_shake256;

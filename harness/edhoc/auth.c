@@ -83,6 +83,8 @@ eh_err eh_sig_or_mac_make(const eh_session *s, const eh_auth_input *in, uint8_t 
             err = EH_ERR_CREDENTIAL;
         if (err == EH_OK && s->cfg->sign != NULL)
             err = s->cfg->sign(s->cfg->sign_arg, tbs, tbs_len, out);
+        else if (err == EH_OK && s->cfg->own_sign_alg == sig && s->cfg->own_sign_key != NULL)
+            err = sig->sign_prepared(s->cfg->own_sign_key, tbs, tbs_len, out);
         else if (err == EH_OK)
             err = sig->sign(s->cfg->own_priv, tbs, tbs_len, out);
         *out_len = sig->sig_len;

@@ -170,6 +170,13 @@ typedef struct eh_config {
     eh_cred own_cred;
     const uint8_t *own_priv;
     size_t own_priv_len;
+    /* Optional: own_priv prepared once for the signature algorithm
+     * own_sign_alg (eh_sig_alg.prepare; for Ed25519 the expanded key), e.g.
+     * when the credential is loaded. The engine signs with it when the
+     * selected suite's algorithm is own_sign_alg, else with own_priv. It
+     * must be prepared from own_priv. */
+    const eh_sig_alg *own_sign_alg;
+    const uint8_t *own_sign_key;
 
     /* Credentials accepted from the peer: matched by their ID_CRED map, by
      * the certificate hash of an x5t, or (sent by value: kccs, x5chain) by

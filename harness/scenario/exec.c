@@ -294,6 +294,7 @@ static void config_init(sc_exec *x)
     else if (x->id_cred_extended_len > 0) /* the profile's ID_CRED with one more parameter */
         c->own_cred.id_cred = x->id_cred_extended, c->own_cred.id_cred_len = x->id_cred_extended_len;
     c->own_priv = x->own.priv, c->own_priv_len = x->own.priv_len;
+    c->own_sign_alg = x->own.sign_alg, c->own_sign_key = x->own.sign_key;
     x->peer_creds[0] = x->peer.c;
     c->peer_creds = x->peer_creds, c->n_peer_creds = 1;
     c->trust_by_value = true; /* the harness judges the protocol, not trust */

@@ -211,6 +211,7 @@ static void check_trace2(const char *side)
     n = tu_vec(t, key, want, sizeof want);
     expect_bytes(cf.priv, cf.priv_len, want, n, key);
     expect_pointers(&cf);
+    ck_assert_ptr_null(cf.sign_alg); /* P-256: nothing to prepare */
 
     /* kccs: {14: CCS} */
     load_quiet(CREDS_DIR, name, CREDFILE_KCCS, &cf);
@@ -261,6 +262,12 @@ static void check_trace1(const char *side)
     n = tu_vec(t, key, want, sizeof want);
     expect_bytes(cf.priv, cf.priv_len, want, n, key);
     expect_pointers(&cf);
+    /* The Ed25519 key prepared for signing: the trace's SK || PK. */
+    ck_assert_ptr_eq(cf.sign_alg, &eh_sig_ed25519);
+    expect_bytes(cf.sign_key, 32, want, n, "sign_key seed");
+    snprintf(key, sizeof key, "pk_%s", side);
+    n = tu_vec(t, key, want, sizeof want);
+    expect_bytes(cf.sign_key + 32, 32, want, n, "sign_key public half");
 
     /* x5chain: {33: bstr DER}; the DER of RFC 9529 is 241 bytes. */
     load_quiet(CREDS_DIR, name, CREDFILE_X5CHAIN, &cf);

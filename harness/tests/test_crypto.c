@@ -757,6 +757,18 @@ static void run_eddsa(const eh_sig_alg *alg, const eddsa_kat *k)
     ck_assert_mem_eq(p, pub.b, pub.n);
     ck_assert_err(alg->sign(seed.b, msg.b, msg.n, s), EH_OK);
     ck_assert_mem_eq(s, sig.b, sig.n);
+    /* The key prepared once signs the same: Ed25519's is seed || public key. */
+    uint8_t prep[EH_MAX_SIG_PREPARED_LEN];
+    ck_assert_uint_le(alg->prepared_len, sizeof prep);
+    ck_assert_err(alg->prepare(seed.b, prep), EH_OK);
+    if (alg == &eh_sig_ed25519) {
+        ck_assert_uint_eq(alg->prepared_len, 64);
+        ck_assert_mem_eq(prep, seed.b, 32);
+        ck_assert_mem_eq(prep + 32, pub.b, 32);
+    }
+    memset(s, 0, sizeof s);
+    ck_assert_err(alg->sign_prepared(prep, msg.b, msg.n, s), EH_OK);
+    ck_assert_mem_eq(s, sig.b, sig.n);
     ck_assert_err(alg->verify(pub.b, msg.b, msg.n, sig.b), EH_OK);
     sig.b[5] ^= 0x01;
     ck_assert_err(alg->verify(pub.b, msg.b, msg.n, sig.b), EH_ERR_SIGNATURE);
@@ -835,6 +847,31 @@ static void run_ecdsa(const eh_sig_alg *alg, const char *priv_hex, const char *p
     }
     ck_assert_err(alg->sign(priv.b, NULL, 0, s), EH_OK);
     ck_assert_err(alg->verify(pub.b, NULL, 0, s), EH_OK);
+    /* The prepared key (the scalar as it is) signs the same bytes. */
+    uint8_t prep[EH_MAX_SIG_PREPARED_LEN], s2[96];
+    ck_assert_uint_eq(alg->prepared_len, alg->priv_len);
+    ck_assert_err(alg->prepare(priv.b, prep), EH_OK);
+    ck_assert_mem_eq(prep, priv.b, priv.n);
+    ck_assert_err(alg->sign(priv.b, msg, 6, s), EH_OK);
+    ck_assert_err(alg->sign_prepared(prep, msg, 6, s2), EH_OK);
+    ck_assert_mem_eq(s, s2, sig.n);
+    /* Public keys are imported once and kept (pubkey_cache.c): more keys
+     * than it holds, each verifying only its own signature, before and
+     * after the cache is emptied. */
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t d[48], kp[20][96], ks[20][96];
+        for (int k = 0; k < 20; k++) {
+            memset(d, 0, sizeof d);
+            d[alg->priv_len - 1] = (uint8_t)(k + 1);
+            ck_assert_err(alg->public_key(d, kp[k]), EH_OK);
+            ck_assert_err(alg->sign(d, msg, 6, ks[k]), EH_OK);
+        }
+        for (int k = 0; k < 20; k++) {
+            ck_assert_err(alg->verify(kp[k], msg, 6, ks[k]), EH_OK);
+            ck_assert_err(alg->verify(kp[(k + 1) % 20], msg, 6, ks[k]), EH_ERR_SIGNATURE);
+        }
+        eh_ec_pubkey_cache_clear();
+    }
     /* r = 0 and s = 0 are refused. */
     memset(s, 0, sizeof s);
     ck_assert_err(alg->verify(pub.b, msg, 6, s), EH_ERR_SIGNATURE);

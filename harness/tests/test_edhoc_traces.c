@@ -72,10 +72,24 @@ static void run_both_roles(fixture *f, eh_session *si, eh_session *sr)
     ck_assert_int_eq(eh_oscore_material_derive(sr, &or_), EH_OK);
 }
 
-static void check_trace(int n)
+/* prep: 0 = own_priv only; 1 = the Ed25519 keys prepared once
+ * (own_sign_key); 2 = a prepared key of another algorithm, which the engine
+ * must not use (it signs with own_priv). */
+static void check_trace_prepared(int n, int prep)
 {
     fixture *f = fx_load(n);
     eh_session si, sr;
+    uint8_t ki[EH_MAX_SIG_PREPARED_LEN], kr[EH_MAX_SIG_PREPARED_LEN];
+    if (prep == 1) {
+        ck_assert_int_eq(eh_sig_ed25519.prepare(f->ci.own_priv, ki), EH_OK);
+        ck_assert_int_eq(eh_sig_ed25519.prepare(f->cr.own_priv, kr), EH_OK);
+        f->ci.own_sign_alg = f->cr.own_sign_alg = &eh_sig_ed25519;
+    } else if (prep == 2) {
+        memset(ki, 0x11, sizeof ki), memset(kr, 0x22, sizeof kr);
+        f->ci.own_sign_alg = f->cr.own_sign_alg = &eh_sig_es256;
+    }
+    if (prep)
+        f->ci.own_sign_key = ki, f->cr.own_sign_key = kr;
     run_both_roles(f, &si, &sr);
     int ci = compare_keys(f, &f->log_i, common_keys, "initiator");
     int cr = compare_keys(f, &f->log_r, common_keys, "responder");
@@ -94,10 +108,25 @@ static void check_trace(int n)
     ck_assert_mem_eq(got, want, wl);
     eh_session_wipe(&si);
     eh_session_wipe(&sr);
+    eh_wipe(ki, sizeof ki), eh_wipe(kr, sizeof kr);
     fx_free(f);
 }
 
+static void check_trace(int n)
+{
+    check_trace_prepared(n, 0);
+}
+
 START_TEST(trace_1_byte_exact_both_roles) { check_trace(1); }
+END_TEST
+
+/* Trace 1 signs with Ed25519: the same bytes with the keys prepared once,
+ * and with a prepared key the suite's algorithm cannot use. */
+START_TEST(trace_1_byte_exact_with_prepared_keys)
+{
+    check_trace_prepared(1, 1);
+    check_trace_prepared(1, 2);
+}
 END_TEST
 
 START_TEST(trace_2_byte_exact_both_roles) { check_trace(2); }
@@ -249,6 +278,7 @@ Suite *eh_test_edhoc_traces_suite(void)
     TCase *tc = tcase_create("rfc9529");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, trace_1_byte_exact_both_roles);
+    tcase_add_test(tc, trace_1_byte_exact_with_prepared_keys);
     tcase_add_test(tc, trace_2_byte_exact_both_roles);
     tcase_add_test(tc, trace_2_suite_negotiation);
     tcase_add_test(tc, exporter_matches_oscore_values);
