@@ -71,14 +71,18 @@ def test_best_primitives_floor(smoke):
         assert best > 0 and abs(r["ratio_best"] - r["handshake_us"] / best) <= 6e-5, row
         assert [o["op"] for o in ops] == [o["op"] for o in r["floor"]], row
         assert abs(sum(o["count"] * o["us"] for o in ops) - best) <= 0.01 + 0.001 * len(ops)
-        assert all(o["us"] > 0 and o["impl"] in ("libsodium", "OpenSSL") for o in ops), row
+        assert all(o["us"] > 0 and o["impl"] in ("libsodium", "OpenSSL", "OpenSSL low-level")
+                   for o in ops), row
         # libsodium has no P-256, P-384, X448, Ed448, SHA-384, SHAKE256 or AES-CCM: where the
-        # suite's algorithm is one of those, the operation is OpenSSL's
+        # suite's algorithm is one of those, the operation is OpenSSL's (EVP or lower-level)
         impl = {o["op"]: o["impl"] for o in ops}
-        if r["suite"] in (2, 3, 5, 24, 25):  # P-256 / P-384 ECDH
+        if r["suite"] in (2, 3, 5, 24, 25):  # P-256 / P-384 / X448 ECDH
             assert impl["ECDH G_XY"] == "OpenSSL", row
-        if r["suite"] in (24, 25):  # SHAKE256 (KMAC), X448 / Ed448
-            assert impl["Extract PRK_2e"] == "OpenSSL" and impl["hash TH_2"] == "OpenSSL", row
+        if r["suite"] in (2, 3, 5, 24):  # x-only EC2 keys: decoded with OpenSSL
+            assert impl["decode G_X, G_Y"].startswith("OpenSSL"), row
+        if r["suite"] in (24, 25):  # SHA-384 / SHAKE256 (KMAC), P-384 / X448
+            assert impl["Extract PRK_2e"].startswith("OpenSSL"), row
+            assert impl["hash TH_2"] == "OpenSSL", row
 
 
 def test_floor_follows_the_method(smoke):
@@ -93,6 +97,9 @@ def test_floor_follows_the_method(smoke):
             assert ecdh == 2 and len(signs) == 4 and "Expand SALT_3e2m" not in names
         else:
             assert ecdh == 6 and not signs and names["Extract PRK_4e3m"] == 2
+        # an EC2 curve's keys travel as x alone: each party decodes the other's once
+        # (RFC 9528 §9.2, Appendix B); X25519 / X448 keys need no decoding
+        assert names.get("decode G_X, G_Y", 0) == (2 if r["suite"] in (2, 3, 5, 24) else 0)
         for must in ("ephemeral key pair", "hash TH_4", "Expand PRK_out",
                      "AEAD encrypt CIPHERTEXT_4", "AEAD decrypt CIPHERTEXT_3"):
             assert must in names, (r["method"], r["suite"], must)

@@ -7,13 +7,22 @@
  * algorithms fetched, the derive context of an ECDH set up with its peer.
  * Where both libraries have a primitive, both are timed and the faster
  * counts; which one it was is reported (bench_op_cost.impl), so the choice
- * of a library per algorithm is measured here, not assumed.
+ * of a library per algorithm is measured here, not assumed. OpenSSL is
+ * timed twice where it offers two ways: its EVP interface, and its
+ * lower-level calls ("OpenSSL low-level": an EC2 key pair as EC_POINT_mul
+ * of the generator, a received x-only key decoded with
+ * EC_POINT_set_compressed_coordinates, HMAC computed on EVP digests as
+ * RFC 2104 defines it), so that no faster route the provider might take
+ * is missing from this floor.
  *
  * The engine's handshake over this floor is what the provider and the
  * engine together cost above the libraries' own speed.
  */
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/params.h>
 #include <sodium.h>
 #include <string.h>
@@ -22,7 +31,7 @@
 
 #define BUF 4096
 
-typedef enum lib { LIB_OPENSSL, LIB_SODIUM } lib;
+typedef enum lib { LIB_OPENSSL, LIB_OPENSSL_LOW, LIB_SODIUM } lib;
 
 typedef struct best_ctx {
     const eh_suite *s;
@@ -36,6 +45,13 @@ typedef struct best_ctx {
     EVP_PKEY *eph, *peer;
     uint8_t x_priv[32], x_peer[32], secret[64];
     size_t secret_len;
+    /* EC2 through OpenSSL's lower-level calls: the group, a received x */
+    EC_GROUP *group;
+    BN_CTX *bn;
+    BIGNUM *d, *x, *y;
+    EC_POINT *pt;
+    uint8_t peer_x[64], peer_point[1 + 2 * 64];
+    size_t coord_len;
     /* signatures over TBS_2 and TBS_3 (same key: the cost is the key's kind) */
     EVP_PKEY *sig_key;
     const char *sig_md;                 /* NULL: EdDSA */
@@ -44,6 +60,7 @@ typedef struct best_ctx {
     size_t sig_2_len, sig_3_len;
     /* hash, HMAC or KMAC, AEAD */
     EVP_MD *md;
+    EVP_MD_CTX *md_ctx;
     EVP_MAC *mac;
     EVP_MAC_CTX *mac_ctx;
     bool kmac;
@@ -199,6 +216,7 @@ static bool sodium_has(const best_ctx *c, op_kind k)
     switch (k) {
     case KEYGEN:
     case ECDH: return s->ecdh->cose_crv == 4;
+    case DECODE: return false;
     case SIGN:
     case VERIFY: return s->sig->cose_alg == -8 && s->sig->cose_crv == 6;
     case HASH:
@@ -230,6 +248,67 @@ static eh_err sodium_aead(best_ctx *c, bool seal, const uint8_t *aad, size_t aad
     return rc == 0 ? EH_OK : EH_ERR_AEAD_TAG;
 }
 
+/* ---------------------------------------------------- OpenSSL low-level -- */
+
+/* Key pair as EC_POINT_mul of the generator: random scalar, public x. */
+static eh_err low_keygen(best_ctx *c)
+{
+    int n = (int)c->coord_len;
+    return BN_priv_rand_range_ex(c->d, EC_GROUP_get0_order(c->group), 0, c->bn) == 1 &&
+                   EC_POINT_mul(c->group, c->pt, c->d, NULL, NULL, c->bn) == 1 &&
+                   EC_POINT_get_affine_coordinates(c->group, c->pt, c->x, NULL, c->bn) == 1 &&
+                   BN_bn2binpad(c->x, c->out, n) == n
+               ? EH_OK
+               : EH_ERR_CRYPTO;
+}
+
+/* x-only key to a checked point (either y). */
+static eh_err low_decode(best_ctx *c)
+{
+    return BN_bin2bn(c->peer_x, (int)c->coord_len, c->x) != NULL &&
+                   EC_POINT_set_compressed_coordinates(c->group, c->pt, c->x, 0, c->bn) == 1 &&
+                   EC_POINT_is_on_curve(c->group, c->pt, c->bn) == 1
+               ? EH_OK
+               : EH_ERR_INVALID_PUBLIC_KEY;
+}
+
+/* HMAC (RFC 2104) on EVP digests: H(K ^ opad || H(K ^ ipad || a || b)),
+ * the key no longer than a block here. */
+static eh_err low_mac(best_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *a,
+                      size_t a_len, const uint8_t *b, size_t b_len, uint8_t *out, size_t out_len)
+{
+    uint8_t pad[128], inner[64];
+    size_t block = out_len == 32 ? 64 : 128;
+    (void)c;
+    if (key_len > block)
+        return EH_ERR_ARG;
+    memset(pad, 0x36, block);
+    for (size_t i = 0; i < key_len; i++)
+        pad[i] ^= key[i];
+    EVP_MD_CTX *m = c->md_ctx;
+    int ok = EVP_DigestInit_ex2(m, c->md, NULL) == 1 && EVP_DigestUpdate(m, pad, block) == 1 &&
+             (a_len == 0 || EVP_DigestUpdate(m, a, a_len) == 1) &&
+             (b_len == 0 || EVP_DigestUpdate(m, b, b_len) == 1) &&
+             EVP_DigestFinal_ex(m, inner, NULL) == 1;
+    for (size_t i = 0; i < block; i++)
+        pad[i] ^= 0x36 ^ 0x5c;
+    ok = ok && EVP_DigestInit_ex2(m, c->md, NULL) == 1 && EVP_DigestUpdate(m, pad, block) == 1 &&
+         EVP_DigestUpdate(m, inner, out_len) == 1 && EVP_DigestFinal_ex(m, out, NULL) == 1;
+    return ok ? EH_OK : EH_ERR_CRYPTO;
+}
+
+/* What OpenSSL's lower-level calls add for this suite. */
+static bool low_has(const best_ctx *c, op_kind k)
+{
+    switch (k) {
+    case KEYGEN:
+    case DECODE: return c->group != NULL;
+    case EXTRACT:
+    case EXPAND: return !c->kmac;
+    default: return false;
+    }
+}
+
 /* ------------------------------------------------------------ one call -- */
 
 static eh_err best_op(void *arg, const floor_row *r)
@@ -241,7 +320,34 @@ static eh_err best_op(void *arg, const floor_row *r)
     bool na = c->lib == LIB_SODIUM;
     if (na && !sodium_has(c, r->kind))
         return EH_ERR_UNSUPPORTED;
+    if (c->lib == LIB_OPENSSL_LOW) {
+        switch (r->kind) {
+        case KEYGEN: return low_keygen(c);
+        case DECODE: return low_decode(c);
+        case EXTRACT:
+            return low_mac(c, c->in, hl, c->secret, c->secret_len, NULL, 0, c->prk, hl);
+        case EXPAND:
+            return expand(c, low_mac, c->prk, hl, c->in, z->info[r->label], c->out,
+                          z->out[r->label]);
+        default: return EH_ERR_UNSUPPORTED;
+        }
+    }
     switch (r->kind) {
+    case DECODE: { /* EVP: the point imported in compressed form */
+        OSSL_PARAM params[3];
+        const char *group = c->coord_len == 32 ? "P-256" : "P-384";
+        EVP_PKEY *k = NULL;
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0);
+        params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, c->peer_point,
+                                                      1 + c->coord_len);
+        params[2] = OSSL_PARAM_construct_end();
+        EVP_PKEY_CTX *x = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+        int ok = x != NULL && EVP_PKEY_fromdata_init(x) == 1 &&
+                 EVP_PKEY_fromdata(x, &k, EVP_PKEY_PUBLIC_KEY, params) == 1;
+        EVP_PKEY_free(k);
+        EVP_PKEY_CTX_free(x);
+        return ok ? EH_OK : EH_ERR_INVALID_PUBLIC_KEY;
+    }
     case KEYGEN:
         if (na) {
             randombytes_buf(c->x_priv, 32);
@@ -332,6 +438,13 @@ static void ctx_free(best_ctx *c)
     EVP_MAC_CTX_free(c->mac_ctx);
     EVP_MAC_free(c->mac);
     EVP_CIPHER_free(c->cipher);
+    EVP_MD_CTX_free(c->md_ctx);
+    EC_POINT_free(c->pt);
+    BN_clear_free(c->d);
+    BN_free(c->x);
+    BN_free(c->y);
+    BN_CTX_free(c->bn);
+    EC_GROUP_free(c->group);
     sodium_memzero(c, sizeof *c);
 }
 
@@ -357,6 +470,22 @@ static int ctx_init(best_ctx *c, const bench_pair *p, const bench_sizes *sz)
         (c->derive = EVP_PKEY_CTX_new(c->eph, NULL)) == NULL ||
         EVP_PKEY_derive_init(c->derive) != 1 || EVP_PKEY_derive_set_peer(c->derive, c->peer) != 1)
         return -1;
+    c->coord_len = s->ecdh->coord_len;
+    if (group != NULL) { /* EC2: the lower-level objects and an x-only peer key */
+        int nid = s->ecdh->cose_crv == 1 ? NID_X9_62_prime256v1 : NID_secp384r1;
+        size_t plen = 0;
+        if ((c->group = EC_GROUP_new_by_curve_name(nid)) == NULL ||
+            (c->bn = BN_CTX_new()) == NULL || (c->d = BN_secure_new()) == NULL ||
+            (c->x = BN_new()) == NULL || (c->y = BN_new()) == NULL ||
+            (c->pt = EC_POINT_new(c->group)) == NULL ||
+            EVP_PKEY_get_octet_string_param(c->peer, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                            c->peer_point, sizeof c->peer_point, &plen) != 1 ||
+            plen != 1 + 2 * c->coord_len)
+            return -1;
+        BN_set_flags(c->d, BN_FLG_CONSTTIME);
+        memcpy(c->peer_x, c->peer_point + 1, c->coord_len);
+        c->peer_point[0] = 0x02; /* compressed: 02 || x (y even or not, either point) */
+    }
     /* signatures */
     const eh_sig_alg *sig = s->sig;
     const char *salg = sig->cose_alg == -8 ? (sig->cose_crv == 6 ? "ED25519" : "ED448") : "EC";
@@ -373,7 +502,7 @@ static int ctx_init(best_ctx *c, const bench_pair *p, const bench_sizes *sz)
     int h = s->hash->cose_alg;
     const char *md = h == -16 ? "SHA2-256" : h == -43 ? "SHA2-384" : "SHAKE-256";
     c->kmac = h == -45;
-    if ((c->md = EVP_MD_fetch(NULL, md, NULL)) == NULL ||
+    if ((c->md = EVP_MD_fetch(NULL, md, NULL)) == NULL || (c->md_ctx = EVP_MD_CTX_new()) == NULL ||
         (c->mac = EVP_MAC_fetch(NULL, c->kmac ? "KMAC-256" : "HMAC", NULL)) == NULL ||
         (c->mac_ctx = EVP_MAC_CTX_new(c->mac)) == NULL)
         return -1;
@@ -415,13 +544,19 @@ int bench_floor_best_measure(const bench_pair *p, const bench_sizes *sz, const b
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const floor_row *r = &rows[i];
-        if (!bench_floor_row_applies(r, p->method))
+        if (!bench_floor_row_applies(r, p->method, p->suite))
             continue;
         bench_op_cost *o = &fl->op[fl->n++];
         o->what = r->what, o->rfc = r->rfc, o->count = r->count;
         c.lib = LIB_OPENSSL;
         o->us = bench_floor_time_op(best_op, &c, r, b);
         o->impl = "OpenSSL";
+        if (low_has(&c, r->kind)) {
+            c.lib = LIB_OPENSSL_LOW;
+            double us = bench_floor_time_op(best_op, &c, r, b);
+            if (us >= 0 && (o->us < 0 || us < o->us))
+                o->us = us, o->impl = "OpenSSL low-level";
+        }
         if (sodium_has(&c, r->kind)) {
             /* the AEAD's ciphertexts for OPEN, as libsodium makes them */
             c.lib = LIB_SODIUM;

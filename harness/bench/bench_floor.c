@@ -14,6 +14,8 @@
  *  ------------------------------------------  -----  ---------  ------------------
  *  ephemeral key pair (RNG + public key):        2    always     §5.2.1 X, G_X; §5.3.2 Y, G_Y
  *    X, G_X (I) and Y, G_Y (R)
+ *  decode G_Y (I), G_X (R): the x-only key's    2    P-256,     §9.2, Appendix B
+ *    point found (square root mod p) and checked      P-384
  *  ECDH G_XY: ECDH(X, G_Y) (I), ECDH(Y, G_X) (R) 2    always     §4.1.1.1
  *  ECDH G_RX: ECDH(X, G_R) (I), ECDH(R, G_X) (R) 2    R static   §4.1.1.2
  *  ECDH G_IY: ECDH(I, G_Y) (I), ECDH(Y, G_I) (R) 2    I static   §4.1.1.3
@@ -47,7 +49,12 @@
  * send it too). Not in the floor, because the handshake does not need it:
  * PRK_exporter (§4.2.1, which the engine derives as soon as PRK_out is
  * known, one Expand per party), CBOR encoding and parsing, copies, wiping.
- * Public-key validation (§9.2) is inside the provider's ECDH, so it counts.
+ * Public-key validation (§9.2) counts: for X25519 / X448 it is inside the
+ * ECDH; an EC2 key, sent as its x-coordinate alone, is decoded (its y
+ * found and the point checked) once per received key, a row of its own
+ * (the ECDH rows then take the decoded point, as the engine's do). Signing
+ * keys are prepared once per credential (eh_sig_alg.prepare), as the
+ * reference peer's are when it loads them.
  *
  * Sizes: every input has the length of the RFC's named byte string in one
  * traced handshake of the same credentials (input_th_3, info_mac_2,
@@ -62,6 +69,7 @@
 
 static const floor_row rows[] = {
     {KEYGEN, ALWAYS, 2, IN_NONE, 0, "ephemeral key pair", "§5.2.1, §5.3.2"},
+    {DECODE, EC2_KEYS, 2, IN_NONE, 0, "decode G_X, G_Y", "§9.2, Appendix B"},
     {ECDH, ALWAYS, 2, IN_NONE, 0, "ECDH G_XY", "§4.1.1.1"},
     {ECDH, R_STATIC, 2, IN_NONE, 0, "ECDH G_RX", "§4.1.1.2"},
     {ECDH, I_STATIC, 2, IN_NONE, 0, "ECDH G_IY", "§4.1.1.3"},
@@ -92,7 +100,7 @@ static const floor_row rows[] = {
     {OPEN, ALWAYS, 1, IN_CT4, 0, "AEAD decrypt CIPHERTEXT_4", "§5.5.3"},
 };
 
-bool bench_floor_row_applies(const floor_row *r, int method)
+bool bench_floor_row_applies(const floor_row *r, int method, const eh_suite *s)
 {
     bool r_static = method == 1 || method == 3, i_static = method == 2 || method == 3;
     switch (r->when) {
@@ -100,6 +108,7 @@ bool bench_floor_row_applies(const floor_row *r, int method)
     case I_STATIC: return i_static;
     case R_SIGNS: return !r_static;
     case I_SIGNS: return !i_static;
+    case EC2_KEYS: return !s->ecdh->is_okp;
     default: return true;
     }
 }
@@ -112,6 +121,8 @@ typedef struct op_ctx {
     uint8_t prk[EH_MAX_HASH_LEN], out[EH_WORK_SIZE];
     uint8_t eph_priv[EH_MAX_PRIV_LEN], eph_pub[EH_MAX_COORD_LEN];
     uint8_t peer_pub[EH_MAX_COORD_LEN], secret[EH_MAX_COORD_LEN];
+    uint8_t peer_y[EH_MAX_COORD_LEN], y_out[EH_MAX_COORD_LEN]; /* EC2: decoded once */
+    uint8_t prep_2[EH_MAX_SIG_PREPARED_LEN], prep_3[EH_MAX_SIG_PREPARED_LEN];
     const credfile *signer_2, *signer_3; /* R and I */
     uint8_t sig_2[EH_MAX_SIG_LEN], sig_3[EH_MAX_SIG_LEN];
     uint8_t key[EH_MAX_AEAD_KEY_LEN], nonce[EH_MAX_AEAD_NONCE_LEN];
@@ -139,8 +150,11 @@ static eh_err run_op(op_ctx *c, const floor_row *r)
     switch (r->kind) {
     case KEYGEN:
         return keygen(s->ecdh, c->eph_priv, c->eph_pub);
+    case DECODE:
+        return s->ecdh->decode(c->peer_pub, c->y_out);
     case ECDH:
-        return s->ecdh->shared_secret(c->eph_priv, c->peer_pub, c->secret);
+        return s->ecdh->shared_secret_xy(c->eph_priv, c->peer_pub,
+                                         s->ecdh->is_okp ? NULL : c->peer_y, c->secret);
     case HASH: {
         size_t n = r->input == IN_M1 ? z->message_1 : r->input == IN_TH2 ? z->input_th_2
                    : r->input == IN_TH3 ? z->input_th_3 : z->input_th_4;
@@ -151,8 +165,9 @@ static eh_err run_op(op_ctx *c, const floor_row *r)
     case EXPAND:
         return s->hash->expand(c->prk, hl, c->in, z->info[r->label], c->out, z->out[r->label]);
     case SIGN: {
-        const credfile *k = r->input == IN_TBS2 ? c->signer_2 : c->signer_3;
-        return s->sig->sign(k->priv, c->in, r->input == IN_TBS2 ? z->tbs_2 : z->tbs_3, c->out);
+        bool two = r->input == IN_TBS2;
+        return s->sig->sign_prepared(two ? c->prep_2 : c->prep_3, c->in,
+                                     two ? z->tbs_2 : z->tbs_3, c->out);
     }
     case VERIFY: {
         bool two = r->input == IN_TBS2;
@@ -186,9 +201,13 @@ static int ctx_init(op_ctx *c, const bench_pair *p, const bench_sizes *sz)
     eh_crypto_random(NULL, c->nonce, sizeof c->nonce);
     uint8_t other[EH_MAX_PRIV_LEN];
     if (keygen(s->ecdh, other, c->peer_pub) != EH_OK || keygen(s->ecdh, c->eph_priv, c->eph_pub) ||
-        s->ecdh->shared_secret(c->eph_priv, c->peer_pub, c->secret) != EH_OK)
+        s->ecdh->shared_secret(c->eph_priv, c->peer_pub, c->secret) != EH_OK ||
+        (!s->ecdh->is_okp && s->ecdh->decode(c->peer_pub, c->peer_y) != EH_OK))
         return -1;
     eh_wipe(other, sizeof other);
+    if ((!(p->method == 1 || p->method == 3) && s->sig->prepare(p->r.priv, c->prep_2) != EH_OK) ||
+        (!(p->method == 2 || p->method == 3) && s->sig->prepare(p->i.priv, c->prep_3) != EH_OK))
+        return -1;
     c->signer_2 = &p->r, c->signer_3 = &p->i;
     if (!(p->method == 1 || p->method == 3) &&
         s->sig->sign(p->r.priv, c->in, sz->tbs_2, c->sig_2) != EH_OK)
@@ -241,7 +260,7 @@ int bench_floor_measure(const bench_pair *p, const bench_sizes *sz, const bench_
     memset(fl, 0, sizeof *fl);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const floor_row *r = &rows[i];
-        if (!bench_floor_row_applies(r, p->method))
+        if (!bench_floor_row_applies(r, p->method, p->suite))
             continue;
         bench_op_cost *o = &fl->op[fl->n++];
         o->what = r->what, o->rfc = r->rfc, o->count = r->count;
