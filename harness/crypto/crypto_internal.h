@@ -44,8 +44,11 @@ eh_err eh_hmac(eh_md_id md_id, const uint8_t *key, size_t key_len, const uint8_t
  * curve nid / OpenSSL group name `group`, imported once per key and kept
  * in a small process-wide table (pubkey_cache.c): a new reference, to be
  * freed with EVP_PKEY_free, or NULL when the bytes are no valid point.
+ * check (may be NULL) validates the point before it is first imported
+ * (check_point of eh_ecdh_p256 / p384); a key found in the table passed it.
  */
-EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t coord_len);
+EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t coord_len,
+                       eh_err (*check)(const uint8_t *x, const uint8_t *y));
 /* Drop every cached key (tests). */
 void eh_ec_pubkey_cache_clear(void);
 

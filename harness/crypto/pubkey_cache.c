@@ -75,7 +75,8 @@ static EVP_PKEY *import(const char *group, const uint8_t *pub, size_t coord_len)
     return key;
 }
 
-EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t coord_len)
+EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t coord_len,
+                       eh_err (*check)(const uint8_t *x, const uint8_t *y))
 {
     size_t len = 2 * coord_len;
     EVP_PKEY *key = NULL;
@@ -92,6 +93,8 @@ EVP_PKEY *eh_ec_pubkey(int nid, const char *group, const uint8_t *pub, size_t co
     if (key != NULL)
         return key;
 
+    if (check != NULL && check(pub, pub + coord_len) != EH_OK)
+        return NULL;
     key = import(group, pub, coord_len);
     if (key == NULL || EVP_PKEY_up_ref(key) != 1)
         return key; /* not kept: NULL, or used once */

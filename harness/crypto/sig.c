@@ -155,14 +155,14 @@ static eh_err ed448_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_le
 typedef struct ecdsa_params {
     int nid;
     const char *group;  /* OpenSSL group name */
-    const char *digest; /* OpenSSL digest name */
+    eh_md_id md;        /* the digest (fetched.c) */
     size_t coord_len;
     const eh_ecdh_alg *ecdh; /* same curve: public key derivation, point check */
 } ecdsa_params;
 
-static const ecdsa_params es256_params = {NID_X9_62_prime256v1, "prime256v1", "SHA256", 32,
-                                          &eh_ecdh_p256};
-static const ecdsa_params es384_params = {NID_secp384r1, "secp384r1", "SHA384", 48,
+static const ecdsa_params es256_params = {NID_X9_62_prime256v1, "prime256v1", EH_MD_SHA256,
+                                          32, &eh_ecdh_p256};
+static const ecdsa_params es384_params = {NID_secp384r1, "secp384r1", EH_MD_SHA384, 48,
                                           &eh_ecdh_p384};
 
 static eh_err ecdsa_public_key(const ecdsa_params *ep, const uint8_t *priv, uint8_t *pub)
@@ -186,16 +186,18 @@ static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uin
     unsigned char *der = NULL;
     ECDSA_SIG *es = NULL;
     BIGNUM *r = NULL, *s = NULL;
-    EVP_MD_CTX *md = NULL;
     EVP_PKEY *key = NULL;
     eh_err err = EH_ERR_SIGNATURE;
     int n = (int)ep->coord_len;
 
+    uint8_t hash[EH_MAX_HASH_LEN];
+    unsigned int hash_len = 0;
+    EVP_PKEY_CTX *pctx = NULL;
+
     if (pub == NULL || sig == NULL || (msg == NULL && msg_len))
         return EH_ERR_SIGNATURE;
-    if (ep->ecdh->check_point(pub, pub + ep->coord_len) != EH_OK)
-        goto done;
-    key = eh_ec_pubkey(ep->nid, ep->group, pub, ep->coord_len); /* imported once per key */
+    /* imported once per key, checked on the curve (check_point) first */
+    key = eh_ec_pubkey(ep->nid, ep->group, pub, ep->coord_len, ep->ecdh->check_point);
     es = ECDSA_SIG_new();
     r = BN_bin2bn(sig, n, NULL);
     s = BN_bin2bn(sig + n, n, NULL);
@@ -205,18 +207,22 @@ static eh_err ecdsa_verify(const ecdsa_params *ep, const uint8_t *pub, const uin
         goto done;
     r = s = NULL; /* owned by es now */
     int der_len = i2d_ECDSA_SIG(es, &der);
-    md = EVP_MD_CTX_new();
-    if (der_len <= 0 || md == NULL ||
-        EVP_DigestVerifyInit_ex(md, NULL, ep->digest, NULL, NULL, key, NULL) != 1)
+    /* the digest here (a fetched md), then ECDSA on it: EVP_PKEY_verify
+     * takes the hash as ECDSA's e (SEC 1 §4.1.4), as EVP_DigestVerify
+     * would after hashing, without fetching the digest by name again */
+    if (der_len <= 0 || eh_md(ep->md) == NULL ||
+        EVP_Digest(msg_len ? msg : empty, msg_len, hash, &hash_len, eh_md(ep->md), NULL) != 1)
         goto done;
-    if (EVP_DigestVerify(md, der, (size_t)der_len, msg_len ? msg : empty, msg_len) == 1)
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    if (pctx != NULL && EVP_PKEY_verify_init(pctx) == 1 &&
+        EVP_PKEY_verify(pctx, der, (size_t)der_len, hash, hash_len) == 1)
         err = EH_OK;
 done:
+    EVP_PKEY_CTX_free(pctx);
     OPENSSL_free(der);
     BN_free(r);
     BN_free(s);
     ECDSA_SIG_free(es);
-    EVP_MD_CTX_free(md);
     EVP_PKEY_free(key);
     ERR_clear_error();
     return err;
