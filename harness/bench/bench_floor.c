@@ -153,7 +153,7 @@ static eh_err run_op(op_ctx *c, const floor_row *r)
     case DECODE:
         return s->ecdh->decode(c->peer_pub, c->y_out);
     case ECDH:
-        return s->ecdh->shared_secret_xy(c->eph_priv, c->peer_pub,
+        return s->ecdh->shared_secret_xy(c->eph_priv, c->eph_pub, c->peer_pub,
                                          s->ecdh->is_okp ? NULL : c->peer_y, c->secret);
     case HASH: {
         size_t n = r->input == IN_M1 ? z->message_1 : r->input == IN_TH2 ? z->input_th_2

@@ -38,7 +38,7 @@
 #define EH_MAX_PRIV_LEN 57   /* Ed448 seed */
 #define EH_MAX_SIG_LEN 114   /* Ed448 */
 #define EH_MAX_SIG_PUB_LEN 96 /* P-384 x || y */
-#define EH_MAX_SIG_PREPARED_LEN 64 /* Ed25519 seed || public key */
+#define EH_MAX_SIG_PREPARED_LEN 114 /* Ed448 seed || public key */
 #define EH_MAX_AEAD_KEY_LEN 32
 #define EH_MAX_AEAD_NONCE_LEN 13
 #define EH_MAX_AEAD_TAG_LEN 16
@@ -93,12 +93,16 @@ typedef struct eh_ecdh_alg {
      * and peer_y receives the y (coord_len bytes) of a point with that x,
      * for shared_secret_xy: the square root is then not taken again. */
     eh_err (*decode)(const uint8_t *peer_x, uint8_t *peer_y);
-    /* shared_secret with the peer's y when it is known (from decode, or a
-     * credential's x || y); peer_y NULL = decode x here. A y that does not
-     * make a point on the curve with x is ignored: x alone decides, as in
-     * shared_secret. OKP curves ignore peer_y. */
-    eh_err (*shared_secret_xy)(const uint8_t *priv, const uint8_t *peer_x,
-                               const uint8_t *peer_y, uint8_t *secret);
+    /* shared_secret with what the caller already knows: the peer's y (from
+     * decode, or a credential's x || y; NULL = decode x here; a y that
+     * makes no point on the curve with x is ignored: x alone decides, as in
+     * shared_secret; OKP curves ignore it) and priv's own public key
+     * (own_pub, as public_key gives it, or NULL): X448 keys are imported
+     * into OpenSSL with it, which otherwise derives it on import, a scalar
+     * multiplication as costly as the ECDH. The result never depends on
+     * own_pub (the shared secret is priv times the peer's key). */
+    eh_err (*shared_secret_xy)(const uint8_t *priv, const uint8_t *own_pub,
+                               const uint8_t *peer_x, const uint8_t *peer_y, uint8_t *secret);
     /* EC2 only (NULL for OKP): EH_OK if (x, y) is a point on the curve. */
     eh_err (*check_point)(const uint8_t *x, const uint8_t *y);
 } eh_ecdh_alg;
@@ -121,8 +125,9 @@ typedef struct eh_sig_alg {
     /* A private key prepared once for many signatures: prepared_len bytes
      * (at most EH_MAX_SIG_PREPARED_LEN). Ed25519: libsodium's expanded
      * key, seed || public key, so that a signature skips deriving the
-     * public key (about half its cost); the others: the private key as it
-     * is. A secret: wipe it after use. sign_prepared signs exactly as sign
+     * public key (about half its cost); Ed448 likewise seed || public key
+     * (OpenSSL derives it when a raw private key is imported); ES256 /
+     * ES384: the private key as it is. A secret: wipe it after use. sign_prepared signs exactly as sign
      * does with the key it was prepared from. */
     size_t prepared_len;
     eh_err (*prepare)(const uint8_t *priv, uint8_t *prepared);

@@ -14,10 +14,12 @@
 #include "crypto_internal.h"
 
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
+#include <openssl/params.h>
 #include <sodium.h>
 
 /* ---------------------------------------------------------------- X25519 -- */
@@ -36,10 +38,11 @@ static eh_err x25519_public_key(const uint8_t *priv, uint8_t *pub_x, uint8_t *pu
 
 static eh_err x25519_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret);
 
-static eh_err x25519_shared_secret_xy(const uint8_t *priv, const uint8_t *peer_x,
-                                      const uint8_t *peer_y, uint8_t *secret)
+static eh_err x25519_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
+                                      const uint8_t *peer_x, const uint8_t *peer_y,
+                                      uint8_t *secret)
 {
-    (void)peer_y;
+    (void)own_pub, (void)peer_y;
     return x25519_shared_secret(priv, peer_x, secret);
 }
 
@@ -78,25 +81,40 @@ static eh_err x448_public_key(const uint8_t *priv, uint8_t *pub_x, uint8_t *pub_
     return err;
 }
 
-static eh_err x448_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret);
-
-static eh_err x448_shared_secret_xy(const uint8_t *priv, const uint8_t *peer_x,
-                                    const uint8_t *peer_y, uint8_t *secret)
+/* priv as an EVP_PKEY: with its public key when the caller has it, so that
+ * OpenSSL does not compute it (EVP_PKEY_new_raw_private_key does). */
+static EVP_PKEY *x448_private(const uint8_t *priv, const uint8_t *own_pub)
 {
-    (void)peer_y;
-    return x448_shared_secret(priv, peer_x, secret);
+    if (own_pub == NULL)
+        return EVP_PKEY_new_raw_private_key(EVP_PKEY_X448, NULL, priv, X448_LEN);
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM params[3] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)priv, X448_LEN),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)own_pub, X448_LEN),
+        OSSL_PARAM_END};
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X448", NULL);
+    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) != 1) {
+        EVP_PKEY_free(key);
+        key = NULL;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return key;
 }
 
-static eh_err x448_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret)
+static eh_err x448_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
+                                    const uint8_t *peer_x, const uint8_t *peer_y,
+                                    uint8_t *secret)
 {
     size_t len = X448_LEN;
     eh_err err = EH_ERR_CRYPTO;
     EVP_PKEY *peer = NULL;
     EVP_PKEY_CTX *ctx = NULL;
 
+    (void)peer_y;
     if (priv == NULL || peer_x == NULL || secret == NULL)
         return EH_ERR_ARG;
-    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X448, NULL, priv, X448_LEN);
+    EVP_PKEY *key = x448_private(priv, own_pub);
     if (key == NULL)
         goto done;
     peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X448, NULL, peer_x, X448_LEN);
@@ -124,6 +142,11 @@ done:
         ERR_clear_error();
     }
     return err;
+}
+
+static eh_err x448_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret)
+{
+    return x448_shared_secret_xy(priv, NULL, peer_x, NULL, secret);
 }
 
 /* --------------------------------------------------------- P-256 / P-384 -- */
@@ -334,9 +357,11 @@ static eh_err p256_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uin
     return ec_shared_secret(&curve_p256, priv, peer_x, secret);
 }
 
-static eh_err p256_shared_secret_xy(const uint8_t *priv, const uint8_t *peer_x,
-                                     const uint8_t *peer_y, uint8_t *secret)
+static eh_err p256_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
+                                     const uint8_t *peer_x, const uint8_t *peer_y,
+                                     uint8_t *secret)
 {
+    (void)own_pub;
     return ec_shared_secret_xy(&curve_p256, priv, peer_x, peer_y, secret);
 }
 
@@ -360,9 +385,11 @@ static eh_err p384_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uin
     return ec_shared_secret(&curve_p384, priv, peer_x, secret);
 }
 
-static eh_err p384_shared_secret_xy(const uint8_t *priv, const uint8_t *peer_x,
-                                     const uint8_t *peer_y, uint8_t *secret)
+static eh_err p384_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
+                                     const uint8_t *peer_x, const uint8_t *peer_y,
+                                     uint8_t *secret)
 {
+    (void)own_pub;
     return ec_shared_secret_xy(&curve_p384, priv, peer_x, peer_y, secret);
 }
 

@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
+#include <openssl/params.h>
 #include <sodium.h>
 
 /* --------------------------------------------------------------- Ed25519 -- */
@@ -104,16 +105,39 @@ static eh_err ed448_public_key(const uint8_t *priv, uint8_t *pub)
     return err;
 }
 
-static eh_err ed448_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+/* seed || public key: imported later without deriving the public key again */
+static eh_err ed448_prepare(const uint8_t *priv, uint8_t *prepared)
+{
+    if (priv == NULL || prepared == NULL)
+        return EH_ERR_ARG;
+    eh_err err = ed448_public_key(priv, prepared + ED448_KEY_LEN);
+    if (err == EH_OK)
+        memcpy(prepared, priv, ED448_KEY_LEN);
+    return err;
+}
+
+static eh_err ed448_sign_prepared(const uint8_t *prepared, const uint8_t *msg, size_t msg_len,
+                                  uint8_t *sig)
 {
     static const uint8_t empty[1] = {0};
     size_t len = ED448_SIG_LEN;
     eh_err err = EH_ERR_CRYPTO;
     EVP_MD_CTX *md = NULL;
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *kctx = NULL;
 
-    if (priv == NULL || sig == NULL || (msg == NULL && msg_len))
+    if (prepared == NULL || sig == NULL || (msg == NULL && msg_len))
         return EH_ERR_ARG;
-    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED448, NULL, priv, ED448_KEY_LEN);
+    OSSL_PARAM params[3] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)prepared,
+                                          ED448_KEY_LEN),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+                                          (void *)(prepared + ED448_KEY_LEN), ED448_KEY_LEN),
+        OSSL_PARAM_END};
+    kctx = EVP_PKEY_CTX_new_from_name(NULL, "ED448", NULL);
+    if (kctx == NULL || EVP_PKEY_fromdata_init(kctx) != 1 ||
+        EVP_PKEY_fromdata(kctx, &key, EVP_PKEY_KEYPAIR, params) != 1)
+        goto done;
     md = EVP_MD_CTX_new();
     if (key == NULL || md == NULL || EVP_DigestSignInit(md, NULL, NULL, NULL, key) != 1 ||
         EVP_DigestSign(md, sig, &len, msg_len ? msg : empty, msg_len) != 1 ||
@@ -123,10 +147,23 @@ static eh_err ed448_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len
 done:
     EVP_MD_CTX_free(md);
     EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(kctx);
     if (err != EH_OK) {
         sodium_memzero(sig, ED448_SIG_LEN);
         ERR_clear_error();
     }
+    return err;
+}
+
+static eh_err ed448_sign(const uint8_t *priv, const uint8_t *msg, size_t msg_len, uint8_t *sig)
+{
+    uint8_t prepared[2 * ED448_KEY_LEN];
+    eh_err err = ed448_prepare(priv, prepared);
+    if (err == EH_OK)
+        err = ed448_sign_prepared(prepared, msg, msg_len, sig);
+    else if (sig != NULL)
+        sodium_memzero(sig, ED448_SIG_LEN);
+    sodium_memzero(prepared, sizeof prepared);
     return err;
 }
 
@@ -260,20 +297,14 @@ static eh_err es384_verify(const uint8_t *pub, const uint8_t *msg, size_t msg_le
     return ecdsa_verify(&es384_params, pub, msg, msg_len, sig);
 }
 
-/* The other algorithms sign from the private key as it is: nothing to gain
- * from preparing it (OpenSSL imports an Ed448 key in ~1 us; RFC 6979 starts
- * from the scalar's bytes). */
+/* ECDSA signs from the private key as it is: nothing to gain from preparing
+ * it (RFC 6979 starts from the scalar's bytes). */
 static eh_err copy_prepared(const uint8_t *priv, uint8_t *prepared, size_t len)
 {
     if (priv == NULL || prepared == NULL)
         return EH_ERR_ARG;
     memcpy(prepared, priv, len);
     return EH_OK;
-}
-
-static eh_err ed448_prepare(const uint8_t *priv, uint8_t *prepared)
-{
-    return copy_prepared(priv, prepared, ED448_KEY_LEN);
 }
 
 static eh_err es256_prepare(const uint8_t *priv, uint8_t *prepared)
@@ -313,9 +344,9 @@ const eh_sig_alg eh_sig_ed448 = {
     .public_key = ed448_public_key,
     .sign = ed448_sign,
     .verify = ed448_verify,
-    .prepared_len = ED448_KEY_LEN,
+    .prepared_len = 2 * ED448_KEY_LEN,
     .prepare = ed448_prepare,
-    .sign_prepared = ed448_sign,
+    .sign_prepared = ed448_sign_prepared,
 };
 
 const eh_sig_alg eh_sig_es256 = {

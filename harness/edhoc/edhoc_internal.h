@@ -53,15 +53,20 @@ eh_err eh_transcript_hash(const eh_session *s, const uint8_t *input, size_t inpu
 /* Own ephemeral key: injected, or drawn from the RNG; fills eph_priv and
  * g_own. */
 eh_err eh_ephemeral_generate(eh_session *s);
-/* ECDH with the session's suite; traced as `name`. peer_y: the y of an EC2
- * key when known (a credential's x || y), else NULL (see shared_secret_xy). */
-eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x,
-               const uint8_t *peer_y, uint8_t *secret, const char *name);
+/* ECDH with the session's suite; traced as `name`. own_pub: priv's public
+ * key when known (g_own, the own credential's), else NULL; peer_y: the y of
+ * an EC2 key when known (a credential's x || y), else NULL (both as
+ * shared_secret_xy takes them). */
+eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *own_pub,
+               const uint8_t *peer_x, const uint8_t *peer_y, uint8_t *secret, const char *name);
 /* ECDH of priv with the peer's ephemeral key s->g_peer, decoded once per
  * session (an EC2 key's y is kept in s->g_peer_y): EH_ERR_INVALID_PUBLIC_KEY
  * or EH_ERR_LOW_ORDER_POINT when it fails validation. */
-eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, uint8_t *secret,
-                              const char *name);
+eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, const uint8_t *own_pub,
+                              uint8_t *secret, const char *name);
+/* The own static DH public key of the configuration (own_cred.pub) when it
+ * has the suite's length, else NULL. */
+const uint8_t *eh_own_static_pub(const eh_session *s);
 /* The y half of a credential's EC2 public key when it has one, else NULL. */
 const uint8_t *eh_cred_pub_y(const eh_session *s, const eh_cred *c);
 

@@ -68,17 +68,17 @@ eh_err eh_transcript_hash(const eh_session *s, const uint8_t *input, size_t inpu
     return EH_OK;
 }
 
-eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *peer_x,
-               const uint8_t *peer_y, uint8_t *secret, const char *name)
+eh_err eh_ecdh(const eh_session *s, const uint8_t *priv, const uint8_t *own_pub,
+               const uint8_t *peer_x, const uint8_t *peer_y, uint8_t *secret, const char *name)
 {
-    eh_err err = s->suite->ecdh->shared_secret_xy(priv, peer_x, peer_y, secret);
+    eh_err err = s->suite->ecdh->shared_secret_xy(priv, own_pub, peer_x, peer_y, secret);
     if (err == EH_OK)
         eh_trace(s, name, secret, s->suite->ecdh->secret_len);
     return err;
 }
 
-eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, uint8_t *secret,
-                              const char *name)
+eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, const uint8_t *own_pub,
+                              uint8_t *secret, const char *name)
 {
     const eh_ecdh_alg *e = s->suite->ecdh;
     if (e->decode != NULL && !s->g_peer_y_known) {
@@ -87,7 +87,15 @@ eh_err eh_ecdh_peer_ephemeral(eh_session *s, const uint8_t *priv, uint8_t *secre
             return err;
         s->g_peer_y_known = true;
     }
-    return eh_ecdh(s, priv, s->g_peer, s->g_peer_y_known ? s->g_peer_y : NULL, secret, name);
+    return eh_ecdh(s, priv, own_pub, s->g_peer, s->g_peer_y_known ? s->g_peer_y : NULL, secret,
+                   name);
+}
+
+const uint8_t *eh_own_static_pub(const eh_session *s)
+{
+    const eh_cred *c = &s->cfg->own_cred;
+    size_t coord = s->suite->ecdh->coord_len;
+    return c->pub != NULL && (c->pub_len == coord || c->pub_len == 2 * coord) ? c->pub : NULL;
 }
 
 const uint8_t *eh_cred_pub_y(const eh_session *s, const eh_cred *c)

@@ -222,7 +222,7 @@ eh_err eh_responder_process_message_1(eh_session *s, const uint8_t *msg, size_t 
     /* 5. Own ephemeral key and G_XY: validates G_X (§9.2). */
     if ((err = eh_ephemeral_generate(s)) != EH_OK)
         return eh_fail(s, err, "Y", 0, "cannot create the ephemeral key", "RFC 9528 §5.3.2");
-    err = eh_ecdh_peer_ephemeral(s, s->eph_priv, s->g_xy, "g_xy");
+    err = eh_ecdh_peer_ephemeral(s, s->eph_priv, s->g_own, s->g_xy, "g_xy");
     if (err == EH_ERR_LOW_ORDER_POINT)
         return eh_fail(s, err, "G_X", off_gx, "low-order point: all-zero shared secret",
                        "RFC 9528 §9.2");

@@ -52,8 +52,9 @@ static eh_err prk_3e2m_derive(eh_session *s, const uint8_t *prk_2e, const uint8_
     uint8_t salt[EH_MAX_HASH_LEN], g_rx[EH_MAX_COORD_LEN];
     eh_err err = eh_kdf_traced(s, prk_2e, 1, s->th, hl, salt, hl, "info_salt_3e2m", "salt_3e2m");
     if (err == EH_OK)
-        err = peer == NULL ? eh_ecdh_peer_ephemeral(s, priv, g_rx, "g_rx")
-                           : eh_ecdh(s, priv, peer->pub, eh_cred_pub_y(s, peer), g_rx, "g_rx");
+        err = peer == NULL
+                  ? eh_ecdh_peer_ephemeral(s, priv, eh_own_static_pub(s), g_rx, "g_rx")
+                  : eh_ecdh(s, priv, s->g_own, peer->pub, eh_cred_pub_y(s, peer), g_rx, "g_rx");
     if (err == EH_OK)
         err = s->suite->hash->extract(salt, hl, g_rx, s->suite->ecdh->secret_len, s->prk_3e2m);
     if (err == EH_OK)
@@ -245,7 +246,7 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
     eh_trace(s, "g_y", s->g_peer, coord);
     eh_trace(s, "message_2", msg, len);
 
-    err = eh_ecdh_peer_ephemeral(s, s->eph_priv, g_xy, "g_xy");
+    err = eh_ecdh_peer_ephemeral(s, s->eph_priv, s->g_own, g_xy, "g_xy");
     if (err != EH_OK) {
         eh_wipe(g_xy, sizeof g_xy);
         return eh_fail(s, err, "G_Y", off_body + 1,

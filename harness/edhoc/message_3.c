@@ -25,8 +25,9 @@ static eh_err prk_4e3m_derive(eh_session *s, const uint8_t *priv, const eh_cred 
     eh_err err = eh_kdf_traced(s, s->prk_3e2m, 5, s->th, hl, salt, hl, "info_salt_4e3m",
                                "salt_4e3m");
     if (err == EH_OK)
-        err = peer == NULL ? eh_ecdh_peer_ephemeral(s, priv, g_iy, "g_iy")
-                           : eh_ecdh(s, priv, peer->pub, eh_cred_pub_y(s, peer), g_iy, "g_iy");
+        err = peer == NULL
+                  ? eh_ecdh_peer_ephemeral(s, priv, eh_own_static_pub(s), g_iy, "g_iy")
+                  : eh_ecdh(s, priv, s->g_own, peer->pub, eh_cred_pub_y(s, peer), g_iy, "g_iy");
     if (err == EH_OK)
         err = s->suite->hash->extract(salt, hl, g_iy, s->suite->ecdh->secret_len, s->prk_4e3m);
     if (err == EH_OK)

@@ -414,11 +414,12 @@ static int load_private(const char *key_path, const char *cred_path, credfile *o
         return fail(key_path, "cannot derive the public key (%s)", eh_err_name(err));
     if (pub_len != out->pub_len || memcmp(pub, out->pub, pub_len) != 0)
         return fail(key_path, "private key does not match the public key in %s", cred_path);
-    if (t == EH_KEY_ED25519) {
-        err = eh_sig_ed25519.prepare(out->priv, out->sign_key);
+    if (t == EH_KEY_ED25519 || t == EH_KEY_ED448) {
+        const eh_sig_alg *alg = t == EH_KEY_ED25519 ? &eh_sig_ed25519 : &eh_sig_ed448;
+        err = alg->prepare(out->priv, out->sign_key);
         if (err != EH_OK)
             return fail(key_path, "cannot prepare the signing key (%s)", eh_err_name(err));
-        out->sign_alg = &eh_sig_ed25519;
+        out->sign_alg = alg;
     }
     return 0;
 }

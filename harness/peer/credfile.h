@@ -33,8 +33,8 @@ typedef struct credfile {
     uint8_t id_cred[2304]; size_t id_cred_len;  /* ID_CRED map for the chosen identification */
     uint8_t pub[96]; size_t pub_len;            /* authentication public key in the engine's raw form */
     uint8_t priv[57]; size_t priv_len;          /* 0 when NAME.key.pem is absent */
-    /* priv prepared for signing (eh_sig_alg.prepare) when it is an Ed25519
-     * key, the one algorithm where that saves time; else sign_alg NULL */
+    /* priv prepared for signing (eh_sig_alg.prepare) when it is an EdDSA
+     * key (Ed25519, Ed448), where that saves time; else sign_alg NULL */
     const eh_sig_alg *sign_alg;
     uint8_t sign_key[EH_MAX_SIG_PREPARED_LEN];
     eh_key_type type;                           /* type of pub (and priv) */

@@ -589,8 +589,18 @@ START_TEST(test_x448)
     ck_assert_mem_eq(out, k_ab.b, 56);
     ck_assert_err(eh_ecdh_x448.shared_secret(b.b, apub.b, out), EH_OK);
     ck_assert_mem_eq(out, k_ab.b, 56);
+    /* With the own public key handed over (no derivation on import): the
+     * same secret; it never depends on own_pub, even a wrong one. */
+    memset(out, 0, sizeof out);
+    ck_assert_err(eh_ecdh_x448.shared_secret_xy(a.b, apub.b, bpub.b, NULL, out), EH_OK);
+    ck_assert_mem_eq(out, k_ab.b, 56);
+    memset(out, 0, sizeof out);
+    ck_assert_err(eh_ecdh_x448.shared_secret_xy(b.b, apub.b, apub.b, NULL, out), EH_OK);
+    ck_assert_mem_eq(out, k_ab.b, 56);
     /* Low-order u = 0 and u = 1: all-zero result. */
     uint8_t u[56] = {0};
+    ck_assert_err(eh_ecdh_x448.shared_secret_xy(a.b, apub.b, u, NULL, out),
+                  EH_ERR_LOW_ORDER_POINT);
     ck_assert_err(eh_ecdh_x448.shared_secret(a.b, u, out), EH_ERR_LOW_ORDER_POINT);
     u[0] = 1;
     ck_assert_err(eh_ecdh_x448.shared_secret(a.b, u, out), EH_ERR_LOW_ORDER_POINT);
@@ -672,23 +682,23 @@ START_TEST(test_p256_ecdh)
     ck_assert(BN_sub(by, bp, by) == 1 && BN_bn2binpad(by, neg, 32) == 32);
     BN_free(bp), BN_free(by);
     ck_assert(memcmp(dy, giy.b, 32) == 0 || memcmp(dy, neg, 32) == 0);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, gix.b, dy, s), EH_OK);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, NULL, gix.b, dy, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 32);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, gix.b, neg, s), EH_OK);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(r.b, NULL, gix.b, neg, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 32);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, gry2.b, s), EH_OK);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, grx.b, gry2.b, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 32);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, NULL, s), EH_OK);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, grx.b, NULL, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 32);
     gry2.b[31] ^= 1; /* off the curve */
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, gry2.b, s), EH_OK);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, grx.b, gry2.b, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 32);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, grx.b, ff, s), EH_OK); /* y >= p */
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, grx.b, ff, s), EH_OK); /* y >= p */
     ck_assert_mem_eq(s, girx.b, 32);
     ck_assert_err(eh_ecdh_p256.decode(off.b, dy), EH_ERR_INVALID_PUBLIC_KEY);
     ck_assert_err(eh_ecdh_p256.decode(ge_p.b, dy), EH_ERR_INVALID_PUBLIC_KEY);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, ge_p.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
-    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, off.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, ge_p.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
+    ck_assert_err(eh_ecdh_p256.shared_secret_xy(i.b, NULL, off.b, giy.b, s), EH_ERR_INVALID_PUBLIC_KEY);
     ck_assert_mem_eq(s, zero, 32);
     ck_assert_ptr_null(eh_ecdh_x25519.decode);
 }
@@ -727,9 +737,9 @@ START_TEST(test_p384_ecdh)
     uint8_t dy[48];
     ck_assert_err(eh_ecdh_p384.decode(grx.b, dy), EH_OK);
     ck_assert_err(eh_ecdh_p384.check_point(grx.b, dy), EH_OK);
-    ck_assert_err(eh_ecdh_p384.shared_secret_xy(i.b, grx.b, dy, s), EH_OK);
+    ck_assert_err(eh_ecdh_p384.shared_secret_xy(i.b, NULL, grx.b, dy, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 48);
-    ck_assert_err(eh_ecdh_p384.shared_secret_xy(r.b, gix.b, giy.b, s), EH_OK);
+    ck_assert_err(eh_ecdh_p384.shared_secret_xy(r.b, NULL, gix.b, giy.b, s), EH_OK);
     ck_assert_mem_eq(s, girx.b, 48);
     giy.b[0] ^= 1;
     ck_assert_err(eh_ecdh_p384.check_point(gix.b, giy.b), EH_ERR_INVALID_PUBLIC_KEY);
@@ -757,15 +767,15 @@ static void run_eddsa(const eh_sig_alg *alg, const eddsa_kat *k)
     ck_assert_mem_eq(p, pub.b, pub.n);
     ck_assert_err(alg->sign(seed.b, msg.b, msg.n, s), EH_OK);
     ck_assert_mem_eq(s, sig.b, sig.n);
-    /* The key prepared once signs the same: Ed25519's is seed || public key. */
+    /* The key prepared once signs the same. */
     uint8_t prep[EH_MAX_SIG_PREPARED_LEN];
     ck_assert_uint_le(alg->prepared_len, sizeof prep);
     ck_assert_err(alg->prepare(seed.b, prep), EH_OK);
-    if (alg == &eh_sig_ed25519) {
-        ck_assert_uint_eq(alg->prepared_len, 64);
-        ck_assert_mem_eq(prep, seed.b, 32);
-        ck_assert_mem_eq(prep + 32, pub.b, 32);
-    }
+    /* EdDSA keys are prepared as seed || public key (libsodium's expanded
+     * Ed25519 key; Ed448 imported into OpenSSL with both) */
+    ck_assert_uint_eq(alg->prepared_len, 2 * alg->priv_len);
+    ck_assert_mem_eq(prep, seed.b, seed.n);
+    ck_assert_mem_eq(prep + seed.n, pub.b, pub.n);
     memset(s, 0, sizeof s);
     ck_assert_err(alg->sign_prepared(prep, msg.b, msg.n, s), EH_OK);
     ck_assert_mem_eq(s, sig.b, sig.n);
