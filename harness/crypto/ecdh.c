@@ -347,61 +347,35 @@ static eh_err ec_check_point(const ec_curve *c, const uint8_t *x, const uint8_t 
     return err;
 }
 
-static eh_err p256_public_key(const uint8_t *priv, uint8_t *pub_x, uint8_t *pub_y)
-{
-    return ec_public_key(&curve_p256, priv, pub_x, pub_y);
-}
+/* The table entries of one EC2 curve: thin wrappers that name the curve. */
+#define EC2_CURVE_FUNCTIONS(name, curve)                                                   \
+    static eh_err name##_public_key(const uint8_t *priv, uint8_t *pub_x, uint8_t *pub_y)   \
+    {                                                                                      \
+        return ec_public_key(&curve, priv, pub_x, pub_y);                                  \
+    }                                                                                      \
+    static eh_err name##_shared_secret(const uint8_t *priv, const uint8_t *peer_x,         \
+                                       uint8_t *secret)                                    \
+    {                                                                                      \
+        return ec_shared_secret(&curve, priv, peer_x, secret);                             \
+    }                                                                                      \
+    static eh_err name##_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,     \
+                                          const uint8_t *peer_x, const uint8_t *peer_y,    \
+                                          uint8_t *secret)                                 \
+    {                                                                                      \
+        (void)own_pub;                                                                     \
+        return ec_shared_secret_xy(&curve, priv, peer_x, peer_y, secret);                  \
+    }                                                                                      \
+    static eh_err name##_decode(const uint8_t *peer_x, uint8_t *peer_y)                    \
+    {                                                                                      \
+        return ec_decode(&curve, peer_x, peer_y);                                          \
+    }                                                                                      \
+    static eh_err name##_check_point(const uint8_t *x, const uint8_t *y)                   \
+    {                                                                                      \
+        return ec_check_point(&curve, x, y);                                               \
+    }
 
-static eh_err p256_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret)
-{
-    return ec_shared_secret(&curve_p256, priv, peer_x, secret);
-}
-
-static eh_err p256_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
-                                     const uint8_t *peer_x, const uint8_t *peer_y,
-                                     uint8_t *secret)
-{
-    (void)own_pub;
-    return ec_shared_secret_xy(&curve_p256, priv, peer_x, peer_y, secret);
-}
-
-static eh_err p256_decode(const uint8_t *peer_x, uint8_t *peer_y)
-{
-    return ec_decode(&curve_p256, peer_x, peer_y);
-}
-
-static eh_err p256_check_point(const uint8_t *x, const uint8_t *y)
-{
-    return ec_check_point(&curve_p256, x, y);
-}
-
-static eh_err p384_public_key(const uint8_t *priv, uint8_t *pub_x, uint8_t *pub_y)
-{
-    return ec_public_key(&curve_p384, priv, pub_x, pub_y);
-}
-
-static eh_err p384_shared_secret(const uint8_t *priv, const uint8_t *peer_x, uint8_t *secret)
-{
-    return ec_shared_secret(&curve_p384, priv, peer_x, secret);
-}
-
-static eh_err p384_shared_secret_xy(const uint8_t *priv, const uint8_t *own_pub,
-                                     const uint8_t *peer_x, const uint8_t *peer_y,
-                                     uint8_t *secret)
-{
-    (void)own_pub;
-    return ec_shared_secret_xy(&curve_p384, priv, peer_x, peer_y, secret);
-}
-
-static eh_err p384_decode(const uint8_t *peer_x, uint8_t *peer_y)
-{
-    return ec_decode(&curve_p384, peer_x, peer_y);
-}
-
-static eh_err p384_check_point(const uint8_t *x, const uint8_t *y)
-{
-    return ec_check_point(&curve_p384, x, y);
-}
+EC2_CURVE_FUNCTIONS(p256, curve_p256)
+EC2_CURVE_FUNCTIONS(p384, curve_p384)
 
 /* --------------------------------------------------------------- tables -- */
 
