@@ -2,7 +2,12 @@
 #include "port_own.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +129,76 @@ static bool other_socket_bound(const struct sockaddr *a, unsigned long inode)
     return other;
 }
 
+/*
+ * The same question asked of the kernel through sock_diag (what ss uses):
+ * a dump of the family's UDP sockets that the kernel filters by local port,
+ * so that the answer comes in one piece. Reading /proc/net/udp takes
+ * several read() calls, each of which walks the table again from its
+ * start: a socket closed meanwhile shifts the rest, and one line can be
+ * missed (seen once in make test, with many sockets coming and going).
+ * 1 another socket is bound to a, 0 none, -1 the kernel could not be asked.
+ */
+static int other_socket_bound_diag(const struct sockaddr *a, unsigned long inode)
+{
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return -1;
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 req;
+    } msg;
+    memset(&msg, 0, sizeof msg);
+    msg.nlh.nlmsg_len = sizeof msg;
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    msg.req.sdiag_family = (uint8_t)a->sa_family;
+    msg.req.sdiag_protocol = IPPROTO_UDP;
+    msg.req.idiag_states = ~0u;
+    msg.req.id.idiag_sport = a->sa_family == AF_INET
+                                 ? ((const struct sockaddr_in *)a)->sin_port
+                                 : ((const struct sockaddr_in6 *)a)->sin6_port;
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    int result = -1;
+    if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) !=
+        (ssize_t)sizeof msg)
+        goto out;
+    uint32_t want[4] = {0};
+    if (a->sa_family == AF_INET)
+        memcpy(want, &((const struct sockaddr_in *)a)->sin_addr, 4);
+    else
+        memcpy(want, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+    size_t addr_len = a->sa_family == AF_INET ? 4 : 16;
+    bool other = false;
+    for (;;) {
+        /* every wait has a bound: the kernel answers at once */
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, 1000) != 1)
+            goto out;
+        long buf[8192 / sizeof(long)]; /* aligned for nlmsghdr */
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto out;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+             h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE) {
+                result = other ? 1 : 0;
+                goto out;
+            }
+            if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+                goto out;
+            const struct inet_diag_msg *m = NLMSG_DATA(h);
+            if (m->idiag_family == a->sa_family && memcmp(m->id.idiag_src, want, addr_len) == 0 &&
+                m->idiag_inode != inode)
+                other = true;
+        }
+    }
+out:
+    close(fd);
+    return result;
+}
+
 bool tr_port_own(const struct sockaddr *a, socklen_t len)
 {
     if (a == NULL || (a->sa_family != AF_INET && a->sa_family != AF_INET6) ||
@@ -133,5 +208,8 @@ bool tr_port_own(const struct sockaddr *a, socklen_t len)
     unsigned long inode = 0;
     if (unshare_own(a, &inode) != 1) /* none of ours, or two of ours share it */
         return false;
-    return !other_socket_bound(a, inode);
+    int diag = other_socket_bound_diag(a, inode);
+    if (diag >= 0)
+        return diag == 0;
+    return !other_socket_bound(a, inode); /* no sock_diag: the /proc table */
 }

@@ -15,7 +15,8 @@
  *   2. the caller has libcoap bind that port;
  *   3. tr_port_own() clears SO_REUSEADDR on this process's socket there,
  *      so no later socket can share it, and tells whether another socket
- *      already does (it reads /proc/net/udp{,6}; the caller then closes its
+ *      already does (it asks the kernel through sock_diag, as ss does, or
+ *      reads /proc/net/udp{,6} where that fails; the caller then closes its
  *      endpoint and starts again with a new port).
  *
  * UDP only: a listening TCP socket is never shared that way.
