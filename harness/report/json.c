@@ -197,7 +197,8 @@ json_t *report_result_json(const sc_result *s)
         PUT_STR(o, "profile", s->profile) ||
         put(o, "seed", jseed(s->seed)) || put(o, "sizes", sizes_json(s)) ||
         put(o, "budgets", budgets_json(s)) ||
-        put(o, "amplification", amplification_json(s)) ||
+        put(o, "amplification", amplification_json(s)) || PUT_STR(o, "file", s->file) ||
+        put(o, "line", json_integer(s->line)) ||
         PUT_STR(o, "transcript_path", s->transcript_path) ||
         PUT_STR(o, "pcap_path", s->pcap_path) ||
         PUT_STR(o, "iut_stdout_path", s->iut_stdout_path) ||

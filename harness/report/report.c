@@ -388,6 +388,10 @@ static size_t value_tail(const char *m, size_t n)
 
 const char *report_fingerprint(const sc_result *s, char *out, size_t cap)
 {
+    if (s->fingerprint[0] != '\0') { /* read back from a report: as it was computed */
+        snprintf(out, cap, "%s", s->fingerprint);
+        return out;
+    }
     const char *m = s->message;
     size_t end = strnlen(m, sizeof s->message);
     const char *cite = strstr(m, " [requirements: ");

@@ -113,6 +113,10 @@ typedef struct sc_result {
      * error. */
     char unwritten[600];
     sc_job_timing timing;
+    /* The fingerprint as a report gave it (report_result_from_json): the
+     * message read back from JSON has lost its invalid UTF-8, so it is not
+     * computed again. "" (normally): computed from the message. */
+    char fingerprint[24];
 } sc_result;
 
 typedef struct run_report {
@@ -229,6 +233,8 @@ int report_write_junit(const run_report *r, const char *path);
  *                 "request_bytes","reply_bytes","factor","request_datagram_bytes",
  *                 "reply_datagram_bytes","datagram_factor"} (unknown numbers
  *                 null, factors reals with three decimals),
+ *                 "file","line" (the scenario file and the step's line, as in
+ *                 JUnit; "" and 0 when unknown),
  *                 "transcript_path","pcap_path" ("" when none),
  *                 "iut_stdout_path","iut_stderr_path",
  *                 "transcript" (string or null)}]}

@@ -19,6 +19,7 @@
 
 #include "../common/version.h"
 #include "../report/report.h"
+#include "../report/report_json.h"
 
 #define BIG_TRANSCRIPT ((size_t)1 << 20)
 
@@ -100,6 +101,10 @@ static void fill(sc_result *s, verdict v, int role, int i)
         snprintf(s->kf_note, sizeof s->kf_note, "note \"q\" ]]> \x0b %d", i);
     }
     s->seconds = 0.25 * (i + 1);
+    if (i % 2 == 0) { /* the scenario file and the verdict's step line */
+        snprintf(s->file, sizeof s->file, "scenarios/rfc9528/6.3/case-%d.yaml", i);
+        s->line = 10 + i;
+    }
     s->method = i % 4;
     s->suite = i % 3 == 0 ? 2 : -1;
     snprintf(s->transport, sizeof s->transport, "%s", i % 2 ? "udp" : "coap");
@@ -667,7 +672,7 @@ START_TEST(json_round_trip)
     static const char *const rkeys[] = {
         "id",          "title",  "area",   "role",  "iut_role", "level",     "requirements",
         "verdict",     "message", "fingerprint", "known_failure", "seconds", "method", "suite",
-        "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "transcript_path", "pcap_path",
+        "transport",   "profile", "seed",   "sizes",  "budgets", "amplification", "file", "line", "transcript_path", "pcap_path",
         "iut_stdout_path", "iut_stderr_path", "unwritten", "timing", "transcript"};
     for (size_t i = 0; i < r.n; i++) {
         const sc_result *s = &r.results[i];
@@ -809,6 +814,61 @@ END_TEST
 
 /* Odd input: an unknown verdict, blank names and role, NaN time, a seed
  * that fits, no started time. */
+/* A JSON report read back (report_result_from_json, what `merge` uses)
+ * writes the same JSON again: every field survives, hostile text included;
+ * a wrong shape is refused naming its key. */
+START_TEST(json_read_back)
+{
+    run_report r;
+    build_report(&r);
+    json_t *doc = report_json_doc(&r);
+    ck_assert_ptr_nonnull(doc);
+    json_t *results = json_object_get(doc, "results");
+    char err[256];
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        json_t *o = json_array_get(results, i);
+        sc_result back;
+        ck_assert_msg(report_result_from_json(o, &back, err, sizeof err) == 0, "%s", err);
+        json_t *again = report_result_json(&back);
+        ck_assert_ptr_nonnull(again);
+        char *a = json_dumps(o, JSON_PRESERVE_ORDER), *b = json_dumps(again, JSON_PRESERVE_ORDER);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_ptr_nonnull(b);
+        if (strcmp(a, b) != 0) {
+            size_t d = 0;
+            while (a[d] == b[d])
+                d++;
+            ck_abort_msg("result %zu differs after reading it back at %zu: %.80s | %.80s", i, d,
+                         a + (d > 20 ? d - 20 : 0), b + (d > 20 ? d - 20 : 0));
+        }
+        free(a), free(b);
+        json_decref(again);
+        free(back.transcript);
+    }
+    /* shapes that are refused, each naming its key */
+    static const char *const bad[][2] = {
+        {"{\"id\": 3, \"verdict\": \"pass\"}", "\"id\""},
+        {"{\"verdict\": \"maybe\"}", "\"verdict\""},
+        {"{\"verdict\": \"pass\", \"sizes\": [1, 2, 3, 4, 5]}", "\"sizes\""},
+        {"{\"verdict\": \"pass\", \"seed\": \"12x\"}", "\"seed\""},
+        {"{\"verdict\": \"pass\", \"budgets\": [{\"message\": \"message_9\"}]}", "\"budgets\""},
+        {"{\"verdict\": \"pass\", \"line\": \"7\"}", "\"line\""},
+        {"[]", "not an object"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *o = json_loads(bad[i][0], 0, NULL);
+        sc_result back;
+        ck_assert_ptr_nonnull(o);
+        ck_assert_int_eq(report_result_from_json(o, &back, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s: %s", bad[i][0], err);
+        ck_assert_ptr_null(back.transcript);
+        json_decref(o);
+    }
+    json_decref(doc);
+    run_report_free(&r);
+}
+END_TEST
+
 START_TEST(odd_results)
 {
     mk_tmpdir();
@@ -1016,6 +1076,7 @@ Suite *eh_test_report_suite(void)
     tcase_add_test(tc, add_moves_transcripts_and_grows);
     tcase_add_test(tc, clean_text);
     tcase_add_test(tc, json_round_trip);
+    tcase_add_test(tc, json_read_back);
     tcase_add_test(tc, odd_results);
     tcase_add_test(tc, junit_caps_system_out);
     tcase_add_test(tc, empty_report);
