@@ -16,6 +16,7 @@
 #include "../common/datapath.h"
 #include "../common/selfexec.h"
 #include "../runner/runner.h"
+#include "../runner/shard.h"
 #include "../scenario/budget.h"
 #include "cli.h"
 
@@ -53,6 +54,13 @@ static void usage(FILE *f)
             "                       profile) before the suite; without it a failed one stops\n"
             "                       the run with exit code 3\n"
             "  --allow-empty        exit 0, not 4, when no job ran (all skipped or none selected)\n"
+            "  --shard K/N          run part K of N of the jobs (1 <= K <= N), for a CI job\n"
+            "                       matrix: the N parts of one command are disjoint and together\n"
+            "                       the whole run, ids and seeds unchanged; `edhoc-harness merge`\n"
+            "                       joins their reports (docs/ci.md)\n"
+            "  --shard-times OLD.json  balance the parts by the seconds of each job in an earlier\n"
+            "                       run's JSON report (default: by step count); every part must\n"
+            "                       be given the same file\n"
             "  --strict             SHOULD-level failures and non-strict results fail the run\n"
             "  --seed N             seed of the harness's keys (default 1; they differ in every\n"
             "                       scenario and role)\n"
@@ -82,7 +90,7 @@ static const char *const value_opts[] = {"--peer", "--role",  "-j",     "--filte
                                          "--junit", "--json", "--out",  "--seed",
                                          "--timeout", "--creds", "--budget",
                                          "--write-baseline", "--html", "--keylog",
-                                         "--compare", NULL};
+                                         "--compare", "--shard", "--shard-times", NULL};
 
 static bool takes_value(const char *a)
 {
@@ -159,7 +167,7 @@ int cli_run(int argc, char **argv)
     o.out_dir = "reports";
     o.seed = 1;
     o.timeout_ms = 2000;
-    const char *cred_dir = "vectors/creds", *compare = NULL;
+    const char *cred_dir = "vectors/creds", *compare = NULL, *shard_times = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -203,6 +211,8 @@ int cli_run(int argc, char **argv)
         else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--keylog")) o.keylog = v;
         else if (!strcmp(a, "--compare")) compare = v;
+        else if (!strcmp(a, "--shard")) bad = shard_parse(v, &o.shard_k, &o.shard_n) != 0;
+        else if (!strcmp(a, "--shard-times")) shard_times = v;
         else if (!strcmp(a, "--seed")) {
             bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {
@@ -225,11 +235,29 @@ int cli_run(int argc, char **argv)
     static const char *const default_paths[] = {"scenarios"};
     o.paths = o.n_paths ? (const char *const *)argv : default_paths;
     o.n_paths = o.n_paths ? o.n_paths : 1;
-    json_t *old = NULL;
+    json_t *old = NULL, *times = NULL;
     if (compare != NULL && (old = compare_load(compare)) == NULL)
         return 2;
+    if (shard_times != NULL) {
+        json_error_t jerr;
+        if (o.shard_n == 0) {
+            fprintf(stderr, "run: --shard-times needs --shard K/N\n");
+            json_decref(old);
+            return 2;
+        }
+        times = json_load_file(shard_times, 0, &jerr);
+        if (times == NULL || !json_is_array(json_object_get(times, "results"))) {
+            fprintf(stderr, "run: --shard-times %s: %s\n", shard_times,
+                    times == NULL ? jerr.text : "not a JSON report (no \"results\" array)");
+            json_decref(times);
+            json_decref(old);
+            return 2;
+        }
+    }
     o.compare = old;
+    o.shard_times = times;
     int rc = run_resolved(&o, cred_dir);
+    json_decref(times);
     json_decref(old);
     return rc;
 }

@@ -38,6 +38,7 @@
 #include "remote_job.h"
 #include "run_html.h"
 #include "sanity.h"
+#include "shard.h"
 
 static volatile sig_atomic_t interrupted; /* the signal that stopped the run, or 0 */
 
@@ -546,6 +547,7 @@ typedef struct run_state {
     sc_result *sanity_results;
     size_t n_sanity;
     char per_run_failure[600]; /* why the per-run IUT did not start, or "" */
+    shard_info shard;  /* --shard: the whole list's size and digest */
 } run_state;
 
 static void run_state_free(run_state *st)
@@ -789,6 +791,29 @@ static size_t cannot_write(const char *path)
 /* --compare: the jobs that changed since an earlier run (report/diff.h), for
  * the page; on the console the jobs that got worse, then the counts. NULL
  * when out of memory (said). */
+/* The JSON report; a shard's also says which part of which list it is, and
+ * what `merge` needs to make the whole run's page (shard.h). */
+static int write_json(const run_opts *o, const peer_file *pf, const run_report *rep,
+                      const shard_info *sh, const char *budget)
+{
+    if (o->shard_n == 0)
+        return report_write_json(rep, o->json);
+    json_t *doc = report_json_doc(rep);
+    json_t *shard = json_pack("{s:i, s:i, s:I, s:s, s:s, s:s, s:o?}", "index", sh->k, "count",
+                              sh->n, "jobs", (json_int_t)sh->jobs, "digest", sh->digest,
+                              "out_dir", o->out_dir ? o->out_dir : "", "budget", budget, "peer",
+                              run_peer_info(pf));
+    int rc = -1;
+    if (doc != NULL && shard != NULL) {
+        if (json_object_set_new(doc, "shard", shard) == 0) /* taken either way */
+            rc = report_write_json_doc(doc, o->json);
+    } else {
+        json_decref(shard);
+    }
+    json_decref(doc);
+    return rc;
+}
+
 static json_t *compare_with(const json_t *old, const run_report *rep)
 {
     json_t *now = report_json_doc(rep);
@@ -1208,6 +1233,11 @@ int run_main(const run_opts *o)
         fprintf(stderr, "run: out of memory\n");
         goto out;
     }
+    if (o->shard_n > 0 &&
+        jobs_select_shard(jl, o->shard_k, o->shard_n, o->shard_times, &st.shard) != 0) {
+        fprintf(stderr, "run: out of memory\n");
+        goto out;
+    }
     jobs = jl->v, n_jobs = jl->n;
 
     struct sigaction sa;
@@ -1223,10 +1253,14 @@ int run_main(const run_opts *o)
     rep->strict = o->strict;
     time_t now = time(NULL);
     strftime(rep->started, sizeof rep->started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    printf("edhoc-harness run: %zu jobs%s from %zu scenario files against %s %s, size budgets: "
-           "%s\n",
-           n_jobs, o->quick ? " (--quick selection)" : "", jl->n_files, pf->name, pf->version,
-           sc_budget_name(budget));
+    char shard_text[96] = "";
+    if (o->shard_n > 0)
+        snprintf(shard_text, sizeof shard_text, " (shard %d/%d of %zu jobs)", o->shard_k,
+                 o->shard_n, st.shard.jobs);
+    printf("edhoc-harness run: %zu jobs%s%s from %zu scenario files against %s %s, size "
+           "budgets: %s\n",
+           n_jobs, o->quick ? " (--quick selection)" : "", shard_text, jl->n_files, pf->name,
+           pf->version, sc_budget_name(budget));
     fflush(stdout);
     pick_addresses(pf);
     st.per_run = start_per_run(pf, o, st.per_run_failure, sizeof st.per_run_failure);
@@ -1301,7 +1335,7 @@ int run_main(const run_opts *o)
         unwritten += cannot_write(o->junit);
     rep->junit_s = (mono_ms() - t_phase) / 1e3;
     errno = 0;
-    if (o->json && report_write_json(rep, o->json) != 0)
+    if (o->json && write_json(o, pf, rep, &st.shard, sc_budget_name(budget)) != 0)
         unwritten += cannot_write(o->json);
     if (o->baseline && rep->interrupted) {
         fprintf(stderr, "run: interrupted: no baseline written to %s\n", o->baseline);

@@ -48,6 +48,9 @@ typedef struct run_opts {
     bool no_sanity;              /* no sanity conversation before the suite (sanity.h) */
     bool allow_template;         /* run a peer file marked template: true (peer_template.h) */
     bool allow_empty;            /* a run in which no job ran exits 0, not RUN_EXIT_EMPTY */
+    int shard_k, shard_n;        /* --shard K/N (runner/shard.h); shard_n 0: the whole run */
+    const json_t *shard_times;   /* --shard-times: an earlier run's JSON report (borrowed),
+                                  * or NULL: jobs weighed by their steps */
 } run_opts;
 
 /* Exit codes of `run` (README, "Exit codes"; edhoc-harness(1)), checked in
