@@ -563,6 +563,7 @@ static void run_state_free(run_state *st)
     jobs_free(&st->sanity);
     free(st->scratch);
     run_report_free(&st->rep);
+    shard_info_free(&st->shard);
     free(st->pf);
 }
 
@@ -792,17 +793,25 @@ static size_t cannot_write(const char *path)
  * the page; on the console the jobs that got worse, then the counts. NULL
  * when out of memory (said). */
 /* The JSON report; a shard's also says which part of which list it is, and
- * what `merge` needs to make the whole run's page (shard.h). */
+ * what `merge` needs to make the whole run's page (shard.h): "positions",
+ * each job result's place in the whole list (the results that come first,
+ * "leading", are failed sanity conversations, no job's). */
 static int write_json(const run_opts *o, const peer_file *pf, const run_report *rep,
-                      const shard_info *sh, const char *budget)
+                      const shard_info *sh, const char *budget, size_t leading, size_t jobs)
 {
     if (o->shard_n == 0)
         return report_write_json(rep, o->json);
-    json_t *doc = report_json_doc(rep);
-    json_t *shard = json_pack("{s:i, s:i, s:I, s:s, s:s, s:s, s:o?}", "index", sh->k, "count",
-                              sh->n, "jobs", (json_int_t)sh->jobs, "digest", sh->digest,
-                              "out_dir", o->out_dir ? o->out_dir : "", "budget", budget, "peer",
-                              run_peer_info(pf));
+    json_t *doc = report_json_doc(rep), *pos = json_array();
+    for (size_t i = 0; pos != NULL && i < jobs; i++)
+        if (json_array_append_new(pos, json_integer((json_int_t)sh->pos[i])) != 0) {
+            json_decref(pos);
+            pos = NULL;
+        }
+    json_t *shard = json_pack("{s:i, s:i, s:I, s:s, s:s, s:s, s:o?, s:I, s:o?}", "index", sh->k,
+                              "count", sh->n, "jobs", (json_int_t)sh->jobs, "digest",
+                              sh->digest, "out_dir", o->out_dir ? o->out_dir : "", "budget",
+                              budget, "peer", run_peer_info(pf), "leading", (json_int_t)leading,
+                              "positions", pos);
     int rc = -1;
     if (doc != NULL && shard != NULL) {
         if (json_object_set_new(doc, "shard", shard) == 0) /* taken either way */
@@ -1335,7 +1344,8 @@ int run_main(const run_opts *o)
         unwritten += cannot_write(o->junit);
     rep->junit_s = (mono_ms() - t_phase) / 1e3;
     errno = 0;
-    if (o->json && write_json(o, pf, rep, &st.shard, sc_budget_name(budget)) != 0)
+    if (o->json && write_json(o, pf, rep, &st.shard, sc_budget_name(budget),
+                              rep->n - printed, printed) != 0)
         unwritten += cannot_write(o->json);
     if (o->baseline && rep->interrupted) {
         fprintf(stderr, "run: interrupted: no baseline written to %s\n", o->baseline);

@@ -97,8 +97,10 @@ int jobs_select_shard(job_list *l, int k, int n, const json_t *times, shard_info
 {
     double *cost = malloc((l->n ? l->n : 1) * sizeof *cost);
     int *part = malloc((l->n ? l->n : 1) * sizeof *part);
-    if (cost == NULL || part == NULL) {
-        free(cost), free(part);
+    info->pos = malloc((l->n ? l->n : 1) * sizeof *info->pos);
+    if (cost == NULL || part == NULL || info->pos == NULL) {
+        free(cost), free(part), free(info->pos);
+        info->pos = NULL;
         return -1;
     }
     uint64_t h = 14695981039346656037ull;
@@ -130,9 +132,17 @@ int jobs_select_shard(job_list *l, int k, int n, const json_t *times, shard_info
     snprintf(info->digest, sizeof info->digest, "%016llx", (unsigned long long)h);
     size_t kept = 0;
     for (size_t i = 0; i < l->n; i++)
-        if (part[i] == k - 1)
+        if (part[i] == k - 1) {
+            info->pos[kept] = i;
             l->v[kept++] = l->v[i];
+        }
     l->n = kept;
     free(cost), free(part);
     return 0;
+}
+
+void shard_info_free(shard_info *info)
+{
+    free(info->pos);
+    info->pos = NULL;
 }

@@ -41,11 +41,14 @@ typedef struct shard_info {
     size_t jobs;         /* jobs of the whole list */
     char digest[17];     /* FNV-1a 64 of the whole list (file, id, role, profile,
                           * skipped), hex */
+    size_t *pos;         /* the kept jobs' places in the whole list (malloc'd, in
+                          * their order; shard_info_free) */
 } shard_info;
 
 /* Keep in l the jobs of part k of n (their order kept), after filling
  * *info from the whole list. times: an earlier run's JSON report, or
- * NULL. 0, or -1 (out of memory: l unchanged). */
+ * NULL. 0, or -1 (out of memory: l unchanged, info->pos NULL). */
 int jobs_select_shard(job_list *l, int k, int n, const json_t *times, shard_info *info);
+void shard_info_free(shard_info *info);
 
 #endif

@@ -194,6 +194,7 @@ START_TEST(shard_parts_make_the_whole_list)
             int last = -1;
             for (size_t i = 0; i < l.n; i++) {
                 int at = atoi(l.v[i].file + 1); /* "f<index>.yaml" */
+                ck_assert_uint_eq(info.pos[i], (size_t)at);
                 ck_assert_int_gt(at, last);    /* in list order */
                 last = at;
                 ck_assert_int_eq(seen[at], 0);
@@ -201,6 +202,7 @@ START_TEST(shard_parts_make_the_whole_list)
             }
             total += l.n;
             free(l.v);
+            shard_info_free(&info);
         }
         ck_assert_uint_eq(total, n);
     }
@@ -213,6 +215,7 @@ START_TEST(shard_parts_make_the_whole_list)
     ck_assert_int_eq(jobs_select_shard(&l2, 1, 2, NULL, &i2), 0);
     ck_assert_str_ne(i1.digest, i2.digest);
     free(l1.v), free(l2.v);
+    shard_info_free(&i1), shard_info_free(&i2);
     /* an earlier run's seconds: c/1 took long, so it is alone in part 1 */
     json_t *times = json_pack(
         "{s:[{s:s, s:s, s:s, s:f}, {s:s, s:s, s:s, s:f}, {s:s, s:s, s:s, s:f}, "
@@ -228,7 +231,9 @@ START_TEST(shard_parts_make_the_whole_list)
     ck_assert_int_eq(jobs_select_shard(&l3, 1, 2, times, &i3), 0);
     ck_assert_uint_eq(l3.n, 1);
     ck_assert_str_eq(l3.v[0].id, "c/1");
+    ck_assert_uint_eq(i3.pos[0], 6); /* its place in the whole list */
     free(l3.v);
+    shard_info_free(&i3);
     json_decref(times);
     free(dummy);
 }
