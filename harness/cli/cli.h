@@ -22,6 +22,8 @@ int cli_coverage(int argc, char **argv);
 int cli_explore(int argc, char **argv);
 /* `diff OLD.json NEW.json ...` (argv starts after "diff"). */
 int cli_diff(int argc, char **argv);
+/* `merge OUT_DIR PART...` (argv starts after "merge"): a sharded run's parts. */
+int cli_merge(int argc, char **argv);
 int cli_dissector(int argc, char **argv);
 /* The absolute path of wireshark/edhoc.lua as `dissector` finds it, in out;
  * NULL when it is not found or does not fit. */

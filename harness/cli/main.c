@@ -81,6 +81,8 @@ int main(int argc, char **argv)
         return cli_explore(argc - 2, argv + 2);
     if (strcmp(argv[1], "diff") == 0)
         return cli_diff(argc - 2, argv + 2);
+    if (strcmp(argv[1], "merge") == 0)
+        return cli_merge(argc - 2, argv + 2);
     if (strcmp(argv[1], "dissector") == 0)
         return cli_dissector(argc - 2, argv + 2);
     fprintf(stderr, "edhoc-harness: unknown command '%s'\n", argv[1]);

@@ -50,20 +50,31 @@ static json_t *seed_json(unsigned long seed)
 int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
                    const char *budget, json_t *compare)
 {
+    return run_write_html_info(path, run_peer_info(pf), rep, budget, compare);
+}
+
+int run_write_html_info(const char *path, json_t *info, const run_report *rep,
+                        const char *budget, json_t *compare)
+{
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
              slash ? path : ".");
     json_t *doc = page_doc_new("run"), *results = report_json_doc(rep);
-    int rc = doc && results ? 0 : -1;
+    int rc = doc && results && info ? 0 : -1;
+    if (rc != 0)
+        json_decref(info);
+    if (rc == 0 && (put(doc, "started", json_string(rep->started)) ||
+                    put(doc, "seed", seed_json(rep->seed)) ||
+                    put(doc, "budget", json_string(budget)) ||
+                    put(doc, "interrupted", json_boolean(rep->interrupted)) ||
+                    put(doc, "strict", json_boolean(rep->strict)) ||
+                    (compare && put(doc, "compare", json_incref(compare))))) {
+        json_decref(info); /* not handed over */
+        rc = -1;
+    }
     if (rc == 0)
-        rc = put(doc, "started", json_string(rep->started)) ||
-             put(doc, "seed", seed_json(rep->seed)) ||
-             put(doc, "budget", json_string(budget)) ||
-             put(doc, "interrupted", json_boolean(rep->interrupted)) ||
-             put(doc, "strict", json_boolean(rep->strict)) ||
-             (compare && put(doc, "compare", json_incref(compare))) ||
-             page_doc_add_peer(doc, run_peer_info(pf), results, dir) || page_doc_finish(doc) ||
+        rc = page_doc_add_peer(doc, info, results, dir) || page_doc_finish(doc) ||
              page_write_html(doc, path);
     json_decref(results);
     json_decref(doc);

@@ -22,5 +22,9 @@ json_t *run_peer_info(const peer_file *pf);
  * borrowed), written atomically to path. 0, or -1 (nothing written). */
 int run_write_html(const char *path, const peer_file *pf, const run_report *rep,
                    const char *budget, json_t *compare);
+/* The same with the peer's info given (run_peer_info's form, taken): `merge`
+ * has it from the parts' reports, not a peer file. */
+int run_write_html_info(const char *path, json_t *info, const run_report *rep,
+                        const char *budget, json_t *compare);
 
 #endif

@@ -1,0 +1,492 @@
+/*
+ * merge_cmd.c - `merge OUT_DIR PART...`: the reports of a run's parts
+ * (`run --shard K/N`, one per CI machine) joined into the whole run's, as
+ * if one machine had run it: the results back in the order of the whole
+ * job list, the JUnit, JSON and HTML reports written by the same writers,
+ * and each part's files (transcripts, captures, the IUT's output) copied
+ * into OUT_DIR with the paths they had below the part's --out directory.
+ *
+ * Parts must be parts of one run: the same harness version, peer file
+ * (name, version), seed, --strict, budget and job list (its size and
+ * digest, runner/shard.h); anything else is refused (exit 2). Every part
+ * of the N must be there (a missing one is named; exit 3, nothing
+ * written), each once.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../report/report.h"
+#include "../report/report_json.h"
+#include "../runner/run_html.h"
+#include "../runner/runner.h"
+#include "cli.h"
+
+static int usage(FILE *f, int rc)
+{
+    fprintf(f,
+            "usage: edhoc-harness merge OUT_DIR PART... [--junit FILE] [--json FILE]\n"
+            "                           [--html FILE]\n"
+            "\n"
+            "Joins the reports of a run made in parts (`run --shard K/N`, e.g. one per\n"
+            "machine of a CI job matrix) into the whole run's: the results in the order of\n"
+            "the whole job list, as one machine would have written them.\n"
+            "\n"
+            "  PART          a part's --out directory holding its results.json (as a CI\n"
+            "                artifact), or the part's JSON report itself\n"
+            "  --junit FILE  the JUnit report (default OUT_DIR/junit.xml)\n"
+            "  --json FILE   the JSON report (default OUT_DIR/results.json)\n"
+            "  --html FILE   the results page (default OUT_DIR/index.html)\n"
+            "  -h, --help    this text\n"
+            "\n"
+            "Each part's transcripts, captures and IUT output are copied into OUT_DIR with\n"
+            "their paths below the part's --out directory, and the reports name the copies.\n"
+            "Parts of different runs (harness version, peer, seed, --strict, budget, job\n"
+            "list) are refused; every part of the N must be given, each once.\n"
+            "\n"
+            "exit codes: as `run`'s for the whole run: 0 at least one job ran, every report\n"
+            "was written and nothing failed at MUST level; 1 a conformance failure; 2 usage\n"
+            "or input error (a part unreadable, parts of different runs), nothing written;\n"
+            "3 a part missing (nothing written), or a set-up error or no verdict (a part\n"
+            "interrupted, its sanity conversation failed, a job in error, a report not\n"
+            "written); 4 no job ran\n");
+    return rc;
+}
+
+typedef struct part {
+    const char *arg;
+    char json_path[PATH_MAX], dir[PATH_MAX];
+    json_t *doc;        /* the part's JSON report */
+    const json_t *sh;   /* its "shard" object */
+    int index;
+    size_t leading;     /* results before the jobs' (failed sanity conversations) */
+} part;
+
+static const char *str_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static int load_part(part *p, const char *arg)
+{
+    struct stat st;
+    p->arg = arg;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(p->dir, sizeof p->dir, "%s", arg);
+        snprintf(p->json_path, sizeof p->json_path, "%s/results.json", arg);
+    } else {
+        const char *slash = strrchr(arg, '/');
+        snprintf(p->json_path, sizeof p->json_path, "%s", arg);
+        snprintf(p->dir, sizeof p->dir, "%.*s", slash ? (int)(slash - arg) : 1,
+                 slash ? arg : ".");
+    }
+    json_error_t err;
+    p->doc = json_load_file(p->json_path, 0, &err);
+    if (p->doc == NULL) {
+        fprintf(stderr, "merge: %s: %s\n", p->json_path, err.text);
+        return -1;
+    }
+    p->sh = json_object_get(p->doc, "shard");
+    const json_t *idx = json_object_get(p->sh, "index");
+    const json_t *results = json_object_get(p->doc, "results");
+    const json_t *pos = json_object_get(p->sh, "positions");
+    const json_t *lead = json_object_get(p->sh, "leading");
+    if (!json_is_object(p->sh) || !json_is_integer(idx) ||
+        !json_is_integer(json_object_get(p->sh, "count")) ||
+        !json_is_integer(json_object_get(p->sh, "jobs")) || !json_is_array(pos) ||
+        !json_is_integer(lead) || !json_is_array(results) ||
+        (size_t)json_integer_value(lead) + json_array_size(pos) != json_array_size(results)) {
+        fprintf(stderr,
+                "merge: %s: not the JSON report of a part of a run (`run --shard K/N`): no "
+                "complete \"shard\" object\n",
+                p->json_path);
+        return -1;
+    }
+    p->index = (int)json_integer_value(idx);
+    p->leading = (size_t)json_integer_value(lead);
+    return 0;
+}
+
+/* Do the parts belong to one run? Else says which key differs. */
+static int same_run(const part *a, const part *b)
+{
+    static const char *const top[] = {"harness_version", "peer", "version", NULL};
+    static const char *const sh[] = {"digest", "budget", NULL};
+    const char *what = NULL;
+    for (size_t i = 0; top[i] && !what; i++)
+        if (strcmp(str_of(a->doc, top[i]), str_of(b->doc, top[i])) != 0)
+            what = top[i];
+    for (size_t i = 0; sh[i] && !what; i++)
+        if (strcmp(str_of(a->sh, sh[i]), str_of(b->sh, sh[i])) != 0)
+            what = sh[i];
+    if (!what && !json_equal(json_object_get(a->doc, "seed"), json_object_get(b->doc, "seed")))
+        what = "seed";
+    if (!what && json_is_true(json_object_get(a->doc, "strict")) !=
+                     json_is_true(json_object_get(b->doc, "strict")))
+        what = "strict";
+    if (!what && !json_equal(json_object_get(a->sh, "count"), json_object_get(b->sh, "count")))
+        what = "count of parts";
+    if (!what && !json_equal(json_object_get(a->sh, "jobs"), json_object_get(b->sh, "jobs")))
+        what = "jobs";
+    if (what == NULL)
+        return 0;
+    fprintf(stderr, "merge: %s and %s are not parts of one run: their %s differ\n",
+            a->json_path, b->json_path, what);
+    return -1;
+}
+
+static int mkdirs(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", dst);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        if (mkdirs(dir) != 0)
+            return -1;
+    }
+    FILE *in = fopen(src, "rb");
+    if (in == NULL)
+        return -1;
+    FILE *out = fopen(dst, "wb");
+    int rc = out ? 0 : -1;
+    char buf[65536];
+    size_t n;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        rc = fwrite(buf, 1, n, out) == n ? 0 : -1;
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    if (out != NULL && fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* snprintf's result r fits a buffer of cap bytes */
+static bool fits(int r, size_t cap)
+{
+    return r >= 0 && (size_t)r < cap;
+}
+
+typedef struct file_stats {
+    size_t copied, missing;
+    char first_missing[PATH_MAX];
+} file_stats;
+
+/* A result's file path written by part p: copied into out_dir with its path
+ * below the part's --out directory (found in the part's directory as given,
+ * else where the path says), and the field rewritten; "" when it cannot be
+ * found (counted). */
+static void take_file(const part *p, const char *out_dir, char *field, size_t cap,
+                      file_stats *fs)
+{
+    if (field[0] == '\0')
+        return;
+    const char *part_out = str_of(p->sh, "out_dir");
+    size_t n = strlen(part_out);
+    char rel[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
+    bool ok;
+    if (n > 0 && strncmp(field, part_out, n) == 0 && field[n] == '/') {
+        ok = fits(snprintf(rel, sizeof rel, "%s", field + n + 1), sizeof rel) &&
+             fits(snprintf(src, sizeof src, "%s/%s", p->dir, rel), sizeof src);
+        if (ok && access(src, R_OK) != 0)
+            ok = fits(snprintf(src, sizeof src, "%s", field), sizeof src);
+    } else { /* not below its --out: kept apart per part */
+        const char *base = strrchr(field, '/');
+        ok = fits(snprintf(rel, sizeof rel, "part-%d/%s", p->index, base ? base + 1 : field),
+                  sizeof rel) &&
+             fits(snprintf(src, sizeof src, "%s", field), sizeof src);
+    }
+    ok = ok && fits(snprintf(dst, sizeof dst, "%s/%s", out_dir, rel), sizeof dst) &&
+         strlen(dst) < cap && copy_file(src, dst) == 0;
+    if (!ok) {
+        if (fs->missing++ == 0)
+            snprintf(fs->first_missing, sizeof fs->first_missing, "%s", field);
+        field[0] = '\0';
+        return;
+    }
+    fs->copied++;
+    memcpy(field, dst, strlen(dst) + 1);
+}
+
+typedef struct placed {
+    size_t pos;
+    const part *p;
+    size_t index; /* in the part's results */
+} placed;
+
+static int by_pos(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int add_result(run_report *rep, const part *p, size_t i, const char *out_dir,
+                      file_stats *fs)
+{
+    sc_result res;
+    char err[256];
+    const json_t *o = json_array_get(json_object_get(p->doc, "results"), i);
+    if (report_result_from_json(o, &res, err, sizeof err) != 0) {
+        fprintf(stderr, "merge: %s: result %zu: %s\n", p->json_path, i, err);
+        return -1;
+    }
+    take_file(p, out_dir, res.transcript_path, sizeof res.transcript_path, fs);
+    take_file(p, out_dir, res.pcap_path, sizeof res.pcap_path, fs);
+    take_file(p, out_dir, res.iut_stdout_path, sizeof res.iut_stdout_path, fs);
+    take_file(p, out_dir, res.iut_stderr_path, sizeof res.iut_stderr_path, fs);
+    if (run_report_add(rep, &res) != 0) {
+        free(res.transcript);
+        fprintf(stderr, "merge: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_listed(const run_report *rep, size_t upto, const sc_result *s)
+{
+    for (size_t i = 0; i < upto; i++)
+        if (strcmp(rep->results[i].id, s->id) == 0 && strcmp(rep->results[i].role, s->role) == 0)
+            return true;
+    return false;
+}
+
+/* The merged report's results: the parts' failed sanity conversations
+ * first (each id and role once), then the jobs in list order. */
+static int gather(run_report *rep, part *parts, int n, size_t jobs, const char *out_dir,
+                  file_stats *fs, size_t *sanity_failed)
+{
+    for (int k = 0; k < n; k++)
+        for (size_t i = 0; i < parts[k].leading; i++) {
+            size_t before = rep->n;
+            if (add_result(rep, &parts[k], i, out_dir, fs) != 0)
+                return -1;
+            if (is_listed(rep, before, &rep->results[before])) { /* seen in another part */
+                free(rep->results[before].transcript);
+                rep->n = before;
+            }
+        }
+    *sanity_failed = rep->n;
+    placed *all = calloc(jobs ? jobs : 1, sizeof *all);
+    bool *taken = calloc(jobs ? jobs : 1, sizeof *taken);
+    size_t m = 0;
+    int rc = all && taken ? 0 : -1;
+    for (int k = 0; rc == 0 && k < n; k++) {
+        const json_t *pos = json_object_get(parts[k].sh, "positions");
+        for (size_t i = 0; rc == 0 && i < json_array_size(pos); i++) {
+            json_int_t at = json_integer_value(json_array_get(pos, i));
+            if (!json_is_integer(json_array_get(pos, i)) || at < 0 || (size_t)at >= jobs ||
+                taken[at]) {
+                fprintf(stderr, "merge: %s: position %zu of its results is %s\n",
+                        parts[k].json_path, i,
+                        at >= 0 && (size_t)at < jobs && taken[at] ? "another part's"
+                                                                  : "outside the job list");
+                rc = -1;
+                break;
+            }
+            taken[at] = true;
+            all[m++] = (placed){(size_t)at, &parts[k], parts[k].leading + i};
+        }
+    }
+    if (rc == 0)
+        qsort(all, m, sizeof *all, by_pos);
+    for (size_t i = 0; rc == 0 && i < m; i++)
+        rc = add_result(rep, all[i].p, all[i].index, out_dir, fs);
+    free(all);
+    free(taken);
+    return rc;
+}
+
+static size_t cannot_write(const char *path)
+{
+    int e = errno;
+    fprintf(stderr, "merge: cannot write %s: %s\n", path,
+            e ? strerror(e) : "its directory does not exist or is not writable");
+    return 1;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    const char *out_dir = NULL, *junit = NULL, *json = NULL, *html = NULL;
+    const char **args = calloc((size_t)(argc > 0 ? argc : 1), sizeof *args);
+    int n_args = 0;
+    if (args == NULL)
+        return 2;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            free(args);
+            return usage(stdout, 0);
+        }
+        const char **dst = !strcmp(a, "--junit") ? &junit
+                           : !strcmp(a, "--json") ? &json
+                           : !strcmp(a, "--html") ? &html
+                                                  : NULL;
+        if (dst != NULL && i + 1 < argc) {
+            *dst = argv[++i];
+        } else if (a[0] == '-') {
+            fprintf(stderr, "merge: unknown option %s (see --help)\n", a);
+            free(args);
+            return 2;
+        } else if (out_dir == NULL) {
+            out_dir = a;
+        } else {
+            args[n_args++] = a;
+        }
+    }
+    if (out_dir == NULL || n_args == 0) {
+        free(args);
+        return usage(stderr, 2);
+    }
+    char junit_buf[PATH_MAX], json_buf[PATH_MAX], html_buf[PATH_MAX];
+    snprintf(junit_buf, sizeof junit_buf, "%s/junit.xml", out_dir);
+    snprintf(json_buf, sizeof json_buf, "%s/results.json", out_dir);
+    snprintf(html_buf, sizeof html_buf, "%s/index.html", out_dir);
+    junit = junit ? junit : junit_buf, json = json ? json : json_buf;
+    html = html ? html : html_buf;
+
+    int rc = RUN_EXIT_USAGE;
+    part *parts = calloc((size_t)n_args, sizeof *parts);
+    run_report rep;
+    run_report_init(&rep);
+    if (parts == NULL)
+        goto out;
+    for (int i = 0; i < n_args; i++)
+        if (load_part(&parts[i], args[i]) != 0 || (i > 0 && same_run(&parts[0], &parts[i]) != 0))
+            goto out;
+    int count = (int)json_integer_value(json_object_get(parts[0].sh, "count"));
+    size_t jobs = (size_t)json_integer_value(json_object_get(parts[0].sh, "jobs"));
+    bool *have = calloc((size_t)(count > 0 ? count : 1) + 1, sizeof *have);
+    if (have == NULL)
+        goto out;
+    for (int i = 0; i < n_args; i++) {
+        int k = parts[i].index;
+        if (k < 1 || k > count || have[k]) {
+            fprintf(stderr, "merge: %s: part %d of %d %s\n", parts[i].json_path, k, count,
+                    k < 1 || k > count ? "does not exist" : "is given twice");
+            free(have);
+            goto out;
+        }
+        have[k] = true;
+    }
+    char missing[512] = "";
+    size_t n_missing = 0;
+    for (int k = 1; k <= count; k++)
+        if (!have[k] && n_missing++ < 20)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%d",
+                     n_missing > 1 ? ", " : "", k);
+    free(have);
+    if (n_missing > 0) {
+        fprintf(stderr, "merge: exit %d: %zu of the %d parts missing (%s%s): the whole run "
+                        "cannot be told; nothing written\n",
+                RUN_EXIT_SETUP, n_missing, count, missing, n_missing > 20 ? ", ..." : "");
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+
+    /* the run's own fields: the first part's, the earliest start, any interruption */
+    snprintf(rep.peer, sizeof rep.peer, "%s", str_of(parts[0].doc, "peer"));
+    snprintf(rep.peer_version, sizeof rep.peer_version, "%s", str_of(parts[0].doc, "version"));
+    snprintf(rep.started, sizeof rep.started, "%s", str_of(parts[0].doc, "started"));
+    const json_t *seed = json_object_get(parts[0].doc, "seed");
+    rep.seed = json_is_integer(seed)  ? (unsigned long)json_integer_value(seed)
+               : json_is_string(seed) ? strtoul(json_string_value(seed), NULL, 10)
+                                      : 0;
+    rep.strict = json_is_true(json_object_get(parts[0].doc, "strict"));
+    for (int i = 0; i < n_args; i++) {
+        const char *st = str_of(parts[i].doc, "started");
+        if (st[0] && strcmp(st, rep.started) < 0)
+            snprintf(rep.started, sizeof rep.started, "%s", st);
+        rep.interrupted |= json_is_true(json_object_get(parts[i].doc, "interrupted"));
+    }
+    if (mkdirs(out_dir) != 0) {
+        fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    file_stats fs = {0};
+    size_t sanity_failed = 0;
+    if (gather(&rep, parts, n_args, jobs, out_dir, &fs, &sanity_failed) != 0)
+        goto out;
+    size_t n_jobs = rep.n - sanity_failed;
+    if (n_jobs != jobs && !rep.interrupted) {
+        fprintf(stderr, "merge: the parts hold %zu of the run's %zu jobs\n", n_jobs, jobs);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    if (fs.missing > 0)
+        fprintf(stderr, "merge: %zu files the parts name were not found (the first: %s); "
+                        "their results keep no path\n",
+                fs.missing, fs.first_missing);
+
+    size_t counts[V_COUNT_], failing = 0, errors = 0, ran = 0, unwritten = 0;
+    for (size_t i = sanity_failed; i < rep.n; i++) {
+        const sc_result *r = &rep.results[i];
+        failing += report_fails_run(r, rep.strict);
+        errors += r->v == V_ERROR;
+        ran += r->v != V_SKIPPED;
+        unwritten += r->unwritten[0] != '\0';
+    }
+    run_report_counts(&rep, counts);
+    printf("merge: %d parts, %zu jobs of %s %s\n", count, n_jobs, rep.peer, rep.peer_version);
+    printf("summary: %zu pass, %zu fail, %zu non-strict, %zu skipped, %zu error, %zu xfail, "
+           "%zu xpass\n",
+           counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
+           counts[V_XFAIL], counts[V_XPASS]);
+    errno = 0;
+    if (report_write_junit(&rep, junit) != 0)
+        unwritten += cannot_write(junit);
+    errno = 0;
+    if (report_write_json(&rep, json) != 0)
+        unwritten += cannot_write(json);
+    errno = 0;
+    if (run_write_html_info(html, json_deep_copy(json_object_get(parts[0].sh, "peer")), &rep,
+                            str_of(parts[0].sh, "budget"), NULL) != 0)
+        unwritten += cannot_write(html);
+    if (unwritten > 0 || rep.interrupted || sanity_failed > 0) {
+        fprintf(stderr, "merge: exit %d (set-up error): %s\n", RUN_EXIT_SETUP,
+                unwritten > 0      ? "a report or a job's file could not be written"
+                : rep.interrupted ? "a part was interrupted"
+                                  : "a part's sanity conversation failed");
+        rc = RUN_EXIT_SETUP;
+    } else if (failing > 0) {
+        rc = RUN_EXIT_FAILED;
+    } else if (errors > 0) {
+        fprintf(stderr, "merge: exit %d (no verdict): %zu jobs could not be judged\n",
+                RUN_EXIT_SETUP, errors);
+        rc = RUN_EXIT_SETUP;
+    } else if (ran == 0) {
+        fprintf(stderr, "merge: exit %d: no job ran in any part: nothing was tested\n",
+                RUN_EXIT_EMPTY);
+        rc = RUN_EXIT_EMPTY;
+    } else {
+        rc = RUN_EXIT_OK;
+    }
+out:
+    for (int i = 0; parts != NULL && i < n_args; i++)
+        json_decref(parts[i].doc);
+    free(parts);
+    free(args);
+    run_report_free(&rep);
+    return rc;
+}
