@@ -1,0 +1,175 @@
+"""Issue 21: `run --shard K/N` and `merge` (docs/ci/README.md).
+
+The same selection of scenarios is run whole and as 3 parts against the reference peer
+with a wrong MAC_2 (so that there are failures among the passes), and the parts are
+merged: the merged JSON must have exactly the whole run's jobs, in its order, with the
+same verdicts, levels, seeds and fingerprints; the merged JUnit validates against
+tests/junit.xsd and names the same testcases; the page opens in headless Chromium; every
+transcript is copied into the merged directory. Then what merge must refuse."""
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from test_junit_schema import xmllint
+from test_matrix import embedded, render
+from test_page import Tree, fails_run  # noqa: E402
+from test_run import ROOT, run_suite, with_fault
+
+FIXTURES = ROOT / "tests/runner_fixtures/scenarios"
+PATHS = [ROOT / "scenarios/rfc9528/5.3.3", ROOT / "scenarios/rfc9528/5.4.3",
+         ROOT / "scenarios/rfc9528/6.3", ROOT / "scenarios/rfc9528/5.2.1",
+         ROOT / "scenarios/interop/matrix.yaml", FIXTURES / "broken.yaml",
+         FIXTURES / "skipped.yaml", FIXTURES / "fail-should.yaml"]
+# the reference peer with a wrong MAC_2, and without coap-tcp (runner/skipped needs it)
+PEER = with_fault("wrong-mac-2").replace(" coap-tcp,", "")
+SEED = "7"
+
+
+def key(r):
+    return (r["id"], r["role"], r["profile"])
+
+
+def judged(r):
+    return (key(r), r["verdict"], r["level"], r["seed"], r["fingerprint"])
+
+
+def merge(harness, out, *parts):
+    return subprocess.run([str(harness), "merge", str(out), *map(str, parts)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def runs(harness, tmp_path_factory):
+    whole_dir = tmp_path_factory.mktemp("whole")
+    whole, whole_results, whole_junit = run_suite(harness, whole_dir, PEER, "-j", "2",
+                                                  "--seed", SEED, "--html",
+                                                  str(whole_dir / "page.html"), paths=PATHS)
+    parts = []
+    for k in (1, 2, 3):
+        d = tmp_path_factory.mktemp(f"part{k}")
+        r, results, _ = run_suite(harness, d, PEER, "-j", "2", "--seed", SEED, "--shard",
+                                  f"{k}/3", paths=PATHS)
+        parts.append({"dir": d, "proc": r, "results": results,
+                      "doc": json.loads((d / "results.json").read_text())})
+    return {"whole": whole, "whole_results": whole_results, "whole_junit": whole_junit,
+            "whole_dir": whole_dir, "parts": parts}
+
+
+def test_parts_are_disjoint_and_make_the_whole_list(runs):
+    whole = runs["whole_results"]
+    assert runs["whole"].returncode == 1, runs["whole"].stdout + runs["whole"].stderr
+    verdicts = {r["verdict"] for r in whole}
+    # a real mix: the broken file (error), a capability missing (skipped), failures at
+    # MUST and SHOULD level
+    assert {"pass", "fail", "error", "skipped"} <= verdicts, verdicts
+    assert {r["level"] for r in whole if r["verdict"] == "fail"} == {"MUST", "SHOULD"}
+    assert len(whole) > 300
+    seen = []
+    for k, p in enumerate(runs["parts"], 1):
+        assert p["proc"].returncode in (0, 1, 3), p["proc"].stdout + p["proc"].stderr
+        sh = p["doc"]["shard"]
+        assert (sh["index"], sh["count"], sh["jobs"]) == (k, 3, len(whole))
+        assert sh["digest"] == runs["parts"][0]["doc"]["shard"]["digest"]
+        assert sh["leading"] == 0 and len(sh["positions"]) == len(p["results"])
+        assert sh["positions"] == sorted(sh["positions"])
+        # each result is the whole run's job at that position, judged the same
+        for pos, r in zip(sh["positions"], p["results"]):
+            assert judged(r) == judged(whole[pos]), (pos, r["id"])
+        assert f"(shard {k}/3 of {len(whole)} jobs)" in p["proc"].stdout
+        seen += sh["positions"]
+    assert sorted(seen) == list(range(len(whole)))
+
+
+def test_merged_reports_are_the_whole_run(runs, harness, tmp_path):
+    out = tmp_path / "merged"
+    m = merge(harness, out, *(p["dir"] for p in runs["parts"]))
+    assert m.returncode == runs["whole"].returncode == 1, m.stdout + m.stderr
+    doc = json.loads((out / "results.json").read_text())
+    whole_doc = json.loads((runs["whole_dir"] / "results.json").read_text())
+    assert [judged(r) for r in doc["results"]] == [judged(r) for r in whole_doc["results"]]
+    assert doc["summary"] == whole_doc["summary"]
+    assert "shard" not in doc and doc["seed"] == whole_doc["seed"] == int(SEED)
+    assert doc["peer"] == whole_doc["peer"]
+    # the JUnit validates and names the same testcases, in the same suites and order
+    assert xmllint(out / "junit.xml").returncode == 0
+    import xml.etree.ElementTree as ET
+
+    def cases(path):
+        root = ET.parse(path).getroot()
+        return [(s.get("name"), [(c.get("name"), c.get("classname"),
+                                  [e.tag for e in c if e.tag in ("failure", "error", "skipped")])
+                                 for c in s.findall("testcase")])
+                for s in root.findall("testsuite")]
+    assert cases(out / "junit.xml") == cases(runs["whole_junit"])
+    # every file a part wrote is in the merged directory, the same bytes
+    copied = 0
+    for r, w in zip(doc["results"], whole_doc["results"]):
+        for field in ("transcript_path", "pcap_path", "iut_stdout_path", "iut_stderr_path"):
+            if not w[field]:
+                continue
+            assert r[field].startswith(str(out) + "/"), r[field]
+            part = next(p for p in runs["parts"] if any(key(x) == key(r) for x in p["results"]))
+            src = next(x for x in part["results"] if key(x) == key(r))[field]
+            assert open(r[field], "rb").read() == open(src, "rb").read()
+            copied += 1
+    assert copied > len(doc["results"])
+    # the page: the whole run's results, and Chromium shows it
+    page = out / "index.html"
+    emb = embedded(page)
+    assert emb["kind"] == "run" and len(emb["peers"]) == 1
+    peer = emb["peers"][0]
+    assert [(r["id"], r["role"], r["verdict"]) for r in peer["results"]] == \
+        [(r["id"], r["role"], r["verdict"]) for r in whole_doc["results"]]
+    assert peer["capabilities"] and "coap-tcp" not in peer["capabilities"]
+    linked = [r["transcript_path"] for r in peer["results"] if r["transcript_path"]]
+    assert linked and all(not p.startswith("/") and (out / p).is_file() for p in linked)
+    # Chromium shows the verdict line the whole run's own page shows
+    lines = [Tree(render(tmp_path, p, "").raw).root.by_id("verdict-line")
+             for p in (page, runs["whole_dir"] / "page.html")]
+    assert lines[0].attrs["data-verdict"] == lines[1].attrs["data-verdict"] == "ERROR"
+    assert lines[0].text() == lines[1].text()
+    failing = [r for r in whole_doc["results"] if fails_run(r)]
+    assert f"{len(failing)} " in lines[0].text(), lines[0].text()
+
+
+def test_merge_refuses_parts_of_other_runs_and_missing_parts(runs, harness, tmp_path):
+    parts = [p["dir"] for p in runs["parts"]]
+    # two of three: the missing one is named, nothing written
+    out = tmp_path / "two"
+    m = merge(harness, out, parts[0], parts[2])
+    assert m.returncode == 3 and "1 of the 3 parts missing (2)" in m.stderr, m.stderr
+    assert not (out / "results.json").exists() and not (out / "junit.xml").exists()
+    # a part twice
+    m = merge(harness, tmp_path / "twice", parts[0], parts[0], parts[1])
+    assert m.returncode == 2 and "part 1 of 3 is given twice" in m.stderr, m.stderr
+    # a part of another run (another seed): refused, naming what differs
+    other = tmp_path / "other"
+    other.mkdir()
+    doc = json.loads((parts[1] / "results.json").read_text())
+    doc["seed"] = 8
+    (other / "results.json").write_text(json.dumps(doc))
+    m = merge(harness, tmp_path / "mixed", parts[0], other, parts[2])
+    assert m.returncode == 2 and "their seed differ" in m.stderr, m.stderr
+    # an unsharded run's report is no part
+    m = merge(harness, tmp_path / "plain", runs["whole_dir"])
+    assert m.returncode == 2 and "no complete \"shard\" object" in m.stderr, m.stderr
+    # a part whose file is the JSON report itself works as its directory does
+    out = tmp_path / "files"
+    m = merge(harness, out, *(p / "results.json" for p in parts))
+    assert m.returncode == 1, m.stderr
+    assert json.loads((out / "results.json").read_text())["summary"] == \
+        json.loads((runs["whole_dir"] / "results.json").read_text())["summary"]
+
+
+def test_shard_options_are_checked(harness, tmp_path):
+    for bad in ("0/3", "4/3", "1/0", "x", "1/1001"):
+        r, _, _ = run_suite(harness, tmp_path, PEER, "--shard", bad, paths=PATHS[:1])
+        assert r.returncode == 2 and "invalid value for --shard" in r.stderr, (bad, r.stderr)
+    r, _, _ = run_suite(harness, tmp_path, PEER, "--shard-times", "x.json", paths=PATHS[:1])
+    assert r.returncode == 2 and "--shard-times needs --shard" in r.stderr, r.stderr
+    (tmp_path / "bad.json").write_text("{}")
+    r, _, _ = run_suite(harness, tmp_path, PEER, "--shard", "1/2", "--shard-times",
+                        str(tmp_path / "bad.json"), paths=PATHS[:1])
+    assert r.returncode == 2 and "no \"results\" array" in r.stderr, r.stderr
