@@ -35,6 +35,8 @@ static void usage(FILE *f)
                "                          every message sequence up to a depth, judged against\n"
                "                          the state model of RFC 9528 (--help)\n"
                "  diff OLD.json NEW.json  what changed between two runs (--help)\n"
+               "  merge OUT_DIR PART...   the parts of a run made with run --shard K/N, one\n"
+               "                          run's reports again (--help)\n"
                "  dissector               the path of the EDHOC dissector for Wireshark (--help)\n"
                "  --version               the harness's version (git describe of its tree)\n"
                "  help, -h, --help        this text\n"
