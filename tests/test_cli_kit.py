@@ -33,6 +33,8 @@ HELP = {
     ("vectors", "generate", "-h"): "vectors generate",
     ("vectors", "render", "--help"): "vectors render",
     ("diff", "--help"): "diff",
+    ("merge", "--help"): "merge",
+    ("merge", "-h"): "merge",
     ("dissector", "--help"): "dissector",
     ("dissector", "-h"): "dissector",
     ("peer", "--help"): "peer",
@@ -61,6 +63,7 @@ UNKNOWN = [
     ("coverage", "--bogus"), ("coverage", "--bogus", "1"),
     ("explore", "--bogus"), ("explore", "--peer", "peers/reference.yaml", "--bogus", "1"),
     ("diff", "--bogus"), ("vectors", "render", "--bogus"), ("dissector", "--bogus"),
+    ("merge", "--bogus"), ("merge", "out", "--bogus"),
     ("serve", "--bogus"), ("serve", "--port", "0", "--bogus", "1"),
 ]
 
@@ -91,7 +94,8 @@ def test_every_command_of_main_has_a_help_test():
     main = (ROOT / "harness/cli/main.c").read_text()
     commands = set(re.findall(r'strcmp\(argv\[1\], "([^"]+)"\)', main))
     assert commands == {"help", "--help", "-h", "vectors", "peer", "run", "matrix", "coverage",
-                        "explore", "diff", "dissector", "serve", "--version", "version"}, \
+                        "explore", "diff", "merge", "dissector", "serve", "--version",
+                        "version"}, \
         commands
     # --version takes no options (test_run.py: test_the_harness_version_is_in_every_report)
     assert commands - {"--version", "version"} <= {args[0] for args in HELP}
@@ -145,8 +149,8 @@ def test_out_of_range_numbers_are_usage_errors(run, args, option):
 def test_man_page_documents_every_option_of_every_command(run):
     sections = man_subsections()
     assert set(sections) == {"vectors check", "vectors generate", "vectors render", "peer", "run",
-                             "matrix", "serve", "coverage", "explore", "diff", "dissector",
-                             "help"}, \
+                             "matrix", "serve", "coverage", "explore", "diff", "merge",
+                             "dissector", "help"}, \
         sorted(sections)
     whole = options(man_text())
     for args, title in HELP.items():
