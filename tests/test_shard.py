@@ -173,3 +173,93 @@ def test_shard_options_are_checked(harness, tmp_path):
     r, _, _ = run_suite(harness, tmp_path, PEER, "--shard", "1/2", "--shard-times",
                         str(tmp_path / "bad.json"), paths=PATHS[:1])
     assert r.returncode == 2 and "no \"results\" array" in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------------- matrix
+
+@pytest.fixture(scope="module")
+def matrices(harness, tmp_path_factory):
+    """A 2-peer matrix (the reference peer and one with a wrong MAC_2) whole and in 2
+    parts, and the parts merged."""
+    d = tmp_path_factory.mktemp("matrix")
+    faulty = d / "reference-wrong-mac-2.yaml"
+    faulty.write_text(with_fault("wrong-mac-2").replace("name: reference",
+                                                        "name: reference-wrong-mac-2", 1))
+    peers = [str(ROOT / "peers/reference.yaml"), str(faulty)]
+    scenarios = [str(ROOT / "scenarios/interop/handshake.yaml"),
+                 str(ROOT / "scenarios/interop/m3-s2-kid.yaml"),
+                 str(ROOT / "scenarios/rfc9528/6.3")]
+
+    def matrix(out, *extra):
+        return subprocess.run([str(harness), "matrix", "--peers", *peers, "--scenarios",
+                               *scenarios, "-j", "2", "--quiet", "--out", str(out), *extra],
+                              capture_output=True, text=True, timeout=300, cwd=ROOT)
+    whole = matrix(d / "whole")
+    parts = [matrix(d / f"part{k}", "--shard", f"{k}/2") for k in (1, 2)]
+    merged = merge(harness, d / "merged", d / "part1", d / "part2")
+    return {"dir": d, "whole": whole, "parts": parts, "merged": merged}
+
+
+def test_matrix_parts_merge_into_the_whole_matrix(matrices, tmp_path):
+    d = matrices["dir"]
+    assert matrices["whole"].returncode == 1, matrices["whole"].stderr  # the fault fails
+    for p in matrices["parts"]:
+        assert p.returncode in (0, 1), p.stdout + p.stderr
+    m = matrices["merged"]
+    assert m.returncode == 1, m.stdout + m.stderr
+    whole = json.loads((d / "whole/matrix.json").read_text())
+    merged = json.loads((d / "merged/matrix.json").read_text())
+    parts = [json.loads((d / f"part{k}/matrix.json").read_text()) for k in (1, 2)]
+    # every pair task in exactly one part, and some in each
+    tasks = parts[0]["shard"]["tasks"]
+    got = sorted(t for p in parts for pos in p["shard"]["pair_positions"] for t in pos)
+    assert got == list(range(tasks)) and tasks == sum(len(p["results"]) for p in whole["pairs"])
+    assert all(any(p["shard"]["pair_positions"]) for p in parts)
+
+    def peers(doc):
+        return [(p["name"], p["exit_code"], p["summary"],
+                 [(r["id"], r["iut_role"], r["verdict"], r["seed"]) for r in p["results"]])
+                for p in doc["peers"]]
+
+    def pairs(doc):
+        return [(p["initiator"], p["responder"], p["summary"],
+                 [(r["id"], r["verdict"], r["message"]) for r in p["results"]])
+                for p in doc["pairs"]]
+    assert peers(merged) == peers(whole)
+    assert pairs(merged) == pairs(whole)
+    assert {v for p in whole["pairs"] for v in (r["verdict"] for r in p["results"])} >= \
+        {"pass", "fail"}
+    for key in ("summary", "exit_code", "seed", "scenarios", "filter", "budget", "kind"):
+        assert merged[key] == whole[key], key
+    assert "shard" not in merged
+    # each peer's reports, and every file the pairs and the runs name
+    for p in merged["peers"]:
+        assert xmllint(d / "merged" / p["junit"]).returncode == 0
+        for r in p["results"]:
+            if r["transcript_path"]:
+                assert (d / "merged" / r["transcript_path"]).is_file(), r["transcript_path"]
+    for p in merged["pairs"]:
+        for r in p["results"]:
+            for k, v in r.items():
+                if k.endswith("_path") and v:
+                    assert (d / "merged" / v).is_file(), (k, v)
+    # the page opens and shows the merged matrix's cells as the whole one's
+    emb = embedded(d / "merged/index.html")
+    assert pairs(emb) == pairs(whole)
+    render(tmp_path, d / "merged/index.html", "")
+
+
+def test_matrix_merge_refuses_parts_of_other_matrices(matrices, harness, tmp_path):
+    d = matrices["dir"]
+    m = merge(harness, tmp_path / "one", d / "part1")
+    assert m.returncode == 3 and "1 of the 2 parts missing" in m.stderr, m.stderr
+    assert not (tmp_path / "one" / "matrix.json").exists()
+    other = tmp_path / "other"
+    shutil.copytree(d / "part2", other)
+    doc = json.loads((other / "matrix.json").read_text())
+    doc["seed"] = 99
+    (other / "matrix.json").write_text(json.dumps(doc))
+    m = merge(harness, tmp_path / "mixed", d / "part1", other)
+    assert m.returncode == 2 and "their seed differ" in m.stderr, m.stderr
+    m = merge(harness, tmp_path / "plain", d / "whole")
+    assert m.returncode == 2 and "no complete \"shard\" object" in m.stderr, m.stderr

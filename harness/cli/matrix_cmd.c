@@ -14,6 +14,7 @@
 #include "../common/selfexec.h"
 #include "../interop/matrix_run.h"
 #include "../scenario/budget.h"
+#include "../runner/shard.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -41,6 +42,9 @@ static void usage(FILE *f)
             "  --quiet              print only what did not pass, and the summaries\n"
             "  --allow-template     run peer files marked template: true as they are (local\n"
             "                       paths unedited); without it such a file is refused\n"
+            "  --shard K/N          part K of N of every peer's jobs and of the pairs, for a\n"
+            "                       CI job matrix; `edhoc-harness merge` joins the parts'\n"
+            "                       DIRs into the whole matrix (docs/ci/README.md)\n"
             "  -h, --help           this text\n"
             "\n"
             "verdicts of a pair: pass (the Initiator exited 0 and the relay saw message_1..3\n"
@@ -113,7 +117,9 @@ int cli_matrix(int argc, char **argv)
         } else if (!strcmp(a, "--timeout")) {
             bad = eh_parse_int(v, 50, 600000, &o.timeout_ms) != 0;
         } else if (!strcmp(a, "--creds")) cred_dir = v;
-        else if (!strcmp(a, "--budget")) {
+        else if (!strcmp(a, "--shard")) {
+            bad = shard_parse(v, &o.shard_k, &o.shard_n) != 0;
+        } else if (!strcmp(a, "--budget")) {
             sc_budget b;
             o.budget = v;
             bad = sc_budget_parse(v, &b) != 0;

@@ -12,6 +12,7 @@
  * of the N must be there (a missing one is named; exit 3, nothing
  * written), each once.
  */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <stdbool.h>
 #include <limits.h>
@@ -23,7 +24,9 @@
 
 #include "../report/report.h"
 #include "../report/report_json.h"
+#include "../report/page.h"
 #include "../runner/run_html.h"
+#include "../runner/shard.h"
 #include "../runner/runner.h"
 #include "cli.h"
 
@@ -325,6 +328,474 @@ static size_t cannot_write(const char *path)
     return 1;
 }
 
+/*
+ * The run parts args[0..n) merged into *rep_out (the caller frees it with
+ * run_report_free, whatever is returned), their files copied into out_dir,
+ * and the reports written where a path is given (NULL: not written). The
+ * exit code `run` would have had for the whole run, or 2 / 3 as cli_merge
+ * documents. *info_out (when not NULL) receives a copy of the parts' peer
+ * info (the caller's), or stays NULL.
+ */
+static int merge_run(const char *out_dir, const char *const *args, int n_args, const char *junit,
+                     const char *json, const char *html, run_report *rep_out, json_t **info_out)
+{
+    int rc = RUN_EXIT_USAGE;
+    part *parts = calloc((size_t)n_args, sizeof *parts);
+    run_report_init(rep_out);
+    run_report *r = rep_out;
+    if (parts == NULL)
+        goto out;
+    for (int i = 0; i < n_args; i++)
+        if (load_part(&parts[i], args[i]) != 0 || (i > 0 && same_run(&parts[0], &parts[i]) != 0))
+            goto out;
+    int count = (int)json_integer_value(json_object_get(parts[0].sh, "count"));
+    size_t jobs = (size_t)json_integer_value(json_object_get(parts[0].sh, "jobs"));
+    bool *have = calloc((size_t)(count > 0 ? count : 1) + 1, sizeof *have);
+    if (have == NULL)
+        goto out;
+    for (int i = 0; i < n_args; i++) {
+        int k = parts[i].index;
+        if (k < 1 || k > count || have[k]) {
+            fprintf(stderr, "merge: %s: part %d of %d %s\n", parts[i].json_path, k, count,
+                    k < 1 || k > count ? "does not exist" : "is given twice");
+            free(have);
+            goto out;
+        }
+        have[k] = true;
+    }
+    char missing[512] = "";
+    size_t n_missing = 0;
+    for (int k = 1; k <= count; k++)
+        if (!have[k] && n_missing++ < 20)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%d",
+                     n_missing > 1 ? ", " : "", k);
+    free(have);
+    if (n_missing > 0) {
+        fprintf(stderr, "merge: exit %d: %zu of the %d parts missing (%s%s): the whole run "
+                        "cannot be told; nothing written\n",
+                RUN_EXIT_SETUP, n_missing, count, missing, n_missing > 20 ? ", ..." : "");
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+
+    /* the run's own fields: the first part's, the earliest start, any interruption */
+    snprintf(r->peer, sizeof r->peer, "%s", str_of(parts[0].doc, "peer"));
+    snprintf(r->peer_version, sizeof r->peer_version, "%s", str_of(parts[0].doc, "version"));
+    snprintf(r->started, sizeof r->started, "%s", str_of(parts[0].doc, "started"));
+    const json_t *seed = json_object_get(parts[0].doc, "seed");
+    r->seed = json_is_integer(seed)  ? (unsigned long)json_integer_value(seed)
+               : json_is_string(seed) ? strtoul(json_string_value(seed), NULL, 10)
+                                      : 0;
+    r->strict = json_is_true(json_object_get(parts[0].doc, "strict"));
+    for (int i = 0; i < n_args; i++) {
+        const char *st = str_of(parts[i].doc, "started");
+        if (st[0] && strcmp(st, r->started) < 0)
+            snprintf(r->started, sizeof r->started, "%s", st);
+        r->interrupted |= json_is_true(json_object_get(parts[i].doc, "interrupted"));
+    }
+    if (mkdirs(out_dir) != 0) {
+        fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    file_stats fs = {0};
+    size_t sanity_failed = 0;
+    if (gather(r, parts, n_args, jobs, out_dir, &fs, &sanity_failed) != 0)
+        goto out;
+    size_t n_jobs = r->n - sanity_failed;
+    if (n_jobs != jobs && !r->interrupted) {
+        fprintf(stderr, "merge: the parts hold %zu of the run's %zu jobs\n", n_jobs, jobs);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    if (fs.missing > 0)
+        fprintf(stderr, "merge: %zu files the parts name were not found (the first: %s); "
+                        "their results keep no path\n",
+                fs.missing, fs.first_missing);
+
+    size_t counts[V_COUNT_], failing = 0, errors = 0, ran = 0, unwritten = 0;
+    for (size_t i = sanity_failed; i < r->n; i++) {
+        const sc_result *res = &r->results[i];
+        failing += report_fails_run(res, r->strict);
+        errors += res->v == V_ERROR;
+        ran += res->v != V_SKIPPED;
+        unwritten += res->unwritten[0] != '\0';
+    }
+    run_report_counts(r, counts);
+    printf("merge: %d parts, %zu jobs of %s %s\n", count, n_jobs, r->peer, r->peer_version);
+    printf("summary: %zu pass, %zu fail, %zu non-strict, %zu skipped, %zu error, %zu xfail, "
+           "%zu xpass\n",
+           counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
+           counts[V_XFAIL], counts[V_XPASS]);
+    errno = 0;
+    if (junit != NULL && report_write_junit(r, junit) != 0)
+        unwritten += cannot_write(junit);
+    errno = 0;
+    if (json != NULL && report_write_json(r, json) != 0)
+        unwritten += cannot_write(json);
+    errno = 0;
+    if (html != NULL &&
+        run_write_html_info(html, json_deep_copy(json_object_get(parts[0].sh, "peer")), r,
+                            str_of(parts[0].sh, "budget"), NULL) != 0)
+        unwritten += cannot_write(html);
+    if (unwritten > 0 || r->interrupted || sanity_failed > 0) {
+        fprintf(stderr, "merge: exit %d (set-up error): %s\n", RUN_EXIT_SETUP,
+                unwritten > 0      ? "a report or a job's file could not be written"
+                : r->interrupted ? "a part was interrupted"
+                                  : "a part's sanity conversation failed");
+        rc = RUN_EXIT_SETUP;
+    } else if (failing > 0) {
+        rc = RUN_EXIT_FAILED;
+    } else if (errors > 0) {
+        fprintf(stderr, "merge: exit %d (no verdict): %zu jobs could not be judged\n",
+                RUN_EXIT_SETUP, errors);
+        rc = RUN_EXIT_SETUP;
+    } else if (ran == 0) {
+        fprintf(stderr, "merge: exit %d: no job ran in any part: nothing was tested\n",
+                RUN_EXIT_EMPTY);
+        rc = RUN_EXIT_EMPTY;
+    } else {
+        rc = RUN_EXIT_OK;
+    }
+out:
+    for (int i = 0; parts != NULL && i < n_args; i++)
+        json_decref(parts[i].doc);
+    if (info_out != NULL && parts != NULL && n_args > 0 && parts[0].sh != NULL)
+        *info_out = json_deep_copy(json_object_get(parts[0].sh, "peer"));
+    free(parts);
+    return rc;
+}
+
+/* ------------------------------------------------------------- matrix */
+
+/* Is arg a matrix part's directory (it holds matrix.json)? */
+static bool matrix_part_dir(const char *arg)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    return stat(arg, &st) == 0 && S_ISDIR(st.st_mode) &&
+           fits(snprintf(path, sizeof path, "%s/matrix.json", arg), sizeof path) &&
+           access(path, R_OK) == 0;
+}
+
+typedef struct mpart {
+    const char *dir;
+    json_t *doc;
+    const json_t *sh;
+    int index;
+} mpart;
+
+/* Copy every "..._path" of a pair result (relative to the part's matrix
+ * directory) into out_dir, at the same relative path. */
+static void take_pair_files(const mpart *p, const char *out_dir, json_t *r, file_stats *fs)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(r, key, v) {
+        size_t kl = strlen(key);
+        const char *rel = json_string_value(v);
+        if (kl < 5 || strcmp(key + kl - 5, "_path") != 0 || rel == NULL || rel[0] == '\0' ||
+            rel[0] == '/')
+            continue;
+        char src[PATH_MAX], dst[PATH_MAX];
+        if (!fits(snprintf(src, sizeof src, "%s/%s", p->dir, rel), sizeof src) ||
+            !fits(snprintf(dst, sizeof dst, "%s/%s", out_dir, rel), sizeof dst) ||
+            copy_file(src, dst) != 0) {
+            if (fs->missing++ == 0)
+                snprintf(fs->first_missing, sizeof fs->first_missing, "%s", src);
+            continue;
+        }
+        fs->copied++;
+    }
+}
+
+static int load_mpart(mpart *p, const char *dir)
+{
+    char path[PATH_MAX];
+    json_error_t err;
+    p->dir = dir;
+    snprintf(path, sizeof path, "%s/matrix.json", dir);
+    p->doc = json_load_file(path, 0, &err);
+    if (p->doc == NULL) {
+        fprintf(stderr, "merge: %s: %s\n", path, err.text);
+        return -1;
+    }
+    p->sh = json_object_get(p->doc, "shard");
+    const json_t *pos = json_object_get(p->sh, "pair_positions");
+    const json_t *pairs = json_object_get(p->doc, "pairs");
+    if (!json_is_object(p->sh) || !json_is_integer(json_object_get(p->sh, "index")) ||
+        !json_is_integer(json_object_get(p->sh, "tasks")) || !json_is_array(pos) ||
+        !json_is_array(pairs) || json_array_size(pos) != json_array_size(pairs) ||
+        !json_is_array(json_object_get(p->doc, "peers"))) {
+        fprintf(stderr, "merge: %s: not the matrix.json of a part of a matrix (`matrix "
+                        "--shard K/N`): no complete \"shard\" object\n",
+                path);
+        return -1;
+    }
+    p->index = (int)json_integer_value(json_object_get(p->sh, "index"));
+    return 0;
+}
+
+/* The peers' names, in order, as one string (to compare parts). */
+static void peer_names(const json_t *doc, char *out, size_t cap)
+{
+    size_t i;
+    json_t *peer;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(doc, "peers"), i, peer)
+        snprintf(out + strlen(out), cap - strlen(out), "%s\n", str_of(peer, "name"));
+}
+
+static int same_matrix(const mpart *a, const mpart *b)
+{
+    static const char *const top[] = {"seed", "budget", "filter", "scenarios", "timeout_ms",
+                                      NULL};
+    static const char *const sh[] = {"count", "tasks", "digest", NULL};
+    const char *what = NULL;
+    for (size_t i = 0; top[i] && !what; i++)
+        if (!json_equal(json_object_get(a->doc, top[i]), json_object_get(b->doc, top[i])) &&
+            (json_object_get(a->doc, top[i]) || json_object_get(b->doc, top[i])))
+            what = top[i];
+    for (size_t i = 0; sh[i] && !what; i++)
+        if (!json_equal(json_object_get(a->sh, sh[i]), json_object_get(b->sh, sh[i])))
+            what = sh[i];
+    char na[4096], nb[4096];
+    peer_names(a->doc, na, sizeof na), peer_names(b->doc, nb, sizeof nb);
+    if (!what && strcmp(na, nb) != 0)
+        what = "peers";
+    if (what == NULL)
+        return 0;
+    fprintf(stderr, "merge: %s and %s are not parts of one matrix: their %s differ\n", a->dir,
+            b->dir, what);
+    return -1;
+}
+
+typedef struct mplaced {
+    json_int_t pos;
+    json_t *r;
+    const mpart *p;
+} mplaced;
+
+static int by_mpos(const void *a, const void *b)
+{
+    const mplaced *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static const char *verdict_of(const json_t *r)
+{
+    return str_of(r, "verdict");
+}
+
+/*
+ * The parts of a matrix (`matrix --shard K/N`, one directory each): every
+ * peer's run merged as merge_run does into OUT_DIR/PEER/, the pairs'
+ * results put back in task order, and OUT_DIR/matrix.json and index.html
+ * written as the whole matrix would have written them.
+ */
+static int merge_matrix(const char *out_dir, const char *const *args, int n)
+{
+    mpart *parts = calloc((size_t)n, sizeof *parts);
+    json_t *doc = NULL;
+    int rc = RUN_EXIT_USAGE;
+    if (parts == NULL)
+        return rc;
+    for (int i = 0; i < n; i++)
+        if (load_mpart(&parts[i], args[i]) != 0 ||
+            (i > 0 && same_matrix(&parts[0], &parts[i]) != 0))
+            goto out;
+    int count = (int)json_integer_value(json_object_get(parts[0].sh, "count"));
+    size_t tasks = (size_t)json_integer_value(json_object_get(parts[0].sh, "tasks"));
+    char seen[SHARD_MAX + 1] = {0};
+    for (int i = 0; i < n; i++) {
+        int k = parts[i].index;
+        if (k < 1 || k > count || k > SHARD_MAX || seen[k]) {
+            fprintf(stderr, "merge: %s: part %d of %d %s\n", parts[i].dir, k, count,
+                    k < 1 || k > count ? "does not exist" : "is given twice");
+            goto out;
+        }
+        seen[k] = 1;
+    }
+    if (n != count) {
+        fprintf(stderr, "merge: exit %d: %d of the %d parts missing: the whole matrix cannot be "
+                        "told; nothing written\n",
+                RUN_EXIT_SETUP, count - n, count);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    if (mkdirs(out_dir) != 0) {
+        fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    doc = page_doc_new("matrix");
+    if (doc == NULL)
+        goto out;
+    bool failing = false, no_verdict = false, input_error = false, ran = false;
+    bool interrupted = false;
+    /* the peers: each one's run, merged */
+    const json_t *peers = json_object_get(parts[0].doc, "peers");
+    for (size_t i = 0; i < json_array_size(peers); i++) {
+        const json_t *peer = json_array_get(peers, i);
+        const char *name = str_of(peer, "name");
+        char **pargs = calloc((size_t)n, sizeof *pargs);
+        char pout[PATH_MAX];
+        int prc = RUN_EXIT_USAGE;
+        run_report rep;
+        run_report_init(&rep);
+        bool ok = pargs != NULL &&
+                  fits(snprintf(pout, sizeof pout, "%s/%s", out_dir, name), sizeof pout);
+        for (int k = 0; ok && k < n; k++)
+            ok = asprintf(&pargs[k], "%s/%s", args[k], name) > 0;
+        if (ok) {
+            char junit[PATH_MAX + 16], json[PATH_MAX + 16];
+            snprintf(junit, sizeof junit, "%s/junit.xml", pout);
+            snprintf(json, sizeof json, "%s/results.json", pout);
+            printf("== %s\n", name);
+            prc = merge_run(pout, (const char *const *)pargs, n, junit, json, NULL, &rep, NULL);
+        }
+        for (int k = 0; pargs != NULL && k < n; k++)
+            free(pargs[k]);
+        free(pargs);
+        if (prc == RUN_EXIT_USAGE && rep.n == 0) { /* the parts' runs do not merge */
+            run_report_free(&rep);
+            goto out;
+        }
+        failing |= prc == RUN_EXIT_FAILED;
+        input_error |= prc == RUN_EXIT_USAGE;
+        no_verdict |= prc == RUN_EXIT_SETUP;
+        ran |= prc != RUN_EXIT_EMPTY && prc != RUN_EXIT_USAGE;
+        interrupted |= rep.interrupted;
+        json_t *info = json_deep_copy(peer), *results = report_json_doc(&rep);
+        run_report_free(&rep);
+        int bad = info == NULL || results == NULL;
+        if (!bad) {
+            json_object_del(info, "summary");
+            json_object_del(info, "results");
+            bad = json_object_set_new(info, "exit_code", json_integer(prc)) != 0 ||
+                  page_doc_add_peer(doc, info, results, out_dir) != 0;
+            info = NULL;
+        }
+        json_decref(info);
+        json_decref(results);
+        if (bad)
+            goto out;
+    }
+    /* the pairs: each one's results from every part, in task order */
+    file_stats fs = {0};
+    size_t placed_total = 0;
+    char *taken = calloc(tasks ? tasks : 1, 1);
+    const json_t *pairs = json_object_get(parts[0].doc, "pairs");
+    for (size_t q = 0; taken != NULL && q < json_array_size(pairs); q++) {
+        mplaced *all = calloc(tasks ? tasks : 1, sizeof *all);
+        size_t m = 0;
+        int bad = all == NULL;
+        for (int k = 0; !bad && k < n; k++) {
+            const json_t *pr = json_array_get(json_object_get(parts[k].doc, "pairs"), q);
+            const json_t *res = json_object_get(pr, "results");
+            const json_t *pos = json_array_get(json_object_get(parts[k].sh, "pair_positions"), q);
+            if (json_array_size(res) != json_array_size(pos) ||
+                strcmp(str_of(pr, "initiator"), str_of(json_array_get(pairs, q), "initiator")) ||
+                strcmp(str_of(pr, "responder"), str_of(json_array_get(pairs, q), "responder"))) {
+                fprintf(stderr, "merge: %s: its pairs do not match the other parts'\n",
+                        parts[k].dir);
+                bad = 1;
+                break;
+            }
+            for (size_t j = 0; j < json_array_size(res); j++) {
+                json_int_t at = json_integer_value(json_array_get(pos, j));
+                if (at < 0 || (size_t)at >= tasks || taken[at]) {
+                    fprintf(stderr, "merge: %s: pair task %lld is %s\n", parts[k].dir,
+                            (long long)at, at >= 0 && (size_t)at < tasks ? "another part's"
+                                                                         : "outside the matrix");
+                    bad = 1;
+                    break;
+                }
+                taken[at] = 1;
+                all[m++] = (mplaced){at, json_array_get(res, j), &parts[k]};
+            }
+        }
+        json_t *arr = bad ? NULL : json_array();
+        if (arr != NULL) {
+            qsort(all, m, sizeof *all, by_mpos);
+            for (size_t j = 0; j < m; j++) {
+                json_t *r = json_deep_copy(all[j].r);
+                take_pair_files(all[j].p, out_dir, r, &fs);
+                const char *v = verdict_of(r);
+                failing |= !strcmp(v, "fail") || !strcmp(v, "xpass");
+                no_verdict |= !strcmp(v, "error");
+                ran |= strcmp(v, "skipped") != 0;
+                json_array_append_new(arr, r);
+            }
+            placed_total += m;
+            bad = page_doc_add_pair(doc, str_of(json_array_get(pairs, q), "initiator"),
+                                    str_of(json_array_get(pairs, q), "responder"), arr) != 0;
+        }
+        free(all);
+        if (bad) {
+            free(taken);
+            goto out;
+        }
+    }
+    free(taken);
+    for (int k = 0; k < n; k++)
+        interrupted |= json_is_true(json_object_get(parts[k].doc, "interrupted"));
+    if (placed_total != tasks && !interrupted) {
+        fprintf(stderr, "merge: the parts hold %zu of the matrix's %zu pair tasks\n",
+                placed_total, tasks);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    if (fs.missing > 0)
+        fprintf(stderr, "merge: %zu files the pairs name were not found (the first: %s)\n",
+                fs.missing, fs.first_missing);
+    rc = interrupted   ? RUN_EXIT_SETUP
+         : failing     ? RUN_EXIT_FAILED
+         : input_error ? RUN_EXIT_USAGE
+         : no_verdict  ? RUN_EXIT_SETUP
+         : !ran        ? RUN_EXIT_EMPTY
+                       : RUN_EXIT_OK;
+    /* the matrix's own keys: the first part's, the earliest start */
+    const char *started = str_of(parts[0].doc, "started");
+    for (int k = 1; k < n; k++)
+        if (str_of(parts[k].doc, "started")[0] && strcmp(str_of(parts[k].doc, "started"),
+                                                         started) < 0)
+            started = str_of(parts[k].doc, "started");
+    static const char *const keep[] = {"seed", "timeout_ms", "budget", "scenarios", "filter",
+                                       NULL};
+    int bad = json_object_set_new(doc, "started", json_string(started)) != 0;
+    for (size_t i = 0; !bad && keep[i]; i++) {
+        json_t *v = json_object_get(parts[0].doc, keep[i]);
+        bad = json_object_set_new(doc, keep[i], v ? json_deep_copy(v) : json_null()) != 0;
+    }
+    bad = bad || json_object_set_new(doc, "interrupted", json_boolean(interrupted)) != 0 ||
+          json_object_set_new(doc, "exit_code", json_integer(rc)) != 0 ||
+          page_doc_finish(doc) != 0;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/matrix.json", out_dir);
+    errno = 0;
+    if (bad || report_write_json_doc(doc, path) != 0) {
+        cannot_write(path);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/index.html", out_dir);
+    errno = 0;
+    if (page_write_html(doc, path) != 0) {
+        cannot_write(path);
+        rc = RUN_EXIT_SETUP;
+        goto out;
+    }
+    printf("merge: %d parts of a matrix: %s/matrix.json, %s/index.html\n", count, out_dir,
+           out_dir);
+out:
+    for (int i = 0; i < n; i++)
+        json_decref(parts[i].doc);
+    free(parts);
+    json_decref(doc);
+    return rc;
+}
+
 int cli_merge(int argc, char **argv)
 {
     const char *out_dir = NULL, *junit = NULL, *json = NULL, *html = NULL;
@@ -365,128 +836,14 @@ int cli_merge(int argc, char **argv)
     junit = junit ? junit : junit_buf, json = json ? json : json_buf;
     html = html ? html : html_buf;
 
-    int rc = RUN_EXIT_USAGE;
-    part *parts = calloc((size_t)n_args, sizeof *parts);
-    run_report rep;
-    run_report_init(&rep);
-    if (parts == NULL)
-        goto out;
-    for (int i = 0; i < n_args; i++)
-        if (load_part(&parts[i], args[i]) != 0 || (i > 0 && same_run(&parts[0], &parts[i]) != 0))
-            goto out;
-    int count = (int)json_integer_value(json_object_get(parts[0].sh, "count"));
-    size_t jobs = (size_t)json_integer_value(json_object_get(parts[0].sh, "jobs"));
-    bool *have = calloc((size_t)(count > 0 ? count : 1) + 1, sizeof *have);
-    if (have == NULL)
-        goto out;
-    for (int i = 0; i < n_args; i++) {
-        int k = parts[i].index;
-        if (k < 1 || k > count || have[k]) {
-            fprintf(stderr, "merge: %s: part %d of %d %s\n", parts[i].json_path, k, count,
-                    k < 1 || k > count ? "does not exist" : "is given twice");
-            free(have);
-            goto out;
-        }
-        have[k] = true;
-    }
-    char missing[512] = "";
-    size_t n_missing = 0;
-    for (int k = 1; k <= count; k++)
-        if (!have[k] && n_missing++ < 20)
-            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%d",
-                     n_missing > 1 ? ", " : "", k);
-    free(have);
-    if (n_missing > 0) {
-        fprintf(stderr, "merge: exit %d: %zu of the %d parts missing (%s%s): the whole run "
-                        "cannot be told; nothing written\n",
-                RUN_EXIT_SETUP, n_missing, count, missing, n_missing > 20 ? ", ..." : "");
-        rc = RUN_EXIT_SETUP;
-        goto out;
-    }
-
-    /* the run's own fields: the first part's, the earliest start, any interruption */
-    snprintf(rep.peer, sizeof rep.peer, "%s", str_of(parts[0].doc, "peer"));
-    snprintf(rep.peer_version, sizeof rep.peer_version, "%s", str_of(parts[0].doc, "version"));
-    snprintf(rep.started, sizeof rep.started, "%s", str_of(parts[0].doc, "started"));
-    const json_t *seed = json_object_get(parts[0].doc, "seed");
-    rep.seed = json_is_integer(seed)  ? (unsigned long)json_integer_value(seed)
-               : json_is_string(seed) ? strtoul(json_string_value(seed), NULL, 10)
-                                      : 0;
-    rep.strict = json_is_true(json_object_get(parts[0].doc, "strict"));
-    for (int i = 0; i < n_args; i++) {
-        const char *st = str_of(parts[i].doc, "started");
-        if (st[0] && strcmp(st, rep.started) < 0)
-            snprintf(rep.started, sizeof rep.started, "%s", st);
-        rep.interrupted |= json_is_true(json_object_get(parts[i].doc, "interrupted"));
-    }
-    if (mkdirs(out_dir) != 0) {
-        fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
-        rc = RUN_EXIT_SETUP;
-        goto out;
-    }
-    file_stats fs = {0};
-    size_t sanity_failed = 0;
-    if (gather(&rep, parts, n_args, jobs, out_dir, &fs, &sanity_failed) != 0)
-        goto out;
-    size_t n_jobs = rep.n - sanity_failed;
-    if (n_jobs != jobs && !rep.interrupted) {
-        fprintf(stderr, "merge: the parts hold %zu of the run's %zu jobs\n", n_jobs, jobs);
-        rc = RUN_EXIT_SETUP;
-        goto out;
-    }
-    if (fs.missing > 0)
-        fprintf(stderr, "merge: %zu files the parts name were not found (the first: %s); "
-                        "their results keep no path\n",
-                fs.missing, fs.first_missing);
-
-    size_t counts[V_COUNT_], failing = 0, errors = 0, ran = 0, unwritten = 0;
-    for (size_t i = sanity_failed; i < rep.n; i++) {
-        const sc_result *r = &rep.results[i];
-        failing += report_fails_run(r, rep.strict);
-        errors += r->v == V_ERROR;
-        ran += r->v != V_SKIPPED;
-        unwritten += r->unwritten[0] != '\0';
-    }
-    run_report_counts(&rep, counts);
-    printf("merge: %d parts, %zu jobs of %s %s\n", count, n_jobs, rep.peer, rep.peer_version);
-    printf("summary: %zu pass, %zu fail, %zu non-strict, %zu skipped, %zu error, %zu xfail, "
-           "%zu xpass\n",
-           counts[V_PASS], counts[V_FAIL], counts[V_NONSTRICT], counts[V_SKIPPED], counts[V_ERROR],
-           counts[V_XFAIL], counts[V_XPASS]);
-    errno = 0;
-    if (report_write_junit(&rep, junit) != 0)
-        unwritten += cannot_write(junit);
-    errno = 0;
-    if (report_write_json(&rep, json) != 0)
-        unwritten += cannot_write(json);
-    errno = 0;
-    if (run_write_html_info(html, json_deep_copy(json_object_get(parts[0].sh, "peer")), &rep,
-                            str_of(parts[0].sh, "budget"), NULL) != 0)
-        unwritten += cannot_write(html);
-    if (unwritten > 0 || rep.interrupted || sanity_failed > 0) {
-        fprintf(stderr, "merge: exit %d (set-up error): %s\n", RUN_EXIT_SETUP,
-                unwritten > 0      ? "a report or a job's file could not be written"
-                : rep.interrupted ? "a part was interrupted"
-                                  : "a part's sanity conversation failed");
-        rc = RUN_EXIT_SETUP;
-    } else if (failing > 0) {
-        rc = RUN_EXIT_FAILED;
-    } else if (errors > 0) {
-        fprintf(stderr, "merge: exit %d (no verdict): %zu jobs could not be judged\n",
-                RUN_EXIT_SETUP, errors);
-        rc = RUN_EXIT_SETUP;
-    } else if (ran == 0) {
-        fprintf(stderr, "merge: exit %d: no job ran in any part: nothing was tested\n",
-                RUN_EXIT_EMPTY);
-        rc = RUN_EXIT_EMPTY;
+    int rc;
+    if (matrix_part_dir(args[0])) {
+        rc = merge_matrix(out_dir, args, n_args);
     } else {
-        rc = RUN_EXIT_OK;
+        run_report rep;
+        rc = merge_run(out_dir, args, n_args, junit, json, html, &rep, NULL);
+        run_report_free(&rep);
     }
-out:
-    for (int i = 0; parts != NULL && i < n_args; i++)
-        json_decref(parts[i].doc);
-    free(parts);
     free(args);
-    run_report_free(&rep);
     return rc;
 }

@@ -1,6 +1,8 @@
 /* matrix_run.c - see matrix_run.h. */
 #include "matrix_run.h"
 
+#include "../runner/shard.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -46,6 +48,7 @@ typedef struct task {
     size_t a, b;         /* Initiator and Responder: indexes of the peers */
     size_t job;          /* the scenario: a job of the job list (harness Initiator) */
     json_t *result;      /* set once known */
+    bool other_part;     /* --shard: another part's task (never run here) */
 } task;
 
 typedef struct ctx {
@@ -63,6 +66,7 @@ typedef struct ctx {
     sc_budget budget;
     size_t printed;
     size_t bad_pairs;
+    char digest[17];     /* --shard: of the peers and the pair scenarios */
 } ctx;
 
 static int mkdirs(const char *path)
@@ -120,8 +124,12 @@ static void print_pair(const ctx *c, const task *t)
 
 static void print_ready(ctx *c)
 {
-    while (c->printed < c->n_tasks && c->tasks[c->printed].result != NULL)
-        print_pair(c, &c->tasks[c->printed++]);
+    while (c->printed < c->n_tasks &&
+           (c->tasks[c->printed].other_part || c->tasks[c->printed].result != NULL)) {
+        if (!c->tasks[c->printed].other_part)
+            print_pair(c, &c->tasks[c->printed]);
+        c->printed++;
+    }
 }
 
 /* ----------------------------------------------------------- pair jobs */
@@ -181,6 +189,44 @@ static void task_done(size_t i, const char *out, size_t len, cp_end end, void *a
     print_ready(c);
 }
 
+static void fnv(uint64_t *h, const char *s)
+{
+    for (; *s; s++)
+        *h = (*h ^ (uint8_t)*s) * 1099511628211ull;
+    *h = (*h ^ 0xff) * 1099511628211ull;
+}
+
+/* --shard K/N: keep part K of the tasks (runner/shard.h's assignment, a
+ * task weighing its scenario's steps, one skipped from the start nothing). */
+static int shard_tasks(ctx *c)
+{
+    double *cost = malloc((c->n_tasks ? c->n_tasks : 1) * sizeof *cost);
+    int *part = malloc((c->n_tasks ? c->n_tasks : 1) * sizeof *part);
+    if (cost == NULL || part == NULL) {
+        free(cost), free(part);
+        return -1;
+    }
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < c->n_pf; i++)
+        fnv(&h, c->pf[i]->name), fnv(&h, c->pf[i]->version);
+    for (size_t k = 0; k < c->n_cand; k++)
+        fnv(&h, c->jl.v[c->cand[k]].id);
+    snprintf(c->digest, sizeof c->digest, "%016llx", (unsigned long long)h);
+    for (size_t i = 0; i < c->n_tasks; i++) {
+        const task *t = &c->tasks[i];
+        cost[i] = t->result != NULL ? 0 : (double)(c->jl.v[t->job].tmpl->n_steps + 1);
+    }
+    shard_assign(cost, c->n_tasks, c->o->shard_n, part);
+    for (size_t i = 0; i < c->n_tasks; i++)
+        if (part[i] != c->o->shard_k - 1) {
+            c->tasks[i].other_part = true;
+            json_decref(c->tasks[i].result);
+            c->tasks[i].result = NULL;
+        }
+    free(cost), free(part);
+    return 0;
+}
+
 /* The tasks: every ordered pair x every pair scenario; those that cannot
  * run get their skipped result now. -1 when out of memory. */
 static int make_tasks(ctx *c)
@@ -204,10 +250,13 @@ static int make_tasks(ctx *c)
                 const char *no = sc ? pair_job_refusal(&po, why, sizeof why) : err;
                 if (no != NULL && sc != NULL)
                     t->result = pair_job_result(&po, V_SKIPPED, no);
-                else
-                    c->to_run[c->n_run++] = c->n_tasks - 1;
             }
     free(scratch);
+    if (c->o->shard_n > 0 && shard_tasks(c) != 0)
+        return -1;
+    for (size_t i = 0; i < c->n_tasks; i++)
+        if (!c->tasks[i].other_part && c->tasks[i].result == NULL)
+            c->to_run[c->n_run++] = i;
     return 0;
 }
 
@@ -268,6 +317,8 @@ static int run_peer(ctx *c, size_t i)
     ro.quiet = o->quiet;
     ro.allow_template = o->allow_template;
     ro.budget = o->budget;
+    ro.shard_k = o->shard_k, ro.shard_n = o->shard_n;
+    ro.allow_empty = o->shard_n > 0; /* a part may hold none of a peer's jobs */
     printf("== %s against the reference harness (%s)\n", c->pf[i]->name, o->peer_files[i]);
     fflush(stdout);
     int rc = run_main(&ro);
@@ -327,16 +378,26 @@ static int write_documents(ctx *c, const char *started, bool interrupted, int ex
     int rc = doc && scen ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < c->n_pf; i++)
         rc = add_peer(c, doc, i);
+    json_t *positions = json_array();
+    rc = rc || positions == NULL;
     for (size_t a = 0; rc == 0 && a < c->n_pf; a++)
         for (size_t b = 0; rc == 0 && b < c->n_pf; b++) {
-            json_t *arr = json_array();
-            for (size_t k = 0; arr && k < c->n_tasks; k++) {
+            json_t *arr = json_array(), *pos = json_array();
+            for (size_t k = 0; arr && pos && k < c->n_tasks; k++) {
                 task *t = &c->tasks[k];
-                if (t->a == a && t->b == b && t->result)
+                if (t->a == a && t->b == b && t->result) {
                     json_array_append(arr, t->result);
+                    json_array_append_new(pos, json_integer((json_int_t)k));
+                }
             }
-            rc = page_doc_add_pair(doc, c->pf[a]->name, c->pf[b]->name, arr);
+            rc = json_array_append_new(positions, pos) != 0 ||
+                 page_doc_add_pair(doc, c->pf[a]->name, c->pf[b]->name, arr);
         }
+    if (rc == 0 && o->shard_n > 0)
+        rc = put(doc, "shard", json_pack("{s:i, s:i, s:I, s:s, s:O}", "index", o->shard_k,
+                                         "count", o->shard_n, "tasks", (json_int_t)c->n_tasks,
+                                         "digest", c->digest, "pair_positions", positions));
+    json_decref(positions);
     for (size_t i = 0; rc == 0 && i < o->n_paths; i++)
         rc = json_array_append_new(scen, json_string(o->paths[i]));
     if (rc == 0) {
@@ -474,6 +535,8 @@ int matrix_main(const matrix_opts *o)
     reaper_sweep(); /* every task is over */
     size_t counts[V_COUNT_] = {0};
     for (size_t i = 0; i < c.n_tasks; i++) {
+        if (c.tasks[i].other_part)
+            continue;
         const char *v = c.tasks[i].result
                             ? json_string_value(json_object_get(c.tasks[i].result, "verdict"))
                             : NULL;

@@ -58,6 +58,15 @@
  * COUNTS: {"pass", "fail", "skipped", "nonstrict", "error", "xfail",
  *   "xpass"}, numbers of results.
  *
+ * A part (--shard K/N, runner/shard.h) runs part K of each peer's jobs and
+ * part K of the pair tasks (every ordered pair x pair scenario, balanced
+ * by steps; tasks skipped from the start cost nothing); its matrix.json
+ * has only its pair results and a "shard" object: {"index", "count",
+ * "tasks" (of the whole matrix), "digest" (of the peers and the pair
+ * scenarios), "pair_positions": for each pair, the task numbers of its
+ * results in the whole matrix}; each peer's results.json is a part of
+ * that peer's run. `merge` joins the parts (cli/merge_cmd.c).
+ *
  * Exit code: 0 when every peer's run exited 0 and no pair job failed,
  * errored or xpassed; 1 otherwise (or interrupted); 2 usage or set-up
  * errors (a peer file that does not load, two peers with one name, DIR
@@ -84,6 +93,9 @@ typedef struct matrix_opts {
     const char *budget;          /* NULL: rfc9528 for pairs, the peer files' own for runs */
     bool quiet;
     bool allow_template;         /* run peer files marked template: true */
+    int shard_k, shard_n;        /* --shard K/N: part K of every peer's jobs (run --shard,
+                                  * with --allow-empty) and of the pair tasks; shard_n 0:
+                                  * the whole matrix */
 } matrix_opts;
 
 int matrix_main(const matrix_opts *o);
