@@ -197,7 +197,12 @@ def matrices(harness, tmp_path_factory):
     whole = matrix(d / "whole")
     parts = [matrix(d / f"part{k}", "--shard", f"{k}/2") for k in (1, 2)]
     merged = merge(harness, d / "merged", d / "part1", d / "part2")
-    return {"dir": d, "whole": whole, "parts": parts, "merged": merged}
+    # balanced by the whole matrix's seconds instead of steps
+    timed = [matrix(d / f"timed{k}", "--shard", f"{k}/2", "--shard-times",
+                    str(d / "whole/matrix.json")) for k in (1, 2)]
+    merged_timed = merge(harness, d / "merged-timed", d / "timed1", d / "timed2")
+    return {"dir": d, "whole": whole, "parts": parts, "merged": merged, "timed": timed,
+            "merged_timed": merged_timed, "matrix": matrix}
 
 
 def test_matrix_parts_merge_into_the_whole_matrix(matrices, tmp_path):
@@ -247,6 +252,10 @@ def test_matrix_parts_merge_into_the_whole_matrix(matrices, tmp_path):
     emb = embedded(d / "merged/index.html")
     assert pairs(emb) == pairs(whole)
     render(tmp_path, d / "merged/index.html", "")
+    # parts balanced by the whole matrix's seconds merge into the same matrix
+    assert matrices["merged_timed"].returncode == 1, matrices["merged_timed"].stderr
+    timed = json.loads((d / "merged-timed/matrix.json").read_text())
+    assert peers(timed) == peers(whole) and pairs(timed) == pairs(whole)
 
 
 def test_matrix_merge_refuses_parts_of_other_matrices(matrices, harness, tmp_path):
@@ -263,3 +272,8 @@ def test_matrix_merge_refuses_parts_of_other_matrices(matrices, harness, tmp_pat
     assert m.returncode == 2 and "their seed differ" in m.stderr, m.stderr
     m = merge(harness, tmp_path / "plain", d / "whole")
     assert m.returncode == 2 and "no complete \"shard\" object" in m.stderr, m.stderr
+    r = matrices["matrix"](tmp_path / "x", "--shard-times", str(d / "whole/matrix.json"))
+    assert r.returncode == 2 and "--shard-times needs --shard" in r.stderr, r.stderr
+    r = matrices["matrix"](tmp_path / "y", "--shard", "1/2", "--shard-times",
+                           str(d / "part1/ref/results.json"))
+    assert r.returncode == 2 and "--shard-times" in r.stderr, r.stderr

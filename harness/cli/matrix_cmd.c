@@ -45,6 +45,8 @@ static void usage(FILE *f)
             "  --shard K/N          part K of N of every peer's jobs and of the pairs, for a\n"
             "                       CI job matrix; `edhoc-harness merge` joins the parts'\n"
             "                       DIRs into the whole matrix (docs/ci/README.md)\n"
+            "  --shard-times OLD/matrix.json  balance the parts by the seconds of each job\n"
+            "                       and pair in an earlier matrix (default: by step count)\n"
             "  -h, --help           this text\n"
             "\n"
             "verdicts of a pair: pass (the Initiator exited 0 and the relay saw message_1..3\n"
@@ -64,7 +66,7 @@ int cli_matrix(int argc, char **argv)
     o.jobs = 1;
     o.seed = 1;
     o.timeout_ms = 2000;
-    const char *cred_dir = "vectors/creds";
+    const char *cred_dir = "vectors/creds", *shard_times = NULL;
     const char **list = NULL; /* --peers / --scenarios: the list being filled */
     size_t *n_list = NULL, cap = 0;
     for (int i = 0; i < argc; i++) {
@@ -119,6 +121,8 @@ int cli_matrix(int argc, char **argv)
         } else if (!strcmp(a, "--creds")) cred_dir = v;
         else if (!strcmp(a, "--shard")) {
             bad = shard_parse(v, &o.shard_k, &o.shard_n) != 0;
+        } else if (!strcmp(a, "--shard-times")) {
+            shard_times = v;
         } else if (!strcmp(a, "--budget")) {
             sc_budget b;
             o.budget = v;
@@ -151,5 +155,24 @@ int cli_matrix(int argc, char **argv)
     o.paths = paths;
     o.harness_path = eh_self_command(harness, sizeof harness);
     o.cred_dir = realpath(cred_dir, creds) ? creds : cred_dir;
-    return matrix_main(&o);
+    json_t *times = NULL;
+    if (shard_times != NULL) {
+        json_error_t jerr;
+        if (o.shard_n == 0) {
+            fprintf(stderr, "matrix: --shard-times needs --shard K/N\n");
+            return 2;
+        }
+        times = json_load_file(shard_times, 0, &jerr);
+        if (times == NULL || !json_is_array(json_object_get(times, "peers")) ||
+            !json_is_array(json_object_get(times, "pairs"))) {
+            fprintf(stderr, "matrix: --shard-times %s: %s\n", shard_times,
+                    times == NULL ? jerr.text : "not a matrix.json (no \"peers\" and \"pairs\")");
+            json_decref(times);
+            return 2;
+        }
+    }
+    o.shard_times = times;
+    int rc = matrix_main(&o);
+    json_decref(times);
+    return rc;
 }

@@ -196,8 +196,29 @@ static void fnv(uint64_t *h, const char *s)
     *h = (*h ^ 0xff) * 1099511628211ull;
 }
 
+/* The seconds of task t in the earlier matrix (--shard-times), or -1. */
+static double earlier_seconds(const ctx *c, const task *t)
+{
+    size_t i, j;
+    json_t *pair, *r;
+    json_array_foreach(json_object_get(c->o->shard_times, "pairs"), i, pair) {
+        const char *ini = json_string_value(json_object_get(pair, "initiator"));
+        const char *res = json_string_value(json_object_get(pair, "responder"));
+        if (!ini || !res || strcmp(ini, c->pf[t->a]->name) || strcmp(res, c->pf[t->b]->name))
+            continue;
+        json_array_foreach(json_object_get(pair, "results"), j, r) {
+            const char *id = json_string_value(json_object_get(r, "id"));
+            if (id && strcmp(id, c->jl.v[t->job].id) == 0 &&
+                json_is_number(json_object_get(r, "seconds")))
+                return json_number_value(json_object_get(r, "seconds"));
+        }
+    }
+    return -1;
+}
+
 /* --shard K/N: keep part K of the tasks (runner/shard.h's assignment, a
- * task weighing its scenario's steps, one skipped from the start nothing). */
+ * task weighing its seconds in --shard-times or its scenario's steps, one
+ * skipped from the start nothing). */
 static int shard_tasks(ctx *c)
 {
     double *cost = malloc((c->n_tasks ? c->n_tasks : 1) * sizeof *cost);
@@ -212,10 +233,19 @@ static int shard_tasks(ctx *c)
     for (size_t k = 0; k < c->n_cand; k++)
         fnv(&h, c->jl.v[c->cand[k]].id);
     snprintf(c->digest, sizeof c->digest, "%016llx", (unsigned long long)h);
+    /* an earlier matrix's seconds per task where it has the task, else the
+     * task's steps at that matrix's seconds per step (1 s without one) */
+    double known_s = 0, known_steps = 0;
     for (size_t i = 0; i < c->n_tasks; i++) {
         const task *t = &c->tasks[i];
-        cost[i] = t->result != NULL ? 0 : (double)(c->jl.v[t->job].tmpl->n_steps + 1);
+        cost[i] = t->result != NULL ? 0 : earlier_seconds(c, t);
+        if (t->result == NULL && cost[i] >= 0)
+            known_s += cost[i], known_steps += (double)c->jl.v[t->job].tmpl->n_steps;
     }
+    double per_step = known_steps > 0 ? known_s / known_steps : 1.0;
+    for (size_t i = 0; i < c->n_tasks; i++)
+        if (cost[i] < 0)
+            cost[i] = per_step * (double)(c->jl.v[c->tasks[i].job].tmpl->n_steps + 1);
     shard_assign(cost, c->n_tasks, c->o->shard_n, part);
     for (size_t i = 0; i < c->n_tasks; i++)
         if (part[i] != c->o->shard_k - 1) {
@@ -319,9 +349,20 @@ static int run_peer(ctx *c, size_t i)
     ro.budget = o->budget;
     ro.shard_k = o->shard_k, ro.shard_n = o->shard_n;
     ro.allow_empty = o->shard_n > 0; /* a part may hold none of a peer's jobs */
+    /* --shard-times: this peer's row of the earlier matrix, as a run's report */
+    json_t *times = NULL;
+    size_t k;
+    json_t *peer;
+    json_array_foreach(json_object_get(o->shard_times, "peers"), k, peer) {
+        const char *name = json_string_value(json_object_get(peer, "name"));
+        if (times == NULL && name && strcmp(name, c->pf[i]->name) == 0)
+            times = json_pack("{s:O}", "results", json_object_get(peer, "results"));
+    }
+    ro.shard_times = times;
     printf("== %s against the reference harness (%s)\n", c->pf[i]->name, o->peer_files[i]);
     fflush(stdout);
     int rc = run_main(&ro);
+    json_decref(times);
     catch_signals(); /* run_main installed its own handler */
     return rc;
 }

@@ -75,6 +75,7 @@
 #ifndef EH_INTEROP_MATRIX_RUN_H
 #define EH_INTEROP_MATRIX_RUN_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -96,6 +97,9 @@ typedef struct matrix_opts {
     int shard_k, shard_n;        /* --shard K/N: part K of every peer's jobs (run --shard,
                                   * with --allow-empty) and of the pair tasks; shard_n 0:
                                   * the whole matrix */
+    const json_t *shard_times;   /* --shard-times: an earlier matrix.json (borrowed): each
+                                  * peer's jobs and each pair task weighed by its seconds
+                                  * there; NULL: by steps */
 } matrix_opts;
 
 int matrix_main(const matrix_opts *o);
