@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../report/report.h"
+#include "../common/mkdirs.h"
 #include "../report/report_json.h"
 #include "../report/page.h"
 #include "../runner/run_html.h"
@@ -144,20 +145,6 @@ static int same_run(const part *a, const part *b)
     return -1;
 }
 
-static int mkdirs(const char *path)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int copy_file(const char *src, const char *dst)
 {
     char dir[PATH_MAX];
@@ -165,7 +152,7 @@ static int copy_file(const char *src, const char *dst)
     char *slash = strrchr(dir, '/');
     if (slash != NULL && slash != dir) {
         *slash = '\0';
-        if (mkdirs(dir) != 0)
+        if (eh_mkdirs(dir) != 0)
             return -1;
     }
     FILE *in = fopen(src, "rb");
@@ -393,7 +380,7 @@ static int merge_run(const char *out_dir, const char *const *args, int n_args, c
             snprintf(r->started, sizeof r->started, "%s", st);
         r->interrupted |= json_is_true(json_object_get(parts[i].doc, "interrupted"));
     }
-    if (mkdirs(out_dir) != 0) {
+    if (eh_mkdirs(out_dir) != 0) {
         fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
         rc = RUN_EXIT_SETUP;
         goto out;
@@ -623,7 +610,7 @@ static int merge_matrix(const char *out_dir, const char *const *args, int n)
         rc = RUN_EXIT_SETUP;
         goto out;
     }
-    if (mkdirs(out_dir) != 0) {
+    if (eh_mkdirs(out_dir) != 0) {
         fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
         rc = RUN_EXIT_SETUP;
         goto out;

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE /* strdup */
 #include "explore.h"
+#include "../common/mkdirs.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -495,19 +496,6 @@ static void shrink(explore *e, xclass *k)
     k->min = cur;
 }
 
-static int mkdirs(const char *path)
-{
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(tmp, 0777);
-            *p = '/';
-        }
-    return mkdir(tmp, 0777) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 /* ------------------------------------------------------------- output */
 
 static const char *outputs_text(const xctx *c, int state, int in, char *buf, size_t cap)
@@ -564,7 +552,7 @@ static void write_scenario(explore *e, xclass *k, const char *dir)
     const char *slash = strrchr(comp.id, '/');
     snprintf(sub, sizeof sub, "%s/%.*s", dir, (int)(slash - comp.id), comp.id);
     snprintf(path, sizeof path, "%s/%s.yaml", sub, name);
-    FILE *f = mkdirs(sub) == 0 ? fopen(path, "w") : NULL;
+    FILE *f = eh_mkdirs(sub) == 0 ? fopen(path, "w") : NULL;
     if (f != NULL) {
         fputs(comp.yaml, f);
         fclose(f);
@@ -755,7 +743,7 @@ int explore_main(const explore_opts *o)
         goto out;
     }
     const xctx *c = &e->c;
-    if (mkdirs(o->out_dir) != 0) {
+    if (eh_mkdirs(o->out_dir) != 0) {
         fprintf(stderr, "explore: exit %d (set-up error): cannot create %s\n", RUN_EXIT_SETUP,
                 o->out_dir);
         rc = RUN_EXIT_SETUP;

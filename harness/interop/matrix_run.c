@@ -1,5 +1,6 @@
 /* matrix_run.c - see matrix_run.h. */
 #include "matrix_run.h"
+#include "../common/mkdirs.h"
 
 #include "../runner/shard.h"
 
@@ -68,21 +69,6 @@ typedef struct ctx {
     size_t bad_pairs;
     char digest[17];     /* --shard: of the peers and the pair scenarios */
 } ctx;
-
-static int mkdirs(const char *path)
-{
-    char buf[PATH_MAX];
-    if ((size_t)snprintf(buf, sizeof buf, "%s", path) >= sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 static pair_job_opts job_opts(const ctx *c, const task *t, const scenario *sc)
 {
@@ -533,7 +519,7 @@ int matrix_main(const matrix_opts *o)
     }
     if (o->n_peers == 0 || load_peers(&c) != 0)
         goto out;
-    if (mkdirs(o->out_dir) != 0) {
+    if (eh_mkdirs(o->out_dir) != 0) {
         fprintf(stderr, "matrix: exit %d (set-up error): cannot make %s: %s\n", RUN_EXIT_SETUP,
                 o->out_dir, strerror(errno));
         rc = RUN_EXIT_SETUP;

@@ -8,6 +8,13 @@
 #include "../common/hex.h"
 #include "../common/lazylib.h"
 #include "../common/selfexec.h"
+#include "../common/mkdirs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 START_TEST(error_names_are_stable_and_total)
 {
@@ -114,6 +121,40 @@ START_TEST(lazy_libraries_name_what_is_missing)
 }
 END_TEST
 
+/* eh_mkdirs: parents made, an existing directory fine, a file in the way
+ * and a path too long refused with errno. */
+START_TEST(mkdirs_makes_parents_and_refuses_files)
+{
+    char base[] = "/tmp/eh-mkdirs-XXXXXX", path[PATH_MAX], file[PATH_MAX];
+    ck_assert_ptr_nonnull(mkdtemp(base));
+    snprintf(path, sizeof path, "%s/a/b/c", base);
+    ck_assert_int_eq(eh_mkdirs(path), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(eh_mkdirs(path), 0); /* again: fine */
+    snprintf(file, sizeof file, "%s/a/f", base);
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    errno = 0;
+    ck_assert_int_eq(eh_mkdirs(file), -1);
+    ck_assert_int_eq(errno, ENOTDIR);
+    snprintf(path, sizeof path, "%s/a/f/g", base);
+    ck_assert_int_eq(eh_mkdirs(path), -1);
+    static char longer[PATH_MAX + 8];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[0] = '/';
+    errno = 0;
+    ck_assert_int_eq(eh_mkdirs(longer), -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
+    ck_assert_int_eq(eh_mkdirs(""), -1);
+    unlink(file);
+    snprintf(path, sizeof path, "rm -rf '%s'", base);
+    ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 Suite *eh_test_common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -123,6 +164,7 @@ Suite *eh_test_common_suite(void)
     tcase_add_test(tc, lazy_libraries_name_what_is_missing);
     tcase_add_test(tc, numbers_are_strict_and_in_range);
     tcase_add_test(tc, harness_placeholder_is_the_variable_else_the_executable);
+    tcase_add_test(tc, mkdirs_makes_parents_and_refuses_files);
     suite_add_tcase(s, tc);
     return s;
 }
