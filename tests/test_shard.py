@@ -1,11 +1,12 @@
-"""Issue 21: `run --shard K/N` and `merge` (docs/ci/README.md).
+"""Issue 21: `run --shard K/N`, `matrix --shard K/N` and `merge` (docs/ci/README.md).
 
 The same selection of scenarios is run whole and as 3 parts against the reference peer
 with a wrong MAC_2 (so that there are failures among the passes), and the parts are
 merged: the merged JSON must have exactly the whole run's jobs, in its order, with the
 same verdicts, levels, seeds and fingerprints; the merged JUnit validates against
 tests/junit.xsd and names the same testcases; the page opens in headless Chromium; every
-transcript is copied into the merged directory. Then what merge must refuse."""
+transcript is copied into the merged directory. Then what merge must refuse; the whole
+suite against the healthy reference peer in 3 parts; a 2-peer matrix in 2 parts."""
 import json
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from test_junit_schema import xmllint
 from test_matrix import embedded, render
 from test_page import Tree, fails_run  # noqa: E402
-from test_run import ROOT, run_suite, with_fault
+from test_run import REFERENCE, ROOT, run_suite, with_fault
 
 FIXTURES = ROOT / "tests/runner_fixtures/scenarios"
 PATHS = [ROOT / "scenarios/rfc9528/5.3.3", ROOT / "scenarios/rfc9528/5.4.3",
@@ -277,3 +278,30 @@ def test_matrix_merge_refuses_parts_of_other_matrices(matrices, harness, tmp_pat
     r = matrices["matrix"](tmp_path / "y", "--shard", "1/2", "--shard-times",
                            str(d / "part1/ref/results.json"))
     assert r.returncode == 2 and "--shard-times" in r.stderr, r.stderr
+
+
+@pytest.mark.plain_only
+def test_the_whole_suite_in_three_parts(harness, tmp_path):
+    """The conformance suite (scenarios/, both roles, with its sanity conversations)
+    against the healthy reference peer, whole and as 3 parts merged: the same jobs, in
+    the same order, with the same verdicts, levels and seeds. (The shipped binary only:
+    the sanitizer build runs the parts' and merge's code on the selection above.)"""
+    whole_dir, parts = tmp_path / "whole", []
+    whole_dir.mkdir()
+    whole, _, _ = run_suite(harness, whole_dir, REFERENCE, "-j", "2", sanity=True)
+    assert whole.returncode == 0, whole.stdout[-3000:] + whole.stderr[-3000:]
+    for k in (1, 2, 3):
+        d = tmp_path / f"part{k}"
+        d.mkdir()
+        r, _, _ = run_suite(harness, d, REFERENCE, "-j", "2", "--shard", f"{k}/3", sanity=True)
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        parts.append(d)
+    m = merge(harness, tmp_path / "merged", *parts)
+    assert m.returncode == 0, m.stdout + m.stderr
+    got = json.loads((tmp_path / "merged/results.json").read_text())["results"]
+    want = json.loads((whole_dir / "results.json").read_text())["results"]
+    assert len(want) > 400
+    assert [(r["id"], r["role"], r["profile"], r["verdict"], r["level"], r["seed"])
+            for r in got] == \
+        [(r["id"], r["role"], r["profile"], r["verdict"], r["level"], r["seed"]) for r in want]
+    assert xmllint(tmp_path / "merged/junit.xml").returncode == 0
