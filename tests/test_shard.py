@@ -305,3 +305,42 @@ def test_the_whole_suite_in_three_parts(harness, tmp_path):
             for r in got] == \
         [(r["id"], r["role"], r["profile"], r["verdict"], r["level"], r["seed"]) for r in want]
     assert xmllint(tmp_path / "merged/junit.xml").returncode == 0
+
+
+def test_merge_names_what_is_wrong_with_a_damaged_part(runs, harness, tmp_path):
+    """A part's report is an artifact from another machine: damaged in any of these ways,
+    merge refuses it (exit 2) saying why, and never crashes."""
+    parts = [p["dir"] for p in runs["parts"]]
+    good = json.loads((parts[1] / "results.json").read_text())
+
+    def positions(d, v):
+        d["shard"]["positions"][0] = v
+
+    damage = {
+        "position outside": (lambda d: positions(d, 10 ** 6), "outside the job list"),
+        "position of another part": (
+            lambda d: positions(d, runs["parts"][0]["doc"]["shard"]["positions"][0]),
+            "another part's"),
+        "a result too few": (lambda d: d["results"].pop(), "no complete \"shard\" object"),
+        "huge count": (lambda d: d["shard"].update(count=10 ** 9), "out of range"),
+        "huge jobs": (lambda d: d["shard"].update(jobs=10 ** 12), "out of range"),
+        "negative leading": (lambda d: d["shard"].update(leading=-1), "shard"),
+        "a result of the wrong shape": (
+            lambda d: d["results"][0].update(verdict="maybe"), "\"verdict\""),
+        "sizes not a list": (lambda d: d["results"][0].update(sizes="big"), "\"sizes\""),
+        "another job list": (lambda d: d["shard"].update(digest="0" * 16), "digest differ"),
+        "not JSON": (None, "results.json"),
+    }
+    for name, (mutate, said) in damage.items():
+        bad = tmp_path / name.replace(" ", "-")
+        bad.mkdir()
+        if mutate is None:
+            (bad / "results.json").write_text("{\"results\": [")
+        else:
+            doc = json.loads(json.dumps(good))
+            mutate(doc)
+            (bad / "results.json").write_text(json.dumps(doc))
+        m = merge(harness, tmp_path / f"out-{bad.name}", parts[0], bad, parts[2])
+        assert m.returncode == 2, (name, m.returncode, m.stdout, m.stderr)
+        assert said in m.stderr, (name, m.stderr)
+        assert not (tmp_path / f"out-{bad.name}" / "results.json").exists(), name

@@ -62,6 +62,10 @@ static int usage(FILE *f, int rc)
     return rc;
 }
 
+/* The most jobs (or pair tasks) a part may say its run has: far above any
+ * suite (20000 scenario files at most), low enough to allocate for. */
+#define MERGE_MAX_ITEMS 10000000
+
 typedef struct part {
     const char *arg;
     char json_path[PATH_MAX], dir[PATH_MAX];
@@ -110,6 +114,15 @@ static int load_part(part *p, const char *arg)
                 "merge: %s: not the JSON report of a part of a run (`run --shard K/N`): no "
                 "complete \"shard\" object\n",
                 p->json_path);
+        return -1;
+    }
+    json_int_t count = json_integer_value(json_object_get(p->sh, "count"));
+    json_int_t jobs = json_integer_value(json_object_get(p->sh, "jobs"));
+    if (count < 1 || count > SHARD_MAX || jobs < 0 || jobs > MERGE_MAX_ITEMS ||
+        json_integer_value(lead) < 0) {
+        fprintf(stderr, "merge: %s: its \"shard\" object is out of range (count 1..%d, "
+                        "jobs at most %d)\n",
+                p->json_path, SHARD_MAX, MERGE_MAX_ITEMS);
         return -1;
     }
     p->index = (int)json_integer_value(idx);
@@ -517,6 +530,14 @@ static int load_mpart(mpart *p, const char *dir)
         fprintf(stderr, "merge: %s: not the matrix.json of a part of a matrix (`matrix "
                         "--shard K/N`): no complete \"shard\" object\n",
                 path);
+        return -1;
+    }
+    json_int_t count = json_integer_value(json_object_get(p->sh, "count"));
+    json_int_t tasks = json_integer_value(json_object_get(p->sh, "tasks"));
+    if (count < 1 || count > SHARD_MAX || tasks < 0 || tasks > MERGE_MAX_ITEMS) {
+        fprintf(stderr, "merge: %s: its \"shard\" object is out of range (count 1..%d, "
+                        "tasks at most %d)\n",
+                path, SHARD_MAX, MERGE_MAX_ITEMS);
         return -1;
     }
     p->index = (int)json_integer_value(json_object_get(p->sh, "index"));
