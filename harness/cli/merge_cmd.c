@@ -277,6 +277,46 @@ static bool is_listed(const run_report *rep, size_t upto, const sc_result *s)
     return false;
 }
 
+/* Every result of every part reads back (before any file is copied or
+ * directory made for a merge that would then be refused). 0 or -1. */
+static int parts_read_back(const part *parts, int n, size_t jobs)
+{
+    char *taken = calloc(jobs ? jobs : 1, 1);
+    if (taken == NULL)
+        return -1;
+    for (int k = 0; k < n; k++) { /* each position in the list, once */
+        const json_t *pos = json_object_get(parts[k].sh, "positions");
+        for (size_t i = 0; i < json_array_size(pos); i++) {
+            const json_t *v = json_array_get(pos, i);
+            json_int_t at = json_integer_value(v);
+            if (!json_is_integer(v) || at < 0 || (size_t)at >= jobs || taken[at]) {
+                fprintf(stderr, "merge: %s: position %zu of its results is %s\n",
+                        parts[k].json_path, i,
+                        json_is_integer(v) && at >= 0 && (size_t)at < jobs
+                            ? "another part's"
+                            : "outside the job list");
+                free(taken);
+                return -1;
+            }
+            taken[at] = 1;
+        }
+    }
+    free(taken);
+    for (int k = 0; k < n; k++) {
+        const json_t *results = json_object_get(parts[k].doc, "results");
+        for (size_t i = 0; i < json_array_size(results); i++) {
+            sc_result res;
+            char err[256];
+            if (report_result_from_json(json_array_get(results, i), &res, err, sizeof err)) {
+                fprintf(stderr, "merge: %s: result %zu: %s\n", parts[k].json_path, i, err);
+                return -1;
+            }
+            free(res.transcript);
+        }
+    }
+    return 0;
+}
+
 /* The merged report's results: the parts' failed sanity conversations
  * first (each id and role once), then the jobs in list order. */
 static int gather(run_report *rep, part *parts, int n, size_t jobs, const char *out_dir,
@@ -396,6 +436,8 @@ static int merge_run(const char *out_dir, const char *const *args, int n_args, c
             snprintf(r->started, sizeof r->started, "%s", st);
         r->interrupted |= json_is_true(json_object_get(parts[i].doc, "interrupted"));
     }
+    if (parts_read_back(parts, n_args, jobs) != 0)
+        goto out;
     if (eh_mkdirs(out_dir) != 0) {
         fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
         rc = RUN_EXIT_SETUP;
