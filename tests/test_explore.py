@@ -144,6 +144,63 @@ def test_ead_inputs_find_a_peer_that_accepts_critical_ead_items(harness, tmp_pat
                     "with message_3") in failing["explore/initiator/sent-m1/m2-ead-critical"]
 
 
+def test_an_unregistered_method_is_tried_and_judged_as_run_judges_it(harness, tmp_path):
+    """Issue 22: explore sends message_1 with METHOD 4 (input m1_method) and judges the
+    answer by the outcomes of scenarios/rfc9528/3.2/unsupported-method.yaml: the healthy
+    peer's ERR_CODE 1 passes (the depth-4 test above), a peer that accepts any METHOD
+    (--fault accept-any-method, which `run` catches with that scenario) deviates (the
+    reverse flow: test_reverse_flow.py, EXPLORE_FAULTS)."""
+    r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "1",
+                               peer_text=with_fault("accept-any-method"), name="method")
+    assert r.returncode == 1, r.stdout + r.stderr
+    failing = {i: x for i, x in results.items() if x["verdict"] == "fail"}
+    assert list(failing) == ["explore/responder/idle/m1-method"], failing
+    x = failing["explore/responder/idle/m1-method"]
+    assert x["level"] == "MUST" and "R-3.2-b" in x["requirements"], x
+    assert "m1_method answered with message_2" in x["message"], x["message"]
+
+
+# Issue 22 item 1: where a model transition and a scenario judge the same input in the
+# same situation, they allow the same outcomes at the same grades. (model file, state,
+# input) -> scenario; the scenario's last expect step holds its outcomes. The reverse flow
+# models leave out the CoAP error outcome: an IUT that is a CoAP client cannot send one.
+AGREEING = [
+    ("model_responder.yaml", "idle", "m1_method", "rfc9528/3.2/unsupported-method.yaml"),
+    ("model_responder.yaml", "idle", "m1_ead_critical", "rfc9528/3.8/unknown-critical-ead-1.yaml"),
+    ("model_responder_reverse.yaml", "start", "m1_method", "rfc9528/3.2/unsupported-method.yaml"),
+    ("model_responder_reverse.yaml", "start", "m1_ead_critical",
+     "rfc9528/3.8/unknown-critical-ead-1.yaml"),
+]
+
+
+def _outcome(item):
+    """(outcome without its grade, grade) of a scenario alternative or model output."""
+    item = dict(item)
+    grade = item.pop("grade", "strict")
+    return json.dumps(item, sort_keys=True), grade
+
+
+@pytest.mark.parametrize("model,state,symbol,scenario", AGREEING,
+                         ids=[f"{m}:{s}:{i}" for m, s, i, _ in AGREEING])
+def test_models_and_scenarios_allow_the_same_outcomes(model, state, symbol, scenario):
+    import yaml
+    doc = yaml.safe_load((ROOT / "harness/explore" / model).read_text())
+    found = [t for t in doc["transitions"] if state in t["states"] and symbol in t["inputs"]]
+    assert len(found) == 1, found
+    t = found[0]
+    allowed = sorted(_outcome({**yaml.safe_load(doc["outputs"][a["out"]]["outcome"]),
+                               **({"grade": a["grade"]} if "grade" in a else {})})
+                     for a in t["accept"])
+    sc = yaml.safe_load((ROOT / "scenarios" / scenario).read_text())
+    expect = [s["expect"] for s in sc["steps"] if "expect" in s][-1]
+    alternatives = expect["any_of"] if "any_of" in expect else [expect]
+    want = sorted(_outcome(a) for a in alternatives
+                  if not (doc.get("flow") == "reverse" and "coap" in a))
+    assert allowed == want, (model, symbol, scenario)
+    assert t["level"] == sc["level"]
+    assert set(t["requirements"]) <= set(sc["requirements"])
+
+
 def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
     runs = []
     for name in ("a", "b"):

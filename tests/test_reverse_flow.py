@@ -296,6 +296,9 @@ EXPLORE_FAULTS = [
     # in message_1 and in message_3
     (KID_OSCORE, "responder", "accept-critical-ead",
      "explore/responder-reverse/start/m1-ead-critical", "message_2"),
+    # an unregistered METHOD (what `run` finds with rfc9528/3.2/unsupported-method)
+    (KID_OSCORE, "responder", "accept-any-method",
+     "explore/responder-reverse/start/m1-method", "message_2"),
     (KID_OSCORE, "initiator", "skip-mac-2-check", "explore/initiator-reverse/sent-m1/m2-mac",
      "message_3"),
     (KID_OSCORE, "initiator", "accept-critical-ead",
