@@ -273,6 +273,17 @@ def test_matrix_merge_refuses_parts_of_other_matrices(matrices, harness, tmp_pat
     assert m.returncode == 2 and "their seed differ" in m.stderr, m.stderr
     m = merge(harness, tmp_path / "plain", d / "whole")
     assert m.returncode == 2 and "no complete \"shard\" object" in m.stderr, m.stderr
+    # a pair task both parts claim: refused before anything is made
+    clash = tmp_path / "clash"
+    shutil.copytree(d / "part2", clash)
+    doc = json.loads((clash / "matrix.json").read_text())
+    mine = json.loads((d / "part1/matrix.json").read_text())["shard"]["pair_positions"]
+    q = next(i for i, p in enumerate(doc["shard"]["pair_positions"]) if p and mine[i])
+    doc["shard"]["pair_positions"][q][0] = mine[q][0]
+    (clash / "matrix.json").write_text(json.dumps(doc))
+    m = merge(harness, tmp_path / "clashed", d / "part1", clash)
+    assert m.returncode == 2 and "another part's" in m.stderr, m.stderr
+    assert not (tmp_path / "clashed").exists()
     r = matrices["matrix"](tmp_path / "x", "--shard-times", str(d / "whole/matrix.json"))
     assert r.returncode == 2 and "--shard-times needs --shard" in r.stderr, r.stderr
     r = matrices["matrix"](tmp_path / "y", "--shard", "1/2", "--shard-times",

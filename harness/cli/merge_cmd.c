@@ -333,33 +333,21 @@ static int gather(run_report *rep, part *parts, int n, size_t jobs, const char *
             }
         }
     *sanity_failed = rep->n;
+    /* positions: each inside the list and once (checked by parts_read_back) */
     placed *all = calloc(jobs ? jobs : 1, sizeof *all);
-    bool *taken = calloc(jobs ? jobs : 1, sizeof *taken);
     size_t m = 0;
-    int rc = all && taken ? 0 : -1;
+    int rc = all ? 0 : -1;
     for (int k = 0; rc == 0 && k < n; k++) {
         const json_t *pos = json_object_get(parts[k].sh, "positions");
-        for (size_t i = 0; rc == 0 && i < json_array_size(pos); i++) {
-            json_int_t at = json_integer_value(json_array_get(pos, i));
-            if (!json_is_integer(json_array_get(pos, i)) || at < 0 || (size_t)at >= jobs ||
-                taken[at]) {
-                fprintf(stderr, "merge: %s: position %zu of its results is %s\n",
-                        parts[k].json_path, i,
-                        at >= 0 && (size_t)at < jobs && taken[at] ? "another part's"
-                                                                  : "outside the job list");
-                rc = -1;
-                break;
-            }
-            taken[at] = true;
-            all[m++] = (placed){(size_t)at, &parts[k], parts[k].leading + i};
-        }
+        for (size_t i = 0; i < json_array_size(pos); i++)
+            all[m++] = (placed){(size_t)json_integer_value(json_array_get(pos, i)), &parts[k],
+                                parts[k].leading + i};
     }
     if (rc == 0)
         qsort(all, m, sizeof *all, by_pos);
     for (size_t i = 0; rc == 0 && i < m; i++)
         rc = add_result(rep, all[i].p, all[i].index, out_dir, fs);
     free(all);
-    free(taken);
     return rc;
 }
 
@@ -640,6 +628,54 @@ static const char *verdict_of(const json_t *r)
     return str_of(r, "verdict");
 }
 
+/* Every part's pairs are the first part's, each result has its task number,
+ * and each task of the matrix is in one part at most: checked before
+ * anything is made or copied. 0 or -1 after saying why. */
+static int mparts_check(const mpart *parts, int n, size_t tasks)
+{
+    const json_t *pairs = json_object_get(parts[0].doc, "pairs");
+    char *taken = calloc(tasks ? tasks : 1, 1);
+    int rc = taken ? 0 : -1;
+    for (int k = 0; rc == 0 && k < n; k++) {
+        const json_t *mine = json_object_get(parts[k].doc, "pairs");
+        const json_t *pos_all = json_object_get(parts[k].sh, "pair_positions");
+        if (json_array_size(mine) != json_array_size(pairs)) {
+            fprintf(stderr, "merge: %s: its pairs do not match the other parts'\n",
+                    parts[k].dir);
+            rc = -1;
+        }
+        for (size_t q = 0; rc == 0 && q < json_array_size(pairs); q++) {
+            const json_t *pr = json_array_get(mine, q), *p0 = json_array_get(pairs, q);
+            const json_t *res = json_object_get(pr, "results");
+            const json_t *pos = json_array_get(pos_all, q);
+            if (json_array_size(res) != json_array_size(pos) ||
+                strcmp(str_of(pr, "initiator"), str_of(p0, "initiator")) ||
+                strcmp(str_of(pr, "responder"), str_of(p0, "responder"))) {
+                fprintf(stderr, "merge: %s: its pairs do not match the other parts'\n",
+                        parts[k].dir);
+                rc = -1;
+                break;
+            }
+            for (size_t j = 0; j < json_array_size(pos); j++) {
+                const json_t *v = json_array_get(pos, j);
+                json_int_t at = json_integer_value(v);
+                if (!json_is_integer(v) || at < 0 || (size_t)at >= tasks || taken[at]) {
+                    fprintf(stderr, "merge: %s: pair task %lld is %s\n", parts[k].dir,
+                            (long long)at,
+                            json_is_integer(v) && at >= 0 && (size_t)at < tasks
+                                ? "another part's"
+                                : "outside the matrix");
+                    rc = -1;
+                    break;
+                }
+                taken[at] = 1;
+            }
+        }
+    }
+    free(taken);
+    return rc;
+}
+
 /*
  * The parts of a matrix (`matrix --shard K/N`, one directory each): every
  * peer's run merged as merge_run does into OUT_DIR/PEER/, the pairs'
@@ -676,6 +712,8 @@ static int merge_matrix(const char *out_dir, const char *const *args, int n)
         rc = RUN_EXIT_SETUP;
         goto out;
     }
+    if (mparts_check(parts, n, tasks) != 0)
+        goto out;
     if (eh_mkdirs(out_dir) != 0) {
         fprintf(stderr, "merge: cannot make %s: %s\n", out_dir, strerror(errno));
         rc = RUN_EXIT_SETUP;
@@ -734,63 +772,43 @@ static int merge_matrix(const char *out_dir, const char *const *args, int n)
         if (bad)
             goto out;
     }
-    /* the pairs: each one's results from every part, in task order */
+    /* the pairs: each one's results from every part, in task order (their
+     * shapes and task numbers checked by mparts_check) */
     file_stats fs = {0};
     size_t placed_total = 0;
-    char *taken = calloc(tasks ? tasks : 1, 1);
     const json_t *pairs = json_object_get(parts[0].doc, "pairs");
-    for (size_t q = 0; taken != NULL && q < json_array_size(pairs); q++) {
+    for (size_t q = 0; q < json_array_size(pairs); q++) {
         mplaced *all = calloc(tasks ? tasks : 1, sizeof *all);
+        json_t *arr = all ? json_array() : NULL;
         size_t m = 0;
-        int bad = all == NULL;
-        for (int k = 0; !bad && k < n; k++) {
+        if (arr == NULL) {
+            free(all);
+            goto out;
+        }
+        for (int k = 0; k < n; k++) {
             const json_t *pr = json_array_get(json_object_get(parts[k].doc, "pairs"), q);
             const json_t *res = json_object_get(pr, "results");
             const json_t *pos = json_array_get(json_object_get(parts[k].sh, "pair_positions"), q);
-            if (json_array_size(res) != json_array_size(pos) ||
-                strcmp(str_of(pr, "initiator"), str_of(json_array_get(pairs, q), "initiator")) ||
-                strcmp(str_of(pr, "responder"), str_of(json_array_get(pairs, q), "responder"))) {
-                fprintf(stderr, "merge: %s: its pairs do not match the other parts'\n",
-                        parts[k].dir);
-                bad = 1;
-                break;
-            }
-            for (size_t j = 0; j < json_array_size(res); j++) {
-                json_int_t at = json_integer_value(json_array_get(pos, j));
-                if (at < 0 || (size_t)at >= tasks || taken[at]) {
-                    fprintf(stderr, "merge: %s: pair task %lld is %s\n", parts[k].dir,
-                            (long long)at, at >= 0 && (size_t)at < tasks ? "another part's"
-                                                                         : "outside the matrix");
-                    bad = 1;
-                    break;
-                }
-                taken[at] = 1;
-                all[m++] = (mplaced){at, json_array_get(res, j), &parts[k]};
-            }
+            for (size_t j = 0; j < json_array_size(res); j++)
+                all[m++] = (mplaced){json_integer_value(json_array_get(pos, j)),
+                                     json_array_get(res, j), &parts[k]};
         }
-        json_t *arr = bad ? NULL : json_array();
-        if (arr != NULL) {
-            qsort(all, m, sizeof *all, by_mpos);
-            for (size_t j = 0; j < m; j++) {
-                json_t *r = json_deep_copy(all[j].r);
-                take_pair_files(all[j].p, out_dir, r, &fs);
-                const char *v = verdict_of(r);
-                failing |= !strcmp(v, "fail") || !strcmp(v, "xpass");
-                no_verdict |= !strcmp(v, "error");
-                ran |= strcmp(v, "skipped") != 0;
-                json_array_append_new(arr, r);
-            }
-            placed_total += m;
-            bad = page_doc_add_pair(doc, str_of(json_array_get(pairs, q), "initiator"),
-                                    str_of(json_array_get(pairs, q), "responder"), arr) != 0;
+        qsort(all, m, sizeof *all, by_mpos);
+        for (size_t j = 0; j < m; j++) {
+            json_t *r = json_deep_copy(all[j].r);
+            take_pair_files(all[j].p, out_dir, r, &fs);
+            const char *v = verdict_of(r);
+            failing |= !strcmp(v, "fail") || !strcmp(v, "xpass");
+            no_verdict |= !strcmp(v, "error");
+            ran |= strcmp(v, "skipped") != 0;
+            json_array_append_new(arr, r);
         }
+        placed_total += m;
         free(all);
-        if (bad) {
-            free(taken);
+        if (page_doc_add_pair(doc, str_of(json_array_get(pairs, q), "initiator"),
+                              str_of(json_array_get(pairs, q), "responder"), arr) != 0)
             goto out;
-        }
     }
-    free(taken);
     for (int k = 0; k < n; k++)
         interrupted |= json_is_true(json_object_get(parts[k].doc, "interrupted"));
     if (placed_total != tasks && !interrupted) {
