@@ -82,6 +82,11 @@ $(1)/harness/report/page_html.o: $(1)/page_html.inc
 $(1)/model_%.inc: harness/explore/model_%.yaml
 	@mkdir -p $(1)
 	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
+# The outcome rules (harness/scenario/outcome_rules.yaml), compiled in the same way.
+$(1)/outcome_rules.inc: harness/scenario/outcome_rules.yaml
+	@mkdir -p $(1)
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$< > $$@
+$(1)/harness/scenario/scenario_load.o: $(1)/outcome_rules.inc
 $(1)/harness/explore/model.o: $(1)/model_responder.inc $(1)/model_initiator.inc \
   $(1)/model_responder_reverse.inc $(1)/model_initiator_reverse.inc
 $(1)/unit-tests: $(patsubst %.c,$(1)/%.o,$(LIB_SRCS) $(CLI_LIB_SRCS) $(TEST_SRCS))

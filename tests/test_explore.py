@@ -160,45 +160,8 @@ def test_an_unregistered_method_is_tried_and_judged_as_run_judges_it(harness, tm
     assert "m1_method answered with message_2" in x["message"], x["message"]
 
 
-# Issue 22 item 1: where a model transition and a scenario judge the same input in the
-# same situation, they allow the same outcomes at the same grades. (model file, state,
-# input) -> scenario; the scenario's last expect step holds its outcomes. The reverse flow
-# models leave out the CoAP error outcome: an IUT that is a CoAP client cannot send one.
-AGREEING = [
-    ("model_responder.yaml", "idle", "m1_method", "rfc9528/3.2/unsupported-method.yaml"),
-    ("model_responder.yaml", "idle", "m1_ead_critical", "rfc9528/3.8/unknown-critical-ead-1.yaml"),
-    ("model_responder_reverse.yaml", "start", "m1_method", "rfc9528/3.2/unsupported-method.yaml"),
-    ("model_responder_reverse.yaml", "start", "m1_ead_critical",
-     "rfc9528/3.8/unknown-critical-ead-1.yaml"),
-]
-
-
-def _outcome(item):
-    """(outcome without its grade, grade) of a scenario alternative or model output."""
-    item = dict(item)
-    grade = item.pop("grade", "strict")
-    return json.dumps(item, sort_keys=True), grade
-
-
-@pytest.mark.parametrize("model,state,symbol,scenario", AGREEING,
-                         ids=[f"{m}:{s}:{i}" for m, s, i, _ in AGREEING])
-def test_models_and_scenarios_allow_the_same_outcomes(model, state, symbol, scenario):
-    import yaml
-    doc = yaml.safe_load((ROOT / "harness/explore" / model).read_text())
-    found = [t for t in doc["transitions"] if state in t["states"] and symbol in t["inputs"]]
-    assert len(found) == 1, found
-    t = found[0]
-    allowed = sorted(_outcome({**yaml.safe_load(doc["outputs"][a["out"]]["outcome"]),
-                               **({"grade": a["grade"]} if "grade" in a else {})})
-                     for a in t["accept"])
-    sc = yaml.safe_load((ROOT / "scenarios" / scenario).read_text())
-    expect = [s["expect"] for s in sc["steps"] if "expect" in s][-1]
-    alternatives = expect["any_of"] if "any_of" in expect else [expect]
-    want = sorted(_outcome(a) for a in alternatives
-                  if not (doc.get("flow") == "reverse" and "coap" in a))
-    assert allowed == want, (model, symbol, scenario)
-    assert t["level"] == sc["level"]
-    assert set(t["requirements"]) <= set(sc["requirements"])
+# The models and the scenarios judge the same input by the same outcome rule:
+# tests/test_outcome_rules.py (issue 22 item 1).
 
 
 def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):

@@ -2,7 +2,7 @@
 
 The reference peer against itself and against two faulty copies of itself
 (peer files written here, like test_run.py's with_fault: wrong-mac-2 and
-no-error-message), on a handful of scenarios: matrix.json's schema and
+wrong-err-code), on a handful of scenarios: matrix.json's schema and
 content (per-peer results and summaries, pair results with the relayed
 datagrams in order), and index.html rendered by headless Chromium (Debian
 package chromium): every cell and count as matrix.json says, a failing
@@ -160,7 +160,7 @@ def check_cells(dom, doc, keep=lambda r: True):
 @pytest.mark.plain_only
 def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
     peers = [ROOT / "peers/reference.yaml"]
-    for fault in ("wrong-mac-2", "no-error-message"):
+    for fault in ("wrong-mac-2", "wrong-err-code"):
         f = tmp_path / f"reference-{fault}.yaml"
         f.write_text(faulty(fault))
         peers.append(f)
@@ -170,7 +170,7 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
                        capture_output=True, text=True, timeout=scaled(180), cwd=ROOT)
     assert r.returncode == 1, r.stdout + r.stderr  # the faults fail
     doc = json.loads((out / "matrix.json").read_text())
-    names = ["reference", "reference-wrong-mac-2", "reference-no-error-message"]
+    names = ["reference", "reference-wrong-mac-2", "reference-wrong-err-code"]
 
     # the document
     assert (doc["format"], doc["schema"], doc["kind"]) == ("edhoc-harness-results-page", 1,
@@ -195,7 +195,7 @@ def test_matrix_of_the_reference_peer_and_two_faults(harness, tmp_path):
                for p in doc["peers"]}
     assert set(by_peer["reference"].values()) == {"pass"}
     assert by_peer["reference-wrong-mac-2"][("interop/m3-s2-kid", "responder")] == "fail"
-    assert by_peer["reference-no-error-message"][
+    assert by_peer["reference-wrong-err-code"][
         ("rfc9528/6.3/selected-suite-unsupported", "responder")] == "fail"
 
     # the pairs: every ordered pair, the two positive scenarios each

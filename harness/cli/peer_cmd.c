@@ -116,7 +116,7 @@ static void usage(FILE *f)
             "  --fault NAME              misbehave on purpose (testing the test suite; repeatable):\n"
             "                            wrong-mac-2 wrong-mac-3 skip-mac-2-check skip-mac-3-check\n"
             "                            ignore-suites-order conn-id-bstr\n"
-            "                            accept-critical-ead no-error-message wrong-err-code\n"
+            "                            accept-critical-ead wrong-err-code\n"
             "                            suites-r-wrong trailing-bytes nondeterministic-cbor\n"
             "                            id-cred-map accept-any-method\n"
             "                            reuse-ephemeral no-message-4 oscore-swap-ids\n"
@@ -129,7 +129,8 @@ static void usage(FILE *f)
             "                            reject-message-4 resend-new-message-3\n"
             "                            reverse-no-prefix (responder, --flow reverse)\n"
             "                            (allowed by RFC 9528, graded lower:\n"
-            "                            accept-bstr-conn-id accept-id-cred-map extra-padding)\n"
+            "                            accept-bstr-conn-id accept-id-cred-map extra-padding\n"
+            "                            no-error-message)\n"
             "\n"
             "exit codes: 0 success, 1 the other peer misbehaved (verdict printed),\n"
             "            2 usage or local error, 3 the other peer did not answer in time\n");

@@ -37,10 +37,10 @@ const char *xm_builtin_text(const char *iut_role, bool reverse)
 static const char *const top_keys[] = {"role", "flow", "title", "initial", "settled", "states",
                                        "outputs", "inputs", "transitions", NULL};
 static const char *const output_keys[] = {"text", "outcome", NULL};
-static const char *const input_keys[] = {"text", "needs", "steps", NULL};
+static const char *const input_keys[] = {"text", "needs", "steps", "scenario", NULL};
 static const char *const trans_keys[] = {"states", "inputs", "level", "rfc", "requirements",
                                          "accept", "na", NULL};
-static const char *const alt_keys[] = {"out", "to", "grade", "if", NULL};
+static const char *const alt_keys[] = {"out", "to", "grade", "if", "rule", "without", NULL};
 static const char *const roles[] = {"responder", "initiator", NULL};
 static const char *const flows[] = {"forward", "reverse", NULL};
 static const char *const levels[] = {"MUST", "SHOULD", "INFO", NULL};
@@ -221,6 +221,18 @@ static int load_inputs(sy_ctx *c, const yaml_node_t *n, xm_model *m)
                 in->needs |= 1u << w;
             }
         }
+        if ((x = sy_get(c, v, "scenario"))) {
+            yaml_node_t *y;
+            char state[XM_NAME];
+            if (sy_keys(c, x, "scenario", (const char *const[]){"id", "state", NULL}) != 0 ||
+                sy_require(c, x, "id", &y) != 0 ||
+                sy_name(c, y, "scenario.id", in->scenario, sizeof in->scenario, true) != 0 ||
+                sy_require(c, x, "state", &y) != 0 ||
+                sy_name(c, y, "scenario.state", state, sizeof state, false) != 0)
+                return -1;
+            if ((in->scenario_state = xm_state_index(m, state)) < 0)
+                return sy_fail(c, y, "scenario.state: unknown state '%s'", state);
+        }
         if (sy_require(c, v, "steps", &x) != 0 ||
             sy_seq(c, x, "steps", 0, XM_MAX_STEPS, &in->n_steps) != 0)
             return -1;
@@ -262,32 +274,120 @@ static int name_list(sy_ctx *c, const yaml_node_t *n, const char *key, const xm_
     return 0;
 }
 
-static int load_alt(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm_alt *a)
+/* `to` and `if` of an accept item into a. */
+static int load_alt_to_if(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm_alt *a)
 {
     yaml_node_t *x;
     char name[XM_NAME];
-    memset(a, 0, sizeof *a);
-    if (sy_keys(c, n, "accept", alt_keys) != 0 || sy_require(c, n, "out", &x) != 0 ||
-        sy_name(c, x, "out", name, sizeof name, false) != 0)
-        return -1;
-    if ((a->out = xm_output_index(m, name)) < 0)
-        return sy_fail(c, x, "out: unknown output '%s'", name);
     if (sy_require(c, n, "to", &x) != 0 || sy_str(c, x, "to", name, sizeof name) != 0)
         return -1;
     a->to = strcmp(name, "$same") == 0 ? XM_SAME : xm_state_index(m, name);
     if (a->to == -1)
         return sy_fail(c, x, "to: unknown state '%s'", name);
     int g;
-    if ((x = sy_get(c, n, "grade"))) {
-        if (sy_enum(c, x, "grade", grades, &g) != 0)
-            return -1;
-        a->non_strict = g == 1;
-    }
     if ((x = sy_get(c, n, "if"))) {
         if (sy_enum(c, x, "if", conds, &g) != 0)
             return -1;
         a->cond = 1u << g;
     }
+    return 0;
+}
+
+static const char *const outcome_kinds[] = {"error", "coap", "silence", NULL};
+
+/* {rule: NAME, to: STATE, if?, without?: [error|coap|silence]}: one
+ * alternative per outcome of the rule (harness/scenario/outcome_rules.yaml),
+ * each the model's output that recognises the same answers, with the
+ * rule's grade; `without` leaves out the kinds this model's flow cannot
+ * observe (a CoAP error from a client). The rule's level must be t's. */
+static int load_rule_alts(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm_trans *t,
+                          int *item_of, int item)
+{
+    yaml_node_t *x;
+    char name[SC_MAX_NAME], why[256];
+    sc_rule r;
+    if (sy_get(c, n, "out") || sy_get(c, n, "grade"))
+        return sy_fail(c, n, "accept: rule excludes out and grade (the rule gives both)");
+    if (sy_require(c, n, "rule", &x) != 0 || sy_name(c, x, "rule", name, sizeof name, false) != 0)
+        return -1;
+    if (sc_rule_get(name, &r, why, sizeof why) != 0)
+        return sy_fail(c, x, "rule: %s", why);
+    if (r.level != t->level)
+        return sy_fail(c, x, "rule: %s is of level %s, the transition of level %s", name,
+                       levels[r.level], levels[t->level]);
+    bool without[3] = {false, false, false};
+    if ((x = sy_get(c, n, "without"))) {
+        size_t k;
+        if (sy_seq(c, x, "without", 1, 3, &k) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++) {
+            int w;
+            if (sy_enum(c, sy_seq_item(c, x, i), "without", outcome_kinds, &w) != 0)
+                return -1;
+            without[w] = true;
+        }
+    }
+    if (!t->rule[0])
+        snprintf(t->rule, sizeof t->rule, "%s", name);
+    for (size_t i = 0; i < r.n; i++) {
+        const sc_outcome *o = &r.alt[i];
+        if ((o->kind == SC_OUT_ERROR && without[0]) || (o->kind == SC_OUT_COAP && without[1]) ||
+            (o->kind == SC_OUT_SILENCE && without[2]))
+            continue;
+        int out = -1;
+        for (size_t j = 0; j < m->n_out && out < 0; j++) {
+            sc_outcome mo;
+            if (sc_outcome_parse(m->out[j].outcome, &mo, why, sizeof why) != 0)
+                return sy_fail(c, n, "outputs: %s: %s", m->out[j].name, why);
+            if (sc_outcome_same(&mo, o))
+                out = (int)j;
+        }
+        if (out < 0)
+            return sy_fail(c, n, "rule: %s allows an answer (its outcome %zu) that no output of "
+                                 "this model recognises: add the output, or leave its kind out "
+                                 "with without:", name, i + 1);
+        if (t->n_alts == XM_MAX_ALTS)
+            return sy_fail(c, n, "accept: more than %d alternatives", XM_MAX_ALTS);
+        xm_alt *a = &t->alts[t->n_alts];
+        memset(a, 0, sizeof *a);
+        a->out = out;
+        a->non_strict = o->non_strict;
+        if (load_alt_to_if(c, n, m, a) != 0)
+            return -1;
+        item_of[t->n_alts++] = item;
+    }
+    return 0;
+}
+
+/* One accept item: {out, to, grade?, if?} or a rule; appended to t. */
+static int load_alt(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm_trans *t,
+                    int *item_of, int item)
+{
+    yaml_node_t *x;
+    char name[XM_NAME];
+    if (sy_keys(c, n, "accept", alt_keys) != 0)
+        return -1;
+    if (sy_get(c, n, "rule"))
+        return load_rule_alts(c, n, m, t, item_of, item);
+    if (sy_get(c, n, "without"))
+        return sy_fail(c, n, "accept: without goes with rule");
+    if (t->n_alts == XM_MAX_ALTS)
+        return sy_fail(c, n, "accept: more than %d alternatives", XM_MAX_ALTS);
+    xm_alt *a = &t->alts[t->n_alts];
+    memset(a, 0, sizeof *a);
+    if (sy_require(c, n, "out", &x) != 0 || sy_name(c, x, "out", name, sizeof name, false) != 0)
+        return -1;
+    if ((a->out = xm_output_index(m, name)) < 0)
+        return sy_fail(c, x, "out: unknown output '%s'", name);
+    if (load_alt_to_if(c, n, m, a) != 0)
+        return -1;
+    int g;
+    if ((x = sy_get(c, n, "grade"))) {
+        if (sy_enum(c, x, "grade", grades, &g) != 0)
+            return -1;
+        a->non_strict = g == 1;
+    }
+    item_of[t->n_alts++] = item;
     return 0;
 }
 
@@ -321,11 +421,13 @@ static int load_transition(sy_ctx *c, const yaml_node_t *n, xm_model *m)
         if (sy_require(c, n, "requirements", &x) != 0 ||
             sy_name_list(c, x, "requirements", t.reqs, XM_MAX_REQS, &t.n_reqs) != 0)
             return -1;
+        size_t items;
+        int item_of[XM_MAX_ALTS];
         if (sy_require(c, n, "accept", &x) != 0 ||
-            sy_seq(c, x, "accept", 1, XM_MAX_ALTS, &t.n_alts) != 0)
+            sy_seq(c, x, "accept", 1, XM_MAX_ALTS, &items) != 0)
             return -1;
-        for (size_t i = 0; i < t.n_alts; i++)
-            if (load_alt(c, sy_seq_item(c, x, i), m, &t.alts[i]) != 0)
+        for (size_t i = 0; i < items; i++)
+            if (load_alt(c, sy_seq_item(c, x, i), m, &t, item_of, (int)i) != 0)
                 return -1;
         /* deterministic: under every profile an output at most once */
         for (unsigned p = 0; p < 4; p++) {
@@ -334,7 +436,7 @@ static int load_transition(sy_ctx *c, const yaml_node_t *n, xm_model *m)
                 for (size_t j = i + 1; j < t.n_alts; j++)
                     if (t.alts[i].out == t.alts[j].out && xm_alt_active(&t.alts[i], prof) &&
                         xm_alt_active(&t.alts[j], prof))
-                        return sy_fail(c, sy_seq_item(c, x, j),
+                        return sy_fail(c, sy_seq_item(c, x, (size_t)item_of[j]),
                                        "accept: output '%s' twice (the next state must follow "
                                        "from the output)", m->out[t.alts[j].out].name);
             bool any = false, givable = false;

@@ -79,6 +79,7 @@ typedef struct xm_trans {
     char na_why[XM_TEXT];
     xm_alt alts[XM_MAX_ALTS];
     size_t n_alts;
+    char rule[SC_MAX_NAME];    /* the first outcome rule its accept list names, or "" */
     sc_level level;
     char rfc[XM_TEXT];
     char reqs[XM_MAX_REQS][SC_MAX_NAME];
@@ -92,6 +93,10 @@ typedef struct xm_input {
     unsigned needs;            /* XM_NEED_* */
     char steps[XM_MAX_STEPS][XM_STEP]; /* scenario steps, YAML flow text */
     size_t n_steps;
+    /* `scenario: {id, state}`: the suite's scenario that sends this input in
+     * that state and judges the answer by the same outcome rule ("" none) */
+    char scenario[SC_MAX_NAME];
+    int scenario_state;
 } xm_input;
 
 typedef struct xm_output {

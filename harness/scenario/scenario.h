@@ -206,6 +206,8 @@ typedef struct sc_step {
     /* EXPECT */
     sc_outcome outcomes[SC_MAX_OUTCOMES];
     size_t n_outcomes;
+    char rule[SC_MAX_NAME];           /* expect: {rule: NAME}: the outcome rule, or "" */
+    int rule_level;                   /* its level (sc_level) */
     sc_checks checks;
     int timeout_ms;                   /* EXPECT/OSCORE: 0 = run default */
     int wait_ms;                      /* WAIT */
@@ -365,6 +367,32 @@ static inline size_t sc_scenario_size(const scenario *sc)
  * process is forked from it), or NULL. Read it only up to n_steps; copy it
  * with sc_scenario_size, never sizeof(scenario). */
 scenario *sc_scenario_compact(const scenario *sc);
+
+/* Outcome rules (harness/scenario/outcome_rules.yaml, compiled in): the
+ * answers RFC 9528 allows to a kind of input, named once and shared by
+ * scenarios (`expect: {rule: NAME}`) and explore's models (`accept:
+ * [{rule: NAME, to: STATE}]`). */
+typedef struct sc_rule {
+    char name[SC_MAX_NAME];
+    char rfc[256];
+    sc_level level;
+    sc_outcome alt[SC_MAX_OUTCOMES]; /* as an expect step's any_of; no in/state */
+    size_t n;
+} sc_rule;
+
+/* Rule `name` into r; 0, or -1 with err (an unknown name, or a problem of
+ * the table as "FILE:LINE: message"). */
+int sc_rule_get(const char *name, sc_rule *r, char *err, size_t cap);
+/* The names of the table's rules, in order (at most max); how many. */
+size_t sc_rule_names(char names[][SC_MAX_NAME], size_t max);
+/* The table's text (NUL-terminated, static). */
+const char *sc_rules_text(void);
+/* One outcome written as in an expect step's any_of item without braces
+ * (e.g. "error: {code: 1, info: tstr}", "silence: null") into o; 0 or -1. */
+int sc_outcome_parse(const char *text, sc_outcome *o, char *err, size_t cap);
+/* a and b recognise the same answers (kind, message, ERR_CODE, ERR_INFO,
+ * SUITES_R inclusions, CoAP code, suite); grade, in and state not compared. */
+bool sc_outcome_same(const sc_outcome *a, const sc_outcome *b);
 
 /* Load one scenario file; 0 or -1 with err filled. A file with a
  * `matrix:` loads as the template of its variants (matrix.h). */

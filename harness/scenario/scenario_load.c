@@ -63,7 +63,7 @@ static const char *const nondet_keys[] = {"field", "width", NULL};
 
 static const char *const outcome_keys[] = {"error", "coap", "message", "silence", "close",
                                            "same",  "grade", "any_of", "in",      "state",
-                                           "suite", NULL};
+                                           "suite", "rule", NULL};
 static const char *const suite_kinds[] = {"any", "supported", "unsupported", NULL};
 static const char *const outcome_msgs[] = {"message_1", "message_2", "message_3", "message_4",
                                            "oscore", "accepted", NULL};
@@ -486,10 +486,147 @@ static int load_outcome(sy_ctx *c, const yaml_node_t *n, sc_outcome *o, bool nes
     return 0;
 }
 
+/* ------------------------------------------------------------ outcome rules */
+
+/* The outcome rules (harness/scenario/outcome_rules.yaml, compiled in by the
+ * Makefile as C string literals, as the explore models are). */
+static const char outcome_rules_text[] =
+#include "outcome_rules.inc"
+    ;
+
+const char *sc_rules_text(void)
+{
+    return outcome_rules_text;
+}
+
+static const char *const rule_keys[] = {"text", "rfc", "level", "accept", NULL};
+
+/* Rule `name` of the table into r; its first problem into err ("outcome
+ * rule NAME: ..." for an unknown name, else "outcome_rules.yaml:LINE: ..."). */
+static int rule_load(const char *name, sc_rule *r, char *err, size_t cap)
+{
+    sy_ctx c;
+    yaml_node_t *root, *rules, *v = NULL, *x;
+    memset(r, 0, sizeof *r);
+    if (sy_open_mem(&c, "harness/scenario/outcome_rules.yaml", outcome_rules_text,
+                    sizeof outcome_rules_text - 1, err, cap, &root) != 0)
+        return -1;
+    int rc = -1, lv;
+    if (sy_keys(&c, root, "outcome rules", (const char *const[]){"rules", NULL}) != 0 ||
+        sy_require(&c, root, "rules", &rules) != 0)
+        goto out;
+    if (rules->type != YAML_MAPPING_NODE) {
+        sy_fail(&c, rules, "rules: expected a map NAME: {text, rfc, level, accept}");
+        goto out;
+    }
+    for (size_t i = 0; i < sy_map_len(rules) && !v; i++)
+        if (strcmp(sy_text(sy_map_key(&c, rules, i)) ? sy_text(sy_map_key(&c, rules, i)) : "",
+                   name) == 0)
+            v = sy_map_value(&c, rules, i);
+    if (!v) {
+        snprintf(err, cap, "unknown outcome rule '%s' (harness/scenario/outcome_rules.yaml)",
+                 sy_show(name, (char[48]){0}));
+        goto out;
+    }
+    snprintf(r->name, sizeof r->name, "%s", name);
+    if (sy_keys(&c, v, name, rule_keys) != 0 || sy_require(&c, v, "text", &x) != 0 ||
+        sy_require(&c, v, "rfc", &x) != 0 || sy_str(&c, x, "rfc", r->rfc, sizeof r->rfc) != 0 ||
+        sy_require(&c, v, "level", &x) != 0 || sy_enum(&c, x, "level", levels, &lv) != 0 ||
+        sy_require(&c, v, "accept", &x) != 0 ||
+        sy_seq(&c, x, "accept", 1, SC_MAX_OUTCOMES, &r->n) != 0)
+        goto out;
+    r->level = (sc_level)lv;
+    for (size_t i = 0; i < r->n; i++) {
+        if (load_outcome(&c, sy_seq_item(&c, x, i), &r->alt[i], true) != 0)
+            goto out;
+        if (r->alt[i].n_in || r->alt[i].state[0] || r->alt[i].inconclusive) {
+            sy_fail(&c, sy_seq_item(&c, x, i), "accept: a rule's outcome has no in, state or "
+                                               "grade: inconclusive");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    sy_close(&c);
+    return rc;
+}
+
+int sc_rule_get(const char *name, sc_rule *r, char *err, size_t cap)
+{
+    return rule_load(name, r, err, cap);
+}
+
+size_t sc_rule_names(char names[][SC_MAX_NAME], size_t max)
+{
+    sy_ctx c;
+    yaml_node_t *root, *rules;
+    char err[8];
+    size_t n = 0;
+    if (sy_open_mem(&c, "outcome_rules.yaml", outcome_rules_text, sizeof outcome_rules_text - 1,
+                    err, sizeof err, &root) != 0)
+        return 0;
+    if (sy_keys(&c, root, "outcome rules", (const char *const[]){"rules", NULL}) == 0 &&
+        (rules = sy_get(&c, root, "rules")) && rules->type == YAML_MAPPING_NODE)
+        for (size_t i = 0; i < sy_map_len(rules) && n < max; i++) {
+            const char *s = sy_text(sy_map_key(&c, rules, i));
+            if (s)
+                snprintf(names[n++], SC_MAX_NAME, "%s", s);
+        }
+    sy_close(&c);
+    return n;
+}
+
+int sc_outcome_parse(const char *text, sc_outcome *o, char *err, size_t cap)
+{
+    char buf[512];
+    int w = snprintf(buf, sizeof buf, "{%s}", text);
+    if (w < 0 || (size_t)w >= sizeof buf) {
+        snprintf(err, cap, "outcome: longer than %zu bytes", sizeof buf - 3);
+        return -1;
+    }
+    sy_ctx c;
+    yaml_node_t *root;
+    if (sy_open_mem(&c, "outcome", buf, (size_t)w, err, cap, &root) != 0)
+        return -1;
+    int rc = load_outcome(&c, root, o, true);
+    sy_close(&c);
+    return rc;
+}
+
+bool sc_outcome_same(const sc_outcome *a, const sc_outcome *b)
+{
+    return a->kind == b->kind && strcmp(a->message, b->message) == 0 &&
+           a->err_code == b->err_code && strcmp(a->err_info, b->err_info) == 0 &&
+           a->n_suites_include == b->n_suites_include &&
+           memcmp(a->suites_include, b->suites_include,
+                  a->n_suites_include * sizeof a->suites_include[0]) == 0 &&
+           a->coap_code == b->coap_code && a->suite == b->suite;
+}
+
+/* expect: {rule: NAME}: the rule's outcomes. */
+static int load_expect_rule(sy_ctx *c, const yaml_node_t *v, const yaml_node_t *x, sc_step *st)
+{
+    char name[SC_MAX_NAME], why[256];
+    sc_rule r;
+    if (sy_keys(c, v, "expect", (const char *const[]){"rule", NULL}) != 0 ||
+        sy_name(c, x, "rule", name, sizeof name, false) != 0)
+        return -1;
+    if (rule_load(name, &r, why, sizeof why) != 0)
+        return sy_fail(c, x, "rule: %s", why);
+    memcpy(st->outcomes, r.alt, r.n * sizeof r.alt[0]);
+    st->n_outcomes = r.n;
+    snprintf(st->rule, sizeof st->rule, "%s", name);
+    st->rule_level = (int)r.level;
+    return 0;
+}
+
 static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
 {
     yaml_node_t *v = sy_get(c, n, "expect"), *x;
-    if (v && v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "any_of"))) {
+    if (v && v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "rule"))) {
+        if (load_expect_rule(c, v, x, st) != 0)
+            return -1;
+    } else if (v && v->type == YAML_MAPPING_NODE && (x = sy_get(c, v, "any_of"))) {
         if (sy_keys(c, v, "expect", (const char *const[]){"any_of", NULL}) != 0 ||
             sy_seq(c, x, "any_of", 1, SC_MAX_OUTCOMES, &st->n_outcomes) != 0)
             return -1;
@@ -972,6 +1109,10 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     for (size_t i = 0; i < sc->n_steps; i++) {
         if (load_step(c, sy_seq_item(c, v, i), i, &sc->steps[i]) != 0)
             return -1;
+        if (sc->steps[i].rule[0] && sc->steps[i].rule_level != (int)sc->level)
+            return sy_fail(c, sy_seq_item(c, v, i), "step %zu: rule %s is of level %s, the "
+                                                    "scenario of level %s", i + 1,
+                           sc->steps[i].rule, levels[sc->steps[i].rule_level], levels[sc->level]);
         if (sc->steps[i].kind == SC_STEP_FLOOD && sc->role != SC_HARNESS_INITIATOR)
             return sy_fail(c, sy_seq_item(c, v, i), "step %zu: a flood is sent by the harness "
                                                     "as Initiator: needs role: initiator", i + 1);

@@ -115,10 +115,14 @@ START_TEST(responder_well_known_sequences)
     ck_assert_int_eq(walk(m, m4, with_m4), state(m, "done"));
     /* §6: after its own error the Responder has aborted: the correct message_3
      * is not accepted, an error is fine */
-    const char *const keep_alive[] = {"m1", "m2", "m3_mac", "error", "m3", "accepted", NULL};
+    const char *const keep_alive[] = {"m1", "m2", "m3_mac", "error1", "m3", "accepted", NULL};
     ck_assert_int_eq(walk(m, plain, keep_alive), -1);
-    const char *const aborted[] = {"m1", "m2", "m3_mac", "error", "m3", "error", NULL};
+    const char *const aborted[] = {"m1", "m2", "m3_mac", "error1", "m3", "error", NULL};
     ck_assert_int_eq(walk(m, plain, aborted), state(m, "aborted"));
+    /* a MAC failure is ERR_CODE 1 (outcome rule rejects-code-1): an error
+     * message with another code (e.g. 3, for an unknown credential) is a deviation */
+    const char *const other_code[] = {"m1", "m2", "m3_mac", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, other_code), -1);
     /* §6: after the Initiator's error the Responder MAY continue or abort;
      * having accepted message_3, its OSCORE context must work */
     const char *const cont[] = {"m1", "m2", "err", "accepted", "m3", "accepted", "oscore",
@@ -171,9 +175,9 @@ START_TEST(responder_well_known_sequences)
     /* §3.8: an unknown critical EAD item aborts the session it is in */
     const char *const ead_1[] = {"m1_ead_critical", "m2", NULL};
     ck_assert_int_eq(walk(m, plain, ead_1), -1);
-    const char *const ead_3[] = {"m1", "m2", "m3_ead_critical", "error", "m3", "accepted", NULL};
+    const char *const ead_3[] = {"m1", "m2", "m3_ead_critical", "error1", "m3", "accepted", NULL};
     ck_assert_int_eq(walk(m, plain, ead_3), -1);
-    const char *const ead_3_ok[] = {"m1", "m2", "m3_ead_critical", "error", "oscore", "coap",
+    const char *const ead_3_ok[] = {"m1", "m2", "m3_ead_critical", "error1", "oscore", "coap",
                                     NULL};
     ck_assert_int_eq(walk(m, plain, ead_3_ok), state(m, "aborted"));
     /* the grade of an allowed departure */
@@ -197,9 +201,14 @@ START_TEST(initiator_well_known_sequences)
     ck_assert_int_eq(walk(m, plain, loop), -1);
     const int in = xm_input_index(m, "err2");
     ck_assert_int_eq(m->t[state(m, "sent_m1s")][in].level, SC_SHOULD);
-    /* a MAC failure gets an error message */
-    const char *const mac[] = {"start", "m1", "m2_mac", "error", NULL};
+    /* a MAC failure gets an error message with ERR_CODE 1 (rule rejects-code-1); one
+     * with another code is a deviation, silence is allowed (non-strict) */
+    const char *const mac[] = {"start", "m1", "m2_mac", "error1", NULL};
     ck_assert_int_eq(walk(m, plain, mac), state(m, "ended"));
+    const char *const mac_other[] = {"start", "m1", "m2_mac", "error", NULL};
+    ck_assert_int_eq(walk(m, plain, mac_other), -1);
+    const char *const mac_silent[] = {"start", "m1", "m2_mac", "silence", NULL};
+    ck_assert_int_eq(walk(m, plain, mac_silent), state(m, "ended"));
     const char *const mac_then_m3[] = {"start", "m1", "m2_mac", "m3", NULL};
     ck_assert_int_eq(walk(m, plain, mac_then_m3), -1);
     /* a duplicate message_2 does not make an error message */
@@ -212,7 +221,7 @@ START_TEST(initiator_well_known_sequences)
     /* nothing pending: the harness gives no input */
     ck_assert(m->t[state(m, "ended")][xm_input_index(m, "m2")].na);
     /* §3.8: an unknown critical EAD item in message_2 gets an error, not message_3 */
-    const char *const ead[] = {"start", "m1", "m2_ead_critical", "error", NULL};
+    const char *const ead[] = {"start", "m1", "m2_ead_critical", "error1", NULL};
     ck_assert_int_eq(walk(m, plain, ead), state(m, "ended"));
     const char *const ead_m3[] = {"start", "m1", "m2_ead_critical", "m3", NULL};
     ck_assert_int_eq(walk(m, plain, ead_m3), -1);
@@ -249,7 +258,7 @@ START_TEST(reverse_flow_well_known_sequences)
     ck_assert_int_eq(walk(r, m4, ok4), state(r, "done"));
     const char *const mac[] = {"m1", "m2", "m3_mac", "accepted", NULL};
     ck_assert_int_eq(walk(r, plain, mac), -1);
-    const char *const mac_err[] = {"m1", "m2", "m3_mac", "error", NULL};
+    const char *const mac_err[] = {"m1", "m2", "m3_mac", "error1", NULL};
     ck_assert_int_eq(walk(r, plain, mac_err), state(r, "ended"));
     const char *const err_err[] = {"m1", "m2", "err", "error", NULL}; /* §6 */
     ck_assert_int_eq(walk(r, plain, err_err), -1);
@@ -387,6 +396,138 @@ START_TEST(loader_rejects_broken_models)
 }
 END_TEST
 
+/* accept: [{rule: NAME, to: S}] expands into the model's outputs for the
+ * rule's outcomes (harness/scenario/outcome_rules.yaml), with their grades. */
+#define RULE_HEAD                                                                                \
+    "role: responder\ntitle: t\ninitial: a\nstates: {a: A, b: B}\n"                             \
+    "outputs: {e1: {text: E1, outcome: \"error: {code: 1, info: tstr}\"}, "                      \
+    "c: {text: C, outcome: \"coap: any\"}, s: {text: S, outcome: \"silence: null\"}}\n"          \
+    "inputs: {i: {text: I, steps: [{send: message_1}]}}\n"
+
+START_TEST(rules_expand_into_outputs)
+{
+    char err[512];
+    xm_model *m = malloc(sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    const char *ok = RULE_HEAD "transitions:\n"
+                               "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                               "requirements: [], accept: [{rule: rejects-code-1, "
+                               "to: b}]}\n";
+    ck_assert_msg(xm_load_mem(m, "rule.yaml", ok, strlen(ok), err, sizeof err) == 0, "%s", err);
+    const xm_trans *t = &m->t[0][0];
+    ck_assert_str_eq(t->rule, "rejects-code-1");
+    ck_assert_uint_eq(t->n_alts, 3);
+    static const char *const outs[] = {"e1", "c", "s"};
+    static const bool ns[] = {false, true, true};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_str_eq(m->out[t->alts[i].out].name, outs[i]);
+        ck_assert_int_eq(t->alts[i].non_strict, ns[i]);
+        ck_assert_int_eq(t->alts[i].to, 1);
+    }
+    /* without: [coap] leaves the CoAP error out (a model whose IUT is the client) */
+    const char *without = RULE_HEAD "transitions:\n"
+                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                    "requirements: [], accept: [{rule: rejects-code-1, "
+                                    "to: $same, without: [coap]}, {out: c, to: b}]}\n";
+    ck_assert_msg(xm_load_mem(m, "rule.yaml", without, strlen(without), err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_uint_eq(m->t[0][0].n_alts, 3);
+    ck_assert_str_eq(m->out[m->t[0][0].alts[1].out].name, "s");
+    ck_assert_str_eq(m->out[m->t[0][0].alts[2].out].name, "c");
+    free(m);
+    /* an outcome no output recognises (ERR_CODE 2 here), an unknown rule, another level,
+     * out or grade beside rule, without alone */
+    const char *missing = RULE_HEAD "transitions:\n"
+                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                    "requirements: [], accept: [{rule: "
+                                    "responder-rejects-message-1, to: b}]}\n";
+    ck_assert_int_eq(try_load(missing, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "rule: responder-rejects-message-1 allows an answer (its outcome 2)"),
+                  "%s", err);
+    const char *unknown = RULE_HEAD "transitions:\n"
+                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                    "requirements: [], accept: [{rule: nope, to: b}]}\n";
+    ck_assert_int_eq(try_load(unknown, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "unknown outcome rule 'nope'"), "%s", err);
+    const char *level = RULE_HEAD "transitions:\n"
+                                  "  - {states: [a, b], inputs: [i], level: SHOULD, rfc: r, "
+                                  "requirements: [], accept: [{rule: rejects-code-1, "
+                                  "to: b}]}\n";
+    ck_assert_int_eq(try_load(level, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "is of level MUST, the transition of level SHOULD"), "%s", err);
+    const char *both = RULE_HEAD "transitions:\n"
+                                 "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                 "requirements: [], accept: [{rule: rejects-code-1, "
+                                 "out: s, to: b}]}\n";
+    ck_assert_int_eq(try_load(both, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "rule excludes out and grade"), "%s", err);
+    const char *alone = RULE_HEAD "transitions:\n"
+                                  "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
+                                  "requirements: [], accept: [{out: s, to: b, without: [coap]}]}\n";
+    ck_assert_int_eq(try_load(alone, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "without goes with rule"), "%s", err);
+}
+END_TEST
+
+/* The table itself: every rule loads, names a level and at least one outcome; the
+ * scenario loader takes expect: {rule: NAME} as the rule's any_of and refuses a rule
+ * of another level than the scenario's. */
+START_TEST(rules_table_loads_and_scenarios_use_it)
+{
+    char names[32][SC_MAX_NAME], err[512];
+    size_t n = sc_rule_names(names, 32);
+    ck_assert_uint_ge(n, 5);
+    sc_rule r;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(sc_rule_get(names[i], &r, err, sizeof err) == 0, "%s", err);
+        ck_assert_uint_gt(r.n, 0);
+        ck_assert(r.rfc[0] != 0);
+    }
+    ck_assert_int_eq(sc_rule_get("responder-rejects-message-1", &r, err, sizeof err), 0);
+    ck_assert_uint_eq(r.n, 4);
+    ck_assert_int_eq(r.alt[0].kind, SC_OUT_ERROR);
+    ck_assert_int_eq(r.alt[0].err_code, 1);
+    ck_assert_str_eq(r.alt[0].err_info, "tstr");
+    ck_assert_int_eq(r.alt[1].err_code, 2);
+    ck_assert(!r.alt[1].non_strict && r.alt[2].non_strict && r.alt[3].non_strict);
+    ck_assert_int_eq(r.alt[3].kind, SC_OUT_SILENCE);
+    sc_rule none;
+    ck_assert_int_eq(sc_rule_get("no-such-rule", &none, err, sizeof err), -1);
+    sc_outcome a, b;
+    ck_assert_int_eq(sc_outcome_parse("error: {code: 1, info: tstr}", &a, err, sizeof err), 0);
+    ck_assert(sc_outcome_same(&a, &r.alt[0]) && !sc_outcome_same(&a, &r.alt[1]));
+    ck_assert_int_eq(sc_outcome_parse("silence: null", &b, err, sizeof err), 0);
+    ck_assert(sc_outcome_same(&b, &r.alt[3]) && !sc_outcome_same(&a, &b));
+    ck_assert_int_eq(sc_outcome_parse("error: {code: 9", &b, err, sizeof err), -1);
+
+    scenario *sc = malloc(sizeof *sc);
+    ck_assert_ptr_nonnull(sc);
+    const char *text = "id: t\ntitle: t\nlevel: MUST\nrole: initiator\nsteps:\n"
+                       "  - send: message_1\n  - expect: {rule: responder-rejects-message-1}\n";
+    ck_assert_msg(scenario_load_mem("t.yaml", text, strlen(text), sc, err, sizeof err) == 0, "%s",
+                  err);
+    ck_assert_uint_eq(sc->steps[1].n_outcomes, 4);
+    ck_assert_str_eq(sc->steps[1].rule, "responder-rejects-message-1");
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert(sc_outcome_same(&sc->steps[1].outcomes[i], &r.alt[i]));
+        ck_assert_int_eq(sc->steps[1].outcomes[i].non_strict, r.alt[i].non_strict);
+    }
+    const char *should = "id: t\ntitle: t\nlevel: SHOULD\nrole: initiator\nsteps:\n"
+                         "  - send: message_1\n  - expect: {rule: responder-rejects-message-1}\n";
+    ck_assert_int_eq(scenario_load_mem("t.yaml", should, strlen(should), sc, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "rule responder-rejects-message-1 is of level MUST, the scenario "
+                              "of level SHOULD"), "%s", err);
+    const char *extra = "id: t\ntitle: t\nlevel: MUST\nrole: initiator\nsteps:\n"
+                        "  - send: message_1\n  - expect: {rule: not-processed, grade: non-strict}\n";
+    ck_assert_int_eq(scenario_load_mem("t.yaml", extra, strlen(extra), sc, err, sizeof err), -1);
+    const char *nope = "id: t\ntitle: t\nlevel: MUST\nrole: initiator\nsteps:\n"
+                       "  - send: message_1\n  - expect: {rule: nope}\n";
+    ck_assert_int_eq(scenario_load_mem("t.yaml", nope, strlen(nope), sc, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "t.yaml:7: rule: unknown outcome rule 'nope'"), "%s", err);
+    free(sc);
+}
+END_TEST
+
 START_TEST(input_steps_are_flow_yaml)
 {
     xm_model *m = load("responder");
@@ -429,6 +570,8 @@ Suite *eh_test_explore_model_suite(void)
     tcase_add_test(tc, reverse_flow_well_known_sequences);
     tcase_add_test(tc, requirements_exist);
     tcase_add_test(tc, loader_rejects_broken_models);
+    tcase_add_test(tc, rules_expand_into_outputs);
+    tcase_add_test(tc, rules_table_loads_and_scenarios_use_it);
     tcase_add_test(tc, input_steps_are_flow_yaml);
     tcase_add_test(tc, dot_names_every_state);
     suite_add_tcase(s, tc);
