@@ -269,7 +269,9 @@ def test_exit_codes_tell_set_up_errors_from_deviations(run, tmp_path):
 # alphabet is the four inputs involved. reprocess-message-2 needs a message_2
 # delivered twice, which only raw UDP allows.
 SEQUENCE_FAULTS = {
-    "keep-session-after-error": ("responder", ["--depth", "3"],
+    # the alphabet named: other message_3 faults of the same length (m3_malformed, m3_x5u)
+    # show the same deviation, and which one is reported first follows the model's order
+    "keep-session-after-error": ("responder", ["--depth", "3", "--symbols", "m1,m3,m3_mac,err"],
                                  "explore/responder/m1.m3-mac.m3"),
     "answer-aborted-message-3": ("responder", ["--depth", "3"], "explore/responder/m1.err.m3-mac"),
     "replay-message-3": ("responder", ["--depth", "5", "--symbols", "m1,m3,oscore,oscore_replay"],

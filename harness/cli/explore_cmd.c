@@ -57,6 +57,10 @@ static void usage(FILE *f)
             "                       Initiator with suite-6 in the forward flow (the harness\n"
             "                       supports only the last), else 2\n"
             "  --message-4          the profile uses message_4\n"
+            "  --profile LABEL      run in that profile of the peer file (e.g. m0-s0-x5t: its\n"
+            "                       METHOD, suite, credentials, message_4, OSCORE and flow, as\n"
+            "                       run's jobs get them; the labels of run's reports);\n"
+            "                       default: METHOD 3, kid credentials, --suites\n"
             "  --fresh              start the IUT Responder for every sequence (default: one per\n"
             "                       worker and level, reused while the model says sessions are\n"
             "                       independent; a deviation is always confirmed on a fresh one)\n"
@@ -76,6 +80,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {
     "--peer", "--role", "--depth", "--symbols", "--seed", "-j", "--out", "--write-scenarios",
     "--junit", "--json", "--html", "--transport", "--suites", "--timeout", "--creds", "--model",
+    "--profile",
     "--model-dot", "--flow", NULL};
 
 static bool takes_value(const char *a)
@@ -161,6 +166,7 @@ int cli_explore(int argc, char **argv)
         else if (!strcmp(a, "--json")) o.json = v;
         else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--suites")) o.suites = v;
+        else if (!strcmp(a, "--profile")) o.profile = v;
         else if (!strcmp(a, "--creds")) cred_dir = v;
         else o.model_file = v; /* --model */
         if (bad) {

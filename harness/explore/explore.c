@@ -93,6 +93,32 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         peer_template_refused(c->pf, o->peer_file, o->allow_template, err, cap))
         return -1;
     bool fwd = sc_peer_has_forward_flow(c->pf), rev = sc_peer_has_reverse_flow(c->pf);
+    c->cred_files = peer_has_capability(c->pf, "cred-files");
+    if (o->profile) {
+        char label[64], known[512];
+        size_t k = 0;
+        known[0] = 0;
+        for (size_t i = 0; i < c->pf->n_profiles && !c->has_prof; i++) {
+            if (sc_profile_label(&c->pf->profiles[i], label, sizeof label) != 0)
+                continue;
+            if (strcmp(label, o->profile) == 0)
+                c->prof = c->pf->profiles[i], c->has_prof = true;
+            else if (k + strlen(label) + 3 < sizeof known)
+                k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", k ? ", " : "", label);
+        }
+        if (!c->has_prof) {
+            snprintf(err, cap, "--profile %.60s: not a profile of %.200s (it has: %.200s)",
+                     o->profile, o->peer_file, known);
+            return -1;
+        }
+        if (o->flow && (strcmp(o->flow, "reverse") == 0) != (c->prof.flow == SC_FLOW_REVERSE)) {
+            snprintf(err, cap, "--profile %.60s is in the %s message flow, not --flow %s",
+                     o->profile, c->prof.flow == SC_FLOW_REVERSE ? "reverse" : "forward",
+                     o->flow);
+            return -1;
+        }
+        fwd = c->prof.flow != SC_FLOW_REVERSE, rev = !fwd;
+    }
     c->reverse = o->flow ? strcmp(o->flow, "reverse") == 0 : !fwd;
     if (o->flow && !(c->reverse ? rev : fwd)) {
         snprintf(err, cap, "%s: --flow %s: no profile of the peer file is in the %s message "
@@ -128,9 +154,9 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     snprintf(c->role_harness, sizeof c->role_harness, "%s",
              iut_responder ? "initiator" : "responder");
     c->udp = o->transport && strcmp(o->transport, "udp") == 0;
-    c->oscore = peer_has_capability(c->pf, "oscore");
+    c->oscore = c->has_prof ? c->prof.oscore : peer_has_capability(c->pf, "oscore");
     c->rfc9668 = c->oscore && peer_has_capability(c->pf, "rfc9668") && !c->udp;
-    c->profile = xm_profile(o->message_4, c->oscore);
+    c->profile = xm_profile(o->message_4 || (c->has_prof && c->prof.message_4), c->oscore);
     /* sizes are `run`'s concern: a reused IUT Responder with many sessions
      * chooses longer identifiers, which a budget would grade */
     sc_budget_parse("none", &c->budget);
@@ -144,6 +170,8 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         snprintf(err, cap, "--suites: a comma-separated list of suites, e.g. 6,2");
         return -1;
     }
+    if (c->has_prof && !o->suites)
+        c->suites[0] = c->prof.suite, c->n_suites = 1;
     for (size_t i = 0; i < c->m->n_in; i++)
         c->kind[i] = xin_kind(c->m->in[i].n_steps ? c->m->in[i].steps[0] : NULL,
                               c->m->in[i].needs);

@@ -28,6 +28,7 @@ typedef struct explore_opts {
                                   * NULL: forward when the peer file has it, else reverse */
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
     bool message_4;
+    const char *profile;         /* a profile label of the peer file, or NULL */
     bool fresh;                  /* a fresh IUT Responder for every sequence */
     int timeout_ms;
     const char *cred_dir;

@@ -82,6 +82,9 @@ typedef struct xctx {
     int kind[XM_MAX_INPUTS];   /* XI_* per model input */
     int suites[8];
     size_t n_suites;
+    bool has_prof;             /* --profile: every sequence runs in prof */
+    sc_profile prof;
+    bool cred_files;
     sc_budget budget;
     char role_harness[16];     /* the scenario `role:` (the harness's) */
 } xctx;

@@ -32,6 +32,7 @@
 #include "../runner/iut_outcome.h"
 #include "../runner/reaper.h"
 #include "../scenario/exec.h"
+#include "../scenario/profile.h"
 #include "../transport/free_port.h"
 #include "../transport/udp.h"
 #include "explore_internal.h"
@@ -116,7 +117,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
                   .peer_cred = h_own,
                   .transport = c->udp ? "udp" : "coap",
                   .flow = c->reverse ? "reverse" : "forward",
-                  .cred_id = "kid",
+                  .cred_id = sc->cred_id[0] ? sc->cred_id : "kid",
                   .message_4 = (c->profile & XM_IF_M4) ? "message_4" : "",
                   .oscore = iut_oscore_value(true, c->oscore)};
     if (iut_expand(spec->command, &v, cmd, sizeof cmd) != 0) {
@@ -350,7 +351,13 @@ static void worker_main(const xctx *c, xcompiled *comp, size_t n, int w, int job
             snprintf(r->message, sizeof r->message, "scenario does not load: %s", err);
         } else {
             sc->flow = c->reverse ? SC_FLOW_REVERSE : SC_FLOW_FORWARD;
-            run_one(&wk, sc, &comp[i], fresh, r);
+            if (c->has_prof && sc_profile_apply(sc, &c->prof, c->cred_files, err,
+                                                sizeof err) != 0) {
+                r->v = V_ERROR;
+                snprintf(r->message, sizeof r->message, "--profile: %s", err);
+            } else {
+                run_one(&wk, sc, &comp[i], fresh, r);
+            }
         }
         if (report_write_all(fd, r, sizeof *r) != 0)
             break;
