@@ -172,6 +172,13 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     }
     if (c->has_prof && !o->suites)
         c->suites[0] = c->prof.suite, c->n_suites = 1;
+    /* $PREFERRED: the lowest other suite of the IUT's profiles (a cipher suite
+     * is supported or not whatever the METHOD, RFC 9528 §5.2.3) */
+    for (size_t i = 0; i < c->pf->n_profiles; i++) {
+        int s = c->pf->profiles[i].suite;
+        if (s != c->suites[c->n_suites - 1] && (!c->has_preferred || s < c->preferred))
+            c->preferred = s, c->has_preferred = true;
+    }
     for (size_t i = 0; i < c->m->n_in; i++)
         c->kind[i] = xin_kind(c->m->in[i].n_steps ? c->m->in[i].steps[0] : NULL,
                               c->m->in[i].needs);
@@ -203,7 +210,8 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
                              ((needs & XM_NEED_M4) && !(c->profile & XM_IF_M4)) ||
                              ((needs & XM_NEED_NO_M4) && (c->profile & XM_IF_M4)) ||
                              ((needs & XM_NEED_RFC9668) && !c->rfc9668) ||
-                             ((needs & XM_NEED_OSCORE) && !c->oscore))
+                             ((needs & XM_NEED_OSCORE) && !c->oscore) ||
+                             ((needs & XM_NEED_OTHER_SUITE) && !c->has_preferred))
             continue;
         c->alphabet[c->n_alpha++] = (int)i;
     }
@@ -260,7 +268,18 @@ static rstatus interpret(explore *e, xseq *s, const xcompiled *comp, const xrec 
         *pos = fail;
         return R_DEVIATION;
     }
-    return r->v == V_NONSTRICT ? R_NONSTRICT : r->v == V_SKIPPED ? R_INCONCLUSIVE : R_CONFORM;
+    if (r->v == V_SKIPPED)
+        return R_INCONCLUSIVE;
+    /* non-strict is the grade of the transition this run is about (the last
+     * one): an earlier one's was its own prefix's, recorded when that ran;
+     * else every sequence that extends a lenient answer would repeat it */
+    if (r->v == V_NONSTRICT && s->n > 0) {
+        size_t st = comp->expect_step[s->n - 1];
+        int oi = st < SC_MAX_STEPS && r->seen[st] ? r->outcome[st] : -1;
+        if (oi >= 0 && (size_t)oi < comp->n_outc[s->n - 1] && !comp->outc[s->n - 1][oi].non_strict)
+            return R_CONFORM;
+    }
+    return r->v == V_NONSTRICT ? R_NONSTRICT : R_CONFORM;
 }
 
 static void seq_root(const xctx *c, xseq *s)

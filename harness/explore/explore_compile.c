@@ -24,6 +24,7 @@ bool xk_equal(const xknow *a, const xknow *b)
     return a->first == b->first && a->c_r == b->c_r && a->m3_sent == b->m3_sent &&
            a->oscore_ok == b->oscore_ok && a->oscore_sent == b->oscore_sent &&
            a->m3_valid == b->m3_valid && a->osc_restarted == b->osc_restarted &&
+           a->bad_m3_taken == b->bad_m3_taken &&
            a->last == b->last && a->pending == b->pending;
 }
 
@@ -64,7 +65,8 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_PENDING_M2) || k->pending == XP_M2) &&
            (!(n & XM_NEED_NO_M4) || !(c->profile & XM_IF_M4)) &&
            (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4)) &&
-           (!(n & XM_NEED_NO_M3) || !k->m3_sent) && (!(n & XM_NEED_OSCORE) || c->oscore);
+           (!(n & XM_NEED_NO_M3) || !k->m3_sent) && (!(n & XM_NEED_OSCORE) || c->oscore) &&
+           (!(n & XM_NEED_OTHER_SUITE) || c->has_preferred);
 }
 
 static bool out_is(const xctx *c, int out, const char *name)
@@ -95,6 +97,7 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
     case XI_M1:
         k->c_r = out_is(c, out, "m2");
         k->m3_sent = k->oscore_ok = k->oscore_sent = k->m3_valid = k->osc_restarted = false;
+        k->bad_m3_taken = false;
         k->last = XL_EDHOC;
         break;
     case XI_M3:
@@ -107,7 +110,10 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
          * again, its sequence numbers restart, so a later request would replay
          * its own Partial IVs */
         k->osc_restarted |= c->kind[in] == XI_M3_COMBINED && k->m3_sent;
-        k->oscore_ok = !k->osc_restarted && (c->kind[in] != XI_M3_BAD || k->oscore_sent) &&
+        k->bad_m3_taken |= c->kind[in] == XI_M3_BAD && !k->m3_sent &&
+                           (out_is(c, out, "accepted") || out_is(c, out, "m4"));
+        k->oscore_ok = !k->osc_restarted && !k->bad_m3_taken &&
+                       (c->kind[in] != XI_M3_BAD || k->oscore_sent) &&
                        (!(c->profile & XM_IF_M4) || !out_is(c, out, "error"));
         k->m3_sent = true;
         k->m3_valid = c->kind[in] != XI_M3_BAD;
@@ -192,30 +198,57 @@ static void put(buf *b, const char *fmt, ...)
     }
 }
 
-/* An input step's flow text with the run's values: $SUITES_R (the
- * harness's suite, hex of its CBOR int) and `again: true` for a message_3
- * after one was sent in the session (the same message rebuilt). */
+/* The hex of suite s as a CBOR int (a registered suite: -24..255). */
+static void suite_hex(int s, char hex[8])
+{
+    if (s >= 0 && s < 24)
+        snprintf(hex, 8, "%02x", s);
+    else if (s < 0 && s >= -24)
+        snprintf(hex, 8, "%02x", 0x20 + (-1 - s));
+    else
+        snprintf(hex, 8, "18%02x", s & 0xff);
+}
+
+/* text with the run's values put in: $SUITES_R and $SUITE_HEX (the
+ * harness's suite, hex of its CBOR int), $PREFERRED_HEX and $PREFERRED (a
+ * suite the IUT supports besides it: hex, decimal). */
+static void put_vars(const xctx *c, buf *b, const char *text)
+{
+    static const char *const names[] = {"$SUITES_R", "$SUITE_HEX", "$PREFERRED_HEX",
+                                        "$PREFERRED"};
+    while (*text) {
+        size_t i = 0, len = 0;
+        for (; i < 4; i++)
+            if (strncmp(text, names[i], len = strlen(names[i])) == 0)
+                break;
+        if (*text != '$' || i == 4) {
+            put(b, "%c", *text++);
+            continue;
+        }
+        char val[16];
+        int s = i < 2 ? c->suites[c->n_suites - 1] : c->preferred;
+        if (i < 3)
+            suite_hex(s, val);
+        else
+            snprintf(val, sizeof val, "%d", s);
+        put(b, "%s", val);
+        text += len;
+    }
+}
+
+/* An input step's flow text with the run's values (put_vars) and `again:
+ * true` for a message_3 after one was sent in the session (the same message
+ * rebuilt). */
 static void put_step(const xctx *c, buf *b, const char *step, bool again)
 {
-    const char *var = strstr(step, "$SUITES_R");
-    if (var) {
-        int s = c->suites[c->n_suites - 1];
-        char hex[8];
-        if (s >= 0 && s < 24)
-            snprintf(hex, sizeof hex, "%02x", s);
-        else if (s < 0 && s >= -24)
-            snprintf(hex, sizeof hex, "%02x", 0x20 + (-1 - s));
-        else
-            snprintf(hex, sizeof hex, "18%02x", s & 0xff);
-        put(b, "  - %.*s%s%s\n", (int)(var - step), step, hex, var + 9);
-        return;
-    }
     if (again && strncmp(step, "{send: message_3", 16) == 0) {
         size_t n = strlen(step);
         put(b, "  - %.*s, again: true}\n", (int)(n - 1), step);
         return;
     }
-    put(b, "  - %s\n", step);
+    put(b, "  - ");
+    put_vars(c, b, step);
+    put(b, "\n");
 }
 
 /* The states the IUT may be in before a position: a set of model states,
@@ -328,7 +361,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
             }
         put(&steps, "  - expect:\n      any_of:\n");
         for (size_t i = 0; i < n_oc; i++) {
-            put(&steps, "        - {%s", m->out[oc[i].out].outcome);
+            put(&steps, "        - {");
+            put_vars(c, &steps, m->out[oc[i].out].outcome);
             if (!first_expect) {
                 put(&steps, ", in: [");
                 bool any = false;
@@ -376,7 +410,10 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     /* A single suite is what the harness runs anyway (the scenarios' default);
      * left out, the scenario runs in the IUT's profile under `run`
      * (scenario/profile.h). A preference list is part of the sequence. */
-    bool pin_suites = !(c->n_suites == 1 && c->suites[0] == 2);
+    bool other_suite = false;
+    for (size_t j = 0; j < seq->n; j++)
+        other_suite |= (m->in[seq->in[j]].needs & XM_NEED_OTHER_SUITE) != 0;
+    bool pin_suites = !(c->n_suites == 1 && c->suites[0] == 2) || other_suite;
     put(&b, "transport: %s\n", c->udp ? "udp" : "coap");
     if (pin_suites) {
         put(&b, "suites: [");
@@ -389,6 +426,8 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
     put(&b, "needs: [");
     for (size_t i = 0; pin_suites && i < c->n_suites; i++)
         put(&b, "suite-%d, ", c->suites[i]);
+    if (other_suite)
+        put(&b, "suite-%d, ", c->preferred);
     /* the OSCORE requests of an IUT that is the CoAP client */
     bool oscore = (c->m->iut_role == SC_HARNESS_RESPONDER) != c->reverse && c->oscore;
     bool rfc9668 = false;

@@ -23,6 +23,8 @@ typedef struct xknow {
     bool first, c_r, m3_sent, oscore_ok, oscore_sent;
     bool m3_valid;             /* the harness's session is that of its valid message_3 */
     bool osc_restarted;        /* a combined request sent again restarted its OSCORE context */
+    bool bad_m3_taken;         /* the IUT accepted a message_3 the harness built faulty (a
+                                * lenient IUT): its OSCORE context is not the harness's */
     int last, pending;
 } xknow;
 
@@ -82,6 +84,8 @@ typedef struct xctx {
     int kind[XM_MAX_INPUTS];   /* XI_* per model input */
     int suites[8];
     size_t n_suites;
+    int preferred;             /* a suite the IUT supports besides the session's */
+    bool has_preferred;        /* (need other_suite; $PREFERRED) */
     bool has_prof;             /* --profile: every sequence runs in prof */
     sc_profile prof;
     bool cred_files;

@@ -50,7 +50,7 @@ static const char *const needs[] = {"c_r",     "m3_sent",    "oscore_ok",     "o
                                     "last_edhoc", "udp",     "first",         "pending",
                                     "pending_m1", "pending_m1_ok", "pending_m3", "rfc9668",
                                     "m4",         "no_m3",   "oscore",        "pending_m2",
-                                    "no_m4",      NULL};
+                                    "no_m4",      "other_suite", NULL};
 
 int xm_state_index(const xm_model *m, const char *name)
 {
@@ -337,6 +337,8 @@ static int load_rule_alts(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm
         int out = -1;
         for (size_t j = 0; j < m->n_out && out < 0; j++) {
             sc_outcome mo;
+            if (strchr(m->out[j].outcome, '$'))
+                continue; /* filled in per run ($PREFERRED): no rule's outcome */
             if (sc_outcome_parse(m->out[j].outcome, &mo, why, sizeof why) != 0)
                 return sy_fail(c, n, "outputs: %s: %s", m->out[j].name, why);
             if (sc_outcome_same(&mo, o))

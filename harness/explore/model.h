@@ -61,7 +61,9 @@ enum {
     XM_NEED_OSCORE = 1u << 14,      /* the IUT runs OSCORE (its peer file's capability) */
     XM_NEED_PENDING_M2 = 1u << 15,  /* the IUT Responder's message_2 (a POST in the reverse
                                      * flow) waits for an answer */
-    XM_NEED_NO_M4 = 1u << 16        /* the run's profile does not use message_4 */
+    XM_NEED_NO_M4 = 1u << 16,       /* the run's profile does not use message_4 */
+    XM_NEED_OTHER_SUITE = 1u << 17  /* the IUT supports a suite besides the session's
+                                     * ($PREFERRED of the input's steps and outcomes) */
 };
 
 typedef struct xm_alt {
