@@ -61,6 +61,9 @@ static void usage(FILE *f)
             "                       METHOD, suite, credentials, message_4, OSCORE and flow, as\n"
             "                       run's jobs get them; the labels of run's reports);\n"
             "                       default: METHOD 3, kid credentials, --suites\n"
+            "  --budget PROFILE     judge each EDHOC message's size as run does (rfc9528, a\n"
+            "                       budget file; default none: a reused IUT Responder chooses\n"
+            "                       longer identifiers as its sessions add up; use --fresh)\n"
             "  --fresh              start the IUT Responder for every sequence (default: one per\n"
             "                       worker and level, reused while the model says sessions are\n"
             "                       independent; a deviation is always confirmed on a fresh one)\n"
@@ -80,7 +83,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {
     "--peer", "--role", "--depth", "--symbols", "--seed", "-j", "--out", "--write-scenarios",
     "--junit", "--json", "--html", "--transport", "--suites", "--timeout", "--creds", "--model",
-    "--profile",
+    "--profile", "--budget",
     "--model-dot", "--flow", NULL};
 
 static bool takes_value(const char *a)
@@ -167,6 +170,7 @@ int cli_explore(int argc, char **argv)
         else if (!strcmp(a, "--html")) o.html = v;
         else if (!strcmp(a, "--suites")) o.suites = v;
         else if (!strcmp(a, "--profile")) o.profile = v;
+        else if (!strcmp(a, "--budget")) o.budget = v;
         else if (!strcmp(a, "--creds")) cred_dir = v;
         else o.model_file = v; /* --model */
         if (bad) {

@@ -29,6 +29,7 @@ typedef struct explore_opts {
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
     bool message_4;
     const char *profile;         /* a profile label of the peer file, or NULL */
+    const char *budget;          /* size budget (scenario/budget.h), or NULL: none */
     bool fresh;                  /* a fresh IUT Responder for every sequence */
     int timeout_ms;
     const char *cred_dir;
