@@ -355,6 +355,13 @@ model-docs: build/edhoc-harness
 MEMCHECK_TESTS ?= tests
 MEMCHECK_LOGS := build/memcheck/logs
 MEMCHECK_SCALE ?= 10
+# Issue 22: which IUT roles `run` finds each reference-peer fault in, checked against the
+# table make test uses to hold explore to the same (tests/test_explore_faults.py).
+.PHONY: explore-faults
+explore-faults: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
+	/usr/bin/python3 tools/explore_faults.py
+
 memcheck: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@rm -rf $(MEMCHECK_LOGS) && mkdir -p $(MEMCHECK_LOGS)

@@ -425,3 +425,30 @@ def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, k
     how = "exited with code 101" if code == 101 else r"crashed \(exit code 139"
     assert re.search(rf"step 2: the IUT {how}.* this input: no state of the model has that "
                      r"output \(a Responder runs until it is stopped\)", m1), m1
+
+
+def test_coverage_says_what_a_depth_covered(harness, tmp_path):
+    """Issue 22 item 3: coverage.json names, per fault class (requirement ID, outcome
+    rule), the (state, input) pairs that exercised it and those the depth did not reach:
+    at depth 1 only message_1 inputs ran, so a wrong MAC_3 (R-5.4.3-b, rule
+    rejects-code-1) was not exercised; at depth 2 it was, by m3_mac after m1."""
+    cov = {}
+    for depth in (1, 2):
+        r, _, _, out = explore(harness, tmp_path, "responder", "--depth", str(depth),
+                               name=f"d{depth}")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert re.search(r"fault classes: \d+ of \d+ requirements and \d+ of \d+ outcome rules",
+                         r.stdout), r.stdout
+        cov[depth] = json.loads((out / "coverage.json").read_text())
+        assert cov[depth]["depth"] == depth and cov[depth]["role"] == "responder"
+    mac1, mac2 = (cov[d]["requirements"]["R-5.4.3-b"] for d in (1, 2))
+    assert mac1["sequences"] == 0 and not mac1["exercised_by"]
+    assert {"state": "wait_m3", "input": "m3_mac"} in mac1["not_exercised"]
+    assert mac2["sequences"] > 0
+    assert any(x["state"] == "wait_m3" and x["input"] == "m3_mac" for x in mac2["exercised_by"])
+    rule1, rule2 = (cov[d]["outcome_rules"]["rejects-code-1"] for d in (1, 2))
+    assert rule1["sequences"] == 0 < rule2["sequences"]
+    method = cov[1]["requirements"]["R-3.2-b"]
+    assert any(x["input"] == "m1_method" and x["sequences"] >= 1 for x in method["exercised_by"])
+    hit = [sum(v["sequences"] > 0 for v in cov[d]["requirements"].values()) for d in (1, 2)]
+    assert hit[0] < hit[1]

@@ -67,6 +67,8 @@ static void usage(FILE *f)
             "  --fresh              start the IUT Responder for every sequence (default: one per\n"
             "                       worker and level, reused while the model says sessions are\n"
             "                       independent; a deviation is always confirmed on a fresh one)\n"
+            "  --until-found        stop after the first depth at which an answer deviated or\n"
+            "                       was non-strict (the deeper levels are not run)\n"
             "  --timeout MS         bound of every wait (default 1000)\n"
             "  --creds DIR          credential files (default vectors/creds)\n"
             "  --model FILE         another model file (format: harness/explore/README.md)\n"
@@ -130,6 +132,7 @@ int cli_explore(int argc, char **argv)
         }
         if (!strcmp(a, "--message-4")) { o.message_4 = true; continue; }
         if (!strcmp(a, "--fresh")) { o.fresh = true; continue; }
+        if (!strcmp(a, "--until-found")) { o.until_found = true; continue; }
         if (!strcmp(a, "--allow-template")) { o.allow_template = true; continue; }
         if (!takes_value(a)) {
             fprintf(stderr, "explore: unknown option %s (see --help)\n", a);

@@ -16,6 +16,8 @@
 #define _GNU_SOURCE /* strdup */
 #include "explore.h"
 #include "../common/mkdirs.h"
+#include "../edhoc/edhoc.h"
+#include "../peer/credfile.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -29,6 +31,7 @@
 
 #include "../report/dot_render.h"
 #include "../report/report.h"
+#include "../report/report_json.h"
 #include "../runner/peer_template.h"
 #include "../runner/run_html.h"
 #include "../runner/reaper.h"
@@ -77,6 +80,25 @@ static int parse_suites(const char *s, int *out, size_t *n)
             return -1;
     }
     return *n ? 0 : -1;
+}
+
+/* Is the harness's credential in the profile identified by a one-byte kid whose
+ * compact form is a CBOR int (ID_CRED {4: h'XX'}), the case the inputs about its
+ * encodings (need kid: m2_kid_bstr, m3_kid_bstr, m2_id_cred_map) change? */
+static bool compact_kid(const xctx *c, bool iut_responder)
+{
+    char ci[SC_MAX_NAME], cr[SC_MAX_NAME];
+    credfile *cf;
+    if (strcmp(c->prof.cred_id, "kid") != 0 ||
+        sc_profile_creds(&c->prof, c->cred_files, ci, cr, sizeof ci) != 0 ||
+        (cf = malloc(sizeof *cf)) == NULL)
+        return false;
+    bool ok = credfile_load(c->o->cred_dir, iut_responder ? ci : cr, CREDFILE_KID, cf) == 0 &&
+              cf->id_cred_len == 4 && cf->id_cred[0] == 0xa1 && cf->id_cred[1] == 0x04 &&
+              cf->id_cred[2] == 0x41 && eh_conn_id_is_int(&cf->id_cred[3], 1);
+    credfile_wipe(cf);
+    free(cf);
+    return ok;
 }
 
 static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
@@ -176,6 +198,7 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     }
     if (c->has_prof && !o->suites)
         c->suites[0] = c->prof.suite, c->n_suites = 1;
+    c->kid = !c->has_prof || compact_kid(c, iut_responder);
     /* $PREFERRED: the lowest other suite of the IUT's profiles (a cipher suite
      * is supported or not whatever the METHOD, RFC 9528 §5.2.3) */
     for (size_t i = 0; i < c->pf->n_profiles; i++) {
@@ -215,7 +238,8 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
                              ((needs & XM_NEED_NO_M4) && (c->profile & XM_IF_M4)) ||
                              ((needs & XM_NEED_RFC9668) && !c->rfc9668) ||
                              ((needs & XM_NEED_OSCORE) && !c->oscore) ||
-                             ((needs & XM_NEED_OTHER_SUITE) && !c->has_preferred))
+                             ((needs & XM_NEED_OTHER_SUITE) && !c->has_preferred) ||
+                             ((needs & XM_NEED_KID) && !c->kid))
             continue;
         c->alphabet[c->n_alpha++] = (int)i;
     }
@@ -297,6 +321,18 @@ static void seq_root(const xctx *c, xseq *s)
     xk_init(&s->know[0]);
     for (size_t j = 0; j < EXPLORE_MAX_DEPTH; j++)
         s->out[j] = -1;
+}
+
+/* prefix, a, sep and at most max bytes of b on one stdout line, made valid
+ * UTF-8 (report_clean_text): the messages are cut at byte counts, which may
+ * fall inside a character such as '§'. */
+static void print_clean(const char *prefix, const char *a, const char *sep, const char *b,
+                        size_t max)
+{
+    size_t n = strlen(b);
+    char *clean = report_clean_text(b, n < max ? n : max, false, SIZE_MAX, NULL);
+    printf("%s%s%s%s\n", prefix, a, sep, clean ? clean : "");
+    free(clean);
 }
 
 /* A deterministic choice from the seed and a text. */
@@ -410,7 +446,7 @@ static int explore_levels(explore *e)
         /* interpret, then keep one representative per (parent, state, harness
          * material) among those that conformed */
         xseq *next = malloc(n * sizeof *next);
-        size_t n_next = 0, devs = 0, ok = 0;
+        size_t n_next = 0, devs = 0, ok = 0, lenient = 0;
         bool *extend = calloc(n, sizeof *extend);
         rstatus *status = malloc(n * sizeof *status);
         if (next == NULL || extend == NULL || status == NULL)
@@ -425,10 +461,11 @@ static int explore_levels(explore *e)
                     deviation_kind(&comp[i], pos, &recs[i], k->dev_kind, sizeof k->dev_kind);
                 char text[256];
                 xseq_text(c, &children[i], text, sizeof text);
-                printf("  deviation: %s: %.300s\n", text, recs[i].message);
+                print_clean("  deviation: ", text, ": ", recs[i].message, 300);
                 devs++;
             }
             ok += status[i] == R_CONFORM || status[i] == R_NONSTRICT;
+            lenient += status[i] == R_NONSTRICT;
         }
         for (size_t i = 0; i < n; i++) {
             if (!(status[i] == R_CONFORM || status[i] == R_NONSTRICT) || extend[i])
@@ -467,6 +504,11 @@ static int explore_levels(explore *e)
         nodes = next, n_nodes = n_next;
         if (explore_stop)
             break;
+        if (c->o->until_found && (devs || lenient) && d < c->o->depth) {
+            printf("--until-found: a deviation or a non-strict answer at depth %d: the deeper "
+                   "levels are not run\n", d);
+            break;
+        }
     }
     free(nodes);
     return 0;
@@ -753,6 +795,87 @@ static void fill_model_dot(FILE *f, void *arg)
 
 /* OUT/model-ROLE.dot and OUT/observed-ROLE.dot, written atomically, and
  * each as SVG where Graphviz's dot is installed (dot_render.h). */
+/* One fault class (a requirement ID, or an outcome rule) of a coverage map:
+ * its entry, created on first use. */
+static json_t *class_entry(json_t *map, const char *name)
+{
+    json_t *k = json_object_get(map, name);
+    if (k == NULL) {
+        k = json_object();
+        json_object_set_new(k, "sequences", json_integer(0));
+        json_object_set_new(k, "exercised_by", json_array());
+        json_object_set_new(k, "not_exercised", json_array());
+        json_object_set_new(map, name, k);
+    }
+    return k;
+}
+
+static void class_add(json_t *k, const char *state, const char *input, size_t runs)
+{
+    json_t *x = json_object();
+    json_object_set_new(x, "state", json_string(state));
+    json_object_set_new(x, "input", json_string(input));
+    if (runs) {
+        json_object_set_new(x, "sequences", json_integer((json_int_t)runs));
+        json_object_set_new(k, "sequences",
+                            json_integer(json_integer_value(json_object_get(k, "sequences")) +
+                                         (json_int_t)runs));
+    }
+    json_array_append_new(json_object_get(k, runs ? "exercised_by" : "not_exercised"), x);
+}
+
+/* How many classes of map were exercised. */
+static size_t classes_hit(const json_t *map, size_t *total)
+{
+    const char *key;
+    json_t *k;
+    size_t hit = 0;
+    *total = 0;
+    json_object_foreach((json_t *)map, key, k) {
+        (*total)++;
+        hit += json_integer_value(json_object_get(k, "sequences")) > 0;
+    }
+    return hit;
+}
+
+/* OUT/coverage.json (issue 22 item 3): for each fault class, the requirement
+ * IDs and the outcome rules the model's transitions judge, which (state,
+ * input) of the alphabet exercised it and in how many sequences, and which
+ * were not reached at this depth. Prints one line of totals. 0 or -1. */
+static int write_coverage(explore *e, const char *out_dir)
+{
+    const xctx *c = &e->c;
+    const xm_model *m = c->m;
+    json_t *doc = json_object(), *reqs = json_object(), *rules = json_object();
+    json_object_set_new(doc, "format", json_string("edhoc-harness-explore-coverage"));
+    json_object_set_new(doc, "schema", json_integer(1));
+    json_object_set_new(doc, "role", json_string(m->role));
+    json_object_set_new(doc, "model", json_string(m->file));
+    json_object_set_new(doc, "depth", json_integer(c->o->depth));
+    for (size_t s = 0; s < m->n_states; s++)
+        for (size_t a = 0; a < c->n_alpha; a++) {
+            int in = c->alphabet[a];
+            const xm_trans *t = &m->t[s][in];
+            if (!t->defined || t->na)
+                continue;
+            size_t runs = e->cls[s][in].runs;
+            for (size_t r = 0; r < t->n_reqs; r++)
+                class_add(class_entry(reqs, t->reqs[r]), m->state[s], m->in[in].name, runs);
+            if (t->rule[0])
+                class_add(class_entry(rules, t->rule), m->state[s], m->in[in].name, runs);
+        }
+    size_t n_req, n_rule, hit_req = classes_hit(reqs, &n_req), hit_rule = classes_hit(rules, &n_rule);
+    json_object_set_new(doc, "requirements", reqs);
+    json_object_set_new(doc, "outcome_rules", rules);
+    char path[1100];
+    snprintf(path, sizeof path, "%.1000s/coverage.json", out_dir);
+    int rc = report_write_json_doc(doc, path);
+    json_decref(doc);
+    printf("fault classes: %zu of %zu requirements and %zu of %zu outcome rules the model "
+           "judges were exercised (%s)\n", hit_req, n_req, hit_rule, n_rule, path);
+    return rc;
+}
+
 static void write_diagrams(explore *e, const char *out_dir)
 {
     const xctx *c = &e->c;
@@ -860,8 +983,9 @@ int explore_main(const explore_opts *o)
                 must_fail++;
             errors += r.v == V_ERROR;
             if (r.v != V_PASS)
-                printf("%-9s %s\n          %s\n", r.v == V_FAIL ? "FAIL" : r.v == V_ERROR ? "ERROR" : "NONSTRICT",
-                       r.id, r.message);
+                print_clean(r.v == V_FAIL ? "FAIL      " : r.v == V_ERROR ? "ERROR     "
+                                                                     : "NONSTRICT ",
+                            r.id, "\n          ", r.message, SIZE_MAX);
             run_report_add(&rep, &r);
         }
     rep.interrupted = explore_stop != 0;
@@ -890,6 +1014,11 @@ int explore_main(const explore_opts *o)
         unwritten++;
     }
     write_diagrams(e, o->out_dir);
+    if (write_coverage(e, o->out_dir) != 0) {
+        fprintf(stderr, "explore: cannot write %s/coverage.json: %s\n", o->out_dir,
+                strerror(errno));
+        unwritten++;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     size_t applicable = 0;
     for (size_t s = 0; s < c->m->n_states; s++)

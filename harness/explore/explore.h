@@ -31,6 +31,7 @@ typedef struct explore_opts {
     const char *profile;         /* a profile label of the peer file, or NULL */
     const char *budget;          /* size budget (scenario/budget.h), or NULL: none */
     bool fresh;                  /* a fresh IUT Responder for every sequence */
+    bool until_found;            /* stop after the first level with a finding */
     int timeout_ms;
     const char *cred_dir;
     const char *harness_path;    /* this binary, for {harness} */

@@ -66,7 +66,7 @@ bool xk_allows(const xctx *c, const xknow *k, int in)
            (!(n & XM_NEED_NO_M4) || !(c->profile & XM_IF_M4)) &&
            (!(n & XM_NEED_RFC9668) || c->rfc9668) && (!(n & XM_NEED_M4) || (c->profile & XM_IF_M4)) &&
            (!(n & XM_NEED_NO_M3) || !k->m3_sent) && (!(n & XM_NEED_OSCORE) || c->oscore) &&
-           (!(n & XM_NEED_OTHER_SUITE) || c->has_preferred);
+           (!(n & XM_NEED_OTHER_SUITE) || c->has_preferred) && (!(n & XM_NEED_KID) || c->kid);
 }
 
 static bool out_is(const xctx *c, int out, const char *name)
@@ -209,20 +209,48 @@ static void suite_hex(int s, char hex[8])
         snprintf(hex, 8, "18%02x", s & 0xff);
 }
 
+/* An ephemeral key of the suite's curve that a Responder MUST reject (RFC 9528
+ * §9.2), as the hex of its CBOR bstr: for P-256 and P-384 an x-coordinate of no
+ * point on the curve (x^3 - 3x + b a non-residue mod p, checked when written);
+ * for X25519 the u-coordinate p (a low-order point, 0 mod p; RFC 7748 §6.1);
+ * for X448 u = 0 (low order). */
+static const char *bad_g_x_hex(int suite)
+{
+    switch (suite) {
+    case 2:
+    case 3: /* P-256 */
+        return "5820a04e73601df544a70ba7ea1e57030f7d4b4eb7f673924e58d54ca77a5e7d4d4a";
+    case 24: /* P-384 */
+        return "58300a04e73601df544a70ba7ea1e57030f7d4b4eb7f673924e58d54ca77a5e7d4d4a04e73601d"
+               "f544a70ba7ea1e57030f7d";
+    case 25: /* X448 */
+        return "5838000000000000000000000000000000000000000000000000000000000000000000000000"
+               "00000000000000000000000000000000";
+    default: /* X25519 */
+        return "5820edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f";
+    }
+}
+
 /* text with the run's values put in: $SUITES_R and $SUITE_HEX (the
  * harness's suite, hex of its CBOR int), $PREFERRED_HEX and $PREFERRED (a
- * suite the IUT supports besides it: hex, decimal). */
+ * suite the IUT supports besides it: hex, decimal), $BAD_G_X_HEX (an
+ * invalid ephemeral key of the suite's curve, bad_g_x_hex). */
 static void put_vars(const xctx *c, buf *b, const char *text)
 {
     static const char *const names[] = {"$SUITES_R", "$SUITE_HEX", "$PREFERRED_HEX",
-                                        "$PREFERRED"};
+                                        "$PREFERRED", "$BAD_G_X_HEX"};
     while (*text) {
         size_t i = 0, len = 0;
-        for (; i < 4; i++)
+        for (; i < 5; i++)
             if (strncmp(text, names[i], len = strlen(names[i])) == 0)
                 break;
-        if (*text != '$' || i == 4) {
+        if (*text != '$' || i == 5) {
             put(b, "%c", *text++);
+            continue;
+        }
+        if (i == 4) {
+            put(b, "%s", bad_g_x_hex(c->suites[c->n_suites - 1]));
+            text += len;
             continue;
         }
         char val[16];

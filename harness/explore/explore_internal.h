@@ -86,6 +86,7 @@ typedef struct xctx {
     size_t n_suites;
     int preferred;             /* a suite the IUT supports besides the session's */
     bool has_preferred;        /* (need other_suite; $PREFERRED) */
+    bool kid;                  /* the credentials are identified by kid (need kid) */
     bool has_prof;             /* --profile: every sequence runs in prof */
     sc_profile prof;
     bool cred_files;

@@ -50,7 +50,7 @@ static const char *const needs[] = {"c_r",     "m3_sent",    "oscore_ok",     "o
                                     "last_edhoc", "udp",     "first",         "pending",
                                     "pending_m1", "pending_m1_ok", "pending_m3", "rfc9668",
                                     "m4",         "no_m3",   "oscore",        "pending_m2",
-                                    "no_m4",      "other_suite", NULL};
+                                    "no_m4",      "other_suite", "kid", NULL};
 
 int xm_state_index(const xm_model *m, const char *name)
 {
@@ -155,6 +155,22 @@ static int emit_flow(sy_ctx *c, const yaml_node_t *n, char *out, size_t cap, siz
 #undef PUT
 }
 
+/* A list (at least min items, at most 16) of names[] into bits (1 << index). */
+static int enum_bits(sy_ctx *c, const yaml_node_t *x, const char *key, const char *const names[],
+                     size_t min, unsigned *bits)
+{
+    size_t k;
+    if (sy_seq(c, x, key, min, 16, &k) != 0)
+        return -1;
+    for (size_t j = 0; j < k; j++) {
+        int w;
+        if (sy_enum(c, sy_seq_item(c, x, j), key, names, &w) != 0)
+            return -1;
+        *bits |= 1u << w;
+    }
+    return 0;
+}
+
 static int load_states(sy_ctx *c, const yaml_node_t *n, xm_model *m)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -204,23 +220,14 @@ static int load_inputs(sy_ctx *c, const yaml_node_t *n, xm_model *m)
     for (size_t i = 0; i < m->n_in; i++) {
         xm_input *in = &m->in[i];
         yaml_node_t *v = sy_map_value(c, n, i), *x;
-        size_t k;
         if (sy_name(c, sy_map_key(c, n, i), "input", in->name, XM_NAME, false) != 0 ||
             sy_keys(c, v, in->name, input_keys) != 0 || sy_require(c, v, "text", &x) != 0 ||
             sy_str(c, x, "text", in->text, XM_TEXT) != 0)
             return -1;
         if (xm_input_index(m, in->name) != (int)i)
             return sy_fail(c, sy_map_key(c, n, i), "inputs: '%s' twice", in->name);
-        if ((x = sy_get(c, v, "needs"))) {
-            if (sy_seq(c, x, "needs", 0, 16, &k) != 0)
-                return -1;
-            for (size_t j = 0; j < k; j++) {
-                int w;
-                if (sy_enum(c, sy_seq_item(c, x, j), "needs", needs, &w) != 0)
-                    return -1;
-                in->needs |= 1u << w;
-            }
-        }
+        if ((x = sy_get(c, v, "needs")) && enum_bits(c, x, "needs", needs, 0, &in->needs) != 0)
+            return -1;
         if ((x = sy_get(c, v, "scenario"))) {
             yaml_node_t *y;
             char state[XM_NAME];
@@ -315,24 +322,17 @@ static int load_rule_alts(sy_ctx *c, const yaml_node_t *n, const xm_model *m, xm
     if (r.level != t->level)
         return sy_fail(c, x, "rule: %s is of level %s, the transition of level %s", name,
                        levels[r.level], levels[t->level]);
-    bool without[3] = {false, false, false};
-    if ((x = sy_get(c, n, "without"))) {
-        size_t k;
-        if (sy_seq(c, x, "without", 1, 3, &k) != 0)
-            return -1;
-        for (size_t i = 0; i < k; i++) {
-            int w;
-            if (sy_enum(c, sy_seq_item(c, x, i), "without", outcome_kinds, &w) != 0)
-                return -1;
-            without[w] = true;
-        }
-    }
+    unsigned without = 0; /* bits: error, coap, silence */
+    if ((x = sy_get(c, n, "without")) &&
+        enum_bits(c, x, "without", outcome_kinds, 1, &without) != 0)
+        return -1;
     if (!t->rule[0])
         snprintf(t->rule, sizeof t->rule, "%s", name);
     for (size_t i = 0; i < r.n; i++) {
         const sc_outcome *o = &r.alt[i];
-        if ((o->kind == SC_OUT_ERROR && without[0]) || (o->kind == SC_OUT_COAP && without[1]) ||
-            (o->kind == SC_OUT_SILENCE && without[2]))
+        if ((o->kind == SC_OUT_ERROR && (without & 1u)) ||
+            (o->kind == SC_OUT_COAP && (without & 2u)) ||
+            (o->kind == SC_OUT_SILENCE && (without & 4u)))
             continue;
         int out = -1;
         for (size_t j = 0; j < m->n_out && out < 0; j++) {

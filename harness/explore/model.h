@@ -25,7 +25,7 @@
 #include "../scenario/scenario.h"
 
 #define XM_MAX_STATES 16
-#define XM_MAX_INPUTS 24
+#define XM_MAX_INPUTS 32
 #define XM_MAX_OUTPUTS 16
 #define XM_MAX_ALTS 8
 #define XM_MAX_REQS 8
@@ -62,8 +62,10 @@ enum {
     XM_NEED_PENDING_M2 = 1u << 15,  /* the IUT Responder's message_2 (a POST in the reverse
                                      * flow) waits for an answer */
     XM_NEED_NO_M4 = 1u << 16,       /* the run's profile does not use message_4 */
-    XM_NEED_OTHER_SUITE = 1u << 17  /* the IUT supports a suite besides the session's
+    XM_NEED_OTHER_SUITE = 1u << 17, /* the IUT supports a suite besides the session's
                                      * ($PREFERRED of the input's steps and outcomes) */
+    XM_NEED_KID = 1u << 18          /* the credentials are identified by kid (compact
+                                     * encodings of ID_CRED, RFC 9528 §3.5.3.2) */
 };
 
 typedef struct xm_alt {
