@@ -136,7 +136,11 @@ FUZZ_NAMES := $(patsubst harness/fuzz/fuzz_%.c,%,$(wildcard harness/fuzz/fuzz_*.
 FUZZ_TARGETS := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 build/fuzz/%.o: %.c $(HDRS) $(wildcard harness/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) $(PKG_CFLAGS) -Ibuild/fuzz -c $< -o $@
+build/fuzz/outcome_rules.inc: harness/scenario/outcome_rules.yaml
+	@mkdir -p build/fuzz
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+build/fuzz/harness/scenario/scenario_load.o: build/fuzz/outcome_rules.inc
 define fuzz_link
 build/fuzz/fuzz_$(1): build/fuzz/harness/fuzz/fuzz_$(1).o \
   $(patsubst %.c,build/fuzz/%.o,$(FUZZ_LIB_SRCS) $(FUZZ_DEPS_$(1)))
