@@ -8,8 +8,8 @@ the reference peer with that fault (tests/test_run.py checks one catching scenar
 fault; the whole-suite measurement is `make explore-faults`, README "explore"). Each entry
 names the configuration explore needs to reach the fault: the default (depth 4, the
 forward flow over CoAP, METHOD 3, suite 2, kid), a profile of the peer file (`--profile`),
-message_4, raw UDP, or sizes (`--fresh --budget rfc9528`). A fault explore does not reach
-at depth 4 is named in BEYOND_DEPTH_4 with the reason and the depth that does.
+message_4, raw UDP, or sizes (`--fresh --budget rfc9528`). Every one is found at depth 4 (BEYOND_DEPTH_4 would name a
+fault that is not, with the reason and the depth that finds it: none now).
 """
 import concurrent.futures
 import json
@@ -74,16 +74,12 @@ RUN_FINDS = {
     "wrong-mac-3": {"initiator": DEFAULT},
 }
 
-# Faults explore reaches only deeper than 4 inputs: (role) -> (depth, alphabet, why).
-BEYOND_DEPTH_4 = {
-    # The Responder processes a replayed message_3 again and derives a new OSCORE context:
-    # without message_4 nothing but the renewed replay window shows it (RFC 8613 §7.4), so
-    # the sequence is m1, m3, oscore, m3, oscore_replay (RFC 9528 §5.1). With message_4
-    # the reprocessed answer is the identical message_4 (the same keys, the same
-    # plaintext), and the RFC 9668 combined request, which would save one input, is not
-    # kept for a plain OSCORE replay.
-    ("replay-message-3", "responder"): (5, "m1,m3,oscore,oscore_replay"),
-}
+# Faults explore reaches only deeper than 4 inputs: (fault, role) -> (depth, alphabet).
+# replay-message-3 (a replayed message_3 processed again, a new OSCORE context) shows only
+# through the renewed replay window (RFC 8613 §7.4; with message_4 the reprocessed answer
+# is the identical message_4); since the OSCORE part of an RFC 9668 combined request is
+# kept for a replay, m1, m3_combined, m3, oscore_replay finds it at depth 4.
+BEYOND_DEPTH_4 = {}
 
 # The reverse message flow's own fault: tests/test_reverse_flow.py explores it.
 REVERSE_ONLY = {"reverse-no-prefix"}

@@ -118,6 +118,10 @@ void xk_update(const xctx *c, xknow *k, int in, int out)
         k->m3_sent = true;
         k->m3_valid = c->kind[in] != XI_M3_BAD;
         k->last = c->kind[in] == XI_M3_COMBINED ? XL_NONE : XL_EDHOC; /* not repeatable */
+        /* its OSCORE part is kept for a replay (exec_roles.c), in place of any
+         * earlier request: a replay only when the IUT processed it (answered it) */
+        if (c->kind[in] == XI_M3_COMBINED)
+            k->oscore_sent = out_is(c, out, "oscore");
         break;
     case XI_OSCORE:
         k->oscore_sent = true;

@@ -606,6 +606,11 @@ void peer_responder_oscore(peer_responder *r, const tr_message *req, tr_message 
         }
         if (!process_message_3(r, rs, item, item_len, resp))
             return;
+        /* the same message_3 again, alone, is a duplicate (RFC 9528 §7): answered
+         * with an empty 2.04, as message_3 was accepted */
+        rs->last_req_len = item_len < sizeof rs->last_req ? item_len : 0;
+        memcpy(rs->last_req, item, rs->last_req_len);
+        rs->last_resp_len = 0;
         inner.payload = req->payload + item_len;
         inner.payload_len = req->payload_len - item_len;
     } else if (rs == NULL || !rs->oscore_ready) {

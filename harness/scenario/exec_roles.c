@@ -238,7 +238,13 @@ static void initiator_repeat(sc_exec *x)
     x->repeating = false;
 }
 
-/* RFC 9668: message_3 and the first OSCORE request in one CoAP request. */
+static void keep_oscore_request(sc_exec *x, const tr_message *req, const peer_oscore_req *rq,
+                                const char *resource);
+
+/* RFC 9668: message_3 and the first OSCORE request in one CoAP request. Its
+ * OSCORE part (the OSCORE option and ciphertext, without the EDHOC option
+ * and message_3, which OSCORE does not protect: RFC 9668 §3.1, §3.2) is kept
+ * for `oscore: {replay: true}`: the same request, the same Partial IV. */
 static void initiator_combined(sc_exec *x, const sc_step *st, const uint8_t *m3, size_t n)
 {
     static uint8_t buf[TR_MAX_BODY];
@@ -253,7 +259,15 @@ static void initiator_combined(sc_exec *x, const sc_step *st, const uint8_t *m3,
         return;
     }
     x->oscore_ready = true; /* a later oscore step goes on with this context */
+    tr_message plain = req;
     size_t k = 0;
+    for (size_t i = 0; i < req.n_opts; i++)
+        if (req.opts[i].number != TR_OPTION_EDHOC)
+            plain.opts[k++] = req.opts[i];
+    plain.n_opts = k;
+    plain.payload = req.payload + n, plain.payload_len = req.payload_len - n;
+    keep_oscore_request(x, &plain, &x->combined_rq, st->resource);
+    k = 0;
     for (size_t i = 0; i < req.n_opts; i++) {
         if (req.opts[i].number == TR_OPTION_OSCORE && st->no_oscore_option)
             continue;
