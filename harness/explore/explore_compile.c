@@ -238,22 +238,23 @@ static const char *bad_g_x_hex(int suite)
 /* text with the run's values put in: $SUITES_R and $SUITE_HEX (the
  * harness's suite, hex of its CBOR int), $PREFERRED_HEX and $PREFERRED (a
  * suite the IUT supports besides it: hex, decimal), $BAD_G_X_HEX (an
- * invalid ephemeral key of the suite's curve, bad_g_x_hex). */
+ * invalid ephemeral key of the suite's curve, bad_g_x_hex, as a bstr) and
+ * $BAD_KEY_HEX (its bytes alone). */
 static void put_vars(const xctx *c, buf *b, const char *text)
 {
-    static const char *const names[] = {"$SUITES_R", "$SUITE_HEX", "$PREFERRED_HEX",
-                                        "$PREFERRED", "$BAD_G_X_HEX"};
+    static const char *const names[] = {"$SUITES_R",  "$SUITE_HEX",   "$PREFERRED_HEX",
+                                        "$PREFERRED", "$BAD_G_X_HEX", "$BAD_KEY_HEX"};
     while (*text) {
         size_t i = 0, len = 0;
-        for (; i < 5; i++)
+        for (; i < 6; i++)
             if (strncmp(text, names[i], len = strlen(names[i])) == 0)
                 break;
-        if (*text != '$' || i == 5) {
+        if (*text != '$' || i == 6) {
             put(b, "%c", *text++);
             continue;
         }
-        if (i == 4) {
-            put(b, "%s", bad_g_x_hex(c->suites[c->n_suites - 1]));
+        if (i >= 4) { /* the bstr, or the key's bytes alone (after the 2-byte head) */
+            put(b, "%s", bad_g_x_hex(c->suites[c->n_suites - 1]) + (i == 5 ? 4 : 0));
             text += len;
             continue;
         }
