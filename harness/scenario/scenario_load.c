@@ -503,7 +503,7 @@ static const char *const rule_keys[] = {"text", "rfc", "level", "accept", NULL};
 
 /* Rule `name` of the table into r; its first problem into err ("outcome
  * rule NAME: ..." for an unknown name, else "outcome_rules.yaml:LINE: ..."). */
-static int rule_load(const char *name, sc_rule *r, char *err, size_t cap)
+int sc_rule_get(const char *name, sc_rule *r, char *err, size_t cap)
 {
     sy_ctx c;
     yaml_node_t *root, *rules, *v = NULL, *x;
@@ -549,11 +549,6 @@ static int rule_load(const char *name, sc_rule *r, char *err, size_t cap)
 out:
     sy_close(&c);
     return rc;
-}
-
-int sc_rule_get(const char *name, sc_rule *r, char *err, size_t cap)
-{
-    return rule_load(name, r, err, cap);
 }
 
 size_t sc_rule_names(char names[][SC_MAX_NAME], size_t max)
@@ -611,7 +606,7 @@ static int load_expect_rule(sy_ctx *c, const yaml_node_t *v, const yaml_node_t *
     if (sy_keys(c, v, "expect", (const char *const[]){"rule", NULL}) != 0 ||
         sy_name(c, x, "rule", name, sizeof name, false) != 0)
         return -1;
-    if (rule_load(name, &r, why, sizeof why) != 0)
+    if (sc_rule_get(name, &r, why, sizeof why) != 0)
         return sy_fail(c, x, "rule: %s", why);
     memcpy(st->outcomes, r.alt, r.n * sizeof r.alt[0]);
     st->n_outcomes = r.n;
