@@ -326,6 +326,19 @@ explore: build/edhoc-harness
 	build/edhoc-harness explore --peer peers/reference.yaml --role initiator --depth $(EXPLORE_DEPTH) \
 	    -j $(NPROC) --out reports/explore-initiator
 
+# make explore-profiles (issue 22): the healthy reference peer explored to depth 4 in every
+# one of its 144 profiles, with and without message_4 (288 configurations), in both roles;
+# exit non-zero on any deviation or error. Reports in reports/explore-profiles-<role>/.
+# A campaign (about 15 minutes on 2 cores); make test explores the same configurations
+# shallower (tests/test_explore_faults.py).
+.PHONY: explore-profiles
+explore-profiles: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) build/edhoc-harness
+	build/edhoc-harness explore --peer peers/reference.yaml --role responder --depth 4 \
+	    --all-profiles --parallel-configs $(NPROC) -j 1 --out reports/explore-profiles-responder
+	build/edhoc-harness explore --peer peers/reference.yaml --role initiator --depth 4 \
+	    --all-profiles --parallel-configs 16 -j 2 --out reports/explore-profiles-initiator
+
 # docs/model/: the explore state models as Graphviz dot, drawn from harness/explore/model_*.yaml
 # (SVG as well where Graphviz's dot is installed; it is not among the required packages).
 .PHONY: model-docs

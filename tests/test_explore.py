@@ -176,11 +176,15 @@ def test_exploration_is_deterministic_for_a_seed(harness, tmp_path):
     assert runs[0] == runs[1]
 
 
-@pytest.mark.parametrize("sig", ["SIGINT", pytest.param("SIGHUP", marks=pytest.mark.plain_only)])
-def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path, sig):
+@pytest.mark.parametrize("sig,every", [("SIGINT", False),
+                                       pytest.param("SIGHUP", False, marks=pytest.mark.plain_only),
+                                       ("SIGTERM", True)])
+def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_path, sig, every):
     """issue 16 item 6: explore had no SIGINT handling (killed at once, no results, the
     workers' IUTs left running). Now it stops its workers, which stop their IUTs, writes
-    its reports marked interrupted and exits 3; SIGHUP (the terminal went away) too."""
+    its reports marked interrupted and exits 3; SIGHUP (the terminal went away) too.
+    With --all-profiles (every): SIGTERM to the parent alone (a CI runner's), which
+    stops the explorers of the configurations running, then writes the merged reports."""
     import signal
     from peerutil import processes_running, unique_sleep_marker
     marker = unique_sleep_marker(59)
@@ -195,8 +199,10 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
     peer.write_text(re.sub(r'(?m)^(responder:\n  command: .*\n  ready: ).*$', r'\1"listening"',
                            text))
     out = tmp_path / "out"
+    every_args = ["--all-profiles", "--parallel-configs", "3"] if every else []
     proc = subprocess.Popen([str(harness), "explore", "--peer", str(peer), "--role", "responder",
-                             "--depth", "2", "-j", "2", "--timeout", "1000", "--out", str(out)],
+                             "--depth", "2", "-j", "2", "--timeout", "1000", "--out", str(out),
+                             *every_args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def alive():
@@ -214,7 +220,8 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 3, stdout
-    assert "explore interrupted" in stdout and "the exploration was interrupted" in stdout
+    assert "the exploration was interrupted" in stdout
+    assert every or "explore interrupted" in stdout
     doc = json.loads((out / "results.json").read_text())
     assert doc["interrupted"] is True
     assert (out / "junit.xml").read_text().rstrip().endswith("</testsuites>")
@@ -226,6 +233,12 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
 
 def test_usage_errors(run):
     assert run("explore", "--role", "responder").returncode == 2
+    r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder",
+            "--all-profiles", "--profile", "m3-s2-kid")
+    assert r.returncode == 2 and "--all-profiles takes the profiles" in r.stderr
+    r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder",
+            "--all-profiles", "--flow", "reverse")
+    assert r.returncode == 2 and "no profile in the reverse message flow" in r.stderr
     r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder", "--symbols",
             "m1,nonsense")
     assert r.returncode == 2 and "unknown input 'nonsense'" in r.stderr
@@ -453,3 +466,26 @@ def test_coverage_says_what_a_depth_covered(harness, tmp_path):
     assert any(x["input"] == "m1_method" and x["sequences"] >= 1 for x in method["exercised_by"])
     hit = [sum(v["sequences"] > 0 for v in cov[d]["requirements"].values()) for d in (1, 2)]
     assert hit[0] < hit[1]
+
+
+def test_all_profiles_reports_a_profile_it_cannot_explore_as_an_error(harness, tmp_path):
+    """explore --all-profiles: a profile the harness has no credentials for (METHOD 1 with
+    kid, no cred-files) is an error naming it and why, the other profile is explored,
+    the exit code is a set-up error's (3), never green; every result names its
+    configuration, the merged coverage lists both."""
+    text = re.sub(r"capabilities: \[[^\]]*\]",
+                  "capabilities: [method-1, method-3, suite-2, cred-kid, coap, error-messages]",
+                  REFERENCE, flags=re.S)
+    r, _, _, out = explore(harness, tmp_path, "responder", "--depth", "1", "--all-profiles",
+                           peer_text=text)
+    assert r.returncode == 3, r.stdout + r.stderr
+    by = {}
+    for x in json.loads((out / "results.json").read_text())["results"]:
+        by.setdefault(x["profile"], []).append(x)
+    assert set(by) == {"m1-s2-kid", "m3-s2-kid"}
+    assert all(x["verdict"] == "error" and "no credentials for the profile METHOD 1" in
+               x["message"] for x in by["m1-s2-kid"])
+    assert all(x["verdict"] == "pass" for x in by["m3-s2-kid"])
+    cov = json.loads((out / "coverage.json").read_text())
+    assert cov["configurations"] == ["m1-s2-kid", "m3-s2-kid"]
+    assert (out / "m3-s2-kid" / "explore.log").read_text().count("summary:") == 1

@@ -7,8 +7,10 @@ finds it (a fail or a non-strict verdict), measured with `run --role R --no-sani
 the reference peer with that fault (tests/test_run.py checks one catching scenario per
 fault; the whole-suite measurement is `make explore-faults`, README "explore"). Each entry
 names the configuration explore needs to reach the fault: the default (depth 4, the
-forward flow over CoAP, METHOD 3, suite 2, kid), a profile of the peer file (`--profile`),
-message_4, raw UDP, or sizes (`--fresh --budget rfc9528`). Every one is found at depth 4 (BEYOND_DEPTH_4 would name a
+forward flow over CoAP, METHOD 3, suite 2, kid), every profile of the peer file with and
+without message_4 (`--all-profiles`: a fault of one METHOD, kind of credential or of
+message_4 is found without naming the profile), raw UDP, or sizes (`--fresh --budget
+rfc9528`). Every one is found at depth 4 (BEYOND_DEPTH_4 would name a
 fault that is not, with the reason and the depth that finds it: none now).
 """
 import concurrent.futures
@@ -25,9 +27,15 @@ from wall import scaled
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 DEFAULT = ()
-M4 = ("--message-4",)
 UDP = ("--transport", "udp")
 SIZES = ("--fresh", "--budget", "rfc9528")
+# --all-profiles: one exploration per profile of the peer file, with and without
+# message_4; the fault shows in some of them (a METHOD, a kind of credential, message_4)
+# and the user need not know which. Against SMALL_PEER, the reference peer restricted
+# to eight of its profiles (its 288 configurations are make explore-profiles').
+ALL = ("--all-profiles", "--parallel-configs", "8")
+SMALL_CAPS = ("method-0, method-3, suite-0, suite-2, cred-kid, cred-kccs, cred-files, coap, "
+              "udp, error-messages, message-4")
 
 # fault -> {IUT role: explore arguments besides --depth 4}
 RUN_FINDS = {
@@ -47,19 +55,17 @@ RUN_FINDS = {
     "id-cred-map": {"responder": DEFAULT, "initiator": DEFAULT},
     "id-cred-x5u": {"responder": DEFAULT, "initiator": DEFAULT},
     "ignore-suites-order": {"responder": DEFAULT},
-    "kccs-no-cnf": {"responder": ("--profile", "m3-s2-kccs"),
-                    "initiator": ("--profile", "m3-s2-kccs")},
+    "kccs-no-cnf": {"responder": ALL, "initiator": ALL},
     "keep-session-after-error": {"responder": DEFAULT},
-    "mac-for-signature": {"responder": ("--profile", "m0-s0-x5t"),
-                          "initiator": ("--profile", "m0-s0-x5t")},
+    "mac-for-signature": {"responder": ALL, "initiator": ALL},
     "mac-truncated": {"responder": DEFAULT, "initiator": DEFAULT},
     "no-error-message": {"responder": DEFAULT, "initiator": DEFAULT},
     "no-eviction": {"responder": DEFAULT},
-    "no-message-4": {"responder": M4},
+    "no-message-4": {"responder": ALL},
     "nondeterministic-cbor": {"responder": DEFAULT, "initiator": DEFAULT},
     "oscore-swap-ids": {"responder": DEFAULT},
     "plain-coap-without-context": {"responder": DEFAULT},
-    "reject-message-4": {"initiator": M4},
+    "reject-message-4": {"initiator": ALL},
     "replay-message-3": {"responder": DEFAULT},
     "reprocess-message-2": {"initiator": UDP},
     "resend-new-message-3": {"initiator": UDP},
@@ -97,10 +103,18 @@ def test_every_fault_switch_is_listed(run):
     assert names == set(RUN_FINDS) | REVERSE_ONLY, names ^ (set(RUN_FINDS) | REVERSE_ONLY)
 
 
+def small_peer(fault):
+    """The reference peer file with SMALL_CAPS as its capabilities, and the fault."""
+    text = re.sub(r"capabilities: \[[^\]]*\]", f"capabilities: [{SMALL_CAPS}]", REFERENCE,
+                  flags=re.S)
+    return text.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
+
+
 def explore_once(harness, tmp_path, fault, role, args, depth=4):
     name = f"{fault}-{role}"
     peer = tmp_path / f"{name}.yaml"
-    peer.write_text(with_fault(fault) if fault else REFERENCE)
+    peer.write_text(small_peer(fault) if "--all-profiles" in args and fault
+                    else with_fault(fault) if fault else REFERENCE)
     out = tmp_path / name
     depth, symbols = BEYOND_DEPTH_4.get((fault, role), (depth, None))
     cmd = [str(harness), "explore", "--peer", str(peer), "--role", role, "--depth", str(depth),
@@ -123,6 +137,11 @@ def test_explore_finds_every_fault_that_run_finds(harness, tmp_path):
         fault, role, args = case
         r, results = explore_once(harness, tmp_path, fault, role, args)
         found = [x for x in results if x["verdict"] in ("fail", "nonstrict")]
+        if "--all-profiles" in args:
+            # found in the configurations that have what the fault is about, and there
+            # only; each result names its configuration
+            where = {x["profile"] for x in found}
+            assert where and where < {x["profile"] for x in results}, (fault, role, where)
         errors = [x for x in results if x["verdict"] == "error"]
         return case, r, found, errors
 
@@ -173,3 +192,33 @@ def test_no_deviation_on_the_healthy_reference_peer_in_its_profiles(harness, tmp
             if r.returncode != 0 or off or not results:
                 bad.append((role, args, r.returncode, off[:3], r.stdout[-400:]))
     assert not bad, bad
+
+
+@pytest.mark.plain_only
+@pytest.mark.parametrize("role", ["responder", "initiator"])
+def test_no_deviation_on_the_healthy_reference_peer_in_every_profile(harness, tmp_path, role):
+    """explore --all-profiles over the reference peer's 144 profiles, each with and
+    without message_4, in every METHOD x suite x kind of credential: an IUT Responder
+    to depth 2 (every first input, every input after message_1), an IUT Initiator to
+    depth 3 (told two suites, its first message_1 meets ERR_CODE 2; then every answer to
+    its second). Depth 4 in every profile is `make explore-profiles`."""
+    # an IUT Initiator's exploration waits for silences: 16 configurations at once
+    args = ALL if role == "responder" else ("--all-profiles", "--parallel-configs", "16")
+    r, results = explore_once(harness, tmp_path, None, role, args,
+                              depth=2 if role == "responder" else 3)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    off = [(x["id"], x["profile"], x["verdict"], x["message"][:200]) for x in results
+           if x["verdict"] != "pass"]
+    assert not off, off
+    configs = {x["profile"] for x in results}
+    assert len(configs) == 288, len(configs)
+    assert "m0-s24-x5chain+m4" in configs and "m2-s25-kccs" in configs
+    # the merged coverage names each configuration
+    cov = json.loads((tmp_path / f"None-{role}" / "coverage.json").read_text())
+    assert len(cov["configurations"]) == 288
+    # what depth 2 reaches does not depend on the profile: a requirement exercised in one
+    # configuration is exercised in every one whose model judges it
+    partial = {n: len(k["not_exercised_in"]) for n, k in cov["requirements"].items()
+               if k["exercised_in"] and k["not_exercised_in"]}
+    assert not partial, partial
+    assert sum(len(k["exercised_in"]) == 288 for k in cov["requirements"].values()) >= 15

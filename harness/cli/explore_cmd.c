@@ -61,6 +61,13 @@ static void usage(FILE *f)
             "                       METHOD, suite, credentials, message_4, OSCORE and flow, as\n"
             "                       run's jobs get them; the labels of run's reports);\n"
             "                       default: METHOD 3, kid credentials, --suites\n"
+            "  --all-profiles       one exploration per configuration of the peer file: each\n"
+            "                       profile in the flow, without and (where it has it) with\n"
+            "                       message_4, over --transport; reports in DIR/LABEL/\n"
+            "                       (m3-s2-kid+m4), all merged in DIR; exit code the worst\n"
+            "  --parallel-configs N with --all-profiles: configurations explored at once, each\n"
+            "                       with -j workers (default 1; an IUT Initiator's exploration\n"
+            "                       mostly waits, so more than the cores is worthwhile)\n"
             "  --budget PROFILE     judge each EDHOC message's size as run does (rfc9528, a\n"
             "                       budget file; default none: a reused IUT Responder chooses\n"
             "                       longer identifiers as its sessions add up; use --fresh)\n"
@@ -85,7 +92,7 @@ static void usage(FILE *f)
 static const char *const value_opts[] = {
     "--peer", "--role", "--depth", "--symbols", "--seed", "-j", "--out", "--write-scenarios",
     "--junit", "--json", "--html", "--transport", "--suites", "--timeout", "--creds", "--model",
-    "--profile", "--budget",
+    "--profile", "--budget", "--parallel-configs",
     "--model-dot", "--flow", NULL};
 
 static bool takes_value(const char *a)
@@ -134,6 +141,7 @@ int cli_explore(int argc, char **argv)
         if (!strcmp(a, "--fresh")) { o.fresh = true; continue; }
         if (!strcmp(a, "--until-found")) { o.until_found = true; continue; }
         if (!strcmp(a, "--allow-template")) { o.allow_template = true; continue; }
+        if (!strcmp(a, "--all-profiles")) { o.all_profiles = true; continue; }
         if (!takes_value(a)) {
             fprintf(stderr, "explore: unknown option %s (see --help)\n", a);
             return 2;
@@ -155,6 +163,8 @@ int cli_explore(int argc, char **argv)
             bad = eh_parse_int(v, 1, EXPLORE_MAX_DEPTH, &o.depth) != 0;
         } else if (!strcmp(a, "-j")) {
             bad = eh_parse_int(v, 1, 64, &o.jobs) != 0;
+        } else if (!strcmp(a, "--parallel-configs")) {
+            bad = eh_parse_int(v, 1, 64, &o.parallel_configs) != 0;
         } else if (!strcmp(a, "--seed")) {
             bad = eh_parse_ulong(v, ULONG_MAX, &o.seed) != 0;
         } else if (!strcmp(a, "--timeout")) {

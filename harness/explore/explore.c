@@ -178,7 +178,9 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     c->udp = o->transport && strcmp(o->transport, "udp") == 0;
     c->oscore = c->has_prof ? c->prof.oscore : peer_has_capability(c->pf, "oscore");
     c->rfc9668 = c->oscore && peer_has_capability(c->pf, "rfc9668") && !c->udp;
-    c->profile = xm_profile(o->message_4 || (c->has_prof && c->prof.message_4), c->oscore);
+    c->profile = xm_profile(!o->no_message_4 && (o->message_4 || (c->has_prof &&
+                                                                   c->prof.message_4)),
+                            c->oscore);
     /* sizes are `run`'s concern unless asked for (--budget): a reused IUT
      * Responder with many sessions chooses longer identifiers, which a budget
      * would grade (with --fresh every sequence meets a new IUT) */
@@ -196,8 +198,22 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         snprintf(err, cap, "--suites: a comma-separated list of suites, e.g. 6,2");
         return -1;
     }
-    if (c->has_prof && !o->suites)
+    if (c->has_prof && !o->suites) {
         c->suites[0] = c->prof.suite, c->n_suites = 1;
+        /* an IUT Initiator with another suite for the same METHOD and kind of
+         * credential is told [that suite, the profile's] in the forward flow, as
+         * [6, 2] by default: its first message_1 meets ERR_CODE 2 (§6.3) */
+        int other = -1;
+        for (size_t i = 0; !iut_responder && !c->reverse && i < c->pf->n_profiles; i++) {
+            const sc_profile *p = &c->pf->profiles[i];
+            if (p->method == c->prof.method && p->suite != c->prof.suite &&
+                p->flow == c->prof.flow && strcmp(p->cred_id, c->prof.cred_id) == 0 &&
+                (other < 0 || p->suite < other))
+                other = p->suite;
+        }
+        if (other >= 0)
+            c->suites[0] = other, c->suites[1] = c->prof.suite, c->n_suites = 2;
+    }
     c->kid = !c->has_prof || compact_kid(c, iut_responder);
     /* $PREFERRED: the lowest other suite of the IUT's profiles (a cipher suite
      * is supported or not whatever the METHOD, RFC 9528 §5.2.3) */
@@ -701,8 +717,12 @@ static void fill_result(explore *e, int state, int in, xclass *k, sc_result *r)
             break;
         q += (size_t)w;
     }
-    r->method = 3;
+    r->method = c->has_prof ? c->prof.method : 3;
     r->suite = c->suites[c->n_suites - 1];
+    if (c->o->config_label)
+        snprintf(r->profile, sizeof r->profile, "%s", c->o->config_label);
+    else if (c->has_prof)
+        (void)sc_profile_label(&c->prof, r->profile, sizeof r->profile);
     snprintf(r->transport, sizeof r->transport, "%s", c->udp ? "udp" : "coap");
     r->seed = c->o->seed;
     r->seconds = k->seconds;
@@ -905,7 +925,7 @@ static void on_explore_signal(int sig)
     explore_stop = 1;
 }
 
-int explore_main(const explore_opts *o)
+int explore_one(const explore_opts *o, char *why, size_t why_cap)
 {
     explore *e = calloc(1, sizeof *e);
     char err[512], path[1024];
@@ -918,6 +938,8 @@ int explore_main(const explore_opts *o)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (e == NULL || setup(e, o, err, sizeof err) != 0) {
         fprintf(stderr, "explore: %s\n", e ? err : "out of memory");
+        if (why)
+            snprintf(why, why_cap, "%s", e ? err : "out of memory");
         goto out;
     }
     const xctx *c = &e->c;
@@ -933,7 +955,6 @@ int explore_main(const explore_opts *o)
         printf(" %s", c->m->in[c->alphabet[i]].name);
     printf("\n");
     fflush(stdout);
-    explore_stop = 0;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_explore_signal;
     sigaction(SIGINT, &sa, &old_int);
@@ -1057,4 +1078,10 @@ out:
     }
     free(e);
     return rc;
+}
+
+int explore_main(const explore_opts *o)
+{
+    explore_stop = 0;
+    return o->all_profiles ? explore_all_profiles(o) : explore_one(o, NULL, 0);
 }

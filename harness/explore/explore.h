@@ -29,6 +29,13 @@ typedef struct explore_opts {
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */
     bool message_4;
     const char *profile;         /* a profile label of the peer file, or NULL */
+    bool all_profiles;           /* one exploration per configuration: every profile of
+                                  * the flow, with and without message_4 where it has
+                                  * it, over each transport (explore_all.c) */
+    int parallel_configs;        /* with all_profiles: configurations explored at once */
+    bool no_message_4;           /* (explore_all.c) the profile's message_4 left unused */
+    const char *config_label;    /* (explore_all.c) the results' `profile`, or NULL: the
+                                  * profile's label */
     const char *budget;          /* size budget (scenario/budget.h), or NULL: none */
     bool fresh;                  /* a fresh IUT Responder for every sequence */
     bool until_found;            /* stop after the first level with a finding */
@@ -39,8 +46,10 @@ typedef struct explore_opts {
     bool allow_template;         /* run a peer file marked template: true */
 } explore_opts;
 
-/* Returns the exit code: 0 no MUST-level deviation and no error, 1
- * otherwise, 2 usage or set-up error (message printed). */
+/* Returns the exit code (RUN_EXIT_*, as run's): 0 no MUST-level deviation
+ * and no error, 1 a MUST-level deviation, 2 usage or input error (message
+ * printed), 3 set-up error or no verdict, 4 nothing exercised. With
+ * all_profiles, the worst over the configurations, reports merged. */
 int explore_main(const explore_opts *o);
 
 #endif

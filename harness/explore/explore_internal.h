@@ -113,6 +113,13 @@ void xseq_text(const xctx *c, const xseq *s, char *out, size_t cap);
 int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompiled *out);
 void xcompiled_free(xcompiled *x);
 
+/* explore.c: one exploration as explore_main without all_profiles does it,
+ * reports written in o->out_dir; a set-up error's text also goes to why
+ * (may be NULL). Returns the exit code. explore_stop is not reset. */
+int explore_one(const explore_opts *o, char *why, size_t why_cap);
+/* explore_all.c: explore --all-profiles. */
+int explore_all_profiles(const explore_opts *o);
+
 /* Set by explore_main's SIGINT/SIGTERM/SIGHUP handler: the batch running stops its
  * workers (each stops its IUT first), no further level or shrinking runs,
  * and the reports are written marked interrupted. */

@@ -278,9 +278,13 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
             iut_exit ex;
             if (wk->iut != NULL && (fresh || iut_poll(wk->iut, &ex)))
                 stop_iut(wk);
-            if (wk->iut == NULL) {
+            /* a port another process took between tr_free_port and the IUT's
+             * bind (explorations side by side): another port, at most 4 tries */
+            for (int tries = 0; wk->iut == NULL; tries++) {
                 wk->port = tr_free_port("127.0.0.1");
-                if (start_iut(wk, sc, wk->port, err, sizeof err) != 0)
+                if (start_iut(wk, sc, wk->port, err, sizeof err) == 0)
+                    break;
+                if (tries == 3 || !tr_port_taken("127.0.0.1", wk->port))
                     goto error;
             }
             eo.port = wk->port;

@@ -399,6 +399,20 @@ START_TEST(test_iut_port_below_the_ephemeral_range)
 }
 END_TEST
 
+/* tr_port_taken: a port a UDP socket holds is taken, and free again once it is
+ * closed (the test an IUT's failed start uses to tell a port race from a failure). */
+START_TEST(test_port_taken_while_a_socket_holds_it)
+{
+    tr_udp u;
+    ck_assert_int_eq(tr_udp_bind(&u, "127.0.0.1", 0), EH_OK);
+    int port = tr_udp_local_port(&u);
+    ck_assert(tr_port_taken("127.0.0.1", port));
+    tr_udp_close(&u);
+    ck_assert(!tr_port_taken("127.0.0.1", port));
+    ck_assert(!tr_port_taken("no-such-host.invalid", port));
+}
+END_TEST
+
 Suite *eh_test_udp_transport_suite(void)
 {
     Suite *s = suite_create("udp_transport");
@@ -412,6 +426,7 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_add_test(tc, test_replay_bounded_least_recent_evicted);
     tcase_add_test(tc, test_loopback_hosts);
     tcase_add_test(tc, test_iut_port_below_the_ephemeral_range);
+    tcase_add_test(tc, test_port_taken_while_a_socket_holds_it);
     tcase_add_test(tc, test_message_3_that_parses_as_coap_is_edhoc);
     tcase_add_test(tc, test_oscore_request_that_parses_as_edhoc_is_coap);
     suite_add_tcase(s, tc);

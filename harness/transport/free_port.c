@@ -41,6 +41,14 @@ static bool bindable(const tr_addr *a, int type, int port)
     return ok;
 }
 
+bool tr_port_taken(const char *host, int port)
+{
+    tr_addr a;
+    if (tr_addr_resolve(host, 0, &a) != EH_OK)
+        return false;
+    return !bindable(&a, SOCK_DGRAM, port) || !bindable(&a, SOCK_STREAM, port);
+}
+
 int tr_free_port(const char *host)
 {
     tr_addr a;

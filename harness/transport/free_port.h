@@ -14,11 +14,19 @@
 #ifndef EH_TRANSPORT_FREE_PORT_H
 #define EH_TRANSPORT_FREE_PORT_H
 
+#include <stdbool.h>
+
 #define TR_FREE_PORT_LOW 10000
 
 /* A free port on host (a literal or a name), or -1 when host does not
  * resolve or nothing can be bound. */
 int tr_free_port(const char *host);
+
+/* Is port on host held by some socket now (a UDP or a TCP one cannot bind
+ * it)? After an IUT failed to start on a port tr_free_port gave, true
+ * means another process took the port in the meantime: a race to try
+ * again on another port, not the IUT's failure. */
+bool tr_port_taken(const char *host, int port);
 
 /* The low end of the kernel's ephemeral port range (32768 when unknown). */
 int tr_ephemeral_low(void);
