@@ -145,6 +145,24 @@ def test_ead_inputs_find_a_peer_that_accepts_critical_ead_items(harness, tmp_pat
                     "with message_3") in failing["explore/initiator/sent-m1/m2-ead-critical"]
 
 
+def test_padding_inputs_find_a_peer_that_rejects_padding(harness, tmp_path):
+    """EAD padding (label 0, §3.8.1) in message_1 and in message_3 (m1_padding,
+    m3_padding): the healthy peer ignores it; one with --fault reject-ead-padding
+    answers an error, a deviation in each, shrunk to the input itself."""
+    text = with_fault("reject-ead-padding")
+    r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "2", "--symbols",
+                               "m1,m1_padding,m3,m3_padding", peer_text=text, name="pad")
+    assert r.returncode == 1, r.stdout
+    assert results["explore/responder/idle/m1-padding"]["verdict"] == "fail"
+    assert results["explore/responder/wait-m3/m3-padding"]["verdict"] == "fail"
+    assert "minimal sequence m1, m3_padding" in results["explore/responder/wait-m3/m3-padding"][
+        "message"]
+    r, results, _, _ = explore(harness, tmp_path, "responder", "--depth", "2", "--symbols",
+                               "m1,m1_padding,m3,m3_padding", name="healthy")
+    assert r.returncode == 0, r.stdout
+    assert results["explore/responder/wait-m3/m3-padding"]["verdict"] == "pass"
+
+
 def test_an_unregistered_method_is_tried_and_judged_as_run_judges_it(harness, tmp_path):
     """Issue 22: explore sends message_1 with METHOD 4 (input m1_method) and judges the
     answer by the outcomes of scenarios/rfc9528/3.2/unsupported-method.yaml: the healthy

@@ -65,6 +65,7 @@ RUN_FINDS = {
     "nondeterministic-cbor": {"responder": DEFAULT, "initiator": DEFAULT},
     "oscore-swap-ids": {"responder": DEFAULT},
     "plain-coap-without-context": {"responder": DEFAULT},
+    "reject-ead-padding": {"responder": DEFAULT, "initiator": DEFAULT},
     "reject-message-4": {"initiator": ALL},
     "replay-message-3": {"responder": DEFAULT},
     "reprocess-message-2": {"initiator": UDP},

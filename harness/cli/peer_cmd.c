@@ -127,6 +127,7 @@ static void usage(FILE *f)
             "                            answer-aborted-message-3 reprocess-message-2\n"
             "                            forget-suite-after-err-2 plain-coap-without-context\n"
             "                            reject-message-4 resend-new-message-3\n"
+            "                            reject-ead-padding\n"
             "                            reverse-no-prefix (responder, --flow reverse)\n"
             "                            (allowed by RFC 9528, graded lower:\n"
             "                            accept-bstr-conn-id accept-id-cred-map extra-padding\n"

@@ -141,7 +141,10 @@ enum {
     EH_FAULT_ACCEPT_ID_CRED_MAP = 1u << 24,  /* lenient, not wrong: accept ID_CRED {4: kid}
                                                 sent as the map where the sender owes the
                                                 compact kid (§3.5.3.2 binds the sender) */
-    EH_FAULT_COUNT_ = 25
+    EH_FAULT_REJECT_EAD_PADDING = 1u << 25,  /* take a padding EAD item (label 0) for an
+                                                unknown critical one: ERR_CODE 1 (§3.8.1
+                                                says padding is ignored) */
+    EH_FAULT_COUNT_ = 26
 };
 
 /* Fault name ("wrong-mac-2") <-> bit; eh_fault_parse returns 0 when unknown. */

@@ -280,6 +280,9 @@ eh_err eh_ead_read(eh_session *s, eh_cbor_reader *r, const char *field)
             return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, r->pos,
                            "ead_value must be a bstr", RFC_EAD);
         }
+        if (label == 0 && EH_FAULTY(s, EH_FAULT_REJECT_EAD_PADDING))
+            return eh_fail(s, EH_ERR_EAD_CRITICAL, field, item,
+                           "padding EAD item rejected (--fault reject-ead-padding)", RFC_EAD);
         if (label < 0 && !ead_label_known(s, label) &&
             !EH_FAULTY(s, EH_FAULT_ACCEPT_CRITICAL_EAD))
             return eh_fail(s, EH_ERR_EAD_CRITICAL, field, item,

@@ -10,7 +10,7 @@ static const char *const names[EH_FAULT_COUNT_] = {
     "nondeterministic-cbor", "id-cred-map",      "extra-padding",      "accept-any-method",
     "id-cred-x5u",        "err-code-3-unsupported-cred", "th-2-other-message-1",
     "c-r-equals-c-i",     "mac-for-signature",   "kccs-no-cnf",        "id-cred-kid-bstr",
-    "mac-truncated",      "accept-id-cred-map",
+    "mac-truncated",      "accept-id-cred-map",  "reject-ead-padding",
 };
 
 unsigned long eh_fault_parse(const char *name)

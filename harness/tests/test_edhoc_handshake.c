@@ -595,6 +595,17 @@ START_TEST(engine_faults_are_observable)
     p.ci.ead[1] = critical, p.ci.ead_len[1] = sizeof critical;
     p.cr.faults = EH_FAULT_ACCEPT_CRITICAL_EAD;
     ck_assert_int_eq(pair_run(&p), EH_OK);
+    /* reject-ead-padding: padding (label 0, §3.8.1) in EAD_1 taken for a
+     * critical item; the healthy Responder completes with it */
+    static const uint8_t padding[] = {0x00, 0x41, 0xe9, 0x00};
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.ead[1] = padding, p.ci.ead_len[1] = sizeof padding;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.ead[1] = padding, p.ci.ead_len[1] = sizeof padding;
+    p.cr.faults = EH_FAULT_REJECT_EAD_PADDING;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_EAD_CRITICAL);
+    ck_assert_str_eq(p.sr.finding.field, "EAD_1");
     /* ignore-suites-order: I offers [3, 2] (selects 2), R supports both */
     pair_make(&p, 3, 2, KIND_KID);
     p.ci.suites[0] = 3, p.ci.suites[1] = 2, p.ci.n_suites = 2, p.ci.initial_suite_index = 1;
