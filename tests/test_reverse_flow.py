@@ -299,6 +299,9 @@ EXPLORE_FAULTS = [
     # an unregistered METHOD (what `run` finds with rfc9528/3.2/unsupported-method)
     (KID_OSCORE, "responder", "accept-any-method",
      "explore/responder-reverse/start/m1-method", "message_2"),
+    # padding taken for a critical item, in message_1 and in message_3 (m3_padding)
+    (KID_OSCORE, "responder", "reject-ead-padding",
+     "explore/responder-reverse/start/m1-padding", "error"),
     (KID_OSCORE, "initiator", "skip-mac-2-check", "explore/initiator-reverse/sent-m1/m2-mac",
      "message_3"),
     (KID_OSCORE, "initiator", "accept-critical-ead",
@@ -319,7 +322,9 @@ def test_explore_finds_faults_in_the_reverse_flow(harness, tmp_path, profile, ro
     assert e.returncode == 1, e.stdout + e.stderr
     failed = {k for k, r in res.items() if r["verdict"] == "fail"}
     also = {"explore/responder-reverse/sent-m2/m3-ead-critical"} \
-        if fault == "accept-critical-ead" and role == "responder" else set()
+        if fault == "accept-critical-ead" and role == "responder" else \
+        {"explore/responder-reverse/sent-m2/m3-padding"} \
+        if fault == "reject-ead-padding" else set()
     assert failed == {where} | also, e.stdout
     msg = res[where]["message"]
     assert f"answered with {answered};" in msg, msg
