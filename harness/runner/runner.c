@@ -311,6 +311,8 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     } else if (port == 0) {
         port = tr_free_port(host);
     }
+    int port_tries = 0;
+start_iut:
     snprintf(port_s, sizeof port_s, "%d", port);
     snprintf(method_s, sizeof method_s, "%d", sc->method);
     snprintf(suite_s, sizeof suite_s, "%d", res->suite);
@@ -372,6 +374,14 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
                 iut_stop_tracked(w.p, 1000, &ex, &job_iut_pgid);
                 JOB_PHASE(stop_ms);
                 w.p = NULL;
+                /* another process took the port between tr_free_port and the
+                 * IUT's bind (parallel jobs, other runs): another port, at
+                 * most 4 tries; a port still free means the IUT failed */
+                if (!harness_server && port_tries < 3 && tr_port_taken(host, port)) {
+                    port_tries++;
+                    port = tr_free_port(host);
+                    goto start_iut;
+                }
                 note_capture(&ex, res);
                 iut_outcome_not_ready(r, &ex, spec->ready_probe ? NULL : spec->ready_line,
                                       ready_ms, pf->not_implemented_exit, res);
