@@ -352,14 +352,14 @@ int explore_all_profiles(const explore_opts *o)
             must = true, deviating++;
         else if (r != RUN_EXIT_OK || got < 0) {
             setup = true, failed++;
-            char text[1200];
+            char text[2400];
             if (!WIFEXITED(status))
                 snprintf(text, sizeof text, "its explorer died of signal %d (log: %s/explore.log)",
                          WTERMSIG(status), k->dir);
             else {
                 char setup_why[512];
                 read_why(k, setup_why, sizeof setup_why);
-                snprintf(text, sizeof text, "%s (exit %d; log: %s/explore.log)",
+                snprintf(text, sizeof text, "%.600s (exit %d; log: %s/explore.log)",
                          setup_why[0] ? setup_why
                          : r == RUN_EXIT_EMPTY ? "no transition was exercised: nothing was tested"
                          : got < 0 ? why : "no verdict", r, k->dir);
