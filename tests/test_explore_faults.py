@@ -31,11 +31,17 @@ UDP = ("--transport", "udp")
 SIZES = ("--fresh", "--budget", "rfc9528")
 # --all-profiles: one exploration per profile of the peer file, with and without
 # message_4; the fault shows in some of them (a METHOD, a kind of credential, message_4)
-# and the user need not know which. Against SMALL_PEER, the reference peer restricted
-# to eight of its profiles (its 288 configurations are make explore-profiles').
+# and the user need not know which. Against the reference peer restricted to the
+# profiles of SMALL_CAPS[fault], one that has what the fault is about and one that has
+# not (its 288 configurations are make explore-profiles', and the healthy test's below).
 ALL = ("--all-profiles", "--parallel-configs", "8")
-SMALL_CAPS = ("method-0, method-3, suite-0, suite-2, cred-kid, cred-kccs, cred-files, coap, "
-              "udp, error-messages, message-4")
+_BASE = "suite-2, cred-files, coap, error-messages"
+SMALL_CAPS = {
+    "mac-for-signature": f"method-0, method-3, cred-kid, {_BASE}",
+    "kccs-no-cnf": f"method-3, cred-kid, cred-kccs, {_BASE}",
+    "no-message-4": f"method-3, cred-kid, message-4, {_BASE}",
+    "reject-message-4": f"method-3, cred-kid, message-4, {_BASE}",
+}
 
 # fault -> {IUT role: explore arguments besides --depth 4}
 RUN_FINDS = {
@@ -105,9 +111,9 @@ def test_every_fault_switch_is_listed(run):
 
 
 def small_peer(fault):
-    """The reference peer file with SMALL_CAPS as its capabilities, and the fault."""
-    text = re.sub(r"capabilities: \[[^\]]*\]", f"capabilities: [{SMALL_CAPS}]", REFERENCE,
-                  flags=re.S)
+    """The reference peer file with SMALL_CAPS[fault] as its capabilities, and the fault."""
+    text = re.sub(r"capabilities: \[[^\]]*\]", f"capabilities: [{SMALL_CAPS[fault]}]",
+                  REFERENCE, flags=re.S)
     return text.replace("--cred-id {cred_id}", f"--cred-id {{cred_id}} --fault {fault}")
 
 

@@ -8,6 +8,7 @@ tests/fake_iut/port_thief.py loses the race once on purpose."""
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 
@@ -22,9 +23,10 @@ THIEF = ROOT / "tests/fake_iut/port_thief.py"
 
 def thief_peer(tmp_path):
     marker = tmp_path / "raced"
-    text = REFERENCE.replace('command: "{harness} peer responder',
-                             f'command: "/usr/bin/python3 {THIEF} {{port}} {marker} '
-                             '{harness} peer responder', 1)
+    # the responder's command, whatever binary it names (the sanitizer pass names the
+    # shipped one), behind the thief
+    text = re.sub(r'(?m)^(responder:\n  command: ")', rf'\1/usr/bin/python3 {THIEF} {{port}} '
+                  rf'{marker} ', REFERENCE, count=1)
     assert text != REFERENCE
     peer = tmp_path / "peer.yaml"
     peer.write_text(text)
