@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../transport/coap.h"
+#include "../transport/free_port.h"
 #include "../transport/coap_internal.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -613,7 +614,11 @@ START_TEST(test_explicit_port_held_elsewhere_is_refused)
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        int fd = reuse_socket(0);
+        /* a port below the ephemeral range: the check below that it is free
+         * again must not race the client sockets of processes beside this
+         * one (make test runs the end-to-end tests alongside) */
+        int want = tr_free_port("127.0.0.1");
+        int fd = want > 0 ? reuse_socket((uint16_t)want) : -1;
         uint16_t p = fd >= 0 ? socket_port(fd) : 0;
         char c;
         if (write(ready[1], &p, sizeof p) != (ssize_t)sizeof p || read(go[0], &c, 1) < 0)
