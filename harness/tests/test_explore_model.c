@@ -437,35 +437,27 @@ START_TEST(rules_expand_into_outputs)
     free(m);
     /* an outcome no output recognises (ERR_CODE 2 here), an unknown rule, another level,
      * out or grade beside rule, without alone */
-    const char *missing = RULE_HEAD "transitions:\n"
-                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
-                                    "requirements: [], accept: [{rule: "
-                                    "responder-rejects-message-1, to: b}]}\n";
-    ck_assert_int_eq(try_load(missing, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "rule: responder-rejects-message-1 allows an answer (its outcome 2)"),
-                  "%s", err);
-    const char *unknown = RULE_HEAD "transitions:\n"
-                                    "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
-                                    "requirements: [], accept: [{rule: nope, to: b}]}\n";
-    ck_assert_int_eq(try_load(unknown, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "unknown outcome rule 'nope'"), "%s", err);
-    const char *level = RULE_HEAD "transitions:\n"
-                                  "  - {states: [a, b], inputs: [i], level: SHOULD, rfc: r, "
-                                  "requirements: [], accept: [{rule: rejects-code-1, "
-                                  "to: b}]}\n";
-    ck_assert_int_eq(try_load(level, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "is of level MUST, the transition of level SHOULD"), "%s", err);
-    const char *both = RULE_HEAD "transitions:\n"
-                                 "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
-                                 "requirements: [], accept: [{rule: rejects-code-1, "
-                                 "out: s, to: b}]}\n";
-    ck_assert_int_eq(try_load(both, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "rule excludes out and grade"), "%s", err);
-    const char *alone = RULE_HEAD "transitions:\n"
-                                  "  - {states: [a, b], inputs: [i], level: MUST, rfc: r, "
-                                  "requirements: [], accept: [{out: s, to: b, without: [coap]}]}\n";
-    ck_assert_int_eq(try_load(alone, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "without goes with rule"), "%s", err);
+    static const struct {
+        const char *level, *accept, *error;
+    } bad[] = {
+        {"MUST", "{rule: responder-rejects-message-1, to: b}",
+         "rule: responder-rejects-message-1 allows an answer (its outcome 2)"},
+        {"MUST", "{rule: nope, to: b}", "unknown outcome rule 'nope'"},
+        {"SHOULD", "{rule: rejects-code-1, to: b}",
+         "is of level MUST, the transition of level SHOULD"},
+        {"MUST", "{rule: rejects-code-1, out: s, to: b}", "rule excludes out and grade"},
+        {"MUST", "{out: s, to: b, without: [coap]}", "without goes with rule"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 RULE_HEAD "transitions:\n"
+                           "  - {states: [a, b], inputs: [i], level: %s, rfc: r, "
+                           "requirements: [], accept: [%s]}\n",
+                 bad[i].level, bad[i].accept);
+        ck_assert_int_eq(try_load(text, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, bad[i].error), "%zu: %s", i, err);
+    }
 }
 END_TEST
 
