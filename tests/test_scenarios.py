@@ -336,6 +336,32 @@ SENDER_ONLY_RULES = {"Surplus bstr encoding of connection identifier",
                      "Surplus bstr encoding of ID_CRED field"}
 
 
+def raw_message_1_without_pins(sc):
+    """A scenario whose harness Initiator sends a message_1 as raw bytes (a 0xf5 prefix
+    and what follows) without pinning `method:` and `suites:`: those bytes carry their own
+    METHOD and suite, so in a profile of another one the IUT rejects them for that and the
+    scenario's own subject is never tested (it passes vacuously)."""
+    if sc.get("role") != "initiator" or ("method" in sc and "suites" in sc):
+        return False
+    for st in sc.get("steps", []):
+        if "send" in st:
+            return st["send"] == "raw" and any(
+                str(m.get("raw", "")).lower().startswith("f5") for m in st.get("mutate", []))
+    return False
+
+
+def test_no_raw_message_1_runs_in_a_profile_it_does_not_fit():
+    bad = [str(p.relative_to(ROOT)) for p in SCENARIOS
+           if raw_message_1_without_pins(yaml.safe_load(p.read_text()) or {})]
+    assert not bad, bad
+    # what this check refuses: RFC 9529 §4.1.4's message_1 as it was sent before
+    assert raw_message_1_without_pins({"role": "initiator", "steps": [
+        {"send": "raw", "mutate": [{"raw": "f5030278202061697220"}]}, {"expect": "silence"}]})
+    assert not raw_message_1_without_pins({"role": "initiator", "method": 3, "suites": [2],
+                                           "steps": [{"send": "raw", "mutate": [
+                                               {"raw": "f5030278202061697220"}]}]})
+
+
 def test_mutation_scenarios_are_what_their_generator_writes():
     """scenarios/mutations/ is written by tools/mutation_scenarios.py; a
     hand edit there (or a stale file) would silently drift from it."""

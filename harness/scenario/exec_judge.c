@@ -224,6 +224,23 @@ static int mutate(sc_exec *x, const sc_step *st, const sc_mutation *m, const cha
         memcpy(buf + off, sc_mutation_bytes(st, m), m->bytes_n);
         return 0;
     }
+    case SC_MUT_INSERT: {
+        long off = m->offset < 0 ? (long)*len + m->offset : m->offset;
+        if (m->field[0]) {
+            items it;
+            int k = field_index(layout, m->field);
+            split_items(buf, *len, &it);
+            if (k < 0 || (size_t)k >= it.n)
+                goto bad;
+            off = (long)it.off[k];
+        }
+        if (off < 0 || (size_t)off > *len || m->bytes_n > cap - *len)
+            goto bad;
+        memmove(buf + off + m->bytes_n, buf + off, *len - (size_t)off);
+        memcpy(buf + off, sc_mutation_bytes(st, m), m->bytes_n);
+        *len += m->bytes_n;
+        return 0;
+    }
     case SC_MUT_APPEND:
         if (m->bytes_n > cap - *len)
             goto bad;
@@ -486,7 +503,15 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
 }
 
 /* Does ERR_INFO have the form the outcome asks for (§6.2, §6.3, §6.4)? */
-static bool err_info_matches(const received *rx, const sc_outcome *o)
+static int suite_required(const sc_exec *x, const sc_outcome *o, size_t k)
+{
+    const scenario *sc = x->sc;
+    if (o->suites_include[k] != SC_SUITE_OF_PROFILE)
+        return o->suites_include[k];
+    return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
+}
+
+static bool err_info_matches(const sc_exec *x, const received *rx, const sc_outcome *o)
 {
     if (o->err_info[0] == 0 && o->n_suites_include == 0)
         return true;
@@ -517,7 +542,7 @@ static bool err_info_matches(const received *rx, const sc_outcome *o)
         for (size_t k = 0; k < o->n_suites_include; k++) {
             bool found = false;
             for (size_t i = 0; i < n; i++)
-                found |= suites[i] == o->suites_include[k];
+                found |= suites[i] == suite_required(x, o, k);
             if (!found)
                 return false;
         }
@@ -556,10 +581,15 @@ static bool outcome_matches(sc_exec *x, const sc_outcome *o, char *why, size_t c
             return false;
         if (o->err_code >= 0 && rx->err_code != o->err_code)
             return false;
-        if (!err_info_matches(rx, o)) {
-            snprintf(why, cap, "ERR_INFO does not have the form required (%s%s)",
-                     o->err_info[0] ? o->err_info : "suites",
-                     o->n_suites_include ? " including the required suites" : "");
+        if (!err_info_matches(x, rx, o)) {
+            char need[96] = "";
+            for (size_t k = 0, n = 0; k < o->n_suites_include && n < sizeof need; k++)
+                n += (size_t)snprintf(need + n, sizeof need - n, "%s%d", k ? ", " : "",
+                                      suite_required(x, o, k));
+            snprintf(why, cap, "ERR_INFO does not have the form required (%s%s%s%s)",
+                     o->n_suites_include ? "SUITES_R" : o->err_info[0] ? o->err_info : "suites",
+                     o->n_suites_include ? " including suite" : "",
+                     o->n_suites_include > 1 ? "s " : o->n_suites_include ? " " : "", need);
             return false;
         }
         /* Appendix A.2.3: an error in a CoAP response uses an error code

@@ -179,6 +179,31 @@ static int selected_suite(const scenario *sc)
     return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
 }
 
+static bool suite_allowed(const scenario *sc, int suite)
+{
+    if (sc->suite_set)
+        return suite >= 0 && suite < 32 && (sc->suite_set >> suite) & 1ul;
+    return suite == selected_suite(sc);
+}
+
+/* "suite 2" or "suite 2, 3 or 5". */
+static void describe_suites(const scenario *sc, char *out, size_t cap)
+{
+    if (!sc->suite_set) {
+        snprintf(out, cap, "suite %d", selected_suite(sc));
+        return;
+    }
+    size_t k = (size_t)snprintf(out, cap, "suite"), left = 0;
+    for (int s = 0; s < 32; s++)
+        left += (sc->suite_set >> s) & 1ul;
+    for (int s = 0; s < 32 && k < cap; s++)
+        if ((sc->suite_set >> s) & 1ul) {
+            left--;
+            k += (size_t)snprintf(out + k, cap - k, "%s%d", k == 5 ? " " : left ? ", " : " or ",
+                                  s);
+        }
+}
+
 bool sc_peer_has_forward_flow(const peer_file *pf)
 {
     for (size_t i = 0; i < pf->n_profiles; i++)
@@ -244,8 +269,8 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
         pins |= SC_PIN_ALL;
     if ((pins & SC_PIN_METHOD) && !method_allowed(sc, p->method))
         describe_methods(sc, why, cap);
-    else if ((pins & SC_PIN_SUITE) && p->suite != selected_suite(sc))
-        snprintf(why, cap, "suite %d", selected_suite(sc));
+    else if ((pins & SC_PIN_SUITE) && !suite_allowed(sc, p->suite))
+        describe_suites(sc, why, cap);
     else if ((pins & SC_PIN_CRED_ID) && !kind_allowed(sc, p->cred_id))
         describe_kinds(sc, why, cap);
     else if ((sc->message_4 || needs(sc, "message-4")) && !p->message_4)
@@ -361,7 +386,7 @@ int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *e
     unsigned pins = sc->pins & SC_PIN_CREDS ? SC_PIN_ALL : sc->pins;
     if (!(pins & SC_PIN_METHOD) || method_allowed(sc, p->method))
         sc->method = p->method;
-    if (!(pins & SC_PIN_SUITE)) {
+    if (!(pins & SC_PIN_SUITE) || (sc->suite_set && suite_allowed(sc, p->suite))) {
         sc->suites[0] = p->suite, sc->n_suites = 1;
         suites_r_follow(sc);
     }

@@ -77,19 +77,23 @@ typedef enum sc_step_kind {
  *  RAW      (raw: HEX)  the whole message replaced
  *  OVERWRITE (overwrite: {offset: N, hex: ...})  bytes from offset N (negative:
  *           from the end) overwritten in place, e.g. G_Y inside message_2
+ *  INSERT   (insert: {offset: N, hex: ...} or {field: NAME, hex: ...})  bytes
+ *           inserted before offset N (negative: from the end; the length:
+ *           after the last byte) or before the field's CBOR item, e.g. an
+ *           array head before message_1 or before SUITES_I
  */
 typedef enum sc_mutation_kind {
     SC_MUT_REPLACE, SC_MUT_FLIP, SC_MUT_TRUNCATE, SC_MUT_APPEND, SC_MUT_NONDET, SC_MUT_RAW,
-    SC_MUT_OVERWRITE
+    SC_MUT_OVERWRITE, SC_MUT_INSERT
 } sc_mutation_kind;
 
 typedef struct sc_mutation {
     sc_mutation_kind kind;
     char field[SC_MAX_NAME];
-    long offset;  /* FLIP, OVERWRITE: byte offset; TRUNCATE: length */
+    long offset;  /* FLIP, OVERWRITE, INSERT (no field): byte offset; TRUNCATE: length */
     int bit;      /* FLIP */
     int width;    /* NONDET */
-    /* REPLACE, APPEND, RAW, OVERWRITE: bytes_n bytes at bytes_off in the
+    /* REPLACE, APPEND, RAW, OVERWRITE, INSERT: bytes_n bytes at bytes_off in the
      * step's mut_bytes (sc_mutation_bytes) */
     size_t bytes_off, bytes_n;
     bool plaintext; /* `plaintext:` of a message_2 / message_3 send: applied to
@@ -98,11 +102,16 @@ typedef struct sc_mutation {
                      * Signature_or_MAC_3 EAD_3), not to the message */
 } sc_mutation;
 
+/* `suites_include: [profile]`: the suite the job selects (the profile's,
+ * scenario/profile.h), outside the range of suite values a file can write. */
+#define SC_SUITE_OF_PROFILE (-1000000)
+
 /*
  * One acceptable outcome of an expect step:
  *  MESSAGE  (message: message_2)   that message arrived and the harness's
  *           engine accepted it (MACs, signatures, AEAD all verify)
- *  ERROR    (error: {code: 2, info: tstr|true|suites, suites_include: [..]})
+ *  ERROR    (error: {code: 2, info: tstr|true|suites, suites_include: [..]};
+ *           in suites_include, `profile` is the job's selected suite)
  *           an EDHOC error message; code -1 = any code
  *  COAP     (coap: "4.00")         a CoAP response with this code (any
  *           payload), e.g. an error without EDHOC payload
@@ -128,7 +137,8 @@ typedef struct sc_outcome {
     char message[SC_MAX_NAME]; /* MESSAGE: message_1 .. message_4, oscore */
     int err_code;              /* ERROR: -1 = any */
     char err_info[SC_MAX_NAME]; /* ERROR: "", "tstr", "true", "suites" */
-    int suites_include[SC_MAX_LIST]; /* ERROR code 2: SUITES_R must contain these */
+    int suites_include[SC_MAX_LIST]; /* ERROR code 2: SUITES_R must contain these
+                                      * (SC_SUITE_OF_PROFILE: the job's selected suite) */
     size_t n_suites_include;
     int coap_code;             /* COAP: class << 5 | detail; 0 = any 4.xx/5.xx */
     bool non_strict;
@@ -278,7 +288,8 @@ typedef struct sc_profile {
  * job's profile. */
 enum {
     SC_PIN_METHOD = 1u << 0,   /* `method:` */
-    SC_PIN_SUITE = 1u << 1,    /* `suites:` (the selected suite is the last) */
+    SC_PIN_SUITE = 1u << 1,    /* `suites:` (the selected suite is the last, or one of
+                                * `suites: {one_of: [..]}`) */
     SC_PIN_CRED_ID = 1u << 2,  /* `credentials: {id: ...}` */
     SC_PIN_CREDS = 1u << 3,    /* credential names (own, peer, iut_peer, id_cred): the
                                 * METHOD, suite and kind as written, too */
@@ -311,6 +322,10 @@ typedef struct scenario {
     int suites[SC_MAX_LIST];          /* harness Initiator: offered, in order;
                                        * harness Responder: supported */
     size_t n_suites;
+    unsigned long suite_set;          /* `suites: {one_of: [2, 3, 5]}`: bit S for each suite
+                                       * the scenario can run in, offered alone (the
+                                       * profile's, if one; suites[0] is the first); 0: the
+                                       * suites as listed */
     char cred[SC_MAX_NAME], peer_cred[SC_MAX_NAME], cred_id[SC_MAX_NAME];
     unsigned cred_id_set;             /* `credentials: {id: [kid, x5t]}`: bit k for each
                                        * kind (kid, kccs, x5t, x5chain) the scenario can run

@@ -55,8 +55,10 @@ static const char *const send_msgs[] = {"message_1", "message_2", "message_3", "
                                         "error", "raw", "repeat", "none", NULL};
 
 static const char *const mut_keys[] = {"replace", "flip", "truncate", "append",
-                                       "nondeterministic", "raw", "overwrite", NULL};
+                                       "nondeterministic", "raw", "overwrite", "insert",
+                                       NULL};
 static const char *const overwrite_keys[] = {"offset", "hex", NULL};
+static const char *const insert_keys[] = {"offset", "field", "hex", NULL};
 static const char *const replace_keys[] = {"field", "hex", NULL};
 static const char *const flip_keys[] = {"offset", "bit", NULL};
 static const char *const nondet_keys[] = {"field", "width", NULL};
@@ -138,7 +140,8 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_step *st, sc_mutati
         return -1;
     if (sy_map_len(n) != 1)
         return sy_fail(c, n, "mutate: each item is a map with exactly one key "
-                             "(replace, flip, truncate, append, nondeterministic, raw)");
+                             "(replace, flip, truncate, append, nondeterministic, raw, "
+                             "overwrite, insert)");
     const char *kind = sy_text(sy_map_key(c, n, 0));
     yaml_node_t *v = sy_map_value(c, n, 0), *x;
     if (!strcmp(kind, "replace")) {
@@ -183,6 +186,20 @@ static int load_mutation(sy_ctx *c, const yaml_node_t *n, sc_step *st, sc_mutati
             sy_require(c, v, "hex", &x) || mutation_hex(c, x, "overwrite.hex", st, m))
             return -1;
         return 0;
+    }
+    if (!strcmp(kind, "insert")) {
+        m->kind = SC_MUT_INSERT;
+        yaml_node_t *off = sy_get(c, v, "offset"), *field = sy_get(c, v, "field");
+        if (sy_keys(c, v, "insert", insert_keys) != 0)
+            return -1;
+        if ((off == NULL) == (field == NULL))
+            return sy_fail(c, v, "insert: exactly one of offset and field");
+        if (off && sy_long(c, off, "insert.offset", -MAX_MSG_OFFSET, MAX_MSG_OFFSET,
+                           &m->offset))
+            return -1;
+        if (field && field_name(c, field, "insert.field", m->field))
+            return -1;
+        return sy_require(c, v, "hex", &x) || mutation_hex(c, x, "insert.hex", st, m) ? -1 : 0;
     }
     m->kind = SC_MUT_RAW; /* "raw": sy_keys admitted nothing else */
     return mutation_hex(c, v, "raw", st, m);
@@ -252,7 +269,8 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
             if (load_mutation(c, sy_seq_item(c, v, i), st, m) != 0)
                 return -1;
             m->plaintext = true;
-            if (m->kind == SC_MUT_REPLACE || m->kind == SC_MUT_NONDET) {
+            if (m->kind == SC_MUT_REPLACE || m->kind == SC_MUT_NONDET ||
+                (m->kind == SC_MUT_INSERT && m->field[0])) {
                 bool known = false;
                 for (const char *const *f = m2 ? pt2 : pt3; *f; f++)
                     known = known || !strcmp(*f, m->field);
@@ -379,9 +397,17 @@ static int load_error_outcome(sy_ctx *c, const yaml_node_t *v, sc_outcome *o)
     if ((x = sy_get(c, v, "suites_include"))) {
         if (o->err_code != 2)
             return sy_fail(c, x, "error.suites_include: only valid with code: 2");
-        if (suite_list(c, x, "error.suites_include", 0, o->suites_include,
-                       &o->n_suites_include) != 0)
+        if (sy_seq(c, x, "error.suites_include", 0, SC_MAX_LIST, &o->n_suites_include) != 0)
             return -1;
+        for (size_t i = 0; i < o->n_suites_include; i++) {
+            yaml_node_t *it = sy_seq_item(c, x, i);
+            const char *t = it->type == YAML_SCALAR_NODE ? sy_text(it) : "";
+            if (strcmp(t, "profile") == 0)
+                o->suites_include[i] = SC_SUITE_OF_PROFILE;
+            else if (sy_int(c, it, "error.suites_include (a suite or `profile`)", -65536, 65535,
+                            &o->suites_include[i]) != 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -954,6 +980,30 @@ static int load_method(sy_ctx *c, yaml_node_t *v, scenario *sc)
     return 0;
 }
 
+/* suites: [..] (offered in order, the last selected), or {one_of: [..]}:
+ * registered suites the scenario can run in, one offered alone (the
+ * profile's; scenario/profile.h). */
+static int load_suites(sy_ctx *c, yaml_node_t *v, scenario *sc)
+{
+    static const char *const keys[] = {"one_of", NULL};
+    yaml_node_t *x;
+    if (v->type != YAML_MAPPING_NODE)
+        return suite_list(c, v, "suites", 1, sc->suites, &sc->n_suites);
+    size_t n;
+    int list[SC_MAX_LIST];
+    if (sy_keys(c, v, "suites", keys) || sy_require(c, v, "one_of", &x) ||
+        suite_list(c, x, "suites.one_of", 1, list, &n))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (eh_suite_by_id(list[i]) == NULL || list[i] < 0 || list[i] > 31)
+            return sy_fail(c, sy_seq_item(c, x, i), "suites.one_of: %d is not a registered "
+                                                     "cipher suite (0-6, 24, 25)", list[i]);
+        else
+            sc->suite_set |= 1ul << list[i];
+    sc->suites[0] = list[0], sc->n_suites = 1;
+    return 0;
+}
+
 /* matrix: {methods: [..], suites: [..], credentials: [..]} (matrix.h). */
 static int load_matrix(sy_ctx *c, const yaml_node_t *root, const yaml_node_t *n, scenario *sc)
 {
@@ -1045,7 +1095,7 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     }
     if ((v = sy_get(c, root, "method")) && load_method(c, v, sc))
         return -1;
-    if ((v = sy_get(c, root, "suites")) && suite_list(c, v, "suites", 1, sc->suites, &sc->n_suites))
+    if ((v = sy_get(c, root, "suites")) && load_suites(c, v, sc))
         return -1;
     if (v != NULL)
         sc->pins |= SC_PIN_SUITE;

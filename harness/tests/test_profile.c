@@ -178,6 +178,42 @@ START_TEST(a_profile_fits_what_a_scenario_pins)
 }
 END_TEST
 
+/* suites: {one_of: [..]}: the profile's suite if it is one of them (offered
+ * alone), else the profile does not fit, naming the list; an ERR_CODE 2 the
+ * scenario sends with the default SUITES_R names the profile's suite. */
+START_TEST(a_suite_of_a_list_is_the_profiles)
+{
+    scenario *s = scen(SC_HEAD "suites: {one_of: [2, 3, 5]}\nsteps: [{send: message_1}]\n");
+    ck_assert_uint_eq(s->n_suites, 1);
+    ck_assert_int_eq(s->suites[0], 2);
+    ck_assert(s->pins & SC_PIN_SUITE);
+    char why[128], err[256];
+    sc_profile p = {.method = 0, .suite = 0, .cred_id = "x5t"};
+    ck_assert(!sc_profile_fits(s, &p, true, why, sizeof why));
+    ck_assert_str_eq(why, "suite 2, 3 or 5");
+    sc_profile q = {.method = 1, .suite = 5, .cred_id = "kccs"};
+    ck_assert(fits(s, &q, true));
+    ck_assert_int_eq(sc_profile_apply(s, &q, true, err, sizeof err), 0);
+    ck_assert_uint_eq(s->n_suites, 1);
+    ck_assert_int_eq(s->suites[0], 5);
+    ck_assert_int_eq(s->method, 1);
+    scenario *one = scen(SC_HEAD "suites: {one_of: [24]}\nsteps: [{send: message_1}]\n");
+    ck_assert(!sc_profile_fits(one, &q, true, why, sizeof why));
+    ck_assert_str_eq(why, "suite 24");
+    scenario *two = scen("id: a/c\ntitle: t\nlevel: MUST\nrole: responder\n"
+                         "suites: {one_of: [0, 25]}\nsteps:\n  - expect: message_1\n"
+                         "  - send: error\n    code: 2\n    info: \"02\"\n");
+    sc_profile x448 = {.method = 3, .suite = 25, .cred_id = "kid"};
+    ck_assert(!sc_profile_fits(two, &q, true, why, sizeof why));
+    ck_assert_str_eq(why, "suite 0 or 25");
+    ck_assert_int_eq(sc_profile_apply(two, &x448, true, err, sizeof err), 0);
+    ck_assert_int_eq(two->suites[0], 25);
+    ck_assert_uint_eq(two->steps[1].err_info.n, 2); /* SUITES_R 25: 18 19 */
+    ck_assert_mem_eq(two->steps[1].err_info.b, "\x18\x19", 2);
+    free(s), free(one), free(two);
+}
+END_TEST
+
 /* `flow: reverse` (RFC 9528 Appendix A.2.2): parsed, named in the label, and
  * fitting only scenarios the reverse flow can take, with the reason why not. */
 START_TEST(a_reverse_flow_profile_takes_what_the_reverse_flow_can_run)
@@ -348,6 +384,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, capabilities_are_a_cross_product_with_defaults);
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
+    tcase_add_test(tc, a_suite_of_a_list_is_the_profiles);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
     tcase_add_test(tc, a_reverse_flow_profile_takes_what_the_reverse_flow_can_run);
     tcase_add_test(tc, other_credential_follows_the_profile);
