@@ -65,6 +65,35 @@ static tr_status post(client_run *r, bool prefixed, const uint8_t *p, size_t n, 
 
 /* After a processing failure: the error message the session owes, in a POST
  * prefixed with C_I (Appendix A.2.2), and the engine's finding as verdict. */
+/* C_I of a message_1 the engine rejected before it read C_I (say, SUITES_I
+ * as an array of one): its fourth item, read leniently, if that is an
+ * identifier (RFC 9528 §3.3.2: an int -24..23 or a bstr), so that the error
+ * message can still be addressed (Appendix A.2.2: the Responder's requests
+ * carry C_I). Nothing when there is no such item. */
+static void c_i_of_rejected_message_1(client_run *r, const uint8_t *m, size_t n)
+{
+    eh_cbor_reader rd;
+    const uint8_t *item = NULL, *id = NULL;
+    size_t len = 0, id_len = 0;
+    eh_cbor_reader_init(&rd, m, n);
+    rd.lenient = true;
+    for (int i = 0; i < 4; i++)
+        if (eh_cbor_read_item(&rd, &item, &len) != EH_OK)
+            return;
+    if (len == 1 && (item[0] <= 0x17 || (item[0] >= 0x20 && item[0] <= 0x37))) {
+        id = item, id_len = 1;
+    } else {
+        eh_cbor_reader_init(&rd, item, len);
+        rd.lenient = true;
+        if (eh_cbor_read_bstr(&rd, &id, &id_len) != EH_OK || !eh_cbor_at_end(&rd))
+            return;
+    }
+    if (id_len == 0 || id_len > sizeof r->s.c_i)
+        return;
+    memcpy(r->s.c_i, id, id_len);
+    r->s.c_i_len = id_len;
+}
+
 static void fail_with_error(client_run *r, const char *what)
 {
     size_t n = 0;
@@ -163,8 +192,11 @@ static void handshake(client_run *r)
         return;
     if (o->eph_priv != NULL)
         eh_session_set_ephemeral(&r->s, o->eph_priv, o->eph_priv_len, NULL, 0);
-    if (eh_responder_process_message_1(&r->s, resp.payload, resp.payload_len) != EH_OK)
+    if (eh_responder_process_message_1(&r->s, resp.payload, resp.payload_len) != EH_OK) {
+        if (r->s.c_i_len == 0)
+            c_i_of_rejected_message_1(r, resp.payload, resp.payload_len);
         return fail_with_error(r, "message_1 from the Initiator");
+    }
     choose_c_r(r);
     eh_err err = eh_responder_message_2(&r->s, r->msg, sizeof r->msg, &n);
     if (err != EH_OK)
