@@ -287,3 +287,31 @@ def test_a_slow_starting_initiator_is_not_failed_for_the_harness_wait(harness, t
                        capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
     assert e.returncode == 0, e.stdout + e.stderr
     assert "0 deviate" in e.stdout and "1 conform" in e.stdout, e.stdout
+
+
+# Scenarios whose message_2 the IUT Initiator cannot read C_R from, and one it can.
+WITHOUT_C_R = ["mutations/message-2/truncated", "mutations/message-2/wrong-type",
+               "mutations/message-2/shorter-than-g-y", "mutations/plaintext-2/c-r-wrong-type",
+               "rfc9528/5.3.3/message-2-without-ciphertext",
+               "rfc9528/5.1/message-1-instead-of-message-2", "rfc9528/9.2/g-y-not-on-curve"]
+WITH_C_R = ["rfc9528/5.3.3/wrong-mac-2", "mutations/plaintext-2/trailing-text"]
+
+
+def test_an_initiator_without_c_r_for_its_error_message_may_stay_silent(harness, tmp_path):
+    """An IUT Initiator (a CoAP client) that rejects a message_2 it cannot read C_R from
+    has nothing to prefix an error message with (RFC 9528 Appendix A.2): silence is as good
+    as an error message there and passes (it was graded non-strict, and the scenarios
+    needed error-messages), while where it could have sent one silence stays non-strict.
+    The reference Initiator with --fault no-error-message stands in for one that never
+    sends error messages (as libedhoc's own initiator example does not)."""
+    paths = [p for p in (ROOT / "scenarios").rglob("*.yaml")
+             if re.search(r"^id: (\S+)", p.read_text(), re.M).group(1) in WITHOUT_C_R + WITH_C_R]
+    silent = REFERENCE.replace("peer initiator", "peer initiator --fault no-error-message")
+    r, res = run_suite(harness, tmp_path, silent, paths, "--role", "initiator")
+    got = {sid: x["verdict"] for (sid, _), x in res.items()}
+    assert got == {**{s: "pass" for s in WITHOUT_C_R}, **{s: "nonstrict" for s in WITH_C_R}}, \
+        (got, r.stdout[-2000:])
+    # the same scenarios with the error messages it does send: pass as well
+    (tmp_path / "with").mkdir()
+    r, res = run_suite(harness, tmp_path / "with", REFERENCE, paths, "--role", "initiator")
+    assert {x["verdict"] for x in res.values()} == {"pass"}, r.stdout[-2000:]

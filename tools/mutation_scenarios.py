@@ -23,6 +23,12 @@ OUT = ROOT / "scenarios" / "mutations"
 # error to send: that alternative never matches for it.
 REJECT_R = REJECT_I = """  - expect: {rule: rejects-malformed}
 """
+# A message_2 from which the IUT Initiator cannot read C_R: an error message it sent as a
+# CoAP client would need C_R as its prefix (Appendix A.2), so silence is as good as an
+# error message (outcome rule initiator-rejects-message-2-without-c-r), and an IUT that
+# sends no error messages runs these too.
+REJECT_I_NO_C_R = """  - expect: {rule: initiator-rejects-message-2-without-c-r}
+"""
 # Non-deterministic CBOR may be rejected or accepted (§9.8); a rejection may
 # come without an error message. After message_1, a 2.04 that the harness
 # cannot verify as message_2 (its TH_2 covers the message_1 it built, not the
@@ -84,17 +90,18 @@ M3 = [
      "the last byte of the AEAD tag cut (the bstr head no longer matches)", ["R-9.8-a", "R-5.4.3-a"]),
     ("extra-item", '{append: "00"}', "an extra item (0) after message_3", ["R-9.8-a", "R-5.4.3-a"]),
 ]
+# (name, mutate-yaml, what, requirements, C_R readable after it)
 M2 = [
     ("wrong-type", '{replace: {field: G_Y_CIPHERTEXT_2, hex: "63616263"}}',
-     'G_Y_CIPHERTEXT_2 as the text string "abc"', ["R-9.8-a", "R-5.3.3-b"]),
+     'G_Y_CIPHERTEXT_2 as the text string "abc"', ["R-9.8-a", "R-5.3.3-b"], False),
     ("shorter-than-g-y", '{replace: {field: G_Y_CIPHERTEXT_2, hex: "54' + "01" * 20 + '"}}',
-     "G_Y_CIPHERTEXT_2 of 20 bytes, shorter than G_Y", ["R-9.8-d", "R-5.3.3-e"]),
+     "G_Y_CIPHERTEXT_2 of 20 bytes, shorter than G_Y", ["R-9.8-d", "R-5.3.3-e"], False),
     ("g-y-bit", "{flip: {offset: 2, bit: 0}}",
-     "a bit of G_Y flipped (another shared secret: MAC_2 fails)", ["R-5.3.3-a"]),
+     "a bit of G_Y flipped (another shared secret: MAC_2 fails)", ["R-5.3.3-a"], False),
     ("ciphertext-last-bit", "{flip: {offset: -1, bit: 0}}",
-     "the last bit of CIPHERTEXT_2 flipped (inside Signature_or_MAC_2)", ["R-5.3.3-a"]),
+     "the last bit of CIPHERTEXT_2 flipped (inside Signature_or_MAC_2)", ["R-5.3.3-a"], True),
     ("truncated", "{truncate: -1}",
-     "the last byte cut (the bstr head no longer matches)", ["R-9.8-a", "R-5.3.3-b"]),
+     "the last byte cut (the bstr head no longer matches)", ["R-9.8-a", "R-5.3.3-b"], False),
 ]
 # Mutations of the decrypted PLAINTEXT_2 / PLAINTEXT_3 (the send step's `plaintext:`):
 # the harness encrypts the mutated plaintext with the right keys, so only the
@@ -172,20 +179,27 @@ def files():
     body += ("steps:\n  - send: message_1\n  - expect: message_2\n  - send: message_3\n    mutate:\n"
              "      - {nondeterministic: {field: CIPHERTEXT_3, width: 2}}\n" + EITHER["message_3"])
     out[sid] = body
-    for name, mut, what, reqs in M2:
+    for name, mut, what, reqs, c_r in M2:
         sid = f"mutations/message-2/{name}"
-        title = f"Initiator rejects a message_2 with {what}, with an error message"
-        body = header(sid, title, reqs, "MUST", "responder", "needs: [error-messages]\n")
+        title = (f"Initiator rejects a message_2 with {what}, with an error message" if c_r else
+                 f"Initiator rejects a message_2 with {what}, from which it cannot read C_R")
+        body = header(sid, title, reqs, "MUST", "responder",
+                      "needs: [error-messages]\n" if c_r else "")
         body += ("steps:\n  - expect: message_1\n"
-                 f"  - send: message_2\n    mutate:\n      - {mut}\n" + REJECT_I)
+                 f"  - send: message_2\n    mutate:\n      - {mut}\n" +
+                 (REJECT_I if c_r else REJECT_I_NO_C_R))
         out[sid] = body
     for name, mut, what in P2:
         sid = f"mutations/plaintext-2/{name}"
-        title = f"Initiator rejects a message_2 whose PLAINTEXT_2 has {what}, with an error message"
+        c_r = name != "c-r-wrong-type"
+        title = (f"Initiator rejects a message_2 whose PLAINTEXT_2 has {what}, with an error "
+                 "message" if c_r else f"Initiator rejects a message_2 whose PLAINTEXT_2 has {what}"
+                 ", from which it cannot read C_R")
         body = header(sid, title, ["R-9.8-a", "R-5.3.3-b"], "MUST", "responder",
-                      "needs: [error-messages]\n")
+                      "needs: [error-messages]\n" if c_r else "")
         body += ("steps:\n  - expect: message_1\n"
-                 f"  - send: message_2\n    plaintext:\n      - {mut}\n" + REJECT_I)
+                 f"  - send: message_2\n    plaintext:\n      - {mut}\n" +
+                 (REJECT_I if c_r else REJECT_I_NO_C_R))
         out[sid] = body
     for name, mut, what in P3:
         sid = f"mutations/plaintext-3/{name}"
