@@ -220,8 +220,17 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
             if (strstr(res->message, text) == NULL)
                 message_append(res, text);
         } else {
+            /* no answer to judge; where it happened says what to look at */
+            char where[220] = "";
+            if (e->gone_step > 0)
+                snprintf(where, sizeof where, " during step %zu", e->gone_step);
+            if (e->iut_initiator && e->run.last_answer[0])
+                snprintf(where + strlen(where), sizeof where - strlen(where), ", after the "
+                         "harness's %s", e->run.last_answer);
             res->v = V_ERROR;
-            snprintf(res->message, sizeof res->message, "%s", text);
+            snprintf(res->message, sizeof res->message, "%s%s%s", text, where,
+                     where[0] ? " (the transcript shows what it had received): no answer "
+                                "left to judge" : "");
         }
     } else if (!e->ex.signal && e->ex.code == e->not_implemented && res->v != V_PASS) {
         not_implemented(e->ex.code, res);

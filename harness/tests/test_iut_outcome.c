@@ -131,7 +131,20 @@ START_TEST(crashes_and_stops)
     r = result(V_PASS, "");
     judge(initiator_end(0, SIGABRT, true, 2), &r);
     ck_assert_int_eq(r.v, V_ERROR);
-    ck_assert_str_eq(r.message, "the IUT crashed (signal 6, Aborted)");
+    ck_assert_str_eq(r.message, "the IUT crashed (signal 6, Aborted), after the harness's "
+                                "message_4 (CoAP 2.04, 9 bytes) (the transcript shows what it had "
+                                "received): no answer left to judge");
+    /* an IUT Responder gone during a step: the step is named */
+    iut_end g;
+    memset(&g, 0, sizeof g);
+    g.by_itself = true, g.ex.exited = true, g.ex.code = -1, g.ex.signal = SIGSEGV;
+    g.gone_step = 2, g.not_implemented = 77;
+    r = result(V_NONSTRICT, "step 2: silence (allowed, graded non-strict)");
+    judge(g, &r);
+    ck_assert_int_eq(r.v, V_ERROR);
+    ck_assert_str_eq(r.message, "the IUT crashed (signal 11, Segmentation fault) during step 2 "
+                                "(the transcript shows what it had received): no answer left to "
+                                "judge");
     /* stopped by the harness: not judged, whatever the status says */
     iut_end e = initiator_end(1, 0, true, 2);
     e.by_itself = false;
