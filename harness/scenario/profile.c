@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "matrix.h"
@@ -307,6 +308,37 @@ static unsigned long fnv1a(const char *s)
     return h;
 }
 
+/* A need for a suite other than the job's (suite-0 beside the selected suite
+ * 2, as the negotiation scenarios have) is one of the IUT in the profile's
+ * METHOD, kind of credential and flow: a peer file whose suite 0 exists
+ * only with METHOD 0 and x5t has no suite 0 to prefer in a METHOD 3 session
+ * by kid. Peer files of capabilities (a cross product) have them all. */
+static bool other_suites_beside(const scenario *sc, const peer_file *pf, const sc_profile *p,
+                                char *why, size_t cap)
+{
+    int selected = sc->suite_set || !(sc->pins & SC_PIN_SUITE) ? p->suite : selected_suite(sc);
+    for (size_t i = 0; i < sc->n_needs; i++) {
+        char *end;
+        if (strncmp(sc->needs[i], "suite-", 6) != 0)
+            continue;
+        long want = strtol(sc->needs[i] + 6, &end, 10);
+        if (*end != 0 || want == selected)
+            continue;
+        bool found = false;
+        for (size_t k = 0; k < pf->n_profiles && !found; k++) {
+            const sc_profile *q = &pf->profiles[k];
+            found = q->suite == want && q->method == p->method && q->flow == p->flow &&
+                    strcmp(q->cred_id, p->cred_id) == 0;
+        }
+        if (!found) {
+            snprintf(why, cap, "suite %ld beside suite %d in METHOD %d with %s", want, selected,
+                     p->method, p->cred_id);
+            return false;
+        }
+    }
+    return true;
+}
+
 int sc_profile_choose(const scenario *sc, const peer_file *pf, sc_role harness_role,
                       unsigned long seed, size_t *fit, size_t *n_fit, char *why, size_t cap)
 {
@@ -316,7 +348,8 @@ int sc_profile_choose(const scenario *sc, const peer_file *pf, sc_role harness_r
     char first[160] = "";
     for (size_t i = 0; i < pf->n_profiles; i++) {
         char w[160];
-        if (sc_profile_fits(sc, &pf->profiles[i], files, w, sizeof w))
+        if (sc_profile_fits(sc, &pf->profiles[i], files, w, sizeof w) &&
+            other_suites_beside(sc, pf, &pf->profiles[i], w, sizeof w))
             f[n++] = i;
         else if (!first[0])
             snprintf(first, sizeof first, "%s", w);

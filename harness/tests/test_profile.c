@@ -283,6 +283,40 @@ START_TEST(other_credential_follows_the_profile)
 }
 END_TEST
 
+/* A scenario that needs a second suite (negotiation) needs it in the job's
+ * METHOD and kind: a peer file whose suite 0 exists only with METHOD 0 and
+ * x5t has none to prefer in a METHOD 3 session by kid. */
+START_TEST(a_second_suite_is_one_of_the_same_method_and_kind)
+{
+    scenario *sc = scen(SC_HEAD "suites: [0, 2]\nneeds: [suite-0, suite-2]\n"
+                                "steps: [{send: message_1}]\n");
+    char why[160];
+    size_t fit[SC_MAX_PROFILES], n_fit;
+    peer_file *apart = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                      "  - {method: 3, suite: 2, credentials: {id: kid}}\n"
+                                      "  - {method: 0, suite: 0, credentials: {id: x5t}}\n");
+    ck_assert_int_lt(sc_profile_choose(sc, apart, SC_HARNESS_INITIATOR, 1, fit, &n_fit, why,
+                                       sizeof why), 0);
+    ck_assert_str_eq(why, "no profile of the IUT has suite 0 beside suite 2 in METHOD 3 with kid");
+    peer_file *together = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                         "  - {method: 3, suite: [0, 2], credentials: {id: kid}}\n"
+                                         "  - {method: 0, suite: 0, credentials: {id: x5t}}\n");
+    int k = sc_profile_choose(sc, together, SC_HARNESS_INITIATOR, 1, fit, &n_fit, why,
+                              sizeof why);
+    ck_assert_int_ge(k, 0);
+    ck_assert_uint_eq(n_fit, 1);
+    ck_assert_int_eq(together->profiles[k].method, 3);
+    ck_assert_int_eq(together->profiles[k].suite, 2);
+    /* capabilities are a cross product: every METHOD has every suite */
+    peer_file *flat = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-2, "
+                                     "cred-kid, cred-files]\n");
+    ck_assert_int_ge(sc_profile_choose(sc, flat, SC_HARNESS_INITIATOR, 1, fit, &n_fit, why,
+                                       sizeof why), 0);
+    ck_assert_uint_eq(n_fit, 2);
+    free(sc), free(apart), free(together), free(flat);
+}
+END_TEST
+
 START_TEST(the_choice_is_deterministic_and_spread)
 {
     peer_file *pf = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-2, "
@@ -385,6 +419,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, a_suite_of_a_list_is_the_profiles);
+    tcase_add_test(tc, a_second_suite_is_one_of_the_same_method_and_kind);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
     tcase_add_test(tc, a_reverse_flow_profile_takes_what_the_reverse_flow_can_run);
     tcase_add_test(tc, other_credential_follows_the_profile);
