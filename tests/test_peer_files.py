@@ -159,3 +159,33 @@ def test_commands_use_known_placeholders(peer):
             continue
         names = set(re.findall(r"(?<!\{)\{([A-Za-z0-9_]*)\}(?!\})", cmd))
         assert names <= PLACEHOLDERS, f"{peer.name} {role}: unknown placeholders {names - PLACEHOLDERS}"
+
+
+def test_udp_relay_forwards_both_ways():
+    """tools/udp_relay.py (for an IUT with a port fixed at build time, peers/uoscore-uedhoc.yaml):
+    a datagram from a client reaches the target from the relay, the target's answer reaches
+    the client, and a second client's datagram makes it the one answered."""
+    import socket
+    target = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target.bind(("127.0.0.1", 0))
+    target.settimeout(10)
+    relay = subprocess.Popen(["/usr/bin/python3", str(ROOT / "tools/udp_relay.py"), "0",
+                              str(target.getsockname()[1])], stdout=subprocess.PIPE, text=True)
+    try:
+        import select
+        assert select.select([relay.stdout], [], [], 10)[0], "the relay printed nothing in 10 s"
+        line = relay.stdout.readline()
+        port = int(re.match(r"relay listening on (\d+)$", line.strip()).group(1))
+        for n in range(2):
+            client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            client.settimeout(10)
+            client.sendto(b"request %d" % n, ("127.0.0.1", port))
+            data, src = target.recvfrom(100)
+            assert data == b"request %d" % n and src == ("127.0.0.1", port)
+            target.sendto(b"answer %d" % n, src)
+            assert client.recvfrom(100) == (b"answer %d" % n, ("127.0.0.1", port))
+            client.close()
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+        target.close()
