@@ -82,7 +82,8 @@ static void usage(FILE *f)
             "at MUST level; 1 a conformance failure (a MUST-level fail, any with --strict, or\n"
             "an xpass); 2 usage or input error (nothing ran); 3 set-up error or no verdict (a\n"
             "report not written, the run interrupted, the sanity conversation failed, or a\n"
-            "job in error: the IUT not reachable, not started, crashed); 4 no job ran\n");
+            "job in error: the IUT not reachable, not started, crashed before it was sent\n"
+            "anything); 4 no job ran\n");
 }
 
 /* Options that take a value. */

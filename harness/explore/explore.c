@@ -215,10 +215,18 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
             c->suites[0] = other, c->suites[1] = c->prof.suite, c->n_suites = 2;
     }
     c->kid = !c->has_prof || compact_kid(c, iut_responder);
-    /* $PREFERRED: the lowest other suite of the IUT's profiles (a cipher suite
-     * is supported or not whatever the METHOD, RFC 9528 §5.2.3) */
+    /* $PREFERRED: the lowest other suite of the IUT's profiles with the
+     * session's METHOD, kind of credential and flow. Whether an IUT that has a
+     * suite only with another METHOD or credential (suite 0 only with METHOD 0
+     * and x5t) "supports" it in this session, RFC 9528 §5.2.3 leaves open: it
+     * could not complete that session in it, so it may take the selected suite
+     * (the same reading as run's, scenario/profile.c) */
     for (size_t i = 0; i < c->pf->n_profiles; i++) {
-        int s = c->pf->profiles[i].suite;
+        const sc_profile *p = &c->pf->profiles[i];
+        int s = p->suite;
+        if (c->has_prof && (p->method != c->prof.method || p->flow != c->prof.flow ||
+                            strcmp(p->cred_id, c->prof.cred_id) != 0))
+            continue;
         if (s != c->suites[c->n_suites - 1] && (!c->has_preferred || s < c->preferred))
             c->preferred = s, c->has_preferred = true;
     }

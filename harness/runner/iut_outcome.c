@@ -219,18 +219,26 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
              * step's verdict did not already) */
             if (strstr(res->message, text) == NULL)
                 message_append(res, text);
+        } else if (e->iut_initiator && !e->run.last_answer[0]) {
+            /* before the harness had answered it: not what a scenario sent */
+            res->v = V_ERROR;
+            snprintf(res->message, sizeof res->message, "%s before the harness answered it: "
+                     "no answer of the scenario to judge", text);
         } else {
-            /* no answer to judge; where it happened says what to look at */
+            /* on what the harness had sent: a crash is no answer the RFC allows,
+             * whatever the step allowed (explore's models judge it so too) */
             char where[220] = "";
             if (e->gone_step > 0)
                 snprintf(where, sizeof where, " during step %zu", e->gone_step);
-            if (e->iut_initiator && e->run.last_answer[0])
+            if (e->iut_initiator)
                 snprintf(where + strlen(where), sizeof where - strlen(where), ", after the "
                          "harness's %s", e->run.last_answer);
-            res->v = V_ERROR;
-            snprintf(res->message, sizeof res->message, "%s%s%s", text, where,
-                     where[0] ? " (the transcript shows what it had received): no answer "
-                                "left to judge" : "");
+            res->v = V_FAIL;
+            snprintf(res->message, sizeof res->message, "%s%s, on what the harness had sent "
+                     "(the transcript shows it): a crash is no answer RFC 9528 allows (a "
+                     "message that cannot be processed ends its session, with or without an "
+                     "error message, §6), nor an end of the adapter contract (peers/README.md)",
+                     text, where);
         }
     } else if (!e->ex.signal && e->ex.code == e->not_implemented && res->v != V_PASS) {
         not_implemented(e->ex.code, res);

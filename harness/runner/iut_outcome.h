@@ -48,7 +48,10 @@ typedef struct iut_end {
 
 /* The verdict after the scenario, in res (which holds the executor's):
  *  - a crash (iut_exit_is_crash): the scenario's failure stands with the
- *    crash named after it, any other verdict becomes an error naming it;
+ *    crash named after it; any other verdict becomes a failure naming it, the
+ *    step and the harness's last answer (a crash is no answer the RFC allows),
+ *    or an error when the harness had sent nothing yet (an IUT Initiator
+ *    before its first answer: nothing of the scenario's was tested);
  *  - the exit code e->not_implemented where the scenario did not pass:
  *    skipped (NOT_IMPLEMENTED_TEXT);
  *  - an IUT Initiator that sent no request at all and exited: a failure

@@ -33,8 +33,13 @@ void per_run_job_done(iut_proc *p, sc_result *res)
     iut_exit_describe(&ex, how, sizeof how);
     snprintf(text, sizeof text, "the per-run IUT Responder %s", how);
     if (iut_exit_is_crash(&ex) && (res->v == V_PASS || res->v == V_NONSTRICT)) {
-        res->v = V_ERROR;
-        snprintf(res->message, sizeof res->message, "%s", text);
+        /* as a Responder started per job (iut_outcome.c): a crash on what the
+         * harness had sent is no answer the RFC allows */
+        res->v = V_FAIL;
+        snprintf(res->message, sizeof res->message, "%s during this scenario, on what the "
+                 "harness had sent (the transcript shows it): a crash is no answer RFC 9528 "
+                 "allows (a message that cannot be processed ends its session, with or "
+                 "without an error message, §6)", text);
         return;
     }
     if ((res->v == V_FAIL || res->v == V_ERROR) && strstr(res->message, text) == NULL) {
