@@ -437,6 +437,28 @@ def test_the_alphabet_follows_the_iut_and_the_profile(harness, tmp_path):
     assert {"m4_tag", "m4_malformed"} <= alphabet("initiator", REFERENCE, "--message-4")
 
 
+def test_the_preferred_suite_is_one_of_the_sessions_method_and_kind(harness, tmp_path):
+    """m1_suite_order offers [P, S]: P a suite of the IUT in the session's METHOD and kind
+    of credential. An IUT whose suite 0 exists only with METHOD 0 and x5t has none to
+    prefer in a METHOD 3 session by kid (it could not complete that session in suite 0),
+    so the input is left out there, as run skips rfc9528/5.2.3/preferred-suite-supported;
+    with suite 0 beside suite 2 in METHOD 3 by kid it is tried."""
+    def alphabet(profiles, name):
+        text = re.sub(r"capabilities: \[[^\]]*\]", "capabilities: [cred-files, coap]\n"
+                      "profiles:\n" + profiles, REFERENCE, flags=re.S)
+        r, _, _, _ = explore(harness, tmp_path, "responder", "--depth", "1", "--profile",
+                             "m3-s2-kid", peer_text=text, name=name)
+        m = re.search(r"\d+ inputs: (.*)", r.stdout)
+        assert m, r.stdout + r.stderr
+        return set(m.group(1).split())
+
+    apart = alphabet("  - {method: 3, suite: 2, credentials: {id: kid}}\n"
+                     "  - {method: 0, suite: 0, credentials: {id: x5t}}\n", "apart")
+    together = alphabet("  - {method: 3, suite: [0, 2], credentials: {id: kid}}\n", "together")
+    assert "m1_suite_order" in together
+    assert apart == together - {"m1_suite_order"}
+
+
 @pytest.mark.parametrize("code,kind", [(101, "exit"),
                                        pytest.param(139, "crash", marks=pytest.mark.plain_only)])
 def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, kind):
