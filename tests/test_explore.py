@@ -479,6 +479,10 @@ def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, k
     how = "exited with code 101" if code == 101 else r"crashed \(exit code 139"
     assert re.search(rf"step 2: the IUT {how}.* this input: no state of the model has that "
                      r"output \(a Responder runs until it is stopped\)", m1), m1
+    # a crash is MUST-level wherever it happens, also on an INFO transition (a message_1
+    # with non-deterministic CBOR, which either answer satisfies)
+    nondet = results["explore/responder/idle/m1-nondet"]
+    assert nondet["level"] == ("MUST" if kind == "crash" else "INFO"), nondet
 
 
 def test_coverage_says_what_a_depth_covered(harness, tmp_path):

@@ -374,20 +374,23 @@ def test_the_transcript_shows_only_what_was_sent(harness, tmp_path, mode):
     assert len(sent) == (2 if mode == "ok" else 1), sent  # message_1, message_3
 
 
-def test_a_crash_where_silence_was_allowed_is_a_failure(harness, tmp_path):
-    """An IUT Responder that dies (SIGSEGV) on a message_1 it must reject, where the step
-    allows silence: the crash is no answer the RFC allows, and explore's models judge it a
-    deviation; run says fail too, naming the crash, the step and what it had been sent
-    (it said `error`, which reads as a set-up problem, and a silent reject passed)."""
+@pytest.mark.parametrize("scenario", ["rfc9528/5.2.1/trailing-item",   # MUST: reject it
+                                      "mutations/message-1/g-x-nondeterministic"])  # INFO
+def test_a_crash_where_silence_was_allowed_is_a_failure(harness, tmp_path, scenario):
+    """An IUT Responder that dies (SIGSEGV) on a message_1 where the step allows silence
+    (a rejection; or either answer, at INFO level): the crash is no answer the RFC allows,
+    and explore's models judge it a deviation; run says fail too, at MUST level whatever
+    the scenario's, naming the crash, the step and what it had been sent (it said `error`,
+    which reads as a set-up problem)."""
     peer = tmp_path / "peer.yaml"
     peer.write_text(peer_file("responder", "segv"))
     js = tmp_path / "results.json"
-    r = subprocess.run([str(harness), "run", str(ROOT / "scenarios/rfc9528/5.2.1/trailing-item.yaml"),
+    r = subprocess.run([str(harness), "run", str(ROOT / f"scenarios/{scenario}.yaml"),
                         "--peer", str(peer), "--no-sanity", "--timeout", "500", "--json", str(js),
                         "--out", str(tmp_path / "out")], capture_output=True, text=True,
                        timeout=scaled(60))
     x = json.loads(js.read_text())["results"][0]
-    assert x["verdict"] == "fail", x
+    assert x["verdict"] == "fail" and x["level"] == "MUST", x
     assert re.search(r"the IUT crashed \(signal 11, Segmentation fault\) during step \d, on what "
                      r"the harness had sent", x["message"]), x["message"]
     assert r.returncode == 1, r.stdout

@@ -748,6 +748,8 @@ static void fill_result(explore *e, int state, int in, xclass *k, sc_result *r)
                  text, c->m->in[in].name, k->dev_kind[0] ? k->dev_kind : "?", acc, t->rfc,
                  k->scenario_path[0] ? "; scenario " : "", k->scenario_path,
                  k->min_msg[0] ? k->min_msg : k->dev_msg);
+        if (strcmp(k->dev_kind, "crash") == 0) /* no level of conformance allows it */
+            snprintf(r->level, sizeof r->level, "MUST");
         const char *tp = k->min_transcript[0] ? k->min_transcript : k->dev_transcript;
         snprintf(r->transcript_path, sizeof r->transcript_path, "%s", tp);
         r->transcript = read_text(tp);

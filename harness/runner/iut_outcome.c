@@ -216,9 +216,11 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
         } else if (res->v == V_FAIL) {
             /* the failure stands (what the IUT did before it died), and the
              * crash, which is likely why nothing more came, is named (if the
-             * step's verdict did not already) */
+             * step's verdict did not already); at MUST level whatever the
+             * scenario's: no level of conformance allows a crash */
             if (strstr(res->message, text) == NULL)
                 message_append(res, text);
+            snprintf(res->level, sizeof res->level, "MUST");
         } else if (e->iut_initiator && !e->run.last_answer[0]) {
             /* before the harness had answered it: not what a scenario sent */
             res->v = V_ERROR;
@@ -234,6 +236,7 @@ void iut_outcome_after_run(const iut_end *e, sc_result *res)
                 snprintf(where + strlen(where), sizeof where - strlen(where), ", after the "
                          "harness's %s", e->run.last_answer);
             res->v = V_FAIL;
+            snprintf(res->level, sizeof res->level, "MUST"); /* whatever the scenario's */
             snprintf(res->message, sizeof res->message, "%s%s, on what the harness had sent "
                      "(the transcript shows it): a crash is no answer RFC 9528 allows (a "
                      "message that cannot be processed ends its session, with or without an "

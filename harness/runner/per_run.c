@@ -36,6 +36,7 @@ void per_run_job_done(iut_proc *p, sc_result *res)
         /* as a Responder started per job (iut_outcome.c): a crash on what the
          * harness had sent is no answer the RFC allows */
         res->v = V_FAIL;
+        snprintf(res->level, sizeof res->level, "MUST"); /* whatever the scenario's */
         snprintf(res->message, sizeof res->message, "%s during this scenario, on what the "
                  "harness had sent (the transcript shows it): a crash is no answer RFC 9528 "
                  "allows (a message that cannot be processed ends its session, with or "

@@ -151,10 +151,12 @@ START_TEST(crashes_and_stops)
     g.by_itself = true, g.ex.exited = true, g.ex.code = -1, g.ex.signal = SIGSEGV;
     g.gone_step = 2, g.not_implemented = 77;
     r = result(V_NONSTRICT, "step 2: silence (allowed, graded non-strict)");
+    snprintf(r.level, sizeof r.level, "INFO");
     judge(g, &r);
     ck_assert_int_eq(r.v, V_FAIL);
     ck_assert_ptr_nonnull(strstr(r.message, "the IUT crashed (signal 11, Segmentation fault) "
                                             "during step 2, on what the harness had sent"));
+    ck_assert_str_eq(r.level, "MUST"); /* the scenario's was INFO: a crash is none */
     /* stopped by the harness: not judged, whatever the status says */
     iut_end e = initiator_end(1, 0, true, 2);
     e.by_itself = false;
