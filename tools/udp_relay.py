@@ -16,6 +16,19 @@ import socket
 import sys
 
 
+def relay_one(s, target, last, copies=1):
+    """Receive one datagram on s and pass it on: from target back to last (the last
+    sender), from anyone else to target (copies times). Returns the new last sender."""
+    data, src = s.recvfrom(65535)
+    if src == target:
+        if last is not None:
+            s.sendto(data, last)
+        return last
+    for _ in range(copies):
+        s.sendto(data, target)
+    return src
+
+
 def main():
     listen, target = int(sys.argv[1]), ("127.0.0.1", int(sys.argv[2]))
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -24,13 +37,7 @@ def main():
     print(f"relay listening on {s.getsockname()[1]}", flush=True)  # LISTEN 0: any port
     last = None
     while True:
-        data, src = s.recvfrom(65535)
-        if src == target:
-            if last is not None:
-                s.sendto(data, last)
-        else:
-            last = src
-            s.sendto(data, target)
+        last = relay_one(s, target, last)
 
 
 if __name__ == "__main__":

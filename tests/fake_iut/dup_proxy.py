@@ -9,11 +9,15 @@ there twice (what a client's CoAP layer sends when its ACK timer runs out before
 answer came: the same Message ID again, RFC 7252 §4.2), each datagram from HOST:PORT goes
 back once. It ends with the command's exit status; SIGTERM is passed on to the command.
 Stands in for any CoAP stack that retransmits, whatever the harness's speed."""
+import pathlib
 import selectors
 import signal
 import socket
 import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+from udp_relay import relay_one  # noqa: E402
 
 
 def main():
@@ -31,14 +35,7 @@ def main():
     sel.register(s, selectors.EVENT_READ)
     while child.poll() is None:
         for _ in sel.select(timeout=0.05):  # bounded: notices the command's end
-            d, frm = s.recvfrom(65535)
-            if frm == target:
-                if client is not None:
-                    s.sendto(d, client)
-            else:
-                client = frm
-                s.sendto(d, target)
-                s.sendto(d, target)
+            client = relay_one(s, target, client, copies=2)
     sys.exit(child.returncode)
 
 
