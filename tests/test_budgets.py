@@ -141,3 +141,24 @@ def test_budget_usage_errors(harness, tmp_path):
     r, _, _ = run_suite(harness, tmp_path, REFERENCE + "budget: lorawan\n",
                         paths=scenario("m3-s2-kid"))
     assert r.returncode == 2 and "budget: unknown value 'lorawan'" in r.stderr
+
+
+def test_after_a_flood_a_longer_c_r_is_not_graded(harness, tmp_path):
+    """A flood's half-open sessions may hold all 48 one-byte identifiers (RFC 9528 §3.3.2),
+    so a Responder that keeps them gives the next session a longer C_R: after a flood its
+    message_2 is reported, not judged (libedhoc's driver, whose one-byte C_Rs were all in
+    use, was graded non-strict for 47 bytes). The reference Responder keeping 1024 sessions
+    stands in for it; with a two-byte C_R (--c-r 0102) and no flood, a message_2 as long is
+    still graded."""
+    peer = REFERENCE.replace("--max-sessions 64", "--max-sessions 1024")
+    assert peer != REFERENCE
+    flood = [ROOT / "scenarios/rfc9528/9.7/flood-then-handshake.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder", paths=flood)
+    [x] = results
+    assert x["verdict"] == "pass", x["message"]
+    e = entries(x, "iut")["message_2"]
+    assert e["size"] > e["minimum"] and not e["judged"], e
+    peer = REFERENCE.replace("peer responder ", "peer responder --c-r 0102 ", 1)
+    r, results, _ = run_suite(harness, tmp_path, peer, "--role", "responder",
+                              paths=scenario("m3-s2-kid"))
+    assert results[0]["verdict"] == "nonstrict", results[0]["message"]
