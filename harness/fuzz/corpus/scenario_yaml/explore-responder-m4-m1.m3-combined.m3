@@ -8,9 +8,8 @@ requirements: [R-6-b, R-5.4.3-a]
 level: MUST
 role: initiator
 transport: coap
-suites: [2]
 message_4: true
-needs: [suite-2, coap, oscore, rfc9668, message-4]
+needs: [coap, oscore, rfc9668, message-4]
 steps:
   - {send: message_1}
   - expect:
