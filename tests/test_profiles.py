@@ -289,3 +289,31 @@ def test_a_one_profile_responder_is_judged_on_each_invalid_message_1(harness, tm
             assert re.search(r"no profile of the IUT has suite (2, 3 or 5|24)",
                              v[sid]["message"]), v[sid]
     assert r.returncode == 1
+
+
+def test_profiles_of_one_label_get_reports_of_their_own(harness, tmp_path):
+    """Two profiles that differ only in message_4 (as a peer file says that an IUT runs
+    with and without it) are labelled apart (m3-s2-kid, m3-s2-kid+m4): run --all-profiles
+    writes a transcript for each (they were both @m3-s2-kid, one over the other), and
+    explore --all-profiles explores each configuration once, in a directory of its own."""
+    text = re.sub(r"capabilities: \[[^\]]*\]", "capabilities: [cred-files, coap]\nprofiles:\n"
+                  "  - {method: 3, suite: 2, credentials: {id: kid}}\n"
+                  "  - {method: 3, suite: 2, credentials: {id: kid}, message_4: true}",
+                  REFERENCE, flags=re.S)
+    r, results, _ = run_suite(harness, tmp_path, text, "--all-profiles",
+                              paths=[SC / "interop/handshake.yaml"])
+    assert r.returncode == 0, r.stdout
+    assert sorted((x["role"], x["profile"]) for x in results) == [
+        (role, p) for role in ("initiator", "responder") for p in ("m3-s2-kid", "m3-s2-kid+m4")]
+    out = tmp_path / "out/iut-responder"
+    for label in ("m3-s2-kid", "m3-s2-kid+m4"):
+        t = (out / f"interop_handshake@{label}.txt").read_text()
+        assert f"profile of the IUT: {label} (METHOD 3, suite 2, kid)" in t, t
+    peer = tmp_path / "two.yaml"
+    peer.write_text(text)
+    r = subprocess.run([str(harness), "explore", "--peer", str(peer), "--role", "responder",
+                        "--depth", "1", "--all-profiles", "--out", str(tmp_path / "x")],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert sorted(d.name for d in (tmp_path / "x").iterdir() if d.is_dir()) == \
+        ["m3-s2-kid", "m3-s2-kid+m4"], r.stdout

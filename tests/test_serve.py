@@ -239,7 +239,7 @@ def test_oscore_is_judged_only_when_the_client_asks_for_it(serve):
     r = s.initiator("/.well-known/edhoc?name=full&oscore=1")
     assert r.returncode == 0 and "PASS: handshake and OSCORE" in r.stdout
     assert ": pass" in s.verdict_line("full", "interop/handshake")
-    got = by_id(s.results("full"))[("interop/handshake", "m3-s2-kid")]
+    got = by_id(s.results("full"))[("interop/handshake", "m3-s2-kid+oscore")]
     assert "OSCORE request verified and answered" in \
         pathlib.Path(got["transcript_path"]).read_text()
 

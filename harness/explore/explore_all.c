@@ -61,7 +61,22 @@ static void on_signal(int sig)
     explore_stop = 1;
 }
 
-/* The configurations of pf in the flow (reverse or not); their number. */
+/* A configuration's label: the profile's without a "+m4" that tells it from
+ * a profile without message_4 (sc_profiles_label_apart), then "+m4" when
+ * the configuration uses message_4, "+udp" over raw UDP. */
+static void config_label(const char *profile, bool m4, bool udp, char *out, size_t cap)
+{
+    char base[64];
+    snprintf(base, sizeof base, "%s", profile);
+    char *t = strstr(base, "+m4");
+    if (t != NULL && (t[3] == 0 || t[3] == '+' || t[3] == '#'))
+        memmove(t, t + 3, strlen(t + 3) + 1);
+    snprintf(out, cap, "%.50s%s%s", base, m4 ? "+m4" : "", udp ? "+udp" : "");
+}
+
+/* The configurations of pf in the flow (reverse or not); their number. A
+ * profile with message_4 gives two (without it and with it); one that is
+ * another's but for message_4 adds none of its own. */
 static size_t list_configs(const peer_file *pf, const explore_opts *o, bool reverse,
                            config *out)
 {
@@ -74,11 +89,16 @@ static size_t list_configs(const peer_file *pf, const explore_opts *o, bool reve
             sc_profile_label(p, label, sizeof label) != 0)
             continue;
         for (int m4 = 0; m4 <= (p->message_4 ? 1 : 0) && n < MAX_CONFIGS; m4++) {
-            config *k = &out[n++];
+            config *k = &out[n];
+            config_label(label, m4, udp, k->label, sizeof k->label);
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strcmp(out[j].label, k->label) == 0;
+            if (seen)
+                continue;
             snprintf(k->profile, sizeof k->profile, "%s", label);
-            snprintf(k->label, sizeof k->label, "%.50s%s%s", label, m4 ? "+m4" : "",
-                     udp ? "+udp" : "");
             k->message_4 = m4, k->udp = udp;
+            n++;
         }
     }
     return n;

@@ -345,9 +345,13 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
     if ((v = sy_get(c, root, "profiles"))) {
         if (fr)
             return sy_fail(c, fr, "framing: with profiles:, give it in each profile");
-        return load_profiles(c, v, pf);
+        if (load_profiles(c, v, pf) != 0)
+            return -1;
+        sc_profiles_label_apart(pf);
+        return 0;
     }
     sc_profiles_from_capabilities(pf, (sc_framing)framing);
+    sc_profiles_label_apart(pf);
     return 0;
 }
 

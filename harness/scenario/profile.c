@@ -37,10 +37,55 @@ static const int registered_suites[] = {0, 1, 2, 3, 4, 5, 6, 24, 25};
 
 int sc_profile_label(const sc_profile *p, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "m%d-s%d-%.16s%s%s", p->method, p->suite, p->cred_id,
+    int n = snprintf(out, cap, "m%d-s%d-%.16s%s%s%.23s", p->method, p->suite, p->cred_id,
                      p->framing == SC_FRAMING_BARE ? "-bare" : "",
-                     p->flow == SC_FLOW_REVERSE ? "-reverse" : "");
+                     p->flow == SC_FLOW_REVERSE ? "-reverse" : "", p->label_extra);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+void sc_profiles_label_apart(peer_file *pf)
+{
+    char a[SC_MAX_NAME], b[SC_MAX_NAME];
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        pf->profiles[i].label_extra[0] = 0;
+    for (size_t i = 0; i < pf->n_profiles; i++) {
+        sc_profile *p = &pf->profiles[i];
+        bool m4 = false, oscore = false, errors = false, shared = false;
+        sc_profile_label(p, a, sizeof a);
+        for (size_t j = 0; j < pf->n_profiles; j++) {
+            const sc_profile *q = &pf->profiles[j];
+            if (j == i || sc_profile_label(q, b, sizeof b) != 0 || strcmp(a, b) != 0)
+                continue;
+            shared = true;
+            m4 |= q->message_4 != p->message_4;
+            oscore |= q->oscore != p->oscore;
+            errors |= q->error_messages != p->error_messages;
+        }
+        if (!shared)
+            continue;
+        snprintf(p->label_extra, sizeof p->label_extra, "%s%s%s",
+                 m4 && p->message_4 ? "+m4" : "", oscore && p->oscore ? "+oscore" : "",
+                 errors && !p->error_messages ? "+noerr" : "");
+    }
+    /* what is still shared (other credential names, or a profile listed twice):
+     * numbered in order, the first keeps its label */
+    char (*labels)[SC_MAX_NAME] = calloc(pf->n_profiles ? pf->n_profiles : 1, sizeof *labels);
+    if (labels == NULL)
+        return; /* labels stay shared: reports are named alike, nothing worse */
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        if (sc_profile_label(&pf->profiles[i], labels[i], sizeof labels[i]) != 0)
+            labels[i][0] = 0;
+    for (size_t i = 0; i < pf->n_profiles; i++) {
+        unsigned k = 1;
+        for (size_t j = 0; j < i; j++)
+            k += labels[i][0] && strcmp(labels[i], labels[j]) == 0;
+        if (k > 1) {
+            size_t n = strlen(pf->profiles[i].label_extra);
+            snprintf(pf->profiles[i].label_extra + n, sizeof pf->profiles[i].label_extra - n,
+                     "#%u", k);
+        }
+    }
+    free(labels);
 }
 
 static bool has(const peer_file *pf, const char *cap)

@@ -33,8 +33,15 @@
 
 #include "scenario.h"
 
-/* "m3-s2-kid", with "-bare" for bare framing; 0 or -1 (too small). */
+/* "m3-s2-kid", with "-bare" for bare framing, "-reverse" for the reverse
+ * flow, then the profile's label_extra; 0 or -1 (too small). */
 int sc_profile_label(const sc_profile *p, char *out, size_t cap);
+
+/* Give each profile of pf a label of its own: profiles that share one (say
+ * two that differ only in message_4) get label_extra from what differs
+ * among them ("+m4", "+oscore", "+noerr"), then "#2", "#3"... if that is not
+ * enough. Reports and transcripts are named by the label. */
+void sc_profiles_label_apart(peer_file *pf);
 
 /* Fill pf->profiles from its capabilities (the cross product of method-*,
  * suite-* and cred-*; a dimension the list does not name is METHOD 3,

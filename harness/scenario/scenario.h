@@ -282,6 +282,9 @@ typedef struct sc_profile {
     sc_framing framing;
     sc_flow flow;
     bool message_4, oscore, error_messages;
+    char label_extra[24];             /* what tells it from another profile of the peer
+                                       * file with the same label ("+m4", "+oscore",
+                                       * "+noerr", "#2"; sc_profiles_label_apart) */
 } sc_profile;
 
 /* What a scenario file fixes itself (sc->pins); the rest comes from the

@@ -317,6 +317,35 @@ START_TEST(a_second_suite_is_one_of_the_same_method_and_kind)
 }
 END_TEST
 
+/* Profiles of one label (two that differ only in message_4, say) get
+ * labels of their own: reports and transcripts are named by them. */
+START_TEST(profiles_of_one_label_are_told_apart)
+{
+    peer_file *pf = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                   "  - {method: 3, suite: 2, credentials: {id: kid}}\n"
+                                   "  - {method: 3, suite: 2, credentials: {id: kid}, "
+                                   "message_4: true}\n"
+                                   "  - {method: 3, suite: 2, credentials: {id: kid}, "
+                                   "oscore: true, error_messages: false}\n"
+                                   "  - {method: 0, suite: 0, credentials: {id: x5t}}\n"
+                                   "  - {method: 0, suite: 0, credentials: {id: x5t}}\n");
+    char l[SC_MAX_NAME];
+    static const char *const want[] = {"m3-s2-kid", "m3-s2-kid+m4", "m3-s2-kid+oscore+noerr",
+                                       "m0-s0-x5t", "m0-s0-x5t#2"};
+    ck_assert_uint_eq(pf->n_profiles, 5);
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_int_eq(sc_profile_label(&pf->profiles[i], l, sizeof l), 0);
+        ck_assert_str_eq(l, want[i]);
+    }
+    /* capabilities (a cross product) never share a label: nothing added */
+    peer_file *flat = peer(PEER_HEAD "capabilities: [method-3, suite-2, cred-kid, message-4, "
+                                     "oscore]\n");
+    ck_assert_int_eq(sc_profile_label(&flat->profiles[0], l, sizeof l), 0);
+    ck_assert_str_eq(l, "m3-s2-kid");
+    free(pf), free(flat);
+}
+END_TEST
+
 START_TEST(the_choice_is_deterministic_and_spread)
 {
     peer_file *pf = peer(PEER_HEAD "capabilities: [method-0, method-3, suite-0, suite-2, "
@@ -419,6 +448,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, a_suite_of_a_list_is_the_profiles);
+    tcase_add_test(tc, profiles_of_one_label_are_told_apart);
     tcase_add_test(tc, a_second_suite_is_one_of_the_same_method_and_kind);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
     tcase_add_test(tc, a_reverse_flow_profile_takes_what_the_reverse_flow_can_run);
