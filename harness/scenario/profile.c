@@ -45,47 +45,47 @@ int sc_profile_label(const sc_profile *p, char *out, size_t cap)
 
 void sc_profiles_label_apart(peer_file *pf)
 {
-    char a[SC_MAX_NAME], b[SC_MAX_NAME];
-    for (size_t i = 0; i < pf->n_profiles; i++)
+    size_t n = pf->n_profiles;
+    char (*base)[SC_MAX_NAME] = calloc(n ? n : 1, sizeof *base);
+    if (base == NULL)
+        return; /* labels stay shared: reports are named alike, nothing worse */
+    for (size_t i = 0; i < n; i++) {
         pf->profiles[i].label_extra[0] = 0;
-    for (size_t i = 0; i < pf->n_profiles; i++) {
+        if (sc_profile_label(&pf->profiles[i], base[i], sizeof base[i]) != 0)
+            base[i][0] = 0;
+    }
+    /* what differs among the profiles of one label */
+    for (size_t i = 0; i < n; i++) {
         sc_profile *p = &pf->profiles[i];
-        bool m4 = false, oscore = false, errors = false, shared = false;
-        sc_profile_label(p, a, sizeof a);
-        for (size_t j = 0; j < pf->n_profiles; j++) {
+        bool m4 = false, oscore = false, errors = false;
+        for (size_t j = 0; j < n; j++) {
             const sc_profile *q = &pf->profiles[j];
-            if (j == i || sc_profile_label(q, b, sizeof b) != 0 || strcmp(a, b) != 0)
+            if (j == i || !base[i][0] || strcmp(base[i], base[j]) != 0)
                 continue;
-            shared = true;
             m4 |= q->message_4 != p->message_4;
             oscore |= q->oscore != p->oscore;
             errors |= q->error_messages != p->error_messages;
         }
-        if (!shared)
-            continue;
         snprintf(p->label_extra, sizeof p->label_extra, "%s%s%s",
                  m4 && p->message_4 ? "+m4" : "", oscore && p->oscore ? "+oscore" : "",
                  errors && !p->error_messages ? "+noerr" : "");
     }
     /* what is still shared (other credential names, or a profile listed twice):
      * numbered in order, the first keeps its label */
-    char (*labels)[SC_MAX_NAME] = calloc(pf->n_profiles ? pf->n_profiles : 1, sizeof *labels);
-    if (labels == NULL)
-        return; /* labels stay shared: reports are named alike, nothing worse */
-    for (size_t i = 0; i < pf->n_profiles; i++)
-        if (sc_profile_label(&pf->profiles[i], labels[i], sizeof labels[i]) != 0)
-            labels[i][0] = 0;
-    for (size_t i = 0; i < pf->n_profiles; i++) {
+    for (size_t i = 0; i < n; i++)
+        if (sc_profile_label(&pf->profiles[i], base[i], sizeof base[i]) != 0)
+            base[i][0] = 0;
+    for (size_t i = 0; i < n; i++) {
         unsigned k = 1;
         for (size_t j = 0; j < i; j++)
-            k += labels[i][0] && strcmp(labels[i], labels[j]) == 0;
+            k += base[i][0] && strcmp(base[i], base[j]) == 0;
         if (k > 1) {
-            size_t n = strlen(pf->profiles[i].label_extra);
-            snprintf(pf->profiles[i].label_extra + n, sizeof pf->profiles[i].label_extra - n,
-                     "#%u", k);
+            size_t used = strlen(pf->profiles[i].label_extra);
+            snprintf(pf->profiles[i].label_extra + used,
+                     sizeof pf->profiles[i].label_extra - used, "#%u", k);
         }
     }
-    free(labels);
+    free(base);
 }
 
 static bool has(const peer_file *pf, const char *cap)

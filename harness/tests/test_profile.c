@@ -337,6 +337,17 @@ START_TEST(profiles_of_one_label_are_told_apart)
         ck_assert_int_eq(sc_profile_label(&pf->profiles[i], l, sizeof l), 0);
         ck_assert_str_eq(l, want[i]);
     }
+    /* whatever the order in the file */
+    peer_file *other = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                      "  - {method: 3, suite: 2, message_4: true}\n"
+                                      "  - {method: 3, suite: 2}\n"
+                                      "  - {method: 3, suite: 2, oscore: true}\n");
+    static const char *const want2[] = {"m3-s2-kid+m4", "m3-s2-kid", "m3-s2-kid+oscore"};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(sc_profile_label(&other->profiles[i], l, sizeof l), 0);
+        ck_assert_str_eq(l, want2[i]);
+    }
+    free(other);
     /* capabilities (a cross product) never share a label: nothing added */
     peer_file *flat = peer(PEER_HEAD "capabilities: [method-3, suite-2, cred-kid, message-4, "
                                      "oscore]\n");
