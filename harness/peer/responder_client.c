@@ -63,8 +63,6 @@ static tr_status post(client_run *r, bool prefixed, const uint8_t *p, size_t n, 
     return st;
 }
 
-/* After a processing failure: the error message the session owes, in a POST
- * prefixed with C_I (Appendix A.2.2), and the engine's finding as verdict. */
 /* C_I of a message_1 the engine rejected before it read C_I (say, SUITES_I
  * as an array of one): its fourth item, read leniently, if that is an
  * identifier (RFC 9528 §3.3.2: an int -24..23 or a bstr), so that the error
@@ -94,6 +92,8 @@ static void c_i_of_rejected_message_1(client_run *r, const uint8_t *m, size_t n)
     r->s.c_i_len = id_len;
 }
 
+/* After a processing failure: the error message the session owes, in a POST
+ * prefixed with C_I (Appendix A.2.2), and the engine's finding as verdict. */
 static void fail_with_error(client_run *r, const char *what)
 {
     size_t n = 0;
