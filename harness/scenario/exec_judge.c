@@ -502,7 +502,8 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
         buf[cap - 1] = 0;
 }
 
-/* Does ERR_INFO have the form the outcome asks for (§6.2, §6.3, §6.4)? */
+/* The k-th suite SUITES_R must include: as written, or for `profile` the
+ * suite the job selects. */
 static int suite_required(const sc_exec *x, const sc_outcome *o, size_t k)
 {
     const scenario *sc = x->sc;
@@ -511,6 +512,7 @@ static int suite_required(const sc_exec *x, const sc_outcome *o, size_t k)
     return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
 }
 
+/* Does ERR_INFO have the form the outcome asks for (§6.2, §6.3, §6.4)? */
 static bool err_info_matches(const sc_exec *x, const received *rx, const sc_outcome *o)
 {
     if (o->err_info[0] == 0 && o->n_suites_include == 0)
