@@ -35,7 +35,8 @@ def restricted(caps, extra="", initiator_args="", responder_args=""):
 
 # Skip reasons that are about the scenario (what it pins or needs), for a profile
 # without OSCORE and message_4.
-ABOUT = re.compile(r"no profile of the IUT has (METHOD|suite|ID_CRED by|OSCORE|message_4)"
+ABOUT = re.compile(r"no profile of the IUT has (METHOD|suite|ID_CRED by|OSCORE|message_4|"
+                   r"a second suite)"
                    r"|the IUT lacks the capability '(oscore|message-4|vectors|suite-\d+|"
                    r"method-\d|cred-\w+|rfc9668|coap-tcp)'")
 
@@ -125,6 +126,56 @@ def test_all_profiles_runs_each_fitting_profile(harness, tmp_path):
                          [("rfc9528/3.6/mac-too-short-i", "initiator", p)
                           for p in ("m3-s0-kid", "m3-s2-kid")]), got
     assert (tmp_path / "out/iut-responder/interop_handshake@m0-s2-kid.txt").exists()
+
+
+# The scenarios of cipher suite negotiation (RFC 9528 §5.2.2, §5.2.3, §6.3.1): they need
+# two suites of the IUT, any two (`suites: [other, profile]`), not suites 6 and 2.
+NEGOTIATION = {"rfc9528/5.2.2/initiator-suite-negotiation": "initiator",
+               "rfc9528/6.3.1/downgraded-suites-i": "initiator",
+               "rfc9528/6.3.1/second-err-code-2": "initiator",
+               "rfc9528/5.2.3/preferred-suite-supported": "responder"}
+
+
+def test_the_negotiation_runs_in_any_two_suites_of_the_iut(harness, tmp_path):
+    """An IUT with suites 0 and 1 (METHOD 0, x5t; neither 6 nor 2) is told to prefer one
+    and is offered the other: the negotiation scenarios run in its profiles, pass, and
+    catch an Initiator that forgets SUITES_R and a Responder that ignores the Initiator's
+    order. An IUT whose two suites are in different METHODs skips them, saying so."""
+    paths = [SC / (sid + ".yaml") for sid in sorted(NEGOTIATION)]
+    caps = "method-0, suite-0, suite-1, cred-x5t, cred-files, coap, udp, error-messages"
+    two = restricted(caps, responder_args="--methods 0 --suites 0,1")
+    (tmp_path / "ok").mkdir()
+    r, results, _ = run_suite(harness, tmp_path / "ok", two, "-j", "2", paths=paths)
+    assert r.returncode == 0, r.stdout
+    got = {x["id"]: x for x in results}
+    assert {x["verdict"] for x in results} == {"pass"}, r.stdout
+    assert {x["profile"] for x in results} <= {"m0-s0-x5t", "m0-s1-x5t"}, results
+    # the IUT Initiator was told [X, S] and offered X, then [X, S] after ERR_CODE 2
+    neg = got["rfc9528/5.2.2/initiator-suite-negotiation"]
+    s = int(neg["profile"][4])
+    t = (tmp_path / "ok/out/iut-initiator/rfc9528_5.2.2_initiator-suite-negotiation.txt")
+    fields = re.findall(r"SUITES_I ([^,]+(?:, \d+\])?), G_X", t.read_text())
+    assert fields == [str(1 - s), f"[{1 - s}, {s}]"], fields
+
+    for fault, sid in (("forget-suite-after-err-2", "rfc9528/5.2.2/initiator-suite-negotiation"),
+                       ("ignore-suites-order", "rfc9528/5.2.3/preferred-suite-supported")):
+        d = tmp_path / fault
+        d.mkdir()
+        faulty = restricted(caps, initiator_args=f"--fault {fault}",
+                            responder_args=f"--methods 0 --suites 0,1 --fault {fault}")
+        r, results, _ = run_suite(harness, d, faulty, paths=[SC / (sid + ".yaml")])
+        assert r.returncode == 1 and results[0]["verdict"] == "fail", (fault, r.stdout)
+
+    # suite 0 only with METHOD 0 and x5t, suite 2 only with METHOD 3 and kid
+    apart = re.sub(r"capabilities: \[[^\]]*\]", "capabilities: [cred-files, coap]\n"
+                   "profiles:\n  - {method: 0, suite: 0, credentials: {id: x5t}}\n"
+                   "  - {method: 3, suite: 2, credentials: {id: kid}}", REFERENCE, flags=re.S)
+    (tmp_path / "apart").mkdir()
+    r, results, _ = run_suite(harness, tmp_path / "apart", apart, "--allow-empty", paths=paths)
+    assert [x["verdict"] for x in results] == ["skipped"] * 4, r.stdout
+    for x in results:
+        assert x["message"].startswith("no profile of the IUT has a second suite beside suite "
+                                       "0 in METHOD 0 with x5t"), x["message"]
 
 
 def test_the_iut_is_asked_for_its_identifier(harness, tmp_path):

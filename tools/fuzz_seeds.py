@@ -119,7 +119,12 @@ def seeds_error_message():
         doc = yaml.safe_load(f.read_text())
         for i, st in enumerate(doc.get("steps") or []):
             if isinstance(st, dict) and st.get("send") == "error":
-                s[f"scenario-{f.stem}-{i}"] = cbor(int(st["code"])) + h(st.get("info", ""))
+                info = st.get("info", "")
+                if isinstance(info, list):  # SUITES_R as a list: `profile` 2, `other` 6
+                    v = [{"profile": 2, "other": 6}.get(x, x) for x in info]
+                    info = (cbor(v[0]) if len(v) == 1 else
+                            cbor_head(4, len(v)) + b"".join(map(cbor, v))).hex()
+                s[f"scenario-{f.stem}-{i}"] = cbor(int(st["code"])) + h(info)
     t2 = trace(2)
     # ERR_CODE 2 with SUITES_R as an array (trace 2's SUITES_I), ERR_CODE 3
     # with true, ERR_CODE 1 with the text the engine sends (§6.2)

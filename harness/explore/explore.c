@@ -202,17 +202,10 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         c->suites[0] = c->prof.suite, c->n_suites = 1;
         /* an IUT Initiator with another suite for the same METHOD and kind of
          * credential is told [that suite, the profile's] in the forward flow, as
-         * [6, 2] by default: its first message_1 meets ERR_CODE 2 (§6.3) */
-        int other = -1;
-        for (size_t i = 0; !iut_responder && !c->reverse && i < c->pf->n_profiles; i++) {
-            const sc_profile *p = &c->pf->profiles[i];
-            if (p->method == c->prof.method && p->suite != c->prof.suite &&
-                p->flow == c->prof.flow && strcmp(p->cred_id, c->prof.cred_id) == 0 &&
-                (other < 0 || p->suite < other))
-                other = p->suite;
-        }
-        if (other >= 0)
-            c->suites[0] = other, c->suites[1] = c->prof.suite, c->n_suites = 2;
+         * [6, 2] by default: its first message_1 meets ERR_CODE 2 (§6.3). That
+         * suite is run's `other` (sc_profiles_pair_suites, scenario/profile.h) */
+        if (!iut_responder && !c->reverse && c->prof.has_other_suite)
+            c->suites[0] = c->prof.other_suite, c->suites[1] = c->prof.suite, c->n_suites = 2;
     }
     c->kid = !c->has_prof || compact_kid(c, iut_responder);
     /* $PREFERRED: the lowest other suite of the IUT's profiles with the

@@ -502,11 +502,14 @@ static void received_text(const sc_exec *x, const received *rx, char *buf, size_
         buf[cap - 1] = 0;
 }
 
-/* The k-th suite SUITES_R must include: as written, or for `profile` the
- * suite the job selects. */
+/* The k-th suite SUITES_R must include: as written, for `profile` the
+ * suite the job selects, for `other` the one preferred to it (`suites:
+ * [other, profile]`; the loader allows `other` only there). */
 static int suite_required(const sc_exec *x, const sc_outcome *o, size_t k)
 {
     const scenario *sc = x->sc;
+    if (o->suites_include[k] == SC_SUITE_OTHER)
+        return sc->suites[0];
     if (o->suites_include[k] != SC_SUITE_OF_PROFILE)
         return o->suites_include[k];
     return sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;

@@ -348,10 +348,12 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
         if (load_profiles(c, v, pf) != 0)
             return -1;
         sc_profiles_label_apart(pf);
+        sc_profiles_pair_suites(pf);
         return 0;
     }
     sc_profiles_from_capabilities(pf, (sc_framing)framing);
     sc_profiles_label_apart(pf);
+    sc_profiles_pair_suites(pf);
     return 0;
 }
 

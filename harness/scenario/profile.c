@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cbor/cbor.h"
 #include "matrix.h"
 #include "sc_yaml.h"
 
@@ -86,6 +87,54 @@ void sc_profiles_label_apart(peer_file *pf)
         }
     }
     free(base);
+}
+
+void sc_profiles_pair_suites(peer_file *pf)
+{
+    for (size_t i = 0; i < pf->n_profiles; i++) {
+        sc_profile *p = &pf->profiles[i];
+        p->has_other_suite = false;
+        for (size_t j = 0; j < pf->n_profiles; j++) {
+            const sc_profile *q = &pf->profiles[j];
+            if (q->suite == p->suite || q->method != p->method || q->flow != p->flow ||
+                q->framing != p->framing || strcmp(q->cred_id, p->cred_id) != 0)
+                continue;
+            if (!p->has_other_suite || q->suite < p->other_suite)
+                p->other_suite = q->suite, p->has_other_suite = true;
+        }
+    }
+}
+
+/* The suites of list (n of them, SC_SUITE_OF_PROFILE / SC_SUITE_OTHER
+ * resolved) encoded as SUITES_I and SUITES_R are (RFC 9528 §5.2.2, §6.3):
+ * one suite as an int, more as an array. */
+static void suites_encode(const int *list, size_t n, int other, int selected, sc_short_bytes *out)
+{
+    eh_cbor_writer w;
+    eh_cbor_writer_init(&w, out->b, sizeof out->b);
+    if (n > 1)
+        eh_cbor_write_array(&w, n);
+    for (size_t i = 0; i < n; i++)
+        eh_cbor_write_int(&w, list[i] == SC_SUITE_OTHER        ? other
+                              : list[i] == SC_SUITE_OF_PROFILE ? selected
+                                                               : list[i]);
+    /* at most SC_MAX_LIST ints of 3 bytes: always fits */
+    out->n = eh_cbor_writer_status(&w) == EH_OK ? w.len : 0;
+}
+
+void sc_suites_resolve(scenario *sc, int other)
+{
+    int selected = sc->n_suites ? sc->suites[sc->n_suites - 1] : 2;
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        sc_step *st = &sc->steps[i];
+        if (st->n_err_suites)
+            suites_encode(st->err_suites, st->n_err_suites, other, selected, &st->err_info);
+        for (size_t f = 0; f < st->checks.n_fields; f++) {
+            sc_field_check *fc = &st->checks.fields[f];
+            if (fc->n_suites)
+                suites_encode(fc->suites, fc->n_suites, other, selected, &fc->equals);
+        }
+    }
 }
 
 static bool has(const peer_file *pf, const char *cap)
@@ -319,6 +368,9 @@ bool sc_profile_fits(const scenario *sc, const sc_profile *p, bool cred_files, c
         describe_suites(sc, why, cap);
     else if ((pins & SC_PIN_CRED_ID) && !kind_allowed(sc, p->cred_id))
         describe_kinds(sc, why, cap);
+    else if (sc->suites_other && !p->has_other_suite)
+        snprintf(why, cap, "a second suite beside suite %d in METHOD %d with %s%s", p->suite,
+                 p->method, p->cred_id, p->flow == SC_FLOW_REVERSE ? " (reverse flow)" : "");
     else if ((sc->message_4 || needs(sc, "message-4")) && !p->message_4)
         snprintf(why, cap, "message_4");
     else if (needs(sc, "oscore") && !p->oscore)
@@ -431,9 +483,10 @@ static void suites_r_follow(scenario *sc)
     for (size_t i = 0; i < sc->n_steps; i++) {
         sc_step *st = &sc->steps[i];
         if (st->kind != SC_STEP_SEND || strcmp(st->message, "error") != 0 ||
-            st->err_code != 2 || st->err_info.n != 1 || st->err_info.b[0] != 0x02)
+            st->err_code != 2 || st->n_err_suites || st->err_info.n != 1 ||
+            st->err_info.b[0] != 0x02)
             continue;
-        st->err_info.n = suite_encoding(sc->suites[0], st->err_info.b);
+        st->err_info.n = suite_encoding(sc->suites[sc->n_suites - 1], st->err_info.b);
     }
 }
 
@@ -464,9 +517,15 @@ int sc_profile_apply(scenario *sc, const sc_profile *p, bool cred_files, char *e
     unsigned pins = sc->pins & SC_PIN_CREDS ? SC_PIN_ALL : sc->pins;
     if (!(pins & SC_PIN_METHOD) || method_allowed(sc, p->method))
         sc->method = p->method;
-    if (!(pins & SC_PIN_SUITE) || (sc->suite_set && suite_allowed(sc, p->suite))) {
+    if (sc->suites_other) {
+        /* sc_profile_fits saw that p has a second suite */
+        sc->suites[0] = p->other_suite, sc->suites[1] = p->suite, sc->n_suites = 2;
+        suites_r_follow(sc);
+        sc_suites_resolve(sc, p->other_suite);
+    } else if (!(pins & SC_PIN_SUITE) || (sc->suite_set && suite_allowed(sc, p->suite))) {
         sc->suites[0] = p->suite, sc->n_suites = 1;
         suites_r_follow(sc);
+        sc_suites_resolve(sc, SC_SUITE_OTHER);
     }
     if (!(pins & SC_PIN_CRED_ID) || (sc->cred_id_set && kind_allowed(sc, p->cred_id)))
         snprintf(sc->cred_id, sizeof sc->cred_id, "%s", p->cred_id);

@@ -43,6 +43,20 @@ int sc_profile_label(const sc_profile *p, char *out, size_t cap);
  * enough. Reports and transcripts are named by the label. */
 void sc_profiles_label_apart(peer_file *pf);
 
+/* For each profile of pf, its other_suite: the lowest suite of another of
+ * pf's profiles with the same METHOD, kind of credential, framing and flow
+ * (has_other_suite false if none). A scenario with `suites: [other,
+ * profile]` (two suites of the IUT: negotiation) runs only in a profile
+ * that has one. The loader calls it, after sc_profiles_label_apart. */
+void sc_profiles_pair_suites(peer_file *pf);
+
+/* Encode the lists of suites sc's steps write with `profile` and `other`
+ * (a field check's SUITES_I, an ERR_CODE 2's SUITES_R) for the suites sc
+ * has now: `profile` is the selected one (the last of sc->suites), `other`
+ * the given one. The loader calls it (other 6: `suites: [other, profile]`
+ * is [6, 2] until a profile applies), and sc_profile_apply again. */
+void sc_suites_resolve(scenario *sc, int other);
+
 /* Fill pf->profiles from its capabilities (the cross product of method-*,
  * suite-* and cred-*; a dimension the list does not name is METHOD 3,
  * suite 2 or kid, the scenarios' historical defaults), message-4, oscore and

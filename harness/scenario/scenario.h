@@ -105,6 +105,11 @@ typedef struct sc_mutation {
 /* `suites_include: [profile]`: the suite the job selects (the profile's,
  * scenario/profile.h), outside the range of suite values a file can write. */
 #define SC_SUITE_OF_PROFILE (-1000000)
+/* `other` in a list of suites (`suites: [other, profile]`, a field's or an
+ * ERR_CODE 2's list of suites, suites_include): a second suite of the IUT
+ * beside the profile's, in the same METHOD, kind of credential and flow
+ * (sc_profile.other_suite). */
+#define SC_SUITE_OTHER (-1000001)
 
 /*
  * One acceptable outcome of an expect step:
@@ -160,6 +165,11 @@ enum { SC_SUITE_ANY = 0, SC_SUITE_SUPPORTED, SC_SUITE_UNSUPPORTED };
 typedef struct sc_field_check {
     char field[SC_MAX_NAME]; /* e.g. "C_R", "ID_CRED_R", "SUITES_I", "METHOD" */
     sc_short_bytes equals;   /* expected encoded item */
+    int suites[SC_MAX_LIST]; /* written as a list of suites (n_suites > 0, entries may be
+                              * SC_SUITE_OF_PROFILE / SC_SUITE_OTHER): equals is its
+                              * encoding as SUITES_I (one suite: an int), made again
+                              * for the job's suites (sc_suites_resolve) */
+    size_t n_suites;
 } sc_field_check;
 
 typedef struct sc_checks {
@@ -213,6 +223,9 @@ typedef struct sc_step {
     bool has_ead;
     int err_code;                     /* SEND error: ERR_CODE */
     sc_short_bytes err_info;          /* SEND error: encoded ERR_INFO */
+    int err_suites[SC_MAX_LIST];      /* SEND error, `info: [profile]`: SUITES_R as a list
+                                       * (as sc_field_check.suites; err_info its encoding) */
+    size_t n_err_suites;
     /* EXPECT */
     sc_outcome outcomes[SC_MAX_OUTCOMES];
     size_t n_outcomes;
@@ -282,6 +295,10 @@ typedef struct sc_profile {
     sc_framing framing;
     sc_flow flow;
     bool message_4, oscore, error_messages;
+    bool has_other_suite;             /* other_suite: the lowest other suite of the peer
+                                       * file's profiles with this METHOD, kind of
+                                       * credential and flow (sc_profiles_pair_suites) */
+    int other_suite;
     char label_extra[24];             /* what tells it from another profile of the peer
                                        * file with the same label ("+m4", "+oscore",
                                        * "+noerr", "#2"; sc_profiles_label_apart) */
@@ -325,6 +342,9 @@ typedef struct scenario {
     int suites[SC_MAX_LIST];          /* harness Initiator: offered, in order;
                                        * harness Responder: supported */
     size_t n_suites;
+    bool suites_other;                /* `suites: [other, profile]`: the IUT's two suites of
+                                       * one METHOD and kind, the profile's selected (not a
+                                       * pin; suites holds [6, 2] until a profile applies) */
     unsigned long suite_set;          /* `suites: {one_of: [2, 3, 5]}`: bit S for each suite
                                        * the scenario can run in, offered alone (the
                                        * profile's, if one; suites[0] is the first); 0: the

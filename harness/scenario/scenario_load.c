@@ -114,6 +114,34 @@ static int suite_list(sy_ctx *c, const yaml_node_t *n, const char *key, size_t m
     return 0;
 }
 
+/* A list of suites that may name them by role: `profile` (the job's
+ * selected suite, SC_SUITE_OF_PROFILE) and `other` (SC_SUITE_OTHER), each
+ * at most once, beside registered or private-use values. */
+static int suite_words(sy_ctx *c, const yaml_node_t *n, const char *key, int *out,
+                       size_t *count)
+{
+    size_t k;
+    if (sy_seq(c, n, key, 1, SC_MAX_LIST, &k) != 0)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        yaml_node_t *it = sy_seq_item(c, n, i);
+        const char *t = it->type == YAML_SCALAR_NODE ? sy_text(it) : "";
+        if (strcmp(t, "profile") == 0)
+            out[i] = SC_SUITE_OF_PROFILE;
+        else if (strcmp(t, "other") == 0)
+            out[i] = SC_SUITE_OTHER;
+        else if (sy_int(c, it, key, -65536, 65535, &out[i]) != 0)
+            return sy_fail(c, it, "%s: a suite, `profile` or `other`", key);
+        for (size_t j = 0; j < i; j++)
+            if (out[j] == out[i])
+                return out[i] == SC_SUITE_OF_PROFILE || out[i] == SC_SUITE_OTHER
+                           ? sy_fail(c, it, "%s: %s listed twice", key, t)
+                           : sy_fail(c, it, "%s: suite %d listed twice", key, out[i]);
+    }
+    *count = k;
+    return 0;
+}
+
 /* ------------------------------------------------------------ mutations */
 
 /* Hex of a mutation into the step's mut_bytes (all of a step's mutations
@@ -353,7 +381,13 @@ static int load_send(sy_ctx *c, const yaml_node_t *n, sc_step *st)
     if (is_error) {
         if (sy_require(c, n, "code", &v) || sy_int(c, v, "code", INT_MIN, INT_MAX, &st->err_code))
             return -1;
-        if ((v = sy_get(c, n, "info")) && load_short_hex(c, v, "info", &st->err_info) != 0)
+        /* info: hex, or (ERR_CODE 2) SUITES_R as a list of suites: [profile] */
+        if ((v = sy_get(c, n, "info")) && v->type == YAML_SEQUENCE_NODE) {
+            if (st->err_code != 2)
+                return sy_fail(c, v, "info: a list of suites only with code: 2 (SUITES_R)");
+            if (suite_words(c, v, "info", st->err_suites, &st->n_err_suites) != 0)
+                return -1;
+        } else if (v && load_short_hex(c, v, "info", &st->err_info) != 0)
             return -1;
     }
     return 0;
@@ -404,8 +438,10 @@ static int load_error_outcome(sy_ctx *c, const yaml_node_t *v, sc_outcome *o)
             const char *t = it->type == YAML_SCALAR_NODE ? sy_text(it) : "";
             if (strcmp(t, "profile") == 0)
                 o->suites_include[i] = SC_SUITE_OF_PROFILE;
-            else if (sy_int(c, it, "error.suites_include (a suite or `profile`)", -65536, 65535,
-                            &o->suites_include[i]) != 0)
+            else if (strcmp(t, "other") == 0)
+                o->suites_include[i] = SC_SUITE_OTHER;
+            else if (sy_int(c, it, "error.suites_include (a suite, `profile` or `other`)",
+                            -65536, 65535, &o->suites_include[i]) != 0)
                 return -1;
         }
     }
@@ -688,8 +724,16 @@ static int load_expect(sy_ctx *c, const yaml_node_t *n, sc_step *st)
         for (size_t i = 0; i < k; i++) {
             sc_field_check *f = &ck->fields[i];
             yaml_node_t *key = sy_map_key(c, x, i);
-            if (field_name(c, key, "fields", f->field) ||
-                load_short_hex(c, sy_map_value(c, x, i), f->field, &f->equals))
+            yaml_node_t *val = sy_map_value(c, x, i);
+            if (field_name(c, key, "fields", f->field) != 0)
+                return -1;
+            if (val && val->type == YAML_SEQUENCE_NODE) {
+                /* SUITES_I: [other, profile]: encoded as SUITES_I is (sc_suites_resolve) */
+                if (strcmp(f->field, "SUITES_I") != 0)
+                    return sy_fail(c, val, "fields: a list of suites only for SUITES_I");
+                if (suite_words(c, val, "fields.SUITES_I", f->suites, &f->n_suites) != 0)
+                    return -1;
+            } else if (load_short_hex(c, val, f->field, &f->equals) != 0)
                 return -1;
             for (size_t j = 0; j < i; j++)
                 if (!strcmp(ck->fields[j].field, f->field))
@@ -987,6 +1031,23 @@ static int load_suites(sy_ctx *c, yaml_node_t *v, scenario *sc)
 {
     static const char *const keys[] = {"one_of", NULL};
     yaml_node_t *x;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        int words[SC_MAX_LIST];
+        size_t n;
+        bool named = false;
+        if (suite_words(c, v, "suites", words, &n) != 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            named |= words[i] == SC_SUITE_OTHER || words[i] == SC_SUITE_OF_PROFILE;
+        if (named) {
+            /* [other, profile]: two suites of the IUT, not a pin (sc_suites_resolve) */
+            if (n != 2 || words[0] != SC_SUITE_OTHER || words[1] != SC_SUITE_OF_PROFILE)
+                return sy_fail(c, sy_anchor(c, v), "suites: [other, profile] is the one list "
+                                                   "that names suites by role");
+            sc->suites_other = true;
+            return 0;
+        }
+    }
     if (v->type != YAML_MAPPING_NODE)
         return suite_list(c, v, "suites", 1, sc->suites, &sc->n_suites);
     size_t n;
@@ -1066,6 +1127,26 @@ static int load_matrix(sy_ctx *c, const yaml_node_t *root, const yaml_node_t *n,
     return 0;
 }
 
+/* Does a step name `other` (a field's list of suites, SUITES_R, suites_include)? */
+static bool uses_other_suite(const scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_steps; i++) {
+        const sc_step *st = &sc->steps[i];
+        for (size_t k = 0; k < st->n_err_suites; k++)
+            if (st->err_suites[k] == SC_SUITE_OTHER)
+                return true;
+        for (size_t f = 0; f < st->checks.n_fields; f++)
+            for (size_t k = 0; k < st->checks.fields[f].n_suites; k++)
+                if (st->checks.fields[f].suites[k] == SC_SUITE_OTHER)
+                    return true;
+        for (size_t o = 0; o < st->n_outcomes; o++)
+            for (size_t k = 0; k < st->outcomes[o].n_suites_include; k++)
+                if (st->outcomes[o].suites_include[k] == SC_SUITE_OTHER)
+                    return true;
+    }
+    return false;
+}
+
 static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
 {
     yaml_node_t *v;
@@ -1097,8 +1178,10 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
         return -1;
     if ((v = sy_get(c, root, "suites")) && load_suites(c, v, sc))
         return -1;
-    if (v != NULL)
+    if (v != NULL && !sc->suites_other)
         sc->pins |= SC_PIN_SUITE;
+    if (sc->suites_other) /* until a profile applies: trace 2's negotiation */
+        sc->suites[0] = 6, sc->suites[1] = 2, sc->n_suites = 2;
     if ((v = sy_get(c, root, "credentials")) && load_credentials(c, v, sc))
         return -1;
     if ((v = sy_get(c, root, "vector"))) {
@@ -1137,6 +1220,10 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
          sc_capabilities_check(c, v, "needs", sc->needs, sc->n_needs)))
         return -1;
     pins_from_needs(sc);
+    if (sc->suites_other && (sc->pins & (SC_PIN_SUITE | SC_PIN_CREDS)))
+        return sy_fail(c, sy_get(c, root, "suites"),
+                       "suites: [other, profile] takes both suites from the IUT's profiles: "
+                       "not with a suite-N need, credential names or a vector");
     if ((sc->iut_peer_cred[0] || sc->iut_peer_other) && sc->role == SC_BOTH)
         return sy_fail(c, sy_get(c, root, "credentials"),
                        "credentials.iut_peer: needs role initiator or responder, not both");
@@ -1164,6 +1251,11 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     }
     if ((v = sy_get(c, root, "matrix")) && load_matrix(c, root, v, sc) != 0)
         return -1;
+    if (!sc->suites_other && uses_other_suite(sc))
+        return sy_fail(c, sy_get(c, root, "steps"), "steps: `other` names the second suite of "
+                                                    "`suites: [other, profile]`, which the "
+                                                    "scenario does not have");
+    sc_suites_resolve(sc, sc->suites_other ? sc->suites[0] : 6);
     return 0;
 }
 

@@ -317,6 +317,90 @@ START_TEST(a_second_suite_is_one_of_the_same_method_and_kind)
 }
 END_TEST
 
+static void scen_refused(const char *text, const char *why)
+{
+    scenario *sc = malloc(sizeof *sc);
+    char err[512] = "";
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_msg(scenario_load_mem("s.yaml", text, strlen(text), sc, err, sizeof err) != 0,
+                  "loaded: %s", text);
+    ck_assert_msg(strstr(err, why) != NULL, "'%s' not in '%s'", why, err);
+    free(sc);
+}
+
+static void bytes_are(const sc_short_bytes *b, const char *hex)
+{
+    char got[2 * 16 + 1] = "";
+    for (size_t i = 0; i < b->n && i < 16; i++)
+        snprintf(got + 2 * i, 3, "%02x", b->b[i]);
+    ck_assert_str_eq(got, hex);
+}
+
+/* suites: [other, profile] (negotiation): any two suites of the IUT in one
+ * METHOD, kind and flow; the fields and SUITES_R written with them follow. */
+START_TEST(a_negotiation_takes_two_suites_of_the_profile)
+{
+    scenario *sc = scen("id: a/b\ntitle: t\nlevel: MUST\nrole: responder\n"
+                        "suites: [other, profile]\nsteps:\n"
+                        "  - {expect: message_1, fields: {SUITES_I: [other]}}\n"
+                        "  - {send: error, code: 2, info: [profile]}\n"
+                        "  - {expect: message_1, fields: {SUITES_I: [other, profile]}}\n"
+                        "  - expect: {error: {code: 2, suites_include: [other, profile]}}\n");
+    /* not a pin; until a profile applies, RFC 9529 trace 2's [6, 2] */
+    ck_assert(sc->suites_other);
+    ck_assert_uint_eq(sc->pins & SC_PIN_SUITE, 0);
+    ck_assert_uint_eq(sc->n_suites, 2);
+    bytes_are(&sc->steps[0].checks.fields[0].equals, "06");
+    bytes_are(&sc->steps[1].err_info, "02");
+    bytes_are(&sc->steps[2].checks.fields[0].equals, "820602");
+    /* the other suite is the lowest of the same METHOD, kind, framing and flow */
+    peer_file *pf = peer(PEER_HEAD "capabilities: [coap]\nprofiles:\n"
+                                   "  - {method: 0, suite: [24, 1, 0], credentials: {id: x5t}}\n"
+                                   "  - {method: 3, suite: 2, credentials: {id: x5t}}\n"
+                                   "  - {method: 0, suite: 4, credentials: {id: kid}}\n");
+    ck_assert_uint_eq(pf->n_profiles, 5);
+    for (size_t i = 0; i < pf->n_profiles; i++) {
+        const sc_profile *q = &pf->profiles[i];
+        bool m0x5t = q->method == 0 && strcmp(q->cred_id, "x5t") == 0;
+        ck_assert_int_eq(q->has_other_suite, m0x5t);
+        if (m0x5t)
+            ck_assert_int_eq(q->other_suite, q->suite == 0 ? 1 : 0);
+    }
+    char why[160], err[256];
+    ck_assert(!sc_profile_fits(sc, &pf->profiles[3], true, why, sizeof why));
+    ck_assert_str_eq(why, "a second suite beside suite 2 in METHOD 3 with x5t");
+    sc_profile p24 = pf->profiles[0];
+    ck_assert_int_eq(p24.suite, 24);
+    ck_assert(fits(sc, &p24, true));
+    ck_assert_int_eq(sc_profile_apply(sc, &p24, true, err, sizeof err), 0);
+    ck_assert_uint_eq(sc->n_suites, 2);
+    ck_assert_int_eq(sc->suites[0], 0);
+    ck_assert_int_eq(sc->suites[1], 24);
+    bytes_are(&sc->steps[0].checks.fields[0].equals, "00");
+    bytes_are(&sc->steps[1].err_info, "1818");
+    bytes_are(&sc->steps[2].checks.fields[0].equals, "82001818");
+    /* a scenario of one suite writes [profile] for its selected suite */
+    scenario *one = scen(SC_HEAD "steps:\n  - {send: message_1}\n"
+                                 "  - {send: error, code: 2, info: [profile, -24]}\n");
+    bytes_are(&one->steps[1].err_info, "820237");
+    ck_assert_int_eq(sc_profile_apply(one, &pf->profiles[4], true, err, sizeof err), 0);
+    bytes_are(&one->steps[1].err_info, "820437");
+    /* `other` only with suites: [other, profile]; the lists where suites are */
+    scen_refused(SC_HEAD "suites: [profile, other]\nsteps: [{send: message_1}]\n",
+                 "[other, profile] is the one list");
+    scen_refused(SC_HEAD "suites: [other, profile]\nneeds: [suite-2]\n"
+                         "steps: [{send: message_1}]\n", "not with a suite-N need");
+    scen_refused(SC_HEAD "steps:\n  - send: message_1\n"
+                         "  - expect: {error: {code: 2, suites_include: [other]}}\n",
+                 "`other` names the second suite");
+    scen_refused("id: a/b\ntitle: t\nlevel: MUST\nrole: responder\nsteps:\n"
+                 "  - {expect: message_1, fields: {C_I: [profile]}}\n", "only for SUITES_I");
+    scen_refused(SC_HEAD "steps:\n  - {send: error, code: 1, info: [profile]}\n",
+                 "only with code: 2");
+    free(sc), free(pf), free(one);
+}
+END_TEST
+
 /* Profiles of one label (two that differ only in message_4, say) get
  * labels of their own: reports and transcripts are named by them. */
 START_TEST(profiles_of_one_label_are_told_apart)
@@ -461,6 +545,7 @@ Suite *eh_test_profile_suite(void)
     tcase_add_test(tc, a_suite_of_a_list_is_the_profiles);
     tcase_add_test(tc, profiles_of_one_label_are_told_apart);
     tcase_add_test(tc, a_second_suite_is_one_of_the_same_method_and_kind);
+    tcase_add_test(tc, a_negotiation_takes_two_suites_of_the_profile);
     tcase_add_test(tc, a_profile_fits_what_a_scenario_pins);
     tcase_add_test(tc, a_reverse_flow_profile_takes_what_the_reverse_flow_can_run);
     tcase_add_test(tc, other_credential_follows_the_profile);

@@ -593,7 +593,7 @@ static const err_case scenario_errors[] = {
     {HDR "steps:\n  - send: message_1\n    mutate: [{insert: {offset: 0}}]\n", 7,
      "missing required key 'hex'"},
     {HDR "steps:\n  - expect: {error: {code: 2, suites_include: [mine]}}\n", 6,
-     "error.suites_include (a suite or `profile`): expected an integer"},
+     "error.suites_include (a suite, `profile` or `other`): expected an integer"},
     /* bad hex */
     {HDR "c_i: \"3\"\n" ST, 5, "c_i: not hex bytes (pairs of hex digits): '3'"},
     {HDR "c_i: \"zz\"\n" ST, 5, "c_i: not hex bytes (pairs of hex digits)"},
