@@ -178,6 +178,31 @@ def test_the_negotiation_runs_in_any_two_suites_of_the_iut(harness, tmp_path):
                                        "0 in METHOD 0 with x5t"), x["message"]
 
 
+def test_the_ecdsa_duplicate_runs_in_every_ecdsa_suite(harness, tmp_path):
+    """rfc9528/7/duplicate-message-2 is about an Initiator that signs with ECDSA (a
+    re-signed message_3 under the same K_3 and IV_3): it runs in METHOD 0 or 1 with any
+    ECDSA suite (suite 6: ES256 with X25519; suite 24: ES384), catches a re-signing
+    Initiator there, and is skipped in an EdDSA profile, naming the suites."""
+    paths = [SC / "rfc9528/7/duplicate-message-2.yaml"]
+    for label, fault in (("m0-s6-x5t", ""), ("m1-s24-kid", ""),
+                         ("m1-s24-kid", "--fault resend-new-message-3")):
+        m, s, kind = re.match(r"m(\d)-s(\d+)-(\w+)", label).groups()
+        caps = f"method-{m}, suite-{s}, cred-{kind}, cred-files, coap, udp, error-messages"
+        d = tmp_path / (label + fault.replace(" ", ""))
+        d.mkdir()
+        r, results, _ = run_suite(harness, d, restricted(caps, initiator_args=fault,
+                                                         responder_args=only(label)),
+                                  paths=paths)
+        assert [(x["profile"], x["verdict"]) for x in results] == \
+            [(label, "fail" if fault else "pass")], r.stdout
+    caps = PROFILES["m0-s0-x5t"] + ", cred-files, coap, udp, error-messages"
+    (tmp_path / "eddsa").mkdir()
+    r, results, _ = run_suite(harness, tmp_path / "eddsa", restricted(caps), "--allow-empty",
+                              paths=paths)
+    assert results[0]["verdict"] == "skipped", r.stdout
+    assert results[0]["message"] == "no profile of the IUT has suite 2, 3, 5, 6 or 24", results
+
+
 def test_the_iut_is_asked_for_its_identifier(harness, tmp_path):
     """iut: {c_i: ..} reaches the IUT through {c_i}; a peer file whose command does not
     take the placeholder skips the scenario, naming it."""
