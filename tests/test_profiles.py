@@ -367,6 +367,23 @@ def test_a_one_profile_responder_is_judged_on_each_invalid_message_1(harness, tm
     assert r.returncode == 1
 
 
+def test_a_responder_that_reads_any_g_x_length_fails(harness, tmp_path):
+    """G_X of 31, 0 or 33 bytes (no registered suite's curve has such keys): the sloppy
+    Responder, which checks no length, answers with a message_2 and fails each."""
+    fake = ROOT / "tests/fake_iut/sloppy_responder.py"
+    text = ("name: sloppy\ncapabilities: [method-0, suite-0, cred-x5t, coap, error-messages]\n"
+            f"responder:\n  command: \"/usr/bin/python3 {fake} {{port}} 0 0\"\n"
+            "  ready: listening\n")
+    names = ("g-x-too-short", "g-x-empty", "g-x-too-long")
+    paths = [SC / f"mutations/message-1/{n}.yaml" for n in names]
+    r, results, _ = run_suite(harness, tmp_path, text, paths=paths)
+    assert r.returncode == 1, r.stdout
+    assert sorted((x["id"], x["verdict"]) for x in results) == \
+        sorted((f"mutations/message-1/{n}", "fail") for n in names), r.stdout
+    for x in results:
+        assert "message_2" in x["message"], x
+
+
 def test_profiles_of_one_label_get_reports_of_their_own(harness, tmp_path):
     """Two profiles that differ only in message_4 (as a peer file says that an IUT runs
     with and without it) are labelled apart (m3-s2-kid, m3-s2-kid+m4): run --all-profiles
