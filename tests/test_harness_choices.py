@@ -315,3 +315,32 @@ def test_an_initiator_without_c_r_for_its_error_message_may_stay_silent(harness,
     (tmp_path / "with").mkdir()
     r, res = run_suite(harness, tmp_path / "with", REFERENCE, paths, "--role", "initiator")
     assert {x["verdict"] for x in res.values()} == {"pass"}, r.stdout[-2000:]
+
+
+def test_an_iut_that_takes_short_identifiers_only_is_not_failed(harness, tmp_path):
+    """RFC 9528 sets no identifier length every implementation must take (§3.3: C_I is
+    the Initiator's choice, C_R the Responder's). The reference peer limited to 1-byte
+    identifiers (--max-conn-id-len 1, as a constrained build is) rejects the harness's
+    five-byte C_I and two-byte C_R: non-strict, never fail; the scenarios about identifiers
+    otherwise pass. Its error answering the two-byte C_R is prefixed with that C_R
+    (Appendix A.2), and it was sent with C_R read though rejected."""
+    short = REFERENCE.replace("--cred-id {cred_id}", "--cred-id {cred_id} --max-conn-id-len 1")
+    assert short.count("--max-conn-id-len 1") == 2
+    paths = [ROOT / "scenarios/rfc9528/3.3.2", ROOT / "scenarios/rfc9528/A.2",
+             ROOT / "scenarios/rfc9668/4.1"]
+    r, got = run_suite(harness, tmp_path, short, paths, "-j", "2")
+    assert r.returncode == 0, r.stdout
+    bad = {k: v["verdict"] for k, v in got.items() if v["verdict"] not in ("pass", "nonstrict")}
+    assert not bad, bad
+    nonstrict = {k for k, v in got.items() if v["verdict"] == "nonstrict"}
+    assert nonstrict == {("rfc9528/3.3.2/c-i-five-bytes", "initiator"),
+                         ("rfc9528/A.2/c-r-prefix-two-bytes", "responder")}, nonstrict
+    five = got[("rfc9528/3.3.2/c-i-five-bytes", "initiator")]
+    assert "step 2: an error message (allowed, graded non-strict)" == five["message"], five
+    assert "the scenario ends here (end: true): steps 3..5 not run" in transcript(five)
+    two = transcript(got[("rfc9528/A.2/c-r-prefix-two-bytes", "responder")])
+    assert re.search(r"step 3 \(line \d+\): expect\n  <- \d+ bytes: 42010201", two), two
+    # the unlimited reference peer passes them all
+    (tmp_path / "full").mkdir()
+    r, got = run_suite(harness, tmp_path / "full", REFERENCE, paths, "-j", "2")
+    assert r.returncode == 0 and {v["verdict"] for v in got.values()} == {"pass"}, r.stdout

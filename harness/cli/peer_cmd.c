@@ -55,7 +55,7 @@ typedef struct peer_args {
     peer_framing framing;
     const char *resource, *vector, *transcript, *oscore_out, *edhoc_path;
     int timeout_ms;
-    long max_sessions, exit_after, repeat;
+    long max_sessions, exit_after, repeat, max_conn_id;
     unsigned long engine_faults;
     unsigned peer_faults;
     char cred_dir_buf[PATH_MAX], vector_buf[PATH_MAX]; /* resolved paths */
@@ -108,6 +108,9 @@ static void usage(FILE *f)
             "  --transcript FILE         write every message and derived value as JSON\n"
             "  --oscore-out FILE         write the OSCORE security context as JSON\n"
             "  --max-sessions N          responder: concurrent sessions kept (default 1024)\n"
+            "  --max-conn-id-len N       the longest C_I (responder) or C_R (initiator) taken\n"
+            "                            from the peer, 1..24 bytes (default 24): a constrained\n"
+            "                            implementation's limit (RFC 9528 sets none)\n"
             "  --exit-after N            responder: exit after N completed handshakes\n"
             "  --repeat N                initiator: N handshakes in a row over one client,\n"
             "                            stopping at the first failure; prints one summary\n"
@@ -166,6 +169,7 @@ static bool takes_value(const char *o)
         "--c-i",       "--c-r",     "--ead-1",     "--ead-2",      "--ead-3",
         "--ead-4",     "--framing", "--resource",  "--timeout",    "--vector",
         "--transcript", "--oscore-out", "--max-sessions", "--fault", "--exit-after",
+        "--max-conn-id-len",
         "--repeat", "--flow", "--edhoc-path", NULL};
     for (size_t i = 0; names[i]; i++)
         if (!strcmp(o, names[i]))
@@ -275,6 +279,8 @@ static int parse_args(int argc, char **argv, peer_args *a)
             a->oscore_out = v;
         } else if (!strcmp(o, "--max-sessions")) {
             bad = eh_parse_long(v, 1, 100000, &a->max_sessions) != 0;
+        } else if (!strcmp(o, "--max-conn-id-len")) {
+            bad = eh_parse_long(v, 1, EH_MAX_CONN_ID, &a->max_conn_id) != 0;
         } else if (!strcmp(o, "--fault")) {
             unsigned long f = eh_fault_parse(v);
             unsigned pf = peer_fault_parse(v);
@@ -375,6 +381,7 @@ static int setup_from_files(const peer_args *a, peer_setup *ps)
     c->own_sign_alg = ps->own.sign_alg, c->own_sign_key = ps->own.sign_key;
     c->peer_creds = ps->peer_creds, c->n_peer_creds = n ? n : 1;
     c->trust_by_value = a->trust_by_value;
+    c->max_peer_conn_id = (size_t)a->max_conn_id; /* 0: EH_MAX_CONN_ID */
     if (a->conn_id_set) {
         c->conn_id = a->conn_id, c->conn_id_len = a->conn_id_len;
     } else {

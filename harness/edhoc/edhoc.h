@@ -168,6 +168,10 @@ typedef struct eh_config {
      * attempt with eh_session_set_conn_id(). */
     const uint8_t *conn_id;
     size_t conn_id_len;
+    /* The longest identifier accepted from the peer (C_I in message_1, C_R
+     * in message_2), in bytes: 0 = EH_MAX_CONN_ID. RFC 9528 sets no length
+     * an implementation must take (§3.3); a constrained one may take less. */
+    size_t max_peer_conn_id;
 
     /* Own credential and its private key (signature key or static DH key). */
     eh_cred own_cred;
@@ -247,6 +251,9 @@ typedef struct eh_session {
 
     uint8_t c_i[EH_MAX_CONN_ID], c_r[EH_MAX_CONN_ID];
     size_t c_i_len, c_r_len;
+    bool c_r_known;               /* Initiator: c_r holds message_2's C_R, also one
+                                   * rejected for its form or length (an error message
+                                   * is prefixed with it, Appendix A.2) */
     const uint8_t *conn_id;       /* own identifier for the next message */
     size_t conn_id_len;
 

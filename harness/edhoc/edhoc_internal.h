@@ -78,8 +78,17 @@ void eh_conn_id_write_own(const eh_session *s, eh_cbor_writer *w, const uint8_t 
  * EH_FAULT_TRAILING_BYTES). */
 void eh_message_bstr_write(const eh_session *s, eh_cbor_writer *w, const uint8_t *body,
                            size_t len);
-/* Read one; field names the item for findings. EH_OK or the failure. */
-eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
+/* Read one; field names the item for findings. EH_OK or the failure. *known
+ * (if not NULL) tells whether id/len hold the identifier's bytes: on EH_OK,
+ * and also when it is rejected for its form (a one-byte identifier sent as
+ * a bstr), so that an error message can still be addressed with it
+ * (Appendix A.2). eh_peer_conn_id_read adds cfg->max_peer_conn_id. */
+eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len, bool *known,
+                       const char *field);
+/* The peer's C_I (message_1) or C_R (message_2): eh_conn_id_read, then
+ * rejected (EH_ERR_LENGTH, *known still set) when longer than
+ * cfg->max_peer_conn_id. */
+eh_err eh_peer_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len, bool *known,
                        const char *field);
 
 /* If the ID_CRED map is exactly {4: bstr}, point kid at the kid. */

@@ -55,10 +55,14 @@ void eh_message_bstr_write(const eh_session *s, eh_cbor_writer *w, const uint8_t
         eh_cbor_write_raw(w, (const uint8_t *)"", 1);
 }
 
-eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len,
+eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len, bool *known,
                        const char *field)
 {
     size_t start = r->pos;
+    bool ignored;
+    if (known == NULL)
+        known = &ignored;
+    *known = false;
     int major = eh_cbor_peek_major(r);
     eh_err err;
     if (major == EH_CBOR_UINT || major == EH_CBOR_NEGINT) {
@@ -72,6 +76,7 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
          * also when a lenient reader took a wider head (38 17 for -24) */
         id[0] = v >= 0 ? (uint8_t)v : (uint8_t)(0x20 + (-1 - v));
         *len = 1;
+        *known = true;
         return EH_OK;
     }
     if (major == EH_CBOR_BSTR) {
@@ -79,18 +84,30 @@ eh_err eh_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *le
         size_t n;
         if ((err = eh_cbor_read_bstr(r, &p, &n)) != EH_OK)
             return eh_fail_cbor(s, r, err, field, RFC_CID);
-        if (eh_conn_id_is_int(p, n) && !EH_FAULTY(s, EH_FAULT_ACCEPT_BSTR_CONN_ID))
-            return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
-                           "one-byte identifier sent as bstr; it must be the CBOR integer", RFC_CID);
         if (n > EH_MAX_CONN_ID)
             return eh_fail(s, EH_ERR_LENGTH, field, start, "identifier longer than supported",
                            RFC_CID);
         memcpy(id, p, n);
         *len = n;
+        *known = true;
+        if (eh_conn_id_is_int(p, n) && !EH_FAULTY(s, EH_FAULT_ACCEPT_BSTR_CONN_ID))
+            return eh_fail(s, EH_ERR_CONN_ID_ENCODING, field, start,
+                           "one-byte identifier sent as bstr; it must be the CBOR integer", RFC_CID);
         return EH_OK;
     }
     return eh_fail(s, EH_ERR_MESSAGE_FORMAT, field, start,
                    major < 0 ? "missing" : "must be a bstr or an int in -24..23", RFC_CID);
+}
+
+eh_err eh_peer_conn_id_read(eh_session *s, eh_cbor_reader *r, uint8_t *id, size_t *len, bool *known,
+                            const char *field)
+{
+    size_t start = r->pos;
+    eh_err err = eh_conn_id_read(s, r, id, len, known, field);
+    if (err == EH_OK && s->cfg->max_peer_conn_id && *len > s->cfg->max_peer_conn_id)
+        return eh_fail(s, EH_ERR_LENGTH, field, start, "identifier longer than supported",
+                       RFC_CID);
+    return err;
 }
 
 bool eh_id_cred_kid_only(const uint8_t *map, size_t len, const uint8_t **kid, size_t *kid_len)
@@ -199,7 +216,7 @@ eh_err eh_id_cred_read(eh_session *s, eh_cbor_reader *r, const char *field)
         uint8_t kid[EH_MAX_CONN_ID];
         size_t kid_len;
         /* The compact kid follows the identifier rule of §3.3.2. */
-        err = eh_conn_id_read(s, r, kid, &kid_len, field);
+        err = eh_conn_id_read(s, r, kid, &kid_len, NULL, field);
         if (err != EH_OK) {
             if (err == EH_ERR_CONN_ID_ENCODING)
                 s->finding.err = EH_ERR_ID_CRED_ENCODING, s->finding.rfc = RFC_KID;

@@ -166,7 +166,7 @@ eh_err eh_responder_process_message_1(eh_session *s, const uint8_t *msg, size_t 
     off_gx = r.pos;
     if ((err = eh_cbor_read_bstr(&r, &g_x, &g_x_len)) != EH_OK)
         return eh_fail_cbor(s, &r, err, "G_X", RFC_M1);
-    if ((err = eh_conn_id_read(s, &r, s->c_i, &s->c_i_len, "C_I")) != EH_OK)
+    if ((err = eh_peer_conn_id_read(s, &r, s->c_i, &s->c_i_len, NULL, "C_I")) != EH_OK)
         return err;
     eh_cbor_reader ead_reader = r;
     /* Parse EAD_1 now only for its structure; it is acted on at the end. */

@@ -267,7 +267,7 @@ eh_err eh_initiator_process_message_2(eh_session *s, const uint8_t *msg, size_t 
     /* PLAINTEXT_2 (offsets in findings count from its first byte). */
     eh_reader_init(s, &r, pt, pt_len);
     off_cr = r.pos;
-    if ((err = eh_conn_id_read(s, &r, s->c_r, &s->c_r_len, "C_R")) != EH_OK)
+    if ((err = eh_peer_conn_id_read(s, &r, s->c_r, &s->c_r_len, &s->c_r_known, "C_R")) != EH_OK)
         goto out;
     off_cr_end = r.pos;
     if ((err = eh_id_cred_read(s, &r, "ID_CRED_R")) != EH_OK)

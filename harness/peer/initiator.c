@@ -76,8 +76,9 @@ static void send_error(run *r)
     tr_message resp;
     if (eh_error_message(&r->s, r->msg, sizeof r->msg, &n) != EH_OK)
         return;
-    if (r->s.state == EH_STATE_WAIT_M2)
-        return; /* C_R unknown: no way to address the Responder's session */
+    if (!r->s.c_r_known)
+        return; /* C_R unknown (message_2 did not decrypt, or its C_R did not read):
+                 * no way to address the Responder's session */
     used = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
     size_t len = frame(r, prefix, used, r->msg, n);
     post(r, r->payload, len, r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,

@@ -494,7 +494,7 @@ void sc_exec_run(sc_exec *x, sc_result *res)
         x_reverse_initiator_run(x);
     } else if (x->o.role == SC_HARNESS_INITIATOR || x->reverse) {
         for (x->step = 0; x->step < sc->n_steps && x->v != V_FAIL && x->v != V_ERROR &&
-                          x->v != V_SKIPPED;
+                          x->v != V_SKIPPED && !x->ended;
              x->step++) {
             const sc_step *st = &sc->steps[x->step];
             xt_printf(x, "step %zu (line %d): %s %s\n", x->step + 1, st->line,

@@ -169,6 +169,7 @@ struct sc_exec {
     /* what a passing scenario reports (amplification, flood), "; "-joined */
     char info[600];
     char refused[400];            /* why the scenario must not run (skipped), or "" */
+    bool ended;                   /* an outcome with `end: true` matched: no more steps */
     /* the IUT process (o.iut_state): how it ended ("exited with code 1"), when
      * the harness first saw it gone (0: not yet), when the current step began */
     char iut_end[160], iut_note[200];

@@ -909,6 +909,11 @@ void x_judge(sc_exec *x, const sc_step *st)
                 xt_printf(x, "  %s\n", x->message);
             }
             xt_printf(x, "  ok: outcome %zu of %zu matches\n", i + 1, st->n_outcomes);
+            if (st->outcomes[i].end && x->step + 1 < x->sc->n_steps) {
+                x->ended = true;
+                xt_printf(x, "  the scenario ends here (end: true): steps %zu..%zu not run\n",
+                          x->step + 2, x->sc->n_steps);
+            }
             run_checks(x, st);
             if (st->outcomes[i].kind == SC_OUT_MESSAGE)
                 x_budget_judge(x);

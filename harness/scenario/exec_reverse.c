@@ -48,7 +48,7 @@ static bool allows(const sc_step *st, sc_outcome_kind kind)
 
 static bool stopped(const sc_exec *x)
 {
-    return x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED;
+    return x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED || x->ended;
 }
 
 /* ====================================== harness Initiator: a CoAP server */

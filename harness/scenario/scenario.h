@@ -150,6 +150,10 @@ typedef struct sc_outcome {
     bool inconclusive;         /* `grade: inconclusive`: allowed, but the steps that
                                 * follow were written for another path: the scenario
                                 * ends there, skipped */
+    bool end;                  /* `end: true` (an error, coap, silence or close outcome,
+                                * harness Initiator): allowed, and the scenario ends
+                                * there with its verdict (say, non-strict: an IUT that
+                                * rejects what RFC 9528 lets it reject) */
     /* MESSAGE message_1 (`suite:`): SC_SUITE_ANY, or SUPPORTED (the harness's
      * engine accepts it: a suite the harness supports, correctly listed) or
      * UNSUPPORTED (well-formed, rejected only for its selected suite) */

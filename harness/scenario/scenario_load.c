@@ -65,7 +65,7 @@ static const char *const nondet_keys[] = {"field", "width", NULL};
 
 static const char *const outcome_keys[] = {"error", "coap", "message", "silence", "close",
                                            "same",  "grade", "any_of", "in",      "state",
-                                           "suite", "rule", NULL};
+                                           "suite", "rule", "end", NULL};
 static const char *const suite_kinds[] = {"any", "supported", "unsupported", NULL};
 static const char *const outcome_msgs[] = {"message_1", "message_2", "message_3", "message_4",
                                            "oscore", "accepted", NULL};
@@ -520,6 +520,13 @@ static int load_outcome(sy_ctx *c, const yaml_node_t *n, sc_outcome *o, bool nes
             return -1;
         o->non_strict = g == 1;
         o->inconclusive = g == 2;
+    }
+    if ((x = sy_get(c, n, "end"))) {
+        if (sy_bool(c, x, "end", &o->end) != 0)
+            return -1;
+        if (o->end && o->kind == SC_OUT_MESSAGE)
+            return sy_fail(c, x, "end: only for an outcome that ends the conversation (error, "
+                                 "coap, silence, close), not a message");
     }
     if ((x = sy_get(c, n, "suite"))) {
         if (o->kind != SC_OUT_MESSAGE || strcmp(o->message, "message_1") != 0)
@@ -1251,6 +1258,12 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
     }
     if ((v = sy_get(c, root, "matrix")) && load_matrix(c, root, v, sc) != 0)
         return -1;
+    for (size_t i = 0; i < sc->n_steps && sc->role != SC_HARNESS_INITIATOR; i++)
+        for (size_t k = 0; k < sc->steps[i].n_outcomes; k++)
+            if (sc->steps[i].outcomes[k].end)
+                return sy_fail(c, sy_get(c, root, "role"), "step %zu: end: true needs role: "
+                                                          "initiator (the harness Initiator "
+                                                          "stops sending)", i + 1);
     if (!sc->suites_other && uses_other_suite(sc))
         return sy_fail(c, sy_get(c, root, "steps"), "steps: `other` names the second suite of "
                                                     "`suites: [other, profile]`, which the "

@@ -524,6 +524,47 @@ START_TEST(connection_identifier_encodings)
 }
 END_TEST
 
+/* max_peer_conn_id: a constrained build's limit on the peer's identifier
+ * (RFC 9528 sets none); 0 takes up to EH_MAX_CONN_ID. An Initiator that
+ * rejects C_R, for its length or its form, still knows it (c_r_known) to
+ * prefix its error message with (Appendix A.2). */
+START_TEST(a_limit_on_peer_identifiers_rejects_longer_ones)
+{
+    static const uint8_t two[] = {0x01, 0x02};
+    pair p;
+    seed = 9100;
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.conn_id = two, p.ci.conn_id_len = 2;
+    p.cr.max_peer_conn_id = 1;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_LENGTH);
+    ck_assert_str_eq(p.sr.finding.field, "C_I");
+    pair_make(&p, 3, 2, KIND_KID);
+    p.ci.conn_id = two, p.ci.conn_id_len = 2;
+    p.cr.max_peer_conn_id = 2;
+    ck_assert_int_eq(pair_run(&p), EH_OK);
+    /* the Initiator: C_R of two bytes, one taken */
+    pair_make(&p, 3, 2, KIND_KID);
+    p.cr.conn_id = two, p.cr.conn_id_len = 2;
+    p.ci.max_peer_conn_id = 1;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_LENGTH);
+    ck_assert_str_eq(p.si.finding.field, "C_R");
+    ck_assert(p.si.c_r_known);
+    ck_assert_uint_eq(p.si.c_r_len, 2);
+    ck_assert_mem_eq(p.si.c_r, two, 2);
+    /* a one-byte C_R sent as a bstr (41 27): rejected, its byte known */
+    pair_make(&p, 3, 2, KIND_KID);
+    p.cr.faults = EH_FAULT_CONN_ID_BSTR;
+    ck_assert_int_eq(pair_run(&p), EH_ERR_CONN_ID_ENCODING);
+    ck_assert(p.si.c_r_known);
+    ck_assert_uint_eq(p.si.c_r_len, 1);
+    ck_assert_int_eq(p.si.c_r[0], 0x27);
+    /* before message_2: nothing known */
+    pair_make(&p, 3, 2, KIND_KID);
+    ck_assert_int_eq(eh_session_init(&p.si, &p.ci), EH_OK);
+    ck_assert(!p.si.c_r_known);
+}
+END_TEST
+
 /* Every engine fault (EH_FAULT_*) is observable by a healthy peer: each
  * makes the handshake fail in the way the RFC rule it breaks predicts, or
  * (for the "accept" faults) makes a deviation pass that must not. */
@@ -695,6 +736,7 @@ Suite *eh_test_edhoc_handshake_suite(void)
     tcase_add_test(tc, connection_identifier_encodings);
     tcase_add_test(tc, aead_tag_failures_abort);
     tcase_add_test(tc, engine_faults_are_observable);
+    tcase_add_test(tc, a_limit_on_peer_identifiers_rejects_longer_ones);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -592,6 +592,11 @@ static const err_case scenario_errors[] = {
          "hex: \"00\"}}]\n", 7, "insert: exactly one of offset and field"},
     {HDR "steps:\n  - send: message_1\n    mutate: [{insert: {offset: 0}}]\n", 7,
      "missing required key 'hex'"},
+    {HDR "steps:\n  - expect: {message: message_2, end: true}\n", 6,
+     "end: only for an outcome that ends the conversation"},
+    {HDR "steps:\n  - expect: {silence: null, end: maybe}\n", 6, "end: expected true or false"},
+    {"id: a\ntitle: T\nlevel: MUST\nrole: responder\nsteps:\n  - expect: {error: null, "
+     "end: true}\n", 4, "step 1: end: true needs role: initiator"},
     {HDR "steps:\n  - expect: {error: {code: 2, suites_include: [mine]}}\n", 6,
      "error.suites_include (a suite, `profile` or `other`): expected an integer"},
     /* bad hex */
