@@ -127,7 +127,8 @@ def test_readme_lists_capabilities_and_keys():
             "error-messages", "oscore"} <= listed
     text = (ROOT / "peers" / "README.md").read_text(encoding="utf-8")
     for key in ("name", "version", "template", "capabilities", "initiator", "responder",
-                "known_failures", "command", "address", "ready", "timeout", "per_run"):
+                "known_failures", "command", "address", "ready", "timeout", "per_run",
+                "edhoc_path"):
         assert f"{key}:" in text, f"README does not show the key {key}"
     for ph in ("host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
                "cred", "peer_cred", "transport", "cred_id", "message_4"):
@@ -189,3 +190,55 @@ def test_udp_relay_forwards_both_ways():
         relay.terminate()
         relay.wait(timeout=10)
         target.close()
+
+
+def test_an_iut_serving_edhoc_at_a_path_of_its_own(harness, tmp_path):
+    """RFC 9528 Appendix A.2 lets an application serve EDHOC at a path of its own. The
+    reference Responder at /edhoc (--edhoc-path) with `edhoc_path: /edhoc` in its peer
+    file passes the scenarios that reach it (a handshake, a flood, the A.2 prefixes);
+    without the key the sanity conversation says what the 4.04 means."""
+    import json
+    ref = (ROOT / "peers/reference.yaml").read_text(encoding="utf-8")
+    at_path = ref.replace("peer responder --max-sessions 64",
+                          "peer responder --max-sessions 64 --edhoc-path /edhoc")
+    assert at_path != ref
+    paths = [ROOT / "scenarios" / p for p in ("interop/handshake.yaml", "rfc9528/9.7",
+                                              "rfc9528/A.2/message-3-unknown-prefix.yaml")]
+    for name, text, want in (("keyed", at_path.replace("capabilities:", "edhoc_path: /edhoc\n"
+                                                       "capabilities:", 1), 0),
+                             ("unkeyed", at_path, 3)):
+        peer = tmp_path / f"{name}.yaml"
+        peer.write_text(text, encoding="utf-8")
+        js = tmp_path / f"{name}.json"
+        r = _run(harness, "run", *map(str, paths), "--peer", str(peer), "--role", "responder",
+                 "--json", str(js), "--out", str(tmp_path / name))
+        assert r.returncode == want, r.stdout + r.stderr
+        results = json.loads(js.read_text())["results"]
+        if want == 0:
+            assert {x["verdict"] for x in results} == {"pass"}, r.stdout
+            assert len(results) == 2 + len(list((ROOT / "scenarios/rfc9528/9.7").glob("*.yaml")))
+        else:
+            assert "the IUT answered message_1 with 4.04 Not Found (an EDHOC resource " \
+                "elsewhere? the peer file's edhoc_path)" in r.stdout + r.stderr, r.stdout
+    # the reverse flow: the IUT Initiator is the server, the harness's trigger goes there
+    doc = yaml.safe_load(ref)
+    doc["capabilities"] = ["cred-files", "coap"]
+    doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"},
+                        "flow": "reverse"}]
+    doc["initiator"]["command"] = doc["initiator"]["command"].replace(
+        "peer initiator", "peer initiator --edhoc-path /edhoc")
+    for name, key, want in (("rev-keyed", True, 0), ("rev-unkeyed", False, 3)):
+        if key:
+            doc["edhoc_path"] = "/edhoc"
+        else:
+            doc.pop("edhoc_path", None)
+        peer = tmp_path / f"{name}.yaml"
+        peer.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        r = _run(harness, "run", str(paths[0]), "--peer", str(peer), "--role", "initiator",
+                 "--out", str(tmp_path / name))
+        assert r.returncode == want, r.stdout + r.stderr
+        assert key or "the IUT answered the request with 4.04 Not Found" in r.stdout, r.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(ref.replace("capabilities:", "edhoc_path: edhoc?x=1\ncapabilities:", 1))
+    r = _run(harness, "run", str(paths[0]), "--peer", str(bad))
+    assert r.returncode == 2 and "edhoc_path: 'edhoc?x=1' is no path" in r.stderr, r.stderr

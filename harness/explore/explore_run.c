@@ -265,6 +265,7 @@ static void run_one(worker *wk, const scenario *sc, const xcompiled *cp, bool fr
     eo.iut_arg = wk;
     eo.iut_shared = true;
     eo.iut_without_oscore = !c->oscore;
+    eo.edhoc_path = c->pf->edhoc_path;
     if (!spec->fixed_port) /* its first request (or its port) waits for its start */
         eo.first_request_ms = peer_ready_timeout_ms(spec);
     eo.observe = on_observe;

@@ -293,6 +293,7 @@ static void run_job(const job *j, const scenario *sc, const run_opts *o, const p
     eo.iut_arg = &w;
     eo.iut_shared = spec->fixed_port != 0; /* an address, or per_run */
     eo.iut_without_oscore = !(j->has_profile ? j->profile.oscore : peer_has_capability(pf, "oscore"));
+    eo.edhoc_path = pf->edhoc_path;
     if (!spec->fixed_port) /* a launched IUT Initiator: its first request waits for its start */
         eo.first_request_ms = peer_ready_timeout_ms(spec);
 

@@ -202,7 +202,7 @@ void sanity_explain(const sc_result *res, char *out, size_t cap)
     if (at != NULL)
         step = atoi(at + 5);
     const char *msg = answered(h_init, step);
-    char buf[64];
+    char buf[128];
     if (strstr(m, "before it was ready") || strstr(m, "never became ready") ||
         strstr(m, "not ready") || strstr(m, "cannot start the IUT") ||
         strstr(m, "scenario not implemented"))
@@ -217,6 +217,13 @@ void sanity_explain(const sc_result *res, char *out, size_t cap)
         what = buf;
     } else if (strstr(m, "received nothing") || strstr(m, "silence")) {
         what = h_init ? "the IUT did not answer" : "the IUT sent no message_1";
+    } else if (strstr(m, "CoAP 4.04")) {
+        /* Appendix A.2: an application may serve EDHOC at a path of its own
+         * (the IUT is the server: the forward flow's Responder, the reverse
+         * flow's Initiator, whose 4.04 answers the harness's trigger) */
+        snprintf(buf, sizeof buf, "the IUT answered %s with 4.04 Not Found (an EDHOC resource "
+                 "elsewhere? the peer file's edhoc_path)", h_init && msg ? msg : "the request");
+        what = buf;
     } else {
         what = res->v == V_ERROR ? "the harness could not run it" : "the handshake failed";
     }

@@ -49,6 +49,9 @@ typedef struct sc_exec_opts {
      * §3.3.1, §3.3.3 and RFC 9668 §4.1 constrain identifiers that key
      * OSCORE). False (the default): both are checked. */
     bool iut_without_oscore;
+    /* The IUT's EDHOC resource when it is the CoAP server (the peer file's
+     * edhoc_path); NULL or "": /.well-known/edhoc. */
+    const char *edhoc_path;
     /* Key logging (run --keylog, for testing only): the transcript lists
      * the derived values of the harness's session. Off: no secret printed. */
     bool keylog;

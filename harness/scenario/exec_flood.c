@@ -123,7 +123,7 @@ void x_flood(sc_exec *x, const sc_step *st)
         tr_message req;
         memset(&req, 0, sizeof req);
         req.code = TR_CODE_POST;
-        req.uri_path = "/.well-known/edhoc";
+        req.uri_path = x_edhoc_path(x);
         req.content_format = 65;
         req.payload = payload, req.payload_len = n + 1;
         x->timeout = left < saved_timeout ? (int)left : saved_timeout;

@@ -295,6 +295,8 @@ void x_responder_choose_c_r(sc_exec *x);
 /* Harness Responder: the C_R of its current session, the one message_2
  * carried once sent (x->c_r_sent), else the one it will send. */
 const uint8_t *x_own_c_r(const sc_exec *x, size_t *len);
+/* The IUT's EDHOC resource (sc_exec_opts.edhoc_path, or /.well-known/edhoc). */
+const char *x_edhoc_path(const sc_exec *x);
 
 /* Harness Initiator, before sending a message_1 whose bytes differ from
  * what the engine built (mutations) or that a raw payload carries (raw):

@@ -346,7 +346,7 @@ static void post(sc_exec *x, const uint8_t *payload, size_t n, int cf)
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
-    req.uri_path = "/.well-known/edhoc";
+    req.uri_path = x_edhoc_path(x);
     req.content_format = cf;
     req.payload = payload, req.payload_len = n;
     x_exchange(x, &req);
@@ -393,8 +393,8 @@ static void classify_response(sc_exec *x)
  * again, at most until the first request's bound. */
 static void trigger(sc_exec *x, int bound)
 {
-    xt_printf(x, "  -> an empty POST to /.well-known/edhoc (the reverse flow's trigger, RFC "
-                 "9528 Appendix A.2.2)\n");
+    xt_printf(x, "  -> an empty POST to %s (the reverse flow's trigger, RFC 9528 Appendix "
+                 "A.2.2)\n", x_edhoc_path(x));
     int64_t deadline = tr_now_ms() + (x->o.first_request_ms > bound ? x->o.first_request_ms
                                                                     : bound);
     long pause_ms = 10;

@@ -229,7 +229,7 @@ static void initiator_repeat(sc_exec *x)
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
-    req.uri_path = "/.well-known/edhoc";
+    req.uri_path = x_edhoc_path(x);
     req.content_format = x->last_cf;
     req.payload = x->last_payload, req.payload_len = x->last_payload_len;
     x->repeating = true;
@@ -357,7 +357,7 @@ static void initiator_send(sc_exec *x, const sc_step *st)
     tr_message req;
     memset(&req, 0, sizeof req);
     req.code = TR_CODE_POST;
-    req.uri_path = "/.well-known/edhoc";
+    req.uri_path = x_edhoc_path(x);
     req.content_format = CF_CID_EDHOC;
     req.payload = payload, req.payload_len = k + n;
     x->last_payload_len = k + n;

@@ -83,6 +83,11 @@ const uint8_t *x_own_c_r(const sc_exec *x, size_t *len)
     return x->s.conn_id;
 }
 
+const char *x_edhoc_path(const sc_exec *x)
+{
+    return x->o.edhoc_path && x->o.edhoc_path[0] ? x->o.edhoc_path : "/.well-known/edhoc";
+}
+
 /* The suite message_1 selects, if it reads as one and the suite exists. */
 static const eh_suite *selected_suite(const uint8_t *msg, size_t n)
 {

@@ -3,6 +3,7 @@
  * how to launch or reach the IUT in each role, its capabilities, its
  * known failures. Same checking and error style as scenario_load.c.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
 static const char *const top_keys[] = {
     "name",      "version",   "template", "capabilities",
     "initiator", "responder", "known_failures", "budget", "profiles", "framing",
-    "not_implemented_exit", NULL};
+    "not_implemented_exit", "edhoc_path", NULL};
 static const char *const profile_keys[] = {"method", "suite", "credentials", "framing", "flow",
                                            "message_4", "oscore", "error_messages", NULL};
 static const char *const profile_cred_keys[] = {"id", "initiator", "responder", NULL};
@@ -38,6 +39,23 @@ static const char *const placeholders[] = {
     "host",    "port",  "creds_dir", "method",  "suite", "suites", "vector", "harness",
     "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
     "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  NULL};
+
+/* edhoc_path: "/" and path segments of RFC 3986 unreserved characters
+ * (no query, no percent-encoding: the Uri-Path options sent are these). */
+static int load_edhoc_path(sy_ctx *c, const yaml_node_t *v, peer_file *pf)
+{
+    if (sy_str(c, v, "edhoc_path", pf->edhoc_path, sizeof pf->edhoc_path) != 0)
+        return -1;
+    const char *p = pf->edhoc_path;
+    bool ok = p[0] == '/' && p[1] != 0;
+    for (size_t i = 1; ok && p[i]; i++)
+        ok = isalnum((unsigned char)p[i]) || strchr("-._~/", p[i]) != NULL;
+    ok = ok && strstr(p, "//") == NULL && p[strlen(p) - 1] != '/';
+    if (!ok)
+        return sy_fail(c, v, "edhoc_path: '%s' is no path like /.well-known/edhoc (segments of "
+                             "letters, digits and -._~, no query)", sy_show(p, (char[48]){0}));
+    return 0;
+}
 
 size_t peer_placeholder_end(const char *s, size_t n)
 {
@@ -334,6 +352,8 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
             return -1;
         snprintf(pf->budget, sizeof pf->budget, "%s", sc_budget_names[budget]);
     }
+    if ((v = sy_get(c, root, "edhoc_path")) && load_edhoc_path(c, v, pf) != 0)
+        return -1;
     pf->not_implemented_exit = 77;
     if ((v = sy_get(c, root, "not_implemented_exit")) &&
         sy_int(c, v, "not_implemented_exit", 2, 255, &pf->not_implemented_exit))

@@ -493,6 +493,10 @@ typedef struct peer_file {
     known_failure known[SC_MAX_KNOWN];
     size_t n_known;
     char budget[SC_MAX_NAME];         /* `budget:` size budget profile (budget.h), or "" */
+    char edhoc_path[SC_MAX_NAME];     /* `edhoc_path:` the IUT's EDHOC resource when it is
+                                       * the CoAP server (RFC 9528 Appendix A.2: an
+                                       * application may define its own), "/..."; ""
+                                       * = /.well-known/edhoc */
     int not_implemented_exit;         /* `not_implemented_exit:` the IUT's exit code for
                                        * "scenario not implemented" (default 77) */
     /* `profiles:`, or the cross product of the capabilities' method-*, suite-*
