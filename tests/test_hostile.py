@@ -207,6 +207,13 @@ CASES = [
      r"message_3 is prefixed with 2a at byte offset 0 of the datagram, but C_R is encoded 27"),
     ("initiator", "coap", "m3-unknown", 3000, "fail",
      r"message_3 is prefixed with 2a at byte offset 0 of the CoAP payload, but C_R is encoded 27"),
+    # an error message after message_2 without the C_R prefix (Appendix A.2)
+    ("initiator", "udp", "error-bare", 3000, "fail",
+     r"the error message arrived without the C_R prefix 27 at byte offset 0 of the datagram, "
+     r"which starts with the message itself \(01626e6f\)"),
+    ("initiator", "coap", "error-bare", 3000, "fail",
+     r"the error message arrived without the C_R prefix 27 at byte offset 0 of the CoAP "
+     r"payload"),
     ("initiator", "udp", "m3-only", 3000, "fail",
      r"expected a valid message_1, received message_3 prefixed with 2a that the harness rejects "
      r".*not expected"),

@@ -129,7 +129,8 @@ def test_all_profiles_runs_each_fitting_profile(harness, tmp_path):
 
 
 # The scenarios of cipher suite negotiation (RFC 9528 §5.2.2, §5.2.3, §6.3.1): they need
-# two suites of the IUT, any two (`suites: [other, profile]`), not suites 6 and 2.
+# two suites of the IUT, any two (`suites: [other, profile]`), not suites 6 and 2; by the
+# IUT role.
 NEGOTIATION = {"rfc9528/5.2.2/initiator-suite-negotiation": "initiator",
                "rfc9528/6.3.1/downgraded-suites-i": "initiator",
                "rfc9528/6.3.1/second-err-code-2": "initiator",
@@ -165,6 +166,19 @@ def test_the_negotiation_runs_in_any_two_suites_of_the_iut(harness, tmp_path):
                             responder_args=f"--methods 0 --suites 0,1 --fault {fault}")
         r, results, _ = run_suite(harness, d, faulty, paths=[SC / (sid + ".yaml")])
         assert r.returncode == 1 and results[0]["verdict"] == "fail", (fault, r.stdout)
+
+    # an IUT Initiator whose command is not told its preferences ({suites}) would offer
+    # its own: the scenarios that need it told are skipped, naming the placeholder
+    untold = two.replace("--suites {suites}", "")
+    assert untold != two
+    (tmp_path / "untold").mkdir()
+    r, results, _ = run_suite(harness, tmp_path / "untold", untold, paths=paths)
+    for x in results:
+        if NEGOTIATION[x["id"]] == "initiator":  # the IUT role
+            assert x["verdict"] == "skipped" and x["message"].startswith(
+                "the scenario asks the IUT for {suites}"), x
+        else:
+            assert x["verdict"] == "pass", x
 
     # suite 0 only with METHOD 0 and x5t, suite 2 only with METHOD 3 and kid
     apart = re.sub(r"capabilities: \[[^\]]*\]", "capabilities: [cred-files, coap]\n"

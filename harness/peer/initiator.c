@@ -69,6 +69,19 @@ static size_t frame(run *r, const uint8_t *prefix, size_t prefix_len, const uint
 
 /* Send the error message our session owes after a processing failure,
  * prefixed with C_R when known (Appendix A.2: client errors go in a POST). */
+/* C_R as the prefix of a request (Appendix A.2, §3.3.2 encoding; with the
+ * fault c-r-prefix-bstr always as a bstr, whatever its value) into prefix;
+ * its length. */
+static size_t c_r_prefix(const run *r, uint8_t prefix[EH_MAX_CONN_ID + 2])
+{
+    if ((r->o->faults & PEER_FAULT_C_R_PREFIX_BSTR) && r->s.c_r_len < 24) {
+        prefix[0] = (uint8_t)(0x40 | r->s.c_r_len);
+        memcpy(prefix + 1, r->s.c_r, r->s.c_r_len);
+        return 1 + r->s.c_r_len;
+    }
+    return eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, EH_MAX_CONN_ID + 2);
+}
+
 static void send_error(run *r)
 {
     size_t n = 0, used = 0;
@@ -79,7 +92,7 @@ static void send_error(run *r)
     if (!r->s.c_r_known)
         return; /* C_R unknown (message_2 did not decrypt, or its C_R did not read):
                  * no way to address the Responder's session */
-    used = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
+    used = c_r_prefix(r, prefix);
     size_t len = frame(r, prefix, used, r->msg, n);
     post(r, r->payload, len, r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
          "error", &resp);
@@ -284,12 +297,7 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
         goto done;
     }
     uint8_t prefix[EH_MAX_CONN_ID + 2];
-    size_t prefix_len = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
-    if ((o->faults & PEER_FAULT_C_R_PREFIX_BSTR) && r->s.c_r_len < 24) {
-        prefix[0] = (uint8_t)(0x40 | r->s.c_r_len); /* C_R as a bstr, whatever its value */
-        memcpy(prefix + 1, r->s.c_r, r->s.c_r_len);
-        prefix_len = 1 + r->s.c_r_len;
-    }
+    size_t prefix_len = c_r_prefix(r, prefix);
     size_t len = frame(r, prefix, prefix_len, r->msg, n);
     tr_status st = post(r, r->payload, len,
                         o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,

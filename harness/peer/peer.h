@@ -46,8 +46,9 @@ enum {
     PEER_FAULT_REUSE_EPHEMERAL = 1u << 0, /* one ephemeral key for every session / attempt */
     PEER_FAULT_NO_MESSAGE_4 = 1u << 1,    /* Responder omits a required message_4 */
     PEER_FAULT_OSCORE_SWAP_IDS = 1u << 2, /* Responder derives OSCORE with swapped IDs */
-    PEER_FAULT_C_R_PREFIX_BSTR = 1u << 3, /* Initiator prefixes message_3 with C_R always as
-                                             a bstr (breaks §3.3.2 for one-byte integers) */
+    PEER_FAULT_C_R_PREFIX_BSTR = 1u << 3, /* Initiator prefixes message_3 and its error
+                                             messages with C_R always as a bstr (breaks
+                                             §3.3.2 for one-byte integers) */
     PEER_FAULT_DUPLICATE_NEW_MESSAGE_2 = 1u << 4, /* Responder answers a duplicate message_1
                                              with a new message_2 keeping C_R (breaks §7) */
     PEER_FAULT_NO_EVICTION = 1u << 5,     /* Responder with a full session table refuses every

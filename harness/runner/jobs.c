@@ -342,6 +342,16 @@ static int add_variant(const run_opts *o, const peer_file *pf, const job *base,
                          job_iut_role_name(j->harness_role));
                 j->skip = true;
             }
+        /* an IUT Initiator given a preference list (negotiation) must be told it */
+        if (!j->skip && r == SC_HARNESS_RESPONDER && sc->n_suites > 1 &&
+            !iut_uses(spec->command, "suites")) {
+            snprintf(j->skip_text, sizeof j->skip_text,
+                     "the scenario asks the IUT for {suites} (%s), which the peer file's "
+                     "initiator command does not take",
+                     sc->suites_other ? "another of its suites, then the profile's"
+                                      : "a preference list");
+            j->skip = true;
+        }
         if (!o->no_profiles && !j->skip && add_profiles(o, pf, sc, l) != 0)
             return -1;
     }

@@ -80,3 +80,31 @@ void x_check_prefix(sc_exec *x)
                     "byte offset 0 of the %s, but C_R is encoded %s (RFC 9528 Appendix A.2 and "
                     "§3.3.2)", got, where, want);
 }
+
+void x_check_error_prefix(sc_exec *x)
+{
+    const received *rx = &x->rx;
+    if (x->o.role != SC_HARNESS_RESPONDER || x->reverse || rx->st != TR_OK || rx->kind == NULL ||
+        strcmp(rx->kind, "error") != 0 || !(rx->bare || rx->foreign_prefix) ||
+        x->sc->framing == SC_FRAMING_BARE || !x->c_r_sent || !x->m2_unaltered ||
+        x->v == V_FAIL || x->v == V_ERROR)
+        return;
+    const char *where = x->server ? "CoAP payload" : "datagram";
+    size_t pl = (size_t)(rx->msg - rx->payload);
+    char got[32], first[32], want[2 * (EH_MAX_CONN_ID + 2) + 1];
+    uint8_t enc[EH_MAX_CONN_ID + 2];
+    size_t c_r_len;
+    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
+    eh_hex_encode(enc, eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc), want);
+    x_hex_start(rx->payload, pl, got, sizeof got);
+    x_hex_start(rx->msg, rx->msg_len, first, sizeof first);
+    if (rx->bare)
+        x_fail_cite(x, V_FAIL, "R-A.2-b", "the error message arrived without the C_R prefix %s "
+                    "at byte offset 0 of the %s, which starts with the message itself (%s): "
+                    "a client's request carries the server's connection identifier (RFC 9528 "
+                    "Appendix A.2), and the message_2 it answers held C_R", want, where, first);
+    else
+        x_fail_cite(x, V_FAIL, "R-A.2-b", "the error message is prefixed with %s at byte offset "
+                    "0 of the %s, but C_R, which the message_2 it answers held, is encoded %s "
+                    "(RFC 9528 Appendix A.2 and §3.3.2)", got, where, want);
+}

@@ -124,6 +124,9 @@ struct sc_exec {
     uint8_t own_c_r[EH_MAX_CONN_ID];
     size_t own_c_r_len;
     bool c_r_sent;
+    bool m2_unaltered;            /* the last message_2 went without a mutation or a fault
+                                   * but wrong-mac-2: the IUT could read C_R from it
+                                   * (x_check_error_prefix) */
     /* harness Responder, for the verdict of the IUT Initiator's exit
      * (sc_exec_ending): the requests it sent, whether the engine accepted
      * its message_3, the harness's last answer (described, "" if none) and
@@ -268,6 +271,11 @@ void x_judge(sc_exec *x, const sc_step *st);
  * A.2 prefix or with another one, fails the step (the bytes received and
  * expected, R-A.2-b/c/d); anything else passes unjudged. */
 void x_check_prefix(sc_exec *x);
+/* An error message the IUT Initiator sends as a request (forward flow) after
+ * a message_2 it could read C_R from (x->m2_unaltered) is prefixed with C_R
+ * as message_3 is (Appendix A.2); else a failure naming both. After an
+ * altered message_2 the IUT may not know C_R: not judged. */
+void x_check_error_prefix(sc_exec *x);
 /* Up to 8 bytes at b (n in all) as hex, "..." after them when there is more. */
 void x_hex_start(const uint8_t *b, size_t n, char *out, size_t cap);
 

@@ -376,6 +376,8 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
         err = eh_responder_message_2(&x->s, out, cap, len);
         x->building = NULL;
         x->c_r_sent = err == EH_OK;
+        /* a wrong MAC_2 keeps C_R, the first item of PLAINTEXT_2, as it is */
+        x->m2_unaltered = st->n_mutations == 0 && (x->cfg.faults & ~EH_FAULT_WRONG_MAC_2) == 0;
     } else if (strcmp(st->message, "message_4") == 0) {
         if (x->s.state != EH_STATE_COMPLETED) {
             x_fail(x, V_FAIL, "message_4 cannot be sent: no valid message_3 was received");
@@ -882,6 +884,7 @@ void x_judge(sc_exec *x, const sc_step *st)
      * follows from it, e.g. an IUT that accepted a faulty C_R.) */
     if (expects_kind(x, st))
         x_check_prefix(x);
+    x_check_error_prefix(x);
     char why[300] = "", got[700], list[400] = "";
     for (size_t i = 0; i < st->n_outcomes; i++) {
         char w[300];

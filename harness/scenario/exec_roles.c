@@ -684,6 +684,7 @@ static void natural_answer(sc_exec *x, tr_message *resp)
         if (rx->kind[8] == '1' &&
             eh_responder_message_2(&x->s, x->answer, sizeof x->answer, &n) == EH_OK) {
             x->c_r_sent = true;
+            x->m2_unaltered = (x->cfg.faults & ~EH_FAULT_WRONG_MAC_2) == 0;
             x_record_size(x, false, "message_2", x->answer, n, 0);
             answer(x, resp, TR_CODE_CHANGED, CF_EDHOC, n, "message_2", NULL);
             x_fields_line(x, "message_2", x->answer, n);

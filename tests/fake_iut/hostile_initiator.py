@@ -14,6 +14,8 @@ Modes:
               Initiator that does not try again after an error message)
   m3-unknown  message_1, then message_3 prefixed with 0x2a, a C_R nobody issued
   m3-only     only a message_3 prefixed with 0x2a (no message_1 ever), exits 0
+  error-bare  message_1, then an error message (ERR_CODE 1) without the C_R prefix
+              (Appendix A.2 wants C_R before it, as before message_3), exits 0
   flood       100000 random datagrams (seeded, at most 4 s) at the harness's
               port first, then as `ok`
   segv        message_1, and on its answer kills itself with SIGSEGV
@@ -46,6 +48,7 @@ M1 = bytes.fromhex(TRACE["message_1"])
 M3 = bytes.fromhex(TRACE["message_3"])
 C_R = bytes.fromhex(TRACE["c_r_cbor"])
 UNKNOWN_C_R = bytes([0x2A])
+ERROR = bytes([0x01, 0x62]) + b"no"  # ERR_CODE 1, ERR_INFO "no"
 
 transport, host, port, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 coap = transport == "coap"
@@ -145,6 +148,9 @@ if mode == "segv":
     os.kill(os.getpid(), signal.SIGSEGV)
 if mode == "chatty":
     chatter(b"y")
+if mode == "error-bare":
+    exchange(ERROR)
+    sys.exit(0)
 answer = exchange((UNKNOWN_C_R if mode == "m3-unknown" else C_R) + M3)
 print(f"answer to message_3: {answer.hex() if answer is not None else None}", flush=True)
 if mode == "after":
