@@ -1067,3 +1067,22 @@ def test_a_runs_own_mistakes_are_usage_errors_naming_them(harness, tmp_path):
                        capture_output=True, text=True, timeout=scaled(120), cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (out / "j.xml").is_file()
+
+
+def test_an_error_message_with_another_c_r_prefix_fails(harness, tmp_path):
+    """Appendix A.2: the IUT Initiator's error message, a request, carries C_R as its
+    prefix. After a message_2 it could read C_R from (wrong-mac-2 keeps C_R as it is), the
+    reference Initiator with c-r-prefix-bstr prefixes its error with 41 27 instead of 27;
+    the step fails naming both (R-A.2-b). After a message_2 whose C_R it cannot read
+    (another TH_2) its error, or its silence, is not judged for the prefix."""
+    paths = [ROOT / "scenarios/rfc9528/5.3.3/wrong-mac-2.yaml",
+             ROOT / "scenarios/rfc9528/6.3.1/downgraded-suites-i.yaml"]
+    r, results, _ = run_suite(harness, tmp_path, with_fault("c-r-prefix-bstr"), "--quiet",
+                              paths=paths)
+    got = {x["id"]: x for x in results if x["role"] == "responder"}
+    wrong = got["rfc9528/5.3.3/wrong-mac-2"]
+    assert wrong["verdict"] == "fail", r.stdout
+    assert "the error message is prefixed with 4127 at byte offset 0 of the CoAP payload, but " \
+        "C_R, which the message_2 it answers held, is encoded 27" in wrong["message"], wrong
+    assert "R-A.2-b" in wrong["message"]
+    assert got["rfc9528/6.3.1/downgraded-suites-i"]["verdict"] == "pass", r.stdout
