@@ -459,13 +459,16 @@ def test_the_preferred_suite_is_one_of_the_sessions_method_and_kind(harness, tmp
     assert apart == together - {"m1_suite_order"}
 
 
-@pytest.mark.parametrize("code,kind", [(101, "exit"),
-                                       pytest.param(139, "crash", marks=pytest.mark.plain_only)])
-def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, kind):
-    """An IUT Responder that ends on every first input (exit code 101, as a Rust panic
+@pytest.mark.parametrize("code,kind,how", [
+    (3, "exit", "exited with code 3"),
+    (101, "crash", r"crashed \(exit code 101: how a Rust program ends on a panic\)"),
+    pytest.param(139, "crash", r"crashed \(exit code 139", marks=pytest.mark.plain_only)])
+def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, kind, how):
+    """An IUT Responder that ends on every first input (exit code 3; 101, as a Rust panic
     ends; 139, the shell's report of a SIGSEGV) used to pass as "silence": the model
     has no output for a process that is gone, so every transition it takes is a
-    deviation answered with "exit" or "crash", naming the exit and the step."""
+    deviation answered with "exit" or "crash" (a panic is a crash), naming the exit and
+    the step."""
     cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} {code}"
     peer = (f'name: dies\nversion: "1"\ncapabilities: [method-3, suite-2, cred-kid, coap, '
             f'error-messages]\nresponder:\n  command: "{cmd}"\n  ready: "listening"\n'
@@ -476,7 +479,6 @@ def test_an_iut_that_dies_on_its_input_is_a_deviation(harness, tmp_path, code, k
     assert results and all(x["verdict"] == "fail" for x in results.values()), results
     m1 = results["explore/responder/idle/m1"]["message"]
     assert f"minimal sequence m1: m1 answered with {kind};" in m1, m1
-    how = "exited with code 101" if code == 101 else r"crashed \(exit code 139"
     assert re.search(rf"step 2: the IUT {how}.* this input: no state of the model has that "
                      r"output \(a Responder runs until it is stopped\)", m1), m1
     # a crash is MUST-level wherever it happens, also on an INFO transition (a message_1

@@ -250,12 +250,12 @@ steps:
 
 
 @pytest.mark.parametrize("transport,code", [
-    ("coap", 101), ("udp", 0),
+    ("coap", 3), ("udp", 0),
     # the same code with the shipped binary only
-    pytest.param("udp", 101, marks=pytest.mark.plain_only),
+    pytest.param("udp", 3, marks=pytest.mark.plain_only),
     pytest.param("coap", 0, marks=pytest.mark.plain_only)])
 def test_an_iut_responder_that_exits_ends_the_wait_at_once(harness, tmp_path, transport, code):
-    """An IUT Responder that exits mid-scenario (101: how a Rust panic ends; 0) ends
+    """An IUT Responder that exits mid-scenario (3, 0; not a crash) ends
     the wait at once, over CoAP and raw UDP, instead of at the step's 30 s timeout; the
     silence it leaves is not judged as an answer: a scenario that allows silence is
     an error naming the exit and the step (a Responder runs until it is stopped), and
@@ -286,3 +286,22 @@ def test_an_iut_responder_that_exits_ends_the_wait_at_once(harness, tmp_path, tr
     # the waits ended with the IUT, not at their 30 s bound
     assert all(x["seconds"] < 15 for x in results), [x["seconds"] for x in results]
     assert r.returncode == 1, r.stdout
+
+
+def test_a_rust_panic_is_a_crash(harness, tmp_path):
+    """Exit code 101 is how a Rust program ends on a panic (std's default handler): an IUT
+    Responder that panics on the harness's message_1 has crashed, like one that segfaults.
+    In a scenario that allows silence, at INFO level, it fails at MUST level naming the
+    panic, where a plain exit (code 3) is an error (the adapter contract: a Responder runs
+    until it is stopped)."""
+    cmd = f"/usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} 101"
+    peer = (f'name: fake\nversion: "1"\ncapabilities: [suite-2, coap, udp]\n'
+            f'responder:\n  command: "{cmd}"\n  ready: "listening"\n  timeout: 3000\n')
+    sc = tmp_path / "silence.yaml"
+    sc.write_text(SILENCE_ALLOWED.format(transport="coap").replace("level: MUST", "level: INFO"))
+    r, results, _ = run_suite(harness, tmp_path, peer, paths=[sc])
+    assert r.returncode == 1, r.stdout
+    x = results[0]
+    assert x["verdict"] == "fail" and x["level"] == "MUST", x
+    assert x["message"].startswith("the IUT crashed (exit code 101: how a Rust program ends on "
+                                   "a panic) during step 1, on what the harness had sent"), x

@@ -657,13 +657,18 @@ static bool crash_signal(int sig)
            sig == SIGSYS || sig == SIGTRAP;
 }
 
+/* How a Rust program ends on a panic (std's default panic handler unwinds
+ * the main thread and the process exits with 101): an implementation that
+ * panics on what it received has crashed as surely as one that segfaults. */
+#define RUST_PANIC_EXIT 101
+
 bool iut_exit_is_crash(const iut_exit *ex)
 {
     if (!ex->exited)
         return false;
     if (ex->signal)
         return ex->signal != SIGTERM && ex->signal != SIGKILL;
-    return crash_signal(ex->code - 128);
+    return crash_signal(ex->code - 128) || ex->code == RUST_PANIC_EXIT;
 }
 
 void iut_exit_describe(const iut_exit *ex, char *out, size_t cap)
@@ -677,6 +682,9 @@ void iut_exit_describe(const iut_exit *ex, char *out, size_t cap)
     else if (crash_signal(ex->code - 128))
         snprintf(out, cap, "crashed (exit code %d: a shell's report of a command killed by "
                            "signal %d, %s)", ex->code, ex->code - 128, strsignal(ex->code - 128));
+    else if (ex->code == RUST_PANIC_EXIT)
+        snprintf(out, cap, "crashed (exit code %d: how a Rust program ends on a panic)",
+                 ex->code);
     else
         snprintf(out, cap, "exited with code %d", ex->code);
 }

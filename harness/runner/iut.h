@@ -91,13 +91,15 @@ typedef struct iut_exit {
 /* How it ended, for verdicts, after "the IUT": "exited with code 1", "was
  * killed by signal 15 (Terminated)", "crashed (signal 11, Segmentation
  * fault)", "crashed (exit code 139: a shell's report of a command killed by
- * signal 11, Segmentation fault)" (iut_exit_is_crash); "had not exited" when
+ * signal 11, Segmentation fault)", "crashed (exit code 101: how a Rust
+ * program ends on a panic)" (iut_exit_is_crash); "had not exited" when
  * ex->exited is false. */
 void iut_exit_describe(const iut_exit *ex, char *out, size_t cap);
 /* Did it end as a program that went wrong does: killed by a signal other
- * than SIGTERM and SIGKILL (with which programs are stopped), or an exit
- * code of 128 + SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP
- * (how /bin/sh -c reports a command that died of one of them)? */
+ * than SIGTERM and SIGKILL (with which programs are stopped), an exit code
+ * of 128 + SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP (how
+ * /bin/sh -c reports a command that died of one of them), or 101 (how a
+ * Rust program ends on a panic: "crashed (exit code 101: ...)")? */
 bool iut_exit_is_crash(const iut_exit *ex);
 
 /* Non-blocking: has it exited? Fills ex when it has. */
