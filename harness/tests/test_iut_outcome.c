@@ -69,11 +69,18 @@ START_TEST(other_codes_after_a_completed_handshake)
     ck_assert_int_eq(r.v, V_PASS);
     judge(initiator_end(77, 0, true, 2), &r); /* the declared "not implemented" */
     ck_assert_int_eq(r.v, V_PASS);
-    judge(initiator_end(101, 0, true, 2), &r);
+    judge(initiator_end(3, 0, true, 2), &r);
     ck_assert_int_eq(r.v, V_ERROR);
-    ck_assert_ptr_nonnull(strstr(r.message, "the IUT exited with code 101 after the harness's "
+    ck_assert_ptr_nonnull(strstr(r.message, "the IUT exited with code 3 after the harness's "
                                             "message_4"));
     ck_assert_ptr_nonnull(strstr(r.message, "defines 0 done, 1 failed, 77 not supported"));
+    /* 101, how a Rust program ends on a panic: a crash on what the harness sent */
+    r = result(V_PASS, "");
+    judge(initiator_end(101, 0, true, 2), &r);
+    ck_assert_int_eq(r.v, V_FAIL);
+    ck_assert_str_eq(r.level, "MUST");
+    ck_assert_ptr_nonnull(strstr(r.message, "the IUT crashed (exit code 101: how a Rust program "
+                                            "ends on a panic)"));
     r = result(V_PASS, ""); /* 127, the shell's "command not found", is not defined */
     judge(initiator_end(127, 0, true, 2), &r);
     ck_assert_int_eq(r.v, V_ERROR);
@@ -169,7 +176,7 @@ START_TEST(crashes_and_stops)
 }
 END_TEST
 
-/* An IUT Responder that exited by itself (code 101, as a Rust panic ends)
+/* An IUT Responder that exited by itself (code 3, say)
  * while the steps ran (gone_step), or only after them. */
 static iut_end responder_end(int code, size_t gone_step)
 {
@@ -186,9 +193,9 @@ static iut_end responder_end(int code, size_t gone_step)
 START_TEST(a_responder_that_exits_mid_scenario_tested_nothing_from_there)
 {
     sc_result r = result(V_PASS, "");
-    judge(responder_end(101, 2), &r);
+    judge(responder_end(3, 2), &r);
     ck_assert_int_eq(r.v, V_ERROR);
-    ck_assert_str_eq(r.message, "the IUT Responder exited with code 101 during step 2, before "
+    ck_assert_str_eq(r.message, "the IUT Responder exited with code 3 during step 2, before "
                                 "the scenario ended: a Responder runs until the harness stops "
                                 "it (peers/README.md, adapter contract), so the steps from "
                                 "there tested nothing (see its output, out/x.iut.stderr)");
