@@ -305,3 +305,23 @@ def test_a_rust_panic_is_a_crash(harness, tmp_path):
     assert x["verdict"] == "fail" and x["level"] == "MUST", x
     assert x["message"].startswith("the IUT crashed (exit code 101: how a Rust program ends on "
                                    "a panic) during step 1, on what the harness had sent"), x
+
+
+def test_a_restart_loop_keeps_a_one_session_responder_judged(harness, tmp_path):
+    """peers/README.md's loop for a sample Responder that exits after each session (as
+    uoscore-uedhoc's does): the harness judges what it did before exiting (here nothing:
+    silence, which the scenario allows) instead of calling its exit an error; a panic
+    (101) still ends the loop and is judged as a crash."""
+    sc = tmp_path / "silence.yaml"
+    sc.write_text(SILENCE_ALLOWED.format(transport="udp"))
+    for code, verdict in ((3, "pass"), (101, "fail")):
+        cmd = (f"while :; do /usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} "
+               f"{code}; c=$?; [ $c -ge 128 -o $c -eq 101 ] && exit $c; done")
+        peer = (f'name: loop\nversion: "1"\ncapabilities: [suite-2, coap, udp]\n'
+                f'responder:\n  command: "{cmd}"\n  ready: "listening"\n  timeout: 3000\n')
+        d = tmp_path / str(code)
+        d.mkdir()
+        r, results, _ = run_suite(harness, d, peer, "--timeout", "500", paths=[sc])
+        assert [x["verdict"] for x in results] == [verdict], r.stdout
+        if code == 101:
+            assert "crashed (exit code 101" in results[0]["message"], results[0]
