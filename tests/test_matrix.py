@@ -284,6 +284,31 @@ def test_a_pair_runs_oscore_only_when_the_scenario_and_both_iuts_have_it(harness
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_a_pair_talks_to_the_responders_edhoc_path(harness, tmp_path):
+    """A Responder that serves EDHOC at /edhoc (its peer file's edhoc_path; RFC 9528
+    Appendix A.2 lets an application define its own) is reached by the other peer's
+    Initiator through {edhoc_path}, and the pair judge finds the messages there: every
+    pair passes (it said "no EDHOC message" when it looked at /.well-known/edhoc only)."""
+    peer = tmp_path / "at-path.yaml"
+    peer.write_text(REFERENCE.replace("\nname: reference\n", "\nname: at-path\nedhoc_path: "
+                                      "/edhoc\n"))
+    out = tmp_path / "out"
+    r = subprocess.run([str(harness), "matrix", "--peers", "peers/reference.yaml", str(peer),
+                        "--scenarios", "scenarios/interop/m3-s2-kid.yaml", "-j", "2", "--quiet",
+                        "--out", str(out), *timeout_args()], capture_output=True, text=True,
+                       timeout=scaled(180), cwd=ROOT)
+    doc = json.loads((out / "matrix.json").read_text())
+    pairs = {(p["initiator"], p["responder"]): [x["verdict"] for x in p["results"]]
+             for p in doc["pairs"]}
+    assert pairs == {(a, b): ["pass"] for a in ("reference", "at-path")
+                     for b in ("reference", "at-path")}, pairs
+    assert r.returncode == 0, r.stdout + r.stderr
+    # the Initiator's requests went to /edhoc, as the pair's transcript shows
+    t = (out / "pairs/reference__at-path/interop_m3-s2-kid.txt").read_text()
+    assert re.search(r"I -> R \d+ bytes: CON POST /edhoc mid", t), t
+    assert "/.well-known/edhoc" not in t, t
+
+
 # the shipped binary only (conftest.py, plain_only): Chromium costs the same in both passes,
 # and the page's C code (page_doc.c, page_html.c) runs under the sanitizers in the unit
 # tests (harness/tests/test_page.c) and in the sanitizer pass's `matrix` tests

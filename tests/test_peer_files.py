@@ -148,7 +148,7 @@ def test_capabilities_are_known(peer):
 
 PLACEHOLDERS = {"host", "port", "creds_dir", "method", "suite", "suites", "vector", "harness",
                 "cred", "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
-                "c_i", "c_r", "ead_1", "ead_2", "ead_3", "ead_4"}
+                "c_i", "c_r", "ead_1", "ead_2", "ead_3", "ead_4", "edhoc_path"}
 
 
 @pytest.mark.parametrize("peer", PEERS, ids=lambda p: p.name)
@@ -194,19 +194,19 @@ def test_udp_relay_forwards_both_ways():
 
 def test_an_iut_serving_edhoc_at_a_path_of_its_own(harness, tmp_path):
     """RFC 9528 Appendix A.2 lets an application serve EDHOC at a path of its own. The
-    reference Responder at /edhoc (--edhoc-path) with `edhoc_path: /edhoc` in its peer
-    file passes the scenarios that reach it (a handshake, a flood, the A.2 prefixes);
-    without the key the sanity conversation says what the 4.04 means."""
+    reference Responder at /edhoc (its command passes {edhoc_path} on) with
+    `edhoc_path: /edhoc` in its peer file passes the scenarios that reach it (a
+    handshake, a flood, the A.2 prefixes); at /edhoc without the key, the sanity
+    conversation says what the 4.04 means. The same for the reverse flow's Initiator,
+    the CoAP server there."""
     import json
     ref = (ROOT / "peers/reference.yaml").read_text(encoding="utf-8")
-    at_path = ref.replace("peer responder --max-sessions 64",
-                          "peer responder --max-sessions 64 --edhoc-path /edhoc")
-    assert at_path != ref
+    keyed = ref.replace("capabilities:", "edhoc_path: /edhoc\ncapabilities:", 1)
+    unkeyed = ref.replace("{edhoc_path?--edhoc-path {edhoc_path}}", "--edhoc-path /edhoc", 1)
+    assert unkeyed != ref and "--edhoc-path /edhoc" in unkeyed.split("initiator:")[0]
     paths = [ROOT / "scenarios" / p for p in ("interop/handshake.yaml", "rfc9528/9.7",
                                               "rfc9528/A.2/message-3-unknown-prefix.yaml")]
-    for name, text, want in (("keyed", at_path.replace("capabilities:", "edhoc_path: /edhoc\n"
-                                                       "capabilities:", 1), 0),
-                             ("unkeyed", at_path, 3)):
+    for name, text, want in (("keyed", keyed, 0), ("unkeyed", unkeyed, 3)):
         peer = tmp_path / f"{name}.yaml"
         peer.write_text(text, encoding="utf-8")
         js = tmp_path / f"{name}.json"
@@ -225,13 +225,13 @@ def test_an_iut_serving_edhoc_at_a_path_of_its_own(harness, tmp_path):
     doc["capabilities"] = ["cred-files", "coap"]
     doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"},
                         "flow": "reverse"}]
-    doc["initiator"]["command"] = doc["initiator"]["command"].replace(
-        "peer initiator", "peer initiator --edhoc-path /edhoc")
     for name, key, want in (("rev-keyed", True, 0), ("rev-unkeyed", False, 3)):
         if key:
             doc["edhoc_path"] = "/edhoc"
         else:
             doc.pop("edhoc_path", None)
+            doc["initiator"]["command"] = doc["initiator"]["command"].replace(
+                "{edhoc_path?--edhoc-path {edhoc_path}}", "--edhoc-path /edhoc")
         peer = tmp_path / f"{name}.yaml"
         peer.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         r = _run(harness, "run", str(paths[0]), "--peer", str(peer), "--role", "initiator",

@@ -106,6 +106,7 @@ static int start_iut(worker *wk, const scenario *sc, int port, char *why, size_t
             k += (size_t)w;
     }
     iut_vars v = {.host = "127.0.0.1",
+                  .edhoc_path = c->udp ? "" : c->pf->edhoc_path,
                   .port = port_s,
                   .creds_dir = c->o->cred_dir,
                   .method = method_s,

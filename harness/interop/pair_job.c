@@ -258,7 +258,11 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
     snprintf(suite_s, sizeof suite_s, "%d", sc->n_suites ? sc->suites[sc->n_suites - 1] : 2);
     join_list(suites_s, sizeof suites_s, sc->suites, sc->n_suites);
     const char *transport = sc->transport == SC_UDP ? "udp" : "coap";
+    /* both talk to the CoAP server's EDHOC resource: the Responder's, or in
+     * the reverse flow the Initiator's */
+    const peer_file *server = o->reverse ? o->initiator : o->responder;
     iut_vars v = {.host = HOST,
+                  .edhoc_path = sc->transport == SC_UDP ? "" : server->edhoc_path,
                   .port = port_s,
                   .creds_dir = o->cred_dir,
                   .method = method_s,
@@ -547,7 +551,9 @@ json_t *pair_job_run(const pair_job_opts *o)
                    .budget = o->budget, .suites = sc->suites, .n_suites = sc->n_suites,
                    .id_cred_i_len = id_cred_len(o, cred_i),
                    .id_cred_r_len = id_cred_len(o, cred_r)};
-    if (pw_split(e.coap, p->d, p->n_d, &w) != 0 || pj_judge(&w, &e, &j) != 0) {
+    const peer_file *server = rev ? o->initiator : o->responder;
+    if (pw_split(e.coap, p->d, p->n_d, server->edhoc_path, &w) != 0 ||
+        pj_judge(&w, &e, &j) != 0) {
         p->res.v = V_ERROR;
         set_msg(&p->res, "out of memory judging the pair");
         goto done;

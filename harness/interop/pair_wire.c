@@ -37,6 +37,7 @@ typedef struct assembly {
 
 typedef struct splitter {
     pw_result *out;
+    const char *edhoc_path; /* "/.well-known/edhoc" or the server's own */
     token tokens[MAX_TOKENS];
     size_t n_tokens;
     seen_id seen[MAX_SEEN];
@@ -108,19 +109,23 @@ static uint32_t opt_uint(const eh_coap_option *o)
     return v;
 }
 
-static bool is_edhoc_path(const eh_coap_msg *m)
+/* Do m's Uri-Path options spell path ("/seg/seg", segments without '/')? */
+static bool is_edhoc_path(const eh_coap_msg *m, const char *path)
 {
-    const char *want[] = {".well-known", "edhoc"};
-    size_t k = 0;
+    const char *p = path;
     for (size_t i = 0; i < m->n_opts; i++) {
         const eh_coap_option *o = &m->opts[i];
         if (o->number != EH_COAP_OPT_URI_PATH)
             continue;
-        if (k >= 2 || o->len != strlen(want[k]) || memcmp(o->value, want[k], o->len) != 0)
+        if (*p != '/')
+            return false; /* more segments than the path */
+        p++;
+        size_t seg = strcspn(p, "/");
+        if (o->len != seg || memcmp(o->value, p, seg) != 0)
             return false;
-        k++;
+        p += seg;
     }
-    return k == 2;
+    return *p == 0 && p != path;
 }
 
 static bool known_token(const splitter *s, const eh_coap_udp_hdr *h)
@@ -234,7 +239,7 @@ static int split_coap_one(splitter *s, const relay_datagram *d, size_t i)
     assembly *a = &s->as[d->dir];
     if (request && find_opt(&m, EH_COAP_OPT_EDHOC) != NULL) /* RFC 9668 */
         return add_body(s, d->dir, i, m.payload, m.payload_len, m.code, true, false);
-    if (request && is_edhoc_path(&m)) {
+    if (request && is_edhoc_path(&m, s->edhoc_path)) {
         add_token(s, &h);
         if (b2 != NULL && (opt_uint(b2) >> 4) > 0 && m.payload_len == 0) {
             f->kind = PW_OTHER; /* asks for the next block of a response */
@@ -266,7 +271,8 @@ static int split_coap_one(splitter *s, const relay_datagram *d, size_t i)
     return 0;
 }
 
-int pw_split(bool coap, const relay_datagram *d, size_t n, pw_result *out)
+int pw_split(bool coap, const relay_datagram *d, size_t n, const char *edhoc_path,
+             pw_result *out)
 {
     memset(out, 0, sizeof *out);
     splitter *s = calloc(1, sizeof *s);
@@ -274,6 +280,7 @@ int pw_split(bool coap, const relay_datagram *d, size_t n, pw_result *out)
     int rc = s && out->frames ? 0 : -1;
     if (rc == 0) {
         s->out = out;
+        s->edhoc_path = edhoc_path && edhoc_path[0] ? edhoc_path : "/.well-known/edhoc";
         out->n_frames = n;
         for (size_t i = 0; i < n; i++)
             out->frames[i].body = -1;

@@ -63,8 +63,10 @@ typedef struct pw_result {
 } pw_result;
 
 /* Split n datagrams (coap: CoAP over UDP, else raw UDP) into *out (zeroed
- * first). 0, or -1 when out of memory (*out is then freed). */
-int pw_split(bool coap, const relay_datagram *d, size_t n, pw_result *out);
+ * first); the EDHOC resource is edhoc_path ("/a/b"; NULL or "":
+ * /.well-known/edhoc). 0, or -1 when out of memory (*out is then freed). */
+int pw_split(bool coap, const relay_datagram *d, size_t n, const char *edhoc_path,
+             pw_result *out);
 void pw_free(pw_result *w);
 /* "1.01"-style code text of a CoAP code ("POST" etc. for methods). */
 void pw_code_name(int code, char *out, size_t cap);

@@ -225,6 +225,7 @@ int iut_expand(const char *tmpl, const iut_vars *vars, char *out, size_t cap)
         {"cred_id", vars->cred_id}, {"message_4", vars->message_4},
         {"framing", vars->framing ? vars->framing : "rfc9528"}, {"oscore", vars->oscore},
         {"flow", vars->flow ? vars->flow : "forward"},
+        {"edhoc_path", vars->edhoc_path},
         {"c_i", vars->ask[SC_ASK_C_I]}, {"c_r", vars->ask[SC_ASK_C_R]},
         {"ead_1", vars->ask[SC_ASK_EAD_1]}, {"ead_2", vars->ask[SC_ASK_EAD_2]},
         {"ead_3", vars->ask[SC_ASK_EAD_3]}, {"ead_4", vars->ask[SC_ASK_EAD_4]},

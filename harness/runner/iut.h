@@ -28,6 +28,9 @@ typedef struct iut_vars {
     const char *framing;  /* rfc9528 | bare (the profile's) */
     const char *flow;     /* forward | reverse (the profile's; RFC 9528 Appendix A.2.1/2) */
     const char *oscore;   /* {oscore}: iut_oscore_value() */
+    const char *edhoc_path; /* {edhoc_path}: the CoAP server's EDHOC resource when it is
+                             * not /.well-known/edhoc (the peer file's edhoc_path), else
+                             * empty; empty over raw UDP, which has no resources */
     const char *ask[SC_ASK_COUNT_]; /* what the scenario asks (`iut:`): {c_i} {c_r} {ead_N} */
 } iut_vars;
 

@@ -324,6 +324,7 @@ start_iut:
         if (sc->iut_peer_cred[0])
             h_own = sc->iut_peer_cred; /* what the IUT is told about the harness */
         iut_vars v = {.host = host,
+                      .edhoc_path = sc->transport == SC_UDP ? "" : pf->edhoc_path,
                       .port = port_s,
                       .creds_dir = o->cred_dir,
                       .method = method_s,
@@ -657,6 +658,7 @@ static iut_proc *start_per_run(peer_file *pf, const run_opts *o, char *failure, 
     int port = tr_free_port("127.0.0.1");
     snprintf(port_s, sizeof port_s, "%d", port);
     iut_vars v = {.host = "127.0.0.1",
+                  .edhoc_path = pf->edhoc_path, /* CoAP: the per-run Responder's transport */
                   .port = port_s,
                   .creds_dir = o->cred_dir,
                   .method = "3",

@@ -38,7 +38,7 @@ static const char *const kf_reasons[] = {"unsupported", "known-bug", "spec-ambig
 static const char *const placeholders[] = {
     "host",    "port",  "creds_dir", "method",  "suite", "suites", "vector", "harness",
     "cred",    "peer_cred", "transport", "cred_id", "message_4", "framing", "flow", "oscore",
-    "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  NULL};
+    "c_i",     "c_r",   "ead_1",     "ead_2",   "ead_3", "ead_4",  "edhoc_path", NULL};
 
 /* edhoc_path: "/" and path segments of RFC 3986 unreserved characters
  * (no query, no percent-encoding: the Uri-Path options sent are these). */

@@ -92,7 +92,7 @@ static judged *judge_flow(const rec *r, bool coap, bool message_4, bool reverse)
     pj_expect e = {.coap = coap, .reverse = reverse, .message_4 = message_4,
                    .budget = SC_BUDGET_RFC9528,
                    .suites = suites, .n_suites = 2, .id_cred_i_len = 1, .id_cred_r_len = 1};
-    ck_assert_int_eq(pw_split(coap, r->d, r->n, &x->w), 0);
+    ck_assert_int_eq(pw_split(coap, r->d, r->n, NULL, &x->w), 0);
     ck_assert_int_eq(pj_judge(&x->w, &e, &x->j), 0);
     return x;
 }
