@@ -535,3 +535,33 @@ def test_all_profiles_reports_a_profile_it_cannot_explore_as_an_error(harness, t
     cov = json.loads((out / "coverage.json").read_text())
     assert cov["configurations"] == ["m1-s2-kid", "m3-s2-kid"]
     assert (out / "m3-s2-kid" / "explore.log").read_text().count("summary:") == 1
+
+
+def test_a_written_negotiation_runs_in_any_two_suites_of_the_iut(harness, tmp_path, run):
+    """In a profile with a second suite of its METHOD and kind, explore tells the IUT
+    Initiator [other, profile] and writes what it finds with run's `suites: [other,
+    profile]` and SUITES_R `[profile]`, not the suites of that profile: the scenario then
+    runs in every such pair of the IUT's (suites 2 then 0, and 0 then 2), passes the
+    healthy peer and fails the one that forgets SUITES_R."""
+    caps = ("capabilities: [method-3, suite-0, suite-2, cred-kid, cred-files, coap, "
+            "error-messages, oscore]")
+    healthy = re.sub(r"capabilities: \[[^\]]*\]", caps, REFERENCE, flags=re.S)
+    faulty = healthy.replace("--cred-id {cred_id}",
+                             "--cred-id {cred_id} --fault forget-suite-after-err-2")
+    written = tmp_path / "w"
+    r, results, _, _ = explore(harness, tmp_path, "initiator", "--depth", "2", "--profile",
+                               "m3-s2-kid", "--write-scenarios", written, peer_text=faulty,
+                               name="pair")
+    assert results["explore/initiator/sent-m1s/err2"]["verdict"] == "fail", r.stdout
+    path = written / "explore/initiator/start.err2.yaml"
+    text = path.read_text()
+    assert "\nsuites: [other, profile]\n" in text and "info: [profile]" in text, text
+    assert "suite-" not in text.split("needs:")[1].split("\n")[0], text
+    for peer_text, want in ((healthy, "pass"), (faulty, "fail")):
+        peer = tmp_path / "p.yaml"
+        peer.write_text(peer_text)
+        run("run", path, "--peer", peer, "--all-profiles", "--no-sanity", "--strict",
+            "--json", tmp_path / "r.json", "--out", tmp_path / "o")
+        got = json.loads((tmp_path / "r.json").read_text())["results"]
+        assert sorted((x["profile"], x["verdict"]) for x in got) == \
+            [("m3-s0-kid", want), ("m3-s2-kid", want)], got

@@ -204,8 +204,10 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
          * credential is told [that suite, the profile's] in the forward flow, as
          * [6, 2] by default: its first message_1 meets ERR_CODE 2 (§6.3). That
          * suite is run's `other` (sc_profiles_pair_suites, scenario/profile.h) */
-        if (!iut_responder && !c->reverse && c->prof.has_other_suite)
+        if (!iut_responder && !c->reverse && c->prof.has_other_suite) {
             c->suites[0] = c->prof.other_suite, c->suites[1] = c->prof.suite, c->n_suites = 2;
+            c->suites_paired = true;
+        }
     }
     c->kid = !c->has_prof || compact_kid(c, iut_responder);
     /* $PREFERRED: the lowest other suite of the IUT's profiles with the

@@ -235,8 +235,10 @@ static const char *bad_g_x_hex(int suite)
     }
 }
 
-/* text with the run's values put in: $SUITES_R and $SUITE_HEX (the
- * harness's suite, hex of its CBOR int), $PREFERRED_HEX and $PREFERRED (a
+/* text with the run's values put in: $SUITES_R (the harness's suite as
+ * ERR_CODE 2's info: its quoted hex, or `[profile]` when the suites are a
+ * profile's pair), $SUITE_HEX (the harness's suite, hex of its CBOR int),
+ * $PREFERRED_HEX and $PREFERRED (a
  * suite the IUT supports besides it: hex, decimal), $BAD_G_X_HEX (an
  * invalid ephemeral key of the suite's curve, bad_g_x_hex, as a bstr) and
  * $BAD_KEY_HEX (its bytes alone). */
@@ -264,7 +266,10 @@ static void put_vars(const xctx *c, buf *b, const char *text)
             suite_hex(s, val);
         else
             snprintf(val, sizeof val, "%d", s);
-        put(b, "%s", val);
+        if (i == 0 && c->suites_paired)
+            put(b, "[profile]");
+        else
+            put(b, i == 0 ? "\"%s\"" : "%s", val);
         text += len;
     }
 }
@@ -448,7 +453,10 @@ int xcompile(const xctx *c, const xseq *seq, const char *header_comment, xcompil
         other_suite |= (m->in[seq->in[j]].needs & XM_NEED_OTHER_SUITE) != 0;
     bool pin_suites = !(c->n_suites == 1 && c->suites[0] == 2) || other_suite;
     put(&b, "transport: %s\n", c->udp ? "udp" : "coap");
-    if (pin_suites) {
+    if (c->suites_paired) {
+        put(&b, "suites: [other, profile]\n"); /* any two of the IUT's, run's pairing */
+        pin_suites = false;
+    } else if (pin_suites) {
         put(&b, "suites: [");
         for (size_t i = 0; i < c->n_suites; i++)
             put(&b, "%s%d", i ? ", " : "", c->suites[i]);

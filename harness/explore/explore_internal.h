@@ -84,6 +84,9 @@ typedef struct xctx {
     int kind[XM_MAX_INPUTS];   /* XI_* per model input */
     int suites[8];
     size_t n_suites;
+    bool suites_paired;        /* suites are [prof.other_suite, prof.suite]: written as
+                                * run's `suites: [other, profile]`, SUITES_R as
+                                * `[profile]`, so the scenario runs in any IUT's pair */
     int preferred;             /* a suite the IUT supports besides the session's */
     bool has_preferred;        /* (need other_suite; $PREFERRED) */
     bool kid;                  /* the credentials are identified by kid (need kid) */
