@@ -311,12 +311,14 @@ def test_a_restart_loop_keeps_a_one_session_responder_judged(harness, tmp_path):
     """peers/README.md's loop for a sample Responder that exits after each session (as
     uoscore-uedhoc's does): the harness judges what it did before exiting (here nothing:
     silence, which the scenario allows) instead of calling its exit an error; a panic
-    (101) still ends the loop and is judged as a crash."""
+    (101) still ends the loop and is judged as a crash. The fake exits on a message_1
+    only: a stray datagram on a reused port (parallel tests) would restart it while the
+    harness's message_1 is on its way, which then meets a closed port."""
     sc = tmp_path / "silence.yaml"
     sc.write_text(SILENCE_ALLOWED.format(transport="udp"))
     for code, verdict in ((3, "pass"), (101, "fail")):
         cmd = (f"while :; do /usr/bin/python3 {ROOT}/tests/fake_iut/exit_on_request.py {{port}} "
-               f"{code}; c=$?; [ $c -ge 128 -o $c -eq 101 ] && exit $c; done")
+               f"{code} message-1; c=$?; [ $c -ge 128 -o $c -eq 101 ] && exit $c; done")
         peer = (f'name: loop\nversion: "1"\ncapabilities: [suite-2, coap, udp]\n'
                 f'responder:\n  command: "{cmd}"\n  ready: "listening"\n  timeout: 3000\n')
         d = tmp_path / str(code)
