@@ -317,17 +317,6 @@ START_TEST(a_second_suite_is_one_of_the_same_method_and_kind)
 }
 END_TEST
 
-static void scen_refused(const char *text, const char *why)
-{
-    scenario *sc = malloc(sizeof *sc);
-    char err[512] = "";
-    ck_assert_ptr_nonnull(sc);
-    ck_assert_msg(scenario_load_mem("s.yaml", text, strlen(text), sc, err, sizeof err) != 0,
-                  "loaded: %s", text);
-    ck_assert_msg(strstr(err, why) != NULL, "'%s' not in '%s'", why, err);
-    free(sc);
-}
-
 static void bytes_are(const sc_short_bytes *b, const char *hex)
 {
     char got[2 * 16 + 1] = "";
@@ -385,18 +374,7 @@ START_TEST(a_negotiation_takes_two_suites_of_the_profile)
     bytes_are(&one->steps[1].err_info, "820237");
     ck_assert_int_eq(sc_profile_apply(one, &pf->profiles[4], true, err, sizeof err), 0);
     bytes_are(&one->steps[1].err_info, "820437");
-    /* `other` only with suites: [other, profile]; the lists where suites are */
-    scen_refused(SC_HEAD "suites: [profile, other]\nsteps: [{send: message_1}]\n",
-                 "[other, profile] is the one list");
-    scen_refused(SC_HEAD "suites: [other, profile]\nneeds: [suite-2]\n"
-                         "steps: [{send: message_1}]\n", "not with a suite-N need");
-    scen_refused(SC_HEAD "steps:\n  - send: message_1\n"
-                         "  - expect: {error: {code: 2, suites_include: [other]}}\n",
-                 "`other` names the second suite");
-    scen_refused("id: a/b\ntitle: t\nlevel: MUST\nrole: responder\nsteps:\n"
-                 "  - {expect: message_1, fields: {C_I: [profile]}}\n", "only for SUITES_I");
-    scen_refused(SC_HEAD "steps:\n  - {send: error, code: 1, info: [profile]}\n",
-                 "only with code: 2");
+    /* the loader's refusals of these forms: test_scenario_load.c */
     free(sc), free(pf), free(one);
 }
 END_TEST

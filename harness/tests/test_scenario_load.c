@@ -592,6 +592,16 @@ static const err_case scenario_errors[] = {
          "hex: \"00\"}}]\n", 7, "insert: exactly one of offset and field"},
     {HDR "steps:\n  - send: message_1\n    mutate: [{insert: {offset: 0}}]\n", 7,
      "missing required key 'hex'"},
+    /* `other` only with suites: [other, profile]; lists of suites only where suites are */
+    {HDR "suites: [profile, other]\n" ST, 5, "suites: [other, profile] is the one list"},
+    {HDR "suites: [other, profile]\nneeds: [suite-2]\n" ST, 5, "not with a suite-N need"},
+    {HDR "steps:\n  - send: message_1\n  - expect: {error: {code: 2, suites_include: [other]}}\n",
+     6, "steps: `other` names the second suite of `suites: [other, profile]`"},
+    {"id: a\ntitle: T\nlevel: MUST\nrole: responder\nsteps:\n"
+     "  - {expect: message_1, fields: {C_I: [profile]}}\n", 6,
+     "fields: a list of suites only for SUITES_I"},
+    {HDR "steps:\n  - {send: error, code: 1, info: [profile]}\n", 6,
+     "info: a list of suites only with code: 2 (SUITES_R)"},
     {HDR "steps:\n  - expect: {message: message_2, end: true}\n", 6,
      "end: only for an outcome that ends the conversation"},
     {HDR "steps:\n  - expect: {silence: null, end: maybe}\n", 6, "end: expected true or false"},
