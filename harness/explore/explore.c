@@ -211,7 +211,7 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     }
     c->kid = !c->has_prof || compact_kid(c, iut_responder);
     /* $PREFERRED: the lowest other suite of the IUT's profiles with the
-     * session's METHOD, kind of credential and flow. Whether an IUT that has a
+     * session's METHOD, kind of credential, framing and flow. Whether an IUT that has a
      * suite only with another METHOD or credential (suite 0 only with METHOD 0
      * and x5t) "supports" it in this session, RFC 9528 §5.2.3 leaves open: it
      * could not complete that session in it, so it may take the selected suite
@@ -220,6 +220,7 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
         const sc_profile *p = &c->pf->profiles[i];
         int s = p->suite;
         if (c->has_prof && (p->method != c->prof.method || p->flow != c->prof.flow ||
+                            p->framing != c->prof.framing ||
                             strcmp(p->cred_id, c->prof.cred_id) != 0))
             continue;
         if (s != c->suites[c->n_suites - 1] && (!c->has_preferred || s < c->preferred))

@@ -406,8 +406,9 @@ static unsigned long fnv1a(const char *s)
 }
 
 /* A need for a suite other than the job's (suite-0 beside the selected suite
- * 2, as the negotiation scenarios have) is one of the IUT in the profile's
- * METHOD, kind of credential and flow: a peer file whose suite 0 exists
+ * 2, as explore's scenarios have) is one of the IUT in the profile's METHOD,
+ * kind of credential, framing and flow (as sc_profiles_pair_suites' other
+ * suite is): a peer file whose suite 0 exists
  * only with METHOD 0 and x5t has no suite 0 to prefer in a METHOD 3 session
  * by kid. Peer files of capabilities (a cross product) have them all. */
 static bool other_suites_beside(const scenario *sc, const peer_file *pf, const sc_profile *p,
@@ -425,7 +426,7 @@ static bool other_suites_beside(const scenario *sc, const peer_file *pf, const s
         for (size_t k = 0; k < pf->n_profiles && !found; k++) {
             const sc_profile *q = &pf->profiles[k];
             found = q->suite == want && q->method == p->method && q->flow == p->flow &&
-                    strcmp(q->cred_id, p->cred_id) == 0;
+                    q->framing == p->framing && strcmp(q->cred_id, p->cred_id) == 0;
         }
         if (!found) {
             snprintf(why, cap, "suite %ld beside suite %d in METHOD %d with %s", want, selected,
