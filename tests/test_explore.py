@@ -565,3 +565,26 @@ def test_a_written_negotiation_runs_in_any_two_suites_of_the_iut(harness, tmp_pa
         got = json.loads((tmp_path / "r.json").read_text())["results"]
         assert sorted((x["profile"], x["verdict"]) for x in got) == \
             [("m3-s0-kid", want), ("m3-s2-kid", want)], got
+
+
+def test_a_written_sequence_needs_oscore_only_where_it_expects_it(harness, tmp_path, run):
+    """explore/initiator/start.err2 was found in a configuration with OSCORE, but never
+    reaches OSCORE (the IUT Initiator is answered ERR_CODE 2): it needs no `oscore`, so
+    an IUT without OSCORE runs it (it was skipped for 'oscore'), passes when healthy and
+    fails when it forgets SUITES_R; a sequence that expects the IUT's OSCORE request
+    (start.err2.m2-twice.answer) still needs it."""
+    assert "oscore" not in (ROOT / "scenarios/explore/initiator/start.err2.yaml").read_text() \
+        .split("needs:")[1].split("\n")[0]
+    assert "oscore" in (ROOT / "scenarios/explore/initiator-udp/start.err2.m2-twice.answer.yaml") \
+        .read_text().split("needs:")[1].split("\n")[0]
+    caps = "capabilities: [method-3, suite-2, suite-6, cred-kid, coap, error-messages]"
+    healthy = re.sub(r"capabilities: \[[^\]]*\]", caps, REFERENCE, flags=re.S)
+    faulty = healthy.replace("--cred-id {cred_id}",
+                             "--cred-id {cred_id} --fault forget-suite-after-err-2")
+    for peer_text, want in ((healthy, "pass"), (faulty, "fail")):
+        peer = tmp_path / "p.yaml"
+        peer.write_text(peer_text)
+        run("run", ROOT / "scenarios/explore/initiator/start.err2.yaml", "--peer", peer,
+            "--no-sanity", "--strict", "--json", tmp_path / "r.json", "--out", tmp_path / "o")
+        got = json.loads((tmp_path / "r.json").read_text())["results"]
+        assert [x["verdict"] for x in got] == [want], got
