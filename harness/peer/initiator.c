@@ -113,7 +113,7 @@ static bool c_r_equals_c_i(run *r)
     eh_cbor_writer_init(&w, tstr, sizeof tstr);
     eh_cbor_write_tstr(&w, info, sizeof info - 1);
     if (eh_error_message_encode(1, tstr, w.len, r->msg, sizeof r->msg, &n) == EH_OK) {
-        used = eh_conn_id_encode(r->s.c_r, r->s.c_r_len, prefix, sizeof prefix);
+        used = c_r_prefix(r, prefix);
         size_t len = frame(r, prefix, used, r->msg, n);
         post(r, r->payload, len,
              r->o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC, "error", &resp);

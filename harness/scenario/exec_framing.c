@@ -39,6 +39,32 @@ static const char *foreign_c_r_requirement(const sc_exec *x, size_t prefix_len)
  * received and expected and cites the Appendix A.2 requirement. Errors are
  * not judged here: an Initiator that could not parse message_2 may not
  * know C_R. */
+/* The failure of a request (message_3, an error message) that arrived
+ * without the C_R prefix or with another one, naming what came and C_R's
+ * encoding; held and why add to the two texts. */
+static void c_r_prefix_failure(sc_exec *x, const char *what, const char *foreign_requirement,
+                               const char *held, const char *why)
+{
+    const received *rx = &x->rx;
+    const char *where = x->server ? "CoAP payload" : "datagram";
+    size_t pl = (size_t)(rx->msg - rx->payload);
+    char got[32], first[32], want[2 * (EH_MAX_CONN_ID + 2) + 1];
+    uint8_t enc[EH_MAX_CONN_ID + 2];
+    size_t c_r_len;
+    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
+    eh_hex_encode(enc, eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc), want);
+    x_hex_start(rx->payload, pl, got, sizeof got);
+    x_hex_start(rx->msg, rx->msg_len, first, sizeof first);
+    if (rx->bare)
+        x_fail_cite(x, V_FAIL, "R-A.2-b", "%s arrived without the C_R prefix %s at byte offset "
+                    "0 of the %s, which starts with the message itself (%s) (RFC 9528 Appendix "
+                    "A.2%s)", what, want, where, first, why);
+    else
+        x_fail_cite(x, V_FAIL, foreign_requirement, "%s is prefixed with %s at byte offset 0 of "
+                    "the %s, but C_R%s is encoded %s (RFC 9528 Appendix A.2 and §3.3.2)", what,
+                    got, where, held, want);
+}
+
 void x_check_prefix(sc_exec *x)
 {
     const received *rx = &x->rx;
@@ -65,20 +91,7 @@ void x_check_prefix(sc_exec *x)
                     "%s, expected true (f5) (RFC 9528 Appendix A.2)", got, where);
         return;
     }
-    uint8_t enc[EH_MAX_CONN_ID + 2];
-    size_t c_r_len;
-    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
-    size_t k = eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc);
-    char want[2 * sizeof enc + 1];
-    eh_hex_encode(enc, k, want);
-    if (rx->bare)
-        x_fail_cite(x, V_FAIL, "R-A.2-b", "message_3 arrived without the C_R prefix %s at byte "
-                    "offset 0 of the %s, which starts with the message itself (%s) (RFC 9528 "
-                    "Appendix A.2)", want, where, first);
-    else
-        x_fail_cite(x, V_FAIL, foreign_c_r_requirement(x, pl), "message_3 is prefixed with %s at "
-                    "byte offset 0 of the %s, but C_R is encoded %s (RFC 9528 Appendix A.2 and "
-                    "§3.3.2)", got, where, want);
+    c_r_prefix_failure(x, "message_3", foreign_c_r_requirement(x, pl), "", "");
 }
 
 void x_check_error_prefix(sc_exec *x)
@@ -89,22 +102,7 @@ void x_check_error_prefix(sc_exec *x)
         x->sc->framing == SC_FRAMING_BARE || !x->c_r_sent || !x->m2_unaltered ||
         x->v == V_FAIL || x->v == V_ERROR)
         return;
-    const char *where = x->server ? "CoAP payload" : "datagram";
-    size_t pl = (size_t)(rx->msg - rx->payload);
-    char got[32], first[32], want[2 * (EH_MAX_CONN_ID + 2) + 1];
-    uint8_t enc[EH_MAX_CONN_ID + 2];
-    size_t c_r_len;
-    const uint8_t *c_r = x_own_c_r(x, &c_r_len);
-    eh_hex_encode(enc, eh_conn_id_encode(c_r, c_r_len, enc, sizeof enc), want);
-    x_hex_start(rx->payload, pl, got, sizeof got);
-    x_hex_start(rx->msg, rx->msg_len, first, sizeof first);
-    if (rx->bare)
-        x_fail_cite(x, V_FAIL, "R-A.2-b", "the error message arrived without the C_R prefix %s "
-                    "at byte offset 0 of the %s, which starts with the message itself (%s): "
-                    "a client's request carries the server's connection identifier (RFC 9528 "
-                    "Appendix A.2), and the message_2 it answers held C_R", want, where, first);
-    else
-        x_fail_cite(x, V_FAIL, "R-A.2-b", "the error message is prefixed with %s at byte offset "
-                    "0 of the %s, but C_R, which the message_2 it answers held, is encoded %s "
-                    "(RFC 9528 Appendix A.2 and §3.3.2)", got, where, want);
+    c_r_prefix_failure(x, "the error message", "R-A.2-b", ", which the message_2 it answers held,",
+                       ": a client's request carries the server's connection identifier, and "
+                       "the message_2 it answers held C_R");
 }
