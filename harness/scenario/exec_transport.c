@@ -139,6 +139,16 @@ void x_exchange(sc_exec *x, const tr_message *req)
             coap |= req->opts[i].number == TR_OPTION_OSCORE;
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
         x->rx.gave_up = x->rx.st == TR_TIMEOUT && udp_client(x)->u.gave_up;
+        if (udp_client(x)->u.resends_refused > 0) {
+            /* no answer, not a reset: the first copy arrived (udp.h) */
+            xt_printf(x, "     %d of the harness's resends met a closed port (ICMP port "
+                         "unreachable): the IUT stopped listening after the first copy "
+                         "arrived\n", udp_client(x)->u.resends_refused);
+            if (x->rx.st == TR_TIMEOUT)
+                snprintf(x->rx.detail, sizeof x->rx.detail,
+                         "the harness's resends met a closed port (ICMP port unreachable): "
+                         "the IUT stopped listening after the first copy arrived");
+        }
         x->echo_retry = false;
         x->wire_req = coap ? -1 : (long)req->payload_len;
         x->wire_resp = coap || x->rx.st != TR_OK ? -1 : (long)resp.payload_len;

@@ -17,6 +17,7 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,6 +400,88 @@ START_TEST(test_iut_port_below_the_ephemeral_range)
 }
 END_TEST
 
+/* A peer restarted after each session (peers/README.md's loop): it takes the
+ * first copy of a request and closes its port; a resend meets the closed
+ * port (ICMP port unreachable). That is no answer and no reset: the first
+ * copy arrived. With `reopen` it binds the port again and answers the next
+ * copy it takes, as a restarted IUT would. */
+typedef struct restarting {
+    tr_udp u; /* bound by the test before the thread starts */
+    int port;
+    bool reopen;
+    uint8_t first[16];
+    ssize_t first_len;
+} restarting;
+
+static void *restarting_peer(void *arg)
+{
+    restarting *r = arg;
+    tr_udp u;
+    r->first_len = recv(r->u.fd, r->first, sizeof r->first, 0);
+    tr_udp_close(&r->u); /* "exits" after its session */
+    if (!r->reopen || tr_udp_bind(&u, "127.0.0.1", (uint16_t)r->port) != EH_OK)
+        return NULL;
+    uint8_t d[64];
+    size_t n = 0;
+    tr_addr from;
+    if (tr_udp_recv(&u, d, sizeof d, &n, 5000, &from) == TR_OK)
+        tr_udp_send(&u, M2, sizeof M2, &from);
+    tr_udp_close(&u);
+    return NULL;
+}
+
+START_TEST(test_a_resend_that_meets_a_closed_port_is_no_reset)
+{
+    for (int reopen = 0; reopen <= 1; reopen++) {
+        restarting r = {.port = tr_free_port("127.0.0.1"), .reopen = reopen};
+        ck_assert_int_gt(r.port, 0);
+        /* bound here, so the first copy finds the port open */
+        ck_assert_int_eq(tr_udp_bind(&r.u, "127.0.0.1", (uint16_t)r.port), EH_OK);
+        pthread_t t;
+        ck_assert_int_eq(pthread_create(&t, NULL, restarting_peer, &r), 0);
+        tr_udp c;
+        ck_assert_int_eq(tr_udp_connect(&c, "127.0.0.1", (uint16_t)r.port), EH_OK);
+        uint8_t buf[64];
+        size_t n = 0;
+        int sends = 0;
+        tr_status st = tr_udp_exchange(&c, M1, sizeof M1, buf, sizeof buf, &n, 50, 3, NULL,
+                                       NULL, &sends);
+        if (reopen) {
+            /* a later copy reached the restarted peer, which answered it */
+            ck_assert_int_eq(st, TR_OK);
+            ck_assert_mem_eq(buf, M2, sizeof M2);
+        } else {
+            ck_assert_int_eq(st, TR_TIMEOUT); /* not TR_RESET */
+            ck_assert_int_eq(sends, 4);
+            ck_assert_int_ge(c.resends_refused, 1);
+        }
+        tr_udp_close(&c);
+        pthread_join(t, NULL);
+        ck_assert_int_eq(r.first_len, (ssize_t)sizeof M1);
+        ck_assert_mem_eq(r.first, M1, sizeof M1);
+    }
+}
+END_TEST
+
+/* Nothing listens when the first copy arrives: that is a reset, at once. */
+START_TEST(test_a_first_copy_that_meets_a_closed_port_is_a_reset)
+{
+    int port = tr_free_port("127.0.0.1");
+    ck_assert_int_gt(port, 0);
+    tr_udp c;
+    ck_assert_int_eq(tr_udp_connect(&c, "127.0.0.1", (uint16_t)port), EH_OK);
+    uint8_t buf[64];
+    size_t n = 0;
+    int sends = 0;
+    ck_assert_int_eq(tr_udp_exchange(&c, M1, sizeof M1, buf, sizeof buf, &n, 5000, 3, NULL,
+                                     NULL, &sends),
+                     TR_RESET);
+    ck_assert_int_eq(sends, 1);
+    ck_assert_int_eq(c.resends_refused, 0);
+    tr_udp_close(&c);
+}
+END_TEST
+
 /* tr_port_taken: a port a UDP socket holds is taken, and free again once it is
  * closed (the test an IUT's failed start uses to tell a port race from a failure). */
 START_TEST(test_port_taken_while_a_socket_holds_it)
@@ -431,6 +514,8 @@ Suite *eh_test_udp_transport_suite(void)
     tcase_add_test(tc, test_loopback_hosts);
     tcase_add_test(tc, test_iut_port_below_the_ephemeral_range);
     tcase_add_test(tc, test_port_taken_while_a_socket_holds_it);
+    tcase_add_test(tc, test_a_resend_that_meets_a_closed_port_is_no_reset);
+    tcase_add_test(tc, test_a_first_copy_that_meets_a_closed_port_is_a_reset);
     tcase_add_test(tc, test_message_3_that_parses_as_coap_is_edhoc);
     tcase_add_test(tc, test_oscore_request_that_parses_as_edhoc_is_coap);
     suite_add_tcase(s, tc);

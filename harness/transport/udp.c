@@ -216,8 +216,18 @@ tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t
     int wait = timeout_ms;
     if (sends)
         *sends = 0;
+    u->resends_refused = 0;
     for (int attempt = 0; attempt <= retries; attempt++) {
-        if (tr_udp_send(u, req, req_len, NULL) != TR_OK)
+        tr_status sent = tr_udp_send(u, req, req_len, NULL);
+        if (sent != TR_OK && errno == ECONNREFUSED) {
+            /* an ICMP error that came after the last receive: send() reported
+             * it (and cleared it) instead of sending; it answers an earlier
+             * copy */
+            if (attempt > 0)
+                u->resends_refused++;
+            sent = tr_udp_send(u, req, req_len, NULL);
+        }
+        if (sent != TR_OK)
             return TR_ERROR;
         if (sends)
             (*sends)++;
@@ -225,6 +235,10 @@ tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t
         for (;;) {
             int64_t left = deadline - tr_now_ms();
             tr_status st = tr_udp_recv(u, resp, cap, resp_len, left > 0 ? (int)left : 0, NULL);
+            if (st == TR_RESET && attempt > 0) {
+                u->resends_refused++; /* the first copy arrived: see udp.h */
+                continue;
+            }
             if (st != TR_OK && st != TR_TIMEOUT)
                 return st;
             if (st == TR_TIMEOUT && u->gave_up)

@@ -28,6 +28,9 @@ typedef struct tr_udp {
     tr_gone_fn gone;
     void *gone_arg;
     bool gave_up;
+    /* Set by tr_udp_exchange: how many of its resends met a closed port
+     * (ICMP port unreachable) after the first copy had not. */
+    int resends_refused;
 } tr_udp;
 
 typedef struct tr_addr {
@@ -68,7 +71,14 @@ typedef bool (*tr_udp_accept_fn)(void *arg, const uint8_t *d, size_t n);
  * datagram that `accept` (if not NULL) rejects is dropped and the wait
  * goes on. *sends (if not NULL) counts the copies of req sent: the server
  * may answer each of them, so up to *sends - 1 late answers can follow.
- * A receive that gave up (u->gone) ends it: no more resends. */
+ * A receive that gave up (u->gone) ends it: no more resends.
+ * A closed port (ICMP port unreachable, TR_RESET) answering the first copy
+ * ends it: nothing listened when the request arrived. One answering a
+ * resend does not: the first copy arrived and the peer stopped listening
+ * after it (an IUT restarted after each session, say), which is no answer
+ * to the request; the wait and the resends go on (a restarted peer may
+ * take a later copy), u->resends_refused counts them, and the result is
+ * TR_TIMEOUT if nothing else comes. */
 tr_status tr_udp_exchange(tr_udp *u, const uint8_t *req, size_t req_len, uint8_t *resp,
                           size_t cap, size_t *resp_len, int timeout_ms, int retries,
                           tr_udp_accept_fn accept, void *arg, int *sends);
