@@ -28,6 +28,7 @@ RESPONDER_SCENARIOS = [
     "rfc9528/7/duplicate-message-1.yaml",           # the same message_2 again
     "rfc9528/5.1/message-3-without-session.yaml",
     "rfc9528/5.1/garbage-after-completion.yaml",
+    "rfc9528/9.7/amplification.yaml",               # sizes of the datagrams
 ]
 INITIATOR_SCENARIOS = [
     "interop/handshake.yaml",
@@ -71,9 +72,9 @@ def run(harness, tmp_path, peer, role, scenarios):
     return r, json.loads(js.read_text())["results"]
 
 
-def coap_headers(pcap):
-    """(type, code) of every CoAP datagram of a classic pcap with link type RAW (101),
-    read here with struct (independent of the harness's writer)."""
+def udp_payloads(pcap):
+    """The UDP payloads of a classic pcap with link type RAW (101), read here with struct
+    (independent of the harness's writer)."""
     data = pathlib.Path(pcap).read_bytes()
     assert struct.unpack("<I", data[:4])[0] == 0xa1b2c3d4
     assert struct.unpack("<I", data[20:24])[0] == 101
@@ -83,10 +84,14 @@ def coap_headers(pcap):
         pkt = data[at + 16:at + 16 + incl]
         at += 16 + incl
         ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
-        d = pkt[ihl + 8:]
-        if len(d) >= 4 and d[0] >> 6 == 1:
-            out.append(((d[0] >> 4) & 3, d[1]))
+        out.append(pkt[ihl + 8:])
     return out
+
+
+def coap_headers(pcap):
+    """(type, code) of every CoAP datagram of the pcap."""
+    return [((d[0] >> 4) & 3, d[1]) for d in udp_payloads(pcap)
+            if len(d) >= 4 and d[0] >> 6 == 1]
 
 
 CON, NON, ACK = 0, 1, 2
@@ -107,6 +112,14 @@ def test_an_iut_that_shapes_its_coap_messages_otherwise_passes(harness, tmp_path
         # message_2 came in a separate response: an empty ACK, then a CON 2.04
         assert (ACK, 0) in shapes and (CON, CHANGED) in shapes, shapes
         assert not any(t == ACK and c != 0 for t, c in shapes), shapes  # none piggybacked
+        # the separate response is a datagram of its own: its size is measured (§9.7)
+        amp = next(x for x in results if x["id"] == "rfc9528/9.7/amplification")["amplification"]
+        datagrams = [len(d) for d in udp_payloads(
+            next(x for x in results if x["id"] == "rfc9528/9.7/amplification")["pcap_path"])]
+        # message_1's POST, the empty ACK, the CON 2.04 with message_2, the harness's ACK
+        assert datagrams[1] == 4 and len(datagrams) == 4, datagrams
+        assert amp["request_datagram_bytes"] == datagrams[0], (amp, datagrams)
+        assert amp["reply_datagram_bytes"] == datagrams[2], (amp, datagrams)
     else:
         # the IUT's POSTs were NON, and so were the harness's 2.04
         assert (NON, POST) in shapes and (NON, CHANGED) in shapes, shapes

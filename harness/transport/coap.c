@@ -263,7 +263,11 @@ static coap_response_t client_response(coap_session_t *session, const coap_pdu_t
         sent_block = has_option(sent, COAP_OPTION_BLOCK1) || has_option(sent, COAP_OPTION_BLOCK2);
         c->echo_retry = has_option(sent, COAP_OPTION_ECHO);
     }
-    if (block || sent_block || c->echo_retry || (sent == NULL && mid != c->mid))
+    /* A separate response (RFC 7252 §5.2.2: a CON or NON after an empty
+     * ACK) is a datagram of its own with its own Message ID: its size is
+     * known. A piggybacked one for another Message ID is not ours. */
+    bool separate = coap_pdu_get_type(received) != COAP_MESSAGE_ACK;
+    if (block || sent_block || c->echo_retry || (sent == NULL && mid != c->mid && !separate))
         c->wire_resp = -1;
     r->content_format = -1;
     size_t used = 0;
