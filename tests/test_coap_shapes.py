@@ -1,9 +1,10 @@
 """CoAP lets an endpoint shape its messages in ways the reference peer does not (libcoap
 answers a Confirmable request piggybacked, and sends Confirmable requests): a Responder
 may answer in a separate response (RFC 7252 §5.2.2: an empty ACK, then a Confirmable
-response with a Message ID of its own), and a client may send Non-confirmable requests
-(§2.2), which get Non-confirmable responses (§5.2.3). An IUT that does either is
-conforming; the harness must judge its EDHOC messages as it judges the reference peer's.
+response with a Message ID of its own), a client may send Non-confirmable requests (§2.2),
+which get Non-confirmable responses (§5.2.3), and a client may send each request from a
+socket of its own (RFC 9528 Appendix A.2 correlates message_3 by its C_R prefix, not by
+the address). An IUT that does any of these is conforming; the harness must judge its EDHOC messages as it judges the reference peer's.
 
 tests/fake_iut/coap_shape_proxy.py reshapes the reference peer's messages on the way; the
 pcap shows that the harness saw the reshaped ones. A faulty peer behind the same proxy
@@ -38,20 +39,19 @@ INITIATOR_SCENARIOS = [
 ]
 
 
-def shaped_peer(tmp_path, role, fault=None):
+def shaped_peer(tmp_path, role, shape, fault=None):
     """peers/reference.yaml in one profile (METHOD 3, suite 2, kid, CoAP over UDP, no
-    OSCORE); the IUT of `role` talks to the harness through the proxy: as Responder in
-    separate responses, as Initiator in Non-confirmable requests."""
+    OSCORE); the IUT of `role` talks to the harness through the proxy in `shape`."""
     doc = yaml.safe_load((ROOT / "peers/reference.yaml").read_text())
     doc["capabilities"] = ["cred-files", "coap"]
     doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"}}]
     cmd = doc[role]["command"]
     assert "--host {host} --port {port}" in cmd
     if role == "responder":
-        cmd = f"{PROXY} separate {{port}} -- " + cmd.replace(
+        cmd = f"{PROXY} {shape} {{port}} -- " + cmd.replace(
             "--host {host} --port {port}", "--host 127.0.0.1 --port IUT_PORT")
     else:
-        cmd = f"{PROXY} non {{port}} -- " + cmd.replace(
+        cmd = f"{PROXY} {shape} {{port}} -- " + cmd.replace(
             "--host {host} --port {port}", "--host 127.0.0.1 --port PROXY_PORT")
     if fault:
         cmd += f" --fault {fault}"
@@ -72,9 +72,9 @@ def run(harness, tmp_path, peer, role, scenarios):
     return r, json.loads(js.read_text())["results"]
 
 
-def udp_payloads(pcap):
-    """The UDP payloads of a classic pcap with link type RAW (101), read here with struct
-    (independent of the harness's writer)."""
+def udp_datagrams(pcap):
+    """(source port, UDP payload) of each datagram of a classic pcap with link type RAW
+    (101), read here with struct (independent of the harness's writer)."""
     data = pathlib.Path(pcap).read_bytes()
     assert struct.unpack("<I", data[:4])[0] == 0xa1b2c3d4
     assert struct.unpack("<I", data[20:24])[0] == 101
@@ -84,8 +84,12 @@ def udp_payloads(pcap):
         pkt = data[at + 16:at + 16 + incl]
         at += 16 + incl
         ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
-        out.append(pkt[ihl + 8:])
+        out.append((struct.unpack(">H", pkt[ihl:ihl + 2])[0], pkt[ihl + 8:]))
     return out
+
+
+def udp_payloads(pcap):
+    return [d for _, d in udp_datagrams(pcap)]
 
 
 def coap_headers(pcap):
@@ -98,38 +102,44 @@ CON, NON, ACK = 0, 1, 2
 POST, CHANGED = 0x02, 0x44
 
 
-@pytest.mark.parametrize("role", ["responder", "initiator"])
-def test_an_iut_that_shapes_its_coap_messages_otherwise_passes(harness, tmp_path, role):
+@pytest.mark.parametrize("role,shape", [("responder", "separate"), ("initiator", "non"),
+                                        ("initiator", "newport")])
+def test_an_iut_that_shapes_its_coap_messages_otherwise_passes(harness, tmp_path, role, shape):
     scenarios = RESPONDER_SCENARIOS if role == "responder" else INITIATOR_SCENARIOS
-    r, results = run(harness, tmp_path, shaped_peer(tmp_path, role), role, scenarios)
+    r, results = run(harness, tmp_path, shaped_peer(tmp_path, role, shape), role, scenarios)
     assert len(results) == len(scenarios), r.stdout
     bad = [(x["id"], x["verdict"], x["message"]) for x in results if x["verdict"] != "pass"]
     assert not bad, r.stdout
     assert r.returncode == 0, r.stdout + r.stderr
     handshake = next(x for x in results if x["id"] == "interop/handshake")
     shapes = coap_headers(handshake["pcap_path"])
-    if role == "responder":
+    if shape == "separate":
         # message_2 came in a separate response: an empty ACK, then a CON 2.04
         assert (ACK, 0) in shapes and (CON, CHANGED) in shapes, shapes
         assert not any(t == ACK and c != 0 for t, c in shapes), shapes  # none piggybacked
         # the separate response is a datagram of its own: its size is measured (§9.7)
-        amp = next(x for x in results if x["id"] == "rfc9528/9.7/amplification")["amplification"]
-        datagrams = [len(d) for d in udp_payloads(
-            next(x for x in results if x["id"] == "rfc9528/9.7/amplification")["pcap_path"])]
+        amp = next(x for x in results if x["id"] == "rfc9528/9.7/amplification")
+        datagrams = [len(d) for d in udp_payloads(amp["pcap_path"])]
         # message_1's POST, the empty ACK, the CON 2.04 with message_2, the harness's ACK
         assert datagrams[1] == 4 and len(datagrams) == 4, datagrams
-        assert amp["request_datagram_bytes"] == datagrams[0], (amp, datagrams)
-        assert amp["reply_datagram_bytes"] == datagrams[2], (amp, datagrams)
-    else:
+        assert amp["amplification"]["request_datagram_bytes"] == datagrams[0], amp
+        assert amp["amplification"]["reply_datagram_bytes"] == datagrams[2], amp
+    elif shape == "non":
         # the IUT's POSTs were NON, and so were the harness's 2.04
         assert (NON, POST) in shapes and (NON, CHANGED) in shapes, shapes
         assert (CON, POST) not in shapes, shapes
+    else:
+        # message_1 and message_3 came from two source ports
+        posts = [port for port, d in udp_datagrams(handshake["pcap_path"])
+                 if len(d) >= 4 and d[1] == POST]
+        assert len(posts) == 2 and posts[0] != posts[1], posts
 
 
 @pytest.mark.parametrize("role,fault", [("responder", "wrong-mac-2"),
                                         ("initiator", "wrong-mac-3")])
 def test_a_faulty_iut_behind_the_same_shapes_still_fails(harness, tmp_path, role, fault):
-    r, results = run(harness, tmp_path, shaped_peer(tmp_path, role, fault), role,
+    shape = "separate" if role == "responder" else "non"
+    r, results = run(harness, tmp_path, shaped_peer(tmp_path, role, shape, fault), role,
                      ["interop/handshake.yaml"])
     assert [x["verdict"] for x in results] == ["fail"], r.stdout
     assert "MAC" in results[0]["message"], results[0]["message"]

@@ -2,10 +2,13 @@
 """A UDP proxy that changes how CoAP messages travel, not what they say, in front of an IUT.
 
     coap_shape_proxy.py separate LISTEN_PORT -- COMMAND...   (the IUT is the CoAP server)
-    coap_shape_proxy.py non LISTEN_PORT -- COMMAND...        (the IUT is the CoAP client)
+    coap_shape_proxy.py non HARNESS_PORT -- COMMAND...       (the IUT is the CoAP client)
+    coap_shape_proxy.py newport HARNESS_PORT -- COMMAND...   (the IUT is the CoAP client)
 
-Binds 127.0.0.1:LISTEN_PORT, runs COMMAND with `IUT_PORT` replaced by a free port, and
-relays between the harness and the command's process. RFC 7252 lets a CoAP endpoint do
+`separate` binds 127.0.0.1:LISTEN_PORT and runs COMMAND with `IUT_PORT` replaced by a free
+port; the other modes run it with `PROXY_PORT` replaced by the port the proxy takes the
+IUT's datagrams on, and send them to the harness at HARNESS_PORT. It relays between the
+harness and the command's process. RFC 7252 lets a CoAP endpoint do
 either of these, so a harness that judges an IUT must take both:
 
 - `separate`: every piggybacked response of the IUT (an ACK with a response code) reaches
@@ -16,6 +19,9 @@ either of these, so a harness that judges an IUT must take both:
   one with the same Message ID and token (RFC 7252 §2.2); the harness's response (a NON,
   RFC 7252 §5.2.3, or whatever it sends) goes back to the IUT as the piggybacked ACK its
   Confirmable request waited for.
+- `newport`: every request of the IUT with a token not seen before reaches the harness from
+  a new source port (a client that opens a socket per request; RFC 9528 Appendix A.2
+  correlates message_3 by its C_R prefix, not by the address).
 
 It ends with the command's exit status; SIGTERM is passed on to the command."""
 import selectors
@@ -71,10 +77,24 @@ def main():
     own_mids = set()  # separate: the Message IDs of the proxy's Confirmable responses
     next_mid = 0x7000
     requests = {}  # non: token -> the Message ID of the IUT's Confirmable request
+    by_token = {}  # newport: token -> the socket its request went out on
     while child.poll() is None:
         for key, _ in sel.select(timeout=0.05):  # bounded: notices the command's end
             d, src = key.fileobj.recvfrom(65535)
             m = parse(d)
+            if mode == "newport":
+                if key.fileobj is iut_side:
+                    iut = src
+                    out = by_token.get(m[3]) if m and m[1] != 0 else harness_side
+                    if out is None:  # a new request: a new socket
+                        out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                        out.bind(("127.0.0.1", 0))
+                        sel.register(out, selectors.EVENT_READ)
+                        by_token[m[3]] = harness_side = out
+                    out.sendto(d, harness)
+                elif iut is not None:
+                    iut_side.sendto(d, iut)
+                continue
             if key.fileobj is harness_side:
                 if mode == "separate":
                     harness = src
