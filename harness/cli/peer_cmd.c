@@ -602,6 +602,7 @@ static int run_initiator(const peer_args *a, peer_setup *ps, peer_log *log)
         uc->timeout_ms = a->timeout_ms;
         uc->keep_copies =
             (a->peer_faults & (PEER_FAULT_REPROCESS_MESSAGE_2 | PEER_FAULT_RESEND_NEW_MESSAGE_3)) != 0;
+        o.m3_once = &uc->once;
         initiate(a, &o, peer_udp_exchange, uc, &res);
         tr_udp_close(&uc->u);
         free(uc);

@@ -299,9 +299,21 @@ void peer_initiator_run(const peer_initiator_opts *o, peer_exchange_fn exchange,
     uint8_t prefix[EH_MAX_CONN_ID + 2];
     size_t prefix_len = c_r_prefix(r, prefix);
     size_t len = frame(r, prefix, prefix_len, r->msg, n);
+    bool unanswered = o->m3_once != NULL && !o->edhoc->message_4;
+    if (unanswered)
+        *o->m3_once = true;
     tr_status st = post(r, r->payload, len,
                         o->framing == PEER_FRAMING_RFC9528 ? CF_CID_EDHOC : CF_EDHOC,
                         "message_3", &resp);
+    if (st == TR_TIMEOUT && unanswered) {
+        /* raw UDP: no error message within the bound is acceptance */
+        if (o->log)
+            peer_log_note(o->log, "no answer to message_3 within the bound: accepted (raw "
+                                  "UDP, no message_4: RFC 9528 defines no acknowledgment)");
+        memset(&resp, 0, sizeof resp);
+        resp.code = TR_CODE_CHANGED;
+        st = TR_OK;
+    }
     if (st != TR_OK) {
         verdict(r, st == TR_TIMEOUT || st == TR_RESET ? PEER_EXIT_TIMEOUT : PEER_EXIT_VERDICT,
                 "FAIL: message_3 sent: %s", status_text(st));

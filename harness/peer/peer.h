@@ -181,6 +181,11 @@ typedef struct peer_initiator_opts {
     peer_log *log;
     FILE *out;
     unsigned faults;          /* PEER_FAULT_* */
+    /* Raw UDP (peer_udp_client.once, NULL over CoAP): nothing answers a
+     * message_3 accepted without message_4 (RFC 9528 defines no
+     * acknowledgment), so it goes once and silence within the bound is its
+     * acceptance; an error message would have said otherwise. */
+    bool *m3_once;
 } peer_initiator_opts;
 
 typedef struct peer_result {
@@ -263,6 +268,11 @@ typedef struct peer_udp_client {
     size_t last_req_len;
     bool same_request;
     bool keep_copies;         /* fault reprocess-message-2: no late copy is dropped */
+    /* Set before an exchange: send the request once and wait the whole
+     * bound (a message_3 no answer is due to over raw UDP: a copy sent
+     * again would be a duplicate the peer may answer with an error, §7).
+     * Cleared by the exchange. */
+    bool once;
 } peer_udp_client;
 tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, uint8_t *buf,
                             size_t cap);
@@ -313,6 +323,13 @@ typedef struct peer_udp_replay {
  * is what to send again (*answer NULL: nothing was sent). */
 bool peer_udp_replay_lookup(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
                             int64_t now_ms, const uint8_t **answer, size_t *answer_len);
+/* The same, whoever sent it: with one client (a scenario's IUT), the same
+ * datagram from another address is a retransmission from a client whose
+ * address changed (a NAT rebinding, a socket per datagram). Not for a
+ * server of many clients: two of them may send the same bytes (RFC 9529's
+ * deterministic keys). */
+bool peer_udp_replay_lookup_any(peer_udp_replay *c, const uint8_t *d, size_t n, int64_t now_ms,
+                                const uint8_t **answer, size_t *answer_len);
 /* Remember d[0..n) from `from` and its answer (NULL: none was sent). On
  * allocation failure the slot is simply left empty. */
 void peer_udp_replay_store(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,

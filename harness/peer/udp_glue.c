@@ -85,9 +85,13 @@ tr_status peer_udp_exchange(void *arg, const tr_message *req, tr_message *resp, 
         out = uc->dgram;
     }
     uc->same_request = out_len == uc->last_req_len && memcmp(out, uc->last_req, out_len) == 0;
-    /* first wait timeout/7, then doubled twice: the sum stays in the bound */
+    /* first wait timeout/7, then doubled twice: the sum stays in the bound;
+     * once: one copy, the whole bound */
     int sends = 0;
-    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n, uc->timeout_ms / 7, 2,
+    bool once = uc->once;
+    uc->once = false;
+    tr_status st = tr_udp_exchange(&uc->u, out, out_len, buf, cap, &n,
+                                   once ? uc->timeout_ms : uc->timeout_ms / 7, once ? 0 : 2,
                                    answers_request, uc, &sends);
     if (st != TR_OK)
         return st;
@@ -211,21 +215,37 @@ static bool same_addr(const tr_addr *a, const tr_addr *b)
     return a->len == b->len && memcmp(&a->sa, &b->sa, a->len) == 0;
 }
 
+static bool slot_holds(const peer_udp_replay_slot *sl, const uint8_t *d, size_t n, int64_t now_ms)
+{
+    return sl->req != NULL && now_ms - sl->at_ms <= PEER_UDP_EXCHANGE_LIFETIME_MS &&
+           sl->req_len == n && memcmp(sl->req, d, n) == 0;
+}
+
+static bool replay_find(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
+                        int64_t now_ms, const uint8_t **answer, size_t *answer_len)
+{
+    const peer_udp_replay_slot *hit = NULL;
+    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS && hit == NULL; i++)
+        if (slot_holds(&c->slot[i], d, n, now_ms) &&
+            (from == NULL || same_addr(&c->slot[i].from, from)))
+            hit = &c->slot[i];
+    if (hit == NULL)
+        return false;
+    *answer = hit->answered ? hit->resp : NULL;
+    *answer_len = hit->answered ? hit->resp_len : 0;
+    return true;
+}
+
 bool peer_udp_replay_lookup(peer_udp_replay *c, const tr_addr *from, const uint8_t *d, size_t n,
                             int64_t now_ms, const uint8_t **answer, size_t *answer_len)
 {
-    for (size_t i = 0; i < PEER_UDP_REPLAY_SLOTS; i++) {
-        peer_udp_replay_slot *sl = &c->slot[i];
-        if (sl->req == NULL || !same_addr(&sl->from, from))
-            continue;
-        if (now_ms - sl->at_ms > PEER_UDP_EXCHANGE_LIFETIME_MS || sl->req_len != n ||
-            memcmp(sl->req, d, n) != 0)
-            return false;
-        *answer = sl->answered ? sl->resp : NULL;
-        *answer_len = sl->answered ? sl->resp_len : 0;
-        return true;
-    }
-    return false;
+    return replay_find(c, from, d, n, now_ms, answer, answer_len);
+}
+
+bool peer_udp_replay_lookup_any(peer_udp_replay *c, const uint8_t *d, size_t n, int64_t now_ms,
+                                const uint8_t **answer, size_t *answer_len)
+{
+    return replay_find(c, NULL, d, n, now_ms, answer, answer_len);
 }
 
 static void slot_clear(peer_udp_replay_slot *sl)

@@ -195,6 +195,12 @@ struct sc_exec {
 /* Positive: the harness sends only what its engine builds, and the IUT
  * knows the harness's credential (exec_budget.c). */
 bool x_positive_scenario(const scenario *sc);
+/* Does one of the step's outcomes take `accepted`? (exec_judge.c) */
+bool x_step_allows_accepted(const sc_step *st);
+/* Over raw UDP nothing answers a message_3 accepted without message_4
+ * (RFC 9528 defines no acknowledgment): after the harness Initiator sent
+ * one, silence is that acceptance when the step allows it (exec_roles.c). */
+bool x_raw_udp_m3_unanswered(const sc_exec *x);
 
 /* transcript */
 void xt_printf(sc_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

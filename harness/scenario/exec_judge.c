@@ -405,6 +405,15 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
 
 /* ---------------------------------------------------------------- judge */
 
+bool x_step_allows_accepted(const sc_step *st)
+{
+    for (size_t i = 0; i < st->n_outcomes; i++)
+        if (st->outcomes[i].kind == SC_OUT_MESSAGE &&
+            strcmp(st->outcomes[i].message, "accepted") == 0)
+            return true;
+    return false;
+}
+
 static void outcome_text(const sc_outcome *o, char *buf, size_t cap)
 {
     switch (o->kind) {

@@ -29,14 +29,6 @@
 #define CF_EDHOC 64
 #define CF_CID_EDHOC 65
 
-static bool allows_accepted(const sc_step *st)
-{
-    for (size_t i = 0; i < st->n_outcomes; i++)
-        if (st->outcomes[i].kind == SC_OUT_MESSAGE &&
-            strcmp(st->outcomes[i].message, "accepted") == 0)
-            return true;
-    return false;
-}
 
 static bool allows(const sc_step *st, sc_outcome_kind kind)
 {
@@ -187,7 +179,7 @@ static void natural_answer(sc_exec *x, const tr_message *req, tr_message *resp)
  * message_3: it accepted it (without message_4 it sends nothing else). */
 static bool oscore_means_accepted(const sc_exec *x, const sc_step *st)
 {
-    return strcmp(x->rx.kind, "oscore") == 0 && allows_accepted(st) &&
+    return strcmp(x->rx.kind, "oscore") == 0 && x_step_allows_accepted(st) &&
            strcmp(x->last_sent, "message_3") == 0 && x->s.state == EH_STATE_COMPLETED;
 }
 
@@ -310,11 +302,11 @@ void x_reverse_initiator_run(sc_exec *x)
                          "its POSTs carry C_I), so silence is all it can do\n");
         }
         bool after_m3 = st->kind == SC_STEP_EXPECT && strcmp(x->last_sent, "message_3") == 0;
-        if (silence && after_m3 && !allows_accepted(st)) {
+        if (silence && after_m3 && !x_step_allows_accepted(st)) {
             x->silence_rejects_m3 = true; /* the IUT's exit status confirms it, or not */
             x->silence_m3_line = st->line;
         }
-        if (silence && after_m3 && allows_accepted(st) && !x->cfg.message_4 &&
+        if (silence && after_m3 && x_step_allows_accepted(st) && !x->cfg.message_4 &&
             x->s.state == EH_STATE_COMPLETED) {
             /* A.2.2: a Responder that accepts message_3 (no message_4) sends
              * nothing more; only an error message would have said otherwise.

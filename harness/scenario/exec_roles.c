@@ -505,6 +505,40 @@ void x_oscore_exchange(sc_exec *x, const sc_step *st)
         xt_printf(x, "  OSCORE %s -> %s\n", resource, what);
 }
 
+bool x_raw_udp_m3_unanswered(const sc_exec *x)
+{
+    return x->sc->transport == SC_UDP && !x->reverse && x->o.role == SC_HARNESS_INITIATOR &&
+           strcmp(x->last_sent, "message_3") == 0 && x->s.state == EH_STATE_COMPLETED;
+}
+
+static bool step_allows_silence(const sc_step *st)
+{
+    for (size_t i = 0; i < st->n_outcomes; i++)
+        if (st->outcomes[i].kind == SC_OUT_SILENCE)
+            return true;
+    return false;
+}
+
+/* Over raw UDP a Responder that accepts message_3 (no message_4) sends
+ * nothing: RFC 9528 defines no acknowledgment (the reference peer's empty
+ * datagram is its own habit). Silence is then what `accepted` looks like;
+ * an error message within the bound would have said otherwise, and a
+ * following oscore step shows the keys. A step that takes silence anyway
+ * keeps it (its `accepted` may be bound to a state). */
+static void raw_udp_silence_accepts(sc_exec *x, const sc_step *st)
+{
+    if (x->rx.kind == NULL || strcmp(x->rx.kind, "silence") != 0 || x->rx.st != TR_TIMEOUT ||
+        x->rx.gave_up || !x_raw_udp_m3_unanswered(x) || !x_step_allows_accepted(st) ||
+        step_allows_silence(st))
+        return;
+    xt_printf(x, "     no error message within %d ms: message_3 accepted (over raw UDP, "
+                 "without message_4, nothing answers it: RFC 9528 defines no "
+                 "acknowledgment)\n",
+              st->timeout_ms > 0 ? st->timeout_ms : x->timeout);
+    x->rx.st = TR_OK;
+    x->rx.kind = "accepted";
+}
+
 void x_initiator_step(sc_exec *x, const sc_step *st)
 {
     switch (st->kind) {
@@ -528,6 +562,7 @@ void x_initiator_step(sc_exec *x, const sc_step *st)
             x_classify_answer(x);
             x->listening = false;
         }
+        raw_udp_silence_accepts(x, st);
         x_judge(x, st);
         x->rx.kind = NULL; /* consumed */
         break;

@@ -137,6 +137,9 @@ void x_exchange(sc_exec *x, const tr_message *req)
         bool coap = false;
         for (size_t i = 0; i < req->n_opts; i++)
             coap |= req->opts[i].number == TR_OPTION_OSCORE;
+        /* no answer is due to such a message_3: a copy sent again would be
+         * a duplicate, which the IUT may answer with an error (§7) */
+        udp_client(x)->once = !coap && x_raw_udp_m3_unanswered(x);
         x->rx.st = peer_udp_exchange(udp_client(x), req, &resp, buf, sizeof buf);
         x->rx.gave_up = x->rx.st == TR_TIMEOUT && udp_client(x)->u.gave_up;
         if (udp_client(x)->u.resends_refused > 0) {
@@ -270,9 +273,15 @@ void x_serve(sc_exec *x, int timeout_ms)
                 size_t len = 0;
                 int64_t now = tr_now_ms();
                 /* A retransmission (the IUT gave up waiting too early) gets
-                 * the same answer; it is recorded, not judged again. */
-                if (peer_udp_replay_lookup(x->udp_replay, &from, d, n, now, &dgram, &len)) {
-                    xt_printf(x, "  IUT retransmitted its last datagram (%zu bytes): %s\n", n,
+                 * the same answer; it is recorded, not judged again. The
+                 * IUT is the only client: the same bytes from another of
+                 * its addresses are one too (peer.h). */
+                bool moved = false;
+                if (peer_udp_replay_lookup(x->udp_replay, &from, d, n, now, &dgram, &len) ||
+                    (moved = peer_udp_replay_lookup_any(x->udp_replay, d, n, now, &dgram,
+                                                        &len))) {
+                    xt_printf(x, "  IUT retransmitted its last datagram (%zu bytes)%s: %s\n", n,
+                              moved ? " from another address" : "",
                               dgram ? "answered as before" : "not answered, as before");
                     if (dgram != NULL)
                         tr_udp_send(&x->udp, dgram, len, &from);

@@ -229,11 +229,18 @@ START_TEST(test_replay_same_client_same_bytes)
     ck_assert_mem_eq(ans, M2, sizeof M2);
     /* another client, other bytes, one byte fewer: not a retransmission */
     ck_assert(!peer_udp_replay_lookup(c, &b, M1, sizeof M1, 1000, &ans, &len));
+    /* ... unless there is one client only, whose address changed */
+    ck_assert(peer_udp_replay_lookup_any(c, M1, sizeof M1, 1000, &ans, &len));
+    ck_assert_uint_eq(len, sizeof M2);
+    ck_assert_mem_eq(ans, M2, sizeof M2);
+    ck_assert(!peer_udp_replay_lookup_any(c, M3, sizeof M3, 1000, &ans, &len));
+    ck_assert(!peer_udp_replay_lookup_any(c, M1, sizeof M1 - 1, 1000, &ans, &len));
     ck_assert(!peer_udp_replay_lookup(c, &a, M3, sizeof M3, 1000, &ans, &len));
     ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1 - 1, 1000, &ans, &len));
     /* EXCHANGE_LIFETIME (247 s) over: a new request */
     ck_assert(peer_udp_replay_lookup(c, &a, M1, sizeof M1, 247000, &ans, &len));
     ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1, 247001, &ans, &len));
+    ck_assert(!peer_udp_replay_lookup_any(c, M1, sizeof M1, 247001, &ans, &len));
     /* the next request of the client replaces its slot; no answer sent */
     peer_udp_replay_store(c, &a, M3, sizeof M3, NULL, 0, 2000);
     ck_assert(!peer_udp_replay_lookup(c, &a, M1, sizeof M1, 2000, &ans, &len));

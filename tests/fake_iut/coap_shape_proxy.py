@@ -4,8 +4,9 @@
     coap_shape_proxy.py separate LISTEN_PORT -- COMMAND...   (the IUT is the CoAP server)
     coap_shape_proxy.py non HARNESS_PORT -- COMMAND...       (the IUT is the CoAP client)
     coap_shape_proxy.py newport HARNESS_PORT -- COMMAND...   (the IUT is the CoAP client)
+    coap_shape_proxy.py no-ack LISTEN_PORT -- COMMAND...     (the IUT is a raw-UDP server)
 
-`separate` binds 127.0.0.1:LISTEN_PORT and runs COMMAND with `IUT_PORT` replaced by a free
+`separate` and `no-ack` bind 127.0.0.1:LISTEN_PORT and runs COMMAND with `IUT_PORT` replaced by a free
 port; the other modes run it with `PROXY_PORT` replaced by the port the proxy takes the
 IUT's datagrams on, and send them to the harness at HARNESS_PORT. It relays between the
 harness and the command's process. RFC 7252 lets a CoAP endpoint do
@@ -22,6 +23,9 @@ either of these, so a harness that judges an IUT must take both:
 - `newport`: every request of the IUT with a token not seen before reaches the harness from
   a new source port (a client that opens a socket per request; RFC 9528 Appendix A.2
   correlates message_3 by its C_R prefix, not by the address).
+- `no-ack` (raw UDP, no CoAP): the IUT's empty datagrams stay with the proxy. The reference
+  peer acknowledges a message_3 it accepted (no message_4) with one; RFC 9528 defines no
+  such acknowledgment, and a Responder that sends nothing is conforming.
 
 It ends with the command's exit status; SIGTERM is passed on to the command."""
 import selectors
@@ -59,7 +63,7 @@ def main():
     # harness_side: the socket the harness talks to; iut_side: the one the IUT talks to
     harness_side = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     iut_side = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    if mode == "separate":  # the harness sends to PORT, the IUT listens on IUT_PORT
+    if mode in ("separate", "no-ack"):  # the harness sends to PORT, the IUT listens on IUT_PORT
         harness_side.bind(("127.0.0.1", port))
         iut_side.bind(("127.0.0.1", 0))
         iut, harness = ("127.0.0.1", free_port()), None
@@ -96,9 +100,10 @@ def main():
                     iut_side.sendto(d, iut)
                 continue
             if key.fileobj is harness_side:
-                if mode == "separate":
+                if mode in ("separate", "no-ack"):
                     harness = src
-                    if m and m[0] in (ACK, RST) and m[1] == 0 and m[2] in own_mids:
+                    if (mode == "separate" and m and m[0] in (ACK, RST) and m[1] == 0 and
+                            m[2] in own_mids):
                         continue  # the harness's ACK of a separate response
                 elif m and m[1] >= 0x40 and m[3] in requests:
                     d = build(ACK, m[1], requests.pop(m[3]), m[3], m[4])
@@ -107,12 +112,14 @@ def main():
                 if iut is not None:
                     iut_side.sendto(d, iut)
                 continue
+            if mode == "no-ack" and not d:
+                continue  # the reference peer's acknowledgment of message_3
             if mode == "non":
                 iut = src
                 if m and m[0] == CON and 1 <= m[1] < 0x20:
                     requests[m[3]] = m[2]
                     d = build(NON, m[1], m[2], m[3], m[4])
-            elif m and m[0] == ACK and m[1] != 0 and harness is not None:
+            elif mode == "separate" and m and m[0] == ACK and m[1] != 0 and harness is not None:
                 harness_side.sendto(build(ACK, 0, m[2], b""), harness)
                 next_mid = (next_mid + 1) & 0xFFFF
                 own_mids.add(next_mid)
