@@ -5,7 +5,8 @@ came, e.g. on a loaded CI machine or through a relay. The harness as CoAP server
 process such a request once (§4.5), not judge one EDHOC message twice. libcoap 4.3.1
 keeps no cache of its own (the unit test test_retransmitted_request_is_processed_once
 shows that); these tests put a network that delivers every datagram twice
-(tests/fake_iut/dup_proxy.py) between the IUT and the harness."""
+(tests/fake_iut/dup_proxy.py) between the IUT and the harness; over raw UDP, one that also
+changes the second copy's source port."""
 import json
 import pathlib
 import subprocess
@@ -73,3 +74,27 @@ def test_a_retransmitting_iut_responder_in_the_reverse_flow_passes(harness, tmp_
     """Reverse flow (RFC 9528 Appendix A.2.2): the IUT Responder is the CoAP client; its
     trigger and its C_I-prefixed message_2 arrive twice at the harness Initiator."""
     check_duplicates_answered_once(harness, tmp_path, "reverse")
+
+
+def test_a_raw_udp_initiator_whose_address_changes_between_copies_passes(harness, tmp_path):
+    """Raw UDP: every datagram of the IUT Initiator arrives twice, the second copy from
+    another source port (dup_proxy.py --rebind: a NAT rebinding, a stack with a socket
+    per datagram). A byte-identical datagram is a retransmission whoever's port it comes
+    from: answered as before, never judged as a new message_1 reusing its G_X."""
+    doc = yaml.safe_load((ROOT / "peers/reference.yaml").read_text())
+    doc["capabilities"] = ["cred-files", "udp"]
+    doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"}, "oscore": True}]
+    cmd = doc["initiator"]["command"]
+    doc["initiator"]["command"] = PROXY.replace("dup_proxy.py", "dup_proxy.py --rebind") + \
+        cmd.replace("--host {host} --port {port}", "--host 127.0.0.1 --port PROXY_PORT")
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(yaml.safe_dump(doc, sort_keys=False))
+    for scenario in ("scenarios/interop/handshake-udp.yaml",
+                     "scenarios/rfc9528/5.1/no-error-while-waiting-r.yaml"):
+        d = tmp_path / pathlib.Path(scenario).stem
+        d.mkdir()
+        r, results = run(harness, d, peer, "initiator", scenario)
+        assert [x["verdict"] for x in results] == ["pass"], r.stdout
+        text = pathlib.Path(results[0]["transcript_path"]).read_text()
+        assert "IUT retransmitted its last datagram (38 bytes) from another address" in text, \
+            text
