@@ -144,3 +144,24 @@ def test_a_faulty_iut_behind_the_same_shapes_still_fails(harness, tmp_path, role
     assert [x["verdict"] for x in results] == ["fail"], r.stdout
     assert "MAC" in results[0]["message"], results[0]["message"]
     assert r.returncode == 1, r.stdout + r.stderr
+
+
+def test_no_reset_storm_with_an_iut_that_speaks_raw_udp(harness, tmp_path):
+    """A peer file that claims CoAP for an IUT that speaks raw UDP (a slip in the file):
+    the IUT answers the harness's CoAP request with an EDHOC error datagram, which is not
+    CoAP (RFC 7252 §3: silently ignored). libcoap 4.3.1 answered it with a Reset, the IUT
+    answered the Reset with another error, and so on: over a hundred thousand datagrams
+    in the step's two seconds. Now the datagram is dropped and named in the verdict."""
+    doc = yaml.safe_load((ROOT / "peers/reference.yaml").read_text())
+    doc["capabilities"] = ["cred-files", "coap"]
+    doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"}}]
+    doc["responder"]["command"] = doc["responder"]["command"].replace(
+        "--transport {transport}", "--transport udp")
+    peer = tmp_path / "peer.yaml"
+    peer.write_text(yaml.safe_dump(doc, sort_keys=False))
+    r, results = run(harness, tmp_path, peer, "responder", ["interop/handshake.yaml"])
+    assert [x["verdict"] for x in results] == ["fail"], r.stdout
+    assert "expected a valid message_2, received nothing (timeout); " in results[0]["message"]
+    assert "ignored for not being CoAP messages (RFC 7252 §3)" in results[0]["message"]
+    # the harness's CoAP request and its retransmissions, the IUT's answers: no ping-pong
+    assert len(udp_payloads(results[0]["pcap_path"])) < 20

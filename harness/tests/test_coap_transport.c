@@ -880,6 +880,41 @@ START_TEST(test_retransmitted_request_is_processed_once)
 }
 END_TEST
 
+/* A datagram without a CoAP header (a raw-UDP EDHOC message_1, an error
+ * message) is silently ignored (RFC 7252 §3): no Reset, which a raw-UDP
+ * stack would answer with an error, and so on without end. The answer that
+ * comes first is the one to the request sent after it. */
+START_TEST(test_a_datagram_that_is_not_coap_gets_no_reset)
+{
+    fixture f;
+    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a = loopback(tr_coap_server_port(f.srv));
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    static const uint8_t m1[] = {0xf5, 0x03, 0x02, 0x58, 0x20, 0x00}; /* bare, truncated */
+    static const uint8_t err[] = {0x01, 0x63, 'b', 'a', 'd'};         /* ERR_CODE 1 */
+    ck_assert_int_eq(send(fd, m1, sizeof m1, 0), (ssize_t)sizeof m1);
+    ck_assert_int_eq(send(fd, err, sizeof err, 0), (ssize_t)sizeof err);
+    uint8_t req[64], resp[256];
+    size_t n = edhoc_post_datagram(req, 0, 0x4321, 0x55);
+    ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+    recv_datagram(fd, resp, sizeof resp);
+    ck_assert_uint_eq(resp[0], 0x61); /* the ACK of the request, no Reset before it */
+    ck_assert_uint_eq(resp[2] << 8 | resp[3], 0x4321);
+    ck_assert_int_eq(handler_calls(&f), 1);
+    close(fd);
+    atomic_store(&f.stop, true);
+    pthread_join(f.thread, NULL);
+    bool too_large = true;
+    ck_assert_str_eq(tr_coap_server_detail(f.srv, &too_large),
+                     "2 datagrams ignored for not being CoAP messages (RFC 7252 §3)");
+    ck_assert(!too_large);
+    tr_coap_server_close(f.srv);
+    pthread_mutex_destroy(&f.st.lock);
+}
+END_TEST
+
 /* The guard's parse of hostile datagrams (coap_guard.c). */
 START_TEST(test_guard_peek_parse)
 {
@@ -909,6 +944,13 @@ START_TEST(test_guard_peek_parse)
     static const size_t bad_len[] = {3, 4, 4, 6, 5, 6};
     for (size_t i = 0; i < sizeof bad_len / sizeof bad_len[0]; i++)
         ck_assert_msg(!tr_coap__peek_parse(bad[i], bad_len[i], &p), "case %zu", i);
+    /* no CoAP header at all: too short, version 2; a malformed version-1
+     * message has one (libcoap may Reset it: RFC 7252 §4.2) */
+    ck_assert(tr_coap__not_coap_at_all(bad[0], bad_len[0]));
+    ck_assert(tr_coap__not_coap_at_all(bad[1], bad_len[1]));
+    for (size_t i = 2; i < sizeof bad_len / sizeof bad_len[0]; i++)
+        ck_assert_msg(!tr_coap__not_coap_at_all(bad[i], bad_len[i]), "case %zu", i);
+    ck_assert(!tr_coap__not_coap_at_all(ok, sizeof ok));
     /* the end of a block: NUM * 2^(SZX+4) + its length; SZX 7 as 1024 */
     ck_assert_uint_eq(tr_coap__block_end(1024u << 4 | 8 | 0, 16), 1024u * 16 + 16);
     ck_assert_uint_eq(tr_coap__block_end(0xfffffu << 4 | 8 | 6, 1024), 0x100000ull * 1024);
@@ -938,6 +980,7 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_wire_sizes_of_one_exchange);
     tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);
     tcase_add_test(tc, test_guard_peek_parse);
+    tcase_add_test(tc, test_a_datagram_that_is_not_coap_gets_no_reset);
     tcase_add_test(tc, test_retransmitted_request_is_processed_once);
     suite_add_tcase(s, tc);
     return s;

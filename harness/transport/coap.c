@@ -330,7 +330,13 @@ static bool client_guard(void *arg, const uint8_t *d, size_t n, size_t len)
 {
     tr_coap_client *c = arg;
     tr_coap__peek p;
-    if (c->proto != TR_COAP_UDP || c->state != EXCH_WAITING)
+    if (c->proto != TR_COAP_UDP)
+        return false;
+    if (len <= n && tr_coap__not_coap_at_all(d, n)) {
+        c->n_not_coap += c->state == EXCH_WAITING; /* dropped: no Reset (coap_internal.h) */
+        return true;
+    }
+    if (c->state != EXCH_WAITING)
         return false;
     if (len > n) { /* cut to libcoap's buffer: it cannot be taken */
         snprintf(c->ended, sizeof c->ended, "a datagram of %zu bytes, over the %zu bytes the "
@@ -340,7 +346,7 @@ static bool client_guard(void *arg, const uint8_t *d, size_t n, size_t len)
         return true;
     }
     if (!tr_coap__peek_parse(d, n, &p)) {
-        c->n_not_coap++; /* libcoap drops it too */
+        c->n_not_coap++; /* a malformed CoAP message: libcoap may Reset it (RFC 7252 §4.2) */
         return false;
     }
     int cls = p.code >> 5;

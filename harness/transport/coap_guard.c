@@ -47,6 +47,11 @@ static uint64_t peek_uint(const uint8_t *v, unsigned len)
     return x;
 }
 
+bool tr_coap__not_coap_at_all(const uint8_t *d, size_t n)
+{
+    return n < 4 || d[0] >> 6 != 1;
+}
+
 bool tr_coap__peek_parse(const uint8_t *d, size_t n, tr_coap__peek *p)
 {
     memset(p, 0, sizeof *p);

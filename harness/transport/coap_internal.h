@@ -33,6 +33,13 @@ typedef struct tr_coap__peek {
  * not a well-formed one. */
 bool tr_coap__peek_parse(const uint8_t *d, size_t n, tr_coap__peek *p);
 
+/* Does d[0..n) lack a CoAP header at all (shorter than 4 bytes, or a
+ * version other than 1)? RFC 7252 §3 has such a datagram silently ignored;
+ * libcoap 4.3.1 answers it with a Reset, and a peer that answers that
+ * Reset (a raw-UDP EDHOC stack sends an error message back) starts an
+ * endless exchange. The guards drop it before libcoap sees it. */
+bool tr_coap__not_coap_at_all(const uint8_t *d, size_t n);
+
 /* Bytes of the body up to and including a Block option's block that
  * carries payload_len bytes (RFC 7959 §2.2: NUM * 2^(SZX + 4) + length;
  * SZX 7 taken as 1024-byte blocks). */

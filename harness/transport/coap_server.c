@@ -73,7 +73,7 @@ struct tr_coap_server {
     tr_coap_proto proto;
     /* the guard (coap.c, top) since tr_coap_server_detail() was last
      * called: what it dropped before libcoap saw it */
-    unsigned n_signaling, n_too_large;
+    unsigned n_signaling, n_too_large, n_not_coap;
     uint8_t signaling_code;
     char too_large[200];
     char detail[500];
@@ -434,8 +434,8 @@ uint16_t tr_coap_server_port(const tr_coap_server *s)
     return s ? s->port : 0;
 }
 
-/* The receive filter while a UDP server runs (coap.c, top): signaling
- * codes are dropped, and so are a datagram cut to libcoap's receive buffer
+/* The receive filter while a UDP server runs (coap.c, top): datagrams
+ * without a CoAP header and signaling codes are dropped, and so are a datagram cut to libcoap's receive buffer
  * and a Block1 request whose body (Size1, or the block's end) goes past
  * TR_MAX_BODY, before libcoap allocates it. */
 static bool server_guard(void *arg, const uint8_t *d, size_t n, size_t len)
@@ -447,6 +447,10 @@ static bool server_guard(void *arg, const uint8_t *d, size_t n, size_t len)
             snprintf(s->too_large, sizeof s->too_large, "a datagram of %zu bytes, over the %zu "
                      "bytes the CoAP layer reads", len, n);
         return true;
+    }
+    if (tr_coap__not_coap_at_all(d, n)) {
+        s->n_not_coap++;
+        return true; /* no Reset for it (coap_internal.h) */
     }
     if (!tr_coap__peek_parse(d, n, &p))
         return false;
@@ -485,11 +489,16 @@ const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large)
         k += (size_t)snprintf(s->detail, sizeof s->detail, "%u request%s dropped (the first: %s)",
                               s->n_too_large, s->n_too_large > 1 ? "s" : "", s->too_large);
     if (s->n_signaling && k < sizeof s->detail)
-        snprintf(s->detail + k, sizeof s->detail - k, "%s%u CoAP signaling message%s (the first "
-                 "%d.%02d) ignored: they exist only over reliable transports (RFC 8323 §5)",
-                 k ? "; " : "", s->n_signaling, s->n_signaling > 1 ? "s" : "",
-                 s->signaling_code >> 5, s->signaling_code & 31);
-    s->n_signaling = s->n_too_large = 0;
+        k += (size_t)snprintf(s->detail + k, sizeof s->detail - k, "%s%u CoAP signaling "
+                              "message%s (the first %d.%02d) ignored: they exist only over "
+                              "reliable transports (RFC 8323 §5)",
+                              k ? "; " : "", s->n_signaling, s->n_signaling > 1 ? "s" : "",
+                              s->signaling_code >> 5, s->signaling_code & 31);
+    if (s->n_not_coap && k < sizeof s->detail)
+        snprintf(s->detail + k, sizeof s->detail - k, "%s%u datagram%s ignored for not being "
+                 "CoAP messages (RFC 7252 §3)", k ? "; " : "", s->n_not_coap,
+                 s->n_not_coap > 1 ? "s" : "");
+    s->n_signaling = s->n_too_large = s->n_not_coap = 0;
     return s->detail;
 }
 
