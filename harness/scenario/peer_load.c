@@ -369,11 +369,13 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
             return -1;
         sc_profiles_label_apart(pf);
         sc_profiles_pair_suites(pf);
+        sc_profiles_transport(pf);
         return 0;
     }
     sc_profiles_from_capabilities(pf, (sc_framing)framing);
     sc_profiles_label_apart(pf);
     sc_profiles_pair_suites(pf);
+    sc_profiles_transport(pf);
     return 0;
 }
 

@@ -298,6 +298,9 @@ typedef struct sc_profile {
                                        * defaults of profile.h */
     sc_framing framing;
     sc_flow flow;
+    sc_transport transport;           /* the IUT's transport for a scenario that names
+                                       * none: CoAP if it claims `coap`, else raw UDP
+                                       * (`udp`), else `coap-tcp` (sc_profiles_transport) */
     bool message_4, oscore, error_messages;
     bool has_other_suite;             /* other_suite: the lowest other suite of the peer
                                        * file's profiles with this METHOD, kind of
@@ -338,7 +341,8 @@ typedef struct scenario {
     size_t n_requirements;
     sc_level level;
     sc_role role;                     /* harness role(s) */
-    sc_transport transport;
+    sc_transport transport;           /* `transport:`; without it the profile's */
+    bool pins_transport;              /* `transport:` given: about that transport */
     int method;
     unsigned method_set;              /* `method: [1, 3]`: bit M for each METHOD the
                                        * scenario can run in (the profile's, if one; method

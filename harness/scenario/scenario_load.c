@@ -1180,6 +1180,7 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, scenario *sc)
         if (sy_enum(c, v, "transport", transports, &e) != 0)
             return -1;
         sc->transport = (sc_transport)e;
+        sc->pins_transport = true;
     }
     if ((v = sy_get(c, root, "method")) && load_method(c, v, sc))
         return -1;

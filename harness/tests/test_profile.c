@@ -513,11 +513,51 @@ START_TEST(a_scenario_takes_the_profile)
 }
 END_TEST
 
+/* A scenario that names no transport runs over the IUT's: CoAP when it
+ * claims coap, else raw UDP, else CoAP over TCP; one that names its own keeps
+ * it (it is about that transport, and needs it). */
+START_TEST(a_scenario_without_a_transport_takes_the_iuts)
+{
+    static const struct {
+        const char *caps;
+        sc_transport t;
+    } cases[] = {{"[udp]", SC_UDP},
+                 {"[coap, udp]", SC_COAP},
+                 {"[udp, coap]", SC_COAP},
+                 {"[coap-tcp]", SC_COAP_TCP},
+                 {"[udp, coap-tcp]", SC_UDP},
+                 {"[cred-files]", SC_COAP}};
+    char err[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, PEER_HEAD "capabilities: %s\n", cases[i].caps);
+        peer_file *pf = peer(text);
+        ck_assert_uint_gt(pf->n_profiles, 0);
+        for (size_t k = 0; k < pf->n_profiles; k++)
+            ck_assert_msg(pf->profiles[k].transport == cases[i].t, "%s", cases[i].caps);
+        scenario *sc = scen(SC_HEAD "steps: [{send: message_1}]\n");
+        ck_assert_int_eq(sc_profile_apply(sc, &pf->profiles[0], true, err, sizeof err), 0);
+        ck_assert_int_eq(sc->transport, cases[i].t);
+        scenario *coap = scen(SC_HEAD "transport: coap\nneeds: [coap]\n"
+                                      "steps: [{send: message_1}]\n");
+        ck_assert_int_eq(sc_profile_apply(coap, &pf->profiles[0], true, err, sizeof err), 0);
+        ck_assert_int_eq(coap->transport, SC_COAP);
+        free(sc), free(coap), free(pf);
+    }
+    /* with profiles: the same, from the capabilities beside them */
+    peer_file *pf = peer(PEER_HEAD "capabilities: [udp]\nprofiles:\n"
+                                   "  - {method: 0, suite: 0, credentials: {id: x5t}}\n");
+    ck_assert_int_eq(pf->profiles[0].transport, SC_UDP);
+    free(pf);
+}
+END_TEST
+
 Suite *eh_test_profile_suite(void)
 {
     Suite *s = suite_create("profile");
     TCase *tc = tcase_create("profile");
     tcase_add_test(tc, capabilities_are_a_cross_product_with_defaults);
+    tcase_add_test(tc, a_scenario_without_a_transport_takes_the_iuts);
     tcase_add_test(tc, explicit_profiles_expand_their_lists);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, a_suite_of_a_list_is_the_profiles);
