@@ -302,6 +302,20 @@ static int load_profile(sy_ctx *c, yaml_node_t *n, peer_file *pf)
     return 0;
 }
 
+/* Each profile's transport, from pf's capabilities: CoAP when it claims
+ * `coap` (and when it claims no transport), else raw UDP (`udp`), else CoAP
+ * over TCP. A scenario that names no transport runs over it: most are about
+ * EDHOC, not CoAP, and an IUT that speaks raw UDP only must be judged too. */
+static void profiles_transport(peer_file *pf)
+{
+    sc_transport t = peer_has_capability(pf, "coap")       ? SC_COAP
+                     : peer_has_capability(pf, "udp")      ? SC_UDP
+                     : peer_has_capability(pf, "coap-tcp") ? SC_COAP_TCP
+                                                           : SC_COAP;
+    for (size_t i = 0; i < pf->n_profiles; i++)
+        pf->profiles[i].transport = t;
+}
+
 static int load_profiles(sy_ctx *c, yaml_node_t *n, peer_file *pf)
 {
     size_t count;
@@ -369,13 +383,13 @@ static int load_top(sy_ctx *c, const yaml_node_t *root, peer_file *pf)
             return -1;
         sc_profiles_label_apart(pf);
         sc_profiles_pair_suites(pf);
-        sc_profiles_transport(pf);
+        profiles_transport(pf);
         return 0;
     }
     sc_profiles_from_capabilities(pf, (sc_framing)framing);
     sc_profiles_label_apart(pf);
     sc_profiles_pair_suites(pf);
-    sc_profiles_transport(pf);
+    profiles_transport(pf);
     return 0;
 }
 

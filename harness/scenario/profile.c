@@ -89,16 +89,6 @@ void sc_profiles_label_apart(peer_file *pf)
     free(base);
 }
 
-void sc_profiles_transport(peer_file *pf)
-{
-    sc_transport t = peer_has_capability(pf, "coap")       ? SC_COAP
-                     : peer_has_capability(pf, "udp")      ? SC_UDP
-                     : peer_has_capability(pf, "coap-tcp") ? SC_COAP_TCP
-                                                           : SC_COAP;
-    for (size_t i = 0; i < pf->n_profiles; i++)
-        pf->profiles[i].transport = t;
-}
-
 void sc_profiles_pair_suites(peer_file *pf)
 {
     for (size_t i = 0; i < pf->n_profiles; i++) {

@@ -50,13 +50,6 @@ void sc_profiles_label_apart(peer_file *pf);
  * that has one. The loader calls it, after sc_profiles_label_apart. */
 void sc_profiles_pair_suites(peer_file *pf);
 
-/* Each profile's transport, from pf's capabilities: CoAP when it claims
- * `coap` (and when it claims no transport), else raw UDP (`udp`), else CoAP
- * over TCP. A scenario that names no transport runs over it: most are about
- * EDHOC, not CoAP, and an IUT that speaks raw UDP only must be judged too.
- * The loader calls it. */
-void sc_profiles_transport(peer_file *pf);
-
 /* Encode the lists of suites sc's steps write with `profile` and `other`
  * (a field check's SUITES_I, an ERR_CODE 2's SUITES_R) for the suites sc
  * has now: `profile` is the selected one (the last of sc->suites), `other`
