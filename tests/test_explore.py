@@ -249,6 +249,26 @@ def test_sigint_stops_the_exploration_its_workers_and_their_iuts(harness, tmp_pa
     assert not alive()
 
 
+def test_an_iut_that_speaks_raw_udp_only_is_explored_over_raw_udp(harness, tmp_path):
+    """A peer file that claims `udp` and not `coap` (the reference peer held to
+    --transport udp): without --transport the exploration goes over raw UDP, as `run`
+    does, and finds nothing wrong (over CoAP every sequence failed: the IUT speaks raw
+    UDP); --transport coap is refused as a set-up error naming the capability."""
+    text = REFERENCE.replace("--transport {transport}", "--transport udp")
+    text = re.sub(r"\bcoap, coap-tcp, udp,", "udp,", text)
+    assert "coap" not in re.search(r"capabilities: \[[^\]]*\]", text, re.S).group(0)
+    r, results, _, out = explore(harness, tmp_path, "responder", "--depth", "1",
+                                 peer_text=text, name="raw")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert results and all(x["verdict"] in ("pass", "skipped") for x in results.values()), \
+        r.stdout
+    assert {x["transport"] for x in results.values() if x["verdict"] == "pass"} == {"udp"}
+    r, _, _, _ = explore(harness, tmp_path, "responder", "--depth", "1", "--transport", "coap",
+                         peer_text=text, name="coap")
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "--transport coap: the IUT lacks the capability 'coap'" in r.stderr, r.stderr
+
+
 def test_usage_errors(run):
     assert run("explore", "--role", "responder").returncode == 2
     r = run("explore", "--peer", "peers/reference.yaml", "--role", "responder",

@@ -175,7 +175,13 @@ static int setup(explore *e, const explore_opts *o, char *err, size_t cap)
     }
     snprintf(c->role_harness, sizeof c->role_harness, "%s",
              iut_responder ? "initiator" : "responder");
-    c->udp = o->transport && strcmp(o->transport, "udp") == 0;
+    if (explore_transport_udp(o, c->pf, &c->udp, err, cap) != 0)
+        return -1;
+    if (c->reverse && c->udp) {
+        snprintf(err, cap, "the reverse message flow is CoAP's (RFC 9528 Appendix A.2.2); "
+                           "the IUT claims raw UDP only");
+        return -1;
+    }
     c->oscore = c->has_prof ? c->prof.oscore : peer_has_capability(c->pf, "oscore");
     c->rfc9668 = c->oscore && peer_has_capability(c->pf, "rfc9668") && !c->udp;
     c->profile = xm_profile(!o->no_message_4 && (o->message_4 || (c->has_prof &&
@@ -1090,4 +1096,22 @@ int explore_main(const explore_opts *o)
 {
     explore_stop = 0;
     return o->all_profiles ? explore_all_profiles(o) : explore_one(o, NULL, 0);
+}
+
+int explore_transport_udp(const explore_opts *o, const peer_file *pf, bool *udp, char *why,
+                          size_t cap)
+{
+    bool coap = peer_has_capability(pf, "coap"), raw = peer_has_capability(pf, "udp");
+    if (o->transport == NULL) {
+        *udp = !coap && raw;
+        return 0;
+    }
+    *udp = strcmp(o->transport, "udp") == 0;
+    if ((coap || raw) && (*udp ? !raw : !coap)) {
+        snprintf(why, cap, "%s: --transport %s: the IUT lacks the capability '%s' (its "
+                 "transport: %s)", o->peer_file, o->transport, *udp ? "udp" : "coap",
+                 coap ? "coap" : "udp");
+        return -1;
+    }
+    return 0;
 }

@@ -23,7 +23,8 @@ typedef struct explore_opts {
     const char *write_scenarios; /* directory for the minimal deviating sequences, or NULL */
     const char *junit, *json;    /* NULL: DIR/junit.xml, DIR/results.json */
     const char *html;            /* the results page (report/page.h), or NULL */
-    const char *transport;       /* "coap" (default) | "udp" */
+    const char *transport;       /* "coap" | "udp", or NULL: the IUT's (CoAP if it claims
+                                  * coap, else raw UDP if it claims udp) */
     const char *flow;            /* "forward" | "reverse" (RFC 9528 Appendix A.2.2), or
                                   * NULL: forward when the peer file has it, else reverse */
     const char *suites;          /* {suites} for the IUT, comma-separated, or NULL */

@@ -80,7 +80,10 @@ static void config_label(const char *profile, bool m4, bool udp, char *out, size
 static size_t list_configs(const peer_file *pf, const explore_opts *o, bool reverse,
                            config *out)
 {
-    bool udp = o->transport && strcmp(o->transport, "udp") == 0;
+    bool udp = false;
+    char why[256];
+    if (explore_transport_udp(o, pf, &udp, why, sizeof why) != 0)
+        udp = o->transport && strcmp(o->transport, "udp") == 0; /* refused by the caller */
     size_t n = 0;
     for (size_t i = 0; i < pf->n_profiles; i++) {
         const sc_profile *p = &pf->profiles[i];
@@ -261,6 +264,11 @@ int explore_all_profiles(const explore_opts *o)
     }
     if (peer_file_load(o->peer_file, pf, err, sizeof err) != 0 ||
         peer_template_refused(pf, o->peer_file, o->allow_template, err, sizeof err)) {
+        fprintf(stderr, "explore: %s\n", err);
+        goto out;
+    }
+    bool udp_default;
+    if (explore_transport_udp(o, pf, &udp_default, err, sizeof err) != 0) {
         fprintf(stderr, "explore: %s\n", err);
         goto out;
     }

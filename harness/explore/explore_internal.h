@@ -120,6 +120,11 @@ void xcompiled_free(xcompiled *x);
  * reports written in o->out_dir; a set-up error's text also goes to why
  * (may be NULL). Returns the exit code. explore_stop is not reset. */
 int explore_one(const explore_opts *o, char *why, size_t why_cap);
+/* Over raw UDP? --transport when given (0; -1 with why filled when pf
+ * claims transports but not that one), else the IUT's: CoAP when pf claims
+ * `coap` or no transport, else raw UDP when it claims `udp`. */
+int explore_transport_udp(const explore_opts *o, const peer_file *pf, bool *udp, char *why,
+                          size_t cap);
 /* explore_all.c: explore --all-profiles. */
 int explore_all_profiles(const explore_opts *o);
 
