@@ -309,6 +309,37 @@ def test_a_pair_talks_to_the_responders_edhoc_path(harness, tmp_path):
     assert "/.well-known/edhoc" not in t, t
 
 
+def test_a_pair_with_an_iut_over_raw_udp_only_runs_over_raw_udp(harness, tmp_path):
+    """A scenario that names no transport runs between a pair over one both claim: CoAP
+    when both do, raw UDP when one speaks raw UDP only (here the reference peer held to
+    --transport udp). It ran over CoAP, and such a pair failed on "not a CoAP message".
+    A scenario about CoAP is skipped for that pair, naming the capability."""
+    peer = tmp_path / "raw.yaml"
+    text = REFERENCE.replace("\nname: reference\n", "\nname: raw\n").replace(
+        "--transport {transport}", "--transport udp").replace(" coap, coap-tcp, udp,", " udp,")
+    assert text.count("--transport udp") == 2 and " coap," not in text
+    peer.write_text(text)
+    out = tmp_path / "out"
+    r = subprocess.run([str(harness), "matrix", "--peers", "peers/reference.yaml", str(peer),
+                        "--scenarios", "scenarios/interop/m3-s3-kid.yaml",
+                        "scenarios/interop/handshake.yaml", "-j", "2", "--quiet", "--out",
+                        str(out), *timeout_args()], capture_output=True, text=True,
+                       timeout=scaled(180), cwd=ROOT)
+    doc = json.loads((out / "matrix.json").read_text())
+    pairs = {(p["initiator"], p["responder"], x["id"]): x for p in doc["pairs"]
+             for x in p["results"]}
+    for a in ("reference", "raw"):
+        for b in ("reference", "raw"):
+            x = pairs[(a, b, "interop/m3-s3-kid")]
+            assert x["verdict"] == "pass", x
+            assert x["transport"] == ("coap" if a == b == "reference" else "udp"), x
+            h = pairs[(a, b, "interop/handshake")]
+            assert h["verdict"] == ("pass" if a == b == "reference" else "skipped"), h
+            if h["verdict"] == "skipped":
+                assert "raw lacks the capability 'coap'" in h["message"], h
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 # the shipped binary only (conftest.py, plain_only): Chromium costs the same in both passes,
 # and the page's C code (page_doc.c, page_html.c) runs under the sanitizers in the unit
 # tests (harness/tests/test_page.c) and in the sanitizer pass's `matrix` tests

@@ -78,7 +78,9 @@ static pair_job_opts job_opts(const ctx *c, const task *t, const scenario *sc)
                            .harness_path = o->harness_path, .timeout_ms = o->timeout_ms,
                            .budget = c->budget, .seed = o->seed,
                            .reverse = pair_flow(c->pf[t->a], c->pf[t->b]) ==
-                                      PAIR_FLOW_REVERSE};
+                                      PAIR_FLOW_REVERSE,
+                           .transport = sc ? pair_transport(sc, c->pf[t->a], c->pf[t->b])
+                                           : SC_COAP};
 }
 
 /* ------------------------------------------------------------- printing */

@@ -36,6 +36,23 @@ int pair_flow(const peer_file *initiator, const peer_file *responder)
     return PAIR_FLOW_NONE;
 }
 
+static bool speaks_coap(const peer_file *pf)
+{
+    return peer_has_capability(pf, "coap") ||
+           !(peer_has_capability(pf, "udp") || peer_has_capability(pf, "coap-tcp"));
+}
+
+int pair_transport(const scenario *sc, const peer_file *initiator, const peer_file *responder)
+{
+    if (sc->pins_transport)
+        return (int)sc->transport;
+    if (speaks_coap(initiator) && speaks_coap(responder))
+        return SC_COAP;
+    if (peer_has_capability(initiator, "udp") && peer_has_capability(responder, "udp"))
+        return SC_UDP;
+    return -1;
+}
+
 const char *pair_job_refusal(const pair_job_opts *o, char *buf, size_t cap)
 {
     if (pair_flow(o->initiator, o->responder) == PAIR_FLOW_NONE) {
@@ -54,9 +71,14 @@ const char *pair_job_refusal(const pair_job_opts *o, char *buf, size_t cap)
                  o->responder->name);
         return buf;
     }
-    if (o->sc->transport == SC_COAP_TCP)
+    if (o->transport < 0) {
+        snprintf(buf, cap, "no transport in common: %s and %s claim neither both `coap` nor "
+                 "both `udp`", o->initiator->name, o->responder->name);
+        return buf;
+    }
+    if (o->transport == SC_COAP_TCP)
         return "CoAP over TCP: the relay carries datagrams only (CoAP over UDP, raw UDP)";
-    if (o->reverse && o->sc->transport != SC_COAP)
+    if (o->reverse && o->transport != SC_COAP)
         return "raw UDP has no reverse message flow (RFC 9528 Appendix A.2.2 is CoAP's)";
     char why[160];
     if (o->reverse && !sc_runs_in_reverse_flow(o->sc, why, sizeof why)) {
@@ -160,7 +182,7 @@ static void base(const pair_job_opts *o, sc_result *res)
     res->method = sc->method;
     res->suite = sc->n_suites ? sc->suites[sc->n_suites - 1] : -1;
     snprintf(res->transport, sizeof res->transport, "%s",
-             sc->transport == SC_UDP ? "udp" : sc->transport == SC_COAP_TCP ? "coap-tcp" : "coap");
+             o->transport == SC_UDP ? "udp" : o->transport == SC_COAP_TCP ? "coap-tcp" : "coap");
     res->seed = o->seed;
     for (int m = 0; m < 5; m++)
         res->sizes[m] = -1;
@@ -257,12 +279,12 @@ static iut_proc *start(int slot, const pair_job_opts *o, const peer_role_spec *s
     snprintf(method_s, sizeof method_s, "%d", sc->method);
     snprintf(suite_s, sizeof suite_s, "%d", sc->n_suites ? sc->suites[sc->n_suites - 1] : 2);
     join_list(suites_s, sizeof suites_s, sc->suites, sc->n_suites);
-    const char *transport = sc->transport == SC_UDP ? "udp" : "coap";
+    const char *transport = o->transport == SC_UDP ? "udp" : "coap";
     /* both talk to the CoAP server's EDHOC resource: the Responder's, or in
      * the reverse flow the Initiator's */
     const peer_file *server = o->reverse ? o->initiator : o->responder;
     iut_vars v = {.host = HOST,
-                  .edhoc_path = sc->transport == SC_UDP ? "" : server->edhoc_path,
+                  .edhoc_path = o->transport == SC_UDP ? "" : server->edhoc_path,
                   .port = port_s,
                   .creds_dir = o->cred_dir,
                   .method = method_s,
@@ -547,7 +569,7 @@ json_t *pair_job_run(const pair_job_opts *o)
     /* judge */
     p->d = relay_records(rl, &p->n_d);
     p->unrecorded = relay_unrecorded(rl);
-    pj_expect e = {.coap = sc->transport != SC_UDP, .reverse = rev, .message_4 = sc->message_4,
+    pj_expect e = {.coap = o->transport != SC_UDP, .reverse = rev, .message_4 = sc->message_4,
                    .budget = o->budget, .suites = sc->suites, .n_suites = sc->n_suites,
                    .id_cred_i_len = id_cred_len(o, cred_i),
                    .id_cred_r_len = id_cred_len(o, cred_r)};

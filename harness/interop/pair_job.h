@@ -49,7 +49,15 @@ typedef struct pair_job_opts {
      * A's does in the forward flow; A, which serves one handshake, is judged
      * by its exit when it exits by itself. */
     bool reverse;
+    /* The pair's transport (sc_transport): the scenario's when it names one,
+     * else one both IUTs claim (pair_transport); -1: none in common. */
+    int transport;
 } pair_job_opts;
+
+/* The transport a pair runs sc over: sc's own when it names one; else CoAP
+ * when both claim `coap` (a peer file that claims no transport is CoAP's),
+ * else raw UDP when both claim `udp`; -1 when they share none. */
+int pair_transport(const scenario *sc, const peer_file *initiator, const peer_file *responder);
 
 /* The message flow a pair runs in: the forward one when both peers have a
  * forward profile, else the reverse one when both have a reverse profile

@@ -397,16 +397,19 @@ START_TEST(which_scenarios_a_pair_runs)
     ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/m3-s2-kid.yaml", sc, err,
                                    sizeof err),
                      0);
+    o.transport = pair_transport(sc, pf, pf);
     ck_assert(pair_scenario_ok(sc));
     ck_assert_ptr_null(pair_job_refusal(&o, why, sizeof why));
     ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/m3-s2-kid-tcp.yaml", sc, err,
                                    sizeof err),
                      0);
+    o.transport = pair_transport(sc, pf, pf);
     ck_assert(pair_scenario_ok(sc));
     ck_assert(strstr(pair_job_refusal(&o, why, sizeof why), "TCP") != NULL);
     ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/rfc9529-trace-2.yaml", sc,
                                    err, sizeof err),
                      0);
+    o.transport = pair_transport(sc, pf, pf);
     ck_assert(pair_scenario_ok(sc));
     ck_assert_int_eq(scenario_load(EH_SOURCE_DIR
                                    "/scenarios/rfc9528/6.3/selected-suite-unsupported.yaml",
@@ -417,10 +420,39 @@ START_TEST(which_scenarios_a_pair_runs)
     ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/m3-s2-kid.yaml", sc, err,
                                    sizeof err),
                      0);
+    o.transport = pair_transport(sc, pf, pf);
     pf->n_capabilities = 0;
     ck_assert(strstr(pair_job_refusal(&o, why, sizeof why), "lacks the capability") != NULL);
     pf->initiator.present = false;
     ck_assert(strstr(pair_job_refusal(&o, why, sizeof why), "no initiator command") != NULL);
+    /* a scenario that names no transport runs over one both claim: CoAP when both do,
+     * raw UDP when both claim it and one lacks CoAP, none when they share none */
+    pf->initiator.present = true;
+    ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/m3-s3-kid.yaml", sc, err,
+                                   sizeof err),
+                     0);
+    peer_file *raw = calloc(1, sizeof *raw), *tcp = calloc(1, sizeof *tcp);
+    ck_assert_ptr_nonnull(raw);
+    ck_assert_ptr_nonnull(tcp);
+    ck_assert_int_eq(peer_file_load(EH_SOURCE_DIR "/peers/reference.yaml", raw, err, sizeof err),
+                     0);
+    *tcp = *raw;
+    ck_assert_int_eq(pair_transport(sc, raw, raw), SC_COAP);
+    raw->n_capabilities = 0;
+    snprintf(raw->capabilities[raw->n_capabilities++], sizeof raw->capabilities[0], "udp");
+    tcp->n_capabilities = 0;
+    snprintf(tcp->capabilities[tcp->n_capabilities++], sizeof tcp->capabilities[0], "coap-tcp");
+    ck_assert_int_eq(pair_transport(sc, raw, raw), SC_UDP);
+    ck_assert_int_eq(pair_transport(sc, tcp, raw), -1);
+    pair_job_opts none = {.sc = sc, .initiator = tcp, .responder = raw, .transport = -1};
+    ck_assert(strstr(pair_job_refusal(&none, why, sizeof why), "no transport in common") !=
+              NULL);
+    /* a scenario that names its transport keeps it */
+    ck_assert_int_eq(scenario_load(EH_SOURCE_DIR "/scenarios/interop/m3-s2-kid-udp.yaml", sc,
+                                   err, sizeof err),
+                     0);
+    ck_assert_int_eq(pair_transport(sc, tcp, tcp), SC_UDP);
+    free(raw), free(tcp);
     free(pf);
     free(sc);
 }
