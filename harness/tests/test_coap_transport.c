@@ -824,14 +824,21 @@ static int handler_calls(fixture *f)
     return n;
 }
 
+/* An echo server (fixture) and a UDP socket connected to it. */
+static int echo_server_and_client(fixture *f)
+{
+    ck_assert(fixture_start(f, "127.0.0.1", MODE_ECHO));
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a = loopback(tr_coap_server_port(f->srv));
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
 START_TEST(test_retransmitted_request_is_processed_once)
 {
     fixture f;
-    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = loopback(tr_coap_server_port(f.srv));
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    int fd = echo_server_and_client(&f);
     uint8_t req[64], first[256], again[256], other[256];
     size_t n = edhoc_post_datagram(req, 0, 0x1234, 0x77);
 
@@ -887,11 +894,7 @@ END_TEST
 START_TEST(test_a_datagram_that_is_not_coap_gets_no_reset)
 {
     fixture f;
-    ck_assert(fixture_start(&f, "127.0.0.1", MODE_ECHO));
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = loopback(tr_coap_server_port(f.srv));
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    int fd = echo_server_and_client(&f);
     static const uint8_t m1[] = {0xf5, 0x03, 0x02, 0x58, 0x20, 0x00}; /* bare, truncated */
     static const uint8_t err[] = {0x01, 0x63, 'b', 'a', 'd'};         /* ERR_CODE 1 */
     ck_assert_int_eq(send(fd, m1, sizeof m1, 0), (ssize_t)sizeof m1);
