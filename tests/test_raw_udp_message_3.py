@@ -42,7 +42,7 @@ def silent_responder(tmp_path, oscore, peer_cred=None):
 
 def run(harness, tmp_path, peer, scenarios):
     js = tmp_path / "results.json"
-    args = ["--role", "responder", "--no-sanity", "--timeout", "1000"]
+    args = ["--role", "responder", "--no-sanity", "--timeout", "1500"]
     r = subprocess.run([str(harness), "run", *(str(ROOT / "scenarios" / s) for s in scenarios),
                         "--peer", str(peer), "--json", str(js), "--out", str(tmp_path / "out"),
                         *args, *timeout_args(args)],
