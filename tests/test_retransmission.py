@@ -11,6 +11,7 @@ import json
 import pathlib
 import subprocess
 
+import pytest
 import yaml
 
 from wall import scaled, timeout_args
@@ -76,25 +77,36 @@ def test_a_retransmitting_iut_responder_in_the_reverse_flow_passes(harness, tmp_
     check_duplicates_answered_once(harness, tmp_path, "reverse")
 
 
-def test_a_raw_udp_initiator_whose_address_changes_between_copies_passes(harness, tmp_path):
-    """Raw UDP: every datagram of the IUT Initiator arrives twice, the second copy from
-    another source port (dup_proxy.py --rebind: a NAT rebinding, a stack with a socket
-    per datagram). A byte-identical datagram is a retransmission whoever's port it comes
-    from: answered as before, never judged as a new message_1 reusing its G_X."""
+@pytest.mark.parametrize("transport", ["udp", "coap"])
+def test_an_initiator_whose_address_changes_between_copies_passes(harness, tmp_path,
+                                                                  transport):
+    """Every datagram of the IUT Initiator arrives twice, the second copy from another
+    source port (dup_proxy.py --rebind: a NAT rebinding, a stack with a socket per
+    datagram). Over raw UDP a byte-identical datagram is a retransmission whoever's port
+    it comes from; over CoAP so is a request with the same Message ID, token and payload
+    (RFC 7252 deduplicates per endpoint, but a scenario has one client). Each is answered
+    as before, never judged as a new message_1 reusing its G_X."""
     doc = yaml.safe_load((ROOT / "peers/reference.yaml").read_text())
-    doc["capabilities"] = ["cred-files", "udp"]
+    doc["capabilities"] = ["cred-files", transport]
     doc["profiles"] = [{"method": 3, "suite": 2, "credentials": {"id": "kid"}, "oscore": True}]
     cmd = doc["initiator"]["command"]
     doc["initiator"]["command"] = PROXY.replace("dup_proxy.py", "dup_proxy.py --rebind") + \
         cmd.replace("--host {host} --port {port}", "--host 127.0.0.1 --port PROXY_PORT")
     peer = tmp_path / "peer.yaml"
     peer.write_text(yaml.safe_dump(doc, sort_keys=False))
-    for scenario in ("scenarios/interop/handshake-udp.yaml",
-                     "scenarios/rfc9528/5.1/no-error-while-waiting-r.yaml"):
+    scenarios = (("scenarios/interop/handshake-udp.yaml",
+                  "scenarios/rfc9528/5.1/no-error-while-waiting-r.yaml") if transport == "udp"
+                 else ("scenarios/interop/handshake.yaml",
+                       "scenarios/rfc9528/5.3.3/wrong-mac-2.yaml"))
+    for scenario in scenarios:
         d = tmp_path / pathlib.Path(scenario).stem
         d.mkdir()
         r, results = run(harness, d, peer, "initiator", scenario)
         assert [x["verdict"] for x in results] == ["pass"], r.stdout
         text = pathlib.Path(results[0]["transcript_path"]).read_text()
-        assert "IUT retransmitted its last datagram (38 bytes) from another address" in text, \
-            text
+        if transport == "udp":
+            assert "IUT retransmitted its last datagram (38 bytes) from another address" in \
+                text, text
+        else:
+            assert "request again with the same Message ID (a retransmission): answered as " \
+                "before, not judged again (RFC 7252 §4.5)" in text, text

@@ -51,6 +51,7 @@ int x_transport_open(sc_exec *x, char *err, size_t cap)
         if (tr_coap_server_open_proto(&x->server, x->o.host, 0, proto, x_coap_handler, x) ==
             EH_OK) {
             x->port = tr_coap_server_port(x->server);
+            tr_coap_server_one_client(x->server, true); /* the IUT */
             return 0;
         }
     } else if ((x->udp_replay = calloc(1, sizeof(peer_udp_replay))) != NULL &&

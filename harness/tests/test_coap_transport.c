@@ -918,6 +918,52 @@ START_TEST(test_a_datagram_that_is_not_coap_gets_no_reset)
 }
 END_TEST
 
+/* One client whose address changes between a request and its
+ * retransmission (a NAT rebinding): with tr_coap_server_one_client the copy
+ * from the new endpoint (same Message ID, token and payload) is answered as
+ * before; without it, it is a new request (RFC 7252 §4.5 is per endpoint). */
+START_TEST(test_one_client_dedup_follows_a_new_address)
+{
+    for (int one = 0; one <= 1; one++) {
+        fixture f;
+        int fd = echo_server_and_client(&f);
+        tr_coap_server_one_client(f.srv, one);
+        struct sockaddr_in a = loopback(tr_coap_server_port(f.srv));
+        int moved[2];
+        for (int k = 0; k < 2; k++) {
+            moved[k] = socket(AF_INET, SOCK_DGRAM, 0);
+            ck_assert_int_ge(moved[k], 0);
+            ck_assert_int_eq(connect(moved[k], (struct sockaddr *)&a, sizeof a), 0);
+        }
+        uint8_t req[64], first[256], again[256];
+        size_t n = edhoc_post_datagram(req, 0, 0x5151, 0x42);
+        ck_assert_int_eq(send(fd, req, n, 0), (ssize_t)n);
+        size_t n1 = recv_datagram(fd, first, sizeof first);
+        /* the same Message ID with another token, from elsewhere: a new request */
+        uint8_t other[64];
+        size_t no = edhoc_post_datagram(other, 0, 0x5151, 0x43);
+        ck_assert_int_eq(send(moved[0], other, no, 0), (ssize_t)no);
+        recv_datagram(moved[0], again, sizeof again);
+        ck_assert_uint_eq(again[4], 0x43);
+        /* the first request's copy, from elsewhere */
+        ck_assert_int_eq(send(moved[1], req, n, 0), (ssize_t)n);
+        size_t n2 = recv_datagram(moved[1], again, sizeof again);
+        ck_assert_uint_eq(again[4], 0x42);
+        if (one) { /* answered as before */
+            ck_assert_uint_eq(n2, n1);
+            ck_assert_mem_eq(again, first, n1);
+        }
+        ck_assert_int_eq(handler_calls(&f), (one ? 2 : 3));
+        close(fd), close(moved[0]), close(moved[1]);
+        atomic_store(&f.stop, true);
+        pthread_join(f.thread, NULL);
+        ck_assert_uint_eq(tr_coap_server_duplicates(f.srv), (one ? 1u : 0u));
+        tr_coap_server_close(f.srv);
+        pthread_mutex_destroy(&f.st.lock);
+    }
+}
+END_TEST
+
 /* The guard's parse of hostile datagrams (coap_guard.c). */
 START_TEST(test_guard_peek_parse)
 {
@@ -984,6 +1030,7 @@ Suite *eh_test_coap_transport_suite(void)
     tcase_add_test(tc, test_echo_challenge_is_answered_and_reported);
     tcase_add_test(tc, test_guard_peek_parse);
     tcase_add_test(tc, test_a_datagram_that_is_not_coap_gets_no_reset);
+    tcase_add_test(tc, test_one_client_dedup_follows_a_new_address);
     tcase_add_test(tc, test_retransmitted_request_is_processed_once);
     suite_add_tcase(s, tc);
     return s;

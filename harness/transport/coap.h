@@ -153,6 +153,7 @@ typedef struct tr_coap_server tr_coap_server;
 typedef void (*tr_coap_handler)(void *arg, const tr_message *req, const char *peer_addr,
                                 tr_message *resp);
 
+
 /* Bind host:port (port 0 = any free port; tr_coap_server_port() tells
  * which). Options 9 (OSCORE) and 21 (EDHOC) are registered as known. */
 eh_err tr_coap_server_open(tr_coap_server **out, const char *host, uint16_t port,
@@ -180,5 +181,12 @@ const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large);
  * all, if Non-confirmable), never passed to the handler.
  */
 unsigned tr_coap_server_duplicates(tr_coap_server *s);
+
+/* Tell the server it has one client (a scenario's IUT): a Confirmable
+ * request from another endpoint with the Message ID, token and payload of
+ * one it served is then that request's retransmission, sent after the
+ * client's address changed (a NAT rebinding), and is answered as before.
+ * Off by default: a server of many clients cannot tell. */
+void tr_coap_server_one_client(tr_coap_server *s, bool on);
 
 #endif

@@ -62,6 +62,8 @@ typedef struct dedup_entry {
     int64_t at_ms;
     tr_message resp; /* payload and option values point into blob */
     uint8_t *blob;
+    uint8_t *req;    /* one_client: the request's token, then its payload */
+    size_t token_len, req_len;
 } dedup_entry;
 
 _Static_assert(TR_COAP_MAX_DATAGRAM == COAP_RXBUFFER_SIZE, "libcoap's receive buffer");
@@ -83,37 +85,67 @@ struct tr_coap_server {
     dedup_entry dedup[DEDUP_SLOTS];
     size_t dedup_next;
     unsigned n_duplicates;
+    bool one_client; /* tr_coap_server_one_client */
 };
 
 static void dedup_clear(dedup_entry *e)
 {
     free(e->blob);
+    free(e->req);
     memset(e, 0, sizeof *e);
 }
 
-/* The entry of an earlier request with this endpoint and Message ID. */
-static dedup_entry *dedup_find(tr_coap_server *s, const coap_address_t *from, coap_mid_t mid)
+/* A request as the dedup cache sees it beyond its endpoint and Message ID. */
+typedef struct dedup_key {
+    const uint8_t *token, *payload;
+    size_t token_len, payload_len;
+} dedup_key;
+
+static bool same_request(const dedup_entry *e, const dedup_key *k)
+{
+    return e->req != NULL && e->token_len == k->token_len &&
+           e->req_len == k->token_len + k->payload_len &&
+           (k->token_len == 0 || memcmp(e->req, k->token, k->token_len) == 0) &&
+           (k->payload_len == 0 || memcmp(e->req + k->token_len, k->payload, k->payload_len) == 0);
+}
+
+/* The entry of an earlier request with this endpoint and Message ID; with
+ * one client, also one from another endpoint with the same Message ID,
+ * token and payload: the client's address changed between the request and
+ * its retransmission (a NAT rebinding), the datagram did not. */
+static dedup_entry *dedup_find(tr_coap_server *s, const coap_address_t *from, coap_mid_t mid,
+                               const dedup_key *k)
 {
     int64_t now = tr_now_ms();
+    dedup_entry *moved = NULL;
     for (size_t i = 0; i < DEDUP_SLOTS; i++) {
         dedup_entry *e = &s->dedup[i];
         if (e->used && now - e->at_ms > EXCHANGE_LIFETIME_MS)
             dedup_clear(e);
         if (e->used && e->mid == mid && coap_address_equals(&e->from, from))
             return e;
+        if (e->used && e->mid == mid && s->one_client && moved == NULL && same_request(e, k))
+            moved = e;
     }
-    return NULL;
+    return moved;
 }
 
 /* Remember the request and a copy of its response (the oldest entry goes).
  * Without memory for the copy the request is not remembered: a duplicate
  * then reaches the handler, as it did before this cache. */
 static void dedup_store(tr_coap_server *s, const coap_address_t *from, coap_mid_t mid,
-                        const tr_message *resp)
+                        const dedup_key *key, const tr_message *resp)
 {
     dedup_entry *e = &s->dedup[s->dedup_next];
     s->dedup_next = (s->dedup_next + 1) % DEDUP_SLOTS;
     dedup_clear(e);
+    if (s->one_client && (e->req = malloc(key->token_len + key->payload_len + 1)) != NULL) {
+        if (key->token_len)
+            memcpy(e->req, key->token, key->token_len);
+        if (key->payload_len)
+            memcpy(e->req + key->token_len, key->payload, key->payload_len);
+        e->token_len = key->token_len, e->req_len = key->token_len + key->payload_len;
+    }
     size_t plen = resp->payload ? resp->payload_len : 0, total = plen;
     size_t n_opts = resp->n_opts < TR_MAX_OPTIONS ? resp->n_opts : TR_MAX_OPTIONS;
     for (size_t i = 0; i < n_opts; i++)
@@ -228,8 +260,11 @@ static void server_handler(coap_resource_t *resource, coap_session_t *session,
     bool udp = coap_session_get_proto(session) == COAP_PROTO_UDP;
     const coap_address_t *from = coap_session_get_addr_remote(session);
     coap_mid_t mid = coap_pdu_get_mid(request);
+    coap_bin_const_t tok = coap_pdu_get_token(request);
+    dedup_key key = {.token = tok.s, .token_len = tok.length};
+    coap_get_data(request, &key.payload_len, &key.payload);
     if (udp && from) {
-        const dedup_entry *e = dedup_find(s, from, mid);
+        const dedup_entry *e = dedup_find(s, from, mid, &key);
         if (e) {
             s->n_duplicates++;
             if (coap_pdu_get_type(request) == COAP_MESSAGE_CON && e->resp.code != 0)
@@ -303,7 +338,7 @@ static void server_handler(coap_resource_t *resource, coap_session_t *session,
     resp.content_format = -1;
     s->handler(s->arg, &req, peer, &resp);
     if (udp && from)
-        dedup_store(s, from, mid, &resp);
+        dedup_store(s, from, mid, &key, &resp);
 
     if (resp.code == 0) {
         coap_pdu_set_code(response, COAP_EMPTY_CODE); /* empty ACK / nothing */
@@ -500,6 +535,12 @@ const char *tr_coap_server_detail(tr_coap_server *s, bool *too_large)
                  s->n_not_coap > 1 ? "s" : "");
     s->n_signaling = s->n_too_large = s->n_not_coap = 0;
     return s->detail;
+}
+
+void tr_coap_server_one_client(tr_coap_server *s, bool on)
+{
+    if (s)
+        s->one_client = on;
 }
 
 unsigned tr_coap_server_duplicates(tr_coap_server *s)
