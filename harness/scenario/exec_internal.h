@@ -195,8 +195,9 @@ struct sc_exec {
 /* Positive: the harness sends only what its engine builds, and the IUT
  * knows the harness's credential (exec_budget.c). */
 bool x_positive_scenario(const scenario *sc);
-/* Does one of the step's outcomes take `accepted`? (exec_judge.c) */
-bool x_step_allows_accepted(const sc_step *st);
+/* Does one of the step's outcomes have that kind (and, message not NULL,
+ * that message: "accepted", "message_2", ...)? Branches aside. (exec_judge.c) */
+bool x_step_allows(const sc_step *st, sc_outcome_kind kind, const char *message);
 /* Over raw UDP nothing answers a message_3 accepted without message_4
  * (RFC 9528 defines no acknowledgment): after the harness Initiator sent
  * one, silence is that acceptance when the step allows it (exec_roles.c). */

@@ -405,11 +405,11 @@ static int build(sc_exec *x, const sc_step *st, uint8_t *out, size_t cap, size_t
 
 /* ---------------------------------------------------------------- judge */
 
-bool x_step_allows_accepted(const sc_step *st)
+bool x_step_allows(const sc_step *st, sc_outcome_kind kind, const char *message)
 {
     for (size_t i = 0; i < st->n_outcomes; i++)
-        if (st->outcomes[i].kind == SC_OUT_MESSAGE &&
-            strcmp(st->outcomes[i].message, "accepted") == 0)
+        if (st->outcomes[i].kind == kind &&
+            (message == NULL || strcmp(st->outcomes[i].message, message) == 0))
             return true;
     return false;
 }

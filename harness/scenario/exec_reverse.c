@@ -30,14 +30,6 @@
 #define CF_CID_EDHOC 65
 
 
-static bool allows(const sc_step *st, sc_outcome_kind kind)
-{
-    for (size_t i = 0; i < st->n_outcomes; i++)
-        if (st->outcomes[i].kind == kind)
-            return true;
-    return false;
-}
-
 static bool stopped(const sc_exec *x)
 {
     return x->v == V_FAIL || x->v == V_ERROR || x->v == V_SKIPPED || x->ended;
@@ -179,7 +171,8 @@ static void natural_answer(sc_exec *x, const tr_message *req, tr_message *resp)
  * message_3: it accepted it (without message_4 it sends nothing else). */
 static bool oscore_means_accepted(const sc_exec *x, const sc_step *st)
 {
-    return strcmp(x->rx.kind, "oscore") == 0 && x_step_allows_accepted(st) &&
+    return strcmp(x->rx.kind, "oscore") == 0 &&
+           x_step_allows(st, SC_OUT_MESSAGE, "accepted") &&
            strcmp(x->last_sent, "message_3") == 0 && x->s.state == EH_STATE_COMPLETED;
 }
 
@@ -302,11 +295,12 @@ void x_reverse_initiator_run(sc_exec *x)
                          "its POSTs carry C_I), so silence is all it can do\n");
         }
         bool after_m3 = st->kind == SC_STEP_EXPECT && strcmp(x->last_sent, "message_3") == 0;
-        if (silence && after_m3 && !x_step_allows_accepted(st)) {
+        bool takes_accepted = x_step_allows(st, SC_OUT_MESSAGE, "accepted");
+        if (silence && after_m3 && !takes_accepted) {
             x->silence_rejects_m3 = true; /* the IUT's exit status confirms it, or not */
             x->silence_m3_line = st->line;
         }
-        if (silence && after_m3 && x_step_allows_accepted(st) && !x->cfg.message_4 &&
+        if (silence && after_m3 && takes_accepted && !x->cfg.message_4 &&
             x->s.state == EH_STATE_COMPLETED) {
             /* A.2.2: a Responder that accepts message_3 (no message_4) sends
              * nothing more; only an error message would have said otherwise.
@@ -491,7 +485,7 @@ void x_reverse_responder_step(sc_exec *x, const sc_step *st)
                          "only in responses\n");
         }
         if (x->rx.st == TR_OK && strcmp(x->rx.kind, "coap") == 0 && x->rx.len == 0 &&
-            allows(st, SC_OUT_SILENCE) && !allows(st, SC_OUT_COAP)) {
+            x_step_allows(st, SC_OUT_SILENCE, NULL) && !x_step_allows(st, SC_OUT_COAP, NULL)) {
             /* a scenario written for an Initiator that is a client, whose way to
              * reject without an error message is to say nothing; as the server
              * it must answer the POST: a bare CoAP error is that silence */

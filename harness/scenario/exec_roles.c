@@ -511,14 +511,6 @@ bool x_raw_udp_m3_unanswered(const sc_exec *x)
            strcmp(x->last_sent, "message_3") == 0 && x->s.state == EH_STATE_COMPLETED;
 }
 
-static bool step_allows_silence(const sc_step *st)
-{
-    for (size_t i = 0; i < st->n_outcomes; i++)
-        if (st->outcomes[i].kind == SC_OUT_SILENCE)
-            return true;
-    return false;
-}
-
 /* Over raw UDP a Responder that accepts message_3 (no message_4) sends
  * nothing: RFC 9528 defines no acknowledgment (the reference peer's empty
  * datagram is its own habit). Silence is then what `accepted` looks like;
@@ -528,8 +520,8 @@ static bool step_allows_silence(const sc_step *st)
 static void raw_udp_silence_accepts(sc_exec *x, const sc_step *st)
 {
     if (x->rx.kind == NULL || strcmp(x->rx.kind, "silence") != 0 || x->rx.st != TR_TIMEOUT ||
-        x->rx.gave_up || !x_raw_udp_m3_unanswered(x) || !x_step_allows_accepted(st) ||
-        step_allows_silence(st))
+        x->rx.gave_up || !x_raw_udp_m3_unanswered(x) ||
+        !x_step_allows(st, SC_OUT_MESSAGE, "accepted") || x_step_allows(st, SC_OUT_SILENCE, NULL))
         return;
     xt_printf(x, "     no error message within %d ms: message_3 accepted (over raw UDP, "
                  "without message_4, nothing answers it: RFC 9528 defines no "

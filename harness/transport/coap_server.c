@@ -470,9 +470,10 @@ uint16_t tr_coap_server_port(const tr_coap_server *s)
 }
 
 /* The receive filter while a UDP server runs (coap.c, top): datagrams
- * without a CoAP header and signaling codes are dropped, and so are a datagram cut to libcoap's receive buffer
- * and a Block1 request whose body (Size1, or the block's end) goes past
- * TR_MAX_BODY, before libcoap allocates it. */
+ * without a CoAP header and signaling codes are dropped, and so are a
+ * datagram cut to libcoap's receive buffer and a Block1 request whose body
+ * (Size1, or the block's end) goes past TR_MAX_BODY, before libcoap
+ * allocates it. */
 static bool server_guard(void *arg, const uint8_t *d, size_t n, size_t len)
 {
     tr_coap_server *s = arg;
