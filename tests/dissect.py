@@ -69,6 +69,20 @@ def pcap_records(path):
     return head, recs
 
 
+def udp_datagrams(pcap):
+    """(source port, UDP payload) of each datagram of a harness capture (classic pcap, link
+    type RAW: IPv4 or IPv6 headers), read here with struct, independent of the writer."""
+    head, recs = pcap_records(pathlib.Path(pcap))
+    assert struct.unpack("<I", head[:4])[0] == 0xa1b2c3d4
+    assert struct.unpack("<I", head[20:24])[0] == 101
+    out = []
+    for rec in recs:
+        pkt = rec[16:]
+        ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
+        out.append((struct.unpack(">H", pkt[ihl:ihl + 2])[0], pkt[ihl + 8:]))
+    return out
+
+
 # Malformed-packet expert info that is not a dissector bug: a message a scenario made
 # not EDHOC on purpose, and Wireshark 4.0's CoAP, which does not know RFC 9668's EDHOC
 # option (21) of the combined request.

@@ -11,12 +11,12 @@ pcap shows that the harness saw the reshaped ones. A faulty peer behind the same
 still fails: the verdicts come from the EDHOC messages, whatever carries them."""
 import json
 import pathlib
-import struct
 import subprocess
 
 import pytest
 import yaml
 
+from dissect import udp_datagrams
 from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -70,22 +70,6 @@ def run(harness, tmp_path, peer, role, scenarios):
                        capture_output=True, text=True, timeout=scaled(180), cwd=ROOT)
     assert js.exists(), r.stdout + r.stderr
     return r, json.loads(js.read_text())["results"]
-
-
-def udp_datagrams(pcap):
-    """(source port, UDP payload) of each datagram of a classic pcap with link type RAW
-    (101), read here with struct (independent of the harness's writer)."""
-    data = pathlib.Path(pcap).read_bytes()
-    assert struct.unpack("<I", data[:4])[0] == 0xa1b2c3d4
-    assert struct.unpack("<I", data[20:24])[0] == 101
-    out, at = [], 24
-    while at < len(data):
-        incl = struct.unpack("<I", data[at + 8:at + 12])[0]
-        pkt = data[at + 16:at + 16 + incl]
-        at += 16 + incl
-        ihl = (pkt[0] & 15) * 4 if pkt[0] >> 4 == 4 else 40
-        out.append((struct.unpack(">H", pkt[ihl:ihl + 2])[0], pkt[ihl + 8:]))
-    return out
 
 
 def udp_payloads(pcap):

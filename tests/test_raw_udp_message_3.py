@@ -15,7 +15,7 @@ import subprocess
 import pytest
 import yaml
 
-from test_coap_shapes import udp_datagrams
+from dissect import udp_datagrams
 from wall import scaled, timeout_args
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
