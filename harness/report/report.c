@@ -308,16 +308,24 @@ int report_write_atomic(const char *path, int (*emit)(int fd, void *ctx), void *
         }
         path = target;
     }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp");
+    /* A temporary file of this process's own (PATH.PID-K.tmp, O_EXCL): two
+     * runs that write the same report at once (two CI jobs in one
+     * workspace) each rename a whole file over it, the last one wins; with
+     * one shared PATH.tmp the second truncated the first's while it wrote,
+     * and one rename found nothing left to move. */
+    size_t cap = strlen(path) + 48;
+    char *tmp = malloc(cap);
     if (!tmp) {
         free(target);
         return -1;
     }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", sizeof ".tmp");
-
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = -1;
+    for (unsigned k = 0; fd < 0 && k < 64; k++) {
+        snprintf(tmp, cap, "%s.%ld-%u.tmp", path, (long)getpid(), k);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         int saved = errno;
         free(tmp);

@@ -251,8 +251,10 @@ int report_write_json(const run_report *r, const char *path);
 char *report_clean_text(const char *s, size_t n, bool xml, size_t max_out, bool *truncated);
 /* Write everything (retries short writes and EINTR). 0 or -1. */
 int report_write_all(int fd, const void *buf, size_t len);
-/* Atomic file write: emit(fd, ctx) writes PATH.tmp, which is then fsync'd
- * and renamed over path (the directory is fsync'd too). A path that is a
+/* Atomic file write: emit(fd, ctx) writes a temporary file of the process's
+ * own (PATH.PID-K.tmp, so two processes writing one path at once do not
+ * share it), which is then fsync'd and renamed over path (the directory is
+ * fsync'd too). A path that is a
  * symbolic link: the file it names is replaced (created for a dangling
  * link), never the link. A path that exists and is not a regular file
  * (/dev/null, /dev/stdout, a FIFO) is written to in place, nothing

@@ -6,6 +6,7 @@
  * to validate against tests/junit.xsd.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,11 +53,25 @@ static bool exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
+/* Is a temporary file of path left (PATH.*.tmp, report_write_atomic)? */
 static bool tmp_file_remains(const char *path)
 {
-    char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    return exists(tmp);
+    const char *slash = strrchr(path, '/');
+    char dir[600];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    const char *base = slash ? slash + 1 : path;
+    size_t nb = strlen(base);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return false; /* no folder: nothing in it */
+    bool found = false;
+    for (struct dirent *e; !found && (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        found = n > nb + 5 && strncmp(e->d_name, base, nb) == 0 && e->d_name[nb] == '.' &&
+                strcmp(e->d_name + n - 4, ".tmp") == 0;
+    }
+    closedir(d);
+    return found;
 }
 
 /* A 1 MiB transcript: valid UTF-8 with control characters and "]]>". */
@@ -1040,18 +1056,20 @@ START_TEST(unwritable_paths_fail_cleanly)
     ck_assert(S_ISFIFO(st.st_mode));
     ck_assert(!tmp_file_remains(fifo));
     unlink(fifo);
-    /* an existing report is left as it was */
-    char keep[512];
-    tmp_path(keep, sizeof keep, "keep.xml");
+    /* an existing report is left as it was: here its name leaves no room
+     * for the temporary file's (NAME_MAX), which cannot be created */
+    char keep[512], name[256];
+    memset(name, 'k', 246);
+    memcpy(name + 246, ".xml", 5); /* 250 characters */
+    tmp_path(keep, sizeof keep, name);
     FILE *f = fopen(keep, "w");
     ck_assert_ptr_nonnull(f);
     fputs("old", f);
     fclose(f);
-    char bad[600];
-    snprintf(bad, sizeof bad, "%s.tmp", keep);
-    ck_assert_int_eq(mkdir(bad, 0700), 0); /* PATH.tmp cannot be opened */
     ck_assert_int_eq(report_write_junit(&r, keep), -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
     ck_assert_int_eq(report_write_json(&r, keep), -1);
+    ck_assert(!tmp_file_remains(keep));
     f = fopen(keep, "r");
     char got[8] = "";
     ck_assert_ptr_nonnull(fgets(got, sizeof got, f));
@@ -1066,12 +1084,49 @@ START_TEST(unwritable_paths_fail_cleanly)
 }
 END_TEST
 
+/* Two runs that write the same report at once (two CI jobs in one
+ * workspace): every write succeeds and what stays is one whole report,
+ * never the two interleaved (they shared one PATH.tmp). */
+START_TEST(concurrent_writers_each_publish_a_whole_file)
+{
+    mk_tmpdir();
+    char path[512];
+    tmp_path(path, sizeof path, "results.json");
+    pid_t kid[2];
+    for (int k = 0; k < 2; k++) {
+        kid[k] = fork();
+        ck_assert_int_ge(kid[k], 0);
+        if (kid[k] == 0) {
+            run_report r;
+            build_report(&r);
+            int failed = 0;
+            for (int i = 0; i < 40; i++)
+                failed += report_write_json(&r, path) != 0;
+            run_report_free(&r);
+            _exit(failed > 0);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int status = 0;
+        ck_assert_int_eq(waitpid(kid[k], &status, 0), kid[k]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a write failed");
+    }
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    ck_assert_msg(doc != NULL, "%s", e.text);
+    json_decref(doc);
+    ck_assert(!tmp_file_remains(path));
+    rm_tmpdir();
+}
+END_TEST
+
 Suite *eh_test_report_suite(void)
 {
     Suite *s = suite_create("report");
     TCase *tc = tcase_create("report");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, verdict_names);
+    tcase_add_test(tc, concurrent_writers_each_publish_a_whole_file);
     tcase_add_test(tc, amplification_factor);
     tcase_add_test(tc, add_moves_transcripts_and_grows);
     tcase_add_test(tc, clean_text);
