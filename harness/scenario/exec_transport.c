@@ -145,13 +145,12 @@ void x_exchange(sc_exec *x, const tr_message *req)
         x->rx.gave_up = x->rx.st == TR_TIMEOUT && udp_client(x)->u.gave_up;
         if (udp_client(x)->u.resends_refused > 0) {
             /* no answer, not a reset: the first copy arrived (udp.h) */
-            xt_printf(x, "     %d of the harness's resends met a closed port (ICMP port "
-                         "unreachable): the IUT stopped listening after the first copy "
-                         "arrived\n", udp_client(x)->u.resends_refused);
+            static const char what[] = "resends met a closed port (ICMP port unreachable): "
+                                       "the IUT stopped listening after the first copy arrived";
+            xt_printf(x, "     %d of the harness's %s\n", udp_client(x)->u.resends_refused,
+                      what);
             if (x->rx.st == TR_TIMEOUT)
-                snprintf(x->rx.detail, sizeof x->rx.detail,
-                         "the harness's resends met a closed port (ICMP port unreachable): "
-                         "the IUT stopped listening after the first copy arrived");
+                snprintf(x->rx.detail, sizeof x->rx.detail, "the harness's %s", what);
         }
         x->echo_retry = false;
         x->wire_req = coap ? -1 : (long)req->payload_len;
